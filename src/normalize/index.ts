@@ -1,0 +1,5 @@
+// normalize: the single source of text normalisation and decoding for every scanner.
+// Invisible-character stripping, NFKC, confusable skeleton, leetspeak fold and layered
+// decoding live here and nowhere else. Pure: no I/O, bounded in depth and output size.
+export * from './types.ts';
+export { prepare } from './prepare.ts';

@@ -1,0 +1,140 @@
+import { createRequire } from 'node:module';
+import { RE2JS } from 're2js';
+import { TollgateError } from '../core/errors.ts';
+
+/** Flags understood by both engines: i (case-insensitive), s (dot matches newline), m (multi-line anchors). */
+export type RegexFlags = '' | 'i' | 's' | 'm' | 'is' | 'im' | 'ms' | 'ims';
+
+export interface RegexMatch {
+  /** UTF-16 offset of the match in the subject. */
+  readonly index: number;
+  readonly end: number;
+  readonly text: string;
+  /** Capture groups 1..n (undefined when a group did not participate). */
+  readonly groups: readonly (string | undefined)[];
+}
+
+export interface SafeRegex {
+  readonly source: string;
+  readonly flags: RegexFlags;
+  test(subject: string): boolean;
+  first(subject: string): RegexMatch | null;
+  /** All non-overlapping matches, at most `limit` (bounded so a hostile input cannot make a huge list). */
+  all(subject: string, limit?: number): RegexMatch[];
+}
+
+interface Re2Ctor {
+  new (source: string, flags?: string): Re2Instance;
+}
+interface Re2Instance {
+  lastIndex: number;
+  test(s: string): boolean;
+  exec(s: string): (RegExpExecArray & { index: number }) | null;
+}
+
+function loadNativeRe2(): Re2Ctor | null {
+  if (process.env.TOLLGATE_REGEX_ENGINE === 're2js') return null;
+  try {
+    const require = createRequire(import.meta.url);
+    const mod = require('re2') as Re2Ctor;
+    // A smoke test: a binding that loads but was built for another ABI fails here, not mid-scan.
+    if (!new mod('a+', 'u').test('caab')) return null;
+    return mod;
+  } catch {
+    // Optional dependency absent or unbuildable here: the pure-JS engine is the documented fallback.
+    return null;
+  }
+}
+
+const NativeRe2 = loadNativeRe2();
+export const REGEX_ENGINE: 're2' | 're2js' = NativeRe2 ? 're2' : 're2js';
+const DEFAULT_LIMIT = 10_000;
+
+class NativeRegex implements SafeRegex {
+  readonly #one: Re2Instance;
+  readonly #global: Re2Instance;
+  constructor(
+    readonly source: string,
+    readonly flags: RegexFlags,
+    ctor: Re2Ctor,
+  ) {
+    this.#one = new ctor(source, `${flags}u`);
+    this.#global = new ctor(source, `${flags}gu`);
+  }
+  test(subject: string): boolean {
+    return this.#one.test(subject);
+  }
+  first(subject: string): RegexMatch | null {
+    const m = this.#one.exec(subject);
+    return m ? toMatch(m) : null;
+  }
+  all(subject: string, limit = DEFAULT_LIMIT): RegexMatch[] {
+    const out: RegexMatch[] = [];
+    const g = this.#global;
+    g.lastIndex = 0;
+    while (out.length < limit) {
+      const m = g.exec(subject);
+      if (!m) break;
+      out.push(toMatch(m));
+      if (m[0].length === 0) g.lastIndex = m.index + 1;
+    }
+    g.lastIndex = 0;
+    return out;
+  }
+}
+
+function toMatch(m: RegExpExecArray): RegexMatch {
+  return { index: m.index, end: m.index + m[0].length, text: m[0], groups: m.slice(1) };
+}
+
+class JsRegex implements SafeRegex {
+  readonly #re: RE2JS;
+  constructor(
+    readonly source: string,
+    readonly flags: RegexFlags,
+  ) {
+    let f = 0;
+    if (flags.includes('i')) f |= RE2JS.CASE_INSENSITIVE;
+    if (flags.includes('s')) f |= RE2JS.DOTALL;
+    if (flags.includes('m')) f |= RE2JS.MULTILINE;
+    this.#re = RE2JS.compile(source, f);
+  }
+  test(subject: string): boolean {
+    return this.#re.matcher(subject).find();
+  }
+  first(subject: string): RegexMatch | null {
+    return this.all(subject, 1)[0] ?? null;
+  }
+  all(subject: string, limit = DEFAULT_LIMIT): RegexMatch[] {
+    const out: RegexMatch[] = [];
+    const m = this.#re.matcher(subject);
+    const groupCount = m.groupCount();
+    let from = 0;
+    while (out.length < limit && from <= subject.length && m.find(from)) {
+      const start = m.start();
+      const end = m.end();
+      const groups: (string | undefined)[] = [];
+      for (let i = 1; i <= groupCount; i++) groups.push(m.group(i) ?? undefined);
+      out.push({ index: start, end, text: subject.slice(start, end), groups });
+      from = end === start ? end + 1 : end;
+    }
+    return out;
+  }
+}
+
+const cache = new Map<string, SafeRegex>();
+
+/** Compiles (and caches) a linear-time regex. Throws TollgateError('REGEX_COMPILE') on a bad pattern. */
+export function re(source: string, flags: RegexFlags = ''): SafeRegex {
+  const key = `${flags}/${source}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let compiled: SafeRegex;
+  try {
+    compiled = NativeRe2 ? new NativeRegex(source, flags, NativeRe2) : new JsRegex(source, flags);
+  } catch (err) {
+    throw new TollgateError('REGEX_COMPILE', `cannot compile pattern /${source}/${flags}: ${String(err)}`, { cause: err });
+  }
+  cache.set(key, compiled);
+  return compiled;
+}

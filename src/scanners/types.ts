@@ -1,0 +1,74 @@
+import type { Finding, Flow, ScanInput, ScannerId } from '../core/index.ts';
+import type { Prepared } from '../normalize/types.ts';
+
+/** What part of an input a segment came from; scanners use it to decide what applies. */
+export type SegmentPart =
+  | 'url' // the full URL
+  | 'url-host-label'
+  | 'url-userinfo'
+  | 'url-path-segment'
+  | 'url-query-key'
+  | 'url-query-value'
+  | 'url-fragment'
+  | 'header'
+  | 'body' // a whole body as text
+  | 'body-leaf' // a JSON string leaf, a form value, a multipart part
+  | 'body-key' // a JSON object key or form key
+  | 'html-hidden' // text a browser would not show (comment, display:none, alt/title/aria-*)
+  | 'text'
+  | 'tool-name'
+  | 'tool-description'
+  | 'tool-schema' // any string inside inputSchema/outputSchema (descriptions, defaults, enums, property names…)
+  | 'tool-argument'
+  | 'tool-result'
+  | 'ws-message';
+
+export interface Segment {
+  /** Where, in the finding-location vocabulary: `url.query.token`, `header.authorization`, `body.$.a[0]`. */
+  readonly location: string;
+  readonly part: SegmentPart;
+  readonly flow: Flow;
+  /** Normalised views and decoded layers, computed once on first use and shared by every scanner. */
+  readonly prepared: Prepared;
+}
+
+/** The engine's one-time extraction of an input, shared by all scanners. */
+export interface ScanView {
+  readonly input: ScanInput;
+  readonly segments: readonly Segment[];
+  /** The input's URL as given (request, url, response, websocket), if any. */
+  readonly url?: string;
+}
+
+/**
+ * Per-session state a stateful scanner may use. Supplied by the caller (state/ layer);
+ * bounded by its own limits. The engine never creates state of its own.
+ */
+export interface SessionState {
+  /** Appends fragments for a session and returns the bounded, current window of recent fragments (oldest first). */
+  appendFragments(session: string, fragments: readonly string[], now: number): readonly string[];
+  /** Adds bits of entropy spent by a session; returns the total within the window. */
+  spendEntropy(session: string, bits: number, now: number): number;
+}
+
+/** Matches configured secret values (and their encodings) without ever exposing them. */
+export interface KnownSecretIndex {
+  /** Returns the names (never values) of known secrets found in text, with the encoding that matched. */
+  find(text: string): readonly { name: string; encoding: string; index: number; length: number }[];
+  readonly size: number;
+}
+
+export interface ScanContext {
+  /** Milliseconds since the epoch, supplied by the caller: scanners never read the clock. */
+  readonly now: number;
+  readonly session?: string;
+  readonly agent?: string;
+  readonly state?: SessionState;
+  readonly knownSecrets?: KnownSecretIndex;
+}
+
+/** A pure scanner: synchronous, total, deterministic, no I/O, no clock, no randomness. */
+export interface Scanner {
+  readonly id: ScannerId;
+  scan(view: ScanView, ctx: ScanContext): readonly Finding[];
+}
