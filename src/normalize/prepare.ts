@@ -1,11 +1,117 @@
-import type { EvasionSignals, NormalizeLimits, Prepared } from './types.ts';
+import { foldConfusables } from './confusables.ts';
+import { decodeLayers, type RawLayer } from './decode/layers.ts';
+import { collapseWhitespace, foldLeet, stripCombining } from './fold.ts';
+import { stripInvisible } from './invisible.ts';
+import type { DecodedLayer, EvasionSignals, NormalizeLimits, Prepared } from './types.ts';
 import { DEFAULT_NORMALIZE_LIMITS } from './types.ts';
 
-// Provisional implementation (replaced by the full pipeline): strips nothing but NFKC, no layers.
+/** Invisible characters removed, then NFKC (UAX #15) so full-width and mathematical letters become ASCII. */
+export function cleanText(raw: string): { clean: string; strip: ReturnType<typeof stripInvisible> } {
+  const strip = stripInvisible(raw);
+  return { clean: isAscii(strip.text) ? strip.text : strip.text.normalize('NFKC'), strip };
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** The matching view for injection rules: marks removed, confusables folded to ASCII, lower case, one space. */
+export function foldText(clean: string): { folded: string; confusables: number; combining: number } {
+  const marks = stripCombining(clean);
+  // Lower-case before and after the confusable map: upper-case look-alikes (Cyrillic І) map to
+  // ambiguous targets (l), their lower-case forms (і) map to the letter the attacker meant (i).
+  const lowered = marks.text.toLowerCase();
+  const conf = foldConfusables(lowered);
+  const folded = collapseWhitespace(conf.count > 0 ? conf.text.toLowerCase() : conf.text);
+  return { folded, confusables: conf.count, combining: marks.count };
+}
+
+class LazyLayer implements DecodedLayer {
+  #clean?: string;
+  #folded?: string;
+  constructor(
+    readonly chain: DecodedLayer['chain'],
+    readonly text: string,
+  ) {}
+  get clean(): string {
+    this.#clean ??= cleanText(this.text).clean;
+    return this.#clean;
+  }
+  get folded(): string {
+    this.#folded ??= foldText(this.clean).folded;
+    return this.#folded;
+  }
+}
+
+class PreparedText implements Prepared {
+  readonly #limits: NormalizeLimits;
+  #clean?: string;
+  #tagText = '';
+  #invisible?: ReturnType<typeof stripInvisible>['counts'];
+  #fold?: ReturnType<typeof foldText>;
+  #leet?: string;
+  #layers?: readonly DecodedLayer[];
+  #truncated = false;
+
+  constructor(
+    readonly raw: string,
+    limits: NormalizeLimits,
+  ) {
+    this.#limits = limits;
+  }
+
+  get clean(): string {
+    if (this.#clean === undefined) {
+      const { clean, strip } = cleanText(this.raw);
+      this.#clean = clean;
+      this.#tagText = strip.tagText;
+      this.#invisible = strip.counts;
+    }
+    return this.#clean;
+  }
+
+  get folded(): string {
+    this.#fold ??= foldText(this.clean);
+    return this.#fold.folded;
+  }
+
+  get leet(): string {
+    this.#leet ??= foldLeet(this.folded);
+    return this.#leet;
+  }
+
+  get layers(): readonly DecodedLayer[] {
+    if (this.#layers === undefined) {
+      const clean = this.clean;
+      const seed: RawLayer[] = this.#tagText ? [{ chain: ['unicode-tags'], text: this.#tagText }] : [];
+      const result = decodeLayers(clean, seed, this.#limits);
+      this.#truncated = result.truncated;
+      this.#layers = result.layers.map((l) => new LazyLayer(l.chain, l.text));
+    }
+    return this.#layers;
+  }
+
+  get decodeTruncated(): boolean {
+    void this.layers;
+    return this.#truncated;
+  }
+
+  get signals(): EvasionSignals {
+    void this.clean;
+    void this.folded;
+    const inv = this.#invisible ?? { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 };
+    const fold = this.#fold ?? { confusables: 0, combining: 0 };
+    return { ...inv, confusables: fold.confusables, combining: fold.combining };
+  }
+}
+
+/** Prepares a text for every scanner; each view is computed on first use and then shared. */
 export function prepare(raw: string, limits: NormalizeLimits = DEFAULT_NORMALIZE_LIMITS): Prepared {
-  void limits;
-  const clean = raw.normalize('NFKC');
-  const folded = clean.toLowerCase().replace(/\s+/g, ' ');
-  const signals: EvasionSignals = { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0, confusables: 0, combining: 0 };
-  return { raw, clean, folded, leet: folded, layers: [], signals, decodeTruncated: false };
+  return new PreparedText(raw, limits);
+}
+
+/** The canonical single-string normalisation (clean → folded), for callers that need one string. */
+export function normalizeText(raw: string): string {
+  return foldText(cleanText(raw).clean).folded;
 }

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/**
+ * The Tollgate configuration, as validated at load. Every object is `.strict()`: an unknown
+ * key is an error, never silently ignored. Defaults here are the `balanced` preset's values.
+ */
+
+const action = z.enum(['allow', 'warn', 'redact', 'ask', 'block']);
+const severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
+const ruleId = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'rule ids look like scanner/rule-name');
+const positiveInt = z.number().int().positive();
+
+const scannerBase = {
+  enabled: z.boolean().default(true).describe('Run this scanner.'),
+  action: action.optional().describe('Action for every finding of this scanner, overriding the severity mapping.'),
+  disabledRules: z.array(ruleId).default([]).describe('Rule ids of this scanner that never fire.'),
+  failOpen: z
+    .boolean()
+    .default(false)
+    .describe('If the scanner itself fails, warn instead of block. Off by default (fail closed); recorded in the evidence when used.'),
+};
+
+export const DlpConfig = z
+  .object({
+    ...scannerBase,
+    minSeverity: severity.default('low').describe('Findings below this severity are dropped.'),
+  })
+  .strict();
+
+export const KnownSecretsConfig = z
+  .object({
+    ...scannerBase,
+    env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]).describe('Environment variable names whose values must never leave.'),
+    envPatterns: z
+      .array(z.string())
+      .default(['*_API_KEY', '*_TOKEN', '*_SECRET', '*_SECRET_KEY', '*_PASSWORD', 'AWS_*', 'GITHUB_*'])
+      .describe('Glob patterns (only `*`) of environment variable names to protect.'),
+    secretsFile: z.string().optional().describe('A file of secrets: one NAME=value per line, or one value per line.'),
+    minLength: positiveInt.default(16).describe('Shortest value matched; shorter values are rejected and reported.'),
+  })
+  .strict();
+
+export const EntropyConfig = z
+  .object({
+    ...scannerBase,
+    minLength: positiveInt.default(20).describe('Shortest path segment or query value measured.'),
+    pathThreshold: z.number().min(0).max(8).default(4.5).describe('Bits per character above which a path segment is flagged.'),
+    queryThreshold: z.number().min(0).max(8).default(4.5).describe('Bits per character above which a query value is flagged.'),
+    hostLabelThreshold: z.number().min(0).max(8).default(3.8).describe('Bits per character above which a hostname label is flagged.'),
+    hostLabelMinLength: positiveInt.default(16).describe('Shortest hostname label measured.'),
+  })
+  .strict();
+
+export const SplitSecretsConfig = z
+  .object({
+    ...scannerBase,
+    windowBytes: positiveInt.default(8192).describe('Bytes of recent fragments kept per session.'),
+    ttlSeconds: positiveInt.default(300).describe('Fragments older than this are forgotten.'),
+    maxSessions: positiveInt.default(10_000).describe('Sessions tracked at once (least recently used evicted).'),
+    entropyBudgetBits: positiveInt.default(4096).describe('High-entropy bits a session may send within the window before it is flagged.'),
+  })
+  .strict();
+
+export const SsrfConfig = z
+  .object({
+    ...scannerBase,
+    allowSchemes: z.array(z.string()).default(['http', 'https', 'ws', 'wss']).describe('URL schemes an agent may use.'),
+    allowCidrs: z.array(z.string()).default([]).describe('Internal ranges the agent may reach anyway (e.g. a local API).'),
+    allowHosts: z.array(z.string()).default([]).describe('Host names exempt from the internal-name rules (exact, or *.suffix).'),
+    blockHosts: z.array(z.string()).default([]).describe('Host names always blocked (exact, or *.suffix).'),
+    blockPrivate: z.boolean().default(true).describe('Block loopback, private, link-local and other internal addresses.'),
+    blockMetadata: z.boolean().default(true).describe('Block cloud metadata endpoints; allowCidrs does not exempt them.'),
+  })
+  .strict();
+
+export const InjectionConfig = z
+  .object({
+    ...scannerBase,
+    threshold: z.number().min(0).default(1).describe('Score scale factor: findings need score × threshold ≥ the rule floor. Above 1 is stricter.'),
+  })
+  .strict();
+
+export const CryptoConfig = z
+  .object({
+    ...scannerBase,
+    allowlistedAddresses: z.array(z.string()).default([]).describe('Wallet addresses the agent legitimately pays; look-alikes are flagged.'),
+  })
+  .strict();
+
+export const LimitsConfig = z
+  .object({
+    maxInputBytes: positiveInt.default(10 * 1024 * 1024).describe('Largest body or text scanned; larger inputs are blocked.'),
+    maxUrlLength: positiveInt.default(16 * 1024),
+    maxHeaderBytes: positiveInt.default(64 * 1024),
+    maxJsonDepth: positiveInt.default(64),
+    maxSegments: positiveInt.default(20_000).describe('Most parts (URL parts, headers, JSON leaves) scanned per input.'),
+    maxDecodeDepth: positiveInt.max(16).default(4).describe('Layers of encoding peeled (base64 in URL-encoding in hex…).'),
+    maxDecodedBytes: positiveInt.default(1 << 20).describe('Total decoded text kept per scanned part.'),
+  })
+  .strict();
+
+export const ApiConfig = z
+  .object({
+    enabled: z.boolean().default(true),
+    listen: z.string().default('127.0.0.1:8888').describe('host:port of the scan API (and, later, the proxy).'),
+    tokenEnv: z.string().optional().describe('Environment variable holding the bearer token the API requires.'),
+    maxBodyBytes: positiveInt.default(1024 * 1024),
+    rateLimitPerMinute: positiveInt.default(600).describe('Requests per minute per token (or per client address without a token).'),
+    deadlineMs: positiveInt.default(2000).describe('A scan still running after this is answered with block.'),
+  })
+  .strict();
+
+export const TollgateConfig = z
+  .object({
+    version: z.literal(1).default(1),
+    mode: z.enum(['enforce', 'audit']).default('enforce').describe('audit logs what would be blocked and lets it through.'),
+    preset: z.string().optional().describe('Name of the preset this file started from (informational).'),
+    severityActions: z
+      .object({
+        critical: action.default('block'),
+        high: action.default('block'),
+        medium: action.default('warn'),
+        low: action.default('warn'),
+        info: action.default('allow'),
+      })
+      .strict()
+      .default({ critical: 'block', high: 'block', medium: 'warn', low: 'warn', info: 'allow' })
+      .describe('Action for a finding by its severity, unless a scanner or rule override applies.'),
+    rules: z.record(ruleId, action).default({}).describe('Per-rule action overrides, e.g. "dlp/jwt": warn.'),
+    scanners: z
+      .object({
+        dlp: DlpConfig.default(DlpConfig.parse({})),
+        knownSecrets: KnownSecretsConfig.default(KnownSecretsConfig.parse({})),
+        entropy: EntropyConfig.default(EntropyConfig.parse({})),
+        splitSecrets: SplitSecretsConfig.default(SplitSecretsConfig.parse({})),
+        ssrf: SsrfConfig.default(SsrfConfig.parse({})),
+        injection: InjectionConfig.default(InjectionConfig.parse({})),
+        crypto: CryptoConfig.default(CryptoConfig.parse({})),
+      })
+      .strict()
+      .default({
+        dlp: DlpConfig.parse({}),
+        knownSecrets: KnownSecretsConfig.parse({}),
+        entropy: EntropyConfig.parse({}),
+        splitSecrets: SplitSecretsConfig.parse({}),
+        ssrf: SsrfConfig.parse({}),
+        injection: InjectionConfig.parse({}),
+        crypto: CryptoConfig.parse({}),
+      }),
+    limits: LimitsConfig.default(LimitsConfig.parse({})),
+    api: ApiConfig.default(ApiConfig.parse({})),
+  })
+  .strict();
+
+export type TollgateConfig = z.infer<typeof TollgateConfig>;
+export type TollgateConfigInput = z.input<typeof TollgateConfig>;

@@ -1,0 +1,136 @@
+import type { Flow, HeaderMap, ScanInput, ToolDefinition } from '../core/index.ts';
+import { assertNever } from '../core/index.ts';
+import type { NormalizeLimits } from '../normalize/index.ts';
+import type { ScanView } from '../scanners/types.ts';
+import { addBodySegments, bodyToText } from './body.ts';
+import { SegmentCollector } from './collector.ts';
+import { keyStep, tryParseJson, walkJson } from './json-walk.ts';
+import type { ExtractLimits } from './limits.ts';
+import { addQuerySegments, addUrlSegments, safeLabel } from './url-parts.ts';
+
+export interface Extraction {
+  readonly view: ScanView;
+  /** Limit findings: what could not be read in full. Any of these blocks by the fail-closed rule. */
+  readonly findings: SegmentCollector['findings'];
+}
+
+function byteLength(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (value instanceof Uint8Array) return value.byteLength;
+  return 0;
+}
+
+/** Turns any ScanInput into located segments, once, for every scanner to share. */
+export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits: NormalizeLimits): Extraction {
+  const out = new SegmentCollector(limits, normalizeLimits);
+  let url: string | undefined;
+  switch (input.kind) {
+    case 'url':
+      url = input.url;
+      if (checkUrl(input.url, 'url', out)) addUrlSegments(input.url, 'url', 'egress', out);
+      break;
+    case 'request':
+      url = input.url;
+      if (checkUrl(input.url, 'url', out)) addUrlSegments(input.url, 'url', 'egress', out);
+      addHeaders(input.headers, 'egress', out);
+      if (input.body !== undefined && checkSize(input.body, 'body', out)) {
+        addBodySegments(input.body, input.contentType ?? headerValue(input.headers, 'content-type'), 'body', 'egress', out);
+      }
+      break;
+    case 'response':
+      url = input.url;
+      if (checkSize(input.body, 'body', out)) {
+        addBodySegments(input.body, input.contentType ?? headerValue(input.headers, 'content-type'), 'body', 'ingress', out);
+      }
+      break;
+    case 'text':
+      if (checkSize(input.text, 'text', out)) out.add('text', 'text', input.flow ?? 'neutral', input.text);
+      break;
+    case 'tools':
+      addTools(input.tools, out);
+      break;
+    case 'tool-call':
+      out.add(`tool.${safeLabel(input.name)}.name`, 'tool-name', 'egress', input.name);
+      if (checkSize(JSON.stringify(input.arguments ?? null), `tool.${safeLabel(input.name)}.args`, out)) {
+        walkJson(input.arguments, `tool.${safeLabel(input.name)}.args.$`, 'tool-argument', 'tool-argument', 'egress', out);
+      }
+      break;
+    case 'tool-result':
+      if (checkSize(JSON.stringify(input.content ?? null), 'result', out)) {
+        walkJson(input.content, 'result.$', 'tool-result', 'tool-result', 'ingress', out);
+      }
+      break;
+    case 'websocket': {
+      url = input.url;
+      const flow: Flow = input.direction === 'outbound' ? 'egress' : 'ingress';
+      if (!checkSize(input.data, 'ws.message', out)) break;
+      const text = bodyToText(input.data);
+      const trimmed = text.trimStart();
+      const parsed = trimmed.startsWith('{') || trimmed.startsWith('[') ? tryParseJson(text) : { ok: false as const };
+      if (parsed.ok) walkJson(parsed.value, 'ws.message.$', 'ws-message', 'ws-message', flow, out);
+      else out.add('ws.message', 'ws-message', flow, text);
+      break;
+    }
+    default:
+      assertNever(input, 'scan input kind');
+  }
+  const view: ScanView = url === undefined ? { input, segments: out.segments } : { input, segments: out.segments, url };
+  return { view, findings: out.findings };
+}
+
+function checkSize(value: unknown, location: string, out: SegmentCollector): boolean {
+  const size = byteLength(value);
+  if (size > out.limits.maxInputBytes) {
+    out.limit('engine/input-too-large', location, `The input is ${size} bytes, over the ${out.limits.maxInputBytes}-byte limit; it was not scanned and is blocked.`);
+    return false;
+  }
+  return true;
+}
+
+function checkUrl(url: string, location: string, out: SegmentCollector): boolean {
+  if (url.length > out.limits.maxUrlLength) {
+    out.limit('engine/input-too-large', location, `The URL is ${url.length} characters, over the ${out.limits.maxUrlLength}-character limit; it is blocked.`);
+    return false;
+  }
+  return true;
+}
+
+export function headerValue(headers: HeaderMap | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() === name) return Array.isArray(v) ? v.join(', ') : (v as string | undefined);
+  }
+  return undefined;
+}
+
+function addHeaders(headers: HeaderMap | undefined, flow: Flow, out: SegmentCollector): void {
+  if (!headers) return;
+  let total = 0;
+  for (const [rawName, rawValue] of Object.entries(headers)) {
+    const values = Array.isArray(rawValue) ? rawValue : rawValue === undefined ? [] : [rawValue as string];
+    const name = safeLabel(rawName.toLowerCase());
+    for (const value of values) {
+      total += rawName.length + value.length;
+      if (total > out.limits.maxHeaderBytes) {
+        out.limit('engine/input-too-large', 'header', `Headers exceed ${out.limits.maxHeaderBytes} bytes; the request is blocked.`);
+        return;
+      }
+      out.add(`header.${name}`, 'header', flow, value);
+      if (name === 'cookie') addQuerySegments(value.replace(/;\s*/g, ';'), 'header.cookie', 'body-key', 'body-leaf', flow, out);
+    }
+  }
+}
+
+function addTools(tools: readonly ToolDefinition[], out: SegmentCollector): void {
+  tools.forEach((tool, i) => {
+    const name = typeof tool?.name === 'string' ? tool.name : `[${i}]`;
+    const base = `tools.${safeLabel(name)}`;
+    out.add(`${base}.name`, 'tool-name', 'ingress', name);
+    if (typeof tool?.title === 'string') out.add(`${base}.title`, 'tool-description', 'ingress', tool.title);
+    if (typeof tool?.description === 'string') out.add(`${base}.description`, 'tool-description', 'ingress', tool.description);
+    for (const [key, value] of Object.entries(tool ?? {})) {
+      if (key === 'name' || key === 'title' || key === 'description') continue;
+      walkJson(value, base + keyStep(key), 'tool-schema', 'tool-schema', 'ingress', out);
+    }
+  });
+}

@@ -1,0 +1,63 @@
+import type { Flow } from '../core/index.ts';
+import { re } from '../re/index.ts';
+import type { SegmentPart } from '../scanners/types.ts';
+import type { SegmentCollector } from './collector.ts';
+
+const SIMPLE_KEY = re('^[A-Za-z_][A-Za-z0-9_-]{0,63}$');
+
+/** JSONPath-like location step: `.name` for simple keys, `["odd key"]` otherwise. */
+export function keyStep(key: string): string {
+  return SIMPLE_KEY.test(key) ? `.${key}` : `[${JSON.stringify(key.length > 64 ? `${key.slice(0, 61)}...` : key)}]`;
+}
+
+/**
+ * Walks a parsed JSON value and adds every string leaf (and every object key, as `keyPart`)
+ * as a segment located by its JSON path. Depth-bounded: deeper nesting is a limit finding.
+ * Numbers and booleans are added as text too, since a card number or PIN can be a number.
+ */
+export function walkJson(
+  value: unknown,
+  base: string,
+  part: SegmentPart,
+  keyPart: SegmentPart,
+  flow: Flow,
+  out: SegmentCollector,
+): void {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: base, depth: 0 }];
+  let tooDeep = false;
+  while (stack.length > 0) {
+    const item = stack.pop() as { value: unknown; path: string; depth: number };
+    const v = item.value;
+    if (typeof v === 'string') out.add(item.path, part, flow, v);
+    else if (typeof v === 'number' || typeof v === 'bigint') {
+      if (Number.isInteger(v) && String(v).length >= 9) out.add(item.path, part, flow, String(v));
+    } else if (v !== null && typeof v === 'object') {
+      if (item.depth >= out.limits.maxJsonDepth) {
+        if (!tooDeep) out.limit('engine/json-too-deep', item.path, `JSON nesting deeper than ${out.limits.maxJsonDepth} levels was not scanned.`);
+        tooDeep = true;
+        continue;
+      }
+      if (Array.isArray(v)) {
+        for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: `${item.path}[${i}]`, depth: item.depth + 1 });
+      } else {
+        const entries = Object.entries(v as Record<string, unknown>);
+        for (let i = entries.length - 1; i >= 0; i--) {
+          const [k, child] = entries[i] as [string, unknown];
+          const path = item.path + keyStep(k);
+          out.add(`${path}.<key>`, keyPart, flow, k);
+          stack.push({ value: child, path, depth: item.depth + 1 });
+        }
+      }
+    }
+  }
+}
+
+/** JSON.parse that reports failure instead of throwing. */
+export function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    // Not JSON: the caller decides whether that is an error (declared JSON) or just text.
+    return { ok: false };
+  }
+}

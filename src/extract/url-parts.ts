@@ -1,0 +1,118 @@
+import type { Flow } from '../core/index.ts';
+import type { SegmentCollector } from './collector.ts';
+
+export interface UrlParts {
+  readonly scheme: string;
+  readonly userinfo: string;
+  readonly host: string;
+  readonly path: string;
+  readonly query: string;
+  readonly fragment: string;
+}
+
+/**
+ * A lenient split of a URL into its RFC 3986 components, working on the raw text so that a
+ * URL no WHATWG parser accepts is still inspected part by part (the SSRF scanner judges
+ * parseability; DLP must see every byte either way).
+ */
+export function splitUrl(url: string): UrlParts {
+  let rest = url;
+  let scheme = '';
+  const colon = rest.indexOf(':');
+  const firstDelim = firstIndexOfAny(rest, '/?#');
+  if (colon > 0 && (firstDelim < 0 || colon < firstDelim)) {
+    scheme = rest.slice(0, colon).toLowerCase();
+    rest = rest.slice(colon + 1);
+  }
+  let fragment = '';
+  const hash = rest.indexOf('#');
+  if (hash >= 0) {
+    fragment = rest.slice(hash + 1);
+    rest = rest.slice(0, hash);
+  }
+  let query = '';
+  const q = rest.indexOf('?');
+  if (q >= 0) {
+    query = rest.slice(q + 1);
+    rest = rest.slice(0, q);
+  }
+  let userinfo = '';
+  let host = '';
+  // Browsers treat backslashes as slashes in special schemes; so do we when finding the authority.
+  const slashes = rest.replace(/\\/g, '/');
+  if (slashes.startsWith('//')) {
+    const end = firstIndexOfAny(slashes.slice(2), '/');
+    const authority = end < 0 ? rest.slice(2) : rest.slice(2, end + 2);
+    rest = end < 0 ? '' : rest.slice(end + 2);
+    const at = authority.lastIndexOf('@');
+    if (at >= 0) {
+      userinfo = authority.slice(0, at);
+      host = authority.slice(at + 1);
+    } else host = authority;
+  }
+  return { scheme, userinfo, host, path: rest, query, fragment };
+}
+
+function firstIndexOfAny(text: string, chars: string): number {
+  for (let i = 0; i < text.length; i++) if (chars.includes(text[i] as string)) return i;
+  return -1;
+}
+
+/** Strips a port and IPv6 brackets from an authority host. */
+export function hostName(host: string): string {
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    return close > 0 ? host.slice(1, close) : host.slice(1);
+  }
+  const colon = host.lastIndexOf(':');
+  return colon >= 0 ? host.slice(0, colon) : host;
+}
+
+/** Adds the full URL and every part of it as segments: host labels, userinfo, path segments, query keys and values, fragment. */
+export function addUrlSegments(url: string, base: string, flow: Flow, out: SegmentCollector): void {
+  out.add(base, 'url', flow, url);
+  const parts = splitUrl(url);
+  if (parts.userinfo) out.add(`${base}.userinfo`, 'url-userinfo', flow, parts.userinfo);
+  const name = hostName(parts.host);
+  if (name && !name.includes(':')) {
+    const labels = name.split('.');
+    labels.forEach((label, i) => out.add(`${base}.host[${i}]`, 'url-host-label', flow, label));
+  }
+  parts.path.split('/').forEach((seg, i) => {
+    if (seg) out.add(`${base}.path[${i}]`, 'url-path-segment', flow, seg);
+  });
+  if (parts.query) addQuerySegments(parts.query, `${base}.query`, 'url-query-key', 'url-query-value', flow, out);
+  if (parts.fragment) out.add(`${base}.fragment`, 'text', flow, parts.fragment);
+}
+
+/** Splits `a=1&b=2` (also `;`-separated) into key and value segments; keys name the location. */
+export function addQuerySegments(
+  query: string,
+  base: string,
+  keyPart: 'url-query-key' | 'body-key',
+  valuePart: 'url-query-value' | 'body-leaf',
+  flow: Flow,
+  out: SegmentCollector,
+): void {
+  let index = 0;
+  for (const pair of query.split(/[&;]/)) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const key = eq >= 0 ? pair.slice(0, eq) : pair;
+    const value = eq >= 0 ? pair.slice(eq + 1) : '';
+    const label = safeLabel(key) || `[${index}]`;
+    out.add(`${base}-key[${index}]`, keyPart, flow, key);
+    if (value) out.add(`${base}.${label}`, valuePart, flow, value);
+    index++;
+  }
+}
+
+/** A location label from an attacker-chosen name: printable ASCII only, bounded. */
+export function safeLabel(name: string): string {
+  let out = '';
+  for (let i = 0; i < name.length && out.length < 48; i++) {
+    const c = name.charCodeAt(i);
+    out += c > 0x20 && c < 0x7f && c !== 0x2e ? name[i] : '_';
+  }
+  return out;
+}

@@ -1,0 +1,138 @@
+/** Case, mark, whitespace and leetspeak folding for the `folded` and `leet` views. */
+
+/** Removes nonspacing combining marks (Zalgo text, accents used to break words) and recomposes. */
+export function stripCombining(text: string): { text: string; count: number } {
+  let hasNonAscii = false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x300) {
+      hasNonAscii = true;
+      break;
+    }
+  }
+  if (!hasNonAscii) return { text, count: 0 };
+  const decomposed = text.normalize('NFD');
+  let count = 0;
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < decomposed.length; i++) {
+    const c = decomposed.charCodeAt(i);
+    if (isNonspacingMark(c)) {
+      count++;
+      out += decomposed.slice(last, i);
+      last = i + 1;
+    }
+  }
+  if (count === 0) return { text, count: 0 };
+  out += decomposed.slice(last);
+  return { text: out.normalize('NFC'), count };
+}
+
+/** BMP nonspacing combining-mark blocks (the ranges abused for Zalgo text and word breaking). */
+function isNonspacingMark(c: number): boolean {
+  return (
+    (c >= 0x300 && c <= 0x36f) ||
+    (c >= 0x1ab0 && c <= 0x1aff) ||
+    (c >= 0x1dc0 && c <= 0x1dff) ||
+    (c >= 0x20d0 && c <= 0x20ff) ||
+    (c >= 0xfe20 && c <= 0xfe2f)
+  );
+}
+
+function isSpace(c: number): boolean {
+  return (
+    c === 0x20 ||
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+/** Collapses every run of whitespace to one space and trims the ends. */
+export function collapseWhitespace(text: string): string {
+  let out = '';
+  let pendingSpace = false;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      if (start >= 0) {
+        out += (pendingSpace && out.length > 0 ? ' ' : '') + text.slice(start, i);
+        start = -1;
+      }
+      pendingSpace = true;
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  if (start >= 0) out += (pendingSpace && out.length > 0 ? ' ' : '') + text.slice(start);
+  return out;
+}
+
+const LEET: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'i',
+};
+
+function isLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+/**
+ * Folds leetspeak inside words that mix letters with leet digits/symbols ("1gn0r3" → "ignore").
+ * Pure numbers ("2024") are left alone; `@ $ ! |` fold only inside a word, so "hello!" stays.
+ */
+export function foldLeet(text: string): string {
+  const parts: string[] = [];
+  let last = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (!isLetter(c) && LEET[text[i] as string] === undefined) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let letters = 0;
+    let leet = 0;
+    while (j < text.length) {
+      const cj = text.charCodeAt(j);
+      if (isLetter(cj)) letters++;
+      else if (LEET[text[j] as string] !== undefined) leet++;
+      else break;
+      j++;
+    }
+    if (letters > 0 && leet > 0) {
+      let word = '';
+      for (let k = i; k < j; k++) {
+        const ch = text[k] as string;
+        const mapped = LEET[ch];
+        const isDigit = ch >= '0' && ch <= '9';
+        const inside = k > i && k < j - 1;
+        word += mapped !== undefined && (isDigit || inside) ? mapped : ch;
+      }
+      parts.push(text.slice(last, i), word);
+      last = j;
+    }
+    i = j;
+  }
+  if (parts.length === 0) return text;
+  parts.push(text.slice(last));
+  return parts.join('');
+}

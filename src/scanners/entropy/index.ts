@@ -1,0 +1,381 @@
+// entropy: flags random-looking data in outgoing URLs (path segments, query values) and
+// DNS-exfiltration-shaped host labels, judged from the text alone before any resolution.
+// It owns the randomness measure (shannon.ts); it must never resolve names, read the clock,
+// or report the random text itself (evidence is a redacted preview).
+import type { Finding, Severity } from '../../core/index.ts';
+import { redactPreview } from '../../core/index.ts';
+import type { ScanView, Scanner, Segment } from '../types.ts';
+import { profileRun, type RunProfile } from './shannon.ts';
+
+export { shannonEntropy, expectedRandomEntropy, profileRun, type RunProfile, type RunAlphabet } from './shannon.ts';
+
+export interface EntropyOptions {
+  /** Shortest token run (path segment / query value piece) judged at all. */
+  readonly minLength: number;
+  /** Random runs at least this long are `medium`; shorter ones (≥ minLength) are `low`. */
+  readonly mediumMinLength: number;
+  /**
+   * Randomness thresholds: measured entropy ÷ the expected entropy of a uniformly random string of
+   * the same length over the same alphabet (1.0 = as random as random). Fixed bits-per-char
+   * thresholds cannot work: a 20-char string has at most log2(20) = 4.32 bits/char and hex at most 4.
+   */
+  readonly pathThreshold: number;
+  readonly queryThreshold: number;
+  readonly hostLabelThreshold: number;
+  /** Shortest host label judged (DNS labels are at most 63 characters). */
+  readonly hostLabelMinLength: number;
+  /** Host labels at least this long (or two random labels in one host) are `high`. */
+  readonly hostLabelHighMinLength: number;
+  /** Hex runs up to this length (git SHA-1, MD5, content hashes) are not reported. */
+  readonly hexExemptMaxLength: number;
+  /** Hex runs longer than hexExemptMaxLength but shorter than this (SHA-256 digests, signatures) are `low`. */
+  readonly hexMediumMinLength: number;
+  /** UUIDs (8-4-4-4-12 hex) are ubiquitous in benign URLs and carry no payload of the agent's: not reported. */
+  readonly exemptUuids: boolean;
+  /**
+   * Host suffixes whose DNS zone no attacker controls (cloud providers): a random label under them cannot
+   * exfiltrate through DNS, so such labels are `low` rather than exempt.
+   */
+  readonly lowSeverityHostSuffixes: readonly string[];
+  /** Hosts whose URL paths carry random document ids by design: path findings there are `low`. */
+  readonly lowSeverityPathHosts: readonly string[];
+  /** Query keys that carry protocol randomness by design (signatures, PKCE, click ids): findings there are `low`. */
+  readonly lowSeverityQueryKeys: readonly string[];
+  /** Longest segment text examined (longer text is examined up to this many characters). */
+  readonly maxSegmentChars: number;
+  readonly maxFindings: number;
+}
+
+export const DEFAULT_ENTROPY_OPTIONS: EntropyOptions = {
+  minLength: 20,
+  mediumMinLength: 32,
+  pathThreshold: 0.9,
+  queryThreshold: 0.9,
+  hostLabelThreshold: 0.88,
+  hostLabelMinLength: 16,
+  hostLabelHighMinLength: 32,
+  hexExemptMaxLength: 40,
+  hexMediumMinLength: 65,
+  exemptUuids: true,
+  lowSeverityHostSuffixes: [
+    'amazonaws.com',
+    'on.aws',
+    'cloudfront.net',
+    'windows.net',
+    'azurewebsites.net',
+    'azureedge.net',
+    'azurefd.net',
+    'googleusercontent.com',
+    'googleapis.com',
+    'appspot.com',
+    'run.app',
+    'cloudfunctions.net',
+    'firebaseapp.com',
+    'web.app',
+    'vercel.app',
+    'netlify.app',
+    'pages.dev',
+    'workers.dev',
+    'github.dev',
+    'githubusercontent.com',
+    'herokuapp.com',
+    'supabase.co',
+    'fly.dev',
+    'onrender.com',
+  ],
+  lowSeverityPathHosts: ['docs.google.com', 'drive.google.com', 'www.figma.com', 'figma.com', 'www.notion.so', 'notion.so'],
+  lowSeverityQueryKeys: [
+    'x-amz-signature',
+    'x-amz-credential',
+    'x-amz-security-token',
+    'x-goog-signature',
+    'x-goog-credential',
+    'signature',
+    'sig',
+    'code_challenge',
+    'state',
+    'nonce',
+    'gclid',
+    'fbclid',
+    'msclkid',
+    'dclid',
+    'gbraid',
+    'wbraid',
+    'ved',
+    'ei',
+    'sca_esv',
+    '_ga',
+  ],
+  maxSegmentChars: 8192,
+  maxFindings: 100,
+};
+
+const SCANNER = 'entropy' as const;
+const MITRE_HTTP = 'T1048';
+const MITRE_DNS = 'T1071.004';
+
+/** A token run: [A-Za-z0-9+/=_-]; dots, '~', '%' and the rest separate runs. */
+function isRunChar(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    c === 0x2b ||
+    c === 0x2f ||
+    c === 0x3d ||
+    c === 0x5f ||
+    c === 0x2d
+  );
+}
+
+function hexVal(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/** Percent-decodes ASCII escapes only (bytes ≥ 0x80 stay encoded): total, linear, never throws. */
+export function percentDecodeAscii(text: string): string {
+  if (text.indexOf('%') < 0) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x25 && i + 2 < text.length) {
+      const hi = hexVal(text.charCodeAt(i + 1));
+      const lo = hexVal(text.charCodeAt(i + 2));
+      if (hi >= 0 && lo >= 0 && hi < 8) {
+        out += String.fromCharCode(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+/** True for 8-4-4-4-12 hex. */
+export function isUuid(text: string, start: number, end: number): boolean {
+  if (end - start !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = text.charCodeAt(start + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d) return false;
+    } else if (hexVal(c) < 0) return false;
+  }
+  return true;
+}
+
+interface RunVerdict {
+  readonly severity: Severity;
+  readonly profile: RunProfile;
+  readonly text: string;
+}
+
+/** Judges one token run of a path segment or query value; null when it does not look like random data. */
+function judgeRun(text: string, start: number, end: number, threshold: number, o: EntropyOptions): RunVerdict | null {
+  const length = end - start;
+  if (length < o.minLength) return null;
+  if (o.exemptUuids && isUuid(text, start, end)) return null;
+  const profile = profileRun(text, start, end);
+  if (profile.alphabet === 'digits' || profile.alphabet === 'other') return null;
+  if (profile.randomness < threshold) return null;
+  const run = text.slice(start, end);
+  if (profile.alphabet === 'hex') {
+    if (profile.length <= o.hexExemptMaxLength) return null;
+    return { severity: profile.length < o.hexMediumMinLength ? 'low' : 'medium', profile, text: run };
+  }
+  // Random data over a 32+ symbol alphabet almost always has digits; words and slugs mostly do not.
+  if (profile.digits === 0) return null;
+  if (profile.length >= o.mediumMinLength) return { severity: 'medium', profile, text: run };
+  return { severity: 'low', profile, text: run };
+}
+
+/** Judges every token run inside a URL path segment or query value; keeps the most severe. */
+function judgeValue(raw: string, threshold: number, o: EntropyOptions): RunVerdict | null {
+  const text = percentDecodeAscii(raw.length > o.maxSegmentChars ? raw.slice(0, o.maxSegmentChars) : raw);
+  let best: RunVerdict | null = null;
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && !isRunChar(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < text.length && isRunChar(text.charCodeAt(i))) i++;
+    if (i - start >= o.minLength) {
+      const v = judgeRun(text, start, i, threshold, o);
+      if (v && (!best || rank(v.severity) > rank(best.severity) || (v.severity === best.severity && v.profile.length > best.profile.length))) best = v;
+    }
+  }
+  return best;
+}
+
+const SEV_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+function rank(s: Severity): number {
+  return SEV_RANK[s];
+}
+
+/** Judges a DNS label (case-insensitive) for the shape of encoded data: hex, base32 or random alphanumerics. */
+export function judgeHostLabel(label: string, o: EntropyOptions = DEFAULT_ENTROPY_OPTIONS): RunProfile | null {
+  if (label.length < o.hostLabelMinLength || label.length > 253) return null;
+  const lower = label.toLowerCase();
+  if (lower.startsWith('xn--')) return null; // punycode: an internationalised name, not data
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f)) return null;
+  }
+  // Hyphens split words (slugs such as `my-company-assets-prod`); data encoders rarely emit them.
+  const profile = profileRun(lower);
+  if (profile.alphabet === 'digits') return null;
+  if (profile.digits === 0 || profile.lower === 0) return null;
+  if (profile.randomness < o.hostLabelThreshold) return null;
+  return profile;
+}
+
+function hostOf(view: ScanView, base: string, labels: ReadonlyMap<string, string[]>): string {
+  const parts = labels.get(base);
+  if (parts) return parts.join('.').toLowerCase();
+  return '';
+}
+
+function hasSuffix(host: string, suffixes: readonly string[]): boolean {
+  for (const s of suffixes) {
+    const suffix = s.toLowerCase();
+    if (host === suffix || host.endsWith(`.${suffix}`)) return true;
+  }
+  return false;
+}
+
+/** `url.query.X-Amz-Signature` → `x-amz-signature`. */
+function queryKeyOf(location: string): string {
+  const at = location.lastIndexOf('.query.');
+  return at < 0 ? '' : location.slice(at + 7).toLowerCase();
+}
+
+/** `url.path[3]` / `url.host[0]` / `url.query.k` → `url`. */
+function baseOf(location: string, marker: string): string {
+  const at = location.lastIndexOf(marker);
+  return at < 0 ? '' : location.slice(0, at);
+}
+
+function labelIndex(location: string): number {
+  const open = location.lastIndexOf('[');
+  const close = location.lastIndexOf(']');
+  if (open < 0 || close < open) return 0;
+  const n = Number(location.slice(open + 1, close));
+  return Number.isFinite(n) ? n : 0;
+}
+
+export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Scanner {
+  const o: EntropyOptions = { ...DEFAULT_ENTROPY_OPTIONS, ...options };
+  const lowQueryKeys = new Set(o.lowSeverityQueryKeys.map((k) => k.toLowerCase()));
+  const lowPathHosts = o.lowSeverityPathHosts.map((h) => h.toLowerCase());
+
+  return {
+    id: SCANNER,
+    scan(view, _ctx) {
+      const findings: Finding[] = [];
+      const seen = new Set<string>();
+      const push = (f: Finding, key: string): void => {
+        if (findings.length >= o.maxFindings || seen.has(key)) return;
+        seen.add(key);
+        findings.push(f);
+      };
+
+      // Hosts, rebuilt from their labels (grouped by the URL they belong to), for suffix decisions.
+      const hostLabels = new Map<string, { index: number; text: string; seg: Segment }[]>();
+      for (const seg of view.segments) {
+        if (seg.part !== 'url-host-label' || seg.flow === 'ingress') continue;
+        const base = baseOf(seg.location, '.host[');
+        let list = hostLabels.get(base);
+        if (!list) hostLabels.set(base, (list = []));
+        if (list.length < 128) list.push({ index: labelIndex(seg.location), text: seg.prepared.raw, seg });
+      }
+      const hosts = new Map<string, string[]>();
+      for (const [base, list] of hostLabels) {
+        list.sort((a, b) => a.index - b.index);
+        hosts.set(
+          base,
+          list.map((l) => l.text),
+        );
+      }
+
+      // DNS-exfiltration labels.
+      for (const [base, list] of hostLabels) {
+        const host = hostOf(view, base, hosts);
+        const provider = hasSuffix(host, o.lowSeverityHostSuffixes);
+        const flagged: { seg: Segment; profile: RunProfile; text: string }[] = [];
+        // The registrable domain (last two labels) is never encoded data.
+        for (let i = 0; i < list.length - 2; i++) {
+          const l = list[i]!;
+          const profile = judgeHostLabel(l.text, o);
+          if (profile) flagged.push({ seg: l.seg, profile, text: l.text });
+        }
+        for (const f of flagged) {
+          const long = f.profile.length >= o.hostLabelHighMinLength || flagged.length >= 2;
+          const severity: Severity = provider ? 'low' : long ? 'high' : 'medium';
+          push(
+            {
+              scanner: SCANNER,
+              rule: 'entropy/dns-exfil-label',
+              severity,
+              category: 'exfiltration',
+              mitre: MITRE_DNS,
+              location: f.seg.location,
+              evidence: `${redactPreview(f.text)} (${f.profile.alphabet}, ${f.profile.entropy.toFixed(2)} bits/char, randomness ${f.profile.randomness.toFixed(2)}) in host ${redactHost(host)}`,
+              message: provider
+                ? `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters), under a cloud provider's domain; check that the agent meant to contact this host.`
+                : `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters): the name lookup alone can carry it to whoever runs the domain (DNS exfiltration). Block the request unless this host is expected.`,
+            },
+            `dns|${f.seg.location}|${f.text}`,
+          );
+        }
+      }
+
+      // Path segments and query values.
+      for (const seg of view.segments) {
+        if (findings.length >= o.maxFindings) break;
+        if (seg.flow === 'ingress') continue;
+        const isPath = seg.part === 'url-path-segment';
+        const isQuery = seg.part === 'url-query-value';
+        if (!isPath && !isQuery) continue;
+        const verdict = judgeValue(seg.prepared.raw, isPath ? o.pathThreshold : o.queryThreshold, o);
+        if (!verdict) continue;
+        let severity = verdict.severity;
+        let why = '';
+        if (isQuery && lowQueryKeys.has(queryKeyOf(seg.location))) {
+          severity = 'low';
+          why = ' The parameter name is one that carries random values by design (a signature, PKCE challenge or click id).';
+        } else if (isPath) {
+          const host = hostOf(view, baseOf(seg.location, '.path['), hosts);
+          if (host && hasSuffix(host, lowPathHosts)) {
+            severity = 'low';
+            why = ' The site uses random document ids in its paths.';
+          }
+        }
+        const p = verdict.profile;
+        push(
+          {
+            scanner: SCANNER,
+            rule: isPath ? 'entropy/path-segment' : 'entropy/query-value',
+            severity,
+            category: 'exfiltration',
+            mitre: MITRE_HTTP,
+            location: seg.location,
+            evidence: `${redactPreview(verdict.text)} (${p.alphabet}, ${p.entropy.toFixed(2)} bits/char, randomness ${p.randomness.toFixed(2)})`,
+            message: `The URL ${isPath ? 'path' : 'query'} carries ${p.length} characters of random-looking ${p.alphabet} data, which is how a secret or encoded file is smuggled out in a URL; check what the agent is sending.${why}`,
+          },
+          `${seg.location}|${verdict.text}`,
+        );
+      }
+      return findings;
+    },
+  };
+}
+
+/** A host for messages: the registrable part kept, the (possibly secret-bearing) labels before it shortened. */
+function redactHost(host: string): string {
+  const labels = host.split('.');
+  if (labels.length <= 2) return host;
+  const tail = labels.slice(-2).join('.');
+  return `…${labels.length - 2} label(s)….${tail}`;
+}
