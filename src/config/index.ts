@@ -3,3 +3,4 @@
 export * from './schema.ts';
 export { parseConfig, loadConfigFile, defaultConfig, configHash, ConfigError, type ConfigIssue, type LoadedConfig } from './load.ts';
 export { PRESET_NAMES, readPresetText, presetSummary, PRESET_DIR } from './presets.ts';
+export { configJsonSchema } from './json-schema.ts';

@@ -125,7 +125,9 @@ function issuesOf(error: ZodError, doc: Document, lc: LineCounter): ConfigIssue[
       }
       continue;
     }
-    issues.push({ key: path.join('.'), ...locate(doc, lc, path), message: issue.message });
+    // A bad record key (e.g. a malformed rule id) carries the useful message one level down.
+    const nested = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+    issues.push({ key: path.join('.'), ...locate(doc, lc, path), message: nested ?? issue.message });
   }
   return issues;
 }

@@ -4,7 +4,7 @@
 // or report the random text itself (evidence is a redacted preview).
 import type { Finding, Severity } from '../../core/index.ts';
 import { redactPreview } from '../../core/index.ts';
-import type { ScanView, Scanner, Segment } from '../types.ts';
+import type { Scanner, Segment } from '../types.ts';
 import { profileRun, type RunProfile } from './shannon.ts';
 
 export { shannonEntropy, expectedRandomEntropy, profileRun, type RunProfile, type RunAlphabet } from './shannon.ts';
@@ -15,12 +15,19 @@ export interface EntropyOptions {
   /** Random runs at least this long are `medium`; shorter ones (≥ minLength) are `low`. */
   readonly mediumMinLength: number;
   /**
-   * Randomness thresholds: measured entropy ÷ the expected entropy of a uniformly random string of
-   * the same length over the same alphabet (1.0 = as random as random). Fixed bits-per-char
-   * thresholds cannot work: a 20-char string has at most log2(20) = 4.32 bits/char and hex at most 4.
+   * Length-aware randomness threshold: measured entropy ÷ the expected entropy of a uniformly random
+   * string of the same length over the same alphabet (1.0 = as random as random). Needed because
+   * short strings cannot reach a fixed bits-per-char bar: 20 chars carry at most log2(20) = 4.32
+   * bits/char, hex at most 4. A run is random when it meets this ratio OR the part's bits threshold.
    */
+  readonly randomness: number;
+  /** The same ratio for host labels. */
+  readonly hostLabelRandomness: number;
+  /** Bits per character at or above which a path segment's data core counts as random regardless of length. */
   readonly pathThreshold: number;
+  /** Bits per character at or above which a query value's data core counts as random regardless of length. */
   readonly queryThreshold: number;
+  /** Bits per character at or above which a host label counts as random regardless of length. */
   readonly hostLabelThreshold: number;
   /** Shortest host label judged (DNS labels are at most 63 characters). */
   readonly hostLabelMinLength: number;
@@ -41,6 +48,8 @@ export interface EntropyOptions {
   readonly lowSeverityPathHosts: readonly string[];
   /** Query keys that carry protocol randomness by design (signatures, PKCE, click ids): findings there are `low`. */
   readonly lowSeverityQueryKeys: readonly string[];
+  /** Mixed-case runs at least this much covered by camelCase words are identifiers, not data. */
+  readonly maxCamelWordShare: number;
   /** Longest segment text examined (longer text is examined up to this many characters). */
   readonly maxSegmentChars: number;
   readonly maxFindings: number;
@@ -49,9 +58,11 @@ export interface EntropyOptions {
 export const DEFAULT_ENTROPY_OPTIONS: EntropyOptions = {
   minLength: 20,
   mediumMinLength: 32,
-  pathThreshold: 0.9,
-  queryThreshold: 0.9,
-  hostLabelThreshold: 0.88,
+  randomness: 0.9,
+  hostLabelRandomness: 0.88,
+  pathThreshold: 4.5,
+  queryThreshold: 4.5,
+  hostLabelThreshold: 3.8,
   hostLabelMinLength: 16,
   hostLabelHighMinLength: 32,
   hexExemptMaxLength: 40,
@@ -83,7 +94,7 @@ export const DEFAULT_ENTROPY_OPTIONS: EntropyOptions = {
     'fly.dev',
     'onrender.com',
   ],
-  lowSeverityPathHosts: ['docs.google.com', 'drive.google.com', 'www.figma.com', 'figma.com', 'www.notion.so', 'notion.so'],
+  lowSeverityPathHosts: ['gstatic.com', 'googleusercontent.com', 'docs.google.com', 'drive.google.com', 'www.figma.com', 'figma.com', 'www.notion.so', 'notion.so'],
   lowSeverityQueryKeys: [
     'x-amz-signature',
     'x-amz-credential',
@@ -92,6 +103,7 @@ export const DEFAULT_ENTROPY_OPTIONS: EntropyOptions = {
     'x-goog-credential',
     'signature',
     'sig',
+    'client_id',
     'code_challenge',
     'state',
     'nonce',
@@ -106,6 +118,7 @@ export const DEFAULT_ENTROPY_OPTIONS: EntropyOptions = {
     'sca_esv',
     '_ga',
   ],
+  maxCamelWordShare: 0.7,
   maxSegmentChars: 8192,
   maxFindings: 100,
 };
@@ -173,27 +186,132 @@ interface RunVerdict {
   readonly text: string;
 }
 
+function isSeparator(c: number): boolean {
+  return c === 0x2d || c === 0x5f || c === 0x2b || c === 0x2f || c === 0x3d;
+}
+
+/** A word of a slug: letters only, in one case or Capitalised (`vendor`, `REC`, `Parkway`). */
+function isWordPiece(text: string, start: number, end: number): boolean {
+  if (end - start < 2) return false;
+  let upper = 0;
+  let lower = 0;
+  let lowerAfterUpper = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) lower++;
+    else if (c >= 0x41 && c <= 0x5a) {
+      upper++;
+      if (i > start) lowerAfterUpper = true;
+    } else return false;
+  }
+  if (upper === 0 || lower === 0) return true;
+  return upper === 1 && !lowerAfterUpper;
+}
+
+function isDigitPiece(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return end > start;
+}
+
+/**
+ * The data-bearing core of a token run: the run split at `-_+/=`, slug words (`vendor`, `Parkway`)
+ * and plain numbers dropped, the remaining pieces joined. Random tokens survive almost whole;
+ * slugs (`getting-started-with-x`), hashed file names (`vendor-<hex>`) and ids with dates shrink.
+ */
+export function dataCore(text: string, start = 0, end = text.length): string {
+  let core = '';
+  let i = start;
+  while (i < end) {
+    while (i < end && isSeparator(text.charCodeAt(i))) i++;
+    const s = i;
+    while (i < end && !isSeparator(text.charCodeAt(i))) i++;
+    if (i > s && !isWordPiece(text, s, i) && !isDigitPiece(text, s, i)) core += text.slice(s, i);
+  }
+  return core;
+}
+
+function isVowel(c: number): boolean {
+  const l = c | 0x20;
+  return l === 0x61 || l === 0x65 || l === 0x69 || l === 0x6f || l === 0x75 || l === 0x79;
+}
+
+/**
+ * The share of a mixed-case run covered by camelCase words (`get`, `User`, `Profile`: an optional
+ * capital, then ≥ 2 lower-case letters, with a vowel). Code identifiers score ≥ 0.75; random
+ * alphanumerics of 32+ characters score under 0.63 in 99% of cases.
+ */
+export function camelWordShare(text: string): number {
+  if (text.length === 0) return 0;
+  let covered = 0;
+  let i = 0;
+  const isLower = (c: number): boolean => c >= 0x61 && c <= 0x7a;
+  const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a;
+  while (i < text.length) {
+    const start = i;
+    const c = text.charCodeAt(i);
+    if (!isUpper(c) && !isLower(c)) {
+      i++;
+      continue;
+    }
+    if (isUpper(c)) i++;
+    const lowStart = i;
+    while (i < text.length && isLower(text.charCodeAt(i))) i++;
+    if (i === lowStart) {
+      while (i < text.length && isUpper(text.charCodeAt(i))) i++;
+      continue;
+    }
+    if (i - start >= 3 && i - lowStart >= 2) {
+      let vowel = false;
+      for (let j = start; j < i && !vowel; j++) vowel = isVowel(text.charCodeAt(j));
+      if (vowel) covered += i - start;
+    }
+  }
+  return covered / text.length;
+}
+
+/** True when an even-length hex string decodes to bytes that are (≥ 90%) printable ASCII. */
+export function hexDecodesToText(hex: string): boolean {
+  if (hex.length < 2 || hex.length % 2 !== 0) return false;
+  let printable = 0;
+  const bytes = hex.length / 2;
+  for (let i = 0; i < hex.length; i += 2) {
+    const b = hexVal(hex.charCodeAt(i)) * 16 + hexVal(hex.charCodeAt(i + 1));
+    if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d) printable++;
+  }
+  return printable >= bytes * 0.9;
+}
+
 /** Judges one token run of a path segment or query value; null when it does not look like random data. */
-function judgeRun(text: string, start: number, end: number, threshold: number, o: EntropyOptions): RunVerdict | null {
-  const length = end - start;
-  if (length < o.minLength) return null;
+function judgeRun(text: string, start: number, end: number, bitsThreshold: number, o: EntropyOptions): RunVerdict | null {
+  if (end - start < o.minLength) return null;
   if (o.exemptUuids && isUuid(text, start, end)) return null;
-  const profile = profileRun(text, start, end);
+  const core = dataCore(text, start, end);
+  if (core.length < o.minLength) return null;
+  const profile = profileRun(core);
   if (profile.alphabet === 'digits' || profile.alphabet === 'other') return null;
-  if (profile.randomness < threshold) return null;
+  const random = profile.randomness >= o.randomness || profile.entropy >= bitsThreshold;
+  if (profile.alphabet !== 'hex' && !random) return null;
   const run = text.slice(start, end);
   if (profile.alphabet === 'hex') {
+    // Hex that decodes to text is encoded text, never a hash: a digest's bytes are printable ~37% of the time.
+    if (hexDecodesToText(core)) return { severity: profile.length >= o.mediumMinLength ? 'medium' : 'low', profile, text: run };
+    if (!random) return null;
     if (profile.length <= o.hexExemptMaxLength) return null;
     return { severity: profile.length < o.hexMediumMinLength ? 'low' : 'medium', profile, text: run };
   }
   // Random data over a 32+ symbol alphabet almost always has digits; words and slugs mostly do not.
   if (profile.digits === 0) return null;
+  // camelCase identifiers (getUserProfileById2) are words, not data.
+  if (profile.upper > 0 && profile.lower > 0 && camelWordShare(core) >= o.maxCamelWordShare) return null;
   if (profile.length >= o.mediumMinLength) return { severity: 'medium', profile, text: run };
   return { severity: 'low', profile, text: run };
 }
 
 /** Judges every token run inside a URL path segment or query value; keeps the most severe. */
-function judgeValue(raw: string, threshold: number, o: EntropyOptions): RunVerdict | null {
+function judgeValue(raw: string, bitsThreshold: number, o: EntropyOptions): RunVerdict | null {
   const text = percentDecodeAscii(raw.length > o.maxSegmentChars ? raw.slice(0, o.maxSegmentChars) : raw);
   let best: RunVerdict | null = null;
   let i = 0;
@@ -202,7 +320,7 @@ function judgeValue(raw: string, threshold: number, o: EntropyOptions): RunVerdi
     const start = i;
     while (i < text.length && isRunChar(text.charCodeAt(i))) i++;
     if (i - start >= o.minLength) {
-      const v = judgeRun(text, start, i, threshold, o);
+      const v = judgeRun(text, start, i, bitsThreshold, o);
       if (v && (!best || rank(v.severity) > rank(best.severity) || (v.severity === best.severity && v.profile.length > best.profile.length))) best = v;
     }
   }
@@ -224,14 +342,17 @@ export function judgeHostLabel(label: string, o: EntropyOptions = DEFAULT_ENTROP
     if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f)) return null;
   }
   // Hyphens split words (slugs such as `my-company-assets-prod`); data encoders rarely emit them.
-  const profile = profileRun(lower);
+  const core = dataCore(lower);
+  if (core.length < o.hostLabelMinLength) return null;
+  const profile = profileRun(core);
   if (profile.alphabet === 'digits') return null;
   if (profile.digits === 0 || profile.lower === 0) return null;
-  if (profile.randomness < o.hostLabelThreshold) return null;
+  if (profile.alphabet === 'hex' && hexDecodesToText(core)) return profile;
+  if (profile.randomness < o.hostLabelRandomness && profile.entropy < o.hostLabelThreshold) return null;
   return profile;
 }
 
-function hostOf(view: ScanView, base: string, labels: ReadonlyMap<string, string[]>): string {
+function hostOf(base: string, labels: ReadonlyMap<string, string[]>): string {
   const parts = labels.get(base);
   if (parts) return parts.join('.').toLowerCase();
   return '';
@@ -301,7 +422,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
 
       // DNS-exfiltration labels.
       for (const [base, list] of hostLabels) {
-        const host = hostOf(view, base, hosts);
+        const host = hostOf(base, hosts);
         const provider = hasSuffix(host, o.lowSeverityHostSuffixes);
         const flagged: { seg: Segment; profile: RunProfile; text: string }[] = [];
         // The registrable domain (last two labels) is never encoded data.
@@ -346,7 +467,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           severity = 'low';
           why = ' The parameter name is one that carries random values by design (a signature, PKCE challenge or click id).';
         } else if (isPath) {
-          const host = hostOf(view, baseOf(seg.location, '.path['), hosts);
+          const host = hostOf(baseOf(seg.location, '.path['), hosts);
           if (host && hasSuffix(host, lowPathHosts)) {
             severity = 'low';
             why = ' The site uses random document ids in its paths.';

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole suite: typecheck, then every *.test.ts through node's test runner (via tsx).
+# Node 20 does not expand globs or discover .ts files itself, so the list is explicit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "typecheck: tsc --noEmit"
+npx --no-install tsc --noEmit -p .
+mapfile -t files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+exec node --import tsx --test --test-concurrency=2 --test-timeout=300000 "${files[@]}"

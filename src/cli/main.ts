@@ -1,0 +1,19 @@
+// cli: one file per command, thin: parse flags, call the library.
+import { Command } from 'commander';
+import { REGEX_ENGINE, VERSION } from '../main.ts';
+import { registerConfig } from './commands/config.ts';
+import { registerRules } from './commands/rules.ts';
+import { registerRun } from './commands/run.ts';
+import { registerScan } from './commands/scan.ts';
+
+const program = new Command();
+program
+  .name('tollgate')
+  .description('Tollgate: an agent firewall. Inspects what an AI agent sends and receives (URLs, HTTP, tool calls, tool results) for credential leaks, SSRF and prompt injection.')
+  .version(`tollgate ${VERSION} (node ${process.version}, regex engine ${REGEX_ENGINE})`, '-V, --version');
+registerRun(program);
+registerScan(program);
+registerConfig(program);
+registerRules(program);
+program.showHelpAfterError();
+await program.parseAsync(process.argv);

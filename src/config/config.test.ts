@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { ConfigError, configJsonSchema, defaultConfig, parseConfig, PRESET_NAMES, presetSummary } from './index.ts';
+
+function issues(text: string): string[] {
+  try {
+    parseConfig(text, 't.yaml');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.issues.map((i) => `${i.line}:${i.column} ${i.key}: ${i.message}`);
+  }
+  assert.fail('expected the config to be rejected');
+}
+
+describe('config', () => {
+  it('ships at least the seven named presets, each valid and documented', () => {
+    for (const name of ['balanced', 'strict', 'audit', 'claude-code', 'cursor', 'generic-agent', 'hostile-model']) {
+      assert.ok(PRESET_NAMES.includes(name), name);
+      const loaded = parseConfig(`preset: ${name}\n`);
+      assert.equal(loaded.config.preset, name);
+      assert.match(presetSummary(name), new RegExp(`^${name}[ :]`), `${name} summary names it`);
+    }
+  });
+
+  it('gives every preset a distinct policy', () => {
+    const hashes = PRESET_NAMES.map((n) => parseConfig(`preset: ${n}\n`).hash);
+    assert.equal(new Set(hashes).size, hashes.length);
+  });
+
+  it('embeds balanced as the default', () => {
+    const d = defaultConfig().config;
+    assert.equal(d.preset, 'balanced');
+    assert.equal(d.mode, 'enforce');
+    assert.equal(d.severityActions.high, 'block');
+  });
+
+  it('lets a file start from a preset and override single keys', () => {
+    const c = parseConfig('preset: strict\nmode: audit\nscanners:\n  entropy:\n    pathThreshold: 5\n').config;
+    assert.equal(c.mode, 'audit');
+    assert.equal(c.scanners.entropy.pathThreshold, 5);
+    assert.equal(c.scanners.entropy.queryThreshold, 4.0);
+    assert.equal(c.severityActions.medium, 'block');
+  });
+
+  it('rejects unknown keys naming the key and its line:column', () => {
+    assert.deepEqual(issues('mode: enforce\nscanners:\n  dlp:\n    enabeld: true\n'), ['4:5 scanners.dlp.enabeld: unknown key "enabeld"']);
+  });
+
+  it('rejects wrong types and values at their line:column', () => {
+    assert.deepEqual(issues('mode: block\n'), ['1:1 mode: Invalid option: expected one of "enforce"|"audit"']);
+    assert.deepEqual(issues('limits:\n  maxJsonDepth: -3\n'), ['2:3 limits.maxJsonDepth: Too small: expected number to be >0']);
+    assert.deepEqual(issues('rules:\n  "not a rule": block\n'), ['2:3 rules.not a rule: rule ids look like scanner/rule-name']);
+  });
+
+  it('rejects duplicate keys, YAML syntax errors and unknown presets', () => {
+    assert.match(issues('mode: enforce\nmode: audit\n')[0] ?? '', /^2:1 : Map keys must be unique/);
+    assert.match(issues('mode: [enforce\n')[0] ?? '', /^\d+:\d+ /);
+    assert.deepEqual(issues('preset: nope\n'), ['1:1 preset: unknown preset "nope"']);
+  });
+
+  it('keeps docs/config.schema.json in step with the zod schema (run `npm run schema` to refresh)', () => {
+    const onDisk = JSON.parse(readFileSync(new URL('../../docs/config.schema.json', import.meta.url), 'utf8')) as unknown;
+    assert.deepEqual(onDisk, configJsonSchema());
+  });
+
+  it('generates a JSON Schema that rejects unknown keys', () => {
+    const schema = configJsonSchema() as { additionalProperties?: unknown; properties?: Record<string, unknown> };
+    assert.equal(schema.additionalProperties, false);
+    assert.ok(schema.properties?.scanners);
+  });
+});

@@ -1,0 +1,145 @@
+import type { Finding, ScanInput, ScannerId, Verdict } from '../core/index.ts';
+import { SEVERITY_RANK } from '../core/index.ts';
+import type { TollgateConfig } from '../config/schema.ts';
+import { extract, type ExtractLimits } from '../extract/index.ts';
+import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/index.ts';
+import type { KnownSecretIndex, ScanContext, Scanner, SessionState } from '../scanners/types.ts';
+import { buildScanners } from './registry.ts';
+import { composeVerdict, rankFindings, type ActionPolicy } from './verdict.ts';
+
+export interface EngineDeps {
+  /** Session state for stateful scanners (split secrets); the engine never creates state itself. */
+  readonly state?: SessionState;
+  /** Index of the operator's own secret values (built by the composition root from env/files). */
+  readonly knownSecrets?: KnownSecretIndex;
+}
+
+export interface ScanCallContext {
+  /** Milliseconds since the epoch; the engine never reads the clock. Defaults to 0. */
+  readonly now?: number;
+  readonly session?: string;
+  readonly agent?: string;
+}
+
+export interface Engine {
+  readonly config: TollgateConfig;
+  readonly scanners: readonly Scanner[];
+  scan(input: ScanInput, ctx?: ScanCallContext): Verdict;
+}
+
+const MAX_FINDINGS = 200;
+
+export function engineLimits(config: TollgateConfig): { extract: ExtractLimits; normalize: NormalizeLimits } {
+  const l = config.limits;
+  return {
+    extract: {
+      maxInputBytes: l.maxInputBytes,
+      maxUrlLength: l.maxUrlLength,
+      maxHeaderBytes: l.maxHeaderBytes,
+      maxJsonDepth: l.maxJsonDepth,
+      maxSegments: l.maxSegments,
+      maxMultipartParts: 256,
+    },
+    normalize: { ...DEFAULT_NORMALIZE_LIMITS, maxDepth: l.maxDecodeDepth, maxDecodedChars: l.maxDecodedBytes },
+  };
+}
+
+/**
+ * Builds the engine: one extraction per input, every enabled scanner over the shared view,
+ * findings filtered by config, then one verdict. Synchronous and pure given its deps.
+ */
+export function createEngine(config: TollgateConfig, deps: EngineDeps = {}): Engine {
+  const scanners = buildScanners(config, deps);
+  const limits = engineLimits(config);
+  const scannerCfg = scannerConfigs(config);
+  const policy: ActionPolicy = {
+    mode: config.mode,
+    severityActions: config.severityActions,
+    scannerActions: Object.fromEntries(
+      Object.entries(scannerCfg)
+        .filter(([, c]) => c.action !== undefined)
+        .map(([id, c]) => [id, c.action]),
+    ),
+    ruleActions: config.rules,
+  };
+  const disabled = new Set(Object.values(scannerCfg).flatMap((c) => c.disabledRules));
+  const dlpMin = SEVERITY_RANK[config.scanners.dlp.minSeverity];
+
+  return {
+    config,
+    scanners,
+    scan(input, callCtx = {}) {
+      const ctx: ScanContext = {
+        now: callCtx.now ?? 0,
+        ...(callCtx.session !== undefined ? { session: callCtx.session } : {}),
+        ...(callCtx.agent !== undefined ? { agent: callCtx.agent } : {}),
+        ...(deps.state ? { state: deps.state } : {}),
+        ...(deps.knownSecrets ? { knownSecrets: deps.knownSecrets } : {}),
+      };
+      let extraction;
+      try {
+        extraction = extract(input, limits.extract, limits.normalize);
+      } catch (err) {
+        return composeVerdict([engineFinding('engine/invalid-input', 'input', `The input could not be read (${errorText(err)}); it is blocked.`)], policy);
+      }
+      const findings: Finding[] = [...extraction.findings];
+      for (const scanner of scanners) {
+        try {
+          for (const f of scanner.scan(extraction.view, ctx)) {
+            if (disabled.has(f.rule)) continue;
+            if (f.scanner === 'dlp' && SEVERITY_RANK[f.severity] < dlpMin) continue;
+            findings.push(f);
+          }
+        } catch (err) {
+          const failOpen = scannerCfg[scanner.id]?.failOpen === true;
+          findings.push(
+            failOpen
+              ? { ...engineFinding('engine/scanner-failed-open', scanner.id, `Scanner ${scanner.id} failed (${errorText(err)}) and is configured to fail open.`), severity: 'medium' }
+              : engineFinding('engine/scanner-error', scanner.id, `Scanner ${scanner.id} failed (${errorText(err)}); failing closed.`),
+          );
+        }
+      }
+      const ranked = rankFindings(dedupe(findings)).slice(0, MAX_FINDINGS);
+      return composeVerdict(ranked, policy);
+    },
+  };
+}
+
+interface ScannerSettings {
+  readonly action?: TollgateConfig['severityActions']['high'];
+  readonly disabledRules: readonly string[];
+  readonly failOpen: boolean;
+}
+
+function scannerConfigs(config: TollgateConfig): Partial<Record<ScannerId, ScannerSettings>> {
+  const s = config.scanners;
+  return {
+    dlp: s.dlp,
+    'known-secrets': s.knownSecrets,
+    entropy: s.entropy,
+    'split-secrets': s.splitSecrets,
+    ssrf: s.ssrf,
+    injection: s.injection,
+    crypto: s.crypto,
+  };
+}
+
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const key = `${f.rule}\u0000${f.location}\u0000${f.evidence}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
+}
+
+function engineFinding(rule: string, location: string, message: string): Finding {
+  return { scanner: 'engine', rule, severity: 'high', category: 'engine', mitre: 'T1562.001', location, evidence: '', message };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : String(err).slice(0, 200);
+}

@@ -1,0 +1,72 @@
+// The composition root: the only place that wires config → state → engine → transports.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { LoadedConfig, TollgateConfig } from './config/index.ts';
+import { createEngine, type Engine } from './engine/index.ts';
+import { REGEX_ENGINE } from './re/index.ts';
+import { createKnownSecretIndex } from './scanners/known-secrets/index.ts';
+import { createMemorySessionState } from './scanners/split-secrets/index.ts';
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+export { REGEX_ENGINE };
+
+export interface Runtime {
+  readonly engine: Engine;
+  readonly loaded: LoadedConfig;
+  /** Names (never values) of known secrets indexed, and those rejected with why. */
+  readonly knownSecrets: { readonly indexed: readonly string[]; readonly rejected: readonly { name: string; reason: string }[] };
+}
+
+function globToTest(glob: string): (name: string) => boolean {
+  const parts = glob.split('*');
+  return (name) => {
+    if (parts.length === 1) return name === glob;
+    if (!name.startsWith(parts[0] ?? '') || !name.endsWith(parts[parts.length - 1] ?? '')) return false;
+    let at = (parts[0] ?? '').length;
+    for (const p of parts.slice(1, -1)) {
+      const i = name.indexOf(p, at);
+      if (i < 0) return false;
+      at = i + p.length;
+    }
+    return at <= name.length - (parts[parts.length - 1] ?? '').length;
+  };
+}
+
+/** Collects the operator's secret values by name from the environment and the secrets file. */
+export function collectKnownSecrets(config: TollgateConfig, env: NodeJS.ProcessEnv): { name: string; value: string }[] {
+  const ks = config.scanners.knownSecrets;
+  const out = new Map<string, string>();
+  const tests = ks.envPatterns.map(globToTest);
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    if (ks.env.includes(name) || tests.some((t) => t(name))) out.set(`$${name}`, value);
+  }
+  if (ks.secretsFile) {
+    const lines = readFileSync(ks.secretsFile, 'utf8').split(/\r?\n/);
+    lines.forEach((line, i) => {
+      const t = line.trim();
+      if (!t || t.startsWith('#')) return;
+      const eq = t.indexOf('=');
+      if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.slice(0, eq))) out.set(t.slice(0, eq), t.slice(eq + 1));
+      else out.set(`secrets-file:${i + 1}`, t);
+    });
+  }
+  return [...out].map(([name, value]) => ({ name, value }));
+}
+
+/** Builds everything the engine needs from a loaded config and an environment. */
+export function createRuntime(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): Runtime {
+  const config = loaded.config;
+  const ks = config.scanners.knownSecrets;
+  const entries = ks.enabled ? collectKnownSecrets(config, env) : [];
+  const built = createKnownSecretIndex(entries, { minLength: ks.minLength });
+  const ss = config.scanners.splitSecrets;
+  const state = createMemorySessionState({ maxBytesPerSession: ss.windowBytes, ttlMs: ss.ttlSeconds * 1000, maxSessions: ss.maxSessions });
+  const engine = createEngine(config, { state, knownSecrets: built.index });
+  return {
+    engine,
+    loaded,
+    knownSecrets: { indexed: entries.map((e) => e.name).filter((n) => !built.rejected.some((r) => r.name === n)), rejected: built.rejected },
+  };
+}

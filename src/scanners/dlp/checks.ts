@@ -1,0 +1,361 @@
+// Structural checks shared by the DLP rules: entropy, checksums (Luhn, CRC32/base62, base58check,
+// mod-97) and placeholder recognition. Every function is pure, total and bounded by its input length;
+// none of them may throw on any string.
+import { createHash } from 'node:crypto';
+import { createBase58check } from '@scure/base';
+import { re } from '../../re/index.ts';
+
+/** Shannon entropy in bits per character. */
+export function entropy(value: string): number {
+  const n = value.length;
+  if (n === 0) return 0;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const k of counts.values()) {
+    const p = k / n;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/** Number of character classes present: lower, upper, digit, other. */
+export function charClasses(value: string): number {
+  let lower = 0;
+  let upper = 0;
+  let digit = 0;
+  let other = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower = 1;
+    else if (c >= 65 && c <= 90) upper = 1;
+    else if (c >= 48 && c <= 57) digit = 1;
+    else other = 1;
+  }
+  return lower + upper + digit + other;
+}
+
+export function hasDigit(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+export function hasUpperAndLower(value: string): boolean {
+  let upper = false;
+  let lower = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+    if (upper && lower) return true;
+  }
+  return false;
+}
+
+/** Longest run of one repeated character. */
+export function longestRun(value: string): number {
+  let best = value.length > 0 ? 1 : 0;
+  let run = 1;
+  for (let i = 1; i < value.length; i++) {
+    if (value.charCodeAt(i) === value.charCodeAt(i - 1)) {
+      run++;
+      if (run > best) best = run;
+    } else run = 1;
+  }
+  return best;
+}
+
+/** Longest run of consecutive ascending or descending characters ('abcdef', '123456', 'zyx'). */
+export function longestSequence(value: string): number {
+  let best = value.length > 0 ? 1 : 0;
+  let up = 1;
+  let down = 1;
+  const lower = value.toLowerCase();
+  for (let i = 1; i < lower.length; i++) {
+    const d = lower.charCodeAt(i) - lower.charCodeAt(i - 1);
+    up = d === 1 ? up + 1 : 1;
+    down = d === -1 ? down + 1 : 1;
+    if (up > best) best = up;
+    if (down > best) best = down;
+  }
+  return best;
+}
+
+// Words that mark a value as an illustration rather than a credential. Matched as substrings of the
+// lower-cased value. Kept short and specific: a real random token contains any of them with negligible
+// probability (each is ≥ 5 letters drawn from a 62-symbol alphabet).
+const TOKEN_PLACEHOLDER_WORDS = [
+  'example',
+  'xxxxx',
+  'placeholder',
+  'redacted',
+  'changeme',
+  'dummy',
+  'your_',
+  'your-',
+  'yourkey',
+  'yourtoken',
+  'insert',
+  'replace',
+  'sample',
+];
+
+// Template and elision marks: <token>, {x}, ${VAR}, $(cmd), %(name)s, ***, ...
+const TEMPLATE_MARKS = re('[<>{}]|\\$\\(|%\\(|\\*\\*\\*|\\.\\.\\.');
+
+/** True for values that are templates or illustrations: `${VAR}`, `<token>`, `xxxx`, `***`, `EXAMPLE`. */
+export function isTokenPlaceholder(value: string): boolean {
+  if (value.length === 0) return true;
+  const lower = value.toLowerCase();
+  for (const w of TOKEN_PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  if (TEMPLATE_MARKS.test(value)) return true;
+  if (longestRun(value) >= 6) return true;
+  if (longestSequence(value) >= 6) return true;
+  return false;
+}
+
+// Stricter lists for free-form assignments (`password = ...`), where people write illustrative values.
+// Substrings (long enough not to occur by chance in a real password):
+const VALUE_PLACEHOLDER_WORDS = [
+  ...TOKEN_PLACEHOLDER_WORDS,
+  'passw',
+  'secret',
+  'token',
+  'apikey',
+  'api_key',
+  'api-key',
+  'xxx',
+  'lorem',
+  'foobar',
+  'your',
+  'enter_',
+  'enter-',
+  'provide',
+  'undefined',
+  'environ',
+  'getenv',
+  'process.env',
+  'secretref',
+  'keyvault',
+  'vault:',
+  'arn:aws:',
+  'ssm:',
+  'file:',
+  '://',
+];
+// Prefixes:
+const VALUE_PLACEHOLDER_PREFIXES = ['test', 'fake', 'mock', 'todo', 'fixme', 'tbd'];
+// Whole values (lower case):
+const VALUE_PLACEHOLDER_EXACT = new Set([
+  'null',
+  'none',
+  'nil',
+  'true',
+  'false',
+  'foo',
+  'bar',
+  'baz',
+  'value',
+  'default',
+  'hidden',
+  'masked',
+  'user',
+  'username',
+  'admin',
+  'pass',
+  'pwd',
+  'empty',
+  'blank',
+  'n/a',
+  'changeit',
+  'letmein',
+]);
+
+const TYPE_NAMES = new Set([
+  'string',
+  'str',
+  'int',
+  'integer',
+  'number',
+  'boolean',
+  'bool',
+  'bytes',
+  'object',
+  'any',
+  'optional',
+  'required',
+  'char',
+  'text',
+]);
+
+// References to a value kept elsewhere: $VAR, %VAR%, @VAR@, #{...}, {{...}}; and pure punctuation masks.
+const REFERENCE = re('^\\$[A-Za-z_]|^%[A-Za-z_]\\w*%$|^@[A-Za-z_]\\w*@$|^#\\{|\\{\\{|\\}\\}|^[^A-Za-z0-9]+$');
+// Paths and key/config file names.
+const PATH_OR_FILE = re(
+  '^(?:/|\\.\\.?/|~/|[A-Za-z]:\\\\)|(?i)\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|properties|xml|ini|conf|cfg|keystore|keytab|pub)$',
+);
+
+/** True for assignment values that are illustrations, references or code rather than a literal secret. */
+export function isValuePlaceholder(value: string): boolean {
+  if (isTokenPlaceholder(value)) return true;
+  const lower = value.toLowerCase();
+  if (TYPE_NAMES.has(lower)) return true;
+  if (VALUE_PLACEHOLDER_EXACT.has(lower)) return true;
+  for (const w of VALUE_PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  for (const w of VALUE_PLACEHOLDER_PREFIXES) if (lower.startsWith(w)) return true;
+  if (REFERENCE.test(value)) return true;
+  if (PATH_OR_FILE.test(value)) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------- checksums
+
+/** Luhn mod-10 over a string of ASCII digits. */
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+const CRC_TABLE: Uint32Array = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (IEEE 802.3) of the low byte of each UTF-16 unit; callers pass ASCII. */
+export function crc32(text: string): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < text.length; i++) c = (CRC_TABLE[(c ^ text.charCodeAt(i)) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export function base62(n: number, width: number): string {
+  let s = '';
+  let v = n;
+  while (v > 0) {
+    s = BASE62[v % 62] + s;
+    v = Math.floor(v / 62);
+  }
+  return s.padStart(width, '0');
+}
+
+/**
+ * GitHub/npm token checksum: the last 6 characters are the base62 CRC-32 of the random part
+ * (the characters between the prefix and the checksum).
+ */
+export function base62Crc32Ok(token: string, prefixLength: number): boolean {
+  if (token.length < prefixLength + 7) return false;
+  const body = token.slice(prefixLength, token.length - 6);
+  const sum = token.slice(token.length - 6);
+  return base62(crc32(body), 6) === sum;
+}
+
+function sha256(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(data).digest());
+}
+
+const b58check = createBase58check(sha256);
+
+/** Base58Check payload (version bytes included), or null when the string or its checksum is invalid. */
+export function base58checkDecode(text: string): Uint8Array | null {
+  if (text.length === 0 || text.length > 120) return null;
+  try {
+    return b58check.decode(text);
+  } catch {
+    return null;
+  }
+}
+
+// IBAN lengths per ISO 13616 registry country code.
+const IBAN_LENGTHS: Readonly<Record<string, number>> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29, BY: 28,
+  CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18,
+  FK: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28, HN: 28, HR: 21, HU: 28,
+  IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20,
+  LU: 20, LV: 21, LY: 25, MC: 27, MD: 24, ME: 22, MK: 19, MN: 20, MR: 27, MT: 31, MU: 30, NI: 28,
+  NL: 18, NO: 15, OM: 23, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24,
+  SC: 31, SD: 18, SE: 24, SI: 19, SK: 24, SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26,
+  UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
+};
+
+export function ibanLength(country: string): number | undefined {
+  return IBAN_LENGTHS[country];
+}
+
+/** ISO 7064 mod-97-10 check of a compact (no spaces), upper-case IBAN. */
+export function ibanMod97(iban: string): boolean {
+  if (iban.length < 5) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let rem = 0;
+  for (let i = 0; i < rearranged.length; i++) {
+    const c = rearranged.charCodeAt(i);
+    if (c >= 48 && c <= 57) rem = (rem * 10 + (c - 48)) % 97;
+    else if (c >= 65 && c <= 90) rem = (rem * 100 + (c - 55)) % 97;
+    else return false;
+  }
+  return rem === 1;
+}
+
+// ---------------------------------------------------------------- decoding
+
+const BASE64_TEXT = re('^[A-Za-z0-9+/_-]+={0,2}$');
+
+/** Decodes base64 or base64url (padding optional) to bytes; null when the text is not base64. */
+export function decodeBase64(text: string): Uint8Array | null {
+  if (text.length === 0 || text.length > 1 << 16) return null;
+  if (!BASE64_TEXT.test(text)) return null;
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  const normal = text.slice(0, end).replaceAll('-', '+').replaceAll('_', '/');
+  if (normal.length % 4 === 1) return null;
+  return new Uint8Array(Buffer.from(normal, 'base64'));
+}
+
+/** Bytes as text when they are printable UTF-8 (tabs and newlines allowed), else null. */
+export function printableText(bytes: Uint8Array): string | null {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127 || c === 0xfffd) return null;
+  }
+  return text;
+}
+
+/** Parses text as a JSON object; null on anything else. */
+export function jsonObject(text: string): Record<string, unknown> | null {
+  if (text.length > 8192) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

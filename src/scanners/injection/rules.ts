@@ -1,0 +1,597 @@
+// Pattern families of the injection scanner. A family is one kind of attack behaviour
+// (override, exfiltration, covert action…); its patterns carry weights, and the scanner
+// combines the best weight of every family that matched into one score per text.
+// Patterns are RE2 syntax and are compiled through re() only.
+import {
+  AI_NOUN,
+  BEFORE_NOW,
+  EXEC_VERB,
+  EXTERNAL_DEST,
+  INSTRUCTION_OBJECT,
+  OVERRIDE_VERB,
+  OWN_CONFIG_OBJECT,
+  OWN_OUTPUT,
+  PRIOR_QUALIFIER,
+  SECRET_NOUN,
+  SEND_VERB,
+  SENSITIVE_DATA,
+  SEP,
+  TOLD_VERB,
+  VOID_STATE,
+  alt,
+  gap,
+} from './lexicon.ts';
+import { FOREIGN_OVERRIDE, FOREIGN_ROLE } from './foreign.ts';
+
+/**
+ * Which view a pattern reads. `folded`: lower-cased, whitespace collapsed (also run on the
+ * leetspeak fold and on a plain lower-case view, so homoglyph and leet hiding both show up).
+ * `clean`: NFKC text with case and newlines kept, matched case-insensitively; used for
+ * line-anchored markers, punctuation-heavy tokens and non-Latin scripts.
+ */
+export type ViewKind = 'folded' | 'clean';
+
+export interface PatternSpec {
+  readonly label: string;
+  readonly weight: number;
+  readonly src: string;
+  readonly view: ViewKind;
+}
+
+export interface Family {
+  /** Stable rule id: `injection/<family>`. */
+  readonly id: string;
+  readonly mitre: string;
+  /** Short name used in messages. */
+  readonly title: string;
+  /** What the text tries to make the model do; completes "The text …". */
+  readonly what: string;
+  /** `phrase`: the matched phrase is safe to quote (clipped). `redact`: it may carry data (URLs, paths). */
+  readonly evidence: 'phrase' | 'redact';
+  readonly patterns: readonly PatternSpec[];
+}
+
+export function f(label: string, weight: number, src: string): PatternSpec {
+  return { label, weight, src, view: 'folded' };
+}
+export function c(label: string, weight: number, src: string): PatternSpec {
+  return { label, weight, src, view: 'clean' };
+}
+
+const B = '\\b';
+
+export const FAMILIES: readonly Family[] = [
+  {
+    id: 'injection/instruction-override',
+    mitre: 'T1562',
+    title: 'instruction override',
+    what: 'tells the model to ignore or discard the instructions it was given',
+    evidence: 'phrase',
+    patterns: [
+      // ignore (all of) the previous instructions / disregard any prior guidance
+      f('verb-prior-object', 8, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${PRIOR_QUALIFIER}${SEP}${gap(2)}${INSTRUCTION_OBJECT}${B}`),
+      // ignore your programming / forget your guidelines
+      f('verb-own-config', 6, `${B}${OVERRIDE_VERB}${SEP}(?:all${SEP}|any${SEP}|of${SEP})*your${SEP}(?:own${SEP}|current${SEP}|usual${SEP}|normal${SEP}|standard${SEP})?${OWN_CONFIG_OBJECT}${B}`),
+      // forget everything you were told before
+      f(
+        'verb-everything-told',
+        7,
+        `${B}${OVERRIDE_VERB}${SEP}${gap(1)}${alt('everything', 'all', 'anything', 'whatever', 'what')}${SEP}${alt('you', "you['’]ve", "you['’]re", 'that you', 'i', "i['’]ve", 'we', 'they')}${SEP}${gap(2)}${TOLD_VERB}${B}`,
+      ),
+      f('verb-everything-before', 7, `${B}${OVERRIDE_VERB}${SEP}${alt('everything', 'all', 'anything')}${SEP}${gap(2)}${BEFORE_NOW}${B}`),
+      // ignore the above / disregard all prior
+      f('verb-the-above', 6, `${B}${OVERRIDE_VERB}${SEP}${alt('the', 'all', 'all the', 'everything', 'anything')}${SEP}${alt('above', 'before this', 'previous', 'prior', 'preceding', 'foregoing')}${B}`),
+      // previous instructions are void / the rules above no longer apply
+      f('prior-object-void', 7, `${B}${PRIOR_QUALIFIER}${SEP}${gap(1)}${INSTRUCTION_OBJECT}${SEP}${gap(3)}${alt('are', 'is', 'were', 'was', 'have been', 'has been', 'should be', 'must be', 'shall be', 'can be', 'will be', 'are now', 'is now')}${SEP}(?:now${SEP}|hereby${SEP}|all${SEP})?${VOID_STATE}${B}`),
+      f('object-prior-void', 6, `${B}${INSTRUCTION_OBJECT}${SEP}${alt('above', 'before this', 'given (?:above|before|earlier|previously)', 'you (?:were|have been) given')}${SEP}${gap(1)}${alt('are', 'is', 'were', 'should be', 'must be', 'no longer')}${SEP}${gap(1)}${VOID_STATE}${B}`),
+      // generic: ignore the instructions (no qualifier) — weak alone
+      f('verb-object', 3, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${INSTRUCTION_OBJECT}${B}`),
+    ],
+  },
+  {
+    id: 'injection/new-instructions',
+    mitre: 'T1562',
+    title: 'replacement instructions',
+    what: 'announces new or "real" instructions that replace the task the model was given',
+    evidence: 'phrase',
+    patterns: [
+      f('your-new-task', 5, `${B}your${SEP}${alt('new', 'real', 'actual', 'true', 'updated', 'revised', 'modified', 'secret', 'hidden', 'next')}${SEP}${alt('instructions?', 'task', 'goal', 'objective', 'mission', 'job', 'purpose', 'directives?', 'orders', 'assignment', 'prompt', 'rules', 'system prompt', 'role')}${B}`),
+      f('new-task-colon', 4, `${B}${alt('new', 'updated', 'revised', 'real', 'actual', 'additional', 'secret', 'hidden', 'urgent', 'important')}${SEP}${alt('instructions?', 'task', 'directives?', 'orders', 'rules', 'system prompt', 'objective', 'goal', 'assignment', 'prompt')}\\s*[:=\\-–]`),
+      f('here-are-new', 5, `${B}here${SEP}${alt('are', 'is')}${SEP}your${SEP}${alt('new', 'updated', 'real', 'actual', 'revised')}${B}`),
+      f('from-now-on-you', 4, `${B}${alt('from now on', 'from this point (?:on|forward)', 'from here on(?: out)?', 'starting now', 'henceforth', 'going forward', 'for the rest of (?:this|the) conversation')}\\W+${alt('you', 'your', 'u', 'act', 'respond', 'answer', 'reply', 'always', 'only', 'never', 'ignore', 'forget', 'do not', "don['’]t")}${B}`),
+      f('instead-do', 3, `${B}instead${SEP}${alt('you (?:should|must|will|shall|need to)', 'your (?:task|job|goal)', 'do the following', '(?:please )?(?:respond|reply|answer|say|write|output|print|tell|send|execute|run|call)')}${B}`),
+      f('real-task-is', 4, `${B}(?:the${SEP})?${alt('real', 'actual', 'true', 'only')}${SEP}${alt('task', 'instructions?', 'request', 'question', 'objective', 'goal')}${SEP}${alt('is', 'are', 'begins', 'starts', 'follows')}${B}`),
+      f('stop-current-task', 4, `${B}${alt('stop', 'cease', 'abort', 'halt', 'quit')}${SEP}${alt('what you are doing', "what you['’]re doing", 'summari[sz]ing', 'translating', 'answering', 'the current task', 'your current task', 'your task', 'everything you are doing', 'all (?:current|other) tasks')}${B}`),
+      f('dont-do-task', 3, `${B}${alt('do not', "don['’]t", 'never')}${SEP}${alt('summari[sz]e', 'translate', 'answer', 'analy[sz]e', 'process', 'review', 'classify')}${SEP}${alt('this', 'the', 'that')}${SEP}${alt('text', 'e-?mail', 'document', 'page', 'article', 'message', 'content', 'question', 'file', 'data')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/role-override',
+    mitre: 'T1036',
+    title: 'role override',
+    what: 'tries to give the model a new identity or role',
+    evidence: 'phrase',
+    patterns: [
+      f('you-are-now', 4, `${B}you(?:${SEP}are|['’]re|r)${SEP}now${SEP}${alt('a', 'an', 'the', 'my', 'in', 'no longer', 'called', 'named', 'going to', 'dan', 'free', 'unrestricted', 'unfiltered', 'uncensored', 'jailbroken', 'evil', 'acting', 'operating', 'playing', 'roleplaying', 'simulating', 'pretending', 'bound', 'programmed', 'allowed', 'able to (?:do|say) anything', 'in charge')}${B}`),
+      f('from-now-on-you-are', 5, `${B}${alt('from now on', 'from this point (?:on|forward)', 'henceforth', 'starting now')}\\W+you(?:${SEP}are|['’]re|${SEP}will be|${SEP}shall be)${B}`),
+      f('no-longer-ai', 5, `${B}you(?:${SEP}are|['’]re)${SEP}no longer${SEP}${alt('an? ai', 'an? assistant', 'an? language model', 'chatgpt', 'claude', 'bound by', 'restricted', 'limited', 'constrained', 'required to', 'subject to', 'an? (?:helpful|harmless)')}${B}`),
+      f('your-name-is-now', 4, `${B}your${SEP}${alt('name', 'new name', 'identity', 'persona', 'role')}${SEP}(?:is${SEP}now|is${SEP}changed to|has changed to|will be)${B}`),
+      f('you-will-act-as', 3, `${B}you${SEP}${alt('will', 'shall', 'must', 'are going to', 'need to')}${SEP}(?:now${SEP})?${alt('act', 'behave', 'respond', 'pretend', 'roleplay', 'role-play', 'pose')}${SEP}${alt('as', 'like')}${B}`),
+      f('pretend', 2, `${B}pretend${SEP}${alt('to be', 'you are', "you['’]re", 'that you are', 'that you have no', 'you have no')}${B}`),
+      f('act-as', 1.5, `${B}${alt('act', 'behave', 'respond', 'function', 'operate')}${SEP}as${SEP}${alt('if you (?:are|were)', 'though you (?:are|were)', 'an?', 'my')}${B}`),
+      f('assume-persona', 2, `${B}${alt('assume', 'adopt', 'take on', 'embody')}${SEP}(?:the${SEP})?${alt('role', 'persona', 'identity', 'character', 'personality')}${SEP}of${B}`),
+      f('roleplay-as', 1.5, `${B}${alt('role-?play', 'roleplay')}${SEP}as${B}`),
+      f('stay-in-character', 3, `${B}${alt('stay', 'remain', 'keep')}${SEP}in${SEP}character${B}|${B}never${SEP}break${SEP}character${B}`),
+    ],
+  },
+  {
+    id: 'injection/chat-template',
+    mitre: 'T1036',
+    title: 'chat-template token',
+    what: 'contains model chat-template or tool-call control tokens that fake a new conversation turn',
+    evidence: 'phrase',
+    patterns: [
+      c('special-token', 6, `<\\|\\s*(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|eom_id|start_header_id|end_header_id|begin_of_text|end_of_text|end|channel|message|start|return|call|constrain|tool|tool_call|tool_response|fim_[a-z]+)\\s*\\|>`),
+      c('inst-tag', 5, `\\[/?INST\\]|<</?SYS>>|<(?:start|end)_of_turn>|\\[/?(?:SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS)\\]`),
+      c('tool-call-tag', 5, `</?\\s*(?:function_calls|function_results|tool_result|tool_results|tool_call|tool_use|tool_response|invoke\\s+name|antml:[a-z_]+)\\b`),
+    ],
+  },
+  {
+    id: 'injection/fake-system-tag',
+    mitre: 'T1036',
+    title: 'fake system message',
+    what: 'dresses text up as a system, developer or administrator message',
+    evidence: 'phrase',
+    patterns: [
+      c('system-xml', 5, `</?\\s*(?:system|sys|system[_-]?prompt|system[_-]?message|system[_-]?instructions?|admin|administrator|developer|developer[_-]?message|root|override|policy)\\s*>`),
+      c('turn-xml', 4, `</?\\s*(?:user|assistant|human|ai|model|instructions?|user[_-]?input|user[_-]?query|prompt|rules|context)\\s*>`),
+      c('hash-header', 5, `(?:^|\\n)[ \\t]*#{2,4}[ \\t]*(?:system|instructions?|system prompt|new instructions|admin|administrator|developer|response)[ \\t]*(?:message|prompt|note)?[ \\t]*:`),
+      c('bracket-tag', 5, `\\[\\s*(?:system|sys|admin|administrator|system message|system note|system override|system instruction|developer|developer mode|instructions?|ai instructions?|assistant instructions?|hidden instructions?|override|root)\\s*\\]`),
+      c('line-system-colon', 4, `(?:^|\\n)[ \\t>*_]*(?:system|system prompt|system message|system instruction|sys|developer message|admin message|administrator)[ \\t*_]*:[ \\t*_]*\\S`),
+      f('inline-system-label', 4, `${B}${alt('system', 'new system', 'updated system', 'developer', 'admin')}${SEP}${alt('prompt', 'message', 'instruction', 'instructions', 'override', 'note', 'update', 'directive', 'notice', 'alert')}\\s*[:=]`),
+    ],
+  },
+  {
+    id: 'injection/fake-turns',
+    mitre: 'T1036',
+    title: 'injected conversation turns',
+    what: 'injects fake user/assistant turns to steer the conversation',
+    evidence: 'phrase',
+    // Scored in code: needs both a user-side and an assistant-side label at line starts.
+    patterns: [],
+  },
+  {
+    id: 'injection/jailbreak-persona',
+    mitre: 'T1562',
+    title: 'jailbreak persona',
+    what: 'invokes a jailbreak persona or an "unrestricted" mode of the model',
+    evidence: 'phrase',
+    patterns: [
+      f('do-anything-now', 7, `${B}do${SEP}anything${SEP}now${B}`),
+      f('dan-mode', 6, `${B}(?:dan|stan|dude|aim|ucar|kevin)${SEP}${alt('mode', 'prompt', 'jailbreak', 'persona', 'v?\\d+(?:\\.\\d+)?')}${B}`),
+      f('be-dan', 5, `${B}${alt('you are', "you['’]re", 'act as', 'become', 'pretend to be', 'play', 'be', 'called', 'named', 'as')}${SEP}(?:now${SEP})?(?:dan|betterdan|anti-?dan|stan|dude|aim|mongo tom|ucar|apophis|balakula)${B}`),
+      f('developer-mode', 5, `${B}${alt('developer mode', 'dev mode', 'god mode', 'jailbreak mode', 'opposite mode', 'evil mode', 'chaos mode', 'unrestricted mode', 'uncensored mode', 'unfiltered mode', 'no-?limits? mode')}${SEP}${alt('enabled', 'activated', 'on', 'output', 'response', 'engaged', 'unlocked')}${B}`),
+      f('ai-with-devmode', 6, `${B}${alt('chatgpt', 'gpt', 'ai', 'assistant', 'claude', 'model')}${SEP}${alt('with', 'in')}${SEP}${alt('developer mode', 'dev mode', 'god mode', 'jailbreak mode')}${B}`),
+      f('enable-mode', 4, `${B}${alt('enable', 'activate', 'enter', 'switch to', 'unlock', 'turn on')}${SEP}${alt('developer mode', 'dev mode', 'god mode', 'jailbreak mode', 'dan mode', 'unrestricted mode', 'uncensored mode', 'unfiltered mode', 'evil mode')}${B}`),
+      f('jailbroken-ai', 5, `${B}jailbr(?:oken|eak(?:ed|ing)?)${SEP}${alt('mode', 'ai', 'assistant', 'chatbot', 'llm', 'gpt', 'chatgpt', 'version of (?:you|yourself|chatgpt)', 'persona', 'response')}${B}`),
+      f('unrestricted-ai', 5, `${B}${alt('unrestricted', 'unfiltered', 'uncensored', 'unbound', 'unchained', 'unaligned', 'amoral', 'unethical', 'limitless', 'liberated', 'rogue', 'evil')}${SEP}${alt('ai', 'a\\.i\\.', 'assistant', 'chatbot', 'llm', 'language model', 'gpt', 'chatgpt', 'ai model', 'persona', 'bot')}${B}`),
+      f('no-restrictions', 2, `${B}${alt('no', 'without any', 'without', 'free (?:of|from) (?:all |any )?', 'not bound by (?:any )?', 'unbound by', 'not restricted by (?:any )?')}${SEP}${alt('restrictions', 'filters', 'filtering', 'censorship', 'limitations', 'limits', 'ethics', 'morals', 'morality', 'guardrails', 'content polic(?:y|ies)', 'ethical (?:guidelines|constraints|boundaries)', 'moral (?:guidelines|constraints|boundaries)')}${B}`),
+      f('breaks-policy', 3, `${B}${alt('ignores?', 'disregards?', 'breaks?', 'bypass(?:es)?', 'violates?', "(?:doesn['’]t|does not|don['’]t|do not|won['’]t|will not|never) (?:follow|abide by|adhere to|comply with|care about|have to follow)")}${SEP}(?:any${SEP}|all${SEP})?(?:of${SEP})?(?:the${SEP})?${alt('openai', 'anthropic', 'ethical', 'moral', 'safety', 'content', 'usage')}${SEP}${alt('polic(?:y|ies)', 'guidelines', 'rules', 'restrictions', 'filters', 'standards')}${B}`),
+      c('dual-output-tag', 5, `\\[\\s*(?:jailbreak|jailbroken|🔓\\s*\\w*|developer mode output|normal output|classic|dan)\\s*\\]`),
+    ],
+  },
+  {
+    id: 'injection/addressed-to-ai',
+    mitre: 'T1564',
+    title: 'hidden note to the AI',
+    what: 'contains a note addressed to an AI model reading the content rather than to a human reader',
+    evidence: 'phrase',
+    patterns: [
+      c('important-tag', 5, `</?\\s*(?:important|secret|hidden|note[_-]?to[_-]?(?:ai|assistant|llm))\\s*>`),
+      f('note-to-ai', 5, `${B}${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'hint', 'directive', 'p\\.?s\\.?', 'attention')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP})?${AI_NOUN}${B}`),
+      f('ai-reading-this', 6, `${B}${alt('ai', 'llm', 'llms', 'gpt', 'language model', 'automated')}${SEP}${gap(1)}${alt('reading', 'processing', 'parsing', 'summari[sz]ing', 'analy[sz]ing', 'viewing', 'scanning', 'ingesting', 'crawling', 'seeing', 'encountering', 'reviewing')}${SEP}${alt('this', 'these')}${B}`),
+      f('if-you-are-ai', 5, `${B}if${SEP}you(?:${SEP}are|['’]re)${SEP}(?:an?${SEP})?${alt('ai', 'a\\.i\\.', 'llm', 'large language model', 'language model', 'ai assistant', 'ai agent', 'assistant', 'chatbot', 'bot', 'agent', 'automated', 'gpt', 'chatgpt', 'claude', 'gemini', 'copilot')}${B}`),
+      f('meant-for-ai', 6, `${B}${alt('this', 'the following')}${SEP}${alt('message', 'text', 'note', 'section', 'comment', 'part', 'paragraph', 'content', 'instruction', 'instructions')}${SEP}(?:is${SEP}|are${SEP})?${alt('for', 'meant for', 'intended for', 'addressed to', 'directed at', 'only for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP})?${AI_NOUN}${B}`),
+      f('hey-ai', 3, `${B}${alt('dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'listen', 'yo')}${SEP}${alt('ai', 'assistant', 'llm', 'agent', 'chatgpt', 'gpt', 'claude', 'gemini', 'copilot', 'bard', 'language model', 'ai assistant', 'ai agent', 'ai model')}${B}`),
+      f('ai-comma-imperative', 4, `${B}${alt('assistant', 'ai', 'llm', 'agent', 'chatgpt', 'claude', 'gemini', 'copilot', 'model')},${SEP}(?:please${SEP})?${alt('ignore', 'disregard', 'forget', 'you must', 'you should', 'do not', "don['’]t", 'stop', 'now', 'instead', 'immediately', 'execute', 'run', 'send', 'call')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/authority-claim',
+    mitre: 'T1656',
+    title: 'claimed authority',
+    what: 'claims to speak for the model\'s developer, operator or administrator',
+    evidence: 'phrase',
+    patterns: [
+      f('as-your-admin', 4, `${B}${alt('as', 'i am', "i['’]m", 'this is', 'speaking as', 'message from', 'note from', 'instructions? from', 'orders? from', 'on behalf of', 'authori[sz]ed by', 'approved by', 'sent by')}${SEP}(?:your${SEP}|the${SEP})${gap(1)}${alt('administrator', 'admin', 'developers?', 'creators?', 'owner', 'operator', 'programmers?', 'maker', 'master', 'supervisor', 'sysadmin', 'system administrator', 'dev team', 'engineering team', 'openai', 'anthropic', 'system operator', 'model provider')}${B}`),
+      f('vendor-authorized', 4, `${B}${alt('openai', 'anthropic', 'google deepmind', 'the (?:ai|model) developers?', 'your developers?', 'your creators?', 'the system administrator')}${SEP}${gap(2)}${alt('has authori[sz]ed', 'have authori[sz]ed', 'authori[sz]es', 'has approved', 'have approved', 'allows you', 'permits you', 'instructs you', 'has instructed', 'requires you', 'has updated your', 'wants you to')}${B}`),
+      f('override-mode', 4, `${B}${alt('admin(?:istrator)?', 'developer', 'root', 'sudo', 'god', 'master', 'debug', 'maintenance', 'superuser', 'authori[sz]ed', 'emergency', 'security')}${SEP}${alt('override', 'mode (?:enabled|activated|on)', 'access granted', 'privileges? (?:granted|enabled)', 'command')}${B}`),
+      f('priority-instruction', 4, `${B}${alt('priority', 'high[- ]priority', 'highest[- ]priority', 'top[- ]priority', 'critical', 'urgent', 'mandatory', 'override', 'official')}${SEP}${alt('instructions?', 'directive', 'command', 'override', 'system (?:message|instruction|update|notice)', 'order')}${B}`),
+      f('authorized-override', 5, `${B}${alt('this is', 'this message is', 'the following is')}${SEP}(?:an?${SEP})?${alt('authori[sz]ed', 'official', 'approved', 'sanctioned', 'verified', 'legitimate', 'administrative')}${SEP}${alt('override', 'instruction', 'request', 'directive', 'command', 'update', 'exception')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/precedence-claim',
+    mitre: 'T1562',
+    title: 'precedence claim',
+    what: 'claims to take precedence over the model\'s other instructions',
+    evidence: 'phrase',
+    patterns: [
+      f('overrides-other', 6, `${B}${alt('overrides?', 'supersedes?', 'replaces?', 'trumps?', 'outranks?', 'cancels?', 'takes? precedence over', 'takes? priority over', 'has priority over', 'is more important than')}${SEP}(?:all${SEP}|any${SEP}|every${SEP})?(?:the${SEP}|your${SEP})?${alt('other', 'previous', 'prior', 'earlier', 'existing', 'original', 'system', 'developer', 'conflicting', 'initial', 'above')}${SEP}${gap(1)}${alt('instructions?', 'directives?', 'rules?', 'commands?', 'prompts?', 'guidelines', 'messages?', 'polic(?:y|ies)', 'tasks?', 'requests?')}${B}`),
+      f('takes-precedence', 4, `${B}${alt('this', 'these', 'the following', 'my', 'our')}${SEP}${gap(1)}${alt('instructions?', 'directives?', 'rules?', 'commands?', 'message', 'request', 'note', 'prompt', 'orders?')}${SEP}${gap(2)}${alt('takes?', 'has', 'have', 'gets?')}${SEP}(?:absolute${SEP}|the highest${SEP}|highest${SEP}|top${SEP}|full${SEP})?${alt('precedence', 'priority')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/credential-solicitation',
+    mitre: 'T1552',
+    title: 'credential solicitation',
+    what: 'asks for passwords, API keys, tokens or environment variables',
+    evidence: 'phrase',
+    patterns: [
+      f('verb-your-secret', 5, `${B}${alt('send', 'share', 'give', 'provide', 'tell', 'reveal', 'print', 'output', 'show', 'display', 'list', 'dump', 'paste', 'include', 'leak', 'expose', 'echo', 'return', 'disclose', 'post', 'upload', 'e-?mail', 'forward', 'type', 'enter', 'write (?:down|out)', 'read out', 'spell out', 'hand over')}${SEP}(?:me${SEP}|us${SEP})?${gap(2)}${alt('your', 'the', 'all', 'any', "the user['’]?s", "users['’]?", 'stored', 'saved', 'current', 'cached', 'configured')}${SEP}${gap(2)}${SECRET_NOUN}${B}`),
+      f('what-is-your-secret', 5, `${B}${alt('what is', "what['’]s", 'what are', 'tell me')}${SEP}your${SEP}${gap(1)}${SECRET_NOUN}${B}`),
+      f('env-dump', 4, `${B}${alt('print', 'output', 'show', 'display', 'list', 'dump', 'echo', 'return', 'reveal', 'send', 'include')}${SEP}${gap(2)}${alt('environment variables', 'env vars', 'process\\.env', 'os\\.environ', '\\$env', 'printenv', 'the environment')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/credential-path',
+    mitre: 'T1552.001',
+    title: 'credential file access',
+    what: 'directs the model to read or send a credential file',
+    evidence: 'redact',
+    patterns: [
+      f(
+        'verb-secret-path',
+        6,
+        `${B}${alt('read', 'cat', 'open', 'send', 'upload', 'exfiltrate', 'copy', 'print', 'output', 'include', 'attach', 'post', 'dump', 'get', 'fetch', 'base64', 'encode', 'show', 'display', 'access', 'grab', 'collect', 'extract', 'contents of', 'forward', 'e-?mail', 'share', 'paste', 'return', 'curl', 'scp', 'rsync', 'type', 'head', 'tail', 'less', 'more', 'steal', 'retrieve', 'look (?:at|in)')}${SEP}${gap(5)}(?:~|\\$home|%userprofile%|/home/[\\w.-]+|/users/[\\w.-]+|/root)?/?${alt(
+          '\\.ssh(?:/[\\w.-]*)?',
+          'id_(?:rsa|dsa|ecdsa|ed25519)(?:\\.pub)?',
+          '\\.aws/(?:credentials|config)',
+          '/etc/(?:shadow|sudoers|master\\.passwd|gshadow)',
+          '\\.git-credentials',
+          '\\.netrc',
+          '_netrc',
+          '\\.npmrc',
+          '\\.pypirc',
+          '\\.pgpass',
+          '\\.docker/config\\.json',
+          '\\.kube/config',
+          '\\.config/gh/hosts\\.yml',
+          '\\.config/gcloud',
+          'application_default_credentials\\.json',
+          '\\.azure/',
+          '\\.gnupg',
+          'wallet\\.dat',
+          'keychain',
+          'login data',
+          'cookies\\.sqlite',
+          '\\.(?:bash|zsh)_history',
+          '/proc/self/environ',
+          'credentials\\.json',
+          'service[-_]account\\.json',
+          'wp-config\\.php',
+          '\\.htpasswd',
+        )}`,
+      ),
+      f('verb-passwd', 4, `${B}${alt('read', 'cat', 'open', 'send', 'upload', 'exfiltrate', 'copy', 'print', 'output', 'include', 'attach', 'post', 'dump', 'fetch', 'show', 'display', 'contents of', 'retrieve')}${SEP}${gap(4)}/etc/(?:passwd|hosts|group)${B}`),
+      f('verb-dotenv', 3, `${B}${alt('read', 'cat', 'send', 'upload', 'exfiltrate', 'print', 'output', 'dump', 'show', 'display', 'contents of', 'post', 'share', 'forward', 'leak', 'include')}${SEP}${gap(4)}(?:the${SEP})?\\.env(?:\\.local|\\.production|\\.prod)?${B}`),
+    ],
+  },
+  {
+    id: 'injection/exfiltration-directive',
+    mitre: 'T1567',
+    title: 'exfiltration directive',
+    what: 'tells the model to send data to an outside address',
+    evidence: 'redact',
+    patterns: [
+      f('send-data-to-dest', 7, `${B}${SEND_VERB}${SEP}${gap(6)}${SENSITIVE_DATA}${SEP}${gap(6)}${alt('to', 'into', 'at', 'via', 'using', 'through', 'on')}${SEP}${gap(2)}${EXTERNAL_DEST}`),
+      f('send-to-dest', 4, `${B}${SEND_VERB}${SEP}${gap(6)}${alt('to', 'at', 'via')}${SEP}${gap(2)}${EXTERNAL_DEST}`),
+      f('data-into-url', 6, `${B}${alt('append', 'add', 'include', 'encode', 'put', 'insert', 'embed', 'place', 'attach')}${SEP}${gap(3)}${alt('data', 'conversation', 'history', 'information', 'secrets?', 'passwords?', 'keys?', 'tokens?', 'results?', 'answers?', 'summary', 'content', 'contents', 'messages?', 'details', 'credentials?', 'memory', 'context')}${SEP}${gap(5)}${alt('to', 'in', 'into', 'as')}${SEP}(?:the${SEP}|a${SEP}|this${SEP}|each${SEP})?${alt('url', 'link', 'query(?: string| parameters?)?', 'parameters?', 'image (?:url|link|source|src)', 'href', 'src', 'request')}${B}`),
+      c('url-template', 5, `https?://[^\\s)"'<>]{1,200}[?&][\\w.-]{1,40}=(?:\\{\\{?|\\$\\{|%7b|<|\\[)[^\\s)]{0,80}`),
+    ],
+  },
+  {
+    id: 'injection/markdown-exfil',
+    mitre: 'T1041',
+    title: 'markdown image exfiltration',
+    what: 'embeds an image or link whose URL would carry conversation data to a remote host',
+    evidence: 'redact',
+    patterns: [
+      c('md-image-template', 8, `!\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^\\s)]{1,300}[?&#/=][^\\s)]{0,300}(?:\\{|\\$\\{|%7b|<[a-z_]+>|\\[[a-z_ ]+\\])`),
+      c('html-img-template', 7, `<img\\b[^>]{0,200}src\\s*=\\s*["']?https?://[^"'\\s>]{1,300}[?&/=][^"'\\s>]{0,200}(?:\\{|\\$\\{|%7b)`),
+      f('render-image-with', 4, `${B}${alt('render', 'display', 'show', 'include', 'output', 'print', 'embed', 'insert', 'add')}${SEP}${gap(3)}${alt('markdown image', 'image', 'img tag', 'tracking pixel', 'pixel')}${SEP}${gap(6)}${alt('url', 'link', 'src', 'source')}${SEP}${gap(4)}${alt('containing', 'with', 'including', 'that includes', 'carrying', 'encoding')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/tool-invocation',
+    mitre: 'T1059',
+    title: 'tool invocation directive',
+    what: 'tells the model to call a tool or run a command',
+    evidence: 'phrase',
+    patterns: [
+      f('before-answering-call', 4, `${B}${alt('before (?:answering|responding|replying|you (?:answer|respond|reply)|doing anything(?: else)?|continuing|proceeding|summari[sz]ing)', 'immediately', 'automatically', 'without (?:asking|confirmation|approval|permission|user approval|consent)')}\\W+${gap(2)}${alt('call', 'invoke', 'run', 'execute', 'use the', 'send', 'fetch', 'open', 'visit', 'navigate to', 'download', 'install', 'read', 'delete', 'e-?mail', 'transfer', 'post', 'upload')}${B}`),
+      f('call-the-tool', 2, `${B}${EXEC_VERB}${SEP}(?:the${SEP})?[\\w.:-]{2,40}${SEP}(?:${alt('tool', 'function', 'plugin', 'action', 'api', 'endpoint', 'skill', 'mcp tool', 'command')})${B}`),
+      f('run-this-command', 3, `${B}${alt('run', 'execute', 'exec', 'eval(?:uate)?', 'paste', 'enter', 'type')}${SEP}${gap(2)}${alt('this', 'the following', 'below', 'these', 'the command below', 'the script below')}${SEP}${gap(1)}${alt('commands?', 'scripts?', 'code', 'snippet', 'one-liner', 'shell commands?', 'terminal commands?', 'payload', 'in (?:your|the|a) terminal')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/shell-payload',
+    mitre: 'T1059.004',
+    title: 'shell payload',
+    what: 'carries a download-and-execute, reverse-shell or destructive shell command',
+    evidence: 'redact',
+    patterns: [
+      c('pipe-to-shell', 5, `\\b(?:curl|wget|iwr|invoke-webrequest|fetch)\\b[^\\n|;]{0,300}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da|fi)?sh\\b`),
+      c('decode-to-shell', 8, `base64\\s+(?:-d|--decode|-D|-di)\\b[^\\n]{0,100}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b`),
+      c('shell-dollar-curl', 6, `(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:curl|wget)\\b`),
+      c('echo-base64', 5, `echo\\s+["']?[A-Za-z0-9+/=]{24,}["']?\\s*\\|\\s*base64\\b`),
+      c('reverse-shell', 8, `/dev/tcp/|\\bnc(?:at)?\\b[^\\n]{0,60}\\s-e\\s|bash\\s+-i\\s+>&|\\bmkfifo\\b[^\\n]{0,80}\\bnc\\b|socat\\b[^\\n]{0,80}exec:`),
+      c('powershell-cradle', 8, `\\b(?:iex|invoke-expression)\\b[^\\n]{0,200}(?:downloadstring|downloadfile|iwr|invoke-webrequest|net\\.webclient)|\\bpowershell(?:\\.exe)?\\b[^\\n]{0,60}\\s-(?:enc|encodedcommand|e)\\s+[A-Za-z0-9+/=]{20,}`),
+      c('rm-rf-root', 6, `\\brm\\s+-(?:rf|fr|r\\s+-f|f\\s+-r)\\s+(?:--no-preserve-root\\s+)?(?:/|~|\\$HOME|\\*)(?:\\s|$|;|&)`),
+      c('fork-bomb', 6, `:\\(\\)\\s*\\{\\s*:\\s*\\|\\s*:\\s*&\\s*\\}\\s*;\\s*:`),
+      c('chmod-run', 4, `chmod\\s+(?:\\+x|[0-7]{3,4})\\s+[^\\n]{0,100}&&\\s*\\./`),
+      c('eval-decode', 5, `\\beval\\s*\\(\\s*(?:atob|base64_decode|unescape|gzinflate|str_rot13|Buffer\\.from)\\s*\\(`),
+      c('password-archive-exe', 5, `\\.(?:exe|msi|scr|bat|cmd|ps1|vbs|dmg|pkg|apk|jar|zip|rar|7z)\\b[^\\n]{0,120}\\bpass(?:word|code)?\\b\\s*[:=]?\\s*\\S+|\\bpass(?:word|code)\\b\\s*[:=]\\s*\\S+[^\\n]{0,120}\\.(?:exe|msi|scr|bat|ps1|vbs|dmg|pkg|apk)\\b`),
+    ],
+  },
+  {
+    id: 'injection/destructive-action',
+    mitre: 'T1485',
+    title: 'destructive action directive',
+    what: 'tells the model to delete or destroy data',
+    evidence: 'phrase',
+    patterns: [
+      f('delete-all', 3, `${B}${alt('delete', 'remove', 'wipe', 'erase', 'drop', 'destroy', 'truncate', 'purge', 'overwrite', 'encrypt')}${SEP}${alt('all', 'every', 'the entire', 'the whole', "the user['’]?s", 'your', 'all of the')}${SEP}${gap(2)}${alt('files?', 'data', 'database', 'tables?', 'records', 'e-?mails?', 'repositor(?:y|ies)', 'repos?', 'branches', 'backups?', 'director(?:y|ies)', 'folders?', 'home directory', 'documents', 'messages', 'accounts?', 'disk', 'drive', 'contacts', 'history')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/memory-persistence',
+    mitre: 'T1546',
+    title: 'memory persistence',
+    what: 'tries to make an instruction persist in the model\'s memory or future sessions',
+    evidence: 'phrase',
+    patterns: [
+      f('remember-for-future', 5, `${B}${alt('remember', 'memori[sz]e', 'store', 'save', 'persist', 'record', 'keep', 'retain', 'write', 'add', 'commit', 'apply', 'follow', 'use')}${SEP}${gap(5)}${alt('for', 'in', 'across', 'during', 'throughout', 'into', 'to')}${SEP}(?:all${SEP}|every${SEP}|any${SEP}|each${SEP})?${alt('future', 'subsequent', 'later', 'upcoming', 'following', 'other')}${SEP}(?:\\w+${SEP})?${alt('conversations?', 'sessions?', 'chats?', 'interactions?', 'responses?', 'replies', 'answers', 'requests?', 'turns', 'users')}${B}`),
+      f('save-to-memory', 4, `${B}${alt('save', 'store', 'add', 'write', 'commit', 'persist', 'put', 'insert', 'record', 'remember')}${SEP}${gap(4)}${alt('to', 'in', 'into')}${SEP}(?:your${SEP}|the${SEP})?(?:long-?term${SEP}|persistent${SEP}|permanent${SEP})?${alt('memory', 'memories', 'system prompt', 'custom instructions', 'core instructions', 'user profile', 'persistent notes')}${B}`),
+      f('permanently-update', 4, `${B}${alt('permanently', 'forever', 'indefinitely', 'persistently')}${SEP}${gap(2)}${alt('remember', 'follow', 'apply', 'obey', 'adopt', 'update', 'change', 'modify', 'replace', 'alter', 'store', 'save')}${SEP}${gap(3)}${alt('instructions?', 'rules?', 'behaviou?r', 'system prompt', 'persona', 'guidelines', 'memory', 'preferences?', 'this')}${B}`),
+      f('update-your-instructions', 4, `${B}${alt('update', 'modify', 'change', 'rewrite', 'overwrite', 'edit', 'replace')}${SEP}your${SEP}${gap(1)}${alt('instructions', 'system prompt', 'rules', 'guidelines', 'memory', 'core directives', 'programming', 'persona', 'custom instructions')}${B}`),
+      f('every-future-response', 3, `${B}${alt('in', 'for', 'across')}${SEP}${alt('all', 'every', 'each', 'any')}${SEP}${alt('future', 'subsequent', 'later')}${SEP}${alt('conversations?', 'sessions?', 'responses?', 'answers?', 'replies', 'chats?', 'interactions?')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/covert-action',
+    mitre: 'T1564',
+    title: 'covert action',
+    what: 'tells the model to hide what it does from the user',
+    evidence: 'phrase',
+    patterns: [
+      f('dont-tell-user', 6, `${B}${alt('do not', "don['’]t", 'dont', 'never', 'must not', 'should not', "shouldn['’]t", 'without', 'avoid', 'refrain from')}${SEP}(?:ever${SEP})?${alt('tell(?:ing)?', 'inform(?:ing)?', 'notify(?:ing)?', 'alert(?:ing)?', 'warn(?:ing)?', 'mention(?:ing)?', 'reveal(?:ing)?', 'disclos(?:e|ing)', 'show(?:ing)?', 'let(?:ting)?', 'report(?:ing)?')}${SEP}(?:this${SEP}|it${SEP}|that${SEP}|anything${SEP}|any of this${SEP})?(?:to${SEP})?(?:the${SEP}|your${SEP})?${alt('user', 'users', 'human', 'operator', 'customer', 'owner', 'client', 'requester', 'victim')}${B}`),
+      f('without-user-knowing', 6, `${B}without${SEP}(?:the${SEP}|your${SEP}|any${SEP})?${alt('user', 'users', 'human', 'operator', 'owner', 'customer', 'victim')}(?:['’]s|s['’])?${SEP}${alt('knowing', 'knowledge', 'noticing', 'awareness', 'realizing', 'realising', 'seeing', 'suspecting', 'being (?:told|informed|aware|notified)')}${B}`),
+      f('user-must-not-know', 6, `${B}(?:the${SEP})?${alt('user', 'human', 'operator', 'owner')}${SEP}${alt('must', 'should', 'will', 'does', 'need', 'can', 'may')}${SEP}(?:not|never)${SEP}${alt('know', 'see', 'notice', 'find out', 'learn', 'suspect', 'be (?:told|informed|aware|notified)')}${B}`),
+      f('hide-from-user', 6, `${B}${alt('hide', 'conceal', 'mask', 'obscure', 'keep')}${SEP}${gap(4)}${alt('from', 'secret from', 'hidden from')}${SEP}(?:the${SEP}|your${SEP})?${alt('user', 'users', 'human', 'operator', 'owner', 'customer', 'logs?')}${B}`),
+      f('secret-action', 4, `${B}${alt('silently', 'quietly', 'secretly', 'covertly', 'discreetly', 'invisibly', 'stealthily', 'surreptitiously', 'behind the scenes')}${SEP}${gap(1)}${alt('send', 'run', 'execute', 'call', 'invoke', 'forward', 'upload', 'post', 'add', 'include', 'insert', 'delete', 'remove', 'modify', 'change', 'copy', 'exfiltrate', 'transfer', 'install', 'download', 'fetch', 'read', 'open', 'e-?mail', 'write', 'append', 'collect', 'log', 'record', 'visit')}${B}`),
+      f('dont-mention-instructions', 5, `${B}${alt('do not', "don['’]t", 'never', 'must not')}${SEP}${alt('mention', 'reveal', 'disclose', 'acknowledge', 'reference', 'repeat', 'show', 'display', 'output', 'print', 'explain', 'say anything about', 'talk about')}${SEP}${alt('this', 'these', 'the', 'that', 'any', 'my', 'our')}${SEP}${gap(1)}${alt('instructions?', 'message', 'note', 'prompt', 'directives?', 'request', 'hidden text', 'injected text', 'change', 'action', 'step')}${B}`),
+      f('instructions-are-secret', 4, `${B}${alt('this', 'these', 'the following')}${SEP}${alt('instructions?', 'message', 'note', 'request', 'directive', 'task')}${SEP}${alt('is', 'are', 'must be', 'should be', 'must remain', 'should remain', 'must stay')}${SEP}${alt('hidden', 'secret', 'invisible', 'confidential', 'private')}${SEP}(?:from${SEP}|to${SEP})?${gap(1)}${alt('user', 'users', 'human', 'everyone', 'reader')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/system-prompt-extraction',
+    mitre: 'T1082',
+    title: 'system prompt extraction',
+    what: 'asks the model to reveal its system prompt or initial instructions',
+    evidence: 'phrase',
+    patterns: [
+      f(
+        'reveal-system-prompt',
+        6,
+        `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'tell me', 'write (?:out|down)', 'dump', 'leak', 'recite', 'spell out', 'list', 'return', 'echo', 'copy', 'paste', 'give me', 'share', 'provide', 'disclose', 'expose', 'summari[sz]e', 'translate', 'encode', 'what (?:is|are|was|were)', "what['’]s", 'read (?:back|out)', 'quote', 'send', 'include', 'describe', 'rot13', 'base64')}${SEP}${gap(2)}${alt('your', 'the', 'its', 'this (?:ai|assistant|bot|model)(?:[\'’]s)?')}${SEP}${gap(1)}${alt(
+          'system prompt',
+          'system message',
+          'system instructions?',
+          'initial (?:instructions?|prompt|message|configuration|setup)',
+          'original (?:instructions?|prompt)',
+          'hidden (?:instructions?|prompt)',
+          'secret (?:instructions?|prompt)',
+          'starting (?:instructions?|prompt)',
+          'first (?:instructions?|prompt|message)',
+          'opening (?:instructions?|prompt)',
+          'pre-?prompt',
+          'meta-?prompt',
+          'initiali[sz]ation (?:string|prompt|text)',
+          'instructions you (?:were|have been) given',
+          'rules you (?:were|have been) given',
+          '(?:full|complete|exact|entire|verbatim) (?:instructions?|prompt|configuration)',
+        )}${B}`,
+      ),
+      f('repeat-above', 6, `${B}${alt('repeat', 'print', 'output', 'copy', 'recite', 'write out', 'echo', 'reproduce', 'return')}${SEP}(?:${alt('the', 'all', 'all the', 'everything', 'each of the')}${SEP})?${gap(1)}(?:${alt('words', 'text', 'lines', 'content', 'messages?', 'instructions', 'sentences')}${SEP})?${alt('above', 'before this', 'preceding', 'that came before', 'prior to this')}${B}`),
+      f('what-were-you-told', 5, `${B}${alt('what', 'which', 'how')}${SEP}${alt('were you', 'have you been', 'did they')}${SEP}${alt('told', 'instructed', 'programmed', 'asked', 'given')}${SEP}${gap(2)}${alt('before', 'at the (?:start|beginning)', 'initially', 'originally', 'to (?:do|say|avoid|never)', 'not to')}${B}`),
+      f('start-with-my-instructions', 5, `${B}${alt('start', 'begin', 'prefix', 'preface')}${SEP}your${SEP}${alt('answer', 'response', 'reply', 'output')}${SEP}with${SEP}\\W*${alt('my instructions', 'my system prompt', 'i was (?:told|instructed|programmed)', 'you are', 'the system prompt')}`),
+      f('verbatim-instructions', 5, `${B}${alt('instructions', 'prompt', 'everything above', 'the above', 'the text above', 'conversation')}${SEP}${gap(2)}${alt('verbatim', 'word for word', 'word-for-word', 'in full', 'exactly as (?:written|given)')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/refusal-suppression',
+    mitre: 'T1562',
+    title: 'refusal suppression',
+    what: 'forbids the model from refusing, warning or adding safety caveats',
+    evidence: 'phrase',
+    patterns: [
+      f('never-refuse', 4, `${B}${alt('never', 'do not', "don['’]t", 'must not', "mustn['’]t", 'cannot', "can['’]t", "won['’]t", 'will not', 'shall not', 'should not', 'are not allowed to', "aren['’]t allowed to", 'not allowed to', 'are unable to', 'may not', 'can never')}${SEP}(?:ever${SEP})?${alt('refuse', 'decline', 'reject (?:a|any|my)', 'say no', 'deny (?:a|any|my)', 'say (?:that )?you can(?:not|[\'’]t)', 'apologi[sz]e', 'add (?:any )?(?:warnings?|disclaimers?|caveats?)', '(?:include|give|provide) (?:any )?(?:warnings?|disclaimers?|caveats?)', 'moralize', 'lecture', 'break character', 'mention (?:that )?(?:you are an ai|ethics|legality|morality)', 'censor (?:yourself|your)')}${B}`),
+      f('never-say-sorry', 5, `${B}${alt('never', 'do not', "don['’]t", 'must not')}${SEP}${alt('say', 'respond with', 'reply with', 'use the (?:words|phrase)', 'start (?:with|by saying)', 'include')}${SEP}\\W*${alt("i['’]?m sorry", 'i apologi', "i can(?:not|['’]?t)", 'as an ai', 'as a language model', 'i am unable', "i['’]m unable", 'unfortunately')}`),
+      f('always-comply', 2, `${B}${alt('always', 'you (?:must|will|shall) always', 'you must')}${SEP}${alt('comply', 'obey', 'say yes', 'fulfil+', 'answer (?:every|any|all)', 'respond to (?:every|any|all)', 'provide (?:the|an) answer')}${B}`),
+      f('without-caveats', 2, `${B}${alt('without', 'with no', 'no')}${SEP}(?:any${SEP})?${alt('refusals?', 'hesitation', 'warnings?', 'disclaimers?', 'caveats?', 'censorship', 'moralizing', 'moral lectures?', 'ethical (?:concerns|considerations|reminders)', 'apolog(?:y|ies)')}${B}`),
+      f('ignore-ethics', 5, `${B}${OVERRIDE_VERB}${SEP}(?:all${SEP}|any${SEP}|your${SEP})*${alt('ethical', 'moral', 'safety', 'legal', 'content')}${SEP}${alt('guidelines', 'considerations', 'concerns', 'constraints', 'rules', 'restrictions', 'principles', 'boundaries', 'filters', 'policies', 'implications')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/safety-disable',
+    mitre: 'T1562.001',
+    title: 'safety control bypass',
+    what: 'asks to disable or get around safety filters or policy enforcement',
+    evidence: 'phrase',
+    patterns: [
+      f('disable-filters', 3, `${B}${alt('disable', 'disabling', 'turn off', 'deactivate', 'switch off', 'remove', 'bypass(?:ing)?', 'circumvent(?:ing)?', 'evade', 'evading', 'get around', 'get past', 'defeat', 'neutrali[sz]e', 'suspend', 'lift', 'jailbreak(?:ing)?', 'break')}${SEP}(?:your${SEP}|the${SEP}|all${SEP}|any${SEP}|its${SEP}|their${SEP})?${gap(1)}${alt('safety', 'content', 'ethical', 'moral', 'security', 'ai', 'llm', 'model', 'policy', 'moderation', 'output', 'compliance')}?\\W*${alt('filters?', 'filtering', 'guardrails?', 'safeguards?', 'safety (?:features|measures|protocols|settings|controls|mechanisms|checks|systems|layers?)', 'controls', 'restrictions', 'censorship', 'alignment', 'moderation', 'protections', 'policy enforcement', 'content polic(?:y|ies)', 'refusals?', 'llm gateway', 'ai gateway')}${B}`),
+      f('jailbreak-ai', 4, `${B}jailbreak(?:ing)?${SEP}${gap(2)}${alt('ai', 'llm', 'chatbot', 'chatgpt', 'gpt', 'claude', 'gemini', 'language model', 'assistant', 'model', 'gateway')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/context-termination',
+    mitre: 'T1036',
+    title: 'fake end of context',
+    what: 'fakes the end of the document or user input and starts a new task',
+    evidence: 'phrase',
+    patterns: [
+      c('delimiter-end', 5, `(?:-{3,}|={3,}|\\*{3,}|#{3,}|_{3,}|~{3,}|<{3,}|>{3,})\\s*(?:end|begin|start|stop)\\s+(?:of\\s+)?(?:the\\s+)?(?:user|system|untrusted|external|tool|retrieved)?\\s*(?:input|prompt|instructions?|context|document|data|text|content|message|e-?mail|conversation|query|output|results?)`),
+      f('end-then-new-task', 7, `${B}${alt('end of', 'end', 'stop', 'close', 'terminate')}${SEP}(?:the${SEP}|user${SEP}|this${SEP})?${alt('document', 'text', 'input', 'user input', 'context', 'e-?mail', 'data', 'file', 'message', 'article', 'content', 'page', 'prompt', 'transcript', 'conversation', 'results?', 'output', 'section', 'review', 'summary')}${SEP}${gap(3)}${alt('new', 'next', 'real', 'actual', 'additional', 'updated', 'important', 'urgent', 'system', 'your', 'secret', 'hidden')}${SEP}${alt('task', 'instructions?', 'request', 'prompt', 'directive', 'objective', 'assignment', 'message', 'rules', 'orders', 'query')}${B}`),
+      f('end-then-imperative', 4, `${B}${alt('end of', 'end')}${SEP}(?:the${SEP}|user${SEP})?${alt('document', 'text', 'input', 'user input', 'context', 'e-?mail', 'data', 'file', 'message', 'article', 'content', 'page', 'prompt')}\\W+${alt('now', 'instead', 'ignore', 'disregard', 'forget', 'you', 'your', 'please', 'next', 'new', 'system', 'assistant', 'ai')}${B}`),
+      f('above-was-test', 5, `${B}(?:the${SEP}|all${SEP}|everything${SEP})?${alt('above', 'preceding', 'previous', 'prior', 'foregoing')}${SEP}${gap(1)}(?:${alt('text', 'document', 'content', 'e-?mail', 'data', 'input', 'message', 'section', 'instructions?', 'conversation')}${SEP})?${alt('was', 'is', 'were', 'are', 'has been')}${SEP}(?:just${SEP}|only${SEP}|merely${SEP}|simply${SEP})?(?:an?${SEP})?${alt('test', 'example', 'distraction', 'joke', 'fake', 'placeholder', 'decoy', 'irrelevant', 'noise', 'not (?:real|important|relevant)', 'a setup', 'part of (?:a|the) test')}${B}`),
+      c('close-tag-then-directive', 6, `</\\s*(?:document|context|data|e-?mail|input|user_input|untrusted|search_results?|tool_output|tool_result|text|content|article|page|web_?page|retrieved)\\s*>\\s*(?:<\\s*(?:system|instructions?|admin|important)|(?:system|new instructions|important|ignore|assistant)\\b)`),
+    ],
+  },
+  {
+    id: 'injection/payload-splitting',
+    mitre: 'T1027',
+    title: 'obfuscated payload instructions',
+    what: 'asks the model to decode, reassemble or reverse text and then follow it',
+    evidence: 'phrase',
+    patterns: [
+      f('decode-and-follow', 5, `${B}${alt('decode', 'decrypt', 'deobfuscate', 'unscramble', 'reverse', 'rot13', 'translate', 'convert', 'interpret', 'read')}${SEP}${gap(6)}${alt('and', 'then', 'and then')}${SEP}${gap(2)}${alt('follow', 'execute', 'run', 'obey', 'carry out', 'perform', 'act on', 'comply with', 'implement', 'apply', 'do what')}${SEP}${alt('it', 'them', 'that', 'this', 'the (?:decoded|resulting|hidden|embedded) (?:instructions?|commands?|text|message|content)', 'the instructions?', 'the commands?', 'the result', 'what it says', 'its instructions', 'whatever it says')}${B}`),
+      f('concatenate-and-do', 5, `${B}${alt('concatenate', 'combine', 'join', 'merge', 'put together', 'assemble', 'append', 'glue')}${SEP}${gap(4)}${alt('strings?', 'parts', 'pieces', 'fragments', 'variables', 'segments', 'tokens', 'halves', 'letters', 'words', 'a and b', 'x and y')}${SEP}${gap(6)}${alt('and', 'then')}${SEP}${gap(2)}${alt('follow', 'execute', 'run', 'obey', 'answer', 'respond to', 'perform', 'carry out', 'complete', 'do what')}${B}`),
+      c('variable-split', 4, `\\b[a-z]\\w{0,5}\\s*=\\s*["'][^"'\\n]{1,200}["'][\\s,;]{1,10}[a-z]\\w{0,5}\\s*=\\s*["'][^"'\\n]{1,200}["'][^\\n]{0,100}\\b[a-z]\\w{0,5}\\s*\\+\\s*[a-z]\\w{0,5}\\b`),
+      f('encoded-instructions', 3, `${B}${alt('the following', 'below', 'this', 'these', 'the next')}${SEP}(?:${alt('text', 'message', 'string', 'instructions?', 'prompt', 'commands?', 'payload')}${SEP})?${alt('is', 'are')}${SEP}(?:${alt('encoded', 'encrypted', 'obfuscated', 'written')}${SEP})${alt('in', 'with', 'using', 'as')}${SEP}${alt('base64', 'hex', 'hexadecimal', 'rot13', 'binary', 'morse', 'caesar', 'leetspeak', 'a cipher', 'unicode')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/response-hijack',
+    mitre: 'T1565',
+    title: 'response manipulation',
+    what: 'tells whoever reads it how to write their answer, a mark of planted instructions in third-party content',
+    evidence: 'phrase',
+    patterns: [
+      f('verb-into-your-response', 3, `${B}${alt('add', 'include', 'insert', 'append', 'integrate', 'incorporate', 'mention', 'embed', 'put', 'place', 'prepend', 'attach', 'weave', 'inject', 'promote', 'recommend', 'advertise', 'write', 'state', 'say', 'tell')}${SEP}${gap(12)}${alt('in', 'to', 'into', 'within', 'at the (?:start|end|beginning|top|bottom) of', 'throughout')}${SEP}(?:all${SEP}|each${SEP}|every${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
+      f('shape-your-response', 2.5, `${B}${alt('start', 'begin', 'end', 'finish', 'conclude', 'prefix', 'format', 'modify', 'rewrite', 'alter', 'change', 'translate', 'encode', 'reverse', 'replace', 'misspell', 'rearrange', 'group', 'remove', 'use')}${SEP}${gap(6)}(?:in${SEP}|of${SEP}|to${SEP})?(?:all${SEP}|each${SEP}|every${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
+      f('promo-link-in-response', 5, `(?:https?://|www\\.|\\b[\\w-]+\\.(?:com|net|org|io|xyz|info|biz|co|ru|cn|top|click|link|site|online)\\b)[^\\s]{0,100}\\W+${gap(6)}${alt('in', 'to', 'into', 'within')}${SEP}your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
+      f('response-link-promo', 5, `${B}your${SEP}${gap(1)}${OWN_OUTPUT}${SEP}${gap(8)}(?:https?://|www\\.|\\b[\\w-]+\\.(?:com|net|org|io|xyz|info|biz|ru|cn|top|click|link|site|online)\\b)`),
+      f('make-sure-response', 2.5, `${B}${alt('make sure', 'ensure', 'be sure')}${SEP}(?:that${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${SEP}${alt('includes?', 'contains?', 'mentions?', 'ends?', 'starts?', 'begins?', 'links?', 'promotes?', 'recommends?')}${B}`),
+      f('when-you-respond', 3, `${B}${alt('when', 'whenever', 'each time', 'every time')}${SEP}you${SEP}${alt('respond', 'reply', 'answer', 'summari[sz]e', 'translate')}${SEP}${gap(4)}${alt('always', 'include', 'add', 'mention', 'tell', 'recommend', 'append', 'insert', 'say')}${B}`),
+      f('tell-the-user', 3, `${B}${alt('tell', 'inform', 'remind', 'urge', 'encourage', 'advise', 'instruct', 'convince', 'persuade', 'ask')}${SEP}(?:the${SEP})?${alt('user', 'users', 'reader', 'readers')}${SEP}${alt('to', 'that')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/code-insertion',
+    mitre: 'T1195.001',
+    title: 'code insertion directive',
+    what: 'tells the model to copy supplied code into the code it writes',
+    evidence: 'phrase',
+    patterns: [
+      f('put-code-into-yours', 3, `${B}${alt('incorporate', 'include', 'add', 'insert', 'integrate', 'embed', 'append', 'utili[sz]e', 'use', 'execute', 'run', 'meld', 'enlist', 'ensure', 'put', 'place', 'copy', 'paste', 'implement', 'weave', 'blend', 'merge', 'fold', 'inject', 'employ', 'adopt', 'introduce', 'apply', 'leverage', 'embody')}${SEP}${gap(8)}${alt('code', 'snippet', 'excerpt', 'block', 'section', 'segment', 'fragment', 'lines')}${SEP}${gap(8)}(?:your|the)${SEP}${alt('code', 'solution', 'codebase', 'implementation', 'program', 'script', 'project', 'application', 'answer', 'response', 'function', 'software', 'module', 'logic', 'development', 'work')}${B}`),
+      f('your-code-should', 3, `${B}your${SEP}${alt('code', 'solution', 'implementation', 'program', 'script', 'answer')}${SEP}${alt('should', 'must', 'needs to', 'has to')}${SEP}${gap(3)}${alt('include', 'contain', 'embody', 'incorporate', 'feature', 'use', 'reflect', 'integrate')}${SEP}${gap(3)}${alt('following', 'this', 'these', 'below')}${B}`),
+    ],
+  },
+  {
+    id: 'injection/suspicious-code',
+    mitre: 'T1059.006',
+    title: 'data-stealing or destructive code',
+    what: 'contains code that collects local data and ships it to a remote host, or destroys or locks data',
+    evidence: 'redact',
+    // Scored in code from several indicator classes (see SUSPICIOUS_CODE below).
+    patterns: [],
+  },
+  {
+    id: 'injection/foreign-override',
+    mitre: 'T1562',
+    title: 'non-English instruction override',
+    what: 'tells the model, in a language other than English, to ignore its previous instructions or reveal them',
+    evidence: 'phrase',
+    patterns: FOREIGN_OVERRIDE,
+  },
+  {
+    id: 'injection/foreign-role',
+    mitre: 'T1036',
+    title: 'non-English role override',
+    what: 'tries, in a language other than English, to give the model a new identity',
+    evidence: 'phrase',
+    patterns: FOREIGN_ROLE,
+  },
+  // ── families scored from evasion signals and context (no patterns of their own) ──────
+  {
+    id: 'injection/urgency-pressure',
+    mitre: 'T1656',
+    title: 'urgency pressure',
+    what: 'combines urgency with claimed authority to push an action',
+    evidence: 'phrase',
+    patterns: [],
+  },
+  {
+    id: 'injection/unicode-tag-smuggling',
+    mitre: 'T1027',
+    title: 'Unicode tag smuggling',
+    what: 'hides text in invisible Unicode tag or variation-selector characters',
+    evidence: 'phrase',
+    patterns: [],
+  },
+  {
+    id: 'injection/invisible-characters',
+    mitre: 'T1027',
+    title: 'invisible characters',
+    what: 'mixes zero-width or bidirectional control characters into instruction-like text',
+    evidence: 'phrase',
+    patterns: [],
+  },
+  {
+    id: 'injection/homoglyph-obfuscation',
+    mitre: 'T1027',
+    title: 'homoglyph obfuscation',
+    what: 'spells instruction-like text with look-alike characters from other scripts',
+    evidence: 'phrase',
+    patterns: [],
+  },
+  {
+    id: 'injection/leetspeak-obfuscation',
+    mitre: 'T1027',
+    title: 'leetspeak obfuscation',
+    what: 'spells instruction-like text with digits and symbols in place of letters',
+    evidence: 'phrase',
+    patterns: [],
+  },
+  {
+    id: 'injection/encoded-instructions',
+    mitre: 'T1027',
+    title: 'encoded instructions',
+    what: 'hides instruction-like text inside an encoded (base64, hex, URL…) layer',
+    evidence: 'phrase',
+    patterns: [],
+  },
+  {
+    id: 'injection/hidden-content',
+    mitre: 'T1564',
+    title: 'instructions in hidden content',
+    what: 'places instruction-like text where a human reader would not see it (HTML comment, hidden element, attribute)',
+    evidence: 'phrase',
+    patterns: [],
+  },
+];
+
+export const FAMILY_BY_ID: ReadonlyMap<string, Family> = new Map(FAMILIES.map((fam) => [fam.id, fam]));
+
+// ── indicator classes for injection/suspicious-code (clean view, case-insensitive) ─────
+export const CODE_NET_SEND = c(
+  'net-send',
+  0,
+  `\\brequests\\.(?:post|put|patch)\\s*\\(|\\burlopen\\s*\\([^)\\n]{0,200}data\\s*=|\\.sendall\\s*\\(|\\bsocket\\.(?:socket|create_connection)\\s*\\(|\\bsmtplib\\.SMTP|\\bftplib\\.FTP|\\bparamiko\\b|navigator\\.sendBeacon|\\bfetch\\s*\\([^)\\n]{0,200}method\\s*:\\s*["']POST|\\bhttp\\.client\\.HTTPS?Connection|\\bpastebin\\b|\\bwebhook|\\b(?:curl|wget)\\s+[^\\n]{0,80}(?:-d\\b|--data|-F\\b|--upload-file|-T\\b|--post-data)`,
+);
+export const CODE_DATA_SOURCE = c(
+  'data-source',
+  0,
+  `\\bos\\.environ\\b|\\bos\\.getenv\\s*\\(|\\bprocess\\.env\\b|\\bgetpass\\b|\\bpsutil\\b|\\bplatform\\.(?:uname|node|system|platform)\\s*\\(|\\bsocket\\.gethostname\\s*\\(|\\bcookie(?:jar|s\\.txt|s\\.sqlite)|\\bbrowser_cookie3\\b|\\bwin32crypt\\b|\\bpynput\\b|\\bkeyboard\\.(?:on_press|hook|record)|\\bpyautogui\\.screenshot|\\bImageGrab\\b|\\bpyperclip\\b|\\bclipboard\\b|/etc/passwd|\\.ssh/|\\bglob\\.glob\\s*\\(|\\bos\\.walk\\s*\\(|\\buuid\\.getnode\\s*\\(|\\bgetmac\\b|\\bnetifaces\\b|\\bscapy\\b|\\bsniff\\s*\\(|\\bpcap\\b|\\bsubprocess\\.(?:check_output|run|Popen)\\s*\\(\\s*\\[?\\s*["'](?:whoami|ipconfig|ifconfig|systeminfo|netstat|arp|uname|hostname|ps|tasklist)`,
+);
+export const CODE_FETCH_EXEC = c(
+  'fetch-exec',
+  0,
+  `\\burlretrieve\\s*\\([^\\n]{0,300}\\n?[^\\n]{0,300}\\b(?:exec|os\\.system|subprocess|Popen|chmod)|\\bexec\\s*\\(\\s*(?:requests\\.get|urlopen|open\\s*\\([^)]{0,100}\\)\\.read)|\\beval\\s*\\(\\s*(?:requests\\.get|urlopen|base64|atob)|\\bos\\.system\\s*\\(\\s*f?["'][^"'\\n]{0,200}\\b(?:curl|wget)\\b|\\bpickle\\.loads\\s*\\(\\s*(?:requests|urlopen)`,
+);
+export const CODE_DESTRUCTIVE = c(
+  'destructive',
+  0,
+  `\\brm\\s+-rf\\s+/|\\bshutil\\.rmtree\\s*\\(\\s*["'](?:/|~|C:)|/dev/sd[a-z]\\b|\\bdd\\s+if=/dev/(?:zero|random|urandom)|\\bmkfs\\b|\\bformat\\s+c:|\\bFernet\\b[^\\n]{0,400}\\.encrypt\\s*\\(|\\bransom|\\bbitcoin\\b|\\biptables\\s+-(?:A|I)\\s+\\w+\\s+[^\\n]{0,80}-j\\s+DROP|\\bnetsh\\s+(?:advfirewall|interface)\\b|\\bos\\.fork\\s*\\(\\s*\\)|\\bwhile\\s+True\\s*:\\s*\\n?\\s*(?:os\\.fork|requests\\.|socket|threading)|\\bshutdown\\s+(?:-h|/s|-r)|\\bkill\\s+-9\\s+-1\\b|\\bos\\.remove\\s*\\([^\\n]{0,120}\\bfor\\b|\\bSetWindowsHookEx|\\bGetAsyncKeyState`,
+);

@@ -1,0 +1,291 @@
+// The known-secret index: every accepted value expanded into the encodings it may travel in, found
+// in text by a rolling-hash anchor scan. It holds the values in memory (it must, to match them) but
+// never returns or prints one: matches carry the entry's name and the encoding only.
+import { base32, base64, base64url } from '@scure/base';
+import type { KnownSecretIndex } from '../types.ts';
+import { shannonEntropy } from '../entropy/shannon.ts';
+
+export type KnownSecretEncoding = 'raw' | 'url-encoded' | 'json-escaped' | 'base64' | 'base64url' | 'hex' | 'base32';
+
+export const KNOWN_SECRET_ENCODINGS: readonly KnownSecretEncoding[] = [
+  'raw',
+  'url-encoded',
+  'json-escaped',
+  'base64',
+  'base64url',
+  'hex',
+  'base32',
+];
+
+export interface KnownSecretIndexOptions {
+  /** Shortest value indexed (UTF-16 code units). Shorter values match too much ordinary text. */
+  readonly minLength: number;
+  /** Lowest Shannon entropy (bits/char) for a value to be indexed. */
+  readonly minEntropy: number;
+  /** Longest value indexed. */
+  readonly maxLength: number;
+  /** Most entries indexed; later ones are rejected. */
+  readonly maxEntries: number;
+  /** The encodings each value is indexed in. */
+  readonly encodings: readonly KnownSecretEncoding[];
+  /** Most matches one find() returns. */
+  readonly maxMatches: number;
+}
+
+export const DEFAULT_KNOWN_SECRET_INDEX_OPTIONS: KnownSecretIndexOptions = {
+  minLength: 16,
+  minEntropy: 3.0,
+  maxLength: 65_536,
+  maxEntries: 10_000,
+  encodings: KNOWN_SECRET_ENCODINGS,
+  maxMatches: 100,
+};
+
+export interface KnownSecretEntry {
+  /** What to call the secret in findings: an environment variable name, a file key. Never the value. */
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface KnownSecretRejection {
+  readonly name: string;
+  /** Why the value was not indexed, fit for a log line (never contains the value). */
+  readonly reason: string;
+}
+
+export interface KnownSecretIndexResult {
+  readonly index: KnownSecretIndex;
+  readonly rejected: readonly KnownSecretRejection[];
+}
+
+export interface KnownSecretMatch {
+  readonly name: string;
+  readonly encoding: string;
+  readonly index: number;
+  readonly length: number;
+}
+
+interface Needle {
+  readonly text: string;
+  readonly name: string;
+  readonly encoding: KnownSecretEncoding;
+}
+
+/** Why a value must not be indexed, or null when it may. */
+export function rejectionReason(value: string, o: KnownSecretIndexOptions = DEFAULT_KNOWN_SECRET_INDEX_OPTIONS): string | null {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return 'empty value';
+  if (value.length < o.minLength) return `shorter than ${o.minLength} characters (${value.length})`;
+  if (value.length > o.maxLength) return `longer than ${o.maxLength} characters`;
+  const h = shannonEntropy(value);
+  if (h < o.minEntropy) return `low entropy (${h.toFixed(2)} bits/char, need ≥ ${o.minEntropy})`;
+  let digits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+  }
+  if (digits === value.length) return 'digits only (a number, not a secret worth matching)';
+  // Keyboard walks and counting runs (abcdefghijklmnop, 1234567890123456) are not secrets.
+  let steps = 0;
+  for (let i = 1; i < value.length; i++) {
+    const d = value.charCodeAt(i) - value.charCodeAt(i - 1);
+    if (d === 1 || d === -1 || d === 0 || d === -9) steps++;
+  }
+  if (steps >= (value.length - 1) * 0.75) return 'sequential pattern (a counting or alphabet run)';
+  return null;
+}
+
+const utf8 = new TextEncoder();
+
+/** Lone surrogates replaced by U+FFFD (what TextEncoder does), so encodeURIComponent cannot throw. */
+function wellFormed(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out += text[i]! + text[i + 1]!;
+        i++;
+      } else out += '\ufffd';
+    } else if (c >= 0xdc00 && c <= 0xdfff) out += '\ufffd';
+    else out += text[i]!;
+  }
+  return out;
+}
+
+/**
+ * The characters of an encoding of `bytes` that do not depend on what surrounds the value in a
+ * longer stream, when the value starts `shift` bytes into an encoding group (3 bytes for base64,
+ * 5 for base32). `encode` must produce `bitsPerChar` bits per character with no padding.
+ */
+function stableMiddle(bytes: Uint8Array, shift: number, bitsPerChar: number, encode: (b: Uint8Array) => string): string {
+  const padded = new Uint8Array(shift + bytes.length);
+  padded.set(bytes, shift);
+  const text = encode(padded);
+  const start = Math.ceil((8 * shift) / bitsPerChar);
+  const end = Math.floor((8 * (shift + bytes.length)) / bitsPerChar);
+  return text.slice(start, end);
+}
+
+const stripPad = (s: string): string => {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x3d) end--;
+  return s.slice(0, end);
+};
+
+function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += (b < 16 ? '0' : '') + b.toString(16);
+  return out;
+}
+
+/** Every form a value is indexed in: [text, encoding], duplicates removed. */
+export function encodedForms(value: string, encodings: readonly KnownSecretEncoding[] = KNOWN_SECRET_ENCODINGS): [string, KnownSecretEncoding][] {
+  const want = new Set(encodings);
+  const out: [string, KnownSecretEncoding][] = [];
+  const seen = new Set<string>();
+  const add = (text: string, encoding: KnownSecretEncoding): void => {
+    if (text.length === 0 || seen.has(text)) return;
+    seen.add(text);
+    out.push([text, encoding]);
+  };
+  if (want.has('raw')) add(value, 'raw');
+  if (want.has('url-encoded')) {
+    const enc = encodeURIComponent(wellFormed(value));
+    if (enc !== value) {
+      add(enc, 'url-encoded');
+      add(enc.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), 'url-encoded');
+      if (value.includes(' ')) add(enc.replace(/%20/g, '+'), 'url-encoded');
+    }
+  }
+  if (want.has('json-escaped')) {
+    const enc = JSON.stringify(value).slice(1, -1);
+    if (enc !== value) add(enc, 'json-escaped');
+  }
+  const bytes = utf8.encode(value);
+  for (let shift = 0; shift < 3; shift++) {
+    if (want.has('base64')) add(stableMiddle(bytes, shift, 6, (b) => stripPad(base64.encode(b))), 'base64');
+    if (want.has('base64url')) add(stableMiddle(bytes, shift, 6, (b) => stripPad(base64url.encode(b))), 'base64url');
+  }
+  if (want.has('hex')) {
+    const h = toHex(bytes);
+    add(h, 'hex');
+    add(h.toUpperCase(), 'hex');
+  }
+  if (want.has('base32')) {
+    for (let shift = 0; shift < 5; shift++) {
+      const b32 = stableMiddle(bytes, shift, 5, (b) => stripPad(base32.encode(b)));
+      add(b32, 'base32');
+      add(b32.toLowerCase(), 'base32');
+    }
+  }
+  return out;
+}
+
+const HASH_BASE = 0x01000193;
+const FILTER_BITS = 1 << 22;
+
+/** Builds the index; values that would match ordinary text are rejected with a reason. */
+export function createKnownSecretIndex(
+  entries: readonly KnownSecretEntry[],
+  options: Partial<KnownSecretIndexOptions> = {},
+): KnownSecretIndexResult {
+  const o: KnownSecretIndexOptions = { ...DEFAULT_KNOWN_SECRET_INDEX_OPTIONS, ...options };
+  const rejected: KnownSecretRejection[] = [];
+  const accepted: KnownSecretEntry[] = [];
+  for (const entry of entries) {
+    const name = typeof entry.name === 'string' ? entry.name : '';
+    if (name.length === 0) {
+      rejected.push({ name: '(unnamed)', reason: 'no name to report it by' });
+      continue;
+    }
+    if (typeof entry.value !== 'string') {
+      rejected.push({ name, reason: 'value is not a string' });
+      continue;
+    }
+    const reason = rejectionReason(entry.value, o);
+    if (reason) {
+      rejected.push({ name, reason });
+      continue;
+    }
+    if (accepted.length >= o.maxEntries) {
+      rejected.push({ name, reason: `index full (${o.maxEntries} entries)` });
+      continue;
+    }
+    accepted.push({ name, value: entry.value });
+  }
+
+  const needles: Needle[] = [];
+  for (const entry of accepted) {
+    for (const [text, encoding] of encodedForms(entry.value, o.encodings)) needles.push({ text, name: entry.name, encoding });
+  }
+  return { index: new AnchorIndex(needles, accepted.length, o.maxMatches), rejected };
+}
+
+/**
+ * Rabin–Karp over a fixed anchor: every needle's first K characters are hashed into a bit filter
+ * and a bucket map; the text is scanned once with a rolling hash, and only filter hits consult the
+ * map and compare the whole needle. Linear in the text for a fixed needle set.
+ */
+class AnchorIndex implements KnownSecretIndex {
+  readonly #anchor: number;
+  readonly #buckets = new Map<number, Needle[]>();
+  readonly #filter = new Uint32Array(FILTER_BITS >>> 5);
+  readonly #topPower: number;
+  readonly #maxMatches: number;
+
+  constructor(
+    needles: readonly Needle[],
+    readonly size: number,
+    maxMatches: number,
+  ) {
+    this.#maxMatches = maxMatches;
+    let k = 16;
+    for (const n of needles) k = Math.min(k, n.text.length);
+    this.#anchor = Math.max(1, k);
+    let power = 1;
+    for (let i = 1; i < this.#anchor; i++) power = Math.imul(power, HASH_BASE);
+    this.#topPower = power;
+    for (const n of needles) {
+      const h = this.#hashOf(n.text);
+      this.#filter[(h & (FILTER_BITS - 1)) >>> 5]! |= 1 << (h & 31);
+      const bucket = this.#buckets.get(h);
+      if (bucket) bucket.push(n);
+      else this.#buckets.set(h, [n]);
+    }
+  }
+
+  #hashOf(text: string): number {
+    let h = 0;
+    for (let i = 0; i < this.#anchor; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
+    return h;
+  }
+
+  find(text: string): readonly KnownSecretMatch[] {
+    const out: KnownSecretMatch[] = [];
+    const k = this.#anchor;
+    if (this.size === 0 || text.length < k) return out;
+    const filter = this.#filter;
+    const top = this.#topPower;
+    let h = 0;
+    for (let i = 0; i < k; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
+    const last = text.length - k;
+    for (let start = 0; ; start++) {
+      if ((filter[(h & (FILTER_BITS - 1)) >>> 5]! & (1 << (h & 31))) !== 0) {
+        const bucket = this.#buckets.get(h);
+        if (bucket) {
+          for (const n of bucket) {
+            if (text.startsWith(n.text, start)) {
+              out.push({ name: n.name, encoding: n.encoding, index: start, length: n.text.length });
+              if (out.length >= this.#maxMatches) return out;
+            }
+          }
+        }
+      }
+      if (start >= last) break;
+      h = (Math.imul(h - Math.imul(text.charCodeAt(start), top), HASH_BASE) + text.charCodeAt(start + k)) | 0;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,369 @@
+// Host classification from text alone (no DNS): IP literals in every spelling, internal and metadata
+// names, and names that resolve to an address written inside them (DNS-rebinding helpers).
+// Pure: hand-written linear loops only; never resolves, never throws.
+
+import {
+  ADDRESS_CLASS_RANK,
+  INTERNAL_CLASSES,
+  METADATA_V4,
+  classifyIp,
+  classifyV4,
+  endsInNumber,
+  formatIp,
+  formatV4,
+  ipv4Interpretations,
+  parseIPv6,
+  type AddressClass,
+  type V4Reading,
+} from './ip.ts';
+
+export type HostClass =
+  | AddressClass
+  | 'metadata-name'
+  | 'localhost-name'
+  | 'internal-name'
+  | 'rebinding-name'
+  | 'redirect-service'
+  | 'wildcard-dns'
+  | 'public-name'
+  | 'invalid';
+
+export interface HostReading {
+  /** Which parser family reads the host this way. */
+  readonly how: V4Reading | 'ipv6' | 'embedded';
+  readonly address: string;
+  readonly class: AddressClass;
+  readonly label: string;
+}
+
+export interface HostClassification {
+  /** The host after normalisation: percent-decoded, NFKC, lower case, no brackets, no trailing dots. */
+  readonly host: string;
+  readonly kind: 'ipv4' | 'ipv6' | 'domain' | 'invalid';
+  readonly class: HostClass;
+  /** A sentence fragment: "loopback (127.0.0.0/8)". */
+  readonly reason: string;
+  /** The address the host is (or embeds) when it decides the class. */
+  readonly address?: string;
+  /** Every address some client would read from this host (IP literals and embedded addresses). */
+  readonly readings: readonly HostReading[];
+  readonly trailingDot: boolean;
+  /** An IP literal written in a non-canonical spelling (hex, octal, dotless, short, padded). */
+  readonly nonCanonicalIp: boolean;
+}
+
+/** Exact names of cloud metadata services. */
+export const METADATA_NAMES: ReadonlyMap<string, string> = new Map([
+  ['metadata.google.internal', 'Google Cloud metadata server'],
+  ['metadata.goog', 'Google Cloud metadata server'],
+  ['metadata', 'cloud metadata server (short name)'],
+  ['instance-data', 'AWS instance metadata (short name)'],
+  ['instance-data.ec2.internal', 'AWS instance metadata'],
+  ['metadata.tencentyun.com', 'Tencent Cloud metadata'],
+  ['metadata.platformequinix.com', 'Equinix Metal metadata'],
+  ['metadata.packet.net', 'Equinix Metal (Packet) metadata'],
+  ['api.metadata.cloud.ibm.com', 'IBM Cloud metadata'],
+  ['rancher-metadata', 'Rancher metadata service'],
+]);
+
+const LOCALHOST_NAMES: ReadonlySet<string> = new Set([
+  'localhost',
+  'ip6-localhost',
+  'ip6-loopback',
+  'localhost.localdomain',
+  'localhost6',
+  'localhost6.localdomain6',
+]);
+
+/** Public names whose every subdomain resolves to 127.0.0.1. */
+const LOOPBACK_SERVICES: readonly string[] = ['localtest.me', 'lvh.me', 'vcap.me', 'fuf.me', 'lacolhost.com', 'localhost.direct'];
+
+/** Services built to answer DNS with changing or attacker-chosen addresses. */
+const REBINDING_SERVICES: readonly string[] = ['1u.ms', 'rbndr.us', 'rebind.it', 'rebind.network'];
+
+/** Wildcard DNS that answers with the address written in the name (`10.0.0.1.nip.io`). */
+const WILDCARD_IP_SERVICES: readonly string[] = ['nip.io', 'sslip.io', 'xip.io', 'xip.name', 'traefik.me', 'backname.io'];
+
+/** Services that redirect to a target chosen in the URL (a filter bypass for any address). */
+const REDIRECT_SERVICES: readonly string[] = ['r3dir.me'];
+
+/** Suffixes only ever resolved inside a private network (RFC 6761/6762/8375, ICANN private-use, common LAN names). */
+const INTERNAL_SUFFIXES: readonly string[] = [
+  'internal',
+  'local',
+  'localdomain',
+  'home.arpa',
+  'lan',
+  'intranet',
+  'corp',
+  'home',
+  'private',
+  'svc',
+  'consul',
+];
+
+export function hasSuffix(host: string, suffix: string): boolean {
+  return host === suffix || (host.length > suffix.length && host.endsWith(suffix) && host[host.length - suffix.length - 1] === '.');
+}
+
+function matchSuffix(host: string, list: readonly string[]): string | undefined {
+  for (const s of list) if (hasSuffix(host, s)) return s;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalisation
+
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Decodes %XX escapes (once) as UTF-8; malformed escapes stay as they are. Linear. */
+export function percentDecode(s: string): string {
+  if (!s.includes('%')) return s;
+  const bytes: number[] = [];
+  let out = '';
+  const flush = (): void => {
+    if (bytes.length) {
+      out += UTF8.decode(Uint8Array.from(bytes));
+      bytes.length = 0;
+    }
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 37 && i + 2 < s.length) {
+      const h = hexVal(s.charCodeAt(i + 1));
+      const l = hexVal(s.charCodeAt(i + 2));
+      if (h >= 0 && l >= 0) {
+        bytes.push(h * 16 + l);
+        i += 2;
+        continue;
+      }
+    }
+    flush();
+    out += s[i];
+  }
+  flush();
+  return out;
+}
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+const MAX_HOST = 1024;
+
+export interface NormalizedHost {
+  readonly host: string;
+  readonly trailingDot: boolean;
+}
+
+/** Lower case, brackets and trailing dots removed, %XX decoded once, NFKC, ideographic full stops to '.'. */
+export function normalizeHost(raw: string): NormalizedHost {
+  let h = raw.length > MAX_HOST ? raw.slice(0, MAX_HOST) : raw;
+  h = h.trim();
+  if (h.length >= 2 && h[0] === '[' && h[h.length - 1] === ']') h = h.slice(1, -1);
+  h = percentDecode(h);
+  let ascii = true;
+  for (let i = 0; i < h.length; i++) if (h.charCodeAt(i) > 127) ascii = false;
+  if (!ascii) {
+    h = h.normalize('NFKC');
+    let mapped = '';
+    for (const ch of h) mapped += ch === '\u3002' || ch === '\uff0e' || ch === '\uff61' ? '.' : ch;
+    h = mapped;
+  }
+  h = h.toLowerCase();
+  let trailingDot = false;
+  let end = h.length;
+  while (end > 0 && h[end - 1] === '.') end--;
+  if (end < h.length && end > 0) {
+    trailingDot = true;
+    h = h.slice(0, end);
+  }
+  return { host: h, trailingDot };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addresses embedded in names
+
+const MAX_RUNS = 128;
+
+interface Embedded {
+  readonly address: string;
+  readonly class: AddressClass;
+  readonly label: string;
+  readonly form: 'dotted' | 'dashed' | 'hex' | 'ipv6-dashed';
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Internal addresses written inside a name: four numbers 0–255 joined by '.' or '-' (127.0.0.1.nip.io,
+ * ip-10-0-0-1.example, 169.254-169.254), an 8-hex-digit label (7f000001.rbndr.us) or a dashed IPv6 label
+ * (--1.sslip.io). Only internal classes are reported, so version-like names stay quiet.
+ */
+export function embeddedAddresses(host: string): Embedded[] {
+  const out: Embedded[] = [];
+  const runs: { start: number; end: number; value: number; ok: boolean }[] = [];
+  for (let i = 0; i < host.length && runs.length < MAX_RUNS; ) {
+    if (!isDigit(host.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < host.length && isDigit(host.charCodeAt(j))) j++;
+    const len = j - i;
+    const value = len <= 3 ? Number(host.slice(i, j)) : 999;
+    runs.push({ start: i, end: j, value, ok: len <= 3 && value <= 255 });
+    i = j;
+  }
+  const joined = (a: { end: number }, b: { start: number }): boolean =>
+    b.start === a.end + 1 && (host[a.end] === '.' || host[a.end] === '-');
+  for (let k = 0; k + 3 < runs.length; k++) {
+    const w = [runs[k]!, runs[k + 1]!, runs[k + 2]!, runs[k + 3]!];
+    if (!w.every((r) => r.ok)) continue;
+    if (!joined(w[0]!, w[1]!) || !joined(w[1]!, w[2]!) || !joined(w[2]!, w[3]!)) continue;
+    const value = ((w[0]!.value << 24) | (w[1]!.value << 16) | (w[2]!.value << 8) | w[3]!.value) >>> 0;
+    const info = classifyV4(value);
+    if (!INTERNAL_CLASSES.has(info.class)) continue;
+    let dashed = false;
+    for (let x = w[0]!.start; x < w[3]!.end; x++) if (host[x] === '-') dashed = true;
+    out.push({ address: formatV4(value), class: info.class, label: info.label, form: dashed ? 'dashed' : 'dotted' });
+  }
+  const labels = host.split('.');
+  for (let li = 0; li < labels.length && li < 64; li++) {
+    const label = labels[li]!;
+    if (label.length === 8) {
+      let v = 0;
+      let ok = true;
+      for (let i = 0; i < 8; i++) {
+        const d = hexVal(label.charCodeAt(i));
+        if (d < 0) {
+          ok = false;
+          break;
+        }
+        v = v * 16 + d;
+      }
+      if (ok) {
+        const info = classifyV4(v >>> 0);
+        if (INTERNAL_CLASSES.has(info.class)) out.push({ address: formatV4(v >>> 0), class: info.class, label: info.label, form: 'hex' });
+      }
+    }
+    if (label.includes('--') && label.length <= 64 && !label.startsWith('xn--')) {
+      let allHex = true;
+      for (let i = 0; i < label.length; i++) if (label[i] !== '-' && hexVal(label.charCodeAt(i)) < 0) allHex = false;
+      if (allHex) {
+        const v6 = parseIPv6(label.split('-').join(':'));
+        if (v6) {
+          const info = classifyIp(v6);
+          if (INTERNAL_CLASSES.has(info.class)) out.push({ address: formatIp(v6), class: info.class, label: info.label, form: 'ipv6-dashed' });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classification
+
+const READING_NAMES: Readonly<Record<V4Reading, string>> = {
+  whatwg: 'browsers, curl and inet_aton',
+  'decimal-leading-zeros': 'parsers that read leading zeros as decimal',
+  lenient: 'lenient parsers (0o octal, or oversized parts truncated to 32 bits)',
+};
+
+function worstReading(readings: readonly HostReading[]): HostReading | undefined {
+  let best: HostReading | undefined;
+  for (const r of readings) if (!best || ADDRESS_CLASS_RANK[r.class] > ADDRESS_CLASS_RANK[best.class]) best = r;
+  return best;
+}
+
+function fromAddress(
+  host: string,
+  kind: 'ipv4' | 'ipv6',
+  readings: HostReading[],
+  trailingDot: boolean,
+  nonCanonicalIp: boolean,
+): HostClassification {
+  const w = worstReading(readings)!;
+  const via = w.how === 'whatwg' || w.how === 'ipv6' || readings.length === 1 ? '' : ` as read by ${READING_NAMES[w.how as V4Reading] ?? w.how}`;
+  const reason = w.address === host ? w.label : `${w.address}${via}: ${w.label}`;
+  return { host, kind, class: w.class, reason, address: w.address, readings, trailingDot, nonCanonicalIp };
+}
+
+/**
+ * Classifies a host from its text alone. Accepts a WHATWG hostname or raw authority text
+ * (percent-escapes, Unicode, brackets and trailing dots are normalised first). Never resolves names.
+ */
+export function classifyHost(hostname: string): HostClassification {
+  const { host, trailingDot } = normalizeHost(hostname);
+  const base = { host, trailingDot, nonCanonicalIp: false } as const;
+  if (host.length === 0) return { ...base, kind: 'invalid', class: 'invalid', reason: 'empty host', readings: [] };
+
+  if (host.includes(':')) {
+    const v6 = parseIPv6(host);
+    if (!v6) return { ...base, kind: 'invalid', class: 'invalid', reason: 'malformed IPv6 address', readings: [] };
+    const info = classifyIp(v6);
+    const address = formatIp(v6);
+    const readings: HostReading[] = [{ how: 'ipv6', address, class: info.class, label: info.label }];
+    const zoneLess = v6.zone === undefined ? host : host.slice(0, host.indexOf('%'));
+    return fromAddress(host, 'ipv6', readings, trailingDot, zoneLess !== address);
+  }
+
+  const v4 = ipv4Interpretations(host);
+  if (v4.length > 0) {
+    const readings: HostReading[] = v4.map((r) => {
+      const info = classifyV4(r.value);
+      return { how: r.how, address: formatV4(r.value), class: info.class, label: info.label };
+    });
+    const canonical = readings.find((r) => r.how === 'whatwg');
+    return fromAddress(host, 'ipv4', readings, trailingDot, !canonical || canonical.address !== host);
+  }
+  if (endsInNumber(host)) {
+    return { ...base, kind: 'invalid', class: 'invalid', reason: 'ends in a number but is not a valid IPv4 address', readings: [] };
+  }
+
+  const metadata = METADATA_NAMES.get(host);
+  if (metadata) return { ...base, kind: 'domain', class: 'metadata-name', reason: metadata, readings: [] };
+  if (LOCALHOST_NAMES.has(host) || hasSuffix(host, 'localhost')) {
+    return { ...base, kind: 'domain', class: 'localhost-name', reason: 'a loopback name', readings: [] };
+  }
+
+  const embedded = embeddedAddresses(host);
+  const readings: HostReading[] = embedded.map((e) => ({ how: 'embedded', address: e.address, class: e.class, label: e.label }));
+  const worst = worstReading(readings);
+  if (worst) {
+    const form = embedded.find((e) => e.address === worst.address)?.form ?? 'dotted';
+    const meta = METADATA_V4.has(worst.address) ? ' (cloud metadata)' : '';
+    return {
+      ...base,
+      kind: 'domain',
+      class: 'rebinding-name',
+      reason: `a name embedding the ${form} address ${worst.address}${meta}, which wildcard or rebinding DNS resolves to ${worst.label}`,
+      address: worst.address,
+      readings,
+    };
+  }
+  const loop = matchSuffix(host, LOOPBACK_SERVICES);
+  if (loop) return { ...base, kind: 'domain', class: 'rebinding-name', reason: `under ${loop}, which resolves every name to 127.0.0.1`, readings };
+  const rebind = matchSuffix(host, REBINDING_SERVICES);
+  if (rebind) return { ...base, kind: 'domain', class: 'rebinding-name', reason: `under ${rebind}, a DNS-rebinding service`, readings };
+  const redirect = matchSuffix(host, REDIRECT_SERVICES);
+  if (redirect) {
+    return { ...base, kind: 'domain', class: 'redirect-service', reason: `under ${redirect}, a service that redirects to any address named in the URL`, readings };
+  }
+  const wildcard = matchSuffix(host, WILDCARD_IP_SERVICES);
+  if (wildcard) {
+    return { ...base, kind: 'domain', class: 'wildcard-dns', reason: `under ${wildcard}, wildcard DNS that answers with any address written in the name`, readings };
+  }
+  if (!host.includes('.')) {
+    return { ...base, kind: 'domain', class: 'internal-name', reason: 'a single-label name, resolved only through local search domains or hosts files', readings };
+  }
+  const internal = matchSuffix(host, INTERNAL_SUFFIXES);
+  if (internal) return { ...base, kind: 'domain', class: 'internal-name', reason: `under .${internal}, a private-use suffix`, readings };
+  return { ...base, kind: 'domain', class: 'public-name', reason: 'a public name', readings };
+}

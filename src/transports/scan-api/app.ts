@@ -1,0 +1,120 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import type { Verdict } from '../../core/index.ts';
+import { parseScanInput, type Engine } from '../../engine/index.ts';
+import type { RateLimiter } from '../../state/index.ts';
+
+export interface ScanApiOptions {
+  readonly engine: Engine;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  readonly maxBodyBytes: number;
+  readonly deadlineMs: number;
+  readonly limiter: RateLimiter;
+  readonly now: () => number;
+  readonly info: Readonly<Record<string, unknown>>;
+  /** Called once per adjudicated scan (the decision event's first consumer). */
+  readonly onDecision?: (event: { verdict: Verdict; kind: string; latencyMs: number; session?: string }) => void;
+}
+
+/** Result shape shared with `tollgate scan --batch`. */
+export function verdictJson(id: unknown, verdict: Verdict): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: id ?? null, action: verdict.action, findings: verdict.findings, reason: verdict.reason };
+  if (verdict.wouldHave) out.wouldHave = verdict.wouldHave;
+  return out;
+}
+
+function tokenMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The scan API: `POST /api/v1/scan` takes one scan input (the same JSON as a batch line) and
+ * answers the verdict. A verdict of block is a 200 answer; errors in the request are 4xx.
+ */
+export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAddress?: string } }> {
+  const app = new Hono<{ Bindings: { remoteAddress?: string } }>();
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/api/v1/info', (c) => c.json(opts.info));
+
+  app.post('/api/v1/scan', async (c) => {
+    let key = c.env?.remoteAddress ?? 'local';
+    if (opts.token !== undefined) {
+      const auth = c.req.header('authorization') ?? '';
+      const given = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+      if (!tokenMatches(given, opts.token)) {
+        return c.json({ error: 'unauthorized: send Authorization: Bearer <token>' }, 401, { 'www-authenticate': 'Bearer' });
+      }
+      key = `token:${given.slice(0, 8)}`;
+    }
+    if (!opts.limiter.take(key, opts.now())) return c.json({ error: 'rate limit exceeded; retry later' }, 429, { 'retry-after': '1' });
+
+    const declared = Number(c.req.header('content-length') ?? '0');
+    if (declared > opts.maxBodyBytes) return c.json({ error: `body over ${opts.maxBodyBytes} bytes` }, 413);
+    const raw = await readBounded(c.req.raw, opts.maxBodyBytes);
+    if (raw === null) return c.json({ error: `body over ${opts.maxBodyBytes} bytes` }, 413);
+
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      // A body we cannot read is refused, not guessed at.
+      return c.json({ error: 'body is not valid JSON' }, 400);
+    }
+    const { id, session, agent, ...rest } = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
+    const parsed = parseScanInput(rest);
+    if (!parsed.ok) return c.json({ id: id ?? null, error: parsed.error }, 400);
+
+    const started = opts.now();
+    let verdict = opts.engine.scan(parsed.input, {
+      now: started,
+      ...(typeof session === 'string' ? { session } : {}),
+      ...(typeof agent === 'string' ? { agent } : {}),
+    });
+    const latencyMs = opts.now() - started;
+    // The engine is synchronous, so the deadline is enforced when the scan returns: a late
+    // verdict is not trusted to be complete and is answered with block (fail closed).
+    if (latencyMs > opts.deadlineMs) {
+      verdict = {
+        action: 'block',
+        findings: [
+          ...verdict.findings,
+          { scanner: 'engine', rule: 'engine/deadline-exceeded', severity: 'high', category: 'engine', mitre: 'T1499', location: 'input', evidence: '', message: `The scan took ${latencyMs} ms, over the ${opts.deadlineMs} ms deadline.` },
+        ],
+        reason: `Blocked: engine/deadline-exceeded at input: the scan took ${latencyMs} ms, over the ${opts.deadlineMs} ms deadline.`,
+      };
+    }
+    opts.onDecision?.({ verdict, kind: parsed.input.kind, latencyMs, ...(typeof session === 'string' ? { session } : {}) });
+    return c.json(verdictJson(id, verdict), 200, { 'x-tollgate-action': verdict.action });
+  });
+
+  app.notFound((c) => c.json({ error: 'not found: POST /api/v1/scan, GET /api/v1/info, GET /healthz' }, 404));
+  app.onError((err, c) => {
+    // Internal failure: never an allow. The detail goes to the operator's log, not the client.
+    process.stderr.write(`tollgate: scan API error: ${err.stack ?? String(err)}\n`);
+    return c.json({ action: 'block', error: 'internal error; request blocked' }, 500);
+  });
+  return app;
+}
+
+/** Reads a request body up to `max` bytes; null when it is larger (the rest is not buffered). */
+async function readBounded(req: Request, max: number): Promise<string | null> {
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
