@@ -85,7 +85,9 @@ export function createKnownSecretsScanner(options: Partial<KnownSecretsOptions> 
           if (findings.length >= o.maxFindings) break;
           const location = layer ? `${seg.location}|${layer.chain.join('|')}` : seg.location;
           for (const m of index.find(text)) {
-            const key = `${location}\u0000${m.name}\u0000${m.encoding}`;
+            // One finding per secret per segment: the same occurrence is usually visible both
+            // encoded in the raw text and plain in the decoded layer; the shallowest view wins.
+            const key = `${seg.location}\u0000${m.name}`;
             if (seen.has(key)) continue;
             seen.add(key);
             const who = displayName(m.name);

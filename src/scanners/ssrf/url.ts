@@ -26,6 +26,8 @@ export interface RawUrl {
   readonly authorityRfc: string;
   /** Authority as the WHATWG parser delimits it for special schemes: '\' also ends it. */
   readonly authorityWhatwg: string;
+  /** Authority as lax parsers see it: up to the first '/', so '?' and '#' before an '@' do not end it. */
+  readonly authorityLax: string;
   /** Everything after the WHATWG authority. */
   readonly rest: string;
   readonly path: string;
@@ -76,25 +78,27 @@ export function readRawUrl(text: string): RawUrl {
     const h = after.indexOf('#');
     const pathEnd = q >= 0 ? q : h >= 0 ? h : after.length;
     const query = q >= 0 ? after.slice(q + 1, h > q ? h : after.length) : '';
-    return { scheme, authorityRfc: '', authorityWhatwg: '', rest: after, path: after.slice(0, pathEnd), query };
+    return { scheme, authorityRfc: '', authorityWhatwg: '', authorityLax: '', rest: after, path: after.slice(0, pathEnd), query };
   }
   const body = after.slice(k);
   const endRfc = indexOfAny(body, '/?#');
   const endWhatwg = indexOfAny(body, SPECIAL_SCHEMES.has(scheme) || scheme === '' ? '/\\?#' : '/?#');
   const authorityRfc = endRfc < 0 ? body : body.slice(0, endRfc);
   const authorityWhatwg = endWhatwg < 0 ? body : body.slice(0, endWhatwg);
+  const endLax = body.indexOf('/');
+  const authorityLax = endLax < 0 ? body : body.slice(0, endLax);
   const rest = endWhatwg < 0 ? '' : body.slice(endWhatwg);
   const q = rest.indexOf('?');
   const h = rest.indexOf('#');
   const pathEnd = q >= 0 && (h < 0 || q < h) ? q : h >= 0 ? h : rest.length;
   const query = q >= 0 && (h < 0 || q < h) ? rest.slice(q + 1, h > q ? h : rest.length) : '';
-  return { scheme, authorityRfc, authorityWhatwg, rest, path: rest.slice(0, pathEnd), query };
+  return { scheme, authorityRfc, authorityWhatwg, authorityLax, rest, path: rest.slice(0, pathEnd), query };
 }
 
 export interface HostCandidate {
   readonly host: string;
   /** Which family of parsers reads the authority this way. */
-  readonly how: 'whatwg' | 'rfc3986' | 'first-at';
+  readonly how: 'whatwg' | 'rfc3986' | 'first-at' | 'lax';
 }
 
 function hostOf(hostport: string): string {
@@ -110,8 +114,8 @@ function hostOf(hostport: string): string {
 
 /**
  * The hosts different clients would connect to: WHATWG (last '@', '\' ends the authority), RFC 3986
- * parsers such as curl, requests and Go (last '@', '\' is an ordinary character), and naive parsers
- * that split at the first '@'.
+ * parsers such as curl, requests and Go (last '@', '\' is an ordinary character), naive parsers
+ * that split at the first '@', and lax ones that look for '@' up to the first '/' (past '?' and '#').
  */
 export function hostCandidates(raw: RawUrl): HostCandidate[] {
   const out: HostCandidate[] = [];
@@ -126,6 +130,8 @@ export function hostCandidates(raw: RawUrl): HostCandidate[] {
   };
   split(raw.authorityWhatwg, 'whatwg');
   split(raw.authorityRfc, 'rfc3986');
+  const laxAt = raw.authorityLax.lastIndexOf('@');
+  if (laxAt >= 0) add(hostOf(raw.authorityLax.slice(laxAt + 1)), 'lax');
   return out;
 }
 

@@ -1,0 +1,283 @@
+// The SSRF scanner proper: judges the input's URL (and absolute URLs inside URL segments) from the
+// text alone. Every host reading a plausible client could make is classified; the worst decides.
+// Pure and total: no DNS, no I/O, bounded loops and output; never throws.
+
+import type { Finding, Severity } from '../../core/index.ts';
+import { clip } from '../../core/index.ts';
+import type { Scanner, ScanView, Segment } from '../types.ts';
+import { classifyHost, percentDecode } from './host.ts';
+import {
+  SSRF_RULES,
+  canonicalHost,
+  compilePolicy,
+  decideHost,
+  type SsrfOptions,
+  type SsrfPolicy,
+  type SsrfRuleId,
+} from './policy.ts';
+import {
+  findCrlf,
+  findTraversal,
+  findUrlTokens,
+  hostCandidates,
+  parseUrl,
+  readRawUrl,
+  userinfoOf,
+  type HostCandidate,
+} from './url.ts';
+
+const MAX_FINDINGS = 100;
+const MAX_SEGMENTS = 64;
+const MAX_LAYERS = 16;
+const MAX_TOKENS = 32;
+/** Absolute cap on text handed to any parser, whatever maxUrlLength says. */
+const HARD_MAX_URL = 1 << 20;
+
+export interface UrlHit {
+  readonly rule: SsrfRuleId;
+  /** What matched (host, scheme…): the dedupe key within a location, and the evidence. */
+  readonly value: string;
+  readonly message: string;
+}
+
+export interface AnalyzeMode {
+  /** The URL is a request target: fail closed when it cannot be parsed. */
+  readonly strict: boolean;
+}
+
+const HOW_TEXT: Readonly<Record<HostCandidate['how'], string>> = {
+  whatwg: '',
+  rfc3986: " as curl, Python requests and Go read it (they do not treat '\\' as a separator)",
+  'first-at': " as parsers that split the authority at the first '@' read it",
+  lax: " as lax parsers read it ('@' after '?' or '#' still starts the host)",
+};
+
+function adviceFor(rule: SsrfRuleId): string {
+  switch (rule) {
+    case 'ssrf/cloud-metadata':
+      return 'Instance metadata hands out cloud credentials; an agent should never call it (allow only by naming the exact host or /32 address).';
+    case 'ssrf/rebinding-hostname':
+    case 'ssrf/redirect-service':
+      return 'Such names exist to smuggle requests to internal addresses past filters; use the real public host instead.';
+    case 'ssrf/blocked-host':
+      return 'Remove the host from ssrf.blockHosts if this is wrong.';
+    case 'ssrf/wildcard-dns-host':
+      return 'Use the real host name if this service is not intended.';
+    default:
+      return 'If this internal service is intended, add its range to ssrf.allowCidrs or its name to ssrf.allowHosts.';
+  }
+}
+
+function display(raw: string, canonical: string): string {
+  const r = clip(raw, 80);
+  return raw.toLowerCase() === canonical ? r : `${r} (= ${clip(canonical, 60)})`;
+}
+
+/** Judges one URL text. Exported for tests and evaluation; the scanner adds locations and severities. */
+export function analyzeUrl(text: string, policy: SsrfPolicy, mode: AnalyzeMode): UrlHit[] {
+  const hits: UrlHit[] = [];
+  const push = (rule: SsrfRuleId, value: string, message: string): void => {
+    if (!hits.some((h) => h.rule === rule && h.value === value)) hits.push({ rule, value, message });
+  };
+  let t = text;
+  const max = Math.min(Math.max(1, policy.options.maxUrlLength), HARD_MAX_URL);
+  if (t.length > max) {
+    push('ssrf/url-too-long', `${t.length} chars`, `The URL is ${t.length} characters long, over the ${max}-character limit; only its start was checked. Shorten it or raise ssrf.maxUrlLength.`);
+    t = t.slice(0, max);
+  }
+  const raw = readRawUrl(t);
+  const parsed = parseUrl(t);
+  const url = parsed.ok ? parsed.url : undefined;
+  const scheme = url ? url.protocol.slice(0, -1).toLowerCase() : raw.scheme;
+
+  if (scheme === '') {
+    if (mode.strict) push('ssrf/unparseable-url', 'no scheme', 'The URL has no scheme, so its destination cannot be judged; it is blocked. Send an absolute http(s) URL.');
+  } else if (!policy.allowSchemes.has(scheme)) {
+    push(
+      'ssrf/scheme-not-allowed',
+      `${scheme}:`,
+      `The URL uses the ${scheme}: scheme, which is not in ssrf.allowSchemes (${[...policy.allowSchemes].join(', ')}); schemes like gopher, dict, file and jar reach local files and raw TCP services.`,
+    );
+  }
+  if (!url && mode.strict && scheme !== '') {
+    push('ssrf/unparseable-url', `${scheme}: [${t.length} chars]`, `The URL cannot be parsed (${clip(parsed.ok ? '' : parsed.error, 60)}), and other clients may read it differently; it is blocked rather than guessed at.`);
+  }
+
+  // Host readings: WHATWG's own, then each split other parsers would make of the raw authority.
+  const candidates: { host: string; how: HostCandidate['how']; raw: string }[] = [];
+  if (url && url.hostname) candidates.push({ host: url.hostname, how: 'whatwg', raw: raw.authorityWhatwg });
+  for (const c of hostCandidates(raw)) candidates.push({ host: c.host, how: c.how, raw: c.host });
+
+  const judged = new Map<string, { how: HostCandidate['how']; blocked: boolean }>();
+  let whatwgKey: string | undefined;
+  let anyHostBlocked = false;
+  for (const cand of candidates) {
+    const cls = classifyHost(cand.host);
+    if (cls.kind === 'invalid') continue;
+    const key = canonicalHost(cand.host);
+    if (cand.how === 'whatwg' && whatwgKey === undefined) whatwgKey = key;
+    if (judged.has(key)) continue;
+    const d = decideHost(cls, policy);
+    judged.set(key, { how: cand.how, blocked: d.blocked });
+    if (!d.rule) continue;
+    if (d.blocked) anyHostBlocked = true;
+    const shown = display(cls.host, key);
+    const via = whatwgKey !== undefined && key !== whatwgKey ? HOW_TEXT[cand.how] : cand.how === 'whatwg' ? '' : HOW_TEXT[cand.how];
+    push(d.rule, key, `The URL's host ${shown}${via} is ${d.reason}. ${adviceFor(d.rule)}`);
+  }
+
+  // Parser differentials and userinfo that poses as the host.
+  const keys = [...judged.entries()].filter(([, v]) => v.how !== 'lax').map(([k]) => k);
+  if (whatwgKey !== undefined && keys.length > 1) {
+    const others = keys.filter((k) => k !== whatwgKey).slice(0, 3);
+    push('ssrf/userinfo-confusion', `${whatwgKey} vs ${others.join(', ')}`, `Parsers disagree on this URL's host: browsers read ${clip(whatwgKey, 60)}, other clients read ${others.map((o) => clip(o, 60)).join(', ')}. Rewrite the URL without '@', '\\' or credentials in the authority.`);
+  }
+  const userinfo = userinfoOf(raw);
+  if (userinfo.length > 0) {
+    const user = userinfo.split(':')[0] ?? '';
+    const looksLikeHost = user.includes('.') && !user.toLowerCase().includes('%40') && classifyHost(user).kind !== 'invalid';
+    if (userinfo.includes('@') || looksLikeHost) {
+      const host = whatwgKey ?? '(unknown)';
+      push('ssrf/userinfo-confusion', `userinfo ${clip(user, 40)}`, `The URL's credentials section (${clip(user, 40)}) looks like a host name, but the request goes to ${clip(host, 60)}; this is a classic filter bypass. Remove the userinfo.`);
+    }
+  }
+
+  if (url && url.hostname.endsWith('.') && !anyHostBlocked) {
+    const cls = classifyHost(url.hostname);
+    if (cls.kind === 'domain') push('ssrf/trailing-dot-hostname', url.hostname, `The host ${clip(url.hostname, 60)} ends with a dot, a spelling that slips past host allowlists and blocklists; drop the trailing dot.`);
+  }
+  if (url && url.hostname && !anyHostBlocked) {
+    const rawHost = candidates.find((c) => c.how === 'whatwg' && c.raw === c.host)?.host ?? '';
+    const obfuscation = obfuscationOf(rawHost);
+    if (obfuscation) push('ssrf/obfuscated-host', clip(rawHost, 60), `The host is written as ${clip(rawHost, 60)} (${obfuscation}) instead of ${clip(url.hostname, 60)}; such spellings are used to slip past filters. Use the plain form.`);
+  }
+
+  const crlf = findCrlf(t, raw);
+  if (crlf) push('ssrf/crlf-injection', crlf, `The URL carries a ${crlf}, which can split the request and inject headers or protocol commands; remove it.`);
+  const traversal = findTraversal(raw);
+  if (traversal) push('ssrf/path-traversal', traversal, `The URL's path or query contains a ${traversal}, which can escape the intended directory on the server; remove it.`);
+  return hits;
+}
+
+function obfuscationOf(rawHost: string): string | null {
+  if (rawHost.length === 0) return null;
+  if (rawHost.includes('%')) return 'percent-encoded';
+  const cls = classifyHost(rawHost);
+  if ((cls.kind === 'ipv4' || cls.kind === 'ipv6') && cls.nonCanonicalIp) return 'a non-canonical IP spelling';
+  let nonAscii = false;
+  for (let i = 0; i < rawHost.length; i++) if (rawHost.charCodeAt(i) > 127) nonAscii = true;
+  if (nonAscii) {
+    let asciiAfter = true;
+    for (let i = 0; i < cls.host.length; i++) if (cls.host.charCodeAt(i) > 127) asciiAfter = false;
+    if (asciiAfter) return 'look-alike Unicode characters that fold to ASCII';
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const DOWNGRADE: Readonly<Record<Severity, Severity>> = { critical: 'high', high: 'medium', medium: 'low', low: 'low', info: 'info' };
+const NESTED_PREFIX = 'A URL carried inside this one (e.g. a redirect or fetch parameter) is a problem: ';
+
+class Collector {
+  readonly findings: Finding[] = [];
+  readonly #seen = new Set<string>();
+  add(hit: UrlHit, location: string, nested: boolean): void {
+    if (this.findings.length >= MAX_FINDINGS) return;
+    const key = `${hit.rule}\u0000${location}\u0000${hit.value}`;
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
+    const info = SSRF_RULES[hit.rule];
+    this.findings.push({
+      scanner: 'ssrf',
+      rule: hit.rule,
+      severity: nested ? DOWNGRADE[info.severity] : info.severity,
+      category: 'ssrf',
+      mitre: info.mitre,
+      location,
+      evidence: clip(hit.value, 100),
+      message: nested ? NESTED_PREFIX + hit.message : hit.message,
+    });
+  }
+  get full(): boolean {
+    return this.findings.length >= MAX_FINDINGS;
+  }
+}
+
+function firstNonSpace(text: string): number {
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
+  return i;
+}
+
+export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
+  const policy = compilePolicy(options);
+
+  const nestedIn = (text: string, location: string, out: Collector, skipIndex: number, done: Set<string>): void => {
+    for (const tok of findUrlTokens(text, MAX_TOKENS)) {
+      if (out.full) return;
+      if (tok.index === skipIndex || done.has(tok.text)) continue;
+      done.add(tok.text);
+      for (const h of analyzeUrl(tok.text, policy, { strict: false })) out.add(h, location, true);
+    }
+  };
+
+  /** A URL that is itself a request target, then URLs nested in it (raw and percent-decoded). */
+  const target = (text: string, location: string, out: Collector): void => {
+    for (const h of analyzeUrl(text, policy, { strict: true })) out.add(h, location, false);
+    const bounded = text.length > HARD_MAX_URL ? text.slice(0, HARD_MAX_URL) : text;
+    const done = new Set<string>();
+    nestedIn(bounded, location, out, firstNonSpace(bounded), done);
+    let decoded = bounded;
+    for (let round = 0; round < 2 && decoded.includes('%'); round++) {
+      const next = percentDecode(decoded);
+      if (next === decoded) break;
+      decoded = next;
+      nestedIn(decoded, `${location}|url`, out, firstNonSpace(decoded), done);
+    }
+  };
+
+  const segment = (seg: Segment, view: ScanView, out: Collector): void => {
+    const raw = seg.prepared.raw;
+    const trimmed = raw.trim();
+    const sameAsInput = view.url !== undefined && trimmed === view.url.trim();
+    if (!sameAsInput) {
+      const tokens = findUrlTokens(trimmed, 2);
+      const whole = tokens.length >= 1 && tokens[0]!.index === 0 && tokens[0]!.text === trimmed;
+      if (seg.part === 'url' || whole) target(raw, seg.location, out);
+      else {
+        for (const tok of findUrlTokens(raw, MAX_TOKENS)) {
+          if (out.full) return;
+          for (const h of analyzeUrl(tok.text, policy, { strict: false })) out.add(h, seg.location, false);
+        }
+      }
+    }
+    const layers = seg.prepared.layers;
+    for (let i = 0; i < layers.length && i < MAX_LAYERS && !out.full; i++) {
+      const layer = layers[i]!;
+      if (layer.chain.length === 1 && layer.chain[0] === 'url') continue; // percent-decoding is done above
+      nestedIn(layer.text, `${seg.location}|${layer.chain.join('|')}`, out, -1, new Set());
+    }
+  };
+
+  return {
+    id: 'ssrf',
+    scan(view: ScanView): readonly Finding[] {
+      const out = new Collector();
+      try {
+        if (typeof view.url === 'string') target(view.url, 'url', out);
+        let n = 0;
+        for (const seg of view.segments) {
+          if (out.full || n >= MAX_SEGMENTS) break;
+          if (!policy.scanParts.has(seg.part)) continue;
+          n++;
+          segment(seg, view, out);
+        }
+      } catch {
+        // Fail closed: an internal error must never let a request through unjudged.
+        out.add({ rule: 'ssrf/unparseable-url', value: 'internal error', message: 'The SSRF check could not finish on this input, so it is blocked; please report the URL that caused it.' }, 'url', false);
+      }
+      return out.findings;
+    },
+  };
+}
