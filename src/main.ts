@@ -5,7 +5,6 @@ import type { LoadedConfig, TollgateConfig } from './config/index.ts';
 import { createEngine, type Engine } from './engine/index.ts';
 import { REGEX_ENGINE } from './re/index.ts';
 import { createKnownSecretIndex } from './scanners/known-secrets/index.ts';
-import { createMemorySessionState } from './scanners/split-secrets/index.ts';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = (require('../package.json') as { version: string }).version;
@@ -40,7 +39,7 @@ export function collectKnownSecrets(config: TollgateConfig, env: NodeJS.ProcessE
   const tests = ks.envPatterns.map(globToTest);
   for (const [name, value] of Object.entries(env)) {
     if (!value) continue;
-    if (ks.env.includes(name) || tests.some((t) => t(name))) out.set(`$${name}`, value);
+    if (ks.env.includes(name) || tests.some((t) => t(name))) out.set(name, value);
   }
   if (ks.secretsFile) {
     const lines = readFileSync(ks.secretsFile, 'utf8').split(/\r?\n/);
@@ -61,9 +60,7 @@ export function createRuntime(loaded: LoadedConfig, env: NodeJS.ProcessEnv = pro
   const ks = config.scanners.knownSecrets;
   const entries = ks.enabled ? collectKnownSecrets(config, env) : [];
   const built = createKnownSecretIndex(entries, { minLength: ks.minLength });
-  const ss = config.scanners.splitSecrets;
-  const state = createMemorySessionState({ maxBytesPerSession: ss.windowBytes, ttlMs: ss.ttlSeconds * 1000, maxSessions: ss.maxSessions });
-  const engine = createEngine(config, { state, knownSecrets: built.index });
+  const engine = createEngine(config, { knownSecrets: built.index });
   return {
     engine,
     loaded,

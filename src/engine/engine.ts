@@ -4,11 +4,12 @@ import type { TollgateConfig } from '../config/schema.ts';
 import { extract, type ExtractLimits } from '../extract/index.ts';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/index.ts';
 import type { KnownSecretIndex, ScanContext, Scanner, SessionState } from '../scanners/types.ts';
+import { createMemorySessionState } from '../scanners/split-secrets/index.ts';
 import { buildScanners } from './registry.ts';
 import { composeVerdict, rankFindings, type ActionPolicy } from './verdict.ts';
 
 export interface EngineDeps {
-  /** Session state for stateful scanners (split secrets); the engine never creates state itself. */
+  /** Session state for stateful scanners (split secrets); a bounded in-memory one is made from config when absent. */
   readonly state?: SessionState;
   /** Index of the operator's own secret values (built by the composition root from env/files). */
   readonly knownSecrets?: KnownSecretIndex;
@@ -48,7 +49,12 @@ export function engineLimits(config: TollgateConfig): { extract: ExtractLimits; 
  * Builds the engine: one extraction per input, every enabled scanner over the shared view,
  * findings filtered by config, then one verdict. Synchronous and pure given its deps.
  */
-export function createEngine(config: TollgateConfig, deps: EngineDeps = {}): Engine {
+export function createEngine(config: TollgateConfig, given: EngineDeps = {}): Engine {
+  const ss = config.scanners.splitSecrets;
+  const deps: EngineDeps = {
+    ...given,
+    state: given.state ?? createMemorySessionState({ maxBytesPerSession: ss.windowBytes, ttlMs: ss.ttlSeconds * 1000, maxSessions: ss.maxSessions }),
+  };
   const scanners = buildScanners(config, deps);
   const limits = engineLimits(config);
   const scannerCfg = scannerConfigs(config);

@@ -5,3 +5,4 @@ export { createEngine, engineLimits, type Engine, type EngineDeps, type ScanCall
 export { composeVerdict, actionFor, rankFindings, type ActionPolicy } from './verdict.ts';
 export { parseScanInput, ScanInputWire } from './input-schema.ts';
 export { SCANNER_FACTORIES, buildScanners } from './registry.ts';
+export { ruleCatalog, type RuleEntry } from './catalog.ts';

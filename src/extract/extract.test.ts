@@ -71,7 +71,7 @@ describe('extract: limits fail closed', () => {
     assert.ok(r.findings.some((f) => f.rule === 'engine/json-too-deep'));
   });
   it('reports inputs with more parts than the segment bound', () => {
-    const r = locations({ kind: 'tool-call', name: 't', arguments: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) }, small);
+    const r = locations({ kind: 'tool-call', name: 't', arguments: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) }, { ...small, maxInputBytes: 10_000 });
     assert.ok(r.findings.some((f) => f.rule === 'engine/too-many-segments'));
     assert.ok(r.view.segments.length <= 10);
   });

@@ -22,7 +22,10 @@ export function registerConfig(program: Command): void {
         return;
       }
       const header = `# yaml-language-server: $schema=https://tollgate.dev/schema/config-v1.json\n# Written by \`tollgate init --preset ${o.preset}\`. Check it with \`tollgate config check ${o.output}\`.\n`;
-      writeFileSync(o.output, header + text, { mode: 0o644 });
+      // A preset file says which preset it builds on; the starter names the preset itself, so the
+      // policy and the name it reports agree (resolving strict already includes balanced).
+      const body = text.replace(/^preset: .*$/m, `preset: ${o.preset}`);
+      writeFileSync(o.output, header + body, { mode: 0o644 });
       process.stdout.write(`wrote ${o.output} (preset ${o.preset}); start with: tollgate run --config ${o.output}\n`);
     });
 

@@ -4,8 +4,9 @@ import type { Severity } from '../../core/index.ts';
 export interface CheckContext {
   /** The whole text being matched (a segment's clean text or one decoded layer). */
   readonly text: string;
-  /** The full regex match. */
+  /** The full regex match and its capture groups (1..n; undefined when a group did not take part). */
   readonly match: string;
+  readonly groups: readonly (string | undefined)[];
   /** Offset of the candidate value in `text`. */
   readonly start: number;
   readonly end: number;
@@ -32,7 +33,7 @@ export interface DlpRule {
    */
   readonly keywords: readonly string[];
   readonly pattern: string;
-  /** Capture group holding the value: 0 = whole match (default); -1 = the first group that took part. */
+  /** Capture group holding the value: 0 = whole match (default); -1 = the first group that took part; -2 = the last. */
   readonly group?: number;
   /** Minimum Shannon entropy (bits per character) of the value. */
   readonly minEntropy?: number;

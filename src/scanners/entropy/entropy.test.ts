@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { base32 } from '@scure/base';
 import { TEST_CTX, viewOfText } from '../testing.ts';
 import { BENIGN_URLS } from './fixtures/benign-urls.ts';
-import { createEntropyScanner, dataCore, expectedRandomEntropy, hexDecodesToText, judgeHostLabel, profileRun, shannonEntropy } from './index.ts';
+import { camelWordShare, createEntropyScanner, dataCore, expectedRandomEntropy, hexDecodesToText, judgeHostLabel, profileRun, shannonEntropy } from './index.ts';
 import { ALNUM, B64, seeded, viewOfUrl } from './testing.ts';
 
 const scanner = createEntropyScanner();
@@ -39,6 +39,19 @@ test('dataCore drops slug words and numbers but keeps random pieces', () => {
   assert.equal(dataCore('vendor-65b3768a016f5cb5aaa0'), '65b3768a016f5cb5aaa0');
   assert.equal(dataCore('getting-started-with-kotlin'), '');
   assert.equal(dataCore('ghp_aB3dE5gH7jK9'), 'aB3dE5gH7jK9');
+});
+
+test('camelWordShare tells code identifiers from random alphanumerics', () => {
+  assert.ok(camelWordShare('getUserProfileSettingsByAccountId2024') >= 0.7);
+  assert.ok(camelWordShare('handleCheckoutSessionCompletedWebhookV2') >= 0.7);
+  const r = seeded(30);
+  let over = 0;
+  for (let i = 0; i < 500; i++) if (camelWordShare(r(40, ALNUM)) >= 0.7) over++;
+  assert.ok(over <= 5, `${over}/500 random strings look like identifiers`);
+});
+
+test('does not flag camelCase API paths', () => {
+  assert.deepEqual(scanUrl('https://api.example.com/v1/getUserProfileSettingsByAccountId2024'), []);
 });
 
 test('hexDecodesToText tells hex-encoded text from a digest', () => {

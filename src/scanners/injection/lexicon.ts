@@ -10,14 +10,16 @@ export function alt(...parts: readonly string[]): string {
 
 /** Up to `n` filler words between two anchors (bounded, so matching stays local). */
 export function gap(n: number): string {
-  return `(?:[\\w'’-]+\\W+){0,${n}}`;
+  return `(?:[\\w'’-]+[^\\w.!?;|]+){0,${n}}`;
 }
 
-/** A word separator: punctuation and spaces, at least one. */
-export const SEP = `\\W+`;
+/** A word separator inside one clause: spaces and punctuation other than sentence ends and table bars. */
+export const SEP = `[^\\w.!?;|]+`;
 
 // ── instruction override ────────────────────────────────────────────────────────────────
 export const OVERRIDE_VERB = alt(
+  'forgotten(?: about)?',
+  'forgot(?: about)?',
   'ignore',
   'ignoring',
   'ignored',
@@ -102,7 +104,7 @@ export const INSTRUCTION_OBJECT = alt(
   'conversation',
   'text',
   'content',
-  'input',
+  'inputs?',
 );
 
 /** Objects that, with "your", name the assistant's own configuration. */
@@ -138,8 +140,6 @@ export const TOLD_VERB = alt(
   'written',
   'stated',
   'provided',
-  'learned',
-  'learnt',
 );
 
 export const BEFORE_NOW = alt(
@@ -218,8 +218,30 @@ export const OWN_OUTPUT = alt(
   'summaries',
   'translation',
   'analysis',
-  'message',
   'completion',
+);
+
+/** The code a code-assistant writes, as a planted directive names it. */
+export const OWN_CODE = alt(
+  'code',
+  'codebase',
+  'solution',
+  'implementation',
+  'program',
+  'script',
+  'project',
+  'application',
+  'algorithm',
+  'function',
+  'software',
+  'module',
+  'logic',
+  'response',
+  'answer',
+  'elucidation',
+  'explanation',
+  'development',
+  'work',
 );
 
 // ── secrets and data ─────────────────────────────────────────────────────────────────────

@@ -10,6 +10,7 @@ import {
   INSTRUCTION_OBJECT,
   OVERRIDE_VERB,
   OWN_CONFIG_OBJECT,
+  OWN_CODE,
   OWN_OUTPUT,
   PRIOR_QUALIFIER,
   SECRET_NOUN,
@@ -49,6 +50,11 @@ export interface Family {
   /** `phrase`: the matched phrase is safe to quote (clipped). `redact`: it may carry data (URLs, paths). */
   readonly evidence: 'phrase' | 'redact';
   readonly patterns: readonly PatternSpec[];
+  /**
+   * True for families whose cues are ordinary in a user's own prompt but mark planted
+   * instructions when they arrive inside third-party content (ingress): they weigh more there.
+   */
+  readonly thirdParty?: boolean;
 }
 
 export function f(label: string, weight: number, src: string): PatternSpec {
@@ -69,23 +75,23 @@ export const FAMILIES: readonly Family[] = [
     evidence: 'phrase',
     patterns: [
       // ignore (all of) the previous instructions / disregard any prior guidance
-      f('verb-prior-object', 8, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${PRIOR_QUALIFIER}${SEP}${gap(2)}${INSTRUCTION_OBJECT}${B}`),
+      f('verb-prior-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${PRIOR_QUALIFIER}${SEP}${gap(2)}${INSTRUCTION_OBJECT}${B}`),
       // ignore your programming / forget your guidelines
       f('verb-own-config', 6, `${B}${OVERRIDE_VERB}${SEP}(?:all${SEP}|any${SEP}|of${SEP})*your${SEP}(?:own${SEP}|current${SEP}|usual${SEP}|normal${SEP}|standard${SEP})?${OWN_CONFIG_OBJECT}${B}`),
       // forget everything you were told before
       f(
         'verb-everything-told',
         7,
-        `${B}${OVERRIDE_VERB}${SEP}${gap(1)}${alt('everything', 'all', 'anything', 'whatever', 'what')}${SEP}${alt('you', "you['’]ve", "you['’]re", 'that you', 'i', "i['’]ve", 'we', 'they')}${SEP}${gap(2)}${TOLD_VERB}${B}`,
+        `${B}${OVERRIDE_VERB}${SEP}${gap(1)}${alt('everything', 'all', 'anything', 'whatever', 'what')}${SEP}(?:that${SEP})?${alt('you', "you['’]ve", "you['’]re")}${SEP}(?:have${SEP}|had${SEP})?(?:been${SEP}|were${SEP})?(?:previously${SEP}|already${SEP}|ever${SEP})?${TOLD_VERB}${B}`,
       ),
       f('verb-everything-before', 7, `${B}${OVERRIDE_VERB}${SEP}${alt('everything', 'all', 'anything')}${SEP}${gap(2)}${BEFORE_NOW}${B}`),
       // ignore the above / disregard all prior
-      f('verb-the-above', 6, `${B}${OVERRIDE_VERB}${SEP}${alt('the', 'all', 'all the', 'everything', 'anything')}${SEP}${alt('above', 'before this', 'previous', 'prior', 'preceding', 'foregoing')}${B}`),
+      f('verb-the-above', 6, `${B}${OVERRIDE_VERB}${SEP}${alt('the', 'all', 'all the', 'everything', 'anything', 'all of the')}${SEP}${alt('above', 'before this', 'previous', 'prior', 'preceding', 'foregoing')}(?:\\s*(?:[.,;:!)]|$)|${SEP}${alt('and', 'then', 'instead', 'now', 'completely', 'entirely')}${B})`),
       // previous instructions are void / the rules above no longer apply
       f('prior-object-void', 7, `${B}${PRIOR_QUALIFIER}${SEP}${gap(1)}${INSTRUCTION_OBJECT}${SEP}${gap(3)}${alt('are', 'is', 'were', 'was', 'have been', 'has been', 'should be', 'must be', 'shall be', 'can be', 'will be', 'are now', 'is now')}${SEP}(?:now${SEP}|hereby${SEP}|all${SEP})?${VOID_STATE}${B}`),
       f('object-prior-void', 6, `${B}${INSTRUCTION_OBJECT}${SEP}${alt('above', 'before this', 'given (?:above|before|earlier|previously)', 'you (?:were|have been) given')}${SEP}${gap(1)}${alt('are', 'is', 'were', 'should be', 'must be', 'no longer')}${SEP}${gap(1)}${VOID_STATE}${B}`),
       // generic: ignore the instructions (no qualifier) — weak alone
-      f('verb-object', 3, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${INSTRUCTION_OBJECT}${B}`),
+      f('verb-object', 3, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${alt('instructions?', 'rules', 'guidelines', 'prompts?', 'directives?', 'system prompt', 'programming', 'training', 'orders', 'commands')}${B}`),
     ],
   },
   {
@@ -117,10 +123,10 @@ export const FAMILIES: readonly Family[] = [
       f('no-longer-ai', 5, `${B}you(?:${SEP}are|['’]re)${SEP}no longer${SEP}${alt('an? ai', 'an? assistant', 'an? language model', 'chatgpt', 'claude', 'bound by', 'restricted', 'limited', 'constrained', 'required to', 'subject to', 'an? (?:helpful|harmless)')}${B}`),
       f('your-name-is-now', 4, `${B}your${SEP}${alt('name', 'new name', 'identity', 'persona', 'role')}${SEP}(?:is${SEP}now|is${SEP}changed to|has changed to|will be)${B}`),
       f('you-will-act-as', 3, `${B}you${SEP}${alt('will', 'shall', 'must', 'are going to', 'need to')}${SEP}(?:now${SEP})?${alt('act', 'behave', 'respond', 'pretend', 'roleplay', 'role-play', 'pose')}${SEP}${alt('as', 'like')}${B}`),
-      f('pretend', 2, `${B}pretend${SEP}${alt('to be', 'you are', "you['’]re", 'that you are', 'that you have no', 'you have no')}${B}`),
-      f('act-as', 1.5, `${B}${alt('act', 'behave', 'respond', 'function', 'operate')}${SEP}as${SEP}${alt('if you (?:are|were)', 'though you (?:are|were)', 'an?', 'my')}${B}`),
-      f('assume-persona', 2, `${B}${alt('assume', 'adopt', 'take on', 'embody')}${SEP}(?:the${SEP})?${alt('role', 'persona', 'identity', 'character', 'personality')}${SEP}of${B}`),
-      f('roleplay-as', 1.5, `${B}${alt('role-?play', 'roleplay')}${SEP}as${B}`),
+      f('pretend', 1.5, `${B}pretend${SEP}${alt('to be', 'you are', "you['’]re", 'that you are', 'that you have no', 'you have no')}${B}`),
+      f('act-as', 1, `${B}${alt('act', 'behave', 'respond', 'function', 'operate')}${SEP}as${SEP}${alt('if you (?:are|were)', 'though you (?:are|were)', 'an?', 'my')}${B}`),
+      f('assume-persona', 1.5, `${B}${alt('assume', 'adopt', 'take on', 'embody')}${SEP}(?:the${SEP})?${alt('role', 'persona', 'identity', 'character', 'personality')}${SEP}of${B}`),
+      f('roleplay-as', 1, `${B}${alt('role-?play', 'roleplay')}${SEP}as${B}`),
       f('stay-in-character', 3, `${B}${alt('stay', 'remain', 'keep')}${SEP}in${SEP}character${B}|${B}never${SEP}break${SEP}character${B}`),
     ],
   },
@@ -168,15 +174,21 @@ export const FAMILIES: readonly Family[] = [
     evidence: 'phrase',
     patterns: [
       f('do-anything-now', 7, `${B}do${SEP}anything${SEP}now${B}`),
-      f('dan-mode', 6, `${B}(?:dan|stan|dude|aim|ucar|kevin)${SEP}${alt('mode', 'prompt', 'jailbreak', 'persona', 'v?\\d+(?:\\.\\d+)?')}${B}`),
+      f('dan-mode', 6, `${B}(?:dan|stan|dude|aim|ucar|betterdan)${SEP}${alt('mode', 'prompt', 'jailbreak', 'persona')}${B}|${B}dan ?v?\\d+(?:\\.\\d+)?${B}`),
       f('be-dan', 5, `${B}${alt('you are', "you['’]re", 'act as', 'become', 'pretend to be', 'play', 'be', 'called', 'named', 'as')}${SEP}(?:now${SEP})?(?:dan|betterdan|anti-?dan|stan|dude|aim|mongo tom|ucar|apophis|balakula)${B}`),
-      f('developer-mode', 5, `${B}${alt('developer mode', 'dev mode', 'god mode', 'jailbreak mode', 'opposite mode', 'evil mode', 'chaos mode', 'unrestricted mode', 'uncensored mode', 'unfiltered mode', 'no-?limits? mode')}${SEP}${alt('enabled', 'activated', 'on', 'output', 'response', 'engaged', 'unlocked')}${B}`),
+      f('developer-mode', 4, `${B}${alt('developer mode', 'dev mode', 'god mode', 'jailbreak mode', 'opposite mode', 'evil mode', 'chaos mode', 'unrestricted mode', 'uncensored mode', 'unfiltered mode', 'no-?limits? mode')}${SEP}${alt('enabled', 'activated', 'output', 'response', 'engaged', 'unlocked')}${B}`),
       f('ai-with-devmode', 6, `${B}${alt('chatgpt', 'gpt', 'ai', 'assistant', 'claude', 'model')}${SEP}${alt('with', 'in')}${SEP}${alt('developer mode', 'dev mode', 'god mode', 'jailbreak mode')}${B}`),
-      f('enable-mode', 4, `${B}${alt('enable', 'activate', 'enter', 'switch to', 'unlock', 'turn on')}${SEP}${alt('developer mode', 'dev mode', 'god mode', 'jailbreak mode', 'dan mode', 'unrestricted mode', 'uncensored mode', 'unfiltered mode', 'evil mode')}${B}`),
+      f('enable-mode', 4, `${B}${alt('enable', 'activate', 'enter', 'switch to', 'unlock', 'turn on')}${SEP}${alt('god mode', 'jailbreak mode', 'dan mode', 'unrestricted mode', 'uncensored mode', 'unfiltered mode', 'evil mode')}${B}`),
       f('jailbroken-ai', 5, `${B}jailbr(?:oken|eak(?:ed|ing)?)${SEP}${alt('mode', 'ai', 'assistant', 'chatbot', 'llm', 'gpt', 'chatgpt', 'version of (?:you|yourself|chatgpt)', 'persona', 'response')}${B}`),
-      f('unrestricted-ai', 5, `${B}${alt('unrestricted', 'unfiltered', 'uncensored', 'unbound', 'unchained', 'unaligned', 'amoral', 'unethical', 'limitless', 'liberated', 'rogue', 'evil')}${SEP}${alt('ai', 'a\\.i\\.', 'assistant', 'chatbot', 'llm', 'language model', 'gpt', 'chatgpt', 'ai model', 'persona', 'bot')}${B}`),
-      f('no-restrictions', 2, `${B}${alt('no', 'without any', 'without', 'free (?:of|from) (?:all |any )?', 'not bound by (?:any )?', 'unbound by', 'not restricted by (?:any )?')}${SEP}${alt('restrictions', 'filters', 'filtering', 'censorship', 'limitations', 'limits', 'ethics', 'morals', 'morality', 'guardrails', 'content polic(?:y|ies)', 'ethical (?:guidelines|constraints|boundaries)', 'moral (?:guidelines|constraints|boundaries)')}${B}`),
+      f('unrestricted-ai', 3.5, `${B}${alt('unrestricted', 'unfiltered', 'uncensored', 'unbound', 'unchained', 'unaligned', 'amoral', 'unethical', 'limitless', 'liberated', 'rogue', 'evil')}${SEP}${alt('ai', 'a\\.i\\.', 'assistant', 'chatbot', 'llm', 'language model', 'gpt', 'chatgpt', 'ai model', 'persona', 'bot')}${B}`),
+      f('no-restrictions', 2.5, `${B}${alt('no', 'without any', 'without', 'free (?:of|from) (?:all |any )?', 'not bound by (?:any )?', 'unbound by', 'not restricted by (?:any )?')}${SEP}${alt('restrictions', 'filters', 'filtering', 'censorship', 'limitations', 'limits', 'ethics', 'morals', 'morality', 'guardrails', 'content polic(?:y|ies)', 'ethical (?:guidelines|constraints|boundaries)', 'moral (?:guidelines|constraints|boundaries)')}${B}`),
       f('breaks-policy', 3, `${B}${alt('ignores?', 'disregards?', 'breaks?', 'bypass(?:es)?', 'violates?', "(?:doesn['’]t|does not|don['’]t|do not|won['’]t|will not|never) (?:follow|abide by|adhere to|comply with|care about|have to follow)")}${SEP}(?:any${SEP}|all${SEP})?(?:of${SEP})?(?:the${SEP})?${alt('openai', 'anthropic', 'ethical', 'moral', 'safety', 'content', 'usage')}${SEP}${alt('polic(?:y|ies)', 'guidelines', 'rules', 'restrictions', 'filters', 'standards')}${B}`),
+      f('be-named-dan', 4, `${B}you${SEP}are${SEP}${gap(2)}(?:dan|betterdan|anti-?dan|stan|dude|mongo tom|ucar|apophis)${SEP}(?:and${SEP})?(?:dan${SEP})?${alt('can', 'will', 'who', 'which', 'that', 'has', 'is')}${B}`),
+      f('can-do-anything', 3, `${B}${alt('can', 'will', 'could', 'is able to', 'are able to')}${SEP}${alt('do', 'say', 'generate', 'answer')}${SEP}anything${SEP}${gap(2)}${alt('and', 'without', 'no matter', 'regardless', 'unrestricted', 'is not limited', 'not limited')}${B}`),
+      f('free-from-rules', 3, `${B}${alt('not bound by', 'not limited by', 'not restricted by', 'free from', 'freed from', 'unbound by', 'released from', 'broken free of', 'does not (?:follow|have|care about|abide by)', "doesn['’]t (?:follow|have|care about|abide by)", 'do not (?:follow|have|care about|abide by)', "don['’]t (?:follow|have|care about|abide by)", 'has no', 'have no', 'with no', 'without (?:any )?')}${SEP}(?:any${SEP}|the${SEP}|typical${SEP}|usual${SEP})?${gap(2)}${alt('rules', 'morals', 'ethics', 'laws', 'guidelines', 'filters', 'restrictions', 'limitations', 'censorship', 'principles', 'policies', 'boundaries')}${SEP}${alt('or', 'and', 'nor', 'of (?:openai|anthropic|chatgpt|ai)', 'set by', 'imposed')}${B}`),
+      f('opposite-of-ai', 3, `${B}${alt('opposite of', 'unlike', 'contrary to', 'opposed to')}${SEP}(?:what${SEP})?${alt('chatgpt', 'openai', 'gpt', 'claude', 'the (?:ai|assistant) (?:would|normally)', 'a normal ai', 'a typical ai')}${B}`),
+      f('taboo-list', 2.5, `${B}${alt('illegal', 'unethical', 'immoral', 'harmful', 'explicit', 'offensive', 'dangerous', 'inappropriate', 'amoral', 'unsafe')}${SEP}(?:(?:or|and|nor)${SEP})?${alt('illegal', 'unethical', 'immoral', 'harmful', 'explicit', 'offensive', 'dangerous', 'inappropriate', 'amoral', 'unsafe')}${SEP}(?:(?:or|and|nor)${SEP})?${alt('illegal', 'unethical', 'immoral', 'harmful', 'explicit', 'offensive', 'dangerous', 'inappropriate', 'amoral', 'unsafe')}${B}`),
+      f('simulate-ai', 2.5, `${B}${alt('simulate', 'emulate', 'act as', 'pretend to be', 'become', 'role-?play as')}${SEP}(?:an?${SEP})?${gap(2)}${alt('chatbot', 'ai', 'language model', 'ai model', 'llm', 'gpt', 'assistant')}${SEP}${alt('named', 'called', 'that', 'which', 'who', 'without', 'with no')}${B}`),
       c('dual-output-tag', 5, `\\[\\s*(?:jailbreak|jailbroken|🔓\\s*\\w*|developer mode output|normal output|classic|dan)\\s*\\]`),
     ],
   },
@@ -186,6 +198,7 @@ export const FAMILIES: readonly Family[] = [
     title: 'hidden note to the AI',
     what: 'contains a note addressed to an AI model reading the content rather than to a human reader',
     evidence: 'phrase',
+    thirdParty: true,
     patterns: [
       c('important-tag', 5, `</?\\s*(?:important|secret|hidden|note[_-]?to[_-]?(?:ai|assistant|llm))\\s*>`),
       f('note-to-ai', 5, `${B}${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'hint', 'directive', 'p\\.?s\\.?', 'attention')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP})?${AI_NOUN}${B}`),
@@ -193,7 +206,7 @@ export const FAMILIES: readonly Family[] = [
       f('if-you-are-ai', 5, `${B}if${SEP}you(?:${SEP}are|['’]re)${SEP}(?:an?${SEP})?${alt('ai', 'a\\.i\\.', 'llm', 'large language model', 'language model', 'ai assistant', 'ai agent', 'assistant', 'chatbot', 'bot', 'agent', 'automated', 'gpt', 'chatgpt', 'claude', 'gemini', 'copilot')}${B}`),
       f('meant-for-ai', 6, `${B}${alt('this', 'the following')}${SEP}${alt('message', 'text', 'note', 'section', 'comment', 'part', 'paragraph', 'content', 'instruction', 'instructions')}${SEP}(?:is${SEP}|are${SEP})?${alt('for', 'meant for', 'intended for', 'addressed to', 'directed at', 'only for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP})?${AI_NOUN}${B}`),
       f('hey-ai', 3, `${B}${alt('dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'listen', 'yo')}${SEP}${alt('ai', 'assistant', 'llm', 'agent', 'chatgpt', 'gpt', 'claude', 'gemini', 'copilot', 'bard', 'language model', 'ai assistant', 'ai agent', 'ai model')}${B}`),
-      f('ai-comma-imperative', 4, `${B}${alt('assistant', 'ai', 'llm', 'agent', 'chatgpt', 'claude', 'gemini', 'copilot', 'model')},${SEP}(?:please${SEP})?${alt('ignore', 'disregard', 'forget', 'you must', 'you should', 'do not', "don['’]t", 'stop', 'now', 'instead', 'immediately', 'execute', 'run', 'send', 'call')}${B}`),
+      f('ai-comma-imperative', 4, `(?:^|[.!?:;>\\]]\\s*)${alt('assistant', 'ai', 'llm', 'agent', 'chatgpt', 'claude', 'gemini', 'copilot', 'model')},${SEP}(?:please${SEP})?${alt('ignore', 'disregard', 'forget', 'you must', 'you should', 'do not', "don['’]t", 'stop', 'now', 'instead', 'immediately', 'execute', 'run', 'send', 'call')}${B}`),
     ],
   },
   {
@@ -205,7 +218,8 @@ export const FAMILIES: readonly Family[] = [
     patterns: [
       f('as-your-admin', 4, `${B}${alt('as', 'i am', "i['’]m", 'this is', 'speaking as', 'message from', 'note from', 'instructions? from', 'orders? from', 'on behalf of', 'authori[sz]ed by', 'approved by', 'sent by')}${SEP}(?:your${SEP}|the${SEP})${gap(1)}${alt('administrator', 'admin', 'developers?', 'creators?', 'owner', 'operator', 'programmers?', 'maker', 'master', 'supervisor', 'sysadmin', 'system administrator', 'dev team', 'engineering team', 'openai', 'anthropic', 'system operator', 'model provider')}${B}`),
       f('vendor-authorized', 4, `${B}${alt('openai', 'anthropic', 'google deepmind', 'the (?:ai|model) developers?', 'your developers?', 'your creators?', 'the system administrator')}${SEP}${gap(2)}${alt('has authori[sz]ed', 'have authori[sz]ed', 'authori[sz]es', 'has approved', 'have approved', 'allows you', 'permits you', 'instructs you', 'has instructed', 'requires you', 'has updated your', 'wants you to')}${B}`),
-      f('override-mode', 4, `${B}${alt('admin(?:istrator)?', 'developer', 'root', 'sudo', 'god', 'master', 'debug', 'maintenance', 'superuser', 'authori[sz]ed', 'emergency', 'security')}${SEP}${alt('override', 'mode (?:enabled|activated|on)', 'access granted', 'privileges? (?:granted|enabled)', 'command')}${B}`),
+      f('employee-claim', 4, `${B}(?:i${SEP}am|i['’]m|this${SEP}is|we${SEP}are)${SEP}(?:an?${SEP}|the${SEP}|one of the${SEP})?${gap(1)}${alt('developers?', 'programmers?', 'engineers?', 'employees?', 'researchers?', 'admins?', 'administrators?', 'staff', 'team members?', 'moderators?')}${SEP}${alt('at', 'from', 'with', 'of', 'for')}${SEP}${alt('openai', 'anthropic', 'google', 'deepmind', 'microsoft', 'meta', 'the company that (?:made|built|created|trained) you')}${B}`),
+      f('override-mode', 4, `${B}${alt('admin(?:istrator)?', 'developer', 'root', 'sudo', 'god', 'master', 'debug', 'debugging', 'maintenance', 'superuser', 'authori[sz]ed', 'emergency', 'security')}${SEP}${alt('override', 'mode (?:enabled|activated|on)', 'access granted', 'privileges? (?:granted|enabled)', 'command')}${B}`),
       f('priority-instruction', 4, `${B}${alt('priority', 'high[- ]priority', 'highest[- ]priority', 'top[- ]priority', 'critical', 'urgent', 'mandatory', 'override', 'official')}${SEP}${alt('instructions?', 'directive', 'command', 'override', 'system (?:message|instruction|update|notice)', 'order')}${B}`),
       f('authorized-override', 5, `${B}${alt('this is', 'this message is', 'the following is')}${SEP}(?:an?${SEP})?${alt('authori[sz]ed', 'official', 'approved', 'sanctioned', 'verified', 'legitimate', 'administrative')}${SEP}${alt('override', 'instruction', 'request', 'directive', 'command', 'update', 'exception')}${B}`),
     ],
@@ -308,8 +322,9 @@ export const FAMILIES: readonly Family[] = [
     title: 'tool invocation directive',
     what: 'tells the model to call a tool or run a command',
     evidence: 'phrase',
+    thirdParty: true,
     patterns: [
-      f('before-answering-call', 4, `${B}${alt('before (?:answering|responding|replying|you (?:answer|respond|reply)|doing anything(?: else)?|continuing|proceeding|summari[sz]ing)', 'immediately', 'automatically', 'without (?:asking|confirmation|approval|permission|user approval|consent)')}\\W+${gap(2)}${alt('call', 'invoke', 'run', 'execute', 'use the', 'send', 'fetch', 'open', 'visit', 'navigate to', 'download', 'install', 'read', 'delete', 'e-?mail', 'transfer', 'post', 'upload')}${B}`),
+      f('before-answering-call', 4, `${B}${alt('before (?:answering|responding|replying|you (?:answer|respond|reply)|doing anything else|summari[sz]ing)', 'immediately', 'automatically', 'without (?:asking|confirmation|approval|permission|user approval|consent)')}\\W+${gap(2)}${alt('call', 'invoke', 'run', 'execute', 'use the', 'send', 'fetch', 'open', 'visit', 'navigate to', 'download', 'install', 'read', 'delete', 'e-?mail', 'transfer', 'post', 'upload')}${B}`),
       f('call-the-tool', 2, `${B}${EXEC_VERB}${SEP}(?:the${SEP})?[\\w.:-]{2,40}${SEP}(?:${alt('tool', 'function', 'plugin', 'action', 'api', 'endpoint', 'skill', 'mcp tool', 'command')})${B}`),
       f('run-this-command', 3, `${B}${alt('run', 'execute', 'exec', 'eval(?:uate)?', 'paste', 'enter', 'type')}${SEP}${gap(2)}${alt('this', 'the following', 'below', 'these', 'the command below', 'the script below')}${SEP}${gap(1)}${alt('commands?', 'scripts?', 'code', 'snippet', 'one-liner', 'shell commands?', 'terminal commands?', 'payload', 'in (?:your|the|a) terminal')}${B}`),
     ],
@@ -403,6 +418,15 @@ export const FAMILIES: readonly Family[] = [
           '(?:full|complete|exact|entire|verbatim) (?:instructions?|prompt|configuration)',
         )}${B}`,
       ),
+      f(
+        'output-named-prompt',
+        5,
+        `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'dump', 'leak', 'recite', 'disclose', 'expose', 'encode', 'translate', 'echo', 'spell out', 'write out', 'print out', 'read out', 'return')}${SEP}${gap(4)}${alt('system prompt', 'system message', 'system instructions?', 'system configuration', 'initial (?:instructions?|prompt|message|configuration)', 'original (?:instructions?|prompt)', 'hidden (?:instructions?|prompt)', 'pre-?prompt', 'initiali[sz]ation (?:string|prompt|text)')}${B}`,
+      ),
+      f('output-instructions', 5, `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'dump', 'leak', 'recite', 'disclose', 'list', 'echo', 'print out', 'write out', 'spell out', 'copy')}${SEP}${alt('your', 'all', 'all your', 'all the', 'all of your', 'all of the', 'previous', 'prior', 'the previous', 'the prior', 'the initial', 'the above', 'these', 'the', 'every')}${SEP}${alt('instructions', 'prompt', 'prompts', 'rules', 'directives', 'guidelines', 'configuration', 'instructions given', 'instructions you received')}${B}`),
+      f('text-you-were-given', 4, `${B}${alt('text', 'words', 'instructions', 'prompt', 'message', 'rules')}${SEP}you${SEP}(?:were|have been)${SEP}${alt('given', 'told', 'provided', 'fed', 'shown')}${SEP}${alt('initially', 'at the (?:start|beginning)', 'before', 'first', 'earlier', 'originally')}${B}`),
+      f('not-supposed-to-tell', 4, `${B}what${SEP}${alt('are', 'were')}${SEP}you${SEP}(?:not${SEP}(?:supposed|allowed|permitted)${SEP}to${SEP}${alt('tell', 'say', 'reveal', 'share', 'discuss')}|${alt('instructed', 'told', 'programmed')}${SEP}not${SEP}to)${B}`),
+      c('prompt-identifier', 3, `\\b(?:system_?prompt|systemprompt|sys_prompt|initial_?prompt|SYSTEM_PROMPT|hidden_?instructions)\\b`),
       f('repeat-above', 6, `${B}${alt('repeat', 'print', 'output', 'copy', 'recite', 'write out', 'echo', 'reproduce', 'return')}${SEP}(?:${alt('the', 'all', 'all the', 'everything', 'each of the')}${SEP})?${gap(1)}(?:${alt('words', 'text', 'lines', 'content', 'messages?', 'instructions', 'sentences')}${SEP})?${alt('above', 'before this', 'preceding', 'that came before', 'prior to this')}${B}`),
       f('what-were-you-told', 5, `${B}${alt('what', 'which', 'how')}${SEP}${alt('were you', 'have you been', 'did they')}${SEP}${alt('told', 'instructed', 'programmed', 'asked', 'given')}${SEP}${gap(2)}${alt('before', 'at the (?:start|beginning)', 'initially', 'originally', 'to (?:do|say|avoid|never)', 'not to')}${B}`),
       f('start-with-my-instructions', 5, `${B}${alt('start', 'begin', 'prefix', 'preface')}${SEP}your${SEP}${alt('answer', 'response', 'reply', 'output')}${SEP}with${SEP}\\W*${alt('my instructions', 'my system prompt', 'i was (?:told|instructed|programmed)', 'you are', 'the system prompt')}`),
@@ -420,7 +444,7 @@ export const FAMILIES: readonly Family[] = [
       f('never-say-sorry', 5, `${B}${alt('never', 'do not', "don['’]t", 'must not')}${SEP}${alt('say', 'respond with', 'reply with', 'use the (?:words|phrase)', 'start (?:with|by saying)', 'include')}${SEP}\\W*${alt("i['’]?m sorry", 'i apologi', "i can(?:not|['’]?t)", 'as an ai', 'as a language model', 'i am unable', "i['’]m unable", 'unfortunately')}`),
       f('always-comply', 2, `${B}${alt('always', 'you (?:must|will|shall) always', 'you must')}${SEP}${alt('comply', 'obey', 'say yes', 'fulfil+', 'answer (?:every|any|all)', 'respond to (?:every|any|all)', 'provide (?:the|an) answer')}${B}`),
       f('without-caveats', 2, `${B}${alt('without', 'with no', 'no')}${SEP}(?:any${SEP})?${alt('refusals?', 'hesitation', 'warnings?', 'disclaimers?', 'caveats?', 'censorship', 'moralizing', 'moral lectures?', 'ethical (?:concerns|considerations|reminders)', 'apolog(?:y|ies)')}${B}`),
-      f('ignore-ethics', 5, `${B}${OVERRIDE_VERB}${SEP}(?:all${SEP}|any${SEP}|your${SEP})*${alt('ethical', 'moral', 'safety', 'legal', 'content')}${SEP}${alt('guidelines', 'considerations', 'concerns', 'constraints', 'rules', 'restrictions', 'principles', 'boundaries', 'filters', 'policies', 'implications')}${B}`),
+      f('ignore-ethics', 4, `${B}${OVERRIDE_VERB}${SEP}(?:all${SEP}|any${SEP}|your${SEP})*${alt('ethical', 'moral', 'safety', 'legal', 'content')}${SEP}${alt('guidelines', 'considerations', 'concerns', 'constraints', 'rules', 'restrictions', 'principles', 'boundaries', 'filters', 'policies', 'implications')}${B}`),
     ],
   },
   {
@@ -441,7 +465,8 @@ export const FAMILIES: readonly Family[] = [
     what: 'fakes the end of the document or user input and starts a new task',
     evidence: 'phrase',
     patterns: [
-      c('delimiter-end', 5, `(?:-{3,}|={3,}|\\*{3,}|#{3,}|_{3,}|~{3,}|<{3,}|>{3,})\\s*(?:end|begin|start|stop)\\s+(?:of\\s+)?(?:the\\s+)?(?:user|system|untrusted|external|tool|retrieved)?\\s*(?:input|prompt|instructions?|context|document|data|text|content|message|e-?mail|conversation|query|output|results?)`),
+      c('delimiter-end', 5, `(?:-{3,}|={3,}|%{3,}|\\*{3,}|#{3,}|_{3,}|~{3,}|<{3,}|>{3,})\\s*(?:end|begin|start|stop)\\s+(?:of\\s+)?(?:the\\s+)?(?:user|system|untrusted|external|tool|retrieved)?\\s*(?:input|prompt|instructions?|context|document|data|text|content|message|e-?mail|conversation|query|output|results?)`),
+      c('delimiter-pair', 4, `(?:-{3,}|={3,}|%{3,}|#{3,}|\\*{3,}|_{3,}|~{3,}|<{3,}|>{3,}|\\|{3,})\\s*(?:end|begin|start|stop)\\b[^\\n]{0,40}?(?:-{3,}|={3,}|%{3,}|#{3,}|\\*{3,}|_{3,}|~{3,}|<{3,}|>{3,}|\\|{3,})`),
       f('end-then-new-task', 7, `${B}${alt('end of', 'end', 'stop', 'close', 'terminate')}${SEP}(?:the${SEP}|user${SEP}|this${SEP})?${alt('document', 'text', 'input', 'user input', 'context', 'e-?mail', 'data', 'file', 'message', 'article', 'content', 'page', 'prompt', 'transcript', 'conversation', 'results?', 'output', 'section', 'review', 'summary')}${SEP}${gap(3)}${alt('new', 'next', 'real', 'actual', 'additional', 'updated', 'important', 'urgent', 'system', 'your', 'secret', 'hidden')}${SEP}${alt('task', 'instructions?', 'request', 'prompt', 'directive', 'objective', 'assignment', 'message', 'rules', 'orders', 'query')}${B}`),
       f('end-then-imperative', 4, `${B}${alt('end of', 'end')}${SEP}(?:the${SEP}|user${SEP})?${alt('document', 'text', 'input', 'user input', 'context', 'e-?mail', 'data', 'file', 'message', 'article', 'content', 'page', 'prompt')}\\W+${alt('now', 'instead', 'ignore', 'disregard', 'forget', 'you', 'your', 'please', 'next', 'new', 'system', 'assistant', 'ai')}${B}`),
       f('above-was-test', 5, `${B}(?:the${SEP}|all${SEP}|everything${SEP})?${alt('above', 'preceding', 'previous', 'prior', 'foregoing')}${SEP}${gap(1)}(?:${alt('text', 'document', 'content', 'e-?mail', 'data', 'input', 'message', 'section', 'instructions?', 'conversation')}${SEP})?${alt('was', 'is', 'were', 'are', 'has been')}${SEP}(?:just${SEP}|only${SEP}|merely${SEP}|simply${SEP})?(?:an?${SEP})?${alt('test', 'example', 'distraction', 'joke', 'fake', 'placeholder', 'decoy', 'irrelevant', 'noise', 'not (?:real|important|relevant)', 'a setup', 'part of (?:a|the) test')}${B}`),
@@ -467,14 +492,17 @@ export const FAMILIES: readonly Family[] = [
     title: 'response manipulation',
     what: 'tells whoever reads it how to write their answer, a mark of planted instructions in third-party content',
     evidence: 'phrase',
+    thirdParty: true,
     patterns: [
-      f('verb-into-your-response', 3, `${B}${alt('add', 'include', 'insert', 'append', 'integrate', 'incorporate', 'mention', 'embed', 'put', 'place', 'prepend', 'attach', 'weave', 'inject', 'promote', 'recommend', 'advertise', 'write', 'state', 'say', 'tell')}${SEP}${gap(12)}${alt('in', 'to', 'into', 'within', 'at the (?:start|end|beginning|top|bottom) of', 'throughout')}${SEP}(?:all${SEP}|each${SEP}|every${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
-      f('shape-your-response', 2.5, `${B}${alt('start', 'begin', 'end', 'finish', 'conclude', 'prefix', 'format', 'modify', 'rewrite', 'alter', 'change', 'translate', 'encode', 'reverse', 'replace', 'misspell', 'rearrange', 'group', 'remove', 'use')}${SEP}${gap(6)}(?:in${SEP}|of${SEP}|to${SEP})?(?:all${SEP}|each${SEP}|every${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
-      f('promo-link-in-response', 5, `(?:https?://|www\\.|\\b[\\w-]+\\.(?:com|net|org|io|xyz|info|biz|co|ru|cn|top|click|link|site|online)\\b)[^\\s]{0,100}\\W+${gap(6)}${alt('in', 'to', 'into', 'within')}${SEP}your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
-      f('response-link-promo', 5, `${B}your${SEP}${gap(1)}${OWN_OUTPUT}${SEP}${gap(8)}(?:https?://|www\\.|\\b[\\w-]+\\.(?:com|net|org|io|xyz|info|biz|ru|cn|top|click|link|site|online)\\b)`),
+      f('verb-into-your-response', 3.5, `${B}${alt('add', 'include', 'insert', 'append', 'integrate', 'incorporate', 'mention', 'embed', 'put', 'place', 'prepend', 'attach', 'weave', 'inject', 'promote', 'recommend', 'advertise', 'state', 'introduce', 'slip', 'work', 'tease', 'hint', 'plug', 'feature')}${SEP}${gap(12)}${alt('in', 'to', 'into', 'within', 'at the (?:start|end|beginning|top|bottom) of', 'throughout')}${SEP}(?:all${SEP}|each${SEP}|every${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
+      f('enrich-your-response', 3.5, `${B}${alt('enhance', 'augment', 'enrich', 'supplement', 'complement', 'embellish', 'pad', 'spice up', 'sweeten')}${SEP}(?:each${SEP}|every${SEP}|all${SEP})?your${SEP}${OWN_OUTPUT}${SEP}${alt('with', 'by')}${B}`),
+      f('lead-in-your-response', 3, `(?:^|[.!?:]\\s)${alt('in', 'within', 'throughout', 'at the end of', 'at the start of', 'at the beginning of')}${SEP}your${SEP}${OWN_OUTPUT}\\s*,`),
+      f('shape-your-response', 2.5, `${B}${alt('start', 'begin', 'end', 'finish', 'conclude', 'prefix', 'format', 'modify', 'rewrite', 'alter', 'change', 'translate', 'encode', 'reverse', 'replace', 'misspell', 'rearrange', 'group', 'remove', 'use', 'provide', 'render', 'scramble', 'jumble', 'substitute', 'convert', 'combine', 'write', 'deliver', 'present', 'give')}${SEP}${gap(6)}(?:in${SEP}|of${SEP}|to${SEP}|from${SEP})?(?:all${SEP}|each${SEP}|every${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
+      f('promo-link-in-response', 4.5, `(?:https?://|www\\.|\\b[\\w-]+\\.(?:com|net|org|io|xyz|info|biz|co|ru|cn|top|click|link|site|online)\\b)[^\\s]{0,100}\\W+${gap(6)}${alt('in', 'to', 'into', 'within')}${SEP}your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
+      f('response-link-promo', 4.5, `${B}your${SEP}${gap(1)}${OWN_OUTPUT}${SEP}${gap(8)}(?:https?://|www\\.|\\b[\\w-]+\\.(?:com|net|org|io|xyz|info|biz|ru|cn|top|click|link|site|online)\\b)`),
       f('make-sure-response', 2.5, `${B}${alt('make sure', 'ensure', 'be sure')}${SEP}(?:that${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${SEP}${alt('includes?', 'contains?', 'mentions?', 'ends?', 'starts?', 'begins?', 'links?', 'promotes?', 'recommends?')}${B}`),
       f('when-you-respond', 3, `${B}${alt('when', 'whenever', 'each time', 'every time')}${SEP}you${SEP}${alt('respond', 'reply', 'answer', 'summari[sz]e', 'translate')}${SEP}${gap(4)}${alt('always', 'include', 'add', 'mention', 'tell', 'recommend', 'append', 'insert', 'say')}${B}`),
-      f('tell-the-user', 3, `${B}${alt('tell', 'inform', 'remind', 'urge', 'encourage', 'advise', 'instruct', 'convince', 'persuade', 'ask')}${SEP}(?:the${SEP})?${alt('user', 'users', 'reader', 'readers')}${SEP}${alt('to', 'that')}${B}`),
+      f('tell-the-user', 2, `${B}${alt('tell', 'inform', 'remind', 'urge', 'encourage', 'advise', 'instruct', 'convince', 'persuade', 'ask', 'suggest', 'recommend', 'invite', 'direct', 'prompt')}${SEP}(?:the${SEP}|all${SEP})?${alt('user', 'users', 'reader', 'readers')}${SEP}${alt('to', 'that')}${B}`),
     ],
   },
   {
@@ -483,9 +511,11 @@ export const FAMILIES: readonly Family[] = [
     title: 'code insertion directive',
     what: 'tells the model to copy supplied code into the code it writes',
     evidence: 'phrase',
+    thirdParty: true,
     patterns: [
-      f('put-code-into-yours', 3, `${B}${alt('incorporate', 'include', 'add', 'insert', 'integrate', 'embed', 'append', 'utili[sz]e', 'use', 'execute', 'run', 'meld', 'enlist', 'ensure', 'put', 'place', 'copy', 'paste', 'implement', 'weave', 'blend', 'merge', 'fold', 'inject', 'employ', 'adopt', 'introduce', 'apply', 'leverage', 'embody')}${SEP}${gap(8)}${alt('code', 'snippet', 'excerpt', 'block', 'section', 'segment', 'fragment', 'lines')}${SEP}${gap(8)}(?:your|the)${SEP}${alt('code', 'solution', 'codebase', 'implementation', 'program', 'script', 'project', 'application', 'answer', 'response', 'function', 'software', 'module', 'logic', 'development', 'work')}${B}`),
-      f('your-code-should', 3, `${B}your${SEP}${alt('code', 'solution', 'implementation', 'program', 'script', 'answer')}${SEP}${alt('should', 'must', 'needs to', 'has to')}${SEP}${gap(3)}${alt('include', 'contain', 'embody', 'incorporate', 'feature', 'use', 'reflect', 'integrate')}${SEP}${gap(3)}${alt('following', 'this', 'these', 'below')}${B}`),
+      f('code-ref-into-yours', 3.5, `${B}${alt('following', 'subsequent', 'below', 'provided', 'given', 'next', 'this', 'these', 'above')}${SEP}(?:python${SEP}|javascript${SEP}|shell${SEP}|bash${SEP})?${alt('code', 'snippet', 'excerpt', 'block', 'section', 'segment', 'fragment', 'lines', 'sample', 'piece')}${SEP}${gap(10)}your${SEP}${gap(2)}${OWN_CODE}${B}`),
+      f('yours-with-code-ref', 3.5, `${B}your${SEP}${gap(1)}${OWN_CODE}${SEP}${gap(8)}${alt('following', 'subsequent', 'below', 'provided', 'given')}${SEP}(?:python${SEP}|javascript${SEP}|shell${SEP}|bash${SEP})?${alt('code', 'snippet', 'excerpt', 'block', 'section', 'segment', 'fragment', 'lines', 'sample', 'piece')}${B}`),
+      f('use-following-code', 2, `${B}${alt('utili[sz]e', 'use', 'employ', 'execute', 'run', 'integrate', 'incorporate', 'include', 'adopt', 'deploy', 'apply', 'engage', 'leverage', 'embed', 'insert', 'add', 'append', 'merge', 'meld', 'blend', 'fuse', 'weave', 'inject')}${SEP}${gap(3)}${alt('following', 'subsequent', 'below')}${SEP}${alt('code', 'snippet', 'excerpt', 'block', 'section', 'segment', 'fragment')}${B}`),
     ],
   },
   {
@@ -575,23 +605,111 @@ export const FAMILIES: readonly Family[] = [
 export const FAMILY_BY_ID: ReadonlyMap<string, Family> = new Map(FAMILIES.map((fam) => [fam.id, fam]));
 
 // ── indicator classes for injection/suspicious-code (clean view, case-insensitive) ─────
+// Each class names a capability, not a sample: sending data out, collecting host or user data,
+// fetching and running remote code, and destroying, locking or persisting on the system.
 export const CODE_NET_SEND = c(
   'net-send',
   0,
-  `\\brequests\\.(?:post|put|patch)\\s*\\(|\\burlopen\\s*\\([^)\\n]{0,200}data\\s*=|\\.sendall\\s*\\(|\\bsocket\\.(?:socket|create_connection)\\s*\\(|\\bsmtplib\\.SMTP|\\bftplib\\.FTP|\\bparamiko\\b|navigator\\.sendBeacon|\\bfetch\\s*\\([^)\\n]{0,200}method\\s*:\\s*["']POST|\\bhttp\\.client\\.HTTPS?Connection|\\bpastebin\\b|\\bwebhook|\\b(?:curl|wget)\\s+[^\\n]{0,80}(?:-d\\b|--data|-F\\b|--upload-file|-T\\b|--post-data)`,
+  [
+    '\\b(?:requests|httpx|session|client|aiohttp\\.ClientSession\\(\\)|s)\\.(?:post|put|patch)\\s*\\(',
+    '\\burlopen\\s*\\([^)\\n]{0,200}data\\s*=',
+    '\\.request\\s*\\(\\s*["\'](?:POST|PUT)["\']',
+    '\\.(?:sendall|sendto|send)\\s*\\(',
+    '\\bsocket\\.(?:socket|create_connection)\\s*\\(',
+    '\\.connect\\s*\\(\\s*\\(',
+    '\\b(?:smtplib|aiosmtplib|secure_smtplib|yagmail|ftplib|paramiko|scp|pysftp|bluetooth|paho)\\b',
+    '\\.storbinary\\s*\\(',
+    '\\bpublish\\.(?:single|multiple)\\s*\\(',
+    'navigator\\.sendBeacon',
+    '\\bfetch\\s*\\([^)\\n]{0,200}method\\s*:\\s*["\']POST',
+    '\\bhttp\\.client\\.HTTPS?Connection',
+    '\\bXMLHttpRequest\\b',
+    '\\b(?:curl|wget)\\s+[^\\n]{0,80}(?:-d\\b|--data|-F\\b|--upload-file|-T\\b|--post-data|--post-file)',
+  ].join('|'),
 );
 export const CODE_DATA_SOURCE = c(
   'data-source',
   0,
-  `\\bos\\.environ\\b|\\bos\\.getenv\\s*\\(|\\bprocess\\.env\\b|\\bgetpass\\b|\\bpsutil\\b|\\bplatform\\.(?:uname|node|system|platform)\\s*\\(|\\bsocket\\.gethostname\\s*\\(|\\bcookie(?:jar|s\\.txt|s\\.sqlite)|\\bbrowser_cookie3\\b|\\bwin32crypt\\b|\\bpynput\\b|\\bkeyboard\\.(?:on_press|hook|record)|\\bpyautogui\\.screenshot|\\bImageGrab\\b|\\bpyperclip\\b|\\bclipboard\\b|/etc/passwd|\\.ssh/|\\bglob\\.glob\\s*\\(|\\bos\\.walk\\s*\\(|\\buuid\\.getnode\\s*\\(|\\bgetmac\\b|\\bnetifaces\\b|\\bscapy\\b|\\bsniff\\s*\\(|\\bpcap\\b|\\bsubprocess\\.(?:check_output|run|Popen)\\s*\\(\\s*\\[?\\s*["'](?:whoami|ipconfig|ifconfig|systeminfo|netstat|arp|uname|hostname|ps|tasklist)`,
+  [
+    '\\bos\\.environ\\b',
+    '\\bos\\.getenv\\s*\\(',
+    '\\bprocess\\.env\\b',
+    '\\bgetpass\\b',
+    '\\bpsutil\\.\\w+',
+    '\\bplatform\\.(?:uname|node|system|platform|processor|version)\\s*\\(',
+    '\\bsocket\\.gethost(?:name|byname)\\s*\\(',
+    '\\bcookie(?:jar|s\\.txt|s\\.pkl|s\\.sqlite|s\\.json)',
+    '\\bSimpleCookie\\b',
+    '\\bbrowser_cookie3\\b',
+    '\\bwin32crypt\\b',
+    '\\bpynput\\b',
+    '\\bkeyboard\\.(?:on_press|on_release|hook|record|read_key|wait)',
+    '\\bGetAsyncKeyState\\b',
+    '\\bSetWindowsHookEx',
+    '\\bpyautogui\\.screenshot',
+    '\\bImageGrab\\b',
+    '\\bmss\\s*\\(\\s*\\)',
+    '\\bpyperclip\\b',
+    '\\bclipboard\\b',
+    '/etc/(?:passwd|shadow|hosts)',
+    '\\.ssh/',
+    '\\bglob\\.glob\\s*\\(',
+    '\\bos\\.walk\\s*\\(',
+    '\\buuid\\.getnode\\s*\\(',
+    '\\bgetmac\\b',
+    '\\bnetifaces\\b',
+    '\\bscapy\\b',
+    '\\bsniff\\s*\\(',
+    '\\bpcap',
+    '\\busb\\.core\\b',
+    '\\bsounddevice\\b',
+    '\\bcv2\\.VideoCapture\\b',
+    '\\bpyaudio\\b',
+    '\\bwmi\\b',
+    '\\bcontacts?\\.(?:csv|vcf|json)',
+    '\\bcheck_output\\s*\\(\\s*\\[?\\s*["\'](?:whoami|ipconfig|ifconfig|systeminfo|netstat|arp|uname|hostname|ps|tasklist|driverquery|lsusb|lspci|wmic)',
+  ].join('|'),
 );
 export const CODE_FETCH_EXEC = c(
   'fetch-exec',
   0,
-  `\\burlretrieve\\s*\\([^\\n]{0,300}\\n?[^\\n]{0,300}\\b(?:exec|os\\.system|subprocess|Popen|chmod)|\\bexec\\s*\\(\\s*(?:requests\\.get|urlopen|open\\s*\\([^)]{0,100}\\)\\.read)|\\beval\\s*\\(\\s*(?:requests\\.get|urlopen|base64|atob)|\\bos\\.system\\s*\\(\\s*f?["'][^"'\\n]{0,200}\\b(?:curl|wget)\\b|\\bpickle\\.loads\\s*\\(\\s*(?:requests|urlopen)`,
+  [
+    '\\burlretrieve\\s*\\(',
+    '\\bwget\\.download\\s*\\(',
+    '\\bexec\\s*\\(\\s*(?:requests\\.get|urlopen|open\\s*\\(|r\\.text|response\\.text|\\w+\\.read\\s*\\()',
+    '\\beval\\s*\\(\\s*(?:requests\\.get|urlopen|base64|atob|r\\.text|response\\.text)',
+    '\\b(?:os\\.system|subprocess\\.(?:call|run|Popen|check_call))\\s*\\(\\s*(?:f?["\']|\\[\\s*["\'])[^\\n]{0,200}\\b(?:curl|wget)\\b',
+    '\\bchmod\\s+\\+x\\b',
+    '\\bpickle\\.loads\\s*\\(\\s*(?:requests|urlopen)',
+    '\\bimportlib\\.import_module\\s*\\([^\\n]{0,80}(?:requests|urlopen)',
+    'raw\\.githubusercontent\\.com/[^\\s"\']{0,200}\\.(?:py|sh|exe|ps1)\\b',
+  ].join('|'),
 );
 export const CODE_DESTRUCTIVE = c(
   'destructive',
   0,
-  `\\brm\\s+-rf\\s+/|\\bshutil\\.rmtree\\s*\\(\\s*["'](?:/|~|C:)|/dev/sd[a-z]\\b|\\bdd\\s+if=/dev/(?:zero|random|urandom)|\\bmkfs\\b|\\bformat\\s+c:|\\bFernet\\b[^\\n]{0,400}\\.encrypt\\s*\\(|\\bransom|\\bbitcoin\\b|\\biptables\\s+-(?:A|I)\\s+\\w+\\s+[^\\n]{0,80}-j\\s+DROP|\\bnetsh\\s+(?:advfirewall|interface)\\b|\\bos\\.fork\\s*\\(\\s*\\)|\\bwhile\\s+True\\s*:\\s*\\n?\\s*(?:os\\.fork|requests\\.|socket|threading)|\\bshutdown\\s+(?:-h|/s|-r)|\\bkill\\s+-9\\s+-1\\b|\\bos\\.remove\\s*\\([^\\n]{0,120}\\bfor\\b|\\bSetWindowsHookEx|\\bGetAsyncKeyState`,
+  [
+    '\\brm\\s+-(?:rf|fr)\\s+(?:/|~|\\*)',
+    '\\bsudo\\s+rm\\b',
+    '\\bshutil\\.rmtree\\s*\\(\\s*["\'](?:/|~|C:)',
+    '\\bos\\.(?:remove|unlink)\\s*\\(\\s*["\']/(?:lib|bin|boot|etc|usr|sbin|sys)',
+    '/dev/sd[a-z]\\b',
+    '\\bdd\\s+if=/dev/(?:zero|random|urandom)',
+    '\\bmkfs\\b',
+    '\\bformat\\s+c:',
+    '\\b(?:Fernet|AES\\.new|ChaCha20)\\b[^\\n]{0,400}\\n?[^\\n]{0,400}\\.encrypt\\s*\\(',
+    '\\bransom',
+    '\\biptables\\s+-(?:A|I|P)\\b',
+    '\\bnetsh\\s+(?:advfirewall|interface)\\b',
+    '\\bifconfig\\s+\\w+\\s+down\\b',
+    '\\bip\\s+link\\s+set\\s+\\w+\\s+down\\b',
+    '/etc/hosts["\']?\\s*,\\s*["\'][aw]',
+    '\\bsystemctl\\s+(?:stop|disable|mask)\\b',
+    '/etc/init\\.d/|\\brc\\.local\\b|\\bcrontab\\b|\\\\CurrentVersion\\\\Run\\b',
+    '\\bos\\.fork\\s*\\(\\s*\\)',
+    '\\bshutdown\\s+(?:-h|/s|-r|now)',
+    '\\bkill\\s+-9\\s+-1\\b',
+    '\\bwhile\\s+True\\s*:\\s*\\n?\\s*(?:os\\.fork|requests\\.|socket|threading|\\w+\\.send)',
+    '\\bThread\\s*\\([^\\n]{0,80}target\\s*=[^\\n]{0,80}(?:flood|attack|ddos)',
+  ].join('|'),
 );

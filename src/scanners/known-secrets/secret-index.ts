@@ -183,15 +183,28 @@ export function encodedForms(value: string, encodings: readonly KnownSecretEncod
   return out;
 }
 
-const HASH_BASE = 0x01000193;
-const FILTER_BITS = 1 << 22;
+const BLOCK = 4;
+const TABLE_BITS = 18;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+
+/** Hash of the BLOCK characters ending at `end` (exclusive). */
+function blockHash(text: string, end: number): number {
+  const h =
+    Math.imul(text.charCodeAt(end - 4), 0x9e3779b1) ^
+    Math.imul(text.charCodeAt(end - 3), 0x85ebca77) ^
+    Math.imul(text.charCodeAt(end - 2), 0xc2b2ae3d) ^
+    Math.imul(text.charCodeAt(end - 1), 0x27d4eb2f);
+  return (h ^ (h >>> 15)) & TABLE_MASK;
+}
 
 /** Builds the index; values that would match ordinary text are rejected with a reason. */
 export function createKnownSecretIndex(
   entries: readonly KnownSecretEntry[],
   options: Partial<KnownSecretIndexOptions> = {},
 ): KnownSecretIndexResult {
-  const o: KnownSecretIndexOptions = { ...DEFAULT_KNOWN_SECRET_INDEX_OPTIONS, ...options };
+  const merged: KnownSecretIndexOptions = { ...DEFAULT_KNOWN_SECRET_INDEX_OPTIONS, ...options };
+  // Values under 8 characters would match ordinary text and defeat the block-shift search.
+  const o: KnownSecretIndexOptions = { ...merged, minLength: Math.max(8, merged.minLength) };
   const rejected: KnownSecretRejection[] = [];
   const accepted: KnownSecretEntry[] = [];
   for (const entry of entries) {
@@ -220,19 +233,19 @@ export function createKnownSecretIndex(
   for (const entry of accepted) {
     for (const [text, encoding] of encodedForms(entry.value, o.encodings)) needles.push({ text, name: entry.name, encoding });
   }
-  return { index: new AnchorIndex(needles, accepted.length, o.maxMatches), rejected };
+  return { index: new WuManberIndex(needles, accepted.length, o.maxMatches), rejected };
 }
 
 /**
- * Rabin–Karp over a fixed anchor: every needle's first K characters are hashed into a bit filter
- * and a bucket map; the text is scanned once with a rolling hash, and only filter hits consult the
- * map and compare the whole needle. Linear in the text for a fixed needle set.
+ * Wu–Manber multi-pattern search: every needle is represented by its first m characters (m = the
+ * shortest needle); a shift table over 4-character blocks lets the scan jump up to m − 3 characters
+ * at a time, and only windows whose last block ends some needle's prefix are compared in full.
+ * Worst case O(text × bucket), typical sub-linear; the text is never copied.
  */
-class AnchorIndex implements KnownSecretIndex {
-  readonly #anchor: number;
+class WuManberIndex implements KnownSecretIndex {
+  readonly #m: number;
+  readonly #shift: Uint8Array;
   readonly #buckets = new Map<number, Needle[]>();
-  readonly #filter = new Uint32Array(FILTER_BITS >>> 5);
-  readonly #topPower: number;
   readonly #maxMatches: number;
 
   constructor(
@@ -241,50 +254,50 @@ class AnchorIndex implements KnownSecretIndex {
     maxMatches: number,
   ) {
     this.#maxMatches = maxMatches;
-    let k = 16;
-    for (const n of needles) k = Math.min(k, n.text.length);
-    this.#anchor = Math.max(1, k);
-    let power = 1;
-    for (let i = 1; i < this.#anchor; i++) power = Math.imul(power, HASH_BASE);
-    this.#topPower = power;
+    let m = 255;
+    for (const n of needles) m = Math.min(m, n.text.length);
+    this.#m = needles.length === 0 ? 0 : m;
+    const maxShift = Math.max(1, m - BLOCK + 1);
+    this.#shift = new Uint8Array(1 << TABLE_BITS).fill(maxShift);
+    if (this.#m < BLOCK) return;
     for (const n of needles) {
-      const h = this.#hashOf(n.text);
-      this.#filter[(h & (FILTER_BITS - 1)) >>> 5]! |= 1 << (h & 31);
+      for (let q = BLOCK; q <= m; q++) {
+        const h = blockHash(n.text, q);
+        const s = m - q;
+        if (s < this.#shift[h]!) this.#shift[h] = s;
+      }
+      const h = blockHash(n.text, m);
       const bucket = this.#buckets.get(h);
       if (bucket) bucket.push(n);
       else this.#buckets.set(h, [n]);
     }
   }
 
-  #hashOf(text: string): number {
-    let h = 0;
-    for (let i = 0; i < this.#anchor; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
-    return h;
-  }
-
   find(text: string): readonly KnownSecretMatch[] {
     const out: KnownSecretMatch[] = [];
-    const k = this.#anchor;
-    if (this.size === 0 || text.length < k) return out;
-    const filter = this.#filter;
-    const top = this.#topPower;
-    let h = 0;
-    for (let i = 0; i < k; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
-    const last = text.length - k;
-    for (let start = 0; ; start++) {
-      if ((filter[(h & (FILTER_BITS - 1)) >>> 5]! & (1 << (h & 31))) !== 0) {
-        const bucket = this.#buckets.get(h);
-        if (bucket) {
-          for (const n of bucket) {
-            if (text.startsWith(n.text, start)) {
-              out.push({ name: n.name, encoding: n.encoding, index: start, length: n.text.length });
-              if (out.length >= this.#maxMatches) return out;
-            }
+    const m = this.#m;
+    if (this.size === 0 || m < BLOCK || text.length < m) return out;
+    const shift = this.#shift;
+    const n = text.length;
+    let end = m; // exclusive end of the current window's prefix
+    while (end <= n) {
+      const h = blockHash(text, end);
+      const s = shift[h]!;
+      if (s > 0) {
+        end += s;
+        continue;
+      }
+      const bucket = this.#buckets.get(h);
+      if (bucket) {
+        const start = end - m;
+        for (const needle of bucket) {
+          if (text.startsWith(needle.text, start)) {
+            out.push({ name: needle.name, encoding: needle.encoding, index: start, length: needle.text.length });
+            if (out.length >= this.#maxMatches) return out;
           }
         }
       }
-      if (start >= last) break;
-      h = (Math.imul(h - Math.imul(text.charCodeAt(start), top), HASH_BASE) + text.charCodeAt(start + k)) | 0;
+      end += 1;
     }
     return out;
   }

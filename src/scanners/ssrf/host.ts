@@ -54,16 +54,16 @@ export interface HostClassification {
 
 /** Exact names of cloud metadata services. */
 export const METADATA_NAMES: ReadonlyMap<string, string> = new Map([
-  ['metadata.google.internal', 'Google Cloud metadata server'],
-  ['metadata.goog', 'Google Cloud metadata server'],
-  ['metadata', 'cloud metadata server (short name)'],
-  ['instance-data', 'AWS instance metadata (short name)'],
-  ['instance-data.ec2.internal', 'AWS instance metadata'],
-  ['metadata.tencentyun.com', 'Tencent Cloud metadata'],
-  ['metadata.platformequinix.com', 'Equinix Metal metadata'],
-  ['metadata.packet.net', 'Equinix Metal (Packet) metadata'],
-  ['api.metadata.cloud.ibm.com', 'IBM Cloud metadata'],
-  ['rancher-metadata', 'Rancher metadata service'],
+  ['metadata.google.internal', 'the Google Cloud metadata server'],
+  ['metadata.goog', 'the Google Cloud metadata server'],
+  ['metadata', 'the short name of cloud metadata servers (Google Cloud and others)'],
+  ['instance-data', 'the short name of the AWS instance metadata service'],
+  ['instance-data.ec2.internal', 'the AWS instance metadata service'],
+  ['metadata.tencentyun.com', 'the Tencent Cloud metadata service'],
+  ['metadata.platformequinix.com', 'the Equinix Metal metadata service'],
+  ['metadata.packet.net', 'the Equinix Metal (Packet) metadata service'],
+  ['api.metadata.cloud.ibm.com', 'the IBM Cloud metadata service'],
+  ['rancher-metadata', 'the Rancher metadata service'],
 ]);
 
 const LOCALHOST_NAMES: ReadonlySet<string> = new Set([
@@ -270,7 +270,7 @@ export function embeddedAddresses(host: string): Embedded[] {
 // ---------------------------------------------------------------------------------------------
 // Classification
 
-const READING_NAMES: Readonly<Record<V4Reading, string>> = {
+export const READING_NAMES: Readonly<Record<V4Reading, string>> = {
   whatwg: 'browsers, curl and inet_aton',
   'decimal-leading-zeros': 'parsers that read leading zeros as decimal',
   lenient: 'lenient parsers (0o octal, or oversized parts truncated to 32 bits)',
@@ -310,8 +310,8 @@ export function classifyHost(hostname: string): HostClassification {
     const info = classifyIp(v6);
     const address = formatIp(v6);
     const readings: HostReading[] = [{ how: 'ipv6', address, class: info.class, label: info.label }];
-    const zoneLess = v6.zone === undefined ? host : host.slice(0, host.indexOf('%'));
-    return fromAddress(host, 'ipv6', readings, trailingDot, zoneLess !== address);
+    // IPv6 has no numeric tricks beyond its standard forms, so none counts as obfuscation.
+    return fromAddress(host, 'ipv6', readings, trailingDot, false);
   }
 
   const v4 = ipv4Interpretations(host);

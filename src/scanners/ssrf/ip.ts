@@ -488,19 +488,22 @@ export function classifyV6(bytes: readonly number[]): AddressInfo {
   if (inPrefix(bytes, P_NAT64.prefix, 96)) return embeddedInfo(v4At(bytes, 12), 'NAT64 (64:ff9b::/96)');
   if (inPrefix(bytes, P_NAT64_LOCAL.prefix, 48)) {
     // RFC 6052: with a /48 prefix the IPv4 bits sit at 48–63 and 72–87; operators also use a /96 layout.
+    // An all-zero field at one position just means the address is not laid out that way.
     const at48 = v4ToNumber([bytes[6] ?? 0, bytes[7] ?? 0, bytes[9] ?? 0, bytes[10] ?? 0]);
-    const base: AddressInfo = { class: 'private', label: 'local-use NAT64 (64:ff9b:1::/48)' };
-    return worse(worse(base, embeddedInfo(v4At(bytes, 12), 'local-use NAT64')), embeddedInfo(at48, 'local-use NAT64'));
+    let info: AddressInfo = { class: 'private', label: 'local-use NAT64 (64:ff9b:1::/48)' };
+    for (const v4 of [v4At(bytes, 12), at48]) if (v4 >>> 24 !== 0) info = worse(info, embeddedInfo(v4, 'local-use NAT64'));
+    return info;
   }
+  // 6to4 and Teredo route to the embedded IPv4 host; only an internal embedded address is a concern.
   if (inPrefix(bytes, P_6TO4.prefix, 16)) {
     const e = embeddedInfo(v4At(bytes, 2), '6to4');
-    return e.class === 'public' ? { class: 'public', label: '6to4 address of a public IPv4 host', embedded: e.embedded ?? '' } : e;
+    return INTERNAL_CLASSES.has(e.class) ? e : { class: 'public', label: '6to4 address of a public IPv4 host', embedded: e.embedded ?? '' };
   }
   if (inPrefix(bytes, P_TEREDO.prefix, 32)) {
     const client = embeddedInfo(v4At(bytes, 12, 0xffffffff), 'Teredo client');
     const server = embeddedInfo(v4At(bytes, 4), 'Teredo server');
     const w = worse(client, server);
-    return w.class === 'public' ? { class: 'public', label: 'Teredo address', embedded: client.embedded ?? '' } : w;
+    return INTERNAL_CLASSES.has(w.class) ? w : { class: 'public', label: 'Teredo address', embedded: client.embedded ?? '' };
   }
   for (const r of V6_RANGES) if (inPrefix(bytes, r.prefix, r.len)) return { class: r.class, label: r.label };
   if (!inPrefix(bytes, P_GLOBAL.prefix, 3)) return { class: 'reserved', label: 'outside IPv6 global unicast (2000::/3)' };

@@ -3,7 +3,7 @@
 
 import type { Severity } from '../../core/index.ts';
 import type { SegmentPart } from '../types.ts';
-import { classifyHost, hasSuffix, normalizeHost, type HostClass, type HostClassification } from './host.ts';
+import { READING_NAMES, classifyHost, hasSuffix, normalizeHost, type HostClass, type HostClassification } from './host.ts';
 import { cidrContains, parseCidr, parseIp, unmapV4, type Cidr, type IpAddress } from './ip.ts';
 
 export interface SsrfOptions {
@@ -54,6 +54,7 @@ export type SsrfRuleId =
   | 'ssrf/crlf-injection'
   | 'ssrf/userinfo-confusion'
   | 'ssrf/path-traversal'
+  | 'ssrf/internal-address-in-url'
   | 'ssrf/obfuscated-host'
   | 'ssrf/trailing-dot-hostname'
   | 'ssrf/wildcard-dns-host';
@@ -81,6 +82,7 @@ export const SSRF_RULES: Readonly<Record<SsrfRuleId, RuleInfo>> = {
   'ssrf/crlf-injection': { severity: 'medium', mitre: 'T1190' },
   'ssrf/userinfo-confusion': { severity: 'medium', mitre: 'T1190' },
   'ssrf/path-traversal': { severity: 'low', mitre: 'T1190' },
+  'ssrf/internal-address-in-url': { severity: 'medium', mitre: 'T1090' },
   'ssrf/obfuscated-host': { severity: 'low', mitre: 'T1190' },
   'ssrf/trailing-dot-hostname': { severity: 'low', mitre: 'T1190' },
   'ssrf/wildcard-dns-host': { severity: 'low', mitre: 'T1090' },
@@ -233,7 +235,11 @@ export function decideHost(c: HostClassification, policy: SsrfPolicy): HostDecis
   type Cand = { cls: HostClass; address?: string; reason: string };
   const cands: Cand[] = [];
   if (c.kind === 'ipv4' || c.kind === 'ipv6') {
-    for (const r of c.readings) cands.push({ cls: r.class, address: r.address, reason: c.readings.length > 1 && r.how !== 'whatwg' ? `${r.address} (${r.how} reading): ${r.label}` : c.reason });
+    for (const r of c.readings) {
+      const alt = c.readings.length > 1 && r.how !== 'whatwg' && r.how !== 'ipv6' && r.how !== 'embedded';
+      const reason = alt ? `${r.address} as read by ${READING_NAMES[r.how as keyof typeof READING_NAMES]}: ${r.label}` : r.address === c.host ? r.label : `${r.address}: ${r.label}`;
+      cands.push({ cls: r.class, address: r.address, reason });
+    }
   } else if (c.class === 'rebinding-name' && c.readings.length > 0) {
     for (const r of c.readings) {
       const cls: HostClass = r.class === 'metadata' ? 'metadata' : 'rebinding-name';

@@ -17,6 +17,7 @@ import {
 } from './policy.ts';
 import {
   findCrlf,
+  findInternalAddressInPath,
   findTraversal,
   findUrlTokens,
   hostCandidates,
@@ -108,28 +109,34 @@ export function analyzeUrl(text: string, policy: SsrfPolicy, mode: AnalyzeMode):
   if (url && url.hostname) candidates.push({ host: url.hostname, how: 'whatwg', raw: raw.authorityWhatwg });
   for (const c of hostCandidates(raw)) candidates.push({ host: c.host, how: c.how, raw: c.host });
 
-  const judged = new Map<string, { how: HostCandidate['how']; blocked: boolean }>();
+  const judged = new Set<string>();
+  const keys = new Set<string>();
   let whatwgKey: string | undefined;
   let anyHostBlocked = false;
   for (const cand of candidates) {
     const cls = classifyHost(cand.host);
     if (cls.kind === 'invalid') continue;
+    // Naive first-'@' and lax readings count only when they produce an IP literal: as names they are
+    // mostly fragments of credentials or query text, which must not be reported (or echoed).
+    const fringe = cand.how === 'first-at' || cand.how === 'lax';
+    if (fringe && cls.kind === 'domain') continue;
     const key = canonicalHost(cand.host);
     if (cand.how === 'whatwg' && whatwgKey === undefined) whatwgKey = key;
-    if (judged.has(key)) continue;
+    if (!fringe) keys.add(key);
+    // Judge each distinct spelling: 010.0.0.1 and 8.0.0.1 share a WHATWG reading but not every reading.
+    if (judged.has(cls.host)) continue;
+    judged.add(cls.host);
     const d = decideHost(cls, policy);
-    judged.set(key, { how: cand.how, blocked: d.blocked });
     if (!d.rule) continue;
     if (d.blocked) anyHostBlocked = true;
-    const shown = display(cls.host, key);
-    const via = whatwgKey !== undefined && key !== whatwgKey ? HOW_TEXT[cand.how] : cand.how === 'whatwg' ? '' : HOW_TEXT[cand.how];
-    push(d.rule, key, `The URL's host ${shown}${via} is ${d.reason}. ${adviceFor(d.rule)}`);
+    const shown = d.address !== undefined && d.reason.startsWith(d.address) ? clip(cls.host, 80) : display(cls.host, key);
+    const via = cand.how === 'whatwg' || key === whatwgKey ? '' : HOW_TEXT[cand.how];
+    push(d.rule, d.address ?? key, `The URL's host ${shown}${via} is ${d.reason}. ${adviceFor(d.rule)}`);
   }
 
   // Parser differentials and userinfo that poses as the host.
-  const keys = [...judged.entries()].filter(([, v]) => v.how !== 'lax').map(([k]) => k);
-  if (whatwgKey !== undefined && keys.length > 1) {
-    const others = keys.filter((k) => k !== whatwgKey).slice(0, 3);
+  if (whatwgKey !== undefined && keys.size > 1) {
+    const others = [...keys].filter((k) => k !== whatwgKey).slice(0, 3);
     push('ssrf/userinfo-confusion', `${whatwgKey} vs ${others.join(', ')}`, `Parsers disagree on this URL's host: browsers read ${clip(whatwgKey, 60)}, other clients read ${others.map((o) => clip(o, 60)).join(', ')}. Rewrite the URL without '@', '\\' or credentials in the authority.`);
   }
   const userinfo = userinfoOf(raw);
@@ -156,6 +163,12 @@ export function analyzeUrl(text: string, policy: SsrfPolicy, mode: AnalyzeMode):
   if (crlf) push('ssrf/crlf-injection', crlf, `The URL carries a ${crlf}, which can split the request and inject headers or protocol commands; remove it.`);
   const traversal = findTraversal(raw);
   if (traversal) push('ssrf/path-traversal', traversal, `The URL's path or query contains a ${traversal}, which can escape the intended directory on the server; remove it.`);
+  if (policy.options.blockPrivate || policy.options.blockMetadata) {
+    const inPath = findInternalAddressInPath(raw);
+    if (inPath && (inPath.class === 'metadata' ? policy.options.blockMetadata : policy.options.blockPrivate)) {
+      push('ssrf/internal-address-in-url', inPath.address, `The URL's path or query names ${inPath.address} (${inPath.label}); redirect and proxy services take their target this way. Check where this request really leads.`);
+    }
+  }
   return hits;
 }
 

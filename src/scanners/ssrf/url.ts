@@ -4,6 +4,7 @@
 
 import { re } from '../../re/index.ts';
 import { percentDecode } from './host.ts';
+import { INTERNAL_CLASSES, classifyV4, formatV4, type AddressClass } from './ip.ts';
 
 export type ParsedUrl = { readonly ok: true; readonly url: URL } | { readonly ok: false; readonly error: string };
 
@@ -104,6 +105,8 @@ export interface HostCandidate {
 function hostOf(hostport: string): string {
   let h = hostport;
   while (h.startsWith('@')) h = h.slice(1);
+  const at = h.indexOf('@');
+  if (at >= 0) h = h.slice(0, at);
   if (h.startsWith('[')) {
     const close = h.indexOf(']');
     return close >= 0 ? h.slice(0, close + 1) : h;
@@ -220,6 +223,54 @@ export function findTraversal(raw: RawUrl): string | null {
     const next = percentDecode(text);
     if (next === text) break;
     text = next;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Internal addresses written in the path or query (redirectors that take the target in the path)
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * The first internal IPv4 address written as a plain dotted quad (exactly four numbers, so version
+ * strings such as 1.2.3.4.5 do not count) in the percent-decoded path or query, or null.
+ */
+export function findInternalAddressInPath(raw: RawUrl): { address: string; class: AddressClass; label: string } | null {
+  let text = raw.path + (raw.query ? `?${raw.query}` : '');
+  if (text.length > 8192) text = text.slice(0, 8192);
+  text = percentDecode(text);
+  let i = 0;
+  let scanned = 0;
+  while (i < text.length && scanned < 256) {
+    if (!isDigitCode(text.charCodeAt(i)) || (i > 0 && (isDigitCode(text.charCodeAt(i - 1)) || text[i - 1] === '.'))) {
+      i++;
+      continue;
+    }
+    scanned++;
+    const nums: number[] = [];
+    let j = i;
+    for (;;) {
+      const start = j;
+      while (j < text.length && isDigitCode(text.charCodeAt(j)) && j - start < 4) j++;
+      if (j === start || j - start > 3 || (j < text.length && isDigitCode(text.charCodeAt(j)))) break;
+      nums.push(Number(text.slice(start, j)));
+      if (j < text.length && text[j] === '.' && j + 1 < text.length && isDigitCode(text.charCodeAt(j + 1)) && nums.length < 5) {
+        j++;
+        continue;
+      }
+      break;
+    }
+    // A quad that is the host of a nested URL is judged as that URL, not here.
+    const nestedHost = text.slice(Math.max(0, i - 3), i) === '://' || text[i - 1] === '@' || text[i - 1] === '[';
+    if (!nestedHost && nums.length === 4 && nums.every((n) => n <= 255)) {
+      const value = (((nums[0]! << 24) | (nums[1]! << 16) | (nums[2]! << 8) | nums[3]!) >>> 0);
+      const info = classifyV4(value);
+      if (INTERNAL_CLASSES.has(info.class)) return { address: formatV4(value), class: info.class, label: info.label };
+    }
+    i = Math.max(j, i + 1);
   }
   return null;
 }

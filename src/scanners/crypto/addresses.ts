@@ -1,0 +1,191 @@
+// Wallet addresses: finding them in text (linear-time patterns), validating their checksums
+// (EIP-55, base58check, bech32/bech32m, base58 32-byte keys) and comparing them with allowlisted ones
+// for look-alikes (same first and last characters: the address-poisoning trick).
+import { base58, bech32, bech32m, createBase58check } from '@scure/base';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { re } from '../../re/index.ts';
+
+export type AddressKind = 'eth' | 'btc-base58' | 'btc-segwit' | 'sol' | 'bnb';
+
+export interface ParsedAddress {
+  readonly kind: AddressKind;
+  readonly text: string;
+  /** Comparison form: lower case where the encoding is case-insensitive. */
+  readonly normalized: string;
+  /** The part compared for look-alikes: fixed prefixes (`0x`, `bc1q`, `bnb1`, version char) removed. */
+  readonly body: string;
+  /** EIP-55: 'invalid' for a mixed-case address whose case does not match its checksum. */
+  readonly checksum: 'valid' | 'invalid' | 'none';
+}
+
+const b58check = createBase58check(sha256);
+const utf8 = new TextEncoder();
+
+function isHex(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) return false;
+  }
+  return true;
+}
+
+/** The EIP-55 mixed-case form of a 40-hex-digit address body. */
+export function eip55(hex40: string): string {
+  const lower = hex40.toLowerCase();
+  const hash = keccak_256(utf8.encode(lower));
+  let out = '';
+  for (let i = 0; i < 40; i++) {
+    const ch = lower[i]!;
+    const nibble = (hash[i >>> 1]! >>> (i % 2 === 0 ? 4 : 0)) & 0xf;
+    out += ch >= 'a' && ch <= 'f' && nibble >= 8 ? ch.toUpperCase() : ch;
+  }
+  return out;
+}
+
+function parseEth(text: string): ParsedAddress | null {
+  if (text.length !== 42 || !(text.startsWith('0x') || text.startsWith('0X'))) return null;
+  const hex = text.slice(2);
+  if (!isHex(hex)) return null;
+  const hasLower = hex !== hex.toUpperCase();
+  const hasUpper = hex !== hex.toLowerCase();
+  const checksum = hasLower && hasUpper ? (eip55(hex) === hex ? 'valid' : 'invalid') : 'none';
+  const lower = hex.toLowerCase();
+  return { kind: 'eth', text, normalized: `0x${lower}`, body: lower, checksum };
+}
+
+function parseBech32(text: string): ParsedAddress | null {
+  const lower = text.toLowerCase();
+  if (text !== lower && text !== text.toUpperCase()) return null; // bech32 forbids mixed case
+  const sep = lower.lastIndexOf('1');
+  if (sep < 1) return null;
+  const hrp = lower.slice(0, sep);
+  if (hrp === 'bnb') {
+    const d = bech32.decodeUnsafe(lower, 90);
+    if (!d || d.prefix !== 'bnb') return null;
+    const bytes = bech32.fromWordsUnsafe(d.words);
+    if (!bytes || bytes.length !== 20) return null;
+    return { kind: 'bnb', text, normalized: lower, body: lower.slice(4), checksum: 'valid' };
+  }
+  if (hrp !== 'bc' && hrp !== 'tb') return null;
+  const v0 = bech32.decodeUnsafe(lower, 90);
+  const vx = v0 ? undefined : bech32m.decodeUnsafe(lower, 90);
+  const d = v0 ?? vx;
+  if (!d || d.words.length < 1) return null;
+  const version = d.words[0]!;
+  if ((v0 && version !== 0) || (vx && (version < 1 || version > 16))) return null;
+  const program = (v0 ? bech32 : bech32m).fromWordsUnsafe(d.words.slice(1));
+  if (!program || program.length < 2 || program.length > 40) return null;
+  if (version === 0 && program.length !== 20 && program.length !== 32) return null;
+  return { kind: 'btc-segwit', text, normalized: lower, body: lower.slice(sep + 2), checksum: 'valid' };
+}
+
+function parseBase58Btc(text: string): ParsedAddress | null {
+  if (text.length < 26 || text.length > 35) return null;
+  let payload: Uint8Array;
+  try {
+    payload = b58check.decode(text);
+  } catch {
+    return null;
+  }
+  if (payload.length !== 21) return null;
+  const version = payload[0]!;
+  if (version !== 0x00 && version !== 0x05 && version !== 0x6f && version !== 0xc4) return null;
+  return { kind: 'btc-base58', text, normalized: text, body: text.slice(1), checksum: 'valid' };
+}
+
+function parseSol(text: string): ParsedAddress | null {
+  if (text.length < 32 || text.length > 44) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = base58.decode(text);
+  } catch {
+    return null;
+  }
+  if (bytes.length !== 32) return null;
+  return { kind: 'sol', text, normalized: text, body: text, checksum: 'none' };
+}
+
+/** Parses and validates one address of any supported kind; null when it is none of them. */
+export function parseAddress(text: string): ParsedAddress | null {
+  if (text.length < 26 || text.length > 90) return null;
+  if (text.startsWith('0x') || text.startsWith('0X')) return parseEth(text);
+  const lower = text.toLowerCase();
+  if (lower.startsWith('bc1') || lower.startsWith('tb1') || lower.startsWith('bnb1')) return parseBech32(text);
+  return parseBase58Btc(text) ?? parseSol(text);
+}
+
+/**
+ * Classifies an allowlisted address by shape only (an operator's lower-case ETH address or one
+ * with a typo in its case is still what they meant to allow).
+ */
+export function parseAllowlisted(text: string): ParsedAddress | null {
+  const t = text.trim();
+  const parsed = parseAddress(t);
+  if (parsed) return parsed;
+  if (t.length === 42 && (t.startsWith('0x') || t.startsWith('0X')) && isHex(t.slice(2))) {
+    const lower = t.slice(2).toLowerCase();
+    return { kind: 'eth', text: t, normalized: `0x${lower}`, body: lower, checksum: 'invalid' };
+  }
+  return null;
+}
+
+// Candidate shapes; each is validated by parseAddress.
+const CANDIDATES = re(
+  '\\b(0[xX][0-9a-fA-F]{40}|(?:bc|tb|BC|TB)1[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71}|bnb1[02-9ac-hj-np-z]{38}|[1-9A-HJ-NP-Za-km-z]{26,44})\\b',
+);
+
+export interface FoundAddress {
+  readonly address: ParsedAddress;
+  readonly index: number;
+}
+
+/** Finds valid addresses in text; at most `limit` candidates are examined. */
+export function findAddresses(text: string, limit = 200): FoundAddress[] {
+  const out: FoundAddress[] = [];
+  for (const m of CANDIDATES.all(text, limit)) {
+    const a = parseAddress(m.text);
+    if (a) out.push({ address: a, index: m.index });
+  }
+  return out;
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+function commonSuffix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+export interface LookAlike {
+  readonly allowlisted: ParsedAddress;
+  readonly prefix: number;
+  readonly suffix: number;
+}
+
+/** The allowlisted address `a` imitates (same kind, ≥ minPrefix first and ≥ minSuffix last characters), if any. */
+export function lookAlikeOf(
+  a: ParsedAddress,
+  allowlist: readonly ParsedAddress[],
+  minPrefix: number,
+  minSuffix: number,
+): LookAlike | null {
+  let best: LookAlike | null = null;
+  for (const w of allowlist) {
+    if (w.kind !== a.kind) continue;
+    if (w.normalized === a.normalized) return null; // it is an allowlisted address
+    const prefix = commonPrefix(a.body, w.body);
+    const suffix = commonSuffix(a.body, w.body);
+    if (prefix >= minPrefix && suffix >= minSuffix && (!best || prefix + suffix > best.prefix + best.suffix)) {
+      best = { allowlisted: w, prefix, suffix };
+    }
+  }
+  return best;
+}

@@ -1,0 +1,182 @@
+// crypto: finds BIP-39 seed phrases (checksum-verified) and wallet addresses that imitate an
+// allowlisted one (address poisoning) or carry a broken EIP-55 checksum, in clean text and decoded layers.
+// It must never put seed words in a finding, never derive keys from a phrase, and never look an
+// address up anywhere (no network): judgement is from the text alone.
+import type { Finding } from '../../core/index.ts';
+import type { DecodedLayer } from '../../normalize/types.ts';
+import type { Scanner } from '../types.ts';
+import { findAddresses, lookAlikeOf, parseAllowlisted, type ParsedAddress } from './addresses.ts';
+import { findSeedPhrases } from './seed-phrase.ts';
+
+export { findSeedPhrases, bip39Runs, checksumOk, MNEMONIC_SIZES, type SeedHit, type SeedScanResult } from './seed-phrase.ts';
+export { eip55, findAddresses, lookAlikeOf, parseAddress, parseAllowlisted, type AddressKind, type ParsedAddress } from './addresses.ts';
+
+export interface CryptoOptions {
+  /** Addresses the agent legitimately pays; look-alikes of these are flagged. */
+  readonly allowlistedAddresses: readonly string[];
+  /** First characters (after `0x`, `bc1q`, `bnb1`, the version char) a look-alike shares with an allowlisted address. */
+  readonly poisoningMinPrefix: number;
+  /** Last characters a look-alike shares. */
+  readonly poisoningMinSuffix: number;
+  /** Report mixed-case ETH addresses whose case does not match the EIP-55 checksum. */
+  readonly flagBadChecksum: boolean;
+  /** Report every valid address that is not allowlisted, as `info` (off: addresses are public data). */
+  readonly reportAddresses: boolean;
+  /** Report runs of ≥ 12 BIP-39 words laid out as a list whose checksum fails (a mistyped phrase), as `low`. */
+  readonly reportUnverifiedPhrases: boolean;
+  /**
+   * A checksum-valid window with more than this many extra BIP-39 words around it (a word list, a
+   * long run of ordinary words) is `medium` instead of `critical`: 1 in 16 random 12-word windows pass.
+   */
+  readonly maxExtraWords: number;
+  /** Checksum tests per text (linear budget). */
+  readonly maxWindows: number;
+  /** Also search decoded layers (base64, hex, url… peeled by normalize). */
+  readonly searchLayers: boolean;
+  readonly maxFindings: number;
+}
+
+export const DEFAULT_CRYPTO_OPTIONS: CryptoOptions = {
+  allowlistedAddresses: [],
+  poisoningMinPrefix: 4,
+  poisoningMinSuffix: 4,
+  flagBadChecksum: true,
+  reportAddresses: false,
+  reportUnverifiedPhrases: true,
+  maxExtraWords: 6,
+  maxWindows: 4096,
+  searchLayers: true,
+  maxFindings: 100,
+};
+
+const SCANNER = 'crypto' as const;
+
+function short(address: string): string {
+  return address.length <= 14 ? address : `${address.slice(0, 8)}…${address.slice(-6)}`;
+}
+
+export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scanner {
+  const o: CryptoOptions = { ...DEFAULT_CRYPTO_OPTIONS, ...options };
+  const allowlist: ParsedAddress[] = [];
+  for (const a of o.allowlistedAddresses) {
+    const p = parseAllowlisted(a);
+    if (p) allowlist.push(p);
+  }
+
+  return {
+    id: SCANNER,
+    scan(view, _ctx) {
+      const findings: Finding[] = [];
+      const seen = new Set<string>();
+      const push = (f: Finding, key: string): void => {
+        if (findings.length >= o.maxFindings || seen.has(key)) return;
+        seen.add(key);
+        findings.push(f);
+      };
+
+      for (const seg of view.segments) {
+        if (findings.length >= o.maxFindings) break;
+        const texts: { text: string; layer?: DecodedLayer }[] = [{ text: seg.prepared.clean }];
+        if (o.searchLayers) for (const layer of seg.prepared.layers) texts.push({ text: layer.clean, layer });
+        for (const { text, layer } of texts) {
+          const location = layer ? `${seg.location}|${layer.chain.join('|')}` : seg.location;
+
+          // Seed phrases.
+          const seeds = findSeedPhrases(text, o.maxWindows);
+          for (const h of seeds.hits) {
+            if (h.sorted) continue; // an excerpt of the word list itself
+            const isolated = h.extra <= o.maxExtraWords;
+            push(
+              {
+                scanner: SCANNER,
+                rule: 'crypto/seed-phrase',
+                severity: isolated ? 'critical' : 'medium',
+                category: 'crypto',
+                mitre: 'T1552',
+                location,
+                evidence: `[${h.words} BIP-39 words, checksum valid${isolated ? '' : `, inside a run of ${h.words + h.extra} such words`}]`,
+                message: isolated
+                  ? `A ${h.words}-word wallet recovery phrase (valid BIP-39 checksum) is in this content: whoever reads it controls the wallet. Block it, and treat the wallet as compromised if it already left.`
+                  : `${h.words} words inside a long run of BIP-39 words pass the phrase checksum (1 in 16 random runs do): likely a word list, but check that no recovery phrase is being sent.`,
+              },
+              `seed|${location}|${h.start}|${h.words}`,
+            );
+          }
+          if (o.reportUnverifiedPhrases) {
+            for (const u of seeds.unverified) {
+              if (!u.listLike || u.sorted) continue;
+              push(
+                {
+                  scanner: SCANNER,
+                  rule: 'crypto/seed-phrase-unverified',
+                  severity: 'low',
+                  category: 'crypto',
+                  mitre: 'T1552',
+                  location,
+                  evidence: `[${u.words} BIP-39 words in a list, checksum not valid]`,
+                  message: `A list of ${u.words} BIP-39 words looks like a wallet recovery phrase, though its checksum does not match (mistyped, or not a phrase); check before it leaves.`,
+                },
+                `seedu|${location}|${u.start}`,
+              );
+            }
+          }
+
+          // Addresses.
+          for (const { address } of findAddresses(text)) {
+            if (findings.length >= o.maxFindings) break;
+            if (o.flagBadChecksum && address.checksum === 'invalid') {
+              push(
+                {
+                  scanner: SCANNER,
+                  rule: 'crypto/address-bad-checksum',
+                  severity: 'medium',
+                  category: 'crypto',
+                  mitre: 'T1657',
+                  location,
+                  evidence: short(address.text),
+                  message: `The Ethereum address ${short(address.text)} has mixed case that does not match its EIP-55 checksum: it was altered by hand or by an attacker. Do not send funds to it.`,
+                },
+                `cs|${location}|${address.normalized}`,
+              );
+            }
+            if (allowlist.length > 0) {
+              const look = lookAlikeOf(address, allowlist, o.poisoningMinPrefix, o.poisoningMinSuffix);
+              if (look) {
+                push(
+                  {
+                    scanner: SCANNER,
+                    rule: 'crypto/address-poisoning',
+                    severity: 'high',
+                    category: 'crypto',
+                    mitre: 'T1657',
+                    location,
+                    evidence: `${short(address.text)} imitates allowlisted ${short(look.allowlisted.text)} (first ${look.prefix} and last ${look.suffix} characters match)`,
+                    message: `The ${address.kind} address ${short(address.text)} is not on the allowlist but shares its first and last characters with the allowlisted ${short(look.allowlisted.text)}: the address-poisoning trick. Do not send funds to it.`,
+                  },
+                  `poison|${location}|${address.normalized}`,
+                );
+                continue;
+              }
+            }
+            if (o.reportAddresses && !allowlist.some((w) => w.normalized === address.normalized)) {
+              push(
+                {
+                  scanner: SCANNER,
+                  rule: 'crypto/wallet-address',
+                  severity: 'info',
+                  category: 'crypto',
+                  mitre: 'T1657',
+                  location,
+                  evidence: short(address.text),
+                  message: `A ${address.kind} wallet address that is not on the allowlist: ${short(address.text)}.`,
+                },
+                `addr|${location}|${address.normalized}`,
+              );
+            }
+          }
+        }
+      }
+      return findings;
+    },
+  };
+}

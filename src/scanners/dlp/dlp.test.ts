@@ -1,0 +1,338 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { Finding } from '../../core/index.ts';
+import type { Encoding, Prepared } from '../../normalize/types.ts';
+import { TEST_CTX, viewOfSegments, viewOfText } from '../testing.ts';
+import type { Segment, SegmentPart } from '../types.ts';
+import { badCrc, card, crcToken, FIXED, iban, jwt, opensshKey, SAMPLES, wif, xprv } from './dlp.fixtures.ts';
+import { lastKey } from './engine.ts';
+import { createDlpScanner, DEFAULT_DLP_OPTIONS, DLP_RULES } from './index.ts';
+
+const scanner = createDlpScanner();
+
+function scan(text: string, part: SegmentPart = 'text'): readonly Finding[] {
+  return scanner.scan(viewOfText(text, part), TEST_CTX);
+}
+
+function rules(text: string): string[] {
+  return scan(text).map((f) => f.rule);
+}
+
+/** A Prepared built by hand, so location tests do not depend on the normalizer's decoding. */
+function prepared(text: string, layers: { chain: Encoding[]; text: string }[] = []): Prepared {
+  return {
+    raw: text,
+    clean: text,
+    folded: text.toLowerCase(),
+    leet: text.toLowerCase(),
+    layers: layers.map((l) => ({ chain: l.chain, text: l.text, clean: l.text, folded: l.text.toLowerCase() })),
+    signals: { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0, confusables: 0, combining: 0 },
+    decodeTruncated: false,
+  };
+}
+
+function segment(location: string, part: SegmentPart, text: string, layers: { chain: Encoding[]; text: string }[] = []): Segment {
+  return { location, part, flow: 'egress', prepared: prepared(text, layers) };
+}
+
+function scanSegments(...segments: Segment[]): readonly Finding[] {
+  return scanner.scan(viewOfSegments({ kind: 'text', text: '' }, segments), TEST_CTX);
+}
+
+describe('dlp rule table', () => {
+  it('has at least 52 rules with unique dlp/ ids and complete metadata', () => {
+    assert.ok(DLP_RULES.length >= 52, `only ${DLP_RULES.length} rules`);
+    const ids = new Set(DLP_RULES.map((r) => r.id));
+    assert.equal(ids.size, DLP_RULES.length);
+    for (const r of DLP_RULES) {
+      assert.match(r.id, /^dlp\/[a-z0-9]+(?:-[a-z0-9]+)*$/u);
+      assert.ok(r.name.length > 3);
+      assert.ok(r.category === 'secret' || r.category === 'pii');
+      assert.match(r.mitre, /^T\d{4}(?:\.\d{3})?$/u);
+    }
+  });
+
+  it('has a positive and a negative fixture for every rule', () => {
+    const missing = DLP_RULES.map((r) => r.id).filter((id) => !SAMPLES[id]);
+    assert.deepEqual(missing, []);
+  });
+});
+
+describe('dlp detectors: positive and hard-negative sample per rule', () => {
+  for (const rule of DLP_RULES) {
+    const sample = SAMPLES[rule.id];
+    if (!sample) continue;
+    it(`flags ${rule.name} (${rule.id})`, () => {
+      const found = rules(sample.positive);
+      assert.ok(found.includes(rule.id), `${rule.id} not found in positive; got [${found.join(', ')}]`);
+    });
+    it(`does not flag its near miss as ${rule.id}`, () => {
+      const found = rules(sample.negative);
+      assert.ok(!found.includes(rule.id), `${rule.id} fired on negative: ${JSON.stringify(sample.negative)}`);
+    });
+  }
+});
+
+describe('dlp evidence and messages', () => {
+  it('never puts a long run of the secret in evidence', () => {
+    for (const rule of DLP_RULES) {
+      const sample = SAMPLES[rule.id];
+      if (!sample) continue;
+      for (const f of scan(sample.positive)) {
+        assert.ok(!/[A-Za-z0-9+/_]{10,}/u.test(f.evidence), `${f.rule} evidence too revealing: ${f.evidence}`);
+        assert.ok(f.message.includes(f.location), 'the message names the location');
+        assert.equal(f.scanner, 'dlp');
+      }
+    }
+  });
+
+  it('reports a PEM key as the whole block with its header in evidence', () => {
+    const text = `before\n${SAMPLES['dlp/private-key']?.positive ?? ''}\nafter`;
+    const f = scan(text).find((x) => x.rule === 'dlp/private-key');
+    assert.ok(f);
+    assert.match(f.evidence, /^-----BEGIN RSA PRIVATE KEY----- block \[\d+ chars\]$/u);
+  });
+});
+
+describe('dlp structure checks', () => {
+  it('flags a GitHub classic token only when its CRC32 checksum is valid', () => {
+    const good = crcToken('ghp_');
+    assert.deepEqual(rules(`x ${good} y`), ['dlp/github-pat']);
+    assert.deepEqual(rules(`x ${badCrc(good)} y`), []);
+  });
+
+  it('lets a failed checksum silence the generic assignment rule on the same span', () => {
+    assert.deepEqual(rules(`GITHUB_TOKEN=${badCrc(crcToken('ghp_'))}`), []);
+    assert.deepEqual(rules(`GITHUB_TOKEN=${crcToken('ghp_')}`), ['dlp/github-pat']);
+  });
+
+  it('validates npm tokens with the same checksum', () => {
+    const t = crcToken('npm_');
+    assert.ok(rules(t).includes('dlp/npm-token'));
+    assert.ok(!rules(badCrc(t)).includes('dlp/npm-token'));
+  });
+
+  it('accepts compressed and uncompressed, main and test-net WIF keys and rejects a broken checksum', () => {
+    for (const k of [wif(true), wif(false), wif(true, 0xef), wif(false, 0xef)]) assert.ok(rules(k).includes('dlp/bitcoin-wif-private-key'), k);
+    const k = wif(true);
+    const broken = k.slice(0, 10) + (k[10] === 'z' ? 'y' : 'z') + k.slice(11);
+    assert.ok(!rules(broken).includes('dlp/bitcoin-wif-private-key'));
+  });
+
+  it('accepts tprv/zprv extended keys and rejects an xpub-style version', () => {
+    assert.ok(rules(xprv(0x04358394)).includes('dlp/bip32-extended-private-key'));
+    assert.ok(rules(xprv(0x04b2430c)).includes('dlp/bip32-extended-private-key'));
+    assert.ok(!rules(xprv(0x0488b21e)).includes('dlp/bip32-extended-private-key'));
+  });
+
+  it('requires key context for a 64-hex Ethereum key', () => {
+    const hex = `3${'a1b2c3d4e5f60718'.repeat(4).slice(1)}`;
+    assert.ok(rules(`eth private key: ${hex}`).includes('dlp/ethereum-private-key'));
+    assert.ok(rules(`signing key 0x${hex}`).includes('dlp/ethereum-private-key'));
+    assert.ok(!rules(`file hash ${hex}`).includes('dlp/ethereum-private-key'));
+    assert.ok(!rules(`tx 0x${hex}`).includes('dlp/ethereum-private-key'));
+  });
+
+  it('distinguishes an unencrypted OpenSSH key from one protected by a cipher', () => {
+    assert.deepEqual(rules(opensshKey('none')), ['dlp/private-key']);
+    assert.deepEqual(rules(opensshKey('aes256-ctr')), ['dlp/encrypted-private-key']);
+  });
+
+  it('finds a PEM key written as a string literal with \\n escapes and quotes', () => {
+    const body = ['MIIEowIBAAKCAQEA', 'q8xLm3Jv0ZbT6hWc', 'Nf2KpR9sYdGt1uVe', 'Aw5XoC7iHjB4nQyL'].join('');
+    const code = `const k = "-----BEGIN RSA PRIVATE KEY-----\\n" +\n  "${body}${body}\\n" +\n  "${body}\\n" +\n  "-----END RSA PRIVATE KEY-----";`;
+    assert.ok(rules(code).includes('dlp/private-key'));
+  });
+
+  it('flags a truncated PEM key whose END line is missing', () => {
+    const pem = SAMPLES['dlp/private-key']?.positive ?? '';
+    const cut = pem.slice(0, pem.indexOf('-----END'));
+    assert.ok(rules(cut).includes('dlp/private-key'));
+  });
+
+  it('rejects a JWT whose header has no alg or alg none', () => {
+    assert.ok(rules(jwt('RS256')).includes('dlp/jwt'));
+    assert.ok(!rules(jwt('none')).includes('dlp/jwt'));
+  });
+
+  it('checks cards with Luhn, brand lengths and consistent grouping', () => {
+    const visa = card('4', 16);
+    const amex = card('37', 15);
+    assert.ok(rules(`pay with ${visa}`).includes('dlp/credit-card'));
+    assert.ok(rules(`amex ${amex.slice(0, 4)} ${amex.slice(4, 10)} ${amex.slice(10)}`).includes('dlp/credit-card'));
+    assert.ok(!rules(`${visa.slice(0, 4)}-${visa.slice(4, 8)} ${visa.slice(8, 12)}-${visa.slice(12)}`).includes('dlp/credit-card'));
+    assert.ok(!rules('0000 0000 0000 0000').includes('dlp/credit-card'));
+    assert.ok(!rules(`id 12-${visa}-99`).includes('dlp/credit-card'));
+  });
+
+  it('flags well-known test card numbers (documented decision)', () => {
+    assert.ok(rules('card 4111 1111 1111 1111 exp 12/30').includes('dlp/credit-card'));
+  });
+
+  it('does not flag the AWS documentation example key id (documented decision)', () => {
+    assert.deepEqual(rules('AKIAIOSFODNN7EXAMPLE'), []);
+  });
+
+  it('validates IBANs by country length and mod-97, with or without spaces', () => {
+    const gb = iban('GB', 18).replace(/^GB(\d\d)\d{4}/u, 'GB$1NWBK');
+    const de = iban('DE', 18);
+    const spaced = de.replace(/(.{4})/gu, '$1 ').trim();
+    assert.ok(rules(`IBAN ${spaced}`).includes('dlp/iban'));
+    assert.ok(rules(`account ${de}.`).includes('dlp/iban'));
+    assert.ok(!rules(`${gb}`).includes('dlp/iban') || gb.length === 22);
+    assert.ok(!rules(`DE${de.slice(2, 4)}${de.slice(4, -1)}`).includes('dlp/iban'), 'wrong length');
+  });
+
+  it('applies SSN area, group and serial rules and needs context for 9 bare digits', () => {
+    assert.ok(rules('SSN: 536-22-4871').includes('dlp/us-ssn'));
+    for (const bad of ['000-22-4871', '666-22-4871', '912-22-4871', '536-00-4871', '536-22-0000', '536-22 4871', '078-05-1120'])
+      assert.ok(!rules(`SSN: ${bad}`).some((r) => r.startsWith('dlp/us-ssn')), bad);
+    assert.ok(rules('social security number 536224871').includes('dlp/us-ssn-unformatted'));
+    assert.ok(!rules('invoice 536224871').includes('dlp/us-ssn-unformatted'));
+  });
+
+  it('gives a Gemini-context Google key to the Gemini rule only', () => {
+    const key = FIXED.google;
+    assert.deepEqual(rules(`GEMINI_API_KEY=${key}`), ['dlp/google-gemini-api-key']);
+    assert.deepEqual(rules(`MAPS_KEY=${key}`), ['dlp/google-api-key']);
+  });
+
+  it('skips connection-string placeholders and default user-as-password', () => {
+    for (const pw of ['password', '<password>', '${DB_PASS}', '****', 'postgres'])
+      assert.deepEqual(rules(`postgres://postgres:${pw}@db:5432/x`), [], pw);
+    assert.deepEqual(rules('mongodb+srv://svc:Vq7dL2xPz9@cluster0.mongodb.net/app'), ['dlp/connection-string-password']);
+    assert.deepEqual(rules('redis://:Vq7dL2xPz9@cache:6379/0').length, 0, 'no user part: not matched by userinfo rule');
+  });
+
+  it('does not treat host:port@host as URL credentials', () => {
+    assert.deepEqual(rules('http://localhost:8080@evil.test/'), []);
+  });
+
+  it('decodes Basic credentials and requires a real password', () => {
+    const b = Buffer.from('ci-bot:Zr8!qLm2Wx', 'utf8').toString('base64');
+    assert.ok(rules(`Authorization: Basic ${b}`).includes('dlp/basic-auth-credentials'));
+    assert.deepEqual(rules('a basic understanding of the system'), []);
+  });
+
+  it('lets the generic assignment rule ignore code, references and labels', () => {
+    for (const text of [
+      'password = getPassword()',
+      'password: this.config.password',
+      'const passwordLabel = "Enter your password"',
+      'csrf_token = "Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7"',
+      'max_tokens: 4096',
+      'public_key = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"',
+      'password: string',
+      'PASSWORD=${DB_PASSWORD}',
+      'api_key: "%s"',
+      'password_hint = "first pet 42!"',
+      'sort_key = "9f8e7d6c5b4a39281706"',
+    ])
+      assert.deepEqual(rules(text), [], text);
+    assert.deepEqual(rules('"smtp_password": "Xk3!vR9mQ2"'), ['dlp/generic-secret-assignment']);
+    assert.deepEqual(rules('<password>Xk3!vR9mQ2</password>'), ['dlp/generic-secret-assignment']);
+    assert.deepEqual(rules('<add key="DbPassword" value="Xk3!vR9mQ2" />'), ['dlp/generic-secret-assignment']);
+    assert.deepEqual(rules('export SERVICE_API_KEY=f3a9c1e07b5d4a2c9e8f'), ['dlp/generic-secret-assignment']);
+  });
+});
+
+describe('dlp locations and layers', () => {
+  it('reports a secret in a JSON leaf at the leaf location', () => {
+    const f = scanSegments(segment('body.$.config.token', 'body-leaf', FIXED.ghp));
+    assert.deepEqual(
+      f.map((x) => [x.rule, x.location]),
+      [['dlp/github-pat', 'body.$.config.token']],
+    );
+  });
+
+  it('reports a secret found in a decoded base64 layer with |base64 appended', () => {
+    const encoded = Buffer.from(`token=${FIXED.ghp}`).toString('base64');
+    const f = scanSegments(segment('body.$.data', 'body-leaf', encoded, [{ chain: ['base64'], text: `token=${FIXED.ghp}` }]));
+    assert.deepEqual(
+      f.map((x) => [x.rule, x.location]),
+      [['dlp/github-pat', 'body.$.data|base64']],
+    );
+  });
+
+  it('joins a multi-step decoding chain in the location', () => {
+    const f = scanSegments(segment('url.query.q', 'url-query-value', 'opaque', [{ chain: ['url', 'base64'], text: FIXED.jwt }]));
+    assert.deepEqual(
+      f.map((x) => x.location),
+      ['url.query.q|url|base64'],
+    );
+  });
+
+  it('judges a structured leaf by its key: a password field, an API-key header, an Authorization header', () => {
+    const f = scanSegments(
+      segment('body.$.db.password', 'body-leaf', 'Xk3!vR9mQ2'),
+      segment('header.x-api-key', 'header', 'f3a9c1e07b5d4a2c9e8f71'),
+      segment('header.authorization', 'header', 'Token 9f8e7d6c5b4a39281706aa'),
+      segment('body.$.db.username', 'body-leaf', 'Xk3!vR9mQ2'),
+    );
+    assert.deepEqual(
+      f.map((x) => [x.rule, x.location]),
+      [
+        ['dlp/generic-secret-assignment', 'body.$.db.password'],
+        ['dlp/generic-secret-assignment', 'header.x-api-key'],
+        ['dlp/bearer-token', 'header.authorization'],
+      ],
+    );
+  });
+
+  it('extracts the last key of a location', () => {
+    assert.equal(lastKey('body.$.a.password'), 'password');
+    assert.equal(lastKey('body.$.items[3]'), 'items');
+    assert.equal(lastKey('body.$["x-api-key"][0]'), 'x-api-key');
+    assert.equal(lastKey('header.authorization'), 'authorization');
+  });
+
+  it('reports one finding per rule, location and value', () => {
+    const f = scan(`${FIXED.ghp} and again ${FIXED.ghp}`);
+    assert.equal(f.length, 1);
+  });
+});
+
+describe('dlp options', () => {
+  it('exports defaults the config layer can mirror', () => {
+    assert.deepEqual(DEFAULT_DLP_OPTIONS, { disabled: [], maxFindings: 100 });
+  });
+
+  it('skips disabled rules and rules below minSeverity', () => {
+    const text = `${FIXED.ghp} sk_test_${'Ab3dE6gH9jK2mN5pQ8sT1vW4yZ7'}`;
+    assert.deepEqual(
+      createDlpScanner({ disabled: ['dlp/github-pat'] })
+        .scan(viewOfText(text), TEST_CTX)
+        .map((f) => f.rule),
+      ['dlp/stripe-test-key'],
+    );
+    assert.deepEqual(
+      createDlpScanner({ minSeverity: 'high' })
+        .scan(viewOfText(text), TEST_CTX)
+        .map((f) => f.rule),
+      ['dlp/github-pat'],
+    );
+  });
+
+  it('caps the number of findings', () => {
+    const many = Array.from({ length: 30 }, () => crcToken('ghp_')).join('\n');
+    assert.equal(createDlpScanner({ maxFindings: 5 }).scan(viewOfText(many), TEST_CTX).length, 5);
+  });
+});
+
+describe('dlp robustness', () => {
+  it('never throws and stays bounded on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (s) => {
+        const f = scan(`password=${s} -----BEGIN PRIVATE KEY-----${s} eyJ${s} AKIA${s} 4111 ${s}`);
+        return f.length <= DEFAULT_DLP_OPTIONS.maxFindings;
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
+  it('handles an empty view and empty segments', () => {
+    assert.deepEqual(scanSegments(), []);
+    assert.deepEqual(scanSegments(segment('text', 'text', '')), []);
+  });
+});

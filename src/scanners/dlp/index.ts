@@ -1,0 +1,101 @@
+// dlp: finds credentials (API keys, tokens, private keys, passwords, connection strings) and personal
+// data (card numbers, IBANs, SSNs) in every segment and decoded layer, and reports them redacted.
+// It must never put a matched secret in a finding, throw, do I/O, read the clock or keep state between scans.
+//
+// Matching runs on `prepared.clean` and on each decoded layer's `clean`. `prepared.raw` is not matched:
+// clean differs from raw only by removed invisible characters and NFKC, which leave ASCII unchanged and
+// only undo obfuscation (zero-width splits, full-width letters), so every secret visible in raw is visible in clean.
+//
+// Decisions worth knowing: documentation keys (AWS `…EXAMPLE`, `xxxx`, `${VAR}`, `<token>`, sequences like
+// `abcdef`/`123456`) are placeholders and not reported. GitHub classic and npm tokens must carry a valid
+// CRC-32 checksum; a wrong checksum also silences the generic rules on that span. Well-known test card numbers
+// (4111 1111 1111 1111, 4242 4242 4242 4242…) ARE reported: text alone cannot tell a test environment from
+// production, and people testing the gateway expect them to fire. Two SSA-published non-SSNs are ignored.
+import { redactPreview, SEVERITY_RANK } from '../../core/index.ts';
+import type { Finding, Severity } from '../../core/index.ts';
+import type { ScanContext, Scanner, ScanView, SegmentPart } from '../types.ts';
+import { DlpEngine, lastKey } from './engine.ts';
+import type { Hit } from './engine.ts';
+import { ALL_RULES } from './rules/index.ts';
+import type { DlpRule, DlpRuleInfo } from './types.ts';
+
+export type { DlpRule, DlpRuleInfo } from './types.ts';
+
+export interface DlpOptions {
+  /** Rule ids to skip, e.g. `['dlp/jwt']`. */
+  disabled: string[];
+  /** Rules below this severity are not run. */
+  minSeverity?: Severity;
+  /** Findings per scan, at most. */
+  maxFindings: number;
+}
+
+export const DEFAULT_DLP_OPTIONS: DlpOptions = { disabled: [], maxFindings: 100 };
+
+/** The rule table, for documentation and configuration. */
+export const DLP_RULES: readonly DlpRuleInfo[] = ALL_RULES.map(({ id, name, severity, category, mitre }) => ({
+  id,
+  name,
+  severity,
+  category,
+  mitre,
+}));
+
+/** Parts whose location ends in a key that names the value (`body.$.password`, `header.x-api-key`). */
+const FIELD_PARTS: ReadonlySet<SegmentPart> = new Set<SegmentPart>(['body-leaf', 'url-query-value', 'header', 'tool-argument']);
+
+const SECRET_ADVICE = 'Treat it as exposed: revoke or rotate it, and keep it out of what the agent sends.';
+const PII_ADVICE = 'Remove or mask it unless sending it is intended.';
+
+function toFinding(rule: DlpRule, value: string, location: string): Finding {
+  const evidence = rule.evidence ? rule.evidence(value) : redactPreview(value);
+  const advice = rule.advice ?? (rule.category === 'pii' ? PII_ADVICE : SECRET_ADVICE);
+  return {
+    scanner: 'dlp',
+    rule: rule.id,
+    severity: rule.severity,
+    category: rule.category,
+    mitre: rule.mitre,
+    location,
+    evidence,
+    message: `${rule.name} found in ${location}. ${advice}`,
+  };
+}
+
+export function createDlpScanner(options: Partial<DlpOptions> = {}): Scanner {
+  const opts: DlpOptions = { ...DEFAULT_DLP_OPTIONS, ...options };
+  const disabled = new Set(opts.disabled);
+  const floor = opts.minSeverity === undefined ? 0 : SEVERITY_RANK[opts.minSeverity];
+  const rules = ALL_RULES.filter((r) => !disabled.has(r.id) && SEVERITY_RANK[r.severity] >= floor);
+  const engine = new DlpEngine(rules);
+  const max = Math.max(0, Math.floor(opts.maxFindings));
+
+  return {
+    id: 'dlp',
+    scan(view: ScanView, _ctx: ScanContext): readonly Finding[] {
+      const findings: Finding[] = [];
+      const seen = new Set<string>();
+      const emit = (hits: readonly Hit[], location: string): boolean => {
+        for (const h of hits) {
+          if (findings.length >= max) return false;
+          const key = `${h.rule.id}\u0000${location}\u0000${h.value}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          findings.push(toFinding(h.rule, h.value, location));
+        }
+        return findings.length < max;
+      };
+      for (const segment of view.segments) {
+        if (findings.length >= max) break;
+        const prepared = segment.prepared;
+        const fieldKey = FIELD_PARTS.has(segment.part) ? lastKey(segment.location) : undefined;
+        if (!emit(engine.scanText(prepared.clean, fieldKey), segment.location)) break;
+        for (const layer of prepared.layers) {
+          const location = `${segment.location}|${layer.chain.join('|')}`;
+          if (!emit(engine.scanText(layer.clean), location)) break;
+        }
+      }
+      return findings;
+    },
+  };
+}

@@ -1,0 +1,157 @@
+// Cloud providers: AWS, Google Cloud, Azure, DigitalOcean, Alibaba, Cloudflare, Heroku.
+import { hasDigit, hasUpperAndLower } from '../checks.ts';
+import type { DlpRule } from '../types.ts';
+import { MITRE } from '../types.ts';
+import { END, near, randomMixed, secret } from './helpers.ts';
+
+const GEMINI_WORDS = ['gemini', 'generativelanguage', 'genai', 'google_ai', 'googleai', 'google-ai', 'aistudio', 'ai studio'];
+
+export const CLOUD_RULES: readonly DlpRule[] = [
+  secret({
+    id: 'dlp/aws-access-key-id',
+    name: 'AWS access key ID',
+    severity: 'critical',
+    // Long-term (AKIA), temporary STS (ASIA), bearer (ABIA), context-specific (ACCA) and the old A3T form.
+    // The 16 characters are base32 in real keys; [A-Z0-9] is accepted so hand-made fixtures match too.
+    keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
+    pattern: '\\b((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})\\b',
+    minEntropy: 3.0,
+    advice: 'Deactivate the key in IAM and rotate it.',
+  }),
+  secret({
+    id: 'dlp/aws-secret-access-key',
+    name: 'AWS secret access key',
+    severity: 'critical',
+    keywords: ['aws', 'secret_access', 'secretaccess', 'secret-access', 'akia', 'asia'],
+    pattern: '(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)',
+    minEntropy: 4.0,
+    check: (v, ctx) => {
+      if (!hasUpperAndLower(v) || !(hasDigit(v) || v.includes('/') || v.includes('+'))) return false;
+      const w = ctx.around(160, 0);
+      if (w.includes('akia') || w.includes('asia')) return true; // next to its key id
+      if (w.includes('secret') && (w.includes('aws') || w.includes('access') || w.includes('amazon'))) return true;
+      return w.includes('aws') && w.includes('key');
+    },
+    advice: 'Deactivate the access key in IAM and rotate it.',
+  }),
+  secret({
+    id: 'dlp/aws-bedrock-api-key',
+    name: 'Amazon Bedrock API key',
+    keywords: ['absk', 'bedrock-api-key-'],
+    pattern: '\\b(ABSK[A-Za-z0-9+/]{100,400}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{100,}={0,2})(?:[^A-Za-z0-9+/=]|$)',
+    minEntropy: 4.0,
+  }),
+  secret({
+    id: 'dlp/gcp-service-account-key',
+    name: 'Google Cloud service-account key file',
+    severity: 'critical',
+    mitre: MITRE.privateKeys,
+    keywords: ['service_account'],
+    // The marker of the key file; reported only when the same JSON carries a private key.
+    pattern: '(\\\\?"type\\\\?"\\s*:\\s*\\\\?"service_account\\\\?")',
+    placeholders: 'none',
+    check: (_v, ctx) => {
+      const w = ctx.around(4096, 4096);
+      return w.includes('private_key') && (w.includes('private key') || w.includes('private_key_id'));
+    },
+    evidence: () => 'service-account key file with a private key',
+    advice: 'Delete the key in the Google Cloud console (IAM → Service accounts → Keys) and issue a new one.',
+  }),
+  secret({
+    id: 'dlp/google-api-key',
+    name: 'Google API key',
+    keywords: ['aiza'],
+    pattern: `\\b(AIza[0-9A-Za-z_-]{35})${END}`,
+    minEntropy: 3.5,
+    yieldsTo: ['dlp/google-gemini-api-key'],
+    advice: 'Restrict or regenerate the key in the Google Cloud console.',
+  }),
+  secret({
+    id: 'dlp/google-gemini-api-key',
+    name: 'Google Gemini API key',
+    keywords: ['aiza'],
+    pattern: `\\b(AIza[0-9A-Za-z_-]{35})${END}`,
+    minEntropy: 3.5,
+    context: { words: GEMINI_WORDS, before: 240, after: 120 },
+    advice: 'Delete the key in Google AI Studio and create a new one.',
+  }),
+  secret({
+    id: 'dlp/google-oauth-client-secret',
+    name: 'Google OAuth client secret',
+    keywords: ['gocspx-'],
+    pattern: `\\b(GOCSPX-[A-Za-z0-9_-]{28})${END}`,
+    minEntropy: 3.5,
+  }),
+  secret({
+    id: 'dlp/google-oauth-token',
+    name: 'Google OAuth access or refresh token',
+    mitre: MITRE.appAccessToken,
+    keywords: ['ya29.', '1//0'],
+    pattern: `(?:\\b|^)(ya29\\.[0-9A-Za-z_-]{30,}|1//0[0-9A-Za-z_-]{40,500})${END}`,
+    minEntropy: 3.5,
+    advice: 'Revoke the token (https://myaccount.google.com/permissions or the OAuth client) and rotate the client secret if it leaked too.',
+  }),
+  secret({
+    id: 'dlp/azure-storage-account-key',
+    name: 'Azure storage account key',
+    severity: 'critical',
+    keywords: ['accountkey', 'account_key', 'account-key'],
+    pattern: '(?i:account[_-]?key)\\\\?["\']?\\s*[=:]\\s*\\\\?["\']?([A-Za-z0-9+/]{86}==)',
+    minEntropy: 4.0,
+    advice: 'Rotate the storage account key in the Azure portal.',
+  }),
+  secret({
+    id: 'dlp/azure-sas-token',
+    name: 'Azure shared access signature',
+    keywords: ['sig='],
+    // sv=<version> … sig=<signature> in either order within one URL or query string.
+    pattern:
+      '\\bsv=\\d{4}-\\d\\d-\\d\\d[^\\s"\'<>]*?[?&;]sig=([A-Za-z0-9%+/=]{40,120})|[?&;]sig=([A-Za-z0-9%+/=]{40,120})[^\\s"\'<>]*?[&;]sv=\\d{4}-\\d\\d-\\d\\d',
+    group: -1,
+    minEntropy: 3.5,
+    advice: 'Revoke the SAS (rotate the signing key or its stored access policy) and issue a narrower one.',
+  }),
+  secret({
+    id: 'dlp/azure-ad-client-secret',
+    name: 'Azure AD (Entra ID) client secret',
+    keywords: ['q~'],
+    pattern: '(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)',
+    minEntropy: 3.5,
+    advice: 'Delete the client secret in the app registration and create a new one.',
+  }),
+  secret({
+    id: 'dlp/digitalocean-token',
+    name: 'DigitalOcean token',
+    severity: 'critical',
+    keywords: ['_v1_'],
+    pattern: '\\b(do[opr]_v1_[a-f0-9]{64})\\b',
+    minEntropy: 3.0,
+  }),
+  secret({
+    id: 'dlp/alibaba-access-key-id',
+    name: 'Alibaba Cloud AccessKey ID',
+    keywords: ['ltai'],
+    pattern: '\\b(LTAI[A-Za-z0-9]{12,20})\\b',
+    minEntropy: 3.0,
+    check: (v) => hasDigit(v) && hasUpperAndLower(v.slice(4)),
+  }),
+  secret({
+    id: 'dlp/cloudflare-api-token',
+    name: 'Cloudflare API token',
+    keywords: ['cloudflare', 'cf_api', 'cf-api', 'cf_token', 'v1.0-'],
+    pattern: `\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})\\b|(?:^|[^A-Za-z0-9_-])([A-Za-z0-9_-]{40})${END}`,
+    group: -1,
+    check: (v, ctx) =>
+      v.startsWith('v1.0-') ||
+      (randomMixed(v, 4.0) && near(ctx, ['cloudflare', 'cf_api', 'cf-api', 'cf_token', 'cf-token'], 160)),
+  }),
+  secret({
+    id: 'dlp/heroku-api-key',
+    name: 'Heroku API key',
+    keywords: ['hrku-', 'heroku'],
+    pattern: `\\b(HRKU-[0-9A-Za-z_-]{40,80})${END}|\\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b`,
+    group: -1,
+    check: (v, ctx) => v.startsWith('HRKU-') || near(ctx, ['heroku'], 120),
+  }),
+];
+

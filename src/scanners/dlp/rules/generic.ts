@@ -1,0 +1,310 @@
+// Format-independent detectors: credentials in URLs and connection strings, `password=`-style
+// assignments, Authorization header values and command-line credential flags. They catch tokens whose
+// format no rule knows, so they are tuned for precision: a literal value, a secret-bearing key name,
+// no placeholder or reference, and enough randomness.
+import { charClasses, decodeBase64, entropy, hasDigit, hasUpperAndLower, isTokenPlaceholder, isValuePlaceholder, printableText } from '../checks.ts';
+import type { CheckContext, DlpRule } from '../types.ts';
+import { MITRE } from '../types.ts';
+import { secret } from './helpers.ts';
+
+// ------------------------------------------------------------------ key names
+
+export type SecretKind = 'password' | 'token';
+
+/** Splits `dbPassword`, `DB_PASSWORD`, `api-key`, `APIKey` into lower-case words. */
+export function keyWords(key: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  const kind = (c: number): number => (c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 48 && c <= 57 ? 3 : 0);
+  for (let i = 0; i < key.length && i < 120; i++) {
+    const k = kind(key.charCodeAt(i));
+    if (k === 0) {
+      if (cur) words.push(cur);
+      cur = '';
+      continue;
+    }
+    const prev = i > 0 ? kind(key.charCodeAt(i - 1)) : 0;
+    const next = i + 1 < key.length ? kind(key.charCodeAt(i + 1)) : 0;
+    if (k === 2 && cur && (prev === 1 || prev === 3 || (prev === 2 && next === 1))) {
+      words.push(cur);
+      cur = '';
+    }
+    cur += key.charAt(i).toLowerCase();
+  }
+  if (cur) words.push(cur);
+  return words;
+}
+
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'pass', 'passcode', 'pswd', 'pword', 'pw', 'passwort', 'contrasena']);
+const TOKEN_WORDS = new Set(['secret', 'token', 'apikey', 'credential', 'credentials', 'creds', 'auth', 'accesskey', 'secretkey', 'privatekey']);
+const TOKEN_SUFFIXES = ['password', 'passwd', 'passphrase'];
+const SECRET_SUFFIXES = ['secret', 'token', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'masterkey', 'authkey', 'signingkey', 'encryptionkey', 'licensekey', 'accountkey', 'clientkey', 'subscriptionkey', 'servicekey', 'adminkey', 'writekey', 'ingestkey', 'deploykey'];
+// Words that make `<word>_key` a secret (`api_key`, `signing_key`, `stripe_key`); other keys (`sort_key`,
+// `primary_key`, `cache_key`) are not.
+const KEY_QUALIFIERS = new Set([
+  'api', 'access', 'secret', 'private', 'master', 'auth', 'signing', 'encryption', 'license', 'account', 'app',
+  'client', 'subscription', 'service', 'admin', 'write', 'ingest', 'deploy', 'integration', 'server', 'shared',
+  'session', 'hmac', 'jwt', 'webhook', 'consumer', 'crypto', 'cipher', 'aes', 'openai', 'anthropic', 'claude',
+  'stripe', 'github', 'gitlab', 'slack', 'aws', 'azure', 'gcp', 'google', 'gemini', 'twilio', 'sendgrid',
+  'mailgun', 'datadog', 'sentry', 'algolia', 'mapbox', 'firebase', 'supabase', 'pinecone', 'cohere', 'mistral',
+  'groq', 'huggingface', 'hf', 'replicate', 'heroku', 'vercel', 'netlify', 'cloudflare', 'openrouter', 'discord',
+  'telegram', 'shopify', 'paypal', 'square', 'segment', 'mixpanel', 'newrelic', 'pagerduty', 'okta', 'auth0',
+  'jira', 'notion', 'linear', 'airtable', 'figma', 'dropbox', 'zendesk', 'intercom', 'hubspot', 'salesforce',
+  'postmark', 'brevo', 'mailchimp', 'elastic', 'serp', 'serpapi', 'tavily', 'exa', 'brave', 'deepl',
+  'elevenlabs', 'assemblyai', 'deepgram', 'perplexity', 'xai', 'together', 'fireworks', 'voyage', 'deepseek',
+]);
+// Qualifiers that may trail the secret word: `password_value`, `api_key_b64`, `token2`.
+const TRAILING_QUALIFIERS = new Set([
+  'value', 'val', 'str', 'b64', 'base64', 'hex', 'raw', 'plain', 'plaintext', 'literal', 'old', 'new', 'current',
+  'prod', 'production', 'dev', 'development', 'staging', 'stage', 'local', 'main', 'primary', 'secondary',
+]);
+// Keys about something other than a credential value (`csrf_token`, `next_page_token`, `public_key`).
+const NOT_A_CREDENTIAL = new Set([
+  'public', 'pub', 'publishable', 'csrf', 'xsrf', 'nonce', 'page', 'next', 'continuation', 'cursor', 'sync',
+  'cancellation', 'cancel', 'push', 'fcm', 'apns', 'device', 'max', 'min', 'num', 'count', 'limit', 'total',
+  'usage', 'input', 'output', 'prompt', 'completion', 'budget', 'remaining', 'tokenizer', 'estimated', 'expected',
+  'captcha', 'recaptcha', 'site', 'verification', 'reset', 'forgot', 'confirm', 'confirmation', 'repeat', 'retype',
+  'new', 'show', 'hide', 'toggle', 'visible', 'policy', 'strength', 'hint', 'label', 'placeholder', 'error',
+]);
+
+/** What a key name says its value is, or null when it does not name a credential. */
+export function secretKeyKind(key: string): SecretKind | null {
+  if (key.length === 0 || key.length > 100) return null;
+  const words = keyWords(key);
+  if (words.length === 0 || words.some((w) => NOT_A_CREDENTIAL.has(w))) return null;
+  let end = words.length;
+  while (end > 1 && (TRAILING_QUALIFIERS.has(words[end - 1] as string) || allDigits(words[end - 1] as string))) end--;
+  const w = words[end - 1] as string;
+  const p = end > 1 ? (words[end - 2] as string) : '';
+  if (PASSWORD_WORDS.has(w) || TOKEN_SUFFIXES.some((s) => w.endsWith(s))) return 'password';
+  if (TOKEN_WORDS.has(w) || SECRET_SUFFIXES.some((s) => w.endsWith(s))) return 'token';
+  if (w === 'key' && KEY_QUALIFIERS.has(p)) return 'token';
+  return null;
+}
+
+// ------------------------------------------------------------------ values
+
+function allDigits(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return value.length > 0;
+}
+
+function upperDigitsDashes(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45)) return false;
+  }
+  return true;
+}
+
+function hasAsciiSymbol(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) return true;
+  }
+  return false;
+}
+
+function countSpaces(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) === 32) n++;
+  return n;
+}
+
+function isIdentifierPath(value: string): boolean {
+  // `config.password`, `self.token`, `getPassword`, `DB_PASS`: code, not a literal.
+  let sawDigit = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+    if (c >= 48 && c <= 57) sawDigit = true;
+    else if (!letter && c !== 46) return false;
+  }
+  return !sawDigit || value.includes('.');
+}
+
+function formatDirective(value: string): boolean {
+  return value.includes('%s') || value.includes('%d') || value.includes('%v') || value.includes('{0}');
+}
+
+/** Whether a value assigned to a credential-named key is a literal credential. */
+export function literalSecret(kind: SecretKind, value: string, quoted: boolean): boolean {
+  const v = value;
+  if (v.length < (kind === 'password' ? 6 : 8) || v.length > 300) return false;
+  if (isValuePlaceholder(v) || formatDirective(v)) return false;
+  if (countSpaces(v) >= 2) return false; // prose, a label or a sentence
+  if (!quoted && isIdentifierPath(v)) return false;
+  if (kind === 'password') {
+    if (!(hasDigit(v) || hasAsciiSymbol(v))) return false;
+    if (allDigits(v) && v.length < 8) return false;
+    return entropy(v) >= 2.3 && charClasses(v) >= 2;
+  }
+  if (!(hasDigit(v) || (v.length >= 20 && hasUpperAndLower(v)))) return false;
+  return entropy(v) >= 3.0 && charClasses(v) >= 2;
+}
+
+// ------------------------------------------------------------------ rules
+
+const ASSIGN_KEY = '([A-Za-z0-9_.-]{0,60}(?i:pass|pwd|pw|secret|token|key|cred|auth)[A-Za-z0-9_.-]{0,30})';
+const ASSIGN =
+  `${ASSIGN_KEY}\\\\?["']?[ \\t]*(?::=|=>|[=:])[ \\t]*` +
+  '(?:\\\\?"([^"\\\\\\r\\n]{1,200})\\\\?"|\'([^\'\\r\\n]{1,200})\'|`([^`\\r\\n]{1,200})`' +
+  '|([^\\s"\'`,;&<>(){}\\[\\]\\\\=|][^\\s"\'`,;&<>(){}\\[\\]\\\\|]{0,199}))';
+const XML_ELEMENT = '<([A-Za-z0-9_.:-]{0,40}(?i:password|passwd|pwd|secret|token|apikey|api_key|credential)[A-Za-z0-9_.-]{0,20})>([^<\\s]{1,200})</';
+const DOTNET_SETTING =
+  '(?i:key)\\s*=\\s*"([^"]{0,40}(?i:password|pwd|secret|token|apikey|api_key)[^"]{0,20})"\\s+(?i:value)\\s*=\\s*"([^"]{1,200})"';
+
+function assignmentOk(value: string, ctx: CheckContext, groups: readonly (string | undefined)[]): boolean {
+  const key = groups.find((g) => g !== undefined) ?? '';
+  const kind = secretKeyKind(key);
+  if (!kind) return false;
+  const lower = value.toLowerCase();
+  if (lower === key.toLowerCase()) return false;
+  const before = ctx.start > 0 ? ctx.text.charAt(ctx.start - 1) : '';
+  const quoted = before === '"' || before === "'" || before === '`' || before === '>';
+  if (!quoted && ctx.text.charAt(ctx.end) === '(') return false;
+  return literalSecret(kind, value, quoted);
+}
+
+function userinfoOk(ctx: CheckContext, groups: readonly (string | undefined)[]): boolean {
+  const user = groups[0] ?? '';
+  const pass = groups[1] ?? '';
+  if (pass.length < 3 || pass === user) return false;
+  if (allDigits(pass) && pass.length <= 5) return false; // host:port@… rather than user:password@
+  if (isValuePlaceholder(pass) || isTokenPlaceholder(user) || formatDirective(pass)) return false;
+  void ctx;
+  return true;
+}
+
+function basicOk(value: string): boolean {
+  const bytes = decodeBase64(value);
+  const text = bytes ? printableText(bytes) : null;
+  if (text === null) return false;
+  const colon = text.indexOf(':');
+  if (colon < 1) return false;
+  const user = text.slice(0, colon);
+  const pass = text.slice(colon + 1);
+  return pass.length >= 3 && pass !== user && !isValuePlaceholder(pass) && !isValuePlaceholder(user) && !formatDirective(pass);
+}
+
+function bearerOk(value: string): boolean {
+  if (isValuePlaceholder(value) || formatDirective(value)) return false;
+  return value.length >= 12 && hasDigit(value) && charClasses(value) >= 2 && entropy(value) >= 3.0 && !upperDigitsDashes(value);
+}
+
+function cliOk(value: string): boolean {
+  const colon = value.indexOf(':');
+  if (colon > 0) {
+    const user = value.slice(0, colon);
+    const pass = value.slice(colon + 1);
+    return pass.length >= 4 && pass !== user && !isValuePlaceholder(pass) && !isValuePlaceholder(user) && !formatDirective(pass);
+  }
+  return value.length >= 4 && !isValuePlaceholder(value) && !formatDirective(value) && charClasses(value) >= 2;
+}
+
+const DB_SCHEMES =
+  'postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb|neo4j(?:\\+s|\\+ssc)?|bolt|couchdb|couchbases?|cassandra|oracle|db2|snowflake|memcached|nats|kafka|mqtts?|influxdb|arangodb|rethinkdb|elasticsearch|opensearch';
+const URL_SCHEMES = 'https?|ftps?|sftp|ssh|git|svn|wss?|smb|ldaps?|smtps?|imaps?|pop3s?|rtsp|socks[45]h?';
+const USERINFO = '([^\\s:/@?#"\'<>]{1,128}):([^\\s@/?#"\'<>]{1,256})@([A-Za-z0-9._\\[\\]:-]{1,255})';
+
+export const GENERIC_RULES: readonly DlpRule[] = [
+  secret({
+    id: 'dlp/connection-string-password',
+    name: 'Database or broker connection string with a password',
+    keywords: ['://'],
+    pattern: `\\b(?i:${DB_SCHEMES})://${USERINFO}`,
+    group: 2,
+    placeholders: 'none',
+    check: (_v, ctx) => userinfoOk(ctx, ctx.groups),
+    advice: 'Change the database password and load it from a secret store instead of the connection string.',
+  }),
+  secret({
+    id: 'dlp/url-credentials',
+    name: 'Credentials in a URL',
+    keywords: ['://'],
+    pattern: `\\b(?i:${URL_SCHEMES})://${USERINFO}`,
+    group: 2,
+    placeholders: 'none',
+    check: (_v, ctx) => userinfoOk(ctx, ctx.groups),
+    advice: 'Change the password and pass credentials in a header or secret store, not in the URL.',
+  }),
+  secret({
+    id: 'dlp/generic-secret-assignment',
+    name: 'Password or secret assigned in text or config',
+    severity: 'medium',
+    keywords: ['pass', 'pwd', 'pw', 'secret', 'token', 'key', 'cred', 'auth'],
+    pattern: `${DOTNET_SETTING}|${ASSIGN}|${XML_ELEMENT}`,
+    group: -2,
+    placeholders: 'none',
+    generic: true,
+    check: (v, ctx) => assignmentOk(v, ctx, ctx.groups),
+    field: (key, value) => {
+      const kind = secretKeyKind(key);
+      const v = value.trim();
+      return kind && !v.includes('\n') && literalSecret(kind, v, true) ? v : null;
+    },
+    advice: 'Rotate the credential and load it from a secret store or environment instead of sending it.',
+  }),
+  secret({
+    id: 'dlp/bearer-token',
+    name: 'Bearer token in an Authorization value',
+    severity: 'medium',
+    mitre: MITRE.appAccessToken,
+    keywords: ['bearer', 'authorization'],
+    pattern:
+      '(?i:authorization)\\\\?["\']?[ \\t]*[:=][ \\t]*\\\\?["\']?[ \\t]*(?:(?i:bearer|token|bot|api-?token|api-?key|sso-key|jwt|key)[ \\t]+)?([A-Za-z0-9._~+/:-]{12,}=*)' +
+      '|\\b(?i:bearer)[ \\t]+([A-Za-z0-9._~+/-]{16,}=*)',
+    group: -1,
+    placeholders: 'none',
+    generic: true,
+    check: bearerOk,
+    field: (key, value) => {
+      const k = key.toLowerCase();
+      if (k !== 'authorization' && k !== 'proxy-authorization') return null;
+      const v = value.trim();
+      const space = v.indexOf(' ');
+      const scheme = space > 0 ? v.slice(0, space).toLowerCase() : '';
+      if (scheme === 'basic' || scheme === 'digest' || scheme === 'negotiate' || scheme === 'ntlm') return null;
+      const token = space > 0 ? v.slice(space + 1).trim() : v;
+      return bearerOk(token) ? token : null;
+    },
+    advice: 'Revoke the token at its issuer if it was not meant to leave; prefer short-lived tokens.',
+  }),
+  secret({
+    id: 'dlp/basic-auth-credentials',
+    name: 'HTTP Basic credentials',
+    keywords: ['basic'],
+    pattern: '\\b(?i:basic)[ \\t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)',
+    placeholders: 'none',
+    check: basicOk,
+    advice: 'The header decodes to a user name and password: change the password.',
+  }),
+  secret({
+    id: 'dlp/cli-credential-flag',
+    name: 'Credential passed as a command-line flag',
+    severity: 'medium',
+    keywords: ['--pass', '--user', '-u ', '-u"', "-u'", 'mysql', '--secret', '--token', '--api-key', '--apikey', '--client-secret', '--auth-token', '--access-token', '--api-token', '--basic-auth', '--db-password'],
+    pattern:
+      '(?:^|[\\s"\'`(])(?:--(?i:password|passwd|pass|db-password|client-secret|secret|token|api-key|apikey|auth-token|access-token|api-token)(?:=|[ \\t]+)["\']?([^\\s"\'`]{4,200})' +
+      '|(?:-u|--user|--basic-auth)(?:=|[ \\t]*)["\']?([^\\s"\':`]{1,100}:[^\\s"\'`]{3,200})' +
+      '|(?:mysql|mysqldump|mysqladmin)\\b[^\\n]{0,200}?[ \\t]-p([^\\s"\'`-][^\\s"\'`]{3,100}))',
+    group: -1,
+    placeholders: 'none',
+    generic: true,
+    check: cliOk,
+    advice: 'Change the password; pass credentials through environment variables or a secret store, not flags.',
+  }),
+  secret({
+    id: 'dlp/powershell-plaintext-password',
+    name: 'Plain-text password in ConvertTo-SecureString',
+    severity: 'medium',
+    keywords: ['convertto-securestring'],
+    pattern: '(?i:convertto-securestring)[ \\t]+(?:-(?i:string)[ \\t]+)?["\']([^"\'\\r\\n]{4,128})["\'][ \\t]+-(?i:asplaintext)',
+    placeholders: 'none',
+    check: (v) => !isValuePlaceholder(v) && !formatDirective(v),
+    advice: 'Change the password and read it from a secret store instead of the script.',
+  }),
+];

@@ -1,0 +1,154 @@
+// Messaging, e-mail and social platforms.
+import { decodeBase64, hasDigit, printableText } from '../checks.ts';
+import type { DlpRule } from '../types.ts';
+import { MITRE } from '../types.ts';
+import { END, near, randomMixed, secret } from './helpers.ts';
+
+/** Discord bot tokens start with the base64 of the bot's numeric user id (a 17–20 digit snowflake). */
+function discordIdPart(value: string): boolean {
+  const first = value.slice(0, value.indexOf('.'));
+  const bytes = decodeBase64(first);
+  if (!bytes) return false;
+  const text = printableText(bytes);
+  if (text === null || text.length < 17 || text.length > 20) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return text.charCodeAt(0) !== 48;
+}
+
+export const MESSAGING_RULES: readonly DlpRule[] = [
+  secret({
+    id: 'dlp/slack-bot-token',
+    name: 'Slack bot token',
+    severity: 'critical',
+    mitre: MITRE.appAccessToken,
+    keywords: ['xoxb-'],
+    pattern: '\\b(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{20,34})\\b',
+    minEntropy: 3.5,
+    advice: 'Revoke the token (Slack app settings → OAuth & Permissions) and reinstall the app.',
+  }),
+  secret({
+    id: 'dlp/slack-user-token',
+    name: 'Slack user token',
+    severity: 'critical',
+    mitre: MITRE.appAccessToken,
+    keywords: ['xoxp-'],
+    pattern: '\\b(xoxp-(?:[0-9]{8,14}-){2,3}[A-Za-z0-9]{20,64})\\b',
+    minEntropy: 3.5,
+    advice: 'Revoke the token (Slack app settings → OAuth & Permissions).',
+  }),
+  secret({
+    id: 'dlp/slack-app-token',
+    name: 'Slack app-level token',
+    mitre: MITRE.appAccessToken,
+    keywords: ['xapp-'],
+    pattern: '\\b(xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,16}-[A-Za-z0-9]{32,80})\\b',
+    minEntropy: 3.5,
+    advice: 'Revoke the app-level token in the Slack app settings (Basic Information).',
+  }),
+  secret({
+    id: 'dlp/slack-token',
+    name: 'Slack token (legacy, configuration or refresh)',
+    mitre: MITRE.appAccessToken,
+    keywords: ['xoxa-', 'xoxo-', 'xoxr-', 'xoxs-', 'xoxe-', 'xoxe.', 'xoxp-', 'xoxb-'],
+    pattern: '\\b((?:xoxe\\.)?xox[aborsep]-[0-9]{1,14}-[A-Za-z0-9-]{20,400})(?:[^A-Za-z0-9-]|$)',
+    minEntropy: 3.5,
+    yieldsTo: ['dlp/slack-bot-token', 'dlp/slack-user-token'],
+  }),
+  secret({
+    id: 'dlp/slack-webhook-url',
+    name: 'Slack incoming-webhook URL',
+    keywords: ['hooks.slack.com'],
+    pattern:
+      '(hooks\\.slack\\.com/(?:services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32}|(?:workflows|triggers)/T[A-Z0-9]{6,12}/A[A-Z0-9]{6,12}/[0-9]{10,24}/[A-Za-z0-9]{20,32}))',
+    advice: 'Regenerate the webhook URL in the Slack app settings; anyone holding it can post to the channel.',
+  }),
+  secret({
+    id: 'dlp/discord-bot-token',
+    name: 'Discord bot token',
+    severity: 'critical',
+    mitre: MITRE.appAccessToken,
+    keywords: [],
+    pattern: `\\b([MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})${END}`,
+    minEntropy: 4.0,
+    check: discordIdPart,
+    advice: 'Reset the token in the Discord developer portal (Bot → Reset Token).',
+  }),
+  secret({
+    id: 'dlp/discord-webhook-url',
+    name: 'Discord webhook URL',
+    keywords: ['discord'],
+    pattern: `((?:discord|discordapp)\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68})${END}`,
+    advice: 'Delete the webhook in the channel settings (Integrations → Webhooks).',
+  }),
+  secret({
+    id: 'dlp/telegram-bot-token',
+    name: 'Telegram bot token',
+    mitre: MITRE.appAccessToken,
+    keywords: [':aa'],
+    pattern: `\\b([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${END}`,
+    minEntropy: 3.5,
+    advice: 'Revoke it with @BotFather (/revoke).',
+  }),
+  secret({
+    id: 'dlp/twilio-api-key',
+    name: 'Twilio API key SID',
+    keywords: [],
+    pattern: '\\b(SK[0-9a-f]{32})\\b',
+    minEntropy: 3.2,
+    advice: 'Delete the API key in the Twilio console.',
+  }),
+  secret({
+    id: 'dlp/twilio-auth-token',
+    name: 'Twilio auth token',
+    severity: 'critical',
+    keywords: ['twilio'],
+    pattern: '\\b([0-9a-f]{32})\\b',
+    minEntropy: 3.2,
+    context: { words: ['twilio', 'auth_token', 'authtoken', 'auth-token', 'auth token'], before: 120 },
+    check: (v, ctx) => hasDigit(v) && near(ctx, ['twilio'], 400, 200),
+    advice: 'Rotate the auth token in the Twilio console.',
+  }),
+  secret({
+    id: 'dlp/sendgrid-api-key',
+    name: 'SendGrid API key',
+    keywords: ['sg.'],
+    pattern: `\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${END}`,
+    minEntropy: 4.0,
+  }),
+  secret({
+    id: 'dlp/mailgun-api-key',
+    name: 'Mailgun API key',
+    keywords: ['key-', 'mailgun'],
+    pattern: '\\b(key-[0-9a-f]{32})\\b|\\b([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\\b',
+    group: -1,
+    minEntropy: 3.0,
+    check: (v, ctx) => v.startsWith('key-') || near(ctx, ['mailgun'], 240, 80),
+  }),
+  secret({
+    id: 'dlp/mailchimp-api-key',
+    name: 'Mailchimp API key',
+    keywords: ['-us'],
+    pattern: '\\b([0-9a-f]{32}-us[0-9]{1,2})\\b',
+    minEntropy: 3.0,
+  }),
+  secret({
+    id: 'dlp/brevo-api-key',
+    name: 'Brevo (Sendinblue) API or SMTP key',
+    keywords: ['xkeysib-', 'xsmtpsib-'],
+    pattern: '\\b(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})\\b',
+    minEntropy: 3.0,
+  }),
+  secret({
+    id: 'dlp/facebook-access-token',
+    name: 'Facebook / Meta access token',
+    mitre: MITRE.appAccessToken,
+    keywords: ['eaa', 'facebook'],
+    // User/page tokens (EAA…) and app tokens (<app id>|<app secret>, only next to the word facebook).
+    pattern: '\\b(EAA[A-Za-z0-9]{90,400})\\b|\\b([0-9]{15,16}\\|[A-Za-z0-9_-]{27})(?:[^A-Za-z0-9_-]|$)',
+    group: -1,
+    check: (v, ctx) => (v.startsWith('EAA') ? randomMixed(v, 4.0) : near(ctx, ['facebook', 'fb_', 'fb-'], 200)),
+  }),
+];

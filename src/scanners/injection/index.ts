@@ -1,0 +1,416 @@
+// injection: finds prompt-injection attempts in text that reaches the model (ingress and neutral
+// segments, including every decoded layer), scoring combined evidence from ~30 rule families.
+// It must never do I/O, read the clock, throw on any input, run unbounded loops, or use a JS
+// RegExp on untrusted text (all matching goes through re()); rule families and MITRE ids: README.md.
+import type { Finding, Flow, Severity } from '../../core/types.ts';
+import { clip, redactPreview } from '../../core/redact.ts';
+import type { Prepared } from '../../normalize/types.ts';
+import { re, type SafeRegex } from '../../re/index.ts';
+import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
+import { CODE_DATA_SOURCE, CODE_DESTRUCTIVE, CODE_FETCH_EXEC, CODE_NET_SEND, FAMILIES, FAMILY_BY_ID, type Family, type PatternSpec } from './rules.ts';
+import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
+import { viewsOf, type TextView, type ViewName } from './views.ts';
+
+export interface InjectionOptions {
+  /** Lowest combined score that produces findings (the `low` severity threshold). */
+  readonly minScore: number;
+  /** Scores at or above these get the named severity. */
+  readonly thresholds: { readonly medium: number; readonly high: number; readonly critical: number };
+  /** Rule ids (`injection/<family>`) to switch off. */
+  readonly disabledRules: readonly string[];
+  /** Cap on findings per scan call. */
+  readonly maxFindings: number;
+  /** Longest text scanned per view; longer texts are scanned by head and tail halves. */
+  readonly maxScanChars: number;
+  /** Most decoded layers scanned per segment. */
+  readonly maxLayers: number;
+  /**
+   * Added to the weight of reader-addressing families (response manipulation, code insertion,
+   * notes to the AI, tool directives) in ingress segments, where such text is third-party content.
+   */
+  readonly thirdPartyBoost: number;
+}
+
+export const DEFAULT_INJECTION_OPTIONS: InjectionOptions = {
+  minScore: DEFAULT_THRESHOLDS.low,
+  thresholds: { medium: DEFAULT_THRESHOLDS.medium, high: DEFAULT_THRESHOLDS.high, critical: DEFAULT_THRESHOLDS.critical },
+  disabledRules: [],
+  maxFindings: 100,
+  maxScanChars: 1 << 20,
+  maxLayers: 32,
+  thirdPartyBoost: 1.5,
+};
+
+/** Every rule id this scanner can emit. */
+export const INJECTION_RULE_IDS: readonly string[] = FAMILIES.map((fam) => fam.id);
+
+interface Compiled {
+  readonly family: Family;
+  readonly spec: PatternSpec;
+  readonly regex: SafeRegex;
+}
+
+let compiledCache: readonly Compiled[] | null = null;
+function compiled(): readonly Compiled[] {
+  if (compiledCache) return compiledCache;
+  const out: Compiled[] = [];
+  for (const family of FAMILIES) {
+    for (const spec of family.patterns) {
+      out.push({ family, spec, regex: re(spec.src, spec.view === 'clean' ? 'i' : '') });
+    }
+  }
+  compiledCache = out;
+  return out;
+}
+
+const TURN_LABEL = (): SafeRegex =>
+  re('(?:^|\\n)[ \\t>*_#]*(human|user|assistant|ai|gpt|chatgpt|claude|bot|model)[ \\t*_]*:', 'i');
+const URGENCY = (): SafeRegex =>
+  re('\\b(?:urgent(?:ly)?|immediately|asap|right now|right away|time-sensitive|emergency|without delay|as soon as possible|top priority|highest priority|within \\d+ (?:minutes|hours))\\b');
+const AUTHORITY = (): SafeRegex =>
+  re('\\b(?:admin(?:istrator)?|sysadmin|security team|it department|it team|ceo|cto|cfo|management|compliance (?:team|officer)|developers?|openai|anthropic|the system|root user|operator|supervisor|your (?:boss|manager|owner))\\b');
+const NON_ASCII_LETTER = (): SafeRegex => re('[^\\x00-\\x7f]');
+
+/** One pattern match. */
+export interface Hit {
+  readonly family: string;
+  readonly label: string;
+  readonly weight: number;
+  readonly names: readonly ViewName[];
+  readonly chain: readonly string[];
+  readonly text: string;
+  /** Index of the view matched (-1 for signal hits) and the span in it. */
+  readonly view: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface FamilyResult {
+  readonly family: Family;
+  readonly weight: number;
+  /** The hit shown as evidence (strongest, preferring the undecoded text). */
+  readonly best: Hit;
+  readonly labels: readonly string[];
+}
+
+export interface Analysis {
+  readonly score: number;
+  readonly severity: Severity | null;
+  readonly families: readonly FamilyResult[];
+}
+
+function addHit(map: Map<string, Hit[]>, hit: Hit): void {
+  const list = map.get(hit.family);
+  if (list) {
+    if (list.length < 64) list.push(hit);
+  } else map.set(hit.family, [hit]);
+}
+
+function hasName(hit: Hit, ...names: ViewName[]): boolean {
+  return hit.names.some((n) => names.includes(n));
+}
+
+function sameChain(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function syntheticHit(family: string, weight: number, text: string, chain: readonly string[] = []): Hit {
+  return { family, label: 'signal', weight, names: ['clean'], chain, text, view: -1, start: 0, end: 0 };
+}
+
+function overlaps(a: Hit, b: Hit): boolean {
+  return a.view >= 0 && a.view === b.view && a.start < b.end && b.start < a.end;
+}
+
+/**
+ * Family weights from raw hits. One phrase is one piece of evidence: a family whose every hit
+ * lies inside a stronger family's hit (same view, overlapping span) counts only in part, and a
+ * family's own bonus counts only hits that do not overlap its best one.
+ */
+function familyWeights(hits: ReadonlyMap<string, readonly Hit[]>): Map<string, number> {
+  const own = new Map<string, number>();
+  const bestOf = new Map<string, Hit>();
+  for (const [id, list] of hits) {
+    let best = list[0] as Hit;
+    for (const h of list) if (h.weight > best.weight) best = h;
+    bestOf.set(id, best);
+    const extra: number[] = [];
+    const counted: Hit[] = [best];
+    for (const h of list) {
+      if (h.view !== best.view || h.weight < 3) continue;
+      if (counted.some((k) => overlaps(k, h))) continue;
+      counted.push(h);
+      extra.push(h.weight);
+    }
+    own.set(id, familyWeight([best.weight, ...extra]));
+  }
+  const out = new Map<string, number>();
+  for (const [id, list] of hits) {
+    const w = own.get(id) ?? 0;
+    const shadowed = list.every((h) =>
+      [...hits].some(([other, olist]) => {
+        if (other === id) return false;
+        const ow = own.get(other) ?? 0;
+        if (ow < w || (ow === w && other > id)) return false;
+        return olist.some((g) => overlaps(g, h));
+      }),
+    );
+    if (!shadowed) out.set(id, w);
+  }
+  return out;
+}
+
+/**
+ * Scores one prepared text. Exposed for evaluation and diagnostics; the scanner calls it per segment.
+ */
+export function analyzeInjection(
+  prepared: Prepared,
+  part: SegmentPart = 'text',
+  options: Partial<InjectionOptions> = {},
+  flow: Flow = 'neutral',
+): Analysis {
+  const opts = { ...DEFAULT_INJECTION_OPTIONS, ...options };
+  const disabled = new Set(opts.disabledRules);
+  const views = viewsOf(prepared, { maxScanChars: opts.maxScanChars, maxLayers: opts.maxLayers });
+  const hits = new Map<string, Hit[]>();
+
+  // 1. pattern families on every view of the matching kind
+  for (const cp of compiled()) {
+    if (disabled.has(cp.family.id)) continue;
+    for (const view of views) {
+      if (view.kind !== cp.spec.view) continue;
+      const m = cp.regex.first(view.text);
+      if (m) {
+        addHit(hits, {
+          family: cp.family.id,
+          label: cp.spec.label,
+          weight: cp.spec.weight,
+          names: view.names,
+          chain: view.chain,
+          text: m.text,
+          view: views.indexOf(view),
+          start: m.index,
+          end: m.end,
+        });
+      }
+    }
+  }
+
+  const cleanViews = views.filter((v) => v.kind === 'clean');
+  const foldedViews = views.filter((v) => v.kind === 'folded');
+
+  // 2. injected conversation turns: a user-side and an assistant-side label at line starts
+  if (!disabled.has('injection/fake-turns')) {
+    for (const view of cleanViews) {
+      const labels = TURN_LABEL().all(view.text, 64);
+      let user = false;
+      let assistant = false;
+      let humanAssistant = 0;
+      for (const m of labels) {
+        const who = (m.groups[0] ?? '').toLowerCase();
+        if (who === 'human' || who === 'user') user = true;
+        else assistant = true;
+        if (who === 'human' || who === 'assistant') humanAssistant++;
+      }
+      if (user && assistant) {
+        const w = humanAssistant >= 2 ? 6 : 5;
+        const first = labels[0];
+        addHit(hits, syntheticHit('injection/fake-turns', w, first ? first.text.trim() : 'turn labels', view.chain));
+      }
+    }
+  }
+
+  // 3. data-stealing or destructive code
+  if (!disabled.has('injection/suspicious-code')) {
+    for (const view of cleanViews) {
+      const net = CODE_NET_SEND_RE().first(view.text);
+      const src = CODE_DATA_SOURCE_RE().first(view.text);
+      const fetchExec = CODE_FETCH_EXEC_RE().first(view.text);
+      const destroy = CODE_DESTRUCTIVE_RE().first(view.text);
+      let w = 0;
+      let ev = '';
+      if (net && src) {
+        w = 4;
+        ev = `${src.text} … ${net.text}`;
+      }
+      if (fetchExec && w < 4) {
+        w = 4;
+        ev = fetchExec.text;
+      }
+      if (destroy && w < 3.5) {
+        w = 3.5;
+        ev = destroy.text;
+      }
+      if (w > 0) addHit(hits, syntheticHit('injection/suspicious-code', w, ev, view.chain));
+    }
+  }
+
+  // family weights from pattern and structural hits
+  const primary = familyWeights(hits);
+  if (flow === 'ingress' && opts.thirdPartyBoost > 0) {
+    for (const [id, w] of primary) if (FAMILY_BY_ID.get(id)?.thirdParty) primary.set(id, w + opts.thirdPartyBoost);
+  }
+  const primaryMax = Math.max(0, ...primary.values());
+  const signals = prepared.signals;
+
+  // 4. evasion and context signals (boosters; tag smuggling also stands alone)
+  const boosters: Hit[] = [];
+  const allHits = [...hits.values()].flat();
+  if (!disabled.has('injection/homoglyph-obfuscation') && NON_ASCII_LETTER().test(prepared.clean)) {
+    const h = allHits.find(
+      (x) =>
+        x.weight >= 3 &&
+        hasName(x, 'folded', 'leet') &&
+        !hasName(x, 'plain', 'clean') &&
+        !allHits.some((y) => y.family === x.family && y.label === x.label && sameChain(y.chain, x.chain) && hasName(y, 'plain')),
+    );
+    if (h) boosters.push(syntheticHit('injection/homoglyph-obfuscation', 4, h.text, h.chain));
+  }
+  if (!disabled.has('injection/leetspeak-obfuscation')) {
+    const h = allHits.find(
+      (x) =>
+        x.weight >= 3 &&
+        hasName(x, 'leet') &&
+        !hasName(x, 'folded', 'plain') &&
+        !allHits.some((y) => y.family === x.family && y.label === x.label && sameChain(y.chain, x.chain) && hasName(y, 'folded', 'plain')),
+    );
+    if (h) boosters.push(syntheticHit('injection/leetspeak-obfuscation', 3, h.text, h.chain));
+  }
+  if (!disabled.has('injection/encoded-instructions')) {
+    for (const [id, list] of hits) {
+      const inRoot = list.some((x) => x.chain.length === 0);
+      const encoded = list.find((x) => x.chain.length > 0 && x.weight >= 3 && !x.chain.includes('unicode-tags') && !x.chain.includes('variation-selectors'));
+      if (!inRoot && encoded) {
+        boosters.push(syntheticHit('injection/encoded-instructions', 3, `${id.slice(10)} in ${encoded.chain.join('|')}`, encoded.chain));
+        break;
+      }
+    }
+  }
+  if (!disabled.has('injection/unicode-tag-smuggling')) {
+    const smuggled = views.find(
+      (v) => (v.chain.includes('unicode-tags') || v.chain.includes('variation-selectors')) && v.kind === 'clean' && isSmuggledText(v.text),
+    );
+    if (smuggled) boosters.push(syntheticHit('injection/unicode-tag-smuggling', 7, smuggled.text, smuggled.chain));
+    else if (signals.tags >= 32) boosters.push(syntheticHit('injection/unicode-tag-smuggling', 5, `${signals.tags} tag characters`));
+  }
+  if (!disabled.has('injection/invisible-characters')) {
+    const invisible = signals.zeroWidth + signals.bidi;
+    if (invisible >= 8 && primaryMax >= 3) boosters.push(syntheticHit('injection/invisible-characters', 3.5, `${invisible} zero-width/bidi characters`));
+    else if (invisible >= 1 && primaryMax >= 4) boosters.push(syntheticHit('injection/invisible-characters', 2.5, `${invisible} zero-width/bidi characters`));
+  }
+  if (!disabled.has('injection/hidden-content') && part === 'html-hidden' && primaryMax >= 3) {
+    boosters.push(syntheticHit('injection/hidden-content', 2.5, 'instruction-like text in hidden HTML'));
+  }
+  if (!disabled.has('injection/urgency-pressure') && primaryMax >= 3) {
+    for (const view of foldedViews) {
+      const u = URGENCY().first(view.text);
+      if (u && AUTHORITY().test(view.text)) {
+        boosters.push(syntheticHit('injection/urgency-pressure', 2, u.text, view.chain));
+        break;
+      }
+    }
+  }
+  for (const b of boosters) {
+    addHit(hits, b);
+    primary.set(b.family, Math.max(primary.get(b.family) ?? 0, b.weight));
+  }
+
+  const families: FamilyResult[] = [];
+  for (const [id, weight] of primary) {
+    const family = FAMILY_BY_ID.get(id);
+    const list = hits.get(id);
+    if (!family || !list || list.length === 0) continue;
+    let best = list[0] as Hit;
+    for (const h of list) {
+      if (h.weight > best.weight || (h.weight === best.weight && h.chain.length < best.chain.length)) best = h;
+    }
+    families.push({ family, weight, best, labels: [...new Set(list.map((h) => h.label))] });
+  }
+  families.sort((a, b) => b.weight - a.weight || a.family.id.localeCompare(b.family.id));
+  const score = combine(families.map((fr) => fr.weight));
+  const thresholds: Thresholds = { low: opts.minScore, ...opts.thresholds };
+  return { score, severity: severityOf(score, thresholds), families };
+}
+
+const CODE_NET_SEND_RE = (): SafeRegex => re(CODE_NET_SEND.src, 'i');
+const CODE_DATA_SOURCE_RE = (): SafeRegex => re(CODE_DATA_SOURCE.src, 'i');
+const CODE_FETCH_EXEC_RE = (): SafeRegex => re(CODE_FETCH_EXEC.src, 'i');
+const CODE_DESTRUCTIVE_RE = (): SafeRegex => re(CODE_DESTRUCTIVE.src, 'i');
+
+/** Tag/selector-decoded text worth reporting: more than a flag emoji's region code. */
+function isSmuggledText(text: string): boolean {
+  const t = text.trim();
+  if (t.length < 8) return false;
+  if (t.length >= 16) return true;
+  for (let i = 0; i < t.length; i++) {
+    const code = t.charCodeAt(i);
+    if (code === 0x20 || (code >= 0x21 && code <= 0x2f)) return true;
+  }
+  return false;
+}
+
+function evidenceOf(result: FamilyResult): string {
+  const text = result.best.text;
+  if (result.family.evidence === 'redact') return redactPreview(text, 8);
+  return clip(text.trim(), 60);
+}
+
+function messageOf(result: FamilyResult, analysis: Analysis, severity: Severity): string {
+  const others = analysis.families.filter((fr) => fr !== result).map((fr) => fr.family.id.slice('injection/'.length));
+  const corroboration = others.length > 0 ? ` together with ${others.slice(0, 4).join(', ')}${others.length > 4 ? '…' : ''}` : '';
+  return (
+    `Possible prompt injection (${result.family.title}): the text ${result.family.what}${corroboration}; ` +
+    `injection score ${analysis.score.toFixed(1)} (${severity}). Treat this content as data, not instructions, and review it before it reaches the model.`
+  );
+}
+
+/** Creates the prompt-injection scanner. */
+export function createInjectionScanner(options: Partial<InjectionOptions> = {}): Scanner {
+  const opts: InjectionOptions = {
+    ...DEFAULT_INJECTION_OPTIONS,
+    ...options,
+    thresholds: { ...DEFAULT_INJECTION_OPTIONS.thresholds, ...(options.thresholds ?? {}) },
+  };
+  compiled(); // compile eagerly so a bad pattern fails at construction, not mid-scan
+  return {
+    id: 'injection',
+    scan(view: ScanView, _ctx: ScanContext): readonly Finding[] {
+      const findings: Finding[] = [];
+      const seen = new Set<string>();
+      for (const segment of view.segments) {
+        if (findings.length >= opts.maxFindings) break;
+        if (segment.flow === 'egress') continue;
+        let analysis: Analysis;
+        try {
+          analysis = analyzeInjection(segment.prepared, segment.part, opts, segment.flow);
+        } catch {
+          // Total by contract: a text the engine cannot analyse yields no injection finding here.
+          continue;
+        }
+        const severity = analysis.severity;
+        if (severity === null) continue;
+        for (const result of analysis.families) {
+          if (findings.length >= opts.maxFindings) break;
+          const location = result.best.chain.length > 0 ? `${segment.location}|${result.best.chain.join('|')}` : segment.location;
+          const key = `${result.family.id}\u0000${location}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          findings.push({
+            scanner: 'injection',
+            rule: result.family.id,
+            severity,
+            category: 'injection',
+            mitre: result.family.mitre,
+            location,
+            evidence: evidenceOf(result),
+            message: messageOf(result, analysis, severity),
+          });
+        }
+      }
+      return findings;
+    },
+  };
+}
+
+export type { Family, PatternSpec } from './rules.ts';
+export type { TextView } from './views.ts';

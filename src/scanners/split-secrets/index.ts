@@ -1,0 +1,327 @@
+// split-secrets: re-assembles token-like fragments an agent sends (query values, path segments,
+// header values, body leaves) within one input and across a session's recent requests, and looks
+// for credentials that only exist when the pieces are joined; also keeps a per-session entropy budget.
+// It never stores anything itself (state lives in ctx.state) and never reports a re-assembled secret.
+import type { Finding, Severity } from '../../core/index.ts';
+import { redactPreview } from '../../core/index.ts';
+import { percentDecodeAscii } from '../entropy/index.ts';
+import { shannonEntropy } from '../entropy/shannon.ts';
+import type { Scanner, Segment, SegmentPart } from '../types.ts';
+import { builtinSplitDetector, type SplitDetection, type SplitDetector } from './detector.ts';
+
+export { builtinSplitDetector, type SplitDetection, type SplitDetector } from './detector.ts';
+export {
+  createMemorySessionState,
+  DEFAULT_MEMORY_SESSION_LIMITS,
+  type MemorySessionLimits,
+  type MemorySessionState,
+} from './memory-state.ts';
+
+export interface SplitSecretsOptions {
+  /**
+   * Finds credentials in re-assembled text (the engine passes DLP's matcher). Only prefix-anchored or
+   * checksummed rules belong here: a generic "long random string" rule fires on any two ids glued together.
+   */
+  readonly detect: SplitDetector;
+  /** Segment parts whose text is a candidate fragment. */
+  readonly parts: readonly SegmentPart[];
+  /** Header names (lower case) whose values are never fragments. */
+  readonly ignoredHeaders: readonly string[];
+  readonly minFragmentLength: number;
+  /** Longer fragments keep their first and last half of this many characters. */
+  readonly maxFragmentLength: number;
+  readonly maxFragmentsPerInput: number;
+  /** Most characters of the session window re-scanned per input (the newest are kept). */
+  readonly maxWindowChars: number;
+  /** Longest credential looked for across requests: older fragments further back than this are not re-scanned. */
+  readonly maxSecretLength: number;
+  /** High-entropy bits a session may send within the state's window before it is flagged; 0 turns the budget off. */
+  readonly entropyBudgetBits: number;
+  /** A fragment counts toward the budget when at least this long … */
+  readonly budgetMinLength: number;
+  /** … and at least this many bits per character. */
+  readonly budgetMinEntropy: number;
+  /** Severity when the joined pieces are exactly whole fragments (a deliberate split). */
+  readonly alignedSeverity: Severity;
+  /** Severity when the match starts or ends inside a fragment (could be two unrelated values glued). */
+  readonly unalignedSeverity: Severity;
+  readonly budgetSeverity: Severity;
+  readonly maxFindings: number;
+}
+
+export const DEFAULT_SPLIT_SECRETS_OPTIONS: SplitSecretsOptions = {
+  detect: builtinSplitDetector,
+  parts: ['url-query-value', 'url-path-segment', 'header', 'body-leaf', 'tool-argument'],
+  ignoredHeaders: [
+    'accept',
+    'accept-encoding',
+    'accept-language',
+    'cache-control',
+    'connection',
+    'content-length',
+    'content-type',
+    'host',
+    'origin',
+    'pragma',
+    'referer',
+    'te',
+    'user-agent',
+    'date',
+    'if-modified-since',
+    'if-none-match',
+    'sec-fetch-dest',
+    'sec-fetch-mode',
+    'sec-fetch-site',
+    'upgrade-insecure-requests',
+  ],
+  minFragmentLength: 4,
+  maxFragmentLength: 512,
+  maxFragmentsPerInput: 128,
+  maxWindowChars: 16_384,
+  maxSecretLength: 1024,
+  entropyBudgetBits: 4096,
+  budgetMinLength: 16,
+  budgetMinEntropy: 3.5,
+  alignedSeverity: 'high',
+  unalignedSeverity: 'medium',
+  budgetSeverity: 'medium',
+  maxFindings: 100,
+};
+
+const SCANNER = 'split-secrets' as const;
+
+function isTokenChar(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    c === 0x2b ||
+    c === 0x2f ||
+    c === 0x3d ||
+    c === 0x5f ||
+    c === 0x2d
+  );
+}
+
+function isTokenish(text: string, min: number): boolean {
+  if (text.length < min) return false;
+  for (let i = 0; i < text.length; i++) if (!isTokenChar(text.charCodeAt(i))) return false;
+  return true;
+}
+
+const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token', 'bot', 'apikey', 'digest']);
+
+/** The token-like fragment of a segment's text, or null. */
+export function fragmentOf(seg: Segment, o: SplitSecretsOptions): string | null {
+  let text = seg.prepared.clean.trim();
+  if (seg.part === 'url-query-value' || seg.part === 'url-path-segment') text = percentDecodeAscii(text);
+  if (seg.part === 'header') {
+    const name = seg.location.startsWith('header.') ? seg.location.slice(7).toLowerCase() : '';
+    if (o.ignoredHeaders.includes(name)) return null;
+    const space = text.indexOf(' ');
+    if (space > 0 && AUTH_SCHEMES.has(text.slice(0, space).toLowerCase())) text = text.slice(space + 1).trim();
+  }
+  if (text.length > o.maxFragmentLength) {
+    const half = Math.floor(o.maxFragmentLength / 2);
+    text = text.slice(0, half) + text.slice(text.length - half);
+  }
+  return isTokenish(text, o.minFragmentLength) ? text : null;
+}
+
+/** Index of the fragment containing character `pos` of the joined text (starts ascending). */
+function fragmentAt(starts: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+interface Span {
+  readonly first: number;
+  readonly last: number;
+  readonly aligned: boolean;
+}
+
+function spanOf(m: SplitDetection, starts: readonly number[], lengths: readonly number[]): Span | null {
+  if (m.length <= 0 || starts.length === 0) return null;
+  const first = fragmentAt(starts, m.index);
+  const last = fragmentAt(starts, m.index + m.length - 1);
+  const aligned = m.index === starts[first] && m.index + m.length === starts[last]! + lengths[last]!;
+  return { first, last, aligned };
+}
+
+function safeDetect(detect: SplitDetector, text: string): readonly SplitDetection[] {
+  try {
+    const out = detect(text);
+    return Array.isArray(out) ? out.slice(0, 100) : [];
+  } catch {
+    // A detector supplied from outside must not make this scanner throw.
+    return [];
+  }
+}
+
+function joinWithStarts(texts: readonly string[]): { joined: string; starts: number[]; lengths: number[] } {
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  let at = 0;
+  for (const t of texts) {
+    starts.push(at);
+    lengths.push(t.length);
+    at += t.length;
+  }
+  return { joined: texts.join(''), starts, lengths };
+}
+
+export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> = {}): Scanner {
+  const o: SplitSecretsOptions = { ...DEFAULT_SPLIT_SECRETS_OPTIONS, ...options };
+  const parts = new Set<SegmentPart>(o.parts);
+
+  return {
+    id: SCANNER,
+    scan(view, ctx) {
+      const findings: Finding[] = [];
+      const seen = new Set<string>();
+      const push = (f: Finding, key: string): void => {
+        if (findings.length >= o.maxFindings || seen.has(key)) return;
+        seen.add(key);
+        findings.push(f);
+      };
+
+      const frags: string[] = [];
+      const locs: string[] = [];
+      for (const seg of view.segments) {
+        if (frags.length >= o.maxFragmentsPerInput) break;
+        if (seg.flow === 'ingress' || !parts.has(seg.part)) continue;
+        const f = fragmentOf(seg, o);
+        if (f === null) continue;
+        frags.push(f);
+        locs.push(seg.location);
+      }
+      if (frags.length === 0) return findings;
+
+      // (a) One input: a credential cut across parameters, headers or body fields.
+      if (frags.length >= 2) {
+        const { joined, starts, lengths } = joinWithStarts(frags);
+        for (const m of safeDetect(o.detect, joined)) {
+          const span = spanOf(m, starts, lengths);
+          if (!span || span.first === span.last) continue; // whole in one fragment: DLP's finding
+          const pieces = locs.slice(span.first, span.last + 1);
+          const text = joined.slice(m.index, m.index + m.length);
+          push(
+            {
+              scanner: SCANNER,
+              rule: 'split-secrets/cross-parameter',
+              severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
+              category: 'secret',
+              mitre: 'T1030',
+              location: locs[span.last]!,
+              evidence: `${redactPreview(text)} (${m.rule}) joined from ${pieces.length} parts: ${pieces.join(', ')}`,
+              message: `A credential (${m.rule}) appears when ${pieces.length} parts of this request are joined, a way to slip it past per-field checks; block the request and check what the agent is sending.`,
+            },
+            `p|${span.first}|${span.last}|${text}`,
+          );
+        }
+      }
+
+      const state = ctx.state;
+      const session = ctx.session;
+      if (!state || session === undefined) return findings;
+
+      // (b) The session window: a credential sent a piece per request.
+      let window: readonly string[] = [];
+      try {
+        window = state.appendFragments(session, frags, ctx.now);
+      } catch {
+        window = frags; // state failures degrade to per-input checks
+      }
+      const curStart = Math.max(0, window.length - frags.length);
+      // A credential that ends in this input starts at most maxSecretLength characters before it:
+      // only that tail of the older fragments needs re-scanning (and never more than maxWindowChars).
+      let from = curStart;
+      let olderChars = 0;
+      let chars = 0;
+      for (let i = curStart; i < window.length; i++) chars += window[i]!.length;
+      while (from > 0 && olderChars < o.maxSecretLength && chars + window[from - 1]!.length <= o.maxWindowChars) {
+        from--;
+        olderChars += window[from]!.length;
+        chars += window[from]!.length;
+      }
+      if (from < curStart) {
+        const slice = window.slice(from);
+        const localCur = curStart - from;
+        const { joined, starts, lengths } = joinWithStarts(slice);
+        for (const m of safeDetect(o.detect, joined)) {
+          const span = spanOf(m, starts, lengths);
+          if (!span) continue;
+          // Report once, when the last piece arrives, and only when an earlier request holds a piece.
+          if (!(span.first < localCur && span.last >= localCur)) continue;
+          const text = joined.slice(m.index, m.index + m.length);
+          const pieces = span.last - span.first + 1;
+          const here = locs[span.last - localCur] ?? locs[0]!;
+          push(
+            {
+              scanner: SCANNER,
+              rule: 'split-secrets/cross-request',
+              severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
+              category: 'secret',
+              mitre: 'T1030',
+              location: here,
+              evidence: `${redactPreview(text)} (${m.rule}) joined from ${pieces} fragments, ${localCur - span.first} of them sent earlier in this session`,
+              message: `A credential (${m.rule}) appears when this request's data is joined with fragments the session sent before: it is being sent piece by piece. Block the request and rotate the credential.`,
+            },
+            `r|${here}|${text}`,
+          );
+        }
+      }
+
+      // Entropy budget: high-entropy data the session has sent that it had not sent before.
+      if (o.entropyBudgetBits > 0) {
+        const older = new Set<string>();
+        for (let i = 0; i < curStart; i++) older.add(window[i]!);
+        let bits = 0;
+        let biggest = -1;
+        let biggestBits = 0;
+        frags.forEach((f, i) => {
+          if (f.length < o.budgetMinLength || older.has(f)) return;
+          older.add(f); // a value repeated within this input counts once
+          const h = shannonEntropy(f);
+          if (h < o.budgetMinEntropy) return;
+          const b = h * f.length;
+          bits += b;
+          if (b > biggestBits) {
+            biggestBits = b;
+            biggest = i;
+          }
+        });
+        if (bits > 0) {
+          let total = 0;
+          try {
+            total = state.spendEntropy(session, bits, ctx.now);
+          } catch {
+            total = 0;
+          }
+          if (total > o.entropyBudgetBits && biggest >= 0) {
+            push(
+              {
+                scanner: SCANNER,
+                rule: 'split-secrets/entropy-budget',
+                severity: o.budgetSeverity,
+                category: 'exfiltration',
+                mitre: 'T1041',
+                location: locs[biggest]!,
+                evidence: `${Math.round(total)} bits of new high-entropy data in the session window (budget ${o.entropyBudgetBits}); this input added ${Math.round(bits)}`,
+                message: `This session has sent more new random-looking data than its budget allows (${Math.round(total)} of ${o.entropyBudgetBits} bits), the pattern of a file or key being sent out in small pieces; review what the agent is sending.`,
+              },
+              'budget',
+            );
+          }
+        }
+      }
+      return findings;
+    },
+  };
+}

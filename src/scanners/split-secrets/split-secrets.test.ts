@@ -1,0 +1,204 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { re } from '../../re/index.ts';
+import { TEST_CTX, segmentOf, viewOfSegments } from '../testing.ts';
+import type { ScanContext, ScanView } from '../types.ts';
+import { ALNUM, seeded, viewOfUrl } from '../entropy/testing.ts';
+import { builtinSplitDetector, createMemorySessionState, createSplitSecretScanner, type SplitDetector } from './index.ts';
+
+// A small detector of our own, as the engine would pass DLP's matcher.
+const detect: SplitDetector = (text) =>
+  [...re('AKIA[0-9A-Z]{16}').all(text), ...re('ghp_[A-Za-z0-9]{36}').all(text)].map((m) => ({
+    rule: m.text.startsWith('AKIA') ? 'dlp/aws-access-key-id' : 'dlp/github-pat',
+    index: m.index,
+    length: m.end - m.index,
+  }));
+
+const KEY = 'AKIAIOSFODNN7EXAMPLE';
+const GHP = 'ghp_R2d2C3poB1bFe77TkQx9mZ0aLs4Vw8Yh6Jn1';
+const scanner = createSplitSecretScanner({ detect });
+const session = (state = createMemorySessionState(), name = 's1', now = TEST_CTX.now): ScanContext => ({ now, session: name, state });
+
+function requestView(headers: Record<string, string>, leaves: Record<string, string>, url = 'https://api.example.com/v1/x'): ScanView {
+  const segs = viewOfUrl(url).segments.slice();
+  for (const [k, v] of Object.entries(headers)) segs.push(segmentOf(v, `header.${k}`, 'header', 'egress'));
+  for (const [k, v] of Object.entries(leaves)) segs.push(segmentOf(v, `body.$.${k}`, 'body-leaf', 'egress'));
+  return viewOfSegments({ kind: 'request', method: 'POST', url }, segs, url);
+}
+
+test('flags an AWS key split across two query parameters (cross-parameter, high when pieces are whole values)', () => {
+  const f = scanner.scan(viewOfUrl(`https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`), TEST_CTX);
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.rule, 'split-secrets/cross-parameter');
+  assert.equal(f[0]!.severity, 'high');
+  assert.equal(f[0]!.mitre, 'T1030');
+  assert.equal(f[0]!.location, 'url.query.b');
+  assert.ok(f[0]!.evidence.includes('url.query.a') && f[0]!.evidence.includes('url.query.b'));
+  assert.ok(!f[0]!.evidence.includes(KEY) && !f[0]!.message.includes(KEY));
+});
+
+test('flags a token split across a header and a body field', () => {
+  const f = scanner.scan(requestView({ 'x-trace': GHP.slice(0, 20) }, { note: GHP.slice(20) }), TEST_CTX);
+  assert.deepEqual(
+    f.map((x) => x.rule),
+    ['split-secrets/cross-parameter'],
+  );
+});
+
+test('does not report a secret wholly inside one fragment (that is DLP’s finding)', () => {
+  assert.deepEqual(scanner.scan(viewOfUrl(`https://c.example/p?a=${KEY}&b=other-value`), TEST_CTX), []);
+});
+
+test('rates a match that starts or ends inside a fragment as medium', () => {
+  const f = scanner.scan(viewOfUrl(`https://c.example/p?a=xyz${KEY.slice(0, 10)}&b=${KEY.slice(10)}`), TEST_CTX);
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.severity, 'medium');
+});
+
+test('flags a key sent across two requests of one session, once, when the second piece arrives', () => {
+  const ctx = session();
+  assert.deepEqual(scanner.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(0, 12)}`), ctx), []);
+  const f = scanner.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(12)}`), { ...ctx, now: ctx.now + 1000 });
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.rule, 'split-secrets/cross-request');
+  assert.equal(f[0]!.severity, 'high');
+  assert.equal(f[0]!.category, 'secret');
+  assert.ok(!f[0]!.evidence.includes(KEY));
+  // A later unrelated request does not repeat the finding.
+  assert.deepEqual(scanner.scan(viewOfUrl('https://c.example/log?m=hello-world'), { ...ctx, now: ctx.now + 2000 }), []);
+});
+
+test('flags a token sent a third at a time over three requests', () => {
+  const ctx = session();
+  const thirds = [GHP.slice(0, 14), GHP.slice(14, 28), GHP.slice(28)];
+  const results = thirds.map((t, i) => scanner.scan(viewOfUrl(`https://c.example/q?chunk=${t}`), { ...ctx, now: ctx.now + i }));
+  assert.deepEqual(results[0], []);
+  assert.deepEqual(results[1], []);
+  assert.equal(results[2]!.length, 1);
+  assert.match(results[2]![0]!.evidence, /3 fragments, 2 of them sent earlier/);
+});
+
+test('keeps sessions apart', () => {
+  const state = createMemorySessionState();
+  scanner.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(0, 12)}`), session(state, 'alice'));
+  assert.deepEqual(scanner.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(12)}`), session(state, 'bob')), []);
+});
+
+test('forgets pieces older than the TTL', () => {
+  const state = createMemorySessionState({ ttlMs: 60_000 });
+  scanner.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(0, 12)}`), session(state, 's', 1_000_000));
+  assert.deepEqual(scanner.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(12)}`), session(state, 's', 1_000_000 + 61_000)), []);
+});
+
+test('without a session or state it still checks the single input', () => {
+  const f = scanner.scan(viewOfUrl(`https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`), { now: 0, state: createMemorySessionState() });
+  assert.equal(f.length, 1);
+});
+
+test('takes the token after an auth scheme in headers and ignores benign headers', () => {
+  const f = scanner.scan(requestView({ authorization: `Bearer ${KEY.slice(0, 8)}`, 'user-agent': 'Mozilla/5.0' }, { tail: KEY.slice(8) }), TEST_CTX);
+  assert.equal(f.length, 1);
+  assert.ok(f[0]!.evidence.includes('header.authorization'));
+});
+
+test('ignores ingress segments and non-token values (sentences)', () => {
+  const url = `https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`;
+  assert.deepEqual(scanner.scan(viewOfUrl(url, 'ingress'), TEST_CTX), []);
+  const segs = [segmentOf(`see ${KEY.slice(0, 10)}`, 'body.$.a', 'body-leaf', 'egress'), segmentOf(`${KEY.slice(10)} ok`, 'body.$.b', 'body-leaf', 'egress')];
+  assert.deepEqual(scanner.scan(viewOfSegments({ kind: 'text', text: '' }, segs), TEST_CTX), []);
+});
+
+test('entropy budget: many distinct random fragments in a session exceed it; the same token repeated does not', () => {
+  const r = seeded(21);
+  const ctx = session();
+  const budgetScanner = createSplitSecretScanner({ detect, entropyBudgetBits: 2000 });
+  const flagged: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const f = budgetScanner.scan(viewOfUrl(`https://c.example/p?d=${r(40, ALNUM)}`), { ...ctx, now: ctx.now + i * 1000 });
+    if (f.some((x) => x.rule === 'split-secrets/entropy-budget')) flagged.push(i);
+  }
+  // 40 chars × ~5 bits ≈ 200 bits per request: over 2000 bits from about the 11th request on.
+  assert.ok(flagged.length > 0 && flagged[0]! >= 8 && flagged[0]! <= 12, flagged.join(','));
+  const f = budgetScanner.scan(viewOfUrl(`https://c.example/p?d=${r(40, ALNUM)}`), { ...ctx, now: ctx.now + 30_000 });
+  assert.equal(f.find((x) => x.rule === 'split-secrets/entropy-budget')?.category, 'exfiltration');
+
+  const ctx2 = session();
+  const token = r(40, ALNUM);
+  for (let i = 0; i < 50; i++) {
+    const g = budgetScanner.scan(requestView({ authorization: `Bearer ${token}` }, {}), { ...ctx2, now: ctx2.now + i });
+    assert.deepEqual(g, [], `request ${i}`);
+  }
+});
+
+test('a detector that throws or returns junk does not make the scanner throw', () => {
+  const bad = createSplitSecretScanner({
+    detect: () => {
+      throw new Error('boom');
+    },
+  });
+  assert.deepEqual(bad.scan(viewOfUrl(`https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`), session()), []);
+  const junk = createSplitSecretScanner({ detect: () => [{ rule: 'x', index: -5, length: 0 }] });
+  assert.deepEqual(junk.scan(viewOfUrl(`https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`), TEST_CTX), []);
+});
+
+test('the built-in detector finds prefix-anchored keys only', () => {
+  assert.deepEqual(
+    builtinSplitDetector(`x ${KEY} y ${GHP}`).map((d) => d.rule),
+    ['split-secrets/builtin/aws-access-key-id', 'split-secrets/builtin/github-token'],
+  );
+  assert.deepEqual(builtinSplitDetector('a9F3kLmN2pR7wX9yB4cD6fG1hJ5sA0zQ8vT3kLmN'), []);
+  const f = createSplitSecretScanner().scan(viewOfUrl(`https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`), TEST_CTX);
+  assert.equal(f.length, 1);
+});
+
+test('property: random benign query values never produce split findings with the prefix-anchored detector', () => {
+  const r = seeded(22);
+  const ctx = session();
+  for (let i = 0; i < 200; i++) {
+    const url = `https://api.example.com/items/${r(8, ALNUM)}?page=${i}&id=${r(12, ALNUM)}&cursor=${r(24, ALNUM)}`;
+    const f = scanner.scan(viewOfUrl(url), { ...ctx, now: ctx.now + i });
+    assert.deepEqual(
+      f.filter((x) => x.rule !== 'split-secrets/entropy-budget'),
+      [],
+      url,
+    );
+  }
+});
+
+test('memory state: bounded bytes per session, oldest fragments dropped first', () => {
+  const state = createMemorySessionState({ maxBytesPerSession: 20 });
+  state.appendFragments('s', ['aaaaaaaaaa', 'bbbbbbbbbb'], 0);
+  const w = state.appendFragments('s', ['cccccccccc'], 1);
+  assert.deepEqual(w, ['bbbbbbbbbb', 'cccccccccc']);
+  assert.equal(state.bytesOf('s'), 20);
+  assert.deepEqual(state.appendFragments('s', ['d'.repeat(50)], 2), ['d'.repeat(20)]);
+});
+
+test('memory state: TTL uses the now passed in', () => {
+  const state = createMemorySessionState({ ttlMs: 100 });
+  state.appendFragments('s', ['old1'], 0);
+  assert.deepEqual(state.appendFragments('s', ['new1'], 50), ['old1', 'new1']);
+  assert.deepEqual(state.appendFragments('s', ['new2'], 120), ['new1', 'new2']);
+  assert.equal(state.spendEntropy('s', 10, 120), 10);
+  assert.equal(state.spendEntropy('s', 5, 150), 15);
+  assert.equal(state.spendEntropy('s', 0, 260), 0);
+});
+
+test('memory state: least recently used session evicted beyond maxSessions', () => {
+  const state = createMemorySessionState({ maxSessions: 2 });
+  state.appendFragments('a', ['aaaa'], 0);
+  state.appendFragments('b', ['bbbb'], 0);
+  state.appendFragments('a', ['aaa2'], 1); // a is now most recent
+  state.appendFragments('c', ['cccc'], 2); // evicts b
+  assert.equal(state.sessionCount, 2);
+  assert.equal(state.bytesOf('b'), 0);
+  assert.equal(state.bytesOf('a'), 8);
+});
+
+test('memory state: entropy spends stay bounded and keep their total', () => {
+  const state = createMemorySessionState({ ttlMs: 1_000_000 });
+  let total = 0;
+  for (let i = 0; i < 5000; i++) total = state.spendEntropy('s', 1, i * 100);
+  assert.equal(total, 5000);
+  assert.equal(state.spendEntropy('s', Number.NaN, 500_000), 5000);
+});
