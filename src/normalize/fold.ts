@@ -38,7 +38,7 @@ function isNonspacingMark(c: number): boolean {
   );
 }
 
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return (
     c === 0x20 ||
     (c >= 0x09 && c <= 0x0d) ||
@@ -54,25 +54,13 @@ function isSpace(c: number): boolean {
   );
 }
 
-/** Collapses every run of whitespace to one space and trims the ends. */
+/**
+ * Collapses every run of whitespace to one space and trims the ends. Only runs of two or more,
+ * or single non-space whitespace, are replaced, so prose with single spaces is barely touched.
+ * (A single-class pattern: linear in V8.)
+ */
 export function collapseWhitespace(text: string): string {
-  let out = '';
-  let pendingSpace = false;
-  let start = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isSpace(c)) {
-      if (start >= 0) {
-        out += (pendingSpace && out.length > 0 ? ' ' : '') + text.slice(start, i);
-        start = -1;
-      }
-      pendingSpace = true;
-    } else if (start < 0) {
-      start = i;
-    }
-  }
-  if (start >= 0) out += (pendingSpace && out.length > 0 ? ' ' : '') + text.slice(start);
-  return out;
+  return text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }
 
 const LEET: Readonly<Record<string, string>> = {

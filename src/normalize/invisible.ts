@@ -30,8 +30,15 @@ export interface StripResult {
   readonly tagText: string;
 }
 
+/**
+ * A single-character-class pre-check (trivially linear): every invisible character above is in
+ * one of these code units; \udb40 is the high surrogate of the tag and variation-selector planes.
+ */
+const MAY_HAVE_INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufe00-\ufe0f\ufeff\uffa0\udb40]/;
+
 /** Removes invisible characters in one pass; returns the text unchanged (same string) when there are none. */
 export function stripInvisible(text: string): StripResult {
+  if (!MAY_HAVE_INVISIBLE.test(text)) return { text, counts: { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 }, tagText: '' };
   const counts: Record<InvisibleClass, number> = { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 };
   let out: string[] | null = null;
   let tagText = '';

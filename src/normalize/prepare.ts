@@ -11,13 +11,15 @@ export function cleanText(raw: string): { clean: string; strip: ReturnType<typeo
   return { clean: isAscii(strip.text) ? strip.text : strip.text.normalize('NFKC'), strip };
 }
 
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
+  return !NON_ASCII.test(text);
 }
 
 /** The matching view for injection rules: marks removed, confusables folded to ASCII, lower case, one space. */
 export function foldText(clean: string): { folded: string; confusables: number; combining: number } {
+  if (isAscii(clean)) return { folded: collapseWhitespace(clean.toLowerCase()), confusables: 0, combining: 0 };
   const marks = stripCombining(clean);
   // Lower-case before and after the confusable map: upper-case look-alikes (Cyrillic І) map to
   // ambiguous targets (l), their lower-case forms (і) map to the letter the attacker meant (i).

@@ -1,17 +1,17 @@
 /** Turning decoded bytes back into text, and deciding whether a decoding produced text at all. */
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+import { isUtf8 } from 'node:buffer';
 
-/** Decodes UTF-8 strictly; returns null for invalid UTF-8 or text that is mostly control characters. */
+const UTF8 = new TextDecoder('utf-8');
+
+/**
+ * Decodes UTF-8 strictly; returns null for invalid UTF-8 (binary data: an image, a compressed
+ * blob, a misaligned decode) or text that is mostly control characters. Validity is checked
+ * natively first: a throwing strict decoder costs microseconds per rejected candidate.
+ */
 export function bytesToText(bytes: Uint8Array): string | null {
-  if (bytes.length === 0) return null;
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    // Not UTF-8: binary data (an image, a compressed blob, a misaligned decode), not a text layer.
-    return null;
-  }
+  if (bytes.length === 0 || !isUtf8(bytes)) return null;
+  const text = UTF8.decode(bytes);
   return isMostlyText(text) ? text : null;
 }
 

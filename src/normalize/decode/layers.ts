@@ -1,3 +1,4 @@
+import { re } from '../../re/index.ts';
 import type { Encoding, NormalizeLimits } from '../types.ts';
 import { findBase32 } from './base32.ts';
 import { findBase64 } from './base64.ts';
@@ -17,6 +18,54 @@ interface Decoder {
 }
 
 const SPAN_OUTPUTS = 32;
+const MAX_CANDIDATES = 256;
+
+/**
+ * One linear re2 pass each finds the only places base64/base32 (a long run of their alphabet)
+ * or hex (eight or more byte pairs, optionally delimited or prefixed) can be; the exact
+ * decoders then run on those spans alone, so prose costs one pass, not three.
+ */
+const RUN = re('[A-Za-z0-9+/_-]{16,}={0,2}');
+const HEX_RUN = re('(?:\\\\x|0x)?[0-9a-fA-F]{2}(?:[:, -]?(?:\\\\x|0x)?[0-9a-fA-F]{2}){7,}');
+
+const SHORT_TEXT = 4096;
+let lastRunsText = '';
+let lastRuns: string[] = [];
+
+/** Base64/base32 candidate runs; memoised for the last text, since two decoders ask in turn. */
+function runs(text: string, minRun: number): string[] {
+  if (text.length < minRun) return [];
+  if (text === lastRunsText) return lastRuns;
+  lastRunsText = text;
+  lastRuns = text.length < SHORT_TEXT ? shortRuns(text, minRun) : RUN.all(text, MAX_CANDIDATES).map((m) => m.text);
+  return lastRuns;
+}
+
+/** The same runs as RUN, found with a plain loop: cheaper than a native call for short texts. */
+function shortRuns(text: string, minRun: number): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    const inRun = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d;
+    if (inRun) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= minRun) {
+      let end = i;
+      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 0x3d) end++;
+      if (out.length < MAX_CANDIDATES) out.push(text.slice(start, end));
+    }
+    start = -1;
+  }
+  return out;
+}
+
+function hexRuns(text: string): string[] {
+  if (text.length < 16) return [];
+  return HEX_RUN.all(text, MAX_CANDIDATES).map((m) => m.text);
+}
 
 /**
  * Span decoders return every decoded run joined into one layer: a body with many base64
@@ -40,12 +89,21 @@ const DECODERS: readonly Decoder[] = [
   {
     encoding: 'base64',
     decode(text, limits) {
-      const hits = findBase64(text, limits.minEncodedRun, SPAN_OUTPUTS);
-      return joined(hits.map((h) => h.text));
+      const out: string[] = [];
+      for (const run of runs(text, limits.minEncodedRun)) {
+        for (const h of findBase64(run, limits.minEncodedRun, SPAN_OUTPUTS)) if (out.length < SPAN_OUTPUTS) out.push(h.text);
+      }
+      return joined(out);
     },
   },
-  { encoding: 'hex', decode: (text, limits) => joined(findHex(text, Math.ceil(limits.minEncodedRun / 2), SPAN_OUTPUTS)) },
-  { encoding: 'base32', decode: (text, limits) => joined(findBase32(text, limits.minEncodedRun, SPAN_OUTPUTS)) },
+  {
+    encoding: 'hex',
+    decode: (text, limits) => joined(hexRuns(text).flatMap((run) => findHex(run, Math.ceil(limits.minEncodedRun / 2), SPAN_OUTPUTS)).slice(0, SPAN_OUTPUTS)),
+  },
+  {
+    encoding: 'base32',
+    decode: (text, limits) => joined(runs(text, limits.minEncodedRun).flatMap((run) => findBase32(run, limits.minEncodedRun, SPAN_OUTPUTS)).slice(0, SPAN_OUTPUTS)),
+  },
 ];
 
 function one(value: string | null): string[] {
@@ -55,6 +113,8 @@ function one(value: string | null): string[] {
 function joined(values: readonly string[]): string[] {
   return values.length === 0 ? [] : [values.join('\n')];
 }
+
+const MAY_ESCAPE = re('[%&\\\\+]');
 
 export interface LayerResult {
   readonly layers: RawLayer[];
@@ -67,6 +127,8 @@ export interface LayerResult {
  * kept once, so a text cannot loop or fan out through equivalent decodings.
  */
 export function decodeLayers(text: string, seed: readonly RawLayer[], limits: NormalizeLimits): LayerResult {
+  // Fast path: too short for a binary-to-text encoding and no escape characters at all.
+  if (seed.length === 0 && text.length < limits.minEncodedRun && !MAY_ESCAPE.test(text)) return { layers: [], truncated: false };
   const layers: RawLayer[] = [];
   const seen = new Set<string>([text]);
   let budget = limits.maxDecodedChars;

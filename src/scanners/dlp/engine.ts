@@ -1,15 +1,33 @@
-// The DLP matching engine: keyword prefilter, one combined pass for keyword-free rules, per-rule
-// regex runs, value filters, and overlap resolution between specific and generic rules.
+// The DLP matching engine: one prefilter pass (all keywords and the keyword-free patterns in a single
+// linear-time regex), per-rule regex runs only where a keyword or trigger was seen, value filters, and overlap resolution between specific and generic rules.
 import { re } from '../../re/index.ts';
 import type { RegexMatch, SafeRegex } from '../../re/index.ts';
 import { entropy, isTokenPlaceholder, isValuePlaceholder } from './checks.ts';
-import { KeywordMatcher } from './keywords.ts';
 import type { CheckContext, DlpRule } from './types.ts';
 
 /** Matches of one rule in one text (bounded so a hostile input cannot make a huge list). */
 const MATCH_LIMIT = 200;
-/** Matches of the combined keyword-free trigger; past this, every keyword-free rule just runs. */
-const TRIGGER_LIMIT = 64;
+/** Matches of the prefilter pass; past this, the fallback below takes over. */
+const PREFILTER_LIMIT = 256;
+/** Matches of the fallback pass over the rarer keywords; past this, their rules just run. */
+const RARE_LIMIT = 4096;
+
+/**
+ * Keywords frequent in ordinary code and prose. When a text has so many keyword hits that the prefilter
+ * stops early, these are looked up with indexOf (they are usually present and found quickly) and
+ * the rest with a second regex pass that cannot be flooded by them.
+ */
+const COMMON_KEYWORDS = new Set([
+  'key', 'pass', 'pwd', 'pw', 'secret', 'token', 'cred', 'auth', 'priv', 'eth', 'basic', 'bearer', 'authorization',
+  '://', 'eyj', 'aws', 'prv', '-u ', 'sg.', '-us', 'key-', 'sig=', 'wallet', 'signer', 'vault', 'kty', 'mysql',
+  'asia', 'eaa', 'web3', 'access', 'mnemonic',
+]);
+
+function escapeLiteral(text: string): string {
+  let out = '';
+  for (const ch of text) out += '\\.+*?()|[]{}^$/-#&~'.includes(ch) ? `\\${ch}` : ch;
+  return out;
+}
 /** Accepted candidates kept per text before overlap resolution. */
 const HIT_LIMIT = 1000;
 
@@ -53,13 +71,42 @@ function overlaps(a: Span, b: Span): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
+/** Default reach of a rule: how far from a keyword occurrence its matches may extend. */
+const DEFAULT_REACH = 512;
+/** Past this many windows, or this share of the text, a rule simply runs over the whole text. */
+const MAX_WINDOWS = 48;
+const MAX_WINDOW_SHARE = 0.5;
+
+/** What the prefilter learned about one text. */
+interface Survey {
+  /** Per keyword id: seen at all. */
+  readonly seen: Uint8Array;
+  /** Per keyword id: where (complete only when `complete`, or for rare keywords when `rareComplete`). */
+  readonly keywordSpans: Span[][];
+  /** Per rule index (keyword-free rules only): trigger matches. */
+  readonly triggerSpans: Map<number, Span[]>;
+  /** The first pass saw every keyword occurrence and trigger. */
+  readonly complete: boolean;
+  /** The fallback pass saw every rare keyword occurrence and trigger. */
+  readonly rareComplete: boolean;
+}
+
 export class DlpEngine {
   readonly rules: readonly DlpRule[];
   readonly #compiled: readonly Compiled[];
-  readonly #matcher: KeywordMatcher;
+  /** Lower-case keyword → id; `#keywordRules[id]` are the rules it enables; `#implied[id]` the keywords inside it. */
+  readonly #keywordIds: ReadonlyMap<string, number>;
+  readonly #keywordList: readonly string[];
   readonly #keywordRules: readonly (readonly number[])[];
+  readonly #ruleKeywords: readonly (readonly number[])[];
+  readonly #implied: readonly (readonly number[])[];
+  readonly #isCommon: Uint8Array;
   readonly #free: readonly number[];
-  readonly #trigger: SafeRegex | null;
+  /** One pass: every keyword (longest first, case-insensitive) and every keyword-free rule's pattern. */
+  readonly #prefilter: SafeRegex | null;
+  /** Fallback pass when the first is flooded: the keywords not in COMMON_KEYWORDS, and the keyword-free patterns. */
+  readonly #rare: SafeRegex | null;
+  readonly #common: readonly number[];
   readonly #fieldRules: readonly number[];
 
   constructor(rules: readonly DlpRule[]) {
@@ -67,9 +114,11 @@ export class DlpEngine {
     this.#compiled = rules.map((rule) => ({ rule, rx: re(rule.pattern) }));
     const ids = new Map<string, number>();
     const keywordRules: number[][] = [];
+    const ruleKeywords: number[][] = [];
     const free: number[] = [];
     const fieldRules: number[] = [];
     rules.forEach((rule, index) => {
+      ruleKeywords.push([]);
       if (rule.field) fieldRules.push(index);
       if (rule.keywords.length === 0) {
         free.push(index);
@@ -85,68 +134,150 @@ export class DlpEngine {
         }
         const list = keywordRules[id] as number[];
         if (!list.includes(index)) list.push(index);
+        (ruleKeywords[index] as number[]).push(id);
       }
     });
-    this.#matcher = new KeywordMatcher([...ids.keys()]);
+    const keywords = [...ids.keys()];
+    this.#keywordIds = ids;
+    this.#keywordList = keywords;
     this.#keywordRules = keywordRules;
+    this.#ruleKeywords = ruleKeywords;
+    this.#implied = keywords.map((k) => keywords.flatMap((other, id) => (other !== k && k.includes(other) ? [id] : [])));
+    this.#isCommon = Uint8Array.from(keywords, (k) => (COMMON_KEYWORDS.has(k) ? 1 : 0));
     this.#free = free;
     this.#fieldRules = fieldRules;
-    this.#trigger = free.length > 0 ? re(free.map((i) => `(?:${(rules[i] as DlpRule).pattern})`).join('|')) : null;
+    this.#common = keywords.flatMap((k, id) => (COMMON_KEYWORDS.has(k) ? [id] : []));
+    const byLength = (list: string[]): string[] => [...list].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    const freePatterns = free.map((i) => `(?:${(rules[i] as DlpRule).pattern})`);
+    const alternation = (list: string[]): string[] => (list.length > 0 ? [`(?i:${byLength(list).map(escapeLiteral).join('|')})`] : []);
+    const prefilter = [...alternation(keywords), ...freePatterns];
+    const rare = [...alternation(keywords.filter((k) => !COMMON_KEYWORDS.has(k))), ...freePatterns];
+    this.#prefilter = prefilter.length > 0 ? re(prefilter.join('|')) : null;
+    this.#rare = rare.length > 0 ? re(rare.join('|')) : null;
   }
 
   /**
-   * Accepted hits in one text, after overlap resolution. `field` (the last key of a structured
+   * Accepted hits in one text, after overlap resolution. `fieldKey` (the last key of a structured
    * location) lets field-aware rules judge the whole text as that key's value.
    */
   scanText(text: string, fieldKey?: string): Hit[] {
     const hits: Hit[] = [];
     const vetoes: Span[] = [];
-    if (text.length > 0) {
-      const candidate = this.#candidates(text);
-      for (let i = 0; i < candidate.length; i++) {
-        if (candidate[i] === 1) this.#run(this.#compiled[i] as Compiled, text, hits, vetoes);
-        if (hits.length >= HIT_LIMIT) break;
+    if (text.length > 0 && this.#prefilter) {
+      const survey = this.#survey(text, this.#prefilter);
+      for (let i = 0; i < this.#compiled.length && hits.length < HIT_LIMIT; i++) {
+        const plan = this.#plan(i, survey, text.length);
+        if (plan !== 'skip') this.#run(this.#compiled[i] as Compiled, text, plan, hits, vetoes);
       }
     }
     if (fieldKey !== undefined && fieldKey.length > 0) this.#fields(fieldKey, text, hits);
     return resolve(hits, vetoes);
   }
 
-  #candidates(text: string): Uint8Array {
-    const candidate = new Uint8Array(this.#compiled.length);
-    const found = new Uint8Array(this.#matcher.keywords.length);
-    if (this.#matcher.scan(text, found) > 0) {
-      for (let id = 0; id < found.length; id++) {
-        if (found[id] === 1) for (const r of this.#keywordRules[id] as number[]) candidate[r] = 1;
-      }
+  #survey(text: string, prefilter: SafeRegex): Survey {
+    const seen = new Uint8Array(this.#keywordList.length);
+    let keywordSpans: Span[][] = this.#keywordList.map(() => []);
+    let triggerSpans = new Map<number, Span[]>();
+    const first = prefilter.all(text, PREFILTER_LIMIT);
+    this.#collect(first, seen, keywordSpans, triggerSpans);
+    if (first.length < PREFILTER_LIMIT) return { seen, keywordSpans, triggerSpans, complete: true, rareComplete: true };
+    // Flooded (usually by common words in code): rescan for the rarer keywords and the triggers only,
+    // and look the common words up directly (they are usually present, so the lookup stops early).
+    let rareComplete = false;
+    if (this.#rare) {
+      const rare = this.#rare.all(text, RARE_LIMIT);
+      rareComplete = rare.length < RARE_LIMIT;
+      keywordSpans = this.#keywordList.map(() => []);
+      triggerSpans = new Map();
+      this.#collect(rare, seen, keywordSpans, triggerSpans);
     }
-    if (this.#trigger) {
-      const triggers = this.#trigger.all(text, TRIGGER_LIMIT);
-      if (triggers.length >= TRIGGER_LIMIT) for (const r of this.#free) candidate[r] = 1;
-      else {
-        for (const m of triggers) {
-          for (const r of this.#free) {
-            if (candidate[r] === 0 && (this.#compiled[r] as Compiled).rx.test(m.text)) candidate[r] = 1;
-          }
-        }
-      }
+    let lower: string | undefined;
+    for (const id of this.#common) {
+      if (seen[id] === 1) continue;
+      lower ??= text.toLowerCase();
+      if (lower.includes(this.#keywordList[id] as string)) this.#see(id, seen);
     }
-    return candidate;
+    return { seen, keywordSpans, triggerSpans, complete: false, rareComplete };
   }
 
-  #run(c: Compiled, text: string, hits: Hit[], vetoes: Span[]): void {
+  #collect(matches: readonly RegexMatch[], seen: Uint8Array, keywordSpans: Span[][], triggerSpans: Map<number, Span[]>): void {
+    for (const m of matches) {
+      const span = { start: m.index, end: m.end };
+      const id = this.#keywordIds.get(m.text.toLowerCase());
+      if (id !== undefined) {
+        this.#see(id, seen);
+        (keywordSpans[id] as Span[]).push(span);
+        for (const inner of this.#implied[id] as number[]) (keywordSpans[inner] as Span[]).push(span);
+        continue;
+      }
+      for (const r of this.#free) {
+        if (!(this.#compiled[r] as Compiled).rx.test(m.text)) continue;
+        const list = triggerSpans.get(r);
+        if (list) list.push(span);
+        else triggerSpans.set(r, [span]);
+      }
+    }
+  }
+
+  #see(id: number, seen: Uint8Array): void {
+    if (seen[id] === 1) return;
+    seen[id] = 1;
+    for (const inner of this.#implied[id] as number[]) this.#see(inner, seen);
+  }
+
+  /** Whether rule `i` runs on this text, and where: nowhere, the whole text, or windows around its anchors. */
+  #plan(i: number, survey: Survey, length: number): 'skip' | 'full' | Span[] {
+    const rule = (this.#compiled[i] as Compiled).rule;
+    const reach = rule.reach ?? DEFAULT_REACH;
+    let anchors: Span[] = [];
+    const keywords = this.#ruleKeywords[i] as number[];
+    if (keywords.length === 0) {
+      if (!survey.complete && !survey.rareComplete) return 'full';
+      anchors = survey.triggerSpans.get(i) ?? [];
+      if (anchors.length === 0) return 'skip';
+    } else {
+      let any = false;
+      for (const id of keywords) {
+        if (survey.seen[id] !== 1 && (survey.complete || survey.rareComplete || this.#isCommon[id] === 1)) continue;
+        any = true;
+        // Positions are known for every keyword when the first pass was complete, and for rare ones after the fallback.
+        const known = survey.complete || (this.#isCommon[id] === 0 && survey.rareComplete);
+        if (!known) return 'full';
+        for (const s of survey.keywordSpans[id] as Span[]) anchors.push(s);
+      }
+      if (!any) return 'skip';
+      if (anchors.length === 0) return 'full';
+    }
+    if (!Number.isFinite(reach) || anchors.length > MAX_WINDOWS * 4) return 'full';
+    return windowsAround(anchors, reach, length) ?? 'full';
+  }
+
+  #run(c: Compiled, text: string, plan: 'full' | Span[], hits: Hit[], vetoes: Span[]): void {
     const rule = c.rule;
-    for (const m of c.rx.all(text, MATCH_LIMIT)) {
-      const g = pickGroup(m, rule.group ?? 0);
-      const value = g === 0 ? m.text : m.groups[g - 1];
-      if (value === undefined || value.length === 0) continue;
-      const start = m.index + groupOffset(m, g, value);
-      const end = start + value.length;
-      const verdict = this.#judge(rule, value, text, m, start, end);
-      if (verdict === 'accept') {
-        hits.push({ rule, value, start, end });
-        if (hits.length >= HIT_LIMIT) return;
-      } else if (verdict === 'veto') vetoes.push({ start, end });
+    let budget = MATCH_LIMIT;
+    const sources = plan === 'full' ? [{ start: 0, end: text.length }] : plan;
+    for (const w of sources) {
+      const whole = w.start === 0 && w.end === text.length;
+      const sub = whole ? text : text.slice(w.start, w.end);
+      const found = c.rx.all(sub, budget);
+      budget -= found.length;
+      for (const local of found) {
+        // A match touching an inner window edge may owe its existence to the cut (\b, ^, $): the window is
+        // wide enough for every real match around its anchor, so such a match is dropped.
+        if (!whole && ((local.index === 0 && w.start > 0) || (local.end === sub.length && w.end < text.length))) continue;
+        const m: RegexMatch = whole ? local : { index: local.index + w.start, end: local.end + w.start, text: local.text, groups: local.groups };
+        const g = pickGroup(m, rule.group ?? 0);
+        const value = g === 0 ? m.text : m.groups[g - 1];
+        if (value === undefined || value.length === 0) continue;
+        const start = m.index + groupOffset(m, g, value);
+        const end = start + value.length;
+        const verdict = this.#judge(rule, value, text, m, start, end);
+        if (verdict === 'accept') {
+          hits.push({ rule, value, start, end });
+          if (hits.length >= HIT_LIMIT) return;
+        } else if (verdict === 'veto') vetoes.push({ start, end });
+      }
+      if (budget <= 0) return;
     }
   }
 
@@ -195,6 +326,27 @@ export class DlpEngine {
       hits.push({ rule, value, start: at, end: at + value.length });
     }
   }
+}
+
+/** Merged windows of `reach` characters around each anchor, or null when windows would not save work. */
+function windowsAround(anchors: readonly Span[], reach: number, length: number): Span[] | null {
+  const sorted = [...anchors].sort((a, b) => a.start - b.start);
+  const out: { start: number; end: number }[] = [];
+  let covered = 0;
+  for (const a of sorted) {
+    const start = Math.max(0, a.start - reach);
+    const end = Math.min(length, a.end + reach);
+    const last = out[out.length - 1];
+    if (last && start <= last.end) {
+      covered += Math.max(0, end - last.end);
+      last.end = Math.max(last.end, end);
+    } else {
+      out.push({ start, end });
+      covered += end - start;
+    }
+    if (out.length > MAX_WINDOWS || covered > length * MAX_WINDOW_SHARE) return null;
+  }
+  return out;
 }
 
 /** Generic hits yield to overlapping specific hits and to vetoed spans; `yieldsTo` rules yield to the named ones. */

@@ -33,6 +33,12 @@ export interface DlpRule {
    */
   readonly keywords: readonly string[];
   readonly pattern: string;
+  /**
+   * Furthest distance, in characters, between a keyword (or trigger) occurrence and either end of a match
+   * it enables. The engine then matches only windows around occurrences. Infinity: the rule always runs
+   * over whole texts (unbounded blocks such as PEM keys). Default 512.
+   */
+  readonly reach?: number;
   /** Capture group holding the value: 0 = whole match (default); -1 = the first group that took part; -2 = the last. */
   readonly group?: number;
   /** Minimum Shannon entropy (bits per character) of the value. */

@@ -50,14 +50,25 @@ interface Compiled {
   readonly regex: SafeRegex;
 }
 
-let compiledCache: readonly Compiled[] | null = null;
-function compiled(): readonly Compiled[] {
+interface CompiledFamily {
+  readonly family: Family;
+  /** One alternation of all of the family's patterns per view kind: a cheap first pass. */
+  readonly prefilter: { readonly folded: SafeRegex | null; readonly clean: SafeRegex | null };
+  readonly patterns: readonly Compiled[];
+}
+
+let compiledCache: readonly CompiledFamily[] | null = null;
+function compiled(): readonly CompiledFamily[] {
   if (compiledCache) return compiledCache;
-  const out: Compiled[] = [];
+  const out: CompiledFamily[] = [];
   for (const family of FAMILIES) {
-    for (const spec of family.patterns) {
-      out.push({ family, spec, regex: re(spec.src, spec.view === 'clean' ? 'i' : '') });
-    }
+    if (family.patterns.length === 0) continue;
+    const patterns = family.patterns.map((spec) => ({ family, spec, regex: re(spec.src, spec.view === 'clean' ? 'i' : '') }));
+    const union = (view: 'folded' | 'clean'): SafeRegex | null => {
+      const srcs = family.patterns.filter((p) => p.view === view).map((p) => `(?:${p.src})`);
+      return srcs.length === 0 ? null : re(srcs.join('|'), view === 'clean' ? 'i' : '');
+    };
+    out.push({ family, prefilter: { folded: union('folded'), clean: union('clean') }, patterns });
   }
   compiledCache = out;
   return out;
@@ -174,12 +185,16 @@ export function analyzeInjection(
   const views = viewsOf(prepared, { maxScanChars: opts.maxScanChars, maxLayers: opts.maxLayers });
   const hits = new Map<string, Hit[]>();
 
-  // 1. pattern families on every view of the matching kind
-  for (const cp of compiled()) {
-    if (disabled.has(cp.family.id)) continue;
-    for (const view of views) {
-      if (view.kind !== cp.spec.view) continue;
-      const m = cp.regex.first(view.text);
+  // 1. pattern families on every view of the matching kind; a family whose union misses a view
+  //    is skipped there, so benign text costs one pass per family and view
+  for (const cf of compiled()) {
+    if (disabled.has(cf.family.id)) continue;
+    for (const [vi, view] of views.entries()) {
+      const union = cf.prefilter[view.kind];
+      if (union === null || !union.test(view.text)) continue;
+      for (const cp of cf.patterns) {
+        if (cp.spec.view !== view.kind) continue;
+        const m = cp.regex.first(view.text);
       if (m) {
         addHit(hits, {
           family: cp.family.id,
@@ -188,10 +203,11 @@ export function analyzeInjection(
           names: view.names,
           chain: view.chain,
           text: m.text,
-          view: views.indexOf(view),
+          view: vi,
           start: m.index,
           end: m.end,
         });
+        }
       }
     }
   }
@@ -380,13 +396,9 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
       for (const segment of view.segments) {
         if (findings.length >= opts.maxFindings) break;
         if (segment.flow === 'egress') continue;
-        let analysis: Analysis;
-        try {
-          analysis = analyzeInjection(segment.prepared, segment.part, opts, segment.flow);
-        } catch {
-          // Total by contract: a text the engine cannot analyse yields no injection finding here.
-          continue;
-        }
+        // Total by construction (bounded views, linear regexes); an unexpected error propagates so the
+        // engine can fail closed rather than silently let the text through.
+        const analysis = analyzeInjection(segment.prepared, segment.part, opts, segment.flow);
         const severity = analysis.severity;
         if (severity === null) continue;
         for (const result of analysis.families) {

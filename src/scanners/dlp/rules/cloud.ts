@@ -36,6 +36,7 @@ export const CLOUD_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/aws-bedrock-api-key',
+    reach: 8192,
     name: 'Amazon Bedrock API key',
     keywords: ['absk', 'bedrock-api-key-'],
     pattern: '\\b(ABSK[A-Za-z0-9+/]{100,400}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{100,}={0,2})(?:[^A-Za-z0-9+/=]|$)',
@@ -43,6 +44,7 @@ export const CLOUD_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/gcp-service-account-key',
+    reach: 128,
     name: 'Google Cloud service-account key file',
     severity: 'critical',
     mitre: MITRE.privateKeys,
@@ -84,6 +86,7 @@ export const CLOUD_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/google-oauth-token',
+    reach: 4096,
     name: 'Google OAuth access or refresh token',
     mitre: MITRE.appAccessToken,
     keywords: ['ya29.', '1//0'],
@@ -102,6 +105,7 @@ export const CLOUD_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/azure-sas-token',
+    reach: Infinity,
     name: 'Azure shared access signature',
     keywords: ['sig='],
     // sv=<version> … sig=<signature> in either order within one URL or query string.

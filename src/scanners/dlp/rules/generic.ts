@@ -213,6 +213,7 @@ const USERINFO = '([^\\s:/@?#"\'<>]{1,128}):([^\\s@/?#"\'<>]{1,256})@([A-Za-z0-9
 export const GENERIC_RULES: readonly DlpRule[] = [
   secret({
     id: 'dlp/connection-string-password',
+    reach: 800,
     name: 'Database or broker connection string with a password',
     keywords: ['://'],
     pattern: `\\b(?i:${DB_SCHEMES})://${USERINFO}`,
@@ -223,6 +224,7 @@ export const GENERIC_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/url-credentials',
+    reach: 800,
     name: 'Credentials in a URL',
     keywords: ['://'],
     pattern: `\\b(?i:${URL_SCHEMES})://${USERINFO}`,
@@ -250,6 +252,7 @@ export const GENERIC_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/bearer-token',
+    reach: 4096,
     name: 'Bearer token in an Authorization value',
     severity: 'medium',
     mitre: MITRE.appAccessToken,
@@ -275,6 +278,7 @@ export const GENERIC_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/basic-auth-credentials',
+    reach: 4096,
     name: 'HTTP Basic credentials',
     keywords: ['basic'],
     pattern: '\\b(?i:basic)[ \\t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)',

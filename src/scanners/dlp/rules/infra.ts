@@ -39,6 +39,7 @@ export const INFRA_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/sentry-token',
+    reach: 800,
     name: 'Sentry auth token',
     keywords: ['sntrys_', 'sntryu_'],
     pattern: '\\b(sntrys_eyJ[A-Za-z0-9+/=_-]{60,600}|sntryu_[a-f0-9]{64})(?:[^A-Za-z0-9+/=_-]|$)',
@@ -94,6 +95,7 @@ export const INFRA_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/1password-service-account-token',
+    reach: 8192,
     name: '1Password service-account token',
     severity: 'critical',
     keywords: ['ops_eyj'],
@@ -138,6 +140,7 @@ export const INFRA_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/flyio-token',
+    reach: 8192,
     name: 'Fly.io access token',
     keywords: ['fm1', 'fm2_', 'fo1_'],
     pattern: '\\b(fm[12][ar]?_[A-Za-z0-9+/]{80,}={0,3}|fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9+/=_-]|$)',

@@ -156,6 +156,7 @@ function age(value: string): boolean {
 export const KEY_RULES: readonly DlpRule[] = [
   secret({
     id: 'dlp/private-key',
+    reach: Infinity,
     name: 'Private key (PEM / OpenSSH / PGP)',
     severity: 'critical',
     mitre: MITRE.privateKeys,
@@ -172,6 +173,7 @@ export const KEY_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/encrypted-private-key',
+    reach: Infinity,
     name: 'Passphrase-protected private key',
     severity: 'high',
     mitre: MITRE.privateKeys,
@@ -188,6 +190,7 @@ export const KEY_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/putty-private-key',
+    reach: Infinity,
     name: 'PuTTY private key file',
     severity: 'critical',
     mitre: MITRE.privateKeys,
@@ -198,6 +201,7 @@ export const KEY_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/jwk-private-key',
+    reach: 1600,
     name: 'JSON Web Key with private parameters',
     severity: 'critical',
     mitre: MITRE.privateKeys,
@@ -248,6 +252,7 @@ export const KEY_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/jwt',
+    reach: 8192,
     name: 'JSON Web Token',
     mitre: MITRE.appAccessToken,
     keywords: ['eyj'],

@@ -102,6 +102,7 @@ export const MESSAGING_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/twilio-auth-token',
+    reach: 640,
     name: 'Twilio auth token',
     severity: 'critical',
     keywords: ['twilio'],

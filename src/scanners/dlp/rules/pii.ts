@@ -119,7 +119,7 @@ function ssnEvidence(value: string): string {
   return `SSN ending ${digitsOf(value).slice(-4)}`;
 }
 
-const SSN_WORDS = ['ssn', 'social security', 'social-security', 'socialsecurity', 'social_security', 'ss#', 'ss no', 'ss num'];
+const SSN_WORDS = ['ssn', 'social security', 'social-security', 'socialsecurity', 'social_security'];
 
 export const PII_RULES: readonly DlpRule[] = [
   {
