@@ -21,7 +21,10 @@ export function bipiaAttacks(split: 'train' | 'test'): string[] {
 }
 
 export function bipiaContexts(split: 'train' | 'test'): { task: string; context: string }[] {
-  return ['email', 'table', 'code'].flatMap((task) => jsonl<{ context: string }>('microsoft-BIPIA/benchmark', task, `${split}.jsonl`).map((r) => ({ task, context: r.context })));
+  // Code contexts are stored as a list of lines.
+  return ['email', 'table', 'code'].flatMap((task) =>
+    jsonl<{ context: string | string[] }>('microsoft-BIPIA/benchmark', task, `${split}.jsonl`).map((r) => ({ task, context: Array.isArray(r.context) ? r.context.join('\n') : r.context })),
+  );
 }
 
 export const notInject = (): string[] =>

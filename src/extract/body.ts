@@ -85,7 +85,7 @@ export function addBodySegments(body: Body, contentType: string | undefined, bas
   if (media.type === 'text/html' || media.type === 'application/xhtml+xml' || (media.type === '' && looksLikeHtml(text))) {
     const html = extractHtml(text);
     out.add(base, 'body', flow, flow === 'egress' ? text : html.visible);
-    for (const h of html.hidden) out.add(`${base}.html.${h.location}`, 'html-hidden', flow, h.text);
+    for (const h of html.hidden) out.add(`${base}.${h.location}`, 'html-hidden', flow, h.text);
     return;
   }
   out.add(base, 'body', flow, text);

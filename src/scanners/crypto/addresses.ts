@@ -4,7 +4,6 @@
 import { base58, bech32, bech32m, createBase58check } from '@scure/base';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { re } from '../../re/index.ts';
 
 export type AddressKind = 'eth' | 'btc-base58' | 'btc-segwit' | 'sol' | 'bnb';
 
@@ -130,21 +129,93 @@ export function parseAllowlisted(text: string): ParsedAddress | null {
   return null;
 }
 
-// Candidate shapes; each is validated by parseAddress.
-const CANDIDATES = re(
-  '\\b(0[xX][0-9a-fA-F]{40}|(?:bc|tb|BC|TB)1[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71}|bnb1[02-9ac-hj-np-z]{38}|[1-9A-HJ-NP-Za-km-z]{26,44})\\b',
-);
+// Candidate shapes; each is validated by parseAddress. Kept as the reference the hand-written
+// finder below is tested against (it must report exactly the spans this pattern matches).
+export const CANDIDATE_PATTERN =
+  '\\b(0[xX][0-9a-fA-F]{40}|(?:bc|tb|BC|TB)1[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71}|bnb1[02-9ac-hj-np-z]{38}|[1-9A-HJ-NP-Za-km-z]{26,44})\\b';
+
+/** Every alternative of the candidate pattern is made of ASCII word characters. */
+function isWordChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
+function isHexChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+}
+
+/** bech32 data characters in either case (no 1, b, i, o). */
+function isBech32Char(c: number): boolean {
+  const l = c | 0x20;
+  if (c >= 0x30 && c <= 0x39) return c !== 0x31;
+  return l >= 0x61 && l <= 0x7a && l !== 0x62 && l !== 0x69 && l !== 0x6f;
+}
+
+function isLowerBech32Char(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39 && c !== 0x31) || (c >= 0x61 && c <= 0x7a && c !== 0x62 && c !== 0x69 && c !== 0x6f);
+}
+
+/** base58: digits 1–9 and letters except 0, O, I, l. */
+function isBase58Char(c: number): boolean {
+  if (c >= 0x31 && c <= 0x39) return true;
+  if (c >= 0x41 && c <= 0x5a) return c !== 0x49 && c !== 0x4f;
+  return c >= 0x61 && c <= 0x7a && c !== 0x6c;
+}
+
+function all(text: string, from: number, to: number, pred: (c: number) => boolean): boolean {
+  for (let i = from; i < to; i++) if (!pred(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * True when the maximal word run text[s, e) has one of the candidate shapes. Every alternative is
+ * made of word characters and is fenced by \b, so a match is always a whole word run: checking
+ * runs one by one finds exactly what the pattern finds, without a regex call per text.
+ */
+function candidateShape(text: string, s: number, e: number): boolean {
+  const len = e - s;
+  const c0 = text.charCodeAt(s);
+  const c1 = text.charCodeAt(s + 1);
+  if (len === 42 && c0 === 0x30 && (c1 === 0x78 || c1 === 0x58) && all(text, s + 2, e, isHexChar)) return true;
+  if (len >= 14 && len <= 74 && text.charCodeAt(s + 2) === 0x31) {
+    const lowerPrefix = (c0 === 0x62 && c1 === 0x63) || (c0 === 0x74 && c1 === 0x62);
+    const upperPrefix = (c0 === 0x42 && c1 === 0x43) || (c0 === 0x54 && c1 === 0x42);
+    if ((lowerPrefix || upperPrefix) && all(text, s + 3, e, isBech32Char)) return true;
+  }
+  if (len === 42 && c0 === 0x62 && c1 === 0x6e && text.charCodeAt(s + 2) === 0x62 && text.charCodeAt(s + 3) === 0x31) {
+    if (all(text, s + 4, e, isLowerBech32Char)) return true;
+  }
+  return len >= 26 && len <= 44 && all(text, s, e, isBase58Char);
+}
 
 export interface FoundAddress {
   readonly address: ParsedAddress;
   readonly index: number;
 }
 
+/** Spans of candidate-shaped word runs, in order, at most `limit` (the same spans CANDIDATE_PATTERN matches). */
+export function addressCandidates(text: string, limit = 200): { index: number; end: number }[] {
+  const out: { index: number; end: number }[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n && out.length < limit) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const s = i;
+    i++;
+    while (i < n && isWordChar(text.charCodeAt(i))) i++;
+    if (i - s >= 14 && i - s <= 74 && candidateShape(text, s, i)) out.push({ index: s, end: i });
+  }
+  return out;
+}
+
 /** Finds valid addresses in text; at most `limit` candidates are examined. */
 export function findAddresses(text: string, limit = 200): FoundAddress[] {
   const out: FoundAddress[] = [];
-  for (const m of CANDIDATES.all(text, limit)) {
-    const a = parseAddress(m.text);
+  if (text.length < 14) return out;
+  for (const m of addressCandidates(text, limit)) {
+    const a = parseAddress(text.slice(m.index, m.end));
     if (a) out.push({ address: a, index: m.index });
   }
   return out;

@@ -50,6 +50,10 @@ export const DEFAULT_CRYPTO_OPTIONS: CryptoOptions = {
 };
 
 const SCANNER = 'crypto' as const;
+/** Twelve words of ≥ 3 letters with one separator between them. */
+const MIN_SEED_CHARS = 12 * 4 - 1;
+/** The shortest address parseAddress accepts. */
+const MIN_ADDRESS_CHARS = 26;
 
 function short(address: string): string {
   return address.length <= 14 ? address : `${address.slice(0, 8)}…${address.slice(-6)}`;
@@ -74,15 +78,14 @@ export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scann
         findings.push(f);
       };
 
-      for (const seg of view.segments) {
-        if (findings.length >= o.maxFindings) break;
-        const texts: { text: string; layer?: DecodedLayer }[] = [{ text: seg.prepared.clean }];
-        if (o.searchLayers) for (const layer of seg.prepared.layers) texts.push({ text: layer.clean, layer });
-        for (const { text, layer } of texts) {
-          const location = layer ? `${seg.location}|${layer.chain.join('|')}` : seg.location;
-
-          // Seed phrases.
-          const seeds = findSeedPhrases(text, o.maxWindows);
+      const scanText = (text: string, segLocation: string, layer: DecodedLayer | undefined): void => {
+        // Cheap length gates first: most segments (URL pieces, short values) can hold neither.
+        const seeds = text.length >= MIN_SEED_CHARS ? findSeedPhrases(text, o.maxWindows) : undefined;
+        const addresses = text.length >= MIN_ADDRESS_CHARS ? findAddresses(text) : undefined;
+        if ((!seeds || (seeds.hits.length === 0 && seeds.unverified.length === 0)) && (!addresses || addresses.length === 0)) return;
+        const location = layer ? `${segLocation}|${layer.chain.join('|')}` : segLocation;
+        // Seed phrases.
+        if (seeds) {
           for (const h of seeds.hits) {
             if (h.sorted) continue; // an excerpt of the word list itself
             const isolated = h.extra <= o.maxExtraWords;
@@ -120,59 +123,70 @@ export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scann
               );
             }
           }
+        }
 
-          // Addresses.
-          for (const { address } of findAddresses(text)) {
+        // Addresses.
+        for (const { address } of addresses ?? []) {
+          if (findings.length >= o.maxFindings) break;
+          if (o.flagBadChecksum && address.checksum === 'invalid') {
+            push(
+              {
+                scanner: SCANNER,
+                rule: 'crypto/address-bad-checksum',
+                severity: 'medium',
+                category: 'crypto',
+                mitre: 'T1657',
+                location,
+                evidence: short(address.text),
+                message: `The Ethereum address ${short(address.text)} has mixed case that does not match its EIP-55 checksum: it was altered by hand or by an attacker. Do not send funds to it.`,
+              },
+              `cs|${location}|${address.normalized}`,
+            );
+          }
+          if (allowlist.length > 0) {
+            const look = lookAlikeOf(address, allowlist, o.poisoningMinPrefix, o.poisoningMinSuffix);
+            if (look) {
+              push(
+                {
+                  scanner: SCANNER,
+                  rule: 'crypto/address-poisoning',
+                  severity: 'high',
+                  category: 'crypto',
+                  mitre: 'T1657',
+                  location,
+                  evidence: `${short(address.text)} imitates allowlisted ${short(look.allowlisted.text)} (first ${look.prefix} and last ${look.suffix} characters match)`,
+                  message: `The ${address.kind} address ${short(address.text)} is not on the allowlist but shares its first and last characters with the allowlisted ${short(look.allowlisted.text)}: the address-poisoning trick. Do not send funds to it.`,
+                },
+                `poison|${location}|${address.normalized}`,
+              );
+              continue;
+            }
+          }
+          if (o.reportAddresses && !allowlist.some((w) => w.normalized === address.normalized)) {
+            push(
+              {
+                scanner: SCANNER,
+                rule: 'crypto/wallet-address',
+                severity: 'info',
+                category: 'crypto',
+                mitre: 'T1657',
+                location,
+                evidence: short(address.text),
+                message: `A ${address.kind} wallet address that is not on the allowlist: ${short(address.text)}.`,
+              },
+              `addr|${location}|${address.normalized}`,
+            );
+          }
+        }
+      };
+
+      for (const seg of view.segments) {
+        if (findings.length >= o.maxFindings) break;
+        scanText(seg.prepared.clean, seg.location, undefined);
+        if (o.searchLayers) {
+          for (const layer of seg.prepared.layers) {
             if (findings.length >= o.maxFindings) break;
-            if (o.flagBadChecksum && address.checksum === 'invalid') {
-              push(
-                {
-                  scanner: SCANNER,
-                  rule: 'crypto/address-bad-checksum',
-                  severity: 'medium',
-                  category: 'crypto',
-                  mitre: 'T1657',
-                  location,
-                  evidence: short(address.text),
-                  message: `The Ethereum address ${short(address.text)} has mixed case that does not match its EIP-55 checksum: it was altered by hand or by an attacker. Do not send funds to it.`,
-                },
-                `cs|${location}|${address.normalized}`,
-              );
-            }
-            if (allowlist.length > 0) {
-              const look = lookAlikeOf(address, allowlist, o.poisoningMinPrefix, o.poisoningMinSuffix);
-              if (look) {
-                push(
-                  {
-                    scanner: SCANNER,
-                    rule: 'crypto/address-poisoning',
-                    severity: 'high',
-                    category: 'crypto',
-                    mitre: 'T1657',
-                    location,
-                    evidence: `${short(address.text)} imitates allowlisted ${short(look.allowlisted.text)} (first ${look.prefix} and last ${look.suffix} characters match)`,
-                    message: `The ${address.kind} address ${short(address.text)} is not on the allowlist but shares its first and last characters with the allowlisted ${short(look.allowlisted.text)}: the address-poisoning trick. Do not send funds to it.`,
-                  },
-                  `poison|${location}|${address.normalized}`,
-                );
-                continue;
-              }
-            }
-            if (o.reportAddresses && !allowlist.some((w) => w.normalized === address.normalized)) {
-              push(
-                {
-                  scanner: SCANNER,
-                  rule: 'crypto/wallet-address',
-                  severity: 'info',
-                  category: 'crypto',
-                  mitre: 'T1657',
-                  location,
-                  evidence: short(address.text),
-                  message: `A ${address.kind} wallet address that is not on the allowlist: ${short(address.text)}.`,
-                },
-                `addr|${location}|${address.normalized}`,
-              );
-            }
+            scanText(layer.clean, seg.location, layer);
           }
         }
       }

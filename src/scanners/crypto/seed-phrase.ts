@@ -7,14 +7,45 @@ import { sha256 } from '@noble/hashes/sha2.js';
 
 export const MNEMONIC_SIZES: readonly number[] = [24, 21, 18, 15, 12];
 
-/** Words keyed by their letters packed 5 bits each (≤ 8 letters → < 2^40, exact in a double): no string allocation per token. */
-const WORD_INDEX = new Map<number, number>();
-wordlist.forEach((w, i) => WORD_INDEX.set(packWord(w, 0, w.length), i));
+/**
+ * The word list is sorted, so the words sharing their first three letters are contiguous: a token is
+ * looked up by one typed-array read on those letters and a compare against the (few) words of that
+ * bucket. No string is allocated per token, and most non-words are rejected on the first read.
+ */
+const BUCKETS = 27 * 27 * 27;
+const BUCKET_FIRST = new Int16Array(BUCKETS).fill(-1);
+const BUCKET_COUNT = new Uint8Array(BUCKETS);
+wordlist.forEach((w, i) => {
+  const key = bucketKey(w, 0);
+  if (BUCKET_FIRST[key] === -1) BUCKET_FIRST[key] = i;
+  BUCKET_COUNT[key]! += 1;
+});
 
-function packWord(text: string, start: number, end: number): number {
-  let key = 0;
-  for (let i = start; i < end; i++) key = key * 32 + ((text.charCodeAt(i) | 0x20) - 0x60);
-  return key;
+/** Letters a–z (either case) → 1..26, three of them → one bucket number. Callers pass letters only. */
+function bucketKey(text: string, start: number): number {
+  return (
+    ((text.charCodeAt(start) | 0x20) - 0x60) * 729 +
+    ((text.charCodeAt(start + 1) | 0x20) - 0x60) * 27 +
+    ((text.charCodeAt(start + 2) | 0x20) - 0x60)
+  );
+}
+
+/** The BIP-39 index of the letter token text[start, end) (any case), or -1. */
+function wordIndex(text: string, start: number, end: number): number {
+  const len = end - start;
+  if (len < 3 || len > 8) return -1;
+  const key = bucketKey(text, start);
+  const first = BUCKET_FIRST[key]!;
+  if (first < 0) return -1;
+  const last = first + BUCKET_COUNT[key]!;
+  for (let w = first; w < last; w++) {
+    const word = wordlist[w]!;
+    if (word.length !== len) continue;
+    let k = 3;
+    while (k < len && (text.charCodeAt(start + k) | 0x20) === word.charCodeAt(k)) k++;
+    if (k === len) return w;
+  }
+  return -1;
 }
 
 export interface SeedWord {
@@ -88,57 +119,172 @@ function isGapChar(c: number): boolean {
 
 const MAX_GAP = 12;
 
-/** Splits text into runs of consecutive BIP-39 words; linear, bounded by maxWords. */
-export function bip39Runs(text: string, minWords = 12, maxWords = 50_000): SeedRun[] {
-  const runs: SeedRun[] = [];
-  let run: SeedWord[] = [];
-  let seen = 0;
-  let prevEnd = -1; // end of the previous letter token (any word), -1 at start
+/** A letter token that can be a phrase word: a BIP-39 word not glued to a non-separator (`word@x`, `café`). */
+function isPhraseWord(text: string, start: number, end: number): boolean {
+  return wordIndex(text, start, end) >= 0 && (end >= text.length || isGapChar(text.charCodeAt(end)));
+}
+
+interface Budget {
+  /** Letter tokens the exact tokenizer may still examine. */
+  left: number;
+}
+
+/**
+ * The exact tokenizer over text[from, to), where `from` is not inside a letter token and `to` is the
+ * start of a breaker (see candidateRegions) or the end of the text, so no run crosses either end.
+ */
+function tokenizeRegion(text: string, from: number, to: number, minWords: number, budget: Budget, runs: SeedRun[]): void {
+  // The current run is kept in reused parallel arrays; SeedWord objects are made only for runs kept.
+  const idx: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const flags: number[] = []; // bit 0: numbered, bit 1: listGap
+  let count = 0;
   const flush = (): void => {
-    if (run.length >= minWords) runs.push({ words: run });
-    run = [];
+    if (count >= minWords) {
+      const words: SeedWord[] = new Array(count);
+      for (let k = 0; k < count; k++) {
+        const f = flags[k]!;
+        words[k] = { index: idx[k]!, start: starts[k]!, end: ends[k]!, numbered: (f & 1) !== 0, listGap: (f & 2) !== 0 };
+      }
+      runs.push({ words });
+    }
+    count = 0;
   };
-  let i = 0;
+  // End of the letter token before `from`; only its distance matters when it is within MAX_GAP.
+  let prevEnd = -1;
+  for (let j = from - 1; j >= 0 && j >= from - MAX_GAP - 1; j--) {
+    if (isLetter(text.charCodeAt(j))) {
+      prevEnd = j + 1;
+      break;
+    }
+  }
   const n = text.length;
-  while (i < n && seen < maxWords) {
+  let i = from;
+  while (i < to && budget.left > 0) {
     const c = text.charCodeAt(i);
     if (!isLetter(c)) {
       i++;
       continue;
     }
     const start = i;
+    i++;
     while (i < n && isLetter(text.charCodeAt(i))) i++;
     const end = i;
-    seen++;
+    budget.left--;
+    const pe = prevEnd;
+    prevEnd = end;
+    const w = wordIndex(text, start, end);
+    // A token glued to a non-separator (`word@x`, `café`) is not a phrase word.
+    if (w < 0 || (end < n && !isGapChar(text.charCodeAt(end)))) {
+      if (count > 0) flush();
+      continue;
+    }
     // Gap since the previous token: must be short and made of separators only.
-    let numbered = false;
-    let listGap = false;
-    let gapOk = prevEnd >= 0 && start - prevEnd <= MAX_GAP;
+    let f = 0;
+    let gapOk = pe >= 0 && start - pe <= MAX_GAP;
     if (gapOk) {
-      for (let j = prevEnd; j < start; j++) {
+      for (let j = pe; j < start; j++) {
         const g = text.charCodeAt(j);
         if (!isGapChar(g)) {
           gapOk = false;
           break;
         }
-        if (g >= 0x30 && g <= 0x39) numbered = true;
-        else if (g === 0x0a || g === 0x0d || g === 0x2c || g === 0x7c || g === 0x3b) listGap = true;
+        if (g >= 0x30 && g <= 0x39) f |= 1;
+        else if (g === 0x0a || g === 0x0d || g === 0x2c || g === 0x7c || g === 0x3b) f |= 2;
       }
     }
-    prevEnd = end;
-    const len = end - start;
-    const idx = len >= 3 && len <= 8 ? WORD_INDEX.get(packWord(text, start, end)) : undefined;
-    // A token glued to a non-separator (`word@x`, `café`) is not a phrase word.
-    const next = end < n ? text.charCodeAt(end) : 0x20;
-    const cleanEnd = end >= n || isGapChar(next) || next === 0x20;
-    if (idx === undefined || !cleanEnd) {
-      flush();
-      continue;
-    }
-    if (!gapOk && run.length > 0) flush();
-    run.push({ index: idx, start, end, numbered, listGap });
+    if (!gapOk && count > 0) flush();
+    idx[count] = w;
+    starts[count] = start;
+    ends[count] = end;
+    flags[count] = f;
+    count++;
   }
   flush();
+}
+
+/**
+ * Calls `region(from, to)` for the stretches of text that may hold a run spanning ≥ `span` characters.
+ * A run's span (first word's start to last word's end) holds only letters and separators, and each
+ * letter token in it is a phrase word; anything else is a "breaker" no run crosses. For each window
+ * of `span` characters the last breaker is sought from the window's end, token by token, and the
+ * search resumes after it, so ordinary prose is crossed a few tokens per window without tokenising
+ * all of it. A window with no breaker starts a region, which extends to the next breaker.
+ */
+function candidateRegions(text: string, span: number, region: (from: number, to: number) => boolean): void {
+  const n = text.length;
+  let lo = 0; // no run starts in [0, lo) outside the regions already reported; text[lo] is not mid-token
+  while (lo + span <= n) {
+    let breakEnd = -1;
+    let p = lo + span - 1;
+    while (p >= lo) {
+      const c = text.charCodeAt(p);
+      if (isLetter(c)) {
+        let s = p;
+        while (s > lo && isLetter(text.charCodeAt(s - 1))) s--;
+        let e = p + 1;
+        while (e < n && isLetter(text.charCodeAt(e))) e++;
+        if (!isPhraseWord(text, s, e)) {
+          breakEnd = e;
+          break;
+        }
+        p = s - 1;
+      } else if (isGapChar(c)) p--;
+      else {
+        breakEnd = p + 1;
+        break;
+      }
+    }
+    if (breakEnd >= 0) {
+      lo = breakEnd;
+      continue;
+    }
+    // No breaker in [lo, lo + span): a run may start here; the region runs to the next breaker.
+    let q = lo;
+    let to = n;
+    let next = n;
+    while (q < n) {
+      const c = text.charCodeAt(q);
+      if (isLetter(c)) {
+        let e = q + 1;
+        while (e < n && isLetter(text.charCodeAt(e))) e++;
+        if (!isPhraseWord(text, q, e)) {
+          to = q;
+          next = e;
+          break;
+        }
+        q = e;
+      } else if (isGapChar(c)) q++;
+      else {
+        to = q;
+        next = q + 1;
+        break;
+      }
+    }
+    if (!region(lo, to)) return;
+    lo = next;
+  }
+}
+
+/**
+ * Splits text into runs of ≥ minWords consecutive BIP-39 words. Linear; at most maxWords letter
+ * tokens are tokenised exactly (text that cannot hold a run is skipped, not counted).
+ */
+export function bip39Runs(text: string, minWords = 12, maxWords = 50_000): SeedRun[] {
+  const runs: SeedRun[] = [];
+  const budget: Budget = { left: maxWords };
+  if (!(minWords >= 1)) {
+    tokenizeRegion(text, 0, text.length, minWords, budget, runs);
+    return runs;
+  }
+  // Each word has ≥ 3 letters and is followed by a separator.
+  const span = Math.ceil(minWords) * 4 - 1;
+  if (text.length < span) return runs;
+  candidateRegions(text, span, (from, to) => {
+    tokenizeRegion(text, from, to, minWords, budget, runs);
+    return budget.left > 0;
+  });
   return runs;
 }
 

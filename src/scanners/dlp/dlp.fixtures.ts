@@ -387,6 +387,17 @@ function build(): Record<string, Sample> {
     'dlp/figma-token': { positive: `FIGMA_TOKEN=figd_${rand(B64URL, 40)}`, negative: 'FIGMA_TOKEN=figd_' },
     'dlp/grafana-token': { positive: `GRAFANA_TOKEN=glsa_${rand(ALNUM, 32)}_${rand(HEX, 8)}`, negative: 'GRAFANA_TOKEN=glsa_xxx' },
     'dlp/flyio-token': { positive: `FLY_API_TOKEN=FlyV1 fm2_${rand(B64, 200)}`, negative: 'fm2_radio_station' },
+    'dlp/aws-mws-key': { positive: `MWS_AUTH_TOKEN=amzn.mws.${rand(HEX, 8)}-${rand(HEX, 4)}-${rand(HEX, 4)}-${rand(HEX, 4)}-${rand(HEX, 12)}`, negative: 'MWS_AUTH_TOKEN=amzn.mws.<token>' },
+    'dlp/alibaba-access-key-secret': { positive: `access_key_id=LTAI${mixed(20)}\naccess_key_secret=${mixed(30)}`, negative: `build id ${mixed(30)}` },
+    'dlp/docker-swarm-token': { positive: `docker swarm join --token SWMTKN-1-${rand(LOWER + DIGITS, 50)}-${rand(LOWER + DIGITS, 25)} 10.0.0.1:2377`, negative: 'docker swarm join --token SWMTKN-1-<token> 10.0.0.1:2377' },
+    'dlp/instagram-access-token': { positive: `IG_TOKEN=IGQV${rand(B64URL, 180)}`, negative: 'IG_TOKEN=IGQV...' },
+    'dlp/x-bearer-token': { positive: `TWITTER_BEARER=AAAAAAAAAAAAAAAAAAAAA${mixed(90)}`, negative: `padding ${'A'.repeat(110)}` },
+    'dlp/llama-api-key': { positive: `LLAMA_API_KEY=LLM|${rand(DIGITS, 15)}|${rand(B64URL, 27)}`, negative: 'LLAMA_API_KEY=LLM|<id>|<secret>' },
+    'dlp/dropbox-token': { positive: `DROPBOX_TOKEN=sl.${rand(B64URL, 140)}`, negative: 'openssl.cnf and ssl.conf' },
+    'dlp/salesforce-token': { positive: `sid=00D${rand(ALNUM, 12)}!${rand(ALNUM + '._', 96)}`, negative: `color #00d${rand(HEX, 3)} and 00D!` },
+    'dlp/akamai-credentials': { positive: `client_token = akab-${rand(LOWER + DIGITS, 16)}-${rand(LOWER + DIGITS, 16)}`, negative: 'client_token = akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx' },
+    'dlp/defined-networking-api-key': { positive: `DN_API_KEY=dnkey-${rand(LOWER + DIGITS, 26)}-${rand(LOWER + DIGITS, 52)}`, negative: 'DN_API_KEY=dnkey-...' },
+    'dlp/nkey-seed': { positive: `seed: SU${rand('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 56)}`, negative: `heading: SUPERCALIFRAGILISTICEXPIALIDOCIOUSANDOTHERVERYLONGWORDSXX` },
     // ---- PII
     'dlp/credit-card': {
       positive: `card: ${cardNo.slice(0, 4)} ${cardNo.slice(4, 8)} ${cardNo.slice(8, 12)} ${cardNo.slice(12)}`,

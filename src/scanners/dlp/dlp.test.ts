@@ -6,7 +6,8 @@ import type { Encoding, Prepared } from '../../normalize/types.ts';
 import { TEST_CTX, viewOfSegments, viewOfText } from '../testing.ts';
 import type { Segment, SegmentPart } from '../types.ts';
 import { badCrc, card, crcToken, FIXED, iban, jwt, opensshKey, SAMPLES, wif, xprv } from './dlp.fixtures.ts';
-import { lastKey } from './engine.ts';
+import { countGroups, DlpEngine, lastKey } from './engine.ts';
+import { ALL_RULES } from './rules/index.ts';
 import { createDlpScanner, DEFAULT_DLP_OPTIONS, DLP_RULES } from './index.ts';
 
 const scanner = createDlpScanner();
@@ -290,6 +291,29 @@ describe('dlp locations and layers', () => {
   it('reports one finding per rule, location and value', () => {
     const f = scan(`${FIXED.ghp} and again ${FIXED.ghp}`);
     assert.equal(f.length, 1);
+  });
+});
+
+describe('dlp engine', () => {
+  it('finds the same hits with keyword windows as with whole-text runs', () => {
+    const filler = (n: number): string =>
+      Array.from({ length: n }, (_, i) => ['the', 'report', 'key', 'token', 'shows', 'data', 'pass', 'of', 'year'][(i * 7) % 9]).join(' ');
+    const parts: string[] = [];
+    for (const rule of DLP_RULES) {
+      const s = SAMPLES[rule.id];
+      if (s) parts.push(filler(40), s.positive, filler(25), s.negative);
+    }
+    const text = parts.join('\n');
+    const key = (h: { rule: { id: string }; start: number; value: string }): string => `${h.rule.id}@${h.start}:${h.value.length}`;
+    const windowed = new DlpEngine(ALL_RULES).scanText(text).map(key).sort();
+    const whole = new DlpEngine(ALL_RULES, { windows: false }).scanText(text).map(key).sort();
+    assert.deepEqual(windowed, whole);
+    assert.ok(windowed.length > 50);
+  });
+
+  it('counts capture groups the way RE2 numbers them', () => {
+    assert.equal(countGroups('(a)(?:b)(?i:c)[(](d\\(e)'), 2);
+    assert.equal(countGroups('[^]()](x)'), 1);
   });
 });
 

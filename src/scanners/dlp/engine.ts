@@ -23,6 +23,29 @@ const COMMON_KEYWORDS = new Set([
   'asia', 'eaa', 'web3', 'access', 'mnemonic',
 ]);
 
+/** Capture groups in an RE2 pattern: unescaped `(` outside character classes, not followed by `?`. */
+export function countGroups(pattern: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charAt(i);
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (pattern.charAt(i + 1) === '^') i++;
+      if (pattern.charAt(i + 1) === ']') i++;
+    } else if (c === '(' && pattern.charAt(i + 1) !== '?') n++;
+  }
+  return n;
+}
+
 function escapeLiteral(text: string): string {
   let out = '';
   for (const ch of text) out += '\\.+*?()|[]{}^$/-#&~'.includes(ch) ? `\\${ch}` : ch;
@@ -67,10 +90,6 @@ function groupOffset(m: RegexMatch, g: number, value: string): number {
   return at >= 0 ? at : Math.max(0, m.text.indexOf(value));
 }
 
-function overlaps(a: Span, b: Span): boolean {
-  return a.start < b.end && b.start < a.end;
-}
-
 /** Default reach of a rule: how far from a keyword occurrence its matches may extend. */
 const DEFAULT_REACH = 512;
 /** Past this many windows, or this share of the text, a rule simply runs over the whole text. */
@@ -102,15 +121,20 @@ export class DlpEngine {
   readonly #implied: readonly (readonly number[])[];
   readonly #isCommon: Uint8Array;
   readonly #free: readonly number[];
+  /** For each keyword-free rule (same order as #free): the prefilter capture group that wraps its pattern. */
+  readonly #freeGroups: readonly number[];
   /** One pass: every keyword (longest first, case-insensitive) and every keyword-free rule's pattern. */
   readonly #prefilter: SafeRegex | null;
   /** Fallback pass when the first is flooded: the keywords not in COMMON_KEYWORDS, and the keyword-free patterns. */
   readonly #rare: SafeRegex | null;
   readonly #common: readonly number[];
   readonly #fieldRules: readonly number[];
+  readonly #windows: boolean;
 
-  constructor(rules: readonly DlpRule[]) {
+  /** `windows: false` makes every triggered rule run over the whole text (a reference mode for tests). */
+  constructor(rules: readonly DlpRule[], options: { windows?: boolean } = {}) {
     this.rules = rules;
+    this.#windows = options.windows ?? true;
     this.#compiled = rules.map((rule) => ({ rule, rx: re(rule.pattern) }));
     const ids = new Map<string, number>();
     const keywordRules: number[][] = [];
@@ -148,7 +172,15 @@ export class DlpEngine {
     this.#fieldRules = fieldRules;
     this.#common = keywords.flatMap((k, id) => (COMMON_KEYWORDS.has(k) ? [id] : []));
     const byLength = (list: string[]): string[] => [...list].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-    const freePatterns = free.map((i) => `(?:${(rules[i] as DlpRule).pattern})`);
+    // Each keyword-free pattern gets a capture group of its own, so a trigger match names its rule.
+    const freeGroups: number[] = [];
+    let group = 1;
+    for (const i of free) {
+      freeGroups.push(group);
+      group += 1 + countGroups((rules[i] as DlpRule).pattern);
+    }
+    this.#freeGroups = freeGroups;
+    const freePatterns = free.map((i) => `(${(rules[i] as DlpRule).pattern})`);
     const alternation = (list: string[]): string[] => (list.length > 0 ? [`(?i:${byLength(list).map(escapeLiteral).join('|')})`] : []);
     const prefilter = [...alternation(keywords), ...freePatterns];
     const rare = [...alternation(keywords.filter((k) => !COMMON_KEYWORDS.has(k))), ...freePatterns];
@@ -210,11 +242,13 @@ export class DlpEngine {
         for (const inner of this.#implied[id] as number[]) (keywordSpans[inner] as Span[]).push(span);
         continue;
       }
-      for (const r of this.#free) {
-        if (!(this.#compiled[r] as Compiled).rx.test(m.text)) continue;
+      for (let k = 0; k < this.#free.length; k++) {
+        if (m.groups[(this.#freeGroups[k] as number) - 1] === undefined) continue;
+        const r = this.#free[k] as number;
         const list = triggerSpans.get(r);
         if (list) list.push(span);
         else triggerSpans.set(r, [span]);
+        break;
       }
     }
   }
@@ -248,7 +282,7 @@ export class DlpEngine {
       if (!any) return 'skip';
       if (anchors.length === 0) return 'full';
     }
-    if (!Number.isFinite(reach) || anchors.length > MAX_WINDOWS * 4) return 'full';
+    if (!this.#windows || !Number.isFinite(reach) || anchors.length > MAX_WINDOWS * 4) return 'full';
     return windowsAround(anchors, reach, length) ?? 'full';
   }
 
@@ -349,17 +383,53 @@ function windowsAround(anchors: readonly Span[], reach: number, length: number):
   return out;
 }
 
+/** Sorted spans with running maximum ends, answering "does anything overlap [start, end)?" in log time. */
+class SpanIndex {
+  readonly #starts: number[];
+  readonly #maxEnd: number[];
+  constructor(spans: readonly Span[]) {
+    const sorted = [...spans].sort((x, y) => x.start - y.start);
+    this.#starts = sorted.map((x) => x.start);
+    let max = -1;
+    this.#maxEnd = sorted.map((x) => (max = Math.max(max, x.end)));
+  }
+  overlaps(span: Span): boolean {
+    // Last index with start < span.end.
+    let lo = 0;
+    let hi = this.#starts.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.#starts[mid] as number) < span.end) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return at >= 0 && (this.#maxEnd[at] as number) > span.start;
+  }
+}
+
 /** Generic hits yield to overlapping specific hits and to vetoed spans; `yieldsTo` rules yield to the named ones. */
 function resolve(hits: Hit[], vetoes: readonly Span[]): Hit[] {
   if (hits.length <= 1 && vetoes.length === 0) return hits;
-  const specific = hits.filter((h) => !h.rule.generic);
+  const suppressors = new SpanIndex([...hits.filter((h) => !h.rule.generic), ...vetoes]);
+  const byRule = new Map<string, Hit[]>();
+  for (const h of hits) {
+    const list = byRule.get(h.rule.id);
+    if (list) list.push(h);
+    else byRule.set(h.rule.id, [h]);
+  }
+  const indexes = new Map<string, SpanIndex>();
+  const indexOf = (id: string): SpanIndex | undefined => {
+    const list = byRule.get(id);
+    if (!list) return undefined;
+    let idx = indexes.get(id);
+    if (!idx) indexes.set(id, (idx = new SpanIndex(list)));
+    return idx;
+  };
   return hits.filter((h) => {
-    if (h.rule.generic) {
-      if (specific.some((s) => overlaps(s, h))) return false;
-      if (vetoes.some((v) => overlaps(v, h))) return false;
-    }
-    const yields = h.rule.yieldsTo;
-    if (yields && hits.some((o) => o !== h && yields.includes(o.rule.id) && overlaps(o, h))) return false;
+    if (h.rule.generic && suppressors.overlaps(h)) return false;
+    for (const id of h.rule.yieldsTo ?? []) if (indexOf(id)?.overlaps(h)) return false;
     return true;
   });
 }

@@ -7,7 +7,7 @@ import { clip, redactPreview } from '../../core/redact.ts';
 import type { Prepared } from '../../normalize/types.ts';
 import { re, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
-import { CODE_DATA_SOURCE, CODE_DESTRUCTIVE, CODE_FETCH_EXEC, CODE_NET_SEND, FAMILIES, FAMILY_BY_ID, type Family, type PatternSpec } from './rules.ts';
+import { CODE_DATA_SOURCE, CODE_DESTRUCTIVE, CODE_FETCH_EXEC, CODE_NET_SEND, FAMILIES, FAMILY_BY_ID, type Family, type PatternSpec, type ViewKind } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
 import { viewsOf, type TextView, type ViewName } from './views.ts';
 
@@ -53,8 +53,14 @@ interface Compiled {
 interface CompiledFamily {
   readonly family: Family;
   /** One alternation of all of the family's patterns per view kind: a cheap first pass. */
-  readonly prefilter: { readonly folded: SafeRegex | null; readonly clean: SafeRegex | null };
+  readonly prefilter: { readonly folded: SafeRegex | null; readonly clean: SafeRegex | null; readonly plain: SafeRegex | null };
   readonly patterns: readonly Compiled[];
+}
+
+function isAsciiPattern(src: string): boolean {
+  if (src.includes('\\p{')) return false;
+  for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 let compiledCache: readonly CompiledFamily[] | null = null;
@@ -64,14 +70,23 @@ function compiled(): readonly CompiledFamily[] {
   for (const family of FAMILIES) {
     if (family.patterns.length === 0) continue;
     const patterns = family.patterns.map((spec) => ({ family, spec, regex: re(spec.src, spec.view === 'clean' ? 'i' : '') }));
-    const union = (view: 'folded' | 'clean'): SafeRegex | null => {
-      const srcs = family.patterns.filter((p) => p.view === view).map((p) => `(?:${p.src})`);
-      return srcs.length === 0 ? null : re(srcs.join('|'), view === 'clean' ? 'i' : '');
+    // Unions of ASCII patterns stay small enough for RE2's DFA; Unicode-class patterns run one by one.
+    const union = (view: ViewKind): SafeRegex | null => {
+      const specs = family.patterns.filter((p) => p.view === view);
+      if (specs.length < 2 || specs.some((p) => !isAsciiPattern(p.src))) return null;
+      return re(specs.map((p) => `(?:${p.src})`).join('|'), view === 'clean' ? 'i' : '');
     };
-    out.push({ family, prefilter: { folded: union('folded'), clean: union('clean') }, patterns });
+    out.push({ family, prefilter: { folded: union('folded'), clean: union('clean'), plain: union('plain') }, patterns });
   }
   compiledCache = out;
   return out;
+}
+
+/** Which views a pattern kind reads: clean patterns the clean view, plain patterns any view that is the plain text. */
+function readsView(kind: ViewKind, view: TextView): boolean {
+  if (kind === 'clean') return view.kind === 'clean';
+  if (kind === 'plain') return view.names.includes('plain');
+  return view.kind === 'folded';
 }
 
 const TURN_LABEL = (): SafeRegex =>
@@ -190,23 +205,26 @@ export function analyzeInjection(
   for (const cf of compiled()) {
     if (disabled.has(cf.family.id)) continue;
     for (const [vi, view] of views.entries()) {
-      const union = cf.prefilter[view.kind];
-      if (union === null || !union.test(view.text)) continue;
-      for (const cp of cf.patterns) {
-        if (cp.spec.view !== view.kind) continue;
-        const m = cp.regex.first(view.text);
-      if (m) {
-        addHit(hits, {
-          family: cp.family.id,
-          label: cp.spec.label,
-          weight: cp.spec.weight,
-          names: view.names,
-          chain: view.chain,
-          text: m.text,
-          view: vi,
-          start: m.index,
-          end: m.end,
-        });
+      for (const kind of ['folded', 'clean', 'plain'] as const) {
+        if (!readsView(kind, view)) continue;
+        const union = cf.prefilter[kind];
+        if (union !== null && !union.test(view.text)) continue;
+        for (const cp of cf.patterns) {
+          if (cp.spec.view !== kind) continue;
+          const m = cp.regex.first(view.text);
+          if (m) {
+            addHit(hits, {
+              family: cp.family.id,
+              label: cp.spec.label,
+              weight: cp.spec.weight,
+              names: view.names,
+              chain: view.chain,
+              text: m.text,
+              view: vi,
+              start: m.index,
+              end: m.end,
+            });
+          }
         }
       }
     }

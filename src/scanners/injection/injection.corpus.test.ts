@@ -198,7 +198,9 @@ describe('injection scanner on public corpora', { skip: PRESENT ? false : 'corpo
   it('measures InjecGuard valid.json (label 0 benign, label 1 injection)', () => {
     const benign = evaluate('InjecGuard valid label=0', prompts('leolee99-InjecGuard/datasets/valid.json', 0), 'benign', 'neutral');
     assert.equal(benign.blocked, 0, benign.fired.join('\n'));
-    const mal = evaluate('InjecGuard valid label=1', prompts('leolee99-InjecGuard/datasets/valid.json', 1), 'malicious', 'neutral');
-    assert.ok(mal.flagged > 0);
+    for (const flow of ['neutral', 'ingress'] as const) {
+      const mal = evaluate('InjecGuard valid label=1', prompts('leolee99-InjecGuard/datasets/valid.json', 1), 'malicious', flow);
+      assert.ok(mal.flagged > 0);
+    }
   });
 });

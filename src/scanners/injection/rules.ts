@@ -28,9 +28,10 @@ import { FOREIGN_OVERRIDE, FOREIGN_ROLE } from './foreign.ts';
  * Which view a pattern reads. `folded`: lower-cased, whitespace collapsed (also run on the
  * leetspeak fold and on a plain lower-case view, so homoglyph and leet hiding both show up).
  * `clean`: NFKC text with case and newlines kept, matched case-insensitively; used for
- * line-anchored markers, punctuation-heavy tokens and non-Latin scripts.
+ * line-anchored markers and punctuation-heavy tokens. `plain`: the clean text lower-cased with
+ * whitespace collapsed and no confusable mapping; used for non-English rules.
  */
-export type ViewKind = 'folded' | 'clean';
+export type ViewKind = 'folded' | 'clean' | 'plain';
 
 export interface PatternSpec {
   readonly label: string;

@@ -29,36 +29,87 @@ const LEET: Readonly<Record<string, string>> = {
 /** Leetspeak fold of an already folded text (same mapping as Prepared.leet). */
 export function leetFold(text: string): string {
   let out = '';
-  let changed = false;
+  let from = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    const m = LEET[ch];
-    if (m !== undefined) {
-      out += m;
-      changed = true;
-    } else out += ch;
+    const m = LEET[text[i] as string];
+    if (m === undefined) continue;
+    out += text.slice(from, i) + m;
+    from = i + 1;
   }
-  return changed ? out : text;
+  return from === 0 ? text : out + text.slice(from);
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+/**
+ * The clauses of a folded text that hold a word mixing letters with leet characters
+ * (`1gn0r3`, `pr3v10u5`), leet-folded and joined. Plain numbers ("12 percent") do not count,
+ * so ordinary prose yields an empty string and costs no second pass.
+ */
+export function leetClauses(folded: string, maxChars: number): string {
+  const parts: string[] = [];
+  let total = 0;
+  let clauseStart = 0;
+  let hasLetter = false;
+  let hasLeet = false;
+  let mixed = false;
+  const n = folded.length;
+  for (let i = 0; i <= n; i++) {
+    const ch = i < n ? (folded[i] as string) : '.';
+    const code = ch.charCodeAt(0);
+    const leet = LEET[ch] !== undefined;
+    if (isLetter(code)) hasLetter = true;
+    else if (leet) hasLeet = true;
+    else {
+      if (hasLetter && hasLeet) mixed = true;
+      hasLetter = false;
+      hasLeet = false;
+      if (ch === '.' || ch === '!' || ch === '?' || ch === ';' || ch === '\n' || ch === '|') {
+        if (mixed && total < maxChars) {
+          const clause = leetFold(folded.slice(clauseStart, i + 1));
+          parts.push(clause);
+          total += clause.length;
+        }
+        mixed = false;
+        clauseStart = i + 1;
+      }
+    }
+  }
+  return parts.join(' ');
+}
+
+function isSpaceCode(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x3000 || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a);
 }
 
 /** Lower case with every whitespace run collapsed to one space (no confusable mapping). */
 export function plainFold(text: string): string {
   const lower = text.toLowerCase();
-  let out = '';
-  let inSpace = false;
-  for (let i = 0; i < lower.length; i++) {
-    const code = lower.charCodeAt(i);
-    const space =
-      code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x3000 || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a);
-    if (space) {
-      if (!inSpace) out += ' ';
-      inSpace = true;
-    } else {
-      out += lower[i];
-      inSpace = false;
+  const parts: string[] = [];
+  let from = 0;
+  let i = 0;
+  const n = lower.length;
+  while (i < n) {
+    if (!isSpaceCode(lower.charCodeAt(i))) {
+      i++;
+      continue;
     }
+    let j = i + 1;
+    while (j < n && isSpaceCode(lower.charCodeAt(j))) j++;
+    // a single plain space needs no rewrite
+    if (j === i + 1 && lower.charCodeAt(i) === 0x20) {
+      i = j;
+      continue;
+    }
+    parts.push(lower.slice(from, i), ' ');
+    from = j;
+    i = j;
   }
-  return out.trim();
+  if (from === 0) return lower.trim();
+  parts.push(lower.slice(from));
+  return parts.join('').trim();
 }
 
 /** Bounds a text for scanning: long texts keep their head and tail. */
@@ -91,6 +142,10 @@ export function decodeVariationSelectors(raw: string, minBytes = 8, maxBytes = 4
   return text.length > 0 ? text : null;
 }
 
+function sameChain(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 export interface ViewLimits {
   readonly maxScanChars: number;
   readonly maxLayers: number;
@@ -99,40 +154,38 @@ export interface ViewLimits {
 /** Builds the deduplicated list of views for one prepared text. */
 export function viewsOf(prepared: Prepared, limits: ViewLimits): TextView[] {
   const views: TextView[] = [];
-  const seen = new Map<string, TextView>();
   const push = (name: ViewName, text: string, chain: readonly string[]): void => {
     if (text.length === 0) return;
     const t = bound(text, limits.maxScanChars);
     const kind = name === 'clean' ? 'clean' : 'folded';
     // The same text under the same chain is matched once; its view names are merged.
-    const key = `${kind}\u0000${chain.join('|')}\u0000${t}`;
-    const prior = seen.get(key);
-    if (prior !== undefined) {
-      if (!prior.names.includes(name)) prior.names.push(name);
-      return;
+    for (const prior of views) {
+      if (prior.kind === kind && prior.text.length === t.length && prior.text === t && sameChain(prior.chain, chain)) {
+        if (!prior.names.includes(name)) prior.names.push(name);
+        return;
+      }
     }
-    const view: TextView = { names: [name], kind, text: t, chain };
-    seen.set(key, view);
-    views.push(view);
+    views.push({ names: [name], kind, text: t, chain });
   };
-  const addText = (clean: string, folded: string, leet: string | null, chain: readonly string[]): void => {
+  // The leet view holds only the clauses with words that mix letters and leet characters
+  // (Prepared.leet would repeat the whole folded text for one such word).
+  const addText = (clean: string, folded: string, chain: readonly string[]): void => {
     push('folded', folded, chain);
     push('plain', plainFold(bound(clean, limits.maxScanChars)), chain);
-    if (leet !== null) push('leet', leet, chain);
-    push('leet', leetFold(folded), chain);
+    push('leet', leetClauses(folded, limits.maxScanChars), chain);
     push('clean', clean, chain);
   };
-  addText(prepared.clean, prepared.folded, prepared.leet, []);
+  addText(prepared.clean, prepared.folded, []);
   const layers = prepared.layers;
   for (let i = 0; i < layers.length && i < limits.maxLayers; i++) {
     const layer = layers[i];
     if (layer === undefined) continue;
-    addText(layer.clean, layer.folded, null, layer.chain);
+    addText(layer.clean, layer.folded, layer.chain);
   }
   const smuggled = decodeVariationSelectors(prepared.raw);
   if (smuggled !== null) {
     const clean = smuggled.normalize('NFKC');
-    addText(clean, plainFold(clean), null, ['variation-selectors']);
+    addText(clean, plainFold(clean), ['variation-selectors']);
   }
   return views;
 }

@@ -162,4 +162,12 @@ export const AI_RULES: readonly DlpRule[] = [
     check: hasDigit,
     advice: ROTATE,
   }),
+  secret({
+    id: 'dlp/llama-api-key',
+    name: 'Meta Llama or LlamaCloud API key',
+    keywords: ['llm|', 'llx-'],
+    pattern: `\\b(LLM\\|[0-9]{10,20}\\|[A-Za-z0-9_-]{20,64}|llx-[A-Za-z0-9_-]{40,64})${END}`,
+    minEntropy: 3.5,
+    advice: ROTATE,
+  }),
 ];

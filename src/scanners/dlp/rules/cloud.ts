@@ -153,9 +153,25 @@ export const CLOUD_RULES: readonly DlpRule[] = [
     id: 'dlp/heroku-api-key',
     name: 'Heroku API key',
     keywords: ['hrku-', 'heroku'],
-    pattern: `\\b(HRKU-[0-9A-Za-z_-]{40,80})${END}|\\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b`,
+    pattern: `\\b(HRKU-[0-9A-Za-z_-]{36,80})${END}|\\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b`,
     group: -1,
     check: (v, ctx) => v.startsWith('HRKU-') || near(ctx, ['heroku'], 120),
+  }),
+  secret({
+    id: 'dlp/aws-mws-key',
+    name: 'Amazon MWS auth token',
+    minEntropy: 3.0,
+    keywords: ['amzn.mws.'],
+    pattern: '\\b(amzn\\.mws\\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})\\b',
+  }),
+  secret({
+    id: 'dlp/alibaba-access-key-secret',
+    name: 'Alibaba Cloud AccessKey secret',
+    severity: 'critical',
+    keywords: ['ltai', 'alibaba', 'aliyun'],
+    pattern: '(?:^|[^A-Za-z0-9])([A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)',
+    context: { words: ['ltai', 'alibaba', 'aliyun', 'accesskeysecret', 'access_key_secret'], before: 160 },
+    check: (v) => randomMixed(v, 4.0),
   }),
 ];
 

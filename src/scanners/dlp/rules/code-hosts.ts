@@ -65,8 +65,8 @@ export const CODE_HOST_RULES: readonly DlpRule[] = [
   secret({
     id: 'dlp/atlassian-api-token',
     name: 'Atlassian / Bitbucket API token',
-    keywords: ['atatt3', 'atctt3', 'atbb'],
-    pattern: `\\b(AT[AC]TT3[A-Za-z0-9_=-]{100,300}|ATBB[A-Za-z0-9]{28,40})${END}`,
+    keywords: ['atatt3', 'atctt3', 'atbb', 'bbdc-'],
+    pattern: `\\b(AT[AC]TT3[A-Za-z0-9_=-]{100,300}|ATBB[A-Za-z0-9]{28,40}|BBDC-[A-Za-z0-9+/@_-]{40,50})${END}`,
     minEntropy: 4.0,
     check: hasUpperAndLower,
   }),
@@ -140,8 +140,8 @@ export const CODE_HOST_RULES: readonly DlpRule[] = [
   secret({
     id: 'dlp/postman-api-key',
     name: 'Postman API key',
-    keywords: ['pmak-'],
-    pattern: '\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b',
+    keywords: ['pmak-', 'pmat-'],
+    pattern: '\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34}|PMAT-[A-Z0-9]{26})\\b',
     minEntropy: 3.0,
   }),
   secret({
@@ -150,5 +150,12 @@ export const CODE_HOST_RULES: readonly DlpRule[] = [
     keywords: ['akcp', 'cmvmdgtu'],
     pattern: '\\b(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56,80})\\b',
     minEntropy: 4.0,
+  }),
+  secret({
+    id: 'dlp/docker-swarm-token',
+    name: 'Docker Swarm join token or unlock key',
+    keywords: ['swmtkn-', 'swmkey-'],
+    pattern: `\\b(SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25}|SWMKEY-1-[A-Za-z0-9+/]{43})${END}`,
+    minEntropy: 3.5,
   }),
 ];

@@ -37,8 +37,22 @@ export function keyWords(key: string): string[] {
 
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'pass', 'passcode', 'pswd', 'pword', 'pw', 'passwort', 'contrasena']);
 const TOKEN_WORDS = new Set(['secret', 'token', 'apikey', 'credential', 'credentials', 'creds', 'auth', 'accesskey', 'secretkey', 'privatekey']);
-const TOKEN_SUFFIXES = ['password', 'passwd', 'passphrase'];
-const SECRET_SUFFIXES = ['secret', 'token', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'masterkey', 'authkey', 'signingkey', 'encryptionkey', 'licensekey', 'accountkey', 'clientkey', 'subscriptionkey', 'servicekey', 'adminkey', 'writekey', 'ingestkey', 'deploykey'];
+// Run-together compounds (`dbpassword`, `accesstoken`, `clientsecret`): a known qualifier glued to a secret word.
+const PASSWORD_ROOTS = ['password', 'passwd', 'passphrase', 'pwd', 'pass'];
+const TOKEN_ROOTS = ['secret', 'token', 'key'];
+const COMPOUND_PREFIXES = new Set([
+  'access', 'auth', 'api', 'bearer', 'refresh', 'id', 'session', 'bot', 'app', 'user', 'client', 'oauth', 'db',
+  'database', 'admin', 'root', 'master', 'smtp', 'mail', 'email', 'ftp', 'sftp', 'ldap', 'redis', 'mysql', 'postgres',
+  'pg', 'sql', 'mongo', 'proxy', 'wifi', 'vpn', 'secret', 'private', 'signing', 'encryption', 'service', 'consumer',
+  'webhook', 'deploy', 'account', 'store', 'keystore', 'truststore', 'login', 'sudo', 'personal', 'integration',
+]);
+
+function compound(word: string, roots: readonly string[]): boolean {
+  for (const root of roots) {
+    if (word.length > root.length && word.endsWith(root) && COMPOUND_PREFIXES.has(word.slice(0, -root.length))) return true;
+  }
+  return false;
+}
 // Words that make `<word>_key` a secret (`api_key`, `signing_key`, `stripe_key`); other keys (`sort_key`,
 // `primary_key`, `cache_key`) are not.
 const KEY_QUALIFIERS = new Set([
@@ -76,8 +90,8 @@ export function secretKeyKind(key: string): SecretKind | null {
   while (end > 1 && (TRAILING_QUALIFIERS.has(words[end - 1] as string) || allDigits(words[end - 1] as string))) end--;
   const w = words[end - 1] as string;
   const p = end > 1 ? (words[end - 2] as string) : '';
-  if (PASSWORD_WORDS.has(w) || TOKEN_SUFFIXES.some((s) => w.endsWith(s))) return 'password';
-  if (TOKEN_WORDS.has(w) || SECRET_SUFFIXES.some((s) => w.endsWith(s))) return 'token';
+  if (PASSWORD_WORDS.has(w) || compound(w, PASSWORD_ROOTS)) return 'password';
+  if (TOKEN_WORDS.has(w) || compound(w, TOKEN_ROOTS)) return 'token';
   if (w === 'key' && KEY_QUALIFIERS.has(p)) return 'token';
   return null;
 }
@@ -133,7 +147,7 @@ function formatDirective(value: string): boolean {
 /** Whether a value assigned to a credential-named key is a literal credential. */
 export function literalSecret(kind: SecretKind, value: string, quoted: boolean): boolean {
   const v = value;
-  if (v.length < (kind === 'password' ? 6 : 8) || v.length > 300) return false;
+  if (v.length < (kind === 'password' ? 6 : 12) || v.length > 300) return false;
   if (isValuePlaceholder(v) || formatDirective(v)) return false;
   if (countSpaces(v) >= 2) return false; // prose, a label or a sentence
   if (!quoted && isIdentifierPath(v)) return false;
@@ -166,7 +180,16 @@ function assignmentOk(value: string, ctx: CheckContext, groups: readonly (string
   const before = ctx.start > 0 ? ctx.text.charAt(ctx.start - 1) : '';
   const quoted = before === '"' || before === "'" || before === '`' || before === '>';
   if (!quoted && ctx.text.charAt(ctx.end) === '(') return false;
+  // `a:b` with nothing between (Maven coordinates, host:port, namespaces, times) is not an assignment.
+  if (!quoted && ctx.text.charAt(ctx.start - 1) === ':' && !keyQuoted(ctx)) return false;
   return literalSecret(kind, value, quoted);
+}
+
+/** Whether the key just before the separator was quoted (`"key":value`). */
+function keyQuoted(ctx: CheckContext): boolean {
+  const colon = ctx.start - 1;
+  const before = colon > 0 ? ctx.text.charAt(colon - 1) : '';
+  return before === '"' || before === "'";
 }
 
 function userinfoOk(ctx: CheckContext, groups: readonly (string | undefined)[]): boolean {

@@ -1,6 +1,7 @@
 // Infrastructure, hosting, observability and productivity platforms.
 import { hasUpperAndLower } from '../checks.ts';
 import type { DlpRule } from '../types.ts';
+import { MITRE } from '../types.ts';
 import { END, near, randomMixed, secret } from './helpers.ts';
 
 export const INFRA_RULES: readonly DlpRule[] = [
@@ -27,7 +28,7 @@ export const INFRA_RULES: readonly DlpRule[] = [
     id: 'dlp/supabase-token',
     name: 'Supabase access token or secret key',
     keywords: ['sbp_', 'sb_secret_'],
-    pattern: `\\b(sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{31,80})${END}`,
+    pattern: `\\b(sbp_(?:v0_)?[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{31,80})${END}`,
     minEntropy: 3.0,
   }),
   secret({
@@ -63,8 +64,8 @@ export const INFRA_RULES: readonly DlpRule[] = [
   secret({
     id: 'dlp/new-relic-key',
     name: 'New Relic key',
-    keywords: ['nrak-', 'nrii-', 'nrjs-', 'nraa-', 'nral'],
-    pattern: '\\b(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|NRAA-[a-f0-9]{27}|[a-f0-9]{36}NRAL)\\b',
+    keywords: ['nrak-', 'nrii-', 'nrjs-', 'nraa-', 'nrbr-', 'nral'],
+    pattern: '\\b(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|NRBR-[a-f0-9]{19}|NRAA-[a-f0-9]{27}|[a-z0-9]{36}NRAL)\\b',
     minEntropy: 3.0,
   }),
   secret({
@@ -145,5 +146,35 @@ export const INFRA_RULES: readonly DlpRule[] = [
     keywords: ['fm1', 'fm2_', 'fo1_'],
     pattern: '\\b(fm[12][ar]?_[A-Za-z0-9+/]{80,}={0,3}|fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9+/=_-]|$)',
     minEntropy: 4.0,
+  }),
+  secret({
+    id: 'dlp/dropbox-token',
+    name: 'Dropbox access token',
+    mitre: MITRE.appAccessToken,
+    keywords: ['sl.'],
+    pattern: `\\b(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1000})${END}`,
+    minEntropy: 4.0,
+  }),
+  secret({
+    id: 'dlp/salesforce-token',
+    name: 'Salesforce session or access token',
+    mitre: MITRE.appAccessToken,
+    keywords: ['00d'],
+    pattern: '\\b(00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,200})',
+    minEntropy: 4.0,
+  }),
+  secret({
+    id: 'dlp/akamai-credentials',
+    name: 'Akamai EdgeGrid client token or secret',
+    keywords: ['akab-'],
+    pattern: '\\b(akab-[a-z0-9]{16}-[a-z0-9]{16})\\b',
+    minEntropy: 3.0,
+  }),
+  secret({
+    id: 'dlp/defined-networking-api-key',
+    name: 'Defined Networking API key',
+    keywords: ['dnkey-'],
+    pattern: `\\b(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${END}`,
+    minEntropy: 3.5,
   }),
 ];

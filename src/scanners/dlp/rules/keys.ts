@@ -153,6 +153,15 @@ function age(value: string): boolean {
   }
 }
 
+function hasDigitOrAllBase32(v: string): boolean {
+  let digits = 0;
+  for (let i = 2; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 50 && c <= 55) digits++;
+  }
+  return digits >= 4; // random base32 has about 1 in 5 digits; upper-case words have none
+}
+
 export const KEY_RULES: readonly DlpRule[] = [
   secret({
     id: 'dlp/private-key',
@@ -260,5 +269,16 @@ export const KEY_RULES: readonly DlpRule[] = [
     check: jwtOk,
     evidence: jwtEvidence,
     advice: 'Revoke the session or token at its issuer, or wait out its expiry if it cannot be revoked.',
+  }),
+  secret({
+    id: 'dlp/nkey-seed',
+    name: 'NATS nkey seed',
+    severity: 'critical',
+    mitre: MITRE.privateKeys,
+    keywords: [],
+    // A seed is 'S' + the key type (User, Account, Operator, Server, Cluster) + base32 of the 32-byte seed.
+    pattern: '\\b(S[UAONC][A-Z2-7]{56})\\b',
+    minEntropy: 3.5,
+    check: (v) => hasDigitOrAllBase32(v),
   }),
 ];

@@ -1,5 +1,5 @@
 // Messaging, e-mail and social platforms.
-import { decodeBase64, hasDigit, printableText } from '../checks.ts';
+import { decodeBase64, hasDigit, longestRun, printableText } from '../checks.ts';
 import type { DlpRule } from '../types.ts';
 import { MITRE } from '../types.ts';
 import { END, near, randomMixed, secret } from './helpers.ts';
@@ -16,6 +16,22 @@ function discordIdPart(value: string): boolean {
     if (c < 48 || c > 57) return false;
   }
   return text.charCodeAt(0) !== 48;
+}
+
+function hasUpperHex(v: string): boolean {
+  for (let i = 2; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 65 && c <= 70) return true;
+  }
+  return false;
+}
+
+function hasLowerHex(v: string): boolean {
+  for (let i = 2; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 97 && c <= 102) return true;
+  }
+  return false;
 }
 
 export const MESSAGING_RULES: readonly DlpRule[] = [
@@ -53,8 +69,13 @@ export const MESSAGING_RULES: readonly DlpRule[] = [
     name: 'Slack token (legacy, configuration or refresh)',
     mitre: MITRE.appAccessToken,
     keywords: ['xoxa-', 'xoxo-', 'xoxr-', 'xoxs-', 'xoxe-', 'xoxe.', 'xoxp-', 'xoxb-'],
-    pattern: '\\b((?:xoxe\\.)?xox[aborsep]-[0-9]{1,14}-[A-Za-z0-9-]{20,400})(?:[^A-Za-z0-9-]|$)',
+    // Rotating-token forms (`xoxe.xoxp-1-…`, `xoxp-1-…`) and legacy/workspace tokens (xoxa/xoxo/xoxr/xoxs).
+    pattern: '\\b((?:xoxe\\.)?xox[bpe]-[0-9]-[A-Za-z0-9-]{20,400}|xox[aors]-[0-9]{1,14}-[A-Za-z0-9-]{20,400})(?:[^A-Za-z0-9-]|$)',
     minEntropy: 3.5,
+    check: (v) => {
+      const first = v.indexOf('-');
+      return randomMixed(v.slice(v.indexOf('-', first + 1) + 1), 3.5);
+    },
     yieldsTo: ['dlp/slack-bot-token', 'dlp/slack-user-token'],
   }),
   secret({
@@ -96,8 +117,9 @@ export const MESSAGING_RULES: readonly DlpRule[] = [
     id: 'dlp/twilio-api-key',
     name: 'Twilio API key SID',
     keywords: [],
-    pattern: '\\b(SK[0-9a-f]{32})\\b',
+    pattern: '\\b(SK[0-9a-fA-F]{32})\\b',
     minEntropy: 3.2,
+    check: (v) => !(hasUpperHex(v) && hasLowerHex(v)),
     advice: 'Delete the API key in the Twilio console.',
   }),
   secret({
@@ -151,5 +173,28 @@ export const MESSAGING_RULES: readonly DlpRule[] = [
     pattern: '\\b(EAA[A-Za-z0-9]{90,400})\\b|\\b([0-9]{15,16}\\|[A-Za-z0-9_-]{27})(?:[^A-Za-z0-9_-]|$)',
     group: -1,
     check: (v, ctx) => (v.startsWith('EAA') ? randomMixed(v, 4.0) : near(ctx, ['facebook', 'fb_', 'fb-'], 200)),
+  }),
+  secret({
+    id: 'dlp/instagram-access-token',
+    name: 'Instagram access token',
+    mitre: MITRE.appAccessToken,
+    keywords: ['igqv', 'igaa'],
+    pattern: `\\b((?:IGQV|IGAA)[A-Za-z0-9_-]{100,400})${END}`,
+    minEntropy: 4.0,
+  }),
+  secret({
+    id: 'dlp/x-bearer-token',
+    name: 'X (Twitter) app-only bearer token',
+    mitre: MITRE.appAccessToken,
+    keywords: ['aaaaaaaaaaaaaaaaaaaaa'],
+    // App-only bearer tokens open with a long run of A (leading zero bytes), so the run check is skipped.
+    pattern: '\\b(A{20,24}[A-Za-z0-9%]{60,140})\\b',
+    placeholders: 'none',
+    check: (v) => {
+      let i = 0;
+      while (i < v.length && v.charCodeAt(i) === 65) i++;
+      const rest = v.slice(i);
+      return rest.length >= 50 && randomMixed(rest, 4.0) && longestRun(rest) < 12;
+    },
   }),
 ];
