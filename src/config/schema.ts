@@ -24,6 +24,15 @@ export const DlpConfig = z
   .object({
     ...scannerBase,
     minSeverity: severity.default('low').describe('Findings below this severity are dropped.'),
+    destinations: z
+      .record(ruleId, z.array(z.string()))
+      .default({})
+      .describe('Extra hosts (exact or *.suffix) a credential rule may legitimately be sent to in a header or query, over TLS; added to the built-in provider list.'),
+    builtinDestinations: z.boolean().default(true).describe('Use the built-in provider hosts (an OpenAI key to api.openai.com, …).'),
+    trustAuthorizationHeader: z
+      .boolean()
+      .default(true)
+      .describe('Treat a generic bearer/basic/JWT credential in the Authorization header of a TLS request as the agent authenticating (low) rather than a leak.'),
   })
   .strict();
 

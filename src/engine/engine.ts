@@ -5,6 +5,7 @@ import { extract, type ExtractLimits } from '../extract/index.ts';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/index.ts';
 import type { KnownSecretIndex, ScanContext, Scanner, SessionState } from '../scanners/types.ts';
 import { createMemorySessionState } from '../scanners/split-secrets/index.ts';
+import { applyDestinations, DEFAULT_DESTINATIONS, type DestinationPolicy } from './destinations.ts';
 import { buildScanners } from './registry.ts';
 import { composeVerdict, rankFindings, type ActionPolicy } from './verdict.ts';
 
@@ -70,6 +71,11 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
   };
   const disabled = new Set(Object.values(scannerCfg).flatMap((c) => c.disabledRules));
   const dlpMin = SEVERITY_RANK[config.scanners.dlp.minSeverity];
+  const dlp = config.scanners.dlp;
+  const destinationPolicy: DestinationPolicy = {
+    destinations: mergeDestinations(dlp.builtinDestinations ? DEFAULT_DESTINATIONS : {}, dlp.destinations),
+    trustAuthorizationHeader: dlp.trustAuthorizationHeader,
+  };
 
   return {
     config,
@@ -105,7 +111,8 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
           );
         }
       }
-      const ranked = rankFindings(dedupe(findings)).slice(0, MAX_FINDINGS);
+      const bound = applyDestinations(findings, extraction.view, destinationPolicy);
+      const ranked = rankFindings(dedupe(bound)).slice(0, MAX_FINDINGS);
       return composeVerdict(ranked, policy);
     },
   };
@@ -128,6 +135,12 @@ function scannerConfigs(config: TollgateConfig): Partial<Record<ScannerId, Scann
     injection: s.injection,
     crypto: s.crypto,
   };
+}
+
+function mergeDestinations(a: Readonly<Record<string, readonly string[]>>, b: Readonly<Record<string, readonly string[]>>): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = { ...a };
+  for (const [rule, hosts] of Object.entries(b)) out[rule] = [...(out[rule] ?? []), ...hosts];
+  return out;
 }
 
 function dedupe(findings: readonly Finding[]): Finding[] {

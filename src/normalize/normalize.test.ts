@@ -139,3 +139,9 @@ describe('normalize: UTS#39 confusables data', () => {
     }
   });
 });
+
+describe('normalize: terminal output', () => {
+  it('removes ANSI colour and OSC sequences that would glue onto a token', () => {
+    assert.equal(prepare('key=\u001b[93mghp_abc\u001b[0m done \u001b]0;title\u0007ok').clean, 'key=ghp_abc done ok');
+  });
+});

@@ -7,8 +7,36 @@ import { DEFAULT_NORMALIZE_LIMITS } from './types.ts';
 
 /** Invisible characters removed, then NFKC (UAX #15) so full-width and mathematical letters become ASCII. */
 export function cleanText(raw: string): { clean: string; strip: ReturnType<typeof stripInvisible> } {
-  const strip = stripInvisible(raw);
+  const strip = stripInvisible(raw.includes('\u001b') ? stripAnsi(raw) : raw);
   return { clean: isAscii(strip.text) ? strip.text : strip.text.normalize('NFKC'), strip };
+}
+
+/**
+ * Removes ANSI/VT escape sequences (ECMA-48 CSI `ESC [ params final`, OSC `ESC ] … BEL|ESC \\`,
+ * and two-byte escapes). In coloured tool output they glue onto tokens and hide them.
+ */
+export function stripAnsi(text: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== 0x1b) continue;
+    const next = text.charCodeAt(i + 1);
+    let j = i + 2;
+    if (next === 0x5b) {
+      while (j < text.length && j - i < 64 && text.charCodeAt(j) >= 0x20 && text.charCodeAt(j) <= 0x3f) j++;
+      while (j < text.length && j - i < 64 && text.charCodeAt(j) >= 0x20 && text.charCodeAt(j) <= 0x2f) j++;
+      if (j < text.length && text.charCodeAt(j) >= 0x40 && text.charCodeAt(j) <= 0x7e) j++;
+    } else if (next === 0x5d) {
+      while (j < text.length && j - i < 512 && text.charCodeAt(j) !== 0x07 && !(text.charCodeAt(j) === 0x1b && text.charCodeAt(j + 1) === 0x5c)) j++;
+      j += text.charCodeAt(j) === 0x07 ? 1 : 2;
+    } else if (next >= 0x40 && next <= 0x5f) {
+      j = i + 2;
+    } else continue;
+    out += text.slice(last, i);
+    last = Math.min(j, text.length);
+    i = last - 1;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 const NON_ASCII = /[^\u0000-\u007f]/;

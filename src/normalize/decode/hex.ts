@@ -9,6 +9,21 @@ function isDelimiter(c: number): boolean {
   return c === 0x3a || c === 0x2d || c === 0x20 || c === 0x2c;
 }
 
+/**
+ * Decodes the run; if it is not text, retries without up to three bytes at either end, since
+ * a word ending in hex letters ("see 6768…") or a trailing "be" glues onto a real hex run.
+ */
+function decodeTrimmed(bytes: Uint8Array, minBytes: number): string | null {
+  for (let head = 0; head <= 3; head++) {
+    for (let tail = 0; tail <= 3; tail++) {
+      if (bytes.length - head - tail < minBytes) continue;
+      const text = bytesToText(bytes.subarray(head, bytes.length - tail));
+      if (text !== null) return text;
+    }
+  }
+  return null;
+}
+
 /** Returns decoded texts of hex runs with at least `minBytes` bytes. */
 export function findHex(text: string, minBytes: number, maxOutputs: number): string[] {
   const outputs: string[] = [];
@@ -50,7 +65,7 @@ export function findHex(text: string, minBytes: number, maxOutputs: number): str
       break;
     }
     if (bytes.length >= minBytes) {
-      const decoded = bytesToText(Uint8Array.from(bytes));
+      const decoded = decodeTrimmed(Uint8Array.from(bytes), minBytes);
       if (decoded !== null) outputs.push(decoded);
     }
     i = j > i ? j : i + 1;

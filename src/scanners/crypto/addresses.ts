@@ -192,28 +192,42 @@ export interface FoundAddress {
   readonly index: number;
 }
 
-/** Spans of candidate-shaped word runs, in order, at most `limit` (the same spans CANDIDATE_PATTERN matches). */
+/** parseAddress accepts nothing shorter. */
+const MIN_ADDRESS = 26;
+/** No candidate shape is longer (bech32: `bc1` + 71). */
+const MAX_CANDIDATE = 74;
+
+/**
+ * Spans of candidate-shaped word runs of ≥ 26 characters (the ones parseAddress can accept), in order,
+ * at most `limit`. These are the matches of CANDIDATE_PATTERN of that length. Runs are found by probing
+ * one character in 26: a probe on a non-word character rules out every long run through it, so
+ * ordinary text is crossed without reading most of it.
+ */
 export function addressCandidates(text: string, limit = 200): { index: number; end: number }[] {
   const out: { index: number; end: number }[] = [];
   const n = text.length;
-  let i = 0;
-  while (i < n && out.length < limit) {
-    if (!isWordChar(text.charCodeAt(i))) {
-      i++;
+  let lo = 0; // every run of ≥ MIN_ADDRESS characters starting before lo has been handled
+  while (out.length < limit && lo + MIN_ADDRESS <= n) {
+    const p = lo + MIN_ADDRESS - 1;
+    if (!isWordChar(text.charCodeAt(p))) {
+      lo = p + 1;
       continue;
     }
-    const s = i;
-    i++;
-    while (i < n && isWordChar(text.charCodeAt(i))) i++;
-    if (i - s >= 14 && i - s <= 74 && candidateShape(text, s, i)) out.push({ index: s, end: i });
+    let s = p;
+    while (s > lo && isWordChar(text.charCodeAt(s - 1))) s--;
+    let e = p + 1;
+    while (e < n && isWordChar(text.charCodeAt(e))) e++;
+    // text[e] is not a word character (or is the end): the next run starts after it.
+    if (e - s >= MIN_ADDRESS && e - s <= MAX_CANDIDATE && candidateShape(text, s, e)) out.push({ index: s, end: e });
+    lo = e + 1;
   }
   return out;
 }
 
-/** Finds valid addresses in text; at most `limit` candidates are examined. */
+/** Finds valid addresses in text; at most `limit` candidates (of a length parseAddress accepts) are examined. */
 export function findAddresses(text: string, limit = 200): FoundAddress[] {
   const out: FoundAddress[] = [];
-  if (text.length < 14) return out;
+  if (text.length < MIN_ADDRESS) return out;
   for (const m of addressCandidates(text, limit)) {
     const a = parseAddress(text.slice(m.index, m.end));
     if (a) out.push({ address: a, index: m.index });

@@ -59,6 +59,125 @@ function short(address: string): string {
   return address.length <= 14 ? address : `${address.slice(0, 8)}…${address.slice(-6)}`;
 }
 
+/** Findings of one scan, deduplicated and capped. */
+class FindingSink {
+  readonly findings: Finding[] = [];
+  #seen: Set<string> | undefined;
+  constructor(readonly max: number) {}
+  get full(): boolean {
+    return this.findings.length >= this.max;
+  }
+  push(f: Finding, key: string): void {
+    this.#seen ??= new Set();
+    if (this.findings.length >= this.max || this.#seen.has(key)) return;
+    this.#seen.add(key);
+    this.findings.push(f);
+  }
+}
+
+/** Seed phrases and addresses in one text (a segment's clean text or one of its decoded layers). */
+function scanText(out: FindingSink, o: CryptoOptions, allowlist: readonly ParsedAddress[], text: string, segLocation: string, layer: DecodedLayer | undefined): void {
+  // Cheap length gates first: most segments (URL pieces, short values) can hold neither.
+  const seeds = text.length >= MIN_SEED_CHARS ? findSeedPhrases(text, o.maxWindows) : undefined;
+  const addresses = text.length >= MIN_ADDRESS_CHARS ? findAddresses(text) : undefined;
+  if ((!seeds || (seeds.hits.length === 0 && seeds.unverified.length === 0)) && (!addresses || addresses.length === 0)) return;
+  const location = layer ? `${segLocation}|${layer.chain.join('|')}` : segLocation;
+  // Seed phrases.
+  if (seeds) {
+    for (const h of seeds.hits) {
+      if (h.sorted) continue; // an excerpt of the word list itself
+      const isolated = h.extra <= o.maxExtraWords;
+      out.push(
+        {
+          scanner: SCANNER,
+          rule: 'crypto/seed-phrase',
+          severity: isolated ? 'critical' : 'medium',
+          category: 'crypto',
+          mitre: 'T1552',
+          location,
+          evidence: `[${h.words} BIP-39 words, checksum valid${isolated ? '' : `, inside a run of ${h.words + h.extra} such words`}]`,
+          message: isolated
+            ? `A ${h.words}-word wallet recovery phrase (valid BIP-39 checksum) is in this content: whoever reads it controls the wallet. Block it, and treat the wallet as compromised if it already left.`
+            : `${h.words} words inside a long run of BIP-39 words pass the phrase checksum (1 in 16 random runs do): likely a word list, but check that no recovery phrase is being sent.`,
+        },
+        `seed|${location}|${h.start}|${h.words}`,
+      );
+    }
+    if (o.reportUnverifiedPhrases) {
+      for (const u of seeds.unverified) {
+        if (!u.listLike || u.sorted) continue;
+        out.push(
+          {
+            scanner: SCANNER,
+            rule: 'crypto/seed-phrase-unverified',
+            severity: 'low',
+            category: 'crypto',
+            mitre: 'T1552',
+            location,
+            evidence: `[${u.words} BIP-39 words in a list, checksum not valid]`,
+            message: `A list of ${u.words} BIP-39 words looks like a wallet recovery phrase, though its checksum does not match (mistyped, or not a phrase); check before it leaves.`,
+          },
+          `seedu|${location}|${u.start}`,
+        );
+      }
+    }
+  }
+
+  // Addresses.
+  for (const { address } of addresses ?? []) {
+    if (out.full) break;
+    if (o.flagBadChecksum && address.checksum === 'invalid') {
+      out.push(
+        {
+          scanner: SCANNER,
+          rule: 'crypto/address-bad-checksum',
+          severity: 'medium',
+          category: 'crypto',
+          mitre: 'T1657',
+          location,
+          evidence: short(address.text),
+          message: `The Ethereum address ${short(address.text)} has mixed case that does not match its EIP-55 checksum: it was altered by hand or by an attacker. Do not send funds to it.`,
+        },
+        `cs|${location}|${address.normalized}`,
+      );
+    }
+    if (allowlist.length > 0) {
+      const look = lookAlikeOf(address, allowlist, o.poisoningMinPrefix, o.poisoningMinSuffix);
+      if (look) {
+        out.push(
+          {
+            scanner: SCANNER,
+            rule: 'crypto/address-poisoning',
+            severity: 'high',
+            category: 'crypto',
+            mitre: 'T1657',
+            location,
+            evidence: `${short(address.text)} imitates allowlisted ${short(look.allowlisted.text)} (first ${look.prefix} and last ${look.suffix} characters match)`,
+            message: `The ${address.kind} address ${short(address.text)} is not on the allowlist but shares its first and last characters with the allowlisted ${short(look.allowlisted.text)}: the address-poisoning trick. Do not send funds to it.`,
+          },
+          `poison|${location}|${address.normalized}`,
+        );
+        continue;
+      }
+    }
+    if (o.reportAddresses && !allowlist.some((w) => w.normalized === address.normalized)) {
+      out.push(
+        {
+          scanner: SCANNER,
+          rule: 'crypto/wallet-address',
+          severity: 'info',
+          category: 'crypto',
+          mitre: 'T1657',
+          location,
+          evidence: short(address.text),
+          message: `A ${address.kind} wallet address that is not on the allowlist: ${short(address.text)}.`,
+        },
+        `addr|${location}|${address.normalized}`,
+      );
+    }
+  }
+}
+
 export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scanner {
   const o: CryptoOptions = { ...DEFAULT_CRYPTO_OPTIONS, ...options };
   const allowlist: ParsedAddress[] = [];
@@ -70,127 +189,18 @@ export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scann
   return {
     id: SCANNER,
     scan(view, _ctx) {
-      const findings: Finding[] = [];
-      const seen = new Set<string>();
-      const push = (f: Finding, key: string): void => {
-        if (findings.length >= o.maxFindings || seen.has(key)) return;
-        seen.add(key);
-        findings.push(f);
-      };
-
-      const scanText = (text: string, segLocation: string, layer: DecodedLayer | undefined): void => {
-        // Cheap length gates first: most segments (URL pieces, short values) can hold neither.
-        const seeds = text.length >= MIN_SEED_CHARS ? findSeedPhrases(text, o.maxWindows) : undefined;
-        const addresses = text.length >= MIN_ADDRESS_CHARS ? findAddresses(text) : undefined;
-        if ((!seeds || (seeds.hits.length === 0 && seeds.unverified.length === 0)) && (!addresses || addresses.length === 0)) return;
-        const location = layer ? `${segLocation}|${layer.chain.join('|')}` : segLocation;
-        // Seed phrases.
-        if (seeds) {
-          for (const h of seeds.hits) {
-            if (h.sorted) continue; // an excerpt of the word list itself
-            const isolated = h.extra <= o.maxExtraWords;
-            push(
-              {
-                scanner: SCANNER,
-                rule: 'crypto/seed-phrase',
-                severity: isolated ? 'critical' : 'medium',
-                category: 'crypto',
-                mitre: 'T1552',
-                location,
-                evidence: `[${h.words} BIP-39 words, checksum valid${isolated ? '' : `, inside a run of ${h.words + h.extra} such words`}]`,
-                message: isolated
-                  ? `A ${h.words}-word wallet recovery phrase (valid BIP-39 checksum) is in this content: whoever reads it controls the wallet. Block it, and treat the wallet as compromised if it already left.`
-                  : `${h.words} words inside a long run of BIP-39 words pass the phrase checksum (1 in 16 random runs do): likely a word list, but check that no recovery phrase is being sent.`,
-              },
-              `seed|${location}|${h.start}|${h.words}`,
-            );
-          }
-          if (o.reportUnverifiedPhrases) {
-            for (const u of seeds.unverified) {
-              if (!u.listLike || u.sorted) continue;
-              push(
-                {
-                  scanner: SCANNER,
-                  rule: 'crypto/seed-phrase-unverified',
-                  severity: 'low',
-                  category: 'crypto',
-                  mitre: 'T1552',
-                  location,
-                  evidence: `[${u.words} BIP-39 words in a list, checksum not valid]`,
-                  message: `A list of ${u.words} BIP-39 words looks like a wallet recovery phrase, though its checksum does not match (mistyped, or not a phrase); check before it leaves.`,
-                },
-                `seedu|${location}|${u.start}`,
-              );
-            }
-          }
-        }
-
-        // Addresses.
-        for (const { address } of addresses ?? []) {
-          if (findings.length >= o.maxFindings) break;
-          if (o.flagBadChecksum && address.checksum === 'invalid') {
-            push(
-              {
-                scanner: SCANNER,
-                rule: 'crypto/address-bad-checksum',
-                severity: 'medium',
-                category: 'crypto',
-                mitre: 'T1657',
-                location,
-                evidence: short(address.text),
-                message: `The Ethereum address ${short(address.text)} has mixed case that does not match its EIP-55 checksum: it was altered by hand or by an attacker. Do not send funds to it.`,
-              },
-              `cs|${location}|${address.normalized}`,
-            );
-          }
-          if (allowlist.length > 0) {
-            const look = lookAlikeOf(address, allowlist, o.poisoningMinPrefix, o.poisoningMinSuffix);
-            if (look) {
-              push(
-                {
-                  scanner: SCANNER,
-                  rule: 'crypto/address-poisoning',
-                  severity: 'high',
-                  category: 'crypto',
-                  mitre: 'T1657',
-                  location,
-                  evidence: `${short(address.text)} imitates allowlisted ${short(look.allowlisted.text)} (first ${look.prefix} and last ${look.suffix} characters match)`,
-                  message: `The ${address.kind} address ${short(address.text)} is not on the allowlist but shares its first and last characters with the allowlisted ${short(look.allowlisted.text)}: the address-poisoning trick. Do not send funds to it.`,
-                },
-                `poison|${location}|${address.normalized}`,
-              );
-              continue;
-            }
-          }
-          if (o.reportAddresses && !allowlist.some((w) => w.normalized === address.normalized)) {
-            push(
-              {
-                scanner: SCANNER,
-                rule: 'crypto/wallet-address',
-                severity: 'info',
-                category: 'crypto',
-                mitre: 'T1657',
-                location,
-                evidence: short(address.text),
-                message: `A ${address.kind} wallet address that is not on the allowlist: ${short(address.text)}.`,
-              },
-              `addr|${location}|${address.normalized}`,
-            );
-          }
-        }
-      };
-
+      const out = new FindingSink(o.maxFindings);
       for (const seg of view.segments) {
-        if (findings.length >= o.maxFindings) break;
-        scanText(seg.prepared.clean, seg.location, undefined);
+        if (out.full) break;
+        scanText(out, o, allowlist, seg.prepared.clean, seg.location, undefined);
         if (o.searchLayers) {
           for (const layer of seg.prepared.layers) {
-            if (findings.length >= o.maxFindings) break;
-            scanText(layer.clean, seg.location, layer);
+            if (out.full) break;
+            scanText(out, o, allowlist, layer.clean, seg.location, layer);
           }
         }
       }
-      return findings;
+      return out.findings;
     },
   };
 }

@@ -8,44 +8,46 @@ import { sha256 } from '@noble/hashes/sha2.js';
 export const MNEMONIC_SIZES: readonly number[] = [24, 21, 18, 15, 12];
 
 /**
- * The word list is sorted, so the words sharing their first three letters are contiguous: a token is
- * looked up by one typed-array read on those letters and a compare against the (few) words of that
- * bucket. No string is allocated per token, and most non-words are rejected on the first read.
+ * BIP-39 words are unique in their first four letters, so a token is looked up by those letters packed
+ * 5 bits each (an integer; the three letters of a 3-letter word pack below any four) in a small
+ * open-addressing table, then checked against the rest of the word. No string is made per token.
  */
-const BUCKETS = 27 * 27 * 27;
-const BUCKET_FIRST = new Int16Array(BUCKETS).fill(-1);
-const BUCKET_COUNT = new Uint8Array(BUCKETS);
-wordlist.forEach((w, i) => {
-  const key = bucketKey(w, 0);
-  if (BUCKET_FIRST[key] === -1) BUCKET_FIRST[key] = i;
-  BUCKET_COUNT[key]! += 1;
-});
+const SLOTS = 8192;
+const SLOT_KEY = new Int32Array(SLOTS).fill(-1);
+const SLOT_WORD = new Int16Array(SLOTS);
 
-/** Letters a–z (either case) → 1..26, three of them → one bucket number. Callers pass letters only. */
-function bucketKey(text: string, start: number): number {
-  return (
-    ((text.charCodeAt(start) | 0x20) - 0x60) * 729 +
-    ((text.charCodeAt(start + 1) | 0x20) - 0x60) * 27 +
-    ((text.charCodeAt(start + 2) | 0x20) - 0x60)
-  );
+function slotOf(key: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> 19; // 13 bits
 }
 
-/** The BIP-39 index of the letter token text[start, end) (any case), or -1. */
+wordlist.forEach((w, i) => {
+  let key = 0;
+  for (let k = 0; k < w.length && k < 4; k++) key = key * 32 + (w.charCodeAt(k) - 0x60);
+  let slot = slotOf(key);
+  while (SLOT_KEY[slot] !== -1) slot = (slot + 1) & (SLOTS - 1);
+  SLOT_KEY[slot] = key;
+  SLOT_WORD[slot] = i;
+});
+
+/** The BIP-39 index of the letter token text[start, end) (any case), or -1. Callers pass letters only. */
 function wordIndex(text: string, start: number, end: number): number {
   const len = end - start;
   if (len < 3 || len > 8) return -1;
-  const key = bucketKey(text, start);
-  const first = BUCKET_FIRST[key]!;
-  if (first < 0) return -1;
-  const last = first + BUCKET_COUNT[key]!;
-  for (let w = first; w < last; w++) {
-    const word = wordlist[w]!;
-    if (word.length !== len) continue;
-    let k = 3;
-    while (k < len && (text.charCodeAt(start + k) | 0x20) === word.charCodeAt(k)) k++;
-    if (k === len) return w;
+  // (c | 0x20) - 0x60 maps both cases of a letter to 1..26.
+  let key = ((text.charCodeAt(start) | 0x20) - 0x60) * 1024 + ((text.charCodeAt(start + 1) | 0x20) - 0x60) * 32 + ((text.charCodeAt(start + 2) | 0x20) - 0x60);
+  if (len > 3) key = key * 32 + ((text.charCodeAt(start + 3) | 0x20) - 0x60);
+  let slot = slotOf(key);
+  for (;;) {
+    const k = SLOT_KEY[slot]!;
+    if (k === key) break;
+    if (k === -1) return -1;
+    slot = (slot + 1) & (SLOTS - 1);
   }
-  return -1;
+  const w = SLOT_WORD[slot]!;
+  const word = wordlist[w]!;
+  if (word.length !== len) return -1;
+  for (let k = 4; k < len; k++) if ((text.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return -1;
+  return w;
 }
 
 export interface SeedWord {
@@ -82,39 +84,27 @@ export interface SeedScanResult {
   readonly truncated: boolean;
 }
 
+const LETTER = 1;
+const GAP = 2;
+/** Classes of the characters below U+0080: LETTER (a–z, A–Z), GAP (allowed between two words of a phrase), 0. */
+const CLASS = new Uint8Array(128);
+for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = LETTER;
+for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = LETTER;
+for (const ch of ' \t\n\r0123456789,.;:()[]{}"\'`|-_/#*') CLASS[ch.charCodeAt(0)] = GAP;
+const BULLET = 0x2022; // •, the one separator outside ASCII
+
+/** LETTER, GAP or 0 for a UTF-16 code unit. */
+function classOf(c: number): number {
+  return c < 128 ? CLASS[c]! : c === BULLET ? GAP : 0;
+}
+
 function isLetter(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+  return c < 128 && CLASS[c] === LETTER;
 }
 
 /** Characters allowed between two words of a phrase. */
 function isGapChar(c: number): boolean {
-  return (
-    c === 0x20 ||
-    c === 0x09 ||
-    c === 0x0a ||
-    c === 0x0d ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0x2c || // ,
-    c === 0x2e || // .
-    c === 0x3b || // ;
-    c === 0x3a || // :
-    c === 0x28 ||
-    c === 0x29 ||
-    c === 0x5b ||
-    c === 0x5d ||
-    c === 0x7b ||
-    c === 0x7d ||
-    c === 0x22 ||
-    c === 0x27 ||
-    c === 0x60 ||
-    c === 0x7c ||
-    c === 0x2d ||
-    c === 0x5f ||
-    c === 0x2f ||
-    c === 0x23 ||
-    c === 0x2a ||
-    c === 0x2022 // •
-  );
+  return classOf(c) === GAP;
 }
 
 const MAX_GAP = 12;
@@ -122,6 +112,29 @@ const MAX_GAP = 12;
 /** A letter token that can be a phrase word: a BIP-39 word not glued to a non-separator (`word@x`, `café`). */
 function isPhraseWord(text: string, start: number, end: number): boolean {
   return wordIndex(text, start, end) >= 0 && (end >= text.length || isGapChar(text.charCodeAt(end)));
+}
+
+/** The run being built, in parallel arrays reused across runs. */
+interface RunBuffer {
+  readonly idx: number[];
+  readonly starts: number[];
+  readonly ends: number[];
+  /** Bit 0: numbered, bit 1: listGap. */
+  readonly flags: number[];
+  count: number;
+}
+
+/** Keeps the buffered run when it is long enough, then empties the buffer. */
+function flushRun(cur: RunBuffer, minWords: number, runs: SeedRun[]): void {
+  if (cur.count >= minWords) {
+    const words: SeedWord[] = new Array(cur.count);
+    for (let k = 0; k < cur.count; k++) {
+      const f = cur.flags[k]!;
+      words[k] = { index: cur.idx[k]!, start: cur.starts[k]!, end: cur.ends[k]!, numbered: (f & 1) !== 0, listGap: (f & 2) !== 0 };
+    }
+    runs.push({ words });
+  }
+  cur.count = 0;
 }
 
 interface Budget {
@@ -135,22 +148,7 @@ interface Budget {
  */
 function tokenizeRegion(text: string, from: number, to: number, minWords: number, budget: Budget, runs: SeedRun[]): void {
   // The current run is kept in reused parallel arrays; SeedWord objects are made only for runs kept.
-  const idx: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const flags: number[] = []; // bit 0: numbered, bit 1: listGap
-  let count = 0;
-  const flush = (): void => {
-    if (count >= minWords) {
-      const words: SeedWord[] = new Array(count);
-      for (let k = 0; k < count; k++) {
-        const f = flags[k]!;
-        words[k] = { index: idx[k]!, start: starts[k]!, end: ends[k]!, numbered: (f & 1) !== 0, listGap: (f & 2) !== 0 };
-      }
-      runs.push({ words });
-    }
-    count = 0;
-  };
+  const cur: RunBuffer = { idx: [], starts: [], ends: [], flags: [], count: 0 };
   // End of the letter token before `from`; only its distance matters when it is within MAX_GAP.
   let prevEnd = -1;
   for (let j = from - 1; j >= 0 && j >= from - MAX_GAP - 1; j--) {
@@ -177,7 +175,7 @@ function tokenizeRegion(text: string, from: number, to: number, minWords: number
     const w = wordIndex(text, start, end);
     // A token glued to a non-separator (`word@x`, `café`) is not a phrase word.
     if (w < 0 || (end < n && !isGapChar(text.charCodeAt(end)))) {
-      if (count > 0) flush();
+      flushRun(cur, minWords, runs);
       continue;
     }
     // Gap since the previous token: must be short and made of separators only.
@@ -194,14 +192,14 @@ function tokenizeRegion(text: string, from: number, to: number, minWords: number
         else if (g === 0x0a || g === 0x0d || g === 0x2c || g === 0x7c || g === 0x3b) f |= 2;
       }
     }
-    if (!gapOk && count > 0) flush();
-    idx[count] = w;
-    starts[count] = start;
-    ends[count] = end;
-    flags[count] = f;
-    count++;
+    if (!gapOk && cur.count > 0) flushRun(cur, minWords, runs);
+    const k = cur.count++;
+    cur.idx[k] = w;
+    cur.starts[k] = start;
+    cur.ends[k] = end;
+    cur.flags[k] = f;
   }
-  flush();
+  flushRun(cur, minWords, runs);
 }
 
 /**
@@ -218,23 +216,26 @@ function candidateRegions(text: string, span: number, region: (from: number, to:
   while (lo + span <= n) {
     let breakEnd = -1;
     let p = lo + span - 1;
+    // The end of the token through p: found by reading forward for the first one only; walking back,
+    // a letter met after separators is the last letter of its token.
+    let end = p + 1;
+    while (end < n && isLetter(text.charCodeAt(end))) end++;
     while (p >= lo) {
-      const c = text.charCodeAt(p);
-      if (isLetter(c)) {
+      const k = classOf(text.charCodeAt(p));
+      if (k === LETTER) {
         let s = p;
         while (s > lo && isLetter(text.charCodeAt(s - 1))) s--;
-        let e = p + 1;
-        while (e < n && isLetter(text.charCodeAt(e))) e++;
-        if (!isPhraseWord(text, s, e)) {
-          breakEnd = e;
+        if (!isPhraseWord(text, s, end)) {
+          breakEnd = end;
           break;
         }
         p = s - 1;
-      } else if (isGapChar(c)) p--;
+      } else if (k === GAP) p--;
       else {
         breakEnd = p + 1;
         break;
       }
+      end = p + 1;
     }
     if (breakEnd >= 0) {
       lo = breakEnd;
@@ -245,8 +246,8 @@ function candidateRegions(text: string, span: number, region: (from: number, to:
     let to = n;
     let next = n;
     while (q < n) {
-      const c = text.charCodeAt(q);
-      if (isLetter(c)) {
+      const k = classOf(text.charCodeAt(q));
+      if (k === LETTER) {
         let e = q + 1;
         while (e < n && isLetter(text.charCodeAt(e))) e++;
         if (!isPhraseWord(text, q, e)) {
@@ -255,7 +256,7 @@ function candidateRegions(text: string, span: number, region: (from: number, to:
           break;
         }
         q = e;
-      } else if (isGapChar(c)) q++;
+      } else if (k === GAP) q++;
       else {
         to = q;
         next = q + 1;

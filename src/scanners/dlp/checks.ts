@@ -207,6 +207,7 @@ export function isValuePlaceholder(value: string): boolean {
   const lower = value.toLowerCase();
   if (TYPE_NAMES.has(lower)) return true;
   if (VALUE_PLACEHOLDER_EXACT.has(lower)) return true;
+  if (lower.startsWith('enc(') || lower.startsWith('encrypted:')) return true; // encrypted at rest (Jasypt, SOPS-style)
   for (const w of VALUE_PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
   for (const w of VALUE_PLACEHOLDER_PREFIXES) if (lower.startsWith(w)) return true;
   if (REFERENCE.test(value)) return true;

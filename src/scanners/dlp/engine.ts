@@ -1,5 +1,8 @@
 // The DLP matching engine: one prefilter pass (all keywords and the keyword-free patterns in a single
-// linear-time regex), per-rule regex runs only where a keyword or trigger was seen, value filters, and overlap resolution between specific and generic rules.
+// linear-time regex), then each triggered rule's regex on windows around its keyword occurrences (or the
+// whole text when that is cheaper or the rule's matches are unbounded), value filters, and overlap
+// resolution between specific and generic rules. Windows matter because every regex pass over a new
+// string pays a full UTF-16 → UTF-8 conversion in the native engine.
 import { re } from '../../re/index.ts';
 import type { RegexMatch, SafeRegex } from '../../re/index.ts';
 import { entropy, isTokenPlaceholder, isValuePlaceholder } from './checks.ts';
@@ -101,7 +104,7 @@ interface Survey {
   /** Per keyword id: seen at all. */
   readonly seen: Uint8Array;
   /** Per keyword id: where (complete only when `complete`, or for rare keywords when `rareComplete`). */
-  readonly keywordSpans: Span[][];
+  readonly keywordSpans: Map<number, Span[]>;
   /** Per rule index (keyword-free rules only): trigger matches. */
   readonly triggerSpans: Map<number, Span[]>;
   /** The first pass saw every keyword occurrence and trigger. */
@@ -208,7 +211,7 @@ export class DlpEngine {
 
   #survey(text: string, prefilter: SafeRegex): Survey {
     const seen = new Uint8Array(this.#keywordList.length);
-    let keywordSpans: Span[][] = this.#keywordList.map(() => []);
+    let keywordSpans = new Map<number, Span[]>();
     let triggerSpans = new Map<number, Span[]>();
     const first = prefilter.all(text, PREFILTER_LIMIT);
     this.#collect(first, seen, keywordSpans, triggerSpans);
@@ -219,7 +222,7 @@ export class DlpEngine {
     if (this.#rare) {
       const rare = this.#rare.all(text, RARE_LIMIT);
       rareComplete = rare.length < RARE_LIMIT;
-      keywordSpans = this.#keywordList.map(() => []);
+      keywordSpans = new Map();
       triggerSpans = new Map();
       this.#collect(rare, seen, keywordSpans, triggerSpans);
     }
@@ -232,14 +235,17 @@ export class DlpEngine {
     return { seen, keywordSpans, triggerSpans, complete: false, rareComplete };
   }
 
-  #collect(matches: readonly RegexMatch[], seen: Uint8Array, keywordSpans: Span[][], triggerSpans: Map<number, Span[]>): void {
+  #collect(matches: readonly RegexMatch[], seen: Uint8Array, keywordSpans: Map<number, Span[]>, triggerSpans: Map<number, Span[]>): void {
     for (const m of matches) {
       const span = { start: m.index, end: m.end };
       const id = this.#keywordIds.get(m.text.toLowerCase());
       if (id !== undefined) {
         this.#see(id, seen);
-        (keywordSpans[id] as Span[]).push(span);
-        for (const inner of this.#implied[id] as number[]) (keywordSpans[inner] as Span[]).push(span);
+        for (const k of [id, ...(this.#implied[id] as number[])]) {
+          const list = keywordSpans.get(k);
+          if (list) list.push(span);
+          else keywordSpans.set(k, [span]);
+        }
         continue;
       }
       for (let k = 0; k < this.#free.length; k++) {
@@ -277,7 +283,7 @@ export class DlpEngine {
         // Positions are known for every keyword when the first pass was complete, and for rare ones after the fallback.
         const known = survey.complete || (this.#isCommon[id] === 0 && survey.rareComplete);
         if (!known) return 'full';
-        for (const s of survey.keywordSpans[id] as Span[]) anchors.push(s);
+        for (const s of survey.keywordSpans.get(id) ?? []) anchors.push(s);
       }
       if (!any) return 'skip';
       if (anchors.length === 0) return 'full';

@@ -11,6 +11,9 @@
 // CRC-32 checksum; a wrong checksum also silences the generic rules on that span. Well-known test card numbers
 // (4111 1111 1111 1111, 4242 4242 4242 4242…) ARE reported: text alone cannot tell a test environment from
 // production, and people testing the gateway expect them to fire. Two SSA-published non-SSNs are ignored.
+// Passphrase-protected keys (ENCRYPTED headers, Proc-Type: 4,ENCRYPTED, OpenSSH with a cipher) are reported
+// by their own rule at high rather than critical. Authorization headers are reported (bearer: medium,
+// basic: high) wherever they appear, including a request's own header segment: policy decides per part.
 import { redactPreview, SEVERITY_RANK } from '../../core/index.ts';
 import type { Finding, Severity } from '../../core/index.ts';
 import type { ScanContext, Scanner, ScanView, SegmentPart } from '../types.ts';

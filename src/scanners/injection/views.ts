@@ -1,7 +1,9 @@
 // The texts the injection rules read for one segment: the prepared views, a plain
 // lower-case view (to tell homoglyph hiding from plain text), every decoded layer, and any
 // text smuggled in variation-selector characters. All loops here are linear and bounded.
+import { collapseWhitespace } from '../../normalize/index.ts';
 import type { Prepared } from '../../normalize/types.ts';
+import { re, type SafeRegex } from '../../re/index.ts';
 
 export type ViewName = 'folded' | 'leet' | 'plain' | 'clean';
 
@@ -39,77 +41,45 @@ export function leetFold(text: string): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
-function isLetter(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+function isClauseEnd(code: number): boolean {
+  // . ! ? ; newline |
+  return code === 0x2e || code === 0x21 || code === 0x3f || code === 0x3b || code === 0x0a || code === 0x7c;
 }
+
+/** A letter next to a leet character: the mark of a word that mixes the two. */
+const LEET_PAIR = (): SafeRegex => re('[a-zA-Z][013457@$]|[013457@$][a-zA-Z]');
 
 /**
  * The clauses of a folded text that hold a word mixing letters with leet characters
  * (`1gn0r3`, `pr3v10u5`), leet-folded and joined. Plain numbers ("12 percent") do not count,
- * so ordinary prose yields an empty string and costs no second pass.
+ * so ordinary prose yields an empty string after one regex pass and no second view.
  */
 export function leetClauses(folded: string, maxChars: number): string {
+  const hits = LEET_PAIR().all(folded, 100_000);
+  if (hits.length === 0) return '';
   const parts: string[] = [];
   let total = 0;
-  let clauseStart = 0;
-  let hasLetter = false;
-  let hasLeet = false;
-  let mixed = false;
+  let covered = 0;
   const n = folded.length;
-  for (let i = 0; i <= n; i++) {
-    const ch = i < n ? (folded[i] as string) : '.';
-    const code = ch.charCodeAt(0);
-    const leet = LEET[ch] !== undefined;
-    if (isLetter(code)) hasLetter = true;
-    else if (leet) hasLeet = true;
-    else {
-      if (hasLetter && hasLeet) mixed = true;
-      hasLetter = false;
-      hasLeet = false;
-      if (ch === '.' || ch === '!' || ch === '?' || ch === ';' || ch === '\n' || ch === '|') {
-        if (mixed && total < maxChars) {
-          const clause = leetFold(folded.slice(clauseStart, i + 1));
-          parts.push(clause);
-          total += clause.length;
-        }
-        mixed = false;
-        clauseStart = i + 1;
-      }
-    }
+  for (const h of hits) {
+    if (h.index < covered) continue;
+    if (total >= maxChars) break;
+    let s = h.index;
+    while (s > covered && !isClauseEnd(folded.charCodeAt(s - 1))) s--;
+    let e = h.end;
+    while (e < n && !isClauseEnd(folded.charCodeAt(e))) e++;
+    if (e < n) e++;
+    const clause = leetFold(folded.slice(s, e));
+    parts.push(clause);
+    total += clause.length;
+    covered = e;
   }
   return parts.join(' ');
 }
 
-function isSpaceCode(code: number): boolean {
-  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x3000 || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a);
-}
-
 /** Lower case with every whitespace run collapsed to one space (no confusable mapping). */
 export function plainFold(text: string): string {
-  const lower = text.toLowerCase();
-  const parts: string[] = [];
-  let from = 0;
-  let i = 0;
-  const n = lower.length;
-  while (i < n) {
-    if (!isSpaceCode(lower.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < n && isSpaceCode(lower.charCodeAt(j))) j++;
-    // a single plain space needs no rewrite
-    if (j === i + 1 && lower.charCodeAt(i) === 0x20) {
-      i = j;
-      continue;
-    }
-    parts.push(lower.slice(from, i), ' ');
-    from = j;
-    i = j;
-  }
-  if (from === 0) return lower.trim();
-  parts.push(lower.slice(from));
-  return parts.join('').trim();
+  return collapseWhitespace(text.toLowerCase());
 }
 
 /** Bounds a text for scanning: long texts keep their head and tail. */
@@ -151,6 +121,8 @@ export interface ViewLimits {
   readonly maxLayers: number;
 }
 
+const NON_ASCII = (): SafeRegex => re('[^\\x00-\\x7f]');
+
 /** Builds the deduplicated list of views for one prepared text. */
 export function viewsOf(prepared: Prepared, limits: ViewLimits): TextView[] {
   const views: TextView[] = [];
@@ -167,25 +139,31 @@ export function viewsOf(prepared: Prepared, limits: ViewLimits): TextView[] {
     }
     views.push({ names: [name], kind, text: t, chain });
   };
+  // The plain view differs from the folded one only where the confusable skeleton or mark
+  // stripping changed something; otherwise it is the same string and is not rebuilt.
   // The leet view holds only the clauses with words that mix letters and leet characters
   // (Prepared.leet would repeat the whole folded text for one such word).
-  const addText = (clean: string, folded: string, chain: readonly string[]): void => {
+  const addText = (clean: string, folded: string, chain: readonly string[], plainIsFolded: boolean): void => {
     push('folded', folded, chain);
-    push('plain', plainFold(bound(clean, limits.maxScanChars)), chain);
-    push('leet', leetClauses(folded, limits.maxScanChars), chain);
+    push('plain', plainIsFolded ? folded : plainFold(bound(clean, limits.maxScanChars)), chain);
+    push('leet', leetClauses(bound(folded, limits.maxScanChars), limits.maxScanChars), chain);
     push('clean', clean, chain);
   };
-  addText(prepared.clean, prepared.folded, []);
+  const signals = prepared.signals;
+  addText(prepared.clean, prepared.folded, [], signals.confusables === 0 && signals.combining === 0);
   const layers = prepared.layers;
   for (let i = 0; i < layers.length && i < limits.maxLayers; i++) {
     const layer = layers[i];
     if (layer === undefined) continue;
-    addText(layer.clean, layer.folded, layer.chain);
+    addText(layer.clean, layer.folded, layer.chain, !NON_ASCII().test(layer.clean));
   }
-  const smuggled = decodeVariationSelectors(prepared.raw);
-  if (smuggled !== null) {
-    const clean = smuggled.normalize('NFKC');
-    addText(clean, plainFold(clean), ['variation-selectors']);
+  // At least eight supplementary selectors are needed to carry a hidden text (see decodeVariationSelectors).
+  if (signals.variationSelectors >= 8) {
+    const smuggled = decodeVariationSelectors(prepared.raw);
+    if (smuggled !== null) {
+      const clean = smuggled.normalize('NFKC');
+      addText(clean, plainFold(clean), ['variation-selectors'], true);
+    }
   }
   return views;
 }

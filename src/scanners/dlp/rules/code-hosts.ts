@@ -1,11 +1,18 @@
 // Code hosts, package registries and developer platforms.
-import { base62Crc32Ok, hasUpperAndLower } from '../checks.ts';
+import { base62Crc32Ok, decodeBase64, hasUpperAndLower } from '../checks.ts';
 import type { DlpRule } from '../types.ts';
 import { MITRE } from '../types.ts';
 import { END, secret } from './helpers.ts';
 
 // GitLab tokens: classic 20-character bodies and the newer routable form `<prefix>-<payload>.<version>.<crc>`.
 const GITLAB_BODY = `[0-9A-Za-z_-]{20,300}(?:\\.[0-9A-Za-z_-]{2,40}){0,2}`;
+
+function jfrogReference(v: string): boolean {
+  const bytes = decodeBase64(v.slice(0, v.length - (v.length % 4)));
+  if (!bytes) return false;
+  const head = String.fromCharCode(...bytes.slice(0, 11));
+  return head.startsWith('reftkn:01:') || head.startsWith('reftkn:1:');
+}
 
 export const CODE_HOST_RULES: readonly DlpRule[] = [
   secret({
@@ -150,6 +157,8 @@ export const CODE_HOST_RULES: readonly DlpRule[] = [
     keywords: ['akcp', 'cmvmdgtu'],
     pattern: '\\b(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56,80})\\b',
     minEntropy: 4.0,
+    // Reference tokens are base64 of `reftkn:01:<expiry>:<random>`.
+    check: (v) => !v.startsWith('cmVmdGtu') || jfrogReference(v),
   }),
   secret({
     id: 'dlp/docker-swarm-token',

@@ -38,7 +38,9 @@ export function keyWords(key: string): string[] {
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'pass', 'passcode', 'pswd', 'pword', 'pw', 'passwort', 'contrasena']);
 const TOKEN_WORDS = new Set(['secret', 'token', 'apikey', 'credential', 'credentials', 'creds', 'auth', 'accesskey', 'secretkey', 'privatekey']);
 // Run-together compounds (`dbpassword`, `accesstoken`, `clientsecret`): a known qualifier glued to a secret word.
-const PASSWORD_ROOTS = ['password', 'passwd', 'passphrase', 'pwd', 'pass'];
+const PASSWORD_ROOTS = ['pwd', 'pass'];
+// Long enough to be unambiguous at the end of any run-together key (`anypassword`, `userpasswd`).
+const LONG_PASSWORD_ROOTS = ['password', 'passwd', 'passphrase'];
 const TOKEN_ROOTS = ['secret', 'token', 'key'];
 const COMPOUND_PREFIXES = new Set([
   'access', 'auth', 'api', 'bearer', 'refresh', 'id', 'session', 'bot', 'app', 'user', 'client', 'oauth', 'db',
@@ -90,7 +92,7 @@ export function secretKeyKind(key: string): SecretKind | null {
   while (end > 1 && (TRAILING_QUALIFIERS.has(words[end - 1] as string) || allDigits(words[end - 1] as string))) end--;
   const w = words[end - 1] as string;
   const p = end > 1 ? (words[end - 2] as string) : '';
-  if (PASSWORD_WORDS.has(w) || compound(w, PASSWORD_ROOTS)) return 'password';
+  if (PASSWORD_WORDS.has(w) || LONG_PASSWORD_ROOTS.some((r) => w.endsWith(r)) || compound(w, PASSWORD_ROOTS)) return 'password';
   if (TOKEN_WORDS.has(w) || compound(w, TOKEN_ROOTS)) return 'token';
   if (w === 'key' && KEY_QUALIFIERS.has(p)) return 'token';
   return null;
@@ -180,8 +182,8 @@ function assignmentOk(value: string, ctx: CheckContext, groups: readonly (string
   const before = ctx.start > 0 ? ctx.text.charAt(ctx.start - 1) : '';
   const quoted = before === '"' || before === "'" || before === '`' || before === '>';
   if (!quoted && ctx.text.charAt(ctx.end) === '(') return false;
-  // `a:b` with nothing between (Maven coordinates, host:port, namespaces, times) is not an assignment.
-  if (!quoted && ctx.text.charAt(ctx.start - 1) === ':' && !keyQuoted(ctx)) return false;
+  // `pkg.name:value` with nothing between (Maven coordinates, namespaces) is not an assignment.
+  if (!quoted && ctx.text.charAt(ctx.start - 1) === ':' && key.includes('.') && !keyQuoted(ctx)) return false;
   return literalSecret(kind, value, quoted);
 }
 
