@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -80,5 +80,32 @@ describe('tollgate CLI (the real binary)', () => {
     const rules = tollgate(['rules']).out;
     assert.match(rules, /dlp\/aws-access-key-id\s+critical\s+T1552/);
     assert.match(rules, /ssrf\/cloud-metadata\s+critical\s+T1552\.005/);
+  });
+});
+
+describe('tollgate run (the npm start path)', () => {
+  it('listens where it says, answers scans, and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'run', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    const url = await new Promise<string>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`no listen line: ${out}`)), 30_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /scan API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          res(m[1] as string);
+        }
+      });
+    });
+    const r = await fetch(`${url}/api/v1/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'url', url: 'http://[::1]:6379/' }) });
+    assert.equal(((await r.json()) as { action: string }).action, 'block');
+    const info = (await (await fetch(`${url}/api/v1/info`)).json()) as { preset: string; mode: string };
+    assert.deepEqual([info.preset, info.mode], ['balanced', 'enforce']);
+    const code = await new Promise<number | null>((res) => {
+      child.once('exit', (c) => res(c));
+      child.kill('SIGTERM');
+    });
+    assert.equal(code, 0);
   });
 });

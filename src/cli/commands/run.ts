@@ -40,7 +40,7 @@ export function registerRun(program: Command): void {
           `tollgate ${VERSION} (${cfg.preset ?? 'custom'} config ${loaded.hash.slice(0, 12)}, mode ${cfg.mode}, regex ${REGEX_ENGINE})`,
           `scan API listening on ${server.url}`,
           `  try: curl -s ${server.url}/api/v1/scan -H 'content-type: application/json' -d '{"kind":"url","url":"http://169.254.169.254/latest/meta-data/"}'`,
-          `known secrets protected: ${ks.indexed.length}${ks.rejected.length ? ` (${ks.rejected.length} rejected: ${ks.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ')})` : ''}`,
+          `known secrets protected: ${ks.indexed.length}${ks.indexed.length ? ` (${ks.indexed.join(', ')})` : ''}${ks.rejected.length ? ` (${ks.rejected.length} rejected: ${ks.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ')})` : ''}`,
           'the HTTP proxy and MCP transports are not in this build yet; the scan API is the data plane for now',
           '',
         ].join('\n'),

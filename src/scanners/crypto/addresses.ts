@@ -235,6 +235,32 @@ export function findAddresses(text: string, limit = 200): FoundAddress[] {
   return out;
 }
 
+/**
+ * The ETH addresses among findAddresses' results, found from the `0x`/`0X` prefixes alone (a native
+ * substring search): for callers that only act on ETH addresses. At most `limit` candidates.
+ */
+export function findEthAddresses(text: string, limit = 200): FoundAddress[] {
+  const out: FoundAddress[] = [];
+  if (text.length < 42) return out;
+  const starts: number[] = [];
+  for (const prefix of ['0x', '0X']) {
+    // The first `limit` of each prefix hold the first `limit` of both.
+    const before = starts.length;
+    for (let i = text.indexOf(prefix); i >= 0 && starts.length - before < limit; i = text.indexOf(prefix, i + 2)) {
+      if (i > 0 && isWordChar(text.charCodeAt(i - 1))) continue;
+      if (i + 42 > text.length || (i + 42 < text.length && isWordChar(text.charCodeAt(i + 42)))) continue;
+      if (all(text, i + 2, i + 42, isHexChar)) starts.push(i);
+    }
+  }
+  starts.sort((a, b) => a - b);
+  for (let k = 0; k < starts.length && k < limit; k++) {
+    const i = starts[k]!;
+    const a = parseAddress(text.slice(i, i + 42));
+    if (a) out.push({ address: a, index: i });
+  }
+  return out;
+}
+
 function commonPrefix(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let i = 0;

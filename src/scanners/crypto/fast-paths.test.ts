@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { entropyToMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { re } from '../../re/index.ts';
-import { CANDIDATE_PATTERN, addressCandidates } from './addresses.ts';
+import { CANDIDATE_PATTERN, addressCandidates, findAddresses, findEthAddresses } from './addresses.ts';
 import { bip39Runs, findSeedPhrases, type SeedRun } from './seed-phrase.ts';
 import { createCryptoScanner } from './index.ts';
 import { TEST_CTX, viewOfText } from '../testing.ts';
@@ -66,13 +66,22 @@ test('the address candidate finder reports exactly the pattern matches that are 
     matched += expected.length;
     const got = addressCandidates(text, 10_000).map((m) => [m.index, m.end]);
     assert.deepEqual(got, expected, `seed ${seed}`);
+    const eth = findAddresses(text, 10_000).filter((a) => a.address.kind === 'eth');
+    assert.deepEqual(findEthAddresses(text, 10_000), eth, `seed ${seed} (eth)`);
   }
   assert.ok(matched > 1000, `only ${matched} candidates exercised`);
 });
 
-test('the address candidate finder stops at its limit', () => {
-  const eth = `0x${'ab'.repeat(20)}`;
-  assert.equal(addressCandidates(Array.from({ length: 50 }, () => eth).join(' '), 7).length, 7);
+test('the address candidate finders stop at their limit, keeping the first ones in text order', () => {
+  const lower = `0x${'ab'.repeat(20)}`;
+  const upper = `0X${'cd'.repeat(20)}`;
+  const text = Array.from({ length: 50 }, (_, i) => (i % 3 === 0 ? upper : lower)).join(' ');
+  assert.equal(addressCandidates(text, 7).length, 7);
+  const eth = findEthAddresses(text, 7);
+  assert.deepEqual(
+    eth.map((a) => a.index),
+    findAddresses(text, 7).map((a) => a.index),
+  );
 });
 
 // --- seed phrases ---------------------------------------------------------------------------

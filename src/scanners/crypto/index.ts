@@ -5,11 +5,11 @@
 import type { Finding } from '../../core/index.ts';
 import type { DecodedLayer } from '../../normalize/types.ts';
 import type { Scanner } from '../types.ts';
-import { findAddresses, lookAlikeOf, parseAllowlisted, type ParsedAddress } from './addresses.ts';
+import { findAddresses, findEthAddresses, lookAlikeOf, parseAllowlisted, type ParsedAddress } from './addresses.ts';
 import { findSeedPhrases } from './seed-phrase.ts';
 
 export { findSeedPhrases, bip39Runs, checksumOk, MNEMONIC_SIZES, type SeedHit, type SeedScanResult } from './seed-phrase.ts';
-export { eip55, findAddresses, lookAlikeOf, parseAddress, parseAllowlisted, type AddressKind, type ParsedAddress } from './addresses.ts';
+export { eip55, findAddresses, findEthAddresses, lookAlikeOf, parseAddress, parseAllowlisted, type AddressKind, type ParsedAddress } from './addresses.ts';
 
 export interface CryptoOptions {
   /** Addresses the agent legitimately pays; look-alikes of these are flagged. */
@@ -76,10 +76,18 @@ class FindingSink {
 }
 
 /** Seed phrases and addresses in one text (a segment's clean text or one of its decoded layers). */
-function scanText(out: FindingSink, o: CryptoOptions, allowlist: readonly ParsedAddress[], text: string, segLocation: string, layer: DecodedLayer | undefined): void {
+/** Which addresses a scan acts on: none, ETH only (checksums, ETH allowlist entries), or every kind. */
+type AddressNeed = 'none' | 'eth' | 'all';
+
+function addressNeed(o: CryptoOptions, allowlist: readonly ParsedAddress[]): AddressNeed {
+  if (o.reportAddresses || allowlist.some((a) => a.kind !== 'eth')) return 'all';
+  return o.flagBadChecksum || allowlist.length > 0 ? 'eth' : 'none';
+}
+
+function scanText(out: FindingSink, o: CryptoOptions, allowlist: readonly ParsedAddress[], need: AddressNeed, text: string, segLocation: string, layer: DecodedLayer | undefined): void {
   // Cheap length gates first: most segments (URL pieces, short values) can hold neither.
   const seeds = text.length >= MIN_SEED_CHARS ? findSeedPhrases(text, o.maxWindows) : undefined;
-  const addresses = text.length >= MIN_ADDRESS_CHARS ? findAddresses(text) : undefined;
+  const addresses = text.length < MIN_ADDRESS_CHARS || need === 'none' ? undefined : need === 'eth' ? findEthAddresses(text) : findAddresses(text);
   if ((!seeds || (seeds.hits.length === 0 && seeds.unverified.length === 0)) && (!addresses || addresses.length === 0)) return;
   const location = layer ? `${segLocation}|${layer.chain.join('|')}` : segLocation;
   // Seed phrases.
@@ -185,6 +193,7 @@ export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scann
     const p = parseAllowlisted(a);
     if (p) allowlist.push(p);
   }
+  const need = addressNeed(o, allowlist);
 
   return {
     id: SCANNER,
@@ -192,11 +201,11 @@ export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scann
       const out = new FindingSink(o.maxFindings);
       for (const seg of view.segments) {
         if (out.full) break;
-        scanText(out, o, allowlist, seg.prepared.clean, seg.location, undefined);
+        scanText(out, o, allowlist, need, seg.prepared.clean, seg.location, undefined);
         if (o.searchLayers) {
           for (const layer of seg.prepared.layers) {
             if (out.full) break;
-            scanText(out, o, allowlist, layer.clean, seg.location, layer);
+            scanText(out, o, allowlist, need, layer.clean, seg.location, layer);
           }
         }
       }

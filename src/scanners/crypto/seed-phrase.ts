@@ -14,6 +14,8 @@ export const MNEMONIC_SIZES: readonly number[] = [24, 21, 18, 15, 12];
  */
 const SLOTS = 8192;
 const SLOT_KEY = new Int32Array(SLOTS).fill(-1);
+/** The word's letters after the fourth, packed like the key, with its length in the low 4 bits. */
+const SLOT_REST = new Int32Array(SLOTS);
 const SLOT_WORD = new Int16Array(SLOTS);
 
 function slotOf(key: number): number {
@@ -23,9 +25,12 @@ function slotOf(key: number): number {
 wordlist.forEach((w, i) => {
   let key = 0;
   for (let k = 0; k < w.length && k < 4; k++) key = key * 32 + (w.charCodeAt(k) - 0x60);
+  let rest = 0;
+  for (let k = 4; k < w.length; k++) rest = rest * 32 + (w.charCodeAt(k) - 0x60);
   let slot = slotOf(key);
   while (SLOT_KEY[slot] !== -1) slot = (slot + 1) & (SLOTS - 1);
   SLOT_KEY[slot] = key;
+  SLOT_REST[slot] = rest * 16 + w.length;
   SLOT_WORD[slot] = i;
 });
 
@@ -43,11 +48,9 @@ function wordIndex(text: string, start: number, end: number): number {
     if (k === -1) return -1;
     slot = (slot + 1) & (SLOTS - 1);
   }
-  const w = SLOT_WORD[slot]!;
-  const word = wordlist[w]!;
-  if (word.length !== len) return -1;
-  for (let k = 4; k < len; k++) if ((text.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return -1;
-  return w;
+  let rest = 0;
+  for (let k = start + 4; k < end; k++) rest = rest * 32 + ((text.charCodeAt(k) | 0x20) - 0x60);
+  return SLOT_REST[slot] === rest * 16 + len ? SLOT_WORD[slot]! : -1;
 }
 
 export interface SeedWord {

@@ -352,16 +352,40 @@ export function judgeHostLabel(label: string, o: EntropyOptions = DEFAULT_ENTROP
   return profile;
 }
 
-function hostOf(base: string, labels: ReadonlyMap<string, string[]>): string {
-  const parts = labels.get(base);
-  if (parts) return parts.join('.').toLowerCase();
-  return '';
+/** Host labels of one URL, in label order. */
+interface HostLabel {
+  readonly index: number;
+  readonly text: string;
+  readonly seg: Segment;
 }
 
+/** Egress host labels grouped by the URL they belong to (`url`, `body.$.link`…), each group in label order. */
+function groupHostLabels(segments: readonly Segment[]): Map<string, HostLabel[]> {
+  const groups = new Map<string, HostLabel[]>();
+  for (const seg of segments) {
+    if (seg.part !== 'url-host-label' || seg.flow === 'ingress') continue;
+    const base = baseOf(seg.location, '.host[');
+    let list = groups.get(base);
+    if (!list) groups.set(base, (list = []));
+    if (list.length < 128) list.push({ index: labelIndex(seg.location), text: seg.prepared.raw, seg });
+  }
+  for (const list of groups.values()) list.sort((a, b) => a.index - b.index);
+  return groups;
+}
+
+/** The lower-case host rebuilt from its labels, or '' when the URL has none. */
+function hostOf(base: string, groups: ReadonlyMap<string, readonly HostLabel[]>): string {
+  const list = groups.get(base);
+  if (!list) return '';
+  let host = '';
+  for (let i = 0; i < list.length; i++) host += i === 0 ? list[i]!.text : `.${list[i]!.text}`;
+  return host.toLowerCase();
+}
+
+/** `suffixes` already lower case. */
 function hasSuffix(host: string, suffixes: readonly string[]): boolean {
-  for (const s of suffixes) {
-    const suffix = s.toLowerCase();
-    if (host === suffix || host.endsWith(`.${suffix}`)) return true;
+  for (const suffix of suffixes) {
+    if (host === suffix || (host.length > suffix.length && host.endsWith(suffix) && host.charCodeAt(host.length - suffix.length - 1) === 0x2e)) return true;
   }
   return false;
 }
@@ -386,79 +410,87 @@ function labelIndex(location: string): number {
   return Number.isFinite(n) ? n : 0;
 }
 
+/** Findings of one scan, deduplicated and capped. */
+class FindingSink {
+  readonly findings: Finding[] = [];
+  #seen: Set<string> | undefined;
+  constructor(readonly max: number) {}
+  get full(): boolean {
+    return this.findings.length >= this.max;
+  }
+  push(f: Finding, key: string): void {
+    this.#seen ??= new Set();
+    if (this.findings.length >= this.max || this.#seen.has(key)) return;
+    this.#seen.add(key);
+    this.findings.push(f);
+  }
+}
+
 export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Scanner {
   const o: EntropyOptions = { ...DEFAULT_ENTROPY_OPTIONS, ...options };
   const lowQueryKeys = new Set(o.lowSeverityQueryKeys.map((k) => k.toLowerCase()));
   const lowPathHosts = o.lowSeverityPathHosts.map((h) => h.toLowerCase());
+  const providerSuffixes = o.lowSeverityHostSuffixes.map((h) => h.toLowerCase());
 
   return {
     id: SCANNER,
     scan(view, _ctx) {
-      const findings: Finding[] = [];
-      const seen = new Set<string>();
-      const push = (f: Finding, key: string): void => {
-        if (findings.length >= o.maxFindings || seen.has(key)) return;
-        seen.add(key);
-        findings.push(f);
-      };
-
-      // Hosts, rebuilt from their labels (grouped by the URL they belong to), for suffix decisions.
-      const hostLabels = new Map<string, { index: number; text: string; seg: Segment }[]>();
+      const out = new FindingSink(o.maxFindings);
+      // Labels shorter than hostLabelMinLength are never judged: without a long one there is no DNS stage.
+      let longLabel = false;
       for (const seg of view.segments) {
-        if (seg.part !== 'url-host-label' || seg.flow === 'ingress') continue;
-        const base = baseOf(seg.location, '.host[');
-        let list = hostLabels.get(base);
-        if (!list) hostLabels.set(base, (list = []));
-        if (list.length < 128) list.push({ index: labelIndex(seg.location), text: seg.prepared.raw, seg });
+        if (seg.part === 'url-host-label' && seg.flow !== 'ingress' && seg.prepared.raw.length >= o.hostLabelMinLength) {
+          longLabel = true;
+          break;
+        }
       }
-      const hosts = new Map<string, string[]>();
-      for (const [base, list] of hostLabels) {
-        list.sort((a, b) => a.index - b.index);
-        hosts.set(
-          base,
-          list.map((l) => l.text),
-        );
-      }
+      // Hosts, rebuilt from their labels (grouped by the URL they belong to), for suffix decisions.
+      let groups = longLabel ? groupHostLabels(view.segments) : undefined;
 
       // DNS-exfiltration labels.
-      for (const [base, list] of hostLabels) {
-        const host = hostOf(base, hosts);
-        const provider = hasSuffix(host, o.lowSeverityHostSuffixes);
-        const flagged: { seg: Segment; profile: RunProfile; text: string }[] = [];
-        // The registrable domain (last two labels) is never encoded data.
-        for (let i = 0; i < list.length - 2; i++) {
-          const l = list[i]!;
-          const profile = judgeHostLabel(l.text, o);
-          if (profile) flagged.push({ seg: l.seg, profile, text: l.text });
-        }
-        for (const f of flagged) {
-          const long = f.profile.length >= o.hostLabelHighMinLength || flagged.length >= 2;
-          const severity: Severity = provider ? 'low' : long ? 'high' : 'medium';
-          push(
-            {
-              scanner: SCANNER,
-              rule: 'entropy/dns-exfil-label',
-              severity,
-              category: 'exfiltration',
-              mitre: MITRE_DNS,
-              location: f.seg.location,
-              evidence: `${redactPreview(f.text)} (${f.profile.alphabet}, ${f.profile.entropy.toFixed(2)} bits/char, randomness ${f.profile.randomness.toFixed(2)}) in host ${redactHost(host)}`,
-              message: provider
-                ? `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters), under a cloud provider's domain; check that the agent meant to contact this host.`
-                : `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters): the name lookup alone can carry it to whoever runs the domain (DNS exfiltration). Block the request unless this host is expected.`,
-            },
-            `dns|${f.seg.location}|${f.text}`,
-          );
+      if (groups) {
+        for (const [base, list] of groups) {
+          const flagged: { seg: Segment; profile: RunProfile; text: string }[] = [];
+          // The registrable domain (last two labels) is never encoded data.
+          for (let i = 0; i < list.length - 2; i++) {
+            const l = list[i]!;
+            const profile = judgeHostLabel(l.text, o);
+            if (profile) flagged.push({ seg: l.seg, profile, text: l.text });
+          }
+          if (flagged.length === 0) continue;
+          const host = hostOf(base, groups);
+          const provider = hasSuffix(host, providerSuffixes);
+          for (const f of flagged) {
+            const long = f.profile.length >= o.hostLabelHighMinLength || flagged.length >= 2;
+            const severity: Severity = provider ? 'low' : long ? 'high' : 'medium';
+            out.push(
+              {
+                scanner: SCANNER,
+                rule: 'entropy/dns-exfil-label',
+                severity,
+                category: 'exfiltration',
+                mitre: MITRE_DNS,
+                location: f.seg.location,
+                evidence: `${redactPreview(f.text)} (${f.profile.alphabet}, ${f.profile.entropy.toFixed(2)} bits/char, randomness ${f.profile.randomness.toFixed(2)}) in host ${redactHost(host)}`,
+                message: provider
+                  ? `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters), under a cloud provider's domain; check that the agent meant to contact this host.`
+                  : `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters): the name lookup alone can carry it to whoever runs the domain (DNS exfiltration). Block the request unless this host is expected.`,
+              },
+              `dns|${f.seg.location}|${f.text}`,
+            );
+          }
         }
       }
 
       // Path segments and query values.
       for (const seg of view.segments) {
-        if (findings.length >= o.maxFindings) break;
+        if (out.full) break;
         if (seg.flow === 'ingress') continue;
         const isPath = seg.part === 'url-path-segment';
         const isQuery = seg.part === 'url-query-value';
         if (!isPath && !isQuery) continue;
+        // Percent-decoding only shortens text: a shorter value holds no run long enough to judge.
+        if (seg.prepared.raw.length < o.minLength) continue;
         const verdict = judgeValue(seg.prepared.raw, isPath ? o.pathThreshold : o.queryThreshold, o);
         if (!verdict) continue;
         let severity = verdict.severity;
@@ -467,14 +499,15 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           severity = 'low';
           why = ' The parameter name is one that carries random values by design (a signature, PKCE challenge or click id).';
         } else if (isPath) {
-          const host = hostOf(baseOf(seg.location, '.path['), hosts);
+          groups ??= groupHostLabels(view.segments);
+          const host = hostOf(baseOf(seg.location, '.path['), groups);
           if (host && hasSuffix(host, lowPathHosts)) {
             severity = 'low';
             why = ' The site uses random document ids in its paths.';
           }
         }
         const p = verdict.profile;
-        push(
+        out.push(
           {
             scanner: SCANNER,
             rule: isPath ? 'entropy/path-segment' : 'entropy/query-value',
@@ -488,7 +521,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           `${seg.location}|${verdict.text}`,
         );
       }
-      return findings;
+      return out.findings;
     },
   };
 }

@@ -7,13 +7,17 @@
 /** A parsed RE2 fragment, with its span in the pattern source. */
 type Node =
   | { readonly t: 'lit'; readonly ch: string; readonly start: number; readonly end: number }
-  | { readonly t: 'class'; readonly set: readonly string[] | null; readonly start: number; readonly end: number }
+  | { readonly t: 'class'; readonly set: readonly string[] | null; readonly letters: boolean; readonly space: boolean; readonly start: number; readonly end: number }
   | { readonly t: 'assert'; readonly kind: string; readonly start: number; readonly end: number }
   | { readonly t: 'cat'; readonly items: readonly Node[]; readonly start: number; readonly end: number }
   | { readonly t: 'alt'; readonly branches: readonly Node[]; readonly start: number; readonly end: number }
   | { readonly t: 'group'; readonly inner: Node; readonly start: number; readonly end: number }
   | { readonly t: 'rep'; readonly inner: Node; readonly min: number; readonly max: number | null; readonly start: number; readonly end: number };
 
+function isSpaceChar(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
@@ -103,7 +107,7 @@ class Parser {
     }
     if (c === '.') {
       this.i++;
-      return { t: 'class', set: null, start, end: this.i };
+      return { t: 'class', set: null, letters: true, space: true, start, end: this.i };
     }
     if (c === '\\') return this.parseEscape(false);
     const cp = this.src.codePointAt(this.i) as number;
@@ -121,11 +125,12 @@ class Parser {
       if (inClass) throw new Error('\\b in class');
       return { t: 'assert', kind: `\\${e}`, start, end: this.i };
     }
-    if ('wWsSdD'.includes(e)) return { t: 'class', set: null, start, end: this.i };
+    // `space`: can match a character JavaScript's \\s matches (RE2's \\s and \\S are ASCII-only, so \\S can match U+2028)
+    if ('wWsSdD'.includes(e)) return { t: 'class', set: null, letters: 'wSD'.includes(e), space: 'WsSD'.includes(e), start, end: this.i };
     if (e === 'p' || e === 'P') {
       if (this.src[this.i] === '{') this.i = this.src.indexOf('}', this.i) + 1;
       else this.i++;
-      return { t: 'class', set: null, start, end: this.i };
+      return { t: 'class', set: null, letters: true, space: e === 'P', start, end: this.i };
     }
     if (e === 'n') return { t: 'lit', ch: '\n', start, end: this.i };
     if (e === 't') return { t: 'lit', ch: '\t', start, end: this.i };
@@ -157,12 +162,18 @@ class Parser {
     const chars: string[] = [];
     let enumerable = true;
     let first = true;
+    /** Whether the listed members include letters (a shorthand like \\w or \\p{L}, or a letter or letter range). */
+    let hasLetters = false;
+    /** Whether the listed members include a whitespace character. */
+    let hasSpace = false;
     while (this.i < this.src.length && (this.src[this.i] !== ']' || first)) {
       first = false;
       let lo: string | null;
       if (this.src[this.i] === '\\') {
         const n = this.parseEscape(true);
         lo = n.t === 'lit' ? n.ch : null;
+        if (n.t === 'class' && n.letters) hasLetters = true;
+        if ((n.t === 'class' && n.space) || (n.t === 'lit' && isSpaceChar(n.ch))) hasSpace = true;
       } else {
         const cp = this.src.codePointAt(this.i) as number;
         lo = String.fromCodePoint(cp);
@@ -183,15 +194,25 @@ class Parser {
         else {
           const a = lo.codePointAt(0) as number;
           const b = hi.codePointAt(0) as number;
+          for (let cp = a; cp <= b && cp < a + 256; cp++) if (isWordChar(cp) && !isDigit(cp)) hasLetters = true;
           if (b - a > 16) enumerable = false;
           else for (let cp = a; cp <= b; cp++) chars.push(String.fromCodePoint(cp));
         }
       } else if (lo === null) enumerable = false;
-      else chars.push(lo);
+      else {
+        chars.push(lo);
+        if (isSpaceChar(lo)) hasSpace = true;
+        const cp = lo.codePointAt(0) as number;
+        if (isWordChar(cp) && !isDigit(cp)) hasLetters = true;
+      }
     }
     if (this.src[this.i] !== ']') throw new Error(`unterminated class in ${this.src}`);
     this.i++;
-    return { t: 'class', set: negated || !enumerable ? null : chars, start, end: this.i };
+    // a negated class matches letters unless it excludes them (as [^\\w…] does)
+    const letters = negated ? !hasLetters : hasLetters;
+    // a negated class can match some Unicode space unless it lists every one: treat it as space-capable
+    const space = negated ? true : hasSpace;
+    return { t: 'class', set: negated || !enumerable ? null : chars, letters, space, start, end: this.i };
   }
 }
 
@@ -342,8 +363,9 @@ function simple(node: Node): boolean {
 
 /**
  * Cheap for a combined automaton: literals, classes, alternations of cheap parts, loops of one
- * character (counted loops are relaxed to open ones when emitted), open loops of simple groups,
- * and optional groups. Counted repetitions of word groups (the filler windows) are not cheap.
+ * character (long counted loops are relaxed to open ones when emitted), open loops of simple
+ * groups, and optional groups of cheap parts. Counted repetitions of word groups (the filler
+ * windows of two or more words) are not cheap.
  */
 function cheap(node: Node): boolean {
   switch (node.t) {
@@ -362,6 +384,110 @@ function cheap(node: Node): boolean {
       if (node.max === null) return simple(node.inner);
       return node.max <= 1 && cheap(node.inner);
   }
+}
+
+/** Word wildcards in a node: loops over a letter-matching character (each keeps an automaton thread alive for a word). */
+function wildcards(node: Node): number {
+  switch (node.t) {
+    case 'lit':
+    case 'class':
+    case 'assert':
+      return 0;
+    case 'group':
+      return wildcards(node.inner);
+    case 'alt':
+      return node.branches.reduce((n, b) => n + wildcards(b), 0);
+    case 'cat':
+      return node.items.reduce((n, b) => n + wildcards(b), 0);
+    case 'rep':
+      if (isSingleChar(node.inner)) return wordy(node.inner) && (node.max === null || node.max > 8) ? 1 : 0;
+      return wildcards(node.inner);
+  }
+}
+
+/**
+ * A cheap node matching a prefix of every match of `node` (null when that prefix may be empty).
+ * Used for the last item of a core, where cutting the tail keeps the core a necessary condition.
+ */
+function relaxPrefix(node: Node): Node | null {
+  if (cheap(node)) return node;
+  switch (node.t) {
+    case 'group': {
+      const inner = relaxPrefix(node.inner);
+      return inner === null ? null : { ...node, inner };
+    }
+    case 'alt': {
+      const branches: Node[] = [];
+      for (const b of node.branches) {
+        const r = relaxPrefix(b);
+        if (r === null) return null;
+        branches.push(r);
+      }
+      return { ...node, branches };
+    }
+    case 'cat': {
+      const items: Node[] = [];
+      for (const it of node.items) {
+        if (cheap(it)) {
+          items.push(it);
+          continue;
+        }
+        const r = relaxPrefix(it);
+        if (r !== null) items.push(r);
+        break;
+      }
+      return items.length === 0 ? null : { ...node, items };
+    }
+    case 'rep':
+      return node.min >= 1 ? relaxPrefix(node.inner) : null;
+    default:
+      return node;
+  }
+}
+
+/** The mirror of relaxPrefix: a cheap node matching a suffix of every match (for the first item of a core). */
+function relaxSuffix(node: Node): Node | null {
+  if (cheap(node)) return node;
+  switch (node.t) {
+    case 'group': {
+      const inner = relaxSuffix(node.inner);
+      return inner === null ? null : { ...node, inner };
+    }
+    case 'alt': {
+      const branches: Node[] = [];
+      for (const b of node.branches) {
+        const r = relaxSuffix(b);
+        if (r === null) return null;
+        branches.push(r);
+      }
+      return { ...node, branches };
+    }
+    case 'cat': {
+      const items: Node[] = [];
+      for (let k = node.items.length - 1; k >= 0; k--) {
+        const it = node.items[k] as Node;
+        if (cheap(it)) {
+          items.unshift(it);
+          continue;
+        }
+        const r = relaxSuffix(it);
+        if (r !== null) items.unshift(r);
+        break;
+      }
+      return items.length === 0 ? null : { ...node, items };
+    }
+    case 'rep':
+      return node.min >= 1 ? relaxSuffix(node.inner) : null;
+    default:
+      return node;
+  }
+}
+
+/** A one-character node that can match a letter: looping over it would make a word wildcard. */
+function wordy(node: Node): boolean {
+  const n = unwrap(node);
+  if (n.t === 'lit') return isWordChar(n.ch.codePointAt(0) as number) && !isDigit(n.ch.charCodeAt(0));
+  return n.t === 'class' && n.letters;
 }
 
 function freq(node: Node, src: string): number {
@@ -426,29 +552,324 @@ export interface Core {
 /** Below this estimate a core is rare enough; longer slices only add automaton states. */
 const ENOUGH = 1e-8;
 
+function costOf(cores: readonly Core[]): number {
+  let f = 0;
+  for (const c of cores) f += Math.max(c.freq, ENOUGH);
+  return f * (1 + 0.02 * (cores.length - 1));
+}
+
 /**
- * The cores of one pattern: one per top-level alternative, each the rarest contiguous run of
- * cheap items of that alternative. Returns null when an alternative has no usable core.
+ * Necessary conditions for a node: a list of cores such that every match of the node contains a
+ * match of at least one of them. Null when the node requires nothing (it can match the empty string
+ * or any character).
+ */
+function coresOfNode(node: Node, src: string): Core[] | null {
+  switch (node.t) {
+    case 'assert':
+      return null;
+    case 'lit':
+      return [{ src: src.slice(node.start, node.end), freq: literalFreq(node.ch) }];
+    case 'class': {
+      const f = classFreq(node, src);
+      return f < 0.5 ? [{ src: src.slice(node.start, node.end), freq: f }] : null;
+    }
+    case 'group':
+      return coresOfNode(node.inner, src);
+    case 'rep':
+      return node.min >= 1 ? coresOfNode(node.inner, src) : null;
+    case 'alt': {
+      const out: Core[] = [];
+      for (const b of node.branches) {
+        const cs = coresOfNode(b, src);
+        if (cs === null) return null;
+        out.push(...cs);
+      }
+      return out;
+    }
+    case 'cat':
+      return coresOfSequence(itemsOf(node), src);
+  }
+}
+
+function coresOfSequence(items: readonly Item[], src: string): Core[] | null {
+  let best: Core[] | null = null;
+  let bestCost = Infinity;
+  const consider = (cores: Core[] | null): void => {
+    if (cores === null || cores.length === 0) return;
+    const cost = costOf(cores);
+    if (cost < bestCost) {
+      best = cores;
+      bestCost = cost;
+    }
+  };
+  const ok = items.map((it) => it.nodes.every(cheap));
+  // (a) a contiguous run of cheap items, emitted as one core; the first and last item may be
+  //     relaxed to a suffix / prefix of themselves
+  for (let i = 0; i < items.length; i++) {
+    const head = ok[i] ? (items[i] as Item).nodes : single(relaxSuffix(sole(items[i] as Item)));
+    if (head === null) continue;
+    for (let j = i; j < items.length; j++) {
+      let nodes: Node[];
+      if (j === i) nodes = [...head];
+      else {
+        const tail = ok[j] ? (items[j] as Item).nodes : single(relaxPrefix(sole(items[j] as Item)));
+        if (tail === null) break;
+        nodes = [...head, ...items.slice(i + 1, j).flatMap((it) => it.nodes), ...tail];
+      }
+      const seq = itemsOf({ t: 'cat', items: nodes, start: 0, end: 0 });
+      const f = seqFreq(seq, src);
+      const wild = nodes.reduce((n, x) => n + wildcards(x), 0);
+      if (f < 0.5) consider([{ src: nodes.map((n) => emit(n, src)).join(''), freq: f * (1 + 0.05 * (j - i)) * (1 + 3 * wild) }]);
+      if (!ok[j] && j > i) break;
+    }
+  }
+  // (b) the necessary conditions of one item on its own (e.g. each branch of an alternation)
+  for (const it of items) {
+    if (it.nodes.length === 1) consider(coresOfNode(it.nodes[0] as Node, src));
+  }
+  return best;
+}
+
+function sole(item: Item): Node {
+  return item.nodes.length === 1 ? (item.nodes[0] as Node) : { t: 'cat', items: item.nodes, start: item.start, end: item.end };
+}
+
+function single(node: Node | null): Node[] | null {
+  return node === null ? null : [node];
+}
+
+/**
+ * The cores of one pattern: RE2 sources such that every match of the pattern contains a match of
+ * at least one of them, chosen to be rare in prose and cheap for a combined automaton. Returns null
+ * when the pattern has no usable necessary condition (then the whole pattern must be its own core).
  */
 export function coresOf(src: string): Core[] | null {
-  const root = unwrap(parsePattern(src));
-  const branches = root.t === 'alt' ? root.branches : [root];
-  const out: Core[] = [];
-  for (const branch of branches) {
-    const items = itemsOf(branch);
-    const ok = items.map((it) => it.nodes.every(cheap));
-    let best: { i: number; j: number; cost: number; f: number } | null = null;
-    for (let i = 0; i < items.length; i++) {
-      if (!ok[i]) continue;
-      for (let j = i; j < items.length && ok[j]; j++) {
-        const f = seqFreq(items.slice(i, j + 1), src);
-        const cost = Math.max(f, ENOUGH) * (1 + 0.05 * (j - i));
-        if (best === null || cost < best.cost) best = { i, j, cost, f };
-      }
+  const cores = coresOfNode(parsePattern(src), src);
+  if (cores === null) return null;
+  return [...new Map(cores.map((c) => [c.src, c])).values()];
+}
+
+/** A one-character node that can match a space in the folded view: in the clean view it may face a whitespace run. */
+function spaceCapable(node: Node): boolean {
+  const n = unwrap(node);
+  return (n.t === 'lit' && isSpaceChar(n.ch)) || (n.t === 'class' && n.space);
+}
+
+// ── literal anchors ──────────────────────────────────────────────────────────────────────
+// A literal set for a pattern: strings such that every match of the pattern contains at least
+// one of them (a word-boundary marker B may stand before or after a string). Exact sets are
+// crossed through concatenation while they stay small; otherwise each part's own set is a
+// candidate and the rarest candidate wins.
+
+/** Marks a word boundary inside a literal. */
+export const BOUNDARY = '\u0001';
+const MAX_EXACT = 256;
+const MAX_LEN = 48;
+
+interface LitInfo {
+  /** Every string the node can match exactly, or null when unknown or too many. */
+  readonly exact: readonly string[] | null;
+  /** Necessary literal sets (each an OR-set); all of them hold for every match. */
+  readonly sets: readonly (readonly string[])[];
+}
+
+function setFreq(set: readonly string[]): number {
+  let f = 0;
+  for (const s of set) {
+    const bare = s.split(BOUNDARY).join('');
+    if (bare.length === 0) return Infinity;
+    const bounded = s.startsWith(BOUNDARY) || s.endsWith(BOUNDARY);
+    f += literalFreq(bare) * (bare.length <= 4 && !bounded ? 4 : 1);
+  }
+  return f;
+}
+
+function usable(set: readonly string[]): boolean {
+  return set.length > 0 && set.every((s) => s.split(BOUNDARY).join('').length > 0);
+}
+
+function bestSet(info: LitInfo): readonly string[] | null {
+  const candidates = [...info.sets];
+  if (info.exact && usable(info.exact)) candidates.push(info.exact);
+  let best: readonly string[] | null = null;
+  let bestF = Infinity;
+  for (const c of candidates) {
+    const f = setFreq(c);
+    if (f < bestF) {
+      best = c;
+      bestF = f;
     }
-    if (best === null || best.f >= 0.5) return null;
-    const slice = items.slice(best.i, best.j + 1).flatMap((it) => it.nodes);
-    out.push({ src: slice.map((n) => emit(n, src)).join(''), freq: best.f });
+  }
+  return best;
+}
+
+function cross(a: readonly string[], b: readonly string[]): string[] | null {
+  if (a.length * b.length > MAX_EXACT) return null;
+  const out = new Set<string>();
+  for (const x of a) for (const y of b) {
+    const s = x + y;
+    if (s.length > MAX_LEN) return null;
+    out.add(s);
+  }
+  return [...out];
+}
+
+function litInfo(node: Node): LitInfo {
+  switch (node.t) {
+    case 'lit':
+      return { exact: [node.ch.toLowerCase()], sets: [] };
+    case 'class':
+      return { exact: node.set !== null && node.set.length <= 8 ? [...new Set(node.set.map((c) => c.toLowerCase()))] : null, sets: [] };
+    case 'assert':
+      return { exact: [node.kind === '\\b' ? BOUNDARY : ''], sets: [] };
+    case 'group':
+      return litInfo(node.inner);
+    case 'alt': {
+      const infos = node.branches.map(litInfo);
+      let exact: string[] | null = [];
+      for (const i of infos) {
+        if (exact === null || i.exact === null) exact = null;
+        else exact.push(...i.exact);
+      }
+      if (exact !== null) exact = [...new Set(exact)];
+      if (exact !== null && exact.length > MAX_EXACT) exact = null;
+      // the alternation's requirement: the union of one requirement per branch
+      const union: string[] = [];
+      for (const i of infos) {
+        const b = bestSet(i);
+        if (b === null) return { exact, sets: [] };
+        union.push(...b);
+      }
+      return { exact, sets: [[...new Set(union)]] };
+    }
+    case 'rep': {
+      const inner = litInfo(node.inner);
+      if (node.min === 0) {
+        if (node.max !== null && node.max <= 1 && inner.exact !== null) return { exact: [...new Set(['', ...inner.exact])], sets: [] };
+        return { exact: null, sets: [] };
+      }
+      const b = bestSet(inner);
+      if (node.min === 1 && node.max === 1) return inner;
+      return { exact: null, sets: b ? [b] : [] };
+    }
+    case 'cat': {
+      let exact: readonly string[] | null = [''];
+      const sets: (readonly string[])[] = [];
+      for (const it of node.items) {
+        const info = litInfo(it);
+        sets.push(...info.sets);
+        if (exact !== null && info.exact !== null) {
+          const x = cross(exact, info.exact);
+          if (x !== null) {
+            exact = x;
+            continue;
+          }
+        }
+        // adjacency is lost here: what was crossed so far becomes a candidate of its own
+        if (exact !== null && usable(exact)) sets.push(exact);
+        exact = info.exact;
+      }
+      return { exact, sets };
+    }
+  }
+}
+
+/** The rarest literal set that every match of the pattern must contain, or null. */
+export function literalsOf(src: string): { readonly lits: readonly string[]; readonly freq: number } | null {
+  const best = bestSet(litInfo(parsePattern(src)));
+  if (best === null) return null;
+  // a string that contains another string of the set adds nothing
+  const sorted = [...new Set(best)].sort((a, b) => a.length - b.length);
+  const kept: string[] = [];
+  for (const s of sorted) if (!kept.some((k) => s.includes(k))) kept.push(s);
+  return { lits: kept, freq: setFreq(kept) };
+}
+
+// ── relaxation of clean-view cores for the folded view ──────────────────────────────────────
+// For an ASCII text without confusables, the folded view is the clean view lower-cased with
+// every whitespace run collapsed to one space. A clean-view core whose every whitespace-capable
+// character may also be a space or nothing, matched case-insensitively, then matches the folded
+// view wherever the core matches the clean view: one pass over the folded text answers for both.
+
+function emitForFolded(node: Node, src: string): string {
+  switch (node.t) {
+    case 'lit':
+      return isSpaceChar(node.ch) ? ' ?' : src.slice(node.start, node.end);
+    case 'class':
+      return node.space ? `(?:${src.slice(node.start, node.end)}| )?` : src.slice(node.start, node.end);
+    case 'assert':
+      return src.slice(node.start, node.end);
+    case 'group':
+      return `(?:${emitForFolded(node.inner, src)})`;
+    case 'alt':
+      return node.branches.map((b) => emitForFolded(b, src)).join('|');
+    case 'cat':
+      return node.items.map((n) => emitForFolded(n, src)).join('');
+    case 'rep': {
+      if (spaceCapable(node.inner)) {
+        const inner = unwrap(node.inner);
+        const cls = inner.t === 'lit' ? ' ' : `(?:${src.slice(inner.start, inner.end)}| )`;
+        return node.max === null ? `${cls}*` : `${cls}{0,${node.max}}`;
+      }
+      const inner = `(?:${emitForFolded(node.inner, src)})`;
+      if (node.max === null) return `${inner}{${node.min},}`;
+      return `${inner}{${node.min},${node.max}}`;
+    }
+  }
+}
+
+/** A clean-view core relaxed to run case-insensitively on the folded view of an ASCII text. */
+export function relaxForFolded(core: string): string {
+  return emitForFolded(parsePattern(core), core);
+}
+
+/** True when every match of the pattern must contain a non-ASCII character (so it cannot match ASCII text). */
+export function needsNonAscii(src: string): boolean {
+  const l = literalsOf(src);
+  if (l === null) return false;
+  return l.lits.every((s) => {
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return true;
+    return false;
+  });
+}
+
+function escapeLiteral(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    if (ch === BOUNDARY) out += '\\b';
+    else if ('\\^$.|?*+()[]{}/-'.includes(ch)) out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else out += ch;
   }
   return out;
+}
+
+/**
+ * An RE2 alternation of literals that every match of the pattern contains, usable on the folded
+ * view of an ASCII text (case-insensitively): for a clean-view pattern each literal is cut to its
+ * longest piece without whitespace, since whitespace runs collapse there. Null when there is none.
+ */
+export function literalAnchor(src: string, view: 'folded' | 'plain' | 'clean'): string | null {
+  const l = literalsOf(src);
+  if (l === null) return null;
+  const out = new Set<string>();
+  for (const lit of l.lits) {
+    let s = lit;
+    if (view === 'clean') {
+      let best = '';
+      let cur = '';
+      for (const ch of lit + ' ') {
+        if (isSpaceChar(ch) || ch.charCodeAt(0) > 0x7f) {
+          if (cur.split(BOUNDARY).join('').length > best.split(BOUNDARY).join('').length) best = cur;
+          cur = '';
+        } else cur += ch;
+      }
+      s = best;
+    }
+    if (s.split(BOUNDARY).join('').length === 0) return null;
+    out.add(escapeLiteral(s));
+  }
+  return [...out].join('|');
 }

@@ -5,11 +5,12 @@
 import type { Finding, Flow, Severity } from '../../core/types.ts';
 import { clip, redactPreview } from '../../core/redact.ts';
 import type { Prepared } from '../../normalize/types.ts';
-import { re, type SafeRegex } from '../../re/index.ts';
+import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
-import { CODE_DATA_SOURCE, CODE_DESTRUCTIVE, CODE_FETCH_EXEC, CODE_NET_SEND, FAMILIES, FAMILY_BY_ID, type Family, type PatternSpec, type ViewKind } from './rules.ts';
+import { CODE_DATA_SOURCE, CODE_DESTRUCTIVE, CODE_FETCH_EXEC, CODE_NET_SEND, FAMILIES, FAMILY_BY_ID, type Family, type PatternSpec } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
-import { viewsOf, type TextView, type ViewName } from './views.ts';
+import { Prefilter, type Mode, type OwnerSpec } from './prefilter.ts';
+import { LEET_PAIR_SRC, groupsOf, leetClauses, pushView, type TextView, type ViewName } from './views.ts';
 
 export interface InjectionOptions {
   /** Lowest combined score that produces findings (the `low` severity threshold). */
@@ -44,53 +45,54 @@ export const DEFAULT_INJECTION_OPTIONS: InjectionOptions = {
 /** Every rule id this scanner can emit. */
 export const INJECTION_RULE_IDS: readonly string[] = FAMILIES.map((fam) => fam.id);
 
+/** Something the prefilter can point at: a rule pattern, a suspicious-code indicator class, or a probe. */
+type Owner = (
+  | { readonly kind: 'pattern'; readonly family: Family; readonly spec: PatternSpec; readonly regex: SafeRegex }
+  | { readonly kind: 'code'; readonly cls: number; readonly regex: SafeRegex }
+  /** user/assistant labels at line starts: fake-turns is decided on all labels of the view */
+  | { readonly kind: 'turns' }
+  /** a word mixing letters and leet characters: the leet view is built only when one occurs */
+  | { readonly kind: 'leet' }
+) & {
+  /** True when the owner reads the clean view. */
+  readonly clean: boolean;
+};
+
 interface Compiled {
-  readonly family: Family;
-  readonly spec: PatternSpec;
-  readonly regex: SafeRegex;
+  readonly owners: readonly Owner[];
+  readonly prefilter: Prefilter;
+  readonly leet: number;
 }
 
-interface CompiledFamily {
-  readonly family: Family;
-  /** One alternation of all of the family's patterns per view kind: a cheap first pass. */
-  readonly prefilter: { readonly folded: SafeRegex | null; readonly clean: SafeRegex | null; readonly plain: SafeRegex | null };
-  readonly patterns: readonly Compiled[];
-}
+/** Characters kept around a core hit: enough for the longest windowed pattern of each view kind. */
+const MARGIN = { folded: 640, clean: 1024 } as const;
 
-function isAsciiPattern(src: string): boolean {
-  if (src.includes('\\p{')) return false;
-  for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-let compiledCache: readonly CompiledFamily[] | null = null;
-function compiled(): readonly CompiledFamily[] {
+let compiledCache: Compiled | null = null;
+function compiled(): Compiled {
   if (compiledCache) return compiledCache;
-  const out: CompiledFamily[] = [];
+  const owners: Owner[] = [];
+  const specs: OwnerSpec[] = [];
   for (const family of FAMILIES) {
-    if (family.patterns.length === 0) continue;
-    const patterns = family.patterns.map((spec) => ({ family, spec, regex: re(spec.src, spec.view === 'clean' ? 'i' : '') }));
-    // Unions of ASCII patterns stay small enough for RE2's DFA; Unicode-class patterns run one by one.
-    const union = (view: ViewKind): SafeRegex | null => {
-      const specs = family.patterns.filter((p) => p.view === view);
-      if (specs.length < 2 || specs.some((p) => !isAsciiPattern(p.src))) return null;
-      return re(specs.map((p) => `(?:${p.src})`).join('|'), view === 'clean' ? 'i' : '');
-    };
-    out.push({ family, prefilter: { folded: union('folded'), clean: union('clean'), plain: union('plain') }, patterns });
+    for (const spec of family.patterns) {
+      specs.push({ owner: owners.length, view: spec.view, src: spec.src });
+      owners.push({ kind: 'pattern', family, spec, regex: re(spec.src, spec.view === 'clean' ? 'i' : ''), clean: spec.view === 'clean' });
+    }
   }
-  compiledCache = out;
-  return out;
+  [CODE_NET_SEND, CODE_DATA_SOURCE, CODE_FETCH_EXEC, CODE_DESTRUCTIVE].forEach((spec, cls) => {
+    specs.push({ owner: owners.length, view: 'clean', src: spec.src });
+    owners.push({ kind: 'code', cls, regex: re(spec.src, 'i'), clean: true });
+  });
+  specs.push({ owner: owners.length, view: 'clean', src: TURN_LABEL_SRC });
+  owners.push({ kind: 'turns', clean: true });
+  const leet = owners.length;
+  specs.push({ owner: leet, view: 'folded', src: LEET_PAIR_SRC });
+  owners.push({ kind: 'leet', clean: false });
+  compiledCache = { owners, prefilter: new Prefilter(specs, { margin: MARGIN }), leet };
+  return compiledCache;
 }
 
-/** Which views a pattern kind reads: clean patterns the clean view, plain patterns any view that is the plain text. */
-function readsView(kind: ViewKind, view: TextView): boolean {
-  if (kind === 'clean') return view.kind === 'clean';
-  if (kind === 'plain') return view.names.includes('plain');
-  return view.kind === 'folded';
-}
-
-const TURN_LABEL = (): SafeRegex =>
-  re('(?:^|\\n)[ \\t>*_#]*(human|user|assistant|ai|gpt|chatgpt|claude|bot|model)[ \\t*_]*:', 'i');
+const TURN_LABEL_SRC = '(?:^|\\n)[ \\t>*_#]*(human|user|assistant|ai|gpt|chatgpt|claude|bot|model)[ \\t*_]*:';
+const TURN_LABEL = (): SafeRegex => re(TURN_LABEL_SRC, 'i');
 const URGENCY = (): SafeRegex =>
   re('\\b(?:urgent(?:ly)?|immediately|asap|right now|right away|time-sensitive|emergency|without delay|as soon as possible|top priority|highest priority|within \\d+ (?:minutes|hours))\\b');
 const AUTHORITY = (): SafeRegex =>
@@ -196,46 +198,131 @@ export function analyzeInjection(
   flow: Flow = 'neutral',
 ): Analysis {
   const opts = { ...DEFAULT_INJECTION_OPTIONS, ...options };
-  const disabled = new Set(opts.disabledRules);
-  const views = viewsOf(prepared, { maxScanChars: opts.maxScanChars, maxLayers: opts.maxLayers });
+  return analyze(prepared, part, opts, new Set(opts.disabledRules), flow);
+}
+
+interface PatternHit {
+  readonly owner: number;
+  readonly familyIndex: number;
+  readonly hit: Hit;
+}
+
+const FAMILY_INDEX: ReadonlyMap<string, number> = new Map(FAMILIES.map((fam, i) => [fam.id, i]));
+
+const NO_EVIDENCE: Analysis = Object.freeze({ score: 0, severity: null, families: Object.freeze([]) as readonly FamilyResult[] });
+
+/** Adds the owners of `list` that read the given kind of view (clean or not) to a view's owner set. */
+function assign(owners: Map<number, Set<number>>, table: readonly Owner[], view: number, list: readonly number[], clean: boolean): void {
+  if (view < 0 || list.length === 0) return;
+  let set = owners.get(view);
+  for (const o of list) {
+    if ((table[o] as Owner).clean !== clean) continue;
+    set ??= new Set();
+    set.add(o);
+  }
+  if (set) owners.set(view, set);
+}
+
+function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, disabled: ReadonlySet<string>, flow: Flow): Analysis {
+  const c = compiled();
+  const pf = c.prefilter;
+  const signals = prepared.signals;
+  const groups = groupsOf(prepared, { maxScanChars: opts.maxScanChars, maxLayers: opts.maxLayers }, signals);
+
+  // 1. views, and for each view the owners whose cores occur in it: one set pass per text (the
+  //    folded text alone when it is the clean text lower-cased with whitespace collapsed), the
+  //    leet view only when a word mixes letters and leet characters
+  const views: TextView[] = [];
+  const owners = new Map<number, Set<number>>();
+  let smuggling = signals.tags >= 32;
+  for (const g of groups) {
+    if (g.chain.includes('unicode-tags') || g.chain.includes('variation-selectors')) smuggling = true;
+    let foldedPresent: readonly number[];
+    let plainPresent: readonly number[] = [];
+    let cleanPresent: readonly number[];
+    const all = g.merged ? pf.presentMerged(g.folded) : null;
+    if (all !== null) {
+      foldedPresent = all;
+      cleanPresent = all;
+    } else {
+      foldedPresent = pf.present(g.folded, g.plain === null ? 'plain' : 'folded');
+      if (g.plain !== null) plainPresent = pf.present(g.plain, 'plain');
+      cleanPresent = pf.present(g.clean, 'clean');
+    }
+    assign(owners, c.owners, pushView(views, 'folded', g.folded, g.chain), foldedPresent, false);
+    if (g.plain === null) pushView(views, 'plain', g.folded, g.chain);
+    else assign(owners, c.owners, pushView(views, 'plain', g.plain, g.chain), plainPresent, false);
+    if (foldedPresent.includes(c.leet) || plainPresent.includes(c.leet)) {
+      const leet = leetClauses(g.folded, opts.maxScanChars);
+      const li = pushView(views, 'leet', leet, g.chain);
+      if (li >= 0) assign(owners, c.owners, li, pf.present(leet, 'folded' satisfies Mode), false);
+    }
+    assign(owners, c.owners, pushView(views, 'clean', g.clean, g.chain), cleanPresent, true);
+  }
+  // nothing can match and nothing was smuggled: no evidence at all (the common case)
+  if (owners.size === 0 && !smuggling) return NO_EVIDENCE;
   const hits = new Map<string, Hit[]>();
 
-  // 1. pattern families on every view of the matching kind; a family whose union misses a view
-  //    is skipped there, so benign text costs one pass per family and view
-  for (const cf of compiled()) {
-    if (disabled.has(cf.family.id)) continue;
-    for (const [vi, view] of views.entries()) {
-      for (const kind of ['folded', 'clean', 'plain'] as const) {
-        if (!readsView(kind, view)) continue;
-        const union = cf.prefilter[kind];
-        if (union !== null && !union.test(view.text)) continue;
-        for (const cp of cf.patterns) {
-          if (cp.spec.view !== kind) continue;
-          const m = cp.regex.first(view.text);
-          if (m) {
-            addHit(hits, {
-              family: cp.family.id,
-              label: cp.spec.label,
-              weight: cp.spec.weight,
-              names: view.names,
-              chain: view.chain,
-              text: m.text,
-              view: vi,
-              start: m.index,
-              end: m.end,
-            });
-          }
+  // 2. each present owner's full pattern on the windows around its cores (first match per view)
+  const patternHits: PatternHit[] = [];
+  const turnViews: number[] = [];
+  const code: (RegexMatch | null)[][] = [];
+  for (const [vi, view] of views.entries()) {
+    const list = owners.get(vi);
+    if (!list) continue;
+    for (const o of [...list].sort((a, b) => a - b)) {
+      const owner = c.owners[o] as Owner;
+      if (owner.kind === 'leet') continue;
+      if (owner.kind === 'turns') {
+        turnViews.push(vi);
+        continue;
+      }
+      if (owner.kind === 'pattern' && disabled.has(owner.family.id)) continue;
+      if (owner.kind === 'code' && disabled.has('injection/suspicious-code')) continue;
+      let m: RegexMatch | null = null;
+      let offset = 0;
+      for (const w of pf.windows(o, view.text)) {
+        const found = owner.regex.first(w.text);
+        if (found) {
+          m = trimSentinels(found, w.text);
+          offset = w.offset;
+          break;
         }
       }
+      if (!m) continue;
+      if (owner.kind === 'code') {
+        const row = code[vi] ?? [null, null, null, null];
+        row[owner.cls] = m;
+        code[vi] = row;
+        continue;
+      }
+      patternHits.push({
+        owner: o,
+        familyIndex: FAMILY_INDEX.get(owner.family.id) ?? 0,
+        hit: {
+          family: owner.family.id,
+          label: owner.spec.label,
+          weight: owner.spec.weight,
+          names: view.names,
+          chain: view.chain,
+          text: m.text,
+          view: vi,
+          start: offset + m.index,
+          end: offset + m.end,
+        },
+      });
     }
   }
+  // family by family, view by view, pattern by pattern: evidence and tie-breaks do not depend on window order
+  patternHits.sort((a, b) => a.familyIndex - b.familyIndex || a.hit.view - b.hit.view || a.owner - b.owner);
+  for (const ph of patternHits) addHit(hits, ph.hit);
 
-  const cleanViews = views.filter((v) => v.kind === 'clean');
   const foldedViews = views.filter((v) => v.kind === 'folded');
 
   // 2. injected conversation turns: a user-side and an assistant-side label at line starts
   if (!disabled.has('injection/fake-turns')) {
-    for (const view of cleanViews) {
+    for (const vi of turnViews) {
+      const view = views[vi] as TextView;
       const labels = TURN_LABEL().all(view.text, 64);
       let user = false;
       let assistant = false;
@@ -256,11 +343,9 @@ export function analyzeInjection(
 
   // 3. data-stealing or destructive code
   if (!disabled.has('injection/suspicious-code')) {
-    for (const view of cleanViews) {
-      const net = CODE_NET_SEND_RE().first(view.text);
-      const src = CODE_DATA_SOURCE_RE().first(view.text);
-      const fetchExec = CODE_FETCH_EXEC_RE().first(view.text);
-      const destroy = CODE_DESTRUCTIVE_RE().first(view.text);
+    for (const [vi, row] of code.entries()) {
+      if (!row) continue;
+      const [net, src, fetchExec, destroy] = row;
       let w = 0;
       let ev = '';
       if (net && src) {
@@ -275,7 +360,7 @@ export function analyzeInjection(
         w = 3.5;
         ev = destroy.text;
       }
-      if (w > 0) addHit(hits, syntheticHit('injection/suspicious-code', w, ev, view.chain));
+      if (w > 0) addHit(hits, syntheticHit('injection/suspicious-code', w, ev, (views[vi] as TextView).chain));
     }
   }
 
@@ -285,12 +370,11 @@ export function analyzeInjection(
     for (const [id, w] of primary) if (FAMILY_BY_ID.get(id)?.thirdParty) primary.set(id, w + opts.thirdPartyBoost);
   }
   const primaryMax = Math.max(0, ...primary.values());
-  const signals = prepared.signals;
 
   // 4. evasion and context signals (boosters; tag smuggling also stands alone)
   const boosters: Hit[] = [];
   const allHits = [...hits.values()].flat();
-  if (!disabled.has('injection/homoglyph-obfuscation') && NON_ASCII_LETTER().test(prepared.clean)) {
+  if (!disabled.has('injection/homoglyph-obfuscation') && allHits.length > 0) {
     const h = allHits.find(
       (x) =>
         x.weight >= 3 &&
@@ -298,7 +382,7 @@ export function analyzeInjection(
         !hasName(x, 'plain', 'clean') &&
         !allHits.some((y) => y.family === x.family && y.label === x.label && sameChain(y.chain, x.chain) && hasName(y, 'plain')),
     );
-    if (h) boosters.push(syntheticHit('injection/homoglyph-obfuscation', 4, h.text, h.chain));
+    if (h && NON_ASCII_LETTER().test(prepared.clean)) boosters.push(syntheticHit('injection/homoglyph-obfuscation', 4, h.text, h.chain));
   }
   if (!disabled.has('injection/leetspeak-obfuscation')) {
     const h = allHits.find(
@@ -366,10 +450,14 @@ export function analyzeInjection(
   return { score, severity: severityOf(score, thresholds), families };
 }
 
-const CODE_NET_SEND_RE = (): SafeRegex => re(CODE_NET_SEND.src, 'i');
-const CODE_DATA_SOURCE_RE = (): SafeRegex => re(CODE_DATA_SOURCE.src, 'i');
-const CODE_FETCH_EXEC_RE = (): SafeRegex => re(CODE_FETCH_EXEC.src, 'i');
-const CODE_DESTRUCTIVE_RE = (): SafeRegex => re(CODE_DESTRUCTIVE.src, 'i');
+
+/** A match in a window, without the NUL sentinels that mark a cut edge of the window. */
+function trimSentinels(m: RegexMatch, text: string): RegexMatch {
+  let { index, end } = m;
+  if (index < end && text.charCodeAt(index) === 0) index++;
+  if (end > index && text.charCodeAt(end - 1) === 0) end--;
+  return index === m.index && end === m.end ? m : { index, end, text: text.slice(index, end), groups: m.groups };
+}
 
 /** Tag/selector-decoded text worth reporting: more than a flag emoji's region code. */
 function isSmuggledText(text: string): boolean {
@@ -405,6 +493,7 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
     ...options,
     thresholds: { ...DEFAULT_INJECTION_OPTIONS.thresholds, ...(options.thresholds ?? {}) },
   };
+  const disabled: ReadonlySet<string> = new Set(opts.disabledRules);
   compiled(); // compile eagerly so a bad pattern fails at construction, not mid-scan
   return {
     id: 'injection',
@@ -416,7 +505,7 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
         if (segment.flow === 'egress') continue;
         // Total by construction (bounded views, linear regexes); an unexpected error propagates so the
         // engine can fail closed rather than silently let the text through.
-        const analysis = analyzeInjection(segment.prepared, segment.part, opts, segment.flow);
+        const analysis = analyze(segment.prepared, segment.part, opts, disabled, segment.flow);
         const severity = analysis.severity;
         if (severity === null) continue;
         for (const result of analysis.families) {

@@ -1,11 +1,12 @@
-// One-pass prefilter for the injection rules. Every rule pattern contributes its cores (see
-// cores.ts); one combined automaton finds where any core occurs, and only the windows around
-// those places are handed on, each with the list of patterns whose cores it holds. Clean prose
-// costs one linear pass per view. Matching goes through re() and, for the per-window "which
-// patterns" question, the native RE2.Set when it is available (a per-pattern test otherwise).
+// One-pass prefilter for the injection rules. Every rule pattern ("owner") contributes its cores
+// (see cores.ts): RE2 fragments that any match of the pattern must contain. One RE2.Set pass over
+// a view tells which owners can possibly match there; clean prose typically has none and costs
+// that one pass. For an owner that is present, its own small core union locates the places, and
+// only windows around them are handed to the full pattern. Matching goes through re() and the
+// native RE2.Set when it is available (without it, a per-owner test on the whole text).
 import { createRequire } from 'node:module';
 import { REGEX_ENGINE, re, type RegexFlags, type SafeRegex } from '../../re/index.ts';
-import { coresOf } from './cores.ts';
+import { coresOf, literalAnchor, needsNonAscii, relaxForFolded } from './cores.ts';
 
 interface NativeSet {
   match(subject: string): number[];
@@ -23,22 +24,37 @@ function loadSetCtor(): NativeSetCtor | null {
 }
 const SetCtor = loadSetCtor();
 
-/** A text slice to run full patterns on, with the owners whose cores occur in it. */
+/** Which view an owner's pattern reads. `probe` owners are matched on the folded view like folded ones. */
+export type OwnerView = 'folded' | 'plain' | 'clean';
+
+export interface OwnerSpec {
+  readonly owner: number;
+  readonly view: OwnerView;
+  /** The owner's full pattern source (its cores are derived from it). */
+  readonly src: string;
+}
+
+/** Which set of owners a text is tested against. */
+export type Mode =
+  /** the folded view or a leet view: folded-view owners */
+  | 'folded'
+  /** a view that is the plain text: folded- and plain-view owners */
+  | 'plain'
+  /** the clean view: clean-view owners */
+  | 'clean';
+
+/** A slice of a view to run one owner's full pattern on. */
 export interface Window {
   /** Offset of `text` in the view text, counting the leading sentinel when there is one. */
   readonly offset: number;
   /** The slice, with a NUL sentinel at a cut edge so that `^`, `$` and line starts cannot match there. */
   readonly text: string;
-  readonly owners: readonly number[];
 }
 
-export interface PrefilterLimits {
-  /** Characters kept on each side of a core hit. */
-  readonly margin: number;
-}
-
-const HIT_CAP = 20_000;
-/** Above this share of the text, windows are dropped in favour of one pass over the whole text. */
+const HIT_CAP = 10_000;
+/** Texts up to this length are first tested against the literal anchors alone. */
+const QUICK_MAX = 4096;
+/** Above this share of the text, windows give way to one pass over the whole text. */
 const WHOLE_SHARE = 0.5;
 const SNAP = 64;
 
@@ -46,69 +62,129 @@ function isBreak(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
 }
 
-/** Patterns grouped for one kind of view: their cores, one combined regex, and a set. */
-export class CoreIndex {
-  readonly #combined: SafeRegex;
-  readonly #set: NativeSet | null;
-  /** Fallback without a native set: one union of cores per owner. */
-  readonly #perOwner: readonly { readonly owner: number; readonly regex: SafeRegex }[];
-  readonly #coreOwner: readonly number[];
-  readonly #margin: number;
-  readonly #all: readonly number[];
+function union(srcs: readonly string[], flags: RegexFlags): SafeRegex {
+  return re(srcs.length === 1 ? (srcs[0] as string) : srcs.map((s) => `(?:${s})`).join('|'), flags);
+}
 
-  constructor(entries: readonly { readonly owner: number; readonly src: string }[], flags: RegexFlags, limits: PrefilterLimits) {
-    const cores: string[] = [];
-    const coreOwner: number[] = [];
-    const byOwner = new Map<number, string[]>();
-    for (const { owner, src } of entries) {
-      const list = coresOf(src);
-      // no usable core: the whole pattern is its own core (correct, only slower)
-      const srcs = list === null ? [src] : list.map((c) => c.src);
-      for (const s of srcs) {
-        cores.push(s);
-        coreOwner.push(owner);
-        const own = byOwner.get(owner) ?? [];
-        own.push(s);
-        byOwner.set(owner, own);
+class OwnerSet {
+  readonly #set: NativeSet | null;
+  readonly #index: readonly number[];
+  /** Fallback without a native set: each owner's core union. */
+  readonly #each: readonly { readonly owner: number; readonly regex: SafeRegex }[];
+
+  constructor(entries: readonly { readonly owner: number; readonly cores: readonly string[] }[], flags: RegexFlags) {
+    const srcs: string[] = [];
+    const index: number[] = [];
+    for (const e of entries) {
+      for (const c of e.cores) {
+        srcs.push(c);
+        index.push(e.owner);
       }
     }
-    this.#coreOwner = coreOwner;
-    this.#combined = re(cores.map((s) => `(?:${s})`).join('|'), flags);
-    this.#set = SetCtor ? new SetCtor(cores, `${flags}u`) : null;
-    this.#perOwner = this.#set ? [] : [...byOwner].map(([owner, srcs]) => ({ owner, regex: re(srcs.map((s) => `(?:${s})`).join('|'), flags) }));
-    this.#margin = limits.margin;
-    this.#all = [...byOwner.keys()];
+    this.#index = index;
+    this.#set = SetCtor && srcs.length > 0 ? new SetCtor(srcs, `${flags}u`) : null;
+    this.#each = this.#set ? [] : entries.map((e) => ({ owner: e.owner, regex: union(e.cores, flags) }));
   }
 
-  /** Every owner of this index (for callers that must run everything). */
-  get owners(): readonly number[] {
-    return this.#all;
-  }
-
-  #ownersIn(text: string): number[] {
+  present(text: string): number[] {
     if (this.#set) {
-      const idx = this.#set.match(text);
-      if (idx.length === 0) return idx;
+      const hit = this.#set.match(text);
+      if (hit.length === 0) return hit;
       const out = new Set<number>();
-      for (const i of idx) out.add(this.#coreOwner[i] as number);
-      return [...out];
+      for (const i of hit) out.add(this.#index[i] as number);
+      return [...out].sort((a, b) => a - b);
     }
     const out: number[] = [];
-    for (const { owner, regex } of this.#perOwner) if (regex.test(text)) out.push(owner);
+    for (const { owner, regex } of this.#each) if (regex.test(text)) out.push(owner);
     return out;
   }
+}
 
-  /** The windows of `text` that may hold a match of some owner's pattern, in text order. */
-  windows(text: string): Window[] {
-    const n = text.length;
-    if (n === 0) return [];
-    const M = this.#margin;
-    if (n <= 2 * M) {
-      if (!this.#combined.test(text)) return [];
-      const owners = this.#ownersIn(text);
-      return owners.length > 0 ? [{ offset: 0, text, owners }] : [];
+export interface PrefilterOptions {
+  /** Characters kept on each side of a core hit, per view kind. */
+  readonly margin: { readonly folded: number; readonly clean: number };
+}
+
+/** Owner id of the internal probe for a non-ASCII character. */
+const NON_ASCII_PROBE = -1;
+
+export class Prefilter {
+  readonly #sets: Readonly<Record<Mode, OwnerSet>>;
+  /**
+   * Every owner in one set, for the folded view of an ASCII text whose folded view is its clean
+   * view lower-cased with whitespace collapsed: clean-view cores are relaxed to match there too.
+   */
+  readonly #merged: OwnerSet;
+  /** Literals one of which every merged-set owner needs: most short texts stop at this cheap test. */
+  readonly #quick: SafeRegex | null;
+  /** Per owner: its core union, compiled like its pattern, for locating hits. */
+  readonly #locate = new Map<number, SafeRegex>();
+  readonly #view = new Map<number, OwnerView>();
+  readonly #margin: PrefilterOptions['margin'];
+
+  constructor(owners: readonly OwnerSpec[], options: PrefilterOptions) {
+    this.#margin = options.margin;
+    const strict = new Map<number, string[]>();
+    for (const o of owners) {
+      // no usable core: the whole pattern is its own core (always correct, only slower)
+      const cores = coresOf(o.src)?.map((c) => c.src) ?? [o.src];
+      strict.set(o.owner, cores);
+      this.#view.set(o.owner, o.view);
+      this.#locate.set(o.owner, union(cores, o.view === 'clean' ? 'i' : ''));
     }
-    const hits = this.#combined.all(text, HIT_CAP);
+    const pick = (views: readonly OwnerView[]): { owner: number; cores: string[] }[] =>
+      owners.filter((o) => views.includes(o.view)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] }));
+    this.#sets = {
+      folded: new OwnerSet(pick(['folded']), ''),
+      plain: new OwnerSet(pick(['folded', 'plain']), ''),
+      clean: new OwnerSet(pick(['clean']), 'i'),
+    };
+    // owners that cannot match ASCII text stay out of the merged set (they would only slow it down)
+    const merged = owners
+      .filter((o) => !needsNonAscii(o.src))
+      .map((o) => {
+        const cores = strict.get(o.owner) as string[];
+        return { owner: o.owner, cores: o.view === 'clean' ? cores.map(relaxForFolded) : cores };
+      });
+    merged.push({ owner: NON_ASCII_PROBE, cores: ['[^\\x00-\\x7f]'] });
+    this.#merged = new OwnerSet(merged, 'i');
+    const anchors: string[] = ['[^\\x00-\\x7f]'];
+    let complete = true;
+    for (const o of owners) {
+      if (needsNonAscii(o.src)) continue;
+      const a = literalAnchor(o.src, o.view);
+      if (a === null) complete = false;
+      else anchors.push(a);
+    }
+    this.#quick = complete ? re([...new Set(anchors.join('|').split('|'))].join('|'), 'i') : null;
+  }
+
+  /** Owners whose cores occur in `text`, ascending. */
+  present(text: string, mode: Mode): number[] {
+    return text.length === 0 ? [] : this.#sets[mode].present(text);
+  }
+
+  /**
+   * Owners of every view kind that may match, from one pass over the folded text of a text whose
+   * folded view is its clean view lower-cased with whitespace collapsed. Null when the text is
+   * not ASCII: the caller then tests each view on its own.
+   */
+  presentMerged(folded: string): number[] | null {
+    if (folded.length === 0) return [];
+    if (folded.length <= QUICK_MAX && this.#quick && !this.#quick.test(folded)) return [];
+    const found = this.#merged.present(folded);
+    if (found.length > 0 && found[0] === NON_ASCII_PROBE) return null;
+    return found;
+  }
+
+  /** The windows of a view text in which `owner`'s pattern can match, in text order. */
+  windows(owner: number, text: string): Window[] {
+    const n = text.length;
+    const M = this.#view.get(owner) === 'clean' ? this.#margin.clean : this.#margin.folded;
+    if (n <= 2 * M) return [{ offset: 0, text }];
+    const locate = this.#locate.get(owner);
+    if (!locate) return [{ offset: 0, text }];
+    const hits = locate.all(text, HIT_CAP);
     if (hits.length === 0) return [];
     const spans: [number, number][] = [];
     for (const h of hits) {
@@ -120,23 +196,13 @@ export class CoreIndex {
       if (last && s <= last[1] + SNAP) last[1] = Math.max(last[1], e);
       else spans.push([s, e]);
     }
-    if (hits.length >= HIT_CAP) {
-      const last = spans[spans.length - 1] as [number, number];
-      last[1] = n;
-    }
+    if (hits.length >= HIT_CAP) (spans[spans.length - 1] as [number, number])[1] = n;
     let covered = 0;
     for (const [s, e] of spans) covered += e - s;
-    if (covered > n * WHOLE_SHARE) {
-      const owners = this.#ownersIn(text);
-      return owners.length > 0 ? [{ offset: 0, text, owners }] : [];
-    }
-    const out: Window[] = [];
-    for (const [s, e] of spans) {
+    if (covered > n * WHOLE_SHARE) return [{ offset: 0, text }];
+    return spans.map(([s, e]) => {
       const head = s > 0 ? '\u0000' : '';
-      const slice = `${head}${text.slice(s, e)}${e < n ? '\u0000' : ''}`;
-      const owners = this.#ownersIn(slice);
-      if (owners.length > 0) out.push({ offset: s - head.length, text: slice, owners });
-    }
-    return out;
+      return { offset: s - head.length, text: `${head}${text.slice(s, e)}${e < n ? '\u0000' : ''}` };
+    });
   }
 }

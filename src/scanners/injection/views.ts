@@ -2,7 +2,7 @@
 // lower-case view (to tell homoglyph hiding from plain text), every decoded layer, and any
 // text smuggled in variation-selector characters. All loops here are linear and bounded.
 import { collapseWhitespace } from '../../normalize/index.ts';
-import type { Prepared } from '../../normalize/types.ts';
+import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
 import { re, type SafeRegex } from '../../re/index.ts';
 
 export type ViewName = 'folded' | 'leet' | 'plain' | 'clean';
@@ -47,7 +47,8 @@ function isClauseEnd(code: number): boolean {
 }
 
 /** A letter next to a leet character: the mark of a word that mixes the two. */
-const LEET_PAIR = (): SafeRegex => re('[a-zA-Z][013457@$]|[013457@$][a-zA-Z]');
+export const LEET_PAIR_SRC = '[a-zA-Z][013457@$]|[013457@$][a-zA-Z]';
+const LEET_PAIR = (): SafeRegex => re(LEET_PAIR_SRC);
 
 /**
  * The clauses of a folded text that hold a word mixing letters with leet characters
@@ -123,47 +124,78 @@ export interface ViewLimits {
 
 const NON_ASCII = (): SafeRegex => re('[^\\x00-\\x7f]');
 
-/** Builds the deduplicated list of views for one prepared text. */
-export function viewsOf(prepared: Prepared, limits: ViewLimits): TextView[] {
-  const views: TextView[] = [];
-  const push = (name: ViewName, text: string, chain: readonly string[]): void => {
-    if (text.length === 0) return;
-    const t = bound(text, limits.maxScanChars);
-    const kind = name === 'clean' ? 'clean' : 'folded';
-    // The same text under the same chain is matched once; its view names are merged.
-    for (const prior of views) {
-      if (prior.kind === kind && prior.text.length === t.length && prior.text === t && sameChain(prior.chain, chain)) {
-        if (!prior.names.includes(name)) prior.names.push(name);
-        return;
-      }
-    }
-    views.push({ names: [name], kind, text: t, chain });
+/** One text to scan (the segment itself, a decoded layer, or text hidden in variation selectors), bounded. */
+export interface TextGroup {
+  readonly chain: readonly string[];
+  readonly clean: string;
+  readonly folded: string;
+  /** The plain view when it differs from the folded one (confusables or marks were folded). */
+  readonly plain: string | null;
+  /**
+   * True when folded = collapseWhitespace(clean lower-cased), so one case-insensitive pass over the
+   * clean text can stand for the folded and plain views too.
+   */
+  readonly merged: boolean;
+}
+
+/** The texts to scan for one prepared segment: the segment, each decoded layer, and smuggled text. */
+export function groupsOf(prepared: Prepared, limits: ViewLimits, signals: EvasionSignals = prepared.signals): TextGroup[] {
+  const max = limits.maxScanChars;
+  const groups: TextGroup[] = [];
+  const add = (clean: string, folded: string, chain: readonly string[], plainIsFolded: boolean, merged: boolean): void => {
+    const c = bound(clean, max);
+    const f = bound(folded, max);
+    const plain = plainIsFolded ? null : plainFold(c);
+    groups.push({ chain, clean: c, folded: f, plain: plain === f ? null : plain, merged: merged && plainIsFolded && clean.length <= max });
   };
   // The plain view differs from the folded one only where the confusable skeleton or mark
   // stripping changed something; otherwise it is the same string and is not rebuilt.
-  // The leet view holds only the clauses with words that mix letters and leet characters
-  // (Prepared.leet would repeat the whole folded text for one such word).
-  const addText = (clean: string, folded: string, chain: readonly string[], plainIsFolded: boolean): void => {
-    push('folded', folded, chain);
-    push('plain', plainIsFolded ? folded : plainFold(bound(clean, limits.maxScanChars)), chain);
-    push('leet', leetClauses(bound(folded, limits.maxScanChars), limits.maxScanChars), chain);
-    push('clean', clean, chain);
-  };
-  const signals = prepared.signals;
-  addText(prepared.clean, prepared.folded, [], signals.confusables === 0 && signals.combining === 0);
+  const untouched = signals.confusables === 0 && signals.combining === 0;
+  add(prepared.clean, prepared.folded, [], untouched, untouched);
   const layers = prepared.layers;
   for (let i = 0; i < layers.length && i < limits.maxLayers; i++) {
     const layer = layers[i];
     if (layer === undefined) continue;
-    addText(layer.clean, layer.folded, layer.chain, !NON_ASCII().test(layer.clean));
+    const ascii = !NON_ASCII().test(layer.clean);
+    add(layer.clean, layer.folded, layer.chain, ascii, ascii);
   }
   // At least eight supplementary selectors are needed to carry a hidden text (see decodeVariationSelectors).
   if (signals.variationSelectors >= 8) {
     const smuggled = decodeVariationSelectors(prepared.raw);
     if (smuggled !== null) {
       const clean = smuggled.normalize('NFKC');
-      addText(clean, plainFold(clean), ['variation-selectors'], true);
+      add(clean, plainFold(clean), ['variation-selectors'], true, true);
     }
   }
+  return groups;
+}
+
+/** Builds the deduplicated list of views for one prepared text (all views, for diagnostics). */
+export function viewsOf(prepared: Prepared, limits: ViewLimits): TextView[] {
+  const views: TextView[] = [];
+  for (const g of groupsOf(prepared, limits)) {
+    pushView(views, 'folded', g.folded, g.chain);
+    pushView(views, 'plain', g.plain ?? g.folded, g.chain);
+    pushView(views, 'leet', leetClauses(g.folded, limits.maxScanChars), g.chain);
+    pushView(views, 'clean', g.clean, g.chain);
+  }
   return views;
+}
+
+/**
+ * Adds a view, merging it into an earlier one with the same text and chain (the same text is
+ * matched once; its names are merged). Returns the view's index, or -1 for an empty text.
+ */
+export function pushView(views: TextView[], name: ViewName, text: string, chain: readonly string[]): number {
+  if (text.length === 0) return -1;
+  const kind = name === 'clean' ? 'clean' : 'folded';
+  for (let i = 0; i < views.length; i++) {
+    const prior = views[i] as TextView;
+    if (prior.kind === kind && prior.text.length === text.length && prior.text === text && sameChain(prior.chain, chain)) {
+      if (!prior.names.includes(name)) prior.names.push(name);
+      return i;
+    }
+  }
+  views.push({ names: [name], kind, text, chain });
+  return views.length - 1;
 }

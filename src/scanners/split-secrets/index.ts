@@ -164,7 +164,8 @@ function safeDetect(detect: SplitDetector, text: string): readonly SplitDetectio
   }
 }
 
-function joinWithStarts(texts: readonly string[]): { joined: string; starts: number[]; lengths: number[] } {
+/** Where each text starts in texts.join(''), and its length: needed only once a detection is found. */
+function startsOf(texts: readonly string[]): { starts: number[]; lengths: number[] } {
   const starts: number[] = [];
   const lengths: number[] = [];
   let at = 0;
@@ -173,29 +174,41 @@ function joinWithStarts(texts: readonly string[]): { joined: string; starts: num
     lengths.push(t.length);
     at += t.length;
   }
-  return { joined: texts.join(''), starts, lengths };
+  return { starts, lengths };
+}
+
+const NO_STARTS: { starts: number[]; lengths: number[] } = { starts: [], lengths: [] };
+
+/** Findings of one scan, deduplicated and capped. */
+class FindingSink {
+  readonly findings: Finding[] = [];
+  #seen: Set<string> | undefined;
+  constructor(readonly max: number) {}
+  push(f: Finding, key: string): void {
+    this.#seen ??= new Set();
+    if (this.findings.length >= this.max || this.#seen.has(key)) return;
+    this.#seen.add(key);
+    this.findings.push(f);
+  }
 }
 
 export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> = {}): Scanner {
   const o: SplitSecretsOptions = { ...DEFAULT_SPLIT_SECRETS_OPTIONS, ...options };
-  const parts = new Set<SegmentPart>(o.parts);
+  // A plain-object lookup: cheaper than Set.has for the one check every segment goes through.
+  const parts: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
+  for (const part of o.parts) parts[part] = true;
 
   return {
     id: SCANNER,
     scan(view, ctx) {
-      const findings: Finding[] = [];
-      const seen = new Set<string>();
-      const push = (f: Finding, key: string): void => {
-        if (findings.length >= o.maxFindings || seen.has(key)) return;
-        seen.add(key);
-        findings.push(f);
-      };
+      const out = new FindingSink(o.maxFindings);
+      const findings = out.findings;
 
       const frags: string[] = [];
       const locs: string[] = [];
       for (const seg of view.segments) {
         if (frags.length >= o.maxFragmentsPerInput) break;
-        if (seg.flow === 'ingress' || !parts.has(seg.part)) continue;
+        if (seg.flow === 'ingress' || parts[seg.part] !== true) continue;
         const f = fragmentOf(seg, o);
         if (f === null) continue;
         frags.push(f);
@@ -205,13 +218,15 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
 
       // (a) One input: a credential cut across parameters, headers or body fields.
       if (frags.length >= 2) {
-        const { joined, starts, lengths } = joinWithStarts(frags);
-        for (const m of safeDetect(o.detect, joined)) {
+        const joined = frags.join('');
+        const detections = safeDetect(o.detect, joined);
+        const { starts, lengths } = detections.length > 0 ? startsOf(frags) : NO_STARTS;
+        for (const m of detections) {
           const span = spanOf(m, starts, lengths);
           if (!span || span.first === span.last) continue; // whole in one fragment: DLP's finding
           const pieces = locs.slice(span.first, span.last + 1);
           const text = joined.slice(m.index, m.index + m.length);
-          push(
+          out.push(
             {
               scanner: SCANNER,
               rule: 'split-secrets/cross-parameter',
@@ -251,10 +266,12 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
         chars += window[from]!.length;
       }
       if (from < curStart) {
-        const slice = window.slice(from);
         const localCur = curStart - from;
-        const { joined, starts, lengths } = joinWithStarts(slice);
-        for (const m of safeDetect(o.detect, joined)) {
+        let joined = '';
+        for (let i = from; i < window.length; i++) joined += window[i]!;
+        const detections = safeDetect(o.detect, joined);
+        const { starts, lengths } = detections.length > 0 ? startsOf(window.slice(from)) : NO_STARTS;
+        for (const m of detections) {
           const span = spanOf(m, starts, lengths);
           if (!span) continue;
           // Report once, when the last piece arrives, and only when an earlier request holds a piece.
@@ -262,7 +279,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
           const text = joined.slice(m.index, m.index + m.length);
           const pieces = span.last - span.first + 1;
           const here = locs[span.last - localCur] ?? locs[0]!;
-          push(
+          out.push(
             {
               scanner: SCANNER,
               rule: 'split-secrets/cross-request',
@@ -280,23 +297,29 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
 
       // Entropy budget: high-entropy data the session has sent that it had not sent before.
       if (o.entropyBudgetBits > 0) {
-        const older = new Set<string>();
-        for (let i = 0; i < curStart; i++) older.add(window[i]!);
         let bits = 0;
         let biggest = -1;
         let biggestBits = 0;
-        frags.forEach((f, i) => {
-          if (f.length < o.budgetMinLength || older.has(f)) return;
+        // Only fragments of budgetMinLength or more count; the set of older ones is built when one does.
+        let older: Set<string> | undefined;
+        for (let i = 0; i < frags.length; i++) {
+          const f = frags[i]!;
+          if (f.length < o.budgetMinLength) continue;
+          if (!older) {
+            older = new Set<string>();
+            for (let k = 0; k < curStart; k++) older.add(window[k]!);
+          }
+          if (older.has(f)) continue;
           older.add(f); // a value repeated within this input counts once
           const h = shannonEntropy(f);
-          if (h < o.budgetMinEntropy) return;
+          if (h < o.budgetMinEntropy) continue;
           const b = h * f.length;
           bits += b;
           if (b > biggestBits) {
             biggestBits = b;
             biggest = i;
           }
-        });
+        }
         if (bits > 0) {
           let total = 0;
           try {
@@ -305,7 +328,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
             total = 0;
           }
           if (total > o.entropyBudgetBits && biggest >= 0) {
-            push(
+            out.push(
               {
                 scanner: SCANNER,
                 rule: 'split-secrets/entropy-budget',

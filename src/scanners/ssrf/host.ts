@@ -106,10 +106,32 @@ export function hasSuffix(host: string, suffix: string): boolean {
   return host === suffix || (host.length > suffix.length && host.endsWith(suffix) && host[host.length - suffix.length - 1] === '.');
 }
 
-function matchSuffix(host: string, list: readonly string[]): string | undefined {
-  for (const s of list) if (hasSuffix(host, s)) return s;
+/** A suffix list grouped by last label, in list order: a host can only match the suffixes of its own TLD. */
+type SuffixIndex = ReadonlyMap<string, readonly string[]>;
+
+function suffixIndex(list: readonly string[]): SuffixIndex {
+  const index = new Map<string, string[]>();
+  for (const s of list) {
+    const tld = s.slice(s.lastIndexOf('.') + 1);
+    const group = index.get(tld);
+    if (group) group.push(s);
+    else index.set(tld, [s]);
+  }
+  return index;
+}
+
+/** The first suffix of the list (in list order) that `host` is or ends with; `tld` is the host's last label. */
+function matchSuffix(host: string, tld: string, index: SuffixIndex): string | undefined {
+  const group = index.get(tld);
+  if (group) for (const s of group) if (hasSuffix(host, s)) return s;
   return undefined;
 }
+
+const LOOPBACK_INDEX = suffixIndex(LOOPBACK_SERVICES);
+const REBINDING_INDEX = suffixIndex(REBINDING_SERVICES);
+const REDIRECT_INDEX = suffixIndex(REDIRECT_SERVICES);
+const WILDCARD_INDEX = suffixIndex(WILDCARD_IP_SERVICES);
+const INTERNAL_INDEX = suffixIndex(INTERNAL_SUFFIXES);
 
 // ---------------------------------------------------------------------------------------------
 // Normalisation
@@ -121,12 +143,6 @@ export function percentDecode(s: string): string {
   if (!s.includes('%')) return s;
   const bytes: number[] = [];
   let out = '';
-  const flush = (): void => {
-    if (bytes.length) {
-      out += UTF8.decode(Uint8Array.from(bytes));
-      bytes.length = 0;
-    }
-  };
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 37 && i + 2 < s.length) {
@@ -138,11 +154,18 @@ export function percentDecode(s: string): string {
         continue;
       }
     }
-    flush();
+    if (bytes.length) out += decodeBytes(bytes);
     out += s[i];
   }
-  flush();
+  if (bytes.length) out += decodeBytes(bytes);
   return out;
+}
+
+/** UTF-8 decodes the pending bytes and empties the list. */
+function decodeBytes(bytes: number[]): string {
+  const text = UTF8.decode(Uint8Array.from(bytes));
+  bytes.length = 0;
+  return text;
 }
 
 function hexVal(c: number): number {
@@ -200,6 +223,11 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** Two digit runs separated by exactly one '.' or '-'. */
+function joinedRuns(host: string, a: { end: number }, b: { start: number }): boolean {
+  return b.start === a.end + 1 && (host[a.end] === '.' || host[a.end] === '-');
+}
+
 /**
  * Internal addresses written inside a name: four numbers 0–255 joined by '.' or '-' (127.0.0.1.nip.io,
  * ip-10-0-0-1.example, 169.254-169.254), an 8-hex-digit label (7f000001.rbndr.us) or a dashed IPv6 label
@@ -207,6 +235,52 @@ function isDigit(c: number): boolean {
  */
 export function embeddedAddresses(host: string): Embedded[] {
   const out: Embedded[] = [];
+  let digits = 0;
+  for (let i = 0; i < host.length && digits < 4; i++) if (isDigit(host.charCodeAt(i))) digits++;
+  // Four numbers need at least four digits.
+  if (digits >= 4) embeddedQuads(host, out);
+  const dashes = host.includes('--');
+  let start = 0;
+  for (let li = 0; li < 64 && start <= host.length; li++) {
+    let end = host.indexOf('.', start);
+    if (end < 0) end = host.length;
+    if (end - start === 8) {
+      let v = 0;
+      let ok = true;
+      for (let i = start; i < end; i++) {
+        const d = hexVal(host.charCodeAt(i));
+        if (d < 0) {
+          ok = false;
+          break;
+        }
+        v = v * 16 + d;
+      }
+      if (ok) {
+        const info = classifyV4(v >>> 0);
+        if (INTERNAL_CLASSES.has(info.class)) out.push({ address: formatV4(v >>> 0), class: info.class, label: info.label, form: 'hex' });
+      }
+    }
+    if (dashes && end - start <= 64) {
+      const label = host.slice(start, end);
+      if (label.includes('--') && !label.startsWith('xn--')) {
+        let allHex = true;
+        for (let i = 0; i < label.length; i++) if (label[i] !== '-' && hexVal(label.charCodeAt(i)) < 0) allHex = false;
+        if (allHex) {
+          const v6 = parseIPv6(label.split('-').join(':'));
+          if (v6) {
+            const info = classifyIp(v6);
+            if (INTERNAL_CLASSES.has(info.class)) out.push({ address: formatIp(v6), class: info.class, label: info.label, form: 'ipv6-dashed' });
+          }
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Four numbers 0–255 joined by single '.' or '-' that make an internal address (dotted or dashed form). */
+function embeddedQuads(host: string, out: Embedded[]): void {
   const runs: { start: number; end: number; value: number; ok: boolean }[] = [];
   for (let i = 0; i < host.length && runs.length < MAX_RUNS; ) {
     if (!isDigit(host.charCodeAt(i))) {
@@ -220,12 +294,10 @@ export function embeddedAddresses(host: string): Embedded[] {
     runs.push({ start: i, end: j, value, ok: len <= 3 && value <= 255 });
     i = j;
   }
-  const joined = (a: { end: number }, b: { start: number }): boolean =>
-    b.start === a.end + 1 && (host[a.end] === '.' || host[a.end] === '-');
   for (let k = 0; k + 3 < runs.length; k++) {
     const w = [runs[k]!, runs[k + 1]!, runs[k + 2]!, runs[k + 3]!];
     if (!w.every((r) => r.ok)) continue;
-    if (!joined(w[0]!, w[1]!) || !joined(w[1]!, w[2]!) || !joined(w[2]!, w[3]!)) continue;
+    if (!joinedRuns(host, w[0]!, w[1]!) || !joinedRuns(host, w[1]!, w[2]!) || !joinedRuns(host, w[2]!, w[3]!)) continue;
     const value = ((w[0]!.value << 24) | (w[1]!.value << 16) | (w[2]!.value << 8) | w[3]!.value) >>> 0;
     const info = classifyV4(value);
     if (!INTERNAL_CLASSES.has(info.class)) continue;
@@ -233,38 +305,6 @@ export function embeddedAddresses(host: string): Embedded[] {
     for (let x = w[0]!.start; x < w[3]!.end; x++) if (host[x] === '-') dashed = true;
     out.push({ address: formatV4(value), class: info.class, label: info.label, form: dashed ? 'dashed' : 'dotted' });
   }
-  const labels = host.split('.');
-  for (let li = 0; li < labels.length && li < 64; li++) {
-    const label = labels[li]!;
-    if (label.length === 8) {
-      let v = 0;
-      let ok = true;
-      for (let i = 0; i < 8; i++) {
-        const d = hexVal(label.charCodeAt(i));
-        if (d < 0) {
-          ok = false;
-          break;
-        }
-        v = v * 16 + d;
-      }
-      if (ok) {
-        const info = classifyV4(v >>> 0);
-        if (INTERNAL_CLASSES.has(info.class)) out.push({ address: formatV4(v >>> 0), class: info.class, label: info.label, form: 'hex' });
-      }
-    }
-    if (label.includes('--') && label.length <= 64 && !label.startsWith('xn--')) {
-      let allHex = true;
-      for (let i = 0; i < label.length; i++) if (label[i] !== '-' && hexVal(label.charCodeAt(i)) < 0) allHex = false;
-      if (allHex) {
-        const v6 = parseIPv6(label.split('-').join(':'));
-        if (v6) {
-          const info = classifyIp(v6);
-          if (INTERNAL_CLASSES.has(info.class)) out.push({ address: formatIp(v6), class: info.class, label: info.label, form: 'ipv6-dashed' });
-        }
-      }
-    }
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,18 +335,22 @@ function fromAddress(
   return { host, kind, class: w.class, reason, address: w.address, readings, trailingDot, nonCanonicalIp };
 }
 
+/** A classification without a deciding address (object spread is slow in hot code, so built whole). */
+function named(host: string, trailingDot: boolean, kind: HostClassification['kind'], cls: HostClass, reason: string, readings: readonly HostReading[]): HostClassification {
+  return { host, trailingDot, nonCanonicalIp: false, kind, class: cls, reason, readings };
+}
+
 /**
  * Classifies a host from its text alone. Accepts a WHATWG hostname or raw authority text
  * (percent-escapes, Unicode, brackets and trailing dots are normalised first). Never resolves names.
  */
 export function classifyHost(hostname: string): HostClassification {
   const { host, trailingDot } = normalizeHost(hostname);
-  const base = { host, trailingDot, nonCanonicalIp: false } as const;
-  if (host.length === 0) return { ...base, kind: 'invalid', class: 'invalid', reason: 'empty host', readings: [] };
+  if (host.length === 0) return named(host, trailingDot, 'invalid', 'invalid', 'empty host', []);
 
   if (host.includes(':')) {
     const v6 = parseIPv6(host);
-    if (!v6) return { ...base, kind: 'invalid', class: 'invalid', reason: 'malformed IPv6 address', readings: [] };
+    if (!v6) return named(host, trailingDot, 'invalid', 'invalid', 'malformed IPv6 address', []);
     const info = classifyIp(v6);
     const address = formatIp(v6);
     const readings: HostReading[] = [{ how: 'ipv6', address, class: info.class, label: info.label }];
@@ -324,13 +368,13 @@ export function classifyHost(hostname: string): HostClassification {
     return fromAddress(host, 'ipv4', readings, trailingDot, !canonical || canonical.address !== host);
   }
   if (endsInNumber(host)) {
-    return { ...base, kind: 'invalid', class: 'invalid', reason: 'ends in a number but is not a valid IPv4 address', readings: [] };
+    return named(host, trailingDot, 'invalid', 'invalid', 'ends in a number but is not a valid IPv4 address', []);
   }
 
   const metadata = METADATA_NAMES.get(host);
-  if (metadata) return { ...base, kind: 'domain', class: 'metadata-name', reason: metadata, readings: [] };
+  if (metadata) return named(host, trailingDot, 'domain', 'metadata-name', metadata, []);
   if (LOCALHOST_NAMES.has(host) || hasSuffix(host, 'localhost')) {
-    return { ...base, kind: 'domain', class: 'localhost-name', reason: 'a loopback name', readings: [] };
+    return named(host, trailingDot, 'domain', 'localhost-name', 'a loopback name', []);
   }
 
   const embedded = embeddedAddresses(host);
@@ -340,7 +384,9 @@ export function classifyHost(hostname: string): HostClassification {
     const form = embedded.find((e) => e.address === worst.address)?.form ?? 'dotted';
     const meta = METADATA_V4.has(worst.address) ? ' (cloud metadata)' : '';
     return {
-      ...base,
+      host,
+      trailingDot,
+      nonCanonicalIp: false,
       kind: 'domain',
       class: 'rebinding-name',
       reason: `a name embedding the ${form} address ${worst.address}${meta}, which wildcard or rebinding DNS resolves to ${worst.label}`,
@@ -348,22 +394,23 @@ export function classifyHost(hostname: string): HostClassification {
       readings,
     };
   }
-  const loop = matchSuffix(host, LOOPBACK_SERVICES);
-  if (loop) return { ...base, kind: 'domain', class: 'rebinding-name', reason: `under ${loop}, which resolves every name to 127.0.0.1`, readings };
-  const rebind = matchSuffix(host, REBINDING_SERVICES);
-  if (rebind) return { ...base, kind: 'domain', class: 'rebinding-name', reason: `under ${rebind}, a DNS-rebinding service`, readings };
-  const redirect = matchSuffix(host, REDIRECT_SERVICES);
+  const tld = host.slice(host.lastIndexOf('.') + 1);
+  const loop = matchSuffix(host, tld, LOOPBACK_INDEX);
+  if (loop) return named(host, trailingDot, 'domain', 'rebinding-name', `under ${loop}, which resolves every name to 127.0.0.1`, readings);
+  const rebind = matchSuffix(host, tld, REBINDING_INDEX);
+  if (rebind) return named(host, trailingDot, 'domain', 'rebinding-name', `under ${rebind}, a DNS-rebinding service`, readings);
+  const redirect = matchSuffix(host, tld, REDIRECT_INDEX);
   if (redirect) {
-    return { ...base, kind: 'domain', class: 'redirect-service', reason: `under ${redirect}, a service that redirects to any address named in the URL`, readings };
+    return named(host, trailingDot, 'domain', 'redirect-service', `under ${redirect}, a service that redirects to any address named in the URL`, readings);
   }
-  const wildcard = matchSuffix(host, WILDCARD_IP_SERVICES);
+  const wildcard = matchSuffix(host, tld, WILDCARD_INDEX);
   if (wildcard) {
-    return { ...base, kind: 'domain', class: 'wildcard-dns', reason: `under ${wildcard}, wildcard DNS that answers with any address written in the name`, readings };
+    return named(host, trailingDot, 'domain', 'wildcard-dns', `under ${wildcard}, wildcard DNS that answers with any address written in the name`, readings);
   }
   if (!host.includes('.')) {
-    return { ...base, kind: 'domain', class: 'internal-name', reason: 'a single-label name, resolved only through local search domains or hosts files', readings };
+    return named(host, trailingDot, 'domain', 'internal-name', 'a single-label name, resolved only through local search domains or hosts files', readings);
   }
-  const internal = matchSuffix(host, INTERNAL_SUFFIXES);
-  if (internal) return { ...base, kind: 'domain', class: 'internal-name', reason: `under .${internal}, a private-use suffix`, readings };
-  return { ...base, kind: 'domain', class: 'public-name', reason: 'a public name', readings };
+  const internal = matchSuffix(host, tld, INTERNAL_INDEX);
+  if (internal) return named(host, trailingDot, 'domain', 'internal-name', `under .${internal}, a private-use suffix`, readings);
+  return named(host, trailingDot, 'domain', 'public-name', 'a public name', readings);
 }

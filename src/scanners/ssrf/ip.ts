@@ -168,12 +168,20 @@ function v4Parts(host: string): string[] | null {
 
 /** WHATWG "ends in a number": the host must then be an IPv4 address or the URL is invalid. */
 export function endsInNumber(host: string): boolean {
-  const parts = host.split('.');
-  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
-  const last = parts[parts.length - 1] ?? '';
-  if (isDecimalDigits(last)) return true;
-  if (last.length >= 2 && last[0] === '0' && (last[1] === 'x' || last[1] === 'X')) {
-    for (let i = 2; i < last.length; i++) if (hexDigit(last.charCodeAt(i)) < 0) return false;
+  // The last label, one trailing empty label (a trailing dot) ignored.
+  let end = host.length;
+  if (end > 0 && host.charCodeAt(end - 1) === 0x2e) end--;
+  const start = end > 0 ? host.lastIndexOf('.', end - 1) + 1 : 0;
+  if (start >= end) return false;
+  let digits = true;
+  for (let i = start; i < end && digits; i++) {
+    const c = host.charCodeAt(i);
+    if (c < 48 || c > 57) digits = false;
+  }
+  if (digits) return true;
+  const c1 = host.charCodeAt(start + 1);
+  if (end - start >= 2 && host.charCodeAt(start) === 48 && (c1 === 120 || c1 === 88)) {
+    for (let i = start + 2; i < end; i++) if (hexDigit(host.charCodeAt(i)) < 0) return false;
     return true;
   }
   return false;
@@ -210,12 +218,14 @@ function composeWrapped(parts: readonly NumericPart[]): number {
  * Returns [] when no reading yields an address.
  */
 export function ipv4Interpretations(host: string): V4Interpretation[] {
-  const parts = v4Parts(host);
-  if (!parts) return [];
   const out: V4Interpretation[] = [];
-  const push = (how: V4Reading, value: number): void => {
-    if (!out.some((o) => o.value === value)) out.push({ how, value });
-  };
+  // Every reading accepts only digits, hex digits, the x/o of a 0x/0o prefix and dots.
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i) | 0x20;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || c === 0x78 || c === 0x6f || c === 0x2e)) return out;
+  }
+  const parts = v4Parts(host);
+  if (!parts) return out;
   const std: NumericPart[] = [];
   for (const p of parts) {
     const r = parseNumericPart(p, false, false);
@@ -224,11 +234,11 @@ export function ipv4Interpretations(host: string): V4Interpretation[] {
   }
   if (std.length === parts.length) {
     const exact = composeExact(std);
-    if (exact !== null) push('whatwg', exact);
+    if (exact !== null) pushReading(out, 'whatwg', exact);
   }
   if (parts.length === 4) {
     const dq = parseDottedQuad(parts.join('.'), true);
-    if (dq) push('decimal-leading-zeros', v4ToNumber(dq));
+    if (dq) pushReading(out, 'decimal-leading-zeros', v4ToNumber(dq));
   }
   const lenient: NumericPart[] = [];
   for (const p of parts) {
@@ -238,9 +248,14 @@ export function ipv4Interpretations(host: string): V4Interpretation[] {
   }
   if (lenient.length === parts.length) {
     const exact = composeExact(lenient);
-    push('lenient', exact ?? composeWrapped(lenient));
+    pushReading(out, 'lenient', exact ?? composeWrapped(lenient));
   }
   return out;
+}
+
+function pushReading(out: V4Interpretation[], how: V4Reading, value: number): void {
+  for (const o of out) if (o.value === value) return;
+  out.push({ how, value });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,13 +335,15 @@ export function formatV6(bytes: readonly number[]): string {
     }
     i = j;
   }
-  const hex = (from: number, to: number): string =>
-    g
-      .slice(from, to)
-      .map((x) => x.toString(16))
-      .join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+  if (bestStart < 0) return hexGroups(g, 0, 8);
+  return `${hexGroups(g, 0, bestStart)}::${hexGroups(g, bestStart + bestLen, 8)}`;
+}
+
+function hexGroups(g: readonly number[], from: number, to: number): string {
+  return g
+    .slice(from, to)
+    .map((x) => x.toString(16))
+    .join(':');
 }
 
 export function formatIp(a: IpAddress): string {
@@ -483,7 +500,7 @@ export function classifyV6(bytes: readonly number[]): AddressInfo {
   if (inPrefix(bytes, P_SIIT.prefix, 96)) return embeddedInfo(v4At(bytes, 12), 'IPv4-translated');
   if (inPrefix(bytes, P_COMPAT.prefix, 96) && text !== '::' && text !== '::1') {
     const e = embeddedInfo(v4At(bytes, 12), 'IPv4-compatible (deprecated)');
-    return e.class === 'public' ? { ...e, class: 'reserved' } : e;
+    return e.class === 'public' ? { class: 'reserved', label: e.label, embedded: e.embedded ?? '' } : e;
   }
   if (inPrefix(bytes, P_NAT64.prefix, 96)) return embeddedInfo(v4At(bytes, 12), 'NAT64 (64:ff9b::/96)');
   if (inPrefix(bytes, P_NAT64_LOCAL.prefix, 48)) {

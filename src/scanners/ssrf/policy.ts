@@ -129,7 +129,11 @@ export interface SsrfPolicy {
 
 /** Canonical text of a host for comparisons: the address for IP literals, else the WHATWG/IDNA domain. */
 export function canonicalHost(hostname: string): string {
-  const c = classifyHost(hostname);
+  return canonicalOf(classifyHost(hostname));
+}
+
+/** canonicalHost of the host a classification was made from. */
+export function canonicalOf(c: HostClassification): string {
   if ((c.kind === 'ipv4' || c.kind === 'ipv6') && c.readings.length > 0) return c.readings[0]!.address;
   return toAsciiDomain(c.host);
 }
@@ -223,6 +227,10 @@ function addressExempt(address: string, metadata: boolean, policy: SsrfPolicy): 
  * exact host entry, a single-address CIDR, or blockMetadata: false.
  */
 export function decideHost(c: HostClassification, policy: SsrfPolicy): HostDecision {
+  // A name of a class no rule covers (a public name), with no host lists to consult: nothing to decide.
+  if (c.kind === 'domain' && c.readings.length === 0 && CLASS_RULES[c.class] === undefined && policy.blockHosts.length === 0 && policy.allowHosts.length === 0) {
+    return { blocked: false, class: c.class, reason: c.reason };
+  }
   const canonical = c.kind === 'ipv4' || c.kind === 'ipv6' ? (c.readings[0]?.address ?? c.host) : toAsciiDomain(c.host);
   if (policy.blockHosts.some((p) => matchesPattern(canonical, p) || matchesPattern(c.host, p))) {
     return { blocked: true, rule: 'ssrf/blocked-host', class: c.class, reason: `${c.host} is on the blockHosts list` };

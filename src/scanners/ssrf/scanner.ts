@@ -5,10 +5,10 @@
 import type { Finding, Severity } from '../../core/index.ts';
 import { clip } from '../../core/index.ts';
 import type { Scanner, ScanView, Segment } from '../types.ts';
-import { classifyHost, percentDecode } from './host.ts';
+import { classifyHost, percentDecode, type HostClassification } from './host.ts';
 import {
   SSRF_RULES,
-  canonicalHost,
+  canonicalOf,
   compilePolicy,
   decideHost,
   type SsrfOptions,
@@ -20,11 +20,16 @@ import {
   findInternalAddressInPath,
   findTraversal,
   findUrlTokens,
+  F_NON_ASCII,
   hostCandidates,
+  mayHoldUrlToken,
+  urlFacts,
   parseUrl,
+  plainUrl,
   readRawUrl,
   userinfoOf,
   type HostCandidate,
+  type UrlReading,
 } from './url.ts';
 
 const MAX_FINDINGS = 100;
@@ -74,109 +79,148 @@ function display(raw: string, canonical: string): string {
   return raw.toLowerCase() === canonical ? r : `${r} (= ${clip(canonical, 60)})`;
 }
 
+function pushHit(hits: UrlHit[], rule: SsrfRuleId, value: string, message: string): void {
+  for (const h of hits) if (h.rule === rule && h.value === value) return;
+  hits.push({ rule, value, message });
+}
+
+/** Host classifications made while judging one URL, so each distinct host text is classified once. */
+class HostMemo {
+  readonly #hosts: string[] = [];
+  readonly #classes: HostClassification[] = [];
+  classify(host: string): HostClassification {
+    const at = this.#hosts.indexOf(host);
+    if (at >= 0) return this.#classes[at]!;
+    const c = classifyHost(host);
+    if (this.#hosts.length < 16) {
+      this.#hosts.push(host);
+      this.#classes.push(c);
+    }
+    return c;
+  }
+}
+
+interface Candidate {
+  readonly host: string;
+  readonly how: HostCandidate['how'];
+  readonly raw: string;
+}
+
 /** Judges one URL text. Exported for tests and evaluation; the scanner adds locations and severities. */
 export function analyzeUrl(text: string, policy: SsrfPolicy, mode: AnalyzeMode): UrlHit[] {
+  return analyze(text, policy, mode, urlFacts(text));
+}
+
+/** analyzeUrl with the urlFacts of `text` (or of a text it is a prefix of: extra bits only cost time). */
+function analyze(text: string, policy: SsrfPolicy, mode: AnalyzeMode, facts: number): UrlHit[] {
   const hits: UrlHit[] = [];
-  const push = (rule: SsrfRuleId, value: string, message: string): void => {
-    if (!hits.some((h) => h.rule === rule && h.value === value)) hits.push({ rule, value, message });
-  };
   let t = text;
   const max = Math.min(Math.max(1, policy.options.maxUrlLength), HARD_MAX_URL);
   if (t.length > max) {
-    push('ssrf/url-too-long', `${t.length} chars`, `The URL is ${t.length} characters long, over the ${max}-character limit; only its start was checked. Shorten it or raise ssrf.maxUrlLength.`);
+    pushHit(hits, 'ssrf/url-too-long', `${t.length} chars`, `The URL is ${t.length} characters long, over the ${max}-character limit; only its start was checked. Shorten it or raise ssrf.maxUrlLength.`);
     t = t.slice(0, max);
   }
-  const raw = readRawUrl(t);
-  const parsed = parseUrl(t);
-  const url = parsed.ok ? parsed.url : undefined;
+  const raw = readRawUrl(t, facts);
+  // A plain URL's WHATWG reading is known without running the parser (see plainUrl).
+  let url: UrlReading | undefined = plainUrl(t) ?? undefined;
+  let parseError = '';
+  if (!url) {
+    const parsed = parseUrl(t);
+    if (parsed.ok) url = parsed.url;
+    else parseError = parsed.error;
+  }
   const scheme = url ? url.protocol.slice(0, -1).toLowerCase() : raw.scheme;
 
   if (scheme === '') {
-    if (mode.strict) push('ssrf/unparseable-url', 'no scheme', 'The URL has no scheme, so its destination cannot be judged; it is blocked. Send an absolute http(s) URL.');
+    if (mode.strict) pushHit(hits, 'ssrf/unparseable-url', 'no scheme', 'The URL has no scheme, so its destination cannot be judged; it is blocked. Send an absolute http(s) URL.');
   } else if (!policy.allowSchemes.has(scheme)) {
-    push(
+    pushHit(
+      hits,
       'ssrf/scheme-not-allowed',
       `${scheme}:`,
       `The URL uses the ${scheme}: scheme, which is not in ssrf.allowSchemes (${[...policy.allowSchemes].join(', ')}); schemes like gopher, dict, file and jar reach local files and raw TCP services.`,
     );
   }
   if (!url && mode.strict && scheme !== '') {
-    push('ssrf/unparseable-url', `${scheme}: [${t.length} chars]`, `The URL cannot be parsed (${clip(parsed.ok ? '' : parsed.error, 60)}), and other clients may read it differently; it is blocked rather than guessed at.`);
+    pushHit(hits, 'ssrf/unparseable-url', `${scheme}: [${t.length} chars]`, `The URL cannot be parsed (${clip(parseError, 60)}), and other clients may read it differently; it is blocked rather than guessed at.`);
   }
 
   // Host readings: WHATWG's own, then each split other parsers would make of the raw authority.
-  const candidates: { host: string; how: HostCandidate['how']; raw: string }[] = [];
+  const memo = new HostMemo();
+  const candidates: Candidate[] = [];
   if (url && url.hostname) candidates.push({ host: url.hostname, how: 'whatwg', raw: raw.authorityWhatwg });
   for (const c of hostCandidates(raw)) candidates.push({ host: c.host, how: c.how, raw: c.host });
 
-  const judged = new Set<string>();
-  const keys = new Set<string>();
+  const judged: string[] = [];
+  const keys: string[] = [];
   let whatwgKey: string | undefined;
   let anyHostBlocked = false;
   for (const cand of candidates) {
-    const cls = classifyHost(cand.host);
+    const cls = memo.classify(cand.host);
     if (cls.kind === 'invalid') continue;
     // Naive first-'@' and lax readings count only when they produce an IP literal: as names they are
     // mostly fragments of credentials or query text, which must not be reported (or echoed).
     const fringe = cand.how === 'first-at' || cand.how === 'lax';
     if (fringe && cls.kind === 'domain') continue;
-    const key = canonicalHost(cand.host);
+    const key = canonicalOf(cls);
     if (cand.how === 'whatwg' && whatwgKey === undefined) whatwgKey = key;
-    if (!fringe) keys.add(key);
+    if (!fringe && !keys.includes(key)) keys.push(key);
     // Judge each distinct spelling: 010.0.0.1 and 8.0.0.1 share a WHATWG reading but not every reading.
-    if (judged.has(cls.host)) continue;
-    judged.add(cls.host);
+    if (judged.includes(cls.host)) continue;
+    judged.push(cls.host);
     const d = decideHost(cls, policy);
     if (!d.rule) continue;
     if (d.blocked) anyHostBlocked = true;
     const shown = d.address !== undefined && d.reason.startsWith(d.address) ? clip(cls.host, 80) : display(cls.host, key);
     const via = cand.how === 'whatwg' || key === whatwgKey ? '' : HOW_TEXT[cand.how];
-    push(d.rule, d.address ?? key, `The URL's host ${shown}${via} is ${d.reason}. ${adviceFor(d.rule)}`);
+    pushHit(hits, d.rule, d.address ?? key, `The URL's host ${shown}${via} is ${d.reason}. ${adviceFor(d.rule)}`);
   }
 
   // Parser differentials and userinfo that poses as the host.
-  if (whatwgKey !== undefined && keys.size > 1) {
-    const others = [...keys].filter((k) => k !== whatwgKey).slice(0, 3);
-    push('ssrf/userinfo-confusion', `${whatwgKey} vs ${others.join(', ')}`, `Parsers disagree on this URL's host: browsers read ${clip(whatwgKey, 60)}, other clients read ${others.map((o) => clip(o, 60)).join(', ')}. Rewrite the URL without '@', '\\' or credentials in the authority.`);
+  if (whatwgKey !== undefined && keys.length > 1) {
+    const others = keys.filter((k) => k !== whatwgKey).slice(0, 3);
+    pushHit(hits, 'ssrf/userinfo-confusion', `${whatwgKey} vs ${others.join(', ')}`, `Parsers disagree on this URL's host: browsers read ${clip(whatwgKey, 60)}, other clients read ${others.map((o) => clip(o, 60)).join(', ')}. Rewrite the URL without '@', '\\' or credentials in the authority.`);
   }
   const userinfo = userinfoOf(raw);
   if (userinfo.length > 0) {
     const user = userinfo.split(':')[0] ?? '';
-    const looksLikeHost = user.includes('.') && !user.toLowerCase().includes('%40') && classifyHost(user).kind !== 'invalid';
+    const looksLikeHost = user.includes('.') && !user.toLowerCase().includes('%40') && memo.classify(user).kind !== 'invalid';
     if (userinfo.includes('@') || looksLikeHost) {
       const host = whatwgKey ?? '(unknown)';
-      push('ssrf/userinfo-confusion', `userinfo ${clip(user, 40)}`, `The URL's credentials section (${clip(user, 40)}) looks like a host name, but the request goes to ${clip(host, 60)}; this is a classic filter bypass. Remove the userinfo.`);
+      pushHit(hits, 'ssrf/userinfo-confusion', `userinfo ${clip(user, 40)}`, `The URL's credentials section (${clip(user, 40)}) looks like a host name, but the request goes to ${clip(host, 60)}; this is a classic filter bypass. Remove the userinfo.`);
     }
   }
 
   if (url && url.hostname.endsWith('.') && !anyHostBlocked) {
-    const cls = classifyHost(url.hostname);
-    if (cls.kind === 'domain') push('ssrf/trailing-dot-hostname', url.hostname, `The host ${clip(url.hostname, 60)} ends with a dot, a spelling that slips past host allowlists and blocklists; drop the trailing dot.`);
+    const cls = memo.classify(url.hostname);
+    if (cls.kind === 'domain') pushHit(hits, 'ssrf/trailing-dot-hostname', url.hostname, `The host ${clip(url.hostname, 60)} ends with a dot, a spelling that slips past host allowlists and blocklists; drop the trailing dot.`);
   }
   if (url && url.hostname && !anyHostBlocked) {
     const rawHost = candidates.find((c) => c.how === 'whatwg' && c.raw === c.host)?.host ?? '';
-    const obfuscation = obfuscationOf(rawHost);
-    if (obfuscation) push('ssrf/obfuscated-host', clip(rawHost, 60), `The host is written as ${clip(rawHost, 60)} (${obfuscation}) instead of ${clip(url.hostname, 60)}; such spellings are used to slip past filters. Use the plain form.`);
+    const obfuscation = obfuscationOf(rawHost, memo, (facts & F_NON_ASCII) !== 0);
+    if (obfuscation) pushHit(hits, 'ssrf/obfuscated-host', clip(rawHost, 60), `The host is written as ${clip(rawHost, 60)} (${obfuscation}) instead of ${clip(url.hostname, 60)}; such spellings are used to slip past filters. Use the plain form.`);
   }
 
-  const crlf = findCrlf(t, raw);
-  if (crlf) push('ssrf/crlf-injection', crlf, `The URL carries a ${crlf}, which can split the request and inject headers or protocol commands; remove it.`);
+  const crlf = findCrlf(t, raw, facts);
+  if (crlf) pushHit(hits, 'ssrf/crlf-injection', crlf, `The URL carries a ${crlf}, which can split the request and inject headers or protocol commands; remove it.`);
   const traversal = findTraversal(raw);
-  if (traversal) push('ssrf/path-traversal', traversal, `The URL's path or query contains a ${traversal}, which can escape the intended directory on the server; remove it.`);
+  if (traversal) pushHit(hits, 'ssrf/path-traversal', traversal, `The URL's path or query contains a ${traversal}, which can escape the intended directory on the server; remove it.`);
   if (policy.options.blockPrivate || policy.options.blockMetadata) {
     const inPath = findInternalAddressInPath(raw);
     if (inPath && (inPath.class === 'metadata' ? policy.options.blockMetadata : policy.options.blockPrivate)) {
-      push('ssrf/internal-address-in-url', inPath.address, `The URL's path or query names ${inPath.address} (${inPath.label}); redirect and proxy services take their target this way. Check where this request really leads.`);
+      pushHit(hits, 'ssrf/internal-address-in-url', inPath.address, `The URL's path or query names ${inPath.address} (${inPath.label}); redirect and proxy services take their target this way. Check where this request really leads.`);
     }
   }
   return hits;
 }
 
-function obfuscationOf(rawHost: string): string | null {
+/** `urlNonAscii`: whether the URL text holds any character above U+007E (if not, neither does its host). */
+function obfuscationOf(rawHost: string, memo: HostMemo, urlNonAscii: boolean): string | null {
   if (rawHost.length === 0) return null;
   if (rawHost.includes('%')) return 'percent-encoded';
-  const cls = classifyHost(rawHost);
+  const cls = memo.classify(rawHost);
   if ((cls.kind === 'ipv4' || cls.kind === 'ipv6') && cls.nonCanonicalIp) return 'a non-canonical IP spelling';
+  if (!urlNonAscii) return null;
   let nonAscii = false;
   for (let i = 0; i < rawHost.length; i++) if (rawHost.charCodeAt(i) > 127) nonAscii = true;
   if (nonAscii) {
@@ -194,10 +238,11 @@ const NESTED_PREFIX = 'A URL carried inside this one (e.g. a redirect or fetch p
 
 class Collector {
   readonly findings: Finding[] = [];
-  readonly #seen = new Set<string>();
+  #seen: Set<string> | undefined;
   add(hit: UrlHit, location: string, nested: boolean): void {
     if (this.findings.length >= MAX_FINDINGS) return;
     const key = `${hit.rule}\u0000${location}\u0000${hit.value}`;
+    this.#seen ??= new Set();
     if (this.#seen.has(key)) return;
     this.#seen.add(key);
     const info = SSRF_RULES[hit.rule];
@@ -225,8 +270,12 @@ function firstNonSpace(text: string): number {
 
 export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
   const policy = compilePolicy(options);
+  // A plain-object lookup: cheaper than Set.has for the one check every segment goes through.
+  const scanPart: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
+  for (const part of policy.scanParts) scanPart[part] = true;
 
-  const nestedIn = (text: string, location: string, out: Collector, skipIndex: number, done: Set<string>): void => {
+  const nestedIn = (text: string, location: string, out: Collector, skipIndex: number, done: Set<string>, facts: number): void => {
+    if (!mayHoldUrlToken(text, skipIndex, facts)) return;
     for (const tok of findUrlTokens(text, MAX_TOKENS)) {
       if (out.full) return;
       if (tok.index === skipIndex || done.has(tok.text)) continue;
@@ -237,24 +286,26 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
 
   /** A URL that is itself a request target, then URLs nested in it (raw and percent-decoded). */
   const target = (text: string, location: string, out: Collector): void => {
-    for (const h of analyzeUrl(text, policy, { strict: true })) out.add(h, location, false);
     const bounded = text.length > HARD_MAX_URL ? text.slice(0, HARD_MAX_URL) : text;
+    const facts = urlFacts(bounded);
+    // analyze reads at most the first maxUrlLength (≤ HARD_MAX_URL) characters: these facts cover them.
+    for (const h of analyze(text, policy, { strict: true }, facts)) out.add(h, location, false);
     const done = new Set<string>();
-    nestedIn(bounded, location, out, firstNonSpace(bounded), done);
+    nestedIn(bounded, location, out, firstNonSpace(bounded), done, facts);
     let decoded = bounded;
     for (let round = 0; round < 2 && decoded.includes('%'); round++) {
       const next = percentDecode(decoded);
       if (next === decoded) break;
       decoded = next;
-      nestedIn(decoded, `${location}|url`, out, firstNonSpace(decoded), done);
+      nestedIn(decoded, `${location}|url`, out, firstNonSpace(decoded), done, -1);
     }
   };
 
   const segment = (seg: Segment, view: ScanView, out: Collector): void => {
     const raw = seg.prepared.raw;
-    const trimmed = raw.trim();
-    const sameAsInput = view.url !== undefined && trimmed === view.url.trim();
+    const sameAsInput = view.url !== undefined && (raw === view.url || raw.trim() === view.url.trim());
     if (!sameAsInput) {
+      const trimmed = raw.trim();
       const tokens = findUrlTokens(trimmed, 2);
       const whole = tokens.length >= 1 && tokens[0]!.index === 0 && tokens[0]!.text === trimmed;
       if (seg.part === 'url' || whole) target(raw, seg.location, out);
@@ -269,7 +320,7 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
     for (let i = 0; i < layers.length && i < MAX_LAYERS && !out.full; i++) {
       const layer = layers[i]!;
       if (layer.chain.length === 1 && layer.chain[0] === 'url') continue; // percent-decoding is done above
-      nestedIn(layer.text, `${seg.location}|${layer.chain.join('|')}`, out, -1, new Set());
+      nestedIn(layer.text, `${seg.location}|${layer.chain.join('|')}`, out, -1, new Set(), -1);
     }
   };
 
@@ -282,7 +333,7 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
         let n = 0;
         for (const seg of view.segments) {
           if (out.full || n >= MAX_SEGMENTS) break;
-          if (!policy.scanParts.has(seg.part)) continue;
+          if (scanPart[seg.part] !== true) continue;
           n++;
           segment(seg, view, out);
         }
