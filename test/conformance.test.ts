@@ -115,3 +115,30 @@ describe('properties', () => {
     );
   });
 });
+
+describe('hostile inputs are bounded (each must simply finish; the runner times out a hang)', () => {
+  const big = 1 << 20;
+  const cases: Record<string, string> = {
+    'one long base64-alphabet run': 'A'.repeat(big),
+    'one long hex run': 'ab'.repeat(big / 2),
+    'nested URL escapes': '%25'.repeat(big / 3),
+    'entity soup': '&#x41;&amp;'.repeat(big / 11),
+    'alternating near-misses for the injection windows': 'ignore the the the the the '.repeat(big / 27),
+    'invisible characters everywhere': 'a\u200b'.repeat(big / 2),
+    'combining-mark pile-up': `a${'\u0301'.repeat(big - 1)}`,
+    'unicode tags': String.fromCodePoint(0xe0041).repeat(big / 2),
+    'many tiny base64 spans': 'QUJD '.repeat(big / 5),
+  };
+  const e = createEngine(parseConfig('preset: balanced\n').config);
+  for (const [name, text] of Object.entries(cases)) {
+    it(`scans ${name} (1 MiB) to a verdict`, () => {
+      const v = e.scan({ kind: 'response', url: 'https://x.example/', contentType: 'text/plain', body: text }, { now: 0 });
+      assert.ok(['allow', 'warn', 'block'].includes(v.action));
+    });
+  }
+  it('blocks invalid UTF-8 bodies only for what they say, never crashing', () => {
+    const bytes = new Uint8Array(4096).map((_, i) => (i * 37) % 256);
+    const v = e.scan({ kind: 'request', method: 'POST', url: 'https://x.example/', contentType: 'text/plain', body: bytes }, { now: 0 });
+    assert.ok(['allow', 'warn', 'block'].includes(v.action));
+  });
+});

@@ -75,7 +75,6 @@ class FindingSink {
   }
 }
 
-/** Seed phrases and addresses in one text (a segment's clean text or one of its decoded layers). */
 /** Which addresses a scan acts on: none, ETH only (checksums, ETH allowlist entries), or every kind. */
 type AddressNeed = 'none' | 'eth' | 'all';
 
@@ -84,6 +83,7 @@ function addressNeed(o: CryptoOptions, allowlist: readonly ParsedAddress[]): Add
   return o.flagBadChecksum || allowlist.length > 0 ? 'eth' : 'none';
 }
 
+/** Seed phrases and addresses in one text (a segment's clean text or one of its decoded layers). */
 function scanText(out: FindingSink, o: CryptoOptions, allowlist: readonly ParsedAddress[], need: AddressNeed, text: string, segLocation: string, layer: DecodedLayer | undefined): void {
   // Cheap length gates first: most segments (URL pieces, short values) can hold neither.
   const seeds = text.length >= MIN_SEED_CHARS ? findSeedPhrases(text, o.maxWindows) : undefined;

@@ -41,7 +41,7 @@ function wordIndex(text: string, start: number, end: number): number {
   // (c | 0x20) - 0x60 maps both cases of a letter to 1..26.
   let key = ((text.charCodeAt(start) | 0x20) - 0x60) * 1024 + ((text.charCodeAt(start + 1) | 0x20) - 0x60) * 32 + ((text.charCodeAt(start + 2) | 0x20) - 0x60);
   if (len > 3) key = key * 32 + ((text.charCodeAt(start + 3) | 0x20) - 0x60);
-  let slot = slotOf(key);
+  let slot = Math.imul(key, 0x9e3779b1) >>> 19; // slotOf, inline
   for (;;) {
     const k = SLOT_KEY[slot]!;
     if (k === key) break;
@@ -206,14 +206,16 @@ function tokenizeRegion(text: string, from: number, to: number, minWords: number
 }
 
 /**
- * Calls `region(from, to)` for the stretches of text that may hold a run spanning ≥ `span` characters.
+ * Tokenizes exactly (tokenizeRegion) the stretches of text that may hold a run spanning ≥ `span` characters.
  * A run's span (first word's start to last word's end) holds only letters and separators, and each
  * letter token in it is a phrase word; anything else is a "breaker" no run crosses. For each window
  * of `span` characters the last breaker is sought from the window's end, token by token, and the
  * search resumes after it, so ordinary prose is crossed a few tokens per window without tokenising
  * all of it. A window with no breaker starts a region, which extends to the next breaker.
  */
-function candidateRegions(text: string, span: number, region: (from: number, to: number) => boolean): void {
+function candidateRegions(text: string, span: number, minWords: number, budget: Budget, runs: SeedRun[]): void {
+  // The character tests are written out inline: this loop crosses whole bodies, and until the JIT
+  // has optimised it every helper call costs more than the test itself.
   const n = text.length;
   let lo = 0; // no run starts in [0, lo) outside the regions already reported; text[lo] is not mid-token
   while (lo + span <= n) {
@@ -222,18 +224,18 @@ function candidateRegions(text: string, span: number, region: (from: number, to:
     // The end of the token through p: found by reading forward for the first one only; walking back,
     // a letter met after separators is the last letter of its token.
     let end = p + 1;
-    while (end < n && isLetter(text.charCodeAt(end))) end++;
+    while (end < n && ((text.charCodeAt(end) | 0x20) - 0x61) >>> 0 < 26) end++;
     while (p >= lo) {
-      const k = classOf(text.charCodeAt(p));
-      if (k === LETTER) {
+      const c = text.charCodeAt(p);
+      if (((c | 0x20) - 0x61) >>> 0 < 26) {
         let s = p;
-        while (s > lo && isLetter(text.charCodeAt(s - 1))) s--;
-        if (!isPhraseWord(text, s, end)) {
+        while (s > lo && ((text.charCodeAt(s - 1) | 0x20) - 0x61) >>> 0 < 26) s--;
+        if (wordIndex(text, s, end) < 0 || (end < n && !isGapChar(text.charCodeAt(end)))) {
           breakEnd = end;
           break;
         }
         p = s - 1;
-      } else if (k === GAP) p--;
+      } else if (c < 128 ? CLASS[c] === GAP : c === BULLET) p--;
       else {
         breakEnd = p + 1;
         break;
@@ -266,7 +268,8 @@ function candidateRegions(text: string, span: number, region: (from: number, to:
         break;
       }
     }
-    if (!region(lo, to)) return;
+    tokenizeRegion(text, lo, to, minWords, budget, runs);
+    if (budget.left <= 0) return;
     lo = next;
   }
 }
@@ -285,10 +288,7 @@ export function bip39Runs(text: string, minWords = 12, maxWords = 50_000): SeedR
   // Each word has ≥ 3 letters and is followed by a separator.
   const span = Math.ceil(minWords) * 4 - 1;
   if (text.length < span) return runs;
-  candidateRegions(text, span, (from, to) => {
-    tokenizeRegion(text, from, to, minWords, budget, runs);
-    return budget.left > 0;
-  });
+  candidateRegions(text, span, minWords, budget, runs);
   return runs;
 }
 

@@ -5,18 +5,40 @@
 // so a core can never miss a match of its pattern. Pure string work, run once at construction.
 
 /** A parsed RE2 fragment, with its span in the pattern source. */
+/** Whether the characters a node can match are word characters (RE2's ASCII \\w), non-word ones, or either. */
+type WordKind = 'word' | 'nonword' | 'mixed';
+
 type Node =
   | { readonly t: 'lit'; readonly ch: string; readonly start: number; readonly end: number }
-  | { readonly t: 'class'; readonly set: readonly string[] | null; readonly letters: boolean; readonly space: boolean; readonly start: number; readonly end: number }
+  | { readonly t: 'class'; readonly set: readonly string[] | null; readonly letters: boolean; readonly space: boolean; readonly wk: WordKind; readonly ends: boolean; readonly start: number; readonly end: number }
   | { readonly t: 'assert'; readonly kind: string; readonly start: number; readonly end: number }
   | { readonly t: 'cat'; readonly items: readonly Node[]; readonly start: number; readonly end: number }
   | { readonly t: 'alt'; readonly branches: readonly Node[]; readonly start: number; readonly end: number }
   | { readonly t: 'group'; readonly inner: Node; readonly start: number; readonly end: number }
-  | { readonly t: 'rep'; readonly inner: Node; readonly min: number; readonly max: number | null; readonly start: number; readonly end: number };
+  | {
+      readonly t: 'rep';
+      readonly inner: Node;
+      readonly min: number;
+      readonly max: number | null;
+      readonly start: number;
+      readonly end: number;
+      /** Set on the stand-in for a filler window: any run of characters inside one clause. */
+      readonly wild?: boolean;
+    };
 
 function isSpaceChar(ch: string): boolean {
   const c = ch.charCodeAt(0);
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+/** The characters that end a clause for the rule windows (SEP and the filler gaps never cross them). */
+const SENTENCE_ENDS = '.!?;|';
+
+/** RE2's word characters (ASCII only): what \\b looks at. */
+function isRe2Word(c: number): boolean {
+  return isAsciiAlnum(c) || c === 0x5f;
+}
+function src(text: string, node: { readonly start: number; readonly end: number }): string {
+  return text.slice(node.start, node.end);
 }
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
@@ -107,7 +129,7 @@ class Parser {
     }
     if (c === '.') {
       this.i++;
-      return { t: 'class', set: null, letters: true, space: true, start, end: this.i };
+      return { t: 'class', set: null, letters: true, space: true, wk: 'mixed', ends: true, start, end: this.i };
     }
     if (c === '\\') return this.parseEscape(false);
     const cp = this.src.codePointAt(this.i) as number;
@@ -126,11 +148,14 @@ class Parser {
       return { t: 'assert', kind: `\\${e}`, start, end: this.i };
     }
     // `space`: can match a character JavaScript's \\s matches (RE2's \\s and \\S are ASCII-only, so \\S can match U+2028)
-    if ('wWsSdD'.includes(e)) return { t: 'class', set: null, letters: 'wSD'.includes(e), space: 'WsSD'.includes(e), start, end: this.i };
+    if ('wWsSdD'.includes(e)) {
+      const wk: WordKind = e === 'w' || e === 'd' ? 'word' : e === 'W' || e === 's' ? 'nonword' : 'mixed';
+      return { t: 'class', set: null, letters: 'wSD'.includes(e), space: 'WsSD'.includes(e), wk, ends: 'WSD'.includes(e), start, end: this.i };
+    }
     if (e === 'p' || e === 'P') {
       if (this.src[this.i] === '{') this.i = this.src.indexOf('}', this.i) + 1;
       else this.i++;
-      return { t: 'class', set: null, letters: true, space: e === 'P', start, end: this.i };
+      return { t: 'class', set: null, letters: true, space: e === 'P', wk: 'mixed', ends: e === 'P', start, end: this.i };
     }
     if (e === 'n') return { t: 'lit', ch: '\n', start, end: this.i };
     if (e === 't') return { t: 'lit', ch: '\t', start, end: this.i };
@@ -166,6 +191,18 @@ class Parser {
     let hasLetters = false;
     /** Whether the listed members include a whitespace character. */
     let hasSpace = false;
+    /** Whether the listed members include word characters, and other characters. */
+    let hasWord = false;
+    let hasOther = false;
+    let allWord = false;
+    /** Which sentence-end characters (. ! ? ; |) are listed, and whether a listed shorthand can match one. */
+    const endsListed = new Set<string>();
+    let shorthandEnds = false;
+    const member = (ch: string): void => {
+      if (isRe2Word(ch.charCodeAt(0))) hasWord = true;
+      else hasOther = true;
+      if (SENTENCE_ENDS.includes(ch)) endsListed.add(ch);
+    };
     while (this.i < this.src.length && (this.src[this.i] !== ']' || first)) {
       first = false;
       let lo: string | null;
@@ -173,11 +210,18 @@ class Parser {
         const n = this.parseEscape(true);
         lo = n.t === 'lit' ? n.ch : null;
         if (n.t === 'class' && n.letters) hasLetters = true;
+        if (n.t === 'class') {
+          if (n.wk !== 'nonword') hasWord = true;
+          if (n.wk !== 'word') hasOther = true;
+          if (src(this.src, n) === '\\w') allWord = true;
+          if (n.ends) shorthandEnds = true;
+        } else if (n.t === 'lit') member(n.ch);
         if ((n.t === 'class' && n.space) || (n.t === 'lit' && isSpaceChar(n.ch))) hasSpace = true;
       } else {
         const cp = this.src.codePointAt(this.i) as number;
         lo = String.fromCodePoint(cp);
         this.i += lo.length;
+        if (!(this.src[this.i] === '-' && this.src[this.i + 1] !== ']')) member(lo);
       }
       if (this.src[this.i] === '-' && this.src[this.i + 1] !== ']') {
         this.i++;
@@ -194,7 +238,14 @@ class Parser {
         else {
           const a = lo.codePointAt(0) as number;
           const b = hi.codePointAt(0) as number;
-          for (let cp = a; cp <= b && cp < a + 256; cp++) if (isWordChar(cp) && !isDigit(cp)) hasLetters = true;
+          for (let cp = a; cp <= b && cp < a + 256; cp++) {
+            if (isWordChar(cp) && !isDigit(cp)) hasLetters = true;
+            if (isRe2Word(cp)) hasWord = true;
+            else hasOther = true;
+            const ch = String.fromCodePoint(cp);
+            if (SENTENCE_ENDS.includes(ch)) endsListed.add(ch);
+          }
+          if (b - a >= 256) hasOther = true;
           if (b - a > 16) enumerable = false;
           else for (let cp = a; cp <= b; cp++) chars.push(String.fromCodePoint(cp));
         }
@@ -212,7 +263,11 @@ class Parser {
     const letters = negated ? !hasLetters : hasLetters;
     // a negated class can match some Unicode space unless it lists every one: treat it as space-capable
     const space = negated ? true : hasSpace;
-    return { t: 'class', set: negated || !enumerable ? null : chars, letters, space, start, end: this.i };
+    let wk: WordKind;
+    if (negated) wk = allWord ? 'nonword' : 'mixed';
+    else wk = hasWord && !hasOther ? 'word' : !hasWord ? 'nonword' : 'mixed';
+    const ends = negated ? endsListed.size < SENTENCE_ENDS.length : endsListed.size > 0 || shorthandEnds;
+    return { t: 'class', set: negated || !enumerable ? null : chars, letters, space, wk, ends, start, end: this.i };
   }
 }
 
@@ -251,18 +306,14 @@ function isWordChar(c: number): boolean {
   return isAsciiAlnum(c) || c === 0x5f || (c >= 0xc0 && c < 0x2e80 && c !== 0xd7 && c !== 0xf7);
 }
 
-function wordFreq(word: string): number {
-  if (VERY_COMMON.has(word)) return 2e-2;
-  if (COMMON.has(word)) return 4e-3;
+/** A word's chance per text position; an unbounded word may also occur inside longer words. */
+function wordFreq(word: string, bounded: boolean): number {
+  if (VERY_COMMON.has(word)) return 1e-2;
+  if (COMMON.has(word)) return 3e-3;
   const L = word.length;
-  if (L <= 1) return 5e-2;
-  if (L === 2) return 1e-2;
-  if (L === 3) return 2e-3;
-  if (L === 4) return 6e-4;
-  if (L === 5) return 2e-4;
-  if (L === 6) return 8e-5;
-  if (L === 7) return 3e-5;
-  return 1e-5;
+  const f = L <= 2 ? 3e-3 : L === 3 ? 3e-4 : L === 4 ? 8e-5 : L === 5 ? 3e-5 : L === 6 ? 1.5e-5 : 8e-6;
+  if (bounded) return f;
+  return f * (L <= 3 ? 10 : L === 4 ? 5 : L === 5 ? 3 : 1.5);
 }
 
 function charFreq(ch: string): number {
@@ -275,23 +326,40 @@ function charFreq(ch: string): number {
   return 3e-3;
 }
 
-/** Frequency of a literal string: words (Latin, Cyrillic…) by the word model, everything else by character. */
-export function literalFreq(s: string): number {
+/** Common words after the first in a sequence are correlated with it ("you are", "in the"). */
+function follower(f: number): number {
+  return f >= 1e-3 ? Math.min(1, 5 * f) : f;
+}
+
+/**
+ * Frequency of a literal string: words (Latin, Cyrillic…) by the word model, everything else by
+ * character. `startBounded` / `endBounded`: a non-word character or a word boundary is known to
+ * stand just before / after the string.
+ */
+export function literalFreq(s: string, startBounded = false, endBounded = false): number {
   let f = 1;
   let word = '';
-  const flush = (): void => {
-    if (word) f *= wordFreq(word.toLowerCase());
+  let words = 0;
+  let wordStart = startBounded;
+  const chars = [...s];
+  const flush = (endB: boolean): void => {
+    if (word) {
+      const w = wordFreq(word.toLowerCase(), wordStart && endB);
+      f *= words === 0 ? w : follower(w);
+      words++;
+    }
     word = '';
   };
-  for (const ch of s) {
+  for (const ch of chars) {
     const c = ch.codePointAt(0) as number;
     if (isWordChar(c)) word += ch;
     else {
-      flush();
+      flush(true);
+      wordStart = true;
       if (c !== 0x20) f *= charFreq(ch);
     }
   }
-  flush();
+  flush(endBounded);
   return Math.max(f, 1e-12);
 }
 
@@ -483,6 +551,30 @@ function relaxSuffix(node: Node): Node | null {
   }
 }
 
+/** The stand-in for a filler window in a core: any characters up to the end of the clause. */
+const CLAUSE_RUN = '[^.!?;|]*';
+const WILD: Node = { t: 'rep', inner: { t: 'class', set: null, letters: true, space: true, wk: 'mixed', ends: false, start: 0, end: 0 }, min: 0, max: null, start: 0, end: 0, wild: true };
+
+/** True when no match of the node contains a clause end (. ! ? ; |): a filler window can stand in for it. */
+function clauseBound(node: Node): boolean {
+  switch (node.t) {
+    case 'lit':
+      return !SENTENCE_ENDS.includes(node.ch);
+    case 'class':
+      return !node.ends;
+    case 'assert':
+      return true;
+    case 'group':
+      return clauseBound(node.inner);
+    case 'rep':
+      return clauseBound(node.inner);
+    case 'alt':
+      return node.branches.every(clauseBound);
+    case 'cat':
+      return node.items.every(clauseBound);
+  }
+}
+
 /** A one-character node that can match a letter: looping over it would make a word wildcard. */
 function wordy(node: Node): boolean {
   const n = unwrap(node);
@@ -490,33 +582,123 @@ function wordy(node: Node): boolean {
   return n.t === 'class' && n.letters;
 }
 
-function freq(node: Node, src: string): number {
+type Edge = WordKind | 'none';
+
+/** The kind of the first (or last) character a node matches, and whether it can match nothing. */
+function edge(node: Node, first: boolean): { readonly kind: Edge; readonly nullable: boolean } {
   switch (node.t) {
     case 'lit':
-      return literalFreq(node.ch);
+      return { kind: isRe2Word(node.ch.charCodeAt(0)) ? 'word' : 'nonword', nullable: false };
     case 'class':
-      return classFreq(node, src);
+      return { kind: node.wk, nullable: false };
     case 'assert':
-      return node.kind === '^' ? 1e-3 : node.kind === '\\b' ? 0.3 : 1;
+      return { kind: 'none', nullable: true };
     case 'group':
-      return freq(node.inner, src);
-    case 'rep':
-      return node.min === 0 ? 1 : freq(node.inner, src);
-    case 'alt':
-      return Math.min(1, node.branches.reduce((s, b) => s + freq(b, src), 0));
-    case 'cat':
-      return seqFreq(itemsOf(node), src);
+      return edge(node.inner, first);
+    case 'rep': {
+      const e = edge(node.inner, first);
+      return { kind: e.kind, nullable: e.nullable || node.min === 0 };
+    }
+    case 'alt': {
+      let kind: Edge | null = null;
+      let nullable = false;
+      for (const b of node.branches) {
+        const e = edge(b, first);
+        nullable ||= e.nullable;
+        if (e.kind === 'none') continue;
+        kind = kind === null || kind === e.kind ? e.kind : 'mixed';
+      }
+      return { kind: kind ?? 'none', nullable };
+    }
+    case 'cat': {
+      const items = first ? node.items : [...node.items].reverse();
+      let kind: Edge = 'none';
+      for (const it of items) {
+        const e = edge(it, first);
+        if (e.kind !== 'none') kind = kind === 'none' || kind === e.kind ? e.kind : 'mixed';
+        if (!e.nullable) return { kind, nullable: false };
+      }
+      return { kind, nullable: true };
+    }
   }
 }
 
-function itemFreq(item: Item, src: string): number {
-  if (item.nodes.length === 1 && (item.nodes[0] as Node).t !== 'lit') return freq(item.nodes[0] as Node, src);
-  return literalFreq(item.nodes.map((n) => (n.t === 'lit' ? n.ch : '')).join(''));
+/**
+ * Whether a non-word character (or the edge of a word boundary) certainly stands just before
+ * item `i` of a sequence (`dir` -1) or just after it (`dir` +1), judging from the items around it.
+ */
+function nonWordBeside(nodes: readonly Node[], i: number, dir: -1 | 1): boolean {
+  for (let k = i + dir; k >= 0 && k < nodes.length; k += dir) {
+    const n = nodes[k] as Node;
+    if (n.t === 'assert') {
+      if (n.kind === '\\b') return true;
+      continue;
+    }
+    const e = edge(n, dir === 1);
+    if (e.kind !== 'nonword' && e.kind !== 'none') return false;
+    if (!e.nullable) return e.kind === 'nonword';
+  }
+  return false;
 }
 
-function seqFreq(items: readonly Item[], src: string): number {
+function freq(node: Node, src: string, startB = false, endB = false): number {
+  switch (node.t) {
+    case 'lit':
+      return literalFreq(node.ch, startB, endB);
+    case 'class':
+      return classFreq(node, src);
+    case 'assert':
+      return node.kind === '^' ? 1e-3 : 1;
+    case 'group':
+      return freq(node.inner, src, startB, endB);
+    case 'rep':
+      return node.min === 0 ? 1 : freq(node.inner, src, startB, endB);
+    case 'alt':
+      return Math.min(1, node.branches.reduce((s, b) => s + freq(b, src, startB, endB), 0));
+    case 'cat':
+      return seqFreq(node.items, src, startB, endB);
+  }
+}
+
+/**
+ * Frequency of a sequence: literal runs are scored as whole strings, each part knowing whether a
+ * non-word character surrounds it; parts after the first are damped for correlation.
+ */
+function seqFreq(nodes: readonly Node[], src: string, startB = false, endB = false): number {
   let f = 1;
-  for (const it of items) f *= itemFreq(it, src);
+  let parts = 0;
+  let k = 0;
+  /** The part follows a filler window: it may stand anywhere in the rest of the clause. */
+  let widen = false;
+  while (k < nodes.length) {
+    const n = nodes[k] as Node;
+    let j = k;
+    let part: number;
+    const before = k === 0 ? startB : nonWordBeside(nodes, k, -1);
+    if (n.t === 'lit') {
+      let text = '';
+      while (j < nodes.length && (nodes[j] as Node).t === 'lit') text += (nodes[j++] as Extract<Node, { t: 'lit' }>).ch;
+      const after = j === nodes.length ? endB : nonWordBeside(nodes, j - 1, 1);
+      part = literalFreq(text, before, after);
+    } else {
+      j = k + 1;
+      const after = j === nodes.length ? endB : nonWordBeside(nodes, k, 1);
+      part = freq(n, src, before, after);
+    }
+    if (n.t === 'rep' && n.wild) {
+      widen = true;
+      k = j;
+      continue;
+    }
+    if (part < 1) {
+      // after a filler window a part may stand anywhere in the rest of the clause; right after the
+      // previous part it is correlated with it
+      f *= parts === 0 ? part : widen ? Math.min(1, 10 * part) : follower(part);
+      parts++;
+    }
+    widen = false;
+    k = j;
+  }
   return Math.max(f, 1e-12);
 }
 
@@ -534,6 +716,7 @@ function emit(node: Node, src: string): string {
     case 'cat':
       return node.items.map((n) => emit(n, src)).join('');
     case 'rep': {
+      if (node.wild) return CLAUSE_RUN;
       const inner = emit(node.inner, src);
       if (node.max === null) return `${inner}{${node.min},}`;
       if (node.max > 8 && isSingleChar(node.inner)) return `${inner}{${node.min},}`;
@@ -563,7 +746,7 @@ function costOf(cores: readonly Core[]): number {
  * match of at least one of them. Null when the node requires nothing (it can match the empty string
  * or any character).
  */
-function coresOfNode(node: Node, src: string): Core[] | null {
+function coresOfNode(node: Node, src: string, wild: boolean): Core[] | null {
   switch (node.t) {
     case 'assert':
       return null;
@@ -574,24 +757,24 @@ function coresOfNode(node: Node, src: string): Core[] | null {
       return f < 0.5 ? [{ src: src.slice(node.start, node.end), freq: f }] : null;
     }
     case 'group':
-      return coresOfNode(node.inner, src);
+      return coresOfNode(node.inner, src, wild);
     case 'rep':
-      return node.min >= 1 ? coresOfNode(node.inner, src) : null;
+      return node.min >= 1 ? coresOfNode(node.inner, src, wild) : null;
     case 'alt': {
       const out: Core[] = [];
       for (const b of node.branches) {
-        const cs = coresOfNode(b, src);
+        const cs = coresOfNode(b, src, wild);
         if (cs === null) return null;
         out.push(...cs);
       }
       return out;
     }
     case 'cat':
-      return coresOfSequence(itemsOf(node), src);
+      return coresOfSequence(itemsOf(node), src, wild);
   }
 }
 
-function coresOfSequence(items: readonly Item[], src: string): Core[] | null {
+function coresOfSequence(items: readonly Item[], src: string, wild: boolean): Core[] | null {
   let best: Core[] | null = null;
   let bestCost = Infinity;
   const consider = (cores: Core[] | null): void => {
@@ -603,6 +786,13 @@ function coresOfSequence(items: readonly Item[], src: string): Core[] | null {
     }
   };
   const ok = items.map((it) => it.nodes.every(cheap));
+  const all = items.flatMap((it) => it.nodes);
+  const offsets: number[] = [];
+  let at = 0;
+  for (const it of items) {
+    offsets.push(at);
+    at += it.nodes.length;
+  }
   // (a) a contiguous run of cheap items, emitted as one core; the first and last item may be
   //     relaxed to a suffix / prefix of themselves
   for (let i = 0; i < items.length; i++) {
@@ -613,19 +803,37 @@ function coresOfSequence(items: readonly Item[], src: string): Core[] | null {
       if (j === i) nodes = [...head];
       else {
         const tail = ok[j] ? (items[j] as Item).nodes : single(relaxPrefix(sole(items[j] as Item)));
-        if (tail === null) break;
-        nodes = [...head, ...items.slice(i + 1, j).flatMap((it) => it.nodes), ...tail];
+        if (tail === null) {
+          // a filler window cannot end a core, but the core may go on past it
+          if (wild && (items[j] as Item).nodes.every(clauseBound)) continue;
+          break;
+        }
+        // a filler window in the middle is replaced by "anything up to the end of the clause"
+        const middle = items.slice(i + 1, j).flatMap((it, k) => (ok[i + 1 + k] ? it.nodes : [WILD]));
+        nodes = [...head, ...middle, ...tail];
       }
-      const seq = itemsOf({ t: 'cat', items: nodes, start: 0, end: 0 });
-      const f = seqFreq(seq, src);
-      const wild = nodes.reduce((n, x) => n + wildcards(x), 0);
-      if (f < 0.5) consider([{ src: nodes.map((n) => emit(n, src)).join(''), freq: f * (1 + 0.05 * (j - i)) * (1 + 3 * wild) }]);
-      if (!ok[j] && j > i) break;
+      // what stands around the slice in the pattern: a non-word character there bounds its words
+      const firstIdx = offsets[i] as number;
+      const lastIdx = (offsets[j] as number) + (items[j] as Item).nodes.length - 1;
+      const before = nonWordBeside(all, firstIdx, -1);
+      const after = nonWordBeside(all, lastIdx, 1);
+      const f = seqFreq(nodes, src, before, after);
+      const wildCount = nodes.reduce((n, x) => n + wildcards(x), 0);
+      if (f < 0.5) {
+        const body = nodes.map((n) => emit(n, src)).join('');
+        const cat: Node = { t: 'cat', items: nodes, start: 0, end: 0 };
+        // the inferred boundaries make the core rarer without changing what it must match
+        const pre = before && edge(cat, true).kind === 'word' && !body.startsWith('\\b') ? '\\b' : '';
+        const post = after && edge(cat, false).kind === 'word' && !body.endsWith('\\b') ? '\\b' : '';
+        consider([{ src: `${pre}${body}${post}`, freq: f * (1 + 0.01 * (j - i)) * (1 + 3 * wildCount) }]);
+      }
+      // a non-cheap item can be crossed only as a filler window (it never spans a clause end)
+      if (!ok[j] && j > i && !(wild && (items[j] as Item).nodes.every(clauseBound))) break;
     }
   }
   // (b) the necessary conditions of one item on its own (e.g. each branch of an alternation)
   for (const it of items) {
-    if (it.nodes.length === 1) consider(coresOfNode(it.nodes[0] as Node, src));
+    if (it.nodes.length === 1) consider(coresOfNode(it.nodes[0] as Node, src, wild));
   }
   return best;
 }
@@ -640,11 +848,14 @@ function single(node: Node | null): Node[] | null {
 
 /**
  * The cores of one pattern: RE2 sources such that every match of the pattern contains a match of
- * at least one of them, chosen to be rare in prose and cheap for a combined automaton. Returns null
- * when the pattern has no usable necessary condition (then the whole pattern must be its own core).
+ * at least one of them, chosen to be rare in prose. Without `wild` they stay cheap for one
+ * combined set automaton (no filler windows); with `wild` a filler window between two parts may
+ * become "anything up to the end of the clause", which makes a core far rarer but is only fit
+ * for a regex of its own. Returns null when the pattern has no usable necessary condition (then
+ * the whole pattern must be its own core).
  */
-export function coresOf(src: string): Core[] | null {
-  const cores = coresOfNode(parsePattern(src), src);
+export function coresOf(src: string, wild = false): Core[] | null {
+  const cores = coresOfNode(parsePattern(src), src, wild);
   if (cores === null) return null;
   return [...new Map(cores.map((c) => [c.src, c])).values()];
 }

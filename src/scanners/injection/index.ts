@@ -4,12 +4,12 @@
 // RegExp on untrusted text (all matching goes through re()); rule families and MITRE ids: README.md.
 import type { Finding, Flow, Severity } from '../../core/types.ts';
 import { clip, redactPreview } from '../../core/redact.ts';
-import type { Prepared } from '../../normalize/types.ts';
+import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
 import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
 import { CODE_DATA_SOURCE, CODE_DESTRUCTIVE, CODE_FETCH_EXEC, CODE_NET_SEND, FAMILIES, FAMILY_BY_ID, type Family, type PatternSpec } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
-import { Prefilter, type Mode, type OwnerSpec } from './prefilter.ts';
+import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
 import { LEET_PAIR_SRC, groupsOf, leetClauses, pushView, type TextView, type ViewName } from './views.ts';
 
 export interface InjectionOptions {
@@ -209,68 +209,94 @@ interface PatternHit {
 
 const FAMILY_INDEX: ReadonlyMap<string, number> = new Map(FAMILIES.map((fam, i) => [fam.id, i]));
 
+const NO_SIGNALS: EvasionSignals = Object.freeze({ zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0, confusables: 0, combining: 0 });
+
+/** True for a short text of ASCII characters only (checked by a bounded loop). */
+function isShortAscii(text: string): boolean {
+  if (text.length > 4096) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 const NO_EVIDENCE: Analysis = Object.freeze({ score: 0, severity: null, families: Object.freeze([]) as readonly FamilyResult[] });
 
-/** Adds the owners of `list` that read the given kind of view (clean or not) to a view's owner set. */
-function assign(owners: Map<number, Set<number>>, table: readonly Owner[], view: number, list: readonly number[], clean: boolean): void {
-  if (view < 0 || list.length === 0) return;
-  let set = owners.get(view);
-  for (const o of list) {
-    if ((table[o] as Owner).clean !== clean) continue;
-    set ??= new Set();
-    set.add(o);
+type Spans = readonly (readonly [number, number])[];
+
+/**
+ * Records, for one view, the owners of `presence` that read that kind of view (clean or not),
+ * with the chunks their cores occur in; `locate` instead when the spans are not in this view's
+ * coordinates (the owner is then located in the view by its own cores).
+ */
+function assign(
+  owners: Map<number, Map<number, Spans | null>>,
+  table: readonly Owner[],
+  view: number,
+  presence: Presence,
+  clean: boolean,
+  locate: boolean,
+): void {
+  if (view < 0 || presence.size === 0) return;
+  let map = owners.get(view);
+  for (const [o, spans] of presence) {
+    const owner = table[o];
+    if (owner === undefined || owner.clean !== clean) continue;
+    map ??= new Map();
+    const prior = map.get(o);
+    map.set(o, locate || prior === null ? null : prior ? [...prior, ...spans] : spans);
   }
-  if (set) owners.set(view, set);
+  if (map) owners.set(view, map);
 }
 
 function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, disabled: ReadonlySet<string>, flow: Flow): Analysis {
   const c = compiled();
   const pf = c.prefilter;
-  const signals = prepared.signals;
+  // a short ASCII text has no invisible, confusable or combining characters to count
+  const signals = isShortAscii(prepared.raw) ? NO_SIGNALS : prepared.signals;
   const groups = groupsOf(prepared, { maxScanChars: opts.maxScanChars, maxLayers: opts.maxLayers }, signals);
 
-  // 1. views, and for each view the owners whose cores occur in it: one set pass per text (the
-  //    folded text alone when it is the clean text lower-cased with whitespace collapsed), the
-  //    leet view only when a word mixes letters and leet characters
-  const views: TextView[] = [];
-  const owners = new Map<number, Set<number>>();
+  // 1. for each text, the owners whose cores occur in it: one set pass per text (the folded text
+  //    alone when it is the clean text lower-cased with whitespace collapsed)
   let smuggling = signals.tags >= 32;
-  for (const g of groups) {
+  let any = false;
+  const found = groups.map((g) => {
     if (g.chain.includes('unicode-tags') || g.chain.includes('variation-selectors')) smuggling = true;
-    let foldedPresent: readonly number[];
-    let plainPresent: readonly number[] = [];
-    let cleanPresent: readonly number[];
-    const all = g.merged ? pf.presentMerged(g.folded) : null;
-    if (all !== null) {
-      foldedPresent = all;
-      cleanPresent = all;
-    } else {
-      foldedPresent = pf.present(g.folded, g.plain === null ? 'plain' : 'folded');
-      if (g.plain !== null) plainPresent = pf.present(g.plain, 'plain');
-      cleanPresent = pf.present(g.clean, 'clean');
-    }
-    assign(owners, c.owners, pushView(views, 'folded', g.folded, g.chain), foldedPresent, false);
+    const merged = g.merged ? pf.presenceMerged(g.folded) : null;
+    const folded = merged ?? pf.presence(g.folded, g.plain === null ? 'plain' : 'folded');
+    const plain = merged === null && g.plain !== null ? pf.presence(g.plain, 'plain') : null;
+    const clean = merged ?? pf.presence(g.clean, 'clean');
+    if (folded.size > 0 || (plain?.size ?? 0) > 0 || clean.size > 0) any = true;
+    return { folded, plain, clean, merged: merged !== null };
+  });
+  // nothing can match and nothing was smuggled: no evidence at all (the common case)
+  if (!any && !smuggling) return NO_EVIDENCE;
+
+  // 2. the views (the leet view only when a word mixes letters and leet characters), each with
+  //    the owners to run on it and where
+  const views: TextView[] = [];
+  const owners = new Map<number, Map<number, Spans | null>>();
+  for (const [gi, g] of groups.entries()) {
+    const { folded, plain, clean, merged } = found[gi] as (typeof found)[number];
+    assign(owners, c.owners, pushView(views, 'folded', g.folded, g.chain), folded, false, false);
     if (g.plain === null) pushView(views, 'plain', g.folded, g.chain);
-    else assign(owners, c.owners, pushView(views, 'plain', g.plain, g.chain), plainPresent, false);
-    if (foldedPresent.includes(c.leet) || plainPresent.includes(c.leet)) {
+    else if (plain) assign(owners, c.owners, pushView(views, 'plain', g.plain, g.chain), plain, false, false);
+    if (folded.has(c.leet) || (plain?.has(c.leet) ?? false)) {
       const leet = leetClauses(g.folded, opts.maxScanChars);
       const li = pushView(views, 'leet', leet, g.chain);
-      if (li >= 0) assign(owners, c.owners, li, pf.present(leet, 'folded' satisfies Mode), false);
+      if (li >= 0) assign(owners, c.owners, li, pf.presence(leet, 'folded'), false, false);
     }
-    assign(owners, c.owners, pushView(views, 'clean', g.clean, g.chain), cleanPresent, true);
+    // the merged pass saw clean-view cores in folded coordinates: they are located in the clean view
+    assign(owners, c.owners, pushView(views, 'clean', g.clean, g.chain), clean, true, merged);
   }
-  // nothing can match and nothing was smuggled: no evidence at all (the common case)
-  if (owners.size === 0 && !smuggling) return NO_EVIDENCE;
   const hits = new Map<string, Hit[]>();
 
-  // 2. each present owner's full pattern on the windows around its cores (first match per view)
+  // 3. each present owner's full pattern on the windows around its cores (first match per view)
   const patternHits: PatternHit[] = [];
   const turnViews: number[] = [];
   const code: (RegexMatch | null)[][] = [];
   for (const [vi, view] of views.entries()) {
     const list = owners.get(vi);
     if (!list) continue;
-    for (const o of [...list].sort((a, b) => a - b)) {
+    for (const o of [...list.keys()].sort((a, b) => a - b)) {
       const owner = c.owners[o] as Owner;
       if (owner.kind === 'leet') continue;
       if (owner.kind === 'turns') {
@@ -281,7 +307,8 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
       if (owner.kind === 'code' && disabled.has('injection/suspicious-code')) continue;
       let m: RegexMatch | null = null;
       let offset = 0;
-      for (const w of pf.windows(o, view.text)) {
+      const spans = list.get(o);
+      for (const w of pf.windows(o, view.text, spans ?? undefined)) {
         const found = owner.regex.first(w.text);
         if (found) {
           m = trimSentinels(found, w.text);
@@ -319,7 +346,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
 
   const foldedViews = views.filter((v) => v.kind === 'folded');
 
-  // 2. injected conversation turns: a user-side and an assistant-side label at line starts
+  // 4. injected conversation turns: a user-side and an assistant-side label at line starts
   if (!disabled.has('injection/fake-turns')) {
     for (const vi of turnViews) {
       const view = views[vi] as TextView;
@@ -341,7 +368,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
     }
   }
 
-  // 3. data-stealing or destructive code
+  // 5. data-stealing or destructive code
   if (!disabled.has('injection/suspicious-code')) {
     for (const [vi, row] of code.entries()) {
       if (!row) continue;
@@ -371,7 +398,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
   }
   const primaryMax = Math.max(0, ...primary.values());
 
-  // 4. evasion and context signals (boosters; tag smuggling also stands alone)
+  // 6. evasion and context signals (boosters; tag smuggling also stands alone)
   const boosters: Hit[] = [];
   const allHits = [...hits.values()].flat();
   if (!disabled.has('injection/homoglyph-obfuscation') && allHits.length > 0) {

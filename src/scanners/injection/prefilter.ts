@@ -1,15 +1,16 @@
-// One-pass prefilter for the injection rules. Every rule pattern ("owner") contributes its cores
-// (see cores.ts): RE2 fragments that any match of the pattern must contain. One RE2.Set pass over
-// a view tells which owners can possibly match there; clean prose typically has none and costs
-// that one pass. For an owner that is present, its own small core union locates the places, and
-// only windows around them are handed to the full pattern. Matching goes through re() and the
-// native RE2.Set when it is available (without it, a per-owner test on the whole text).
+// Prefilter for the injection rules. Every rule pattern ("owner") contributes its cores (see
+// cores.ts): RE2 fragments that any match of the pattern must contain. An RE2.Set of all cores,
+// run over a view in large chunks, tells which owners can match and roughly where; clean prose
+// typically has none and costs that one pass. Only the chunks an owner's cores occur in (with a
+// margin) are handed to its full pattern. For an ASCII text one pass over the folded view stands
+// for every view (clean-view cores are relaxed to match there). Matching goes through re() and the
+// native RE2.Set; without the native binding each owner's cores are tested one by one.
 import { createRequire } from 'node:module';
 import { REGEX_ENGINE, re, type RegexFlags, type SafeRegex } from '../../re/index.ts';
 import { coresOf, literalAnchor, needsNonAscii, relaxForFolded } from './cores.ts';
 
 interface NativeSet {
-  match(subject: string): number[];
+  match(subject: string | Buffer): number[];
 }
 type NativeSetCtor = new (patterns: readonly string[], flags?: string) => NativeSet;
 
@@ -24,7 +25,7 @@ function loadSetCtor(): NativeSetCtor | null {
 }
 const SetCtor = loadSetCtor();
 
-/** Which view an owner's pattern reads. `probe` owners are matched on the folded view like folded ones. */
+/** Which view an owner's pattern reads. */
 export type OwnerView = 'folded' | 'plain' | 'clean';
 
 export interface OwnerSpec {
@@ -34,7 +35,7 @@ export interface OwnerSpec {
   readonly src: string;
 }
 
-/** Which set of owners a text is tested against. */
+/** Which set of owners a view is tested against. */
 export type Mode =
   /** the folded view or a leet view: folded-view owners */
   | 'folded'
@@ -43,7 +44,7 @@ export type Mode =
   /** the clean view: clean-view owners */
   | 'clean';
 
-/** A slice of a view to run one owner's full pattern on. */
+/** A slice of a view to run a full pattern on. */
 export interface Window {
   /** Offset of `text` in the view text, counting the leading sentinel when there is one. */
   readonly offset: number;
@@ -51,12 +52,18 @@ export interface Window {
   readonly text: string;
 }
 
+/** Where in a view each present owner's cores occur: chunk spans per owner, in text order. */
+export type Presence = ReadonlyMap<number, readonly (readonly [number, number])[]>;
+
+/** Chunk length for the set pass, and the overlap that keeps a short core from falling between chunks. */
+const CHUNK = 4096;
+const OVERLAP = 256;
 const HIT_CAP = 10_000;
-/** Texts up to this length are first tested against the literal anchors alone. */
-const QUICK_MAX = 4096;
 /** Above this share of the text, windows give way to one pass over the whole text. */
 const WHOLE_SHARE = 0.5;
 const SNAP = 64;
+/** Texts up to this length are first tested against the literal anchors alone. */
+const QUICK_MAX = 1024;
 
 function isBreak(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
@@ -86,16 +93,37 @@ class OwnerSet {
     this.#each = this.#set ? [] : entries.map((e) => ({ owner: e.owner, regex: union(e.cores, flags) }));
   }
 
-  present(text: string): number[] {
+  /**
+   * Owners with a core in `text[from, to)` (unordered, may repeat). `bytes`, when given, is the
+   * same ASCII text as one byte per character: the native set then reads it without conversion.
+   */
+  present(text: string, from: number, to: number, bytes: Buffer | null): readonly number[] {
+    const whole = from === 0 && to === text.length;
     if (this.#set) {
-      const hit = this.#set.match(text);
-      if (hit.length === 0) return hit;
-      const out = new Set<number>();
-      for (const i of hit) out.add(this.#index[i] as number);
-      return [...out].sort((a, b) => a - b);
+      const hit = this.#set.match(bytes ? (whole ? bytes : bytes.subarray(from, to)) : whole ? text : text.slice(from, to));
+      for (let i = 0; i < hit.length; i++) hit[i] = this.#index[hit[i] as number] as number;
+      return hit;
     }
+    const slice = whole ? text : text.slice(from, to);
     const out: number[] = [];
-    for (const { owner, regex } of this.#each) if (regex.test(text)) out.push(owner);
+    for (const { owner, regex } of this.#each) if (regex.test(slice)) out.push(owner);
+    return out;
+  }
+
+  /** Per present owner, the chunks of `text` its cores occur in. */
+  presence(text: string, bytes: Buffer | null = null): Map<number, [number, number][]> {
+    const out = new Map<number, [number, number][]>();
+    const n = text.length;
+    for (let s = 0; s < n; s += CHUNK) {
+      const e = Math.min(n, s + CHUNK + OVERLAP);
+      const owners = this.present(text, s, e, bytes);
+      for (const o of owners) {
+        const spans = out.get(o);
+        if (!spans) out.set(o, [[s, e]]);
+        else if ((spans[spans.length - 1] as [number, number])[0] !== s) spans.push([s, e]);
+      }
+      if (e === n) break;
+    }
     return out;
   }
 }
@@ -105,9 +133,6 @@ export interface PrefilterOptions {
   readonly margin: { readonly folded: number; readonly clean: number };
 }
 
-/** Owner id of the internal probe for a non-ASCII character. */
-const NON_ASCII_PROBE = -1;
-
 export class Prefilter {
   readonly #sets: Readonly<Record<Mode, OwnerSet>>;
   /**
@@ -115,7 +140,7 @@ export class Prefilter {
    * view lower-cased with whitespace collapsed: clean-view cores are relaxed to match there too.
    */
   readonly #merged: OwnerSet;
-  /** Literals one of which every merged-set owner needs: most short texts stop at this cheap test. */
+  /** Literals one of which every merged-set owner needs, behind a lazy prefix (so a hit costs one forward pass). */
   readonly #quick: SafeRegex | null;
   /** Per owner: its core union, compiled like its pattern, for locating hits. */
   readonly #locate = new Map<number, SafeRegex>();
@@ -130,7 +155,9 @@ export class Prefilter {
       const cores = coresOf(o.src)?.map((c) => c.src) ?? [o.src];
       strict.set(o.owner, cores);
       this.#view.set(o.owner, o.view);
-      this.#locate.set(o.owner, union(cores, o.view === 'clean' ? 'i' : ''));
+      // locating runs one owner at a time, so its cores may bridge filler windows
+      const locate = coresOf(o.src, true)?.map((c) => c.src) ?? [o.src];
+      this.#locate.set(o.owner, union(locate, o.view === 'clean' ? 'i' : ''));
     }
     const pick = (views: readonly OwnerView[]): { owner: number; cores: string[] }[] =>
       owners.filter((o) => views.includes(o.view)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] }));
@@ -140,67 +167,99 @@ export class Prefilter {
       clean: new OwnerSet(pick(['clean']), 'i'),
     };
     // owners that cannot match ASCII text stay out of the merged set (they would only slow it down)
-    const merged = owners
-      .filter((o) => !needsNonAscii(o.src))
-      .map((o) => {
-        const cores = strict.get(o.owner) as string[];
-        return { owner: o.owner, cores: o.view === 'clean' ? cores.map(relaxForFolded) : cores };
-      });
-    merged.push({ owner: NON_ASCII_PROBE, cores: ['[^\\x00-\\x7f]'] });
+    const ascii = owners.filter((o) => !needsNonAscii(o.src));
+    const merged = ascii.map((o) => {
+      const cores = strict.get(o.owner) as string[];
+      return { owner: o.owner, cores: o.view === 'clean' ? cores.map(relaxForFolded) : cores };
+    });
     this.#merged = new OwnerSet(merged, 'i');
-    const anchors: string[] = ['[^\\x00-\\x7f]'];
+    const anchors = new Set<string>(['[^\\x00-\\x7f]']);
     let complete = true;
-    for (const o of owners) {
-      if (needsNonAscii(o.src)) continue;
+    for (const o of ascii) {
       const a = literalAnchor(o.src, o.view);
       if (a === null) complete = false;
-      else anchors.push(a);
+      else anchors.add(a);
     }
-    this.#quick = complete ? re([...new Set(anchors.join('|').split('|'))].join('|'), 'i') : null;
+    this.#quick = complete ? re(`^[\\s\\S]*?(?:${[...anchors].join('|')})`, 'i') : null;
   }
 
-  /** Owners whose cores occur in `text`, ascending. */
-  present(text: string, mode: Mode): number[] {
-    return text.length === 0 ? [] : this.#sets[mode].present(text);
+  /** Where each owner of `mode` may match in a view text. */
+  presence(text: string, mode: Mode): Presence {
+    return text.length === 0 ? new Map() : this.#sets[mode].presence(text);
   }
 
   /**
-   * Owners of every view kind that may match, from one pass over the folded text of a text whose
-   * folded view is its clean view lower-cased with whitespace collapsed. Null when the text is
-   * not ASCII: the caller then tests each view on its own.
+   * Where each owner may match, from one pass over the folded text of a text whose folded view
+   * is its clean view lower-cased with whitespace collapsed. Spans are in folded coordinates and
+   * serve the folded- and plain-view owners; a clean-view owner's presence says only that it may
+   * match (locate it in the clean view). Null when the text is not ASCII: the caller then tests
+   * each view on its own.
    */
-  presentMerged(folded: string): number[] | null {
-    if (folded.length === 0) return [];
-    if (folded.length <= QUICK_MAX && this.#quick && !this.#quick.test(folded)) return [];
-    const found = this.#merged.present(folded);
-    if (found.length > 0 && found[0] === NON_ASCII_PROBE) return null;
-    return found;
+  presenceMerged(folded: string): Presence | null {
+    if (folded.length === 0) return new Map();
+    if (folded.length <= QUICK_MAX) {
+      if (this.#quick && this.#quick.first(folded) === null) return new Map();
+      for (let i = 0; i < folded.length; i++) if (folded.charCodeAt(i) > 0x7f) return null;
+      return this.#merged.presence(folded);
+    }
+    // ASCII exactly when UTF-8 needs one byte per UTF-16 unit; then Latin-1 bytes are the UTF-8 bytes
+    if (Buffer.byteLength(folded, 'utf8') !== folded.length) return null;
+    return this.#merged.presence(folded, Buffer.from(folded, 'latin1'));
   }
 
-  /** The windows of a view text in which `owner`'s pattern can match, in text order. */
-  windows(owner: number, text: string): Window[] {
+  /**
+   * Windows of a view text in which `owner`'s pattern can match, in text order: around the hits of
+   * the owner's own cores, looked for stretch by stretch in the given chunks (or in the whole
+   * text), so that a caller that stops at the first match stops the search too.
+   */
+  *windows(owner: number, text: string, spans?: readonly (readonly [number, number])[]): Generator<Window> {
     const n = text.length;
     const M = this.#view.get(owner) === 'clean' ? this.#margin.clean : this.#margin.folded;
-    if (n <= 2 * M) return [{ offset: 0, text }];
     const locate = this.#locate.get(owner);
-    if (!locate) return [{ offset: 0, text }];
-    const hits = locate.all(text, HIT_CAP);
-    if (hits.length === 0) return [];
-    const spans: [number, number][] = [];
-    for (const h of hits) {
-      let s = Math.max(0, h.index - M);
-      let e = Math.min(n, h.end + M);
-      for (let k = 0; k < SNAP && s > 0 && !isBreak(text.charCodeAt(s)); k++) s--;
-      for (let k = 0; k < SNAP && e < n && !isBreak(text.charCodeAt(e - 1)); k++) e++;
-      const last = spans[spans.length - 1];
-      if (last && s <= last[1] + SNAP) last[1] = Math.max(last[1], e);
-      else spans.push([s, e]);
+    if (n <= 2 * M || !locate) {
+      yield { offset: 0, text };
+      return;
     }
-    if (hits.length >= HIT_CAP) (spans[spans.length - 1] as [number, number])[1] = n;
+    // adjacent chunks overlap: each stretch of consecutive chunks is searched once
+    const stretches: [number, number][] = [];
+    for (const [s, e] of spans ?? [[0, n] as const]) {
+      const last = stretches[stretches.length - 1];
+      if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+      else stretches.push([s, e]);
+    }
+    let budget = HIT_CAP;
+    let done = 0;
+    for (const [from, to] of stretches) {
+      const slice = from === 0 && to === n ? text : text.slice(from, to);
+      const hits = locate.all(slice, budget);
+      budget -= hits.length;
+      const spansOut: [number, number][] = [];
+      for (const h of hits) {
+        const s = Math.max(done, from + h.index - M);
+        const e = Math.min(n, from + h.end + M);
+        if (e <= s) continue;
+        const last = spansOut[spansOut.length - 1];
+        if (last && s <= last[1] + SNAP) last[1] = Math.max(last[1], e);
+        else spansOut.push([s, e]);
+      }
+      if (budget <= 0 && spansOut.length > 0) (spansOut[spansOut.length - 1] as [number, number])[1] = n;
+      for (const w of this.#cut(text, spansOut)) yield w;
+      if (spansOut.length > 0) done = (spansOut[spansOut.length - 1] as [number, number])[1];
+      if (budget <= 0 || done >= n) return;
+    }
+  }
+
+  #cut(text: string, spans: readonly [number, number][]): Window[] {
+    const n = text.length;
     let covered = 0;
     for (const [s, e] of spans) covered += e - s;
     if (covered > n * WHOLE_SHARE) return [{ offset: 0, text }];
-    return spans.map(([s, e]) => {
+    return spans.map(([s0, e0]) => {
+      let s = s0;
+      let e = e0;
+      // cut at whitespace where one is near, so a word is not split
+      for (let k = 0; k < SNAP && s > 0 && !isBreak(text.charCodeAt(s)); k++) s--;
+      for (let k = 0; k < SNAP && e < n && !isBreak(text.charCodeAt(e - 1)); k++) e++;
       const head = s > 0 ? '\u0000' : '';
       return { offset: s - head.length, text: `${head}${text.slice(s, e)}${e < n ? '\u0000' : ''}` };
     });

@@ -114,3 +114,32 @@ test('a URL repeated as the url segment is judged once, and still judged when th
     ['ssrf/loopback@url', 'ssrf/private-address@url.x'],
   );
 });
+
+test('a URL judged before is reported the same way again, at the new location', () => {
+  const url = 'http://10.0.0.1/?next=http%3A%2F%2F169.254.169.254%2F&u=http://127.0.0.1/';
+  const scanner = createSsrfScanner();
+  const view = { input: { kind: 'url' as const, url }, url, segments: [] };
+  const first = scanner.scan(view, TEST_CTX);
+  const again = scanner.scan(view, TEST_CTX);
+  assert.deepEqual(again, first);
+  assert.ok(first.some((f) => f.location === 'url|url' && f.rule === 'ssrf/cloud-metadata'));
+  const raw = { raw: url, clean: url, folded: url, leet: url, layers: [], signals: { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0, confusables: 0, combining: 0 }, decodeTruncated: false };
+  const elsewhere = scanner.scan({ input: { kind: 'text', text: url }, segments: [{ location: 'body.$.u', part: 'url', flow: 'egress', prepared: raw }] }, TEST_CTX);
+  assert.deepEqual(
+    elsewhere.map((f) => f.location.replace('body.$.u', 'url')),
+    first.map((f) => f.location),
+  );
+});
+
+test('findings cut short by the cap are complete when the same URLs come again', () => {
+  const scanner = createSsrfScanner();
+  const urls = Array.from({ length: 60 }, (_, i) => `http://10.0.${i}.1/?u=http://127.0.0.${i}/`);
+  const raw = (t: string) => ({ raw: t, clean: t, folded: t, leet: t, layers: [], signals: { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0, confusables: 0, combining: 0 }, decodeTruncated: false });
+  const view = { input: { kind: 'text' as const, text: '' }, segments: urls.map((u, i) => ({ location: `url.${i}`, part: 'url' as const, flow: 'egress' as const, prepared: raw(u) })) };
+  const first = scanner.scan(view, TEST_CTX);
+  assert.equal(first.length, 100);
+  assert.deepEqual(scanner.scan(view, TEST_CTX), first);
+  const reversed = { ...view, segments: [...view.segments].reverse() };
+  const fresh = createSsrfScanner().scan(reversed, TEST_CTX);
+  assert.deepEqual(scanner.scan(reversed, TEST_CTX), fresh);
+});

@@ -86,24 +86,72 @@ function pushHit(hits: UrlHit[], rule: SsrfRuleId, value: string, message: strin
 
 /** Host classifications made while judging one URL, so each distinct host text is classified once. */
 class HostMemo {
-  readonly #hosts: string[] = [];
-  readonly #classes: HostClassification[] = [];
+  // Most URLs have one host text: it is kept in fields, further ones in lists made when needed.
+  #host0: string | undefined;
+  #class0: HostClassification | undefined;
+  #hosts: string[] | undefined;
+  #classes: HostClassification[] | undefined;
   classify(host: string): HostClassification {
-    const at = this.#hosts.indexOf(host);
-    if (at >= 0) return this.#classes[at]!;
+    if (host === this.#host0) return this.#class0!;
+    const at = this.#hosts ? this.#hosts.indexOf(host) : -1;
+    if (at >= 0) return this.#classes![at]!;
     const c = classifyHost(host);
-    if (this.#hosts.length < 16) {
+    if (this.#host0 === undefined) {
+      this.#host0 = host;
+      this.#class0 = c;
+    } else if ((this.#hosts ??= []).length < 16) {
       this.#hosts.push(host);
-      this.#classes.push(c);
+      (this.#classes ??= []).push(c);
     }
     return c;
   }
 }
 
-interface Candidate {
-  readonly host: string;
-  readonly how: HostCandidate['how'];
-  readonly raw: string;
+/** What judging the host readings of one URL accumulates. */
+class HostJudgement {
+  readonly memo = new HostMemo();
+  readonly judged: string[] = [];
+  readonly keys: string[] = [];
+  whatwgKey: string | undefined;
+  anyHostBlocked = false;
+}
+
+/** Judges one host reading (see analyze), adding its hit. */
+function judgeCandidate(j: HostJudgement, hits: UrlHit[], policy: SsrfPolicy, host: string, how: HostCandidate['how']): void {
+  const cls = j.memo.classify(host);
+  if (cls.kind === 'invalid') return;
+  // Naive first-'@' and lax readings count only when they produce an IP literal: as names they are
+  // mostly fragments of credentials or query text, which must not be reported (or echoed).
+  const fringe = how === 'first-at' || how === 'lax';
+  if (fringe && cls.kind === 'domain') return;
+  const key = canonicalOf(cls);
+  if (how === 'whatwg' && j.whatwgKey === undefined) j.whatwgKey = key;
+  if (!fringe && !j.keys.includes(key)) j.keys.push(key);
+  // Judge each distinct spelling: 010.0.0.1 and 8.0.0.1 share a WHATWG reading but not every reading.
+  if (j.judged.includes(cls.host)) return;
+  j.judged.push(cls.host);
+  const d = decideHost(cls, policy);
+  if (!d.rule) return;
+  if (d.blocked) j.anyHostBlocked = true;
+  const shown = d.address !== undefined && d.reason.startsWith(d.address) ? clip(cls.host, 80) : display(cls.host, key);
+  const via = how === 'whatwg' || key === j.whatwgKey ? '' : HOW_TEXT[how];
+  pushHit(hits, d.rule, d.address ?? key, `The URL's host ${shown}${via} is ${d.reason}. ${adviceFor(d.rule)}`);
+}
+
+/** The scheme of a WHATWG protocol (`https:` → `https`), without making a string for the usual ones. */
+function schemeOf(protocol: string): string {
+  switch (protocol) {
+    case 'https:':
+      return 'https';
+    case 'http:':
+      return 'http';
+    case 'wss:':
+      return 'wss';
+    case 'ws:':
+      return 'ws';
+    default:
+      return protocol.slice(0, -1).toLowerCase();
+  }
 }
 
 /** Judges one URL text. Exported for tests and evaluation; the scanner adds locations and severities. */
@@ -129,7 +177,7 @@ function analyze(text: string, policy: SsrfPolicy, mode: AnalyzeMode, facts: num
     if (parsed.ok) url = parsed.url;
     else parseError = parsed.error;
   }
-  const scheme = url ? url.protocol.slice(0, -1).toLowerCase() : raw.scheme;
+  const scheme = url ? schemeOf(url.protocol) : raw.scheme;
 
   if (scheme === '') {
     if (mode.strict) pushHit(hits, 'ssrf/unparseable-url', 'no scheme', 'The URL has no scheme, so its destination cannot be judged; it is blocked. Send an absolute http(s) URL.');
@@ -146,35 +194,11 @@ function analyze(text: string, policy: SsrfPolicy, mode: AnalyzeMode, facts: num
   }
 
   // Host readings: WHATWG's own, then each split other parsers would make of the raw authority.
-  const memo = new HostMemo();
-  const candidates: Candidate[] = [];
-  if (url && url.hostname) candidates.push({ host: url.hostname, how: 'whatwg', raw: raw.authorityWhatwg });
-  for (const c of hostCandidates(raw)) candidates.push({ host: c.host, how: c.how, raw: c.host });
-
-  const judged: string[] = [];
-  const keys: string[] = [];
-  let whatwgKey: string | undefined;
-  let anyHostBlocked = false;
-  for (const cand of candidates) {
-    const cls = memo.classify(cand.host);
-    if (cls.kind === 'invalid') continue;
-    // Naive first-'@' and lax readings count only when they produce an IP literal: as names they are
-    // mostly fragments of credentials or query text, which must not be reported (or echoed).
-    const fringe = cand.how === 'first-at' || cand.how === 'lax';
-    if (fringe && cls.kind === 'domain') continue;
-    const key = canonicalOf(cls);
-    if (cand.how === 'whatwg' && whatwgKey === undefined) whatwgKey = key;
-    if (!fringe && !keys.includes(key)) keys.push(key);
-    // Judge each distinct spelling: 010.0.0.1 and 8.0.0.1 share a WHATWG reading but not every reading.
-    if (judged.includes(cls.host)) continue;
-    judged.push(cls.host);
-    const d = decideHost(cls, policy);
-    if (!d.rule) continue;
-    if (d.blocked) anyHostBlocked = true;
-    const shown = d.address !== undefined && d.reason.startsWith(d.address) ? clip(cls.host, 80) : display(cls.host, key);
-    const via = cand.how === 'whatwg' || key === whatwgKey ? '' : HOW_TEXT[cand.how];
-    pushHit(hits, d.rule, d.address ?? key, `The URL's host ${shown}${via} is ${d.reason}. ${adviceFor(d.rule)}`);
-  }
+  const j = new HostJudgement();
+  const others = hostCandidates(raw);
+  if (url && url.hostname) judgeCandidate(j, hits, policy, url.hostname, 'whatwg');
+  for (const c of others) judgeCandidate(j, hits, policy, c.host, c.how);
+  const { memo, keys, whatwgKey, anyHostBlocked } = j;
 
   // Parser differentials and userinfo that poses as the host.
   if (whatwgKey !== undefined && keys.length > 1) {
@@ -196,7 +220,9 @@ function analyze(text: string, policy: SsrfPolicy, mode: AnalyzeMode, facts: num
     if (cls.kind === 'domain') pushHit(hits, 'ssrf/trailing-dot-hostname', url.hostname, `The host ${clip(url.hostname, 60)} ends with a dot, a spelling that slips past host allowlists and blocklists; drop the trailing dot.`);
   }
   if (url && url.hostname && !anyHostBlocked) {
-    const rawHost = candidates.find((c) => c.how === 'whatwg' && c.raw === c.host)?.host ?? '';
+    // The host as written: WHATWG's reading when the authority is exactly it, else the raw split's.
+    let rawHost = url.hostname === raw.authorityWhatwg ? url.hostname : '';
+    for (let i = 0; rawHost === '' && i < others.length; i++) if (others[i]!.how === 'whatwg') rawHost = others[i]!.host;
     const obfuscation = obfuscationOf(rawHost, memo, (facts & F_NON_ASCII) !== 0);
     if (obfuscation) pushHit(hits, 'ssrf/obfuscated-host', clip(rawHost, 60), `The host is written as ${clip(rawHost, 60)} (${obfuscation}) instead of ${clip(url.hostname, 60)}; such spellings are used to slip past filters. Use the plain form.`);
   }
@@ -262,6 +288,44 @@ class Collector {
   }
 }
 
+/** URL texts whose target() findings are kept for replay, and the longest text kept. */
+const MAX_CACHED_URLS = 256;
+const MAX_CACHED_URL = 2048;
+
+/** One finding target() reported, replayable at another location. */
+interface TargetEntry {
+  readonly hit: UrlHit;
+  readonly nested: boolean;
+  /** Found in the percent-decoded text: reported at `<location>|url`. */
+  readonly decoded: boolean;
+}
+
+/** Passes target()'s findings to the collector and records them for replay. */
+class TargetRecord {
+  readonly entries: TargetEntry[] = [];
+  /** False once the collector filled up and the search stopped early. */
+  complete = true;
+  #tokensSeen: Set<string> | undefined;
+  constructor(
+    readonly out: Collector,
+    readonly location: string,
+  ) {}
+  add(hit: UrlHit, nested: boolean, decoded: boolean): void {
+    this.entries.push({ hit, nested, decoded });
+    this.out.add(hit, decoded ? `${this.location}|url` : this.location, nested);
+  }
+  /** Nested URL texts already judged (made when the first nested URL is looked for). */
+  get tokensSeen(): Set<string> {
+    this.#tokensSeen ??= new Set();
+    return this.#tokensSeen;
+  }
+  get full(): boolean {
+    if (!this.out.full) return false;
+    this.complete = false;
+    return true;
+  }
+}
+
 function firstNonSpace(text: string): number {
   let i = 0;
   while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
@@ -274,30 +338,48 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
   const scanPart: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
   for (const part of policy.scanParts) scanPart[part] = true;
 
-  const nestedIn = (text: string, location: string, out: Collector, skipIndex: number, done: Set<string>, facts: number): void => {
+  const nestedIn = (text: string, rec: TargetRecord, skipIndex: number, facts: number, decoded: boolean): void => {
     if (!mayHoldUrlToken(text, skipIndex, facts)) return;
+    const done = rec.tokensSeen;
     for (const tok of findUrlTokens(text, MAX_TOKENS)) {
-      if (out.full) return;
+      if (rec.full) return;
       if (tok.index === skipIndex || done.has(tok.text)) continue;
       done.add(tok.text);
-      for (const h of analyzeUrl(tok.text, policy, { strict: false })) out.add(h, location, true);
+      for (const h of analyzeUrl(tok.text, policy, { strict: false })) rec.add(h, true, decoded);
     }
   };
 
+  // What target() found for recent URL texts (a pure function of the text under this policy), so a
+  // URL seen again, as agents call the same endpoints, is replayed instead of judged again.
+  const recent = new Map<string, readonly TargetEntry[]>();
+
   /** A URL that is itself a request target, then URLs nested in it (raw and percent-decoded). */
   const target = (text: string, location: string, out: Collector): void => {
+    const cacheable = text.length <= MAX_CACHED_URL;
+    const known = cacheable ? recent.get(text) : undefined;
+    if (known) {
+      recent.delete(text); // most recently used last
+      recent.set(text, known);
+      for (const e of known) out.add(e.hit, e.decoded ? `${location}|url` : location, e.nested);
+      return;
+    }
+    const rec = new TargetRecord(out, location);
     const bounded = text.length > HARD_MAX_URL ? text.slice(0, HARD_MAX_URL) : text;
     const facts = urlFacts(bounded);
     // analyze reads at most the first maxUrlLength (≤ HARD_MAX_URL) characters: these facts cover them.
-    for (const h of analyze(text, policy, { strict: true }, facts)) out.add(h, location, false);
-    const done = new Set<string>();
-    nestedIn(bounded, location, out, firstNonSpace(bounded), done, facts);
+    for (const h of analyze(text, policy, { strict: true }, facts)) rec.add(h, false, false);
+    nestedIn(bounded, rec, firstNonSpace(bounded), facts, false);
     let decoded = bounded;
     for (let round = 0; round < 2 && decoded.includes('%'); round++) {
       const next = percentDecode(decoded);
       if (next === decoded) break;
       decoded = next;
-      nestedIn(decoded, `${location}|url`, out, firstNonSpace(decoded), done, -1);
+      nestedIn(decoded, rec, firstNonSpace(decoded), -1, true);
+    }
+    // Only a full record replays exactly (one cut short by the findings cap is not kept).
+    if (cacheable && rec.complete) {
+      recent.set(text, rec.entries);
+      if (recent.size > MAX_CACHED_URLS) recent.delete(recent.keys().next().value as string);
     }
   };
 
@@ -320,7 +402,7 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
     for (let i = 0; i < layers.length && i < MAX_LAYERS && !out.full; i++) {
       const layer = layers[i]!;
       if (layer.chain.length === 1 && layer.chain[0] === 'url') continue; // percent-decoding is done above
-      nestedIn(layer.text, `${seg.location}|${layer.chain.join('|')}`, out, -1, new Set(), -1);
+      nestedIn(layer.text, new TargetRecord(out, `${seg.location}|${layer.chain.join('|')}`), -1, -1, false);
     }
   };
 
