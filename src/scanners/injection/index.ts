@@ -247,6 +247,17 @@ function assign(
   if (map) owners.set(view, map);
 }
 
+/** The part of a presence map whose owners read the given view. */
+function onlyView(presence: Presence, table: readonly Owner[], view: 'folded' | 'plain'): Presence {
+  const out = new Map<number, Spans>();
+  for (const [o, spans] of presence) {
+    const owner = table[o];
+    if (owner && owner.kind === 'pattern' && owner.spec.view === view) out.set(o, spans);
+    else if (owner && owner.kind === 'leet' && view === 'folded') out.set(o, spans);
+  }
+  return out;
+}
+
 function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, disabled: ReadonlySet<string>, flow: Flow): Analysis {
   const c = compiled();
   const pf = c.prefilter;
@@ -260,12 +271,15 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
   let any = false;
   const found = groups.map((g) => {
     if (g.chain.includes('unicode-tags') || g.chain.includes('variation-selectors')) smuggling = true;
-    const merged = g.merged ? pf.presenceMerged(g.folded) : null;
-    const folded = merged ?? pf.presence(g.folded, g.plain === null ? 'plain' : 'folded');
-    const plain = merged === null && g.plain !== null ? pf.presence(g.plain, 'plain') : null;
-    const clean = merged ?? pf.presence(g.clean, 'clean');
+    // one pass over the folded view answers for every owner where the views agree; the plain and
+    // clean views get passes of their own only where they differ from it
+    const folded = pf.presenceFolded(g.folded);
+    const plain = g.plain === null ? null : pf.presencePlainOnClean(g.clean);
+    // the head and tail of a bounded text are cut at different places in the clean and folded views
+    const cleanFromFolded = g.merged && !g.bounded;
+    const clean = cleanFromFolded ? folded : pf.presence(g.clean, 'clean');
     if (folded.size > 0 || (plain?.size ?? 0) > 0 || clean.size > 0) any = true;
-    return { folded, plain, clean, merged: merged !== null };
+    return { folded, plain, clean, cleanFromFolded };
   });
   // nothing can match and nothing was smuggled: no evidence at all (the common case)
   if (!any && !smuggling) return NO_EVIDENCE;
@@ -275,17 +289,26 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
   const views: TextView[] = [];
   const owners = new Map<number, Map<number, Spans | null>>();
   for (const [gi, g] of groups.entries()) {
-    const { folded, plain, clean, merged } = found[gi] as (typeof found)[number];
-    assign(owners, c.owners, pushView(views, 'folded', g.folded, g.chain), folded, false, false);
+    const { folded, plain, clean, cleanFromFolded } = found[gi] as (typeof found)[number];
+    // when the plain view is separate, the folded pass speaks for folded-view owners only
+    const foldedOwners = g.plain === null ? folded : onlyView(folded, c.owners, 'folded');
+    assign(owners, c.owners, pushView(views, 'folded', g.folded, g.chain), foldedOwners, false, false);
     if (g.plain === null) pushView(views, 'plain', g.folded, g.chain);
-    else if (plain) assign(owners, c.owners, pushView(views, 'plain', g.plain, g.chain), plain, false, false);
-    if (folded.has(c.leet) || (plain?.has(c.leet) ?? false)) {
+    else if (plain) {
+      // plain-view owners were found in clean coordinates, and folded-view owners are taken from
+      // the folded pass (the two views differ only at folded confusables): all are located in
+      // the plain view by their own cores
+      const pi = pushView(views, 'plain', g.plain, g.chain);
+      assign(owners, c.owners, pi, plain, false, true);
+      assign(owners, c.owners, pi, onlyView(folded, c.owners, 'folded'), false, true);
+    }
+    if (folded.has(c.leet)) {
       const leet = leetClauses(g.folded, opts.maxScanChars);
       const li = pushView(views, 'leet', leet, g.chain);
       if (li >= 0) assign(owners, c.owners, li, pf.presence(leet, 'folded'), false, false);
     }
-    // the merged pass saw clean-view cores in folded coordinates: they are located in the clean view
-    assign(owners, c.owners, pushView(views, 'clean', g.clean, g.chain), clean, true, merged);
+    // clean-view owners seen by the folded pass are in folded coordinates: they are located in the clean view
+    assign(owners, c.owners, pushView(views, 'clean', g.clean, g.chain), clean, true, cleanFromFolded);
   }
   const hits = new Map<string, Hit[]>();
 

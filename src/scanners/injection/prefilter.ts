@@ -7,7 +7,7 @@
 // native RE2.Set; without the native binding each owner's cores are tested one by one.
 import { createRequire } from 'node:module';
 import { REGEX_ENGINE, re, type RegexFlags, type SafeRegex } from '../../re/index.ts';
-import { coresOf, literalAnchor, needsNonAscii, relaxForFolded } from './cores.ts';
+import { coresOf, literalAnchor, needsNonAscii, relaxForClean, relaxForFolded } from './cores.ts';
 
 interface NativeSet {
   match(subject: string | Buffer): number[];
@@ -39,8 +39,6 @@ export interface OwnerSpec {
 export type Mode =
   /** the folded view or a leet view: folded-view owners */
   | 'folded'
-  /** a view that is the plain text: folded- and plain-view owners */
-  | 'plain'
   /** the clean view: clean-view owners */
   | 'clean';
 
@@ -59,6 +57,8 @@ export type Presence = ReadonlyMap<number, readonly (readonly [number, number])[
 const CHUNK = 4096;
 const OVERLAP = 256;
 const HIT_CAP = 10_000;
+/** Longest piece of text searched for one owner's cores at a time. */
+const PIECE = 16_384;
 /** Above this share of the text, windows give way to one pass over the whole text. */
 const WHOLE_SHARE = 0.5;
 const SNAP = 64;
@@ -140,6 +140,10 @@ export class Prefilter {
    * view lower-cased with whitespace collapsed: clean-view cores are relaxed to match there too.
    */
   readonly #merged: OwnerSet;
+  /** Owners that need a non-ASCII character (foreign-script patterns), for a folded view that has one. */
+  readonly #nonAscii: OwnerSet;
+  /** Plain-view owners with cores relaxed to run on the clean view (so the plain view need not be built). */
+  readonly #plainOnClean: OwnerSet;
   /** Literals one of which every merged-set owner needs, behind a lazy prefix (so a hit costs one forward pass). */
   readonly #quick: SafeRegex | null;
   /** Per owner: its core union, compiled like its pattern, for locating hits. */
@@ -163,7 +167,6 @@ export class Prefilter {
       owners.filter((o) => views.includes(o.view)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] }));
     this.#sets = {
       folded: new OwnerSet(pick(['folded']), ''),
-      plain: new OwnerSet(pick(['folded', 'plain']), ''),
       clean: new OwnerSet(pick(['clean']), 'i'),
     };
     // owners that cannot match ASCII text stay out of the merged set (they would only slow it down)
@@ -173,7 +176,15 @@ export class Prefilter {
       return { owner: o.owner, cores: o.view === 'clean' ? cores.map(relaxForFolded) : cores };
     });
     this.#merged = new OwnerSet(merged, 'i');
-    const anchors = new Set<string>(['[^\\x00-\\x7f]']);
+    this.#nonAscii = new OwnerSet(
+      owners.filter((o) => needsNonAscii(o.src)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] })),
+      '',
+    );
+    this.#plainOnClean = new OwnerSet(
+      owners.filter((o) => o.view === 'plain').map((o) => ({ owner: o.owner, cores: (strict.get(o.owner) as string[]).map(relaxForClean) })),
+      'i',
+    );
+    const anchors = new Set<string>();
     let complete = true;
     for (const o of ascii) {
       const a = literalAnchor(o.src, o.view);
@@ -189,22 +200,33 @@ export class Prefilter {
   }
 
   /**
-   * Where each owner may match, from one pass over the folded text of a text whose folded view
-   * is its clean view lower-cased with whitespace collapsed. Spans are in folded coordinates and
-   * serve the folded- and plain-view owners; a clean-view owner's presence says only that it may
-   * match (locate it in the clean view). Null when the text is not ASCII: the caller then tests
-   * each view on its own.
+   * Where each owner may match, from one pass over a folded view. The spans are exact for the
+   * folded-view owners; they also hold for the plain-view owners when the plain view is this
+   * folded view, and for clean-view owners (as "somewhere": they are in folded coordinates) when
+   * the folded view is the clean view lower-cased with whitespace collapsed. Owners that need a
+   * non-ASCII character are reported only when the text has one (a second, small pass).
    */
-  presenceMerged(folded: string): Presence | null {
-    if (folded.length === 0) return new Map();
-    if (folded.length <= QUICK_MAX) {
-      if (this.#quick && this.#quick.first(folded) === null) return new Map();
-      for (let i = 0; i < folded.length; i++) if (folded.charCodeAt(i) > 0x7f) return null;
-      return this.#merged.presence(folded);
+  presenceFolded(folded: string): Presence {
+    const n = folded.length;
+    if (n === 0) return new Map();
+    let ascii: boolean;
+    if (n <= QUICK_MAX) {
+      ascii = true;
+      for (let i = 0; i < n && ascii; i++) if (folded.charCodeAt(i) > 0x7f) ascii = false;
+      if (ascii && this.#quick && this.#quick.first(folded) === null) return new Map();
+    } else {
+      // ASCII exactly when UTF-8 needs one byte per UTF-16 unit
+      ascii = Buffer.byteLength(folded, 'utf8') === n;
     }
-    // ASCII exactly when UTF-8 needs one byte per UTF-16 unit; then Latin-1 bytes are the UTF-8 bytes
-    if (Buffer.byteLength(folded, 'utf8') !== folded.length) return null;
-    return this.#merged.presence(folded, Buffer.from(folded, 'latin1'));
+    // for ASCII text the Latin-1 bytes are the UTF-8 bytes: the native set reads them unconverted
+    const found = this.#merged.presence(folded, ascii && n > QUICK_MAX ? Buffer.from(folded, 'latin1') : null);
+    if (!ascii) for (const [o, spans] of this.#nonAscii.presence(folded)) found.set(o, spans);
+    return found;
+  }
+
+  /** Plain-view owners that may match, from a pass over the clean view (spans in clean coordinates). */
+  presencePlainOnClean(clean: string): Presence {
+    return clean.length === 0 ? new Map() : this.#plainOnClean.presence(clean);
   }
 
   /**
@@ -220,12 +242,21 @@ export class Prefilter {
       yield { offset: 0, text };
       return;
     }
-    // adjacent chunks overlap: each stretch of consecutive chunks is searched once
-    const stretches: [number, number][] = [];
+    // adjacent chunks overlap: each stretch of consecutive chunks is searched once, in pieces of
+    // bounded length so that a first match early in a long stretch ends the search early
+    const merged: [number, number][] = [];
     for (const [s, e] of spans ?? [[0, n] as const]) {
-      const last = stretches[stretches.length - 1];
+      const last = merged[merged.length - 1];
       if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-      else stretches.push([s, e]);
+      else merged.push([s, e]);
+    }
+    const stretches: [number, number][] = [];
+    for (const [s, e] of merged) {
+      for (let a = s; a < e; a += PIECE) {
+        const b = Math.min(e, a + PIECE + OVERLAP);
+        stretches.push([a, b]);
+        if (b === e) break;
+      }
     }
     let budget = HIT_CAP;
     let done = 0;

@@ -136,6 +136,8 @@ export interface TextGroup {
    * clean text can stand for the folded and plain views too.
    */
   readonly merged: boolean;
+  /** True when the text was longer than the scan limit and is read by head and tail. */
+  readonly bounded: boolean;
 }
 
 /** The texts to scan for one prepared segment: the segment, each decoded layer, and smuggled text. */
@@ -146,7 +148,7 @@ export function groupsOf(prepared: Prepared, limits: ViewLimits, signals: Evasio
     const c = bound(clean, max);
     const f = bound(folded, max);
     const plain = plainIsFolded ? null : plainFold(c);
-    groups.push({ chain, clean: c, folded: f, plain: plain === f ? null : plain, merged: merged && plainIsFolded && clean.length <= max });
+    groups.push({ chain, clean: c, folded: f, plain: plain === f ? null : plain, merged: merged && plainIsFolded, bounded: clean.length > max });
   };
   // The plain view differs from the folded one only where the confusable skeleton or mark
   // stripping changed something; otherwise it is the same string and is not rebuilt.

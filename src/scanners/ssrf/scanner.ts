@@ -1,6 +1,7 @@
 // The SSRF scanner proper: judges the input's URL (and absolute URLs inside URL segments) from the
 // text alone. Every host reading a plausible client could make is classified; the worst decides.
-// Pure and total: no DNS, no I/O, bounded loops and output; never throws.
+// Pure and total: no DNS, no I/O, bounded loops and output; never throws. Each scanner keeps a bounded
+// memo of what it found for recent URL texts (a function of the text alone), replayed on a repeat.
 
 import type { Finding, Severity } from '../../core/index.ts';
 import { clip } from '../../core/index.ts';
@@ -292,6 +293,8 @@ class Collector {
 const MAX_CACHED_URLS = 256;
 const MAX_CACHED_URL = 2048;
 
+const NO_ENTRIES: readonly TargetEntry[] = [];
+
 /** One finding target() reported, replayable at another location. */
 interface TargetEntry {
   readonly hit: UrlHit;
@@ -378,7 +381,7 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
     }
     // Only a full record replays exactly (one cut short by the findings cap is not kept).
     if (cacheable && rec.complete) {
-      recent.set(text, rec.entries);
+      recent.set(text, rec.entries.length === 0 ? NO_ENTRIES : rec.entries);
       if (recent.size > MAX_CACHED_URLS) recent.delete(recent.keys().next().value as string);
     }
   };
