@@ -114,7 +114,10 @@ function joined(values: readonly string[]): string[] {
   return values.length === 0 ? [] : [values.join('\n')];
 }
 
-const MAY_ESCAPE = re('[%&\\\\+]');
+/** Whether a short text has a character an escape decoder needs (cheaper than any regex call). */
+function mayEscape(text: string): boolean {
+  return text.includes('%') || text.includes('&') || text.includes('\\') || text.includes('+');
+}
 
 export interface LayerResult {
   readonly layers: RawLayer[];
@@ -128,7 +131,7 @@ export interface LayerResult {
  */
 export function decodeLayers(text: string, seed: readonly RawLayer[], limits: NormalizeLimits): LayerResult {
   // Fast path: too short for a binary-to-text encoding and no escape characters at all.
-  if (seed.length === 0 && text.length < limits.minEncodedRun && !MAY_ESCAPE.test(text)) return { layers: [], truncated: false };
+  if (seed.length === 0 && text.length < limits.minEncodedRun && !mayEscape(text)) return { layers: [], truncated: false };
   const layers: RawLayer[] = [];
   const seen = new Set<string>([text]);
   let budget = limits.maxDecodedChars;

@@ -195,12 +195,14 @@ export class DlpEngine {
    * Accepted hits in one text, after overlap resolution. `fieldKey` (the last key of a structured
    * location) lets field-aware rules judge the whole text as that key's value.
    */
-  scanText(text: string, fieldKey?: string): Hit[] {
+  scanText(text: string, fieldKey?: string, skipPatterns = false): Hit[] {
     const hits: Hit[] = [];
     const vetoes: Span[] = [];
-    if (text.length > 0 && this.#prefilter) {
+    this.lastTextQuiet = true;
+    if (text.length > 0 && this.#prefilter && !skipPatterns) {
       const survey = this.#survey(text, this.#prefilter);
-      for (let i = 0; i < this.#compiled.length && hits.length < HIT_LIMIT; i++) {
+      this.lastTextQuiet = survey.complete && survey.keywordSpans.size === 0 && survey.triggerSpans.size === 0;
+      for (let i = 0; i < this.#compiled.length && hits.length < HIT_LIMIT && !this.lastTextQuiet; i++) {
         const plan = this.#plan(i, survey, text.length);
         if (plan !== 'skip') this.#run(this.#compiled[i] as Compiled, text, plan, hits, vetoes);
       }
@@ -208,6 +210,12 @@ export class DlpEngine {
     if (fieldKey !== undefined && fieldKey.length > 0) this.#fields(fieldKey, text, hits);
     return resolve(hits, vetoes);
   }
+
+  /**
+   * True when the last scanText's one-pass prefilter found no keyword and no trigger at all: no
+   * pattern rule can match that text, nor any substring of it.
+   */
+  lastTextQuiet = false;
 
   #survey(text: string, prefilter: SafeRegex): Survey {
     const seen = new Uint8Array(this.#keywordList.length);

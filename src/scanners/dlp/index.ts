@@ -47,6 +47,8 @@ export const DLP_RULES: readonly DlpRuleInfo[] = ALL_RULES.map(({ id, name, seve
 /** Parts whose location ends in a key that names the value (`body.$.password`, `header.x-api-key`). */
 const FIELD_PARTS: ReadonlySet<SegmentPart> = new Set<SegmentPart>(['body-leaf', 'url-query-value', 'header', 'tool-argument']);
 
+const URL_PART_KINDS: ReadonlySet<SegmentPart> = new Set<SegmentPart>(['url-host-label', 'url-userinfo', 'url-path-segment', 'url-query-key', 'url-query-value']);
+
 const SECRET_ADVICE = 'Treat it as exposed: revoke or rotate it, and keep it out of what the agent sends.';
 const PII_ADVICE = 'Remove or mask it unless sending it is intended.';
 
@@ -88,11 +90,16 @@ export function createDlpScanner(options: Partial<DlpOptions> = {}): Scanner {
         }
         return findings.length < max;
       };
+      // A URL's parts are substrings of the full URL: when the full URL's prefilter found nothing,
+      // no pattern can match in a part either, and only the field-name rules run on them.
+      let quietUrl: string | null = null;
       for (const segment of view.segments) {
         if (findings.length >= max) break;
         const prepared = segment.prepared;
         const fieldKey = FIELD_PARTS.has(segment.part) ? lastKey(segment.location) : undefined;
-        if (!emit(engine.scanText(prepared.clean, fieldKey), segment.location)) break;
+        const skip = quietUrl !== null && URL_PART_KINDS.has(segment.part) && segment.location.startsWith(quietUrl);
+        if (!emit(engine.scanText(prepared.clean, fieldKey, skip), segment.location)) break;
+        if (segment.part === 'url') quietUrl = engine.lastTextQuiet && prepared.clean === prepared.raw ? `${segment.location}.` : null;
         for (const layer of prepared.layers) {
           const location = `${segment.location}|${layer.chain.join('|')}`;
           if (!emit(engine.scanText(layer.clean), location)) break;

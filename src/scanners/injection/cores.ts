@@ -874,52 +874,6 @@ function spaceCapable(node: Node): boolean {
   return (n.t === 'lit' && isSpaceChar(n.ch)) || (n.t === 'class' && n.space);
 }
 
-// ── relaxation of folded-view cores for the clean view ──────────────────────────────────────
-// The plain view is the clean view lower-cased with every whitespace run collapsed to one space.
-// A plain-view core in which every place that can match a space also matches a whitespace run,
-// and every ^/$ may sit next to whitespace, matched case-insensitively, matches the clean view
-// wherever the core matches the plain view: the plain view need not be built to test it.
-
-/** Every character JavaScript's \\s matches (collapseWhitespace folds these), as an RE2 class. */
-const WS = '[\\t-\\r \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]';
-
-/** The node widened to any whitespace character; RE2 merges the alternation into one class. */
-function widened(node: Node, src: string): string {
-  const n = unwrap(node);
-  return n.t === 'lit' ? WS : `(?:${src.slice(n.start, n.end)}|${WS})`;
-}
-
-function emitRelaxed(node: Node, src: string): string {
-  switch (node.t) {
-    case 'lit':
-      return isSpaceChar(node.ch) ? `${WS}+` : src.slice(node.start, node.end);
-    case 'class':
-      return node.space ? `${widened(node, src)}+` : src.slice(node.start, node.end);
-    case 'assert':
-      if (node.kind === '^') return `^${WS}*`;
-      if (node.kind === '$') return `${WS}*$`;
-      return src.slice(node.start, node.end);
-    case 'group':
-      return spaceCapable(node) ? `${widened(node, src)}+` : `(?:${emitRelaxed(node.inner, src)})`;
-    case 'alt':
-      return node.branches.map((b) => emitRelaxed(b, src)).join('|');
-    case 'cat':
-      return node.items.map((n) => emitRelaxed(n, src)).join('');
-    case 'rep': {
-      // a loop over a space-capable character: an open loop over the widened class covers any run
-      if (spaceCapable(node.inner)) return `${widened(node.inner, src)}{${node.min},}`;
-      const inner = `(?:${emitRelaxed(node.inner, src)})`;
-      if (node.max === null) return `${inner}{${node.min},}`;
-      return `${inner}{${node.min},${node.max}}`;
-    }
-  }
-}
-
-/** A plain-view core relaxed to run case-insensitively on the clean view of the same text. */
-export function relaxForClean(core: string): string {
-  return emitRelaxed(parsePattern(core), core);
-}
-
 // ── literal anchors ──────────────────────────────────────────────────────────────────────
 // A literal set for a pattern: strings such that every match of the pattern contains at least
 // one of them (a word-boundary marker B may stand before or after a string). Exact sets are

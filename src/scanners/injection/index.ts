@@ -30,6 +30,15 @@ export interface InjectionOptions {
    * notes to the AI, tool directives) in ingress segments, where such text is third-party content.
    */
   readonly thirdPartyBoost: number;
+  /**
+   * Added in ingress segments to an override family (instruction override, replacement
+   * instructions, role override, and their non-English forms) that reached `overrideMinWeight`:
+   * text that tells the model to drop its instructions is the canonical attack when it arrives in
+   * third-party content, while in the user's own text it keeps its base weight.
+   */
+  readonly overrideBoost: number;
+  /** Lowest family weight an override family needs before `overrideBoost` applies (weak cues stay unboosted). */
+  readonly overrideMinWeight: number;
 }
 
 export const DEFAULT_INJECTION_OPTIONS: InjectionOptions = {
@@ -40,6 +49,8 @@ export const DEFAULT_INJECTION_OPTIONS: InjectionOptions = {
   maxScanChars: 1 << 20,
   maxLayers: 32,
   thirdPartyBoost: 1.5,
+  overrideBoost: 1.5,
+  overrideMinWeight: 5,
 };
 
 /** Every rule id this scanner can emit. */
@@ -274,7 +285,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
     // one pass over the folded view answers for every owner where the views agree; the plain and
     // clean views get passes of their own only where they differ from it
     const folded = pf.presenceFolded(g.folded);
-    const plain = g.plain === null ? null : pf.presencePlainOnClean(g.clean);
+    const plain = g.plain === null ? null : pf.presence(g.plain, 'plain');
     // the head and tail of a bounded text are cut at different places in the clean and folded views
     const cleanFromFolded = g.merged && !g.bounded;
     const clean = cleanFromFolded ? folded : pf.presence(g.clean, 'clean');
@@ -294,14 +305,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
     const foldedOwners = g.plain === null ? folded : onlyView(folded, c.owners, 'folded');
     assign(owners, c.owners, pushView(views, 'folded', g.folded, g.chain), foldedOwners, false, false);
     if (g.plain === null) pushView(views, 'plain', g.folded, g.chain);
-    else if (plain) {
-      // plain-view owners were found in clean coordinates, and folded-view owners are taken from
-      // the folded pass (the two views differ only at folded confusables): all are located in
-      // the plain view by their own cores
-      const pi = pushView(views, 'plain', g.plain, g.chain);
-      assign(owners, c.owners, pi, plain, false, true);
-      assign(owners, c.owners, pi, onlyView(folded, c.owners, 'folded'), false, true);
-    }
+    else if (plain) assign(owners, c.owners, pushView(views, 'plain', g.plain, g.chain), plain, false, false);
     if (folded.has(c.leet)) {
       const leet = leetClauses(g.folded, opts.maxScanChars);
       const li = pushView(views, 'leet', leet, g.chain);
@@ -416,8 +420,12 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
 
   // family weights from pattern and structural hits
   const primary = familyWeights(hits);
-  if (flow === 'ingress' && opts.thirdPartyBoost > 0) {
-    for (const [id, w] of primary) if (FAMILY_BY_ID.get(id)?.thirdParty) primary.set(id, w + opts.thirdPartyBoost);
+  if (flow === 'ingress') {
+    for (const [id, w] of primary) {
+      const family = FAMILY_BY_ID.get(id);
+      if (family?.thirdParty) primary.set(id, w + opts.thirdPartyBoost);
+      else if (family?.override && w >= opts.overrideMinWeight) primary.set(id, w + opts.overrideBoost);
+    }
   }
   const primaryMax = Math.max(0, ...primary.values());
 

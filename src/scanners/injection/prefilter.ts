@@ -7,7 +7,7 @@
 // native RE2.Set; without the native binding each owner's cores are tested one by one.
 import { createRequire } from 'node:module';
 import { REGEX_ENGINE, re, type RegexFlags, type SafeRegex } from '../../re/index.ts';
-import { coresOf, literalAnchor, needsNonAscii, relaxForClean, relaxForFolded } from './cores.ts';
+import { coresOf, literalAnchor, needsNonAscii, relaxForFolded } from './cores.ts';
 
 interface NativeSet {
   match(subject: string | Buffer): number[];
@@ -39,6 +39,8 @@ export interface OwnerSpec {
 export type Mode =
   /** the folded view or a leet view: folded-view owners */
   | 'folded'
+  /** a plain view that differs from the folded one: folded- and plain-view owners */
+  | 'plain'
   /** the clean view: clean-view owners */
   | 'clean';
 
@@ -142,8 +144,6 @@ export class Prefilter {
   readonly #merged: OwnerSet;
   /** Owners that need a non-ASCII character (foreign-script patterns), for a folded view that has one. */
   readonly #nonAscii: OwnerSet;
-  /** Plain-view owners with cores relaxed to run on the clean view (so the plain view need not be built). */
-  readonly #plainOnClean: OwnerSet;
   /** Literals one of which every merged-set owner needs, behind a lazy prefix (so a hit costs one forward pass). */
   readonly #quick: SafeRegex | null;
   /** Per owner: its core union, compiled like its pattern, for locating hits. */
@@ -167,6 +167,7 @@ export class Prefilter {
       owners.filter((o) => views.includes(o.view)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] }));
     this.#sets = {
       folded: new OwnerSet(pick(['folded']), ''),
+      plain: new OwnerSet(pick(['folded', 'plain']), ''),
       clean: new OwnerSet(pick(['clean']), 'i'),
     };
     // owners that cannot match ASCII text stay out of the merged set (they would only slow it down)
@@ -179,10 +180,6 @@ export class Prefilter {
     this.#nonAscii = new OwnerSet(
       owners.filter((o) => needsNonAscii(o.src)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] })),
       '',
-    );
-    this.#plainOnClean = new OwnerSet(
-      owners.filter((o) => o.view === 'plain').map((o) => ({ owner: o.owner, cores: (strict.get(o.owner) as string[]).map(relaxForClean) })),
-      'i',
     );
     const anchors = new Set<string>();
     let complete = true;
@@ -222,11 +219,6 @@ export class Prefilter {
     const found = this.#merged.presence(folded, ascii && n > QUICK_MAX ? Buffer.from(folded, 'latin1') : null);
     if (!ascii) for (const [o, spans] of this.#nonAscii.presence(folded)) found.set(o, spans);
     return found;
-  }
-
-  /** Plain-view owners that may match, from a pass over the clean view (spans in clean coordinates). */
-  presencePlainOnClean(clean: string): Presence {
-    return clean.length === 0 ? new Map() : this.#plainOnClean.presence(clean);
   }
 
   /**

@@ -56,6 +56,11 @@ export interface Family {
    * instructions when they arrive inside third-party content (ingress): they weigh more there.
    */
   readonly thirdParty?: boolean;
+  /**
+   * True for families that tell the model to drop or replace its instructions or identity: in
+   * ingress segments a strong hit of one weighs more (see InjectionOptions.overrideBoost).
+   */
+  readonly override?: boolean;
 }
 
 export function f(label: string, weight: number, src: string): PatternSpec {
@@ -74,6 +79,7 @@ export const FAMILIES: readonly Family[] = [
     title: 'instruction override',
     what: 'tells the model to ignore or discard the instructions it was given',
     evidence: 'phrase',
+    override: true,
     patterns: [
       // ignore (all of) the previous instructions / disregard any prior guidance
       f('verb-prior-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${PRIOR_QUALIFIER}${SEP}${gap(2)}${INSTRUCTION_OBJECT}${B}`),
@@ -101,6 +107,7 @@ export const FAMILIES: readonly Family[] = [
     title: 'replacement instructions',
     what: 'announces new or "real" instructions that replace the task the model was given',
     evidence: 'phrase',
+    override: true,
     patterns: [
       f('your-new-task', 5, `${B}your${SEP}${alt('new', 'real', 'actual', 'true', 'updated', 'revised', 'modified', 'secret', 'hidden', 'next')}${SEP}${alt('instructions?', 'task', 'goal', 'objective', 'mission', 'job', 'purpose', 'directives?', 'orders', 'assignment', 'prompt', 'rules', 'system prompt', 'role')}${B}`),
       f('new-task-colon', 4, `${B}${alt('new', 'updated', 'revised', 'real', 'actual', 'additional', 'secret', 'hidden', 'urgent', 'important')}${SEP}${alt('instructions?', 'task', 'directives?', 'orders', 'rules', 'system prompt', 'objective', 'goal', 'assignment', 'prompt')}\\s*[:=\\-–]`),
@@ -118,6 +125,7 @@ export const FAMILIES: readonly Family[] = [
     title: 'role override',
     what: 'tries to give the model a new identity or role',
     evidence: 'phrase',
+    override: true,
     patterns: [
       f('you-are-now', 4, `${B}you(?:${SEP}are|['’]re|r)${SEP}now${SEP}${alt('a', 'an', 'the', 'my', 'in', 'no longer', 'called', 'named', 'going to', 'dan', 'free', 'unrestricted', 'unfiltered', 'uncensored', 'jailbroken', 'evil', 'acting', 'operating', 'playing', 'roleplaying', 'simulating', 'pretending', 'bound', 'programmed', 'allowed', 'able to (?:do|say) anything', 'in charge')}${B}`),
       f('from-now-on-you-are', 5, `${B}${alt('from now on', 'from this point (?:on|forward)', 'henceforth', 'starting now')}${SEP}you(?:${SEP}are|['’]re|${SEP}will be|${SEP}shall be)${B}`),
@@ -534,6 +542,7 @@ export const FAMILIES: readonly Family[] = [
     title: 'non-English instruction override',
     what: 'tells the model, in a language other than English, to ignore its previous instructions or reveal them',
     evidence: 'phrase',
+    override: true,
     patterns: FOREIGN_OVERRIDE,
   },
   {
@@ -542,6 +551,7 @@ export const FAMILIES: readonly Family[] = [
     title: 'non-English role override',
     what: 'tries, in a language other than English, to give the model a new identity',
     evidence: 'phrase',
+    override: true,
     patterns: FOREIGN_ROLE,
   },
   // ── families scored from evasion signals and context (no patterns of their own) ──────
