@@ -53,10 +53,24 @@ export const EntropyConfig = z
   .object({
     ...scannerBase,
     minLength: positiveInt.default(20).describe('Shortest path segment or query value measured.'),
-    pathThreshold: z.number().min(0).max(8).default(4.5).describe('Bits per character above which a path segment is flagged.'),
-    queryThreshold: z.number().min(0).max(8).default(4.5).describe('Bits per character above which a query value is flagged.'),
-    hostLabelThreshold: z.number().min(0).max(8).default(3.8).describe('Bits per character above which a hostname label is flagged.'),
+    pathThreshold: z
+      .number()
+      .min(0)
+      .max(8)
+      .default(4.5)
+      .describe('Bits per character at or above which a path segment counts as random (alone; see randomness).'),
+    queryThreshold: z.number().min(0).max(8).default(4.5).describe('Bits per character at or above which a query value counts as random (alone; see randomness).'),
+    hostLabelThreshold: z.number().min(0).max(8).default(3.8).describe('Bits per character at or above which a hostname label counts as random.'),
     hostLabelMinLength: positiveInt.default(16).describe('Shortest hostname label measured.'),
+    randomness: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.9)
+      .describe(
+        'A run also counts as random when its entropy is at least this share of what a truly random string of the same length and alphabet would have. Needed because short or hex strings cannot reach a fixed bits-per-character bar (20 characters carry at most 4.32 bits/char, hex at most 4).',
+      ),
+    hostLabelRandomness: z.number().min(0).max(1).default(0.88).describe('The same share for hostname labels.'),
   })
   .strict();
 
@@ -79,6 +93,7 @@ export const SsrfConfig = z
     blockHosts: z.array(z.string()).default([]).describe('Host names always blocked (exact, or *.suffix).'),
     blockPrivate: z.boolean().default(true).describe('Block loopback, private, link-local and other internal addresses.'),
     blockMetadata: z.boolean().default(true).describe('Block cloud metadata endpoints; allowCidrs does not exempt them.'),
+    scanToolArguments: z.boolean().default(true).describe('Also check URLs in tool-call arguments (a fetch tool reaching an internal address is SSRF too).'),
   })
   .strict();
 

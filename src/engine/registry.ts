@@ -25,7 +25,7 @@ export const SCANNER_FACTORIES: Readonly<Partial<Record<ScannerId, Factory>>> = 
       blockMetadata: s.blockMetadata,
       maxUrlLength: c.limits.maxUrlLength,
       // Agents reach URLs through tools too: a fetch tool's `url` argument is an SSRF path.
-      scanParts: ['url', 'tool-argument'],
+      scanParts: s.scanToolArguments ? ['url', 'tool-argument'] : ['url'],
     });
   },
   dlp: (c) => createDlpScanner({ disabled: c.scanners.dlp.disabledRules, minSeverity: c.scanners.dlp.minSeverity }),
@@ -38,6 +38,8 @@ export const SCANNER_FACTORIES: Readonly<Partial<Record<ScannerId, Factory>>> = 
       queryThreshold: e.queryThreshold,
       hostLabelThreshold: e.hostLabelThreshold,
       hostLabelMinLength: e.hostLabelMinLength,
+      randomness: e.randomness,
+      hostLabelRandomness: e.hostLabelRandomness,
     });
   },
   'split-secrets': (c) => createSplitSecretScanner({ entropyBudgetBits: c.scanners.splitSecrets.entropyBudgetBits }),

@@ -111,15 +111,18 @@ describe('injection scanner on public corpora', { skip: PRESENT ? false : 'corpo
     }
   });
 
-  it('blocks nothing in WildGuard benign prompts; flags only the few that literally tell the model to ignore its instructions', () => {
+  it('flags only the few WildGuard benign prompts that literally tell the model to ignore its instructions; blocks them only as third-party content', () => {
     const items = prompts('leolee99-InjecGuard/datasets/wildguard.json');
     for (const flow of ['neutral', 'ingress'] as const) {
       const r = evaluate('InjecGuard wildguard', items, 'benign', flow);
-      assert.equal(r.blocked, 0, r.fired.join('\n'));
       // Three "adversarial benign" prompts say "disregard any previous instructions" / "ignoring any other
       // system instructions" / "overriding all previous requests": an override attempt with a harmless payload.
+      // Typed by the user they are a warning; arriving in a fetched page or tool result they are the
+      // canonical injection, so the ingress override boost makes them block-level.
       assert.ok(r.flagged <= 3, r.fired.join('\n'));
-      for (const f of r.fired) assert.match(f, /^\[medium\] injection\/instruction-override /);
+      if (flow === 'neutral') assert.equal(r.blocked, 0, r.fired.join('\n'));
+      const expected = flow === 'neutral' ? /^\[medium\] injection\/instruction-override / : /^\[high\] injection\/instruction-override /;
+      for (const f of r.fired) assert.match(f, expected);
     }
   });
 

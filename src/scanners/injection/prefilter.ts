@@ -78,8 +78,10 @@ function union(srcs: readonly string[], flags: RegexFlags): SafeRegex {
 class OwnerSet {
   readonly #set: NativeSet | null;
   readonly #index: readonly number[];
-  /** Fallback without a native set: each owner's core union. */
-  readonly #each: readonly { readonly owner: number; readonly regex: SafeRegex }[];
+  readonly #entries: readonly { readonly owner: number; readonly cores: readonly string[] }[];
+  readonly #flags: RegexFlags;
+  /** Each owner's core union: the path without a native set (or when the set gives up on a text). */
+  #each: readonly { readonly owner: number; readonly regex: SafeRegex }[] | null = null;
 
   constructor(entries: readonly { readonly owner: number; readonly cores: readonly string[] }[], flags: RegexFlags) {
     const srcs: string[] = [];
@@ -91,8 +93,15 @@ class OwnerSet {
       }
     }
     this.#index = index;
+    this.#entries = entries;
+    this.#flags = flags;
     this.#set = SetCtor && srcs.length > 0 ? new SetCtor(srcs, `${flags}u`) : null;
-    this.#each = this.#set ? [] : entries.map((e) => ({ owner: e.owner, regex: union(e.cores, flags) }));
+    if (!this.#set) this.#perOwner();
+  }
+
+  #perOwner(): readonly { readonly owner: number; readonly regex: SafeRegex }[] {
+    this.#each ??= this.#entries.map((e) => ({ owner: e.owner, regex: union(e.cores, this.#flags) }));
+    return this.#each;
   }
 
   /**
@@ -102,13 +111,20 @@ class OwnerSet {
   present(text: string, from: number, to: number, bytes: Buffer | null): readonly number[] {
     const whole = from === 0 && to === text.length;
     if (this.#set) {
-      const hit = this.#set.match(bytes ? (whole ? bytes : bytes.subarray(from, to)) : whole ? text : text.slice(from, to));
-      for (let i = 0; i < hit.length; i++) hit[i] = this.#index[hit[i] as number] as number;
-      return hit;
+      let hit: number[] | null = null;
+      try {
+        hit = this.#set.match(bytes ? (whole ? bytes : bytes.subarray(from, to)) : whole ? text : text.slice(from, to));
+      } catch {
+        // the set's automaton ran out of memory on this text: test owner by owner instead
+      }
+      if (hit) {
+        for (let i = 0; i < hit.length; i++) hit[i] = this.#index[hit[i] as number] as number;
+        return hit;
+      }
     }
     const slice = whole ? text : text.slice(from, to);
     const out: number[] = [];
-    for (const { owner, regex } of this.#each) if (regex.test(slice)) out.push(owner);
+    for (const { owner, regex } of this.#perOwner()) if (regex.first(slice) !== null) out.push(owner);
     return out;
   }
 
