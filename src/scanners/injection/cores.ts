@@ -271,7 +271,17 @@ class Parser {
   }
 }
 
+const parseCache = new Map<string, Node>();
+
 export function parsePattern(src: string): Node {
+  const hit = parseCache.get(src);
+  if (hit) return hit;
+  const node = parseUncached(src);
+  parseCache.set(src, node);
+  return node;
+}
+
+function parseUncached(src: string): Node {
   const p = new Parser(src);
   const node = p.parseAlt();
   if (p.i !== src.length) throw new Error(`unexpected ')' at ${p.i} in ${src}`);
@@ -336,7 +346,18 @@ function follower(f: number): number {
  * character. `startBounded` / `endBounded`: a non-word character or a word boundary is known to
  * stand just before / after the string.
  */
+const literalFreqCache = new Map<string, number>();
+
 export function literalFreq(s: string, startBounded = false, endBounded = false): number {
+  const key = `${startBounded ? 1 : 0}${endBounded ? 1 : 0}${s}`;
+  const cached = literalFreqCache.get(key);
+  if (cached !== undefined) return cached;
+  const f = literalFreqUncached(s, startBounded, endBounded);
+  literalFreqCache.set(key, f);
+  return f;
+}
+
+function literalFreqUncached(s: string, startBounded: boolean, endBounded: boolean): number {
   let f = 1;
   let word = '';
   let words = 0;
@@ -435,7 +456,16 @@ function simple(node: Node): boolean {
  * groups, and optional groups of cheap parts. Counted repetitions of word groups (the filler
  * windows of two or more words) are not cheap.
  */
+const cheapCache = new WeakMap<Node, boolean>();
 function cheap(node: Node): boolean {
+  const hit = cheapCache.get(node);
+  if (hit !== undefined) return hit;
+  const v = cheapUncached(node);
+  cheapCache.set(node, v);
+  return v;
+}
+
+function cheapUncached(node: Node): boolean {
   switch (node.t) {
     case 'lit':
     case 'class':
@@ -463,7 +493,16 @@ function spanning(node: Node): boolean {
 }
 
 /** Word wildcards in a node: loops over a letter-matching character (each keeps an automaton thread alive for a word). */
+const wildcardsCache = new WeakMap<Node, number>();
 function wildcards(node: Node): number {
+  const hit = wildcardsCache.get(node);
+  if (hit !== undefined) return hit;
+  const v = wildcardsUncached(node);
+  wildcardsCache.set(node, v);
+  return v;
+}
+
+function wildcardsUncached(node: Node): number {
   switch (node.t) {
     case 'lit':
     case 'class':
@@ -564,7 +603,16 @@ const CLAUSE_RUN = '[^.!?;|]*';
 const WILD: Node = { t: 'rep', inner: { t: 'class', set: null, letters: true, space: true, wk: 'mixed', ends: false, start: 0, end: 0 }, min: 0, max: null, start: 0, end: 0, wild: true };
 
 /** True when no match of the node contains a clause end (. ! ? ; |): a filler window can stand in for it. */
+const clauseBoundCache = new WeakMap<Node, boolean>();
 function clauseBound(node: Node): boolean {
+  const hit = clauseBoundCache.get(node);
+  if (hit !== undefined) return hit;
+  const v = clauseBoundUncached(node);
+  clauseBoundCache.set(node, v);
+  return v;
+}
+
+function clauseBoundUncached(node: Node): boolean {
   switch (node.t) {
     case 'lit':
       return !SENTENCE_ENDS.includes(node.ch);
@@ -593,7 +641,24 @@ function wordy(node: Node): boolean {
 type Edge = WordKind | 'none';
 
 /** The kind of the first (or last) character a node matches, and whether it can match nothing. */
-function edge(node: Node, first: boolean): { readonly kind: Edge; readonly nullable: boolean } {
+const edgeCache = new WeakMap<Node, [EdgeInfo | null, EdgeInfo | null]>();
+type EdgeInfo = { readonly kind: Edge; readonly nullable: boolean };
+
+function edge(node: Node, first: boolean): EdgeInfo {
+  let pair = edgeCache.get(node);
+  if (!pair) {
+    pair = [null, null];
+    edgeCache.set(node, pair);
+  }
+  const i = first ? 0 : 1;
+  const hit = pair[i];
+  if (hit) return hit;
+  const e = edgeUncached(node, first);
+  pair[i] = e;
+  return e;
+}
+
+function edgeUncached(node: Node, first: boolean): EdgeInfo {
   switch (node.t) {
     case 'lit':
       return { kind: isRe2Word(node.ch.charCodeAt(0)) ? 'word' : 'nonword', nullable: false };
@@ -649,7 +714,23 @@ function nonWordBeside(nodes: readonly Node[], i: number, dir: -1 | 1): boolean 
   return false;
 }
 
+const freqCache = new WeakMap<Node, number[]>();
+
 function freq(node: Node, src: string, startB = false, endB = false): number {
+  let slots = freqCache.get(node);
+  if (!slots) {
+    slots = [NaN, NaN, NaN, NaN];
+    freqCache.set(node, slots);
+  }
+  const slot = (startB ? 2 : 0) + (endB ? 1 : 0);
+  const hit = slots[slot] as number;
+  if (!Number.isNaN(hit)) return hit;
+  const f = freqUncached(node, src, startB, endB);
+  slots[slot] = f;
+  return f;
+}
+
+function freqUncached(node: Node, src: string, startB: boolean, endB: boolean): number {
   switch (node.t) {
     case 'lit':
       return literalFreq(node.ch, startB, endB);
@@ -742,6 +823,8 @@ export interface Core {
 
 /** Below this estimate a core is rare enough; longer slices only add automaton states. */
 const ENOUGH = 1e-8;
+/** Longest run of items considered for one core. */
+const MAX_ITEMS = 12;
 
 function costOf(cores: readonly Core[]): number {
   let f = 0;
@@ -754,7 +837,19 @@ function costOf(cores: readonly Core[]): number {
  * match of at least one of them. Null when the node requires nothing (it can match the empty string
  * or any character).
  */
+/** Cores by fragment text: the lexicon's word classes recur in many patterns. */
+const nodeCoresCache = new Map<string, Core[] | null>();
+const NOCACHE = false;
+
 function coresOfNode(node: Node, src: string, wild: boolean): Core[] | null {
+  const key = `${wild ? 1 : 0}${src.slice(node.start, node.end)}`;
+  if (NOCACHE && nodeCoresCache.has(key)) return nodeCoresCache.get(key) ?? null;
+  const out = coresOfNodeUncached(node, src, wild);
+  nodeCoresCache.set(key, out);
+  return out;
+}
+
+function coresOfNodeUncached(node: Node, src: string, wild: boolean): Core[] | null {
   switch (node.t) {
     case 'assert':
       return null;
@@ -785,11 +880,14 @@ function coresOfNode(node: Node, src: string, wild: boolean): Core[] | null {
 function coresOfSequence(items: readonly Item[], src: string, wild: boolean): Core[] | null {
   let best: Core[] | null = null;
   let bestCost = Infinity;
+  /** The best slice so far, emitted only at the end. */
+  let bestSlice: { nodes: Node[]; before: boolean; after: boolean; freq: number } | null = null;
   const consider = (cores: Core[] | null): void => {
     if (cores === null || cores.length === 0) return;
     const cost = costOf(cores);
     if (cost < bestCost) {
       best = cores;
+      bestSlice = null;
       bestCost = cost;
     }
   };
@@ -803,45 +901,68 @@ function coresOfSequence(items: readonly Item[], src: string, wild: boolean): Co
   }
   // (a) a contiguous run of cheap items, emitted as one core; the first and last item may be
   //     relaxed to a suffix / prefix of themselves
+  const heads = items.map((it, k) => (ok[k] ? it.nodes : single(relaxSuffix(sole(it)))));
+  const tails = items.map((it, k) => (ok[k] ? it.nodes : single(relaxPrefix(sole(it)))));
+  const bound = items.map((it) => it.nodes.every(clauseBound));
   for (let i = 0; i < items.length; i++) {
-    const head = ok[i] ? (items[i] as Item).nodes : single(relaxSuffix(sole(items[i] as Item)));
+    const head = heads[i] as Node[] | null;
     if (head === null) continue;
-    for (let j = i; j < items.length; j++) {
+    const before = nonWordBeside(all, offsets[i] as number, -1);
+    /** The items strictly between i and j; a filler window among them stands as "anything up to the end of the clause". */
+    const middle: Node[] = [];
+    let wildMiddle = 0;
+    // a core of more than a dozen items is rarely rarer than its best part: the search stops there
+    for (let j = i; j < items.length && j - i < MAX_ITEMS; j++) {
+      if (j > i + 1) {
+        if (ok[j - 1]) {
+          for (const n of (items[j - 1] as Item).nodes) {
+            middle.push(n);
+            wildMiddle += wildcards(n);
+          }
+        } else middle.push(WILD);
+      }
       let nodes: Node[];
       if (j === i) nodes = [...head];
       else {
-        const tail = ok[j] ? (items[j] as Item).nodes : single(relaxPrefix(sole(items[j] as Item)));
+        const tail = tails[j] as Node[] | null;
         if (tail === null) {
           // a filler window cannot end a core, but the core may go on past it
-          if (wild && (items[j] as Item).nodes.every(clauseBound)) continue;
+          if (wild && bound[j]) continue;
           break;
         }
-        // a filler window in the middle is replaced by "anything up to the end of the clause"
-        const middle = items.slice(i + 1, j).flatMap((it, k) => (ok[i + 1 + k] ? it.nodes : [WILD]));
         nodes = [...head, ...middle, ...tail];
       }
       // what stands around the slice in the pattern: a non-word character there bounds its words
-      const firstIdx = offsets[i] as number;
-      const lastIdx = (offsets[j] as number) + (items[j] as Item).nodes.length - 1;
-      const before = nonWordBeside(all, firstIdx, -1);
-      const after = nonWordBeside(all, lastIdx, 1);
+      const after = nonWordBeside(all, (offsets[j] as number) + (items[j] as Item).nodes.length - 1, 1);
       const f = seqFreq(nodes, src, before, after);
-      const wildCount = nodes.reduce((n, x) => n + wildcards(x), 0);
       if (f < 0.5) {
-        const body = nodes.map((n) => emit(n, src)).join('');
-        const cat: Node = { t: 'cat', items: nodes, start: 0, end: 0 };
-        // the inferred boundaries make the core rarer without changing what it must match
-        const pre = before && edge(cat, true).kind === 'word' && !body.startsWith('\\b') ? '\\b' : '';
-        const post = after && edge(cat, false).kind === 'word' && !body.endsWith('\\b') ? '\\b' : '';
-        consider([{ src: `${pre}${body}${post}`, freq: f * (1 + 0.01 * (j - i)) * (1 + 3 * wildCount) }]);
+        let wildCount = wildMiddle;
+        for (const x of head) wildCount += wildcards(x);
+        if (j > i) for (const x of tails[j] as Node[]) wildCount += wildcards(x);
+        const freq = f * (1 + 0.01 * (j - i)) * (1 + 3 * wildCount);
+        const cost = Math.max(freq, ENOUGH);
+        if (cost < bestCost) {
+          best = null;
+          bestSlice = { nodes, before, after, freq };
+          bestCost = cost;
+        }
       }
       // a non-cheap item can be crossed only as a filler window (it never spans a clause end)
-      if (!ok[j] && j > i && !(wild && (items[j] as Item).nodes.every(clauseBound))) break;
+      if (!ok[j] && j > i && !(wild && bound[j])) break;
     }
   }
   // (b) the necessary conditions of one item on its own (e.g. each branch of an alternation)
   for (const it of items) {
     if (it.nodes.length === 1) consider(coresOfNode(it.nodes[0] as Node, src, wild));
+  }
+  const slice = bestSlice as { nodes: Node[]; before: boolean; after: boolean; freq: number } | null;
+  if (slice) {
+    const body = slice.nodes.map((n) => emit(n, src)).join('');
+    const cat: Node = { t: 'cat', items: slice.nodes, start: 0, end: 0 };
+    // the inferred boundaries make the core rarer without changing what it must match
+    const pre = slice.before && edge(cat, true).kind === 'word' && !body.startsWith('\\b') ? '\\b' : '';
+    const post = slice.after && edge(cat, false).kind === 'word' && !body.endsWith('\\b') ? '\\b' : '';
+    return [{ src: `${pre}${body}${post}`, freq: slice.freq }];
   }
   return best;
 }
@@ -850,7 +971,7 @@ function sole(item: Item): Node {
   return item.nodes.length === 1 ? (item.nodes[0] as Node) : { t: 'cat', items: item.nodes, start: item.start, end: item.end };
 }
 
-function single(node: Node | null): Node[] | null {
+function single(node: Node | null): readonly Node[] | null {
   return node === null ? null : [node];
 }
 
@@ -994,7 +1115,16 @@ function litInfo(node: Node): LitInfo {
 }
 
 /** The rarest literal set that every match of the pattern must contain, or null. */
+const literalsCache = new Map<string, { readonly lits: readonly string[]; readonly freq: number } | null>();
+
 export function literalsOf(src: string): { readonly lits: readonly string[]; readonly freq: number } | null {
+  if (literalsCache.has(src)) return literalsCache.get(src) ?? null;
+  const out = literalsOfUncached(src);
+  literalsCache.set(src, out);
+  return out;
+}
+
+function literalsOfUncached(src: string): { readonly lits: readonly string[]; readonly freq: number } | null {
   const best = bestSet(litInfo(parsePattern(src)));
   if (best === null) return null;
   // a string that contains another string of the set adds nothing

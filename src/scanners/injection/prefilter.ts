@@ -59,6 +59,8 @@ export type Presence = ReadonlyMap<number, readonly (readonly [number, number])[
 const CHUNK = 4096;
 const OVERLAP = 256;
 const HIT_CAP = 10_000;
+/** Owners per union in the path without a native set. */
+const GROUP = 8;
 /** Longest piece of text searched for one owner's cores at a time. */
 const PIECE = 16_384;
 /** Above this share of the text, windows give way to one pass over the whole text. */
@@ -75,13 +77,21 @@ function union(srcs: readonly string[], flags: RegexFlags): SafeRegex {
   return re(srcs.length === 1 ? (srcs[0] as string) : srcs.map((s) => `(?:${s})`).join('|'), flags);
 }
 
+interface OwnerGroup {
+  readonly regex: SafeRegex;
+  readonly members: readonly { readonly owner: number; readonly regex: SafeRegex }[];
+}
+
 class OwnerSet {
   readonly #set: NativeSet | null;
   readonly #index: readonly number[];
   readonly #entries: readonly { readonly owner: number; readonly cores: readonly string[] }[];
   readonly #flags: RegexFlags;
-  /** Each owner's core union: the path without a native set (or when the set gives up on a text). */
-  #each: readonly { readonly owner: number; readonly regex: SafeRegex }[] | null = null;
+  /**
+   * The path without a native set (or when the set gives up on a text): owners in small groups,
+   * each group's cores in one union tested first, then each owner of a group that matched.
+   */
+  #groups: readonly OwnerGroup[] | null = null;
 
   constructor(entries: readonly { readonly owner: number; readonly cores: readonly string[] }[], flags: RegexFlags) {
     const srcs: string[] = [];
@@ -99,10 +109,20 @@ class OwnerSet {
     if (!this.#set) this.#perOwner();
   }
 
-  #perOwner(): readonly { readonly owner: number; readonly regex: SafeRegex }[] {
-    this.#each ??= this.#entries.map((e) => ({ owner: e.owner, regex: union(e.cores, this.#flags) }));
-    return this.#each;
+  #perOwner(): readonly OwnerGroup[] {
+    if (this.#groups) return this.#groups;
+    const groups: { regex: SafeRegex; members: { owner: number; regex: SafeRegex }[] }[] = [];
+    for (let i = 0; i < this.#entries.length; i += GROUP) {
+      const part = this.#entries.slice(i, i + GROUP);
+      groups.push({
+        regex: union(part.flatMap((e) => e.cores), this.#flags),
+        members: part.map((e) => ({ owner: e.owner, regex: union(e.cores, this.#flags) })),
+      });
+    }
+    this.#groups = groups;
+    return groups;
   }
+
 
   /**
    * Owners with a core in `text[from, to)` (unordered, may repeat). `bytes`, when given, is the
@@ -124,7 +144,10 @@ class OwnerSet {
     }
     const slice = whole ? text : text.slice(from, to);
     const out: number[] = [];
-    for (const { owner, regex } of this.#perOwner()) if (regex.first(slice) !== null) out.push(owner);
+    for (const g of this.#perOwner()) {
+      if (!g.regex.test(slice)) continue;
+      for (const { owner, regex } of g.members) if (regex.test(slice)) out.push(owner);
+    }
     return out;
   }
 
@@ -162,7 +185,8 @@ export class Prefilter {
   readonly #nonAscii: OwnerSet;
   /** Literals one of which every merged-set owner needs, behind a lazy prefix (so a hit costs one forward pass). */
   readonly #quick: SafeRegex | null;
-  /** Per owner: its core union, compiled like its pattern, for locating hits. */
+  /** Per owner: its pattern source, and (built on first use) its locating core union. */
+  readonly #src = new Map<number, string>();
   readonly #locate = new Map<number, SafeRegex>();
   readonly #view = new Map<number, OwnerView>();
   readonly #margin: PrefilterOptions['margin'];
@@ -175,9 +199,7 @@ export class Prefilter {
       const cores = coresOf(o.src)?.map((c) => c.src) ?? [o.src];
       strict.set(o.owner, cores);
       this.#view.set(o.owner, o.view);
-      // locating runs one owner at a time, so its cores may bridge filler windows
-      const locate = coresOf(o.src, true)?.map((c) => c.src) ?? [o.src];
-      this.#locate.set(o.owner, union(locate, o.view === 'clean' ? 'i' : ''));
+      this.#src.set(o.owner, o.src);
     }
     const pick = (views: readonly OwnerView[]): { owner: number; cores: string[] }[] =>
       owners.filter((o) => views.includes(o.view)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] }));
@@ -245,8 +267,12 @@ export class Prefilter {
   *windows(owner: number, text: string, spans?: readonly (readonly [number, number])[]): Generator<Window> {
     const n = text.length;
     const M = this.#view.get(owner) === 'clean' ? this.#margin.clean : this.#margin.folded;
-    const locate = this.#locate.get(owner);
-    if (n <= 2 * M || !locate) {
+    if (n <= 2 * M) {
+      yield { offset: 0, text };
+      return;
+    }
+    const locate = this.#locator(owner);
+    if (!locate) {
       yield { offset: 0, text };
       return;
     }
@@ -286,6 +312,18 @@ export class Prefilter {
       if (spansOut.length > 0) done = (spansOut[spansOut.length - 1] as [number, number])[1];
       if (budget <= 0 || done >= n) return;
     }
+  }
+
+  /** The owner's core union for locating hits; it runs one owner at a time, so its cores may bridge filler windows. */
+  #locator(owner: number): SafeRegex | null {
+    const known = this.#locate.get(owner);
+    if (known) return known;
+    const src = this.#src.get(owner);
+    if (src === undefined) return null;
+    const cores = coresOf(src, true)?.map((c) => c.src) ?? [src];
+    const regex = union(cores, this.#view.get(owner) === 'clean' ? 'i' : '');
+    this.#locate.set(owner, regex);
+    return regex;
   }
 
   #cut(text: string, spans: readonly [number, number][]): Window[] {
