@@ -64,7 +64,14 @@ class Parser {
   parseCat(): Node {
     const start = this.i;
     const items: Node[] = [];
-    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') items.push(this.parseRepeat());
+    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
+      const node = this.parseRepeat();
+      const last = items[items.length - 1];
+      // consecutive plain characters become one literal node (a quantifier binds to one character,
+      // so only unquantified characters are merged)
+      if (node.t === 'lit' && last?.t === 'lit') items[items.length - 1] = { t: 'lit', ch: last.ch + node.ch, start: last.start, end: node.end };
+      else items.push(node);
+    }
     return { t: 'cat', items, start, end: this.i };
   }
 
@@ -362,25 +369,25 @@ function literalFreqUncached(s: string, startBounded: boolean, endBounded: boole
   let word = '';
   let words = 0;
   let wordStart = startBounded;
-  const chars = [...s];
-  const flush = (endB: boolean): void => {
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    if (isWordChar(c)) {
+      word += ch;
+      continue;
+    }
     if (word) {
-      const w = wordFreq(word.toLowerCase(), wordStart && endB);
+      const w = wordFreq(word.toLowerCase(), wordStart);
       f *= words === 0 ? w : follower(w);
       words++;
+      word = '';
     }
-    word = '';
-  };
-  for (const ch of chars) {
-    const c = ch.codePointAt(0) as number;
-    if (isWordChar(c)) word += ch;
-    else {
-      flush(true);
-      wordStart = true;
-      if (c !== 0x20) f *= charFreq(ch);
-    }
+    wordStart = true;
+    if (c !== 0x20) f *= charFreq(ch);
   }
-  flush(endBounded);
+  if (word) {
+    const w = wordFreq(word.toLowerCase(), wordStart && endBounded);
+    f *= words === 0 ? w : follower(w);
+  }
   return Math.max(f, 1e-12);
 }
 
@@ -429,7 +436,7 @@ function unwrap(node: Node): Node {
 
 function isSingleChar(node: Node): boolean {
   const n = unwrap(node);
-  return n.t === 'lit' || n.t === 'class';
+  return (n.t === 'lit' && [...n.ch].length === 1) || n.t === 'class';
 }
 
 /** Only characters, classes and single-character loops: bounded work for an automaton. */
@@ -511,9 +518,11 @@ function wildcardsUncached(node: Node): number {
     case 'group':
       return wildcards(node.inner);
     case 'alt':
-      return node.branches.reduce((n, b) => n + wildcards(b), 0);
-    case 'cat':
-      return node.items.reduce((n, b) => n + wildcards(b), 0);
+    case 'cat': {
+      let n = 0;
+      for (const b of node.t === 'alt' ? node.branches : node.items) n += wildcards(b);
+      return n;
+    }
     case 'rep':
       if (isSingleChar(node.inner)) return wordy(node.inner) && (node.max === null || node.max > 8) ? 1 : 0;
       return wildcards(node.inner);
@@ -615,7 +624,7 @@ function clauseBound(node: Node): boolean {
 function clauseBoundUncached(node: Node): boolean {
   switch (node.t) {
     case 'lit':
-      return !SENTENCE_ENDS.includes(node.ch);
+      return [...node.ch].every((ch) => !SENTENCE_ENDS.includes(ch));
     case 'class':
       return !node.ends;
     case 'assert':
@@ -661,7 +670,7 @@ function edge(node: Node, first: boolean): EdgeInfo {
 function edgeUncached(node: Node, first: boolean): EdgeInfo {
   switch (node.t) {
     case 'lit':
-      return { kind: isRe2Word(node.ch.charCodeAt(0)) ? 'word' : 'nonword', nullable: false };
+      return { kind: isRe2Word(node.ch.charCodeAt(first ? 0 : node.ch.length - 1)) ? 'word' : 'nonword', nullable: false };
     case 'class':
       return { kind: node.wk, nullable: false };
     case 'assert':
@@ -743,7 +752,11 @@ function freqUncached(node: Node, src: string, startB: boolean, endB: boolean): 
     case 'rep':
       return node.min === 0 ? 1 : freq(node.inner, src, startB, endB);
     case 'alt':
-      return Math.min(1, node.branches.reduce((s, b) => s + freq(b, src, startB, endB), 0));
+    {
+      let sum = 0;
+      for (const b of node.branches) sum += freq(b, src, startB, endB);
+      return Math.min(1, sum);
+    }
     case 'cat':
       return seqFreq(node.items, src, startB, endB);
   }
@@ -839,13 +852,30 @@ function costOf(cores: readonly Core[]): number {
  */
 /** Cores by fragment text: the lexicon's word classes recur in many patterns. */
 const nodeCoresCache = new Map<string, Core[] | null>();
-const NOCACHE = false;
+
+const nodeCoresById = new WeakMap<Node, [Core[] | null | undefined, Core[] | null | undefined]>();
 
 function coresOfNode(node: Node, src: string, wild: boolean): Core[] | null {
-  const key = `${wild ? 1 : 0}${src.slice(node.start, node.end)}`;
-  if (NOCACHE && nodeCoresCache.has(key)) return nodeCoresCache.get(key) ?? null;
-  const out = coresOfNodeUncached(node, src, wild);
-  nodeCoresCache.set(key, out);
+  let slot = nodeCoresById.get(node);
+  if (!slot) {
+    slot = [undefined, undefined];
+    nodeCoresById.set(node, slot);
+  }
+  const i = wild ? 1 : 0;
+  const known = slot[i];
+  if (known !== undefined) return known;
+  // an alternation (a word class of the lexicon) recurs in many patterns: share it by its text
+  let out: Core[] | null;
+  if (node.t === 'alt' || node.t === 'group') {
+    const key = `${i}${src.slice(node.start, node.end)}`;
+    const shared = nodeCoresCache.get(key);
+    if (shared !== undefined) out = shared;
+    else {
+      out = coresOfNodeUncached(node, src, wild);
+      nodeCoresCache.set(key, out);
+    }
+  } else out = coresOfNodeUncached(node, src, wild);
+  slot[i] = out;
   return out;
 }
 
@@ -992,7 +1022,7 @@ export function coresOf(src: string, wild = false): Core[] | null {
 /** A one-character node that can match a space in the folded view: in the clean view it may face a whitespace run. */
 function spaceCapable(node: Node): boolean {
   const n = unwrap(node);
-  return (n.t === 'lit' && isSpaceChar(n.ch)) || (n.t === 'class' && n.space);
+  return (n.t === 'lit' && n.ch.length === 1 && isSpaceChar(n.ch)) || (n.t === 'class' && n.space);
 }
 
 // ── literal anchors ──────────────────────────────────────────────────────────────────────
@@ -1093,23 +1123,28 @@ function litInfo(node: Node): LitInfo {
       return { exact: null, sets: b ? [b] : [] };
     }
     case 'cat': {
-      let exact: readonly string[] | null = [''];
+      // `run`: the exact strings of the items crossed since the last break in adjacency
+      let run: readonly string[] | null = [''];
+      let broken = false;
       const sets: (readonly string[])[] = [];
       for (const it of node.items) {
         const info = litInfo(it);
         sets.push(...info.sets);
-        if (exact !== null && info.exact !== null) {
-          const x = cross(exact, info.exact);
+        if (run !== null && info.exact !== null) {
+          const x = cross(run, info.exact);
           if (x !== null) {
-            exact = x;
+            run = x;
             continue;
           }
         }
         // adjacency is lost here: what was crossed so far becomes a candidate of its own
-        if (exact !== null && usable(exact)) sets.push(exact);
-        exact = info.exact;
+        broken = true;
+        if (run !== null && usable(run)) sets.push(run);
+        run = info.exact;
       }
-      return { exact, sets };
+      if (!broken) return { exact: run, sets };
+      if (run !== null && usable(run)) sets.push(run);
+      return { exact: null, sets };
     }
   }
 }
@@ -1143,7 +1178,8 @@ function literalsOfUncached(src: string): { readonly lits: readonly string[]; re
 function emitForFolded(node: Node, src: string): string {
   switch (node.t) {
     case 'lit':
-      return isSpaceChar(node.ch) ? ' ?' : src.slice(node.start, node.end);
+      if (![...node.ch].some(isSpaceChar)) return src.slice(node.start, node.end);
+      return [...node.ch].map((ch) => (isSpaceChar(ch) ? ' ?' : escapeLiteral(ch))).join('');
     case 'class':
       return node.space ? `(?:${src.slice(node.start, node.end)}| )?` : src.slice(node.start, node.end);
     case 'assert':

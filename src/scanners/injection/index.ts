@@ -49,7 +49,7 @@ export const DEFAULT_INJECTION_OPTIONS: InjectionOptions = {
   maxScanChars: 1 << 20,
   maxLayers: 32,
   thirdPartyBoost: 1.5,
-  overrideBoost: 1.5,
+  overrideBoost: 2,
   overrideMinWeight: 5,
 };
 
@@ -209,7 +209,33 @@ export function analyzeInjection(
   flow: Flow = 'neutral',
 ): Analysis {
   const opts = { ...DEFAULT_INJECTION_OPTIONS, ...options };
-  return analyze(prepared, part, opts, new Set(opts.disabledRules), flow);
+  return analyze(prepared, part, opts, new Set(opts.disabledRules), flow, false);
+}
+
+/**
+ * The reference the prefilter must agree with: every pattern runs on every whole view, no cores
+ * and no windows. Much slower; for tests and diagnostics only.
+ */
+export function analyzeInjectionExhaustive(
+  prepared: Prepared,
+  part: SegmentPart = 'text',
+  options: Partial<InjectionOptions> = {},
+  flow: Flow = 'neutral',
+): Analysis {
+  const opts = { ...DEFAULT_INJECTION_OPTIONS, ...options };
+  return analyze(prepared, part, opts, new Set(opts.disabledRules), flow, true);
+}
+
+/** Every owner of the table that reads the given views, present over the whole text. */
+function everyOwner(table: readonly Owner[], clean: boolean, length: number, views: readonly ('folded' | 'plain')[] = ['folded', 'plain']): Presence {
+  const out = new Map<number, Spans>();
+  const whole: Spans = [[0, length]];
+  table.forEach((o, i) => {
+    if (o.clean !== clean) return;
+    if (!clean && o.kind === 'pattern' && !views.includes(o.spec.view as 'folded' | 'plain')) return;
+    out.set(i, whole);
+  });
+  return out;
 }
 
 interface PatternHit {
@@ -269,7 +295,7 @@ function onlyView(presence: Presence, table: readonly Owner[], view: 'folded' | 
   return out;
 }
 
-function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, disabled: ReadonlySet<string>, flow: Flow): Analysis {
+function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, disabled: ReadonlySet<string>, flow: Flow, exhaustive: boolean): Analysis {
   const c = compiled();
   const pf = c.prefilter;
   // a short ASCII text has no invisible, confusable or combining characters to count
@@ -284,6 +310,12 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
     if (g.chain.includes('unicode-tags') || g.chain.includes('variation-selectors')) smuggling = true;
     // one pass over the folded view answers for every owner where the views agree; the plain and
     // clean views get passes of their own only where they differ from it
+    if (exhaustive) {
+      const folded = everyOwner(c.owners, false, g.folded.length, g.plain === null ? ['folded', 'plain'] : ['folded']);
+      const plain = g.plain === null ? null : everyOwner(c.owners, false, g.plain.length);
+      any = true;
+      return { folded, plain, clean: everyOwner(c.owners, true, g.clean.length), cleanFromFolded: false };
+    }
     const folded = pf.presenceFolded(g.folded);
     const plain = g.plain === null ? null : pf.presence(g.plain, 'plain');
     // the head and tail of a bounded text are cut at different places in the clean and folded views
@@ -309,7 +341,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
     if (folded.has(c.leet)) {
       const leet = leetClauses(g.folded, opts.maxScanChars);
       const li = pushView(views, 'leet', leet, g.chain);
-      if (li >= 0) assign(owners, c.owners, li, pf.presence(leet, 'folded'), false, false);
+      if (li >= 0) assign(owners, c.owners, li, exhaustive ? everyOwner(c.owners, false, leet.length, ['folded']) : pf.presence(leet, 'folded'), false, false);
     }
     // clean-view owners seen by the folded pass are in folded coordinates: they are located in the clean view
     assign(owners, c.owners, pushView(views, 'clean', g.clean, g.chain), clean, true, cleanFromFolded);
@@ -335,7 +367,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
       let m: RegexMatch | null = null;
       let offset = 0;
       const spans = list.get(o);
-      for (const w of pf.windows(o, view.text, spans ?? undefined)) {
+      for (const w of exhaustive ? [{ offset: 0, text: view.text }] : pf.windows(o, view.text, spans ?? undefined)) {
         const found = owner.regex.first(w.text);
         if (found) {
           m = trimSentinels(found, w.text);
@@ -563,7 +595,7 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
         if (segment.flow === 'egress') continue;
         // Total by construction (bounded views, linear regexes); an unexpected error propagates so the
         // engine can fail closed rather than silently let the text through.
-        const analysis = analyze(segment.prepared, segment.part, opts, disabled, segment.flow);
+        const analysis = analyze(segment.prepared, segment.part, opts, disabled, segment.flow, false);
         const severity = analysis.severity;
         if (severity === null) continue;
         for (const result of analysis.families) {

@@ -123,7 +123,6 @@ class OwnerSet {
     return groups;
   }
 
-
   /**
    * Owners with a core in `text[from, to)` (unordered, may repeat). `bytes`, when given, is the
    * same ASCII text as one byte per character: the native set then reads it without conversion.
@@ -226,7 +225,8 @@ export class Prefilter {
       if (a === null) complete = false;
       else anchors.add(a);
     }
-    this.#quick = complete ? re(`^[\\s\\S]*?(?:${[...anchors].join('|')})`, 'i') : null;
+    // a native automaton answers this in one forward pass; the pure-JS engine would pay per literal
+    this.#quick = complete && SetCtor ? re(`^[\\s\\S]*?(?:${[...anchors].join('|')})`, 'i') : null;
   }
 
   /** Where each owner of `mode` may match in a view text. */
@@ -293,24 +293,25 @@ export class Prefilter {
       }
     }
     let budget = HIT_CAP;
-    let done = 0;
     for (const [from, to] of stretches) {
       const slice = from === 0 && to === n ? text : text.slice(from, to);
       const hits = locate.all(slice, budget);
       budget -= hits.length;
+      // windows of neighbouring stretches may overlap a little: a match across their seam is
+      // still inside one of them
       const spansOut: [number, number][] = [];
       for (const h of hits) {
-        const s = Math.max(done, from + h.index - M);
+        const s = Math.max(0, from + h.index - M);
         const e = Math.min(n, from + h.end + M);
-        if (e <= s) continue;
         const last = spansOut[spansOut.length - 1];
         if (last && s <= last[1] + SNAP) last[1] = Math.max(last[1], e);
         else spansOut.push([s, e]);
       }
       if (budget <= 0 && spansOut.length > 0) (spansOut[spansOut.length - 1] as [number, number])[1] = n;
-      for (const w of this.#cut(text, spansOut)) yield w;
-      if (spansOut.length > 0) done = (spansOut[spansOut.length - 1] as [number, number])[1];
-      if (budget <= 0 || done >= n) return;
+      const windows = this.#cut(text, spansOut);
+      for (const w of windows) yield w;
+      // the whole text was handed over, or the hit budget is spent (the last window runs to the end)
+      if (budget <= 0 || (windows.length === 1 && windows[0]?.offset === 0 && windows[0].text === text)) return;
     }
   }
 
