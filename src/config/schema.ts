@@ -12,7 +12,13 @@ const positiveInt = z.number().int().positive();
 
 const scannerBase = {
   enabled: z.boolean().default(true).describe('Run this scanner.'),
-  action: action.optional().describe('Action for every finding of this scanner, overriding the severity mapping.'),
+  action: action.optional().describe('Action for every finding of this scanner (above info), overriding the severity mappings.'),
+  severityActions: z
+    .object({ critical: action, high: action, medium: action, low: action, info: action })
+    .partial()
+    .strict()
+    .optional()
+    .describe("This scanner's own severity → action mapping, overriding the global one for the severities it names."),
   disabledRules: z.array(ruleId).default([]).describe('Rule ids of this scanner that never fire.'),
   failOpen: z
     .boolean()

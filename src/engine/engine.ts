@@ -67,6 +67,11 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
         .filter(([, c]) => c.action !== undefined)
         .map(([id, c]) => [id, c.action]),
     ),
+    scannerSeverityActions: Object.fromEntries(
+      Object.entries(scannerCfg)
+        .filter(([, c]) => c.severityActions !== undefined)
+        .map(([id, c]) => [id, c.severityActions]),
+    ),
     ruleActions: config.rules,
   };
   const disabled = new Set(Object.values(scannerCfg).flatMap((c) => c.disabledRules));
@@ -120,6 +125,7 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
 
 interface ScannerSettings {
   readonly action?: TollgateConfig['severityActions']['high'];
+  readonly severityActions?: Partial<TollgateConfig['severityActions']>;
   readonly disabledRules: readonly string[];
   readonly failOpen: boolean;
 }

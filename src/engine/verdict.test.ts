@@ -49,3 +49,13 @@ describe('verdicts', () => {
     assert.equal(v.reason, 'Audit mode, allowed; enforce mode would have blocked: ssrf/cloud-metadata at url: Message for ssrf/cloud-metadata.');
   });
 });
+
+describe('per-scanner severity mappings', () => {
+  it('use the scanner mapping for the severities it names and the global one otherwise', () => {
+    const p = { ...policy, scannerSeverityActions: { injection: { medium: 'block' as const } } };
+    const f = (sev: Finding['severity']): Finding => ({ ...finding('injection/instruction-override', sev), scanner: 'injection' });
+    assert.equal(composeVerdict([f('medium')], p).action, 'block');
+    assert.equal(composeVerdict([f('low')], p).action, 'warn');
+    assert.equal(composeVerdict([finding('dlp/jwt', 'medium')], p).action, 'warn');
+  });
+});

@@ -6,6 +6,8 @@ export interface ActionPolicy {
   readonly severityActions: Readonly<Record<Severity, Action>>;
   /** Per-scanner override (applies to findings above info). */
   readonly scannerActions: Readonly<Partial<Record<string, Action>>>;
+  /** Per-scanner severity mappings (for the severities each names). */
+  readonly scannerSeverityActions?: Readonly<Partial<Record<string, Partial<Record<Severity, Action>>>>>;
   readonly ruleActions: Readonly<Record<string, Action>>;
 }
 
@@ -19,14 +21,14 @@ const ALWAYS_BLOCK = new Set([
   'engine/invalid-input',
 ]);
 
-/** The action one finding calls for: rule override, else scanner override, else its severity's action. */
+/** The action one finding calls for: rule override, else scanner override, else the scanner's then the global severity mapping. */
 export function actionFor(finding: Finding, policy: ActionPolicy): Action {
   if (ALWAYS_BLOCK.has(finding.rule)) return 'block';
   const rule = policy.ruleActions[finding.rule];
   if (rule) return rule;
   const scanner = policy.scannerActions[finding.scanner];
   if (scanner && finding.severity !== 'info') return scanner;
-  return policy.severityActions[finding.severity];
+  return policy.scannerSeverityActions?.[finding.scanner]?.[finding.severity] ?? policy.severityActions[finding.severity];
 }
 
 const LEAD: Readonly<Record<Action, string>> = {
