@@ -51,15 +51,23 @@ export const REGEX_ENGINE: 're2' | 're2js' = NativeRe2 ? 're2' : 're2js';
 const DEFAULT_LIMIT = 10_000;
 
 class NativeRegex implements SafeRegex {
-  readonly #one: Re2Instance;
-  readonly #global: Re2Instance;
+  // Compiled on first use: start-up would otherwise compile hundreds of patterns (≈0.4 s) that a
+  // given process may never run. A compile error then surfaces as a TollgateError at that use,
+  // which the engine turns into a fail-closed scanner error; every built-in pattern runs in tests.
+  #oneRe?: Re2Instance;
+  #globalRe?: Re2Instance;
   constructor(
     readonly source: string,
     readonly flags: RegexFlags,
-    ctor: Re2Ctor,
-  ) {
-    this.#one = new ctor(source, `${flags}u`);
-    this.#global = new ctor(source, `${flags}gu`);
+    private readonly ctor: Re2Ctor,
+  ) {}
+  get #one(): Re2Instance {
+    this.#oneRe ??= compileNative(this.ctor, this.source, `${this.flags}u`);
+    return this.#oneRe;
+  }
+  get #global(): Re2Instance {
+    this.#globalRe ??= compileNative(this.ctor, this.source, `${this.flags}gu`);
+    return this.#globalRe;
   }
   test(subject: string): boolean {
     return this.#one.test(subject);
@@ -80,6 +88,14 @@ class NativeRegex implements SafeRegex {
     }
     g.lastIndex = 0;
     return out;
+  }
+}
+
+function compileNative(ctor: Re2Ctor, source: string, flags: string): Re2Instance {
+  try {
+    return new ctor(source, flags);
+  } catch (err) {
+    throw new TollgateError('REGEX_COMPILE', `cannot compile pattern /${source}/${flags}: ${String(err)}`, { cause: err });
   }
 }
 

@@ -81,6 +81,17 @@ const MARGIN = { folded: 640, clean: 1024 } as const;
 let compiledCache: Compiled | null = null;
 function compiled(): Compiled {
   if (compiledCache) return compiledCache;
+  const { owners, specs, leet } = buildOwners();
+  compiledCache = { owners, prefilter: new Prefilter(specs, { margin: MARGIN }), leet };
+  return compiledCache;
+}
+
+/** Every pattern the prefilter serves, with its view (for scripts/gen-injection-cores.ts). */
+export function injectionOwnerSpecs(): readonly OwnerSpec[] {
+  return buildOwners().specs;
+}
+
+function buildOwners(): { owners: Owner[]; specs: OwnerSpec[]; leet: number } {
   const owners: Owner[] = [];
   const specs: OwnerSpec[] = [];
   for (const family of FAMILIES) {
@@ -98,8 +109,7 @@ function compiled(): Compiled {
   const leet = owners.length;
   specs.push({ owner: leet, view: 'folded', src: LEET_PAIR_SRC });
   owners.push({ kind: 'leet', clean: false });
-  compiledCache = { owners, prefilter: new Prefilter(specs, { margin: MARGIN }), leet };
-  return compiledCache;
+  return { owners, specs, leet };
 }
 
 const TURN_LABEL_SRC = '(?:^|\\n)[ \\t>*_#]*(human|user|assistant|ai|gpt|chatgpt|claude|bot|model)[ \\t*_]*:';

@@ -7,7 +7,8 @@
 // native RE2.Set; without the native binding each owner's cores are tested one by one.
 import { createRequire } from 'node:module';
 import { REGEX_ENGINE, re, type RegexFlags, type SafeRegex } from '../../re/index.ts';
-import { coresOf, literalAnchor, needsNonAscii, relaxForFolded } from './cores.ts';
+import { anchorFor, coresFor, wildCoresFor } from './core-table.ts';
+import { needsNonAscii, relaxForFolded } from './cores.ts';
 
 interface NativeSet {
   match(subject: string | Buffer): number[];
@@ -195,7 +196,7 @@ export class Prefilter {
     const strict = new Map<number, string[]>();
     for (const o of owners) {
       // no usable core: the whole pattern is its own core (always correct, only slower)
-      const cores = coresOf(o.src)?.map((c) => c.src) ?? [o.src];
+      const cores = [...(coresFor(o.src) ?? [o.src])];
       strict.set(o.owner, cores);
       this.#view.set(o.owner, o.view);
       this.#src.set(o.owner, o.src);
@@ -221,7 +222,7 @@ export class Prefilter {
     const anchors = new Set<string>();
     let complete = true;
     for (const o of ascii) {
-      const a = literalAnchor(o.src, o.view);
+      const a = anchorFor(o.src, o.view);
       if (a === null) complete = false;
       else anchors.add(a);
     }
@@ -321,7 +322,7 @@ export class Prefilter {
     if (known) return known;
     const src = this.#src.get(owner);
     if (src === undefined) return null;
-    const cores = coresOf(src, true)?.map((c) => c.src) ?? [src];
+    const cores = [...(wildCoresFor(src) ?? [src])];
     const regex = union(cores, this.#view.get(owner) === 'clean' ? 'i' : '');
     this.#locate.set(owner, regex);
     return regex;
