@@ -5,26 +5,11 @@
 // margin) are handed to its full pattern. For an ASCII text one pass over the folded view stands
 // for every view (clean-view cores are relaxed to match there). Matching goes through re() and the
 // native RE2.Set; without the native binding each owner's cores are tested one by one.
-import { createRequire } from 'node:module';
-import { REGEX_ENGINE, re, type RegexFlags, type SafeRegex } from '../../re/index.ts';
+import { re, regexSet, REGEX_SET_AVAILABLE, type RegexFlags, type RegexSet, type SafeRegex } from '../../re/index.ts';
 import { anchorFor, coresFor, wildCoresFor } from './core-table.ts';
 import { needsNonAscii, relaxForFolded } from './cores.ts';
 
-interface NativeSet {
-  match(subject: string | Buffer): number[];
-}
-type NativeSetCtor = new (patterns: readonly string[], flags?: string) => NativeSet;
 
-function loadSetCtor(): NativeSetCtor | null {
-  if (REGEX_ENGINE !== 're2') return null;
-  try {
-    const ctor = (createRequire(import.meta.url)('re2') as { Set?: NativeSetCtor }).Set;
-    return typeof ctor === 'function' ? ctor : null;
-  } catch {
-    return null;
-  }
-}
-const SetCtor = loadSetCtor();
 
 /** Which view an owner's pattern reads. */
 export type OwnerView = 'folded' | 'plain' | 'clean';
@@ -84,7 +69,7 @@ interface OwnerGroup {
 }
 
 class OwnerSet {
-  readonly #set: NativeSet | null;
+  readonly #set: RegexSet | null;
   readonly #index: readonly number[];
   readonly #entries: readonly { readonly owner: number; readonly cores: readonly string[] }[];
   readonly #flags: RegexFlags;
@@ -106,7 +91,7 @@ class OwnerSet {
     this.#index = index;
     this.#entries = entries;
     this.#flags = flags;
-    this.#set = SetCtor && srcs.length > 0 ? new SetCtor(srcs, `${flags}u`) : null;
+    this.#set = regexSet(srcs, flags === 'i' ? 'i' : '');
     if (!this.#set) this.#perOwner();
   }
 
@@ -227,7 +212,7 @@ export class Prefilter {
       else anchors.add(a);
     }
     // a native automaton answers this in one forward pass; the pure-JS engine would pay per literal
-    this.#quick = complete && SetCtor ? re(`^[\\s\\S]*?(?:${[...anchors].join('|')})`, 'i') : null;
+    this.#quick = complete && REGEX_SET_AVAILABLE ? re(`^[\\s\\S]*?(?:${[...anchors].join('|')})`, 'i') : null;
   }
 
   /** Where each owner of `mode` may match in a view text. */
