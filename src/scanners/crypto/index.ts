@@ -7,6 +7,7 @@ import type { DecodedLayer } from '../../normalize/types.ts';
 import type { Scanner } from '../types.ts';
 import { findAddresses, findEthAddresses, lookAlikeOf, parseAllowlisted, type ParsedAddress } from './addresses.ts';
 import { findSeedPhrases } from './seed-phrase.ts';
+import { FindingSink } from '../common.ts';
 
 export { findSeedPhrases, bip39Runs, checksumOk, MNEMONIC_SIZES, type SeedHit, type SeedScanResult } from './seed-phrase.ts';
 export { eip55, findAddresses, findEthAddresses, lookAlikeOf, parseAddress, parseAllowlisted, type AddressKind, type ParsedAddress } from './addresses.ts';
@@ -59,21 +60,6 @@ function short(address: string): string {
   return address.length <= 14 ? address : `${address.slice(0, 8)}…${address.slice(-6)}`;
 }
 
-/** Findings of one scan, deduplicated and capped. */
-class FindingSink {
-  readonly findings: Finding[] = [];
-  #seen: Set<string> | undefined;
-  constructor(readonly max: number) {}
-  get full(): boolean {
-    return this.findings.length >= this.max;
-  }
-  push(f: Finding, key: string): void {
-    this.#seen ??= new Set();
-    if (this.findings.length >= this.max || this.#seen.has(key)) return;
-    this.#seen.add(key);
-    this.findings.push(f);
-  }
-}
 
 /** Which addresses a scan acts on: none, ETH only (checksums, ETH allowlist entries), or every kind. */
 type AddressNeed = 'none' | 'eth' | 'all';

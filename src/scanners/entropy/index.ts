@@ -6,6 +6,7 @@ import type { Finding, Severity } from '../../core/index.ts';
 import { redactPreview } from '../../core/index.ts';
 import type { Scanner, Segment } from '../types.ts';
 import { profileRun, type RunProfile } from './shannon.ts';
+import { FindingSink, isTokenChar } from '../common.ts';
 
 export { shannonEntropy, expectedRandomEntropy, profileRun, type RunProfile, type RunAlphabet } from './shannon.ts';
 
@@ -127,19 +128,8 @@ const SCANNER = 'entropy' as const;
 const MITRE_HTTP = 'T1048';
 const MITRE_DNS = 'T1071.004';
 
-/** A token run: [A-Za-z0-9+/=_-]; dots, '~', '%' and the rest separate runs. */
-function isRunChar(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x61 && c <= 0x7a) ||
-    c === 0x2b ||
-    c === 0x2f ||
-    c === 0x3d ||
-    c === 0x5f ||
-    c === 0x2d
-  );
-}
+/** A token run is a run of isTokenChar ([A-Za-z0-9+/=_-]); dots, '~', '%' and the rest separate runs. */
+const isRunChar = isTokenChar;
 
 function hexVal(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -410,21 +400,6 @@ function labelIndex(location: string): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Findings of one scan, deduplicated and capped. */
-class FindingSink {
-  readonly findings: Finding[] = [];
-  #seen: Set<string> | undefined;
-  constructor(readonly max: number) {}
-  get full(): boolean {
-    return this.findings.length >= this.max;
-  }
-  push(f: Finding, key: string): void {
-    this.#seen ??= new Set();
-    if (this.findings.length >= this.max || this.#seen.has(key)) return;
-    this.#seen.add(key);
-    this.findings.push(f);
-  }
-}
 
 export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Scanner {
   const o: EntropyOptions = { ...DEFAULT_ENTROPY_OPTIONS, ...options };

@@ -8,6 +8,7 @@ import { percentDecodeAscii } from '../entropy/index.ts';
 import { shannonEntropy } from '../entropy/shannon.ts';
 import type { Scanner, Segment, SegmentPart } from '../types.ts';
 import { builtinSplitDetector, type SplitDetection, type SplitDetector } from './detector.ts';
+import { isTokenChar } from '../common.ts';
 
 export { builtinSplitDetector, type SplitDetection, type SplitDetector } from './detector.ts';
 export {
@@ -90,18 +91,6 @@ export const DEFAULT_SPLIT_SECRETS_OPTIONS: SplitSecretsOptions = {
 
 const SCANNER = 'split-secrets' as const;
 
-function isTokenChar(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x61 && c <= 0x7a) ||
-    c === 0x2b ||
-    c === 0x2f ||
-    c === 0x3d ||
-    c === 0x5f ||
-    c === 0x2d
-  );
-}
 
 function isTokenish(text: string, min: number): boolean {
   if (text.length < min) return false;
