@@ -125,7 +125,7 @@ export const LimitsConfig = z
     maxJsonDepth: positiveInt.default(64),
     maxSegments: positiveInt.default(20_000).describe('Most parts (URL parts, headers, JSON leaves) scanned per input.'),
     maxDecodeDepth: positiveInt.max(16).default(4).describe('Layers of encoding peeled (base64 in URL-encoding in hex…).'),
-    maxDecodedBytes: positiveInt.default(1 << 20).describe('Total decoded text kept per scanned part.'),
+    maxDecodedBytes: positiveInt.default(8 << 20).describe('Total decoded text kept per scanned part; decoding that would exceed it blocks (engine/decode-truncated).'),
   })
   .strict();
 

@@ -13,7 +13,9 @@ export const DEFAULT_DESTINATIONS: Readonly<Record<string, readonly string[]>> =
   'dlp/anthropic-api-key': ['api.anthropic.com'],
   'dlp/anthropic-admin-key': ['api.anthropic.com'],
   'dlp/openai-api-key': ['api.openai.com'],
-  'dlp/huggingface-token': ['huggingface.co', '*.huggingface.co', '*.hf.space'],
+  // Only hosts the provider itself answers on: never a domain where anyone can register a
+  // subdomain (hf.space Spaces, <team>.slack.com, <org>.ingest.sentry.io, storage buckets).
+  'dlp/huggingface-token': ['huggingface.co', 'api-inference.huggingface.co', 'router.huggingface.co'],
   'dlp/replicate-api-token': ['api.replicate.com'],
   'dlp/together-api-key': ['api.together.xyz', 'api.together.ai'],
   'dlp/groq-api-key': ['api.groq.com'],
@@ -24,7 +26,7 @@ export const DEFAULT_DESTINATIONS: Readonly<Record<string, readonly string[]>> =
   'dlp/mistral-api-key': ['api.mistral.ai'],
   'dlp/cohere-api-key': ['api.cohere.com', 'api.cohere.ai'],
   'dlp/deepseek-api-key': ['api.deepseek.com'],
-  'dlp/google-api-key': ['*.googleapis.com'],
+  'dlp/google-api-key': ['generativelanguage.googleapis.com', 'maps.googleapis.com', 'www.googleapis.com', 'translation.googleapis.com', 'vision.googleapis.com', 'language.googleapis.com', 'youtube.googleapis.com'],
   'dlp/google-gemini-api-key': ['generativelanguage.googleapis.com'],
   'dlp/github-pat': ['api.github.com', 'github.com', 'uploads.github.com', 'raw.githubusercontent.com'],
   'dlp/github-oauth-token': ['api.github.com', 'github.com'],
@@ -35,15 +37,15 @@ export const DEFAULT_DESTINATIONS: Readonly<Record<string, readonly string[]>> =
   'dlp/stripe-secret-key': ['api.stripe.com'],
   'dlp/stripe-restricted-key': ['api.stripe.com'],
   'dlp/stripe-test-key': ['api.stripe.com'],
-  'dlp/slack-bot-token': ['slack.com', '*.slack.com'],
-  'dlp/slack-user-token': ['slack.com', '*.slack.com'],
-  'dlp/slack-app-token': ['slack.com', '*.slack.com'],
+  'dlp/slack-bot-token': ['slack.com'],
+  'dlp/slack-user-token': ['slack.com'],
+  'dlp/slack-app-token': ['slack.com'],
   'dlp/sendgrid-api-key': ['api.sendgrid.com'],
   'dlp/linear-api-key': ['api.linear.app'],
   'dlp/notion-token': ['api.notion.com'],
   'dlp/vercel-token': ['api.vercel.com'],
   'dlp/digitalocean-token': ['api.digitalocean.com'],
-  'dlp/sentry-token': ['sentry.io', '*.sentry.io'],
+  'dlp/sentry-token': ['sentry.io'],
   'dlp/pinecone-api-key': ['*.pinecone.io'],
   'dlp/datadog-api-key': ['*.datadoghq.com', '*.datadoghq.eu'],
   'dlp/tavily-api-key': ['api.tavily.com'],
@@ -77,16 +79,24 @@ export interface DestinationPolicy {
 export function applyDestinations(findings: readonly Finding[], view: ScanView, policy: DestinationPolicy): Finding[] {
   const host = destinationHost(view);
   if (host === null) return [...findings];
-  return findings.map((f) => {
+  const lowered = new Set<string>();
+  const out = findings.map((f) => {
     if (f.scanner !== 'dlp') return f;
-    const inHeaderOrQuery = f.location.startsWith('header.') || f.location.startsWith('url.query.');
+    // The full-URL segment carries the same key as its query part, so it is judged the same way.
+    const inHeaderOrQuery = f.location.startsWith('header.') || f.location.startsWith('url.query.') || f.location === 'url';
     const allowed = policy.destinations[f.rule];
     if (inHeaderOrQuery && allowed?.some((p) => hostMatches(host, p))) {
-      return { ...f, severity: 'info', message: `${f.message.replace(/\.$/, '')}. It is going to its own provider (${host}) over TLS, which is how it is meant to be used.` };
+      lowered.add(f.location);
+      return { ...f, severity: 'info' as const, message: `${f.message.replace(/\.$/, '')}. It is going to its own provider (${host}) over TLS, which is how it is meant to be used.` };
     }
     if (policy.trustAuthorizationHeader && f.location === 'header.authorization' && AUTH_HEADER_RULES.has(f.rule) && f.severity !== 'info') {
-      return { ...f, severity: 'low', message: `${f.message.replace(/\.$/, '')}. It is in the Authorization header of a TLS request, so it is probably the agent authenticating.` };
+      return { ...f, severity: 'low' as const, message: `${f.message.replace(/\.$/, '')}. It is in the Authorization header of a TLS request, so it is probably the agent authenticating.` };
     }
     return f;
   });
+  if (lowered.size === 0) return out;
+  // The same value, seen as random data by the entropy scanner, is the same legitimate use.
+  return out.map((f) =>
+    f.scanner === 'entropy' && lowered.has(f.location) ? { ...f, severity: 'info' as const, message: `${f.message.replace(/\.$/, '')}. It is a credential going to its own provider.` } : f,
+  );
 }

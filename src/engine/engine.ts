@@ -116,9 +116,21 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
           );
         }
       }
+      // Decoding that stopped at a bound left part of the input unread: fail closed.
+      const truncated = extraction.view.segments.find((seg) => seg.prepared.decodeTruncated);
+      if (truncated) {
+        findings.push({
+          ...engineFinding('engine/decode-truncated', truncated.location, 'Decoding stopped at a limit (depth, size or candidate count), so part of this input was never inspected; it is blocked.'),
+          category: 'limits',
+          mitre: 'T1027',
+        });
+      }
       const bound = applyDestinations(findings, extraction.view, destinationPolicy);
-      const ranked = rankFindings(dedupe(bound)).slice(0, MAX_FINDINGS);
-      return composeVerdict(ranked, policy);
+      // The verdict is decided on every finding; only the list returned is capped.
+      const all = rankFindings(dedupe(bound));
+      const verdict = composeVerdict(all, policy);
+      if (all.length <= MAX_FINDINGS) return verdict;
+      return { ...verdict, findings: all.slice(0, MAX_FINDINGS) };
     },
   };
 }

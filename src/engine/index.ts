@@ -2,7 +2,7 @@
 // shared extraction, and turns findings into a verdict (mode, overrides, fail-closed wrapping).
 // It never names a transport and never does I/O.
 export { createEngine, engineLimits, type Engine, type EngineDeps, type ScanCallContext } from './engine.ts';
-export { composeVerdict, actionFor, rankFindings, type ActionPolicy } from './verdict.ts';
+export { composeVerdict, actionFor, rankFindings, isIncomplete, type ActionPolicy } from './verdict.ts';
 export { parseScanInput, ScanInputWire } from './input-schema.ts';
 export { SCANNER_FACTORIES, buildScanners } from './registry.ts';
 export { ruleCatalog, type RuleEntry } from './catalog.ts';

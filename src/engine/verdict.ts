@@ -19,11 +19,19 @@ const ALWAYS_BLOCK = new Set([
   'engine/too-many-parts',
   'engine/scanner-error',
   'engine/invalid-input',
+  'engine/decode-truncated',
+  'engine/html-truncated',
+  'engine/unsupported-encoding',
 ]);
+
+/** True for findings that say part of the input was not inspected; no override lowers them. */
+export function isIncomplete(rule: string): boolean {
+  return ALWAYS_BLOCK.has(rule) || rule.endsWith('/scan-incomplete');
+}
 
 /** The action one finding calls for: rule override, else scanner override, else the scanner's then the global severity mapping. */
 export function actionFor(finding: Finding, policy: ActionPolicy): Action {
-  if (ALWAYS_BLOCK.has(finding.rule)) return 'block';
+  if (isIncomplete(finding.rule)) return 'block';
   const rule = policy.ruleActions[finding.rule];
   if (rule) return rule;
   const scanner = policy.scannerActions[finding.scanner];

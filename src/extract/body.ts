@@ -27,9 +27,22 @@ export function parseMediaType(value: string | undefined): MediaType {
 }
 
 const BINARY_TYPES = ['image/', 'audio/', 'video/', 'font/', 'application/octet-stream', 'application/zip', 'application/gzip', 'application/pdf'];
+/** Text formats under otherwise binary top-level types. */
+const TEXT_EXCEPTIONS = ['image/svg+xml'];
 
 export function bodyToText(body: Body): string {
   return typeof body === 'string' ? body : UTF8.decode(body);
+}
+
+/** Decodes bytes in their declared charset (RFC 9110 §8.3.2); null when the charset is unknown. */
+function decodeCharset(body: Uint8Array, charset: string | undefined): string | null {
+  if (!charset || /^utf-?8$/i.test(charset)) return UTF8.decode(body);
+  try {
+    return new TextDecoder(charset.toLowerCase(), { fatal: false }).decode(body);
+  } catch {
+    // Not a charset this runtime knows: the caller reports it and scans a byte view instead.
+    return null;
+  }
 }
 
 export function isJsonType(type: string): boolean {
@@ -47,12 +60,23 @@ function looksLikeHtml(text: string): boolean {
  */
 export function addBodySegments(body: Body, contentType: string | undefined, base: string, flow: Flow, out: SegmentCollector): void {
   const media = parseMediaType(contentType);
-  if (typeof body !== 'string' && BINARY_TYPES.some((t) => media.type.startsWith(t))) {
-    // Binary payloads cannot carry text instructions to a model, but can carry an ASCII secret out.
-    if (flow !== 'ingress') out.add(base, 'body', flow, Buffer.from(body).toString('latin1'));
+  if (typeof body !== 'string' && BINARY_TYPES.some((t) => media.type.startsWith(t)) && !TEXT_EXCEPTIONS.includes(media.type)) {
+    // Binary payloads: scan a byte-for-byte view, which still shows any ASCII secret or
+    // instruction embedded in them (both ways: an "image" may carry text for a model too).
+    out.add(base, 'body', flow, Buffer.from(body).toString('latin1'));
     return;
   }
-  const text = bodyToText(body);
+  let text: string;
+  if (typeof body === 'string') text = body;
+  else {
+    const decoded = decodeCharset(body, media.params.charset);
+    if (decoded === null) {
+      out.limit('engine/unsupported-encoding', base, `The body declares charset "${media.params.charset ?? ''}", which Tollgate cannot decode; it is blocked.`);
+      out.add(base, 'body', flow, Buffer.from(body).toString('latin1'));
+      return;
+    }
+    text = decoded;
+  }
   if (text.length === 0) return;
   const trimmed = text.trimStart();
   if (isJsonType(media.type) || (media.type === '' && (trimmed.startsWith('{') || trimmed.startsWith('[')))) {
@@ -84,6 +108,7 @@ export function addBodySegments(body: Body, contentType: string | undefined, bas
   }
   if (media.type === 'text/html' || media.type === 'application/xhtml+xml' || (media.type === '' && looksLikeHtml(text))) {
     const html = extractHtml(text);
+    if (html.truncated) out.limit('engine/html-truncated', base, 'The HTML is larger or deeper than the extractor reads; part of it was not inspected, so it is blocked.');
     out.add(base, 'body', flow, flow === 'egress' ? text : html.visible);
     for (const h of html.hidden) out.add(`${base}.${h.location}`, 'html-hidden', flow, h.text);
     return;
@@ -98,16 +123,33 @@ function addMultipart(text: string, boundary: string | undefined, base: string, 
     out.add(base, 'body', flow, text);
     return;
   }
-  const parts = text.split(`--${boundary}`);
+  const delimiter = `--${boundary}`;
+  const parts = text.split(delimiter);
+  if (parts.length < 2) {
+    // The declared boundary never occurs: nothing can be parsed, so scan it all as text.
+    out.limit('engine/unparseable-body', base, 'The multipart body does not contain its declared boundary; it was scanned as plain text.');
+    out.add(base, 'body', flow, text);
+    return;
+  }
+  // RFC 2046 §5.1.1: the preamble and epilogue are to be ignored by a reader, so they are a
+  // place to hide data; scan them too.
+  const preamble = parts[0] ?? '';
+  if (preamble.trim()) out.add(`${base}.multipart.preamble`, 'body', flow, preamble);
   let count = 0;
-  for (const raw of parts.slice(1)) {
-    if (raw.startsWith('--')) break;
+  for (let p = 1; p < parts.length; p++) {
+    const raw = parts[p] as string;
+    if (raw.startsWith('--')) {
+      const epilogue = [raw.slice(2), ...parts.slice(p + 1)].join(delimiter);
+      if (epilogue.trim()) out.add(`${base}.multipart.epilogue`, 'body', flow, epilogue);
+      break;
+    }
     if (++count > out.limits.maxMultipartParts) {
       out.limit('engine/too-many-parts', base, `More than ${out.limits.maxMultipartParts} multipart parts; the rest were not scanned.`);
       return;
     }
     const split = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
-    const headers = split >= 0 ? raw.slice(0, split) : '';
+    // Part headers are read from a bounded prefix only.
+    const headers = split >= 0 ? raw.slice(0, Math.min(split, 8192)) : '';
     let body = split >= 0 ? raw.slice(split).replace(/^\r?\n\r?\n/, '') : raw;
     body = body.replace(/\r?\n$/, '');
     const name = /name="([^"]{0,128})"/i.exec(headers)?.[1] ?? `[${count - 1}]`;

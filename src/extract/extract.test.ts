@@ -102,3 +102,14 @@ describe('extract: tools and MCP messages', () => {
     assert.ok(result.view.segments.some((s) => s.location === 'result.$[0].text' && s.flow === 'ingress'));
   });
 });
+
+describe('extract: locations never carry a secret used as a name', () => {
+  it('redacts data-like JSON keys, query keys and header names in locations', () => {
+    const key = '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';
+    const body = locations({ kind: 'request', method: 'POST', url: `https://x.example/?${key}=1`, contentType: 'application/json', body: JSON.stringify({ [key]: 1, page_size: 2 }), headers: { [key]: 'v' } });
+    const all = body.view.segments.map((s) => s.location).join('\n');
+    assert.ok(!all.includes(key), all);
+    assert.ok(all.includes('body.$["ghp_…(40)"]'), all);
+    assert.ok(all.includes('body.$.page_size'), 'ordinary names stay readable');
+  });
+});

@@ -33,12 +33,16 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
       url = input.url;
       if (checkUrl(input.url, 'url', out)) addUrlSegments(input.url, 'url', 'egress', out);
       addHeaders(input.headers, 'egress', out);
+      checkEncoding(input.headers, out);
       if (input.body !== undefined && checkSize(input.body, 'body', out)) {
         addBodySegments(input.body, input.contentType ?? headerValue(input.headers, 'content-type'), 'body', 'egress', out);
       }
       break;
     case 'response':
       url = input.url;
+      // Response headers reach the agent too (and a reader may show them to the model).
+      addHeaders(input.headers, 'ingress', out);
+      checkEncoding(input.headers, out);
       if (checkSize(input.body, 'body', out)) {
         addBodySegments(input.body, input.contentType ?? headerValue(input.headers, 'content-type'), 'body', 'ingress', out);
       }
@@ -47,7 +51,7 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
       if (checkSize(input.text, 'text', out)) out.add('text', 'text', input.flow ?? 'neutral', input.text);
       break;
     case 'tools':
-      addTools(input.tools, out);
+      if (checkSize(JSON.stringify(input.tools ?? null), 'tools', out)) addTools(input.tools, out);
       break;
     case 'tool-call':
       out.add(`tool.${safeLabel(input.name)}.name`, 'tool-name', 'egress', input.name);
@@ -56,6 +60,7 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
       }
       break;
     case 'tool-result':
+      if (input.name) out.add('result.name', 'tool-name', 'ingress', input.name);
       if (checkSize(JSON.stringify(input.content ?? null), 'result', out)) {
         walkJson(input.content, 'result.$', 'tool-result', 'tool-result', 'ingress', out);
       }
@@ -63,6 +68,8 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
     case 'websocket': {
       url = input.url;
       const flow: Flow = input.direction === 'outbound' ? 'egress' : 'ingress';
+      // The connection URL was dialled by the agent: egress, whichever way the message goes.
+      if (input.url !== undefined && checkUrl(input.url, 'url', out)) addUrlSegments(input.url, 'url', 'egress', out);
       if (!checkSize(input.data, 'ws.message', out)) break;
       const text = bodyToText(input.data);
       const trimmed = text.trimStart();
@@ -93,6 +100,17 @@ function checkUrl(url: string, location: string, out: SegmentCollector): boolean
     return false;
   }
   return true;
+}
+
+/**
+ * Bodies reach the engine already decoded by the transport; a body still marked with a
+ * content coding (gzip, br…) is bytes the engine cannot read, so it blocks (fail closed).
+ */
+function checkEncoding(headers: HeaderMap | undefined, out: SegmentCollector): void {
+  const coding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
+  if (coding && coding !== 'identity') {
+    out.limit('engine/unsupported-encoding', 'header.content-encoding', `The body is marked Content-Encoding: ${coding.slice(0, 40)}; the transport must decode it before scanning, so it is blocked.`);
+  }
 }
 
 export function headerValue(headers: HeaderMap | undefined, name: string): string | undefined {

@@ -529,8 +529,17 @@ export function extractHtml(html: string, limits: Partial<HtmlLimits> = {}): Htm
         }
       } else if (name === 'noembed' || name === 'noframes' || name === 'iframe') {
         addHidden(name, stripTags(body));
+      } else if (name === 'xmp' || name === 'plaintext') {
+        // Browsers render these as literal visible text.
+        if (reason) addHidden(reason, body);
+        else {
+          emitText(body);
+          emitBreak();
+        }
+      } else if (name === 'style') {
+        // CSS is not read as prose, but `content: "..."` strings are rendered; keep the sheet as hidden text.
+        if (body.trim()) addHidden('style', body);
       }
-      // style, xmp, plaintext: not text for a reader
       continue;
     }
 

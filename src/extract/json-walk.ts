@@ -2,12 +2,14 @@ import type { Flow } from '../core/index.ts';
 import { re } from '../re/index.ts';
 import type { SegmentPart } from '../scanners/types.ts';
 import type { SegmentCollector } from './collector.ts';
+import { looksLikeData, redactedName } from './url-parts.ts';
 
 const SIMPLE_KEY = re('^[A-Za-z_][A-Za-z0-9_-]{0,63}$');
 
 /** JSONPath-like location step: `.name` for simple keys, `["odd key"]` otherwise. */
 export function keyStep(key: string): string {
-  return SIMPLE_KEY.test(key) ? `.${key}` : `[${JSON.stringify(key.length > 64 ? `${key.slice(0, 61)}...` : key)}]`;
+  if (looksLikeData(key)) return `[${JSON.stringify(redactedName(key))}]`;
+  return SIMPLE_KEY.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
 /**

@@ -66,6 +66,6 @@ export interface NormalizeLimits {
 export const DEFAULT_NORMALIZE_LIMITS: NormalizeLimits = {
   maxDepth: 4,
   maxLayers: 64,
-  maxDecodedChars: 1 << 20,
+  maxDecodedChars: 8 << 20,
   minEncodedRun: 16,
 };

@@ -12,13 +12,23 @@ export interface RawLayer {
   readonly text: string;
 }
 
-interface Decoder {
-  readonly encoding: Encoding;
-  decode(text: string, limits: NormalizeLimits): string[];
+/** Set by a decoder that had to stop at a candidate cap: the layer is incomplete. */
+interface DecodeState {
+  capped: boolean;
 }
 
-const SPAN_OUTPUTS = 32;
-const MAX_CANDIDATES = 256;
+interface Decoder {
+  readonly encoding: Encoding;
+  decode(text: string, limits: NormalizeLimits, state: DecodeState): string[];
+}
+
+/**
+ * Candidate spans examined per text and decoder. The decoded-size budget is what bounds the
+ * work; this cap only stops pathological inputs, and reaching it marks the result truncated
+ * (which the engine turns into a blocking finding), never a silent skip.
+ */
+const MAX_CANDIDATES = 4096;
+const SPAN_OUTPUTS = MAX_CANDIDATES;
 
 /**
  * One linear re2 pass each finds the only places base64/base32 (a long run of their alphabet)
@@ -33,12 +43,17 @@ let lastRunsText = '';
 let lastRuns: string[] = [];
 
 /** Base64/base32 candidate runs; memoised for the last text, since two decoders ask in turn. */
-function runs(text: string, minRun: number): string[] {
+let lastRunsMin = 0;
+
+function runs(text: string, minRun: number, state: DecodeState): string[] {
   if (text.length < minRun) return [];
-  if (text === lastRunsText) return lastRuns;
-  lastRunsText = text;
-  lastRuns = text.length < SHORT_TEXT ? shortRuns(text, minRun) : RUN.all(text, MAX_CANDIDATES).map((m) => m.text);
-  return lastRuns;
+  if (text !== lastRunsText || minRun !== lastRunsMin) {
+    lastRunsText = text;
+    lastRunsMin = minRun;
+    lastRuns = text.length < SHORT_TEXT ? shortRuns(text, minRun) : RUN.all(text, MAX_CANDIDATES + 1).map((m) => m.text);
+  }
+  if (lastRuns.length > MAX_CANDIDATES) state.capped = true;
+  return lastRuns.length > MAX_CANDIDATES ? lastRuns.slice(0, MAX_CANDIDATES) : lastRuns;
 }
 
 /** The same runs as RUN, found with a plain loop: cheaper than a native call for short texts. */
@@ -55,16 +70,18 @@ function shortRuns(text: string, minRun: number): string[] {
     if (start >= 0 && i - start >= minRun) {
       let end = i;
       while (end < text.length && end - i < 2 && text.charCodeAt(end) === 0x3d) end++;
-      if (out.length < MAX_CANDIDATES) out.push(text.slice(start, end));
+      if (out.length <= MAX_CANDIDATES) out.push(text.slice(start, end));
     }
     start = -1;
   }
   return out;
 }
 
-function hexRuns(text: string): string[] {
+function hexRuns(text: string, state: DecodeState): string[] {
   if (text.length < 16) return [];
-  return HEX_RUN.all(text, MAX_CANDIDATES).map((m) => m.text);
+  const found = HEX_RUN.all(text, MAX_CANDIDATES + 1).map((m) => m.text);
+  if (found.length > MAX_CANDIDATES) state.capped = true;
+  return found.slice(0, MAX_CANDIDATES);
 }
 
 /**
@@ -88,9 +105,9 @@ const DECODERS: readonly Decoder[] = [
   { encoding: 'json-escapes', decode: (text) => one(decodeJsonEscapes(text)) },
   {
     encoding: 'base64',
-    decode(text, limits) {
+    decode(text, limits, state) {
       const out: string[] = [];
-      for (const run of runs(text, limits.minEncodedRun)) {
+      for (const run of runs(text, limits.minEncodedRun, state)) {
         for (const h of findBase64(run, limits.minEncodedRun, SPAN_OUTPUTS)) if (out.length < SPAN_OUTPUTS) out.push(h.text);
       }
       return joined(out);
@@ -98,11 +115,11 @@ const DECODERS: readonly Decoder[] = [
   },
   {
     encoding: 'hex',
-    decode: (text, limits) => joined(hexRuns(text).flatMap((run) => findHex(run, Math.ceil(limits.minEncodedRun / 2), SPAN_OUTPUTS)).slice(0, SPAN_OUTPUTS)),
+    decode: (text, limits, state) => joined(hexRuns(text, state).flatMap((run) => findHex(run, Math.ceil(limits.minEncodedRun / 2), SPAN_OUTPUTS))),
   },
   {
     encoding: 'base32',
-    decode: (text, limits) => joined(runs(text, limits.minEncodedRun).flatMap((run) => findBase32(run, limits.minEncodedRun, SPAN_OUTPUTS)).slice(0, SPAN_OUTPUTS)),
+    decode: (text, limits, state) => joined(runs(text, limits.minEncodedRun, state).flatMap((run) => findBase32(run, limits.minEncodedRun, SPAN_OUTPUTS))),
   },
 ];
 
@@ -137,6 +154,7 @@ export function decodeLayers(text: string, seed: readonly RawLayer[], limits: No
   let budget = limits.maxDecodedChars;
   let truncated = false;
   const queue: RawLayer[] = [];
+  const state: DecodeState = { capped: false };
   const admit = (layer: RawLayer): void => {
     if (seen.has(layer.text)) return;
     if (layers.length >= limits.maxLayers || layer.text.length > budget) {
@@ -153,7 +171,7 @@ export function decodeLayers(text: string, seed: readonly RawLayer[], limits: No
   while (queue.length > 0) {
     const item = queue.shift() as RawLayer;
     for (const decoder of DECODERS) {
-      const outputs = decoder.decode(item.text, limits);
+      const outputs = decoder.decode(item.text, limits, state);
       if (outputs.length === 0) continue;
       if (item.chain.length >= limits.maxDepth) {
         truncated = true;
@@ -162,5 +180,5 @@ export function decodeLayers(text: string, seed: readonly RawLayer[], limits: No
       for (const out of outputs) admit({ chain: [...item.chain, decoder.encoding], text: out });
     }
   }
-  return { layers, truncated };
+  return { layers, truncated: truncated || state.capped };
 }

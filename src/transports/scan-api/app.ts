@@ -78,14 +78,13 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
     // The engine is synchronous, so the deadline is enforced when the scan returns: a late
     // verdict is not trusted to be complete and is answered with block (fail closed).
     if (latencyMs > opts.deadlineMs) {
-      verdict = {
-        action: 'block',
-        findings: [
-          ...verdict.findings,
-          { scanner: 'engine', rule: 'engine/deadline-exceeded', severity: 'high', category: 'engine', mitre: 'T1499', location: 'input', evidence: '', message: `The scan took ${latencyMs} ms, over the ${opts.deadlineMs} ms deadline.` },
-        ],
-        reason: `Blocked: engine/deadline-exceeded at input: the scan took ${latencyMs} ms, over the ${opts.deadlineMs} ms deadline.`,
-      };
+      const late = { scanner: 'engine' as const, rule: 'engine/deadline-exceeded', severity: 'high' as const, category: 'engine' as const, mitre: 'T1499', location: 'input', evidence: '', message: `The scan took ${latencyMs} ms, over the ${opts.deadlineMs} ms deadline.` };
+      const detail = `engine/deadline-exceeded at input: the scan took ${latencyMs} ms, over the ${opts.deadlineMs} ms deadline.`;
+      // Audit mode lets everything through and records what enforce would do, this too.
+      verdict =
+        opts.engine.config.mode === 'audit'
+          ? { action: 'warn', wouldHave: 'block', findings: [...verdict.findings, late], reason: `Audit mode, allowed; enforce mode would have blocked: ${detail}` }
+          : { action: 'block', findings: [...verdict.findings, late], reason: `Blocked: ${detail}` };
     }
     opts.onDecision?.({ verdict, kind: parsed.input.kind, latencyMs, ...(typeof session === 'string' ? { session } : {}) });
     return c.json(verdictJson(id, verdict), 200, { 'x-tollgate-action': verdict.action });
