@@ -6,6 +6,12 @@ import { registerRules } from './commands/rules.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScan } from './commands/scan.ts';
 
+// Output piped into `head` and closed early is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const program = new Command();
 program
   .name('tollgate')

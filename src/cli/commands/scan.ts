@@ -30,10 +30,11 @@ interface ScanOpts {
   session?: string;
 }
 
-/** `@path` reads a file, `-` reads stdin, anything else is the value itself. */
+/** `@path` reads a file, `-` reads stdin, `@@text` is the literal `@text`, anything else is the value itself. */
 function valueOf(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   if (v === '-') return readFileSync(0, 'utf8');
+  if (v.startsWith('@@')) return v.slice(1);
   if (v.startsWith('@')) return readFileSync(v.slice(1), 'utf8');
   return v;
 }
