@@ -9,6 +9,10 @@ export class FindingSink {
   get full(): boolean {
     return this.findings.length >= this.max;
   }
+  /** Whether a finding with this key was already kept (a repeat needs no room). */
+  has(key: string): boolean {
+    return this.#seen?.has(key) ?? false;
+  }
   push(f: Finding, key: string): void {
     this.#seen ??= new Set();
     if (this.findings.length >= this.max || this.#seen.has(key)) return;

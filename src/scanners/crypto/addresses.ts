@@ -226,13 +226,26 @@ export function addressCandidates(text: string, limit = 200): { index: number; e
 
 /** Finds valid addresses in text; at most `limit` candidates (of a length parseAddress accepts) are examined. */
 export function findAddresses(text: string, limit = 200): FoundAddress[] {
+  return scanAddresses(text, limit).addresses;
+}
+
+/** Addresses found and whether every candidate was examined (false: the text holds more than `limit`). */
+export interface AddressScan {
+  readonly addresses: FoundAddress[];
+  readonly complete: boolean;
+}
+
+/** findAddresses, telling whether the candidate limit cut the search short. */
+export function scanAddresses(text: string, limit: number): AddressScan {
   const out: FoundAddress[] = [];
-  if (text.length < MIN_ADDRESS) return out;
-  for (const m of addressCandidates(text, limit)) {
+  if (text.length < MIN_ADDRESS) return { addresses: out, complete: true };
+  const candidates = addressCandidates(text, limit + 1);
+  for (let k = 0; k < candidates.length && k < limit; k++) {
+    const m = candidates[k]!;
     const a = parseAddress(text.slice(m.index, m.end));
     if (a) out.push({ address: a, index: m.index });
   }
-  return out;
+  return { addresses: out, complete: candidates.length <= limit };
 }
 
 /**
@@ -240,13 +253,18 @@ export function findAddresses(text: string, limit = 200): FoundAddress[] {
  * substring search): for callers that only act on ETH addresses. At most `limit` candidates.
  */
 export function findEthAddresses(text: string, limit = 200): FoundAddress[] {
+  return scanEthAddresses(text, limit).addresses;
+}
+
+/** findEthAddresses, telling whether the candidate limit cut the search short. */
+export function scanEthAddresses(text: string, limit: number): AddressScan {
   const out: FoundAddress[] = [];
-  if (text.length < 42) return out;
+  if (text.length < 42) return { addresses: out, complete: true };
   const starts: number[] = [];
   for (const prefix of ['0x', '0X']) {
-    // The first `limit` of each prefix hold the first `limit` of both.
+    // The first `limit` of each prefix hold the first `limit` of both; one more tells whether there are more.
     const before = starts.length;
-    for (let i = text.indexOf(prefix); i >= 0 && starts.length - before < limit; i = text.indexOf(prefix, i + 2)) {
+    for (let i = text.indexOf(prefix); i >= 0 && starts.length - before <= limit; i = text.indexOf(prefix, i + 2)) {
       if (i > 0 && isWordChar(text.charCodeAt(i - 1))) continue;
       if (i + 42 > text.length || (i + 42 < text.length && isWordChar(text.charCodeAt(i + 42)))) continue;
       if (all(text, i + 2, i + 42, isHexChar)) starts.push(i);
@@ -258,7 +276,7 @@ export function findEthAddresses(text: string, limit = 200): FoundAddress[] {
     const a = parseAddress(text.slice(i, i + 42));
     if (a) out.push({ address: a, index: i });
   }
-  return out;
+  return { addresses: out, complete: starts.length <= limit };
 }
 
 function commonPrefix(a: string, b: string): number {

@@ -147,7 +147,10 @@ test('tokenising is linear and bounded on a huge run of BIP-39 words', () => {
   const words = Array.from({ length: 60_000 }, (_, i) => wordlist[(i * 7919) % 2048]!).join(' ');
   const res = findSeedPhrases(words, 4096);
   assert.equal(res.truncated, true);
-  assert.ok(scan(words).length <= 100);
+  const f = scan(words);
+  assert.ok(f.length <= 101);
+  // the budget ran out: the scan says so, and the engine blocks (fail closed)
+  assert.equal(f[f.length - 1]?.rule, 'crypto/scan-incomplete');
 });
 
 // --- addresses ------------------------------------------------------------------------------
@@ -258,3 +261,48 @@ test('is total on hostile input', () => {
     assert.doesNotThrow(() => scan(t, { allowlistedAddresses: ['0x0000000000000000000000000000000000000000', 'garbage'] }));
   }
 });
+
+// --- limits fail closed ---------------------------------------------------------------------
+
+const incomplete = <T extends { rule: string }>(f: readonly T[]): T[] => f.filter((x) => x.rule === 'crypto/scan-incomplete');
+/** Breaks the EIP-55 case of a checksummed address (flips the case of its first letter). */
+const badCase = (a: string) => {
+  const i = a.slice(2).search(/[a-fA-F]/) + 2;
+  const c = a[i]!;
+  return `${a.slice(0, i)}${c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()}${a.slice(i + 1)}`;
+};
+
+test('a phrase after a run that spends the checksum budget is reported as scan-incomplete', () => {
+  const pad = Array.from({ length: 300 }, (_, i) => wordlist[(i * 7919 + 13) % 2048]!).join(' ');
+  const text = `${pad}.\nmy recovery phrase: ${phrase(21)}\n`;
+  const f = scan(text, { maxWindows: 100 });
+  assert.equal(incomplete(f).length, 1);
+  assert.deepEqual([incomplete(f)[0]?.severity, incomplete(f)[0]?.category, incomplete(f)[0]?.evidence], ['high', 'limits', '']);
+  assert.ok(scan(text).some((x) => x.rule === 'crypto/seed-phrase' && x.severity === 'critical'));
+});
+
+test('the BIP-39 word list itself spends no checksum budget and is not reported', () => {
+  const list = wordlist.join('\n');
+  assert.equal(findSeedPhrases(list, 10).truncated, false);
+  assert.deepEqual(scan(list), []);
+});
+
+test('an address with a broken checksum after hundreds of valid ones is found', () => {
+  const valid = Array.from({ length: 300 }, (_, i) => ethOf(bytes(1000 + i, 20))).join('\n');
+  const f = scan(`${valid}\n${badCase(ethOf(bytes(7, 20)))}\n`);
+  assert.deepEqual(rules2(f), ['crypto/address-bad-checksum']);
+});
+
+test('more address candidates than one text is examined for reports scan-incomplete', () => {
+  const many = Array.from({ length: 10_001 }, (_, i) => ethOf(bytes(i, 20)).toLowerCase()).join(' ');
+  assert.equal(incomplete(scan(many)).length, 1);
+});
+
+test('ordinary text with an address and a phrase reports no scan-incomplete', () => {
+  const f = scan(`pay ${ethOf(bytes(5, 20))} and keep ${phrase(4)} safe`);
+  assert.deepEqual(incomplete(f), []);
+});
+
+function rules2(f: readonly { rule: string }[]): string[] {
+  return [...new Set(f.map((x) => x.rule))];
+}

@@ -5,12 +5,12 @@
 import type { Finding } from '../../core/index.ts';
 import type { DecodedLayer } from '../../normalize/types.ts';
 import type { Scanner } from '../types.ts';
-import { findAddresses, findEthAddresses, lookAlikeOf, parseAllowlisted, type ParsedAddress } from './addresses.ts';
+import { lookAlikeOf, parseAllowlisted, scanAddresses, scanEthAddresses, type AddressScan, type ParsedAddress } from './addresses.ts';
 import { findSeedPhrases } from './seed-phrase.ts';
 import { FindingSink } from '../common.ts';
 
 export { findSeedPhrases, bip39Runs, checksumOk, MNEMONIC_SIZES, type SeedHit, type SeedScanResult } from './seed-phrase.ts';
-export { eip55, findAddresses, findEthAddresses, lookAlikeOf, parseAddress, parseAllowlisted, type AddressKind, type ParsedAddress } from './addresses.ts';
+export { eip55, findAddresses, findEthAddresses, lookAlikeOf, parseAddress, parseAllowlisted, scanAddresses, scanEthAddresses, type AddressKind, type AddressScan, type ParsedAddress } from './addresses.ts';
 
 export interface CryptoOptions {
   /** Addresses the agent legitimately pays; look-alikes of these are flagged. */
@@ -30,7 +30,7 @@ export interface CryptoOptions {
    * long run of ordinary words) is `medium` instead of `critical`: 1 in 16 random 12-word windows pass.
    */
   readonly maxExtraWords: number;
-  /** Checksum tests per text (linear budget). */
+  /** Checksum tests per text (linear budget); a text that needs more reports crypto/scan-incomplete. */
   readonly maxWindows: number;
   /** Also search decoded layers (base64, hex, url… peeled by normalize). */
   readonly searchLayers: boolean;
@@ -55,6 +55,11 @@ const SCANNER = 'crypto' as const;
 const MIN_SEED_CHARS = 12 * 4 - 1;
 /** The shortest address parseAddress accepts. */
 const MIN_ADDRESS_CHARS = 26;
+/**
+ * Address candidates examined per text (linear: each is ≥ 26 characters). A text holding more reports
+ * crypto/scan-incomplete rather than leaving the rest unread.
+ */
+const MAX_ADDRESS_CANDIDATES = 10_000;
 
 function short(address: string): string {
   return address.length <= 14 ? address : `${address.slice(0, 8)}…${address.slice(-6)}`;
@@ -69,13 +74,57 @@ function addressNeed(o: CryptoOptions, allowlist: readonly ParsedAddress[]): Add
   return o.flagBadChecksum || allowlist.length > 0 ? 'eth' : 'none';
 }
 
+/**
+ * A FindingSink that remembers when it had to drop a finding: then the rest of the input is not
+ * inspected and the scan reports crypto/scan-incomplete (fail closed).
+ */
+class Sink {
+  readonly inner: FindingSink;
+  /** Set by the first limit that cut the scan short; reported once, as the last finding. */
+  stopped: Finding | undefined;
+  constructor(max: number) {
+    this.inner = new FindingSink(max);
+  }
+  /** A limit was reached: no further text is read (the current one is finished). */
+  get full(): boolean {
+    return this.stopped !== undefined;
+  }
+  /** True once a finding had to be dropped for lack of room. */
+  overflowed = false;
+  push(f: Finding, key: string): void {
+    if (this.inner.full) {
+      if (this.inner.has(key)) return; // a repeat of a kept finding needs no room
+      this.overflowed = true;
+      this.stop(f.location, `The crypto check stopped after ${this.inner.max} findings at ${f.location}; the rest of the input was not inspected.`);
+      return;
+    }
+    this.inner.push(f, key);
+  }
+  stop(location: string, message: string): void {
+    this.stopped ??= { scanner: SCANNER, rule: 'crypto/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
+  }
+  result(): Finding[] {
+    const out = this.inner.findings;
+    if (this.stopped) out.push(this.stopped);
+    return out;
+  }
+}
+
 /** Seed phrases and addresses in one text (a segment's clean text or one of its decoded layers). */
-function scanText(out: FindingSink, o: CryptoOptions, allowlist: readonly ParsedAddress[], need: AddressNeed, text: string, segLocation: string, layer: DecodedLayer | undefined): void {
+function scanText(out: Sink, o: CryptoOptions, allowlist: readonly ParsedAddress[], need: AddressNeed, text: string, segLocation: string, layer: DecodedLayer | undefined): void {
   // Cheap length gates first: most segments (URL pieces, short values) can hold neither.
   const seeds = text.length >= MIN_SEED_CHARS ? findSeedPhrases(text, o.maxWindows) : undefined;
-  const addresses = text.length < MIN_ADDRESS_CHARS || need === 'none' ? undefined : need === 'eth' ? findEthAddresses(text) : findAddresses(text);
-  if ((!seeds || (seeds.hits.length === 0 && seeds.unverified.length === 0)) && (!addresses || addresses.length === 0)) return;
+  const found: AddressScan | undefined =
+    text.length < MIN_ADDRESS_CHARS || need === 'none' ? undefined : need === 'eth' ? scanEthAddresses(text, MAX_ADDRESS_CANDIDATES) : scanAddresses(text, MAX_ADDRESS_CANDIDATES);
+  const addresses = found?.addresses;
   const location = layer ? `${segLocation}|${layer.chain.join('|')}` : segLocation;
+  if (seeds?.truncated) {
+    out.stop(location, `The seed-phrase check ran out of its budget in ${location} (a very long run of BIP-39 words); the rest was not inspected.`);
+  }
+  if (found && !found.complete) {
+    out.stop(location, `The crypto check examined ${MAX_ADDRESS_CANDIDATES} address candidates in ${location} and stopped; the rest was not inspected.`);
+  }
+  if ((!seeds || (seeds.hits.length === 0 && seeds.unverified.length === 0)) && (!addresses || addresses.length === 0)) return;
   // Seed phrases.
   if (seeds) {
     for (const h of seeds.hits) {
@@ -119,7 +168,7 @@ function scanText(out: FindingSink, o: CryptoOptions, allowlist: readonly Parsed
 
   // Addresses.
   for (const { address } of addresses ?? []) {
-    if (out.full) break;
+    if (out.overflowed) break;
     if (o.flagBadChecksum && address.checksum === 'invalid') {
       out.push(
         {
@@ -184,7 +233,7 @@ export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scann
   return {
     id: SCANNER,
     scan(view, _ctx) {
-      const out = new FindingSink(o.maxFindings);
+      const out = new Sink(o.maxFindings);
       for (const seg of view.segments) {
         if (out.full) break;
         scanText(out, o, allowlist, need, seg.prepared.clean, seg.location, undefined);
@@ -195,7 +244,7 @@ export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scann
           }
         }
       }
-      return out.findings;
+      return out.result();
     },
   };
 }

@@ -83,7 +83,10 @@ export interface SeedScanResult {
   readonly hits: readonly SeedHit[];
   /** Runs of ≥ 12 BIP-39 words with no checksum-valid window. */
   readonly unverified: readonly { start: number; end: number; words: number; listLike: boolean; sorted: boolean }[];
-  /** True when the window budget ran out before every run was tested. */
+  /**
+   * True when a budget ran out before the whole text was read: the letter tokens the tokenizer may
+   * examine, or the checksum tests. The caller must then treat the text as not fully inspected.
+   */
   readonly truncated: boolean;
 }
 
@@ -279,17 +282,22 @@ function candidateRegions(text: string, span: number, minWords: number, budget: 
  * tokens are tokenised exactly (text that cannot hold a run is skipped, not counted).
  */
 export function bip39Runs(text: string, minWords = 12, maxWords = 50_000): SeedRun[] {
+  return seedRuns(text, minWords, maxWords).runs;
+}
+
+/** bip39Runs, and whether the token budget lasted to the end of the text. */
+function seedRuns(text: string, minWords: number, maxWords: number): { runs: SeedRun[]; complete: boolean } {
   const runs: SeedRun[] = [];
   const budget: Budget = { left: maxWords };
   if (!(minWords >= 1)) {
     tokenizeRegion(text, 0, text.length, minWords, budget, runs);
-    return runs;
+    return { runs, complete: budget.left > 0 };
   }
   // Each word has ≥ 3 letters and is followed by a separator.
   const span = Math.ceil(minWords) * 4 - 1;
-  if (text.length < span) return runs;
+  if (text.length < span) return { runs, complete: true };
   candidateRegions(text, span, minWords, budget, runs);
-  return runs;
+  return { runs, complete: budget.left > 0 };
 }
 
 /** BIP-39 checksum from word indices alone (no string work): the first W/3 bits of SHA-256(entropy). */
@@ -317,23 +325,32 @@ function ascending(indices: readonly number[], from: number, count: number): boo
   return count > 1;
 }
 
-/** Finds checksum-valid BIP-39 phrases and long unverified word runs. At most `maxWindows` checksum tests. */
+/**
+ * Finds checksum-valid BIP-39 phrases and long unverified word runs. At most `maxWindows` checksum
+ * tests; windows whose words are in word-list order (an excerpt of the list itself, which the scanner
+ * never reports) are not tested, so pasting the word list costs nothing and uses no budget.
+ */
 export function findSeedPhrases(text: string, maxWindows = 4096): SeedScanResult {
   const hits: SeedHit[] = [];
   const unverified: { start: number; end: number; words: number; listLike: boolean; sorted: boolean }[] = [];
   let budget = maxWindows;
-  let truncated = false;
-  for (const run of bip39Runs(text)) {
+  const { runs, complete } = seedRuns(text, 12, 50_000);
+  let spent = false; // the checksum budget ran out
+  for (const run of runs) {
     const words = run.words;
     const indices = words.map((w) => w.index);
+    // ascendingFrom[k]: how many words from k on are in strictly increasing list order.
+    const ascendingFrom = new Int32Array(words.length);
+    for (let k = words.length - 1; k >= 0; k--) ascendingFrom[k] = k + 1 < words.length && indices[k]! < indices[k + 1]! ? ascendingFrom[k + 1]! + 1 : 1;
     let found = false;
     let i = 0;
     while (i + 12 <= words.length) {
       let matched = 0;
       for (const size of MNEMONIC_SIZES) {
         if (i + size > words.length) continue;
+        if (ascendingFrom[i]! >= size) continue; // a word-list excerpt: never reported, so not tested
         if (budget <= 0) {
-          truncated = true;
+          spent = true;
           break;
         }
         budget--;
@@ -346,7 +363,7 @@ export function findSeedPhrases(text: string, maxWindows = 4096): SeedScanResult
         matched = size;
         break;
       }
-      if (truncated) break;
+      if (spent) break;
       if (matched > 0) {
         const win = words.slice(i, i + matched);
         let listGaps = 0;
@@ -374,7 +391,7 @@ export function findSeedPhrases(text: string, maxWindows = 4096): SeedScanResult
         sorted: ascending(indices, 0, words.length),
       });
     }
-    if (truncated) break;
+    if (spent) break;
   }
-  return { hits, unverified, truncated };
+  return { hits, unverified, truncated: spent || !complete };
 }

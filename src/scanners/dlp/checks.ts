@@ -120,37 +120,12 @@ export function isTokenPlaceholder(value: string): boolean {
   return false;
 }
 
-// Stricter lists for free-form assignments (`password = ...`), where people write illustrative values.
-// Substrings (long enough not to occur by chance in a real password):
-const VALUE_PLACEHOLDER_WORDS = [
-  ...TOKEN_PLACEHOLDER_WORDS,
-  'passw',
-  'secret',
-  'token',
-  'apikey',
-  'api_key',
-  'api-key',
-  'xxx',
-  'lorem',
-  'foobar',
-  'your',
-  'enter_',
-  'enter-',
-  'provide',
-  'undefined',
-  'environ',
-  'getenv',
-  'process.env',
-  'secretref',
-  'keyvault',
-  'vault:',
-  'arn:aws:',
-  'ssm:',
-  'file:',
-  '://',
-];
-// Prefixes:
-const VALUE_PLACEHOLDER_PREFIXES = ['test', 'fake', 'mock', 'todo', 'fixme', 'tbd'];
+// Free-form values (`password = ...`, `user:pass@`, Basic and Bearer values). On top of the token
+// screening above (illustration words, template marks, long runs and sequences), a value is a
+// placeholder when it IS one as a whole: a type name, a reference or path, or nothing but placeholder
+// vocabulary such as `your_password_here`. A password that merely contains a common word is a literal:
+// `MyPassword2024`, `TokenRing#2024` and `test-Zq8v!` are real passwords.
+
 // Whole values (lower case):
 const VALUE_PLACEHOLDER_EXACT = new Set([
   'null',
@@ -158,6 +133,7 @@ const VALUE_PLACEHOLDER_EXACT = new Set([
   'nil',
   'true',
   'false',
+  'undefined',
   'foo',
   'bar',
   'baz',
@@ -194,25 +170,100 @@ const TYPE_NAMES = new Set([
   'text',
 ]);
 
+// Words illustrative values are made of (`your_api_key_here`, `my-secret-token`, `test_password`,
+// `foobar`). A value made only of these (and at most a trivial number such as 123) is a placeholder;
+// one other word or number beside them (`MyPassword2024`) makes it a literal.
+const PLACEHOLDER_VOCABULARY: readonly string[] = [
+  'a', 'an', 'the', 'my', 'your', 'our', 'some', 'this', 'that', 'it', 'me', 'here', 'there', 'goes', 'with', 'to',
+  'for', 'of', 'and', 'or', 'put', 'enter', 'insert', 'add', 'set', 'use', 'replace', 'change', 'fill', 'provide',
+  'paste', 'type', 'new', 'old', 'real', 'actual', 'own', 'value', 'values', 'default', 'example', 'examples', 'sample',
+  'demo', 'test', 'testing', 'tests', 'dummy', 'fake', 'mock', 'stub', 'foo', 'bar', 'baz', 'qux', 'foobar', 'lorem',
+  'ipsum', 'dolor', 'xyz', 'abc', 'placeholder', 'redacted', 'hidden', 'masked', 'secret', 'secrets', 'password',
+  'passwords', 'passwd', 'pass', 'pwd', 'passphrase', 'passcode', 'pw', 'token', 'tokens', 'key', 'keys', 'api',
+  'apikey', 'access', 'auth', 'credential', 'credentials', 'cred', 'creds', 'client', 'app', 'db', 'database', 'user',
+  'username', 'name', 'login', 'admin', 'root', 'super', 'strong', 'secure', 'random', 'long', 'string', 'generated',
+  'private', 'bearer', 'jwt', 'id', 'changeme', 'todo', 'fixme', 'tbd', 'undefined', 'null', 'none', 'empty',
+  'blank', 'sk', 'pk', 'xx', 'xxx', 'xxxx',
+];
+const VOCAB = new Set(PLACEHOLDER_VOCABULARY);
+const VOCAB_MAX = Math.max(...PLACEHOLDER_VOCABULARY.map((w) => w.length));
+
 // References to a value kept elsewhere: $VAR, %VAR%, @VAR@, #{...}, {{...}}; and pure punctuation masks.
 const REFERENCE = re('^\\$[A-Za-z_]|^%[A-Za-z_]\\w*%$|^@[A-Za-z_]\\w*@$|^#\\{|\\{\\{|\\}\\}|^[^A-Za-z0-9]+$');
+// Code that reads the secret from somewhere else, and secret-store or file references.
+const CODE_OR_STORE_REFERENCE = re(
+  '(?i)os\\.environ|getenv|process\\.env|secretref|keyvault|vault:|arn:aws:|ssm:|file:|://|^enc\\(|^encrypted:',
+);
 // Paths and key/config file names.
 const PATH_OR_FILE = re(
   '^(?:/|\\.\\.?/|~/|[A-Za-z]:\\\\)|(?i)\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|properties|xml|ini|conf|cfg|keystore|keytab|pub)$',
 );
 
-/** True for assignment values that are illustrations, references or code rather than a literal secret. */
-export function isValuePlaceholder(value: string): boolean {
+/** True when a lower-case letter word splits wholly into placeholder vocabulary (`yourpasswordhere`). */
+function vocabularyWord(word: string): boolean {
+  if (VOCAB.has(word)) return true;
+  if (word.length > 64) return false;
+  // reach[i] = 1: word[0, i) splits into vocabulary words.
+  const reach = new Uint8Array(word.length + 1);
+  reach[0] = 1;
+  for (let i = 0; i < word.length; i++) {
+    if (reach[i] !== 1) continue;
+    for (let l = 1; l <= VOCAB_MAX && i + l <= word.length; l++) if (VOCAB.has(word.slice(i, i + l))) reach[i + l] = 1;
+  }
+  return reach[word.length] === 1;
+}
+
+/** A number people put in illustrations: one digit, one digit repeated, or consecutive digits (12, 123, 4321). */
+function trivialNumber(digits: string): boolean {
+  return digits.length <= 1 || longestRun(digits) === digits.length || longestSequence(digits) === digits.length;
+}
+
+/**
+ * True when the value is nothing but placeholder vocabulary and trivial numbers, in any case and with
+ * any ASCII separators: `your_password_here`, `YourApiKeyHere`, `test-token-123`. Needs at least one word.
+ */
+export function vocabularyOnly(value: string): boolean {
+  let words = 0;
+  let i = 0;
+  const n = value.length;
+  while (i < n) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      let j = i;
+      while (j < n && value.charCodeAt(j) >= 48 && value.charCodeAt(j) <= 57) j++;
+      if (!trivialNumber(value.slice(i, j))) return false;
+      i = j;
+    } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      // A letter run, split where lower case turns upper (`YourApiKey` → Your, Api, Key).
+      let j = i + 1;
+      while (j < n) {
+        const d = value.charCodeAt(j);
+        const upper = d >= 65 && d <= 90;
+        if (!upper && !(d >= 97 && d <= 122)) break;
+        const p = value.charCodeAt(j - 1);
+        if (upper && p >= 97 && p <= 122) break;
+        j++;
+      }
+      if (!vocabularyWord(value.slice(i, j).toLowerCase())) return false;
+      words++;
+      i = j;
+    } else if (c < 128) i++;
+    else return false; // letters of other scripts are not in the vocabulary
+  }
+  return words > 0;
+}
+
+/**
+ * True for assignment values that are illustrations, references or code rather than a literal secret.
+ * `vocabulary: false` (for user names, which are often plain words such as `api` or `deploy`) skips the
+ * vocabulary-only test.
+ */
+export function isValuePlaceholder(value: string, vocabulary = true): boolean {
   if (isTokenPlaceholder(value)) return true;
   const lower = value.toLowerCase();
-  if (TYPE_NAMES.has(lower)) return true;
-  if (VALUE_PLACEHOLDER_EXACT.has(lower)) return true;
-  if (lower.startsWith('enc(') || lower.startsWith('encrypted:')) return true; // encrypted at rest (Jasypt, SOPS-style)
-  for (const w of VALUE_PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
-  for (const w of VALUE_PLACEHOLDER_PREFIXES) if (lower.startsWith(w)) return true;
-  if (REFERENCE.test(value)) return true;
-  if (PATH_OR_FILE.test(value)) return true;
-  return false;
+  if (TYPE_NAMES.has(lower) || VALUE_PLACEHOLDER_EXACT.has(lower)) return true;
+  if (REFERENCE.test(value) || CODE_OR_STORE_REFERENCE.test(value) || PATH_OR_FILE.test(value)) return true;
+  return vocabulary && vocabularyOnly(value);
 }
 
 // ---------------------------------------------------------------- checksums

@@ -5,7 +5,7 @@ import type { Finding } from '../../core/index.ts';
 import type { Encoding, Prepared } from '../../normalize/types.ts';
 import { TEST_CTX, viewOfSegments, viewOfText } from '../testing.ts';
 import type { Segment, SegmentPart } from '../types.ts';
-import { badCrc, card, crcToken, FIXED, iban, jwt, opensshKey, SAMPLES, wif, xprv } from './dlp.fixtures.ts';
+import { ALNUM, badCrc, card, crcToken, FIXED, iban, jwt, opensshKey, rand, SAMPLES, wif, xprv } from './dlp.fixtures.ts';
 import { countGroups, DlpEngine, lastKey } from './engine.ts';
 import { ALL_RULES } from './rules/index.ts';
 import { createDlpScanner, DEFAULT_DLP_OPTIONS, DLP_RULES } from './index.ts';
@@ -338,9 +338,17 @@ describe('dlp options', () => {
     );
   });
 
-  it('caps the number of findings', () => {
+  it('caps the number of findings and then reports the scan as incomplete', () => {
     const many = Array.from({ length: 30 }, () => crcToken('ghp_')).join('\n');
-    assert.equal(createDlpScanner({ maxFindings: 5 }).scan(viewOfText(many), TEST_CTX).length, 5);
+    const f = createDlpScanner({ maxFindings: 5 }).scan(viewOfText(many), TEST_CTX);
+    assert.deepEqual(
+      f.map((x) => x.rule),
+      [...Array.from({ length: 5 }, () => 'dlp/github-pat'), 'dlp/scan-incomplete'],
+    );
+    const last = f[5];
+    assert.equal(last?.severity, 'high');
+    assert.equal(last?.category, 'limits');
+    assert.equal(last?.evidence, '');
   });
 });
 
@@ -349,7 +357,7 @@ describe('dlp robustness', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (s) => {
         const f = scan(`password=${s} -----BEGIN PRIVATE KEY-----${s} eyJ${s} AKIA${s} 4111 ${s}`);
-        return f.length <= DEFAULT_DLP_OPTIONS.maxFindings;
+        return f.length <= DEFAULT_DLP_OPTIONS.maxFindings + 1;
       }),
       { numRuns: 200, seed: 7 },
     );
@@ -358,5 +366,71 @@ describe('dlp robustness', () => {
   it('handles an empty view and empty segments', () => {
     assert.deepEqual(scanSegments(), []);
     assert.deepEqual(scanSegments(segment('text', 'text', '')), []);
+  });
+});
+
+describe('dlp limits fail closed', () => {
+  const AWS_REAL = 'AKIAQ3EGRTYPQ2XK7ZVM';
+  const incomplete = (f: readonly Finding[]) => f.filter((x) => x.rule === 'dlp/scan-incomplete');
+
+  it('still finds a real key after hundreds of placeholder matches of the same rule', () => {
+    const text = `${'AKIAIOSFODNN7EXAMPLE '.repeat(2000)}${AWS_REAL}`;
+    assert.deepEqual(rules(text), ['dlp/aws-access-key-id']);
+  });
+
+  it('reports dlp/scan-incomplete when the findings cap cuts the scan short, and names where', () => {
+    const segs = Array.from({ length: 120 }, (_, i) => segment(`body.$[${i}]`, 'body-leaf', `sk_test_${rand(ALNUM, 24)}`));
+    segs.push(segment('body.$.last', 'body-leaf', AWS_REAL));
+    const f = scanSegments(...segs);
+    assert.equal(f.length, DEFAULT_DLP_OPTIONS.maxFindings + 1);
+    const cut = incomplete(f);
+    assert.equal(cut.length, 1);
+    assert.deepEqual(
+      { severity: cut[0]?.severity, category: cut[0]?.category, mitre: cut[0]?.mitre, evidence: cut[0]?.evidence, location: cut[0]?.location },
+      { severity: 'high', category: 'limits', mitre: 'T1027', evidence: '', location: 'body.$[100]' },
+    );
+    assert.match(cut[0]?.message ?? '', /stopped after 100 findings/);
+  });
+
+  it('does not report scan-incomplete for exactly maxFindings findings or for repeats of one value', () => {
+    const exact = Array.from({ length: 5 }, () => crcToken('ghp_')).join('\n');
+    assert.equal(incomplete(createDlpScanner({ maxFindings: 5 }).scan(viewOfText(exact), TEST_CTX)).length, 0);
+    const same = `${FIXED.ghp}\n`.repeat(500);
+    assert.deepEqual(rules(same), ['dlp/github-pat']);
+  });
+
+  it('reports scan-incomplete when a generic rule stops at its match limit with every hit yielded', () => {
+    // Each assignment's value is the same Stripe test key (one finding): every generic hit yields to the
+    // specific one, and the generic rule's budget is spent before the real password at the end.
+    const key = `sk_test_${rand(ALNUM, 24)}`;
+    const lines = Array.from({ length: 210 }, () => `password = "${key}"`);
+    lines.push('password = "Xk3!vR9mQ2"');
+    const f = scan(lines.join('\n'));
+    assert.deepEqual(
+      f.map((x) => x.rule),
+      ['dlp/stripe-test-key', 'dlp/scan-incomplete'],
+    );
+    assert.match(f[1]?.message ?? '', /dlp\/generic-secret-assignment stopped after 200 matches/);
+  });
+
+  it('finds a password that merely contains a common word', () => {
+    assert.deepEqual(rules('curl https://bob:MyPassword2024@example.com/'), ['dlp/url-credentials']);
+    assert.deepEqual(rules('db_password = "TokenRing#2024"'), ['dlp/generic-secret-assignment']);
+    assert.deepEqual(rules('"smtp_password": "testSecret-Zq8v!"'), ['dlp/generic-secret-assignment']);
+    assert.ok(rules(`curl --user 'api:Qm7!tR2wZx9k' https://api.mailgun.example/`).includes('dlp/cli-credential-flag'));
+  });
+
+  it('still skips values made only of placeholder words', () => {
+    for (const pw of ['your_password_here', 'YourPasswordHere', 'my-secret-password', 'test_token_123', 'changeme', 'password123', '<your-password>'])
+      assert.deepEqual(rules(`db_password = "${pw}"`), [], pw);
+    for (const pw of ['password', 'secret', 'yourpassword', 'xxxx-xxxx'])
+      assert.deepEqual(rules(`https://bob:${pw}@git.example.net/`), [], pw);
+  });
+
+  it('produces no scan-incomplete on an ordinary text with a few secrets', () => {
+    const text = `deploy notes\nGITHUB_TOKEN=${FIXED.ghp}\nsee ${'lorem ipsum '.repeat(2000)}\naws ${AWS_REAL}\n`;
+    const f = scan(text);
+    assert.deepEqual(incomplete(f), []);
+    assert.deepEqual(f.map((x) => x.rule).sort(), ['dlp/aws-access-key-id', 'dlp/github-pat']);
   });
 });

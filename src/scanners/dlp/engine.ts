@@ -8,8 +8,14 @@ import type { RegexMatch, SafeRegex } from '../../re/index.ts';
 import { entropy, isTokenPlaceholder, isValuePlaceholder } from './checks.ts';
 import type { CheckContext, DlpRule } from './types.ts';
 
-/** Matches of one rule in one text (bounded so a hostile input cannot make a huge list). */
+/**
+ * Accepted matches of one rule in one text. Counted after the value filters, so placeholders and
+ * failed checks cannot use it up; past it the rule stops (see #run and scanText for why that is safe).
+ */
 const MATCH_LIMIT = 200;
+/** Raw matches asked of the regex per call: the first batch, doubling up to the last (bounds each list). */
+const FIRST_BATCH = 256;
+const MAX_BATCH = 8192;
 /** Matches of the prefilter pass; past this, the fallback below takes over. */
 const PREFILTER_LIMIT = 256;
 /** Matches of the fallback pass over the rarer keywords; past this, their rules just run. */
@@ -54,9 +60,6 @@ function escapeLiteral(text: string): string {
   for (const ch of text) out += '\\.+*?()|[]{}^$/-#&~'.includes(ch) ? `\\${ch}` : ch;
   return out;
 }
-/** Accepted candidates kept per text before overlap resolution. */
-const HIT_LIMIT = 1000;
-
 export interface Hit {
   readonly rule: DlpRule;
   readonly value: string;
@@ -195,20 +198,33 @@ export class DlpEngine {
    * Accepted hits in one text, after overlap resolution. `fieldKey` (the last key of a structured
    * location) lets field-aware rules judge the whole text as that key's value.
    */
-  scanText(text: string, fieldKey?: string, skipPatterns = false): Hit[] {
+  scanText(text: string, fieldKey?: string, skipPatterns = false, enough = Infinity): Hit[] {
     const hits: Hit[] = [];
     const vetoes: Span[] = [];
+    const capped: DlpRule[] = [];
     this.lastTextQuiet = true;
+    this.lastTextIncomplete = null;
+    this.#sure = enough < Infinity ? new Set() : null;
+    this.#enough = enough;
     if (text.length > 0 && this.#prefilter && !skipPatterns) {
       const survey = this.#survey(text, this.#prefilter);
       this.lastTextQuiet = survey.complete && survey.keywordSpans.size === 0 && survey.triggerSpans.size === 0;
-      for (let i = 0; i < this.#compiled.length && hits.length < HIT_LIMIT && !this.lastTextQuiet; i++) {
+      for (let i = 0; i < this.#compiled.length && !this.lastTextQuiet && !this.#overflow(); i++) {
         const plan = this.#plan(i, survey, text.length);
-        if (plan !== 'skip') this.#run(this.#compiled[i] as Compiled, text, plan, hits, vetoes);
+        if (plan !== 'skip' && this.#run(this.#compiled[i] as Compiled, text, plan, hits, vetoes)) capped.push((this.#compiled[i] as Compiled).rule);
       }
     }
     if (fieldKey !== undefined && fieldKey.length > 0) this.#fields(fieldKey, text, hits);
-    return resolve(hits, vetoes);
+    const out = resolve(hits, vetoes);
+    // A rule stopped at MATCH_LIMIT only changes the verdict when none of its hits survived overlap
+    // resolution (a generic rule whose first hits all yielded): later matches might have. Only then is
+    // the text reported as not fully inspected. A rule with a surviving hit is already in the verdict.
+    for (const rule of capped) {
+      if (out.some((h) => h.rule === rule)) continue;
+      this.lastTextIncomplete = `rule ${rule.id} stopped after ${MATCH_LIMIT} matches`;
+      break;
+    }
+    return out;
   }
 
   /**
@@ -216,6 +232,20 @@ export class DlpEngine {
    * pattern rule can match that text, nor any substring of it.
    */
   lastTextQuiet = false;
+
+  /** Why the last scanText could not inspect all of its text (null: it did). */
+  lastTextIncomplete: string | null = null;
+
+  /**
+   * Distinct (rule, value) hits of rules that always survive overlap resolution (neither generic nor
+   * yielding), when scanText was given `enough`: past that many, the caller's findings cap will be
+   * exceeded whatever else the text holds, so the remaining rules are not run.
+   */
+  #sure: Set<string> | null = null;
+  #enough = Infinity;
+  #overflow(): boolean {
+    return this.#sure !== null && this.#sure.size > this.#enough;
+  }
 
   #survey(text: string, prefilter: SafeRegex): Survey {
     const seen = new Uint8Array(this.#keywordList.length);
@@ -300,33 +330,53 @@ export class DlpEngine {
     return windowsAround(anchors, reach, length) ?? 'full';
   }
 
-  #run(c: Compiled, text: string, plan: 'full' | Span[], hits: Hit[], vetoes: Span[]): void {
+  /**
+   * Runs one rule over its windows. Raw matches are fetched in growing batches, resuming after the
+   * last match, so any number of rejected candidates (placeholders, failed checks) costs time linear
+   * in the text but never hides a later match. Returns true when the rule stopped at MATCH_LIMIT
+   * accepted hits with text left unread.
+   */
+  #run(c: Compiled, text: string, plan: 'full' | Span[], hits: Hit[], vetoes: Span[]): boolean {
     const rule = c.rule;
-    let budget = MATCH_LIMIT;
+    let accepted = 0;
     const sources = plan === 'full' ? [{ start: 0, end: text.length }] : plan;
     for (const w of sources) {
-      const whole = w.start === 0 && w.end === text.length;
-      const sub = whole ? text : text.slice(w.start, w.end);
-      const found = c.rx.all(sub, budget);
-      budget -= found.length;
-      for (const local of found) {
-        // A match touching an inner window edge may owe its existence to the cut (\b, ^, $): the window is
-        // wide enough for every real match around its anchor, so such a match is dropped.
-        if (!whole && ((local.index === 0 && w.start > 0) || (local.end === sub.length && w.end < text.length))) continue;
-        const m: RegexMatch = whole ? local : { index: local.index + w.start, end: local.end + w.start, text: local.text, groups: local.groups };
-        const g = pickGroup(m, rule.group ?? 0);
-        const value = g === 0 ? m.text : m.groups[g - 1];
-        if (value === undefined || value.length === 0) continue;
-        const start = m.index + groupOffset(m, g, value);
-        const end = start + value.length;
-        const verdict = this.#judge(rule, value, text, m, start, end);
-        if (verdict === 'accept') {
-          hits.push({ rule, value, start, end });
-          if (hits.length >= HIT_LIMIT) return;
-        } else if (verdict === 'veto') vetoes.push({ start, end });
+      let pos = w.start;
+      let batch = FIRST_BATCH;
+      for (;;) {
+        const whole = pos === 0 && w.end === text.length;
+        const sub = whole ? text : text.slice(pos, w.end);
+        const found = c.rx.all(sub, batch);
+        for (const local of found) {
+          // A match touching an inner window edge may owe its existence to the cut (\b, ^, $): the window is
+          // wide enough for every real match around its anchor, so such a match is dropped. A resumed batch
+          // starts where the previous match ended, as a global search would, so its start is not such an edge.
+          if ((local.index === 0 && pos === w.start && w.start > 0) || (local.end === sub.length && w.end < text.length)) continue;
+          const m: RegexMatch = whole ? local : { index: local.index + pos, end: local.end + pos, text: local.text, groups: local.groups };
+          const g = pickGroup(m, rule.group ?? 0);
+          const value = g === 0 ? m.text : m.groups[g - 1];
+          if (value === undefined || value.length === 0) continue;
+          const start = m.index + groupOffset(m, g, value);
+          const end = start + value.length;
+          const verdict = this.#judge(rule, value, text, m, start, end);
+          if (verdict === 'accept') {
+            hits.push({ rule, value, start, end });
+            if (this.#sure && !rule.generic && !rule.yieldsTo) {
+              this.#sure.add(`${rule.id}\u0000${value}`);
+              if (this.#overflow()) return false;
+            }
+            if (++accepted >= MATCH_LIMIT) return m.end < text.length;
+          } else if (verdict === 'veto') vetoes.push({ start, end });
+        }
+        if (found.length < batch) break;
+        const last = found[found.length - 1] as RegexMatch;
+        const next = pos + (last.end > last.index ? last.end : last.index + 1);
+        if (next >= w.end) break;
+        pos = next;
+        batch = Math.min(batch * 2, MAX_BATCH);
       }
-      if (budget <= 0) return;
     }
+    return false;
   }
 
   #judge(rule: DlpRule, value: string, text: string, m: RegexMatch, start: number, end: number): 'accept' | 'reject' | 'veto' {

@@ -14,6 +14,8 @@
 // Passphrase-protected keys (ENCRYPTED headers, Proc-Type: 4,ENCRYPTED, OpenSSH with a cipher) are reported
 // by their own rule at high rather than critical. Authorization headers are reported (bearer: medium,
 // basic: high) wherever they appear, including a request's own header segment: policy decides per part.
+// Limits fail closed: when maxFindings (or a rule's match limit with none of its hits kept) stops a scan
+// short, the scan ends with one dlp/scan-incomplete finding (high, category limits) and the engine blocks.
 import { redactPreview, SEVERITY_RANK } from '../../core/index.ts';
 import type { Finding, Severity } from '../../core/index.ts';
 import type { ScanContext, Scanner, ScanView, SegmentPart } from '../types.ts';
@@ -67,6 +69,11 @@ function toFinding(rule: DlpRule, value: string, location: string): Finding {
   };
 }
 
+/** The one finding that says a scan stopped at a limit: by the fail-closed rule, the engine blocks on it. */
+function incomplete(location: string, message: string): Finding {
+  return { scanner: 'dlp', rule: 'dlp/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
+}
+
 export function createDlpScanner(options: Partial<DlpOptions> = {}): Scanner {
   const opts: DlpOptions = { ...DEFAULT_DLP_OPTIONS, ...options };
   const disabled = new Set(opts.disabled);
@@ -80,31 +87,46 @@ export function createDlpScanner(options: Partial<DlpOptions> = {}): Scanner {
     scan(view: ScanView, _ctx: ScanContext): readonly Finding[] {
       const findings: Finding[] = [];
       const seen = new Set<string>();
+      // Set when a limit cut the scan short; reported once, as the last finding.
+      let stopped: Finding | null = null;
+      /** Adds hits; false once a new finding found no room (the scan then stops: the rest is not inspected). */
       const emit = (hits: readonly Hit[], location: string): boolean => {
         for (const h of hits) {
-          if (findings.length >= max) return false;
           const key = `${h.rule.id}\u0000${location}\u0000${h.value}`;
           if (seen.has(key)) continue;
+          if (findings.length >= max) {
+            stopped = incomplete(location, `DLP stopped after ${max} findings at ${location}; the rest of the input was not inspected.`);
+            return false;
+          }
           seen.add(key);
           findings.push(toFinding(h.rule, h.value, location));
         }
-        return findings.length < max;
+        return true;
+      };
+      const scanText = (text: string, location: string, fieldKey?: string, skip = false): boolean => {
+        // More than `max` distinct sure hits in one text overflow the cap whatever was found before
+        // (at most `max` of them can repeat earlier findings), so the engine may stop there.
+        const ok = emit(engine.scanText(text, fieldKey, skip, max), location);
+        const cut = engine.lastTextIncomplete;
+        if (ok && cut !== null && stopped === null) {
+          stopped = incomplete(location, `DLP could not inspect all of ${location}: ${cut}; later matches were not examined.`);
+        }
+        return ok;
       };
       // A URL's parts are substrings of the full URL: when the full URL's prefilter found nothing,
       // no pattern can match in a part either, and only the field-name rules run on them.
       let quietUrl: string | null = null;
-      for (const segment of view.segments) {
-        if (findings.length >= max) break;
+      outer: for (const segment of view.segments) {
         const prepared = segment.prepared;
         const fieldKey = FIELD_PARTS.has(segment.part) ? lastKey(segment.location) : undefined;
         const skip = quietUrl !== null && URL_PART_KINDS.has(segment.part) && segment.location.startsWith(quietUrl);
-        if (!emit(engine.scanText(prepared.clean, fieldKey, skip), segment.location)) break;
+        if (!scanText(prepared.clean, segment.location, fieldKey, skip)) break;
         if (segment.part === 'url') quietUrl = engine.lastTextQuiet && prepared.clean === prepared.raw ? `${segment.location}.` : null;
         for (const layer of prepared.layers) {
-          const location = `${segment.location}|${layer.chain.join('|')}`;
-          if (!emit(engine.scanText(layer.clean), location)) break;
+          if (!scanText(layer.clean, `${segment.location}|${layer.chain.join('|')}`)) break outer;
         }
       }
+      if (stopped !== null) findings.push(stopped);
       return findings;
     },
   };

@@ -181,7 +181,9 @@ test('is total on hostile input: huge, binary and malformed percent escapes', ()
     assert.doesNotThrow(() => scanUrl(`https://${w}.example/${w}?q=${w}`));
   }
   const f = scanUrl(`https://c.example/${Array.from({ length: 300 }, () => r(40, ALNUM)).join('/')}`);
-  assert.ok(f.length <= 100);
+  // 100 findings, then the one that says the rest was not inspected (fail closed)
+  assert.equal(f.length, 101);
+  assert.equal(f[100]?.rule, 'entropy/scan-incomplete');
 });
 
 test('evidence never contains the random value itself', () => {
@@ -191,4 +193,48 @@ test('evidence never contains the random value itself', () => {
     assert.ok(!f.evidence.includes(token.slice(4, 20)));
     assert.ok(!f.message.includes(token.slice(4, 20)));
   }
+});
+
+// --- limits fail closed ------------------------------------------------------------------------
+
+const incomplete = <T extends { rule: string }>(f: readonly T[]): T[] => f.filter((x) => x.rule === 'entropy/scan-incomplete');
+
+test('reads a long query value whole: random data after 8 KiB of filler is found', () => {
+  const r = seeded(21);
+  const f = scanUrl(`https://c.example/p?q=${'ab.'.repeat(3000)}${r(64, ALNUM)}`);
+  assert.deepEqual(f.map((x) => x.rule), ['entropy/query-value']);
+});
+
+test('reports entropy/scan-incomplete for a URL part longer than maxSegmentChars', () => {
+  const r = seeded(22);
+  const f = createEntropyScanner({ maxSegmentChars: 1000 }).scan(viewOfUrl(`https://c.example/p?q=${'ab.'.repeat(500)}${r(64, ALNUM)}`), TEST_CTX);
+  const cut = incomplete(f);
+  assert.equal(cut.length, 1);
+  assert.deepEqual([cut[0]?.severity, cut[0]?.category, cut[0]?.mitre, cut[0]?.evidence, cut[0]?.location], ['high', 'limits', 'T1027', '', 'url.query.q']);
+});
+
+test('reports entropy/scan-incomplete when the findings cap is reached, and not before', () => {
+  const r = seeded(23);
+  const path = (n: number) => `https://c.example/${Array.from({ length: n }, () => r(40, ALNUM)).join('/')}`;
+  assert.deepEqual(incomplete(scanUrl(path(100))), []);
+  assert.equal(incomplete(scanUrl(path(101))).length, 1);
+});
+
+test('ordinary URLs report no scan-incomplete', () => {
+  for (const url of BENIGN_URLS.slice(0, 200)) assert.deepEqual(incomplete(scanUrl(url)), [], url);
+});
+
+test('never shows a random label of the registrable domain in evidence', () => {
+  const r = seeded(24);
+  const data = r(32, '0123456789abcdef');
+  const domain = r(21, 'abcdefghijklmnopqrstuvwxyz0123456789');
+  const f = scanUrl(`https://${data}.${domain}.com/`);
+  assert.ok(f.length >= 1);
+  for (const x of f) {
+    assert.ok(!x.evidence.includes(domain.slice(4)), x.evidence);
+    assert.ok(!x.evidence.includes(data.slice(4)), x.evidence);
+  }
+  // an ordinary registrable domain stays readable
+  const g = scanUrl(`https://${data}.example.com/`);
+  assert.ok(g.some((x) => x.evidence.endsWith('example.com')), g.map((x) => x.evidence).join('; '));
 });

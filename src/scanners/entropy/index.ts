@@ -51,7 +51,10 @@ export interface EntropyOptions {
   readonly lowSeverityQueryKeys: readonly string[];
   /** Mixed-case runs at least this much covered by camelCase words are identifiers, not data. */
   readonly maxCamelWordShare: number;
-  /** Longest segment text examined (longer text is examined up to this many characters). */
+  /**
+   * Longest segment text examined; a longer one is examined up to this many characters and the scan
+   * reports entropy/scan-incomplete (fail closed). URL parts are far shorter than the default.
+   */
   readonly maxSegmentChars: number;
   readonly maxFindings: number;
 }
@@ -120,7 +123,7 @@ export const DEFAULT_ENTROPY_OPTIONS: EntropyOptions = {
     '_ga',
   ],
   maxCamelWordShare: 0.7,
-  maxSegmentChars: 8192,
+  maxSegmentChars: 65_536,
   maxFindings: 100,
 };
 
@@ -302,6 +305,7 @@ function judgeRun(text: string, start: number, end: number, bitsThreshold: numbe
 
 /** Judges every token run inside a URL path segment or query value; keeps the most severe. */
 function judgeValue(raw: string, bitsThreshold: number, o: EntropyOptions): RunVerdict | null {
+  // (a value longer than maxSegmentChars is reported by the scanner as not fully inspected)
   const text = percentDecodeAscii(raw.length > o.maxSegmentChars ? raw.slice(0, o.maxSegmentChars) : raw);
   let best: RunVerdict | null = null;
   let i = 0;
@@ -349,15 +353,19 @@ interface HostLabel {
   readonly seg: Segment;
 }
 
+/** Labels kept per host: a DNS name has at most 127; a host with more reports entropy/scan-incomplete. */
+const MAX_HOST_LABELS = 128;
+
 /** Egress host labels grouped by the URL they belong to (`url`, `body.$.link`…), each group in label order. */
-function groupHostLabels(segments: readonly Segment[]): Map<string, HostLabel[]> {
+function groupHostLabels(segments: readonly Segment[], onOverflow?: (seg: Segment) => void): Map<string, HostLabel[]> {
   const groups = new Map<string, HostLabel[]>();
   for (const seg of segments) {
     if (seg.part !== 'url-host-label' || seg.flow === 'ingress') continue;
     const base = baseOf(seg.location, '.host[');
     let list = groups.get(base);
     if (!list) groups.set(base, (list = []));
-    if (list.length < 128) list.push({ index: labelIndex(seg.location), text: seg.prepared.raw, seg });
+    if (list.length < MAX_HOST_LABELS) list.push({ index: labelIndex(seg.location), text: seg.prepared.raw, seg });
+    else onOverflow?.(seg);
   }
   for (const list of groups.values()) list.sort((a, b) => a.index - b.index);
   return groups;
@@ -411,6 +419,26 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
     id: SCANNER,
     scan(view, _ctx) {
       const out = new FindingSink(o.maxFindings);
+      // The first limit that cut the scan short, reported once as the last finding (fail closed).
+      let stopped: Finding | undefined;
+      const stop = (location: string, message: string): void => {
+        stopped ??= { scanner: SCANNER, rule: 'entropy/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
+      };
+      /** Set once a finding found no room: the rest of the input is not inspected. */
+      let overflowed = false;
+      /** Adds a finding; when the sink is full, the scan stops and says so instead. */
+      const push = (f: Finding, key: string): boolean => {
+        if (out.full) {
+          if (out.has(key)) return true; // a repeat of a kept finding needs no room
+          overflowed = true;
+          stop(f.location, `The entropy check stopped after ${o.maxFindings} findings at ${f.location}; the rest of the input was not inspected.`);
+          return false;
+        }
+        out.push(f, key);
+        return true;
+      };
+      const overflowLabels = (seg: Segment): void =>
+        stop(seg.location, `The host at ${baseOf(seg.location, '.host[') || seg.location} has more than ${MAX_HOST_LABELS} labels; the entropy check did not read them all.`);
       // Labels shorter than hostLabelMinLength are never judged: without a long one there is no DNS stage.
       let longLabel = false;
       for (const seg of view.segments) {
@@ -420,11 +448,11 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
         }
       }
       // Hosts, rebuilt from their labels (grouped by the URL they belong to), for suffix decisions.
-      let groups = longLabel ? groupHostLabels(view.segments) : undefined;
+      let groups = longLabel ? groupHostLabels(view.segments, overflowLabels) : undefined;
 
       // DNS-exfiltration labels.
       if (groups) {
-        for (const [base, list] of groups) {
+        hosts: for (const [base, list] of groups) {
           const flagged: { seg: Segment; profile: RunProfile; text: string }[] = [];
           // The registrable domain (last two labels) is never encoded data.
           for (let i = 0; i < list.length - 2; i++) {
@@ -438,7 +466,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           for (const f of flagged) {
             const long = f.profile.length >= o.hostLabelHighMinLength || flagged.length >= 2;
             const severity: Severity = provider ? 'low' : long ? 'high' : 'medium';
-            out.push(
+            const added = push(
               {
                 scanner: SCANNER,
                 rule: 'entropy/dns-exfil-label',
@@ -446,26 +474,30 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
                 category: 'exfiltration',
                 mitre: MITRE_DNS,
                 location: f.seg.location,
-                evidence: `${redactPreview(f.text)} (${f.profile.alphabet}, ${f.profile.entropy.toFixed(2)} bits/char, randomness ${f.profile.randomness.toFixed(2)}) in host ${redactHost(host)}`,
+                evidence: `${redactPreview(f.text)} (${f.profile.alphabet}, ${f.profile.entropy.toFixed(2)} bits/char, randomness ${f.profile.randomness.toFixed(2)}) in host ${redactHost(host, o)}`,
                 message: provider
                   ? `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters), under a cloud provider's domain; check that the agent meant to contact this host.`
                   : `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters): the name lookup alone can carry it to whoever runs the domain (DNS exfiltration). Block the request unless this host is expected.`,
               },
               `dns|${f.seg.location}|${f.text}`,
             );
+            if (!added) break hosts;
           }
         }
       }
 
       // Path segments and query values.
       for (const seg of view.segments) {
-        if (out.full) break;
+        if (overflowed) break;
         if (seg.flow === 'ingress') continue;
         const isPath = seg.part === 'url-path-segment';
         const isQuery = seg.part === 'url-query-value';
         if (!isPath && !isQuery) continue;
         // Percent-decoding only shortens text: a shorter value holds no run long enough to judge.
         if (seg.prepared.raw.length < o.minLength) continue;
+        if (seg.prepared.raw.length > o.maxSegmentChars) {
+          stop(seg.location, `The URL part at ${seg.location} is ${seg.prepared.raw.length} characters long; the entropy check read only its first ${o.maxSegmentChars}.`);
+        }
         const verdict = judgeValue(seg.prepared.raw, isPath ? o.pathThreshold : o.queryThreshold, o);
         if (!verdict) continue;
         let severity = verdict.severity;
@@ -474,7 +506,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           severity = 'low';
           why = ' The parameter name is one that carries random values by design (a signature, PKCE challenge or click id).';
         } else if (isPath) {
-          groups ??= groupHostLabels(view.segments);
+          groups ??= groupHostLabels(view.segments, overflowLabels);
           const host = hostOf(baseOf(seg.location, '.path['), groups);
           if (host && hasSuffix(host, lowPathHosts)) {
             severity = 'low';
@@ -482,7 +514,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           }
         }
         const p = verdict.profile;
-        out.push(
+        push(
           {
             scanner: SCANNER,
             rule: isPath ? 'entropy/path-segment' : 'entropy/query-value',
@@ -496,15 +528,21 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           `${seg.location}|${verdict.text}`,
         );
       }
+      if (stopped) out.findings.push(stopped);
       return out.findings;
     },
   };
 }
 
-/** A host for messages: the registrable part kept, the (possibly secret-bearing) labels before it shortened. */
-function redactHost(host: string): string {
+/**
+ * A host for messages: the labels before the registrable part are counted, not shown (they may carry
+ * the data), and a label of the registrable part that looks random or is long is shown redacted too.
+ */
+function redactHost(host: string, o: EntropyOptions): string {
   const labels = host.split('.');
-  if (labels.length <= 2) return host;
-  const tail = labels.slice(-2).join('.');
-  return `…${labels.length - 2} label(s)….${tail}`;
+  const tail = labels
+    .slice(-2)
+    .map((l) => (l.length >= o.hostLabelMinLength || judgeHostLabel(l, o) !== null ? redactPreview(l) : l))
+    .join('.');
+  return labels.length <= 2 ? tail : `…${labels.length - 2} label(s)….${tail}`;
 }

@@ -21,9 +21,12 @@ export interface InjectionOptions {
   readonly disabledRules: readonly string[];
   /** Cap on findings per scan call. */
   readonly maxFindings: number;
-  /** Longest text scanned per view; longer texts are scanned by head and tail halves. */
+  /**
+   * Longest text matched at once per view; longer texts are read whole, as overlapping chunks of this
+   * length (at least 8 KiB), so the cost stays linear.
+   */
   readonly maxScanChars: number;
-  /** Most decoded layers scanned per segment. */
+  /** Most decoded layers scanned per segment; a segment with more reports injection/scan-incomplete. */
   readonly maxLayers: number;
   /**
    * Added to the weight of reader-addressing families (response manipulation, code insertion,
@@ -47,13 +50,16 @@ export const DEFAULT_INJECTION_OPTIONS: InjectionOptions = {
   disabledRules: [],
   maxFindings: 100,
   maxScanChars: 1 << 20,
-  maxLayers: 32,
+  maxLayers: 64,
   thirdPartyBoost: 1.5,
   overrideBoost: 2,
   overrideMinWeight: 5,
 };
 
-/** Every rule id this scanner can emit. */
+/**
+ * Every rule family id (what disabledRules names). Besides these the scanner emits
+ * injection/scan-incomplete when a limit cut a scan short.
+ */
 export const INJECTION_RULE_IDS: readonly string[] = FAMILIES.map((fam) => fam.id);
 
 /** Something the prefilter can point at: a rule pattern, a suspicious-code indicator class, or a probe. */
@@ -148,11 +154,22 @@ export interface Analysis {
   readonly families: readonly FamilyResult[];
 }
 
+/** Hits kept per family; past it a new hit replaces the weakest kept one, so the strongest always count. */
+const HITS_PER_FAMILY = 64;
+
 function addHit(map: Map<string, Hit[]>, hit: Hit): void {
   const list = map.get(hit.family);
-  if (list) {
-    if (list.length < 64) list.push(hit);
-  } else map.set(hit.family, [hit]);
+  if (!list) {
+    map.set(hit.family, [hit]);
+    return;
+  }
+  if (list.length < HITS_PER_FAMILY) {
+    list.push(hit);
+    return;
+  }
+  let weakest = 0;
+  for (let i = 1; i < list.length; i++) if ((list[i] as Hit).weight < (list[weakest] as Hit).weight) weakest = i;
+  if ((list[weakest] as Hit).weight < hit.weight) list[weakest] = hit;
 }
 
 function hasName(hit: Hit, ...names: ViewName[]): boolean {
@@ -328,7 +345,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
     }
     const folded = pf.presenceFolded(g.folded);
     const plain = g.plain === null ? null : pf.presence(g.plain, 'plain');
-    // the head and tail of a bounded text are cut at different places in the clean and folded views
+    // the chunks of a long text are cut at different places in the clean and folded views
     const cleanFromFolded = g.merged && !g.bounded;
     const clean = cleanFromFolded ? folded : pf.presence(g.clean, 'clean');
     if (folded.size > 0 || (plain?.size ?? 0) > 0 || clean.size > 0) any = true;
@@ -340,6 +357,8 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
   // 2. the views (the leet view only when a word mixes letters and leet characters), each with
   //    the owners to run on it and where
   const views: TextView[] = [];
+  /** Per view index: the source text (see TextGroup.source) it was first pushed for. */
+  const sourceOf: number[] = [];
   const owners = new Map<number, Map<number, Spans | null>>();
   for (const [gi, g] of groups.entries()) {
     const { folded, plain, clean, cleanFromFolded } = found[gi] as (typeof found)[number];
@@ -349,12 +368,14 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
     if (g.plain === null) pushView(views, 'plain', g.folded, g.chain);
     else if (plain) assign(owners, c.owners, pushView(views, 'plain', g.plain, g.chain), plain, false, false);
     if (folded.has(c.leet)) {
-      const leet = leetClauses(g.folded, opts.maxScanChars);
+      const leet = leetClauses(g.folded, Math.max(opts.maxScanChars, g.folded.length));
       const li = pushView(views, 'leet', leet, g.chain);
       if (li >= 0) assign(owners, c.owners, li, exhaustive ? everyOwner(c.owners, false, leet.length, ['folded']) : pf.presence(leet, 'folded'), false, false);
     }
     // clean-view owners seen by the folded pass are in folded coordinates: they are located in the clean view
-    assign(owners, c.owners, pushView(views, 'clean', g.clean, g.chain), clean, true, cleanFromFolded);
+    const ci = pushView(views, 'clean', g.clean, g.chain);
+    if (ci >= 0) sourceOf[ci] ??= g.source;
+    assign(owners, c.owners, ci, clean, true, cleanFromFolded);
   }
   const hits = new Map<string, Hit[]>();
 
@@ -415,25 +436,35 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
 
   const foldedViews = views.filter((v) => v.kind === 'folded');
 
-  // 4. injected conversation turns: a user-side and an assistant-side label at line starts
+  // 4. injected conversation turns: a user-side and an assistant-side label at line starts, anywhere in
+  //    one text (the chunks of a long text count together; each decoded layer is a text of its own)
   if (!disabled.has('injection/fake-turns')) {
+    const turns = new Map<string, { user: boolean; assistant: boolean; humanAssistant: number; first: string; chain: readonly string[] }>();
     for (const vi of turnViews) {
       const view = views[vi] as TextView;
-      const labels = TURN_LABEL().all(view.text, 64);
-      let user = false;
-      let assistant = false;
-      let humanAssistant = 0;
-      for (const m of labels) {
-        const who = (m.groups[0] ?? '').toLowerCase();
-        if (who === 'human' || who === 'user') user = true;
-        else assistant = true;
-        if (who === 'human' || who === 'assistant') humanAssistant++;
+      const key = `${sourceOf[vi] ?? -1}`;
+      let t = turns.get(key);
+      if (!t) turns.set(key, (t = { user: false, assistant: false, humanAssistant: 0, first: '', chain: view.chain }));
+      // Read label by label until both sides and two human/assistant labels are seen: never capped
+      // before the answer is known, so a flood of one side's labels cannot hide the other side.
+      let from = 0;
+      while (from < view.text.length && !(t.user && t.assistant && t.humanAssistant >= 2)) {
+        const batch = TURN_LABEL().all(from === 0 ? view.text : view.text.slice(from), 64);
+        for (const m of batch) {
+          const who = (m.groups[0] ?? '').toLowerCase();
+          if (t.first === '') t.first = m.text.trim();
+          if (who === 'human' || who === 'user') t.user = true;
+          else t.assistant = true;
+          if (who === 'human' || who === 'assistant') t.humanAssistant++;
+        }
+        const last = batch[batch.length - 1];
+        if (batch.length < 64 || !last) break;
+        // resume just before the last label's end: a label may start with the newline that ends the one before
+        from += Math.max(1, last.end - 1);
       }
-      if (user && assistant) {
-        const w = humanAssistant >= 2 ? 6 : 5;
-        const first = labels[0];
-        addHit(hits, syntheticHit('injection/fake-turns', w, first ? first.text.trim() : 'turn labels', view.chain));
-      }
+    }
+    for (const t of turns.values()) {
+      if (t.user && t.assistant) addHit(hits, syntheticHit('injection/fake-turns', t.humanAssistant >= 2 ? 6 : 5, t.first || 'turn labels', t.chain));
     }
   }
 
@@ -600,19 +631,29 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
     scan(view: ScanView, _ctx: ScanContext): readonly Finding[] {
       const findings: Finding[] = [];
       const seen = new Set<string>();
-      for (const segment of view.segments) {
-        if (findings.length >= opts.maxFindings) break;
+      // The first limit that cut the scan short, reported once as the last finding (fail closed).
+      let stopped: Finding | null = null;
+      const stop = (location: string, message: string): void => {
+        stopped ??= { scanner: 'injection', rule: 'injection/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
+      };
+      segments: for (const segment of view.segments) {
         if (segment.flow === 'egress') continue;
+        if (segment.prepared.layers.length > opts.maxLayers) {
+          stop(segment.location, `The injection check read ${opts.maxLayers} of the ${segment.prepared.layers.length} decoded layers of ${segment.location}; the rest were not inspected.`);
+        }
         // Total by construction (bounded views, linear regexes); an unexpected error propagates so the
         // engine can fail closed rather than silently let the text through.
         const analysis = analyze(segment.prepared, segment.part, opts, disabled, segment.flow, false);
         const severity = analysis.severity;
         if (severity === null) continue;
         for (const result of analysis.families) {
-          if (findings.length >= opts.maxFindings) break;
           const location = result.best.chain.length > 0 ? `${segment.location}|${result.best.chain.join('|')}` : segment.location;
           const key = `${result.family.id}\u0000${location}`;
           if (seen.has(key)) continue;
+          if (findings.length >= opts.maxFindings) {
+            stop(location, `The injection check stopped after ${opts.maxFindings} findings at ${location}; the rest of the input was not inspected.`);
+            break segments;
+          }
           seen.add(key);
           findings.push({
             scanner: 'injection',
@@ -626,6 +667,7 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
           });
         }
       }
+      if (stopped !== null) findings.push(stopped);
       return findings;
     },
   };

@@ -83,11 +83,26 @@ export function plainFold(text: string): string {
   return collapseWhitespace(text.toLowerCase());
 }
 
-/** Bounds a text for scanning: long texts keep their head and tail. */
-export function bound(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const half = Math.floor(max / 2);
-  return `${text.slice(0, half)}\n${text.slice(text.length - half)}`;
+/**
+ * Overlap between consecutive chunks of a long text: more than any match of a windowed pattern spans
+ * (twice the largest prefilter margin, 1 KiB, plus its core), so every match lies whole in some chunk.
+ */
+export const CHUNK_OVERLAP = 4096;
+
+/**
+ * Cuts a text for scanning into chunks of at most `max` characters, each overlapping the next by
+ * CHUNK_OVERLAP: the whole text is read (cost linear in its length), never only its head and tail.
+ */
+export function chunksOf(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const size = Math.max(max, 2 * CHUNK_OVERLAP);
+  const step = size - CHUNK_OVERLAP;
+  const out: string[] = [];
+  for (let s = 0; s < text.length; s += step) {
+    out.push(text.slice(s, s + size));
+    if (s + size >= text.length) break;
+  }
+  return out;
 }
 
 /**
@@ -136,19 +151,34 @@ export interface TextGroup {
    * clean text can stand for the folded and plain views too.
    */
   readonly merged: boolean;
-  /** True when the text was longer than the scan limit and is read by head and tail. */
+  /** True when the text was longer than the scan limit and this group is one of its overlapping chunks. */
   readonly bounded: boolean;
+  /** Which text the group reads (0: the segment, then its layers…): the chunks of one text share it. */
+  readonly source: number;
 }
 
 /** The texts to scan for one prepared segment: the segment, each decoded layer, and smuggled text. */
 export function groupsOf(prepared: Prepared, limits: ViewLimits, signals: EvasionSignals = prepared.signals): TextGroup[] {
   const max = limits.maxScanChars;
   const groups: TextGroup[] = [];
+  let sources = 0;
   const add = (clean: string, folded: string, chain: readonly string[], plainIsFolded: boolean, merged: boolean): void => {
-    const c = bound(clean, max);
-    const f = bound(folded, max);
-    const plain = plainIsFolded ? null : plainFold(c);
-    groups.push({ chain, clean: c, folded: f, plain: plain === f ? null : plain, merged: merged && plainIsFolded, bounded: clean.length > max });
+    const source = sources++;
+    if (clean.length <= max && folded.length <= max) {
+      const plain = plainIsFolded ? null : plainFold(clean);
+      groups.push({ chain, clean, folded, plain: plain === folded ? null : plain, merged: merged && plainIsFolded, bounded: false, source });
+      return;
+    }
+    // A long text is read whole, as overlapping chunks of each view (the clean and folded views have
+    // different lengths, so chunk k of one is not chunk k of the other: each is read in its own right).
+    const cleanChunks = chunksOf(clean, max);
+    const foldedChunks = chunksOf(folded, max);
+    for (let k = 0; k < cleanChunks.length || k < foldedChunks.length; k++) {
+      const c = cleanChunks[k] ?? '';
+      const f = foldedChunks[k] ?? '';
+      const plain = plainIsFolded || c.length === 0 ? null : plainFold(c);
+      groups.push({ chain, clean: c, folded: f, plain: plain === f ? null : plain, merged: false, bounded: true, source });
+    }
   };
   // The plain view differs from the folded one only where the confusable skeleton or mark
   // stripping changed something; otherwise it is the same string and is not rebuilt.

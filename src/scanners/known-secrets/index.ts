@@ -69,8 +69,9 @@ export function createKnownSecretsScanner(options: Partial<KnownSecretsOptions> 
       const findings: Finding[] = [];
       if (!index || index.size === 0) return findings;
       const seen = new Set<string>();
-      for (const seg of view.segments) {
-        if (findings.length >= o.maxFindings) break;
+      // Set when the findings cap stopped the scan; reported once, as the last finding (fail closed).
+      let stopped: Finding | undefined;
+      segments: for (const seg of view.segments) {
         const p = seg.prepared;
         const texts: { text: string; layer?: DecodedLayer }[] = [{ text: p.raw }];
         if (p.clean !== p.raw) texts.push({ text: p.clean });
@@ -82,13 +83,25 @@ export function createKnownSecretsScanner(options: Partial<KnownSecretsOptions> 
         }
         const severity = seg.flow === 'ingress' ? o.ingressSeverity : o.severity;
         for (const { text, layer } of texts) {
-          if (findings.length >= o.maxFindings) break;
           const location = layer ? `${seg.location}|${layer.chain.join('|')}` : seg.location;
           for (const m of index.find(text)) {
             // One finding per secret per segment: the same occurrence is usually visible both
             // encoded in the raw text and plain in the decoded layer; the shallowest view wins.
             const key = `${seg.location}\u0000${m.name}`;
             if (seen.has(key)) continue;
+            if (findings.length >= o.maxFindings) {
+              stopped = {
+                scanner: SCANNER,
+                rule: 'known-secrets/scan-incomplete',
+                severity: 'high',
+                category: 'limits',
+                mitre: 'T1027',
+                location,
+                evidence: '',
+                message: `The known-secrets check stopped after ${o.maxFindings} findings at ${location}; the rest of the input was not inspected.`,
+              };
+              break segments;
+            }
             seen.add(key);
             const who = displayName(m.name);
             const how = m.encoding === 'raw' ? '' : ` ${m.encoding}-encoded`;
@@ -106,10 +119,10 @@ export function createKnownSecretsScanner(options: Partial<KnownSecretsOptions> 
                   ? `The value of ${who} appears${how}${within} in content the agent is reading; keep it out of the model's context and rotate it if it was exposed.`
                   : `The value of ${who} is being sent${how}${within}; block the request and rotate the secret if it already left.`,
             });
-            if (findings.length >= o.maxFindings) break;
           }
         }
       }
+      if (stopped) findings.push(stopped);
       return findings;
     },
   };

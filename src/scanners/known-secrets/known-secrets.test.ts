@@ -182,7 +182,42 @@ test('find is total on hostile text: lone surrogates, empty, shorter than the an
   assert.equal(idx.find(`x ${base64.encode(bytes('pässwörd-\ud83d\ude00-Zq8vT3kLmN2'))}`).length, 1);
 });
 
-test('caps matches per call', () => {
-  const f = index.find(Array.from({ length: 500 }, () => SECRET).join(' '));
-  assert.equal(f.length, 100);
+test('caps matches per call, counting each secret once however often it repeats', () => {
+  assert.equal(index.find(Array.from({ length: 500 }, () => SECRET).join(' ')).length, 1);
+  const r = seeded(31);
+  const values = Array.from({ length: 150 }, () => r(24, ALNUM));
+  const { index: many } = createKnownSecretIndex(
+    values.map((value, i) => ({ name: `S${i}`, value })),
+    { encodings: ['raw'] },
+  );
+  assert.equal(many.find(values.join(' ')).length, 100);
+});
+
+// --- limits fail closed ------------------------------------------------------------------------
+
+test('finds a second secret after hundreds of repeats of the first', () => {
+  const other = 'Xw4yU9iOp0aSdF1gHj2kL3zX';
+  const { index: two } = createKnownSecretIndex([
+    { name: 'A_KEY', value: SECRET },
+    { name: 'B_KEY', value: other },
+  ]);
+  const f = scanner.scan(viewOfText(`${`${SECRET} `.repeat(300)}${other}`, 'text', 'egress'), { ...TEST_CTX, knownSecrets: two });
+  assert.deepEqual(f.map((x) => x.evidence.split(' ')[2]).sort(), ['$A_KEY', '$B_KEY']);
+});
+
+test('reports known-secrets/scan-incomplete when the findings cap stops the scan', () => {
+  const segs: Segment[] = Array.from({ length: 120 }, (_, i) => ({
+    location: `body.$[${i}]`,
+    part: 'body-leaf',
+    flow: i < 119 ? 'ingress' : 'egress',
+    prepared: prepare(SECRET),
+  }));
+  const f = scanner.scan({ input: { kind: 'text', text: '' }, segments: segs }, ctx);
+  assert.equal(f.length, 101);
+  assert.deepEqual(
+    [f[100]?.rule, f[100]?.severity, f[100]?.category, f[100]?.evidence, f[100]?.location],
+    ['known-secrets/scan-incomplete', 'high', 'limits', '', 'body.$[100]'],
+  );
+  // exactly maxFindings findings with nothing left over: no scan-incomplete
+  assert.ok(!scanner.scan({ input: { kind: 'text', text: '' }, segments: segs.slice(0, 100) }, ctx).some((x) => x.rule.endsWith('/scan-incomplete')));
 });

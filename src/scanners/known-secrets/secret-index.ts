@@ -28,7 +28,10 @@ export interface KnownSecretIndexOptions {
   readonly maxEntries: number;
   /** The encodings each value is indexed in. */
   readonly encodings: readonly KnownSecretEncoding[];
-  /** Most matches one find() returns. */
+  /**
+   * Most matches one find() returns. Each needle (a value in one encoding) is reported once, at its
+   * first occurrence, so repeats of one secret cannot use this up and hide another.
+   */
   readonly maxMatches: number;
 }
 
@@ -280,6 +283,7 @@ class WuManberIndex implements KnownSecretIndex {
     const shift = this.#shift;
     const n = text.length;
     let end = m; // exclusive end of the current window's prefix
+    let reported: Set<Needle> | undefined;
     while (end <= n) {
       const h = blockHash(text, end);
       const s = shift[h]!;
@@ -292,6 +296,8 @@ class WuManberIndex implements KnownSecretIndex {
         const start = end - m;
         for (const needle of bucket) {
           if (text.startsWith(needle.text, start)) {
+            if (reported?.has(needle)) continue;
+            (reported ??= new Set()).add(needle);
             out.push({ name: needle.name, encoding: needle.encoding, index: start, length: needle.text.length });
             if (out.length >= this.#maxMatches) return out;
           }

@@ -31,8 +31,17 @@ export interface SplitSecretsOptions {
   readonly minFragmentLength: number;
   /** Longer fragments keep their first and last half of this many characters. */
   readonly maxFragmentLength: number;
+  /**
+   * Fragments collected per input (the engine itself caps segments at 20,000). An input with more
+   * reports split-secrets/scan-incomplete: the rest are neither re-assembled nor remembered.
+   */
   readonly maxFragmentsPerInput: number;
-  /** Most characters of the session window re-scanned per input (the newest are kept). */
+  /**
+   * Most characters re-scanned across requests per input. Only the older fragments' last
+   * maxSecretLength characters and this input's first maxSecretLength are needed (a credential that
+   * crosses requests lies within them), so this binds only when set below about 2 × (maxSecretLength
+   * + maxFragmentLength); it then reports split-secrets/scan-incomplete.
+   */
   readonly maxWindowChars: number;
   /** Longest credential looked for across requests: older fragments further back than this are not re-scanned. */
   readonly maxSecretLength: number;
@@ -77,7 +86,7 @@ export const DEFAULT_SPLIT_SECRETS_OPTIONS: SplitSecretsOptions = {
   ],
   minFragmentLength: 4,
   maxFragmentLength: 512,
-  maxFragmentsPerInput: 128,
+  maxFragmentsPerInput: 20_000,
   maxWindowChars: 16_384,
   maxSecretLength: 1024,
   entropyBudgetBits: 4096,
@@ -143,14 +152,32 @@ function spanOf(m: SplitDetection, starts: readonly number[], lengths: readonly 
   return { first, last, aligned };
 }
 
+/** Detections read per joined text; a detector that returns this many may have stopped early. */
+const MAX_DETECTIONS = 100;
+
 function safeDetect(detect: SplitDetector, text: string): readonly SplitDetection[] {
   try {
     const out = detect(text);
-    return Array.isArray(out) ? out.slice(0, 100) : [];
+    return Array.isArray(out) ? out.slice(0, MAX_DETECTIONS) : [];
   } catch {
     // A detector supplied from outside must not make this scanner throw.
     return [];
   }
+}
+
+/**
+ * Indexes of the fragments that lie (at least partly) within `reach` characters of either end of
+ * their concatenation, in order: all of them when the input is short.
+ */
+function endFragments(frags: readonly string[], reach: number): number[] {
+  let head = 0;
+  for (let chars = 0; head < frags.length && chars < reach; head++) chars += frags[head]!.length;
+  let tail = frags.length;
+  for (let chars = 0; tail > head && chars < reach; ) chars += frags[--tail]!.length;
+  const out: number[] = [];
+  for (let k = 0; k < head; k++) out.push(k);
+  for (let k = tail; k < frags.length; k++) out.push(k);
+  return out;
 }
 
 /** Where each text starts in texts.join(''), and its length: needed only once a detection is found. */
@@ -168,16 +195,31 @@ function startsOf(texts: readonly string[]): { starts: number[]; lengths: number
 
 const NO_STARTS: { starts: number[]; lengths: number[] } = { starts: [], lengths: [] };
 
-/** Findings of one scan, deduplicated and capped. */
+/**
+ * Findings of one scan, deduplicated and capped. A limit that cuts the scan short (this cap, the
+ * fragment cap, the detector's) is recorded and reported once, last, as split-secrets/scan-incomplete.
+ */
 class FindingSink {
   readonly findings: Finding[] = [];
   #seen: Set<string> | undefined;
+  #stopped: Finding | undefined;
   constructor(readonly max: number) {}
   push(f: Finding, key: string): void {
     this.#seen ??= new Set();
-    if (this.findings.length >= this.max || this.#seen.has(key)) return;
+    if (this.#seen.has(key)) return;
+    if (this.findings.length >= this.max) {
+      this.stop(f.location, `The split-secrets check stopped after ${this.max} findings at ${f.location}; the rest of the input was not inspected.`);
+      return;
+    }
     this.#seen.add(key);
     this.findings.push(f);
+  }
+  stop(location: string, message: string): void {
+    this.#stopped ??= { scanner: SCANNER, rule: 'split-secrets/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
+  }
+  result(): Finding[] {
+    if (this.#stopped) this.findings.push(this.#stopped);
+    return this.findings;
   }
 }
 
@@ -191,24 +233,29 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
     id: SCANNER,
     scan(view, ctx) {
       const out = new FindingSink(o.maxFindings);
-      const findings = out.findings;
 
       const frags: string[] = [];
       const locs: string[] = [];
       for (const seg of view.segments) {
-        if (frags.length >= o.maxFragmentsPerInput) break;
         if (seg.flow === 'ingress' || parts[seg.part] !== true) continue;
         const f = fragmentOf(seg, o);
         if (f === null) continue;
+        if (frags.length >= o.maxFragmentsPerInput) {
+          out.stop(seg.location, `The input has more than ${o.maxFragmentsPerInput} token-like values; the split-secrets check did not re-assemble those from ${seg.location} on.`);
+          break;
+        }
         frags.push(f);
         locs.push(seg.location);
       }
-      if (frags.length === 0) return findings;
+      if (frags.length === 0) return out.result();
+      const tooMany = (location: string): void =>
+        out.stop(location, `The credential detector returned ${MAX_DETECTIONS} matches in the re-assembled values of this input and may have stopped early; the rest was not inspected.`);
 
       // (a) One input: a credential cut across parameters, headers or body fields.
       if (frags.length >= 2) {
         const joined = frags.join('');
         const detections = safeDetect(o.detect, joined);
+        if (detections.length >= MAX_DETECTIONS) tooMany(locs[locs.length - 1]!);
         const { starts, lengths } = detections.length > 0 ? startsOf(frags) : NO_STARTS;
         for (const m of detections) {
           const span = spanOf(m, starts, lengths);
@@ -233,33 +280,49 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
 
       const state = ctx.state;
       const session = ctx.session;
-      if (!state || session === undefined) return findings;
+      if (!state || session === undefined) return out.result();
 
-      // (b) The session window: a credential sent a piece per request.
+      // (b) The session window: a credential sent a piece per request. Only this input's fragments
+      // within maxSecretLength characters of either end can belong to a credential that crosses into an
+      // earlier or a later request: the session keeps those, so a long input cannot push the earlier
+      // pieces out of the bounded window.
+      const kept = endFragments(frags, o.maxSecretLength);
+      const remembered = kept.length === frags.length ? frags : kept.map((k) => frags[k]!);
       let window: readonly string[] = [];
       try {
-        window = state.appendFragments(session, frags, ctx.now);
+        window = state.appendFragments(session, remembered, ctx.now);
       } catch {
-        window = frags; // state failures degrade to per-input checks
+        window = remembered; // state failures degrade to per-input checks
       }
-      const curStart = Math.max(0, window.length - frags.length);
-      // A credential that ends in this input starts at most maxSecretLength characters before it:
-      // only that tail of the older fragments needs re-scanning (and never more than maxWindowChars).
+      if (window.length < remembered.length) {
+        out.stop(locs[0]!, 'The session window is too small to hold this input\'s fragments; the split-secrets check could not compare them with earlier requests.');
+      }
+      const curStart = Math.max(0, window.length - remembered.length);
+      // A credential that crosses from earlier requests into this one is at most maxSecretLength long:
+      // it starts within the older fragments' last maxSecretLength characters and ends within this
+      // input's first maxSecretLength. Only those fragments are joined and re-scanned, so neither a
+      // long input nor a long history pushes the older pieces out of reach.
       let from = curStart;
       let olderChars = 0;
-      let chars = 0;
-      for (let i = curStart; i < window.length; i++) chars += window[i]!.length;
-      while (from > 0 && olderChars < o.maxSecretLength && chars + window[from - 1]!.length <= o.maxWindowChars) {
+      while (from > 0 && olderChars < o.maxSecretLength) {
         from--;
         olderChars += window[from]!.length;
-        chars += window[from]!.length;
       }
-      if (from < curStart) {
+      let to = curStart;
+      let headChars = 0;
+      while (to < window.length && headChars < o.maxSecretLength) {
+        headChars += window[to]!.length;
+        to++;
+      }
+      if (from < curStart && olderChars + headChars > o.maxWindowChars) {
+        out.stop(locs[0]!, `The split-secrets check could re-scan only ${o.maxWindowChars} characters across this session's requests; raise maxWindowChars.`);
+      } else if (from < curStart) {
         const localCur = curStart - from;
         let joined = '';
-        for (let i = from; i < window.length; i++) joined += window[i]!;
+        for (let i = from; i < to; i++) joined += window[i]!;
         const detections = safeDetect(o.detect, joined);
-        const { starts, lengths } = detections.length > 0 ? startsOf(window.slice(from)) : NO_STARTS;
+        if (detections.length >= MAX_DETECTIONS) tooMany(locs[0]!);
+        const { starts, lengths } = detections.length > 0 ? startsOf(window.slice(from, to)) : NO_STARTS;
         for (const m of detections) {
           const span = spanOf(m, starts, lengths);
           if (!span) continue;
@@ -267,7 +330,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
           if (!(span.first < localCur && span.last >= localCur)) continue;
           const text = joined.slice(m.index, m.index + m.length);
           const pieces = span.last - span.first + 1;
-          const here = locs[span.last - localCur] ?? locs[0]!;
+          const here = locs[kept[span.last - localCur] ?? 0] ?? locs[0]!;
           out.push(
             {
               scanner: SCANNER,
@@ -333,7 +396,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
           }
         }
       }
-      return findings;
+      return out.result();
     },
   };
 }

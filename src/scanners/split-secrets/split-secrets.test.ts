@@ -202,3 +202,46 @@ test('memory state: entropy spends stay bounded and keep their total', () => {
   assert.equal(total, 5000);
   assert.equal(state.spendEntropy('s', Number.NaN, 500_000), 5000);
 });
+
+// --- limits fail closed ------------------------------------------------------------------------
+
+const incomplete = <T extends { rule: string }>(f: readonly T[]): T[] => f.filter((x) => x.rule === 'split-secrets/scan-incomplete');
+const leaves = (n: number, value: (i: number) => string) =>
+  Array.from({ length: n }, (_, i) => segmentOf(value(i), `body.$.v[${i}]`, 'body-leaf', 'egress'));
+const input = { kind: 'request', method: 'POST', url: 'https://api.example.com/x' } as const;
+
+test('re-assembles a key split across the last two of hundreds of fields', () => {
+  const segs = [...leaves(300, (i) => `value-${1000 + i}`), segmentOf(KEY.slice(0, 10), 'body.$.a', 'body-leaf', 'egress'), segmentOf(KEY.slice(10), 'body.$.b', 'body-leaf', 'egress')];
+  assert.deepEqual(scanner.scan(viewOfSegments(input, segs), TEST_CTX).map((x) => x.rule), ['split-secrets/cross-parameter']);
+});
+
+test('reports split-secrets/scan-incomplete past maxFragmentsPerInput, not at it', () => {
+  const s = createSplitSecretScanner({ detect, maxFragmentsPerInput: 10 });
+  assert.deepEqual(s.scan(viewOfSegments(input, leaves(10, (i) => `value-${i}`)), TEST_CTX), []);
+  const f = s.scan(viewOfSegments(input, leaves(11, (i) => `value-${i}`)), TEST_CTX);
+  assert.deepEqual(
+    f.map((x) => [x.rule, x.severity, x.category, x.mitre, x.location, x.evidence]),
+    [['split-secrets/scan-incomplete', 'high', 'limits', 'T1027', 'body.$.v[10]', '']],
+  );
+});
+
+test('reports scan-incomplete when the detector returns as many matches as are read', () => {
+  const flood: SplitDetector = (text) => Array.from({ length: 150 }, (_, i) => ({ rule: 'x', index: i % Math.max(1, text.length), length: 1 }));
+  const f = createSplitSecretScanner({ detect: flood }).scan(viewOfSegments(input, leaves(3, (i) => `value-${i}`)), TEST_CTX);
+  assert.equal(incomplete(f).length, 1);
+});
+
+test('a key split across requests is found even when the second request is padded with many fragments', () => {
+  const ctx = session();
+  assert.deepEqual(scanner.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(0, 12)}`), ctx), []);
+  // 20,000 characters of low-entropy filler after the second piece: more than the session window holds
+  const segs = [segmentOf(KEY.slice(12), 'body.$.m', 'body-leaf', 'egress'), ...leaves(200, (i) => `${i}-${'ab'.repeat(48)}`)];
+  const f = scanner.scan(viewOfSegments(input, segs), { ...ctx, now: ctx.now + 1000 });
+  assert.deepEqual(f.map((x) => [x.rule, x.location]), [['split-secrets/cross-request', 'body.$.m']]);
+});
+
+test('ordinary inputs with many fields report no scan-incomplete', () => {
+  const ctx = session();
+  const f = scanner.scan(viewOfSegments(input, leaves(500, (i) => `item-${i}`)), ctx);
+  assert.deepEqual(incomplete(f), []);
+});

@@ -137,7 +137,8 @@ test('findings cut short by the cap are complete when the same URLs come again',
   const raw = (t: string) => ({ raw: t, clean: t, folded: t, leet: t, layers: [], signals: { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0, confusables: 0, combining: 0 }, decodeTruncated: false });
   const view = { input: { kind: 'text' as const, text: '' }, segments: urls.map((u, i) => ({ location: `url.${i}`, part: 'url' as const, flow: 'egress' as const, prepared: raw(u) })) };
   const first = scanner.scan(view, TEST_CTX);
-  assert.equal(first.length, 100);
+  assert.equal(first.length, 101);
+  assert.equal(first[100]?.rule, 'ssrf/scan-incomplete');
   assert.deepEqual(scanner.scan(view, TEST_CTX), first);
   const reversed = { ...view, segments: [...view.segments].reverse() };
   const fresh = createSsrfScanner().scan(reversed, TEST_CTX);

@@ -57,7 +57,8 @@ export type SsrfRuleId =
   | 'ssrf/internal-address-in-url'
   | 'ssrf/obfuscated-host'
   | 'ssrf/trailing-dot-hostname'
-  | 'ssrf/wildcard-dns-host';
+  | 'ssrf/wildcard-dns-host'
+  | 'ssrf/scan-incomplete';
 
 export interface RuleInfo {
   readonly severity: Severity;
@@ -86,6 +87,8 @@ export const SSRF_RULES: Readonly<Record<SsrfRuleId, RuleInfo>> = {
   'ssrf/obfuscated-host': { severity: 'low', mitre: 'T1190' },
   'ssrf/trailing-dot-hostname': { severity: 'low', mitre: 'T1190' },
   'ssrf/wildcard-dns-host': { severity: 'low', mitre: 'T1090' },
+  /** A limit (findings, URLs judged, URL length) stopped the scan: the engine blocks (fail closed). */
+  'ssrf/scan-incomplete': { severity: 'high', mitre: 'T1027' },
 };
 
 const CLASS_RULES: Readonly<Record<HostClass, SsrfRuleId | undefined>> = {

@@ -4,7 +4,7 @@
 // memo of what it found for recent URL texts (a function of the text alone), replayed on a repeat.
 
 import type { Finding, Severity } from '../../core/index.ts';
-import { clip } from '../../core/index.ts';
+import { clip, redactPreview } from '../../core/index.ts';
 import type { Scanner, ScanView, Segment } from '../types.ts';
 import { classifyHost, percentDecode, type HostClassification } from './host.ts';
 import {
@@ -21,6 +21,7 @@ import {
   findInternalAddressInPath,
   findTraversal,
   findUrlTokens,
+  scanUrlTokens,
   F_NON_ASCII,
   hostCandidates,
   mayHoldUrlToken,
@@ -34,9 +35,11 @@ import {
 } from './url.ts';
 
 const MAX_FINDINGS = 100;
-const MAX_SEGMENTS = 64;
-const MAX_LAYERS = 16;
-const MAX_TOKENS = 32;
+/**
+ * URL texts judged per scan (request targets, URLs in segments and layers, nested URLs). Every segment
+ * and decoded layer is read; past this many URLs the scan stops and reports ssrf/scan-incomplete.
+ */
+const MAX_URLS = 4096;
 /** Absolute cap on text handed to any parser, whatever maxUrlLength says. */
 const HARD_MAX_URL = 1 << 20;
 
@@ -212,7 +215,9 @@ function analyze(text: string, policy: SsrfPolicy, mode: AnalyzeMode, facts: num
     const looksLikeHost = user.includes('.') && !user.toLowerCase().includes('%40') && memo.classify(user).kind !== 'invalid';
     if (userinfo.includes('@') || looksLikeHost) {
       const host = whatwgKey ?? '(unknown)';
-      pushHit(hits, 'ssrf/userinfo-confusion', `userinfo ${clip(user, 40)}`, `The URL's credentials section (${clip(user, 40)}) looks like a host name, but the request goes to ${clip(host, 60)}; this is a classic filter bypass. Remove the userinfo.`);
+      // The user part may be a credential (a token used as user name): only a redacted preview is shown.
+      const shown = redactPreview(user);
+      pushHit(hits, 'ssrf/userinfo-confusion', `userinfo ${shown}`, `The URL's credentials section (${shown}) looks like a host name, but the request goes to ${clip(host, 60)}; this is a classic filter bypass. Remove the userinfo.`);
     }
   }
 
@@ -266,11 +271,18 @@ const NESTED_PREFIX = 'A URL carried inside this one (e.g. a redirect or fetch p
 class Collector {
   readonly findings: Finding[] = [];
   #seen: Set<string> | undefined;
+  /** URL texts still to be judged in this scan (see MAX_URLS). */
+  urlsLeft = MAX_URLS;
+  /** The limit that cut the scan short, if one did: reported once, as the last finding. */
+  #stopped: Finding | undefined;
   add(hit: UrlHit, location: string, nested: boolean): void {
-    if (this.findings.length >= MAX_FINDINGS) return;
     const key = `${hit.rule}\u0000${location}\u0000${hit.value}`;
     this.#seen ??= new Set();
     if (this.#seen.has(key)) return;
+    if (this.findings.length >= MAX_FINDINGS) {
+      this.stop(location, `The SSRF check stopped after ${MAX_FINDINGS} findings at ${location}; the rest of the input was not inspected.`);
+      return;
+    }
     this.#seen.add(key);
     const info = SSRF_RULES[hit.rule];
     this.findings.push({
@@ -284,8 +296,37 @@ class Collector {
       message: nested ? NESTED_PREFIX + hit.message : hit.message,
     });
   }
+  /** True once a limit stopped the scan: nothing more is inspected. */
   get full(): boolean {
-    return this.findings.length >= MAX_FINDINGS;
+    return this.#stopped !== undefined;
+  }
+  /** Records that a limit cut the scan short (the first such limit is the one reported). */
+  stop(location: string, message: string): void {
+    this.#stopped ??= {
+      scanner: 'ssrf',
+      rule: 'ssrf/scan-incomplete',
+      severity: 'high',
+      category: 'limits',
+      mitre: 'T1027',
+      location,
+      evidence: '',
+      message,
+    };
+  }
+  /**
+   * Takes up to `want` URLs from the scan's budget; when fewer are left, the scan is marked incomplete
+   * at `location`. Returns how many may be judged.
+   */
+  take(want: number, location: string): number {
+    const n = Math.min(want, this.urlsLeft);
+    this.urlsLeft -= n;
+    if (n < want) this.stop(location, `The SSRF check judged ${MAX_URLS} URLs and stopped at ${location}; the rest of the input was not inspected.`);
+    return n;
+  }
+  /** The findings, with the scan-incomplete finding last when a limit was reached. */
+  result(): Finding[] {
+    if (this.#stopped) this.findings.push(this.#stopped);
+    return this.findings;
   }
 }
 
@@ -329,6 +370,19 @@ class TargetRecord {
   }
 }
 
+/**
+ * The URL tokens of a text, at most as many as the scan's URL budget allows, and what to report when
+ * the text holds more than that (the caller judges the tokens it got, then stops the scan).
+ */
+function tokensWithin(text: string, out: Collector, location: string): { tokens: readonly { index: number; text: string }[]; cut: string | null } {
+  const limit = Math.max(1, out.urlsLeft);
+  const { tokens, complete } = scanUrlTokens(text, limit);
+  const n = Math.min(tokens.length, out.urlsLeft);
+  out.urlsLeft -= n;
+  const cut = complete && n === tokens.length ? null : `The SSRF check judged ${MAX_URLS} URLs and stopped at ${location}, which holds more; the rest of the input was not inspected.`;
+  return { tokens: n < tokens.length ? tokens.slice(0, n) : tokens, cut };
+}
+
 function firstNonSpace(text: string): number {
   let i = 0;
   while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
@@ -342,13 +396,18 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
   for (const part of policy.scanParts) scanPart[part] = true;
 
   const nestedIn = (text: string, rec: TargetRecord, skipIndex: number, facts: number, decoded: boolean): void => {
-    if (!mayHoldUrlToken(text, skipIndex, facts)) return;
+    if (!mayHoldUrlToken(text, skipIndex, facts) || rec.full) return;
     const done = rec.tokensSeen;
-    for (const tok of findUrlTokens(text, MAX_TOKENS)) {
+    const { tokens, cut } = tokensWithin(text, rec.out, rec.location);
+    for (const tok of tokens) {
       if (rec.full) return;
       if (tok.index === skipIndex || done.has(tok.text)) continue;
       done.add(tok.text);
       for (const h of analyzeUrl(tok.text, policy, { strict: false })) rec.add(h, true, decoded);
+    }
+    if (cut !== null) {
+      rec.complete = false; // cut short by the URL budget: not replayable
+      rec.out.stop(rec.location, cut);
     }
   };
 
@@ -379,6 +438,11 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
       decoded = next;
       nestedIn(decoded, rec, firstNonSpace(decoded), -1, true);
     }
+    if (text.length > HARD_MAX_URL) {
+      // Its first HARD_MAX_URL characters were judged above; the rest was not read at all.
+      out.stop(location, `The URL at ${location} is ${text.length} characters long; the SSRF check read only its first ${HARD_MAX_URL}, so it is blocked.`);
+      rec.complete = false;
+    }
     // Only a full record replays exactly (one cut short by the findings cap is not kept).
     if (cacheable && rec.complete) {
       recent.set(text, rec.entries.length === 0 ? NO_ENTRIES : rec.entries);
@@ -391,18 +455,21 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
     const sameAsInput = view.url !== undefined && (raw === view.url || raw.trim() === view.url.trim());
     if (!sameAsInput) {
       const trimmed = raw.trim();
-      const tokens = findUrlTokens(trimmed, 2);
-      const whole = tokens.length >= 1 && tokens[0]!.index === 0 && tokens[0]!.text === trimmed;
-      if (seg.part === 'url' || whole) target(raw, seg.location, out);
-      else {
-        for (const tok of findUrlTokens(raw, MAX_TOKENS)) {
+      const first = findUrlTokens(trimmed, 2);
+      const whole = first.length >= 1 && first[0]!.index === 0 && first[0]!.text === trimmed;
+      if (seg.part === 'url' || whole) {
+        if (out.take(1, seg.location) === 1) target(raw, seg.location, out);
+      } else if (first.length > 0) {
+        const { tokens, cut } = tokensWithin(raw, out, seg.location);
+        for (const tok of tokens) {
           if (out.full) return;
           for (const h of analyzeUrl(tok.text, policy, { strict: false })) out.add(h, seg.location, false);
         }
+        if (cut !== null) out.stop(seg.location, cut);
       }
     }
     const layers = seg.prepared.layers;
-    for (let i = 0; i < layers.length && i < MAX_LAYERS && !out.full; i++) {
+    for (let i = 0; i < layers.length && !out.full; i++) {
       const layer = layers[i]!;
       if (layer.chain.length === 1 && layer.chain[0] === 'url') continue; // percent-decoding is done above
       nestedIn(layer.text, new TargetRecord(out, `${seg.location}|${layer.chain.join('|')}`), -1, -1, false);
@@ -414,19 +481,17 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
     scan(view: ScanView): readonly Finding[] {
       const out = new Collector();
       try {
-        if (typeof view.url === 'string') target(view.url, 'url', out);
-        let n = 0;
+        if (typeof view.url === 'string' && out.take(1, 'url') === 1) target(view.url, 'url', out);
         for (const seg of view.segments) {
-          if (out.full || n >= MAX_SEGMENTS) break;
+          if (out.full) break;
           if (scanPart[seg.part] !== true) continue;
-          n++;
           segment(seg, view, out);
         }
       } catch {
         // Fail closed: an internal error must never let a request through unjudged.
         out.add({ rule: 'ssrf/unparseable-url', value: 'internal error', message: 'The SSRF check could not finish on this input, so it is blocked; please report the URL that caused it.' }, 'url', false);
       }
-      return out.findings;
+      return out.result();
     },
   };
 }

@@ -509,7 +509,9 @@ describe('ssrf: nested URLs and segments', () => {
   test('deduplicates repeated nested URLs and caps the number of findings', () => {
     const many = `https://example.com/?${Array.from({ length: 200 }, (_, i) => `u${i}=http://10.0.${i % 250}.1/`).join('&')}`;
     const f = scanUrl(many);
-    assert.ok(f.length <= 100);
+    // 100 findings, then the finding that says the rest was not inspected (fail closed)
+    assert.equal(f.length, 101);
+    assert.equal(f[100]?.rule, 'ssrf/scan-incomplete');
     const keys = f.map((x) => `${x.rule}|${x.location}|${x.evidence}`);
     assert.equal(new Set(keys).size, keys.length);
   });
@@ -697,5 +699,66 @@ describe('ssrf: credentials are not mistaken for hosts', () => {
 
   test("a naive first-'@' reading that yields an internal IP literal is still blocked", () => {
     assertRule('http://example.com:80@127.0.0.1@evil.example/', 'ssrf/loopback');
+  });
+});
+
+describe('ssrf: limits fail closed', () => {
+  const tools = createSsrfScanner({ scanParts: ['url', 'tool-argument'] });
+  const input: ScanInput = { kind: 'tool-call', name: 'fetch' };
+  const arg = (text: string, i: number | string) => segmentOf(text, `tool.arguments.a${i}`, 'tool-argument', 'egress');
+  const incomplete = (f: readonly Finding[]) => f.filter((x) => x.rule === 'ssrf/scan-incomplete');
+
+  test('reads every tool argument: the metadata URL in the 71st is found', () => {
+    const segs = Array.from({ length: 70 }, (_, i) => arg(`value ${i}`, i));
+    segs.push(arg('http://169.254.169.254/latest/meta-data/', 'url'));
+    const f = tools.scan(viewOfSegments(input, segs), TEST_CTX);
+    assert.deepEqual(f.map((x) => x.rule), ['ssrf/cloud-metadata']);
+  });
+
+  test('reads every URL of a text: the metadata URL after 40 public ones is found', () => {
+    const text = `${Array.from({ length: 40 }, (_, i) => `https://site${i}.example/`).join(' ')} http://169.254.169.254/latest/`;
+    assert.deepEqual(tools.scan(viewOfSegments(input, [arg(text, 0)]), TEST_CTX).map((x) => x.rule), ['ssrf/cloud-metadata']);
+  });
+
+  test('reads every decoded layer of a segment', () => {
+    const layers = Array.from({ length: 40 }, (_, i) => ({ chain: ['base64' as const], text: `see https://docs${i}.example/`, clean: `see https://docs${i}.example/`, folded: '' }));
+    layers.push({ chain: ['base64'], text: 'http://169.254.169.254/', clean: 'http://169.254.169.254/', folded: '' });
+    const seg = arg('x', 0);
+    const f = tools.scan(viewOfSegments(input, [{ ...seg, prepared: { ...seg.prepared, layers } }]), TEST_CTX);
+    assert.deepEqual(f.map((x) => x.rule), ['ssrf/cloud-metadata']);
+  });
+
+  test('reports ssrf/scan-incomplete when a text holds more URLs than one scan judges', () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `https://h${i}.example/`).join('\n');
+    const f = tools.scan(viewOfSegments(input, [arg(text, 0)]), TEST_CTX);
+    const cut = incomplete(f);
+    assert.equal(cut.length, 1);
+    assert.deepEqual([cut[0]?.severity, cut[0]?.category, cut[0]?.mitre, cut[0]?.evidence, cut[0]?.location], ['high', 'limits', 'T1027', '', 'tool.arguments.a0']);
+  });
+
+  test('reports scan-incomplete for a URL longer than any parser is handed', () => {
+    const huge = `https://example.com/?q=${'a'.repeat((1 << 20) + 10)}`;
+    const f = tools.scan(viewOfSegments(input, [arg(huge, 0)]), TEST_CTX);
+    assert.equal(incomplete(f).length, 1, f.map((x) => x.rule).join(','));
+  });
+
+  test('does not report scan-incomplete for ordinary tool calls', () => {
+    const segs = Array.from({ length: 300 }, (_, i) => arg(i % 10 === 0 ? `see https://docs.example/page/${i}` : `value ${i}`, i));
+    assert.deepEqual(tools.scan(viewOfSegments(input, segs), TEST_CTX), []);
+  });
+
+  test('reads the whole path for internal addresses, past hundreds of other numbers', () => {
+    assertRule(`https://proxy.example/${'7/'.repeat(400)}10.0.0.1/`, 'ssrf/internal-address-in-url');
+    assertRule(`https://proxy.example/${'a'.repeat(9000)}/..%2f..%2fetc/passwd`, 'ssrf/path-traversal', { maxUrlLength: 16_384 });
+  });
+
+  test('never echoes the userinfo it reports, which may be a credential', () => {
+    const f = scanUrl('http://ghp.tokenvalue.example@10.0.0.1/');
+    const u = f.find((x) => x.rule === 'ssrf/userinfo-confusion' && x.evidence.startsWith('userinfo'));
+    assert.ok(u, JSON.stringify(f));
+    for (const x of f) {
+      assert.ok(!x.evidence.includes('tokenvalue'), x.evidence);
+      assert.ok(!x.message.includes('tokenvalue'), x.message);
+    }
   });
 });

@@ -306,13 +306,28 @@ function tokenEnd(text: string, from: number): number {
 
 /** Absolute URLs (`scheme://…`, and `scheme:…` for schemes abused in SSRF) appearing in text, bounded. */
 export function findUrlTokens(text: string, limit = 32): UrlToken[] {
+  return scanUrlTokens(text, limit).tokens;
+}
+
+/**
+ * findUrlTokens, and whether the list is complete: false when either search stopped at `limit`, so
+ * the text may hold tokens that are not in the list. Linear: tokens in one run of non-separator
+ * characters share that run's end, which is found once.
+ */
+export function scanUrlTokens(text: string, limit: number): { tokens: UrlToken[]; complete: boolean } {
   const starts = new Set<number>();
-  for (const m of SLASH_SCHEME.all(text, limit)) starts.add(m.index);
-  for (const m of BARE_SCHEME.all(text, limit)) starts.add(m.index);
-  return [...starts]
-    .sort((a, b) => a - b)
-    .slice(0, limit)
-    .map((index) => ({ index, text: text.slice(index, tokenEnd(text, index)) }));
+  const slash = SLASH_SCHEME.all(text, limit);
+  const bare = BARE_SCHEME.all(text, limit);
+  for (const m of slash) starts.add(m.index);
+  for (const m of bare) starts.add(m.index);
+  const sorted = [...starts].sort((a, b) => a - b).slice(0, limit);
+  const tokens: UrlToken[] = [];
+  let runEnd = -1;
+  for (const index of sorted) {
+    if (index >= runEnd) runEnd = tokenEnd(text, index);
+    tokens.push({ index, text: text.slice(index, runEnd) });
+  }
+  return { tokens, complete: slash.length < limit && bare.length < limit };
 }
 
 /** The fixed names BARE_SCHEME accepts (ssh2.x is handled apart). */
@@ -429,8 +444,8 @@ const ODD_DOTS = re('%c0%ae|%c0%af|%c1%9c|%e0%80%ae|%u002e|%u2215|%u2216', 'i');
 export function findTraversal(raw: RawUrl): string | null {
   // Without '%' nothing decodes and the overlong forms cannot appear: only a literal '..' can match.
   if (!raw.path.includes('..') && !raw.query.includes('..') && !raw.path.includes('%') && !raw.query.includes('%')) return null;
+  // The whole path and query (the URL is already bounded by maxUrlLength): linear passes only.
   let text = raw.path + (raw.query ? `?${raw.query}` : '');
-  if (text.length > 8192) text = text.slice(0, 8192);
   const odd = ODD_DOTS.first(text);
   if (odd) return `overlong or non-standard encoding ${odd.text} of a dot or slash`;
   for (let round = 0; round < 4; round++) {
@@ -463,17 +478,15 @@ function isDigitCode(c: number): boolean {
 export function findInternalAddressInPath(raw: RawUrl): { address: string; class: AddressClass; label: string } | null {
   // A dotted quad needs three dots, unless '%' escapes could decode into some.
   if (dotCount(raw.path) + dotCount(raw.query) < 3 && !raw.path.includes('%') && !raw.query.includes('%')) return null;
-  let text = raw.path + (raw.query ? `?${raw.query}` : '');
-  if (text.length > 8192) text = text.slice(0, 8192);
-  text = percentDecode(text);
+  // The whole path and query (the URL is already bounded by maxUrlLength), read once: each number
+  // run is read once, so no count of candidates needs capping.
+  const text = percentDecode(raw.path + (raw.query ? `?${raw.query}` : ''));
   let i = 0;
-  let scanned = 0;
-  while (i < text.length && scanned < 256) {
+  while (i < text.length) {
     if (!isDigitCode(text.charCodeAt(i)) || (i > 0 && (isDigitCode(text.charCodeAt(i - 1)) || text[i - 1] === '.'))) {
       i++;
       continue;
     }
-    scanned++;
     const nums: number[] = [];
     let j = i;
     for (;;) {

@@ -212,7 +212,7 @@ function basicOk(value: string): boolean {
   if (colon < 1) return false;
   const user = text.slice(0, colon);
   const pass = text.slice(colon + 1);
-  return pass.length >= 3 && pass !== user && !isValuePlaceholder(pass) && !isValuePlaceholder(user) && !formatDirective(pass);
+  return pass.length >= 3 && pass !== user && !isValuePlaceholder(pass) && !isValuePlaceholder(user, false) && !formatDirective(pass);
 }
 
 function bearerOk(value: string): boolean {
@@ -225,7 +225,7 @@ function cliOk(value: string): boolean {
   if (colon > 0) {
     const user = value.slice(0, colon);
     const pass = value.slice(colon + 1);
-    return pass.length >= 4 && pass !== user && !isValuePlaceholder(pass) && !isValuePlaceholder(user) && !formatDirective(pass);
+    return pass.length >= 4 && pass !== user && !isValuePlaceholder(pass) && !isValuePlaceholder(user, false) && !formatDirective(pass);
   }
   return value.length >= 4 && !isValuePlaceholder(value) && !formatDirective(value) && charClasses(value) >= 2;
 }
