@@ -47,6 +47,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   engine: ['state', 'transports', 'evidence', 'cli', 'main.ts'],
   config: ['engine', 'scanners', 'transports', 'evidence', 'cli', 'main.ts'],
   transports: ['cli', 'main.ts'],
+  evidence: ['engine', 'scanners', 'extract', 'normalize', 'transports', 'cli', 'main.ts'],
 };
 const PURE_LAYERS = new Set(['core', 're', 'normalize', 'extract', 'scanners', 'engine']);
 
