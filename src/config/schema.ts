@@ -145,6 +145,11 @@ export const TollgateConfig = z
     version: z.literal(1).default(1),
     mode: z.enum(['enforce', 'audit']).default('enforce').describe('audit logs what would be blocked and lets it through.'),
     preset: z.string().optional().describe('Name of the preset this file started from (informational).'),
+    dataDir: z
+      .string()
+      .default('~/.tollgate')
+      .describe('Where Tollgate keeps state between runs: receipts, signing keys, tool pins. The TOLLGATE_HOME environment variable overrides it.'),
+    agent: z.string().optional().describe('Name of the agent this instance protects, written into every decision event.'),
     severityActions: z
       .object({
         critical: action.default('block'),
