@@ -44,9 +44,30 @@ export interface ScanView {
  * Per-session state a stateful scanner may use. Supplied by the caller (state/ layer);
  * bounded by its own limits. The engine never creates state of its own.
  */
+/** What a session's fragment window holds around one append. */
+export interface FragmentWindow {
+  /**
+   * The session's most recent earlier fragments still in the window, oldest first: the fewest that
+   * reach back `tailChars` characters (or all of them, when the window holds fewer).
+   */
+  readonly older: readonly string[];
+  /** The appended fragments as the window keeps them (fewer or shortened when they overflow it). */
+  readonly current: readonly string[];
+  /** Per probe text: whether the window held it before this append. */
+  readonly present: readonly boolean[];
+}
+
 export interface SessionState {
-  /** Appends fragments for a session and returns the bounded, current window of recent fragments (oldest first). */
-  appendFragments(session: string, fragments: readonly string[], now: number): readonly string[];
+  /**
+   * Appends fragments to a session's bounded window and returns only what the caller needs of it:
+   * the recent tail before them, the appended ones as kept, and which probe texts were already held.
+   */
+  appendFragments(
+    session: string,
+    fragments: readonly string[],
+    now: number,
+    options: { readonly tailChars: number; readonly probe?: readonly string[] },
+  ): FragmentWindow;
   /** Adds bits of entropy spent by a session; returns the total within the window. */
   spendEntropy(session: string, bits: number, now: number): number;
 }

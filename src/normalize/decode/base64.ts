@@ -24,27 +24,45 @@ const VALUE = new Int8Array(128).fill(-1);
   VALUE[ch.charCodeAt(0)] = i;
 });
 
-function decodeRun(run: string, urlsafe: boolean): Uint8Array | null {
-  let len = run.length;
-  while (len > 0 && run.charCodeAt(len - 1) === 0x3d) len--;
+/** Decoding scratch space, grown on demand: most candidates are rejected, so they should not allocate. */
+let scratch = new Uint8Array(1024);
+
+/**
+ * Decodes `run` from character `from` into the scratch buffer and returns the bytes (a view that the
+ * next call overwrites), or null when a character is outside the alphabet or the bytes are plainly
+ * not text (control bytes past the tolerance isMostlyText applies), the common case for runs that
+ * merely look like base64.
+ */
+function decodeRun(run: string, from: number, urlsafe: boolean): Uint8Array | null {
+  let len = run.length - from;
+  while (len > 0 && run.charCodeAt(from + len - 1) === 0x3d) len--;
   if (len % 4 === 1) len--; // a dangling sextet cannot encode a byte
   if (len < 2) return null;
-  const out = new Uint8Array(Math.floor((len * 3) / 4));
+  const size = Math.floor((len * 3) / 4);
+  if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
+  const out = scratch;
   let acc = 0;
   let bits = 0;
   let o = 0;
+  let control = 0;
   for (let i = 0; i < len; i++) {
-    const c = run.charCodeAt(i);
+    const c = run.charCodeAt(from + i);
     let v: number;
     if (c === 0x2b || c === 0x2d) v = urlsafe ? (c === 0x2d ? 62 : -1) : c === 0x2b ? 62 : -1;
     else if (c === 0x2f || c === 0x5f) v = urlsafe ? (c === 0x5f ? 63 : -1) : c === 0x2f ? 63 : -1;
     else v = c < 128 ? (VALUE[c] ?? -1) : -1;
     if (v < 0) return null;
-    acc = (acc << 6) | v;
+    acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
+      const b = (acc >> bits) & 0xff;
+      out[o++] = b;
+      // Same tolerance as isMostlyText (one control character in 32), checked as bytes arrive.
+      if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) {
+        control++;
+        if (control * 32 > size) return null;
+      }
     }
   }
   return out.subarray(0, o);
@@ -88,7 +106,7 @@ export function findBase64(text: string, minRun: number, maxOutputs: number): Ba
 
 function tryRun(run: string, urlsafe: boolean, minRun: number, hits: Base64Hit[]): void {
   for (let shift = 0; shift < 4 && run.length - shift >= minRun; shift++) {
-    const bytes = decodeRun(run.slice(shift), urlsafe);
+    const bytes = decodeRun(run, shift, urlsafe);
     const decoded = bytes ? bytesToText(bytes) : null;
     if (decoded !== null) {
       hits.push({ text: decoded, urlsafe });

@@ -9,7 +9,11 @@ export interface SplitDetection {
   readonly length: number;
 }
 
-export type SplitDetector = (text: string) => readonly SplitDetection[];
+/**
+ * Finds credentials in re-assembled text. `maxMatchLength`, when set, is the longest match it can
+ * return: the scanner then re-joins only that much of a session's history.
+ */
+export type SplitDetector = ((text: string) => readonly SplitDetection[]) & { readonly maxMatchLength?: number };
 
 /** Each match contains one of these characters (a cheap first gate); index 0, 1 or 2 below. */
 const KEY_CHARS = ['A', '_', '-'] as const;
@@ -40,7 +44,7 @@ function containsAny(text: string, literals: readonly string[]): boolean {
 }
 
 /** Finds prefix-anchored credentials; at most `limit` detections. */
-export function builtinSplitDetector(text: string, limit = 100): readonly SplitDetection[] {
+function detect(text: string, limit = 100): readonly SplitDetection[] {
   const out: SplitDetection[] = [];
   if (text.length < MIN_MATCH) return out;
   let keys = 0;
@@ -56,3 +60,8 @@ export function builtinSplitDetector(text: string, limit = 100): readonly SplitD
   }
   return out;
 }
+
+/** The longest match any pattern above can produce (openai: `sk-proj-` and 200 more). */
+const MAX_MATCH = 208;
+
+export const builtinSplitDetector: SplitDetector = Object.assign(detect, { maxMatchLength: MAX_MATCH });

@@ -286,50 +286,51 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       // within maxSecretLength characters of either end can belong to a credential that crosses into an
       // earlier or a later request: the session keeps those, so a long input cannot push the earlier
       // pieces out of the bounded window.
-      const kept = endFragments(frags, o.maxSecretLength);
+      // The detector may promise a shorter longest match than maxSecretLength: less history to re-join.
+      const reach = Math.min(o.maxSecretLength, o.detect.maxMatchLength ?? o.maxSecretLength);
+      const kept = endFragments(frags, reach);
       const remembered = kept.length === frags.length ? frags : kept.map((k) => frags[k]!);
-      let window: readonly string[] = [];
+      // Fragments that count toward the entropy budget are looked up in the window as it was.
+      const probe = o.entropyBudgetBits > 0 ? frags.filter((f) => f.length >= o.budgetMinLength) : [];
+      let older: readonly string[] = [];
+      let current: readonly string[] = remembered;
+      let present: readonly boolean[] = probe.map(() => false);
       try {
-        window = state.appendFragments(session, remembered, ctx.now);
+        const w = state.appendFragments(session, remembered, ctx.now, { tailChars: reach, probe });
+        older = w.older;
+        current = w.current;
+        present = w.present;
       } catch {
-        window = remembered; // state failures degrade to per-input checks
+        // state failures degrade to per-input checks
       }
-      if (window.length < remembered.length) {
+      if (current.length < remembered.length) {
         out.stop(locs[0]!, 'The session window is too small to hold this input\'s fragments; the split-secrets check could not compare them with earlier requests.');
       }
-      const curStart = Math.max(0, window.length - remembered.length);
       // A credential that crosses from earlier requests into this one is at most maxSecretLength long:
       // it starts within the older fragments' last maxSecretLength characters and ends within this
       // input's first maxSecretLength. Only those fragments are joined and re-scanned, so neither a
       // long input nor a long history pushes the older pieces out of reach.
-      let from = curStart;
       let olderChars = 0;
-      while (from > 0 && olderChars < o.maxSecretLength) {
-        from--;
-        olderChars += window[from]!.length;
-      }
-      let to = curStart;
+      for (const f of older) olderChars += f.length;
+      let to = 0;
       let headChars = 0;
-      while (to < window.length && headChars < o.maxSecretLength) {
-        headChars += window[to]!.length;
-        to++;
-      }
-      if (from < curStart && olderChars + headChars > o.maxWindowChars) {
+      while (to < current.length && headChars < reach) headChars += current[to++]!.length;
+      if (older.length > 0 && olderChars + headChars > o.maxWindowChars) {
         out.stop(locs[0]!, `The split-secrets check could re-scan only ${o.maxWindowChars} characters across this session's requests; raise maxWindowChars.`);
-      } else if (from < curStart) {
-        const localCur = curStart - from;
-        let joined = '';
-        for (let i = from; i < to; i++) joined += window[i]!;
+      } else if (older.length > 0) {
+        const localCur = older.length;
+        const pieces = [...older, ...current.slice(0, to)];
+        const joined = pieces.join('');
         const detections = safeDetect(o.detect, joined);
         if (detections.length >= MAX_DETECTIONS) tooMany(locs[0]!);
-        const { starts, lengths } = detections.length > 0 ? startsOf(window.slice(from, to)) : NO_STARTS;
+        const { starts, lengths } = detections.length > 0 ? startsOf(pieces) : NO_STARTS;
         for (const m of detections) {
           const span = spanOf(m, starts, lengths);
           if (!span) continue;
           // Report once, when the last piece arrives, and only when an earlier request holds a piece.
           if (!(span.first < localCur && span.last >= localCur)) continue;
           const text = joined.slice(m.index, m.index + m.length);
-          const pieces = span.last - span.first + 1;
+          const count = span.last - span.first + 1;
           const here = locs[kept[span.last - localCur] ?? 0] ?? locs[0]!;
           out.push(
             {
@@ -339,7 +340,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
               category: 'secret',
               mitre: 'T1030',
               location: here,
-              evidence: `${redactPreview(text)} (${m.rule}) joined from ${pieces} fragments, ${localCur - span.first} of them sent earlier in this session`,
+              evidence: `${redactPreview(text)} (${m.rule}) joined from ${count} fragments, ${localCur - span.first} of them sent earlier in this session`,
               message: `A credential (${m.rule}) appears when this request's data is joined with fragments the session sent before: it is being sent piece by piece. Block the request and rotate the credential.`,
             },
             `r|${here}|${text}`,
@@ -352,17 +353,15 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
         let bits = 0;
         let biggest = -1;
         let biggestBits = 0;
-        // Only fragments of budgetMinLength or more count; the set of older ones is built when one does.
-        let older: Set<string> | undefined;
+        // Fragments of budgetMinLength or more count, unless the session window already held them.
+        const counted = new Set<string>();
+        let p = 0;
         for (let i = 0; i < frags.length; i++) {
           const f = frags[i]!;
           if (f.length < o.budgetMinLength) continue;
-          if (!older) {
-            older = new Set<string>();
-            for (let k = 0; k < curStart; k++) older.add(window[k]!);
-          }
-          if (older.has(f)) continue;
-          older.add(f); // a value repeated within this input counts once
+          const before = present[p++] === true;
+          if (before || counted.has(f)) continue;
+          counted.add(f); // a value repeated within this input counts once
           const h = shannonEntropy(f);
           if (h < o.budgetMinEntropy) continue;
           const b = h * f.length;

@@ -1,7 +1,7 @@
 // An in-memory SessionState: per-session windows of recent fragments and entropy spent, bounded in
 // bytes per session, age (TTL against the caller's `now`) and session count (least recently used
 // evicted). A pure data structure: no timers, no clock, no I/O.
-import type { SessionState } from '../types.ts';
+import type { FragmentWindow, SessionState } from '../types.ts';
 
 export interface MemorySessionLimits {
   /** Characters of fragments kept per session (oldest dropped first). */
@@ -28,6 +28,8 @@ interface Spend {
 
 interface Session {
   texts: string[];
+  /** How many times each text is in the window (texts[head..]). */
+  counts: Map<string, number>;
   times: number[];
   head: number;
   chars: number;
@@ -59,7 +61,7 @@ export function createMemorySessionState(limits: Partial<MemorySessionLimits> = 
   const touch = (id: string): Session => {
     let s = sessions.get(id);
     if (s) sessions.delete(id);
-    else s = { texts: [], times: [], head: 0, chars: 0, spends: [], spendHead: 0 };
+    else s = { texts: [], counts: new Map(), times: [], head: 0, chars: 0, spends: [], spendHead: 0 };
     sessions.set(id, s);
     while (sessions.size > maxSessions) {
       const oldest = sessions.keys().next();
@@ -70,7 +72,11 @@ export function createMemorySessionState(limits: Partial<MemorySessionLimits> = 
   };
 
   const dropHead = (s: Session): void => {
-    s.chars -= s.texts[s.head]!.length;
+    const text = s.texts[s.head]!;
+    s.chars -= text.length;
+    const n = (s.counts.get(text) ?? 1) - 1;
+    if (n > 0) s.counts.set(text, n);
+    else s.counts.delete(text);
     s.head++;
   };
 
@@ -106,20 +112,30 @@ export function createMemorySessionState(limits: Partial<MemorySessionLimits> = 
       if (session === undefined) sessions.clear();
       else sessions.delete(session);
     },
-    appendFragments(session, fragments, nowIn) {
+    appendFragments(session, fragments, nowIn, options): FragmentWindow {
       const now = safeNow(nowIn);
       const s = touch(session);
       expire(s, now);
+      const present = (options.probe ?? []).map((p) => s.counts.has(p));
+      const before = s.texts.length;
       for (const f of fragments) {
         const text = f.length > maxChars ? f.slice(f.length - maxChars) : f;
         if (text.length === 0) continue;
         s.texts.push(text);
+        s.counts.set(text, (s.counts.get(text) ?? 0) + 1);
         s.times.push(now);
         s.chars += text.length;
         while (s.chars > maxChars || s.texts.length - s.head > maxFragments) dropHead(s);
       }
+      // Indexes shift when compact() runs, so read the window first.
+      const firstNew = Math.max(s.head, before);
+      const current = s.texts.slice(firstNew);
+      let from = firstNew;
+      const tail = Math.max(0, options.tailChars);
+      for (let chars = 0; from > s.head && chars < tail; ) chars += s.texts[--from]!.length;
+      const older = s.texts.slice(from, firstNew);
       compact(s);
-      return s.texts.slice(s.head);
+      return { older, current, present };
     },
     spendEntropy(session, bitsIn, nowIn) {
       const now = safeNow(nowIn);

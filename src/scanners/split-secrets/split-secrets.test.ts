@@ -165,20 +165,40 @@ test('property: random benign query values never produce split findings with the
   }
 });
 
+/** Asks for the whole window: every older fragment. */
+const ALL = { tailChars: Number.MAX_SAFE_INTEGER };
+const whole = (w: { older: readonly string[]; current: readonly string[] }): string[] => [...w.older, ...w.current];
+
 test('memory state: bounded bytes per session, oldest fragments dropped first', () => {
   const state = createMemorySessionState({ maxBytesPerSession: 20 });
-  state.appendFragments('s', ['aaaaaaaaaa', 'bbbbbbbbbb'], 0);
-  const w = state.appendFragments('s', ['cccccccccc'], 1);
-  assert.deepEqual(w, ['bbbbbbbbbb', 'cccccccccc']);
+  state.appendFragments('s', ['aaaaaaaaaa', 'bbbbbbbbbb'], 0, ALL);
+  const w = state.appendFragments('s', ['cccccccccc'], 1, ALL);
+  assert.deepEqual(whole(w), ['bbbbbbbbbb', 'cccccccccc']);
   assert.equal(state.bytesOf('s'), 20);
-  assert.deepEqual(state.appendFragments('s', ['d'.repeat(50)], 2), ['d'.repeat(20)]);
+  assert.deepEqual(whole(state.appendFragments('s', ['d'.repeat(50)], 2, ALL)), ['d'.repeat(20)]);
+});
+
+test('memory state: returns only the older tail asked for, and which probes it held before the append', () => {
+  const state = createMemorySessionState({ maxBytesPerSession: 1000 });
+  state.appendFragments('s', ['aaaa', 'bbbb', 'cccc', 'dddd'], 0, ALL);
+  const w = state.appendFragments('s', ['eeee', 'aaaa'], 1, { tailChars: 6, probe: ['aaaa', 'eeee', 'zzzz'] });
+  assert.deepEqual(w.older, ['cccc', 'dddd']);
+  assert.deepEqual(w.current, ['eeee', 'aaaa']);
+  assert.deepEqual(w.present, [true, false, false]);
+  // Once 'aaaa' is dropped from the head, the copy appended later still counts.
+  const small = createMemorySessionState({ maxBytesPerSession: 8 });
+  small.appendFragments('s', ['aaaa', 'bbbb'], 0, ALL);
+  small.appendFragments('s', ['aaaa'], 1, ALL);
+  assert.deepEqual(small.appendFragments('s', [], 2, { tailChars: 0, probe: ['aaaa', 'bbbb'] }).present, [true, true]);
+  small.appendFragments('s', ['cccc'], 3, ALL);
+  assert.deepEqual(small.appendFragments('s', [], 4, { tailChars: 0, probe: ['aaaa', 'bbbb'] }).present, [true, false]);
 });
 
 test('memory state: TTL uses the now passed in', () => {
   const state = createMemorySessionState({ ttlMs: 100 });
-  state.appendFragments('s', ['old1'], 0);
-  assert.deepEqual(state.appendFragments('s', ['new1'], 50), ['old1', 'new1']);
-  assert.deepEqual(state.appendFragments('s', ['new2'], 120), ['new1', 'new2']);
+  state.appendFragments('s', ['old1'], 0, ALL);
+  assert.deepEqual(whole(state.appendFragments('s', ['new1'], 50, ALL)), ['old1', 'new1']);
+  assert.deepEqual(whole(state.appendFragments('s', ['new2'], 120, ALL)), ['new1', 'new2']);
   assert.equal(state.spendEntropy('s', 10, 120), 10);
   assert.equal(state.spendEntropy('s', 5, 150), 15);
   assert.equal(state.spendEntropy('s', 0, 260), 0);
@@ -186,10 +206,10 @@ test('memory state: TTL uses the now passed in', () => {
 
 test('memory state: least recently used session evicted beyond maxSessions', () => {
   const state = createMemorySessionState({ maxSessions: 2 });
-  state.appendFragments('a', ['aaaa'], 0);
-  state.appendFragments('b', ['bbbb'], 0);
-  state.appendFragments('a', ['aaa2'], 1); // a is now most recent
-  state.appendFragments('c', ['cccc'], 2); // evicts b
+  state.appendFragments('a', ['aaaa'], 0, ALL);
+  state.appendFragments('b', ['bbbb'], 0, ALL);
+  state.appendFragments('a', ['aaa2'], 1, ALL); // a is now most recent
+  state.appendFragments('c', ['cccc'], 2, ALL); // evicts b
   assert.equal(state.sessionCount, 2);
   assert.equal(state.bytesOf('b'), 0);
   assert.equal(state.bytesOf('a'), 8);
@@ -229,6 +249,21 @@ test('reports scan-incomplete when the detector returns as many matches as are r
   const flood: SplitDetector = (text) => Array.from({ length: 150 }, (_, i) => ({ rule: 'x', index: i % Math.max(1, text.length), length: 1 }));
   const f = createSplitSecretScanner({ detect: flood }).scan(viewOfSegments(input, leaves(3, (i) => `value-${i}`)), TEST_CTX);
   assert.equal(incomplete(f).length, 1);
+});
+
+test('a longest-form key split across requests is found after a long history of other values', () => {
+  const long = `sk-proj-${'Ab3dE9fGh2JkLm7NpQ4rSt6UvWx8Yz1C'.repeat(7).slice(0, 200)}`;
+  assert.equal(long.length, builtinSplitDetector.maxMatchLength, 'the detector promises no more than its longest pattern');
+  assert.equal(builtinSplitDetector(long).length, 1);
+  const builtin = createSplitSecretScanner(); // the built-in detector, with its promised reach
+  const ctx = session();
+  for (let i = 0; i < 50; i++) builtin.scan(viewOfUrl(`https://c.example/log?m=value${i}filler`), { ...ctx, now: ctx.now + i });
+  // Two short pieces are not yet a key; the third completes it from both earlier pieces.
+  const pieces = [long.slice(0, 20), long.slice(20, 40), long.slice(40)];
+  const results = pieces.map((p, i) => builtin.scan(viewOfUrl(`https://c.example/log?m=${p}`), { ...ctx, now: ctx.now + 100 + i }));
+  assert.deepEqual(results.slice(0, 2), [[], []]);
+  assert.deepEqual(results[2]!.map((f) => f.rule), ['split-secrets/cross-request']);
+  assert.match(results[2]![0]!.evidence, /3 fragments, 2 of them sent earlier/);
 });
 
 test('a key split across requests is found even when the second request is padded with many fragments', () => {
