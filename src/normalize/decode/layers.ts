@@ -133,7 +133,11 @@ function joined(values: readonly string[]): string[] {
 
 /** Whether a short text has a character an escape decoder needs (cheaper than any regex call). */
 function mayEscape(text: string): boolean {
-  return text.includes('%') || text.includes('&') || text.includes('\\') || text.includes('+');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x25 || c === 0x26 || c === 0x5c || c === 0x2b) return true; // % & \ +
+  }
+  return false;
 }
 
 export interface LayerResult {

@@ -199,14 +199,18 @@ export class DlpEngine {
    * location) lets field-aware rules judge the whole text as that key's value.
    */
   scanText(text: string, fieldKey?: string, skipPatterns = false, enough = Infinity): Hit[] {
+    this.lastTextQuiet = true;
+    this.lastTextIncomplete = null;
+    const patterns = text.length > 0 && this.#prefilter !== null && !skipPatterns;
+    const fields = fieldKey !== undefined && fieldKey.length > 0;
+    // Most parts of a clean URL end here: nothing to match and no field rule to ask.
+    if (!patterns && !fields) return [];
     const hits: Hit[] = [];
     const vetoes: Span[] = [];
     const capped: DlpRule[] = [];
-    this.lastTextQuiet = true;
-    this.lastTextIncomplete = null;
-    this.#sure = enough < Infinity ? new Set() : null;
+    this.#sure = enough < Infinity && patterns ? new Set() : null;
     this.#enough = enough;
-    if (text.length > 0 && this.#prefilter && !skipPatterns) {
+    if (patterns && this.#prefilter) {
       const survey = this.#survey(text, this.#prefilter);
       this.lastTextQuiet = survey.complete && survey.keywordSpans.size === 0 && survey.triggerSpans.size === 0;
       for (let i = 0; i < this.#compiled.length && !this.lastTextQuiet && !this.#overflow(); i++) {
@@ -214,7 +218,7 @@ export class DlpEngine {
         if (plan !== 'skip' && this.#run(this.#compiled[i] as Compiled, text, plan, hits, vetoes)) capped.push((this.#compiled[i] as Compiled).rule);
       }
     }
-    if (fieldKey !== undefined && fieldKey.length > 0) this.#fields(fieldKey, text, hits);
+    if (fields) this.#fields(fieldKey, text, hits);
     const out = resolve(hits, vetoes);
     // A rule stopped at MATCH_LIMIT only changes the verdict when none of its hits survived overlap
     // resolution (a generic rule whose first hits all yielded): later matches might have. Only then is
