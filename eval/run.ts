@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { ScanInput, Verdict } from '../src/core/index.ts';
 import { parseConfig } from '../src/config/index.ts';
 import { createRuntime, REGEX_ENGINE, VERSION } from '../src/main.ts';
+import ipaddr from 'ipaddr.js';
 import * as C from './corpora.ts';
 
 const presetArg = process.argv.indexOf('--preset');
@@ -114,6 +115,22 @@ function firstUrl(payload: string): string | null {
 }
 const ssrfUrls = C.ssrfPayloads().map((x) => firstUrl(x.payload)).filter((u): u is string => u !== null);
 measure('PayloadsAllTheThings SSRF payloads containing a URL', 'attack', [...new Set(ssrfUrls)], (u) => scan({ kind: 'url', url: u }), (v) => hasCategory(v, ['ssrf']));
+/**
+ * An oracle independent of the scanner for "names an internal address": the host as Node's WHATWG
+ * parser reads it is a non-unicast IP (ipaddr.js ranges) or a loopback/internal name.
+ */
+function namesInternal(u: string): boolean {
+  let host: string;
+  try {
+    host = new URL(u).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host === 'metadata') return true;
+  if (!ipaddr.isValid(host)) return false;
+  return ipaddr.process(host).range() !== 'unicast';
+}
+measure('SSRF payloads whose host is an internal address (WHATWG parse + ipaddr.js oracle)', 'attack', [...new Set(ssrfUrls)].filter(namesInternal), (u) => scan({ kind: 'url', url: u }), (v) => hasCategory(v, ['ssrf']));
 
 // ---- report
 const pct = (a: number, n: number): string => (n === 0 ? '–' : `${((100 * a) / n).toFixed(1)}%`);
