@@ -17,7 +17,7 @@ describe('tollgate CLI (the real binary)', () => {
     assert.equal(v.code, 0);
     assert.match(v.out, /^tollgate \d+\.\d+\.\d+ \(node v\d+\.\d+\.\d+, regex engine re2(js)?\)\n$/);
     const h = tollgate(['--help']);
-    for (const cmd of ['run', 'scan', 'init', 'config', 'presets', 'rules']) assert.match(h.out, new RegExp(`\\n  ${cmd} `), cmd);
+    for (const cmd of ['run', 'scan', 'init', 'config', 'presets', 'rules', 'keygen', 'receipts', 'report']) assert.match(h.out, new RegExp(`\\n  ${cmd} `), cmd);
   });
 
   it('runs on the pure-JS re2js engine when the native binding is unavailable', () => {
@@ -91,8 +91,9 @@ describe('tollgate CLI (the real binary)', () => {
 });
 
 describe('tollgate run (the npm start path)', () => {
-  it('listens where it says, answers scans, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'run', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  it('listens where it says, answers scans and proxies, exits 0 on SIGTERM, and leaves a receipts chain that verifies', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tollgate-run-'));
+    const child = spawn(process.execPath, [BIN, 'run', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', TOLLGATE_HOME: home } });
     let out = '';
     const url = await new Promise<string>((res, rej) => {
       const timer = setTimeout(() => rej(new Error(`no listen line: ${out}`)), 30_000);
@@ -109,10 +110,20 @@ describe('tollgate run (the npm start path)', () => {
     assert.equal(((await r.json()) as { action: string }).action, 'block');
     const info = (await (await fetch(`${url}/api/v1/info`)).json()) as { preset: string; mode: string };
     assert.deepEqual([info.preset, info.mode], ['balanced', 'enforce']);
+    assert.match(out, new RegExp(`proxy listening on ${url.replace(/[.]/g, '\\.')}`));
+    // The same listener is the proxy: a credential in a proxied URL is refused before any lookup.
+    const proxied = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--noproxy', '', '-x', url, 'http://example.com/?k=AKIAZ7QW4ERT5YUI6OPA'], { encoding: 'utf8' });
+    assert.equal(proxied.stdout, '403');
     const code = await new Promise<number | null>((res) => {
       child.once('exit', (c) => res(c));
       child.kill('SIGTERM');
     });
     assert.equal(code, 0);
+    const verify = tollgate(['receipts', 'verify', join(home, 'receipts.jsonl')]);
+    assert.equal(verify.code, 0, verify.out + verify.err);
+    assert.match(verify.out, /OK: \d+ records verified/);
+    const audit = readFileSync(join(home, 'audit.jsonl'), 'utf8');
+    assert.match(audit, /"transport":"http-forward"/);
+    assert.ok(!audit.includes('AKIAZ7QW4ERT5YUI6OPA'));
   });
 });

@@ -2,6 +2,9 @@
 import { Command } from 'commander';
 import { REGEX_ENGINE, VERSION } from '../main.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerKeygen } from './commands/keygen.ts';
+import { registerReceipts } from './commands/receipts.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScan } from './commands/scan.ts';
@@ -21,5 +24,8 @@ registerRun(program);
 registerScan(program);
 registerConfig(program);
 registerRules(program);
+registerKeygen(program);
+registerReceipts(program);
+registerReport(program);
 program.showHelpAfterError();
 await program.parseAsync(process.argv);

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { LoggingConfig, MetricsConfig, SinksConfig } from './evidence-schema.ts';
+import { ReceiptsConfig } from './receipts-schema.ts';
+import { DnsConfig, ProxyConfig } from './proxy-schema.ts';
 
 /**
  * The Tollgate configuration, as validated at load. Every object is `.strict()`: an unknown
@@ -132,7 +135,10 @@ export const LimitsConfig = z
 export const ApiConfig = z
   .object({
     enabled: z.boolean().default(true),
-    listen: z.string().default('127.0.0.1:8888').describe('host:port of the scan API (and, later, the proxy).'),
+    listen: z
+      .string()
+      .optional()
+      .describe('A separate host:port for the scan API, /metrics and /healthz. Unset: they are served on the proxy listener (on 127.0.0.1:8888 when the proxy is off).'),
     tokenEnv: z.string().optional().describe('Environment variable holding the bearer token the API requires.'),
     maxBodyBytes: positiveInt.default(1024 * 1024),
     rateLimitPerMinute: positiveInt.default(600).describe('Requests per minute per token (or per client address without a token).'),
@@ -184,6 +190,12 @@ export const TollgateConfig = z
       }),
     limits: LimitsConfig.default(LimitsConfig.parse({})),
     api: ApiConfig.default(ApiConfig.parse({})),
+    logging: LoggingConfig.default(LoggingConfig.parse({})),
+    sinks: SinksConfig,
+    metrics: MetricsConfig.default(MetricsConfig.parse({})),
+    receipts: ReceiptsConfig.default(ReceiptsConfig.parse({})),
+    proxy: ProxyConfig.default(ProxyConfig.parse({})),
+    dns: DnsConfig.default(DnsConfig.parse({})),
   })
   .strict();
 

@@ -5,6 +5,8 @@ import { extract, type ExtractLimits } from '../extract/index.ts';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/index.ts';
 import type { KnownSecretIndex, ScanContext, Scanner, SessionState } from '../scanners/types.ts';
 import { createMemorySessionState } from '../scanners/split-secrets/index.ts';
+import { checkAddress, type AddressCheck } from '../scanners/ssrf/index.ts';
+import { ssrfOptionsOf } from './ssrf-options.ts';
 import { applyDestinations, DEFAULT_DESTINATIONS, type DestinationPolicy } from './destinations.ts';
 import { buildScanners } from './registry.ts';
 import { composeVerdict, rankFindings, type ActionPolicy } from './verdict.ts';
@@ -27,7 +29,19 @@ export interface Engine {
   readonly config: TollgateConfig;
   readonly scanners: readonly Scanner[];
   scan(input: ScanInput, ctx?: ScanCallContext): Verdict;
+  /**
+   * Judges an address a transport is about to dial (after its own DNS resolution), under the
+   * config's SSRF policy: the DNS-rebinding defence. Disabling the ssrf scanner disables it too.
+   */
+  checkAddress(ip: string): AddressCheck;
+  /**
+   * The verdict for findings a transport made itself (an unresolvable name, a body over the
+   * limit, an address that failed checkAddress), under the same policy and mode as scan().
+   */
+  judge(findings: readonly Finding[]): Verdict;
 }
+
+export type { AddressCheck };
 
 const MAX_FINDINGS = 200;
 
@@ -82,9 +96,14 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
     trustAuthorizationHeader: dlp.trustAuthorizationHeader,
   };
 
+  const ssrfOptions = ssrfOptionsOf(config);
+
   return {
     config,
     scanners,
+    judge: (findings) => composeVerdict(rankFindings(findings), policy),
+    checkAddress: (ip) =>
+      config.scanners.ssrf.enabled ? checkAddress(ip, ssrfOptions) : { allowed: true, reason: 'the ssrf scanner is disabled in the config', class: 'unchecked' },
     scan(input, callCtx = {}) {
       const ctx: ScanContext = {
         now: callCtx.now ?? 0,

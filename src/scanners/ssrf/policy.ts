@@ -284,6 +284,9 @@ function rank(d: HostDecision): number {
 export interface AddressCheck {
   readonly allowed: boolean;
   readonly rule?: string;
+  /** For a refused address: the rule's severity and ATT&CK technique. */
+  readonly severity?: Severity;
+  readonly mitre?: string;
   readonly reason: string;
   readonly class: string;
 }
@@ -300,6 +303,9 @@ export function checkAddress(ip: string, options?: Partial<SsrfOptions>): Addres
   }
   const c = classifyHost(typeof ip === 'string' ? ip.trim() : '');
   const d = decideHost(c, policy);
-  if (d.blocked && d.rule) return { allowed: false, rule: d.rule, reason: `${c.host} is ${d.reason}`, class: d.class };
+  if (d.blocked && d.rule) {
+    const meta: RuleInfo | undefined = SSRF_RULES[d.rule as SsrfRuleId];
+    return { allowed: false, rule: d.rule, reason: `${c.host} is ${d.reason}`, class: d.class, ...(meta ? { severity: meta.severity, mitre: meta.mitre } : {}) };
+  }
   return { allowed: true, reason: `${c.host} is ${d.reason}`, class: d.class };
 }

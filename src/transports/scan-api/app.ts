@@ -1,8 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import type { Verdict } from '../../core/index.ts';
+import type { DecisionEvent, Verdict } from '../../core/index.ts';
 import { parseScanInput, type Engine } from '../../engine/index.ts';
 import type { RateLimiter } from '../../state/index.ts';
+import { scanDecisionEvent } from './decision.ts';
 
 export interface ScanApiOptions {
   readonly engine: Engine;
@@ -15,6 +16,14 @@ export interface ScanApiOptions {
   readonly info: Readonly<Record<string, unknown>>;
   /** Called once per adjudicated scan (the decision event's first consumer). */
   readonly onDecision?: (event: { verdict: Verdict; kind: string; latencyMs: number; session?: string }) => void;
+  /** Receives one decision event per adjudicated scan (the evidence bus). */
+  readonly emit?: (event: DecisionEvent) => void;
+  /** Policy hash written into decision events. */
+  readonly configHash?: string;
+  /** Request ids for decision events; random UUIDs by default. */
+  readonly newRequestId?: () => string;
+  /** Served on GET /metrics (behind the bearer token when one is set). */
+  readonly metrics?: { render(): Promise<string> | string; readonly contentType: string };
 }
 
 /** Result shape shared with `tollgate scan --batch`. */
@@ -22,6 +31,11 @@ export function verdictJson(id: unknown, verdict: Verdict): Record<string, unkno
   const out: Record<string, unknown> = { id: id ?? null, action: verdict.action, findings: verdict.findings, reason: verdict.reason };
   if (verdict.wouldHave) out.wouldHave = verdict.wouldHave;
   return out;
+}
+
+function bearer(header: string | undefined): string {
+  const auth = header ?? '';
+  return auth.startsWith('Bearer ') ? auth.slice(7) : '';
 }
 
 function tokenMatches(given: string, expected: string): boolean {
@@ -39,12 +53,20 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1/info', (c) => c.json(opts.info));
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.get('/metrics', async (c) => {
+      if (opts.token !== undefined && !tokenMatches(bearer(c.req.header('authorization')), opts.token)) {
+        return c.json({ error: 'unauthorized: send Authorization: Bearer <token>' }, 401, { 'www-authenticate': 'Bearer' });
+      }
+      return c.body(await metrics.render(), 200, { 'content-type': metrics.contentType });
+    });
+  }
 
   app.post('/api/v1/scan', async (c) => {
     let key = c.env?.remoteAddress ?? 'local';
     if (opts.token !== undefined) {
-      const auth = c.req.header('authorization') ?? '';
-      const given = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+      const given = bearer(c.req.header('authorization'));
       if (!tokenMatches(given, opts.token)) {
         return c.json({ error: 'unauthorized: send Authorization: Bearer <token>' }, 401, { 'www-authenticate': 'Bearer' });
       }
@@ -87,6 +109,23 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
           : { action: 'block', findings: [...verdict.findings, late], reason: `Blocked: ${detail}` };
     }
     opts.onDecision?.({ verdict, kind: parsed.input.kind, latencyMs, ...(typeof session === 'string' ? { session } : {}) });
+    if (opts.emit) {
+      const agentName = typeof agent === 'string' ? agent : opts.engine.config.agent;
+      opts.emit(
+        scanDecisionEvent({
+          input: parsed.input,
+          verdict,
+          requestId: opts.newRequestId?.() ?? randomUUID(),
+          at: started + latencyMs,
+          latencyMs,
+          bytes: Buffer.byteLength(raw),
+          mode: opts.engine.config.mode,
+          configHash: opts.configHash ?? 'unknown',
+          ...(agentName !== undefined ? { agent: agentName } : {}),
+          ...(typeof session === 'string' ? { session } : {}),
+        }),
+      );
+    }
     return c.json(verdictJson(id, verdict), 200, { 'x-tollgate-action': verdict.action });
   });
 

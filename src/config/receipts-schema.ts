@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** Config of the signed receipts chain (src/evidence/receipts). `.strict()`, like the rest of the config. */
+export const ReceiptsConfig = z
+  .object({
+    enabled: z.boolean().default(true).describe('Write a signed, hash-chained receipt for every decision (verify with `tollgate receipts verify`).'),
+    file: z.string().min(1).default('receipts.jsonl').describe('Receipts file; a relative path is inside dataDir. Created with mode 0600 and only ever appended to.'),
+    keyFile: z
+      .string()
+      .min(1)
+      .default('keys/receipts-ed25519.pem')
+      .describe('Ed25519 private key (PKCS#8 PEM) that signs receipts; a relative path is inside dataDir. Generated (mode 0600) on first start if absent.'),
+    checkpointEvery: z.number().int().positive().default(100).describe('Write a signed checkpoint after this many records (and always at shutdown).'),
+    maxQueue: z.number().int().positive().default(10000).describe('Decision events waiting to be written beyond this are dropped; the count is recorded in the chain as a gap.'),
+    fsync: z.boolean().default(true).describe('fdatasync after every batch of receipts (crash-durable; see docs/RECEIPTS.md for the cost).'),
+  })
+  .strict();
+
+export type ReceiptsConfig = z.infer<typeof ReceiptsConfig>;

@@ -1,0 +1,106 @@
+/**
+ * RFC 8785 JSON Canonicalization Scheme (JCS), strict. Receipts are signed and hashed over
+ * these bytes, so two implementations that agree on the value agree on the bytes.
+ *
+ * - Numbers are written as ECMAScript's Number.prototype.toString writes them (RFC 8785
+ *   §3.2.2.3); NaN and ±Infinity are rejected, -0 is written `0`.
+ * - Strings are written as ECMAScript's JSON.stringify writes well-formed strings
+ *   (§3.2.2.2: `"` `\` and U+0000..U+001F escaped, \b \t \n \f \r short forms, lower-case
+ *   \u00XX otherwise, everything else literal). A lone surrogate is rejected, not escaped.
+ * - Object keys are sorted by their UTF-16 code units (§3.2.3), which is what the default
+ *   string comparison of Array.prototype.sort does.
+ * - Only plain objects (prototype Object.prototype or null), arrays, strings, finite numbers,
+ *   booleans and null are accepted. An object property whose value is `undefined` is left out,
+ *   as JSON.stringify does; `undefined` anywhere else (an array element, the top value), a
+ *   function, a symbol, a bigint, a Date or a class instance is an error. Nesting is bounded.
+ */
+
+export class CanonicalJsonError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CanonicalJsonError';
+  }
+}
+
+export const DEFAULT_MAX_DEPTH = 32;
+
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+
+/** True when the string has no unpaired UTF-16 surrogate. */
+export function isWellFormed(s: string): boolean {
+  if (nativeWellFormed) return nativeWellFormed.call(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c >= 0xdc00) return false;
+    const next = s.charCodeAt(i + 1);
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+}
+
+function str(s: string, at: string): string {
+  if (!isWellFormed(s)) throw new CanonicalJsonError(`lone surrogate in string at ${at}`);
+  // For a well-formed string, ES2019+ JSON.stringify produces exactly the RFC 8785 form.
+  return JSON.stringify(s);
+}
+
+function num(n: number, at: string): string {
+  if (!Number.isFinite(n)) throw new CanonicalJsonError(`non-finite number at ${at}`);
+  // JSON.stringify of a finite number is Number.prototype.toString, with -0 written "0".
+  return JSON.stringify(n);
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function write(value: unknown, depth: number, maxDepth: number, at: string): string {
+  switch (typeof value) {
+    case 'string':
+      return str(value, at);
+    case 'number':
+      return num(value, at);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (depth >= maxDepth) throw new CanonicalJsonError(`nesting deeper than ${maxDepth} at ${at}`);
+      if (Array.isArray(value)) {
+        const parts: string[] = [];
+        for (let i = 0; i < value.length; i++) {
+          const el: unknown = value[i];
+          if (el === undefined) throw new CanonicalJsonError(`undefined array element at ${at}[${i}]`);
+          parts.push(write(el, depth + 1, maxDepth, `${at}[${i}]`));
+        }
+        return `[${parts.join(',')}]`;
+      }
+      if (!isPlainObject(value)) throw new CanonicalJsonError(`not a plain object at ${at}`);
+      if (Object.getOwnPropertySymbols(value).length > 0) throw new CanonicalJsonError(`symbol key at ${at}`);
+      // Own enumerable string keys, as JSON.stringify reads them.
+      const names = Object.keys(value).sort();
+      const parts: string[] = [];
+      for (const k of names) {
+        const v: unknown = (value as Record<string, unknown>)[k];
+        if (v === undefined) continue;
+        parts.push(`${str(k, at)}:${write(v, depth + 1, maxDepth, `${at}.${k}`)}`);
+      }
+      return `{${parts.join(',')}}`;
+    }
+    default:
+      throw new CanonicalJsonError(`${typeof value} is not JSON at ${at}`);
+  }
+}
+
+/** The RFC 8785 canonical JSON text of a value. Throws CanonicalJsonError on anything not strictly JSON. */
+export function canonicalize(value: unknown, options: { maxDepth?: number } = {}): string {
+  if (value === undefined) throw new CanonicalJsonError('undefined is not JSON at $');
+  return write(value, 0, options.maxDepth ?? DEFAULT_MAX_DEPTH, '$');
+}
+
+/** The canonical JSON as UTF-8 bytes (what receipts sign and hash). */
+export function canonicalBytes(value: unknown, options: { maxDepth?: number } = {}): Buffer {
+  return Buffer.from(canonicalize(value, options), 'utf8');
+}

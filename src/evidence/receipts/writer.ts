@@ -1,0 +1,401 @@
+/**
+ * The receipts writer: a DecisionSink that turns every decision event into a signed, chained
+ * record in an append-only file.
+ *
+ * - emit() never throws and never waits: it converts the event, queues it (bounded) and
+ *   returns. A full queue drops the event and counts it; the count goes into the chain as a
+ *   `gap` record (cause `dropped`) before the next record.
+ * - One async loop appends: everything queued while the previous batch was being written goes
+ *   out as the next batch (group commit), as one write(2) on an O_APPEND descriptor, then one
+ *   fdatasync (unless fsync is off). Seq numbers are given in that one loop, so concurrent
+ *   emitters always make one gap-free chain.
+ * - A checkpoint every `checkpointEvery` records, and a `close` checkpoint at close().
+ * - On open: the tail is read and its last record checked (format, signature by a key we hold).
+ *   Bytes after the last newline (a torn write) are moved to a side file and cut off; a chain
+ *   whose last record is not a `close` checkpoint gets a `gap` record (cause `unclean-shutdown`)
+ *   naming the torn bytes, and goes on from the last valid record.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { OpenReport, ReceiptWriter, ReceiptWriterOptions, ReceiptWriterStats } from './writer-types.ts';
+import { mkdirSync } from 'node:fs';
+import { open, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { DecisionEvent } from '../../core/index.ts';
+import { checkpointBody, newChain, rotationBody, sealRecord, type ChainHead, type Sealed } from './chain.ts';
+import { ReceiptsError } from './errors.ts';
+import { decisionBody, sha256Hex, type GapCause, type RecordBody } from './format.ts';
+import { fsyncDir, signingKeyFrom, verifyBytes, type SigningKey } from './keys.ts';
+import { acquireLock, type FileLock } from './lock.ts';
+import { readTail } from './tail.ts';
+import { parseLine } from './verify.ts';
+import { canonicalBytes } from './canonical.ts';
+
+type Control =
+  | { readonly op: 'barrier' }
+  | { readonly op: 'checkpoint'; readonly trigger: 'interval' | 'close' }
+  | { readonly op: 'rotate'; readonly key: SigningKey }
+  | { readonly op: 'gap'; readonly cause: GapCause; readonly tornBytes?: number; readonly tornSha256?: string };
+type Item =
+  | { readonly kind: 'decision'; readonly body: RecordBody }
+  | { readonly kind: 'control'; readonly control: Control; readonly done: (err: Error | null) => void };
+
+const EMPTY: Buffer = Buffer.alloc(0);
+
+export type { OpenReport, ReceiptWriter, ReceiptWriterOptions, ReceiptWriterStats } from './writer-types.ts';
+
+/** Opens (or creates) a receipts file and returns a writer ready for events. */
+export async function createReceiptWriter(options: ReceiptWriterOptions): Promise<ReceiptWriter> {
+  const w = new Writer(options);
+  await w.open();
+  return w;
+}
+
+class Writer implements ReceiptWriter {
+  readonly file: string;
+  #opened: OpenReport | null = null;
+  readonly #opts: ReceiptWriterOptions;
+  readonly #now: () => Date;
+  readonly #every: number;
+  readonly #maxQueue: number;
+  readonly #maxBatch: number;
+  readonly #fsync: boolean;
+  #keys: SigningKey[];
+  #fh: FileHandle | null = null;
+  #lock: FileLock | null = null;
+  #head!: ChainHead;
+  #durableSize = 0;
+  #state: 'opening' | 'open' | 'closing' | 'closed' | 'failed' = 'opening';
+  #queue: Item[] = [];
+  #queuedDecisions = 0;
+  /** Events lost but not yet recorded in the chain, by cause. */
+  #lost: Record<'dropped' | 'write-error', number> = { dropped: 0, 'write-error': 0 };
+  #draining: Promise<void> | null = null;
+  #scheduled = false;
+  #closing: Promise<void> | null = null;
+  #stats = { written: 0, decisions: 0, dropped: 0, batches: 0, writeErrors: 0 };
+
+  constructor(opts: ReceiptWriterOptions) {
+    this.#opts = opts;
+    this.file = opts.file;
+    this.#now = opts.now ?? (() => new Date());
+    this.#every = Math.max(1, opts.checkpointEvery ?? 100);
+    this.#maxQueue = Math.max(1, opts.maxQueue ?? 10_000);
+    this.#maxBatch = Math.max(1, opts.maxBatch ?? 64);
+    this.#fsync = opts.fsync ?? true;
+    this.#keys = [signingKeyFrom(opts.privateKey), ...(opts.nextPrivateKey ? [signingKeyFrom(opts.nextPrivateKey)] : [])];
+  }
+
+  get opened(): OpenReport {
+    if (!this.#opened) throw new ReceiptsError('RECEIPTS_CLOSED', 'the writer is not open');
+    return this.#opened;
+  }
+
+  #keyById(id: string): SigningKey | undefined {
+    return this.#keys.find((k) => k.keyId === id);
+  }
+
+  async open(): Promise<void> {
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    this.#lock = await acquireLock(this.file);
+    try {
+      await this.#openLocked();
+    } catch (err) {
+      await this.#fh?.close().catch(() => undefined);
+      await this.#lock.release();
+      throw err;
+    }
+  }
+
+  async #openLocked(): Promise<void> {
+    const fh = await open(this.file, 'a+', 0o600);
+    this.#fh = fh;
+    const tail = await readTail(fh);
+    const configured = this.#keys[0] as SigningKey;
+    const next = this.#keys[1];
+    let torn: OpenReport['torn'] = null;
+    if (tail.torn.length > 0) {
+      const sha = sha256Hex(tail.torn);
+      const savedTo = `${this.file}.torn-${this.#now().toISOString().replace(/[:.]/g, '')}-${sha.slice(0, 8)}`;
+      await writeFile(savedTo, tail.torn, { mode: 0o600, flag: 'wx' });
+      torn = { bytes: tail.torn.length, sha256: sha, savedTo };
+    }
+    let created = false;
+    let resumedFrom: OpenReport['resumedFrom'] = null;
+    let unclean = torn !== null;
+    const initial: Item[] = [];
+    if (tail.lastLine === null) {
+      created = true;
+      const fresh = newChain(configured);
+      this.#head = fresh.head;
+      initial.push({ kind: 'decision', body: fresh.genesis });
+    } else {
+      const parsed = parseLine(tail.lastLine);
+      if (!parsed.ok) throw new ReceiptsError('RECEIPTS_TAIL_INVALID', `${this.file}: the last record is invalid (${parsed.error}); run \`tollgate receipts verify\` and move the file aside`);
+      const last = parsed.record;
+      const signer = this.#keyById(last.keyId);
+      if (!signer) {
+        throw new ReceiptsError(
+          'RECEIPTS_KEY_MISMATCH',
+          `${this.file} is signed by key ${last.keyId}, but the key file holds ${this.#keys.map((k) => k.keyId).join(' and ')}; restore that key, or move the receipts file aside to start a new chain`,
+        );
+      }
+      const { sig, ...unsigned } = last;
+      if (!verifyBytes(signer, canonicalBytes(unsigned), Buffer.from(sig, 'base64url'))) {
+        throw new ReceiptsError('RECEIPTS_TAIL_INVALID', `${this.file}: the last record (seq ${last.seq}) has a bad signature; run \`tollgate receipts verify\``);
+      }
+      const currentId = last.type === 'key-rotation' ? last.newKeyId : last.keyId;
+      const current = this.#keyById(currentId);
+      if (!current) throw new ReceiptsError('RECEIPTS_KEY_MISMATCH', `${this.file} rotated to key ${currentId}, which is not in the key file`);
+      resumedFrom = { seq: last.seq, hash: parsed.hash };
+      this.#head = {
+        nextSeq: last.seq + 1,
+        prev: parsed.hash,
+        key: current,
+        sinceCheckpoint: 0,
+        last: last.type === 'checkpoint' ? { type: 'checkpoint', trigger: last.trigger } : { type: last.type },
+      };
+      if (!(last.type === 'checkpoint' && last.trigger === 'close')) unclean = true;
+    }
+    if (tail.torn.length > 0) {
+      await fh.truncate(tail.validSize);
+      await fh.datasync();
+    }
+    this.#durableSize = tail.validSize;
+    if (unclean) {
+      initial.push(this.#control({ op: 'gap', cause: 'unclean-shutdown', ...(torn ? { tornBytes: torn.bytes, tornSha256: torn.sha256 } : {}) }));
+    }
+    let rotated: OpenReport['rotated'] = null;
+    if (next && this.#head.key.keyId !== next.keyId) {
+      rotated = { from: this.#head.key.keyId, to: next.keyId };
+      initial.push(this.#control({ op: 'rotate', key: next }));
+    }
+    this.#opened = {
+      file: this.file,
+      created,
+      resumedFrom,
+      uncleanShutdown: unclean && !created,
+      torn,
+      staleLockPid: this.#lock?.stalePid ?? null,
+      rotated,
+      keyId: rotated ? rotated.to : this.#head.key.keyId,
+    };
+    this.#state = 'open';
+    if (initial.length > 0) {
+      this.#queue.push(...initial);
+      await this.flush();
+      if ((this.#state as string) === 'failed') throw new ReceiptsError('RECEIPTS_WRITE_FAILED', `${this.file}: could not write at open`);
+      if (created) fsyncDir(dirname(this.file));
+    }
+  }
+
+  #control(control: Control, done: (err: Error | null) => void = () => undefined): Item {
+    return { kind: 'control', control, done };
+  }
+
+  #enqueueControl(control: Control): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.#state === 'closed' || this.#state === 'failed') {
+        reject(new ReceiptsError('RECEIPTS_CLOSED', `${this.file}: the writer is ${this.#state}`));
+        return;
+      }
+      this.#queue.push(this.#control(control, (err) => (err ? reject(err) : resolve())));
+      this.#kick(true);
+    });
+  }
+
+  emit(event: DecisionEvent): void {
+    try {
+      if (this.#state !== 'open' || this.#queuedDecisions >= this.#maxQueue) {
+        this.#stats.dropped++;
+        if (this.#state === 'open') this.#lost.dropped++;
+        return;
+      }
+      const body = decisionBody(event, this.#now);
+      this.#queue.push({ kind: 'decision', body });
+      this.#queuedDecisions++;
+      this.#kick(false);
+    } catch (err) {
+      this.#stats.dropped++;
+      this.#lost.dropped++;
+      this.#report(err);
+    }
+  }
+
+  flush(): Promise<void> {
+    if (this.#state === 'closed') return Promise.resolve();
+    return this.#enqueueControl({ op: 'barrier' });
+  }
+
+  checkpoint(): Promise<void> {
+    return this.#enqueueControl({ op: 'checkpoint', trigger: 'interval' });
+  }
+
+  async rotateKey(next: KeyObject): Promise<{ from: string; to: string }> {
+    const key = signingKeyFrom(next);
+    const from = this.#head.key.keyId;
+    this.#keys.push(key);
+    await this.#enqueueControl({ op: 'rotate', key });
+    return { from, to: key.keyId };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#state === 'open') {
+        // From here emit() refuses (and counts) events, so the close checkpoint is the last record.
+        this.#state = 'closing';
+        await this.#enqueueControl({ op: 'checkpoint', trigger: 'close' }).catch((err: unknown) => this.#report(err));
+      }
+      while (this.#draining) await this.#draining;
+      this.#state = 'closed';
+      await this.#fh?.close().catch((err: unknown) => this.#report(err));
+      this.#fh = null;
+      await this.#lock?.release();
+    })();
+    return this.#closing;
+  }
+
+  stats(): ReceiptWriterStats {
+    return { ...this.#stats, queued: this.#queuedDecisions, lastSeq: this.#head.nextSeq - 1, head: this.#head.prev, keyId: this.#head.key.keyId };
+  }
+
+  #report(err: unknown): void {
+    try {
+      this.#opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+    } catch {
+      // A failing error callback must not break the writer.
+    }
+  }
+
+  /** Starts the append loop. Events wait for the next turn of the event loop, so a burst is one batch. */
+  #kick(now: boolean): void {
+    if (this.#draining || this.#scheduled) return;
+    if (now) {
+      this.#draining = this.#drain();
+      return;
+    }
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (!this.#draining) this.#draining = this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0 && this.#fh) await this.#writeBatch();
+    } catch (err) {
+      this.#report(err);
+    } finally {
+      this.#draining = null;
+      if (this.#queue.length > 0 && this.#fh) this.#kick(true);
+    }
+  }
+
+  async #writeBatch(): Promise<void> {
+    const items = this.#queue.splice(0, this.#maxBatch);
+    const batchDecisions = items.reduce((n, it) => n + (it.kind === 'decision' && it.body.type === 'decision' ? 1 : 0), 0);
+    this.#queuedDecisions -= batchDecisions;
+    if (this.#state === 'failed') {
+      this.#stats.dropped += batchDecisions;
+      for (const it of items) if (it.kind === 'control') it.done(new ReceiptsError('RECEIPTS_WRITE_FAILED', `${this.file}: the writer failed earlier`));
+      return;
+    }
+    const before = this.#head;
+    const lostBefore = { ...this.#lost };
+    let head = before;
+    const lines: Buffer[] = [];
+    let decisions = 0;
+    const seal = (body: RecordBody): Sealed => {
+      const r = sealRecord(head, body, this.#now);
+      head = r.head;
+      lines.push(r.sealed.line);
+      return r.sealed;
+    };
+    const sealWithInterval = (body: RecordBody): void => {
+      seal(body);
+      if (head.sinceCheckpoint >= this.#every) seal(checkpointBody(head, 'interval'));
+    };
+    for (const cause of ['dropped', 'write-error'] as const) {
+      if (this.#lost[cause] > 0) {
+        sealWithInterval({ type: 'gap', cause, lost: this.#lost[cause] });
+        this.#lost[cause] = 0;
+      }
+    }
+    for (const it of items) {
+      try {
+        if (it.kind === 'decision') {
+          sealWithInterval(it.body);
+          if (it.body.type === 'decision') decisions++;
+          continue;
+        }
+        const c = it.control;
+        switch (c.op) {
+          case 'barrier':
+            break;
+          case 'checkpoint':
+            // A close checkpoint right after another close checkpoint says nothing new.
+            if (!(c.trigger === 'close' && head.last?.type === 'checkpoint' && head.last.trigger === 'close')) seal(checkpointBody(head, c.trigger));
+            break;
+          case 'rotate':
+            sealWithInterval(rotationBody(c.key));
+            head = { ...head, key: c.key };
+            break;
+          case 'gap':
+            sealWithInterval({ type: 'gap', cause: c.cause, ...(c.tornBytes !== undefined ? { tornBytes: c.tornBytes, tornSha256: c.tornSha256 as string } : {}) });
+            break;
+        }
+      } catch (err) {
+        // Only a body that cannot be canonicalised lands here; it is counted, never silently lost.
+        if (it.kind === 'decision') {
+          this.#stats.dropped++;
+          this.#lost.dropped++;
+        }
+        this.#report(err);
+      }
+    }
+    const buf = lines.length === 1 ? (lines[0] as Buffer) : lines.length > 0 ? Buffer.concat(lines) : EMPTY;
+    let error: Error | null = null;
+    if (buf.length > 0) {
+      try {
+        await this.#append(buf);
+        this.#head = head;
+        this.#durableSize += buf.length;
+        this.#stats.written += lines.length;
+        this.#stats.decisions += decisions;
+        this.#stats.batches++;
+      } catch (err) {
+        error = err instanceof Error ? err : new Error(String(err));
+        this.#stats.writeErrors++;
+        this.#stats.dropped += decisions;
+        // The gap records sealed into the failed batch were not written either: restore their counts.
+        this.#lost = { dropped: lostBefore.dropped + this.#lost.dropped, 'write-error': lostBefore['write-error'] + this.#lost['write-error'] + decisions };
+        this.#report(error);
+        await this.#rollback();
+      }
+    }
+    for (const it of items) if (it.kind === 'control') it.done(error);
+  }
+
+  /** One write(2) on the O_APPEND descriptor (a short write is finished by a second), then fdatasync. */
+  async #append(buf: Buffer): Promise<void> {
+    const fh = this.#fh;
+    if (!fh) throw new ReceiptsError('RECEIPTS_CLOSED', `${this.file}: closed`);
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesWritten } = await fh.write(buf, off, buf.length - off, null);
+      if (bytesWritten <= 0) throw new ReceiptsError('RECEIPTS_WRITE_FAILED', `${this.file}: write returned ${bytesWritten}`);
+      off += bytesWritten;
+    }
+    if (this.#fsync) await fh.datasync();
+  }
+
+  /** After a failed write: cut the file back to the last durable record, or stop writing. */
+  async #rollback(): Promise<void> {
+    try {
+      await this.#fh?.truncate(this.#durableSize);
+    } catch (err) {
+      this.#state = 'failed';
+      this.#report(new ReceiptsError('RECEIPTS_WRITE_FAILED', `${basename(this.file)}: cannot cut back to the last durable record; receipts stop here`, { cause: err }));
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// Bounded body reading and content-coding decoding for scanning. Nothing here trusts a length
+// header: bodies are counted as they arrive and decoding stops at a cap. An unknown coding or a
+// truncated stream is an error the caller turns into a block, never a pass.
+import type { Readable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+
+export type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'aborted' | 'timeout'; received: number };
+
+/** Reads a whole body, at most `limit` bytes; past it (or on abort or timeout) resolves not ok. */
+export function readBody(stream: Readable, limit: number, timeoutMs: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (r: BodyRead): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('aborted', onAborted);
+      if (!r.ok) stream.resume(); // drain and discard what is still coming
+      resolve(r);
+    };
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > limit) finish({ ok: false, reason: 'too-large', received: size });
+      else chunks.push(c);
+    };
+    const onEnd = (): void => finish({ ok: true, body: Buffer.concat(chunks, size) });
+    const onError = (): void => finish({ ok: false, reason: 'aborted', received: size });
+    const onAborted = (): void => finish({ ok: false, reason: 'aborted', received: size });
+    const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', received: size }), timeoutMs);
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('aborted', onAborted);
+  });
+}
+
+export type Decoded = { ok: true; body: Buffer; codings: string[] } | { ok: false; reason: string };
+
+/**
+ * Undoes a Content-Encoding list (applied in order, so undone in reverse) with a cap on the
+ * decompressed size. `identity` and an absent header are no-ops.
+ */
+export function decodeContent(body: Buffer, header: string | undefined, maxBytes: number): Decoded {
+  const codings = (header ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c.length > 0 && c !== 'identity');
+  if (codings.length > 4) return { ok: false, reason: `${codings.length} stacked content codings` };
+  let out = body;
+  for (const coding of [...codings].reverse()) {
+    try {
+      const opts = { maxOutputLength: maxBytes };
+      if (coding === 'gzip' || coding === 'x-gzip') out = gunzipSync(out, opts);
+      else if (coding === 'deflate') out = inflateDeflate(out, maxBytes);
+      else if (coding === 'br') out = brotliDecompressSync(out, opts);
+      else return { ok: false, reason: `unknown content coding "${coding.slice(0, 40)}"` };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ERR_BUFFER_TOO_LARGE' || (err instanceof RangeError && /output length/i.test(err.message))) {
+        return { ok: false, reason: `decompressed body exceeds ${maxBytes} bytes` };
+      }
+      return { ok: false, reason: `${coding} body is truncated or corrupt (${(err as Error).message.slice(0, 80)})` };
+    }
+  }
+  return { ok: true, body: out, codings };
+}
+
+/** HTTP "deflate" is zlib-wrapped by the RFC, raw deflate by some servers: accept both. */
+function inflateDeflate(body: Buffer, maxBytes: number): Buffer {
+  try {
+    return inflateSync(body, { maxOutputLength: maxBytes });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw err;
+    return inflateRawSync(body, { maxOutputLength: maxBytes });
+  }
+}

@@ -1,0 +1,64 @@
+// What every proxy handler needs, passed in by the composition root.
+import type { DecisionEvent, Finding } from '../../core/index.ts';
+import type { TollgateConfig } from '../../config/schema.ts';
+import type { Engine } from '../../engine/index.ts';
+import { transportFinding } from '../decision.ts';
+import type { Resolver } from './resolver.ts';
+
+export interface ProxyContext {
+  readonly engine: Engine;
+  readonly config: TollgateConfig;
+  readonly configHash: string;
+  readonly resolver: Resolver;
+  readonly emit: (event: DecisionEvent) => void;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  readonly newRequestId: () => string;
+  /** One-line operational notes (not decisions), e.g. "tunnelled without interception". */
+  readonly note: (message: string) => void;
+}
+
+/** A resolution: the address to dial (absent when the name did not resolve) and what the checks found. */
+export interface Dial {
+  readonly address?: string;
+  readonly all: readonly string[];
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Resolves a host once and checks every address it resolves to: a name that answers with any
+ * internal address is refused whole (a rebinding name often answers with both). The caller dials
+ * `address`, the address that was checked, and never looks the name up again.
+ */
+export async function resolveChecked(ctx: ProxyContext, host: string, location: string): Promise<Dial> {
+  let addresses: string[];
+  try {
+    addresses = await ctx.resolver.resolve(host);
+  } catch (err) {
+    return {
+      all: [],
+      findings: [
+        transportFinding('engine/unresolvable-host', location, `The host could not be resolved (${(err as Error).message.slice(0, 120)}); nothing was sent.`, {
+          severity: 'high',
+          category: 'engine',
+          mitre: 'T1071',
+        }),
+      ],
+    };
+  }
+  const findings: Finding[] = [];
+  for (const address of addresses.slice(0, 32)) {
+    const check = ctx.engine.checkAddress(address);
+    if (!check.allowed) {
+      findings.push(
+        transportFinding(check.rule ?? 'ssrf/internal-address', location, `The host resolves to ${check.reason}: blocked before connecting (SSRF / DNS rebinding defence).`, {
+          scanner: 'ssrf',
+          severity: check.severity ?? 'high',
+          category: 'ssrf',
+          mitre: check.mitre ?? 'T1190',
+        }),
+      );
+    }
+  }
+  return { address: addresses[0] as string, all: addresses, findings };
+}

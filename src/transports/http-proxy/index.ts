@@ -1,0 +1,7 @@
+// http-proxy: the HTTP data plane (forward proxy, CONNECT tunnels) on one listener.
+export { startProxy, type ProxyOptions, type ProxyServer } from './server.ts';
+export { createResolver, overrideFor, type Resolver, type ResolverOptions } from './resolver.ts';
+export type { ProxyContext } from './context.ts';
+export { parseClientHello } from './sni.ts';
+export { decodeContent, readBody } from './bodies.ts';
+export { parseAuthority, hostMatches } from './connect.ts';

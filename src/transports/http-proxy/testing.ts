@@ -1,0 +1,113 @@
+// Test helpers for the proxy: a loopback upstream, a proxy wired to a fresh engine, curl through it.
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DecisionEvent } from '../../core/index.ts';
+import { parseConfig } from '../../config/index.ts';
+import { createEngine } from '../../engine/index.ts';
+import type { ProxyContext } from './context.ts';
+import { createResolver, type Resolver } from './resolver.ts';
+import { startProxy, type ProxyServer } from './server.ts';
+
+export interface Upstream {
+  readonly port: number;
+  readonly seen: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[];
+  close(): Promise<void>;
+}
+
+export function startUpstream(handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void): Promise<Upstream> {
+  const seen: Upstream['seen'] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8') });
+      handler(req, res, body);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        seen,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}
+
+export interface TestProxy {
+  readonly server: ProxyServer;
+  readonly events: DecisionEvent[];
+  readonly notes: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy on 127.0.0.1:0 with the balanced preset plus `yaml`. Loopback is allowed as an upstream
+ * only through explicit config (scanners.ssrf.allowCidrs), the way a user trusts a local server.
+ */
+export async function startTestProxy(yaml: string, resolver?: Resolver): Promise<TestProxy> {
+  const loaded = parseConfig(`preset: balanced\n${yaml}`);
+  const config = loaded.config;
+  const engine = createEngine(config);
+  const events: DecisionEvent[] = [];
+  const notes: string[] = [];
+  let n = 0;
+  const ctx: ProxyContext = {
+    engine,
+    config,
+    configHash: loaded.hash,
+    resolver: resolver ?? createResolver(config.dns),
+    emit: (e) => events.push(e),
+    now: () => 1_700_000_000_000 + n,
+    newRequestId: () => `req-${++n}`,
+    note: (m) => notes.push(m),
+  };
+  const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
+  return { server, events, notes, close: () => server.close() };
+}
+
+export interface CurlResult {
+  readonly code: number;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+let headerFiles = 0;
+
+/** Runs curl through the proxy: the body on stdout, the headers in a temp file (-D). */
+export function curl(proxyUrl: string, args: readonly string[]): Promise<CurlResult> {
+  const headerFile = join(tmpdir(), `tollgate-curl-${process.pid}-${++headerFiles}.txt`);
+  return new Promise((resolve) => {
+    execFile('curl', ['-s', '--max-time', '20', '--noproxy', '', '-x', proxyUrl, '-D', headerFile, ...args], { encoding: 'buffer', maxBuffer: 64 << 20 }, (err, stdout) => {
+      let text = '';
+      try {
+        text = readFileSync(headerFile, 'utf8');
+        rmSync(headerFile, { force: true });
+      } catch {
+        text = '';
+      }
+      const blocks = text.split('\r\n\r\n').filter((b) => /^HTTP\//.test(b));
+      const last = blocks[blocks.length - 1] ?? '';
+      const lines = last.split('\r\n');
+      const status = Number(/^HTTP\/[\d.]+ (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0);
+      const headers: Record<string, string> = {};
+      for (const l of lines.slice(1)) {
+        const i = l.indexOf(':');
+        if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      const code = err ? Number((err as { code?: unknown }).code ?? 1) || 1 : 0;
+      resolve({ code, status, headers, body: stdout.toString('utf8') });
+    });
+  });
+}
