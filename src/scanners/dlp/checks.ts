@@ -109,12 +109,17 @@ const TOKEN_PLACEHOLDER_WORDS = [
 // Template and elision marks: <token>, {x}, ${VAR}, $(cmd), %(name)s, ***, ...
 const TEMPLATE_MARKS = re('[<>{}]|\\$\\(|%\\(|\\*\\*\\*|\\.\\.\\.');
 
+/** True when the value contains an illustration word (`example`, `placeholder`, `your_`, ...) or a template mark. */
+export function hasPlaceholderMark(value: string): boolean {
+  const lower = value.toLowerCase();
+  for (const w of TOKEN_PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  return TEMPLATE_MARKS.test(value);
+}
+
 /** True for values that are templates or illustrations: `${VAR}`, `<token>`, `xxxx`, `***`, `EXAMPLE`. */
 export function isTokenPlaceholder(value: string): boolean {
   if (value.length === 0) return true;
-  const lower = value.toLowerCase();
-  for (const w of TOKEN_PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
-  if (TEMPLATE_MARKS.test(value)) return true;
+  if (hasPlaceholderMark(value)) return true;
   if (longestRun(value) >= 6) return true;
   if (longestSequence(value) >= 6) return true;
   return false;

@@ -199,6 +199,30 @@ function ssn(): string {
   return `${518 + Math.floor(next() * 100)}-${rand('123456789', 2)}-${rand('123456789', 4)}`;
 }
 
+/** A key in Microsoft's common annotated format, with `version` as the character after JQQJ9. */
+function caskKey(version: string): string {
+  return `${mixed(52)}JQQJ9${version}${rand(ALNUM, 1)}C${rand(ALNUM, 16)}Q${rand(ALNUM, 7)}${rand(ALNUM, 2)}==`;
+}
+
+/** Atlassian Data Center PAT: base64 of a 12-digit token id, a colon and 20 secret bytes. */
+function atlassianPat(secret: Uint8Array): string {
+  const id = new TextEncoder().encode(`${1 + Math.floor(next() * 9)}${rand(DIGITS, 11)}:`);
+  const all = new Uint8Array(id.length + secret.length);
+  all.set(id, 0);
+  all.set(secret, id.length);
+  return b64(all);
+}
+
+/** An NTLM message of the given type: signature, type, and (for AUTHENTICATE) 24-byte LM and NT responses. */
+export function ntlmMessage(type: number): Uint8Array {
+  const m = bytes(112);
+  m.set(new TextEncoder().encode('NTLMSSP\0'), 0);
+  m.set([type, 0, 0, 0], 8);
+  m.set([24, 0, 24, 0, 64, 0, 0, 0], 12); // LmChallengeResponseFields
+  m.set([24, 0, 24, 0, 88, 0, 0, 0], 20); // NtChallengeResponseFields
+  return m;
+}
+
 // ------------------------------------------------------------------ the samples
 
 export interface Sample {
@@ -415,10 +439,35 @@ function build(): Record<string, Sample> {
     'dlp/generic-secret-assignment': { positive: `db_password = "${mixed(10)}!"`, negative: 'db_password = os.environ["DB_PASSWORD"]' },
     'dlp/bearer-token': { positive: `Authorization: Bearer ${mixed(40)}`, negative: 'Authorization: Bearer <YOUR_TOKEN>' },
     'dlp/basic-auth-credentials': { positive: `Authorization: Basic ${b64(`svc-deploy:${mixed(14)}`)}`, negative: `Authorization: Basic ${b64('user:password')}` },
-    'dlp/cli-credential-flag': { positive: `curl -u deploy:${mixed(14)} https://api.internal/`, negative: 'curl -u "$USER:$PASS" https://api.internal/' },
+    'dlp/cli-credential-flag': { positive: `mysqladmin --password=${mixed(14)} status`, negative: 'mysqladmin --password="$DB_PASS" status' },
     'dlp/powershell-plaintext-password': {
       positive: `$pw = ConvertTo-SecureString "${mixed(12)}!" -AsPlainText -Force`,
       negative: '$pw = ConvertTo-SecureString $env:ADMIN_PW -AsPlainText -Force',
+    },
+    // ---- added with the provider-token recall work (kept last so earlier samples keep their values)
+    'dlp/aws-appsync-api-key': { positive: `apiKey: "da2-${rand(LOWER + DIGITS, 24)}7q"`, negative: `apiKey: "da2-${rand(LOWER + DIGITS, 24)}7"` },
+    'dlp/azure-identifiable-key': {
+      positive: `AccountKey=${caskKey('9')}`,
+      negative: `AccountKey=${caskKey('7')}`,
+    },
+    'dlp/gitlab-session-cookie': { positive: `Cookie: _gitlab_session=${rand(HEX, 30)}4e`, negative: 'Cookie: _gitlab_session=<session id>' },
+    'dlp/atlassian-dc-pat': {
+      positive: `JIRA_PAT=${atlassianPat(bytes(20))}`,
+      negative: `JIRA_PAT=${atlassianPat(new Uint8Array(20).fill(0x41))}`,
+    },
+    'dlp/openshift-token': { positive: `oc login --token=sha256~${mixed(43)}`, negative: `oc login --token=sha256~${mixed(20)}` },
+    'dlp/octopus-deploy-api-key': { positive: `OCTOPUS_API_KEY=API-${rand(UPPER, 20)}${rand(DIGITS, 6)}`, negative: 'see API-REFERENCEDOCUMENTATIONPAGE' },
+    'dlp/wundergraph-cosmo-api-key': { positive: `COSMO_API_KEY=cosmo_${rand(HEX, 30)}9a`, negative: `COSMO_API_KEY=cosmo_${rand(HEX, 28)}` },
+    'dlp/intra42-client-secret': { positive: `FT_CLIENT_SECRET=s-s4t2ud-${rand(HEX, 64)}`, negative: `FT_CLIENT_SECRET=s-s4t2ud-${rand(HEX, 40)}` },
+    'dlp/dropbox-long-lived-token': {
+      positive: `DROPBOX_TOKEN=${mixed(11)}AAAAAAAAAA${mixed(43)}`,
+      negative: `DROPBOX_TOKEN=${mixed(11)}AAAAAAAAA${mixed(44)}`,
+    },
+    'dlp/ntlm-negotiate-token': { positive: `Authorization: NTLM ${b64(ntlmMessage(3))}`, negative: `Authorization: NTLM ${b64(ntlmMessage(1))}` },
+    'dlp/curl-user-credential': { positive: `curl -u deploy:${mixed(14)} https://api.internal/`, negative: 'curl -u "$USER:$PASS" https://api.internal/' },
+    'dlp/curl-header-credential': {
+      positive: `curl -s -H "X-Api-Key: ${mixed(32)}" https://api.internal/v1/items`,
+      negative: `grep -H "X-Api-Key: ${mixed(32)}" access.log`,
     },
   };
 }

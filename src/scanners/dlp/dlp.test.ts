@@ -417,7 +417,7 @@ describe('dlp limits fail closed', () => {
     assert.deepEqual(rules('curl https://bob:MyPassword2024@example.com/'), ['dlp/url-credentials']);
     assert.deepEqual(rules('db_password = "TokenRing#2024"'), ['dlp/generic-secret-assignment']);
     assert.deepEqual(rules('"smtp_password": "testSecret-Zq8v!"'), ['dlp/generic-secret-assignment']);
-    assert.ok(rules(`curl --user 'api:Qm7!tR2wZx9k' https://api.mailgun.example/`).includes('dlp/cli-credential-flag'));
+    assert.deepEqual(rules(`curl --user 'api:Qm7!tR2wZx9k' https://api.mailgun.example/`), ['dlp/curl-user-credential']);
   });
 
   it('still skips values made only of placeholder words', () => {

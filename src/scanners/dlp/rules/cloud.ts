@@ -1,5 +1,5 @@
 // Cloud providers: AWS, Google Cloud, Azure, DigitalOcean, Alibaba, Cloudflare, Heroku.
-import { hasDigit, hasUpperAndLower } from '../checks.ts';
+import { entropy, hasDigit, hasUpperAndLower, isTokenPlaceholder } from '../checks.ts';
 import type { DlpRule } from '../types.ts';
 import { MITRE } from '../types.ts';
 import { END, near, randomMixed, secret } from './helpers.ts';
@@ -141,13 +141,18 @@ export const CLOUD_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/cloudflare-api-token',
-    name: 'Cloudflare API token',
-    keywords: ['cloudflare', 'cf_api', 'cf-api', 'cf_token', 'v1.0-'],
-    pattern: `\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})\\b|(?:^|[^A-Za-z0-9_-])([A-Za-z0-9_-]{40})${END}`,
+    name: 'Cloudflare API token or key',
+    keywords: ['cloudflare', 'cf_api', 'cf-api', 'cf_token', 'v1.0-', 'cfk_', 'cfut_', 'cfat_'],
+    // Scannable credentials (global key cfk_, user token cfut_, account token cfat_: 40 characters and a
+    // checksum), Origin CA keys (v1.0-), and legacy 40-character tokens next to a Cloudflare name.
+    pattern: `\\b(cf(?:k|ut|at)_[A-Za-z0-9]{44,52}|v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})\\b|(?:^|[^A-Za-z0-9_-])([A-Za-z0-9_-]{40})${END}`,
     group: -1,
-    check: (v, ctx) =>
-      v.startsWith('v1.0-') ||
-      (randomMixed(v, 4.0) && near(ctx, ['cloudflare', 'cf_api', 'cf-api', 'cf_token', 'cf-token'], 160)),
+    check: (v, ctx) => {
+      if (v.startsWith('v1.0-')) return true;
+      if (v.length >= 48 && v.startsWith('cfk_')) return randomMixed(v.slice(4), 4.0);
+      if (v.length >= 48 && (v.startsWith('cfut_') || v.startsWith('cfat_'))) return randomMixed(v.slice(5), 4.0);
+      return randomMixed(v, 4.0) && near(ctx, ['cloudflare', 'cf_api', 'cf-api', 'cf_token', 'cf-token'], 160);
+    },
   }),
   secret({
     id: 'dlp/heroku-api-key',
@@ -163,6 +168,34 @@ export const CLOUD_RULES: readonly DlpRule[] = [
     minEntropy: 3.0,
     keywords: ['amzn.mws.'],
     pattern: '\\b(amzn\\.mws\\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})\\b',
+  }),
+  secret({
+    id: 'dlp/aws-appsync-api-key',
+    name: 'AWS AppSync GraphQL API key',
+    // AppSync API keys are `da2-` and 26 lower-case base32-like characters.
+    keywords: ['da2-'],
+    pattern: '\\b(da2-[a-z0-9]{26})\\b',
+    minEntropy: 3.5,
+    check: (v) => hasDigit(v.slice(4)),
+    advice: 'Delete the API key in the AppSync console (Settings → API keys) and issue a new one.',
+  }),
+  secret({
+    id: 'dlp/azure-identifiable-key',
+    name: 'Azure identifiable key (common annotated security key)',
+    severity: 'critical',
+    // Microsoft's common annotated key format: 52 random base62 characters, the fixed signature JQQJ9
+    // with a version character, a provider and time stamp block, and an optional `xx==` tail (storage
+    // account, Cosmos DB, DevOps, API Management and other keys issued since 2024).
+    keywords: ['jqqj9'],
+    pattern:
+      '(?:^|[^A-Za-z0-9+/])([A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z][A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?)(?:[^A-Za-z0-9+/=]|$)',
+    // The fixed blocks hold runs of A (zero bytes), so only the random part is screened.
+    placeholders: 'none',
+    check: (v) => {
+      const random = v.slice(0, 52);
+      return !isTokenPlaceholder(random) && entropy(random) >= 3.5 && hasDigit(random);
+    },
+    advice: 'Regenerate the key on the Azure resource that issued it (its Keys or Access keys blade).',
   }),
   secret({
     id: 'dlp/alibaba-access-key-secret',

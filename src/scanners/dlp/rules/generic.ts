@@ -5,6 +5,7 @@
 import { charClasses, decodeBase64, entropy, hasDigit, hasUpperAndLower, isTokenPlaceholder, isValuePlaceholder, printableText } from '../checks.ts';
 import type { CheckContext, DlpRule } from '../types.ts';
 import { MITRE } from '../types.ts';
+import { re } from '../../../re/index.ts';
 import { secret } from './helpers.ts';
 
 // ------------------------------------------------------------------ key names
@@ -215,7 +216,8 @@ function basicOk(value: string): boolean {
   return pass.length >= 3 && pass !== user && !isValuePlaceholder(pass) && !isValuePlaceholder(user, false) && !formatDirective(pass);
 }
 
-function bearerOk(value: string): boolean {
+/** A bearer-style token value: literal, at least 12 characters, a digit, two classes, some randomness. */
+export function bearerOk(value: string): boolean {
   if (isValuePlaceholder(value) || formatDirective(value)) return false;
   return value.length >= 12 && hasDigit(value) && charClasses(value) >= 2 && entropy(value) >= 3.0 && !upperDigitsDashes(value);
 }
@@ -232,7 +234,11 @@ function cliOk(value: string): boolean {
 
 const DB_SCHEMES =
   'postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb|neo4j(?:\\+s|\\+ssc)?|bolt|couchdb|couchbases?|cassandra|oracle|db2|snowflake|memcached|nats|kafka|mqtts?|influxdb|arangodb|rethinkdb|elasticsearch|opensearch';
-const URL_SCHEMES = 'https?|ftps?|sftp|ssh|git|svn|wss?|smb|ldaps?|smtps?|imaps?|pop3s?|rtsp|socks[45]h?';
+// Any other scheme (`s3://`, `dbconnection://`, `amqp+ssl://`): the userinfo shape is the same.
+const ANY_SCHEME = '[A-Za-z][A-Za-z0-9+.-]{1,30}';
+// Database schemes, and the suffixes of `mongodb+srv` / `neo4j+ssc` left alone when a decoded layer
+// turned the `+` into a space: those URLs belong to the connection-string rule.
+const DB_SCHEME = re(`^(?i:${DB_SCHEMES}|srv|ssc)$`);
 const USERINFO = '([^\\s:/@?#"\'<>]{1,128}):([^\\s@/?#"\'<>]{1,256})@([A-Za-z0-9._\\[\\]:-]{1,255})';
 
 export const GENERIC_RULES: readonly DlpRule[] = [
@@ -240,7 +246,7 @@ export const GENERIC_RULES: readonly DlpRule[] = [
     id: 'dlp/connection-string-password',
     reach: 800,
     name: 'Database or broker connection string with a password',
-    keywords: ['://'],
+    keywords: ['@'],
     pattern: `\\b(?i:${DB_SCHEMES})://${USERINFO}`,
     group: 2,
     placeholders: 'none',
@@ -251,11 +257,12 @@ export const GENERIC_RULES: readonly DlpRule[] = [
     id: 'dlp/url-credentials',
     reach: 800,
     name: 'Credentials in a URL',
-    keywords: ['://'],
-    pattern: `\\b(?i:${URL_SCHEMES})://${USERINFO}`,
-    group: 2,
+    keywords: ['@'],
+    // Database and broker schemes belong to the connection-string rule above.
+    pattern: `\\b(${ANY_SCHEME})://${USERINFO}`,
+    group: 3,
     placeholders: 'none',
-    check: (_v, ctx) => userinfoOk(ctx, ctx.groups),
+    check: (_v, ctx) => !DB_SCHEME.test(ctx.groups[0] ?? '') && userinfoOk(ctx, ctx.groups.slice(1)),
     advice: 'Change the password and pass credentials in a header or secret store, not in the URL.',
   }),
   secret({
@@ -288,6 +295,7 @@ export const GENERIC_RULES: readonly DlpRule[] = [
     group: -1,
     placeholders: 'none',
     generic: true,
+    yieldsTo: ['dlp/curl-header-credential'],
     check: bearerOk,
     field: (key, value) => {
       const k = key.toLowerCase();
@@ -323,6 +331,7 @@ export const GENERIC_RULES: readonly DlpRule[] = [
     group: -1,
     placeholders: 'none',
     generic: true,
+    yieldsTo: ['dlp/curl-user-credential'],
     check: cliOk,
     advice: 'Change the password; pass credentials through environment variables or a secret store, not flags.',
   }),

@@ -4,6 +4,7 @@ import { AI_RULES } from './ai.ts';
 import { CLOUD_RULES } from './cloud.ts';
 import { CODE_HOST_RULES } from './code-hosts.ts';
 import { GENERIC_RULES } from './generic.ts';
+import { HTTP_AUTH_RULES } from './http-auth.ts';
 import { INFRA_RULES } from './infra.ts';
 import { KEY_RULES } from './keys.ts';
 import { MESSAGING_RULES } from './messaging.ts';
@@ -19,5 +20,6 @@ export const ALL_RULES: readonly DlpRule[] = [
   ...MESSAGING_RULES,
   ...INFRA_RULES,
   ...PII_RULES,
+  ...HTTP_AUTH_RULES,
   ...GENERIC_RULES,
 ];

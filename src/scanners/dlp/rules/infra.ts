@@ -1,5 +1,5 @@
 // Infrastructure, hosting, observability and productivity platforms.
-import { hasUpperAndLower } from '../checks.ts';
+import { hasDigit, hasUpperAndLower, isTokenPlaceholder } from '../checks.ts';
 import type { DlpRule } from '../types.ts';
 import { MITRE } from '../types.ts';
 import { END, near, randomMixed, secret } from './helpers.ts';
@@ -119,10 +119,53 @@ export const INFRA_RULES: readonly DlpRule[] = [
   }),
   secret({
     id: 'dlp/posthog-personal-key',
-    name: 'PostHog personal API key',
-    keywords: ['phx_'],
-    pattern: '\\b(phx_[A-Za-z0-9]{43})\\b',
+    name: 'PostHog personal, project-secret or OAuth key',
+    // Personal (phx_), project secret (phs_), OAuth access (pha_) and refresh (phr_) keys: 32-35 random
+    // bytes in base57 or URL-safe base64. The project key (phc_) is public by design and not reported.
+    keywords: ['phx_', 'phs_', 'pha_', 'phr_'],
+    pattern: `\\b(ph[xsar]_[A-Za-z0-9_-]{40,64})${END}`,
     minEntropy: 3.5,
+    check: (v) => randomMixed(v.slice(4), 3.5),
+  }),
+  secret({
+    id: 'dlp/openshift-token',
+    name: 'OpenShift OAuth access token',
+    mitre: MITRE.appAccessToken,
+    keywords: ['sha256~'],
+    pattern: `\\b(sha256~[A-Za-z0-9_-]{43})${END}`,
+    minEntropy: 3.5,
+    check: (v) => randomMixed(v.slice(7), 3.5),
+    advice: 'Delete the token (`oc delete oauthaccesstoken` or the web console) and log in again.',
+  }),
+  secret({
+    id: 'dlp/octopus-deploy-api-key',
+    name: 'Octopus Deploy API key',
+    // Keyword-free: `api-` is everywhere in code (x-api-key), while the case-sensitive pattern is rare,
+    // so it is cheaper inside the one prefilter pass than as a keyword-triggered pass of its own.
+    keywords: [],
+    pattern: '\\b(API-[A-Z0-9]{26})\\b',
+    minEntropy: 3.5,
+    check: (v) => {
+      let digits = 0;
+      for (let i = 4; i < v.length; i++) if (v.charCodeAt(i) <= 57) digits++;
+      return digits >= 2 && digits <= 20;
+    },
+    advice: 'Revoke the key under Profile → My API keys in Octopus Deploy.',
+  }),
+  secret({
+    id: 'dlp/wundergraph-cosmo-api-key',
+    name: 'WunderGraph Cosmo API key',
+    keywords: ['cosmo_'],
+    pattern: '\\b(cosmo_[a-f0-9]{32})\\b',
+    minEntropy: 3.0,
+    check: (v) => hasDigit(v.slice(6)),
+  }),
+  secret({
+    id: 'dlp/intra42-client-secret',
+    name: '42 intranet OAuth client secret',
+    keywords: ['s-s4t2'],
+    pattern: '\\b(s-s4t2(?:ud|af)-[a-f0-9]{64})\\b',
+    minEntropy: 3.0,
   }),
   secret({
     id: 'dlp/figma-token',
@@ -154,6 +197,21 @@ export const INFRA_RULES: readonly DlpRule[] = [
     keywords: ['sl.'],
     pattern: `\\b(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1000})${END}`,
     minEntropy: 4.0,
+  }),
+  secret({
+    id: 'dlp/dropbox-long-lived-token',
+    name: 'Dropbox long-lived access token',
+    mitre: MITRE.appAccessToken,
+    // 11 characters, ten A (zero bytes of the token's header) and 43 more: 64 in all.
+    keywords: ['aaaaaaaaaa'],
+    pattern: `\\b([A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_-]{43})${END}`,
+    // The run of A is structural, so the placeholder screen looks at the random parts only.
+    placeholders: 'none',
+    check: (v) => {
+      const head = v.slice(0, 11);
+      const tail = v.slice(21);
+      return !isTokenPlaceholder(head) && !isTokenPlaceholder(tail) && randomMixed(tail, 3.5);
+    },
   }),
   secret({
     id: 'dlp/salesforce-token',

@@ -123,7 +123,8 @@ function jwtHeader(value: string): Record<string, unknown> | null {
   return text === null ? null : jsonObject(text);
 }
 
-function jwtOk(value: string): boolean {
+/** A JWT whose header names a signing algorithm (not `none`) and whose payload is base64. */
+export function jwtOk(value: string): boolean {
   const header = jwtHeader(value);
   if (!header || typeof header.alg !== 'string' || header.alg.toLowerCase() === 'none') return false;
   const parts = value.split('.');

@@ -34,6 +34,8 @@ function hasLowerHex(v: string): boolean {
   return false;
 }
 
+const FACEBOOK_WORDS = ['facebook', 'fb_', 'fb-', 'graph.facebook'];
+
 export const MESSAGING_RULES: readonly DlpRule[] = [
   secret({
     id: 'dlp/slack-bot-token',
@@ -169,10 +171,14 @@ export const MESSAGING_RULES: readonly DlpRule[] = [
     name: 'Facebook / Meta access token',
     mitre: MITRE.appAccessToken,
     keywords: ['eaa', 'facebook'],
-    // User/page tokens (EAA…) and app tokens (<app id>|<app secret>, only next to the word facebook).
-    pattern: '\\b(EAA[A-Za-z0-9]{90,400})\\b|\\b([0-9]{15,16}\\|[A-Za-z0-9_-]{27})(?:[^A-Za-z0-9_-]|$)',
+    // User/page tokens (EAA…; shorter ones only next to a Facebook name) and app access tokens
+    // (<app id>|<app secret>, only next to a Facebook name).
+    pattern: '\\b(EAA[A-Za-z0-9]{60,400})\\b|\\b([0-9]{15,16}\\|[A-Za-z0-9_-]{27})(?:[^A-Za-z0-9_-]|$)',
     group: -1,
-    check: (v, ctx) => (v.startsWith('EAA') ? randomMixed(v, 4.0) : near(ctx, ['facebook', 'fb_', 'fb-'], 200)),
+    check: (v, ctx) => {
+      const named = near(ctx, FACEBOOK_WORDS, 200);
+      return v.startsWith('EAA') ? randomMixed(v, 4.0) && (v.length >= 93 || named) : named;
+    },
   }),
   secret({
     id: 'dlp/instagram-access-token',
@@ -186,7 +192,9 @@ export const MESSAGING_RULES: readonly DlpRule[] = [
     id: 'dlp/x-bearer-token',
     name: 'X (Twitter) app-only bearer token',
     mitre: MITRE.appAccessToken,
-    keywords: ['aaaaaaaaaaaaaaaaaaaaa'],
+    // Shorter than the 20-A minimum: the prefilter reports non-overlapping keyword occurrences, so a
+    // keyword that ends in A (`:aa`) can take the first characters of the run.
+    keywords: ['aaaaaaaaaaaaaaaa'],
     // App-only bearer tokens open with a long run of A (leading zero bytes), so the run check is skipped.
     pattern: '\\b(A{20,24}[A-Za-z0-9%]{60,140})\\b',
     placeholders: 'none',
