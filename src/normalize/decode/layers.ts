@@ -77,8 +77,25 @@ function shortRuns(text: string, minRun: number): string[] {
   return out;
 }
 
+/**
+ * Every HEX_RUN match is at least 16 characters drawn from hex digits, the delimiters and the
+ * `\x`/`0x` prefixes: a short text without such a stretch needs no regex call.
+ */
+function mayHaveHexRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const ok =
+      (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) || c === 0x3a || c === 0x2c || c === 0x20 || c === 0x2d || c === 0x5c || c === 0x78;
+    run = ok ? run + 1 : 0;
+    if (run >= 16) return true;
+  }
+  return false;
+}
+
 function hexRuns(text: string, state: DecodeState): string[] {
   if (text.length < 16) return [];
+  if (text.length < SHORT_TEXT && !mayHaveHexRun(text)) return [];
   const found = HEX_RUN.all(text, MAX_CANDIDATES + 1).map((m) => m.text);
   if (found.length > MAX_CANDIDATES) state.capped = true;
   return found.slice(0, MAX_CANDIDATES);
