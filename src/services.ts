@@ -35,6 +35,20 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/**
+ * The per-transport counters, read off the one decision event (decisions, findings, latency and
+ * bytes are counted by the metrics module itself): tunnels, WebSocket frames, MCP messages.
+ */
+export function recordTransportMetrics(evidence: Pick<Evidence, 'metrics'>, e: DecisionEvent): void {
+  const m = evidence.metrics;
+  if (e.type === 'tunnel') m.recordTunnel(e.transport === 'https-intercept');
+  else if (e.type === 'frame') m.recordWebSocketFrame(e.method === 'inbound' ? 'inbound' : 'outbound', e.action);
+  if (e.transport.startsWith('mcp-')) {
+    const inbound = e.type === 'tool-list' || e.type === 'tool-result';
+    m.recordMcpMessage(e.method ?? e.type, inbound ? 'inbound' : 'outbound');
+  }
+}
+
 export async function startServices(loaded: LoadedConfig, opts: ServicesOptions = {}): Promise<Services> {
   const env = opts.env ?? process.env;
   const note = opts.note ?? ((line: string) => void process.stderr.write(`${line}\n`));
@@ -55,6 +69,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   }
   evidence.bus.subscribe(receipts.sink, 'receipts');
   if (receipts.writer) evidence.bus.subscribe({ emit: () => evidence.metrics.recordReceipts(1) }, 'receipts-metric');
+  evidence.bus.subscribe({ emit: (e) => recordTransportMetrics(evidence, e) }, 'transport-metrics');
   const emit = (e: DecisionEvent): void => evidence.bus.emit(e);
 
   const tokenEnv = cfg.api.tokenEnv;
