@@ -1,5 +1,7 @@
 // The composition root: the only place that wires config → state → engine → transports.
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { LoadedConfig, TollgateConfig } from './config/index.ts';
 import { createEngine, type Engine } from './engine/index.ts';
@@ -55,15 +57,31 @@ export function collectKnownSecrets(config: TollgateConfig, env: NodeJS.ProcessE
 }
 
 /** Builds everything the engine needs from a loaded config and an environment. */
-export function createRuntime(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): Runtime {
+export function createRuntime(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env, opts: { evidenceKey?: Uint8Array } = {}): Runtime {
   const config = loaded.config;
   const ks = config.scanners.knownSecrets;
   const entries = ks.enabled ? collectKnownSecrets(config, env) : [];
   const built = createKnownSecretIndex(entries, { minLength: ks.minLength });
-  const engine = createEngine(config, { knownSecrets: built.index });
+  const engine = createEngine(config, { knownSecrets: built.index, ...(opts.evidenceKey ? { evidenceKey: opts.evidenceKey } : {}) });
   return {
     engine,
     loaded,
     knownSecrets: { indexed: entries.map((e) => e.name).filter((n) => !built.rejected.some((r) => r.name === n)), rejected: built.rejected },
   };
+}
+
+/**
+ * The installation's key for finding fingerprints: 32 random bytes in `<dataDir>/keys/evidence.key`
+ * (mode 0600), made on first use. Stable across restarts so fingerprints correlate over time.
+ */
+export function loadEvidenceKey(dataDir: string): Uint8Array {
+  const file = join(dataDir, 'keys', 'evidence.key');
+  if (existsSync(file)) {
+    const key = readFileSync(file);
+    if (key.length >= 32) return key;
+  }
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
 }

@@ -7,7 +7,7 @@ import type { DecisionEvent } from './core/index.ts';
 import { resolveDataDir } from './evidence/data-dir.ts';
 import { createEvidence, type Evidence } from './evidence/index.ts';
 import { openReceipts, type OpenedReceipts } from './evidence/receipts/index.ts';
-import { createRuntime, REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
+import { createRuntime, loadEvidenceKey, REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
 import { createRateLimiter } from './state/index.ts';
 import { createResolver, startProxy, type ProxyServer } from './transports/http-proxy/index.ts';
 import { createScanApi } from './transports/scan-api/app.ts';
@@ -53,8 +53,8 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   const env = opts.env ?? process.env;
   const note = opts.note ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const cfg = loaded.config;
-  const runtime = createRuntime(loaded, env);
   const dataDir = resolveDataDir(cfg.dataDir, { env });
+  const runtime = createRuntime(loaded, env, { evidenceKey: loadEvidenceKey(dataDir) });
   const evidence = await createEvidence(cfg, dataDir, { env, version: VERSION });
   let receipts: OpenedReceipts;
   try {

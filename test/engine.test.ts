@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseConfig } from '../src/config/index.ts';
+
 import type { ScanInput } from '../src/core/index.ts';
 import { createEngine } from '../src/engine/index.ts';
 import { createRuntime } from '../src/main.ts';
+import { defaultConfig, parseConfig } from '../src/config/index.ts';
 import { crcToken } from '../src/scanners/dlp/dlp.fixtures.ts';
 
 const balanced = parseConfig('preset: balanced\n').config;
@@ -174,5 +175,29 @@ describe('engine: fail-closed regressions found in review', () => {
     const utf16 = new Uint8Array(Buffer.from(`token ${key}`, 'utf16le'));
     const r = s({ kind: 'request', method: 'POST', url: 'https://x.example/', contentType: 'text/plain; charset=utf-16le', body: utf16 });
     assert.ok(r.findings.some((f) => f.rule === 'dlp/aws-access-key-id'));
+  });
+});
+
+describe('finding fingerprints (keyed hashes of the matched value)', () => {
+  const key = new Uint8Array(32).fill(7);
+  const keyed = createEngine(defaultConfig().config, { evidenceKey: key });
+  const fp = (url: string): (string | undefined)[] => keyed.scan({ kind: 'url', url }).findings.filter((f) => f.rule === 'dlp/aws-access-key-id').map((f) => f.fingerprint);
+  it('gives the same secret the same fingerprint wherever it appears, and another secret another one', () => {
+    const a = fp('https://x.example/?k=AKIAZ7QW4ERT5YUI6OPA');
+    const b = fp('https://y.example/path/AKIAZ7QW4ERT5YUI6OPA');
+    const c = fp('https://x.example/?k=AKIAQ3RT5YUI6OPAZ7QW');
+    assert.match(a[0] ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(a[0], b[0]);
+    assert.notEqual(a[0], c[0]);
+  });
+  it('changes with the key and is absent without one', () => {
+    const other = createEngine(defaultConfig().config, { evidenceKey: new Uint8Array(32).fill(8) });
+    const url = 'https://x.example/?k=AKIAZ7QW4ERT5YUI6OPA';
+    const f1 = keyed.scan({ kind: 'url', url }).findings.find((f) => f.rule === 'dlp/aws-access-key-id');
+    const f2 = other.scan({ kind: 'url', url }).findings.find((f) => f.rule === 'dlp/aws-access-key-id');
+    assert.notEqual(f1?.fingerprint, f2?.fingerprint);
+    const plain = createEngine(defaultConfig().config).scan({ kind: 'url', url }).findings.find((f) => f.rule === 'dlp/aws-access-key-id');
+    assert.equal(plain?.fingerprint, undefined);
+    assert.ok(!JSON.stringify(f1).includes('AKIAZ7QW4ERT5YUI6OPA'));
   });
 });

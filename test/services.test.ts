@@ -37,5 +37,8 @@ describe('tollgate run services: proxy, admin API, evidence and receipts wired t
     const audit = readFileSync(join(home, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; transport?: string });
     assert.equal(audit.filter((r) => r.kind === 'decision').length, 3);
     assert.ok(!readFileSync(join(home, 'audit.jsonl'), 'utf8').includes('AKIAZ7QW4ERT5YUI6OPA'));
+    const withKey = audit.find((r) => r.transport === 'http-forward') as unknown as { findings: { rule: string; fingerprint: string | null }[] };
+    const aws = withKey.findings.find((f) => f.rule === 'dlp/aws-access-key-id');
+    assert.match(aws?.fingerprint ?? '', /^[0-9a-f]{16}$/, 'DLP findings carry a keyed fingerprint');
   });
 });

@@ -48,6 +48,8 @@ export interface DecisionFinding {
   readonly location: string;
   /** Redacted preview (never the value itself). */
   readonly evidence?: string;
+  /** Keyed hash of the value (see Finding.fingerprint). */
+  readonly fingerprint?: string;
 }
 
 export interface DecisionEvent {

@@ -4,3 +4,4 @@ export * from './types.ts';
 export * from './errors.ts';
 export * from './redact.ts';
 export * from './decision.ts';
+export * from './secret-ref.ts';

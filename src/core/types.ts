@@ -25,7 +25,15 @@ export type Category =
   | 'limits'
   | 'engine';
 
-export type ScannerId = 'dlp' | 'known-secrets' | 'entropy' | 'split-secrets' | 'ssrf' | 'injection' | 'crypto' | 'engine';
+export type ScannerId =
+  | 'dlp'
+  | 'known-secrets'
+  | 'entropy'
+  | 'split-secrets'
+  | 'ssrf'
+  | 'injection'
+  | 'crypto'
+  | 'engine';
 export const SCANNER_IDS: readonly ScannerId[] = [
   'dlp',
   'known-secrets',
@@ -50,6 +58,11 @@ export interface Finding {
   /** A redacted preview; never the secret itself. */
   readonly evidence: string;
   readonly message: string;
+  /**
+   * Keyed hash of the matched value (HMAC-SHA256 under the installation's evidence key, first 16
+   * hex digits): the same secret gives the same fingerprint, and the fingerprint reveals nothing.
+   */
+  readonly fingerprint?: string;
 }
 
 export interface Verdict {

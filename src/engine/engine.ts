@@ -1,5 +1,6 @@
 import type { Finding, ScanInput, ScannerId, Verdict } from '../core/index.ts';
-import { SEVERITY_RANK } from '../core/index.ts';
+import { SEVERITY_RANK, secretOf } from '../core/index.ts';
+import { createHmac } from 'node:crypto';
 import type { TollgateConfig } from '../config/schema.ts';
 import { extract, type ExtractLimits } from '../extract/index.ts';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/index.ts';
@@ -16,6 +17,11 @@ export interface EngineDeps {
   readonly state?: SessionState;
   /** Index of the operator's own secret values (built by the composition root from env/files). */
   readonly knownSecrets?: KnownSecretIndex;
+  /**
+   * Key for finding fingerprints (HMAC-SHA256 of the matched value). Without it findings carry no
+   * fingerprint. The composition root keeps one per installation so fingerprints correlate over time.
+   */
+  readonly evidenceKey?: Uint8Array;
 }
 
 export interface ScanCallContext {
@@ -133,6 +139,14 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
               ? { ...engineFinding('engine/scanner-failed-open', scanner.id, `Scanner ${scanner.id} failed (${errorText(err)}) and is configured to fail open.`), severity: 'medium' }
               : engineFinding('engine/scanner-error', scanner.id, `Scanner ${scanner.id} failed (${errorText(err)}); failing closed.`),
           );
+        }
+      }
+      const key = deps.evidenceKey;
+      if (key) {
+        for (let i = 0; i < findings.length; i++) {
+          const f = findings[i] as Finding;
+          const value = secretOf(f);
+          if (value !== undefined) findings[i] = { ...f, fingerprint: createHmac('sha256', key).update(value).digest('hex').slice(0, 16) };
         }
       }
       // Decoding that stopped at a bound left part of the input unread: fail closed.

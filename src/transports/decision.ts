@@ -2,7 +2,7 @@
 // summarizeUrl so a secret carried in a URL never reaches a log, sink or receipt.
 import type { DecisionEvent, DecisionFinding, DecisionType, Finding, Mode, TransportId, Verdict } from '../core/index.ts';
 
-export { summarizeUrl } from './scan-api/decision.ts';
+export { scanTarget, summarizeUrl } from './target.ts';
 
 export interface DecisionFacts {
   readonly type: DecisionType;
@@ -31,6 +31,7 @@ export function decisionFindings(findings: readonly Finding[]): DecisionFinding[
     mitre: x.mitre,
     location: x.location,
     evidence: x.evidence,
+    ...(x.fingerprint !== undefined ? { fingerprint: x.fingerprint } : {}),
   }));
 }
 

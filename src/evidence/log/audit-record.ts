@@ -20,6 +20,7 @@ export interface AuditFinding {
   readonly mitre: string;
   readonly location: string;
   readonly evidence: string | null;
+  readonly fingerprint: string | null;
 }
 
 export interface AuditRecord {
@@ -66,6 +67,7 @@ function finding(f: DecisionFinding, previews: boolean): AuditFinding {
     mitre: clipText(String(f.mitre), 64),
     location: clipText(String(f.location), RECORD_LIMITS.location),
     evidence: previews && f.evidence !== undefined ? clipText(f.evidence, RECORD_LIMITS.evidence) : null,
+    fingerprint: typeof f.fingerprint === 'string' ? clipText(f.fingerprint, 64) : null,
   };
 }
 

@@ -16,7 +16,7 @@
 // basic: high) wherever they appear, including a request's own header segment: policy decides per part.
 // Limits fail closed: when maxFindings (or a rule's match limit with none of its hits kept) stops a scan
 // short, the scan ends with one dlp/scan-incomplete finding (high, category limits) and the engine blocks.
-import { redactPreview, SEVERITY_RANK } from '../../core/index.ts';
+import { redactPreview, SEVERITY_RANK, withSecret } from '../../core/index.ts';
 import type { Finding, Severity } from '../../core/index.ts';
 import type { ScanContext, Scanner, ScanView, SegmentPart } from '../types.ts';
 import { DlpEngine, lastKey } from './engine.ts';
@@ -57,16 +57,19 @@ const PII_ADVICE = 'Remove or mask it unless sending it is intended.';
 function toFinding(rule: DlpRule, value: string, location: string): Finding {
   const evidence = rule.evidence ? rule.evidence(value) : redactPreview(value);
   const advice = rule.advice ?? (rule.category === 'pii' ? PII_ADVICE : SECRET_ADVICE);
-  return {
-    scanner: 'dlp',
-    rule: rule.id,
-    severity: rule.severity,
-    category: rule.category,
-    mitre: rule.mitre,
-    location,
-    evidence,
-    message: `${rule.name} found in ${location}. ${advice}`,
-  };
+  return withSecret(
+    {
+      scanner: 'dlp',
+      rule: rule.id,
+      severity: rule.severity,
+      category: rule.category,
+      mitre: rule.mitre,
+      location,
+      evidence,
+      message: `${rule.name} found in ${location}. ${advice}`,
+    },
+    value,
+  );
 }
 
 /** The one finding that says a scan stopped at a limit: by the fail-closed rule, the engine blocks on it. */

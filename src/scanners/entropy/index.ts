@@ -3,7 +3,7 @@
 // It owns the randomness measure (shannon.ts); it must never resolve names, read the clock,
 // or report the random text itself (evidence is a redacted preview).
 import type { Finding, Severity } from '../../core/index.ts';
-import { redactPreview } from '../../core/index.ts';
+import { redactPreview, withSecret } from '../../core/index.ts';
 import type { Scanner, Segment } from '../types.ts';
 import { profileRun, type RunProfile } from './shannon.ts';
 import { FindingSink, isTokenChar } from '../common.ts';
@@ -467,7 +467,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
             const long = f.profile.length >= o.hostLabelHighMinLength || flagged.length >= 2;
             const severity: Severity = provider ? 'low' : long ? 'high' : 'medium';
             const added = push(
-              {
+              withSecret({
                 scanner: SCANNER,
                 rule: 'entropy/dns-exfil-label',
                 severity,
@@ -478,7 +478,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
                 message: provider
                   ? `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters), under a cloud provider's domain; check that the agent meant to contact this host.`
                   : `A host label looks like encoded data (${f.profile.length} ${f.profile.alphabet} characters): the name lookup alone can carry it to whoever runs the domain (DNS exfiltration). Block the request unless this host is expected.`,
-              },
+              }, f.text),
               `dns|${f.seg.location}|${f.text}`,
             );
             if (!added) break hosts;
@@ -515,7 +515,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
         }
         const p = verdict.profile;
         push(
-          {
+          withSecret({
             scanner: SCANNER,
             rule: isPath ? 'entropy/path-segment' : 'entropy/query-value',
             severity,
@@ -524,7 +524,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
             location: seg.location,
             evidence: `${redactPreview(verdict.text)} (${p.alphabet}, ${p.entropy.toFixed(2)} bits/char, randomness ${p.randomness.toFixed(2)})`,
             message: `The URL ${isPath ? 'path' : 'query'} carries ${p.length} characters of random-looking ${p.alphabet} data, which is how a secret or encoded file is smuggled out in a URL; check what the agent is sending.${why}`,
-          },
+          }, verdict.text),
           `${seg.location}|${verdict.text}`,
         );
       }

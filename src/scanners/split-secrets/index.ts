@@ -3,7 +3,7 @@
 // for credentials that only exist when the pieces are joined; also keeps a per-session entropy budget.
 // It never stores anything itself (state lives in ctx.state) and never reports a re-assembled secret.
 import type { Finding, Severity } from '../../core/index.ts';
-import { redactPreview } from '../../core/index.ts';
+import { redactPreview, withSecret } from '../../core/index.ts';
 import { percentDecodeAscii } from '../entropy/index.ts';
 import { shannonEntropy } from '../entropy/shannon.ts';
 import type { Scanner, Segment, SegmentPart } from '../types.ts';
@@ -263,7 +263,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
           const pieces = locs.slice(span.first, span.last + 1);
           const text = joined.slice(m.index, m.index + m.length);
           out.push(
-            {
+            withSecret({
               scanner: SCANNER,
               rule: 'split-secrets/cross-parameter',
               severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
@@ -272,7 +272,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
               location: locs[span.last]!,
               evidence: `${redactPreview(text)} (${m.rule}) joined from ${pieces.length} parts: ${pieces.join(', ')}`,
               message: `A credential (${m.rule}) appears when ${pieces.length} parts of this request are joined, a way to slip it past per-field checks; block the request and check what the agent is sending.`,
-            },
+            }, text),
             `p|${span.first}|${span.last}|${text}`,
           );
         }
@@ -333,7 +333,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
           const count = span.last - span.first + 1;
           const here = locs[kept[span.last - localCur] ?? 0] ?? locs[0]!;
           out.push(
-            {
+            withSecret({
               scanner: SCANNER,
               rule: 'split-secrets/cross-request',
               severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
@@ -342,7 +342,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
               location: here,
               evidence: `${redactPreview(text)} (${m.rule}) joined from ${count} fragments, ${localCur - span.first} of them sent earlier in this session`,
               message: `A credential (${m.rule}) appears when this request's data is joined with fragments the session sent before: it is being sent piece by piece. Block the request and rotate the credential.`,
-            },
+            }, text),
             `r|${here}|${text}`,
           );
         }

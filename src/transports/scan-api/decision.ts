@@ -1,70 +1,6 @@
-import type { DecisionEvent, DecisionFinding, Mode, ScanInput, Verdict } from '../../core/index.ts';
-
-/** A path segment or host label this long, or shorter but mixing letters and digits, is data: written as its first four characters and length. */
-const LONG_PART = 24;
-const DATA_PART = 16;
-const MAX_PARTS = 16;
-
-function looksLikeData(part: string): boolean {
-  if (part.length > LONG_PART) return true;
-  if (part.length < DATA_PART) return false;
-  let letter = false;
-  let digit = false;
-  for (const ch of part) {
-    if (ch >= '0' && ch <= '9') digit = true;
-    else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) letter = true;
-  }
-  return letter && digit;
-}
-
-function shorten(part: string): string {
-  return looksLikeData(part) ? `${Array.from(part).slice(0, 4).join('')}…(${part.length})` : part;
-}
-
-/**
- * The target written into a decision event for a scanned URL: scheme, host and path, with any
- * data-like host label or path segment shortened, the query reduced to "?…", and userinfo and
- * fragment left out. The scanned URL may carry the very secret that was found; this keeps it
- * out of every log, sink and receipt.
- */
-export function summarizeUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return `[unparseable URL, ${raw.length} chars]`;
-  }
-  const labels = url.hostname.split('.');
-  const host = labels.length > MAX_PARTS ? `…(${labels.length} labels)` : labels.map(shorten).join('.');
-  const port = url.port ? `:${url.port}` : '';
-  const segments = url.pathname.split('/');
-  const path = segments.length > MAX_PARTS ? `${segments.slice(0, MAX_PARTS).map(shorten).join('/')}/…` : segments.map(shorten).join('/');
-  return `${url.protocol}//${host}${port}${path}${url.search ? '?…' : ''}`;
-}
-
-function name(prefix: string, value: string | undefined): string | undefined {
-  return value === undefined ? undefined : `${prefix}${shorten(value.slice(0, 64))}`;
-}
-
-/** What a scan input was about, safe to log. */
-export function scanTarget(input: ScanInput): string | undefined {
-  switch (input.kind) {
-    case 'url':
-    case 'request':
-      return summarizeUrl(input.url);
-    case 'response':
-    case 'websocket':
-      return input.url === undefined ? undefined : summarizeUrl(input.url);
-    case 'tools':
-      return name('mcp-server:', input.server);
-    case 'tool-call':
-      return name('tool:', input.name);
-    case 'tool-result':
-      return name('tool:', input.name);
-    case 'text':
-      return undefined;
-  }
-}
+import type { DecisionEvent, Mode, ScanInput, Verdict } from '../../core/index.ts';
+import { decisionFindings } from '../decision.ts';
+import { scanTarget } from '../target.ts';
 
 export interface ScanDecisionFacts {
   readonly input: ScanInput;
@@ -83,15 +19,7 @@ export interface ScanDecisionFacts {
 /** The decision event of one POST /api/v1/scan. */
 export function scanDecisionEvent(f: ScanDecisionFacts): DecisionEvent {
   const target = scanTarget(f.input);
-  const findings: DecisionFinding[] = f.verdict.findings.map((x) => ({
-    scanner: x.scanner,
-    rule: x.rule,
-    severity: x.severity,
-    category: x.category,
-    mitre: x.mitre,
-    location: x.location,
-    evidence: x.evidence,
-  }));
+  const findings = decisionFindings(f.verdict.findings);
   return {
     time: new Date(f.at).toISOString(),
     type: 'scan',

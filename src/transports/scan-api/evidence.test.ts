@@ -5,7 +5,7 @@ import type { DecisionEvent } from '../../core/index.ts';
 import { createMetrics } from '../../evidence/index.ts';
 import { createRuntime } from '../../main.ts';
 import { createRateLimiter } from '../../state/index.ts';
-import { summarizeUrl } from './decision.ts';
+import { summarizeUrl } from '../target.ts';
 import { startScanApi, type ListeningServer } from './index.ts';
 
 describe('scan API evidence: one decision event per scan, and /metrics', () => {
