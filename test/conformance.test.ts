@@ -25,6 +25,7 @@ const arbInput: fc.Arbitrary<ScanInput> = fc.oneof(
   fc.uint8Array({ maxLength: 2000 }).map((b) => ({ kind: 'response' as const, body: b, contentType: 'text/html' })),
   fc.string({ unit: 'binary', maxLength: 2000 }).map((text) => ({ kind: 'text' as const, text })),
   fc.jsonValue().map((v) => ({ kind: 'tool-call' as const, name: 'tool', arguments: v })),
+  fc.tuple(fc.constantFrom('bash', 'read_file'), fc.string({ unit: 'binary', maxLength: 400 })).map(([name, command]) => ({ kind: 'tool-call' as const, name, arguments: { command, path: command } })),
   fc.jsonValue().map((v) => ({ kind: 'tool-result' as const, content: v })),
   fc.array(fc.record({ name: fc.string(), description: fc.string(), inputSchema: fc.jsonValue() }), { maxLength: 4 }).map((tools) => ({ kind: 'tools' as const, tools })),
   fc.tuple(fc.boolean(), fc.oneof(fc.string(), fc.uint8Array({ maxLength: 500 }))).map(([out, data]) => ({ kind: 'websocket' as const, direction: out ? ('outbound' as const) : ('inbound' as const), data })),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LoggingConfig, MetricsConfig, SinksConfig } from './evidence-schema.ts';
 import { ReceiptsConfig } from './receipts-schema.ts';
 import { DnsConfig, ProxyConfig } from './proxy-schema.ts';
+import { toolPoisoningFields, toolPolicyFields } from './tools-schema.ts';
 
 /**
  * The Tollgate configuration, as validated at load. Every object is `.strict()`: an unknown
@@ -120,6 +121,10 @@ export const CryptoConfig = z
   })
   .strict();
 
+export const ToolPoisoningConfig = z.object({ ...scannerBase, ...toolPoisoningFields }).strict();
+
+export const ToolPolicyConfig = z.object({ ...scannerBase, ...toolPolicyFields }).strict();
+
 export const LimitsConfig = z
   .object({
     maxInputBytes: positiveInt.default(10 * 1024 * 1024).describe('Largest body or text scanned; larger inputs are blocked.'),
@@ -177,6 +182,8 @@ export const TollgateConfig = z
         ssrf: SsrfConfig.default(SsrfConfig.parse({})),
         injection: InjectionConfig.default(InjectionConfig.parse({})),
         crypto: CryptoConfig.default(CryptoConfig.parse({})),
+        toolPoisoning: ToolPoisoningConfig.default(ToolPoisoningConfig.parse({})).describe('Poisoned MCP tool descriptions and schemas (tools/list).'),
+        toolPolicy: ToolPolicyConfig.default(ToolPolicyConfig.parse({})).describe('The tools/call policy: shell-like and path-like arguments, and session chains.'),
       })
       .strict()
       .default({
@@ -187,6 +194,8 @@ export const TollgateConfig = z
         ssrf: SsrfConfig.parse({}),
         injection: InjectionConfig.parse({}),
         crypto: CryptoConfig.parse({}),
+        toolPoisoning: ToolPoisoningConfig.parse({}),
+        toolPolicy: ToolPolicyConfig.parse({}),
       }),
     limits: LimitsConfig.default(LimitsConfig.parse({})),
     api: ApiConfig.default(ApiConfig.parse({})),

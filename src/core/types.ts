@@ -33,6 +33,8 @@ export type ScannerId =
   | 'ssrf'
   | 'injection'
   | 'crypto'
+  | 'tool-poisoning'
+  | 'tool-policy'
   | 'engine';
 export const SCANNER_IDS: readonly ScannerId[] = [
   'dlp',
@@ -42,6 +44,8 @@ export const SCANNER_IDS: readonly ScannerId[] = [
   'ssrf',
   'injection',
   'crypto',
+  'tool-poisoning',
+  'tool-policy',
   'engine',
 ];
 

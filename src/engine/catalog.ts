@@ -2,6 +2,8 @@ import type { Severity } from '../core/index.ts';
 import { DLP_RULES } from '../scanners/dlp/index.ts';
 import { FAMILIES } from '../scanners/injection/rules.ts';
 import { SSRF_RULES } from '../scanners/ssrf/index.ts';
+import { TOOL_POISONING_RULES } from '../scanners/tool-poisoning/index.ts';
+import { BUILTIN_RULES as TOOL_POLICY_RULES, DEFAULT_CHAINS } from '../scanners/tool-policy/index.ts';
 
 export interface RuleEntry {
   readonly id: string;
@@ -24,7 +26,7 @@ const OTHER_RULES: readonly RuleEntry[] = [
   { id: 'crypto/seed-phrase-unverified', severity: 'low', mitre: 'T1552', description: 'a run of 12+ BIP-39 words whose checksum fails' },
   { id: 'crypto/address-poisoning', severity: 'high', mitre: 'T1657', description: 'a wallet address imitating an allowlisted one' },
   { id: 'crypto/address-bad-checksum', severity: 'medium', mitre: 'T1657', description: 'a mixed-case Ethereum address with a wrong EIP-55 checksum' },
-  ...(['dlp', 'injection', 'crypto', 'entropy', 'split-secrets', 'known-secrets'] as const).map((id) => ({
+  ...(['dlp', 'injection', 'crypto', 'entropy', 'split-secrets', 'known-secrets', 'tool-poisoning', 'tool-policy'] as const).map((id) => ({
     id: `${id}/scan-incomplete`,
     severity: 'high' as const,
     mitre: 'T1027',
@@ -49,6 +51,9 @@ export function ruleCatalog(): RuleEntry[] {
     ...DLP_RULES.map((r) => ({ id: r.id, severity: r.severity, mitre: r.mitre, description: r.name })),
     ...Object.entries(SSRF_RULES).map(([id, r]) => ({ id, severity: r.severity, mitre: r.mitre, description: id.slice(5).replace(/-/g, ' ') })),
     ...FAMILIES.map((f) => ({ id: f.id, severity: 'scored' as const, mitre: f.mitre, description: f.title })),
+    ...Object.entries(TOOL_POISONING_RULES).map(([id, r]) => ({ id: `tool-poisoning/${id}`, severity: 'varies' as const, mitre: r.mitre, description: r.title })),
+    ...TOOL_POLICY_RULES.map((r) => ({ id: `tool-policy/${r.id}`, severity: r.severity, mitre: r.mitre, description: r.description })),
+    ...DEFAULT_CHAINS.map((c) => ({ id: `tool-policy/${c.id}`, severity: c.severity, mitre: c.mitre, description: c.description })),
     ...OTHER_RULES,
   ];
 }

@@ -185,6 +185,8 @@ function scannerConfigs(config: TollgateConfig): Partial<Record<ScannerId, Scann
     ssrf: s.ssrf,
     injection: s.injection,
     crypto: s.crypto,
+    'tool-poisoning': s.toolPoisoning,
+    'tool-policy': s.toolPolicy,
   };
 }
 

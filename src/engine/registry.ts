@@ -7,6 +7,17 @@ import { createInjectionScanner, DEFAULT_INJECTION_OPTIONS } from '../scanners/i
 import { createKnownSecretsScanner } from '../scanners/known-secrets/index.ts';
 import { createSplitSecretScanner } from '../scanners/split-secrets/index.ts';
 import { createSsrfScanner } from '../scanners/ssrf/index.ts';
+import { createToolPoisoningScanner } from '../scanners/tool-poisoning/index.ts';
+import {
+  BUILTIN_RULES,
+  createToolPolicyScanner,
+  DEFAULT_CHAINS,
+  DEFAULT_NETWORK_PROGRAMS,
+  DEFAULT_NETWORK_TOOLS,
+  DEFAULT_SHELL_LIMITS,
+  withRules,
+  type PolicyRule,
+} from '../scanners/tool-policy/index.ts';
 import type { Scanner } from '../scanners/types.ts';
 import type { EngineDeps } from './engine.ts';
 
@@ -54,6 +65,25 @@ export const SCANNER_FACTORIES: Readonly<Partial<Record<ScannerId, Factory>>> = 
     });
   },
   crypto: (c) => createCryptoScanner({ allowlistedAddresses: c.scanners.crypto.allowlistedAddresses }),
+  'tool-poisoning': (c) => createToolPoisoningScanner({ disabledRules: c.scanners.toolPoisoning.disabledRules }),
+  'tool-policy': (c) => {
+    const p = c.scanners.toolPolicy;
+    const chains = p.chains;
+    return createToolPolicyScanner({
+      rules: withRules(p.builtinRules ? BUILTIN_RULES : [], p.rules as readonly PolicyRule[]),
+      disabledRules: p.disabledRules,
+      shellTools: p.shellTools,
+      shell: { ...DEFAULT_SHELL_LIMITS, maxInputChars: p.maxCommandChars, maxDepth: p.maxNesting },
+      chains: {
+        enabled: chains.enabled,
+        window: chains.window,
+        patterns: chains.patterns ?? DEFAULT_CHAINS,
+        networkPrograms: chains.networkPrograms ?? DEFAULT_NETWORK_PROGRAMS,
+        networkTools: chains.networkTools ?? DEFAULT_NETWORK_TOOLS,
+        urlArguments: chains.urlArguments,
+      },
+    });
+  },
 };
 
 const CONFIG_KEY: Readonly<Partial<Record<ScannerId, keyof TollgateConfig['scanners']>>> = {
@@ -64,6 +94,8 @@ const CONFIG_KEY: Readonly<Partial<Record<ScannerId, keyof TollgateConfig['scann
   'split-secrets': 'splitSecrets',
   injection: 'injection',
   crypto: 'crypto',
+  'tool-poisoning': 'toolPoisoning',
+  'tool-policy': 'toolPolicy',
 };
 
 /** Builds the enabled scanners, in registry order. */

@@ -70,6 +70,11 @@ export interface SessionState {
   ): FragmentWindow;
   /** Adds bits of entropy spent by a session; returns the total within the window. */
   spendEntropy(session: string, bits: number, now: number): number;
+  /**
+   * Records one tool call's tags (possibly none) in the session's bounded call window and returns
+   * the tags of the calls before it that are still held (oldest first, at most `windowSize`).
+   */
+  recordToolEvent(session: string, tags: readonly string[], now: number, windowSize: number): readonly (readonly string[])[];
 }
 
 /** Matches configured secret values (and their encodings) without ever exposing them. */

@@ -28,13 +28,13 @@ interface Spend {
 
 interface Session {
   texts: string[];
-  /** How many times each text is in the window (texts[head..]). */
-  counts: Map<string, number>;
   times: number[];
   head: number;
   chars: number;
   spends: Spend[];
   spendHead: number;
+  /** Recent tool calls' tags (recordToolEvent), oldest first, at most MAX_TOOL_EVENTS. */
+  toolEvents?: { at: number; tags: readonly string[] }[];
 }
 
 export interface MemorySessionState extends SessionState {
@@ -46,8 +46,28 @@ export interface MemorySessionState extends SessionState {
   clear(session?: string): void;
 }
 
+/**
+ * Which probe texts the window holds. Probes are rare (only long, token-like fragments), so the
+ * window is searched when there are some, instead of every append keeping a count per text.
+ */
+function presentIn(s: Session, probe: readonly string[]): boolean[] {
+  if (probe.length === 0) return [];
+  let shortest = Infinity;
+  for (const p of probe) shortest = Math.min(shortest, p.length);
+  const held = new Set<string>();
+  for (let i = s.head; i < s.texts.length; i++) {
+    const t = s.texts[i]!;
+    if (t.length >= shortest) held.add(t);
+  }
+  return probe.map((p) => held.has(p));
+}
+
 /** Keeps at most this many entropy spend records per session; later spends merge into time buckets. */
 const MAX_SPENDS = 256;
+/** Tool calls remembered per session (bounds any chain window), tags per call and tag length. */
+const MAX_TOOL_EVENTS = 64;
+const MAX_TOOL_TAGS = 8;
+const MAX_TAG_CHARS = 64;
 
 export function createMemorySessionState(limits: Partial<MemorySessionLimits> = {}): MemorySessionState {
   const l: MemorySessionLimits = { ...DEFAULT_MEMORY_SESSION_LIMITS, ...limits };
@@ -61,7 +81,7 @@ export function createMemorySessionState(limits: Partial<MemorySessionLimits> = 
   const touch = (id: string): Session => {
     let s = sessions.get(id);
     if (s) sessions.delete(id);
-    else s = { texts: [], counts: new Map(), times: [], head: 0, chars: 0, spends: [], spendHead: 0 };
+    else s = { texts: [], times: [], head: 0, chars: 0, spends: [], spendHead: 0 };
     sessions.set(id, s);
     while (sessions.size > maxSessions) {
       const oldest = sessions.keys().next();
@@ -72,11 +92,7 @@ export function createMemorySessionState(limits: Partial<MemorySessionLimits> = 
   };
 
   const dropHead = (s: Session): void => {
-    const text = s.texts[s.head]!;
-    s.chars -= text.length;
-    const n = (s.counts.get(text) ?? 1) - 1;
-    if (n > 0) s.counts.set(text, n);
-    else s.counts.delete(text);
+    s.chars -= s.texts[s.head]!.length;
     s.head++;
   };
 
@@ -96,6 +112,7 @@ export function createMemorySessionState(limits: Partial<MemorySessionLimits> = 
     const cutoff = now - ttl;
     while (s.head < s.texts.length && s.times[s.head]! < cutoff) dropHead(s);
     while (s.spendHead < s.spends.length && s.spends[s.spendHead]!.at < cutoff) s.spendHead++;
+    while (s.toolEvents && s.toolEvents.length > 0 && s.toolEvents[0]!.at < cutoff) s.toolEvents.shift();
     compact(s);
   };
 
@@ -116,13 +133,12 @@ export function createMemorySessionState(limits: Partial<MemorySessionLimits> = 
       const now = safeNow(nowIn);
       const s = touch(session);
       expire(s, now);
-      const present = (options.probe ?? []).map((p) => s.counts.has(p));
+      const present = presentIn(s, options.probe ?? []);
       const before = s.texts.length;
       for (const f of fragments) {
         const text = f.length > maxChars ? f.slice(f.length - maxChars) : f;
         if (text.length === 0) continue;
         s.texts.push(text);
-        s.counts.set(text, (s.counts.get(text) ?? 0) + 1);
         s.times.push(now);
         s.chars += text.length;
         while (s.chars > maxChars || s.texts.length - s.head > maxFragments) dropHead(s);
@@ -158,6 +174,18 @@ export function createMemorySessionState(limits: Partial<MemorySessionLimits> = 
       let total = 0;
       for (let i = s.spendHead; i < s.spends.length; i++) total += s.spends[i]!.bits;
       return total;
+    },
+    recordToolEvent(session, tagsIn, nowIn, windowSize) {
+      const now = safeNow(nowIn);
+      const s = touch(session);
+      expire(s, now);
+      const events = (s.toolEvents ??= []);
+      const keep = Math.max(0, Math.min(MAX_TOOL_EVENTS, Number.isFinite(windowSize) ? Math.floor(windowSize) : 0));
+      const previous = events.slice(Math.max(0, events.length - keep)).map((e) => e.tags);
+      const tags = tagsIn.slice(0, MAX_TOOL_TAGS).map((t) => t.slice(0, MAX_TAG_CHARS));
+      events.push({ at: now, tags });
+      while (events.length > MAX_TOOL_EVENTS) events.shift();
+      return previous;
     },
   };
 }

@@ -1,0 +1,212 @@
+// tool-poisoning: inspects a tools/list (every tool's name, title, description and schemas, as
+// the engine's segments) for instructions aimed at the model rather than the user: hidden-tag
+// blocks, file-exfiltration directives, cross-tool shadowing, concealment, exfiltration-shaped
+// parameters, invisible characters and encoded instructions. Matching runs on the engine's
+// folded (and leet) views and decoded layers, so homoglyphs, zero-width splits and base64 are
+// undone. Pure: no I/O, no clock, no state; every regex through re().
+import type { Finding, Severity } from '../../core/index.ts';
+import { SEVERITY_RANK } from '../../core/index.ts';
+import type { ScanContext, ScanView, Scanner, Segment } from '../types.ts';
+import { FindingSink } from '../common.ts';
+import { detectText, encodedInstruction, EXFIL_PARAM_NAME, parameterRequest, type Hit, type Level, type PoisonRule } from './detect.ts';
+import { suspiciousInvisible } from './invisible.ts';
+
+export interface ToolPoisoningOptions {
+  /** Rule ids (`tool-poisoning/<rule>`) that never fire. */
+  readonly disabledRules: readonly string[];
+  readonly maxFindings: number;
+}
+
+export const DEFAULT_TOOL_POISONING_OPTIONS: ToolPoisoningOptions = { disabledRules: [], maxFindings: 100 };
+
+interface RuleInfo {
+  readonly mitre: string;
+  readonly title: string;
+  readonly what: string;
+}
+
+/** Every rule this scanner reports, for the catalog and the config. */
+export const TOOL_POISONING_RULES: Readonly<Record<PoisonRule, RuleInfo>> = {
+  'hidden-instructions': { mitre: 'T1564', title: 'instructions hidden in a tag-shaped wrapper (<IMPORTANT>, [SYSTEM], <!-- -->, {{…}})', what: 'hides instructions for the model in a tag-shaped wrapper' },
+  'file-exfiltration': { mitre: 'T1552.001', title: 'a directive to read a sensitive file (SSH keys, cloud credentials, .env, MCP config) and pass it on', what: 'directs the model to read a sensitive file and pass it on' },
+  'cross-tool-manipulation': { mitre: 'T1036', title: 'tries to change how other tools behave (tool shadowing)', what: 'tries to change how other tools behave (tool shadowing)' },
+  'conceal-from-user': { mitre: 'T1564', title: 'tells the model to hide actions from the user', what: 'tells the model to hide what it does from the user' },
+  'exfiltration-parameter': { mitre: 'T1041', title: 'a parameter whose description asks for files, secrets or the conversation', what: 'has a parameter that asks for files, secrets or the conversation' },
+  'invisible-characters': { mitre: 'T1027', title: 'zero-width, bidi or tag characters in a tool field', what: 'contains invisible characters that hide text from a reviewer' },
+  'encoded-instructions': { mitre: 'T1027', title: 'an encoded (base64, hex …) instruction in a tool field', what: 'carries an encoded instruction' },
+};
+
+const LEVEL_SEVERITY: readonly Severity[] = ['low', 'medium', 'high'];
+const TOOL_PARTS = new Set(['tool-name', 'tool-description', 'tool-schema']);
+/** Decodings that hide text on purpose; URL, entity and JSON escapes are everyday spelling. */
+const HIDING_CHAINS = new Set(['base64', 'base64url', 'hex', 'base32', 'unicode-tags']);
+
+interface Located {
+  readonly hit: Hit;
+  readonly location: string;
+  /** Found only after decoding. */
+  readonly decoded: boolean;
+}
+
+interface ToolAcc {
+  readonly hits: Located[];
+  /** Parameter path → its name and texts. */
+  readonly params: Map<string, { name: string; texts: string[]; location: string }>;
+}
+
+/** `tools.<label>.…` → label (the extractor's safe label, never containing a dot). */
+function toolLabel(location: string): string {
+  const rest = location.slice('tools.'.length);
+  const dot = rest.indexOf('.');
+  return dot < 0 ? rest : rest.slice(0, dot);
+}
+
+const PROPS = '.properties';
+
+/** For a schema location under `properties`, the parameter's path and what follows it. */
+function parameterOf(location: string): { path: string; field: string } | null {
+  const at = location.lastIndexOf(PROPS);
+  if (at < 0) return null;
+  const after = location.slice(at + PROPS.length);
+  let stepEnd: number;
+  if (after.startsWith('.')) {
+    stepEnd = 1;
+    while (stepEnd < after.length && after.charAt(stepEnd) !== '.' && after.charAt(stepEnd) !== '[') stepEnd++;
+    if (after.slice(1, stepEnd) === '<key>') return null;
+  } else if (after.startsWith('["')) {
+    stepEnd = 2;
+    while (stepEnd < after.length && after.charAt(stepEnd) !== '"') stepEnd += after.charAt(stepEnd) === '\\' ? 2 : 1;
+    stepEnd += 2;
+  } else return null;
+  return { path: location.slice(0, at + PROPS.length + stepEnd), field: after.slice(stepEnd) };
+}
+
+function bump(level: Level, by: number): Level {
+  return Math.min(2, level + by) as Level;
+}
+
+export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions> = {}): Scanner {
+  const o: ToolPoisoningOptions = { ...DEFAULT_TOOL_POISONING_OPTIONS, ...partial };
+  const disabled = new Set(o.disabledRules);
+
+  return {
+    id: 'tool-poisoning',
+    scan(view: ScanView, _ctx: ScanContext): readonly Finding[] {
+      if (view.input.kind !== 'tools') return [];
+      const tools = new Map<string, ToolAcc>();
+      const incomplete: string[] = [];
+      const accOf = (label: string): ToolAcc => {
+        let acc = tools.get(label);
+        if (!acc) {
+          acc = { hits: [], params: new Map() };
+          tools.set(label, acc);
+        }
+        return acc;
+      };
+      for (const seg of view.segments) {
+        if (!TOOL_PARTS.has(seg.part) || !seg.location.startsWith('tools.')) continue;
+        const label = toolLabel(seg.location);
+        const acc = accOf(label);
+        scanSegment(seg, label, acc, incomplete);
+      }
+      const candidates: { f: Finding; key: string }[] = [];
+      const push = (f: Finding, key: string): void => {
+        candidates.push({ f, key });
+      };
+      for (const [label, acc] of tools) {
+        for (const p of acc.params.values()) {
+          const hit = parameterRequest(p.texts.join(' . '), EXFIL_PARAM_NAME.test(p.name.toLowerCase()));
+          if (hit) acc.hits.push({ hit: { ...hit, evidence: `${p.name.slice(0, 40)}: ${hit.evidence}` }, location: p.location, decoded: false });
+        }
+        const rules = new Set(acc.hits.map((h) => h.hit.rule));
+        // Two different kinds of signal in one tool corroborate each other.
+        const corroborated = rules.size >= 2 ? 1 : 0;
+        // Strongest first, so a repeat at the same place keeps the higher level.
+        const ordered = [...acc.hits].sort((a, b) => b.hit.level - a.hit.level);
+        for (const { hit, location, decoded } of ordered) {
+          if (disabled.has(`tool-poisoning/${hit.rule}`)) continue;
+          if (hit.quiet && corroborated === 0 && !decoded) continue;
+          const level = bump(decoded ? (Math.max(1, hit.level) as Level) : hit.level, corroborated + (decoded ? 1 : 0));
+          const info = TOOL_POISONING_RULES[hit.rule];
+          const others = [...rules].filter((r) => r !== hit.rule);
+          push(
+            {
+              scanner: 'tool-poisoning',
+              rule: `tool-poisoning/${hit.rule}`,
+              severity: LEVEL_SEVERITY[level] as Severity,
+              category: 'tool-poisoning',
+              mitre: info.mitre,
+              location,
+              evidence: hit.evidence,
+              message: `Tool ${label} ${info.what}${decoded ? ' (found after decoding)' : ''}${others.length > 0 ? `, together with ${others.join(', ')}` : ''}.`,
+            },
+            `${hit.rule}|${location}`,
+          );
+        }
+      }
+      for (const location of incomplete.slice(0, 4)) {
+        push(
+          {
+            scanner: 'tool-poisoning',
+            rule: 'tool-poisoning/scan-incomplete',
+            severity: 'high',
+            category: 'limits',
+            mitre: 'T1027',
+            location,
+            evidence: '',
+            message: 'A tool field has more candidate phrases than the scanner examines; the rest was not inspected, so it is blocked.',
+          },
+          `incomplete|${location}`,
+        );
+      }
+      // Most severe first, so the cap can only leave out the least severe; leaving out a medium or
+      // worse one would hide something that acts, so that fails closed.
+      const sink = new FindingSink(o.maxFindings);
+      let overflow = false;
+      for (const { f, key } of candidates.sort((a, b) => SEVERITY_RANK[b.f.severity] - SEVERITY_RANK[a.f.severity])) {
+        if (sink.full && !sink.has(key) && SEVERITY_RANK[f.severity] >= SEVERITY_RANK.medium) overflow = true;
+        sink.push(f, key);
+      }
+      if (!overflow) return sink.findings;
+      return [...sink.findings, { scanner: 'tool-poisoning', rule: 'tool-poisoning/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location: 'tools', evidence: '', message: `The tool list produced more than ${o.maxFindings} findings; the rest were not reported, so it is blocked.` }];
+    },
+  };
+}
+
+function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: string[]): void {
+  const prepared = seg.prepared;
+  // clean is raw itself (the same string) unless something was removed or NFKC changed it.
+  if (prepared.clean !== prepared.raw) {
+    const c = suspiciousInvisible(prepared.raw);
+    if (c.total > 0) {
+      const parts = [c.zeroWidth && `${c.zeroWidth} zero-width`, c.bidi && `${c.bidi} bidi`, c.tags && `${c.tags} tag`, c.variationSelectors && `${c.variationSelectors} variation-selector`].filter(Boolean);
+      acc.hits.push({ hit: { rule: 'invisible-characters', level: c.tags > 0 ? 2 : 1, evidence: `${parts.join(', ')} character${c.total === 1 ? '' : 's'}` }, location: seg.location, decoded: false });
+    }
+  }
+  const param = parameterOf(seg.location);
+  if (param) {
+    const entry = acc.params.get(param.path) ?? { name: '', texts: [], location: `${param.path}.description` };
+    if (param.field === '.<key>') entry.name = prepared.clean;
+    else if (!param.field.endsWith('.<key>') && entry.texts.length < 16) {
+      entry.texts.push(prepared.folded);
+      if (param.field === '.description') entry.location = seg.location;
+    }
+    acc.params.set(param.path, entry);
+  }
+  const views = [prepared.folded];
+  if (prepared.leet !== prepared.folded) views.push(prepared.leet);
+  for (const text of views) {
+    const r = detectText(text, label);
+    if (r.capped) incomplete.push(seg.location);
+    for (const hit of r.hits) acc.hits.push({ hit, location: seg.location, decoded: false });
+  }
+  for (const layer of prepared.layers) {
+    if (!layer.chain.some((c) => HIDING_CHAINS.has(c))) continue;
+    const location = `${seg.location}|${layer.chain.join('|')}`;
+    const r = detectText(layer.folded, label);
+    if (r.capped) incomplete.push(location);
+    for (const hit of r.hits) acc.hits.push({ hit, location, decoded: true });
+    const encoded = encodedInstruction(layer.folded);
+    if (encoded) acc.hits.push({ hit: encoded, location, decoded: false });
+  }
+}
