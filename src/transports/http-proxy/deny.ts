@@ -16,6 +16,8 @@ export function deny(res: ServerResponse, status: number, verdict: Verdict, requ
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     [BLOCK_HEADER]: '1',
+    // The decisive rule (findings are ranked, most severe first), then every rule involved.
+    'x-tollgate-block': rules[0] ?? 'unknown',
     'x-tollgate-rules': rules.join(','),
     'x-tollgate-request-id': requestId,
     connection: 'close',

@@ -67,6 +67,7 @@ describe('forward proxy (curl through a real listener to a loopback upstream)', 
     assert.equal(r.status, 403);
     assert.equal(r.headers['x-tollgate-blocked'], '1');
     assert.match(r.headers['x-tollgate-rules'] ?? '', /dlp\/aws-access-key/);
+    assert.equal(r.headers['x-tollgate-block'], 'dlp/aws-access-key-id', 'X-Tollgate-Block names the decisive rule');
     assert.equal(up.seen.length, before, 'the upstream never saw the request');
     assert.ok(!r.body.includes(AWS_KEY));
   });

@@ -52,6 +52,9 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
   const app = new Hono<{ Bindings: { remoteAddress?: string } }>();
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/health', (c) => c.json({ ok: true }));
+  const started = opts.now();
+  app.get('/api/v1/status', (c) => c.json({ ok: true, ...opts.info, uptimeSeconds: Math.max(0, Math.round((opts.now() - started) / 1000)) }));
   app.get('/api/v1/info', (c) => c.json(opts.info));
   const metrics = opts.metrics;
   if (metrics) {
@@ -129,7 +132,7 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
     return c.json(verdictJson(id, verdict), 200, { 'x-tollgate-action': verdict.action });
   });
 
-  app.notFound((c) => c.json({ error: 'not found: POST /api/v1/scan, GET /api/v1/info, GET /healthz' }, 404));
+  app.notFound((c) => c.json({ error: 'not found: POST /api/v1/scan, GET /api/v1/info, GET /api/v1/status, GET /health, GET /metrics' }, 404));
   app.onError((err, c) => {
     // Internal failure: never an allow. The detail goes to the operator's log, not the client.
     process.stderr.write(`tollgate: scan API error: ${err.stack ?? String(err)}\n`);

@@ -62,6 +62,10 @@ describe('scan API over a real loopback socket', () => {
 
   it('serves info and health', async () => {
     assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { ok: true });
+    assert.deepEqual(await (await fetch(`${server.url}/health`)).json(), { ok: true });
+    const status = (await (await fetch(`${server.url}/api/v1/status`)).json()) as { ok: boolean; uptimeSeconds: number };
+    assert.equal(status.ok, true);
+    assert.equal(typeof status.uptimeSeconds, 'number');
     assert.deepEqual(await (await fetch(`${server.url}/api/v1/info`)).json(), { version: 'test' });
   });
 });
