@@ -9,7 +9,9 @@ import { createEvidence, type Evidence } from './evidence/index.ts';
 import { openReceipts, type OpenedReceipts } from './evidence/receipts/index.ts';
 import { createRuntime, loadEvidenceKey, REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
 import { createRateLimiter } from './state/index.ts';
-import { createResolver, startProxy, type ProxyServer } from './transports/http-proxy/index.ts';
+import { createResolver, loadProxyTls, startProxy, type ProxyContext, type ProxyServer } from './transports/http-proxy/index.ts';
+import { ReverseConfig } from './config/reverse-schema.ts';
+import { startReverse, type ReverseServer } from './transports/reverse/index.ts';
 import { createScanApi } from './transports/scan-api/app.ts';
 import { parseListen, startScanApi, type ListeningServer } from './transports/scan-api/index.ts';
 
@@ -19,6 +21,8 @@ export interface ServicesOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Operational notes (startup, notices); one line each. */
   readonly note?: (line: string) => void;
+  /** Overrides reverse.upstream / reverse.listen (tollgate run --reverse-upstream / --reverse-listen). */
+  readonly reverse?: { readonly upstream?: string; readonly listen?: string };
 }
 
 export interface Services {
@@ -27,6 +31,8 @@ export interface Services {
   readonly evidence: Evidence;
   readonly receipts: OpenedReceipts;
   readonly proxy: ProxyServer | null;
+  /** The reverse proxy, when reverse.upstream is set. */
+  readonly reverse: ReverseServer | null;
   /** The scan API on its own listener, when api.listen is configured apart from the proxy. */
   readonly api: ListeningServer | null;
   /** Where the scan API answers. */
@@ -93,35 +99,41 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   };
 
   let proxy: ProxyServer | null = null;
+  let reverse: ReverseServer | null = null;
   let api: ListeningServer | null = null;
+  // What every data-plane listener (proxy, reverse proxy) is handed.
+  const dataPlane: ProxyContext = {
+    engine: runtime.engine,
+    config: cfg,
+    configHash: loaded.hash,
+    resolver: createResolver(cfg.dns),
+    emit,
+    now: () => Date.now(),
+    newRequestId: () => randomUUID(),
+    note: (msg) => evidence.logSystem({ level: 'info', event: 'proxy', msg }),
+  };
   try {
     if (cfg.proxy.enabled) {
       const listen = parseListen(opts.listen ?? cfg.proxy.listen);
-      proxy = await startProxy(
-        {
-          engine: runtime.engine,
-          config: cfg,
-          configHash: loaded.hash,
-          resolver: createResolver(cfg.dns),
-          emit,
-          now: () => Date.now(),
-          newRequestId: () => randomUUID(),
-          note: (msg) => evidence.logSystem({ level: 'info', event: 'proxy', msg }),
-        },
-        { listen, admin: createScanApi(apiOptions) },
-      );
+      const tls = cfg.proxy.tlsInterception.enabled ? await loadProxyTls(cfg.proxy.tlsInterception, dataDir) : null;
+      for (const w of tls?.warnings ?? []) note(`tls interception: ${w}`);
+      proxy = await startProxy({ ...dataPlane, ...(tls ? { tls: tls.tls } : {}) }, { listen, admin: createScanApi(apiOptions) });
     }
+    const rev = ReverseConfig.safeParse({ ...cfg.reverse, ...opts.reverse });
+    if (!rev.success) throw new Error(`reverse proxy: ${rev.error.issues[0]?.message ?? 'invalid settings'}`);
+    if (rev.data.upstream !== undefined) reverse = await startReverse(dataPlane, { upstream: rev.data.upstream, listen: parseListen(rev.data.listen) });
     const separate = cfg.api.enabled && cfg.api.listen !== undefined && (!proxy || cfg.api.listen !== (opts.listen ?? cfg.proxy.listen));
     if (cfg.api.enabled && (separate || !proxy)) {
       api = await startScanApi((proxy ? cfg.api.listen : opts.listen ?? cfg.api.listen) ?? '127.0.0.1:8888', apiOptions);
     }
   } catch (err) {
     await proxy?.close();
+    await reverse?.close();
     await receipts.close();
     await evidence.close();
     throw err;
   }
-  evidence.logSystem({ level: 'info', event: 'start', msg: `tollgate ${VERSION} started`, detail: { configHash: loaded.hash, proxy: proxy?.url ?? null, api: api?.url ?? null } });
+  evidence.logSystem({ level: 'info', event: 'start', msg: `tollgate ${VERSION} started`, detail: { configHash: loaded.hash, proxy: proxy?.url ?? null, reverse: reverse?.url ?? null, api: api?.url ?? null } });
   let closing: Promise<void> | null = null;
   return {
     runtime,
@@ -129,11 +141,12 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     evidence,
     receipts,
     proxy,
+    reverse,
     api,
     apiUrl: api?.url ?? proxy?.url ?? '',
     close() {
       closing ??= (async () => {
-        await Promise.allSettled([proxy?.close(), api?.close()]);
+        await Promise.allSettled([proxy?.close(), reverse?.close(), api?.close()]);
         evidence.logSystem({ level: 'info', event: 'stop', msg: 'tollgate stopping' });
         await receipts.close();
         await evidence.close();

@@ -8,6 +8,7 @@ import { registerReport } from './commands/report.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScan } from './commands/scan.ts';
+import { registerTls } from './commands/tls.ts';
 
 // Output piped into `head` and closed early is not an error worth a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -27,5 +28,6 @@ registerRules(program);
 registerKeygen(program);
 registerReceipts(program);
 registerReport(program);
+registerTls(program);
 program.showHelpAfterError();
 await program.parseAsync(process.argv);

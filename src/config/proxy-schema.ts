@@ -15,6 +15,17 @@ export const DnsConfig = z
   })
   .strict();
 
+export const TlsInterceptionConfig = z
+  .object({
+    enabled: z.boolean().default(false).describe('Terminate TLS inside CONNECT tunnels with Tollgate\'s own CA and scan the decrypted requests and responses like plain HTTP. Clients must trust the CA (`tollgate tls show-ca`).'),
+    caCert: z.string().min(1).default('tls/ca.pem').describe('The interception CA certificate (PEM). Relative paths are inside dataDir. `tollgate tls init` creates it.'),
+    caKey: z.string().min(1).default('tls/ca-key.pem').describe('The interception CA private key (PEM, mode 0600). Relative paths are inside dataDir.'),
+    passthrough: z.array(hostPattern).default([]).describe('Hosts tunnelled without interception (certificate-pinned clients); only the host and server name are checked for them.'),
+    extraCaFile: z.string().min(1).optional().describe('PEM file of extra CAs trusted for upstream certificates, added to Node\'s bundled roots (relative paths are inside dataDir). Without it Node\'s default store applies. An upstream certificate that does not verify is blocked.'),
+    leafCacheSize: positiveInt.default(1000).describe('Most minted leaf certificates kept ready (least recently used dropped first).'),
+  })
+  .strict();
+
 export const ProxyConfig = z
   .object({
     enabled: z.boolean().default(true).describe('Run the HTTP proxy (forward, CONNECT). The scan API is served on the same listener.'),
@@ -30,8 +41,10 @@ export const ProxyConfig = z
     connectTimeoutMs: positiveInt.default(10_000).describe('Upstream TCP connect timeout.'),
     responseTimeoutMs: positiveInt.default(60_000).describe('Whole upstream response (headers and body) must arrive within this.'),
     maxDecompressedBytes: positiveInt.default(32 * 1024 * 1024).describe('Largest decompressed body scanned; a body that inflates past it is blocked.'),
+    tlsInterception: TlsInterceptionConfig.default(TlsInterceptionConfig.parse({})),
   })
   .strict();
 
 export type ProxyConfig = z.infer<typeof ProxyConfig>;
 export type DnsConfig = z.infer<typeof DnsConfig>;
+export type TlsInterceptionConfig = z.infer<typeof TlsInterceptionConfig>;

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { LoggingConfig, MetricsConfig, SinksConfig } from './evidence-schema.ts';
 import { ReceiptsConfig } from './receipts-schema.ts';
-import { DnsConfig, ProxyConfig } from './proxy-schema.ts';
 import { toolPoisoningFields, toolPolicyFields } from './tools-schema.ts';
+import { DnsConfig, ProxyConfig } from './proxy-schema.ts';
+import { FetchConfig } from './fetch-schema.ts';
+import { WebSocketConfig } from './websocket-schema.ts';
+import { ReverseConfig } from './reverse-schema.ts';
 
 /**
  * The Tollgate configuration, as validated at load. Every object is `.strict()`: an unknown
@@ -205,6 +208,9 @@ export const TollgateConfig = z
     receipts: ReceiptsConfig.default(ReceiptsConfig.parse({})),
     proxy: ProxyConfig.default(ProxyConfig.parse({})),
     dns: DnsConfig.default(DnsConfig.parse({})),
+    fetch: FetchConfig.default(FetchConfig.parse({})),
+    websocket: WebSocketConfig.default(WebSocketConfig.parse({})),
+    reverse: ReverseConfig.default(ReverseConfig.parse({})),
   })
   .strict();
 

@@ -49,7 +49,7 @@ export function isJsonType(type: string): boolean {
   return type === 'application/json' || type.endsWith('+json') || type === 'application/x-ndjson' || type === 'text/json';
 }
 
-function looksLikeHtml(text: string): boolean {
+export function looksLikeHtml(text: string): boolean {
   const head = text.slice(0, 512).trimStart().toLowerCase();
   return head.startsWith('<!doctype html') || head.startsWith('<html') || (head.startsWith('<') && head.includes('<body'));
 }

@@ -9,12 +9,15 @@ export function registerRun(program: Command): void {
     .description('start Tollgate (default: the embedded balanced preset): the HTTP proxy with the scan API, /metrics and /healthz beside it, audit log and signed receipts')
     .option('-c, --config <file>', 'YAML config file')
     .option('-l, --listen <host:port>', 'override proxy.listen (port 0 picks a free port)')
-    .action(async (opts: { config?: string; listen?: string }) => {
+    .option('--reverse-upstream <url>', 'also run a reverse proxy in front of this one service (overrides reverse.upstream)')
+    .option('--reverse-listen <host:port>', 'where the reverse proxy listens (overrides reverse.listen; default 127.0.0.1:8890)')
+    .action(async (opts: { config?: string; listen?: string; reverseUpstream?: string; reverseListen?: string }) => {
       const loaded = loadConfigOrExit(opts.config);
       const cfg = loaded.config;
       let services;
       try {
-        services = await startServices(loaded, { ...(opts.listen ? { listen: opts.listen } : {}), note: (line) => process.stdout.write(`${line}\n`) });
+        const reverse = { ...(opts.reverseUpstream ? { upstream: opts.reverseUpstream } : {}), ...(opts.reverseListen ? { listen: opts.reverseListen } : {}) };
+        services = await startServices(loaded, { ...(opts.listen ? { listen: opts.listen } : {}), reverse, note: (line) => process.stdout.write(`${line}\n`) });
       } catch (err) {
         process.stderr.write(`tollgate: ${(err as Error).message}\n`);
         process.exit(1);
@@ -29,6 +32,7 @@ export function registerRun(program: Command): void {
           `  try: curl -x ${proxy.url} 'http://example.com/?key=AKIAZ7QW4ERT5YUI6OPA'   (blocked: a credential in the URL)`,
         );
       }
+      if (services.reverse) lines.push(`reverse proxy listening on ${services.reverse.url} → ${services.reverse.upstream} (request and response bodies scanned)`);
       lines.push(
         `scan API listening on ${services.apiUrl}`,
         `  try: curl -s ${services.apiUrl}/api/v1/scan -H 'content-type: application/json' -d '{"kind":"url","url":"http://169.254.169.254/latest/meta-data/"}'`,

@@ -1,14 +1,20 @@
-// CONNECT tunnels without interception: only the host, the port and the TLS server name are
-// visible, so those are what is checked (host/port policy, the engine's URL scan of the host, one
-// resolution with every address checked, SNI equal to the CONNECT host). The content is not
-// inspected; the log says so once per host. Interception is a separate handler.
+// CONNECT tunnels. Every tunnel is checked on what is visible before any content: host/port
+// policy, the engine's URL scan of the host, one resolution with every address checked, and a TLS
+// ClientHello whose server name equals the CONNECT host. Then either
+// - interception (proxy.tlsInterception.enabled, host not in passthrough): TLS is terminated with a
+//   leaf for the CONNECT host and every request inside is scanned (intercept.ts); the tunnel's
+//   decision event is transport 'https-intercept', method 'CONNECT+TLS'; or
+// - a blind tunnel: bytes are relayed to the checked address and only the host was inspected (the
+//   log says so once per host); its decision event is transport 'http-connect', method 'CONNECT'.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Finding, Verdict } from '../../core/index.ts';
 import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, type ProxyContext } from './context.ts';
-import { MAX_HELLO, parseClientHello } from './sni.ts';
+import type { Interceptor } from './intercept.ts';
+import { MAX_HELLO, parseClientHello, type SniResult } from './sni.ts';
 
 /** Splits `host:port` / `[v6]:port`; null when malformed. */
 export function parseAuthority(authority: string): { host: string; port: number } | null {
@@ -37,16 +43,59 @@ function refuse(socket: Socket, status: number, verdict: Verdict, requestId: str
   );
 }
 
-export async function handleConnect(req: IncomingMessage, client: Socket, head: Buffer, ctx: ProxyContext, session: string, noted: Set<string>): Promise<void> {
+/** Reads the ClientHello from a tunnel (bounded in size and time); leaves the client paused. */
+function readHello(client: Socket, head: Buffer): Promise<{ hello: SniResult; buffered: Buffer }> {
+  let buffered = head;
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: SniResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.off('data', onData);
+      client.pause();
+      resolve({ hello: r, buffered });
+    };
+    const onData = (chunk: Buffer): void => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const r = parseClientHello(buffered);
+      if (r.state !== 'need-more' || buffered.length > MAX_HELLO + 1024) done(r.state === 'need-more' ? { state: 'malformed', why: 'ClientHello too large' } : r);
+    };
+    const timer = setTimeout(() => done({ state: 'malformed', why: 'no ClientHello within 10 s' }), HELLO_TIMEOUT_MS);
+    client.once('close', () => done({ state: 'malformed', why: 'the client closed the tunnel' }));
+    const first = parseClientHello(buffered);
+    if (first.state !== 'need-more') done(first);
+    else client.on('data', onData);
+  });
+}
+
+/** What the ClientHello says about the tunnel: not TLS, unreadable, or naming another host. */
+function helloFindings(hello: SniResult, host: string, intercepting: boolean): Finding[] {
+  if (hello.state === 'not-tls') {
+    const why = intercepting ? 'the proxy intercepts TLS only, so it is refused' : 'without interception its content cannot be inspected, so it is refused';
+    return [transportFinding('policy/connect-not-tls', 'connect.stream', `The tunnel does not carry TLS; ${why}.`, { category: 'policy', mitre: 'T1572' })];
+  }
+  if (hello.state === 'malformed' || hello.state === 'need-more') {
+    return [transportFinding('policy/connect-bad-hello', 'connect.stream', `The TLS ClientHello could not be read (${hello.state === 'malformed' ? hello.why : 'incomplete'}).`, { category: 'policy', mitre: 'T1572' })];
+  }
+  if (hello.serverName !== null && !isIP(host) && hello.serverName !== host.replace(/\.$/, '')) {
+    return [transportFinding('policy/sni-mismatch', 'connect.sni', `The TLS server name differs from the CONNECT host (domain fronting or a tunnel to another site).`, { category: 'policy', mitre: 'T1090.004' })];
+  }
+  return [];
+}
+
+export async function handleConnect(req: IncomingMessage, client: Socket, head: Buffer, ctx: ProxyContext, session: string, noted: Set<string>, interceptor?: Interceptor): Promise<void> {
   const started = performance.now();
   const requestId = ctx.newRequestId();
   client.on('error', () => client.destroy());
   const auth = parseAuthority(req.url ?? '');
+  const tlsCfg = ctx.config.proxy.tlsInterception;
+  const intercepting = interceptor !== undefined && ctx.tls !== undefined && auth !== null && !hostMatches(auth.host, tlsCfg.passthrough);
   const emit = (verdict: Verdict, target: string): Verdict => {
     ctx.emit(
       decisionEvent({
         type: 'tunnel',
-        transport: 'http-connect',
+        transport: intercepting ? 'https-intercept' : 'http-connect',
         verdict,
         requestId,
         at: ctx.now(),
@@ -54,7 +103,7 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
         mode: ctx.config.mode,
         configHash: ctx.configHash,
         target,
-        method: 'CONNECT',
+        method: intercepting ? 'CONNECT+TLS' : 'CONNECT',
         session,
         ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
       }),
@@ -91,6 +140,10 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
       return;
     }
   }
+  if (intercepting && interceptor && ctx.tls) {
+    await intercept(client, head, host, port, dial.address as string);
+    return;
+  }
   const upstream = netConnect({ host: dial.address as string, port, timeout: ctx.config.proxy.connectTimeoutMs });
   upstream.on('error', () => {
     upstream.destroy();
@@ -113,37 +166,8 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
   client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 
   // The first bytes must be a TLS ClientHello naming the host that was checked.
-  let buffered = head;
-  const hello = await new Promise<ReturnType<typeof parseClientHello>>((resolve) => {
-    let settled = false;
-    const done = (r: ReturnType<typeof parseClientHello>): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      client.off('data', onData);
-      client.pause();
-      resolve(r);
-    };
-    const onData = (chunk: Buffer): void => {
-      buffered = Buffer.concat([buffered, chunk]);
-      const r = parseClientHello(buffered);
-      if (r.state !== 'need-more' || buffered.length > MAX_HELLO + 1024) done(r.state === 'need-more' ? { state: 'malformed', why: 'ClientHello too large' } : r);
-    };
-    const timer = setTimeout(() => done({ state: 'malformed', why: 'no ClientHello within 10 s' }), HELLO_TIMEOUT_MS);
-    client.once('close', () => done({ state: 'malformed', why: 'the client closed the tunnel' }));
-    const first = parseClientHello(buffered);
-    if (first.state !== 'need-more') done(first);
-    else client.on('data', onData);
-  });
-  const sniFindings: Finding[] = [];
-  if (hello.state === 'not-tls') {
-    sniFindings.push(transportFinding('policy/connect-not-tls', 'connect.stream', 'The tunnel does not carry TLS; without interception its content cannot be inspected, so it is refused.', { category: 'policy', mitre: 'T1572' }));
-  } else if (hello.state === 'malformed' || hello.state === 'need-more') {
-    sniFindings.push(transportFinding('policy/connect-bad-hello', 'connect.stream', `The TLS ClientHello could not be read (${hello.state === 'malformed' ? hello.why : 'incomplete'}).`, { category: 'policy', mitre: 'T1572' }));
-  } else if (hello.serverName !== null && !isIP(host) && hello.serverName !== host.replace(/\.$/, '')) {
-    sniFindings.push(transportFinding('policy/sni-mismatch', 'connect.sni', `The TLS server name differs from the CONNECT host (domain fronting or a tunnel to another site).`, { category: 'policy', mitre: 'T1090.004' }));
-  }
-  verdict = ctx.engine.judge([...findings, ...dial.findings, ...sniFindings]);
+  const { hello, buffered } = await readHello(client, head);
+  verdict = ctx.engine.judge([...findings, ...dial.findings, ...helloFindings(hello, host, false)]);
   emit(verdict, shown);
   if (stops(verdict)) {
     upstream.destroy();
@@ -160,4 +184,29 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
   client.resume();
   client.on('close', () => upstream.destroy());
   upstream.on('close', () => client.destroy());
+
+  /** Terminates TLS with a leaf for the CONNECT host; the upstream is dialled per request. */
+  async function intercept(client: Socket, head: Buffer, host: string, port: number, address: string): Promise<void> {
+    const tlsCtx = ctx.tls as NonNullable<ProxyContext['tls']>;
+    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    const { hello, buffered } = await readHello(client, head);
+    const checks = [...findings, ...dial.findings, ...helloFindings(hello, host, true)];
+    let secureContext: SecureContext | null = null;
+    if (!stops(ctx.engine.judge(checks))) {
+      try {
+        // The leaf names the CONNECT host that was checked, not the server name the client sent.
+        secureContext = await tlsCtx.leaves.contextFor(host);
+      } catch (err) {
+        checks.push(transportFinding('engine/intercept-failed', 'connect.host', `No certificate could be made for this host (${(err as Error).message.slice(0, 120)}); the tunnel is refused.`, { category: 'engine', mitre: 'T1572' }));
+      }
+    }
+    const judgedTunnel = ctx.engine.judge(checks);
+    // Without a leaf the tunnel cannot be served, whatever the mode: record the block that happens.
+    const v = emit(secureContext === null && !stops(judgedTunnel) ? { ...judgedTunnel, action: 'block' } : judgedTunnel, shown);
+    if (stops(v) || secureContext === null) {
+      client.destroy();
+      return;
+    }
+    (interceptor as Interceptor).accept(client, buffered, secureContext, { host, port, address, session });
+  }
 }

@@ -4,6 +4,15 @@ import type { TollgateConfig } from '../../config/schema.ts';
 import type { Engine } from '../../engine/index.ts';
 import { transportFinding } from '../decision.ts';
 import type { Resolver } from './resolver.ts';
+import type { SecureContext } from 'node:tls';
+import type { LeafCache } from './tls/leaf.ts';
+
+/** What TLS interception needs: leaves for intercepted hosts, and the trust for upstream certificates. */
+export interface ProxyTls {
+  readonly leaves: LeafCache;
+  /** Roots upstream certificates must chain to (Node's bundled roots + extraCaFile); absent: Node's default store. */
+  readonly upstream?: SecureContext;
+}
 
 export interface ProxyContext {
   readonly engine: Engine;
@@ -16,6 +25,8 @@ export interface ProxyContext {
   readonly newRequestId: () => string;
   /** One-line operational notes (not decisions), e.g. "tunnelled without interception". */
   readonly note: (message: string) => void;
+  /** Present when proxy.tlsInterception is enabled (the CA was loaded by the composition root). */
+  readonly tls?: ProxyTls;
 }
 
 /** A resolution: the address to dial (absent when the name did not resolve) and what the checks found. */
@@ -34,6 +45,7 @@ export async function resolveChecked(ctx: ProxyContext, host: string, location: 
   let addresses: string[];
   try {
     addresses = await ctx.resolver.resolve(host);
+    if (addresses.length === 0) throw new Error('no address');
   } catch (err) {
     return {
       all: [],

@@ -1,7 +1,9 @@
-// http-proxy: the HTTP data plane (forward proxy, CONNECT tunnels) on one listener.
+// http-proxy: the HTTP data plane (forward proxy, CONNECT tunnels, TLS interception) on one listener.
 export { startProxy, type ProxyOptions, type ProxyServer } from './server.ts';
 export { createResolver, overrideFor, type Resolver, type ResolverOptions } from './resolver.ts';
 export type { ProxyContext } from './context.ts';
 export { parseClientHello } from './sni.ts';
 export { decodeContent, readBody } from './bodies.ts';
 export { parseAuthority, hostMatches } from './connect.ts';
+export { loadProxyTls, type LoadedProxyTls } from './tls/index.ts';
+export type { ProxyTls } from './context.ts';

@@ -1,13 +1,16 @@
-// The proxy listener: absolute-URI requests are forwarded, CONNECT opens tunnels, and requests for
-// Tollgate's own paths (origin-form: /health, /api/v1/scan, /metrics …) go to the admin app.
+// The proxy listener: absolute-URI requests are forwarded, CONNECT opens tunnels (intercepted when
+// a CA is loaded), and requests for Tollgate's own paths (origin-form: /health, /api/v1/scan,
+// /metrics …) go to the admin app.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { decisionEvent, transportFinding } from '../decision.ts';
+import { handleFetch, isFetchPath } from '../fetch/index.ts';
+import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import { handleConnect } from './connect.ts';
 import type { ProxyContext } from './context.ts';
 import { handleForward } from './forward.ts';
+import { createInterceptor } from './intercept.ts';
 
 export interface ProxyServer {
   readonly url: string;
@@ -27,6 +30,11 @@ function sessionOf(req: IncomingMessage): string {
 }
 
 export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<ProxyServer> {
+  // Interception configured but no CA loaded would silently tunnel blind: refuse to start instead.
+  if (ctx.config.proxy.tlsInterception.enabled && !ctx.tls) {
+    return Promise.reject(new Error('proxy.tlsInterception is enabled but no interception CA was loaded; run `tollgate tls init`'));
+  }
+  const interceptor = ctx.tls ? createInterceptor(ctx) : undefined;
   const admin = opts.admin;
   const adminListener = admin
     ? getRequestListener((request, env) => admin.fetch(request, { remoteAddress: (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress }))
@@ -37,6 +45,14 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const target = req.url ?? '';
     if (target.startsWith('/')) {
+      if (ctx.config.fetch.enabled && isFetchPath(target)) {
+        handleFetch(req, res, ctx, sessionOf(req)).catch((err: unknown) => {
+          ctx.note(`fetch handler failed: ${(err as Error).message}`);
+          if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain', 'x-tollgate-blocked': '1' });
+          res.end('Tollgate could not complete this fetch.\n');
+        });
+        return;
+      }
       if (adminListener) void adminListener(req, res);
       else {
         res.writeHead(404, { 'content-type': 'text/plain' });
@@ -57,17 +73,17 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
     s.on('close', () => sockets.delete(s));
   });
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    handleConnect(req, socket, head, ctx, sessionOf(req), noted).catch((err: unknown) => {
+    handleConnect(req, socket, head, ctx, sessionOf(req), noted, interceptor).catch((err: unknown) => {
       ctx.note(`CONNECT handler failed: ${(err as Error).message}`);
       socket.destroy();
     });
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
-    // WebSocket proxying is not in this build: refuse rather than pass frames uninspected.
-    const requestId = ctx.newRequestId();
-    const verdict = ctx.engine.judge([transportFinding('policy/websocket-unsupported', 'upgrade', 'WebSocket upgrades are not inspected by this build, so they are refused.', { category: 'policy', mitre: 'T1071.001' })]);
-    ctx.emit(decisionEvent({ type: 'request', transport: 'websocket', verdict: { ...verdict, action: 'block' }, requestId, at: ctx.now(), latencyMs: 0, mode: ctx.config.mode, configHash: ctx.configHash, method: 'UPGRADE', session: sessionOf(req) }));
-    socket.end('HTTP/1.1 501 Not Implemented\r\nx-tollgate-blocked: 1\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // ws:// through the proxy and GET /ws?url=…: relayed with every message scanned.
+    handleWebSocketUpgrade(req, socket, head, ctx, { secure: false, session: sessionOf(req) }).catch((err: unknown) => {
+      ctx.note(`WebSocket upgrade handler failed: ${(err as Error).message}`);
+      socket.destroy();
+    });
   });
   server.on('clientError', (_err, socket: Socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
@@ -87,6 +103,7 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
         close: () =>
           new Promise<void>((res) => {
             server.close(() => res());
+            interceptor?.close();
             for (const s of sockets) s.destroy();
           }),
       });

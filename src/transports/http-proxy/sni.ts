@@ -44,9 +44,14 @@ function parseHello(b: number[]): SniResult {
   };
   const u16 = (): number => (u8() << 8) | u8();
   try {
-    p += u8(); // session id
-    p += u16(); // cipher suites
-    p += u8(); // compression methods
+    // Read each length before advancing: `p += u8()` would add the length to p's value from
+    // before u8() moved past the length byte.
+    const sessionId = u8();
+    p += sessionId;
+    const cipherSuites = u16();
+    p += cipherSuites;
+    const compression = u8();
+    p += compression;
     if (p > b.length) throw new RangeError('short');
     if (p === b.length) return { state: 'ok', serverName: null }; // no extensions
     const extEnd = p + 2 + ((b[p] as number) << 8 | (b[p + 1] as number));

@@ -4,11 +4,12 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { DecisionEvent } from '../../core/index.ts';
 import { parseConfig } from '../../config/index.ts';
 import { createEngine } from '../../engine/index.ts';
-import type { ProxyContext } from './context.ts';
+import type { ProxyContext, ProxyTls } from './context.ts';
 import { createResolver, type Resolver } from './resolver.ts';
 import { startProxy, type ProxyServer } from './server.ts';
 
@@ -18,9 +19,20 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-export function startUpstream(handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void): Promise<Upstream> {
+type UpstreamHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
+
+export function startUpstream(handler: UpstreamHandler): Promise<Upstream> {
+  return listenUpstream(http.createServer(), handler);
+}
+
+/** An https upstream on 127.0.0.1 presenting `cert` (PEM, with its key). */
+export function startHttpsUpstream(handler: UpstreamHandler, tls: { cert: string; key: string }): Promise<Upstream> {
+  return listenUpstream(https.createServer({ cert: tls.cert, key: tls.key }), handler);
+}
+
+function listenUpstream(server: http.Server, handler: UpstreamHandler): Promise<Upstream> {
   const seen: Upstream['seen'] = [];
-  const server = http.createServer((req, res) => {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -52,10 +64,11 @@ export interface TestProxy {
 }
 
 /**
- * A proxy on 127.0.0.1:0 with the balanced preset plus `yaml`. Loopback is allowed as an upstream
- * only through explicit config (scanners.ssrf.allowCidrs), the way a user trusts a local server.
+ * A proxy on 127.0.0.1:0 with the balanced preset plus `yaml` (and `tls` for interception).
+ * Loopback is allowed as an upstream only through explicit config (scanners.ssrf.allowCidrs),
+ * the way a user trusts a local server.
  */
-export async function startTestProxy(yaml: string, resolver?: Resolver): Promise<TestProxy> {
+export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: ProxyTls): Promise<TestProxy> {
   const loaded = parseConfig(`preset: balanced\n${yaml}`);
   const config = loaded.config;
   const engine = createEngine(config);
@@ -71,6 +84,7 @@ export async function startTestProxy(yaml: string, resolver?: Resolver): Promise
     now: () => 1_700_000_000_000 + n,
     newRequestId: () => `req-${++n}`,
     note: (m) => notes.push(m),
+    ...(tls ? { tls } : {}),
   };
   const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
   return { server, events, notes, close: () => server.close() };

@@ -1,0 +1,234 @@
+// The core every proxied HTTP exchange goes through, whether it arrived as an absolute-URI request
+// (forward.ts) or inside an intercepted TLS tunnel (intercept.ts): the request is read whole
+// (bounded), decoded and scanned before anything leaves; the upstream is dialled at an address that
+// was already checked; the response is read whole (bounded), decoded and scanned before the agent
+// sees a byte of it; then it is relayed.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import type { Finding, ScanInput, TransportId, Verdict } from '../../core/index.ts';
+import { decisionEvent, stops, transportFinding } from '../decision.ts';
+import { decodeContent, readBody } from './bodies.ts';
+import type { ProxyContext } from './context.ts';
+import { deny } from './deny.ts';
+import { endToEnd, first } from './headers.ts';
+
+export interface Exchange {
+  readonly ctx: ProxyContext;
+  readonly transport: TransportId;
+  readonly requestId: string;
+  readonly session: string;
+  readonly started: number;
+  /** Already safe to log (summarizeUrl). */
+  readonly target: string;
+  readonly method: string;
+}
+
+export function newExchange(ctx: ProxyContext, transport: TransportId, session: string, method: string, target: string): Exchange {
+  return { ctx, transport, requestId: ctx.newRequestId(), session, started: performance.now(), target, method };
+}
+
+/** Emits the decision event for one adjudicated step and returns the verdict. */
+export function decide(x: Exchange, type: 'request' | 'response', verdict: Verdict, bytes: number): Verdict {
+  const { ctx } = x;
+  ctx.emit(
+    decisionEvent({
+      type,
+      transport: x.transport,
+      verdict,
+      requestId: x.requestId,
+      at: ctx.now(),
+      latencyMs: performance.now() - x.started,
+      mode: ctx.config.mode,
+      configHash: ctx.configHash,
+      target: x.target,
+      method: x.method,
+      bytes,
+      session: x.session,
+      ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+    }),
+  );
+  return verdict;
+}
+
+export function judged(x: Exchange, findings: readonly Finding[]): Verdict {
+  return x.ctx.engine.judge(findings);
+}
+
+function scan(x: Exchange, input: ScanInput): Verdict {
+  return x.ctx.engine.scan(input, { now: x.ctx.now(), session: x.session, ...(x.ctx.config.agent ? { agent: x.ctx.config.agent } : {}) });
+}
+
+/** Blocks with a 4xx/5xx answer and one decision event; the event records the block that was enforced. */
+export function refuse(x: Exchange, res: ServerResponse, status: number, type: 'request' | 'response', findings: readonly Finding[], bytes = 0): void {
+  const v = judged(x, findings);
+  const enforced: Verdict = stops(v) ? v : { ...v, action: 'block' };
+  decide(x, type, enforced, bytes);
+  deny(res, status, enforced, x.requestId);
+}
+
+function bodyFailure(where: 'request' | 'response', reason: string, limit: number): Finding {
+  if (reason === 'too-large') {
+    return transportFinding('engine/input-too-large', `${where}.body`, `The ${where} body is larger than the scan limit (${limit} bytes); it cannot be inspected, so it is blocked.`);
+  }
+  return transportFinding(`engine/body-${reason}`, `${where}.body`, `The ${where} body did not arrive whole (${reason}); an unread body is never passed on.`);
+}
+
+/** Node's TLS verification failures (OpenSSL X509 verify codes and the identity check). */
+const CERT_ERRORS = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_CHAIN_TOO_LONG',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function isCertificateError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && CERT_ERRORS.has(code);
+}
+
+/** Where the scanned request goes: the URL it was scanned as, and the checked address to dial. */
+export interface Route {
+  readonly url: URL;
+  /** Resolves to the address to dial, already checked; null when the caller has already answered. */
+  readonly dial: () => Promise<string | null>;
+  /** The TLS server name for an https upstream (the name the certificate must carry). */
+  readonly servername?: string;
+}
+
+export async function relayExchange(req: IncomingMessage, res: ServerResponse, x: Exchange, route: Route): Promise<void> {
+  const { ctx } = x;
+  const { url } = route;
+  const limits = ctx.config.limits;
+  const pcfg = ctx.config.proxy;
+
+  // 1. The request, read whole and scanned before anything leaves.
+  const read = await readBody(req, limits.maxInputBytes, pcfg.responseTimeoutMs);
+  if (!read.ok) {
+    // Even in audit mode a body that was not kept cannot be forwarded.
+    refuse(x, res, read.reason === 'too-large' ? 413 : 408, 'request', [bodyFailure('request', read.reason, limits.maxInputBytes)], read.received);
+    return;
+  }
+  const forwardHeaders = endToEnd(req.headers);
+  const scanned = decodeContent(read.body, first(req.headers['content-encoding']), pcfg.maxDecompressedBytes);
+  let verdict: Verdict;
+  if (!scanned.ok) verdict = judged(x, [transportFinding('engine/unsupported-encoding', 'request.body', `The request body could not be decoded for inspection: ${scanned.reason}.`)]);
+  else {
+    const body = scanned.body;
+    verdict = scan(x, {
+      kind: 'request',
+      method: x.method,
+      url: url.href,
+      headers: endToEnd(req.headers, ['content-encoding', 'content-length']),
+      ...(body.length > 0 ? { body: new Uint8Array(body.buffer, body.byteOffset, body.length) } : {}),
+      ...(first(req.headers['content-type']) ? { contentType: first(req.headers['content-type']) as string } : {}),
+    });
+  }
+  decide(x, 'request', verdict, read.body.length);
+  if (stops(verdict)) {
+    deny(res, 403, verdict, x.requestId);
+    return;
+  }
+
+  // 2. The checked address.
+  const address = await route.dial();
+  if (address === null) return;
+  const secure = url.protocol === 'https:';
+  const port = Number(url.port || (secure ? 443 : 80));
+
+  // 3. The upstream exchange, bounded in time and size; an https upstream must verify.
+  let upstream: IncomingMessage;
+  try {
+    upstream = await new Promise<IncomingMessage>((resolve, reject) => {
+      const opts: https.RequestOptions = {
+        host: address,
+        port,
+        method: x.method,
+        path: `${url.pathname}${url.search}`,
+        headers: { ...forwardHeaders, host: url.host },
+        agent: false,
+        timeout: pcfg.connectTimeoutMs,
+        ...(secure
+          ? {
+              rejectUnauthorized: true,
+              ...(route.servername !== undefined ? { servername: route.servername } : {}),
+              ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}),
+            }
+          : {}),
+      };
+      const r = (secure ? https : http).request(opts, resolve);
+      r.on('timeout', () => r.destroy(new Error('upstream timed out')));
+      r.on('error', reject);
+      r.end(read.body);
+    });
+  } catch (err) {
+    const message = (err as Error).message.slice(0, 160);
+    if (isCertificateError(err)) {
+      refuse(x, res, 502, 'response', [
+        transportFinding('engine/upstream-cert-invalid', 'upstream.certificate', `The upstream's TLS certificate did not verify (${message}); nothing was relayed.`, { category: 'engine', severity: 'high', mitre: 'T1557' }),
+      ]);
+    } else {
+      refuse(x, res, 502, 'response', [transportFinding('engine/upstream-error', 'upstream', `The upstream could not be reached (${message}).`, { category: 'engine', severity: 'medium' })]);
+    }
+    return;
+  }
+  const body = await readBody(upstream, limits.maxInputBytes, pcfg.responseTimeoutMs);
+  if (!body.ok) {
+    upstream.destroy();
+    refuse(x, res, 502, 'response', [bodyFailure('response', body.reason, limits.maxInputBytes)], body.received);
+    return;
+  }
+  const respHeaders = endToEnd(upstream.headers);
+  const decoded = decodeContent(body.body, first(upstream.headers['content-encoding']), pcfg.maxDecompressedBytes);
+  const rfind: Finding[] = [];
+  if (!decoded.ok) rfind.push(transportFinding('engine/unsupported-encoding', 'response.body', `The response body could not be decoded for inspection: ${decoded.reason}.`));
+  // Tollgate does not follow redirects; a redirect to an internal address is refused here.
+  const location = first(upstream.headers.location);
+  if (location) {
+    let next: URL | null = null;
+    try {
+      next = new URL(location, url);
+    } catch {
+      next = null;
+    }
+    if (next) {
+      const lv = scan(x, { kind: 'url', url: next.href });
+      for (const f of lv.findings) if (f.category === 'ssrf') rfind.push({ ...f, location: `response.header.location${f.location === 'url' ? '' : `.${f.location}`}` });
+    }
+  }
+  let rverdict: Verdict;
+  if (!decoded.ok) rverdict = judged(x, rfind);
+  else {
+    const v = scan(x, {
+      kind: 'response',
+      url: url.href,
+      status: upstream.statusCode ?? 0,
+      headers: endToEnd(upstream.headers, ['content-encoding', 'content-length']),
+      ...(first(upstream.headers['content-type']) ? { contentType: first(upstream.headers['content-type']) as string } : {}),
+      body: new Uint8Array(decoded.body.buffer, decoded.body.byteOffset, decoded.body.length),
+    });
+    rverdict = rfind.length > 0 ? judged(x, [...rfind, ...v.findings]) : v;
+  }
+  decide(x, 'response', rverdict, body.body.length);
+  if (stops(rverdict)) {
+    deny(res, 403, rverdict, x.requestId);
+    return;
+  }
+  delete respHeaders['content-length'];
+  res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, { ...respHeaders, 'content-length': String(body.body.length) });
+  res.end(body.body);
+}

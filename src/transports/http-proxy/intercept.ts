@@ -1,0 +1,152 @@
+// TLS interception inside a CONNECT tunnel: the client's TLS is terminated with a leaf minted for
+// the CONNECT host (never for whatever name the client asks for), and the decrypted HTTP/1.1 is
+// served by one inner HTTP server whose handler scans and relays through exchange.ts, always to
+// https at the address checked when the tunnel opened, verifying the upstream's certificate.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { isIP, type Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { summarizeUrl, transportFinding } from '../decision.ts';
+import { handleWebSocketUpgrade } from '../websocket/index.ts';
+import type { ProxyContext } from './context.ts';
+import { newExchange, refuse, relayExchange } from './exchange.ts';
+import { parseAuthority } from './connect.ts';
+import { first } from './headers.ts';
+
+/** One intercepted tunnel: what was checked when it opened. */
+export interface Tunnel {
+  readonly host: string;
+  readonly port: number;
+  /** The address resolved and checked for the CONNECT; every request in the tunnel goes there. */
+  readonly address: string;
+  readonly session: string;
+}
+
+export interface Interceptor {
+  /** Terminates TLS on `client` (paused, with `buffered` already read from it) and serves it. */
+  accept(client: Socket, buffered: Buffer, secureContext: SecureContext, tunnel: Tunnel): void;
+  close(): void;
+}
+
+const MAX_NOTED = 10_000;
+
+/** `host[:port]` as a URL authority (IPv6 in brackets, :443 left out). */
+export function authorityOf(host: string, port: number): string {
+  const h = isIP(host) === 6 ? `[${host}]` : host;
+  return port === 443 ? h : `${h}:${port}`;
+}
+
+/** Whether a Host header names the tunnel's host (and port, when it gives one). */
+export function hostHeaderMatches(header: string, tunnel: Pick<Tunnel, 'host' | 'port'>): boolean {
+  const want = tunnel.host.replace(/\.$/, '');
+  const h = header.trim().toLowerCase();
+  const withPort = parseAuthority(h);
+  if (withPort) return withPort.host.replace(/\.$/, '') === want && withPort.port === tunnel.port;
+  const bare = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+  return bare.replace(/\.$/, '') === want && tunnel.port === 443;
+}
+
+export function createInterceptor(ctx: ProxyContext): Interceptor {
+  const tunnels = new WeakMap<object, Tunnel>();
+  const live = new Set<TLSSocket>();
+  const noted = new Set<string>();
+  const noteOnce = (key: string, message: string): void => {
+    if (noted.has(key) || noted.size >= MAX_NOTED) return;
+    noted.add(key);
+    ctx.note(message);
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const tunnel = tunnels.get(req.socket);
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (!tunnel) {
+      res.destroy();
+      return;
+    }
+    handleIntercepted(req, res, ctx, tunnel, method).catch((err: unknown) => {
+      ctx.note(`intercepted request handler failed: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain', 'x-tollgate-blocked': '1' });
+      res.end('Tollgate could not complete this request.\n');
+    });
+  };
+
+  const inner = http.createServer({ requestTimeout: 0 }, onRequest);
+  const secured = new WeakSet<object>();
+  inner.on('clientError', (_err, socket: Socket) => {
+    // Before the handshake completes there is no channel to answer on.
+    if (secured.has(socket) && socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  inner.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // wss:// inside the tunnel: relayed with every message scanned, to the tunnel's checked address.
+    const tunnel = tunnels.get(req.socket);
+    if (!tunnel) {
+      socket.destroy();
+      return;
+    }
+    const opts = { secure: true, authority: { host: tunnel.host, port: tunnel.port }, address: tunnel.address, session: tunnel.session };
+    handleWebSocketUpgrade(req, socket, head, ctx, opts).catch((err: unknown) => {
+      ctx.note(`intercepted WebSocket upgrade handler failed: ${(err as Error).message}`);
+      socket.destroy();
+    });
+  });
+
+  return {
+    accept(client, buffered, secureContext, tunnel) {
+      if (buffered.length > 0) client.unshift(buffered);
+      // ALPN pins HTTP/1.1: the inner server does not speak h2, and a client must not assume it.
+      const tls = new TLSSocket(client, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
+      tunnels.set(tls, tunnel);
+      live.add(tls);
+      tls.on('close', () => live.delete(tls));
+      tls.once('secure', () => secured.add(tls));
+      tls.on('error', (err: Error) => {
+        if (!secured.has(tls)) {
+          noteOnce(`handshake:${tunnel.host}`, `TLS handshake with the client for ${tunnel.host} failed (${err.message.slice(0, 120)}); does the client trust the Tollgate CA? (tollgate tls show-ca)`);
+        }
+        tls.destroy();
+      });
+      client.on('close', () => tls.destroy());
+      inner.emit('connection', tls);
+    },
+    close() {
+      for (const s of live) s.destroy();
+      live.clear();
+      inner.close();
+    },
+  };
+}
+
+async function handleIntercepted(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext, tunnel: Tunnel, method: string): Promise<void> {
+  const authority = authorityOf(tunnel.host, tunnel.port);
+  const path = req.url ?? '';
+  const x = newExchange(ctx, 'https-intercept', tunnel.session, method, summarizeUrl(`https://${authority}${path.startsWith('/') ? path : '/'}`));
+  // Inside a tunnel requests are origin-form (RFC 9112 §3.2.1); anything else could name another host.
+  if (!path.startsWith('/')) {
+    refuse(x, res, 400, 'request', [transportFinding('engine/invalid-input', 'url', 'A request inside an intercepted tunnel must be origin-form (/path).')]);
+    return;
+  }
+  const hostHeader = first(req.headers.host);
+  if (hostHeader !== undefined && !hostHeaderMatches(hostHeader, tunnel)) {
+    refuse(x, res, 403, 'request', [
+      transportFinding('policy/host-mismatch', 'header.host', 'The Host header differs from the CONNECT host (domain fronting or a request for another site).', { category: 'policy', severity: 'high', mitre: 'T1090.004' }),
+    ]);
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(`https://${authority}${path}`);
+  } catch {
+    refuse(x, res, 400, 'request', [transportFinding('engine/invalid-input', 'url', 'The request target could not be parsed; it is blocked.')]);
+    return;
+  }
+  if (url.hostname.replace(/^\[|\]$/g, '') !== tunnel.host.replace(/^\[|\]$/g, '')) {
+    refuse(x, res, 400, 'request', [transportFinding('engine/invalid-input', 'url', 'The request target changes the host; it is blocked.')]);
+    return;
+  }
+  await relayExchange(req, res, x, {
+    url,
+    ...(isIP(tunnel.host) ? {} : { servername: tunnel.host.replace(/\.$/, '') }),
+    dial: () => Promise.resolve(tunnel.address),
+  });
+}

@@ -1,0 +1,56 @@
+// One request to the reverse listener: its origin-form path is joined to the single configured
+// upstream, and the exchange goes through the same core as the forward proxy (exchange.ts): the
+// request read whole, decoded and scanned before anything leaves; the upstream's name resolved
+// once with every address checked; the response read whole, decoded and scanned before the
+// client sees a byte of it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
+import { deny } from '../http-proxy/deny.ts';
+import { decide, judged, newExchange, refuse, relayExchange, type Exchange } from '../http-proxy/exchange.ts';
+import { joinPath } from '../websocket/target.ts';
+
+/** Appends the client hop to X-Forwarded-For and says how and to what host the request came. */
+function addForwarded(req: IncomingMessage): void {
+  const prior = req.headers['x-forwarded-for'];
+  const client = req.socket.remoteAddress ?? 'unknown';
+  req.headers['x-forwarded-for'] = typeof prior === 'string' && prior.length > 0 && prior.length < 1024 ? `${prior}, ${client}` : client;
+  req.headers['x-forwarded-proto'] = 'http';
+  if (typeof req.headers.host === 'string') req.headers['x-forwarded-host'] = req.headers.host;
+}
+
+export async function handleReverse(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext, upstream: URL, session: string): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = joinPath(upstream, req.url ?? '');
+  if (url === null) {
+    refuse(newExchange(ctx, 'reverse', session, method, '[bad request target]'), res, 400, 'request', [
+      transportFinding('engine/invalid-input', 'url', 'The reverse proxy takes origin-form paths under its upstream only; this request target is not one.'),
+    ]);
+    return;
+  }
+  const x = newExchange(ctx, 'reverse', session, method, summarizeUrl(url.href));
+  addForwarded(req);
+  await relayExchange(req, res, x, {
+    url,
+    ...(url.protocol === 'https:' ? { servername: url.hostname.replace(/^\[|\]$/g, '') } : {}),
+    dial: () => dial(x, res, url.hostname),
+  });
+}
+
+/** One resolution per request, every address checked; the checked address is the one dialled. */
+async function dial(x: Exchange, res: ServerResponse, hostname: string): Promise<string | null> {
+  const d = await resolveChecked(x.ctx, hostname, 'url.host');
+  if (d.findings.length > 0) {
+    const v = decide(x, 'request', judged(x, d.findings), 0);
+    if (stops(v) || d.address === undefined) {
+      deny(res, stops(v) ? 403 : 502, stops(v) ? v : { ...v, action: 'block' }, x.requestId);
+      return null;
+    }
+    x.ctx.note(`audit mode: connecting to the reverse upstream ${hostname} although its address check failed (${v.findings[0]?.rule ?? 'unknown rule'})`);
+  }
+  if (d.address === undefined) {
+    refuse(x, res, 502, 'request', [transportFinding('engine/unresolvable-host', 'url.host', 'The upstream resolved to no address; nothing was sent.', { category: 'engine', mitre: 'T1071' })]);
+    return null;
+  }
+  return d.address;
+}

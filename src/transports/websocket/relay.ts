@@ -1,0 +1,156 @@
+// Relaying messages between the agent's socket and the upstream's, each message scanned before it
+// is forwarded. `ws` reassembles fragmented messages (RFC 6455 §5.4) and enforces maxPayload on
+// the whole message (after decompression when permessage-deflate is on), so what is scanned is
+// exactly the message the other side will receive. Control frames are answered by each hop
+// itself (ping/pong) and never relayed; close codes are relayed, close reasons are not (they are
+// data nobody scans).
+import { performance } from 'node:perf_hooks';
+import type WebSocket from 'ws';
+import type { Verdict } from '../../core/index.ts';
+import { ACTION_RANK } from '../../core/index.ts';
+import { decisionEvent, transportFinding } from '../decision.ts';
+import type { ProxyContext } from '../http-proxy/context.ts';
+
+export type Direction = 'outbound' | 'inbound';
+
+export interface RelayFacts {
+  readonly ctx: ProxyContext;
+  readonly session: string;
+  /** The upstream URL as scanned (the engine summarises it in events). */
+  readonly url: string;
+  /** The same URL, safe to log. */
+  readonly target: string;
+  readonly maxMessageBytes: number;
+}
+
+/** RFC 6455 §7.4.1: codes an endpoint may send in a Close frame. */
+function sendable(code: number): boolean {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+/** A close reason within the 123 bytes a Close frame allows. */
+export function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
+  return out;
+}
+
+/** The close code for a receive error `ws` reports (it has already closed that hop with it). */
+function codeOf(err: Error): number {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 1009;
+  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
+  return 1002;
+}
+
+function toBuffer(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/** Wires two open sockets together; returns when the wiring is done (the relay runs on events). */
+export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): void {
+  const { ctx } = f;
+  let closed = false;
+  const high = Math.max(4 * 1024 * 1024, 2 * f.maxMessageBytes);
+
+  const emit = (direction: Direction, verdict: Verdict, bytes: number, started: number): void => {
+    ctx.emit(
+      decisionEvent({
+        type: 'frame',
+        transport: 'websocket',
+        verdict,
+        requestId: ctx.newRequestId(),
+        at: ctx.now(),
+        latencyMs: performance.now() - started,
+        mode: ctx.config.mode,
+        configHash: ctx.configHash,
+        target: f.target,
+        method: direction,
+        bytes,
+        session: f.session,
+        ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+      }),
+    );
+  };
+
+  /** Closes both hops with one code and reason (policy closes), once. */
+  const shut = (code: number, reason: string): void => {
+    if (closed) return;
+    closed = true;
+    const r = closeReason(reason);
+    for (const s of [client, upstream]) {
+      if (s.readyState === s.OPEN) s.close(code, r);
+      else if (s.readyState === s.CONNECTING) s.terminate();
+    }
+  };
+
+  const pipe = (from: WebSocket, to: WebSocket, direction: Direction): void => {
+    from.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      if (closed) return;
+      const started = performance.now();
+      const buf = toBuffer(data);
+      let verdict: Verdict;
+      try {
+        verdict = ctx.engine.scan(
+          { kind: 'websocket', direction, url: f.url, data: buf },
+          { now: ctx.now(), session: f.session, ...(ctx.config.agent ? { agent: ctx.config.agent } : {}) },
+        );
+      } catch (err) {
+        // The engine is total; should it throw anyway, the message is not relayed (fail closed).
+        const v = ctx.engine.judge([transportFinding('engine/scanner-error', 'ws.message', `The message could not be scanned (${(err as Error).message.slice(0, 120)}); it was not relayed.`, { category: 'engine' })]);
+        emit(direction, { ...v, action: 'block' }, buf.length, started);
+        shut(1011, 'Tollgate could not inspect a message');
+        return;
+      }
+      // A message cannot be redacted in flight (no offsets to cut at): redact stops it like block.
+      if (ACTION_RANK[verdict.action] >= ACTION_RANK.redact) {
+        const enforced: Verdict =
+          verdict.action === 'redact' ? { ...verdict, action: 'block', reason: `${verdict.reason} A WebSocket message cannot be redacted in flight, so it was blocked.` } : verdict;
+        emit(direction, enforced, buf.length, started);
+        const rule = verdict.findings[0]?.rule ?? 'policy';
+        shut(1008, `Tollgate blocked an ${direction} message: ${rule}`);
+        return;
+      }
+      emit(direction, verdict, buf.length, started);
+      if (to.readyState !== to.OPEN) return;
+      to.send(buf, { binary: isBinary }, () => {
+        if (from.isPaused && to.bufferedAmount < high / 2) from.resume();
+      });
+      if (to.bufferedAmount > high) from.pause();
+    });
+
+    from.on('error', (err: Error) => {
+      if (closed) return;
+      const code = codeOf(err);
+      if (code === 1009) {
+        const v = ctx.engine.judge([
+          transportFinding('engine/input-too-large', 'ws.message', `A WebSocket message is larger than websocket.maxMessageBytes (${f.maxMessageBytes} bytes); it was not relayed.`),
+        ]);
+        emit(direction, { ...v, action: 'block' }, f.maxMessageBytes + 1, performance.now());
+      }
+      // `ws` has already closed `from` with this code; close the other hop the same way.
+      closed = true;
+      const reason = closeReason(code === 1009 ? `Tollgate: message larger than ${f.maxMessageBytes} bytes` : 'Tollgate: protocol error on the other side');
+      if (to.readyState === to.OPEN) to.close(code, reason);
+      else to.terminate();
+    });
+
+    from.on('close', (code: number) => {
+      if (closed) {
+        // Our close handshake finished on this hop; make sure the other one does not linger.
+        if (to.readyState === to.CLOSED) return;
+        if (to.readyState !== to.CLOSING) to.terminate();
+        return;
+      }
+      closed = true;
+      if (code === 1006) to.terminate();
+      else if (sendable(code)) to.close(code);
+      else to.close();
+    });
+  };
+
+  pipe(client, upstream, 'outbound');
+  pipe(upstream, client, 'inbound');
+}

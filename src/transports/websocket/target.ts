@@ -1,0 +1,106 @@
+// Where a WebSocket upgrade is meant to go, from the three ways one reaches Tollgate:
+//   - absolute-form through the forward proxy: `GET ws://host/path HTTP/1.1` (http: is accepted as ws:);
+//   - origin-form to Tollgate's own endpoint: `GET /ws?url=ws://host/path` (ws: or wss:);
+//   - origin-form inside an intercepted TLS tunnel: `GET /path` with the CONNECT authority (or the
+//     Host header) naming the host, which makes it wss://host/path.
+import { isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+
+export interface UpgradeTarget {
+  /** The upstream WebSocket URL (ws: or wss:), without fragment. */
+  readonly url: URL;
+}
+
+export type TargetResult = { ok: true; target: UpgradeTarget } | { ok: false; status: number; why: string };
+
+export interface TargetOptions {
+  /** The client reached Tollgate over TLS that Tollgate terminated (intercepted CONNECT). */
+  readonly secure: boolean;
+  /** The CONNECT authority of that TLS tunnel; preferred over the Host header. */
+  readonly authority?: { readonly host: string; readonly port: number };
+  /** The reverse proxy's upstream: an origin-form target is a path on it (http → ws, https → wss). */
+  readonly base?: URL;
+}
+
+/**
+ * `base` + an origin-form path: the base path is a prefix the result must stay under (dot
+ * segments, plain or percent-encoded, cannot climb out of it). Null when it would, or when the
+ * path is not origin-form.
+ */
+export function joinPath(base: URL, path: string): URL | null {
+  if (!path.startsWith('/')) return null;
+  try {
+    const u = new URL(base.href);
+    const prefix = u.pathname.replace(/\/$/, '');
+    const q = path.indexOf('?');
+    u.pathname = `${prefix}${q < 0 ? path : path.slice(0, q)}`;
+    u.search = q < 0 ? '' : path.slice(q);
+    u.hash = '';
+    if (prefix !== '' && u.pathname !== prefix && !u.pathname.startsWith(`${prefix}/`)) return null;
+    return u;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an origin-form request target is Tollgate's own /ws endpoint. */
+export function isWsEndpoint(target: string): boolean {
+  return target === '/ws' || target.startsWith('/ws?');
+}
+
+function asWebSocketUrl(raw: string, allowed: readonly string[]): URL | null {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (!allowed.includes(u.protocol)) return null;
+  if (u.protocol === 'http:') u.protocol = 'ws:';
+  else if (u.protocol === 'https:') u.protocol = 'wss:';
+  u.hash = '';
+  return u;
+}
+
+function authorityText(a: { host: string; port: number }): string {
+  return `${isIP(a.host) === 6 ? `[${a.host}]` : a.host}:${a.port}`;
+}
+
+export function upgradeTarget(req: IncomingMessage, opts: TargetOptions): TargetResult {
+  const raw = req.url ?? '';
+  if (opts.base) {
+    const joined = joinPath(opts.base, raw);
+    const url = joined ? asWebSocketUrl(joined.href, ['http:', 'https:', 'ws:', 'wss:']) : null;
+    return url ? { ok: true, target: { url } } : { ok: false, status: 400, why: 'the reverse proxy takes origin-form paths under its upstream only' };
+  }
+  if (opts.secure) {
+    if (raw.startsWith('/')) {
+      const host = opts.authority ? authorityText(opts.authority) : Array.isArray(req.headers.host) ? undefined : req.headers.host;
+      if (!host) return { ok: false, status: 400, why: 'the request names no host' };
+      const url = asWebSocketUrl(`wss://${host}${raw}`, ['wss:']);
+      return url ? { ok: true, target: { url } } : { ok: false, status: 400, why: 'the request target is not a valid URL' };
+    }
+    const url = asWebSocketUrl(raw, ['wss:', 'https:']);
+    return url ? { ok: true, target: { url } } : { ok: false, status: 400, why: 'an upgrade inside a TLS tunnel must be for wss://' };
+  }
+  if (raw.startsWith('/')) {
+    if (!isWsEndpoint(raw)) return { ok: false, status: 404, why: 'WebSocket upgrades are served at /ws?url=ws://… or through the proxy' };
+    const asked = new URL(raw, 'http://tollgate.invalid').searchParams.getAll('url');
+    if (asked.length !== 1) return { ok: false, status: 400, why: 'exactly one url parameter is required: /ws?url=ws://host/path' };
+    const url = asWebSocketUrl(asked[0] as string, ['ws:', 'wss:']);
+    return url ? { ok: true, target: { url } } : { ok: false, status: 400, why: 'the url parameter must be a ws:// or wss:// URL' };
+  }
+  const url = asWebSocketUrl(raw, ['ws:', 'wss:', 'http:', 'https:']);
+  return url ? { ok: true, target: { url } } : { ok: false, status: 400, why: 'the request target must be a ws:// URL' };
+}
+
+/** RFC 6455 §4.2.1: the handshake fields a server requires. Null when they are all present and valid. */
+export function handshakeProblem(req: IncomingMessage): string | null {
+  if ((req.method ?? '').toUpperCase() !== 'GET') return 'a WebSocket handshake is a GET';
+  const upgrade = (Array.isArray(req.headers.upgrade) ? '' : (req.headers.upgrade ?? '')).toLowerCase();
+  if (upgrade !== 'websocket') return 'the Upgrade header is not "websocket"';
+  const key = req.headers['sec-websocket-key'];
+  if (typeof key !== 'string' || key.length !== 24 || Buffer.from(key, 'base64').length !== 16) return 'Sec-WebSocket-Key is missing or malformed';
+  if (req.headers['sec-websocket-version'] !== '13') return 'only WebSocket version 13 is supported';
+  return null;
+}
