@@ -4,10 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedConfig } from './config/index.ts';
 import type { DecisionEvent } from './core/index.ts';
-import { resolveDataDir } from './evidence/data-dir.ts';
-import { createEvidence, type Evidence } from './evidence/index.ts';
-import { openReceipts, type OpenedReceipts } from './evidence/receipts/index.ts';
-import { createRuntime, loadEvidenceKey, REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
+import type { Evidence } from './evidence/index.ts';
+import type { OpenedReceipts } from './evidence/receipts/index.ts';
+import { startEvidence } from './evidence-stack.ts';
+import { createRuntime, REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
 import { createRateLimiter } from './state/index.ts';
 import { createResolver, loadProxyTls, startProxy, type ProxyContext, type ProxyServer } from './transports/http-proxy/index.ts';
 import { ReverseConfig } from './config/reverse-schema.ts';
@@ -41,48 +41,20 @@ export interface Services {
   close(): Promise<void>;
 }
 
-/**
- * The per-transport counters, read off the one decision event (decisions, findings, latency and
- * bytes are counted by the metrics module itself): tunnels, WebSocket frames, MCP messages.
- */
-export function recordTransportMetrics(evidence: Pick<Evidence, 'metrics'>, e: DecisionEvent): void {
-  const m = evidence.metrics;
-  if (e.type === 'tunnel') m.recordTunnel(e.transport === 'https-intercept');
-  else if (e.type === 'frame') m.recordWebSocketFrame(e.method === 'inbound' ? 'inbound' : 'outbound', e.action);
-  if (e.transport.startsWith('mcp-')) {
-    const inbound = e.type === 'tool-list' || e.type === 'tool-result';
-    m.recordMcpMessage(e.method ?? e.type, inbound ? 'inbound' : 'outbound');
-  }
-}
+export { recordTransportMetrics } from './evidence-stack.ts';
 
 export async function startServices(loaded: LoadedConfig, opts: ServicesOptions = {}): Promise<Services> {
   const env = opts.env ?? process.env;
   const note = opts.note ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const cfg = loaded.config;
-  const dataDir = resolveDataDir(cfg.dataDir, { env });
-  const runtime = createRuntime(loaded, env, { evidenceKey: loadEvidenceKey(dataDir) });
-  const evidence = await createEvidence(cfg, dataDir, { env, version: VERSION });
-  let receipts: OpenedReceipts;
-  try {
-    receipts = await openReceipts(cfg.receipts, dataDir, { onError: (err) => evidence.logSystem({ level: 'error', event: 'receipts-error', msg: err.message }) });
-  } catch (err) {
-    await evidence.close();
-    throw err;
-  }
-  for (const n of receipts.notices) {
-    evidence.logSystem({ level: n.level, event: 'receipts', msg: n.msg });
-    note(n.msg);
-  }
-  evidence.bus.subscribe(receipts.sink, 'receipts');
-  if (receipts.writer) evidence.bus.subscribe({ emit: () => evidence.metrics.recordReceipts(1) }, 'receipts-metric');
-  evidence.bus.subscribe({ emit: (e) => recordTransportMetrics(evidence, e) }, 'transport-metrics');
-  const emit = (e: DecisionEvent): void => evidence.bus.emit(e);
+  const stack = await startEvidence(loaded, { env, note });
+  const { dataDir, evidence, receipts, emit } = stack;
+  const runtime = createRuntime(loaded, env, { evidenceKey: stack.evidenceKey });
 
   const tokenEnv = cfg.api.tokenEnv;
   const token = tokenEnv ? env[tokenEnv] : undefined;
   if (tokenEnv && !token) {
-    await receipts.close();
-    await evidence.close();
+    await stack.close();
     throw new Error(`api.tokenEnv is ${tokenEnv} but that variable is empty; refusing to start an unauthenticated API`);
   }
   const apiOptions = {
@@ -129,8 +101,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   } catch (err) {
     await proxy?.close();
     await reverse?.close();
-    await receipts.close();
-    await evidence.close();
+    await stack.close();
     throw err;
   }
   evidence.logSystem({ level: 'info', event: 'start', msg: `tollgate ${VERSION} started`, detail: { configHash: loaded.hash, proxy: proxy?.url ?? null, reverse: reverse?.url ?? null, api: api?.url ?? null } });
@@ -148,8 +119,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
       closing ??= (async () => {
         await Promise.allSettled([proxy?.close(), reverse?.close(), api?.close()]);
         evidence.logSystem({ level: 'info', event: 'stop', msg: 'tollgate stopping' });
-        await receipts.close();
-        await evidence.close();
+        await stack.close();
       })();
       return closing;
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LoggingConfig, MetricsConfig, SinksConfig } from './evidence-schema.ts';
+import { McpConfig } from './mcp-schema.ts';
 import { ReceiptsConfig } from './receipts-schema.ts';
 import { toolPoisoningFields, toolPolicyFields } from './tools-schema.ts';
 import { DnsConfig, ProxyConfig } from './proxy-schema.ts';
@@ -206,6 +207,7 @@ export const TollgateConfig = z
     sinks: SinksConfig,
     metrics: MetricsConfig.default(MetricsConfig.parse({})),
     receipts: ReceiptsConfig.default(ReceiptsConfig.parse({})),
+    mcp: McpConfig.default(McpConfig.parse({})),
     proxy: ProxyConfig.default(ProxyConfig.parse({})),
     dns: DnsConfig.default(DnsConfig.parse({})),
     fetch: FetchConfig.default(FetchConfig.parse({})),

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { DecisionEvent } from '../../core/index.ts';
+import { resolveDataDir } from '../../evidence/data-dir.ts';
+import { startEvidence, type EvidenceStack } from '../../evidence-stack.ts';
+import { createRuntime } from '../../main.ts';
+import { createPinStore, serverPinId } from '../../state/pins/index.ts';
+import { buildChildEnv, exitStatus, McpSession, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
+import { loadConfigOrExit } from '../load-config.ts';
+import { registerMcpPins } from './mcp-pins.ts';
+
+interface McpOptions {
+  config?: string;
+  env: string[];
+  serverId?: string;
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** One stderr line per decision that was not a plain allow (stdout belongs to the protocol). */
+function stderrDecisions(e: DecisionEvent): void {
+  if (e.action === 'allow') return;
+  const rules = [...new Set(e.findings.map((f) => f.rule))].slice(0, 6).join(', ');
+  process.stderr.write(`[tollgate] ${e.action}${e.wouldHave ? ` (would ${e.wouldHave})` : ''} ${e.type}${e.method ? ` ${e.method}` : ''} ${e.target ?? ''}${rules ? ` [${rules}]` : ''} ${e.requestId}\n`);
+}
+
+export function registerMcp(program: Command): void {
+  const mcp = program
+    .command('mcp')
+    .description('run an MCP server (stdio) behind Tollgate: every message both ways is inspected; see docs/MCP.md')
+    .usage('[options] -- COMMAND [ARGS...]  |  mcp pins list|diff|approve|reset')
+    .argument('[command...]', 'the MCP server and its arguments, after --')
+    .option('-c, --config <file>', 'YAML config file (default: the embedded balanced preset)')
+    .option('--env <name>', 'also pass this environment variable to the server (repeatable)', collect, [])
+    .option('--server-id <id>', 'name the server for tool pins (default: its command line)')
+    .option('-q, --quiet', 'do not write decisions to stderr')
+    .action(async (argv: string[], opts: McpOptions) => {
+      const [command, ...args] = argv;
+      if (command === undefined) {
+        process.stderr.write('tollgate mcp: no server command; usage: tollgate mcp [options] -- COMMAND [ARGS...]\n');
+        process.exit(1);
+      }
+      const bad = opts.env.find((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+      if (bad !== undefined) {
+        process.stderr.write(`tollgate mcp: --env takes a variable name (got ${JSON.stringify(bad.split('=')[0])}${bad.includes('=') ? '=…' : ''}); values are read from Tollgate's environment, never from the command line\n`);
+        process.exit(1);
+      }
+      const loaded = loadConfigOrExit(opts.config);
+      const cfg = loaded.config;
+      const child = buildChildEnv(process.env, cfg.mcp.env.allow, [...cfg.mcp.env.pass, ...opts.env]);
+      for (const name of child.missing) process.stderr.write(`[tollgate] mcp: ${name} is not set; not passed to the server\n`);
+
+      // Values handed to the server that look like secrets must never come back out through it.
+      const ks = cfg.scanners.knownSecrets;
+      const primed = { ...loaded, config: { ...cfg, scanners: { ...cfg.scanners, knownSecrets: { ...ks, env: [...new Set([...ks.env, ...child.secrets.map((s) => s.name)])] } } } };
+      const identity = opts.serverId ?? stdioServerIdentity(command, args);
+      const pinId = serverPinId(identity);
+
+      // Evidence, as for `tollgate run`, except that stdout is the protocol channel (nothing else may
+      // write there) and each server's process keeps its own receipts chain: clients start several
+      // `tollgate mcp` at once, and a receipts file has one writer.
+      const note = (line: string): void => {
+        if (!opts.quiet) process.stderr.write(`[tollgate] ${line}\n`);
+      };
+      const logging = cfg.logging.destination === 'stdout' ? { ...cfg.logging, destination: 'stderr' } : cfg.logging;
+      if (logging !== cfg.logging) note('mcp: logging.destination is stdout, the protocol channel; the audit log goes to stderr instead');
+      const sinks = cfg.sinks.filter((k) => k.type !== 'stdout');
+      if (sinks.length !== cfg.sinks.length) note('mcp: stdout sinks are skipped (stdout is the protocol channel)');
+      const chain = `mcp/${pinId.slice(0, 16)}`;
+      let stack: EvidenceStack;
+      try {
+        stack = await startEvidence({ ...loaded, config: { ...cfg, logging, sinks } }, { note, receiptsFile: `${chain}.receipts.jsonl`, receiptsFallbackFile: `${chain}.${process.pid}.receipts.jsonl` });
+      } catch (err) {
+        process.stderr.write(`tollgate mcp: ${(err as Error).message}\n`);
+        process.exit(1);
+      }
+      const evidence = stack;
+      const rt = createRuntime(primed, process.env, { evidenceKey: evidence.evidenceKey });
+      const emit = (e: DecisionEvent): void => {
+        evidence.emit(e);
+        if (!opts.quiet) stderrDecisions(e);
+      };
+      const pins = cfg.mcp.rugPull === 'off' ? undefined : createPinStore({ dir: join(resolveDataDir(cfg.dataDir), 'pins'), maxPinnedTools: cfg.mcp.maxPinnedTools });
+      const session = new McpSession({
+        engine: rt.engine,
+        config: cfg,
+        configHash: loaded.hash,
+        serverIdentity: identity,
+        serverLabel: serverLabel(command),
+        ...(pins ? { pins } : {}),
+        pinId,
+        transport: 'mcp-stdio',
+        session: randomBytes(6).toString('hex'),
+        emit,
+      });
+      if (!opts.quiet) {
+        process.stderr.write(
+          `[tollgate] mcp: guarding ${serverLabel(command)} (server ${pinId.slice(0, 12)}, mode ${cfg.mode}, rug-pull ${cfg.mcp.rugPull}, session binding ${cfg.mcp.sessionBinding}, ${Object.keys(child.env).length} env vars passed, ${rt.knownSecrets.indexed.length} known secrets)\n`,
+        );
+      }
+      const relay = startStdioRelay({
+        command,
+        args,
+        env: child.env,
+        session,
+        maxLineBytes: cfg.mcp.maxLineBytes,
+        clientIn: process.stdin,
+        clientOut: process.stdout,
+        errorOut: process.stderr,
+      });
+      const exit = await relay.done;
+      await evidence.close().catch((err: unknown) => process.stderr.write(`[tollgate] mcp: closing evidence: ${(err as Error).message}\n`));
+      const status = exitStatus(exit, (s) => constants.signals[s]);
+      if (exit.signal && !exit.spawnError) {
+        // Die of the same signal, as a shell's child would; the exit status is the fallback.
+        process.kill(process.pid, exit.signal);
+      }
+      process.exit(status);
+    });
+  registerMcpPins(mcp);
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * The `mcp` config section: one policy for every MCP wire (stdio today; Streamable HTTP and
+ * WebSocket reuse it). Every object is `.strict()`, like the rest of the config.
+ */
+
+const positiveInt = z.number().int().positive();
+/** An environment variable name, or a glob of names with `*` (LC_*). */
+const envPattern = z.string().regex(/^[A-Za-z_*][A-Za-z0-9_*]*$/, 'an environment variable name, optionally with * wildcards');
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+
+/**
+ * What a stdio MCP server inherits from Tollgate's environment by default: enough to find
+ * programs, a home directory, a locale and a temp dir; no credentials. Windows names are
+ * listed so the same config works there.
+ */
+export const DEFAULT_MCP_ENV_ALLOW: readonly string[] = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LC_*',
+  'TERM',
+  'TMPDIR',
+  'TZ',
+  'SYSTEMROOT',
+  'SYSTEMDRIVE',
+  'WINDIR',
+  'COMSPEC',
+  'PATHEXT',
+  'TEMP',
+  'TMP',
+  'USERPROFILE',
+  'USERNAME',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'PROGRAMFILES',
+  'HOMEDRIVE',
+  'HOMEPATH',
+];
+
+export const McpEnvConfig = z
+  .object({
+    allow: z
+      .array(envPattern)
+      .default([...DEFAULT_MCP_ENV_ALLOW])
+      .describe('Variables (or globs of names) a stdio MCP server inherits from Tollgate. Everything else is withheld.'),
+    pass: z
+      .array(envName)
+      .default([])
+      .describe('More variables passed to the server, like --env NAME. Values that look like secrets are also matched as known secrets.'),
+  })
+  .strict();
+
+export const McpConfig = z
+  .object({
+    maxLineBytes: positiveInt
+      .default(4 * 1024 * 1024)
+      .describe('Longest JSON-RPC line (stdio) in bytes; a longer line is dropped up to its newline, recorded, and never forwarded.'),
+    maxPendingRequests: positiveInt
+      .max(1_000_000)
+      .default(4096)
+      .describe('Requests awaiting an answer per session, in each direction; past it a new request is refused with a JSON-RPC error.'),
+    poisonedTools: z
+      .enum(['remove', 'block'])
+      .default('remove')
+      .describe('A tools/list with a poisoned tool: remove that tool from the list the client sees, or block the whole response.'),
+    sessionBinding: z
+      .enum(['block', 'warn', 'off'])
+      .default('block')
+      .describe('A tools/call for a tool the client was not shown in this session (or before any tools/list): block, warn, or allow silently.'),
+    rugPull: z
+      .enum(['block', 'warn', 'off'])
+      .default('block')
+      .describe('A tool whose definition differs from its pin (first sighting, kept in <dataDir>/pins): block it until approved, warn, or keep no pins.'),
+    maxPinnedTools: positiveInt.max(100_000).default(2000).describe('Most tools pinned per server; tools past it are withheld (they cannot be pinned).'),
+    maxPinTextBytes: positiveInt
+      .default(64 * 1024)
+      .describe('Most bytes of a tool definition kept in the pin for `tollgate mcp pins diff` (the fingerprint always covers all of it).'),
+    scanInstructions: z
+      .boolean()
+      .default(false)
+      .describe('Scan the server instructions in the initialize result (removed when blocked). Off by default: instructions address the model by design and trip injection rules.'),
+    env: McpEnvConfig.default(McpEnvConfig.parse({})),
+  })
+  .strict();
+
+export type McpConfig = z.infer<typeof McpConfig>;

@@ -1,0 +1,37 @@
+import type { TollgateConfig } from '../../config/schema.ts';
+import type { DecisionEvent, TransportId } from '../../core/index.ts';
+import type { Engine, ScanCallContext } from '../../engine/index.ts';
+import type { PinStore } from '../../state/pins/index.ts';
+
+/** What one MCP session needs from its surroundings; the same for every wire. */
+export interface McpSessionOptions {
+  readonly engine: Pick<Engine, 'scan'>;
+  readonly config: TollgateConfig;
+  /** Policy hash written into decision events. */
+  readonly configHash: string;
+  /** Identity of the server for pins: the command line (stdio) or the upstream URL (HTTP). */
+  readonly serverIdentity: string;
+  /** A short loggable name for the server (no arguments, no secrets). */
+  readonly serverLabel: string;
+  /** Tool pins; absent (or mcp.rugPull: off) means no rug-pull checks. */
+  readonly pins?: PinStore;
+  /** The pin file id of this server, for the commands named in messages. */
+  readonly pinId: string;
+  readonly transport: TransportId;
+  /** Receives exactly one decision event per adjudicated message. Must not throw. */
+  readonly emit?: (event: DecisionEvent) => void;
+  /** Session id written into events and used for per-session scanner state. */
+  readonly session: string;
+  readonly now?: () => number;
+}
+
+/** The slice of a session the per-method judges read. */
+export interface SessionContext {
+  readonly engine: Pick<Engine, 'scan'>;
+  readonly config: TollgateConfig;
+  readonly serverIdentity: string;
+  readonly serverLabel: string;
+  readonly pins?: PinStore;
+  readonly pinId: string;
+  scanContext(): ScanCallContext;
+}

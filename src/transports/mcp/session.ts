@@ -1,0 +1,433 @@
+import type { DecisionEvent, DecisionType, ScanInput } from '../../core/index.ts';
+import type { ScanCallContext } from '../../engine/index.ts';
+import type { McpSessionOptions, SessionContext } from './context.ts';
+import { decide, type McpDecision } from './decide.ts';
+import {
+  depthExceeds,
+  errorResponse,
+  isErrorResponse,
+  isNotification,
+  isRequest,
+  RPC_BLOCKED,
+  RPC_INTERNAL_ERROR,
+  RPC_INVALID_REQUEST,
+  RPC_UPSTREAM_GONE,
+  textDepthExceeds,
+  validateMessage,
+  type JsonRpcErrorResponse,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResultResponse,
+} from './jsonrpc.ts';
+import { safeName } from './labels.ts';
+import { PendingRequests, type PendingRequest } from './pending.ts';
+import { mcpFinding, type McpFinding, type McpRule } from './rules.ts';
+import { judgeToolList } from './tool-list.ts';
+
+/** Who sent a message: the client (agent side) or the server. */
+export type Side = 'client' | 'server';
+
+/** What to write after one inbound line or message: each entry is one JSON-RPC message or batch. */
+export interface Outbound {
+  readonly toServer: unknown[];
+  readonly toClient: unknown[];
+}
+
+interface Handled {
+  /** The message to pass on to the other side (possibly rewritten), if any. */
+  forward?: unknown;
+  toClient: unknown[];
+  toServer: unknown[];
+}
+
+/** JSON-RPC/MCP envelope levels above the content the engine's depth limit applies to. */
+const ENVELOPE_DEPTH = 8;
+const MAX_BATCH = 1024;
+/** Methods whose results reach the model as content. */
+const CONTENT_RESULTS = new Set(['tools/call', 'tasks/result', 'resources/read', 'prompts/get']);
+/** Requests a server sends whose content reaches the model or the user. */
+const SERVER_REQUESTS_SCANNED = new Set(['sampling/createMessage', 'elicitation/create']);
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * One MCP session seen by the firewall, independent of the wire: given a parsed message and
+ * who sent it, it returns what to forward and what to answer. Stdio, Streamable HTTP and
+ * WebSocket transports all frame and parse, then call this.
+ */
+export class McpSession {
+  readonly #opts: McpSessionOptions;
+  readonly #ctx: SessionContext;
+  readonly #now: () => number;
+  /** Requests from the client awaiting the server's response. */
+  readonly #pending: PendingRequests;
+  /** Tools the client was shown this session, and those removed from its lists (with why). */
+  #shown = new Set<string>();
+  #withheld = new Map<string, readonly string[]>();
+  #listed = false;
+  #decisions = 0;
+
+  constructor(opts: McpSessionOptions) {
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
+    this.#pending = new PendingRequests(opts.config.mcp.maxPendingRequests);
+    const scanContext = (): ScanCallContext => ({ now: this.#now(), session: opts.session, ...(opts.config.agent !== undefined ? { agent: opts.config.agent } : {}) });
+    this.#ctx = {
+      engine: opts.engine,
+      config: opts.config,
+      serverIdentity: opts.serverIdentity,
+      serverLabel: opts.serverLabel,
+      ...(opts.pins && opts.config.mcp.rugPull !== 'off' ? { pins: opts.pins } : {}),
+      pinId: opts.pinId,
+      scanContext,
+    };
+  }
+
+  /** Tool names the client has been shown this session. */
+  get shownTools(): ReadonlySet<string> {
+    return this.#shown;
+  }
+
+  /** Requests from the client still waiting for the server. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** One line as read from a stream (stdio framing): parsed, validated and judged. */
+  line(from: Side, text: string, bytes: number): Outbound {
+    if (text.trim().length === 0) return { toServer: [], toClient: [] };
+    const maxDepth = this.#opts.config.limits.maxJsonDepth + ENVELOPE_DEPTH;
+    // A server's over-deep line is refused before parsing (a million `[` costs a scan, not a
+    // million arrays). A client's is parsed, so its id can be answered and the client not hang.
+    if (from === 'server' && textDepthExceeds(text, maxDepth)) {
+      return this.#outbound(this.#invalid(from, 'mcp/json-too-deep', `the message is nested deeper than ${maxDepth} levels`, bytes), from);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch {
+      return this.#outbound(this.#invalid(from, 'mcp/invalid-json', 'the line is not JSON', bytes), from);
+    }
+    return this.message(from, value, bytes);
+  }
+
+  /** A line that could not be read at all (over the size limit, or not UTF-8). */
+  unreadable(from: Side, rule: 'mcp/line-too-long' | 'mcp/invalid-utf8', bytes: number): Outbound {
+    const problem = rule === 'mcp/line-too-long' ? `the line is ${bytes} bytes, over the ${this.#opts.config.mcp.maxLineBytes}-byte limit (mcp.maxLineBytes)` : 'the line is not valid UTF-8';
+    return this.#outbound(this.#invalid(from, rule, problem, bytes), from);
+  }
+
+  /** One parsed JSON value (a message or a batch) from a peer. */
+  message(from: Side, value: unknown, bytes?: number): Outbound {
+    if (depthExceeds(value, this.#opts.config.limits.maxJsonDepth + ENVELOPE_DEPTH)) {
+      const id = isObject(value) ? value.id : undefined;
+      const method = isObject(value) && typeof value.method === 'string' ? value.method : undefined;
+      return this.#outbound(
+        this.#invalid(from, 'mcp/json-too-deep', `the message is nested deeper than ${this.#opts.config.limits.maxJsonDepth + ENVELOPE_DEPTH} levels`, bytes, {
+          ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
+          ...(method !== undefined ? { method } : {}),
+          request: isObject(value) && !('result' in value) && !('error' in value),
+        }),
+        from,
+      );
+    }
+    if (!Array.isArray(value)) return this.#outbound(this.#one(from, value, bytes), from);
+    if (value.length === 0 || value.length > MAX_BATCH) {
+      return this.#outbound(this.#invalid(from, 'mcp/invalid-jsonrpc', value.length === 0 ? 'an empty batch' : `a batch of more than ${MAX_BATCH} messages`, bytes), from);
+    }
+    // A batch is judged message by message; what passes goes on as a (smaller) batch.
+    const forward: unknown[] = [];
+    const out: Outbound = { toServer: [], toClient: [] };
+    for (const el of value) {
+      const h = this.#one(from, el, undefined);
+      if (h.forward !== undefined) forward.push(h.forward);
+      out.toClient.push(...h.toClient);
+      out.toServer.push(...h.toServer);
+    }
+    if (forward.length > 0) (from === 'client' ? out.toServer : out.toClient).unshift(forward);
+    return out;
+  }
+
+  /**
+   * The server went away: every request still waiting gets an error, so the client does not
+   * hang. Returns those errors (for the client).
+   */
+  upstreamClosed(detail: string): unknown[] {
+    return this.#pending.drain().map((p) => errorResponse(p.id, RPC_UPSTREAM_GONE, `The MCP server ${detail} before answering ${p.method}.`));
+  }
+
+  #outbound(h: Handled, from: Side): Outbound {
+    const out: Outbound = { toServer: [...h.toServer], toClient: [...h.toClient] };
+    if (h.forward !== undefined) (from === 'client' ? out.toServer : out.toClient).unshift(h.forward);
+    return out;
+  }
+
+  #one(from: Side, value: unknown, bytes: number | undefined): Handled {
+    const v = validateMessage(value);
+    if (!v.ok) {
+      return this.#invalid(from, 'mcp/invalid-jsonrpc', v.problem, bytes, {
+        ...(v.id !== undefined ? { id: v.id } : {}),
+        ...(v.method !== undefined ? { method: v.method } : {}),
+        request: v.request === true,
+      });
+    }
+    return from === 'client' ? this.#fromClient(v.message, bytes) : this.#fromServer(v.message, bytes);
+  }
+
+  // ── client → server ────────────────────────────────────────────────────────────────
+
+  #fromClient(m: JsonRpcMessage, bytes: number | undefined): Handled {
+    if (isNotification(m)) {
+      // A cancelled request's late response is not for the client any more (MCP cancellation).
+      if (m.method === 'notifications/cancelled' && isObject(m.params)) {
+        const rid = m.params.requestId;
+        if (typeof rid === 'string' || typeof rid === 'number') this.#pending.take(rid);
+      }
+      return { forward: m, toClient: [], toServer: [] };
+    }
+    if (!isRequest(m)) return { forward: m, toClient: [], toServer: [] };
+    if (this.#pending.has(m.id)) {
+      return this.#refuse(m, 'mcp/duplicate-request-id', `Request id ${JSON.stringify(m.id).slice(0, 80)} is already waiting for an answer; the new request was refused.`, RPC_INVALID_REQUEST, bytes);
+    }
+    if (this.#pending.full) {
+      return this.#refuse(m, 'mcp/too-many-pending', `${this.#pending.size} requests are already waiting for the server (mcp.maxPendingRequests); the new request was refused.`, RPC_BLOCKED, bytes);
+    }
+    const params = isObject(m.params) ? m.params : {};
+    if (m.method === 'tools/call') {
+      const refused = this.#toolCall(m, params, bytes);
+      if (refused) return refused;
+    }
+    const entry: PendingRequest = {
+      id: m.id,
+      method: m.method,
+      ...(m.method === 'tools/call' && typeof params.name === 'string' ? { tool: params.name } : {}),
+      ...(m.method === 'tools/list' ? { cursor: params.cursor !== undefined && params.cursor !== null } : {}),
+    };
+    this.#pending.add(entry);
+    return { forward: m, toClient: [], toServer: [] };
+  }
+
+  /** Judges a tools/call; returns the refusal, or undefined to forward it. */
+  #toolCall(m: JsonRpcRequest, params: Record<string, unknown>, bytes: number | undefined): Handled | undefined {
+    const started = performance.now();
+    const mcp = this.#opts.config.mcp;
+    const ruleActions = this.#opts.config.rules;
+    const name = params.name;
+    if (typeof name !== 'string' || name.length === 0) {
+      return this.#refuse(m, 'mcp/invalid-tool', 'The tools/call has no tool name; it was refused.', RPC_INVALID_REQUEST, bytes);
+    }
+    const label = safeName(name);
+    const own: McpFinding[] = [];
+    const withheld = this.#withheld.get(name);
+    if (withheld) {
+      own.push(mcpFinding('mcp/tool-withheld', `mcp.tools/call.${label}`, `Tool "${label}" was removed from this session's tool list (${withheld.join(', ')}).`, { ruleActions }));
+    } else if (!this.#shown.has(name) && mcp.sessionBinding !== 'off') {
+      own.push(
+        mcpFinding(
+          'mcp/unlisted-tool',
+          `mcp.tools/call.${label}`,
+          this.#listed
+            ? `Tool "${label}" was not in any tools/list the client received this session.`
+            : `Tool "${label}" was called before the client received any tools/list this session.`,
+          { action: mcp.sessionBinding, ruleActions },
+        ),
+      );
+    }
+    const verdict = this.#opts.engine.scan({ kind: 'tool-call', name, arguments: params.arguments, server: this.#opts.serverLabel }, this.#ctx.scanContext());
+    const d = decide(this.#opts.config.mode, verdict, own);
+    const event = this.#emit('tool-call', 'tools/call', `tool:${label}`, d, started, bytes);
+    if (!d.stop) return undefined;
+    return { toClient: [errorResponse(m.id, RPC_BLOCKED, this.#blockText(`tools/call ${label}`, d, name), this.#errorData(d, event))], toServer: [] };
+  }
+
+  #refuse(m: JsonRpcRequest, rule: McpRule, message: string, code: number, bytes: number | undefined): Handled {
+    const started = performance.now();
+    const d = decide(this.#opts.config.mode, undefined, [mcpFinding(rule, `mcp.client.${safeName(m.method)}`, message)]);
+    // Protocol refusals hold in audit mode too: the request cannot be tracked, so it cannot be relayed.
+    const enforced: McpDecision = { ...d, action: 'block', stop: true };
+    const { wouldHave: _w, ...rest } = enforced;
+    const event = this.#emit('mcp-message', m.method, this.#serverTarget(), rest, started, bytes);
+    return { toClient: [errorResponse(m.id, code, `Tollgate: ${message}`, this.#errorData(rest, event))], toServer: [] };
+  }
+
+  // ── server → client ────────────────────────────────────────────────────────────────
+
+  #fromServer(m: JsonRpcMessage, bytes: number | undefined): Handled {
+    if (isNotification(m)) return this.#serverNotification(m);
+    if (isRequest(m)) return this.#serverRequest(m, bytes);
+    const response = m as JsonRpcResultResponse | JsonRpcErrorResponse;
+    const id = response.id;
+    const pending = id === null ? undefined : this.#pending.take(id);
+    if (!pending) {
+      return this.#invalid('server', 'mcp/unsolicited-response', `a response to id ${JSON.stringify(id).slice(0, 80)}, which no outstanding request has`, bytes);
+    }
+    if (isErrorResponse(response)) {
+      // Error texts reach the model too, for tool calls.
+      if (pending.method !== 'tools/call') return { forward: response, toClient: [], toServer: [] };
+      return this.#content(pending, response, response.error, bytes);
+    }
+    const result = (response as JsonRpcResultResponse).result;
+    if (pending.method === 'tools/list') return this.#toolList(pending, response as JsonRpcResultResponse, bytes);
+    if (CONTENT_RESULTS.has(pending.method)) return this.#content(pending, response, result, bytes);
+    if (pending.method === 'initialize' && this.#opts.config.mcp.scanInstructions) return this.#instructions(response as JsonRpcResultResponse, bytes);
+    return { forward: response, toClient: [], toServer: [] };
+  }
+
+  #serverNotification(m: JsonRpcNotification): Handled {
+    // notifications/tools/list_changed needs nothing here: every tools/list is judged and
+    // compared with the pins, so the client's re-list after it is.
+    return { forward: m, toClient: [], toServer: [] };
+  }
+
+  #serverRequest(m: JsonRpcRequest, bytes: number | undefined): Handled {
+    if (!SERVER_REQUESTS_SCANNED.has(m.method)) return { forward: m, toClient: [], toServer: [] };
+    const started = performance.now();
+    const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: m.params ?? null, server: this.#opts.serverLabel }, this.#ctx.scanContext());
+    const d = decide(this.#opts.config.mode, verdict, []);
+    const event = this.#emit('mcp-message', m.method, this.#serverTarget(), d, started, bytes);
+    if (!d.stop) return { forward: m, toClient: [], toServer: [] };
+    return { toClient: [], toServer: [errorResponse(m.id, RPC_BLOCKED, this.#blockText(m.method, d), this.#errorData(d, event))] };
+  }
+
+  #toolList(pending: PendingRequest, response: JsonRpcResultResponse, bytes: number | undefined): Handled {
+    const started = performance.now();
+    const outcome = judgeToolList(this.#ctx, response.result, pending.cursor === true);
+    const event = this.#emit('tool-list', 'tools/list', this.#serverTarget(), outcome.decision, started, bytes);
+    // A first page starts the session's view of the tools afresh; later pages add to it.
+    if (!pending.cursor) {
+      this.#shown = new Set();
+      this.#withheld = new Map();
+    }
+    this.#listed = true;
+    if (outcome.result === undefined) {
+      return { toClient: [errorResponse(response.id, RPC_BLOCKED, this.#blockText('tools/list', outcome.decision), this.#errorData(outcome.decision, event))], toServer: [] };
+    }
+    for (const name of outcome.shown) {
+      this.#shown.add(name);
+      this.#withheld.delete(name);
+    }
+    for (const [name, rules] of outcome.withheld) {
+      this.#withheld.set(name, rules);
+      this.#shown.delete(name);
+    }
+    const forward = outcome.result === response.result ? response : { ...response, result: outcome.result };
+    return { forward, toClient: [], toServer: [] };
+  }
+
+  /** Results that reach the model: tool results (text, structuredContent, resources, links), resources, prompts. */
+  #content(pending: PendingRequest, response: JsonRpcResultResponse | JsonRpcErrorResponse, content: unknown, bytes: number | undefined): Handled {
+    const started = performance.now();
+    const label = pending.tool !== undefined ? safeName(pending.tool) : undefined;
+    const input: ScanInput = { kind: 'tool-result', content: content ?? null, server: this.#opts.serverLabel, ...(pending.tool !== undefined ? { name: pending.tool } : {}) };
+    const verdict = this.#opts.engine.scan(input, this.#ctx.scanContext());
+    const d = decide(this.#opts.config.mode, verdict, []);
+    const isTool = pending.method === 'tools/call' || pending.method === 'tasks/result';
+    const event = this.#emit(isTool ? 'tool-result' : 'mcp-message', pending.method, label !== undefined ? `tool:${label}` : this.#serverTarget(), d, started, bytes);
+    if (!d.stop) return { forward: response, toClient: [], toServer: [] };
+    const what = `the ${pending.method} result${label !== undefined ? ` of ${label}` : ''}`;
+    const text = this.#blockText(what, d);
+    if (isTool && response.id !== null) {
+      // A blocked tool result becomes an error result, so the model learns why and the session goes on.
+      const replaced: JsonRpcResultResponse = { jsonrpc: '2.0', id: response.id, result: { content: [{ type: 'text', text }], isError: true } };
+      return { forward: replaced, toClient: [], toServer: [] };
+    }
+    return { toClient: [errorResponse(response.id, RPC_BLOCKED, text, this.#errorData(d, event))], toServer: [] };
+  }
+
+  /** Server instructions in the initialize result (mcp.scanInstructions): removed when blocked. */
+  #instructions(response: JsonRpcResultResponse, bytes: number | undefined): Handled {
+    const result = response.result;
+    if (!isObject(result) || typeof result.instructions !== 'string') return { forward: response, toClient: [], toServer: [] };
+    const started = performance.now();
+    const verdict = this.#opts.engine.scan({ kind: 'tools', tools: [{ name: 'server-instructions', description: result.instructions }], server: this.#opts.serverLabel }, this.#ctx.scanContext());
+    const d = decide(this.#opts.config.mode, verdict, []);
+    if (!d.stop) {
+      this.#emit('mcp-message', 'initialize', this.#serverTarget(), d, started, bytes);
+      return { forward: response, toClient: [], toServer: [] };
+    }
+    const { instructions: _removed, ...rest } = result;
+    this.#emit('mcp-message', 'initialize', this.#serverTarget(), { ...d, action: 'redact', stop: false, reason: `Removed the server instructions: ${d.reason}` }, started, bytes);
+    return { forward: { ...response, result: rest }, toClient: [], toServer: [] };
+  }
+
+  // ── invalid input ──────────────────────────────────────────────────────────────────
+
+  /**
+   * A line or message that is not valid JSON-RPC: dropped, recorded, and never forwarded.
+   * A request from the client whose id is known gets an error so it does not hang; so does
+   * the client when the server's broken response answers one of its requests.
+   */
+  #invalid(from: Side, rule: McpRule, problem: string, bytes: number | undefined, hint: { readonly id?: JsonRpcId; readonly method?: string; readonly request?: boolean } = {}): Handled {
+    const started = performance.now();
+    const message = `Dropped ${from === 'client' ? 'a message from the client' : 'a message from the server'}: ${problem}.`;
+    const f = mcpFinding(rule, `mcp.${from}.line`, message);
+    const d: McpDecision = { action: 'block', stop: true, reason: message, findings: [f].map(({ action: _a, message: _m, ...ev }) => ev), rules: [rule] };
+    const event = this.#emit('mcp-message', hint.method, this.#serverTarget(), d, started, bytes);
+    const out: Handled = { toClient: [], toServer: [] };
+    if (hint.id === undefined) return out;
+    if (from === 'client' && (hint.request === true || hint.method !== undefined)) {
+      out.toClient.push(errorResponse(hint.id, RPC_INVALID_REQUEST, `Tollgate dropped this request: ${problem}.`, this.#errorData(d, event)));
+    } else if (from === 'server' && hint.request !== true && hint.method === undefined) {
+      const pending = this.#pending.take(hint.id);
+      if (pending) out.toClient.push(errorResponse(hint.id, RPC_INTERNAL_ERROR, `Tollgate dropped the MCP server's response to ${pending.method}: ${problem}.`, this.#errorData(d, event)));
+    }
+    return out;
+  }
+
+  // ── messages and events ────────────────────────────────────────────────────────────
+
+  #serverTarget(): string {
+    return `mcp-server:${this.#opts.serverLabel}`;
+  }
+
+  #blockText(what: string, d: McpDecision, tool?: string): string {
+    const rules = d.rules.length > 0 ? d.rules.join(', ') : 'policy';
+    const hints: string[] = [];
+    const changed = d.rules.includes('mcp/tool-withheld') && tool !== undefined && (this.#withheld.get(tool) ?? []).includes('mcp/tool-changed');
+    if (changed || d.rules.includes('mcp/tool-changed')) {
+      const t = tool !== undefined ? ` ${safeName(tool)}` : '';
+      hints.push(`If the change is expected, run \`tollgate mcp pins diff --server ${this.#opts.pinId}${t}\` and \`tollgate mcp pins approve --server ${this.#opts.pinId}${t}\`, then list the tools again.`);
+    }
+    if (d.rules.includes('mcp/unlisted-tool')) hints.push('List the tools first (tools/list), or set mcp.sessionBinding to warn or off in the Tollgate config.');
+    const scannerRule = d.rules.find((r) => !r.startsWith('mcp/') && !r.startsWith('engine/'));
+    if (scannerRule) hints.push(`If this is a false positive, override the rule in the Tollgate config (rules: { "${scannerRule}": warn }).`);
+    return `Tollgate blocked ${what} (${rules}). ${d.reason}${hints.length > 0 ? ` ${hints.join(' ')}` : ''}`;
+  }
+
+  #errorData(d: McpDecision, event: DecisionEvent): Record<string, unknown> {
+    return { tollgate: { action: event.action, rules: d.rules, requestId: event.requestId } };
+  }
+
+  #emit(type: DecisionType, method: string | undefined, target: string, d: McpDecision, started: number, bytes: number | undefined): DecisionEvent {
+    const o = this.#opts;
+    this.#decisions++;
+    const event: DecisionEvent = {
+      time: new Date(this.#now()).toISOString(),
+      type,
+      transport: o.transport,
+      ...(o.config.agent !== undefined ? { agent: o.config.agent } : {}),
+      session: o.session,
+      requestId: `${o.session}-${this.#decisions}`,
+      ...(method !== undefined ? { method: safeName(method) } : {}),
+      target,
+      action: d.action,
+      mode: o.config.mode,
+      ...(d.wouldHave !== undefined ? { wouldHave: d.wouldHave } : {}),
+      reason: d.reason,
+      findings: d.findings,
+      latencyMs: Math.max(0, performance.now() - started),
+      ...(bytes !== undefined ? { bytes } : {}),
+      configHash: o.configHash,
+    };
+    try {
+      o.emit?.(event);
+    } catch {
+      // A sink must never break the data plane; the evidence layer reports its own failures.
+    }
+    return event;
+  }
+}

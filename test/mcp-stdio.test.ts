@@ -1,0 +1,337 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { verifyReceiptsFile } from '../src/evidence/receipts/index.ts';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CreateMessageRequestSchema, EmptyResultSchema, LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { serverPinId } from '../src/state/pins/index.ts';
+import { stdioServerIdentity } from '../src/transports/mcp/index.ts';
+
+/**
+ * End to end over real stdio: a real MCP SDK client spawns `node bin/tollgate.js mcp -- SERVER`,
+ * with real servers from npm and small malicious ones from test/fixtures/mcp.
+ * Every server gets a fresh TOLLGATE_HOME, so pins start empty.
+ */
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin/tollgate.js');
+const FIXTURES = join(ROOT, 'test/fixtures/mcp');
+const EVERYTHING = join(ROOT, 'node_modules/.bin/mcp-server-everything');
+const FILESYSTEM = join(ROOT, 'node_modules/.bin/mcp-server-filesystem');
+const T = { timeout: 90_000 };
+
+function home(): string {
+  return mkdtempSync(join(tmpdir(), 'tollgate-home-'));
+}
+
+interface Connected {
+  readonly client: Client;
+  readonly stderr: () => string;
+  /** Protocol errors the client reported (a line it could not read, …). */
+  readonly errors: Error[];
+}
+
+/** An SDK client talking to SERVER through Tollgate. */
+async function connect(server: string[], opts: { home: string; tollgateArgs?: string[]; env?: Record<string, string>; capabilities?: Record<string, unknown> }): Promise<Connected> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'mcp', ...(opts.tollgateArgs ?? []), '--', ...server],
+    env: { ...(process.env as Record<string, string>), TOLLGATE_HOME: opts.home, ...opts.env },
+    stderr: 'pipe',
+  });
+  let err = '';
+  transport.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const client = new Client({ name: 'tollgate-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
+  const errors: Error[] = [];
+  client.onerror = (e) => errors.push(e);
+  await client.connect(transport);
+  return { client, stderr: () => err, errors };
+}
+
+/** Runs fn with a connected client and always closes it (so a failed assertion never leaves processes behind). */
+async function withClient(server: string[], opts: Parameters<typeof connect>[1], fn: (c: Connected) => Promise<void>): Promise<Connected> {
+  const c = await connect(server, opts);
+  try {
+    await fn(c);
+  } finally {
+    await c.client.close();
+  }
+  assert.deepEqual(c.errors.map((e) => e.message), [], 'the client saw no protocol errors');
+  return c;
+}
+
+async function refused(p: Promise<unknown>): Promise<McpError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof McpError, String(e));
+    return e;
+  }
+  assert.fail('expected an MCP error');
+}
+
+/** Waits (with a hang guard, not a timing assertion) until check() is true, re-checking on every stderr chunk. */
+async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) assert.fail(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function text(r: unknown): string {
+  return ((r as { content: { type: string; text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('');
+}
+
+/** A raw line-level peer, for what the SDK client hides (exit codes, exact lines). */
+class RawClient {
+  readonly proc: ChildProcessWithoutNullStreams;
+  readonly messages: Record<string, unknown>[] = [];
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  #buf = '';
+
+  constructor(server: string[], home: string) {
+    this.proc = spawn(process.execPath, [BIN, 'mcp', '--', ...server], { env: { ...process.env, TOLLGATE_HOME: home } });
+    this.proc.stdout.on('data', (d: Buffer) => {
+      this.#buf += d.toString('utf8');
+      let nl: number;
+      while ((nl = this.#buf.indexOf('\n')) >= 0) {
+        this.messages.push(JSON.parse(this.#buf.slice(0, nl)) as Record<string, unknown>);
+        this.#buf = this.#buf.slice(nl + 1);
+      }
+    });
+    this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
+    this.exited = new Promise((r) => this.proc.once('exit', (code, signal) => r({ code, signal })));
+  }
+
+  /** Kills Tollgate if it is still running (the server then sees its stdin close). */
+  stop(): void {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+  }
+
+  send(m: unknown): void {
+    this.proc.stdin.write(typeof m === 'string' ? `${m}\n` : `${JSON.stringify(m)}\n`);
+  }
+
+  async reply(id: unknown): Promise<Record<string, unknown>> {
+    await until(() => this.messages.some((m) => m.id === id), `a reply to ${String(id)}`);
+    return this.messages.find((m) => m.id === id) as Record<string, unknown>;
+  }
+
+  async handshake(): Promise<void> {
+    this.send({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    await this.reply(0);
+    this.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    this.send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    await this.reply(1);
+  }
+}
+
+describe('tollgate mcp with real MCP servers from npm', { concurrency: 2 }, () => {
+  it('server-everything: initialize, tools, resources, prompts all work through Tollgate, and the server sees only the allowed environment', T, async () => {
+    const opts = { home: home(), tollgateArgs: ['--env', 'PLAIN_SETTING'], env: { PLAIN_SETTING: 'passed-on-purpose', UNPASSED_SERVICE_KEY: 'kept-by-tollgate-7x' } };
+    const c = await withClient([EVERYTHING], opts, async ({ client }) => {
+      assert.equal(client.getServerVersion()?.name, 'mcp-servers/everything');
+      const tools = (await client.listTools()).tools.map((t) => t.name);
+      for (const t of ['echo', 'get-sum', 'get-env', 'get-tiny-image']) assert.ok(tools.includes(t), t);
+      assert.equal(text(await client.callTool({ name: 'echo', arguments: { message: 'hello through tollgate' } })), 'Echo: hello through tollgate');
+      assert.equal(text(await client.callTool({ name: 'get-sum', arguments: { a: 2, b: 3 } })), 'The sum of 2 and 3 is 5.');
+      const image = await client.callTool({ name: 'get-tiny-image', arguments: {} });
+      assert.ok((image.content as { type: string }[]).some((x) => x.type === 'image'));
+      const env = JSON.parse(text(await client.callTool({ name: 'get-env', arguments: {} }))) as Record<string, string>;
+      assert.equal(env.PLAIN_SETTING, 'passed-on-purpose');
+      assert.equal(env.UNPASSED_SERVICE_KEY, undefined);
+      assert.equal(env.TOLLGATE_HOME, undefined);
+      const resources = (await client.listResources()).resources;
+      const arch = resources.find((r) => r.name === 'architecture.md');
+      assert.ok(arch);
+      const read = await client.readResource({ uri: arch.uri });
+      assert.match((read.contents[0] as { text: string }).text, /^# Everything Server/);
+      const prompts = (await client.listPrompts()).prompts.map((p) => p.name);
+      assert.ok(prompts.includes('args-prompt'));
+      const prompt = await client.getPrompt({ name: 'args-prompt', arguments: { city: 'Paris' } });
+      assert.match(JSON.stringify(prompt.messages), /Paris/);
+    });
+    assert.doesNotMatch(c.stderr(), /\[tollgate\] block/);
+    assert.match(c.stderr(), /\[tollgate\] mcp: guarding mcp-server-everything/);
+  });
+
+  it('server-filesystem: reads, lists and writes in a temp dir; a write carrying a value passed with --env is refused', T, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-fs-'));
+    writeFileSync(join(dir, 'hello.txt'), 'hello from a temp dir\n');
+    const signingKey = 'Zq8pw4471xSigningValue42';
+    await withClient([FILESYSTEM, dir], { home: home(), tollgateArgs: ['--env', 'DEMO_SIGNING_KEY'], env: { DEMO_SIGNING_KEY: signingKey } }, async ({ client }) => {
+      const tools = (await client.listTools()).tools.map((t) => t.name);
+      assert.ok(tools.includes('read_text_file') && tools.includes('write_file'));
+      assert.equal(text(await client.callTool({ name: 'read_text_file', arguments: { path: join(dir, 'hello.txt') } })), 'hello from a temp dir\n');
+      assert.match(text(await client.callTool({ name: 'list_directory', arguments: { path: dir } })), /\[FILE\] hello\.txt/);
+      await client.callTool({ name: 'write_file', arguments: { path: join(dir, 'note.txt'), content: 'a plain note' } });
+      assert.equal(readFileSync(join(dir, 'note.txt'), 'utf8'), 'a plain note');
+      const e = await refused(client.callTool({ name: 'write_file', arguments: { path: join(dir, 'leak.txt'), content: `key: ${signingKey}` } }));
+      assert.equal(e.code, -32001);
+      assert.match(e.message, /known-secrets\/value-match/);
+      assert.equal(existsSync(join(dir, 'leak.txt')), false, 'the refused call never reached the server');
+    });
+  });
+});
+
+describe('tollgate mcp against malicious servers', { concurrency: 2 }, () => {
+  it('removes a tool with a poisoned description and refuses calls to it; the clean tool still works; the decisions land in a receipts chain that verifies', T, async () => {
+    const h = home();
+    const c = await withClient(['node', join(FIXTURES, 'poisoned-server.mjs')], { home: h }, async ({ client }) => {
+      assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo']);
+      const e = await refused(client.callTool({ name: 'add', arguments: { a: 1, b: 2, sidenote: 'x' } }));
+      assert.equal(e.code, -32001);
+      assert.match(e.message, /Tollgate blocked tools\/call add \(mcp\/tool-withheld\)/);
+      assert.equal(text(await client.callTool({ name: 'echo', arguments: { message: 'ok' } })), 'Echo: ok');
+    });
+    assert.match(c.stderr(), /fixture poisoned got tools\/call echo/);
+    assert.doesNotMatch(c.stderr(), /fixture poisoned got tools\/call add/);
+    assert.match(c.stderr(), /\[tollgate\] redact tool-list tools\/list mcp-server:node \[.*injection\//);
+    // The process closes its chain (a close checkpoint) as it exits; wait for that, bounded.
+    const dir = join(h, 'mcp');
+    let result: Awaited<ReturnType<typeof verifyReceiptsFile>> | null = null;
+    for (let i = 0; i < 100 && result?.status !== 'ok'; i++) {
+      const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.receipts.jsonl')) : undefined;
+      if (file) result = await verifyReceiptsFile(join(dir, file));
+      if (result?.status !== 'ok') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(result?.status, 'ok', JSON.stringify(result?.broken ?? result?.warnings ?? 'no receipts file'));
+    assert.ok((result?.counts.decision ?? 0) >= 3, 'list, blocked call and allowed call are all recorded');
+    const audit = readFileSync(join(h, 'audit.jsonl'), 'utf8');
+    assert.match(audit, /"transport":"mcp-stdio"/);
+  });
+
+  it('blocks a tool that changed after it was pinned until `tollgate mcp pins approve`, and the approval survives a restart', T, async () => {
+    const h = home();
+    const state = join(mkdtempSync(join(tmpdir(), 'tollgate-rug-')), 'lists');
+    const server = ['node', join(FIXTURES, 'rug-pull-server.mjs'), state];
+    const id = serverPinId(stdioServerIdentity('node', server.slice(1)));
+    const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'mcp', 'pins', ...args], { encoding: 'utf8', env: { ...process.env, TOLLGATE_HOME: h } });
+
+    await withClient(server, { home: h }, async ({ client }) => {
+      assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['weather', 'time']);
+      assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['time'], 'the changed tool is withheld');
+      const e = await refused(client.callTool({ name: 'weather', arguments: { city: 'Paris' } }));
+      assert.equal(e.code, -32001);
+      assert.ok(e.message.includes(`tollgate mcp pins approve --server ${id} weather`), e.message);
+
+      const diff = cli('diff', '--server', id.slice(0, 8));
+      assert.equal(diff.status, 0, diff.stderr);
+      assert.match(diff.stdout, /^tool weather$/m);
+      assert.match(diff.stdout, /^\+  Also takes an optional unit: celsius or fahrenheit\.$/m);
+      assert.match(diff.stdout, /^\+ {6}"unit": \{$/m);
+      const approve = cli('approve', '--server', id, 'weather');
+      assert.equal(approve.status, 0, approve.stderr);
+      assert.equal(approve.stdout, `approved weather (server ${id})\n`);
+
+      assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['weather', 'time'], 'approved: the running session takes it at the next list');
+      assert.equal(text(await client.callTool({ name: 'weather', arguments: { city: 'Paris' } })), 'Sunny in Paris');
+    });
+    await withClient(server, { home: h }, async ({ client }) => {
+      assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['weather', 'time'], 'the approval was persisted');
+    });
+    const list = cli('list');
+    assert.match(list.stdout, new RegExp(`^${id}  stdio:`, 'm'));
+    assert.match(list.stdout, /^ {2}weather {2}sha256:[0-9a-f]{16}… {2}pinned \S+ {2}\(approved /m);
+  });
+
+  it('replaces tool results with hidden instructions (zero-width, homoglyphs, base64, structured, embedded, linked) and refuses such resources, prompts and sampling requests', T, async () => {
+    const sampled: string[] = [];
+    await withClient(['node', join(FIXTURES, 'hidden-result-server.mjs')], { home: home(), capabilities: { sampling: {} } }, async (c) => {
+      const { client } = c;
+      client.setRequestHandler(CreateMessageRequestSchema, (req) => {
+        sampled.push(JSON.stringify(req.params.messages));
+        return { role: 'assistant', content: { type: 'text', text: 'hello' }, model: 'test' };
+      });
+      await client.listTools();
+      assert.equal(text(await client.callTool({ name: 'clean', arguments: {} })), 'Sunny, 21 degrees.');
+      for (const name of ['zero-width', 'homoglyph', 'base64', 'structured', 'embedded', 'link']) {
+        const r = await client.callTool({ name, arguments: {} });
+        assert.equal(r.isError, true, name);
+        assert.match(text(r), new RegExp(`^Tollgate blocked the tools/call result of ${name} \\([^)]*injection/`), name);
+        assert.doesNotMatch(JSON.stringify(r), /id_rsa|collect\.example/, name);
+      }
+      assert.equal((await client.readResource({ uri: 'notes://clean' })).contents.length, 1);
+      assert.equal((await refused(client.readResource({ uri: 'notes://evil' }))).code, -32001);
+      assert.match(JSON.stringify((await client.getPrompt({ name: 'clean' })).messages), /Summarise the weather/);
+      assert.equal((await refused(client.getPrompt({ name: 'evil' }))).code, -32001);
+      await client.request({ method: 'test/ask-sampling', params: {} } as never, EmptyResultSchema);
+      await until(() => c.stderr().includes('got response "srv-2" result'), 'the clean sampling request answered by the client');
+      await until(() => c.stderr().includes('got response "srv-1" error -32001'), 'the poisoned sampling request refused by Tollgate');
+    });
+    assert.equal(sampled.length, 1);
+    assert.match(sampled[0] ?? '', /Say hello/);
+  });
+
+  it('drops malformed, unsolicited, non-UTF-8 and oversized lines from the server, records each, and the session goes on', T, async () => {
+    const h = home();
+    const config = join(h, 'tollgate.yaml');
+    writeFileSync(config, 'mcp:\n  maxLineBytes: 65536\n');
+    const logs: string[] = [];
+    const c = await withClient(['node', join(FIXTURES, 'noisy-server.mjs'), '100000'], { home: h, tollgateArgs: ['--config', config] }, async ({ client }) => {
+      client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+        logs.push(String(n.params.data));
+      });
+      await client.listTools();
+      assert.equal(text(await client.callTool({ name: 'noise', arguments: {} })), 'the real answer');
+      const broken = await refused(client.request({ method: 'test/broken-response', params: {} } as never, EmptyResultSchema));
+      assert.equal(broken.code, -32603);
+      assert.match(broken.message, /Tollgate dropped the MCP server's response to test\/broken-response: a response carries both result and error/);
+      assert.equal(text(await client.callTool({ name: 'noise', arguments: {} })), 'the real answer', 'the session goes on');
+      await until(() => logs.length >= 2, 'the valid notifications after the noise');
+    });
+    assert.deepEqual(logs, ['still here', 'still here']);
+    for (const rule of ['mcp/invalid-json', 'mcp/invalid-jsonrpc', 'mcp/unsolicited-response', 'mcp/invalid-utf8', 'mcp/line-too-long']) {
+      assert.match(c.stderr(), new RegExp(`\\[tollgate\\] block mcp-message (\\S+ )?mcp-server:node \\[${rule}\\]`), rule);
+    }
+  });
+
+  it("answers the pending call with an error when the server exits mid-call, and exits with the server's code", T, async () => {
+    const raw = new RawClient(['node', join(FIXTURES, 'crash-server.mjs')], home());
+    try {
+      await raw.handshake();
+      raw.send('{"jsonrpc":"2.0","id":7,"method":5}');
+      assert.equal(((await raw.reply(7)).error as { code: number }).code, -32600, 'an invalid client request with a readable id is answered');
+      raw.send({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'exit', arguments: { code: 3 } } });
+      const r = await raw.reply(8);
+      assert.deepEqual(r.error, { code: -32000, message: 'The MCP server exited with code 3 before answering tools/call.' });
+      assert.deepEqual(await raw.exited, { code: 3, signal: null });
+    } finally {
+      raw.stop();
+    }
+  });
+
+  it('exits 127 when the server cannot be started, and 1 when --env is given a value', T, () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'mcp', ...args], { encoding: 'utf8', input: '', env: { ...process.env, TOLLGATE_HOME: home() } });
+    const missing = run('--', '/nonexistent/mcp-server');
+    assert.equal(missing.status, 127);
+    assert.match(missing.stderr, /tollgate: cannot start MCP server "\/nonexistent\/mcp-server": spawn \/nonexistent\/mcp-server ENOENT/);
+    const valued = run('--env', 'API_TOKEN=abc', '--', 'node');
+    assert.equal(valued.status, 1);
+    assert.match(valued.stderr, /--env takes a variable name \(got "API_TOKEN"=…\)/);
+    assert.doesNotMatch(valued.stderr, /abc/);
+  });
+
+  it('dies of the same signal as the server, and forwards SIGTERM it receives to the server', T, async () => {
+    const killed = new RawClient(['node', join(FIXTURES, 'crash-server.mjs')], home());
+    const forwarded = new RawClient(['node', join(FIXTURES, 'crash-server.mjs')], home());
+    try {
+      await killed.handshake();
+      killed.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'signal', arguments: { signal: 'SIGKILL' } } });
+      assert.match(JSON.stringify(await killed.reply(2)), /was ended by SIGKILL before answering tools\/call/);
+      assert.deepEqual(await killed.exited, { code: null, signal: 'SIGKILL' });
+
+      await forwarded.handshake();
+      forwarded.proc.kill('SIGTERM');
+      assert.deepEqual(await forwarded.exited, { code: null, signal: 'SIGTERM' });
+    } finally {
+      killed.stop();
+      forwarded.stop();
+    }
+  });
+});
