@@ -20,25 +20,13 @@ import {
 } from '../scanners/tool-policy/index.ts';
 import type { Scanner } from '../scanners/types.ts';
 import type { EngineDeps } from './engine.ts';
+import { ssrfOptionsOf } from './ssrf-options.ts';
 
 type Factory = (config: TollgateConfig, deps: EngineDeps) => Scanner;
 
 /** The one registry: scanner id → factory from config. Order is the order scanners run in. */
 export const SCANNER_FACTORIES: Readonly<Partial<Record<ScannerId, Factory>>> = {
-  ssrf: (c) => {
-    const s = c.scanners.ssrf;
-    return createSsrfScanner({
-      allowSchemes: s.allowSchemes,
-      allowCidrs: s.allowCidrs,
-      allowHosts: s.allowHosts,
-      blockHosts: s.blockHosts,
-      blockPrivate: s.blockPrivate,
-      blockMetadata: s.blockMetadata,
-      maxUrlLength: c.limits.maxUrlLength,
-      // Agents reach URLs through tools too: a fetch tool's `url` argument is an SSRF path.
-      scanParts: s.scanToolArguments ? ['url', 'tool-argument'] : ['url'],
-    });
-  },
+  ssrf: (c) => createSsrfScanner(ssrfOptionsOf(c)),
   dlp: (c) => createDlpScanner({ disabled: c.scanners.dlp.disabledRules, minSeverity: c.scanners.dlp.minSeverity }),
   'known-secrets': (_c, deps) => createKnownSecretsScanner(deps.knownSecrets ? { index: deps.knownSecrets } : {}),
   entropy: (c) => {
