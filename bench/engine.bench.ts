@@ -1,10 +1,11 @@
 // npm run bench [-- --write]: engine speed on one core. Prints a markdown table; --write also
 // records it in docs/BENCH.md with the machine it ran on.
 import { cpus } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ScanInput } from '../src/core/index.ts';
 import { defaultConfig } from '../src/config/index.ts';
 import { createRuntime, REGEX_ENGINE, VERSION } from '../src/main.ts';
+import { BENCH_DOC, markedSections } from './bench-doc.ts';
 import { prose } from './corpus-gen.ts';
 
 const { engine } = createRuntime(defaultConfig(), {});
@@ -82,6 +83,8 @@ Machine: ${machine}
 
 ${table}
 `;
-  writeFileSync(new URL('../docs/BENCH.md', import.meta.url), doc);
+  // The transport benches' sections (between their markers) are kept as they were.
+  const kept = existsSync(BENCH_DOC) ? markedSections(readFileSync(BENCH_DOC, 'utf8')) : [];
+  writeFileSync(BENCH_DOC, kept.length > 0 ? `${doc}\n${kept.join('\n')}` : doc);
   process.stdout.write('wrote docs/BENCH.md\n');
 }

@@ -1,0 +1,83 @@
+// One process per role in the proxy bench (`node --import tsx bench/proxy-roles.ts ROLE JSON`), so
+// the load generator, the upstream and the proxy under test never share an event loop. Each role
+// says {type:'ready'} over IPC with its ports, answers {type:'stats'} with its counters, and exits
+// on {type:'stop'}.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../src/config/index.ts';
+import type { DecisionEvent } from '../src/core/index.ts';
+import { createRuntime } from '../src/main.ts';
+import { createResolver, loadProxyTls, startProxy, type ProxyContext } from '../src/transports/http-proxy/index.ts';
+import { startFloorProxy } from './floor-proxy.ts';
+import { startBenchUpstream } from './upstream.ts';
+
+export type RoleMessage = { type: 'ready'; ports: Record<string, number> } | { type: 'stats'; stats: unknown };
+
+interface RoleOptions {
+  /** upstream: PEM files of the https leaf. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** floor: static name → address map. */
+  readonly hosts?: Record<string, string>;
+  /** tollgate: config YAML appended to `preset: balanced`, and the data dir relative paths resolve in. */
+  readonly yaml?: string;
+  readonly dataDir?: string;
+}
+
+async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<string, number>; stats: () => unknown; close: () => Promise<void> }> {
+  if (role === 'upstream') {
+    const tls = opts.certFile && opts.keyFile ? { cert: readFileSync(opts.certFile, 'utf8'), key: readFileSync(opts.keyFile, 'utf8') } : undefined;
+    const up = await startBenchUpstream(tls);
+    return { ports: { http: up.httpPort, ...(up.httpsPort ? { https: up.httpsPort } : {}) }, stats: () => up.counts, close: () => up.close() };
+  }
+  if (role === 'floor') {
+    const floor = await startFloorProxy(opts.hosts ?? {});
+    return { ports: { proxy: floor.port }, stats: () => floor.counts, close: () => floor.close() };
+  }
+  if (role === 'tollgate') {
+    const loaded = parseConfig(`preset: balanced\n${opts.yaml ?? ''}`);
+    const config = loaded.config;
+    const runtime = createRuntime(loaded, process.env);
+    // Decision events are counted, not stored or written: the bench measures the data plane.
+    const decisions: Record<string, number> = {};
+    const notes: string[] = [];
+    const emit = (e: DecisionEvent): void => {
+      const key = `${e.type}:${e.action}`;
+      decisions[key] = (decisions[key] ?? 0) + 1;
+    };
+    const tls = config.proxy.tlsInterception.enabled ? await loadProxyTls(config.proxy.tlsInterception, opts.dataDir ?? process.cwd()) : null;
+    const ctx: ProxyContext = {
+      engine: runtime.engine,
+      config,
+      configHash: loaded.hash,
+      resolver: createResolver(config.dns),
+      emit,
+      now: () => Date.now(),
+      newRequestId: () => randomUUID(),
+      note: (m) => {
+        if (notes.length < 50) notes.push(m);
+      },
+      ...(tls ? { tls: tls.tls } : {}),
+    };
+    const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
+    return { ports: { proxy: server.port }, stats: () => ({ decisions, notes }), close: () => server.close() };
+  }
+  throw new Error(`unknown role ${role}`);
+}
+
+const [role = '', json = '{}'] = process.argv.slice(2);
+const send = (m: RoleMessage): void => void process.send?.(m);
+start(role, JSON.parse(json) as RoleOptions).then(
+  (r) => {
+    process.on('message', (m: { type?: string }) => {
+      if (m.type === 'stats') send({ type: 'stats', stats: r.stats() });
+      if (m.type === 'stop') void r.close().finally(() => process.exit(0));
+    });
+    process.on('disconnect', () => process.exit(0));
+    send({ type: 'ready', ports: r.ports });
+  },
+  (err: unknown) => {
+    process.stderr.write(`proxy-roles ${role}: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
