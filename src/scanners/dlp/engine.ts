@@ -136,12 +136,14 @@ export class DlpEngine {
   readonly #common: readonly number[];
   readonly #fieldRules: readonly number[];
   readonly #windows: boolean;
+  readonly #allIndexes: readonly number[];
 
   /** `windows: false` makes every triggered rule run over the whole text (a reference mode for tests). */
   constructor(rules: readonly DlpRule[], options: { windows?: boolean } = {}) {
     this.rules = rules;
     this.#windows = options.windows ?? true;
     this.#compiled = rules.map((rule) => ({ rule, rx: re(rule.pattern) }));
+    this.#allIndexes = rules.map((_, i) => i);
     const ids = new Map<string, number>();
     const keywordRules: number[][] = [];
     const ruleKeywords: number[][] = [];
@@ -213,7 +215,9 @@ export class DlpEngine {
     if (patterns && this.#prefilter) {
       const survey = this.#survey(text, this.#prefilter);
       this.lastTextQuiet = survey.complete && survey.keywordSpans.size === 0 && survey.triggerSpans.size === 0;
-      for (let i = 0; i < this.#compiled.length && !this.lastTextQuiet && !this.#overflow(); i++) {
+      const candidates = this.lastTextQuiet ? [] : this.#candidates(survey);
+      for (let k = 0; k < candidates.length && !this.#overflow(); k++) {
+        const i = candidates[k] as number;
         const plan = this.#plan(i, survey, text.length);
         if (plan !== 'skip' && this.#run(this.#compiled[i] as Compiled, text, plan, hits, vetoes)) capped.push((this.#compiled[i] as Compiled).rule);
       }
@@ -305,6 +309,26 @@ export class DlpEngine {
     if (seen[id] === 1) return;
     seen[id] = 1;
     for (const inner of this.#implied[id] as number[]) this.#see(inner, seen);
+  }
+
+  /**
+   * The rules that can run on a surveyed text, in rule order. When the survey saw every keyword
+   * and trigger, only the rules of the keywords seen and the triggered keyword-free rules can;
+   * otherwise every rule is asked (#plan decides).
+   */
+  #candidates(survey: Survey): readonly number[] {
+    if (!survey.complete) return this.#allIndexes;
+    const picked = new Uint8Array(this.#compiled.length);
+    let n = 0;
+    for (let id = 0; id < survey.seen.length; id++) {
+      if (survey.seen[id] !== 1) continue;
+      for (const r of this.#keywordRules[id] as number[]) if (picked[r] === 0) (picked[r] = 1), n++;
+    }
+    for (const r of survey.triggerSpans.keys()) if (picked[r] === 0) (picked[r] = 1), n++;
+    const out: number[] = new Array<number>(n);
+    let k = 0;
+    for (let i = 0; i < picked.length; i++) if (picked[i] === 1) out[k++] = i;
+    return out;
   }
 
   /** Whether rule `i` runs on this text, and where: nowhere, the whole text, or windows around its anchors. */
