@@ -7,6 +7,7 @@ import type { LoadedConfig, TollgateConfig } from './config/index.ts';
 import { createEngine, type Engine } from './engine/index.ts';
 import { REGEX_ENGINE } from './re/index.ts';
 import { createKnownSecretIndex } from './scanners/known-secrets/index.ts';
+import type { SessionState } from './scanners/types.ts';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = (require('../package.json') as { version: string }).version;
@@ -57,12 +58,13 @@ export function collectKnownSecrets(config: TollgateConfig, env: NodeJS.ProcessE
 }
 
 /** Builds everything the engine needs from a loaded config and an environment. */
-export function createRuntime(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env, opts: { evidenceKey?: Uint8Array } = {}): Runtime {
+export function createRuntime(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env, opts: { evidenceKey?: Uint8Array; state?: SessionState } = {}): Runtime {
   const config = loaded.config;
   const ks = config.scanners.knownSecrets;
   const entries = ks.enabled ? collectKnownSecrets(config, env) : [];
   const built = createKnownSecretIndex(entries, { minLength: ks.minLength });
-  const engine = createEngine(config, { knownSecrets: built.index, ...(opts.evidenceKey ? { evidenceKey: opts.evidenceKey } : {}) });
+  // `state` lets a reloaded engine keep the running one's session windows (split secrets).
+  const engine = createEngine(config, { knownSecrets: built.index, ...(opts.evidenceKey ? { evidenceKey: opts.evidenceKey } : {}), ...(opts.state ? { state: opts.state } : {}) });
   return {
     engine,
     loaded,

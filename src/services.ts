@@ -7,9 +7,10 @@ import type { DecisionEvent } from './core/index.ts';
 import type { Evidence } from './evidence/index.ts';
 import type { OpenedReceipts } from './evidence/receipts/index.ts';
 import { startEvidence } from './evidence-stack.ts';
-import { createRuntime, REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
-import { createRateLimiter } from './state/index.ts';
-import { createResolver, loadProxyTls, startProxy, type ProxyContext, type ProxyServer } from './transports/http-proxy/index.ts';
+import { REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
+import { liveProxyContext, startControlPlane, type ControlPlane } from './control/index.ts';
+import { createApprovalStore, createRateLimiter } from './state/index.ts';
+import { loadProxyTls, startProxy, type ProxyContext, type ProxyServer } from './transports/http-proxy/index.ts';
 import { ReverseConfig } from './config/reverse-schema.ts';
 import { startReverse, type ReverseServer } from './transports/reverse/index.ts';
 import { createScanApi } from './transports/scan-api/app.ts';
@@ -23,10 +24,19 @@ export interface ServicesOptions {
   readonly note?: (line: string) => void;
   /** Overrides reverse.upstream / reverse.listen (tollgate run --reverse-upstream / --reverse-listen). */
   readonly reverse?: { readonly upstream?: string; readonly listen?: string };
+  /** The config file a hot reload re-reads (SIGHUP, file watch); tollgate run --config. */
+  readonly configFile?: string;
+  /** Accept a reload that weakens the policy (tollgate run --allow-downgrade). */
+  readonly allowDowngrade?: boolean;
+  /** Watch configFile and reload when it changes (default on). */
+  readonly watchConfig?: boolean;
 }
 
 export interface Services {
+  /** The engine and config running now (a hot reload replaces it). */
   readonly runtime: Runtime;
+  /** Hot reload, kill switch, budgets (src/control). */
+  readonly control: ControlPlane;
   readonly dataDir: string;
   readonly evidence: Evidence;
   readonly receipts: OpenedReceipts;
@@ -49,24 +59,69 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   const cfg = loaded.config;
   const stack = await startEvidence(loaded, { env, note });
   const { dataDir, evidence, receipts, emit } = stack;
-  const runtime = createRuntime(loaded, env, { evidenceKey: stack.evidenceKey });
-
   const tokenEnv = cfg.api.tokenEnv;
   const token = tokenEnv ? env[tokenEnv] : undefined;
   if (tokenEnv && !token) {
     await stack.close();
     throw new Error(`api.tokenEnv is ${tokenEnv} but that variable is empty; refusing to start an unauthenticated API`);
   }
+  let control: ControlPlane;
+  try {
+    control = startControlPlane({
+      loaded,
+      env,
+      dataDir,
+      evidenceKey: stack.evidenceKey,
+      evidence,
+      emit,
+      note,
+      ...(opts.configFile !== undefined ? { configFile: opts.configFile } : {}),
+      allowDowngrade: opts.allowDowngrade === true,
+      watchConfig: opts.watchConfig !== false,
+    });
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+  const live = control.live;
+  // Held `ask` verdicts need someone to answer them: only with an API token can that be someone
+  // other than the agent (the admin API sits on the agent's proxy listener). Without one, ask blocks.
+  const approvals = token ? createApprovalStore({ maxPending: cfg.proxy.askMaxPending, now: () => Date.now(), newId: () => randomUUID() }) : undefined;
   const apiOptions = {
-    engine: runtime.engine,
+    // Read per request, so a hot reload reaches the scan API too.
+    get engine() {
+      return live.get().runtime.engine;
+    },
+    killSwitch: control.killSwitch,
+    ...(approvals ? { approvals } : {}),
     ...(token ? { token } : {}),
     maxBodyBytes: cfg.api.maxBodyBytes,
     deadlineMs: cfg.api.deadlineMs,
     limiter: createRateLimiter(cfg.api.rateLimitPerMinute),
     now: () => Date.now(),
-    info: { version: VERSION, regexEngine: REGEX_ENGINE, preset: cfg.preset ?? null, mode: cfg.mode, configHash: loaded.hash, scanners: runtime.engine.scanners.map((s) => s.id) },
+    info: {
+      version: VERSION,
+      regexEngine: REGEX_ENGINE,
+      get preset() {
+        return live.get().loaded.config.preset ?? null;
+      },
+      get mode() {
+        return live.get().loaded.config.mode;
+      },
+      get configHash() {
+        return live.get().loaded.hash;
+      },
+      get scanners() {
+        return live.get().runtime.engine.scanners.map((s) => s.id);
+      },
+      get killSwitch() {
+        return control.killSwitch.on;
+      },
+    },
     emit,
-    configHash: loaded.hash,
+    get configHash() {
+      return live.get().loaded.hash;
+    },
     metrics: { render: () => evidence.metrics.render(), contentType: evidence.metrics.contentType },
   };
 
@@ -74,22 +129,22 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   let reverse: ReverseServer | null = null;
   let api: ListeningServer | null = null;
   // What every data-plane listener (proxy, reverse proxy) is handed.
-  const dataPlane: ProxyContext = {
-    engine: runtime.engine,
-    config: cfg,
-    configHash: loaded.hash,
-    resolver: createResolver(cfg.dns),
+  // Engine, config and resolver are read from the live policy (a reload swaps them).
+  const fixed = {
     emit,
     now: () => Date.now(),
     newRequestId: () => randomUUID(),
-    note: (msg) => evidence.logSystem({ level: 'info', event: 'proxy', msg }),
+    note: (msg: string) => evidence.logSystem({ level: 'info', event: 'proxy', msg }),
+    ...(approvals ? { approvals } : {}),
+    control: control.proxyControl,
   };
+  const dataPlane: ProxyContext = liveProxyContext(live, fixed);
   try {
     if (cfg.proxy.enabled) {
       const listen = parseListen(opts.listen ?? cfg.proxy.listen);
       const tls = cfg.proxy.tlsInterception.enabled ? await loadProxyTls(cfg.proxy.tlsInterception, dataDir) : null;
       for (const w of tls?.warnings ?? []) note(`tls interception: ${w}`);
-      proxy = await startProxy({ ...dataPlane, ...(tls ? { tls: tls.tls } : {}) }, { listen, admin: createScanApi(apiOptions) });
+      proxy = await startProxy(tls ? liveProxyContext(live, { ...fixed, tls: tls.tls }) : dataPlane, { listen, admin: createScanApi(apiOptions) });
     }
     const rev = ReverseConfig.safeParse({ ...cfg.reverse, ...opts.reverse });
     if (!rev.success) throw new Error(`reverse proxy: ${rev.error.issues[0]?.message ?? 'invalid settings'}`);
@@ -99,6 +154,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
       api = await startScanApi((proxy ? cfg.api.listen : opts.listen ?? cfg.api.listen) ?? '127.0.0.1:8888', apiOptions);
     }
   } catch (err) {
+    control.stop();
     await proxy?.close();
     await reverse?.close();
     await stack.close();
@@ -107,7 +163,10 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   evidence.logSystem({ level: 'info', event: 'start', msg: `tollgate ${VERSION} started`, detail: { configHash: loaded.hash, proxy: proxy?.url ?? null, reverse: reverse?.url ?? null, api: api?.url ?? null } });
   let closing: Promise<void> | null = null;
   return {
-    runtime,
+    get runtime() {
+      return live.get().runtime;
+    },
+    control,
     dataDir,
     evidence,
     receipts,
@@ -117,6 +176,8 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     apiUrl: api?.url ?? proxy?.url ?? '',
     close() {
       closing ??= (async () => {
+        approvals?.close();
+        control.stop();
         await Promise.allSettled([proxy?.close(), reverse?.close(), api?.close()]);
         evidence.logSystem({ level: 'info', event: 'stop', msg: 'tollgate stopping' });
         await stack.close();

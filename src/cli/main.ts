@@ -1,6 +1,7 @@
 // cli: one file per command, thin: parse flags, call the library.
 import { Command } from 'commander';
 import { REGEX_ENGINE, VERSION } from '../main.ts';
+import { registerApprove } from './commands/approve.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerKeygen } from './commands/keygen.ts';
 import { registerMcp } from './commands/mcp.ts';
@@ -31,5 +32,6 @@ registerReceipts(program);
 registerReport(program);
 registerMcp(program);
 registerTls(program);
+registerApprove(program);
 program.showHelpAfterError();
 await program.parseAsync(process.argv);

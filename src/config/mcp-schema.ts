@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The `mcp` config section: one policy for every MCP wire (stdio today; Streamable HTTP and
- * WebSocket reuse it). Every object is `.strict()`, like the rest of the config.
+ * The `mcp` config section: one policy for every MCP wire (stdio, Streamable HTTP and the
+ * bridges to Streamable HTTP and WebSocket upstreams). Every object is `.strict()`, like the rest of the config.
  */
 
 const positiveInt = z.number().int().positive();
@@ -55,6 +55,32 @@ export const McpEnvConfig = z
   })
   .strict();
 
+/** A header name (RFC 9110 token). */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, 'an HTTP header name');
+
+export const McpHttpConfig = z
+  .object({
+    maxBodyBytes: positiveInt
+      .default(4 * 1024 * 1024)
+      .describe('Largest Streamable HTTP body (a client POST, or an upstream JSON response) in bytes; a larger one is refused and recorded, never forwarded.'),
+    maxSseEventBytes: positiveInt
+      .default(4 * 1024 * 1024)
+      .describe('Largest server-sent event from an upstream MCP server in bytes; a larger one is dropped and recorded without being held in memory.'),
+    upstreamHeaders: z
+      .record(headerName, z.string().max(4096))
+      .default({})
+      .describe('Headers sent to the upstream MCP server (Streamable HTTP or WebSocket), e.g. Authorization: "Bearer ${MCP_TOKEN}". ${NAME} is read from Tollgate\'s environment, and those values are matched as known secrets; values are never logged.'),
+    sessionTtlSeconds: positiveInt
+      .max(7 * 24 * 3600)
+      .default(3600)
+      .describe('A Streamable HTTP session with no request and no open stream for this long is ended (upstream too).'),
+    maxSessions: positiveInt
+      .max(100_000)
+      .default(256)
+      .describe('Most Streamable HTTP sessions kept at once; past it the least recently used is ended.'),
+  })
+  .strict();
+
 export const McpConfig = z
   .object({
     maxLineBytes: positiveInt
@@ -85,6 +111,7 @@ export const McpConfig = z
       .default(false)
       .describe('Scan the server instructions in the initialize result (removed when blocked). Off by default: instructions address the model by design and trip injection rules.'),
     env: McpEnvConfig.default(McpEnvConfig.parse({})),
+    http: McpHttpConfig.default(McpHttpConfig.parse({})),
   })
   .strict();
 

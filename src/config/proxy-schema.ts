@@ -41,6 +41,17 @@ export const ProxyConfig = z
     connectTimeoutMs: positiveInt.default(10_000).describe('Upstream TCP connect timeout.'),
     responseTimeoutMs: positiveInt.default(60_000).describe('Whole upstream response (headers and body) must arrive within this.'),
     maxDecompressedBytes: positiveInt.default(32 * 1024 * 1024).describe('Largest decompressed body scanned; a body that inflates past it is blocked.'),
+    headersTimeoutMs: positiveInt
+      .default(30_000)
+      .describe('A client must send its whole request head (request line and headers) within this, or gets 408 and is disconnected (slow-header clients).'),
+    requestTimeoutMs: positiveInt
+      .default(120_000)
+      .describe('A client must send its whole request (head and body) within this, or gets 408 and is disconnected (slow-body clients). Never less than headersTimeoutMs.'),
+    idleTimeoutMs: positiveInt.default(5_000).describe('An idle keep-alive connection is closed after this long without a new request.'),
+    askTimeoutMs: positiveInt
+      .default(30_000)
+      .describe('How long a request or response whose verdict is ask is held for an operator\'s approval (POST /api/v1/approvals/<id>, `tollgate approve`); unanswered, it is denied.'),
+    askMaxPending: positiveInt.default(256).describe('Most exchanges held for approval at once; past it an ask is denied at once.'),
     tlsInterception: TlsInterceptionConfig.default(TlsInterceptionConfig.parse({})),
   })
   .strict();

@@ -7,6 +7,7 @@ import { DnsConfig, ProxyConfig } from './proxy-schema.ts';
 import { FetchConfig } from './fetch-schema.ts';
 import { WebSocketConfig } from './websocket-schema.ts';
 import { ReverseConfig } from './reverse-schema.ts';
+import { BudgetsConfig, IdentityConfig, KillSwitchConfig } from './control-schema.ts';
 
 /**
  * The Tollgate configuration, as validated at load. Every object is `.strict()`: an unknown
@@ -213,6 +214,9 @@ export const TollgateConfig = z
     fetch: FetchConfig.default(FetchConfig.parse({})),
     websocket: WebSocketConfig.default(WebSocketConfig.parse({})),
     reverse: ReverseConfig.default(ReverseConfig.parse({})),
+    killSwitch: KillSwitchConfig.default(KillSwitchConfig.parse({})),
+    budgets: BudgetsConfig.default(BudgetsConfig.parse({})),
+    identity: IdentityConfig.default(IdentityConfig.parse({})),
   })
   .strict();
 

@@ -51,7 +51,7 @@ export const SCANNER_IDS: readonly ScannerId[] = [
 
 export interface Finding {
   readonly scanner: ScannerId;
-  /** Stable kebab-case id, prefixed by the scanner: `dlp/aws-access-key`. */
+  /** Stable kebab-case id, prefixed by the scanner: `dlp/aws-access-key-id`. */
   readonly rule: string;
   readonly severity: Severity;
   readonly category: Category;

@@ -41,6 +41,8 @@ const OTHER_RULES: readonly RuleEntry[] = [
   { id: 'engine/too-many-parts', severity: 'high', mitre: 'T1027', description: 'more multipart parts than the limit (always blocks)' },
   { id: 'engine/unparseable-body', severity: 'high', mitre: 'T1027', description: 'a body declared JSON or multipart that cannot be parsed' },
   { id: 'engine/scanner-error', severity: 'high', mitre: 'T1562.001', description: 'a scanner failed; fail closed (always blocks)' },
+  { id: 'engine/scanner-failed-open', severity: 'medium', mitre: 'T1562.001', description: 'a scanner failed and is configured to fail open (recorded, not blocked)' },
+  { id: 'crypto/wallet-address', severity: 'info', mitre: 'T1657', description: 'a wallet address not on the allowlist (when crypto.reportAddresses is on)' },
   { id: 'engine/invalid-input', severity: 'high', mitre: 'T1562.001', description: 'the input could not be read (always blocks)' },
   { id: 'engine/deadline-exceeded', severity: 'high', mitre: 'T1499', description: 'a scan exceeded the API deadline' },
 ];

@@ -29,6 +29,13 @@ export interface ScanCallContext {
   readonly now?: number;
   readonly session?: string;
   readonly agent?: string;
+  /**
+   * For a transport that redacts: when given, the engine fills it with the matched values of the
+   * returned findings that carry one (DLP, entropy, split secrets, known secrets), keyed by the
+   * finding objects in the verdict. The values never enter the verdict, a finding or an event;
+   * they live as long as the caller keeps this map.
+   */
+  readonly secretValues?: Map<Finding, string[]>;
 }
 
 export interface Engine {
@@ -141,6 +148,8 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
           );
         }
       }
+      // Values wanted for redaction are gathered before findings are copied (fingerprints, destinations).
+      const wanted = callCtx.secretValues ? collectValues(findings) : null;
       const key = deps.evidenceKey;
       if (key) {
         for (let i = 0; i < findings.length; i++) {
@@ -162,8 +171,14 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
       // The verdict is decided on every finding; only the list returned is capped.
       const all = rankFindings(dedupe(bound));
       const verdict = composeVerdict(all, policy);
-      if (all.length <= MAX_FINDINGS) return verdict;
-      return { ...verdict, findings: all.slice(0, MAX_FINDINGS) };
+      const out = all.length <= MAX_FINDINGS ? verdict : { ...verdict, findings: all.slice(0, MAX_FINDINGS) };
+      if (wanted && callCtx.secretValues) {
+        for (const f of out.findings) {
+          const values = wanted.get(findingKey(f));
+          if (values) callCtx.secretValues.set(f, values);
+        }
+      }
+      return out;
     },
   };
 }
@@ -196,11 +211,30 @@ function mergeDestinations(a: Readonly<Record<string, readonly string[]>>, b: Re
   return out;
 }
 
+/** What identifies a finding across the engine's copies of it (the dedupe key). */
+function findingKey(f: Finding): string {
+  return `${f.rule}\u0000${f.location}\u0000${f.evidence}`;
+}
+
+/** The values attached to findings, by finding key (several when findings differ only in value). */
+function collectValues(findings: readonly Finding[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of findings) {
+    const value = secretOf(f);
+    if (value === undefined || value.length === 0) continue;
+    const k = findingKey(f);
+    const list = out.get(k);
+    if (!list) out.set(k, [value]);
+    else if (!list.includes(value)) list.push(value);
+  }
+  return out;
+}
+
 function dedupe(findings: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const f of findings) {
-    const key = `${f.rule}\u0000${f.location}\u0000${f.evidence}`;
+    const key = findingKey(f);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(f);

@@ -6,7 +6,7 @@
 export const OTHER = 'other';
 const MAX_VALUE_LENGTH = 64;
 
-/** Shape of a rule id or similar: lower-case kebab segments joined by "/", e.g. `dlp/aws-access-key`. */
+/** Shape of a rule id or similar: lower-case kebab segments joined by "/", e.g. `dlp/aws-access-key-id`. */
 export function isKebabPath(value: string): boolean {
   if (value.length === 0 || value.length > MAX_VALUE_LENGTH) return false;
   let segmentLength = 0;

@@ -35,6 +35,17 @@ export function decisionFindings(findings: readonly Finding[]): DecisionFinding[
   }));
 }
 
+/**
+ * A target whose path the findings point into is written without its path: the pieces of a
+ * split key can each be short enough to look like ordinary path segments.
+ */
+export function targetFor(target: string, findings: readonly Finding[]): string {
+  if (!findings.some((x) => x.location.startsWith('url.path') || x.location === 'url' || x.location.startsWith('url|'))) return target;
+  const scheme = target.indexOf('://');
+  const slash = scheme < 0 ? -1 : target.indexOf('/', scheme + 3);
+  return slash < 0 ? target : `${target.slice(0, slash)}/…`;
+}
+
 export function decisionEvent(f: DecisionFacts): DecisionEvent {
   return {
     time: new Date(f.at).toISOString(),
@@ -44,7 +55,7 @@ export function decisionEvent(f: DecisionFacts): DecisionEvent {
     ...(f.session !== undefined ? { session: f.session } : {}),
     requestId: f.requestId,
     ...(f.method !== undefined ? { method: f.method } : {}),
-    ...(f.target !== undefined ? { target: f.target } : {}),
+    ...(f.target !== undefined ? { target: targetFor(f.target, f.verdict.findings) } : {}),
     action: f.verdict.action,
     mode: f.mode,
     ...(f.verdict.wouldHave ? { wouldHave: f.verdict.wouldHave } : {}),
@@ -75,7 +86,12 @@ export function transportFinding(
   };
 }
 
-/** Whether a verdict stops the traffic (ask has no approval channel on HTTP, so it stops too). */
+/**
+ * Whether a verdict stops the traffic where nothing can be rewritten and nobody can be asked
+ * (tunnels, upgrades, frames, outgoing requests): redact and ask stop too. The forward proxy's
+ * exchanges enforce redact and ask themselves (http-proxy/actions.ts), and so does /fetch for
+ * the page it returns.
+ */
 export function stops(v: Verdict): boolean {
-  return v.action === 'block' || v.action === 'ask';
+  return v.action === 'block' || v.action === 'ask' || v.action === 'redact';
 }

@@ -4,11 +4,13 @@ import type { ScanInput } from '../core/index.ts';
 /** A path segment or host label this long, or shorter but mixing letters and digits, is data: written as its first four characters and length. */
 const LONG_PART = 24;
 const DATA_PART = 16;
+/** Path segments are cut shorter: a key split over several segments leaves pieces of ~10 characters. */
+const DATA_SEGMENT = 8;
 const MAX_PARTS = 16;
 
-function looksLikeData(part: string): boolean {
+function looksLikeData(part: string, dataMin = DATA_PART): boolean {
   if (part.length > LONG_PART) return true;
-  if (part.length < DATA_PART) return false;
+  if (part.length < dataMin) return false;
   let letter = false;
   let digit = false;
   for (const ch of part) {
@@ -18,9 +20,11 @@ function looksLikeData(part: string): boolean {
   return letter && digit;
 }
 
-function shorten(part: string): string {
-  return looksLikeData(part) ? `${Array.from(part).slice(0, 4).join('')}…(${part.length})` : part;
+function shorten(part: string, dataMin = DATA_PART): string {
+  return looksLikeData(part, dataMin) ? `${Array.from(part).slice(0, 4).join('')}…(${part.length})` : part;
 }
+
+const shortenSegment = (part: string): string => shorten(part, DATA_SEGMENT);
 
 /**
  * The target written into a decision event for a scanned URL: scheme, host and path, with any
@@ -39,7 +43,7 @@ export function summarizeUrl(raw: string): string {
   const host = labels.length > MAX_PARTS ? `…(${labels.length} labels)` : labels.map(shorten).join('.');
   const port = url.port ? `:${url.port}` : '';
   const segments = url.pathname.split('/');
-  const path = segments.length > MAX_PARTS ? `${segments.slice(0, MAX_PARTS).map(shorten).join('/')}/…` : segments.map(shorten).join('/');
+  const path = segments.length > MAX_PARTS ? `${segments.slice(0, MAX_PARTS).map(shortenSegment).join('/')}/…` : segments.map(shortenSegment).join('/');
   return `${url.protocol}//${host}${port}${path}${url.search ? '?…' : ''}`;
 }
 

@@ -10,18 +10,22 @@ import { createPinStore, serverPinId } from '../../state/pins/index.ts';
 import { buildChildEnv, exitStatus, McpSession, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
 import { registerMcpPins } from './mcp-pins.ts';
+import { runRemote } from './mcp-remote.ts';
 
 interface McpOptions {
   config?: string;
   env: string[];
   serverId?: string;
   quiet?: boolean;
+  listen?: string;
+  upstream?: string;
+  header: string[];
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** One stderr line per decision that was not a plain allow (stdout belongs to the protocol). */
-function stderrDecisions(e: DecisionEvent): void {
+export function stderrDecisions(e: DecisionEvent): void {
   if (e.action === 'allow') return;
   const rules = [...new Set(e.findings.map((f) => f.rule))].slice(0, 6).join(', ');
   process.stderr.write(`[tollgate] ${e.action}${e.wouldHave ? ` (would ${e.wouldHave})` : ''} ${e.type}${e.method ? ` ${e.method}` : ''} ${e.target ?? ''}${rules ? ` [${rules}]` : ''} ${e.requestId}\n`);
@@ -30,14 +34,36 @@ function stderrDecisions(e: DecisionEvent): void {
 export function registerMcp(program: Command): void {
   const mcp = program
     .command('mcp')
-    .description('run an MCP server (stdio) behind Tollgate: every message both ways is inspected; see docs/MCP.md')
-    .usage('[options] -- COMMAND [ARGS...]  |  mcp pins list|diff|approve|reset')
+    .description('run an MCP server behind Tollgate (stdio, or a Streamable HTTP / WebSocket upstream): every message both ways is inspected; see docs/MCP.md')
+    .usage('[options] -- COMMAND [ARGS...]  |  --upstream URL [--listen ADDR]  |  mcp pins list|diff|approve|reset')
     .argument('[command...]', 'the MCP server and its arguments, after --')
     .option('-c, --config <file>', 'YAML config file (default: the embedded balanced preset)')
     .option('--env <name>', 'also pass this environment variable to the server (repeatable)', collect, [])
     .option('--server-id <id>', 'name the server for tool pins (default: its command line)')
     .option('-q, --quiet', 'do not write decisions to stderr')
+    .option('--upstream <url>', 'a network MCP server (http(s):// Streamable HTTP, or ws(s)://) instead of a command')
+    .option('--listen <addr>', 'with --upstream: serve Streamable HTTP to clients on host:port (endpoint /mcp); without it, bridge stdio to the upstream')
+    .option('--header <header>', "with --upstream: send 'Name: value' to it (repeatable); ${NAME} in the value is read from the environment", collect, [])
     .action(async (argv: string[], opts: McpOptions) => {
+      if (opts.upstream !== undefined || opts.listen !== undefined) {
+        if (opts.upstream === undefined) {
+          process.stderr.write('tollgate mcp: --listen needs --upstream URL (the MCP server to guard)\n');
+          process.exit(1);
+        }
+        if (argv.length > 0 || opts.env.length > 0) {
+          process.stderr.write('tollgate mcp: --upstream guards a network server; a command after -- (and --env) is for stdio servers\n');
+          process.exit(1);
+        }
+        await runRemote({
+          upstream: opts.upstream,
+          header: opts.header,
+          report: stderrDecisions,
+          ...(opts.listen !== undefined ? { listen: opts.listen } : {}),
+          ...(opts.config !== undefined ? { config: opts.config } : {}),
+          ...(opts.serverId !== undefined ? { serverId: opts.serverId } : {}),
+          ...(opts.quiet !== undefined ? { quiet: opts.quiet } : {}),
+        });
+      }
       const [command, ...args] = argv;
       if (command === undefined) {
         process.stderr.write('tollgate mcp: no server command; usage: tollgate mcp [options] -- COMMAND [ARGS...]\n');

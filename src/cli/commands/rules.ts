@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ruleCatalog } from '../../engine/index.ts';
+import { transportRules } from '../../transports/rules.ts';
 
 export function registerRules(program: Command): void {
   program
@@ -7,7 +8,8 @@ export function registerRules(program: Command): void {
     .description('list every rule id with its severity and MITRE ATT&CK technique')
     .option('--json', 'print as JSON')
     .action((o: { json?: boolean }) => {
-      const rules = ruleCatalog();
+      const seen = new Set<string>();
+      const rules = [...ruleCatalog(), ...transportRules()].filter((r) => !seen.has(r.id) && seen.add(r.id));
       if (o.json) {
         process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
         return;

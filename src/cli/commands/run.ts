@@ -11,13 +11,22 @@ export function registerRun(program: Command): void {
     .option('-l, --listen <host:port>', 'override proxy.listen (port 0 picks a free port)')
     .option('--reverse-upstream <url>', 'also run a reverse proxy in front of this one service (overrides reverse.upstream)')
     .option('--reverse-listen <host:port>', 'where the reverse proxy listens (overrides reverse.listen; default 127.0.0.1:8890)')
-    .action(async (opts: { config?: string; listen?: string; reverseUpstream?: string; reverseListen?: string }) => {
+    .option('--allow-downgrade', 'let a hot reload (SIGHUP, config file change) apply a config that weakens the policy')
+    .option('--no-watch', 'do not reload when the --config file changes (SIGHUP still reloads)')
+    .action(async (opts: { config?: string; listen?: string; reverseUpstream?: string; reverseListen?: string; allowDowngrade?: boolean; watch?: boolean }) => {
       const loaded = loadConfigOrExit(opts.config);
       const cfg = loaded.config;
       let services;
       try {
         const reverse = { ...(opts.reverseUpstream ? { upstream: opts.reverseUpstream } : {}), ...(opts.reverseListen ? { listen: opts.reverseListen } : {}) };
-        services = await startServices(loaded, { ...(opts.listen ? { listen: opts.listen } : {}), reverse, note: (line) => process.stdout.write(`${line}\n`) });
+        services = await startServices(loaded, {
+          ...(opts.listen ? { listen: opts.listen } : {}),
+          reverse,
+          note: (line) => process.stdout.write(`${line}\n`),
+          ...(opts.config ? { configFile: opts.config } : {}),
+          allowDowngrade: opts.allowDowngrade === true,
+          watchConfig: opts.watch !== false,
+        });
       } catch (err) {
         process.stderr.write(`tollgate: ${(err as Error).message}\n`);
         process.exit(1);
@@ -37,6 +46,7 @@ export function registerRun(program: Command): void {
         `scan API listening on ${services.apiUrl}`,
         `  try: curl -s ${services.apiUrl}/api/v1/scan -H 'content-type: application/json' -d '{"kind":"url","url":"http://169.254.169.254/latest/meta-data/"}'`,
         `metrics on ${services.apiUrl}/metrics; data in ${services.dataDir} (audit log: ${services.evidence.auditLog ?? 'off'}, receipts: ${services.receipts.writer ? 'on' : 'off'})`,
+        `control: SIGHUP reloads ${opts.config ?? 'the config'}${opts.config && opts.watch !== false ? ' (also on change)' : ''}; kill switch: SIGUSR1, POST /api/v1/killswitch, or create ${services.control.sentinelPath}`,
         `known secrets protected: ${ks.indexed.length}${ks.indexed.length ? ` (${ks.indexed.join(', ')})` : ''}${ks.rejected.length ? ` (${ks.rejected.length} rejected: ${ks.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ')})` : ''}`,
         '',
       );
@@ -55,5 +65,9 @@ export function registerRun(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // SIGHUP re-reads the config (hot reload); SIGUSR1 flips the kill switch's manual hold.
+      const control = services.control;
+      process.on('SIGHUP', () => void control.reload('signal'));
+      process.on('SIGUSR1', () => void control.killSwitch.toggleManual('signal', Date.now()));
     });
 }

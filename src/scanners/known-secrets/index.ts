@@ -2,6 +2,7 @@
 // the caller) in every segment's raw, clean and decoded text, in raw and encoded forms.
 // It must never put a value, or any part of one, in a finding: evidence is the entry's name and
 // the encoding that matched.
+import { withSecret } from '../../core/index.ts';
 import type { Finding, Severity } from '../../core/index.ts';
 import type { DecodedLayer } from '../../normalize/types.ts';
 import type { KnownSecretIndex, Scanner } from '../types.ts';
@@ -106,7 +107,10 @@ export function createKnownSecretsScanner(options: Partial<KnownSecretsOptions> 
             const who = displayName(m.name);
             const how = m.encoding === 'raw' ? '' : ` ${m.encoding}-encoded`;
             const within = layer ? ` inside ${layer.chain.join(' → ')}-decoded content` : '';
-            findings.push({
+            // The matched text (the value in the encoding that matched) goes out of band only: the
+            // engine turns it into a fingerprint, and a redacting transport replaces it.
+            const matched = text.slice(m.index, m.index + m.length);
+            findings.push(withSecret({
               scanner: SCANNER,
               rule: 'known-secrets/value-match',
               severity,
@@ -118,7 +122,7 @@ export function createKnownSecretsScanner(options: Partial<KnownSecretsOptions> 
                 seg.flow === 'ingress'
                   ? `The value of ${who} appears${how}${within} in content the agent is reading; keep it out of the model's context and rotate it if it was exposed.`
                   : `The value of ${who} is being sent${how}${within}; block the request and rotate the secret if it already left.`,
-            });
+            }, matched));
           }
         }
       }

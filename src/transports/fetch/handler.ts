@@ -11,6 +11,7 @@ import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decisio
 import { decodeContent, readBody } from '../http-proxy/bodies.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
+import { chargeBudget } from '../http-proxy/control.ts';
 import { endToEnd, first } from '../http-proxy/headers.ts';
 import { readable } from './readable.ts';
 import { offends, redactPassages } from './redact.ts';
@@ -123,9 +124,12 @@ export async function handleFetch(req: IncomingMessage, res: ServerResponse, ctx
   const headers = { 'user-agent': ctx.config.fetch.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
 
   // 1. The request Tollgate is about to make, scanned before anything leaves.
-  const reqVerdict = ctx.engine.scan({ kind: 'request', method: 'GET', url: url.href, headers }, scanCtx);
+  let reqVerdict = ctx.engine.scan({ kind: 'request', method: 'GET', url: url.href, headers }, scanCtx);
+  // Per-domain budgets count a fetch like a proxied request (its URL is what it sends).
+  const over = stops(reqVerdict) ? null : chargeBudget(ctx, url.hostname, { requests: 1, bytes: url.href.length }, 'url.host');
+  if (over) reqVerdict = ctx.engine.judge([...reqVerdict.findings, over.finding]);
   if (stops(reqVerdict)) {
-    refuse(c, 403, reqVerdict, 0, { url: url.href });
+    refuse(c, over ? 429 : 403, reqVerdict, 0, { url: url.href });
     return;
   }
   // 2. One resolution, every address checked, the checked address dialled.

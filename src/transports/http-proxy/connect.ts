@@ -8,12 +8,13 @@
 //   log says so once per host); its decision event is transport 'http-connect', method 'CONNECT'.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Finding, Verdict } from '../../core/index.ts';
 import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, type ProxyContext } from './context.ts';
 import type { Interceptor } from './intercept.ts';
+import { chargeBudget } from './control.ts';
 import { MAX_HELLO, parseClientHello, type SniResult } from './sni.ts';
 
 /** Splits `host:port` / `[v6]:port`; null when malformed. */
@@ -35,11 +36,12 @@ export function hostMatches(host: string, patterns: readonly string[]): boolean 
 
 const HELLO_TIMEOUT_MS = 10_000;
 
-function refuse(socket: Socket, status: number, verdict: Verdict, requestId: string): void {
+function refuse(socket: Socket, status: number, verdict: Verdict, requestId: string, retryAfterSeconds?: number): void {
   const rules = [...new Set(verdict.findings.map((f) => f.rule))].slice(0, 8).join(',');
   const body = `Tollgate blocked this tunnel: ${verdict.reason}\n`;
+  const retry = retryAfterSeconds !== undefined ? `retry-after: ${retryAfterSeconds}\r\n` : '';
   socket.end(
-    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Gateway'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-tollgate-blocked: 1\r\nx-tollgate-rules: ${rules}\r\nx-tollgate-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${retry}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-tollgate-blocked: 1\r\nx-tollgate-rules: ${rules}\r\nx-tollgate-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -132,6 +134,16 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
     refuse(client, 403, emit(verdict, shown), requestId);
     return;
   }
+  // Per-domain budgets (control.ts): a blind tunnel counts as one request; an intercepted one's requests are counted inside it.
+  const over = intercepting ? null : chargeBudget(ctx, host, { requests: 1, bytes: 0 }, 'connect.host');
+  if (over) {
+    findings.push(over.finding);
+    verdict = ctx.engine.judge(findings);
+    if (stops(verdict)) {
+      refuse(client, 429, emit(verdict, shown), requestId, over.retryAfterSeconds);
+      return;
+    }
+  }
   const dial = await resolveChecked(ctx, host, 'connect.host');
   if (dial.findings.length > 0) {
     verdict = ctx.engine.judge([...findings, ...dial.findings]);
@@ -207,6 +219,6 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
       client.destroy();
       return;
     }
-    (interceptor as Interceptor).accept(client, buffered, secureContext, { host, port, address, session });
+    (interceptor as Interceptor).accept(client, buffered, secureContext, { host, port, address, session, ...(ctx.requester ? { requester: ctx.requester } : {}) });
   }
 }

@@ -2,10 +2,12 @@
 import type { DecisionEvent, Finding } from '../../core/index.ts';
 import type { TollgateConfig } from '../../config/schema.ts';
 import type { Engine } from '../../engine/index.ts';
+import type { ApprovalStore } from '../../state/index.ts';
 import { transportFinding } from '../decision.ts';
 import type { Resolver } from './resolver.ts';
 import type { SecureContext } from 'node:tls';
 import type { LeafCache } from './tls/leaf.ts';
+import type { ProxyControl, Requester } from './control.ts';
 
 /** What TLS interception needs: leaves for intercepted hosts, and the trust for upstream certificates. */
 export interface ProxyTls {
@@ -27,6 +29,12 @@ export interface ProxyContext {
   readonly note: (message: string) => void;
   /** Present when proxy.tlsInterception is enabled (the CA was loaded by the composition root). */
   readonly tls?: ProxyTls;
+  /** Where `ask` verdicts are held for an operator; absent when nobody can approve (ask then blocks). */
+  readonly approvals?: ApprovalStore;
+  /** Kill switch, per-domain budgets and agent names (control.ts); absent: none of them apply. */
+  readonly control?: ProxyControl;
+  /** Who sent the request, on the per-request context (control.ts requestScope). */
+  readonly requester?: Requester;
 }
 
 /** A resolution: the address to dial (absent when the name did not resolve) and what the checks found. */

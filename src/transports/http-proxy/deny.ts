@@ -5,7 +5,7 @@ import type { Verdict } from '../../core/index.ts';
 
 export const BLOCK_HEADER = 'x-tollgate-blocked';
 
-export function deny(res: ServerResponse, status: number, verdict: Verdict, requestId: string): void {
+export function deny(res: ServerResponse, status: number, verdict: Verdict, requestId: string, extraHeaders?: Readonly<Record<string, string>>): void {
   const rules = [...new Set(verdict.findings.map((f) => f.rule))].slice(0, 8);
   const body = `Tollgate blocked this ${status === 502 ? 'response' : 'request'}: ${verdict.reason}\nrules: ${rules.join(', ') || 'none'}\nrequest id: ${requestId}\n`;
   if (res.headersSent) {
@@ -20,6 +20,7 @@ export function deny(res: ServerResponse, status: number, verdict: Verdict, requ
     'x-tollgate-block': rules[0] ?? 'unknown',
     'x-tollgate-rules': rules.join(','),
     'x-tollgate-request-id': requestId,
+    ...extraHeaders,
     connection: 'close',
   });
   res.end(body);

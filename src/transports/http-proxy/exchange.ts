@@ -10,7 +10,9 @@ import type { Finding, ScanInput, TransportId, Verdict } from '../../core/index.
 import { decisionEvent, stops, transportFinding } from '../decision.ts';
 import { decodeContent, readBody } from './bodies.ts';
 import type { ProxyContext } from './context.ts';
+import { enforceRequest, enforceResponse } from './actions.ts';
 import { deny } from './deny.ts';
+import { budgetHeaders, chargeBudget, egressBytes } from './control.ts';
 import { endToEnd, first } from './headers.ts';
 
 export interface Exchange {
@@ -55,8 +57,8 @@ export function judged(x: Exchange, findings: readonly Finding[]): Verdict {
   return x.ctx.engine.judge(findings);
 }
 
-function scan(x: Exchange, input: ScanInput): Verdict {
-  return x.ctx.engine.scan(input, { now: x.ctx.now(), session: x.session, ...(x.ctx.config.agent ? { agent: x.ctx.config.agent } : {}) });
+function scan(x: Exchange, input: ScanInput, secretValues?: Map<Finding, string[]>): Verdict {
+  return x.ctx.engine.scan(input, { now: x.ctx.now(), session: x.session, ...(x.ctx.config.agent ? { agent: x.ctx.config.agent } : {}), ...(secretValues ? { secretValues } : {}) });
 }
 
 /** Blocks with a 4xx/5xx answer and one decision event; the event records the block that was enforced. */
@@ -138,11 +140,18 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
       ...(first(req.headers['content-type']) ? { contentType: first(req.headers['content-type']) as string } : {}),
     });
   }
-  decide(x, 'request', verdict, read.body.length);
-  if (stops(verdict)) {
-    deny(res, 403, verdict, x.requestId);
-    return;
+  // Per-domain budgets (control.ts), charged only for a request that may pass: over budget is a 429.
+  const over = verdict.action === 'allow' || verdict.action === 'warn' ? chargeBudget(ctx, url.hostname, { requests: 1, bytes: egressBytes(url, forwardHeaders, read.body.length) }, 'url.host') : null;
+  if (over) {
+    verdict = judged(x, [...verdict.findings, over.finding]);
+    if (stops(verdict)) {
+      decide(x, 'request', verdict, read.body.length);
+      deny(res, 429, verdict, x.requestId, budgetHeaders(over));
+      return;
+    }
   }
+  // allow/warn pass, block and redact stop (a request is never rewritten), ask waits for an operator.
+  if (!(await enforceRequest(x, res, verdict, read.body.length))) return;
 
   // 2. The checked address.
   const address = await route.dial();
@@ -162,6 +171,9 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
         headers: { ...forwardHeaders, host: url.host },
         agent: false,
         timeout: pcfg.connectTimeoutMs,
+        // The upstream's framing is read strictly (no lenient parser) and its head is bounded.
+        insecureHTTPParser: false,
+        maxHeaderSize: limits.maxHeaderBytes,
         ...(secure
           ? {
               rejectUnauthorized: true,
@@ -211,6 +223,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     }
   }
   let rverdict: Verdict;
+  const values = new Map<Finding, string[]>();
   if (!decoded.ok) rverdict = judged(x, rfind);
   else {
     const v = scan(x, {
@@ -220,15 +233,19 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
       headers: endToEnd(upstream.headers, ['content-encoding', 'content-length']),
       ...(first(upstream.headers['content-type']) ? { contentType: first(upstream.headers['content-type']) as string } : {}),
       body: new Uint8Array(decoded.body.buffer, decoded.body.byteOffset, decoded.body.length),
-    });
+    }, values);
     rverdict = rfind.length > 0 ? judged(x, [...rfind, ...v.findings]) : v;
   }
-  decide(x, 'response', rverdict, body.body.length);
-  if (stops(rverdict)) {
-    deny(res, 403, rverdict, x.requestId);
-    return;
-  }
-  delete respHeaders['content-length'];
-  res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, { ...respHeaders, 'content-length': String(body.body.length) });
-  res.end(body.body);
+  // allow/warn relay, block stops, redact rewrites the body (or blocks), ask waits for an operator.
+  const contentType = first(upstream.headers['content-type']);
+  await enforceResponse(x, res, rverdict, {
+    url,
+    status: upstream.statusCode ?? 502,
+    ...(upstream.statusMessage !== undefined ? { statusMessage: upstream.statusMessage } : {}),
+    headers: respHeaders,
+    ...(contentType !== undefined ? { contentType } : {}),
+    raw: body.body,
+    ...(decoded.ok ? { decoded: decoded.body } : {}),
+    values,
+  });
 }

@@ -21,12 +21,25 @@ export async function handleForward(req: IncomingMessage, res: ServerResponse, c
     refuse(x, res, 400, 'request', [transportFinding('engine/unsupported-scheme', 'url', `The forward proxy carries http and https only, not ${url.protocol.slice(0, 16)}.`)]);
     return;
   }
+  // RFC 9112 §3.2: more than one Host line is a 400. A single Host that names another site does
+  // not matter: for an absolute-form target the proxy ignores Host and sends the target's own
+  // (§3.2.2), so the URL that was scanned is the one dialled and named upstream.
+  if (headerLines(req.rawHeaders, 'host') > 1) {
+    refuse(x, res, 400, 'request', [transportFinding('engine/malformed-request', 'header.host', 'The request carries more than one Host header (RFC 9112 §3.2); it is refused.', { category: 'policy', mitre: 'T1190' })]);
+    return;
+  }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   await relayExchange(req, res, x, {
     url,
     ...(url.protocol === 'https:' ? { servername: host } : {}),
     dial: () => dialChecked(x, res, url.hostname),
   });
+}
+
+function headerLines(raw: readonly string[], name: string): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === name) n++;
+  return n;
 }
 
 /** One resolution, every address checked; the checked address is the one dialled. */

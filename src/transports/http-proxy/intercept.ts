@@ -12,6 +12,8 @@ import type { ProxyContext } from './context.ts';
 import { newExchange, refuse, relayExchange } from './exchange.ts';
 import { parseAuthority } from './connect.ts';
 import { first } from './headers.ts';
+import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, type Requester } from './control.ts';
+import { guardClientErrors, httpServerOptions } from './http-limits.ts';
 
 /** One intercepted tunnel: what was checked when it opened. */
 export interface Tunnel {
@@ -20,6 +22,8 @@ export interface Tunnel {
   /** The address resolved and checked for the CONNECT; every request in the tunnel goes there. */
   readonly address: string;
   readonly session: string;
+  /** Who opened the tunnel; requests inside it are theirs unless they name another agent. */
+  readonly requester?: Requester;
 }
 
 export interface Interceptor {
@@ -63,20 +67,19 @@ export function createInterceptor(ctx: ProxyContext): Interceptor {
       res.destroy();
       return;
     }
-    handleIntercepted(req, res, ctx, tunnel, method).catch((err: unknown) => {
+    const rq = requestScope(ctx, req, 'proxy', tunnel.requester);
+    if (refusedByKillSwitch(rq, req, res, 'intercept')) return;
+    handleIntercepted(req, res, rq.ctx, { ...tunnel, session: rq.session }, method).catch((err: unknown) => {
       ctx.note(`intercepted request handler failed: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain', 'x-tollgate-blocked': '1' });
       res.end('Tollgate could not complete this request.\n');
     });
   };
 
-  const inner = http.createServer({ requestTimeout: 0 }, onRequest);
+  const inner = http.createServer(httpServerOptions(ctx), onRequest);
   const secured = new WeakSet<object>();
-  inner.on('clientError', (_err, socket: Socket) => {
-    // Before the handshake completes there is no channel to answer on.
-    if (secured.has(socket) && socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  // Before the handshake completes there is no channel to answer on.
+  guardClientErrors(inner, ctx, 'https-intercept', (socket) => secured.has(socket));
   inner.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // wss:// inside the tunnel: relayed with every message scanned, to the tunnel's checked address.
     const tunnel = tunnels.get(req.socket);
@@ -84,8 +87,10 @@ export function createInterceptor(ctx: ProxyContext): Interceptor {
       socket.destroy();
       return;
     }
-    const opts = { secure: true, authority: { host: tunnel.host, port: tunnel.port }, address: tunnel.address, session: tunnel.session };
-    handleWebSocketUpgrade(req, socket, head, ctx, opts).catch((err: unknown) => {
+    const rq = requestScope(ctx, req, 'proxy', tunnel.requester);
+    if (socketRefusedByKillSwitch(rq, req, socket, 'upgrade')) return;
+    const opts = { secure: true, authority: { host: tunnel.host, port: tunnel.port }, address: tunnel.address, session: rq.session };
+    handleWebSocketUpgrade(req, socket, head, rq.ctx, opts).catch((err: unknown) => {
       ctx.note(`intercepted WebSocket upgrade handler failed: ${(err as Error).message}`);
       socket.destroy();
     });

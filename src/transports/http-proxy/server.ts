@@ -10,7 +10,9 @@ import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import { handleConnect } from './connect.ts';
 import type { ProxyContext } from './context.ts';
 import { handleForward } from './forward.ts';
+import { guardClientErrors, httpServerOptions } from './http-limits.ts';
 import { createInterceptor } from './intercept.ts';
+import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, trackRelays } from './control.ts';
 
 export interface ProxyServer {
   readonly url: string;
@@ -25,10 +27,6 @@ export interface ProxyOptions {
   readonly admin?: Hono<{ Bindings: { remoteAddress?: string } }>;
 }
 
-function sessionOf(req: IncomingMessage): string {
-  return `proxy:${req.socket.remoteAddress ?? 'unknown'}`;
-}
-
 export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<ProxyServer> {
   // Interception configured but no CA loaded would silently tunnel blind: refuse to start instead.
   if (ctx.config.proxy.tlsInterception.enabled && !ctx.tls) {
@@ -41,12 +39,16 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
     : null;
   const noted = new Set<string>();
   const sockets = new Set<Socket>();
+  // Tunnels and WebSockets, cut when the kill switch turns on (control.ts).
+  const relays = trackRelays(ctx);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const target = req.url ?? '';
     if (target.startsWith('/')) {
       if (ctx.config.fetch.enabled && isFetchPath(target)) {
-        handleFetch(req, res, ctx, sessionOf(req)).catch((err: unknown) => {
+        const rq = requestScope(ctx, req, 'proxy');
+        if (refusedByKillSwitch(rq, req, res, 'fetch')) return;
+        handleFetch(req, res, rq.ctx, rq.session).catch((err: unknown) => {
           ctx.note(`fetch handler failed: ${(err as Error).message}`);
           if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain', 'x-tollgate-blocked': '1' });
           res.end('Tollgate could not complete this fetch.\n');
@@ -60,35 +62,41 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
       }
       return;
     }
-    handleForward(req, res, ctx, sessionOf(req)).catch((err: unknown) => {
+    const rq = requestScope(ctx, req, 'proxy');
+    if (refusedByKillSwitch(rq, req, res, 'forward')) return;
+    handleForward(req, res, rq.ctx, rq.session).catch((err: unknown) => {
       ctx.note(`forward handler failed: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain', 'x-tollgate-blocked': '1' });
       res.end('Tollgate could not complete this request.\n');
     });
   };
 
-  const server = http.createServer({ requestTimeout: 0 }, onRequest);
+  // Strict parsing, a bounded head, and timeouts for slow clients (http-limits.ts).
+  const server = http.createServer(httpServerOptions(ctx), onRequest);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    handleConnect(req, socket, head, ctx, sessionOf(req), noted, interceptor).catch((err: unknown) => {
+    const rq = requestScope(ctx, req, 'proxy');
+    if (socketRefusedByKillSwitch(rq, req, socket, 'connect')) return;
+    relays.add(socket);
+    handleConnect(req, socket, head, rq.ctx, rq.session, noted, interceptor).catch((err: unknown) => {
       ctx.note(`CONNECT handler failed: ${(err as Error).message}`);
       socket.destroy();
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     // ws:// through the proxy and GET /ws?url=…: relayed with every message scanned.
-    handleWebSocketUpgrade(req, socket, head, ctx, { secure: false, session: sessionOf(req) }).catch((err: unknown) => {
+    const rq = requestScope(ctx, req, 'proxy');
+    if (socketRefusedByKillSwitch(rq, req, socket, 'upgrade')) return;
+    relays.add(socket);
+    handleWebSocketUpgrade(req, socket, head, rq.ctx, { secure: false, session: rq.session }).catch((err: unknown) => {
       ctx.note(`WebSocket upgrade handler failed: ${(err as Error).message}`);
       socket.destroy();
     });
   });
-  server.on('clientError', (_err, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  guardClientErrors(server, ctx, 'http-forward');
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -103,6 +111,7 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
         close: () =>
           new Promise<void>((res) => {
             server.close(() => res());
+            relays.stop();
             interceptor?.close();
             for (const s of sockets) s.destroy();
           }),

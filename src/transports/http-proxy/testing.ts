@@ -68,7 +68,7 @@ export interface TestProxy {
  * Loopback is allowed as an upstream only through explicit config (scanners.ssrf.allowCidrs),
  * the way a user trusts a local server.
  */
-export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: ProxyTls): Promise<TestProxy> {
+export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: ProxyTls, extra: Partial<Pick<ProxyContext, 'approvals'>> = {}): Promise<TestProxy> {
   const loaded = parseConfig(`preset: balanced\n${yaml}`);
   const config = loaded.config;
   const engine = createEngine(config);
@@ -85,6 +85,7 @@ export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: Pr
     newRequestId: () => `req-${++n}`,
     note: (m) => notes.push(m),
     ...(tls ? { tls } : {}),
+    ...extra,
   };
   const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
   return { server, events, notes, close: () => server.close() };

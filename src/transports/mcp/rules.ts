@@ -11,6 +11,7 @@ export type McpRule =
   | 'mcp/invalid-jsonrpc'
   | 'mcp/invalid-utf8'
   | 'mcp/line-too-long'
+  | 'mcp/message-too-large'
   | 'mcp/json-too-deep'
   | 'mcp/unsolicited-response'
   | 'mcp/too-many-pending'
@@ -39,6 +40,7 @@ export const MCP_RULES: Readonly<Record<McpRule, RuleInfo>> = {
   'mcp/invalid-jsonrpc': { severity: 'high', category: 'engine', mitre: 'T1562.001', fixed: true, summary: 'JSON that is not a valid JSON-RPC 2.0 message' },
   'mcp/invalid-utf8': { severity: 'high', category: 'engine', mitre: 'T1562.001', fixed: true, summary: 'a line that is not UTF-8' },
   'mcp/line-too-long': { severity: 'high', category: 'limits', mitre: 'T1562.001', fixed: true, summary: 'a line over mcp.maxLineBytes' },
+  'mcp/message-too-large': { severity: 'high', category: 'limits', mitre: 'T1562.001', fixed: true, summary: 'an HTTP body or event-stream event over mcp.http.maxBodyBytes / maxSseEventBytes' },
   'mcp/json-too-deep': { severity: 'high', category: 'limits', mitre: 'T1562.001', fixed: true, summary: 'a message nested deeper than the limit' },
   'mcp/unsolicited-response': { severity: 'high', category: 'policy', mitre: 'T1562.001', fixed: true, summary: 'a response to no outstanding request' },
   'mcp/too-many-pending': { severity: 'high', category: 'limits', mitre: 'T1499', fixed: true, summary: 'more outstanding requests than mcp.maxPendingRequests' },

@@ -153,6 +153,32 @@ export class McpSession {
   }
 
   /**
+   * A message a wire could not read (an HTTP body or SSE event over its limit, not UTF-8, not
+   * JSON, an event that is not a message): dropped and recorded, like an unreadable line.
+   */
+  dropped(from: Side, rule: McpRule, problem: string, bytes?: number): Outbound {
+    return this.#outbound(this.#invalid(from, rule, problem, bytes), from);
+  }
+
+  /**
+   * Some requests will get no answer from the server (their HTTP exchange failed): those still
+   * waiting are forgotten and answered with an error each. Returns those errors (for the client).
+   */
+  abandon(ids: readonly JsonRpcId[], detail: string, code: number = RPC_UPSTREAM_GONE): unknown[] {
+    const out: unknown[] = [];
+    for (const id of ids) {
+      const p = this.#pending.take(id);
+      if (p) out.push(errorResponse(p.id, code, `The MCP server ${detail} before answering ${p.method}.`));
+    }
+    return out;
+  }
+
+  /** Whether a request from the client is still waiting for the server. */
+  isPending(id: JsonRpcId): boolean {
+    return this.#pending.has(id);
+  }
+
+  /**
    * The server went away: every request still waiting gets an error, so the client does not
    * hang. Returns those errors (for the client).
    */

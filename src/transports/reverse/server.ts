@@ -9,6 +9,7 @@ import { stops, summarizeUrl } from '../decision.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import { handleReverse } from './handler.ts';
+import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, trackRelays } from '../http-proxy/control.ts';
 
 export interface ReverseServer {
   readonly url: string;
@@ -43,10 +44,13 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
   const problem = await upstreamProblem(ctx, upstream);
   if (problem) throw new Error(problem);
   const sockets = new Set<Socket>();
-  const sessionOf = (req: IncomingMessage): string => `reverse:${req.socket.remoteAddress ?? 'unknown'}`;
+  // WebSockets, cut when the kill switch turns on.
+  const relays = trackRelays(ctx);
 
   const server = http.createServer({ requestTimeout: 0 }, (req: IncomingMessage, res: ServerResponse) => {
-    handleReverse(req, res, ctx, upstream, sessionOf(req)).catch((err: unknown) => {
+    const rq = requestScope(ctx, req, 'reverse');
+    if (refusedByKillSwitch(rq, req, res, 'reverse')) return;
+    handleReverse(req, res, rq.ctx, upstream, rq.session).catch((err: unknown) => {
       ctx.note(`reverse handler failed: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain', 'x-tollgate-blocked': '1' });
       res.end('Tollgate could not complete this request.\n');
@@ -57,7 +61,10 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
     s.on('close', () => sockets.delete(s));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    handleWebSocketUpgrade(req, socket, head, ctx, { secure: false, base: upstream, session: sessionOf(req) }).catch((err: unknown) => {
+    const rq = requestScope(ctx, req, 'reverse');
+    if (socketRefusedByKillSwitch(rq, req, socket, 'upgrade')) return;
+    relays.add(socket);
+    handleWebSocketUpgrade(req, socket, head, rq.ctx, { secure: false, base: upstream, session: rq.session }).catch((err: unknown) => {
       ctx.note(`reverse WebSocket upgrade failed: ${(err as Error).message}`);
       socket.destroy();
     });
@@ -81,6 +88,7 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
+            relays.stop();
             for (const s of sockets) s.destroy();
           }),
       });

@@ -2,7 +2,9 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { DecisionEvent, Verdict } from '../../core/index.ts';
 import { parseScanInput, type Engine } from '../../engine/index.ts';
-import type { RateLimiter } from '../../state/index.ts';
+import type { ApprovalStore, KillSwitch, RateLimiter } from '../../state/index.ts';
+import { registerApprovalRoutes } from './approvals.ts';
+import { registerKillSwitchRoutes } from './killswitch.ts';
 import { scanDecisionEvent } from './decision.ts';
 
 export interface ScanApiOptions {
@@ -24,6 +26,10 @@ export interface ScanApiOptions {
   readonly newRequestId?: () => string;
   /** Served on GET /metrics (behind the bearer token when one is set). */
   readonly metrics?: { render(): Promise<string> | string; readonly contentType: string };
+  /** Held `ask` verdicts: served on GET /api/v1/approvals and POST /api/v1/approvals/<id> (token required). */
+  readonly approvals?: ApprovalStore;
+  /** Served on GET/POST /api/v1/killswitch (killswitch.ts: token, or loopback and on-only without one). */
+  readonly killSwitch?: KillSwitch;
 }
 
 /** Result shape shared with `tollgate scan --batch`. */
@@ -131,6 +137,9 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
     }
     return c.json(verdictJson(id, verdict), 200, { 'x-tollgate-action': verdict.action });
   });
+
+  if (opts.approvals) registerApprovalRoutes(app, opts.approvals, opts.token);
+  if (opts.killSwitch) registerKillSwitchRoutes(app, { killSwitch: opts.killSwitch, now: opts.now, ...(opts.token !== undefined ? { token: opts.token } : {}) });
 
   app.notFound((c) => c.json({ error: 'not found: POST /api/v1/scan, GET /api/v1/info, GET /api/v1/status, GET /health, GET /metrics' }, 404));
   app.onError((err, c) => {

@@ -1,0 +1,181 @@
+// Enforcing a verdict on one step of a proxied HTTP exchange, with exactly one decision event:
+// - allow, warn: passed on;
+// - block: 403 with the reason and the X-Tollgate-Block markers;
+// - redact on a request: blocked. A request is never rewritten: the upstream would still act on a
+//   request the agent did not write (a POST missing a field still creates something), a signature
+//   or digest over the body would break, and another copy of the secret (encoded, split) could
+//   still leave. The event records the block and says why;
+// - redact on a response: the body is rewritten (redact-response.ts) and sent identity-encoded
+//   with a fixed Content-Length; a body that cannot be rewritten and re-scanned clean is blocked;
+// - ask: held until an operator approves (POST /api/v1/approvals/<id>, `tollgate approve`), denies,
+//   or proxy.askTimeoutMs passes (denied). Without an approval store (no API token configured, so
+//   nobody but the agent could answer) ask is a block.
+import type { ServerResponse } from 'node:http';
+import type { Finding, Verdict } from '../../core/index.ts';
+import type { ApprovalOutcome } from '../../state/index.ts';
+import { targetFor } from '../decision.ts';
+import { decide, type Exchange } from './exchange.ts';
+import { deny } from './deny.ts';
+import { redactResponse } from './redact-response.ts';
+
+export const APPROVAL_HEADER = 'x-tollgate-approval';
+export const REDACTED_HEADER = 'x-tollgate-redacted';
+
+type Step = 'request' | 'response';
+
+/** The verdict's reason without its lead word ("Redacted: …" → "…"). */
+function detail(v: Verdict): string {
+  const i = v.reason.indexOf(': ');
+  return i > 0 && i < 40 ? v.reason.slice(i + 2) : v.reason;
+}
+
+function blocked(v: Verdict, why: string): Verdict {
+  return { ...v, action: 'block', reason: `Blocked: ${why}; ${detail(v)}` };
+}
+
+/** Holds the exchange for an operator's decision; resolves with the outcome (never rejects). */
+async function holdForApproval(x: Exchange, res: ServerResponse, step: Step, v: Verdict): Promise<ApprovalOutcome | 'unavailable' | 'full'> {
+  const store = x.ctx.approvals;
+  if (!store) return 'unavailable';
+  const held = store.hold(
+    {
+      transport: x.transport,
+      type: step,
+      method: x.method,
+      target: targetFor(x.target, v.findings),
+      session: x.session,
+      ...(x.ctx.config.agent !== undefined ? { agent: x.ctx.config.agent } : {}),
+      rules: [...new Set(v.findings.map((f) => f.rule))].slice(0, 16),
+      reason: v.reason,
+    },
+    x.ctx.config.proxy.askTimeoutMs,
+  );
+  if (!held) return 'full';
+  x.ctx.note(`held for approval (${held.id}): ${x.method} ${targetFor(x.target, v.findings)} [${[...new Set(v.findings.map((f) => f.rule))].slice(0, 4).join(', ')}]; answer with \`tollgate approve ${held.id}\` or --deny`);
+  // A client that gives up while held withdraws its request.
+  const onClose = (): void => held.cancel();
+  res.once('close', onClose);
+  const outcome = await held.outcome;
+  res.off('close', onClose);
+  return outcome;
+}
+
+const DENIED_WHY: Readonly<Record<Exclude<ApprovalOutcome, 'approved'> | 'unavailable' | 'full', string>> = {
+  denied: 'an operator denied it',
+  expired: 'nobody approved it in time',
+  cancelled: 'its hold was withdrawn (the client went away, or Tollgate is stopping)',
+  unavailable: 'it needs approval and no approval channel is configured (set api.tokenEnv)',
+  full: 'it needs approval and too many exchanges are already waiting for one',
+};
+
+/** Settles an ask: true when approved (the event says so), false after denying with one event. */
+async function settleAsk(x: Exchange, res: ServerResponse, step: Step, v: Verdict, bytes: number): Promise<boolean> {
+  const outcome = await holdForApproval(x, res, step, v);
+  if (outcome === 'approved') {
+    decide(x, step, { ...v, reason: `Approved by an operator after being held: ${detail(v)}` }, bytes);
+    return true;
+  }
+  const enforced = blocked(v, `the ${step} was held for approval and ${DENIED_WHY[outcome]}`);
+  decide(x, step, enforced, bytes);
+  deny(res, 403, enforced, x.requestId, { [APPROVAL_HEADER]: outcome });
+  return false;
+}
+
+/** Enforces the request verdict; true when the request may be forwarded. Emits the one request event. */
+export async function enforceRequest(x: Exchange, res: ServerResponse, v: Verdict, bytes: number): Promise<boolean> {
+  switch (v.action) {
+    case 'allow':
+    case 'warn':
+      decide(x, 'request', v, bytes);
+      return true;
+    case 'block':
+      decide(x, 'request', v, bytes);
+      deny(res, 403, v, x.requestId);
+      return false;
+    case 'redact': {
+      const enforced = blocked(v, 'the policy redacts this, and Tollgate never rewrites a request, so it is not sent');
+      decide(x, 'request', enforced, bytes);
+      deny(res, 403, enforced, x.requestId);
+      return false;
+    }
+    case 'ask':
+      return settleAsk(x, res, 'request', v, bytes);
+  }
+}
+
+export interface UpstreamAnswer {
+  readonly url: URL;
+  readonly status: number;
+  readonly statusMessage?: string;
+  /** End-to-end response headers as received. */
+  readonly headers: Record<string, string | string[]>;
+  readonly contentType?: string;
+  /** The body as received (still content-coded). */
+  readonly raw: Buffer;
+  /** The decoded body that was scanned; absent when decoding failed (the verdict then blocks). */
+  readonly decoded?: Buffer;
+  /** Matched values of the verdict's findings, for redaction. */
+  readonly values: ReadonlyMap<Finding, readonly string[]>;
+}
+
+function relay(res: ServerResponse, a: UpstreamAnswer): void {
+  const headers = { ...a.headers };
+  delete headers['content-length'];
+  res.writeHead(a.status, a.statusMessage, { ...headers, 'content-length': String(a.raw.length) });
+  res.end(a.raw);
+}
+
+/** Enforces the response verdict and answers the client. Emits the one response event. */
+export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdict, a: UpstreamAnswer): Promise<void> {
+  const bytes = a.raw.length;
+  switch (v.action) {
+    case 'allow':
+    case 'warn':
+      decide(x, 'response', v, bytes);
+      relay(res, a);
+      return;
+    case 'block':
+      decide(x, 'response', v, bytes);
+      deny(res, 403, v, x.requestId);
+      return;
+    case 'ask':
+      if (await settleAsk(x, res, 'response', v, bytes)) relay(res, a);
+      return;
+    case 'redact': {
+      const r = a.decoded
+        ? redactResponse({
+            engine: x.ctx.engine,
+            now: x.ctx.now(),
+            url: a.url.href,
+            status: a.status,
+            headers: withoutCoding(a.headers),
+            ...(a.contentType !== undefined ? { contentType: a.contentType } : {}),
+            body: a.decoded,
+            verdict: v,
+            values: a.values,
+          })
+        : ({ ok: false, why: 'the body could not be decoded' } as const);
+      if (!r.ok) {
+        const enforced = blocked(v, `the policy redacts this response, but it could not be redacted safely (${r.why})`);
+        decide(x, 'response', enforced, bytes);
+        deny(res, 403, enforced, x.requestId);
+        return;
+      }
+      decide(x, 'response', v, bytes);
+      // Sent identity-encoded: the rewritten body is not re-compressed, and its length is exact.
+      res.writeHead(a.status, a.statusMessage, {
+        ...r.headers,
+        'content-length': String(r.body.length),
+        [REDACTED_HEADER]: r.rules.slice(0, 16).join(',') || 'none',
+      });
+      res.end(r.body);
+      return;
+    }
+  }
+}
+
+function withoutCoding(h: Record<string, string | string[]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) if (k !== 'content-encoding' && k !== 'content-length') out[k] = v;
+  return out;
+}

@@ -1,0 +1,284 @@
+// The control plane as the HTTP listeners see it: who sent a request (X-Tollgate-Agent, the
+// listener's name, or config.agent), the kill switch (503 for everything proxied while it is on)
+// and per-domain budgets (429 once an agent or session has used its requests or bytes for a
+// registrable domain). The state itself lives in src/state; this file only applies it.
+import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { DecisionType, Finding, TransportId, Verdict } from '../../core/index.ts';
+import { AGENT_NAME } from '../../config/control-schema.ts';
+import { registrableDomain, type AgentNames, type BudgetLimits, type BudgetScope, type Budgets, type KillSwitch } from '../../state/index.ts';
+import { decisionEvent, summarizeUrl, transportFinding } from '../decision.ts';
+import type { ProxyContext } from './context.ts';
+import { deny } from './deny.ts';
+
+export const AGENT_HEADER = 'x-tollgate-agent';
+
+/** Control-plane state shared by every request on a listener; each part is optional. */
+export interface ProxyControl {
+  readonly killSwitch?: KillSwitch;
+  readonly budgets?: Budgets;
+  readonly agentNames?: AgentNames;
+}
+
+/** Who sent one request. */
+export interface Requester {
+  /** The client's address as the listener saw it. */
+  readonly client: string;
+  readonly agent?: string;
+}
+
+export type Listener = 'proxy' | 'reverse';
+
+/** The per-request context: the policy current now (kept for the whole request), the requester, and the session key. */
+export interface RequestScope {
+  readonly ctx: ProxyContext;
+  readonly session: string;
+}
+
+function clientOf(req: IncomingMessage): string {
+  return (req.socket.remoteAddress ?? 'unknown').slice(0, 64);
+}
+
+/**
+ * Reads and removes X-Tollgate-Agent (it is never forwarded, whatever its value). A valid header
+ * names the agent unless identity.header is off or the client has already used
+ * identity.maxAgentsPerClient other names; otherwise `fallback`, the listener's name or
+ * config.agent does. A header that is ignored is logged once per client.
+ */
+export function identify(ctx: ProxyContext, req: IncomingMessage, listener: Listener, fallback?: string, knownClient?: string): Requester {
+  const raw = req.headers[AGENT_HEADER];
+  delete req.headers[AGENT_HEADER];
+  const client = knownClient ?? clientOf(req);
+  const id = ctx.config.identity;
+  const named = fallback ?? id.listeners[listener] ?? ctx.config.agent;
+  const base: Requester = named !== undefined ? { client, agent: named } : { client };
+  if (raw === undefined || !id.header) return base;
+  const value = Array.isArray(raw) ? null : raw.trim();
+  const problem = (why: string): Requester => {
+    if (ctx.control?.agentNames?.firstProblem(client) ?? true) ctx.note(`X-Tollgate-Agent from ${client} ignored: ${why}`);
+    return base;
+  };
+  if (value === null || !AGENT_NAME.test(value)) return problem('not a valid agent name (1-64 characters of A-Z a-z 0-9 . _ : / -)');
+  if (ctx.control?.agentNames?.admit(client, value) === 'over-limit') {
+    return problem(`this client already used ${id.maxAgentsPerClient} agent names (identity.maxAgentsPerClient)`);
+  }
+  return { client, agent: value };
+}
+
+/**
+ * Takes the policy current now for one request, names its requester, and keys its session by
+ * agent and client. The request's agent is what `config.agent` reads on the returned context, so
+ * every decision event and scan of this request carries it.
+ */
+export function requestScope(live: ProxyContext, req: IncomingMessage, listener: Listener, inherited?: Requester): RequestScope {
+  const snapshot: ProxyContext = { ...live };
+  // Inside an intercepted tunnel the client is the one that opened the tunnel.
+  const requester = identify(snapshot, req, listener, inherited?.agent, inherited?.client);
+  const config = requester.agent === snapshot.config.agent ? snapshot.config : { ...snapshot.config, agent: requester.agent };
+  const ctx: ProxyContext = { ...snapshot, config, requester };
+  const session = `${listener}:${requester.agent !== undefined ? `${requester.agent}@` : ''}${requester.client}`;
+  return { ctx, session };
+}
+
+export function killSwitchOn(ctx: ProxyContext): boolean {
+  return ctx.control?.killSwitch?.on === true;
+}
+
+function targetOf(req: IncomingMessage, kind: 'forward' | 'fetch' | 'connect' | 'upgrade' | 'intercept' | 'reverse'): string {
+  const raw = req.url ?? '';
+  try {
+    if (kind === 'connect') return summarizeUrl(`https://${raw}/`).replace(/\/$/, '');
+    if (kind === 'fetch') return summarizeUrl(new URL(raw, 'http://tollgate.invalid').searchParams.get('url') ?? '') || '[fetch]';
+    if (kind === 'forward' || (kind === 'upgrade' && !raw.startsWith('/'))) return summarizeUrl(raw);
+  } catch {
+    return '[unparseable target]';
+  }
+  const scheme = kind === 'intercept' ? 'https' : 'http';
+  return summarizeUrl(`${scheme}://${req.headers.host ?? 'unknown'}${raw.startsWith('/') ? raw : '/'}`);
+}
+
+const KILLED_AS: Readonly<Record<'forward' | 'fetch' | 'intercept' | 'reverse', { type: DecisionType; transport: TransportId }>> = {
+  forward: { type: 'request', transport: 'http-forward' },
+  fetch: { type: 'fetch', transport: 'fetch' },
+  intercept: { type: 'request', transport: 'https-intercept' },
+  reverse: { type: 'request', transport: 'reverse' },
+};
+
+/** While the kill switch is on: answers 503 with one decision event and returns true. */
+export function refusedByKillSwitch(rq: RequestScope, req: IncomingMessage, res: ServerResponse, kind: keyof typeof KILLED_AS): boolean {
+  if (!killSwitchOn(rq.ctx)) return false;
+  const as = KILLED_AS[kind];
+  refuseKilled(rq.ctx, req, res, { ...as, target: targetOf(req, kind), method: (req.method ?? 'GET').toUpperCase(), session: rq.session });
+  return true;
+}
+
+/** The same for a CONNECT or an upgrade on a raw socket. */
+export function socketRefusedByKillSwitch(rq: RequestScope, req: IncomingMessage, socket: Duplex, kind: 'connect' | 'upgrade'): boolean {
+  if (!killSwitchOn(rq.ctx)) return false;
+  const f: KilledFacts =
+    kind === 'connect'
+      ? { type: 'tunnel', transport: 'http-connect', target: targetOf(req, 'connect'), method: 'CONNECT', session: rq.session }
+      : { type: 'request', transport: 'websocket', target: targetOf(req, 'upgrade'), method: 'GET', session: rq.session };
+  refuseKilledSocket(rq.ctx, socket, f);
+  return true;
+}
+
+/** The verdict while the kill switch is on: always a block, in audit mode too, whatever the rule overrides say. */
+export function killVerdict(): Verdict {
+  const f = transportFinding('policy/kill-switch', 'kill-switch', 'The Tollgate kill switch is on: all proxied traffic is stopped until an operator turns it off.', {
+    category: 'policy',
+    severity: 'critical',
+    mitre: '',
+  });
+  return { action: 'block', findings: [f], reason: 'Blocked: the Tollgate kill switch is on; all proxied traffic is stopped until an operator turns it off.' };
+}
+
+export interface KilledFacts {
+  readonly type: DecisionType;
+  readonly transport: TransportId;
+  readonly target: string;
+  readonly method: string;
+  readonly session: string;
+}
+
+/** Emits the decision event of one request stopped by the kill switch and returns its id. */
+function emitKilled(ctx: ProxyContext, f: KilledFacts, verdict: Verdict): string {
+  const requestId = ctx.newRequestId();
+  ctx.emit(
+    decisionEvent({
+      type: f.type,
+      transport: f.transport,
+      verdict,
+      requestId,
+      at: ctx.now(),
+      latencyMs: 0,
+      mode: ctx.config.mode,
+      configHash: ctx.configHash,
+      target: f.target,
+      method: f.method,
+      bytes: 0,
+      session: f.session,
+      ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+    }),
+  );
+  return requestId;
+}
+
+/** Answers 503 on an HTTP response (the request body is not read). */
+export function refuseKilled(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, f: KilledFacts): void {
+  const v = killVerdict();
+  const requestId = emitKilled(ctx, f, v);
+  req.resume();
+  deny(res, 503, v, requestId, { 'retry-after': '60' });
+}
+
+/** Answers 503 on a raw socket (CONNECT, WebSocket upgrade) and closes it. */
+export function refuseKilledSocket(ctx: ProxyContext, socket: Duplex, f: KilledFacts): void {
+  const v = killVerdict();
+  const requestId = emitKilled(ctx, f, v);
+  socket.on('error', () => socket.destroy());
+  const body = `Tollgate blocked this ${f.type === 'tunnel' ? 'tunnel' : 'request'}: ${v.reason}\nrules: policy/kill-switch\nrequest id: ${requestId}\n`;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 503 ${STATUS_CODES[503] ?? 'Service Unavailable'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-tollgate-blocked: 1\r\nx-tollgate-block: policy/kill-switch\r\nx-tollgate-rules: policy/kill-switch\r\nx-tollgate-request-id: ${requestId}\r\nretry-after: 60\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** A budget refusal: the finding for the verdict and the seconds to send in Retry-After. */
+export interface OverBudget {
+  readonly finding: Finding;
+  readonly retryAfterSeconds: number;
+}
+
+function limitsFor(ctx: ProxyContext, domain: string): { agent: BudgetLimits; session: BudgetLimits } {
+  const b = ctx.config.budgets;
+  const d = Object.hasOwn(b.perDomain, domain) ? b.perDomain[domain] : undefined;
+  const agent = { requestsPerMinute: d?.requestsPerMinute ?? b.requestsPerMinute, egressBytesPerHour: d?.egressBytesPerHour ?? b.egressBytesPerHour };
+  const session = {
+    requestsPerMinute: Math.min(agent.requestsPerMinute, b.session.requestsPerMinute ?? Infinity),
+    egressBytesPerHour: Math.min(agent.egressBytesPerHour, b.session.egressBytesPerHour ?? Infinity),
+  };
+  return { agent, session };
+}
+
+function shownBytes(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+}
+
+/**
+ * Counts one request (and its egress bytes) against the agent's and the session's budget for the
+ * host's registrable domain. Null when it fits or budgets are off; otherwise what to refuse with.
+ * The charge is taken from both budgets or from neither.
+ */
+export function chargeBudget(ctx: ProxyContext, host: string, cost: { requests: number; bytes: number }, location: string): OverBudget | null {
+  const budgets = ctx.control?.budgets;
+  if (!budgets || !ctx.config.budgets.enabled) return null;
+  const who = ctx.requester ?? { client: 'unknown' };
+  const domain = registrableDomain(host);
+  const limits = limitsFor(ctx, domain);
+  // An unnamed agent is known by its address.
+  const agentKey = who.agent !== undefined ? `n:${who.agent}` : `c:${who.client}`;
+  const scopes: BudgetScope[] = [
+    { key: `agent|${agentKey}|${domain}`, name: who.agent !== undefined ? `agent ${who.agent}` : `client ${who.client}`, limits: limits.agent },
+    { key: `session|${who.agent ?? ''}|${who.client}|${domain}`, name: 'session', limits: limits.session },
+  ];
+  const r = budgets.charge(scopes, cost, ctx.now());
+  if (r.ok) return null;
+  const retryAfterSeconds = Number.isFinite(r.retryAfterMs) ? Math.max(1, Math.ceil(r.retryAfterMs / 1000)) : 3600;
+  const finding =
+    r.kind === 'requests'
+      ? transportFinding('policy/rate-limit', location, `The ${r.scope} made more than ${r.limit} requests per minute to ${domain} (budgets.requestsPerMinute); retry in ${retryAfterSeconds} s.`, {
+          category: 'policy',
+          severity: 'high',
+          mitre: 'T1030',
+        })
+      : transportFinding(
+          'policy/data-budget',
+          location,
+          Number.isFinite(r.retryAfterMs)
+            ? `The ${r.scope} has sent ${domain} its egress budget of ${shownBytes(r.limit)} per hour (budgets.egressBytesPerHour); slow-drip exfiltration is stopped here. Retry in ${retryAfterSeconds} s.`
+            : `This request (${shownBytes(cost.bytes)}) is larger than the whole egress budget for ${domain} (${shownBytes(r.limit)} per hour, budgets.egressBytesPerHour).`,
+          { category: 'exfiltration', severity: 'high', mitre: 'T1030' },
+        );
+  return { finding, retryAfterSeconds };
+}
+
+/** Bytes a request sends upstream: its URL, header fields and body. */
+export function egressBytes(url: URL, headers: OutgoingHttpHeaders, bodyBytes: number): number {
+  let n = url.href.length + bodyBytes;
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    const values = Array.isArray(v) ? v : [String(v)];
+    for (const one of values) n += k.length + String(one).length + 4;
+  }
+  return n;
+}
+
+/** A 429 for a request refused by its budget, with Retry-After. */
+export function budgetHeaders(over: OverBudget | null): Record<string, string> | undefined {
+  return over ? { 'retry-after': String(over.retryAfterSeconds) } : undefined;
+}
+
+/** Keeps live relays (tunnels, WebSockets) so the kill switch can cut them when it turns on. */
+export function trackRelays(ctx: ProxyContext): { add(socket: Duplex): void; stop(): void } {
+  const relays = new Set<Duplex>();
+  const off = ctx.control?.killSwitch?.subscribe((s, prev) => {
+    if (!s.on || prev.on) return;
+    for (const r of relays) r.destroy();
+    relays.clear();
+  });
+  return {
+    add(socket) {
+      relays.add(socket);
+      socket.once('close', () => relays.delete(socket));
+    },
+    stop() {
+      off?.();
+      relays.clear();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// How the proxy's HTTP servers (the listener and the inner server of intercepted tunnels) read
+// clients: Node's llhttp parser in strict mode, a bounded head, and timeouts for slow clients.
+//
+// What llhttp refuses with 400 before anything is forwarded (hardening.test.ts sends each as raw
+// bytes and checks the upstream saw nothing): Content-Length together with Transfer-Encoding, two
+// Content-Length lines (different or identical: Node 20's llhttp treats a repeated Content-Length
+// as an error), a Content-Length list, a Transfer-Encoding other than `chunked` last, invalid
+// chunk sizes or framing (found mid-body, while the handler is still reading the body it has not
+// forwarded), CR, LF or NUL inside a header value, obs-fold continuation lines, bare-LF line
+// endings, a head over maxHeaderSize (431), and an HTTP/1.1 request without Host
+// (requireHostHeader; Node answers that one itself, without Tollgate's marker or an event).
+// `insecureHTTPParser` stays false: it would accept several of these. Two Host lines are let
+// through by Node (it keeps the first), so the forward handler refuses them (RFC 9112 §3.2).
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TransportId } from '../../core/index.ts';
+import { decisionEvent, transportFinding } from '../decision.ts';
+import type { ProxyContext } from './context.ts';
+import { BLOCK_HEADER } from './deny.ts';
+
+export function httpServerOptions(ctx: ProxyContext): ServerOptions {
+  const p = ctx.config.proxy;
+  // Node requires headersTimeout ≤ requestTimeout; the whole request can never be due before its head.
+  const requestTimeout = Math.max(p.requestTimeoutMs, p.headersTimeoutMs);
+  return {
+    insecureHTTPParser: false,
+    maxHeaderSize: ctx.config.limits.maxHeaderBytes,
+    requireHostHeader: true,
+    joinDuplicateHeaders: false,
+    headersTimeout: p.headersTimeoutMs,
+    requestTimeout,
+    keepAliveTimeout: p.idleTimeoutMs,
+    // Timeouts are only checked this often; a check every 30 s (Node's default) would let a slow
+    // client hold a socket far past a short headersTimeout.
+    connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(p.headersTimeoutMs / 4))),
+  };
+}
+
+/** What a parse error or timeout is answered with. */
+function statusFor(code: string | undefined): { status: number; text: string; rule: string; why: string } {
+  if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, text: 'Request Header Fields Too Large', rule: 'engine/headers-too-large', why: 'The request head is larger than limits.maxHeaderBytes' };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, text: 'Request Timeout', rule: 'engine/client-timeout', why: 'The client did not send its request in time (proxy.headersTimeoutMs / proxy.requestTimeoutMs)' };
+  return { status: 400, text: 'Bad Request', rule: 'engine/malformed-request', why: `The request is not well-formed HTTP/1.1 (${(code ?? 'parse error').slice(0, 40)}); ambiguous framing is never forwarded` };
+}
+
+/**
+ * Installs the server's `clientError` handler: answers once with a plain reason and the block
+ * marker when the socket can still be written (`canAnswer`), closes it, and records one decision
+ * event. When the error comes mid-body, after a handler took the request, that handler records
+ * the event (its body read fails) and this one only answers and closes. Nothing was forwarded:
+ * the proxy forwards only a body it has read whole.
+ */
+export function guardClientErrors(server: Server, ctx: ProxyContext, transport: TransportId, canAnswer: (socket: Duplex) => boolean = () => true): void {
+  const busy = new WeakSet<object>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    busy.add(req.socket);
+    res.once('close', () => busy.delete(req.socket));
+  });
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex): void => {
+    const s = statusFor(err.code);
+    // Socket and TLS errors (a reset, a failed handshake) are not requests: nothing to decide or answer.
+    const parseOrTimeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || (err.code ?? '').startsWith('HPE_');
+    if (!parseOrTimeout || !canAnswer(socket)) {
+      socket.destroy();
+      return;
+    }
+    const requestId = ctx.newRequestId();
+    const finding = transportFinding(s.rule, 'request', `${s.why}; it is refused.`, { category: 'policy', mitre: 'T1190' });
+    const judged = ctx.engine.judge([finding]);
+    // Mid-body, the handler still reading that body records the refusal; it has written nothing yet.
+    if (!busy.has(socket)) ctx.emit(
+      decisionEvent({
+        type: 'request',
+        transport,
+        // Unparseable requests are refused in every mode: there is nothing well-defined to pass on.
+        verdict: { ...judged, action: 'block' },
+        requestId,
+        at: ctx.now(),
+        latencyMs: 0,
+        mode: ctx.config.mode,
+        configHash: ctx.configHash,
+        target: '[malformed request]',
+        ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+      }),
+    );
+    busy.delete(socket);
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = `Tollgate blocked this request: ${s.why}.\nrules: ${s.rule}\nrequest id: ${requestId}\n`;
+    (socket as Socket).end(
+      `HTTP/1.1 ${s.status} ${s.text}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${BLOCK_HEADER}: 1\r\nx-tollgate-block: ${s.rule}\r\nx-tollgate-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+}

@@ -1,0 +1,66 @@
+// Plain HTTP answers and request reading for the Streamable HTTP listener: JSON-RPC errors as
+// transport errors, the status a client gets for an upstream's, loopback names (for the Origin
+// and Host checks), and a request body read up to a limit.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIPv4 } from 'node:net';
+import { errorResponse, RPC_BLOCKED, RPC_UPSTREAM_GONE } from '../jsonrpc.ts';
+
+/** A JSON-RPC error with no id, as a plain HTTP answer (what SDK servers send for transport errors). */
+export function httpError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const body = JSON.stringify(errorResponse(null, status === 403 ? RPC_BLOCKED : RPC_UPSTREAM_GONE, message));
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  res.end(body);
+}
+
+/** What a client gets for an upstream HTTP status Tollgate does not pass on as it is. */
+export function clientStatus(upstream: number): number {
+  return [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 429, 500, 503].includes(upstream) ? upstream : 502;
+}
+
+export function isLoopbackName(host: string): boolean {
+  let h = host.toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || (isIPv4(h) && h.startsWith('127.'));
+}
+
+/** The host part of a Host header value (host, host:port, [v6]:port). */
+export function hostOf(value: string): string {
+  if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1);
+  const colon = value.lastIndexOf(':');
+  return colon < 0 ? value : value.slice(0, colon);
+}
+
+export function readBody(req: IncomingMessage, max: number): Promise<{ ok: true; body: Buffer } | { ok: false; tooLarge: boolean; bytes: number }> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve({ ok: false, tooLarge: true, bytes: declared });
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let length = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      length += chunk.length;
+      if (length > max) {
+        done = true;
+        req.pause();
+        resolve({ ok: false, tooLarge: true, bytes: length });
+        return;
+      }
+      parts.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve({ ok: true, body: Buffer.concat(parts, length) });
+    });
+    req.on('error', () => {
+      if (done) return;
+      done = true;
+      resolve({ ok: false, tooLarge: false, bytes: length });
+    });
+  });
+}

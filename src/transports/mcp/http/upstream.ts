@@ -1,0 +1,177 @@
+// The dialler for an upstream MCP server over HTTP(S): every request resolves the host once,
+// checks every address against the SSRF policy (resolveChecked, as the proxy does), and connects
+// to exactly the address it checked, keeping the name for Host and TLS. Connections are reused
+// (keep-alive) per checked address. A refusal is a decision event of its own.
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import type { Finding, TransportId } from '../../../core/index.ts';
+import { decisionEvent, stops, summarizeUrl, transportFinding } from '../../decision.ts';
+import { resolveChecked, type ProxyContext } from '../../http-proxy/context.ts';
+import { isCertificateError } from '../../http-proxy/exchange.ts';
+
+export interface McpUpstream {
+  readonly url: URL;
+  /** The URL as it may be logged (secrets in it summarised away). */
+  readonly shown: string;
+  request(r: UpstreamCall): Promise<UpstreamResult>;
+  /** Closes idle kept-alive connections. */
+  close(): void;
+}
+
+export interface UpstreamCall {
+  readonly method: 'POST' | 'GET' | 'DELETE';
+  /** Protocol headers for this call; the configured upstream headers are added underneath. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly signal?: AbortSignal;
+  /** For the decision event when the call is refused. */
+  readonly session?: string;
+}
+
+export type UpstreamResult =
+  | { readonly ok: true; readonly res: IncomingMessage }
+  | {
+      readonly ok: false;
+      /** True when the policy refused the destination (SSRF); false when it could not be reached. */
+      readonly blocked: boolean;
+      /** One sentence for error messages. */
+      readonly why: string;
+    };
+
+export interface UpstreamOptions {
+  readonly ctx: ProxyContext;
+  readonly url: URL;
+  /** The configured upstream headers (lower-case names), already resolved. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly transport: TransportId;
+}
+
+const TRUST_HINT = 'to reach an MCP server on an internal address, trust it explicitly in scanners.ssrf.allowCidrs (or allowHosts)';
+
+/** Why the policy would refuse every call to this upstream, or null when it would not. */
+export async function upstreamProblem(ctx: ProxyContext, url: URL): Promise<string | null> {
+  const shown = summarizeUrl(url.href);
+  const v = ctx.engine.scan({ kind: 'url', url: url.href }, { now: ctx.now() });
+  if (stops(v)) return `the upstream ${shown} is blocked by the policy (${v.findings[0]?.rule ?? 'policy'}); ${TRUST_HINT}`;
+  const d = await resolveChecked(ctx, url.hostname, 'url.host');
+  const ssrf = d.findings.filter((f) => f.category === 'ssrf');
+  if (ssrf.length > 0 && stops(ctx.engine.judge(ssrf))) return `the upstream ${shown} resolves to an address the policy blocks (${ssrf[0]?.rule ?? 'ssrf'}); ${TRUST_HINT}`;
+  if (d.findings.length > 0) ctx.note(`upstream ${shown}: ${d.findings[0]?.message ?? 'not resolvable now'}`);
+  return null;
+}
+
+/** What a refused dial says: whether the policy refused it, and why (one sentence). */
+export interface DialRefusal {
+  readonly ok: false;
+  readonly blocked: boolean;
+  readonly why: string;
+}
+
+/** Records a refused upstream call as its own decision event. */
+function refuseCall(ctx: ProxyContext, transport: TransportId, target: string, method: string, session: string | undefined, findings: readonly Finding[], started: number): DialRefusal {
+  const verdict = ctx.engine.judge(findings);
+  ctx.emit(
+    decisionEvent({
+      type: 'request',
+      transport,
+      verdict,
+      requestId: ctx.newRequestId(),
+      at: ctx.now(),
+      latencyMs: Math.max(0, performance.now() - started),
+      mode: ctx.config.mode,
+      configHash: ctx.configHash,
+      target,
+      method,
+      ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+      ...(session !== undefined ? { session } : {}),
+    }),
+  );
+  return { ok: false, blocked: stops(verdict), why: verdict.reason };
+}
+
+/**
+ * One checked resolution of the upstream's host: the address to connect to, or the refusal
+ * (recorded). `unreachable` records a failure to connect afterwards, in the same shape.
+ */
+export async function dialChecked(ctx: ProxyContext, url: URL, transport: TransportId, method: string, session?: string): Promise<{ ok: true; address: string } | DialRefusal> {
+  const started = performance.now();
+  const dial = await resolveChecked(ctx, url.hostname, 'url.host');
+  if (dial.findings.length > 0) {
+    const v = ctx.engine.judge(dial.findings);
+    if (stops(v) || dial.address === undefined) return refuseCall(ctx, transport, summarizeUrl(url.href), method, session, dial.findings, started);
+    ctx.note(`audit mode: connecting to ${url.hostname} although its address check failed (${v.findings[0]?.rule ?? 'unknown rule'})`);
+  }
+  return { ok: true, address: dial.address as string };
+}
+
+/** Records that the upstream could not be reached (or its certificate did not verify). */
+export function unreachable(ctx: ProxyContext, url: URL, transport: TransportId, method: string, session: string | undefined, err: Error, started: number): DialRefusal {
+  const message = err.message.slice(0, 160);
+  const finding = isCertificateError(err)
+    ? transportFinding('engine/upstream-cert-invalid', 'upstream.certificate', `The MCP server's TLS certificate did not verify (${message}); nothing was sent.`, { category: 'engine', severity: 'high', mitre: 'T1557' })
+    : transportFinding('engine/upstream-error', 'upstream', `The MCP server could not be reached (${message}).`, { category: 'engine', severity: 'medium' });
+  return refuseCall(ctx, transport, summarizeUrl(url.href), method, session, [finding], started);
+}
+
+export function createUpstream(opts: UpstreamOptions): McpUpstream {
+  const { ctx, url } = opts;
+  const secure = url.protocol === 'https:';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || (secure ? 443 : 80));
+  const shown = summarizeUrl(url.href);
+  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+
+  return {
+    url,
+    shown,
+    close: () => agent.destroy(),
+    async request(call) {
+      const started = performance.now();
+      const dial = await dialChecked(ctx, url, opts.transport, call.method, call.session);
+      if (!dial.ok) return dial;
+      const address = dial.address;
+      return new Promise<UpstreamResult>((resolve) => {
+        let settled = false;
+        const fail = (err: Error): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(connectTimer);
+          if (call.signal?.aborted === true) {
+            resolve({ ok: false, blocked: false, why: 'the call was abandoned by its client' });
+            return;
+          }
+          resolve(unreachable(ctx, url, opts.transport, call.method, call.session, err, started));
+        };
+        const req = (secure ? https : http).request(
+          {
+            host: address,
+            port,
+            method: call.method,
+            path: `${url.pathname}${url.search}`,
+            // Configured headers first: the protocol headers of the call always win.
+            headers: { ...opts.headers, ...call.headers, host: url.host, 'accept-encoding': 'identity', ...(call.body !== undefined ? { 'content-length': String(Buffer.byteLength(call.body)) } : {}) },
+            agent,
+            ...(secure ? { rejectUnauthorized: true, ...(isIP(host) ? {} : { servername: host }), ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}) } : {}),
+            ...(call.signal ? { signal: call.signal } : {}),
+          },
+          (res) => {
+            settled = true;
+            clearTimeout(connectTimer);
+            resolve({ ok: true, res });
+          },
+        );
+        // Only connecting is timed: a tools/call may rightly take minutes to answer, and an
+        // event stream stays open. The client's own timeout (and its cancellation) ends those.
+        const connectTimer = setTimeout(() => req.destroy(new Error(`no connection within ${ctx.config.proxy.connectTimeoutMs} ms`)), ctx.config.proxy.connectTimeoutMs);
+        req.on('socket', (s) => {
+          const connected = (): void => clearTimeout(connectTimer);
+          if (!s.connecting) connected();
+          else s.once(secure ? 'secureConnect' : 'connect', connected);
+        });
+        req.on('error', fail);
+        req.end(call.body);
+      });
+    },
+  };
+}
