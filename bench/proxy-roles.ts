@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseConfig } from '../src/config/index.ts';
 import type { DecisionEvent } from '../src/core/index.ts';
 import { createRuntime } from '../src/main.ts';
-import { createResolver, loadProxyTls, startProxy, type ProxyContext } from '../src/transports/http-proxy/index.ts';
+import { createResolver, createUpstreamAgents, loadProxyTls, startProxy, type ProxyContext } from '../src/transports/http-proxy/index.ts';
 import { startFloorProxy } from './floor-proxy.ts';
 import { startBenchUpstream } from './upstream.ts';
 
@@ -58,6 +58,7 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
         if (notes.length < 50) notes.push(m);
       },
       ...(tls ? { tls: tls.tls } : {}),
+      upstreamAgents: createUpstreamAgents(),
     };
     const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
     return { ports: { proxy: server.port }, stats: () => ({ decisions, notes }), close: () => server.close() };

@@ -10,7 +10,7 @@ import { startEvidence } from './evidence-stack.ts';
 import { REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
 import { liveProxyContext, startControlPlane, type ControlPlane } from './control/index.ts';
 import { createApprovalStore, createRateLimiter } from './state/index.ts';
-import { loadProxyTls, startProxy, type ProxyContext, type ProxyServer } from './transports/http-proxy/index.ts';
+import { createUpstreamAgents, loadProxyTls, startProxy, type ProxyContext, type ProxyServer } from './transports/http-proxy/index.ts';
 import { ReverseConfig } from './config/reverse-schema.ts';
 import { startReverse, type ReverseServer } from './transports/reverse/index.ts';
 import { createScanApi } from './transports/scan-api/app.ts';
@@ -128,6 +128,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   let proxy: ProxyServer | null = null;
   let reverse: ReverseServer | null = null;
   let api: ListeningServer | null = null;
+  const upstreamAgents = createUpstreamAgents();
   // What every data-plane listener (proxy, reverse proxy) is handed.
   // Engine, config and resolver are read from the live policy (a reload swaps them).
   const fixed = {
@@ -137,6 +138,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     note: (msg: string) => evidence.logSystem({ level: 'info', event: 'proxy', msg }),
     ...(approvals ? { approvals } : {}),
     control: control.proxyControl,
+    upstreamAgents,
   };
   const dataPlane: ProxyContext = liveProxyContext(live, fixed);
   try {
@@ -157,6 +159,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     control.stop();
     await proxy?.close();
     await reverse?.close();
+    upstreamAgents.destroy();
     await stack.close();
     throw err;
   }
@@ -179,6 +182,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
         approvals?.close();
         control.stop();
         await Promise.allSettled([proxy?.close(), reverse?.close(), api?.close()]);
+        upstreamAgents.destroy();
         evidence.logSystem({ level: 'info', event: 'stop', msg: 'tollgate stopping' });
         await stack.close();
       })();

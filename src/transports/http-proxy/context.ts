@@ -5,6 +5,7 @@ import type { Engine } from '../../engine/index.ts';
 import type { ApprovalStore } from '../../state/index.ts';
 import { transportFinding } from '../decision.ts';
 import type { Resolver } from './resolver.ts';
+import type { UpstreamAgents } from './upstream-agents.ts';
 import type { SecureContext } from 'node:tls';
 import type { LeafCache } from './tls/leaf.ts';
 import type { ProxyControl, Requester } from './control.ts';
@@ -29,6 +30,8 @@ export interface ProxyContext {
   readonly note: (message: string) => void;
   /** Present when proxy.tlsInterception is enabled (the CA was loaded by the composition root). */
   readonly tls?: ProxyTls;
+  /** Keep-alive pools for upstream requests (keyed by the checked address); absent: a connection per request. */
+  readonly upstreamAgents?: UpstreamAgents;
   /** Where `ask` verdicts are held for an operator; absent when nobody can approve (ask then blocks). */
   readonly approvals?: ApprovalStore;
   /** Kill switch, per-domain budgets and agent names (control.ts); absent: none of them apply. */

@@ -169,7 +169,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
         method: x.method,
         path: `${url.pathname}${url.search}`,
         headers: { ...forwardHeaders, host: url.host },
-        agent: false,
+        agent: ctx.upstreamAgents ? (secure ? ctx.upstreamAgents.https : ctx.upstreamAgents.http) : false,
         timeout: pcfg.connectTimeoutMs,
         // The upstream's framing is read strictly (no lenient parser) and its head is bounded.
         insecureHTTPParser: false,

@@ -7,3 +7,4 @@ export { decodeContent, readBody } from './bodies.ts';
 export { parseAuthority, hostMatches } from './connect.ts';
 export { loadProxyTls, type LoadedProxyTls } from './tls/index.ts';
 export type { ProxyTls } from './context.ts';
+export { createUpstreamAgents, DEFAULT_UPSTREAM_AGENTS, type UpstreamAgents, type UpstreamAgentOptions } from './upstream-agents.ts';

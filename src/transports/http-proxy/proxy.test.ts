@@ -61,6 +61,15 @@ describe('forward proxy (curl through a real listener to a loopback upstream)', 
     assert.equal(r.headers['x-tollgate-blocked'], undefined);
   });
 
+  it('reuses a kept-alive upstream connection for the same checked address across client connections', async () => {
+    const before = up.seen.length;
+    await curl(proxy.server.url, [`${base}/clean?n=1`]);
+    await curl(proxy.server.url, [`${base}/clean?n=2`]);
+    const ports = up.seen.slice(before).map((s) => s.remotePort);
+    assert.equal(ports.length, 2);
+    assert.equal(ports[0], ports[1], 'the second request rode the pooled connection');
+  });
+
   it('blocks a request whose query carries an AWS key before anything leaves', async () => {
     const before = up.seen.length;
     const r = await curl(proxy.server.url, [`${base}/clean?k=${AWS_KEY}`]);

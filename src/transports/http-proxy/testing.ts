@@ -12,10 +12,11 @@ import { createEngine } from '../../engine/index.ts';
 import type { ProxyContext, ProxyTls } from './context.ts';
 import { createResolver, type Resolver } from './resolver.ts';
 import { startProxy, type ProxyServer } from './server.ts';
+import { createUpstreamAgents } from './upstream-agents.ts';
 
 export interface Upstream {
   readonly port: number;
-  readonly seen: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[];
+  readonly seen: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; remotePort?: number }[];
   close(): Promise<void>;
 }
 
@@ -37,7 +38,7 @@ function listenUpstream(server: http.Server, handler: UpstreamHandler): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8') });
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8'), ...(req.socket.remotePort !== undefined ? { remotePort: req.socket.remotePort } : {}) });
       handler(req, res, body);
     });
   });
@@ -75,6 +76,7 @@ export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: Pr
   const events: DecisionEvent[] = [];
   const notes: string[] = [];
   let n = 0;
+  const agents = createUpstreamAgents();
   const ctx: ProxyContext = {
     engine,
     config,
@@ -85,10 +87,20 @@ export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: Pr
     newRequestId: () => `req-${++n}`,
     note: (m) => notes.push(m),
     ...(tls ? { tls } : {}),
+    // The production path: keep-alive upstream pools keyed by the checked address.
+    upstreamAgents: agents,
     ...extra,
   };
   const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
-  return { server, events, notes, close: () => server.close() };
+  return {
+    server,
+    events,
+    notes,
+    close: async () => {
+      await server.close();
+      agents.destroy();
+    },
+  };
 }
 
 export interface CurlResult {
