@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import { MAX_LISTED_APPROVALS, type ApprovalStore } from '../../state/index.ts';
+import { readSmallBody } from './small-body.ts';
 
 const MAX_BODY = 1024;
 const ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -40,7 +41,7 @@ export function registerApprovalRoutes(app: Hono<{ Bindings: { remoteAddress?: s
     }
     const id = c.req.param('id');
     if (!ID.test(id)) return c.json({ error: 'not an approval id' }, 400);
-    const text = await readSmall(c.req.raw);
+    const text = await readSmallBody(c.req.raw, MAX_BODY);
     if (text === null) return c.json({ error: `body over ${MAX_BODY} bytes` }, 413);
     let approve: unknown;
     try {
@@ -52,22 +53,4 @@ export function registerApprovalRoutes(app: Hono<{ Bindings: { remoteAddress?: s
     if (store.decide(id, approve) === 'unknown') return c.json({ error: 'no such pending approval (never held, already settled, or expired)' }, 404);
     return c.json({ id, decision: approve ? 'approved' : 'denied' });
   });
-}
-
-async function readSmall(req: Request): Promise<string | null> {
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_BODY) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Hono } from 'hono';
 import type { KillSwitch } from '../../state/index.ts';
+import { readSmallBody } from './small-body.ts';
 
 const MAX_BODY = 256;
 
@@ -48,7 +49,7 @@ export function registerKillSwitchRoutes(app: Hono<{ Bindings: { remoteAddress?:
   app.post('/api/v1/killswitch', async (c) => {
     const d = denied(c.req.header('authorization'), c.env?.remoteAddress);
     if (d) return c.json({ error: d.error }, d.status);
-    const text = await readSmall(c.req.raw);
+    const text = await readSmallBody(c.req.raw, MAX_BODY);
     if (text === null) return c.json({ error: `body over ${MAX_BODY} bytes` }, 413);
     let body: unknown;
     try {
@@ -65,22 +66,4 @@ export function registerKillSwitchRoutes(app: Hono<{ Bindings: { remoteAddress?:
     const note = !on && state.on ? { note: 'the sentinel file still holds the kill switch on; remove the file to turn it off' } : {};
     return c.json({ killSwitch: state, ...note }, 200, { 'cache-control': 'no-store' });
   });
-}
-
-async function readSmall(req: Request): Promise<string | null> {
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_BODY) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
