@@ -84,9 +84,25 @@ const NOT_A_CREDENTIAL = new Set([
   'new', 'show', 'hide', 'toggle', 'visible', 'policy', 'strength', 'hint', 'label', 'placeholder', 'error',
 ]);
 
+/**
+ * Key names repeat (every request carries `page`, `state`, `authorization`…): the judgement is
+ * memoised, bounded by entry count (keys are at most 100 characters), and cleared when full.
+ */
+const KIND_MEMO = new Map<string, SecretKind | null>();
+const KIND_MEMO_MAX = 4096;
+
 /** What a key name says its value is, or null when it does not name a credential. */
 export function secretKeyKind(key: string): SecretKind | null {
   if (key.length === 0 || key.length > 100) return null;
+  const memo = KIND_MEMO.get(key);
+  if (memo !== undefined) return memo;
+  const kind = judgeKeyKind(key);
+  if (KIND_MEMO.size >= KIND_MEMO_MAX) KIND_MEMO.clear();
+  KIND_MEMO.set(key, kind);
+  return kind;
+}
+
+function judgeKeyKind(key: string): SecretKind | null {
   const words = keyWords(key);
   if (words.length === 0 || words.some((w) => NOT_A_CREDENTIAL.has(w))) return null;
   let end = words.length;
