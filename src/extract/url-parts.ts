@@ -54,7 +54,10 @@ export function splitUrl(url: string): UrlParts {
 }
 
 function firstIndexOfAny(text: string, chars: string): number {
-  for (let i = 0; i < text.length; i++) if (chars.includes(text[i] as string)) return i;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    for (let k = 0; k < chars.length; k++) if (chars.charCodeAt(k) === c) return i;
+  }
   return -1;
 }
 
