@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { FileSinkConfig, StdoutSinkConfig } from '../../config/evidence-schema.ts';
 import type { DecisionEvent } from '../../core/index.ts';
 import { toAuditRecord } from '../log/audit-record.ts';
-import { createDeliveryQueue, type DeliveryResult } from './queue.ts';
+import { createDeliveryQueue, queuedSink, queueSettings, type DeliveryResult } from './queue.ts';
 import type { EvidenceSink, QueueDeps, SinkReporter } from './types.ts';
 
 interface LineSinkOptions {
@@ -20,20 +20,11 @@ function lineSink(
   write: (text: string) => Promise<DeliveryResult>,
 ): EvidenceSink {
   const queue = createDeliveryQueue<string>({
-    name: opts.name,
-    capacity: cfg.queueSize,
-    maxBytes: cfg.queueBytes,
-    batchSize: cfg.batchSize,
-    maxDelayMs: cfg.maxDelayMs,
-    maxAttempts: cfg.maxAttempts,
-    backoff: cfg.backoff,
-    accept: opts.accept,
+    ...queueSettings(opts.name, cfg, opts),
     serialize: (event) => `${JSON.stringify(toAuditRecord(event, { evidencePreviews: opts.evidencePreviews }))}\n`,
     deliver: (batch) => write(batch.join('')),
-    deps: opts.deps,
-    ...(opts.reporter ? { reporter: opts.reporter } : {}),
   });
-  return { name: opts.name, emit: (e) => queue.emit(e), stats: () => queue.stats(), idle: () => queue.idle(), close: (t) => queue.close(t) };
+  return queuedSink(opts.name, queue);
 }
 
 /**

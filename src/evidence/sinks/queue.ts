@@ -235,3 +235,54 @@ export function createDeliveryQueue<T>(opts: DeliveryQueueOptions<T>): DeliveryQ
     },
   };
 }
+
+/** What every sink config carries for its queue (see sinkBase in config/evidence-schema.ts). */
+export interface SinkQueueConfig {
+  readonly queueSize: number;
+  readonly queueBytes: number;
+  readonly batchSize: number;
+  readonly maxDelayMs: number;
+  readonly maxAttempts: number;
+  readonly backoff: BackoffConfig;
+}
+
+/** What every sink factory is handed besides its own config. */
+export interface SinkWiring {
+  readonly accept: (event: DecisionEvent) => boolean;
+  readonly deps: QueueDeps;
+  readonly reporter?: SinkReporter;
+}
+
+/** The queue options a sink config and its wiring fix; the sink adds serialize, deliver (and sizeOf). */
+export function queueSettings(
+  name: string,
+  cfg: SinkQueueConfig,
+  wiring: SinkWiring,
+): Omit<DeliveryQueueOptions<never>, 'serialize' | 'deliver' | 'sizeOf'> {
+  return {
+    name,
+    capacity: cfg.queueSize,
+    maxBytes: cfg.queueBytes,
+    batchSize: cfg.batchSize,
+    maxDelayMs: cfg.maxDelayMs,
+    maxAttempts: cfg.maxAttempts,
+    backoff: cfg.backoff,
+    accept: wiring.accept,
+    deps: wiring.deps,
+    ...(wiring.reporter ? { reporter: wiring.reporter } : {}),
+  };
+}
+
+/** A sink that is its queue; `release` frees the wire (socket, agent) once the queue has closed. */
+export function queuedSink(name: string, queue: DeliveryQueue, release?: () => void): EvidenceSink {
+  return {
+    name,
+    emit: (event) => queue.emit(event),
+    stats: () => queue.stats(),
+    idle: () => queue.idle(),
+    async close(timeoutMs) {
+      await queue.close(timeoutMs);
+      release?.();
+    },
+  };
+}

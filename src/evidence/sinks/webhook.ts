@@ -3,7 +3,7 @@ import type { WebhookSinkConfig } from '../../config/evidence-schema.ts';
 import type { DecisionEvent } from '../../core/index.ts';
 import { toAuditRecord, AUDIT_SCHEMA_VERSION } from '../log/audit-record.ts';
 import { createHttpPoster } from './http-post.ts';
-import { createDeliveryQueue } from './queue.ts';
+import { createDeliveryQueue, queuedSink, queueSettings } from './queue.ts';
 import type { EvidenceSink, QueueDeps, SinkReporter } from './types.ts';
 
 export const SIGNATURE_HEADER = 'x-tollgate-signature';
@@ -43,14 +43,7 @@ export function createWebhookSink(opts: WebhookSinkOptions): EvidenceSink {
   let seq = 0;
   const batchIds = new WeakMap<readonly string[], string>();
   const queue = createDeliveryQueue<string>({
-    name: opts.name,
-    capacity: cfg.queueSize,
-    maxBytes: cfg.queueBytes,
-    batchSize: cfg.batchSize,
-    maxDelayMs: cfg.maxDelayMs,
-    maxAttempts: cfg.maxAttempts,
-    backoff: cfg.backoff,
-    accept: opts.accept,
+    ...queueSettings(opts.name, cfg, opts),
     serialize: (event) => JSON.stringify(toAuditRecord(event, { evidencePreviews: opts.evidencePreviews })),
     deliver: (batch) => {
       let id = batchIds.get(batch);
@@ -63,17 +56,6 @@ export function createWebhookSink(opts: WebhookSinkOptions): EvidenceSink {
       if (opts.secret !== undefined) headers[SIGNATURE_HEADER] = signBody(opts.secret, body);
       return poster.post(url, body, headers);
     },
-    deps: opts.deps,
-    ...(opts.reporter ? { reporter: opts.reporter } : {}),
   });
-  return {
-    name: opts.name,
-    emit: (event) => queue.emit(event),
-    stats: () => queue.stats(),
-    idle: () => queue.idle(),
-    async close(timeoutMs) {
-      await queue.close(timeoutMs);
-      poster.close();
-    },
-  };
+  return queuedSink(opts.name, queue, () => poster.close());
 }

@@ -5,7 +5,7 @@ import type { OtlpSinkConfig } from '../../../config/evidence-schema.ts';
 import type { DecisionEvent } from '../../../core/index.ts';
 import { toAuditRecord, type AuditRecord } from '../../log/audit-record.ts';
 import { createHttpPoster } from '../http-post.ts';
-import { createDeliveryQueue } from '../queue.ts';
+import { createDeliveryQueue, queuedSink, queueSettings } from '../queue.ts';
 import type { EvidenceSink, QueueDeps, SinkReporter } from '../types.ts';
 import { logsRequest, tracesRequest, type OtlpResource } from './encode.ts';
 
@@ -41,14 +41,7 @@ export function createOtlpSinks(opts: OtlpSinkOptions): EvidenceSink[] {
     const poster = createHttpPoster({ timeoutMs: cfg.timeoutMs, retryable: otlpRetryable });
     const name = `${opts.name}:${suffix}`;
     const queue = createDeliveryQueue<{ record: AuditRecord; size: number }>({
-      name,
-      capacity: cfg.queueSize,
-      maxBytes: cfg.queueBytes,
-      batchSize: cfg.batchSize,
-      maxDelayMs: cfg.maxDelayMs,
-      maxAttempts: cfg.maxAttempts,
-      backoff: cfg.backoff,
-      accept: opts.accept,
+      ...queueSettings(name, cfg, opts),
       serialize: (event) => {
         const record = toAuditRecord(event, { evidencePreviews: opts.evidencePreviews });
         return { record, size: JSON.stringify(record).length };
@@ -56,18 +49,7 @@ export function createOtlpSinks(opts: OtlpSinkOptions): EvidenceSink[] {
       sizeOf: (item) => item.size,
       deliver: (batch) =>
         poster.post(url, Buffer.from(JSON.stringify(build(batch.map((i) => i.record), opts.resource, opts.deps.now()))), headers),
-      deps: opts.deps,
-      ...(opts.reporter ? { reporter: opts.reporter } : {}),
     });
-    return {
-      name,
-      emit: (e: DecisionEvent) => queue.emit(e),
-      stats: () => queue.stats(),
-      idle: () => queue.idle(),
-      async close(timeoutMs: number) {
-        await queue.close(timeoutMs);
-        poster.close();
-      },
-    };
+    return queuedSink(name, queue, () => poster.close());
   });
 }

@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { SyslogSinkConfig } from '../../../config/evidence-schema.ts';
 import type { DecisionEvent } from '../../../core/index.ts';
 import { toAuditRecord } from '../../log/audit-record.ts';
-import { createDeliveryQueue, type DeliveryResult } from '../queue.ts';
+import { createDeliveryQueue, queuedSink, queueSettings, type DeliveryResult } from '../queue.ts';
 import type { EvidenceSink, QueueDeps, SinkReporter } from '../types.ts';
 import { facilityCode, formatSyslog, frameOctetCounted, type SyslogIdentity } from './format.ts';
 
@@ -138,27 +138,9 @@ export function createSyslogSink(opts: SyslogSinkOptions): EvidenceSink {
   };
   const wire = cfg.protocol === 'tcp' ? tcpWire(cfg) : udpWire(cfg);
   const queue = createDeliveryQueue<string>({
-    name: opts.name,
-    capacity: cfg.queueSize,
-    maxBytes: cfg.queueBytes,
-    batchSize: cfg.batchSize,
-    maxDelayMs: cfg.maxDelayMs,
-    maxAttempts: cfg.maxAttempts,
-    backoff: cfg.backoff,
-    accept: opts.accept,
+    ...queueSettings(opts.name, cfg, opts),
     serialize: (event) => formatSyslog(toAuditRecord(event, { evidencePreviews: opts.evidencePreviews }), id),
     deliver: (batch) => wire.send(batch),
-    deps: opts.deps,
-    ...(opts.reporter ? { reporter: opts.reporter } : {}),
   });
-  return {
-    name: opts.name,
-    emit: (event) => queue.emit(event),
-    stats: () => queue.stats(),
-    idle: () => queue.idle(),
-    async close(timeoutMs) {
-      await queue.close(timeoutMs);
-      wire.close();
-    },
-  };
+  return queuedSink(opts.name, queue, () => wire.close());
 }
