@@ -2,7 +2,7 @@
 // a CA is loaded), and requests for Tollgate's own paths (origin-form: /health, /api/v1/scan,
 // /metrics …) go to the admin app.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { handleFetch, isFetchPath } from '../fetch/index.ts';
@@ -11,6 +11,7 @@ import { handleConnect } from './connect.ts';
 import type { ProxyContext } from './context.ts';
 import { handleForward } from './forward.ts';
 import { guardClientErrors, httpServerOptions } from './http-limits.ts';
+import { listen, trackSockets } from './listen.ts';
 import { createInterceptor } from './intercept.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, trackRelays } from './control.ts';
 
@@ -38,7 +39,6 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
     ? getRequestListener((request, env) => admin.fetch(request, { remoteAddress: (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress }))
     : null;
   const noted = new Set<string>();
-  const sockets = new Set<Socket>();
   // Tunnels and WebSockets, cut when the kill switch turns on (control.ts).
   const relays = trackRelays(ctx);
 
@@ -73,10 +73,7 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
 
   // Strict parsing, a bounded head, and timeouts for slow clients (http-limits.ts).
   const server = http.createServer(httpServerOptions(ctx), onRequest);
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const sockets = trackSockets(server);
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const rq = requestScope(ctx, req, 'proxy');
     if (socketRefusedByKillSwitch(rq, req, socket, 'connect')) return;
@@ -98,24 +95,8 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
   });
   guardClientErrors(server, ctx, 'http-forward');
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.listen.port, opts.listen.host, () => {
-      server.off('error', reject);
-      const addr = server.address() as AddressInfo;
-      const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      resolve({
-        url: `http://${shownHost}:${addr.port}`,
-        port: addr.port,
-        host: addr.address,
-        close: () =>
-          new Promise<void>((res) => {
-            server.close(() => res());
-            relays.stop();
-            interceptor?.close();
-            for (const s of sockets) s.destroy();
-          }),
-      });
-    });
+  return listen(server, opts.listen, sockets, () => {
+    relays.stop();
+    interceptor?.close();
   });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -108,6 +108,22 @@ describe('reverse proxy (curl to the reverse listener, one loopback upstream)', 
     assert.equal(r.status, 403);
     assert.match(r.headers['x-tollgate-rules'] ?? '', /injection\//);
     assert.ok(!r.body.includes('id_rsa'));
+  });
+
+  it('refuses ambiguous framing (Content-Length with Transfer-Encoding) with the block marker, like the proxy', async () => {
+    const before = up.seen.length;
+    const answer = await new Promise<string>((resolve) => {
+      const sock = connect(rev.port, '127.0.0.1', () => {
+        sock.write('POST /x HTTP/1.1\r\nHost: app.test\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+      });
+      let got = '';
+      sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => resolve(got));
+    });
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.match(answer, /x-tollgate-block: engine\/malformed-request/i);
+    assert.equal(up.seen.length, before, 'the upstream received nothing');
   });
 
   it('refuses a path that climbs out of the upstream prefix, without contacting the upstream', async () => {

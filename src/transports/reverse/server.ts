@@ -4,11 +4,13 @@
 // (scanners.ssrf.allowCidrs / allowHosts); startup refuses an upstream the policy would block on
 // every request, rather than serve a listener that can only answer 403.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { stops, summarizeUrl } from '../decision.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import { handleReverse } from './handler.ts';
+import { guardClientErrors, httpServerOptions } from '../http-proxy/http-limits.ts';
+import { listen, trackSockets } from '../http-proxy/listen.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, trackRelays } from '../http-proxy/control.ts';
 
 export interface ReverseServer {
@@ -43,11 +45,11 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
   const upstream = new URL(opts.upstream);
   const problem = await upstreamProblem(ctx, upstream);
   if (problem) throw new Error(problem);
-  const sockets = new Set<Socket>();
   // WebSockets, cut when the kill switch turns on.
   const relays = trackRelays(ctx);
 
-  const server = http.createServer({ requestTimeout: 0 }, (req: IncomingMessage, res: ServerResponse) => {
+  // The same strict parsing, bounded head and slow-client timeouts as the proxy (http-limits.ts).
+  const server = http.createServer(httpServerOptions(ctx), (req: IncomingMessage, res: ServerResponse) => {
     const rq = requestScope(ctx, req, 'reverse');
     if (refusedByKillSwitch(rq, req, res, 'reverse')) return;
     handleReverse(req, res, rq.ctx, upstream, rq.session).catch((err: unknown) => {
@@ -56,10 +58,7 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
       res.end('Tollgate could not complete this request.\n');
     });
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const sockets = trackSockets(server);
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const rq = requestScope(ctx, req, 'reverse');
     if (socketRefusedByKillSwitch(rq, req, socket, 'upgrade')) return;
@@ -69,29 +68,8 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
       socket.destroy();
     });
   });
-  server.on('clientError', (_err, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  guardClientErrors(server, ctx, 'reverse');
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.listen.port, opts.listen.host, () => {
-      server.off('error', reject);
-      const addr = server.address() as AddressInfo;
-      const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      resolve({
-        url: `http://${shownHost}:${addr.port}`,
-        port: addr.port,
-        host: addr.address,
-        upstream: upstream.href,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            relays.stop();
-            for (const s of sockets) s.destroy();
-          }),
-      });
-    });
-  });
+  const bound = await listen(server, opts.listen, sockets, () => relays.stop());
+  return { ...bound, upstream: upstream.href };
 }
