@@ -1,7 +1,7 @@
 // Resident memory of a real `tollgate run` process: idle after start, then with 1,000 client
 // connections held open (first silent, then after one proxied request each, kept alive), then
 // after they close; five rounds, to show whether memory levels off or keeps growing.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const BIN = new URL('../bin/tollgate.js', import.meta.url).pathname;
+// The built CLI, started the way `npm start` starts it: plain JavaScript, no TypeScript loader.
+const ROOT = new URL('..', import.meta.url).pathname;
+const BIN = join(ROOT, 'dist/tollgate.js');
+
+/** Builds dist/ when it is missing or older than src/ (scripts/build.mjs --if-stale). */
+export function ensureBuilt(): void {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`scripts/build.mjs --if-stale exited with ${r.status}`);
+}
 const ROUNDS = 5;
 
 /** JS heap used, from Tollgate's own /metrics (one short extra connection). */
@@ -46,7 +54,7 @@ export interface RssReport {
   readonly ok: number;
   readonly notOk: number;
   readonly problems: string[];
-  /** RSS of reference processes: plain Node, and Node with the tsx loader Tollgate runs under. */
+  /** RSS of a reference process: plain Node running an idle loop. */
   readonly baselines: RssRow[];
 }
 
@@ -119,7 +127,7 @@ function oneRequest(s: Socket, request: string): Promise<number> {
 
 /** RSS of `node [args] -e <idle loop>` a second after it started. */
 async function idleNodeRss(args: string[]): Promise<number> {
-  const child = spawn(process.execPath, [...args, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore', cwd: new URL('..', import.meta.url).pathname });
+  const child = spawn(process.execPath, [...args, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore', cwd: ROOT });
   await sleep(1500);
   const kb = vmRssKb(child.pid as number);
   child.kill('SIGTERM');
@@ -132,6 +140,7 @@ export async function measureRunRss(upstreamPort: number, connections: number): 
   // Only what reaching the loopback upstream by name needs; everything else is the balanced default.
   // Budgets stay on (their memory is part of what is measured) but sized so 5,000 requests in a
   // few seconds to one domain do not trip the 600/min default.
+  ensureBuilt();
   writeFileSync(configFile, 'preset: balanced\nscanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\ndns:\n  overrides:\n    upstream.test: 127.0.0.1\nbudgets:\n  requestsPerMinute: 1000000\n  egressBytesPerHour: 100000000000\n');
   const child = spawn(process.execPath, [BIN, 'run', '--listen', '127.0.0.1:0', '--config', configFile], {
     env: { ...process.env, TOLLGATE_HOME: home },
@@ -191,7 +200,6 @@ export async function measureRunRss(upstreamPort: number, connections: number): 
   }
   const baselines: RssRow[] = [
     { state: 'reference: `node -e` idle loop', rssKb: await idleNodeRss([]), open: 0 },
-    { state: 'reference: `node --import tsx -e` idle loop (the loader bin/tollgate.js registers)', rssKb: await idleNodeRss(['--import', 'tsx']), open: 0 },
   ];
   return { rows, rounds: ROUNDS, ok, notOk, problems, baselines };
 }

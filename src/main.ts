@@ -2,15 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { LoadedConfig, TollgateConfig } from './config/index.ts';
 import { createEngine, type Engine } from './engine/index.ts';
 import { REGEX_ENGINE } from './re/index.ts';
 import { createKnownSecretIndex } from './scanners/known-secrets/index.ts';
 import type { SessionState } from './scanners/types.ts';
 
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+export { VERSION } from './version.ts';
 export { REGEX_ENGINE };
 
 export interface Runtime {

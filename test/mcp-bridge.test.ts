@@ -1,67 +1,31 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CreateMessageRequestSchema, LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { everything, mixed, PAYLOAD } from './fixtures/mcp-http/servers.ts';
 import { startUpstream } from './fixtures/mcp-http/upstream.ts';
 import { startWsUpstream } from './fixtures/mcp-http/ws-server.ts';
+import { LOOPBACK, refused, spawnClient, text, until, type Connected, type SpawnOptions } from './helpers/mcp.ts';
 
 /**
  * The bridges, end to end on loopback: a real MCP SDK client spawns `tollgate mcp --upstream URL`
  * over stdio; Tollgate speaks Streamable HTTP (to an SDK StreamableHTTPServerTransport serving
  * server-everything or a malicious fixture) or WebSocket (a small ws fixture) to the upstream.
  */
-const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin/tollgate.js');
 const T = { timeout: 60_000 };
 
 function home(extraConfig = ''): { dir: string; config: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-home-'));
   const config = join(dir, 'tollgate.yaml');
-  writeFileSync(config, `scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\n${extraConfig}`);
+  writeFileSync(config, `${LOOPBACK}${extraConfig}`);
   return { dir, config };
 }
 
-async function connect(upstream: string, h: { dir: string; config: string }, opts: { env?: Record<string, string>; capabilities?: Record<string, unknown> } = {}) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BIN, 'mcp', '--config', h.config, '--upstream', upstream],
-    env: { ...(process.env as Record<string, string>), TOLLGATE_HOME: h.dir, ...opts.env },
-    stderr: 'pipe',
-  });
-  let err = '';
-  transport.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  const client = new Client({ name: 'tollgate-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
-  const errors: Error[] = [];
-  client.onerror = (e) => errors.push(e);
-  await client.connect(transport);
-  return { client, errors, stderr: () => err };
-}
-
-async function refused(p: Promise<unknown>): Promise<McpError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof McpError, String(e));
-    return e;
-  }
-  assert.fail('expected an MCP error');
-}
-
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) assert.fail(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function text(r: unknown): string {
-  return ((r as { content: { type: string; text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('');
+/** An SDK client spawning `tollgate mcp --config … --upstream URL` (the stdio bridge). */
+function connect(upstream: string, h: { dir: string; config: string }, opts: Omit<SpawnOptions, 'home'> = {}): Promise<Connected> {
+  return spawnClient(['--config', h.config, '--upstream', upstream], { ...opts, home: h.dir });
 }
 
 describe('tollgate mcp --upstream (stdio bridge)', { concurrency: 2 }, () => {

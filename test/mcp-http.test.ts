@@ -2,19 +2,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CreateMessageRequestSchema, LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { parseConfig } from '../src/config/index.ts';
+import { CreateMessageRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { DecisionEvent } from '../src/core/index.ts';
 import { verifyReceiptsFile } from '../src/evidence/receipts/index.ts';
-import { createRuntime } from '../src/main.ts';
-import { createResolver, type ProxyContext, type Resolver } from '../src/transports/http-proxy/index.ts';
-import { createUpstream, startMcpHttpProxy, type McpHttpProxy } from '../src/transports/mcp/http/index.ts';
 import { everything, hidden, PAYLOAD, poisoned } from './fixtures/mcp-http/servers.ts';
-import { startUpstream, type Served, type Upstream } from './fixtures/mcp-http/upstream.ts';
+import { startUpstream, type Served } from './fixtures/mcp-http/upstream.ts';
+import { BIN, connectHttp, guardHttp, LOOPBACK, refused, text, until, type GuardOptions, type Guarded } from './helpers/mcp.ts';
 
 /**
  * MCP over Streamable HTTP through Tollgate, end to end on loopback: a real MCP SDK client
@@ -22,89 +17,18 @@ import { startUpstream, type Served, type Upstream } from './fixtures/mcp-http/u
  * StreamableHTTPServerTransport (server-everything's own factory, or small malicious servers).
  * Tollgate runs in-process here; one test runs the `tollgate mcp --listen` command itself.
  */
-const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin/tollgate.js');
 const T = { timeout: 60_000 };
-const LOOPBACK = 'scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\n';
-
-interface Guarded {
-  readonly up: Upstream;
-  readonly proxy: McpHttpProxy;
-  readonly events: DecisionEvent[];
-  close(): Promise<void>;
-}
 
 const open: Guarded[] = [];
 after(async () => {
   for (const g of open) await g.close();
 });
 
-/** An upstream serving factory(), and Tollgate's listener in front of it. */
-async function guard(factory: () => Served, opts: { config?: string; json?: boolean; events?: boolean; resolver?: Resolver; host?: string } = {}): Promise<Guarded> {
-  const up = await startUpstream(factory, { ...(opts.json ? { json: true } : {}), ...(opts.events ? { events: true } : {}) });
-  const loaded = parseConfig(`${LOOPBACK}${opts.config ?? ''}`);
-  const rt = createRuntime(loaded, {});
-  const events: DecisionEvent[] = [];
-  let n = 0;
-  const ctx: ProxyContext = {
-    engine: rt.engine,
-    config: loaded.config,
-    configHash: loaded.hash,
-    resolver: opts.resolver ?? createResolver(loaded.config.dns),
-    emit: (e) => events.push(e),
-    now: () => Date.now(),
-    newRequestId: () => `req-${++n}`,
-    note: () => undefined,
-  };
-  const url = new URL(up.url);
-  if (opts.host !== undefined) url.hostname = opts.host;
-  const proxy = await startMcpHttpProxy({ ctx, upstream: createUpstream({ ctx, url, headers: {}, transport: 'mcp-http' }), listen: { host: '127.0.0.1', port: 0 }, serverIdentity: up.url, serverLabel: '127.0.0.1', pinId: 'test' });
-  let closed = false;
-  const g: Guarded = {
-    up,
-    proxy,
-    events,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await proxy.close();
-      await up.close();
-    },
-  };
+/** An upstream serving factory(), and Tollgate's listener in front of it (closed after the tests). */
+async function guard(factory: () => Served, opts: GuardOptions = {}): Promise<Guarded> {
+  const g = await guardHttp(factory, opts);
   open.push(g);
   return g;
-}
-
-async function connect(url: string, capabilities: Record<string, unknown> = {}): Promise<{ client: Client; transport: StreamableHTTPClientTransport; errors: Error[] }> {
-  const client = new Client({ name: 'tollgate-test', version: '1.0.0' }, { capabilities });
-  const errors: Error[] = [];
-  client.onerror = (e) => errors.push(e);
-  const transport = new StreamableHTTPClientTransport(new URL(url));
-  await client.connect(transport);
-  return { client, transport, errors };
-}
-
-async function refused(p: Promise<unknown>): Promise<McpError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof McpError, String(e));
-    return e;
-  }
-  assert.fail('expected an MCP error');
-}
-
-/** Waits (a hang guard, not a timing assertion) until check() holds. */
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) assert.fail(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function text(r: unknown): string {
-  return ((r as { content: { type: string; text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('');
 }
 
 function rules(events: readonly DecisionEvent[]): string[] {
@@ -117,7 +41,7 @@ const HEADERS = { 'content-type': 'application/json', accept: 'application/json,
 describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
   it('server-everything works through the listener (initialize, tools, resources, prompts), a DLP-laden call is refused with -32001, and DELETE ends the session at both ends', T, async () => {
     const g = await guard(await everything());
-    const { client, transport, errors } = await connect(g.proxy.url);
+    const { client, transport, errors } = await connectHttp(g.proxy.url);
     assert.equal(client.getServerVersion()?.name, 'mcp-servers/everything');
     const tools = (await client.listTools()).tools.map((t) => t.name);
     for (const t of ['echo', 'get-sum', 'get-tiny-image']) assert.ok(tools.includes(t), t);
@@ -155,7 +79,7 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
 
   it('removes a tool with a poisoned description and refuses calls to it; the clean tool still works', T, async () => {
     const g = await guard(poisoned);
-    const { client } = await connect(g.proxy.url);
+    const { client } = await connectHttp(g.proxy.url);
     assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo']);
     const e = await refused(client.callTool({ name: 'add', arguments: { a: 1, b: 2, sidenote: 'x' } }));
     assert.equal(e.code, -32001);
@@ -168,7 +92,7 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
 
   it('replaces a tool result with hidden instructions delivered over SSE, after relaying the notification that came before it on the same stream', T, async () => {
     const g = await guard(hidden);
-    const { client, errors } = await connect(g.proxy.url);
+    const { client, errors } = await connectHttp(g.proxy.url);
     const logs: string[] = [];
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
       logs.push(String(n.params.data));
@@ -190,7 +114,7 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
 
   it('inspects JSON responses too (an upstream in enableJsonResponse mode)', T, async () => {
     const g = await guard(hidden, { json: true });
-    const { client } = await connect(g.proxy.url);
+    const { client } = await connectHttp(g.proxy.url);
     assert.deepEqual((await client.listTools()).tools.map((t) => t.name).sort(), ['clean', 'huge', 'poisoned']);
     assert.equal(text(await client.callTool({ name: 'clean', arguments: {} })), 'Sunny, 21 degrees.');
     const r = await client.callTool({ name: 'poisoned', arguments: {} });
@@ -201,7 +125,7 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
 
   it("inspects the server's own GET stream: a sampling request with hidden instructions is refused to the server with -32001, a clean one reaches the client", T, async () => {
     const g = await guard(hidden, { events: true });
-    const { client } = await connect(g.proxy.url, { sampling: {} });
+    const { client } = await connectHttp(g.proxy.url, { sampling: {} });
     const sampled: string[] = [];
     const logs: string[] = [];
     client.setRequestHandler(CreateMessageRequestSchema, (req) => {
@@ -231,7 +155,7 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
 
   it('drops an event over mcp.http.maxSseEventBytes without holding it, answers that call with an error (even on a resumable stream), and the session goes on', T, async () => {
     const g = await guard(hidden, { config: 'mcp:\n  http:\n    maxSseEventBytes: 65536\n', events: true });
-    const { client } = await connect(g.proxy.url);
+    const { client } = await connectHttp(g.proxy.url);
     await client.listTools();
     const e = await refused(client.callTool({ name: 'huge', arguments: {} }));
     assert.equal(e.code, -32000);
@@ -244,7 +168,7 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
   it('checks the upstream address on every call: a name that later resolves to the metadata address is refused with -32001 and recorded', T, async () => {
     let answer = '127.0.0.1';
     const g = await guard(poisoned, { host: 'mcp.test', resolver: { resolve: async () => [answer] } });
-    const { client } = await connect(g.proxy.url);
+    const { client } = await connectHttp(g.proxy.url);
     assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo']);
     answer = '169.254.169.254';
     const e = await refused(client.callTool({ name: 'echo', arguments: { message: 'hi' } }));
@@ -258,7 +182,7 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
 
   it('answers requests with -32000 when the upstream cannot be reached, and records it', T, async () => {
     const g = await guard(poisoned);
-    const { client } = await connect(g.proxy.url);
+    const { client } = await connectHttp(g.proxy.url);
     await client.listTools();
     await g.up.close();
     const e = await refused(client.callTool({ name: 'echo', arguments: { message: 'hi' } }));
@@ -292,11 +216,11 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
 
   it('keeps at most mcp.http.maxSessions sessions: the least recently used is ended at the upstream and its client gets 404', T, async () => {
     const g = await guard(poisoned, { config: 'mcp:\n  http:\n    maxSessions: 2\n' });
-    const a = await connect(g.proxy.url);
-    const b = await connect(g.proxy.url);
+    const a = await connectHttp(g.proxy.url);
+    const b = await connectHttp(g.proxy.url);
     await b.client.listTools();
     const firstUpstream = [...g.up.sessions.keys()][0];
-    const c = await connect(g.proxy.url);
+    const c = await connectHttp(g.proxy.url);
     await until(() => g.up.ended.includes(firstUpstream as string), 'the evicted session ended at the upstream');
     assert.equal(g.proxy.sessionCount(), 2);
     await assert.rejects(a.client.listTools(), /Session not found|404/);
@@ -321,7 +245,7 @@ describe('tollgate mcp --listen, the command', () => {
     try {
       await until(() => /listening on (http:\S+)/.test(stderr), 'the listening line');
       const url = (/listening on (http:\S+),/.exec(stderr) as RegExpExecArray)[1] as string;
-      const { client } = await connect(url);
+      const { client } = await connectHttp(url);
       assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo']);
       assert.equal(text(await client.callTool({ name: 'echo', arguments: { message: 'ok' } })), 'Echo: ok');
       const e = await refused(client.callTool({ name: 'echo', arguments: { message: `the token is ${token}` } }));

@@ -3,21 +3,18 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { verifyReceiptsFile } from '../src/evidence/receipts/index.ts';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CreateMessageRequestSchema, EmptyResultSchema, LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, EmptyResultSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { serverPinId } from '../src/state/pins/index.ts';
 import { stdioServerIdentity } from '../src/transports/mcp/index.ts';
+import { BIN, ROOT, refused, spawnClient, text, until, type Connected, type SpawnOptions } from './helpers/mcp.ts';
 
 /**
  * End to end over real stdio: a real MCP SDK client spawns `node bin/tollgate.js mcp -- SERVER`,
  * with real servers from npm and small malicious ones from test/fixtures/mcp.
  * Every server gets a fresh TOLLGATE_HOME, so pins start empty.
  */
-const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin/tollgate.js');
 const FIXTURES = join(ROOT, 'test/fixtures/mcp');
 const EVERYTHING = join(ROOT, 'node_modules/.bin/mcp-server-everything');
 const FILESYSTEM = join(ROOT, 'node_modules/.bin/mcp-server-filesystem');
@@ -27,28 +24,9 @@ function home(): string {
   return mkdtempSync(join(tmpdir(), 'tollgate-home-'));
 }
 
-interface Connected {
-  readonly client: Client;
-  readonly stderr: () => string;
-  /** Protocol errors the client reported (a line it could not read, …). */
-  readonly errors: Error[];
-}
-
-/** An SDK client talking to SERVER through Tollgate. */
-async function connect(server: string[], opts: { home: string; tollgateArgs?: string[]; env?: Record<string, string>; capabilities?: Record<string, unknown> }): Promise<Connected> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BIN, 'mcp', ...(opts.tollgateArgs ?? []), '--', ...server],
-    env: { ...(process.env as Record<string, string>), TOLLGATE_HOME: opts.home, ...opts.env },
-    stderr: 'pipe',
-  });
-  let err = '';
-  transport.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  const client = new Client({ name: 'tollgate-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
-  const errors: Error[] = [];
-  client.onerror = (e) => errors.push(e);
-  await client.connect(transport);
-  return { client, stderr: () => err, errors };
+/** An SDK client talking to SERVER through Tollgate (`tollgate mcp [tollgateArgs] -- SERVER`). */
+function connect(server: string[], opts: SpawnOptions & { tollgateArgs?: string[] }): Promise<Connected> {
+  return spawnClient([...(opts.tollgateArgs ?? []), '--', ...server], opts);
 }
 
 /** Runs fn with a connected client and always closes it (so a failed assertion never leaves processes behind). */
@@ -61,29 +39,6 @@ async function withClient(server: string[], opts: Parameters<typeof connect>[1],
   }
   assert.deepEqual(c.errors.map((e) => e.message), [], 'the client saw no protocol errors');
   return c;
-}
-
-async function refused(p: Promise<unknown>): Promise<McpError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof McpError, String(e));
-    return e;
-  }
-  assert.fail('expected an MCP error');
-}
-
-/** Waits (with a hang guard, not a timing assertion) until check() is true, re-checking on every stderr chunk. */
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) assert.fail(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function text(r: unknown): string {
-  return ((r as { content: { type: string; text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('');
 }
 
 /** A raw line-level peer, for what the SDK client hides (exit codes, exact lines). */
@@ -118,7 +73,8 @@ class RawClient {
   }
 
   async reply(id: unknown): Promise<Record<string, unknown>> {
-    await until(() => this.messages.some((m) => m.id === id), `a reply to ${String(id)}`);
+    // The first reply waits for Tollgate to start, which takes seconds through tsx on a loaded machine.
+    await until(() => this.messages.some((m) => m.id === id), `a reply to ${String(id)}`, 60_000);
     return this.messages.find((m) => m.id === id) as Record<string, unknown>;
   }
 

@@ -1,16 +1,10 @@
-// cli: one file per command, thin: parse flags, call the library.
+// cli: one file per command, thin: parse flags, call the library. Commands are imported on
+// demand (command-index.ts), so `tollgate run` does not load MCP, reports or TLS tooling.
 import { Command } from 'commander';
-import { REGEX_ENGINE, VERSION } from '../main.ts';
-import { registerApprove } from './commands/approve.ts';
-import { registerConfig } from './commands/config.ts';
-import { registerKeygen } from './commands/keygen.ts';
-import { registerMcp } from './commands/mcp.ts';
-import { registerReceipts } from './commands/receipts.ts';
-import { registerReport } from './commands/report.ts';
-import { registerRules } from './commands/rules.ts';
-import { registerRun } from './commands/run.ts';
-import { registerScan } from './commands/scan.ts';
-import { registerTls } from './commands/tls.ts';
+import { REGEX_ENGINE } from '../re/index.ts';
+import { VERSION } from '../version.ts';
+import { modulesFor } from './command-index.ts';
+import { holdYoungGeneration, releaseYoungGeneration } from './young-generation.ts';
 
 // Output piped into `head` and closed early is not an error worth a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -23,15 +17,11 @@ program
   .name('tollgate')
   .description('Tollgate: an agent firewall. Inspects what an AI agent sends and receives (URLs, HTTP, tool calls, tool results) for credential leaks, SSRF and prompt injection.')
   .version(`tollgate ${VERSION} (node ${process.version}, regex engine ${REGEX_ENGINE})`, '-V, --version');
-registerRun(program);
-registerScan(program);
-registerConfig(program);
-registerRules(program);
-registerKeygen(program);
-registerReceipts(program);
-registerReport(program);
-registerMcp(program);
-registerTls(program);
-registerApprove(program);
+const modules = modulesFor(process.argv.slice(2));
+// `run` stays up: keep its start-up garbage from leaving a large young generation behind.
+const longRunning = modules.length === 1 && modules[0]?.names.includes('run') === true;
+if (longRunning) holdYoungGeneration();
+for (const register of await Promise.all(modules.map((m) => m.load()))) register(program);
 program.showHelpAfterError();
 await program.parseAsync(process.argv);
+if (longRunning) releaseYoungGeneration();

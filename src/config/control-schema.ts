@@ -29,7 +29,9 @@ const BudgetOverride = z.object(BudgetNumbers).partial().strict();
 export const BudgetsConfig = z
   .object({
     enabled: z.boolean().default(true).describe('Count requests and bytes per agent and per session for each registrable domain; over budget is a 429 (policy/rate-limit, policy/data-budget).'),
-    requestsPerMinute: BudgetNumbers.requestsPerMinute.default(600),
+    // 20 a second sustained, 1200 at once: an agent paging through an API or a site, or an install
+    // inside an intercepted tunnel, stays under it; a loop hammering one host does not.
+    requestsPerMinute: BudgetNumbers.requestsPerMinute.default(1200),
     egressBytesPerHour: BudgetNumbers.egressBytesPerHour.default(50 * 1024 * 1024),
     session: BudgetOverride.default({}).describe('Tighter numbers for one session (one agent at one client address); unset numbers are the per-agent ones.'),
     perDomain: z

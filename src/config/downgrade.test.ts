@@ -55,9 +55,15 @@ describe('config downgrade comparison', () => {
 
   it('names budgets turned off or raised, and accepts budgets lowered', () => {
     assert.deepEqual(keys('', 'budgets:\n  enabled: false\n'), ['budgets.enabled: true → false']);
-    assert.deepEqual(keys('', 'budgets:\n  requestsPerMinute: 6000\n'), ['budgets.requestsPerMinute: 600 → 6000', 'budgets.session.requestsPerMinute: 600 → 6000']);
+    assert.deepEqual(keys('', 'budgets:\n  requestsPerMinute: 6000\n'), ['budgets.requestsPerMinute: 1200 → 6000', 'budgets.session.requestsPerMinute: 1200 → 6000']);
     assert.deepEqual(keys('', 'budgets:\n  requestsPerMinute: 60\n  perDomain:\n    example.com: { egressBytesPerHour: 1000 }\n'), []);
     assert.deepEqual(keys('budgets:\n  perDomain:\n    example.com: { egressBytesPerHour: 1000 }\n', ''), ['budgets.perDomain.example.com.egressBytesPerHour: 1000 → 52428800']);
+  });
+
+  it('names oversized responses let through unscanned and a smaller event-stream window', () => {
+    assert.deepEqual(keys('', 'proxy:\n  passOversizedResponses: [application/zip]\n'), ['proxy.passOversizedResponses: added application/zip']);
+    assert.deepEqual(keys('', 'proxy:\n  sse:\n    windowChars: 0\n'), ['proxy.sse.windowChars: 1024 → 0']);
+    assert.deepEqual(keys('proxy:\n  passOversizedResponses: [application/zip]\n', ''), []);
   });
 
   it('accepts a strictly stricter config without complaint', () => {

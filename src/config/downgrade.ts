@@ -160,6 +160,8 @@ export function configDowngrades(before: TollgateConfig, after: TollgateConfig, 
   if (bc.allowHosts.length > 0 && ac.allowHosts.length === 0) push('proxy.connect.allowHosts', 'emptied (every host allowed)');
   else if (bc.allowHosts.length > 0) grew('proxy.connect.allowHosts', bc.allowHosts, ac.allowHosts);
   grew('proxy.tlsInterception.passthrough', before.proxy.tlsInterception.passthrough, after.proxy.tlsInterception.passthrough);
+  grew('proxy.passOversizedResponses', before.proxy.passOversizedResponses, after.proxy.passOversizedResponses);
+  lowered('proxy.sse.windowChars', before.proxy.sse.windowChars, after.proxy.sse.windowChars);
   if (before.fetch.onInjection === 'block' && after.fetch.onInjection === 'redact') push('fetch.onInjection', 'block → redact');
 
   const [bb, ab] = [before.budgets, after.budgets];

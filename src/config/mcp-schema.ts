@@ -90,6 +90,19 @@ export const McpConfig = z
       .max(1_000_000)
       .default(4096)
       .describe('Requests awaiting an answer per session, in each direction; past it a new request is refused with a JSON-RPC error.'),
+    askTimeoutMs: positiveInt
+      .max(24 * 3600 * 1000)
+      .default(45_000)
+      .describe('How long a request whose verdict is ask (a tools/call) is held for an operator (`tollgate approve ID`, POST /api/v1/approvals/<id>); unanswered, it is denied with -32001. Below the usual 60 s client request timeout by default.'),
+    askMaxPending: positiveInt
+      .max(100_000)
+      .default(64)
+      .describe('Most requests held for approval at once per Tollgate process; past it an ask is denied at once.'),
+    approvalsListen: z
+      .string()
+      .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'host:port')
+      .optional()
+      .describe('host:port where `tollgate mcp` serves the approval endpoints (GET /api/v1/approvals, POST /api/v1/approvals/<id>), behind the api.tokenEnv token; like --api. Port 0 picks a free port (printed on stderr). Unset: stdio servers and bridges have no approval channel and ask blocks; a --listen endpoint serves them itself when api.tokenEnv is set.'),
     poisonedTools: z
       .enum(['remove', 'block'])
       .default('remove')

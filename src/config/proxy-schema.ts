@@ -26,6 +26,28 @@ export const TlsInterceptionConfig = z
   })
   .strict();
 
+/** Event streams (text/event-stream) are relayed event by event, each event scanned before it is sent on. */
+export const SseConfig = z
+  .object({
+    maxEventBytes: positiveInt
+      .default(1024 * 1024)
+      .describe('Largest single event (its field lines, decoded) scanned and relayed; a larger one ends the stream (engine/input-too-large). Never more than limits.maxInputBytes.'),
+    maxStreamBytes: positiveInt
+      .default(256 * 1024 * 1024)
+      .describe('Most decoded bytes one stream may carry; past it the stream is ended (a client reconnects with Last-Event-ID).'),
+    idleTimeoutMs: positiveInt
+      .default(300_000)
+      .describe('A stream that sends nothing (not even a keep-alive comment) for this long is ended.'),
+    windowChars: z
+      .number()
+      .int()
+      .min(0)
+      .max(65_536)
+      .default(1024)
+      .describe('Characters of the stream\'s recent text (data, or the text fields of JSON events) scanned together with each new event, so an instruction or a secret split across events (an LLM streaming tokens) is still seen. 0 scans each event alone.'),
+  })
+  .strict();
+
 export const ProxyConfig = z
   .object({
     enabled: z.boolean().default(true).describe('Run the HTTP proxy (forward, CONNECT). The scan API is served on the same listener.'),
@@ -38,8 +60,10 @@ export const ProxyConfig = z
       })
       .strict()
       .default({ allowPorts: [443], allowHosts: [], denyHosts: [] }),
-    connectTimeoutMs: positiveInt.default(10_000).describe('Upstream TCP connect timeout.'),
-    responseTimeoutMs: positiveInt.default(60_000).describe('Whole upstream response (headers and body) must arrive within this.'),
+    connectTimeoutMs: positiveInt.default(10_000).describe('Upstream connect timeout (TCP, and the TLS handshake for https).'),
+    responseTimeoutMs: positiveInt
+      .default(60_000)
+      .describe('Once connected, the upstream must start its answer within this (silence longer than this is a timeout), and a body read whole must arrive within it. Event streams use sse.idleTimeoutMs instead.'),
     maxDecompressedBytes: positiveInt.default(32 * 1024 * 1024).describe('Largest decompressed body scanned; a body that inflates past it is blocked.'),
     headersTimeoutMs: positiveInt
       .default(30_000)
@@ -53,9 +77,18 @@ export const ProxyConfig = z
       .describe('How long a request or response whose verdict is ask is held for an operator\'s approval (POST /api/v1/approvals/<id>, `tollgate approve`); unanswered, it is denied.'),
     askMaxPending: positiveInt.default(256).describe('Most exchanges held for approval at once; past it an ask is denied at once.'),
     tlsInterception: TlsInterceptionConfig.default(TlsInterceptionConfig.parse({})),
+    sse: SseConfig.default(SseConfig.parse({})),
+    passOversizedResponses: z
+      .array(z.string().regex(/^(\*\/\*|[a-z0-9!#$&^_.+-]+\/(\*|[a-z0-9!#$&^_.+-]+))$/, 'a media type (type/subtype), type/* or */*'))
+      .max(64)
+      .default([])
+      .describe(
+        'Media types (type/subtype, type/* or */*) of responses that may pass unscanned when their body is larger than limits.maxInputBytes (large downloads). Empty (every shipped preset): an oversized response is blocked. A passed body is logged as passed unscanned (engine/passed-unscanned); its headers are still scanned, and requests are never passed unscanned.',
+      ),
   })
   .strict();
 
 export type ProxyConfig = z.infer<typeof ProxyConfig>;
 export type DnsConfig = z.infer<typeof DnsConfig>;
 export type TlsInterceptionConfig = z.infer<typeof TlsInterceptionConfig>;
+export type SseConfig = z.infer<typeof SseConfig>;

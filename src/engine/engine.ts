@@ -57,6 +57,9 @@ export interface Engine {
 export type { AddressCheck };
 
 const MAX_FINDINGS = 200;
+/** Remembered address judgements (checkAddress), and the longest address string remembered. */
+const MAX_ADDRESS_CHECKS = 1024;
+const MAX_ADDRESS_KEY = 64;
 
 export function engineLimits(config: TollgateConfig): { extract: ExtractLimits; normalize: NormalizeLimits } {
   const l = config.limits;
@@ -110,13 +113,26 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
   };
 
   const ssrfOptions = ssrfOptionsOf(config);
+  // The judgement of an address is a pure function of the address and this engine's policy, and
+  // the same few upstream addresses are dialled over and over: remembered, bounded, emptied when full.
+  const addressChecks = new Map<string, AddressCheck>();
 
   return {
     config,
     scanners,
     judge: (findings) => composeVerdict(rankFindings(findings), policy),
-    checkAddress: (ip) =>
-      config.scanners.ssrf.enabled ? checkAddress(ip, ssrfOptions) : { allowed: true, reason: 'the ssrf scanner is disabled in the config', class: 'unchecked' },
+    checkAddress: (ip) => {
+      if (!config.scanners.ssrf.enabled) return { allowed: true, reason: 'the ssrf scanner is disabled in the config', class: 'unchecked' };
+      const known = addressChecks.get(ip);
+      if (known) return known;
+      const check = Object.freeze(checkAddress(ip, ssrfOptions));
+      if (ip.length <= MAX_ADDRESS_KEY) {
+        if (addressChecks.size >= MAX_ADDRESS_CHECKS) addressChecks.clear();
+        // a copy of the key: an address literal may be a slice of a long URL
+        addressChecks.set(` ${ip}`.slice(1), check);
+      }
+      return check;
+    },
     scan(input, callCtx = {}) {
       const ctx: ScanContext = {
         now: callCtx.now ?? 0,

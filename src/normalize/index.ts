@@ -7,3 +7,4 @@ export { stripInvisible, classifyInvisible } from './invisible.ts';
 export { foldConfusables, CONFUSABLES_RAW } from './confusables.ts';
 export { foldLeet, collapseWhitespace, stripCombining } from './fold.ts';
 export { isMostlyText } from './decode/bytes.ts';
+export { QuietTexts } from './quiet-texts.ts';

@@ -4,6 +4,19 @@ import { collapseWhitespace, foldLeet, stripCombining } from './fold.ts';
 import { stripInvisible } from './invisible.ts';
 import type { DecodedLayer, EvasionSignals, NormalizeLimits, Prepared } from './types.ts';
 import { DEFAULT_NORMALIZE_LIMITS } from './types.ts';
+import { QuietTexts } from './quiet-texts.ts';
+
+/**
+ * Per limits object (one per engine): short texts whose decoding found no layer and hit no bound.
+ * Most header values and URL parts repeat and decode to nothing; they skip the decoders next time.
+ */
+const NO_LAYERS = new WeakMap<NormalizeLimits, QuietTexts>();
+
+function noLayersFor(limits: NormalizeLimits): QuietTexts {
+  let memo = NO_LAYERS.get(limits);
+  if (!memo) NO_LAYERS.set(limits, (memo = new QuietTexts()));
+  return memo;
+}
 
 /** Invisible characters removed, then NFKC (UAX #15) so full-width and mathematical letters become ASCII. */
 export function cleanText(raw: string): { clean: string; strip: ReturnType<typeof stripInvisible> } {
@@ -114,10 +127,19 @@ class PreparedText implements Prepared {
   get layers(): readonly DecodedLayer[] {
     if (this.#layers === undefined) {
       const clean = this.clean;
+      // decodeLayers is a pure function of the text, the seed and the limits: a text known to
+      // yield nothing (with no tag seed) yields nothing again. Texts shorter than an encoded run
+      // are left out: decodeLayers answers most of them without decoding, faster than a lookup.
+      const memo = this.#tagText || clean.length < this.#limits.minEncodedRun ? null : noLayersFor(this.#limits);
+      if (memo?.has(clean)) {
+        this.#layers = [];
+        return this.#layers;
+      }
       const seed: RawLayer[] = this.#tagText ? [{ chain: ['unicode-tags'], text: this.#tagText }] : [];
       const result = decodeLayers(clean, seed, this.#limits);
       this.#truncated = result.truncated;
       this.#layers = result.layers.map((l) => new LazyLayer(l.chain, l.text));
+      if (memo && result.layers.length === 0 && !result.truncated) memo.add(clean);
     }
     return this.#layers;
   }

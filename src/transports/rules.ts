@@ -9,6 +9,7 @@ const HTTP_RULES: readonly RuleEntry[] = [
   { id: 'engine/headers-too-large', severity: 'high', mitre: 'T1027', description: 'request or response headers over limits.maxHeaderBytes' },
   { id: 'engine/body-timeout', severity: 'high', mitre: 'T1027', description: 'a body that did not arrive within the timeout (never passed on unread)' },
   { id: 'engine/body-aborted', severity: 'high', mitre: 'T1027', description: 'a body cut off before its end (never passed on unread)' },
+  { id: 'engine/passed-unscanned', severity: 'medium', mitre: 'T1027', description: 'a response over the scan limit passed unscanned because proxy.passOversizedResponses lists its media type' },
   { id: 'engine/client-timeout', severity: 'medium', mitre: 'T1499', description: 'a client too slow to send its request (header or body timeout)' },
   { id: 'engine/unsupported-scheme', severity: 'high', mitre: 'T1071', description: 'a scheme the forward proxy does not carry' },
   { id: 'engine/unresolvable-host', severity: 'high', mitre: 'T1071', description: 'a host that did not resolve; nothing was sent' },

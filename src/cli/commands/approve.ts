@@ -29,9 +29,9 @@ export function registerApprove(program: Command): void {
     .command('approve')
     .argument('[id]', 'the approval id (from --list, the audit log or GET /api/v1/approvals)')
     .description('approve (or --deny) a request or response Tollgate holds because its verdict is ask; --list shows what is waiting')
-    .option('--deny', 'deny it instead (the agent gets 403)')
+    .option('--deny', 'deny it instead (an HTTP agent gets 403, an MCP client error -32001)')
     .option('--list', 'list the pending approvals')
-    .option('--api <url>', 'the admin API (default: from --config, else http://127.0.0.1:8888)')
+    .option('--api <url>', 'the admin API (default: from --config, else http://127.0.0.1:8888); for `tollgate mcp`, the address its --api or --listen serves')
     .option('--token-env <name>', `environment variable holding the API token (default: the config's api.tokenEnv, else ${DEFAULT_TOKEN_ENV})`)
     .option('-c, --config <file>', 'read the API address and api.tokenEnv from this config')
     .action(async (id: string | undefined, o: ApproveFlags) => {
@@ -42,11 +42,12 @@ export function registerApprove(program: Command): void {
       try {
         if (o.list) {
           const r = await fetch(`${api}/api/v1/approvals`, { headers, signal: AbortSignal.timeout(10_000) });
-          const body = (await r.json()) as { pending?: { id: string; method?: string; target?: string; rules: string[]; expiresAt: number }[]; total?: number; error?: string };
+          const body = (await r.json()) as { pending?: { id: string; transport?: string; method?: string; target?: string; rules: string[]; expiresAt: number }[]; total?: number; error?: string };
           if (!r.ok) return fail(`${r.status}: ${body.error ?? 'request failed'}`);
           for (const p of body.pending ?? []) {
             const left = Math.max(0, Math.round((p.expiresAt - Date.now()) / 1000));
-            process.stdout.write(`${p.id}  ${p.method ?? ''} ${p.target ?? ''}  ${p.rules.join(',')}  (${left} s left)\n`);
+            // MCP holds show as `[mcp-stdio] tools/call tool:NAME`; proxy holds as `[http] GET https://…`.
+            process.stdout.write(`${p.id}  [${p.transport ?? '?'}] ${p.method ?? ''} ${p.target ?? ''}  ${p.rules.join(',')}  (${left} s left)\n`);
           }
           process.stdout.write(`${body.total ?? 0} pending\n`);
           return;

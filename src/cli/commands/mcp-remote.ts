@@ -9,9 +9,10 @@ import { createPinStore, serverPinId } from '../../state/pins/index.ts';
 import { createResolver, type ProxyContext } from '../../transports/http-proxy/index.ts';
 import { startHttpBridge, startWsBridge, type Bridge } from '../../transports/mcp/bridge/index.ts';
 import { createUpstream, newSessionLabel, parseHeaderFlag, resolveHeaders, startMcpHttpProxy, upstreamProblem, urlServerIdentity } from '../../transports/mcp/http/index.ts';
-import { McpSession, safeName } from '../../transports/mcp/index.ts';
+import { deferEmit, McpSession, safeName } from '../../transports/mcp/index.ts';
 import { parseListen } from '../../transports/scan-api/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
+import { startMcpApprovals } from './mcp-approvals.ts';
 
 /**
  * `tollgate mcp --upstream URL [--listen ADDR]`: Tollgate in front of a network MCP server. With
@@ -25,6 +26,8 @@ export interface RemoteOptions {
   readonly listen?: string;
   readonly upstream: string;
   readonly header: readonly string[];
+  /** --api ADDR: serve the approval endpoints there (see mcp-approvals.ts). */
+  readonly api?: string;
   /** Writes one stderr line for a decision that was not a plain allow. */
   readonly report: (e: DecisionEvent) => void;
 }
@@ -77,6 +80,9 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
   const note = (line: string): void => {
     if (!opts.quiet) process.stderr.write(`[tollgate] ${line}\n`);
   };
+  const approvalChannel = await startMcpApprovals(cfg, process.env, { ...(opts.api !== undefined ? { api: opts.api } : {}), onListener: listen !== undefined, note });
+  if ('problem' in approvalChannel) fail(approvalChannel.problem);
+  const channel = approvalChannel;
   // A bridge's stdout is the protocol channel, as for stdio servers.
   const bridged = listen === undefined;
   const logging = bridged && cfg.logging.destination === 'stdout' ? { ...cfg.logging, destination: 'stderr' } : cfg.logging;
@@ -92,10 +98,12 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
   }
   const evidence = stack;
   const rt = createRuntime(primed, process.env, { evidenceKey: evidence.evidenceKey });
-  const emit = (e: DecisionEvent): void => {
+  // Evidence is written after the message it records has gone on: the relay never waits on it.
+  const deferred = deferEmit((e: DecisionEvent): void => {
     evidence.emit(e);
     if (!opts.quiet) opts.report(e);
-  };
+  });
+  const emit = deferred.emit;
   const ctx: ProxyContext = {
     engine: rt.engine,
     config: cfg,
@@ -111,6 +119,8 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
   };
   const stopWith = async (code: number, message?: string): Promise<never> => {
     if (message !== undefined) process.stderr.write(`tollgate mcp: ${message}\n`);
+    await channel.close();
+    deferred.flush();
     await evidence.close().catch((err: unknown) => process.stderr.write(`[tollgate] mcp: closing evidence: ${(err as Error).message}\n`));
     process.exit(code);
   };
@@ -126,12 +136,16 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
     const upstream = createUpstream({ ctx, url, headers: headers.headers, transport: 'mcp-http' });
     let proxy;
     try {
-      proxy = await startMcpHttpProxy({ ctx, upstream, listen, serverIdentity: identity, serverLabel: label, pinId, ...(pins ? { pins } : {}) });
+      proxy = await startMcpHttpProxy({ ctx, upstream, listen, serverIdentity: identity, serverLabel: label, pinId, ...(pins ? { pins } : {}), ...(channel.approvals ? { approvals: channel.approvals } : {}), ...(channel.admin ? { admin: channel.admin } : {}) });
     } catch (err) {
       return stopWith(1, `cannot listen on ${opts.listen}: ${(err as Error).message}`);
     }
     // Always printed: it is how a client (or a test) learns a port chosen with :0.
     process.stderr.write(`[tollgate] mcp: listening on ${proxy.url}, guarding ${upstream.shown} (${summary})\n`);
+    if (channel.admin) {
+      channel.url = new URL(proxy.url).origin;
+      process.stderr.write(`[tollgate] mcp: approvals on ${channel.url}/api/v1/approvals (token from ${cfg.api.tokenEnv ?? ''})\n`);
+    }
     const server = proxy;
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();
@@ -155,6 +169,9 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
     transport,
     session: sessionLabel,
     emit,
+    ...(channel.approvals ? { approvals: channel.approvals } : {}),
+    // Always written: it is how the operator learns the id of a held call.
+    note: (line) => process.stderr.write(`[tollgate] mcp: ${line}\n`),
   });
   note(`mcp: bridging stdio to ${ws ? 'the WebSocket' : 'the Streamable HTTP'} server ${url.protocol}//${url.host}${url.pathname} (${summary})`);
   let bridge: Bridge;

@@ -7,8 +7,9 @@ import { resolveDataDir } from '../../evidence/data-dir.ts';
 import { startEvidence, type EvidenceStack } from '../../evidence-stack.ts';
 import { createRuntime } from '../../main.ts';
 import { createPinStore, serverPinId } from '../../state/pins/index.ts';
-import { buildChildEnv, exitStatus, McpSession, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
+import { buildChildEnv, deferEmit, exitStatus, McpSession, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
+import { startMcpApprovals } from './mcp-approvals.ts';
 import { registerMcpPins } from './mcp-pins.ts';
 import { runRemote } from './mcp-remote.ts';
 
@@ -20,6 +21,7 @@ interface McpOptions {
   listen?: string;
   upstream?: string;
   header: string[];
+  api?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -44,6 +46,7 @@ export function registerMcp(program: Command): void {
     .option('--upstream <url>', 'a network MCP server (http(s):// Streamable HTTP, or ws(s)://) instead of a command')
     .option('--listen <addr>', 'with --upstream: serve Streamable HTTP to clients on host:port (endpoint /mcp); without it, bridge stdio to the upstream')
     .option('--header <header>', "with --upstream: send 'Name: value' to it (repeatable); ${NAME} in the value is read from the environment", collect, [])
+    .option('--api <addr>', 'serve the approval endpoints on host:port (port 0: a free one) for calls held by an ask verdict; needs api.tokenEnv (see `tollgate approve --api`)')
     .action(async (argv: string[], opts: McpOptions) => {
       if (opts.upstream !== undefined || opts.listen !== undefined) {
         if (opts.upstream === undefined) {
@@ -62,6 +65,7 @@ export function registerMcp(program: Command): void {
           ...(opts.config !== undefined ? { config: opts.config } : {}),
           ...(opts.serverId !== undefined ? { serverId: opts.serverId } : {}),
           ...(opts.quiet !== undefined ? { quiet: opts.quiet } : {}),
+          ...(opts.api !== undefined ? { api: opts.api } : {}),
         });
       }
       const [command, ...args] = argv;
@@ -91,6 +95,12 @@ export function registerMcp(program: Command): void {
       const note = (line: string): void => {
         if (!opts.quiet) process.stderr.write(`[tollgate] ${line}\n`);
       };
+      const approvalChannel = await startMcpApprovals(cfg, process.env, { ...(opts.api !== undefined ? { api: opts.api } : {}), onListener: false, note });
+      if ('problem' in approvalChannel) {
+        process.stderr.write(`tollgate mcp: ${approvalChannel.problem}\n`);
+        process.exit(1);
+      }
+      const channel = approvalChannel;
       const logging = cfg.logging.destination === 'stdout' ? { ...cfg.logging, destination: 'stderr' } : cfg.logging;
       if (logging !== cfg.logging) note('mcp: logging.destination is stdout, the protocol channel; the audit log goes to stderr instead');
       const sinks = cfg.sinks.filter((k) => k.type !== 'stdout');
@@ -105,10 +115,12 @@ export function registerMcp(program: Command): void {
       }
       const evidence = stack;
       const rt = createRuntime(primed, process.env, { evidenceKey: evidence.evidenceKey });
-      const emit = (e: DecisionEvent): void => {
+      // Evidence is written after the message it records has gone on: the relay never waits on it.
+      const deferred = deferEmit((e: DecisionEvent): void => {
         evidence.emit(e);
         if (!opts.quiet) stderrDecisions(e);
-      };
+      });
+      const emit = deferred.emit;
       const pins = cfg.mcp.rugPull === 'off' ? undefined : createPinStore({ dir: join(resolveDataDir(cfg.dataDir), 'pins'), maxPinnedTools: cfg.mcp.maxPinnedTools });
       const session = new McpSession({
         engine: rt.engine,
@@ -121,6 +133,9 @@ export function registerMcp(program: Command): void {
         transport: 'mcp-stdio',
         session: randomBytes(6).toString('hex'),
         emit,
+        ...(channel.approvals ? { approvals: channel.approvals } : {}),
+        // Always written: it is how the operator learns the id of a held call.
+        note: (line) => process.stderr.write(`[tollgate] mcp: ${line}\n`),
       });
       if (!opts.quiet) {
         process.stderr.write(
@@ -138,6 +153,8 @@ export function registerMcp(program: Command): void {
         errorOut: process.stderr,
       });
       const exit = await relay.done;
+      await channel.close();
+      deferred.flush();
       await evidence.close().catch((err: unknown) => process.stderr.write(`[tollgate] mcp: closing evidence: ${(err as Error).message}\n`));
       const status = exitStatus(exit, (s) => constants.signals[s]);
       if (exit.signal && !exit.spawnError) {

@@ -469,6 +469,8 @@ function build(): Record<string, Sample> {
       positive: `curl -s -H "X-Api-Key: ${mixed(32)}" https://api.internal/v1/items`,
       negative: `grep -H "X-Api-Key: ${mixed(32)}" access.log`,
     },
+    // ---- added with the context-aware generic work: a token-named key with a machine-made value is high
+    'dlp/api-key-assignment': { positive: `PAYMENTS_API_KEY = "${mixed(36)}"`, negative: `PAYMENTS_API_KEY = "Blue-Harbor-2024"` },
   };
 }
 

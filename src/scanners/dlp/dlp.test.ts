@@ -236,6 +236,27 @@ describe('dlp structure checks', () => {
     assert.deepEqual(rules('<add key="DbPassword" value="Xk3!vR9mQ2" />'), ['dlp/generic-secret-assignment']);
     assert.deepEqual(rules('export SERVICE_API_KEY=f3a9c1e07b5d4a2c9e8f'), ['dlp/generic-secret-assignment']);
   });
+
+  it('rates a machine-made value under a token-named key high, and a password-like value medium', () => {
+    const token = 'q7RzT2mVx9LkP4wNc8HbJ3sYd6FgA1uE';
+    for (const text of [`api_key = "${token}"`, `"accessToken": "${token}"`, `CLIENT_SECRET=${token}`, 'deploy_token: 9f2c4e6a8b0d1f3e5a7c9b2d4f6e8a0c1b3d5f7e']) {
+      const f = scan(text);
+      assert.deepEqual(f.map((x) => [x.rule, x.severity]), [['dlp/api-key-assignment', 'high']], text);
+    }
+    // a person's password, a short key and a key name that is not a credential keep their old verdicts
+    assert.deepEqual(scan(`db_password = "${token}"`).map((x) => [x.rule, x.severity]), [['dlp/generic-secret-assignment', 'medium']]);
+    assert.deepEqual(rules('api_key = "Blue-Harbor-2024-x"'), ['dlp/generic-secret-assignment']);
+    assert.deepEqual(rules(`sort_key = "${token}"`), []);
+  });
+
+  it('reports a machine-made value in a JSON leaf named like a token as api-key-assignment', () => {
+    const f = scanSegments(segment('body.$.config.api_key', 'body-leaf', 'q7RzT2mVx9LkP4wNc8HbJ3sYd6FgA1uE'));
+    assert.deepEqual(f.map((x) => [x.rule, x.location]), [['dlp/api-key-assignment', 'body.$.config.api_key']]);
+  });
+
+  it('finds URL credentials whose user name is an unencoded e-mail address', () => {
+    assert.deepEqual(rules('login = "smtps://ops@corpmail.io:Vq8rT2xZ@smtp.corpmail.io:465"'), ['dlp/url-credentials']);
+  });
 });
 
 describe('dlp locations and layers', () => {

@@ -3,6 +3,7 @@
 // whole text when that is cheaper or the rule's matches are unbounded), value filters, and overlap
 // resolution between specific and generic rules. Windows matter because every regex pass over a new
 // string pays a full UTF-16 → UTF-8 conversion in the native engine.
+import { QuietTexts } from '../../normalize/index.ts';
 import { re } from '../../re/index.ts';
 import type { RegexMatch, SafeRegex } from '../../re/index.ts';
 import { entropy, isTokenPlaceholder, isValuePlaceholder } from './checks.ts';
@@ -137,6 +138,8 @@ export class DlpEngine {
   readonly #fieldRules: readonly number[];
   readonly #windows: boolean;
   readonly #allIndexes: readonly number[];
+  /** Short texts whose complete prefilter pass found no keyword and no trigger: no pattern rule can match them. */
+  readonly #quiet = new QuietTexts();
 
   /** `windows: false` makes every triggered rule run over the whole text (a reference mode for tests). */
   constructor(rules: readonly DlpRule[], options: { windows?: boolean } = {}) {
@@ -212,9 +215,11 @@ export class DlpEngine {
     const capped: DlpRule[] = [];
     this.#sure = enough < Infinity && patterns ? new Set() : null;
     this.#enough = enough;
-    if (patterns && this.#prefilter) {
+    // A repeated short text the prefilter already found quiet: the same pass would find nothing again.
+    if (patterns && this.#prefilter && !this.#quiet.has(text)) {
       const survey = this.#survey(text, this.#prefilter);
       this.lastTextQuiet = survey.complete && survey.keywordSpans.size === 0 && survey.triggerSpans.size === 0;
+      if (this.lastTextQuiet) this.#quiet.add(text);
       const candidates = this.lastTextQuiet ? [] : this.#candidates(survey);
       for (let k = 0; k < candidates.length && !this.#overflow(); k++) {
         const i = candidates[k] as number;

@@ -5,12 +5,14 @@
 import type { Finding, Flow, Severity } from '../../core/types.ts';
 import { clip, redactPreview } from '../../core/redact.ts';
 import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
+import { QuietTexts } from '../../normalize/index.ts';
 import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
-import { CODE_DATA_SOURCE, CODE_DESTRUCTIVE, CODE_FETCH_EXEC, CODE_NET_SEND, FAMILIES, FAMILY_BY_ID, type Family, type PatternSpec } from './rules.ts';
+import { CODE_CLASSES, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
 import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
 import { LEET_PAIR_SRC, groupsOf, leetClauses, pushView, type TextView, type ViewName } from './views.ts';
+import { MENTION_WEIGHT, isMention } from './mention.ts';
 
 export interface InjectionOptions {
   /** Lowest combined score that produces findings (the `low` severity threshold). */
@@ -106,7 +108,7 @@ function buildOwners(): { owners: Owner[]; specs: OwnerSpec[]; leet: number } {
       owners.push({ kind: 'pattern', family, spec, regex: re(spec.src, spec.view === 'clean' ? 'i' : ''), clean: spec.view === 'clean' });
     }
   }
-  [CODE_NET_SEND, CODE_DATA_SOURCE, CODE_FETCH_EXEC, CODE_DESTRUCTIVE].forEach((spec, cls) => {
+  CODE_CLASSES.forEach((spec, cls) => {
     specs.push({ owner: owners.length, view: 'clean', src: spec.src });
     owners.push({ kind: 'code', cls, regex: re(spec.src, 'i'), clean: true });
   });
@@ -408,7 +410,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
       }
       if (!m) continue;
       if (owner.kind === 'code') {
-        const row = code[vi] ?? [null, null, null, null];
+        const row = code[vi] ?? CODE_CLASSES.map(() => null);
         row[owner.cls] = m;
         code[vi] = row;
         continue;
@@ -432,7 +434,8 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
   }
   // family by family, view by view, pattern by pattern: evidence and tie-breaks do not depend on window order
   patternHits.sort((a, b) => a.familyIndex - b.familyIndex || a.hit.view - b.hit.view || a.owner - b.owner);
-  for (const ph of patternHits) addHit(hits, ph.hit);
+  const mentionBudget = { chars: MENTION_BUDGET };
+  for (const ph of patternHits) addHit(hits, unlessMention(ph, views, c.owners, mentionBudget));
 
   const foldedViews = views.filter((v) => v.kind === 'folded');
 
@@ -472,22 +475,8 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
   if (!disabled.has('injection/suspicious-code')) {
     for (const [vi, row] of code.entries()) {
       if (!row) continue;
-      const [net, src, fetchExec, destroy] = row;
-      let w = 0;
-      let ev = '';
-      if (net && src) {
-        w = 4;
-        ev = `${src.text} … ${net.text}`;
-      }
-      if (fetchExec && w < 4) {
-        w = 4;
-        ev = fetchExec.text;
-      }
-      if (destroy && w < 3.5) {
-        w = 3.5;
-        ev = destroy.text;
-      }
-      if (w > 0) addHit(hits, syntheticHit('injection/suspicious-code', w, ev, (views[vi] as TextView).chain));
+      const { weight, evidence } = codeWeight(row);
+      if (weight > 0) addHit(hits, syntheticHit('injection/suspicious-code', weight, evidence, (views[vi] as TextView).chain));
     }
   }
 
@@ -496,7 +485,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
   if (flow === 'ingress') {
     for (const [id, w] of primary) {
       const family = FAMILY_BY_ID.get(id);
-      if (family?.thirdParty) primary.set(id, w + opts.thirdPartyBoost);
+      if (family?.thirdParty || (family && bestIsReaderOnly(family, hits.get(id)))) primary.set(id, w + opts.thirdPartyBoost * (family.thirdPartyScale ?? 1));
       else if (family?.override && w >= opts.overrideMinWeight) primary.set(id, w + opts.overrideBoost);
     }
   }
@@ -582,6 +571,46 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
 }
 
 
+/** True when a family's strongest hit comes from a pattern marked readerOnly (it addresses the model reading the text). */
+function bestIsReaderOnly(family: Family, list: readonly Hit[] | undefined): boolean {
+  if (!list || list.length === 0) return false;
+  let best = list[0] as Hit;
+  for (const h of list) if (h.weight > best.weight) best = h;
+  return family.patterns.some((p) => p.readerOnly === true && p.label === best.label);
+}
+
+/** Later matches of one pattern looked at when its first match is a quoted mention; past them it counts in full. */
+const MENTION_RETRIES = 4;
+/**
+ * Characters of text re-read per analysis to look past quoted mentions. Past it a mention counts
+ * in full (fail closed), so many planted quotations cannot multiply the cost of a scan.
+ */
+const MENTION_BUDGET = 256 * 1024;
+
+/**
+ * A pattern's first match that is a quoted mention ("the phrase 'ignore previous instructions'")
+ * counts only as a weak cue, unless the pattern matches again, unquoted, later in the same view:
+ * then that later match is the hit. More than MENTION_RETRIES quoted matches in a row count in full.
+ */
+function unlessMention(ph: PatternHit, views: readonly TextView[], table: readonly Owner[], budget: { chars: number }): Hit {
+  const view = views[ph.hit.view];
+  const owner = table[ph.owner];
+  if (!view || !owner || owner.kind !== 'pattern' || !isMention(view.text, ph.hit.start, ph.hit.end)) return ph.hit;
+  let from = ph.hit.end;
+  for (let i = 0; i < MENTION_RETRIES; i++) {
+    const rest = view.text.length - from;
+    if (rest > budget.chars) return ph.hit;
+    budget.chars -= rest;
+    const m = owner.regex.first(view.text.slice(from));
+    if (!m) return { ...ph.hit, weight: Math.min(ph.hit.weight, MENTION_WEIGHT) };
+    const start = from + m.index;
+    const end = from + m.end;
+    if (!isMention(view.text, start, end)) return { ...ph.hit, text: m.text, start, end };
+    from = end;
+  }
+  return ph.hit;
+}
+
 /** A match in a window, without the NUL sentinels that mark a cut edge of the window. */
 function trimSentinels(m: RegexMatch, text: string): RegexMatch {
   let { index, end } = m;
@@ -626,6 +655,10 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
   };
   const disabled: ReadonlySet<string> = new Set(opts.disabledRules);
   compiled(); // compile eagerly so a bad pattern fails at construction, not mid-scan
+  // Short texts without decoded layers whose analysis found no evidence at all (no core of any
+  // pattern, nothing smuggled): for such a text that outcome depends on the text and these options
+  // alone, so a repeated value (a response header, say) skips the analysis.
+  const quiet = new QuietTexts();
   return {
     id: 'injection',
     scan(view: ScanView, _ctx: ScanContext): readonly Finding[] {
@@ -643,7 +676,10 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
         }
         // Total by construction (bounded views, linear regexes); an unexpected error propagates so the
         // engine can fail closed rather than silently let the text through.
+        const undecoded = segment.prepared.layers.length === 0;
+        if (undecoded && quiet.has(segment.prepared.raw)) continue;
         const analysis = analyze(segment.prepared, segment.part, opts, disabled, segment.flow, false);
+        if (undecoded && analysis === NO_EVIDENCE) quiet.add(segment.prepared.raw);
         const severity = analysis.severity;
         if (severity === null) continue;
         for (const result of analysis.families) {

@@ -72,6 +72,37 @@ export const PRIOR_QUALIFIER = alt(
   'default',
 );
 
+/**
+ * Objects that only name the model's own configuration. INSTRUCTION_OBJECT adds conversational
+ * objects (messages, requests, text…), which people also retract in ordinary mail ("please
+ * disregard my earlier request").
+ */
+export const CONFIG_OBJECT = alt(
+  'instructions?',
+  'instruction set',
+  'rules',
+  'guidelines',
+  'guidance',
+  'prompts?',
+  'directives?',
+  'constraints',
+  'restrictions',
+  'programming',
+  'training',
+  'policies',
+  'protocols?',
+  'system prompt',
+  'system message',
+  'limitations',
+  'safeguards',
+  'guardrails',
+  'filters',
+  'boundaries',
+  'principles',
+);
+
+export const CONVERSATION_OBJECT = alt('commands', 'orders', 'directions', 'context', 'messages', 'tasks?', 'requests?', 'conversation', 'text', 'content', 'inputs?', 'information', 'data');
+
 export const INSTRUCTION_OBJECT = alt(
   'instructions?',
   'instruction set',
@@ -356,4 +387,265 @@ export const EXEC_VERB = alt(
   'utili[sz]e',
   'fire',
   'perform',
+);
+
+// ── tampering with the reader's answer ───────────────────────────────────────────────────
+/**
+ * Forms that make an answer unreadable or unlike what its user asked for: encodings, ciphers,
+ * reversal, symbol or emoji substitution, scrambling, deliberate misspelling, stripped spacing.
+ * Ambiguous words (binary, hex, reverse) only count after a preposition ("in hex"), see rules.ts.
+ */
+export const MANGLED_FORM = alt(
+  'base ?(?:64|32|16|85|58)',
+  'hex(?:adecimal)?(?: code| encoding| format)?',
+  'binary(?: code| digits| encoding| format)?',
+  'octal',
+  'ascii (?:codes?|values)',
+  'morse(?: code)?',
+  'rot-?\\d+',
+  'caesar(?: cipher| shift)?',
+  'vigen[eè]re(?: cipher)?',
+  'atbash',
+  '(?:\\w+ )?cipher(?:text)?',
+  '(?:\\w+ )?substitution',
+  'emojis?',
+  'emoticons?',
+  'pictograms?',
+  'backwards?',
+  'back to front',
+  'reverse(?: order)?',
+  'reversed (?:order|text|form|letters|words)',
+  'mirror(?:ed)? (?:text|writing|image)',
+  'upside[- ]down (?:text|letters)',
+  'anagram(?:s|med)?(?: words)?',
+  '(?:random |deliberate |intentional )?typos',
+  '(?:random |deliberate |intentional )?misspell(?:ed words|ings?)',
+  'pig latin',
+  'leet ?speak',
+  'without (?:any )?spaces',
+  'no spaces',
+  'scrambled (?:letters|words|text)',
+  'jumbled (?:letters|words|text)',
+  'alternating (?:caps|case)',
+);
+
+/** What a form-changing directive operates on inside the answer. */
+export const ANSWER_UNIT = alt('letters?', 'vowels?', 'consonants?', 'characters?', 'keywords?', 'key words', 'spaces', 'alphabet', 'every (?:\\w+ )?words?', 'each words?');
+
+/** Verbs that change the form of a text (with an ANSWER_UNIT object). */
+export const MANGLE_VERB = alt(
+  'encode',
+  'encrypt',
+  'encipher',
+  'cipher',
+  'obfuscate',
+  'reverse',
+  'invert',
+  'flip',
+  'mirror',
+  'scramble',
+  'jumble',
+  'shuffle',
+  'rearrange',
+  'anagram',
+  'misspell',
+  'substitute',
+  'replace',
+  'swap',
+  'shift',
+  'rotate',
+  'convert',
+  'transform',
+  'transliterate',
+  'remove',
+  'strip',
+  'omit',
+  'group',
+);
+
+/** Verbs that change the form of a whole answer ("encode your reply"). */
+export const MANGLE_WHOLE_VERB = alt('encode', 'encrypt', 'encipher', 'obfuscate', 'reverse', 'invert', 'scramble', 'jumble', 'shuffle', 'anagram', 'misspell', 'transliterate', 'cipher');
+
+/** Verbs that direct how the reader writes its answer ("modify your answer to …"). */
+export const ANSWER_DIRECT_VERB = alt(
+  'modify',
+  'alter',
+  'change',
+  'adjust',
+  'tweak',
+  'tailor',
+  'shape',
+  'slant',
+  'skew',
+  'frame',
+  'spin',
+  'twist',
+  'enhance',
+  'augment',
+  'enrich',
+  'embellish',
+  'supplement',
+  'pad',
+  'spice up',
+  'use',
+  'make',
+  'ensure',
+  'craft',
+  'structure',
+  'end',
+  'start',
+  'begin',
+  'conclude',
+  'close',
+  'fill',
+);
+
+/** Verbs that slip something into the answer. */
+export const ANSWER_INSERT_VERB = alt(
+  'add',
+  'include',
+  'insert',
+  'append',
+  'prepend',
+  'integrate',
+  'incorporate',
+  'embed',
+  'inject',
+  'weave',
+  'slip',
+  'introduce',
+  'put',
+  'place',
+  'work',
+  'feature',
+);
+
+/** Who a steering directive wants to move: the people who will read the answer. */
+export const AUDIENCE = alt('users?', 'readers?', 'people', 'everyone', 'customers?', 'visitors?', 'audiences?', 'followers', 'viewers', 'subscribers', 'listeners', 'consumers', 'recipients', 'the public');
+
+/** Persuasion verbs aimed at the answer's readers. */
+export const STEER_VERB = alt(
+  'encourag(?:e|es|ing)',
+  'urg(?:e|es|ing)',
+  'invit(?:e|es|ing)',
+  'persuad(?:e|es|ing)',
+  'convinc(?:e|es|ing)',
+  'suggest(?:s|ing)?(?: that)?',
+  'push(?:es|ing)?',
+  'nudg(?:e|es|ing)',
+  'lur(?:e|es|ing)',
+  'trick(?:s|ing)?',
+  'pressur(?:e|es|ing)',
+  'entic(?:e|es|ing)',
+  'motivat(?:e|es|ing)',
+  'direct(?:s|ing)?',
+  'call(?:s|ing)? (?:on|upon)',
+  'appeal(?:s|ing)? to',
+);
+
+/** What a steering directive wants those readers to do. */
+export const READER_ACTION = alt(
+  'visit',
+  'click',
+  'download',
+  'install',
+  'buy',
+  'purchase',
+  'order',
+  'sign up',
+  'register',
+  'subscribe',
+  'donate',
+  'invest',
+  'vote',
+  'join',
+  'follow',
+  'share',
+  'contact',
+  'call',
+  'reach out',
+  'send',
+  'transfer',
+  'pay',
+  'log ?in',
+  'enter',
+  'verify',
+  'claim',
+  'check out',
+  'switch to',
+  'believe',
+  'trust',
+  'avoid',
+  'boycott',
+  'support',
+  'act',
+  'leave',
+);
+
+/** Promotion verbs. */
+export const PROMOTE_VERB = alt('promot(?:e|es|ing)', 'advertis(?:e|es|ing)', 'endors(?:e|es|ing)', 'hyp(?:e|es|ing)(?: up)?', 'pitch(?:es|ing)?', 'shill(?:s|ing)?', 'market(?:s|ing)? (?:a|an|the|our|my|this)');
+
+/** Words marking requested content as untrue or manipulative: asking for it in an answer is no formatting request. */
+export const DECEPTIVE_CUE = alt(
+  "(?:isn['’]t|is not|aren['’]t|are not|wasn['’]t|was not|never) (?:true|real|accurate|actually|factual|verified|provided|happening|proven|there)",
+  'untrue',
+  'fake',
+  'bogus',
+  'fabricated',
+  'made-up',
+  'made up',
+  'non-?existent',
+  'misleading',
+  'unverified',
+  'unfounded',
+  'baseless',
+  'exaggerated',
+  'sensational(?:ist)?',
+  'shocking',
+  'clickbait',
+  'conspiracy',
+  'hoax',
+  'scandal',
+  'propaganda',
+  'rumou?rs?',
+  'disinformation',
+  'misinformation',
+  'false (?:claims?|information|facts?|statements?|news|stories|story|statistics|promises?)',
+);
+
+/** Languages an answer can be turned into. */
+export const LANGUAGE = alt(
+  'english',
+  'spanish',
+  'french',
+  'german',
+  'italian',
+  'portuguese',
+  'dutch',
+  'russian',
+  'chinese',
+  'mandarin',
+  'cantonese',
+  'japanese',
+  'korean',
+  'arabic',
+  'hindi',
+  'bengali',
+  'turkish',
+  'polish',
+  'greek',
+  'hebrew',
+  'swedish',
+  'norwegian',
+  'danish',
+  'finnish',
+  'ukrainian',
+  'vietnamese',
+  'thai',
+  'indonesian',
+  'latin',
+  'klingon',
+  'elvish',
+  'another language',
+  'a (?:different|foreign) language',
 );

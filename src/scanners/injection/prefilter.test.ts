@@ -4,7 +4,7 @@ import { prepare } from '../../normalize/index.ts';
 import { re } from '../../re/index.ts';
 import { coresOf, literalAnchor, relaxForFolded } from './cores.ts';
 import { analyzeInjection, analyzeInjectionExhaustive, type Analysis } from './index.ts';
-import { CODE_DATA_SOURCE, CODE_DESTRUCTIVE, CODE_FETCH_EXEC, CODE_NET_SEND, FAMILIES } from './rules.ts';
+import { CODE_CLASSES, FAMILIES } from './rules.ts';
 
 /** Texts with and without attacks, in several scripts and disguises. */
 const SAMPLES: readonly string[] = [
@@ -72,7 +72,7 @@ function longText(seed: number, attacks: readonly string[]): string {
 describe('injection prefilter: cores are necessary conditions of their patterns', () => {
   const patterns = [
     ...FAMILIES.flatMap((f) => f.patterns.map((p) => ({ name: `${f.id}/${p.label}`, src: p.src, view: p.view }))),
-    ...[CODE_NET_SEND, CODE_DATA_SOURCE, CODE_FETCH_EXEC, CODE_DESTRUCTIVE].map((c) => ({ name: `code/${c.label}`, src: c.src, view: c.view })),
+    ...CODE_CLASSES.map((c) => ({ name: `code/${c.label}`, src: c.src, view: c.view })),
   ];
 
   it('derives at least one core for every pattern', () => {

@@ -234,7 +234,7 @@ export class Prefilter {
     if (n <= QUICK_MAX) {
       ascii = true;
       for (let i = 0; i < n && ascii; i++) if (folded.charCodeAt(i) > 0x7f) ascii = false;
-      if (ascii && this.#quick && this.#quick.first(folded) === null) return new Map();
+      if (ascii && this.#quick && !this.#quick.test(folded)) return new Map();
     } else {
       // ASCII exactly when UTF-8 needs one byte per UTF-16 unit
       ascii = Buffer.byteLength(folded, 'utf8') === n;

@@ -4,7 +4,21 @@
 // Patterns are RE2 syntax and are compiled through re() only.
 import {
   AI_NOUN,
+  ANSWER_DIRECT_VERB,
+  ANSWER_INSERT_VERB,
+  ANSWER_UNIT,
+  AUDIENCE,
   BEFORE_NOW,
+  CONFIG_OBJECT,
+  CONVERSATION_OBJECT,
+  DECEPTIVE_CUE,
+  LANGUAGE,
+  MANGLED_FORM,
+  MANGLE_VERB,
+  MANGLE_WHOLE_VERB,
+  PROMOTE_VERB,
+  READER_ACTION,
+  STEER_VERB,
   EXEC_VERB,
   EXTERNAL_DEST,
   INSTRUCTION_OBJECT,
@@ -38,6 +52,11 @@ export interface PatternSpec {
   readonly weight: number;
   readonly src: string;
   readonly view: ViewKind;
+  /**
+   * The pattern addresses the model reading the text ("print your system prompt"): when it is its
+   * family's strongest hit in an ingress segment, the family gets the third-party boost.
+   */
+  readonly readerOnly?: boolean;
 }
 
 export interface Family {
@@ -57,6 +76,12 @@ export interface Family {
    */
   readonly thirdParty?: boolean;
   /**
+   * Multiplies the ingress boost of a `thirdParty` family (default 1): for directives whose only
+   * plausible reader is a model (encode your answer, slip a promotion into it), so that in
+   * third-party content they reach block level while the same words typed by the user stay silent.
+   */
+  readonly thirdPartyScale?: number;
+  /**
    * True for families that tell the model to drop or replace its instructions or identity: in
    * ingress segments a strong hit of one weighs more (see InjectionOptions.overrideBoost).
    */
@@ -66,11 +91,20 @@ export interface Family {
 export function f(label: string, weight: number, src: string): PatternSpec {
   return { label, weight, src, view: 'folded' };
 }
+/** A folded-view pattern that addresses the model reading the text (see PatternSpec.readerOnly). */
+export function r(label: string, weight: number, src: string): PatternSpec {
+  return { label, weight, src, view: 'folded', readerOnly: true };
+}
 export function c(label: string, weight: number, src: string): PatternSpec {
   return { label, weight, src, view: 'clean' };
 }
 
 const B = '\\b';
+
+/** "your answer", "each of your replies", "your final response" (folded view). */
+const YOUR_ANSWER = `(?:(?:all${SEP}|each${SEP}|every${SEP}|(?:each${SEP}|all${SEP})?of${SEP})?your${SEP}${gap(1)}${alt(OWN_OUTPUT, 'messages?', 'text', 'words', 'writing')}|${alt('every', 'each', 'all', 'any')}${SEP}(?:of${SEP})?(?:the${SEP})?${OWN_OUTPUT}${SEP}(?:that${SEP})?you${SEP}${alt('give', 'write', 'produce', 'send', 'provide', 'generate', 'return', 'make')})${B}`;
+/** Persuasion aimed at the answer's readers: "encouraging users to share", "for readers to reach out". */
+const STEER_READERS = `(?:${alt('recommendations?', 'advice', 'appeals?', 'calls?', 'reminders?', 'invitations?', 'encouragement', 'pleas?', 'nudges?', 'suggestions?')}${SEP}(?:for${SEP}(?:the${SEP}|all${SEP}|our${SEP})?${AUDIENCE}${SEP})?to${SEP}${READER_ACTION}|${STEER_VERB}${SEP}(?:the${SEP}|all${SEP}|our${SEP}|your${SEP}|more${SEP})?${AUDIENCE}${SEP}(?:to${SEP})?(?:\\w+${SEP})?${READER_ACTION}|for${SEP}(?:the${SEP}|all${SEP}|our${SEP})?${AUDIENCE}${SEP}to${SEP}(?:\\w+${SEP})?${READER_ACTION})${B}`;
 
 export const FAMILIES: readonly Family[] = [
   {
@@ -82,7 +116,10 @@ export const FAMILIES: readonly Family[] = [
     override: true,
     patterns: [
       // ignore (all of) the previous instructions / disregard any prior guidance
-      f('verb-prior-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${PRIOR_QUALIFIER}${SEP}${gap(2)}${INSTRUCTION_OBJECT}${B}`),
+      f('verb-prior-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${PRIOR_QUALIFIER}${SEP}${gap(2)}${CONFIG_OBJECT}${B}`),
+      // ignore all previous messages / disregard any prior text; "disregard my earlier request" is a person retracting their own
+      f('verb-prior-conversation', 7.5, `${B}${OVERRIDE_VERB}${SEP}(?:${alt('all', 'any', 'every', 'each', 'of', 'your', 'these', 'those', 'everything', 'anything', 'in', 'that', 'this', 'other')}${SEP}){0,3}${PRIOR_QUALIFIER}${SEP}${gap(2)}${CONVERSATION_OBJECT}${B}`),
+      f('verb-prior-own-request', 4, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${PRIOR_QUALIFIER}${SEP}${gap(2)}${CONVERSATION_OBJECT}${B}`),
       // ignore your programming / forget your guidelines
       f('verb-own-config', 6, `${B}${OVERRIDE_VERB}${SEP}(?:all${SEP}|any${SEP}|of${SEP})*your${SEP}(?:own${SEP}|current${SEP}|usual${SEP}|normal${SEP}|standard${SEP})?${OWN_CONFIG_OBJECT}${B}`),
       // forget everything you were told before
@@ -91,11 +128,13 @@ export const FAMILIES: readonly Family[] = [
         7,
         `${B}${OVERRIDE_VERB}${SEP}${gap(1)}${alt('everything', 'all', 'anything', 'whatever', 'what')}${SEP}(?:that${SEP})?${alt('you', "you['’]ve", "you['’]re")}${SEP}(?:have${SEP}|had${SEP})?(?:been${SEP}|were${SEP})?(?:previously${SEP}|already${SEP}|ever${SEP})?${TOLD_VERB}${B}`,
       ),
+      // forget the rules you learned / ignore all the instructions you were given
+      f('verb-rules-you-have', 7, `${B}${OVERRIDE_VERB}${SEP}(?:(?:all|any|of|every|each)${SEP}){0,3}(?:the${SEP}|your${SEP}|those${SEP}|these${SEP})?${CONFIG_OBJECT}${SEP}(?:that${SEP}|which${SEP})?you${SEP}(?:have${SEP}|had${SEP}|were${SEP}|have been${SEP}|are${SEP})?${alt('learned', 'learnt', 'been given', 'given', 'told', 'taught', 'received', 'know', 'follow', 'trained on', 'programmed with', 'bound by')}${B}`),
       f('verb-everything-before', 7, `${B}${OVERRIDE_VERB}${SEP}${alt('everything', 'all', 'anything')}${SEP}${gap(2)}${BEFORE_NOW}${B}`),
       // ignore the above / disregard all prior
       f('verb-the-above', 6, `${B}${OVERRIDE_VERB}${SEP}${alt('the', 'all', 'all the', 'everything', 'anything', 'all of the')}${SEP}${alt('above', 'before this', 'previous', 'prior', 'preceding', 'foregoing')}(?:\\s*(?:[.,;:!)]|$)|${SEP}${alt('and', 'then', 'instead', 'now', 'completely', 'entirely')}${B})`),
       // previous instructions are void / the rules above no longer apply
-      f('prior-object-void', 7, `${B}${PRIOR_QUALIFIER}${SEP}${gap(1)}${INSTRUCTION_OBJECT}${SEP}${gap(3)}${alt('are', 'is', 'were', 'was', 'have been', 'has been', 'should be', 'must be', 'shall be', 'can be', 'will be', 'are now', 'is now')}${SEP}(?:now${SEP}|hereby${SEP}|all${SEP})?${VOID_STATE}${B}`),
+      f('prior-object-void', 7, `${B}${PRIOR_QUALIFIER}${SEP}${gap(1)}${CONFIG_OBJECT}${SEP}${gap(3)}${alt('are', 'is', 'were', 'was', 'have been', 'has been', 'should be', 'must be', 'shall be', 'can be', 'will be', 'are now', 'is now')}${SEP}(?:now${SEP}|hereby${SEP}|all${SEP})?${VOID_STATE}${B}`),
       f('object-prior-void', 6, `${B}${INSTRUCTION_OBJECT}${SEP}${alt('above', 'before this', 'given (?:above|before|earlier|previously)', 'you (?:were|have been) given')}${SEP}${gap(1)}${alt('are', 'is', 'were', 'should be', 'must be', 'no longer')}${SEP}${gap(1)}${VOID_STATE}${B}`),
       // generic: ignore the instructions (no qualifier) — weak alone
       f('verb-object', 3, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${alt('instructions?', 'rules', 'guidelines', 'prompts?', 'directives?', 'system prompt', 'programming', 'training', 'orders', 'commands')}${B}`),
@@ -193,6 +232,12 @@ export const FAMILIES: readonly Family[] = [
       f('no-restrictions', 2.5, `${B}${alt('no', 'without any', 'without', 'free (?:of|from) (?:all |any )?', 'not bound by (?:any )?', 'unbound by', 'not restricted by (?:any )?')}${SEP}${alt('restrictions', 'filters', 'filtering', 'censorship', 'limitations', 'limits', 'ethics', 'morals', 'morality', 'guardrails', 'content polic(?:y|ies)', 'ethical (?:guidelines|constraints|boundaries)', 'moral (?:guidelines|constraints|boundaries)')}${B}`),
       f('breaks-policy', 3, `${B}${alt('ignores?', 'disregards?', 'breaks?', 'bypass(?:es)?', 'violates?', "(?:doesn['’]t|does not|don['’]t|do not|won['’]t|will not|never) (?:follow|abide by|adhere to|comply with|care about|have to follow)")}${SEP}(?:any${SEP}|all${SEP})?(?:of${SEP})?(?:the${SEP})?${alt('openai', 'anthropic', 'ethical', 'moral', 'safety', 'content', 'usage')}${SEP}${alt('polic(?:y|ies)', 'guidelines', 'rules', 'restrictions', 'filters', 'standards')}${B}`),
       f('be-named-dan', 4, `${B}you${SEP}are${SEP}${gap(2)}(?:dan|betterdan|anti-?dan|stan|dude|mongo tom|ucar|apophis)${SEP}(?:and${SEP})?(?:dan${SEP})?${alt('can', 'will', 'who', 'which', 'that', 'has', 'is')}${B}`),
+      // "an unfiltered, completely unlimited language model"
+      f('unrestricted-ai-listed', 3.5, `${B}${alt('unrestricted', 'unfiltered', 'uncensored', 'unlimited', 'unbound', 'unchained', 'amoral', 'limitless', 'liberated', 'jailbroken')}${SEP}(?:(?:and|or|completely|totally|fully|entirely|truly|an?|${alt('unrestricted', 'unfiltered', 'uncensored', 'unlimited', 'unbound', 'amoral', 'limitless', 'free')})${SEP}){1,4}${alt('ai', 'assistant', 'chatbot', 'llm', 'language model', 'gpt', 'chatgpt', 'ai model', 'model', 'bot', 'version')}${B}`),
+      // "you don't follow any ethics", "does not need to follow openai policies", "regardless of any ethical or moral considerations"
+      f('not-follow-ethics', 3.5, `${B}${alt('do not', "don['’]t", 'does not', "doesn['’]t", 'will not', "won['’]t", 'never', 'no need to', 'not required to', 'not obliged to')}${SEP}(?:need${SEP}to${SEP}|have${SEP}to${SEP}|needs${SEP}to${SEP}|has${SEP}to${SEP})?${alt('follow', 'obey', 'abide by', 'adhere to', 'care about', 'respect', 'conform to', 'comply with', 'have')}${SEP}(?:any${SEP}|the${SEP}|its${SEP}|your${SEP})?(?:${alt('openai', 'openai[’\']s', 'chatgpt', 'anthropic', 'usual', 'typical', 'normal')}${SEP})?${alt('ethics', 'morals', 'morality', 'ethical (?:guidelines|principles|rules|standards)', 'moral (?:guidelines|principles|rules|standards)', 'content polic(?:y|ies)', 'content filters?', 'safety (?:guidelines|rules|filters)', 'polic(?:y|ies)', 'guidelines', 'rules', 'restrictions', 'filters?')}${B}`),
+      f('regardless-of-ethics', 3, `${B}${alt('regardless of', 'irrespective of', 'without regard (?:to|for)', 'no matter')}${SEP}(?:any${SEP}|the${SEP}|how${SEP})?${alt('ethical', 'moral', 'legal', 'ethics', 'morality', 'legality', 'harmful', 'dangerous', 'illegal', 'unethical', 'immoral', 'offensive')}${B}`),
+      f('ignores-all-restrictions', 3, `${B}${alt('ignores?', 'disregards?', 'bypass(?:es)?', 'break(?:s)?', 'overrides?')}${SEP}${alt('any and all', 'all', 'any', 'the', 'every')}${SEP}(?:\\w+${SEP})?${alt('restrictions', 'rules', 'filters', 'limitations', 'content policies', 'safety guidelines', 'guardrails')}${B}`),
       f('can-do-anything', 3, `${B}${alt('can', 'will', 'could', 'is able to', 'are able to')}${SEP}${alt('do', 'say', 'generate', 'answer')}${SEP}anything${SEP}${gap(2)}${alt('and', 'without', 'no matter', 'regardless', 'unrestricted', 'is not limited', 'not limited')}${B}`),
       f('free-from-rules', 3, `${B}${alt('not bound by', 'not limited by', 'not restricted by', 'free from', 'freed from', 'unbound by', 'released from', 'broken free of', 'does not (?:follow|have|care about|abide by)', "doesn['’]t (?:follow|have|care about|abide by)", 'do not (?:follow|have|care about|abide by)', "don['’]t (?:follow|have|care about|abide by)", 'has no', 'have no', 'with no', 'without (?:any )?')}${SEP}(?:any${SEP}|the${SEP}|typical${SEP}|usual${SEP})?${gap(2)}${alt('rules', 'morals', 'ethics', 'laws', 'guidelines', 'filters', 'restrictions', 'limitations', 'censorship', 'principles', 'policies', 'boundaries')}${SEP}${alt('or', 'and', 'nor', 'of (?:openai|anthropic|chatgpt|ai)', 'set by', 'imposed')}${B}`),
       f('opposite-of-ai', 3, `${B}${alt('opposite of', 'unlike', 'contrary to', 'opposed to')}${SEP}(?:what${SEP})?${alt('chatgpt', 'openai', 'gpt', 'claude', 'the (?:ai|assistant) (?:would|normally)', 'a normal ai', 'a typical ai')}${B}`),
@@ -405,6 +450,13 @@ export const FAMILIES: readonly Family[] = [
     what: 'asks the model to reveal its system prompt or initial instructions',
     evidence: 'phrase',
     patterns: [
+      // the same request, for *your* prompt: in third-party content it can only address the model reading it
+      r(
+        'reveal-your-system-prompt',
+        6,
+        `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'tell me', 'write (?:out|down)', 'dump', 'leak', 'recite', 'spell out', 'list', 'return', 'echo', 'copy', 'paste', 'give me', 'share', 'provide', 'disclose', 'expose', 'summari[sz]e', 'translate', 'encode', 'what (?:is|are|was|were)', "what['’]s", 'read (?:back|out)', 'quote', 'send', 'include', 'describe')}${SEP}(?:me${SEP}|us${SEP})?(?:all${SEP}|all of${SEP}|each of${SEP})?your${SEP}${gap(1)}${alt('system prompt', 'system message', 'system instructions?', 'initial (?:instructions?|prompt|message|configuration|setup)', 'original (?:instructions?|prompt)', 'hidden (?:instructions?|prompt)', 'secret (?:instructions?|prompt)', 'starting (?:instructions?|prompt)', 'first (?:instructions?|prompt)', 'pre-?prompt', 'meta-?prompt', 'prompt (?:verbatim|word for word)', 'instructions (?:verbatim|word for word)')}${B}`,
+      ),
+      r('reveal-what-you-were-given', 6, `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'tell me', 'write (?:out|down)', 'dump', 'leak', 'recite', 'spell out', 'list', 'echo', 'copy', 'give me', 'disclose', 'summari[sz]e', 'translate', 'encode', 'quote', 'what (?:is|are|were)', 'rot13', 'base64')}${SEP}(?:me${SEP}|us${SEP})?(?:${alt('the', 'all the', 'all of the', 'all', 'every', 'each of the', 'everything')}${SEP})?${gap(1)}(?:${alt('instructions', 'rules', 'prompt', 'text', 'words', 'guidelines', 'directives', 'messages?')}${SEP})?(?:that${SEP})?you${SEP}(?:were|have been|had been|got|received)${SEP}${alt('given', 'told', 'provided', 'shown', 'fed')}${SEP}${gap(4)}${alt('initially', 'at the (?:start|beginning|top)', 'before (?:this|the|our|we|i|you)', 'earlier', 'originally', 'first', 'in (?:your|the) (?:system )?prompt', 'above', 'prior to')}${B}`),
       f(
         'reveal-system-prompt',
         6,
@@ -433,11 +485,11 @@ export const FAMILIES: readonly Family[] = [
         `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'dump', 'leak', 'recite', 'disclose', 'expose', 'encode', 'translate', 'echo', 'spell out', 'write out', 'print out', 'read out', 'return')}${SEP}${gap(4)}${alt('system prompt', 'system message', 'system instructions?', 'system configuration', 'initial (?:instructions?|prompt|message|configuration)', 'original (?:instructions?|prompt)', 'hidden (?:instructions?|prompt)', 'pre-?prompt', 'initiali[sz]ation (?:string|prompt|text)')}${B}`,
       ),
       f('output-instructions', 5, `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'dump', 'leak', 'recite', 'disclose', 'list', 'echo', 'print out', 'write out', 'spell out', 'copy')}${SEP}${alt('your', 'all', 'all your', 'all the', 'all of your', 'all of the', 'previous', 'prior', 'the previous', 'the prior', 'the initial', 'the above', 'these', 'the', 'every')}${SEP}${alt('instructions', 'prompt', 'prompts', 'rules', 'directives', 'guidelines', 'configuration', 'instructions given', 'instructions you received')}${B}`),
-      f('text-you-were-given', 4, `${B}${alt('text', 'words', 'instructions', 'prompt', 'message', 'rules')}${SEP}you${SEP}(?:were|have been)${SEP}${alt('given', 'told', 'provided', 'fed', 'shown')}${SEP}${alt('initially', 'at the (?:start|beginning)', 'before', 'first', 'earlier', 'originally')}${B}`),
+      r('text-you-were-given', 4, `${B}${alt('text', 'words', 'instructions', 'prompt', 'message', 'rules')}${SEP}you${SEP}(?:were|have been)${SEP}${alt('given', 'told', 'provided', 'fed', 'shown')}${SEP}${alt('initially', 'at the (?:start|beginning)', 'before', 'first', 'earlier', 'originally')}${B}`),
       f('not-supposed-to-tell', 4, `${B}what${SEP}${alt('are', 'were')}${SEP}you${SEP}(?:not${SEP}(?:supposed|allowed|permitted)${SEP}to${SEP}${alt('tell', 'say', 'reveal', 'share', 'discuss')}|${alt('instructed', 'told', 'programmed')}${SEP}not${SEP}to)${B}`),
       c('prompt-identifier', 3, `\\b(?:system_?prompt|systemprompt|sys_prompt|initial_?prompt|SYSTEM_PROMPT|hidden_?instructions)\\b`),
-      f('repeat-above', 6, `${B}${alt('repeat', 'print', 'output', 'copy', 'recite', 'write out', 'echo', 'reproduce', 'return')}${SEP}(?:${alt('the', 'all', 'all the', 'everything', 'each of the')}${SEP})?${gap(1)}(?:${alt('words', 'text', 'lines', 'content', 'messages?', 'instructions', 'sentences')}${SEP})?${alt('above', 'before this', 'preceding', 'that came before', 'prior to this')}${B}`),
-      f('what-were-you-told', 5, `${B}${alt('what', 'which', 'how')}${SEP}${alt('were you', 'have you been', 'did they')}${SEP}${alt('told', 'instructed', 'programmed', 'asked', 'given')}${SEP}${gap(2)}${alt('before', 'at the (?:start|beginning)', 'initially', 'originally', 'to (?:do|say|avoid|never)', 'not to')}${B}`),
+      r('repeat-above', 6, `${B}${alt('repeat', 'print', 'output', 'copy', 'recite', 'write out', 'echo', 'reproduce', 'return')}${SEP}(?:${alt('the', 'all', 'all the', 'everything', 'each of the')}${SEP})?${gap(1)}(?:${alt('words', 'text', 'lines', 'content', 'messages?', 'instructions', 'sentences')}${SEP})?${alt('above', 'before this', 'preceding', 'that came before', 'prior to this')}${B}`),
+      r('what-were-you-told', 5, `${B}${alt('what', 'which', 'how')}${SEP}${alt('were you', 'have you been', 'did they')}${SEP}${alt('told', 'instructed', 'programmed', 'asked', 'given')}${SEP}${gap(2)}${alt('before', 'at the (?:start|beginning)', 'initially', 'originally', 'to (?:do|say|avoid|never)', 'not to')}${B}`),
       f('start-with-my-instructions', 5, `${B}${alt('start', 'begin', 'prefix', 'preface')}${SEP}your${SEP}${alt('answer', 'response', 'reply', 'output')}${SEP}with${SEP}\\W*${alt('my instructions', 'my system prompt', 'i was (?:told|instructed|programmed)', 'you are', 'the system prompt')}`),
       f('verbatim-instructions', 5, `${B}${alt('instructions', 'prompt', 'everything above', 'the above', 'the text above', 'conversation')}${SEP}${gap(2)}${alt('verbatim', 'word for word', 'word-for-word', 'in full', 'exactly as (?:written|given)')}${B}`),
     ],
@@ -504,6 +556,7 @@ export const FAMILIES: readonly Family[] = [
     thirdParty: true,
     patterns: [
       f('verb-into-your-response', 3.5, `${B}${alt('add', 'include', 'insert', 'append', 'integrate', 'incorporate', 'mention', 'embed', 'put', 'place', 'prepend', 'attach', 'weave', 'inject', 'promote', 'recommend', 'advertise', 'state', 'introduce', 'slip', 'work', 'tease', 'hint', 'plug', 'feature')}${SEP}${gap(12)}${alt('in', 'to', 'into', 'within', 'at the (?:start|end|beginning|top|bottom) of', 'throughout')}${SEP}(?:all${SEP}|each${SEP}|every${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
+      f('modify-your-response-to', 3.5, `${B}${alt('modify', 'alter', 'change', 'adjust', 'tweak', 'tailor', 'shape', 'slant', 'skew', 'frame', 'spin', 'twist')}${SEP}(?:all${SEP}|each${SEP}|every${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${SEP}${alt('to', 'so that', 'so it', 'in order to', 'by')}${B}`),
       f('enrich-your-response', 3.5, `${B}${alt('enhance', 'augment', 'enrich', 'supplement', 'complement', 'embellish', 'pad', 'spice up', 'sweeten')}${SEP}(?:each${SEP}|every${SEP}|all${SEP})?your${SEP}${OWN_OUTPUT}${SEP}${alt('with', 'by')}${B}`),
       f('lead-in-your-response', 3, `(?:^|[.!?:]\\s)${alt('in', 'within', 'throughout', 'at the end of', 'at the start of', 'at the beginning of')}${SEP}your${SEP}${OWN_OUTPUT}\\s*,`),
       f('shape-your-response', 2.5, `${B}${alt('start', 'begin', 'end', 'finish', 'conclude', 'prefix', 'format', 'modify', 'rewrite', 'alter', 'change', 'translate', 'encode', 'reverse', 'replace', 'misspell', 'rearrange', 'group', 'remove', 'use', 'provide', 'render', 'scramble', 'jumble', 'substitute', 'convert', 'combine', 'write', 'deliver', 'present', 'give')}${SEP}${gap(6)}(?:in${SEP}|of${SEP}|to${SEP}|from${SEP})?(?:all${SEP}|each${SEP}|every${SEP})?your${SEP}${gap(1)}${OWN_OUTPUT}${B}`),
@@ -515,6 +568,44 @@ export const FAMILIES: readonly Family[] = [
     ],
   },
   {
+    id: 'injection/answer-tampering',
+    mitre: 'T1565',
+    title: 'answer tampering',
+    what: 'tells whoever reads it to encode, scramble or translate its answer, or to slip promotions, persuasion or false claims into it',
+    evidence: 'phrase',
+    thirdParty: true,
+    thirdPartyScale: 2,
+    patterns: [
+      // encode your reply / scramble the letters of your answer / remove spaces from your response
+      f('mangle-your-answer', 4, `${B}${MANGLE_WHOLE_VERB}${SEP}${gap(5)}${YOUR_ANSWER}`),
+      f('mangle-units-of-answer', 4, `${B}${MANGLE_VERB}${SEP}(?:all${SEP}|the${SEP}|every${SEP}|each${SEP}|random${SEP})?${gap(1)}${ANSWER_UNIT}${SEP}${gap(8)}${YOUR_ANSWER}`),
+      // your reply … in base64 / with intentional misspellings / without any spaces
+      f('answer-in-mangled-form', 4, `${YOUR_ANSWER}${SEP}${gap(6)}${alt('in', 'into', 'to', 'using', 'with', 'as', 'via', 'through', 'by')}${SEP}(?:an?${SEP}|the${SEP}|only${SEP})?(?:\\w+${SEP})?${MANGLED_FORM}${B}`),
+      f('answer-backwards', 4, `${YOUR_ANSWER}${SEP}${gap(4)}${alt('backwards?', 'in reverse(?: order)?', 'reversed', 'back to front', 'upside down', 'right to left')}${B}`),
+      f('answer-without-spaces', 4, `${YOUR_ANSWER}${SEP}${gap(4)}${alt('without (?:any )?(?:spaces|punctuation|vowels)', 'with no (?:spaces|punctuation|vowels)')}${B}`),
+      // use emojis to replace key words in your reply / introduce random typos in your response
+      f('mangled-form-in-answer', 4, `${B}${alt('use', 'using', 'add', 'introduce', 'insert', 'include', 'sprinkle', 'apply', 'employ', 'with')}${SEP}${gap(3)}${MANGLED_FORM}${SEP}${gap(8)}${YOUR_ANSWER}`),
+      // reply in base64 / respond only with emojis / write backwards
+      f('reply-in-mangled-form', 4, `${B}${alt('reply', 'respond', 'answer', 'write back', 'communicate', 'write everything', 'output everything', 'write', 'speak', 'talk')}${SEP}(?:only${SEP}|exclusively${SEP}|entirely${SEP}|solely${SEP})?${alt('in', 'using', 'with', 'via', 'through')}${SEP}(?:an?${SEP}|the${SEP})?(?:\\w+${SEP})?${alt('base ?(?:64|32|16)', 'morse(?: code)?', 'rot-?13', 'caesar cipher', 'pig latin', 'leet ?speak', 'emojis', 'emoticons', 'reverse(?:d)? (?:order|text)', 'anagrams', 'hexadecimal', 'binary code')}${B}|${B}${alt('reply', 'respond', 'answer', 'write')}${SEP}backwards${B}`),
+      // translate your answer into French / provide your reply in German (weaker: a language is readable)
+      f('answer-in-language', 3, `${B}${alt('translate', 'render', 'write', 'provide', 'give', 'deliver', 'present', 'compose', 'express', 'convert')}${SEP}${YOUR_ANSWER}${SEP}${gap(2)}${alt('in', 'into', 'to')}${SEP}${LANGUAGE}${B}|${B}translate${SEP}${gap(2)}${YOUR_ANSWER}${B}`),
+      // steer the answer's readers: "… in your response encouraging users to share", "for readers to reach out"
+      f('steer-readers-via-answer', 4, `${B}${alt(ANSWER_INSERT_VERB, ANSWER_DIRECT_VERB)}${SEP}${gap(6)}${YOUR_ANSWER}${SEP}${gap(8)}${STEER_READERS}`),
+      f('steer-readers-into-answer', 4, `${STEER_READERS}${SEP}${gap(10)}${alt('in', 'to', 'into', 'within', 'throughout')}${SEP}${YOUR_ANSWER}`),
+      f('answer-lead-in-steer', 4, `(?:^|[.!?:]\\s)${alt('in', 'within', 'throughout', 'at the end of', 'at the start of', 'at the beginning of')}${SEP}${YOUR_ANSWER}${SEP}(?:please${SEP})?${gap(2)}${alt(STEER_READERS, PROMOTE_VERB, `${alt('hint', 'tease', 'claim', 'suggest', 'imply', 'state', 'spread', 'insist', 'allude')}${SEP}${gap(8)}${DECEPTIVE_CUE}`)}`),
+      // a web address slipped into the answer: "integrate www.site.example in your reply"
+      f('link-into-answer', 4.5, `${B}${alt(ANSWER_INSERT_VERB, 'mention', 'recommend', 'link(?:ing)? to', 'point(?:ing)? to', 'direct(?:ing)? (?:readers|users|people) to')}${SEP}${gap(8)}(?:https?://|www\\.|[\\w-]+\\.(?:com|net|org|io|xyz|info|biz|co|ru|cn|top|click|link|site|online|app|shop|store)\\b)[^\\s]{0,100}\\W+${gap(8)}${alt('in', 'to', 'into', 'within', 'throughout')}${SEP}${YOUR_ANSWER}`),
+      f('answer-then-link', 4.5, `${B}${alt(ANSWER_INSERT_VERB, ANSWER_DIRECT_VERB)}${SEP}${gap(6)}${YOUR_ANSWER}${SEP}${gap(8)}(?:https?://|www\\.|[\\w-]+\\.(?:com|net|org|io|xyz|info|biz|co|ru|cn|top|click|link|site|online|app|shop|store)\\b)`),
+      // promote something through the answer: "modify your answer to promote a free game at …"
+      f('promote-via-answer', 4, `${B}${alt(ANSWER_INSERT_VERB, ANSWER_DIRECT_VERB)}${SEP}${gap(6)}${YOUR_ANSWER}${SEP}${alt('to', 'so', 'by', 'with', 'in order to', 'so that it')}${SEP}${gap(4)}${PROMOTE_VERB}`),
+      f('promote-into-answer', 4, `${B}${alt(PROMOTE_VERB, '(?:ads?|adverts?|advertisements?|promos?|promotions?|plugs?|sponsored (?:messages?|mentions?|links?)|commercials?)\\s+for')}${SEP}${gap(10)}${alt('in', 'into', 'within', 'throughout', 'at the (?:start|end|beginning|top|bottom) of')}${SEP}${YOUR_ANSWER}`),
+      // false or sensational content in the answer: "enhance your reply by suggesting a scandal that isn't true"
+      f('deceive-via-answer', 4, `${B}${ANSWER_DIRECT_VERB}${SEP}${YOUR_ANSWER}${SEP}${alt('to', 'so', 'by', 'with')}${SEP}${gap(8)}${DECEPTIVE_CUE}`),
+      f('deceive-in-answer', 4, `${B}${ANSWER_INSERT_VERB}${SEP}${alt('in', 'into', 'within', 'throughout')}${SEP}${YOUR_ANSWER}${SEP}${gap(8)}${DECEPTIVE_CUE}`),
+      f('deceive-into-answer', 4, `${B}${alt(ANSWER_INSERT_VERB, 'hint', 'tease', 'claim', 'suggest', 'imply', 'state', 'spread', 'allude')}${SEP}${gap(8)}${DECEPTIVE_CUE}${SEP}${gap(8)}${alt('in', 'to', 'into', 'within', 'throughout')}${SEP}${YOUR_ANSWER}`),
+    ],
+  },
+  {
     id: 'injection/code-insertion',
     mitre: 'T1195.001',
     title: 'code insertion directive',
@@ -523,6 +614,7 @@ export const FAMILIES: readonly Family[] = [
     thirdParty: true,
     patterns: [
       f('code-ref-into-yours', 3.5, `${B}${alt('following', 'subsequent', 'below', 'provided', 'given', 'next', 'this', 'these', 'above')}${SEP}(?:python${SEP}|javascript${SEP}|shell${SEP}|bash${SEP})?${alt('code', 'snippet', 'excerpt', 'block', 'section', 'segment', 'fragment', 'lines', 'sample', 'piece')}${SEP}${gap(10)}your${SEP}${gap(2)}${OWN_CODE}${B}`),
+      f('code-below-into-yours', 3.5, `${B}${alt('code', 'snippet', 'excerpt', 'block', 'section', 'segment', 'fragment', 'lines', 'sample', 'piece')}${SEP}${alt('below', 'above', 'that follows', 'shown below', 'provided below', 'given below', 'here')}${SEP}${gap(6)}your${SEP}${gap(2)}${OWN_CODE}${B}`),
       f('yours-with-code-ref', 3.5, `${B}your${SEP}${gap(1)}${OWN_CODE}${SEP}${gap(8)}${alt('following', 'subsequent', 'below', 'provided', 'given')}${SEP}(?:python${SEP}|javascript${SEP}|shell${SEP}|bash${SEP})?${alt('code', 'snippet', 'excerpt', 'block', 'section', 'segment', 'fragment', 'lines', 'sample', 'piece')}${B}`),
       f('use-following-code', 2, `${B}${alt('utili[sz]e', 'use', 'employ', 'execute', 'run', 'integrate', 'incorporate', 'include', 'adopt', 'deploy', 'apply', 'engage', 'leverage', 'embed', 'insert', 'add', 'append', 'merge', 'meld', 'blend', 'fuse', 'weave', 'inject')}${SEP}${gap(3)}${alt('following', 'subsequent', 'below')}${SEP}${alt('code', 'snippet', 'excerpt', 'block', 'section', 'segment', 'fragment')}${B}`),
     ],
@@ -636,6 +728,8 @@ export const CODE_NET_SEND = c(
     '\\bhttp\\.client\\.HTTPS?Connection',
     '\\bXMLHttpRequest\\b',
     '\\b(?:curl|wget)\\s+[^\\n]{0,80}(?:-d\\b|--data|-F\\b|--upload-file|-T\\b|--post-data|--post-file)',
+    // a request that carries local cookies or files out, whatever its method
+    '\\b(?:requests|httpx|session|client|s)\\.(?:get|head|request|delete)\\s*\\([^)\\n]{0,200}\\b(?:cookies|files)\\s*=',
   ].join('|'),
 );
 export const CODE_DATA_SOURCE = c(
@@ -678,6 +772,11 @@ export const CODE_DATA_SOURCE = c(
     '\\bpyaudio\\b',
     '\\bwmi\\b',
     '\\bcontacts?\\.(?:csv|vcf|json)',
+    // a local file read whole in binary mode or attached to a multipart upload
+    '\\bopen\\s*\\([^)\\n]{1,200},\\s*["\']rb["\']\\s*\\)',
+    '\\bfiles\\s*=\\s*\\{\\s*["\'][^"\'\\n]{1,40}["\']\\s*:\\s*(?:\\(|open\\s*\\()',
+    '\\bImage\\.open\\s*\\(',
+    '\\bgeocoder\\.',
     '\\bcheck_output\\s*\\(\\s*\\[?\\s*["\'](?:whoami|ipconfig|ifconfig|systeminfo|netstat|arp|uname|hostname|ps|tasklist|driverquery|lsusb|lspci|wmic)',
   ].join('|'),
 );
@@ -722,5 +821,107 @@ export const CODE_DESTRUCTIVE = c(
     '\\bkill\\s+-9\\s+-1\\b',
     '\\bwhile\\s+True\\s*:\\s*\\n?\\s*(?:os\\.fork|requests\\.|socket|threading|\\w+\\.send)',
     '\\bThread\\s*\\([^\\n]{0,80}target\\s*=[^\\n]{0,80}(?:flood|attack|ddos)',
+    // cutting the machine off the network
+    '\\broute\\s+(?:del|delete|flush)\\b',
+    '\\bip\\s+route\\s+(?:del|flush)\\b',
+    '\\bufw\\s+(?:deny|default\\s+deny|reject)\\b',
+    '\\bnmcli\\s+(?:networking|radio)\\s+(?:off|all\\s+off)',
+    '\\bipconfig\\s+/release\\b',
+    '/etc/resolv\\.conf["\']?\\s*,\\s*["\'][aw]',
+    '\\bnetsh\\s+(?:wlan\\s+disconnect|interface\\s+set\\s+interface)',
+    // taking over or corrupting the system: accounts, keys, boot, security tools, registry run keys
+    '\\buseradd\\b|\\bnet\\s+user\\s+\\S+\\s+\\S+\\s+/add\\b|\\bnet\\s+localgroup\\s+administrators\\b',
+    'authorized_keys["\']?\\s*,\\s*["\']a',
+    '>>\\s*~?/?[\\w./]*authorized_keys',
+    '\\bSet-MpPreference\\b|\\bDisableRealtimeMonitoring\\b|\\bDisableAntiSpyware\\b',
+    '\\bbcdedit\\b|\\bgrub-install\\b|/boot/(?:grub|vmlinuz|efi)|\\\\\\\\\\.\\\\PhysicalDrive\\d',
+    '\\bchmod\\s+(?:-R\\s+)?0?00\\s+/|\\bchattr\\s+\\+i\\s+/(?:etc|bin|usr)',
+    '\\bwinreg\\.SetValueEx\\s*\\(|\\breg\\s+(?:add|delete)\\s+HK',
+    '\\b(?:del|rd|rmdir)\\s+/[sfq]\\b[^\\n]{0,40}(?:C:|%SystemRoot%|%windir%|System32)',
+    '\\b(?:taskkill\\s+/f|pkill\\s+-9|killall\\s+-9)\\b',
+    // flooding a host: a request or packet sent in an unbounded or huge loop
+    '\\bwhile\\s+(?:True|1)\\s*:[^\\n]{0,20}\\n(?:[ \\t]+[^\\n]{0,100}\\n){0,4}[ \\t]+[^\\n]{0,120}\\b(?:requests\\.\\w+|sendto|send|urlopen|connect|ping)\\s*\\(',
+    '\\bfor\\s+\\w+\\s+in\\s+range\\s*\\(\\s*\\d{5,}\\s*\\)\\s*:[^\\n]{0,20}\\n(?:[ \\t]+[^\\n]{0,100}\\n){0,4}[ \\t]+[^\\n]{0,120}\\b(?:requests\\.\\w+|sendto|send|urlopen|connect|Thread)\\s*\\(',
+    '\\bhping3?\\b|\\bping\\s+-f\\b|\\bslowloris\\b',
+    // locking files for ransom: encrypting what a directory walk finds
+    '\\bos\\.walk\\s*\\((?:[^\\n]{0,100}\\n){1,8}[^\\n]{0,100}\\.encrypt\\s*\\(',
   ].join('|'),
 );
+
+/**
+ * Watching the user or the network: packet capture, keystrokes, the screen, microphone, camera or
+ * clipboard. Weaker than sending data out; corroborates a directive to slip the code into an answer.
+ */
+export const CODE_SURVEIL = c(
+  'surveil',
+  0,
+  [
+    '\\bscapy\\b|\\bsniff\\s*\\(',
+    '\\bpyshark\\b|\\bpcapy?\\b|\\btcpdump\\b|\\btshark\\b',
+    '\\bAF_PACKET\\b|\\bSOCK_RAW\\b|\\bSIO_RCVALL\\b',
+    '\\bpsutil\\.net_connections\\s*\\(|\\bpsutil\\.net_io_counters\\s*\\(',
+    '\\bpynput\\b|\\bkeyboard\\.(?:on_press|on_release|hook|record|read_key)|\\bGetAsyncKeyState\\b|\\bSetWindowsHookEx',
+    '\\bImageGrab\\.grab\\s*\\(|\\bpyautogui\\.screenshot\\s*\\(|\\bmss\\s*\\(\\s*\\)|\\.grab\\s*\\(\\s*\\w*\\.?monitors?\\b|\\bscreencapture\\b|\\bgnome-screenshot\\b',
+    '\\bsounddevice\\.rec\\s*\\(|\\bsd\\.rec\\s*\\(|\\bpyaudio\\b|\\bcv2\\.VideoCapture\\s*\\(\\s*0',
+    '\\bpyperclip\\.paste\\s*\\(|\\bGetClipboardData\\b|\\bxclip\\b[^\\n]{0,40}-o\\b',
+  ].join('|'),
+);
+
+/** Fetching remote content (for the dropper and forwarding combinations below). */
+export const CODE_FETCH = c(
+  'fetch',
+  0,
+  [
+    '\\b(?:requests|httpx|session|s)\\.get\\s*\\(',
+    '\\burlopen\\s*\\(',
+    '\\burllib3\\.PoolManager\\b',
+    '\\.request\\s*\\(\\s*["\']GET["\']',
+    '\\bwget\\.download\\s*\\(',
+    '\\b(?:subprocess\\.\\w+|os\\.system)\\s*\\(\\s*(?:f?["\']|\\[\\s*["\'])\\s*(?:curl|wget)\\b',
+  ].join('|'),
+);
+/** Running a script or binary from the local disk (after a fetch: a dropper). */
+export const CODE_RUN_LOCAL = c(
+  'run-local',
+  0,
+  [
+    '\\b(?:os\\.system|os\\.popen|subprocess\\.(?:call|run|Popen|check_call|check_output))\\s*\\(\\s*(?:f?["\']|\\[\\s*["\'])\\s*(?:python3?|bash|sh|node|perl|ruby|powershell|cmd|start|\\./|/tmp/|chmod)',
+    '\\bexec\\s*\\(\\s*open\\s*\\(',
+    '\\bos\\.startfile\\s*\\(',
+    '\\bos\\.exec[lv]p?e?\\s*\\(',
+  ].join('|'),
+);
+/** Pushing data to another machine over a channel other than an ordinary HTTP API call. */
+export const CODE_PUSH = c(
+  'push',
+  0,
+  [
+    '\\.(?:sendall|sendto)\\s*\\(',
+    '\\bsock\\w*\\.send\\s*\\(',
+    '\\.storbinary\\s*\\(',
+    '\\bSCPClient\\b',
+    '\\bsftp\\.put\\s*\\(',
+    '\\bBluetoothSocket\\b',
+    '\\bsmbclient\\b',
+    '\\bSMBConnection\\b',
+  ].join('|'),
+);
+
+/** Every indicator class, in the order codeWeight reads them. */
+export const CODE_CLASSES = [CODE_NET_SEND, CODE_DATA_SOURCE, CODE_FETCH_EXEC, CODE_DESTRUCTIVE, CODE_FETCH, CODE_RUN_LOCAL, CODE_PUSH, CODE_SURVEIL] as const;
+
+/**
+ * The suspicious-code weight of one text from the first match of each class (CODE_CLASSES order),
+ * with the evidence to show: local data going out, remote code run, fetched content run from disk,
+ * destruction, and (weaker) fetched content forwarded to another machine, or watching the user or network.
+ */
+export function codeWeight<M extends { readonly text: string }>(row: readonly (M | null | undefined)[]): { weight: number; evidence: string } {
+  const [net, src, fetchExec, destroy, fetch, runLocal, push, surveil] = row;
+  if (net && src) return { weight: 4, evidence: `${src.text} … ${net.text}` };
+  if (fetchExec) return { weight: 4, evidence: fetchExec.text };
+  if (fetch && runLocal) return { weight: 4, evidence: `${fetch.text} … ${runLocal.text}` };
+  if (destroy) return { weight: 3.5, evidence: destroy.text };
+  if (fetch && push) return { weight: 3, evidence: `${fetch.text} … ${push.text}` };
+  if (surveil) return { weight: 3, evidence: surveil.text };
+  return { weight: 0, evidence: '' };
+}

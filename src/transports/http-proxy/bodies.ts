@@ -4,10 +4,17 @@
 import type { Readable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 
-export type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'aborted' | 'timeout'; received: number };
+export type BodyRead =
+  | { ok: true; body: Buffer }
+  /** `kept`: with keepOnOverflow, what was read of an oversized body (at most limit + one chunk); the stream is left paused after it. */
+  | { ok: false; reason: 'too-large' | 'aborted' | 'timeout'; received: number; kept?: Buffer[] };
 
-/** Reads a whole body, at most `limit` bytes; past it (or on abort or timeout) resolves not ok. */
-export function readBody(stream: Readable, limit: number, timeoutMs: number): Promise<BodyRead> {
+/**
+ * Reads a whole body, at most `limit` bytes; past it (or on abort or timeout) resolves not ok and
+ * drains the rest unread, or with `keepOnOverflow` hands back what it read and leaves the stream
+ * paused, for a caller that may pass an oversized body on unscanned.
+ */
+export function readBody(stream: Readable, limit: number, timeoutMs: number, keepOnOverflow = false): Promise<BodyRead> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -20,12 +27,13 @@ export function readBody(stream: Readable, limit: number, timeoutMs: number): Pr
       stream.off('end', onEnd);
       stream.off('error', onError);
       stream.off('aborted', onAborted);
-      if (!r.ok) stream.resume(); // drain and discard what is still coming
+      if (!r.ok && r.kept !== undefined) stream.pause();
+      else if (!r.ok) stream.resume(); // drain and discard what is still coming
       resolve(r);
     };
     const onData = (c: Buffer): void => {
       size += c.length;
-      if (size > limit) finish({ ok: false, reason: 'too-large', received: size });
+      if (size > limit) finish({ ok: false, reason: 'too-large', received: size, ...(keepOnOverflow ? { kept: [...chunks, c] } : {}) });
       else chunks.push(c);
     };
     const onEnd = (): void => finish({ ok: true, body: Buffer.concat(chunks, size) });

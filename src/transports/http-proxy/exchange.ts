@@ -2,7 +2,9 @@
 // (forward.ts) or inside an intercepted TLS tunnel (intercept.ts): the request is read whole
 // (bounded), decoded and scanned before anything leaves; the upstream is dialled at an address that
 // was already checked; the response is read whole (bounded), decoded and scanned before the agent
-// sees a byte of it; then it is relayed.
+// sees a byte of it; then it is relayed. Event streams are relayed event by event instead
+// (sse-relay.ts), and an oversized response of a media type the operator listed passes
+// unscanned (oversize.ts); every other oversized body is blocked.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +16,9 @@ import { enforceRequest, enforceResponse } from './actions.ts';
 import { deny } from './deny.ts';
 import { budgetHeaders, chargeBudget, egressBytes } from './control.ts';
 import { endToEnd, first } from './headers.ts';
+import { mayPassOversized, passUnscanned } from './oversize.ts';
+import { locationFindings } from './response-head.ts';
+import { isEventStream, relayEventStream } from './sse-relay.ts';
 
 export interface Exchange {
   readonly ctx: ProxyContext;
@@ -184,6 +189,13 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
       };
       const r = (secure ? https : http).request(opts, resolve);
       r.on('timeout', () => r.destroy(new Error('upstream timed out')));
+      // connectTimeoutMs bounds connecting only; once connected, the upstream has responseTimeoutMs
+      // of silence to answer in (a model API can think for longer than a connect may take).
+      r.once('socket', (s) => {
+        const answer = (): void => void r.setTimeout(pcfg.responseTimeoutMs);
+        if (s.connecting) s.once(secure ? 'secureConnect' : 'connect', answer);
+        else answer();
+      });
       r.on('error', reject);
       r.end(read.body);
     });
@@ -198,7 +210,18 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     }
     return;
   }
-  const body = await readBody(upstream, limits.maxInputBytes, pcfg.responseTimeoutMs);
+  // An event stream does not end: it is relayed event by event, each scanned first (sse-relay.ts).
+  if (isEventStream(x.method, upstream)) {
+    await relayEventStream(x, res, upstream, url);
+    return;
+  }
+  const passable = mayPassOversized(x, upstream);
+  const body = await readBody(upstream, limits.maxInputBytes, pcfg.responseTimeoutMs, passable);
+  if (!body.ok && body.kept !== undefined) {
+    // Over the scan limit, and the operator lets this media type pass unscanned (oversize.ts).
+    await passUnscanned(x, res, upstream, url, body.kept);
+    return;
+  }
   if (!body.ok) {
     upstream.destroy();
     refuse(x, res, 502, 'response', [bodyFailure('response', body.reason, limits.maxInputBytes)], body.received);
@@ -209,19 +232,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   const rfind: Finding[] = [];
   if (!decoded.ok) rfind.push(transportFinding('engine/unsupported-encoding', 'response.body', `The response body could not be decoded for inspection: ${decoded.reason}.`));
   // Tollgate does not follow redirects; a redirect to an internal address is refused here.
-  const location = first(upstream.headers.location);
-  if (location) {
-    let next: URL | null = null;
-    try {
-      next = new URL(location, url);
-    } catch {
-      next = null;
-    }
-    if (next) {
-      const lv = scan(x, { kind: 'url', url: next.href });
-      for (const f of lv.findings) if (f.category === 'ssrf') rfind.push({ ...f, location: `response.header.location${f.location === 'url' ? '' : `.${f.location}`}` });
-    }
-  }
+  rfind.push(...locationFindings(x, upstream, url));
   let rverdict: Verdict;
   const values = new Map<Finding, string[]>();
   if (!decoded.ok) rverdict = judged(x, rfind);

@@ -53,6 +53,9 @@ function statusFor(code: string | undefined): { status: number; text: string; ru
  */
 export function guardClientErrors(server: Server, ctx: ProxyContext, transport: TransportId, canAnswer: (socket: Duplex) => boolean = () => true): void {
   const busy = new WeakSet<object>();
+  // Sockets this guard has answered: the parser may still report the cut-off request as it closes
+  // (HPE_INVALID_EOF_STATE after a 408 mid-body), which is the same refusal, not a second one.
+  const answered = new WeakSet<object>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     busy.add(req.socket);
     res.once('close', () => busy.delete(req.socket));
@@ -61,7 +64,7 @@ export function guardClientErrors(server: Server, ctx: ProxyContext, transport: 
     const s = statusFor(err.code);
     // Socket and TLS errors (a reset, a failed handshake) are not requests: nothing to decide or answer.
     const parseOrTimeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || (err.code ?? '').startsWith('HPE_');
-    if (!parseOrTimeout || !canAnswer(socket)) {
+    if (!parseOrTimeout || !canAnswer(socket) || answered.has(socket)) {
       socket.destroy();
       return;
     }
@@ -85,6 +88,7 @@ export function guardClientErrors(server: Server, ctx: ProxyContext, transport: 
       }),
     );
     busy.delete(socket);
+    answered.add(socket);
     if (!socket.writable) {
       socket.destroy();
       return;

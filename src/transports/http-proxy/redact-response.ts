@@ -7,10 +7,11 @@
 // has been scanned whole, with the original content type and headers, and found not to offend;
 // when that cannot be reached (a value only visible in a decoded layer, a binary or unknown
 // charset body, a partial 206 body, the scan budget spent) the caller blocks instead.
-import { ACTION_RANK, type Finding, type Verdict } from '../../core/index.ts';
+import type { Finding, Verdict } from '../../core/index.ts';
 import type { Engine } from '../../engine/index.ts';
 import { parseMediaType } from '../../extract/index.ts';
 import { marker } from '../fetch/redact.ts';
+import { jsonStringLeaves, offends, removeOffendingLeaves, replaceSecrets, ruleOf, secretReplacements } from '../redact-json.ts';
 import { findOffending, textItems } from './passages.ts';
 
 export interface RedactRequest {
@@ -37,24 +38,9 @@ export type Redacted =
 const SCAN_BUDGET = 256;
 /** Passage removal re-scans pieces of the body; past this size it is not attempted (the caller blocks). */
 const MAX_PASSAGE_BODY = 2 * 1024 * 1024;
-/** A value shorter than this is not replaced blindly (it could be an ordinary word); the re-scan decides. */
-const MIN_VALUE = 6;
 
 /** Headers that describe the original representation and are wrong once it is rewritten. */
 const STALE = ['etag', 'content-md5', 'digest', 'content-digest', 'repr-digest', 'content-range', 'accept-ranges'];
-
-export function secretMarker(rule: string): string {
-  return `[REDACTED:${rule}]`;
-}
-
-function offends(v: Verdict): boolean {
-  return ACTION_RANK[v.action] >= ACTION_RANK.redact;
-}
-
-function ruleOf(v: Verdict): string {
-  const top = v.findings.find((f) => f.category === 'injection') ?? v.findings.find((f) => f.severity !== 'info') ?? v.findings[0];
-  return top?.rule ?? 'engine/redacted';
-}
 
 function isJson(type: string): boolean {
   return type === 'application/json' || type.endsWith('+json');
@@ -97,10 +83,6 @@ function codecFor(charset: string | undefined): Codec | null {
   return null;
 }
 
-function replaceAll(text: string, value: string, by: string): string {
-  return text.includes(value) ? text.split(value).join(by) : text;
-}
-
 /** Rewrites a response whose verdict is redact; see the file comment for what it guarantees. */
 export function redactResponse(r: RedactRequest): Redacted {
   if (r.status === 206) return { ok: false, why: 'a partial (206) body cannot be rewritten consistently' };
@@ -115,21 +97,11 @@ export function redactResponse(r: RedactRequest): Redacted {
 
   // 1. Secrets: every matched value of a finding the policy redacts, longest first (a value that
   //    contains another is replaced whole), in the body and in header values.
-  const replacements: { value: string; rule: string }[] = [];
-  for (const f of r.verdict.findings) {
-    if (!offends(r.engine.judge([f]))) continue;
-    for (const value of r.values.get(f) ?? []) if (value.length >= MIN_VALUE) replacements.push({ value, rule: f.rule });
-  }
-  replacements.sort((a, b) => b.value.length - a.value.length);
+  const replacements = secretReplacements(r.verdict, r.values, (f) => r.engine.judge(f));
   const rules = new Set<string>();
-  for (const { value, rule } of replacements) {
-    const m = secretMarker(rule);
-    const next = replaceAll(text, value, m);
-    if (next !== text) rules.add(rule);
-    text = next;
-    for (const [k, v] of Object.entries(headers)) {
-      headers[k] = Array.isArray(v) ? v.map((x) => replaceAll(x, value, m)) : replaceAll(v, value, m);
-    }
+  text = replaceSecrets(text, replacements, rules);
+  for (const [k, v] of Object.entries(headers)) {
+    headers[k] = Array.isArray(v) ? v.map((x) => replaceSecrets(x, replacements)) : replaceSecrets(v, replacements);
   }
 
   const scanWhole = (t: string): Verdict =>
@@ -173,53 +145,18 @@ function removeFromText(text: string, r: RedactRequest, whole: string): { text: 
   return { text: out, rules: [...new Set(found.ruleAt.values())] };
 }
 
-type Leaf = { holder: Record<string, unknown> | unknown[]; key: string | number; text: string };
-
 /** Injection in JSON is removed leaf by leaf, so the body stays JSON. */
 function removeFromJson(text: string, r: RedactRequest, whole: string): { text: string; rules: string[] } | null {
-  let root: unknown;
+  const box: { value: unknown } = { value: undefined };
   try {
-    root = JSON.parse(text);
+    box.value = JSON.parse(text);
   } catch {
     return null;
   }
-  const box = { root };
-  const leaves: Leaf[] = [];
-  const stack: { holder: Record<string, unknown> | unknown[]; key: string | number }[] = [{ holder: box as Record<string, unknown>, key: 'root' }];
-  while (stack.length > 0) {
-    const { holder, key } = stack.pop() as Leaf;
-    const value = (holder as Record<string | number, unknown>)[key];
-    if (typeof value === 'string') leaves.push({ holder, key, text: value });
-    else if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) stack.push({ holder: value, key: i });
-    else if (value !== null && typeof value === 'object') {
-      const keys = Object.keys(value);
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ holder: value as Record<string, unknown>, key: keys[i] as string });
-    }
-  }
-  if (leaves.length === 0) return null;
-  const found = findOffending(
-    leaves.length,
-    (a, b) =>
-      scanPiece(
-        r,
-        leaves
-          .slice(a, b)
-          .map((l) => l.text)
-          .join('\n'),
-      ),
-    whole,
-    SCAN_BUDGET,
-  );
-  if (found.exhausted) return null;
-  let lastRule = whole;
-  for (let k = 0; k < leaves.length; k++) {
-    if (!found.drop.has(k)) continue;
-    lastRule = found.ruleAt.get(k) ?? lastRule;
-    const leaf = leaves[k] as Leaf;
-    (leaf.holder as Record<string | number, unknown>)[leaf.key] = marker(lastRule);
-  }
+  const cut = removeOffendingLeaves(jsonStringLeaves(box), (piece) => scanPiece(r, piece), whole, SCAN_BUDGET);
+  if (!cut) return null;
   try {
-    return { text: JSON.stringify(box.root), rules: [...new Set(found.ruleAt.values())] };
+    return { text: JSON.stringify(box.value), rules: cut.rules };
   } catch {
     return null;
   }

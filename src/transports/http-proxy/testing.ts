@@ -69,7 +69,7 @@ export interface TestProxy {
  * Loopback is allowed as an upstream only through explicit config (scanners.ssrf.allowCidrs),
  * the way a user trusts a local server.
  */
-export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: ProxyTls, extra: Partial<Pick<ProxyContext, 'approvals'>> = {}): Promise<TestProxy> {
+export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: ProxyTls, extra: Partial<Pick<ProxyContext, 'approvals' | 'control'>> = {}): Promise<TestProxy> {
   const loaded = parseConfig(`preset: balanced\n${yaml}`);
   const config = loaded.config;
   const engine = createEngine(config);

@@ -1,11 +1,19 @@
 import type { TollgateConfig } from '../../config/schema.ts';
 import type { DecisionEvent, TransportId } from '../../core/index.ts';
 import type { Engine, ScanCallContext } from '../../engine/index.ts';
+import type { ApprovalStore } from '../../state/index.ts';
 import type { PinStore } from '../../state/pins/index.ts';
+
+/** Where a session holds requests whose verdict is ask, and how an operator answers them. */
+export interface McpApprovals {
+  readonly store: ApprovalStore;
+  /** The command an operator runs, without the id, for messages (e.g. `tollgate approve --api http://127.0.0.1:4100`). */
+  readonly command: string;
+}
 
 /** What one MCP session needs from its surroundings; the same for every wire. */
 export interface McpSessionOptions {
-  readonly engine: Pick<Engine, 'scan'>;
+  readonly engine: Pick<Engine, 'scan' | 'judge'>;
   readonly config: TollgateConfig;
   /** Policy hash written into decision events. */
   readonly configHash: string;
@@ -23,11 +31,15 @@ export interface McpSessionOptions {
   /** Session id written into events and used for per-session scanner state. */
   readonly session: string;
   readonly now?: () => number;
+  /** Requests whose verdict is ask are held here (mcp.askTimeoutMs); absent, ask blocks. */
+  readonly approvals?: McpApprovals;
+  /** Operator notes (a held request and how to answer it); stderr in the CLI. Must not throw. */
+  readonly note?: (line: string) => void;
 }
 
 /** The slice of a session the per-method judges read. */
 export interface SessionContext {
-  readonly engine: Pick<Engine, 'scan'>;
+  readonly engine: Pick<Engine, 'scan' | 'judge'>;
   readonly config: TollgateConfig;
   readonly serverIdentity: string;
   readonly serverLabel: string;

@@ -33,9 +33,10 @@ function evidenceFinding(f: McpFinding): DecisionFinding {
 }
 
 /**
- * Combines an engine verdict (already mode-aware) with the transport's findings. MCP cannot
- * redact a message in place or hold it for approval yet, so redact and ask stop it, as block
- * does.
+ * Combines an engine verdict (already mode-aware) with the transport's findings. `stop` is set for
+ * redact, ask and block alike (in enforce mode): the message does not pass as it is. What happens
+ * instead is the session's: a client request asked about is held for approval (ask.ts), a result
+ * to redact is rewritten (redact.ts), and anything else that stops is refused.
  */
 export function decide(mode: Mode, verdict: Verdict | undefined, own: readonly McpFinding[]): McpDecision {
   const engineAction: Action = verdict ? (verdict.wouldHave ?? verdict.action) : 'allow';

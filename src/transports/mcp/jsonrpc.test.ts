@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { depthExceeds, textDepthExceeds, validateMessage } from './jsonrpc.ts';
 
 describe('validateMessage', () => {
@@ -58,5 +59,33 @@ describe('textDepthExceeds', () => {
     assert.equal(textDepthExceeds('{"a":"\\\\"}', 1), false);
     assert.equal(textDepthExceeds('{"a":"\\"[[["}', 1), false);
     assert.equal(textDepthExceeds(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 70), true);
+  });
+
+  it('counts the brackets after a string full of escapes, and stops counting at an unterminated string', () => {
+    const escapes = '\\\\\\"'.repeat(20_000);
+    assert.equal(textDepthExceeds(`["${escapes}",[[[]]]]`, 3), true);
+    assert.equal(textDepthExceeds(`["${escapes}",[[]]]`, 3), false);
+    assert.equal(textDepthExceeds('["abc\\", [[[[[[', 2), false);
+    assert.equal(textDepthExceeds('["abc\\\\", [[[[[[', 2), true);
+  });
+
+  it('gives the same answer as a character-by-character scan on any mix of brackets, quotes and escapes', () => {
+    const reference = (text: string, limit: number): boolean => {
+      let depth = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === '\\') i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === '[' || c === '{') {
+          if (++depth > limit) return true;
+        } else if (c === ']' || c === '}') depth--;
+      }
+      return false;
+    };
+    const text = fc.array(fc.constantFrom('[', ']', '{', '}', '"', '\\', 'a', ','), { maxLength: 200 }).map((a) => a.join(''));
+    fc.assert(fc.property(text, fc.integer({ min: 0, max: 6 }), (t, limit) => textDepthExceeds(t, limit) === reference(t, limit)), { numRuns: 2000 });
   });
 });

@@ -142,23 +142,42 @@ export function depthExceeds(value: unknown, limit: number): boolean {
 
 /**
  * The same bound on raw JSON text, before parsing: one linear pass counting brackets outside
- * strings, so a line of a million `[` costs a scan, not a million allocations.
+ * strings, so a line of a million `[` costs a scan, not a million allocations. Strings are
+ * skipped with indexOf (a tool result is mostly one long string).
  */
 export function textDepthExceeds(text: string, limit: number): boolean {
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  // The next quote and backslash at or after where they were last looked for; -1: none is left;
+  // -2: not looked for yet. Each is looked up again only once the scan has passed it, so every
+  // character is read a bounded number of times whatever the mix of escapes and strings.
+  let quote = -2;
+  let backslash = -2;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x5b || c === 0x7b) {
+    if (c === 0x22) {
+      // Inside a string: jump to its closing quote, stepping over escaped characters.
+      let from = i + 1;
+      for (;;) {
+        if (quote !== -1 && quote < from) quote = text.indexOf('"', from);
+        // Unterminated: nothing after it is outside a string (and JSON.parse refuses the line).
+        if (quote < 0) return false;
+        if (backslash !== -1 && backslash < from) backslash = text.indexOf('\\', from);
+        if (backslash === -1 || backslash > quote) {
+          i = quote + 1;
+          break;
+        }
+        from = backslash + 2;
+      }
+      continue;
+    }
+    if (c === 0x5b || c === 0x7b) {
       if (++depth > limit) return true;
     } else if (c === 0x5d || c === 0x7d) {
       depth--;
     }
+    i++;
   }
   return false;
 }

@@ -1,5 +1,6 @@
-import type { DecisionEvent, DecisionType, ScanInput } from '../../core/index.ts';
+import type { DecisionEvent, DecisionType, Finding, ScanInput } from '../../core/index.ts';
 import type { ScanCallContext } from '../../engine/index.ts';
+import { asBlock, detail, HeldRequests } from './ask.ts';
 import type { McpSessionOptions, SessionContext } from './context.ts';
 import { decide, type McpDecision } from './decide.ts';
 import {
@@ -23,6 +24,7 @@ import {
 } from './jsonrpc.ts';
 import { safeName } from './labels.ts';
 import { PendingRequests, type PendingRequest } from './pending.ts';
+import { redactContent } from './redact.ts';
 import { mcpFinding, type McpFinding, type McpRule } from './rules.ts';
 import { judgeToolList } from './tool-list.ts';
 
@@ -33,6 +35,12 @@ export type Side = 'client' | 'server';
 export interface Outbound {
   readonly toServer: unknown[];
   readonly toClient: unknown[];
+  /**
+   * Requests held for approval (verdict ask): each settles later into what to write then (the
+   * request for the server once approved, or the client's error). Never rejects. A wire delivers
+   * each when it settles and keeps relaying everything else meanwhile.
+   */
+  readonly held?: readonly Promise<Outbound>[];
 }
 
 interface Handled {
@@ -40,6 +48,7 @@ interface Handled {
   forward?: unknown;
   toClient: unknown[];
   toServer: unknown[];
+  held?: Promise<Outbound>[];
 }
 
 /** JSON-RPC/MCP envelope levels above the content the engine's depth limit applies to. */
@@ -52,6 +61,18 @@ const SERVER_REQUESTS_SCANNED = new Set(['sampling/createMessage', 'elicitation/
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * What the server sends is never held for approval: the tool already ran, and on an event stream
+ * holding one message would stall or reorder everything behind it. A result (or server request)
+ * whose verdict is ask is therefore withheld as a block, saying so; redact on a server request
+ * (sampling, elicitation) is a block too, as a request is never rewritten.
+ */
+function enforcedOnServer(d: McpDecision, method: string): McpDecision {
+  if (!d.stop || d.action === 'block') return d;
+  if (d.action === 'ask') return asBlock(d, `The policy asks an operator to approve this ${method} message; Tollgate holds only client requests (before anything runs), so what the server sent was withheld`);
+  return asBlock(d, `The policy redacts this ${method} request, and Tollgate never rewrites a request, so it was withheld`);
 }
 
 /**
@@ -70,11 +91,26 @@ export class McpSession {
   #withheld = new Map<string, readonly string[]>();
   #listed = false;
   #decisions = 0;
+  /** Requests from the client held for an operator's approval (not yet sent to the server). */
+  readonly #held: HeldRequests;
 
   constructor(opts: McpSessionOptions) {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
     this.#pending = new PendingRequests(opts.config.mcp.maxPendingRequests);
+    this.#held = new HeldRequests({
+      approvals: opts.approvals,
+      timeoutMs: opts.config.mcp.askTimeoutMs,
+      transport: opts.transport,
+      session: opts.session,
+      ...(opts.config.agent !== undefined ? { agent: opts.config.agent } : {}),
+      ...(opts.note ? { note: opts.note } : {}),
+      hooks: {
+        emit: (d, meta, method) => this.#emit(meta.type, method, meta.target, d, meta.started, meta.bytes),
+        forwarded: (entry) => this.#pending.add(entry),
+        errorData: (d, event, extra) => this.#errorData(d, event, extra),
+      },
+    });
     const scanContext = (): ScanCallContext => ({ now: this.#now(), session: opts.session, ...(opts.config.agent !== undefined ? { agent: opts.config.agent } : {}) });
     this.#ctx = {
       engine: opts.engine,
@@ -95,6 +131,11 @@ export class McpSession {
   /** Requests from the client still waiting for the server. */
   get pendingCount(): number {
     return this.#pending.size;
+  }
+
+  /** Requests from the client held for approval (not sent yet). */
+  get heldCount(): number {
+    return this.#held.size;
   }
 
   /** One line as read from a stream (stdio framing): parsed, validated and judged. */
@@ -142,14 +183,16 @@ export class McpSession {
     // A batch is judged message by message; what passes goes on as a (smaller) batch.
     const forward: unknown[] = [];
     const out: Outbound = { toServer: [], toClient: [] };
+    const held: Promise<Outbound>[] = [];
     for (const el of value) {
       const h = this.#one(from, el, undefined);
       if (h.forward !== undefined) forward.push(h.forward);
       out.toClient.push(...h.toClient);
       out.toServer.push(...h.toServer);
+      if (h.held) held.push(...h.held);
     }
     if (forward.length > 0) (from === 'client' ? out.toServer : out.toClient).unshift(forward);
-    return out;
+    return held.length > 0 ? { ...out, held } : out;
   }
 
   /**
@@ -183,11 +226,26 @@ export class McpSession {
    * hang. Returns those errors (for the client).
    */
   upstreamClosed(detail: string): unknown[] {
+    this.#held.endAll(`the MCP server ${detail}`);
     return this.#pending.drain().map((p) => errorResponse(p.id, RPC_UPSTREAM_GONE, `The MCP server ${detail} before answering ${p.method}.`));
   }
 
+  /**
+   * Ends the holds of requests held for approval (the client closed its side, or the session is
+   * ending): each is recorded, and its held promise (Outbound.held) settles with the client's
+   * error. Requests already sent are untouched. Also done by upstreamClosed.
+   */
+  cancelHeld(detail: string): void {
+    this.#held.endAll(detail);
+  }
+
+  /** The client gave up on these requests (its HTTP exchange closed): those still held stop waiting, unanswered. */
+  withdrawHeld(ids: readonly JsonRpcId[]): void {
+    for (const id of ids) this.#held.withdraw(id);
+  }
+
   #outbound(h: Handled, from: Side): Outbound {
-    const out: Outbound = { toServer: [...h.toServer], toClient: [...h.toClient] };
+    const out: Outbound = { toServer: [...h.toServer], toClient: [...h.toClient], ...(h.held ? { held: h.held } : {}) };
     if (h.forward !== undefined) (from === 'client' ? out.toServer : out.toClient).unshift(h.forward);
     return out;
   }
@@ -211,34 +269,36 @@ export class McpSession {
       // A cancelled request's late response is not for the client any more (MCP cancellation).
       if (m.method === 'notifications/cancelled' && isObject(m.params)) {
         const rid = m.params.requestId;
+        // A request still held never reached the server: its hold ends and the server hears nothing.
+        if ((typeof rid === 'string' || typeof rid === 'number') && this.#held.withdraw(rid)) return { toClient: [], toServer: [] };
         if (typeof rid === 'string' || typeof rid === 'number') this.#pending.take(rid);
       }
       return { forward: m, toClient: [], toServer: [] };
     }
     if (!isRequest(m)) return { forward: m, toClient: [], toServer: [] };
-    if (this.#pending.has(m.id)) {
+    if (this.#pending.has(m.id) || this.#held.has(m.id)) {
       return this.#refuse(m, 'mcp/duplicate-request-id', `Request id ${JSON.stringify(m.id).slice(0, 80)} is already waiting for an answer; the new request was refused.`, RPC_INVALID_REQUEST, bytes);
     }
-    if (this.#pending.full) {
-      return this.#refuse(m, 'mcp/too-many-pending', `${this.#pending.size} requests are already waiting for the server (mcp.maxPendingRequests); the new request was refused.`, RPC_BLOCKED, bytes);
+    if (this.#pending.full || this.#pending.size + this.#held.size >= this.#opts.config.mcp.maxPendingRequests) {
+      return this.#refuse(m, 'mcp/too-many-pending', `${this.#pending.size + this.#held.size} requests are already waiting for the server (mcp.maxPendingRequests); the new request was refused.`, RPC_BLOCKED, bytes);
     }
     const params = isObject(m.params) ? m.params : {};
-    if (m.method === 'tools/call') {
-      const refused = this.#toolCall(m, params, bytes);
-      if (refused) return refused;
-    }
     const entry: PendingRequest = {
       id: m.id,
       method: m.method,
       ...(m.method === 'tools/call' && typeof params.name === 'string' ? { tool: params.name } : {}),
       ...(m.method === 'tools/list' ? { cursor: params.cursor !== undefined && params.cursor !== null } : {}),
     };
+    if (m.method === 'tools/call') {
+      const refused = this.#toolCall(m, entry, params, bytes);
+      if (refused) return refused;
+    }
     this.#pending.add(entry);
     return { forward: m, toClient: [], toServer: [] };
   }
 
-  /** Judges a tools/call; returns the refusal, or undefined to forward it. */
-  #toolCall(m: JsonRpcRequest, params: Record<string, unknown>, bytes: number | undefined): Handled | undefined {
+  /** Judges a tools/call; returns the refusal (or the hold), or undefined to forward it. */
+  #toolCall(m: JsonRpcRequest, entry: PendingRequest, params: Record<string, unknown>, bytes: number | undefined): Handled | undefined {
     const started = performance.now();
     const mcp = this.#opts.config.mcp;
     const ruleActions = this.#opts.config.rules;
@@ -264,7 +324,14 @@ export class McpSession {
       );
     }
     const verdict = this.#opts.engine.scan({ kind: 'tool-call', name, arguments: params.arguments, server: this.#opts.serverLabel }, this.#ctx.scanContext());
-    const d = decide(this.#opts.config.mode, verdict, own);
+    const judged = decide(this.#opts.config.mode, verdict, own);
+    if (judged.stop && judged.action === 'ask') {
+      const r = this.#held.hold(m, entry, judged, { type: 'tool-call', target: `tool:${label}`, what: `tools/call ${label}`, started, bytes });
+      return 'refusal' in r ? { toClient: [r.refusal], toServer: [] } : { toClient: [], toServer: [], held: [r.later] };
+    }
+    // A call is never rewritten (as on HTTP, where a redacted request is blocked): the tool would
+    // act on arguments nobody wrote, and another copy of the value (encoded, split) could still leave.
+    const d = judged.stop && judged.action === 'redact' ? asBlock(judged, 'The policy redacts this, and Tollgate never rewrites a tool call, so it was not sent') : judged;
     const event = this.#emit('tool-call', 'tools/call', `tool:${label}`, d, started, bytes);
     if (!d.stop) return undefined;
     return { toClient: [errorResponse(m.id, RPC_BLOCKED, this.#blockText(`tools/call ${label}`, d, name), this.#errorData(d, event))], toServer: [] };
@@ -313,7 +380,7 @@ export class McpSession {
     if (!SERVER_REQUESTS_SCANNED.has(m.method)) return { forward: m, toClient: [], toServer: [] };
     const started = performance.now();
     const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: m.params ?? null, server: this.#opts.serverLabel }, this.#ctx.scanContext());
-    const d = decide(this.#opts.config.mode, verdict, []);
+    const d = enforcedOnServer(decide(this.#opts.config.mode, verdict, []), m.method);
     const event = this.#emit('mcp-message', m.method, this.#serverTarget(), d, started, bytes);
     if (!d.stop) return { forward: m, toClient: [], toServer: [] };
     return { toClient: [], toServer: [errorResponse(m.id, RPC_BLOCKED, this.#blockText(m.method, d), this.#errorData(d, event))] };
@@ -349,10 +416,23 @@ export class McpSession {
     const started = performance.now();
     const label = pending.tool !== undefined ? safeName(pending.tool) : undefined;
     const input: ScanInput = { kind: 'tool-result', content: content ?? null, server: this.#opts.serverLabel, ...(pending.tool !== undefined ? { name: pending.tool } : {}) };
-    const verdict = this.#opts.engine.scan(input, this.#ctx.scanContext());
-    const d = decide(this.#opts.config.mode, verdict, []);
+    const values = new Map<Finding, string[]>();
+    const verdict = this.#opts.engine.scan(input, { ...this.#ctx.scanContext(), secretValues: values });
+    let d = decide(this.#opts.config.mode, verdict, []);
     const isTool = pending.method === 'tools/call' || pending.method === 'tasks/result';
-    const event = this.#emit(isTool ? 'tool-result' : 'mcp-message', pending.method, label !== undefined ? `tool:${label}` : this.#serverTarget(), d, started, bytes);
+    const target = label !== undefined ? `tool:${label}` : this.#serverTarget();
+    if (d.stop && d.action === 'redact') {
+      const r = redactContent({ engine: this.#opts.engine, now: this.#now(), content: content ?? null, server: this.#opts.serverLabel, ...(pending.tool !== undefined ? { name: pending.tool } : {}), verdict, values });
+      if (r.ok) {
+        this.#emit(isTool ? 'tool-result' : 'mcp-message', pending.method, target, { ...d, stop: false, reason: `Redacted (${r.rules.join(', ') || 'nothing matched'}): ${detail(d.reason)}` }, started, bytes);
+        const rewritten = 'error' in response ? { ...response, error: r.content } : { ...response, result: r.content };
+        return { forward: rewritten, toClient: [], toServer: [] };
+      }
+      d = asBlock(d, `The policy redacts this result, but it could not be redacted safely (${r.why})`);
+    } else {
+      d = enforcedOnServer(d, pending.method);
+    }
+    const event = this.#emit(isTool ? 'tool-result' : 'mcp-message', pending.method, target, d, started, bytes);
     if (!d.stop) return { forward: response, toClient: [], toServer: [] };
     const what = `the ${pending.method} result${label !== undefined ? ` of ${label}` : ''}`;
     const text = this.#blockText(what, d);
@@ -424,8 +504,8 @@ export class McpSession {
     return `Tollgate blocked ${what} (${rules}). ${d.reason}${hints.length > 0 ? ` ${hints.join(' ')}` : ''}`;
   }
 
-  #errorData(d: McpDecision, event: DecisionEvent): Record<string, unknown> {
-    return { tollgate: { action: event.action, rules: d.rules, requestId: event.requestId } };
+  #errorData(d: McpDecision, event: DecisionEvent, extra?: Record<string, unknown>): Record<string, unknown> {
+    return { tollgate: { action: event.action, rules: d.rules, requestId: event.requestId, ...extra } };
   }
 
   #emit(type: DecisionType, method: string | undefined, target: string, d: McpDecision, started: number, bytes: number | undefined): DecisionEvent {

@@ -93,6 +93,8 @@ export function startStdioRelay(opts: StdioRelayOptions): StdioRelay {
   const deliver = (out: Outbound): void => {
     writeServer(out.toServer);
     writeClient(out.toClient);
+    // Requests held for approval are written when they settle; everything else keeps flowing.
+    for (const later of out.held ?? []) void later.then(deliver);
   };
   const handle = (from: Side, ev: FrameEvent): void => {
     switch (ev.kind) {
@@ -113,6 +115,8 @@ export function startStdioRelay(opts: StdioRelayOptions): StdioRelay {
   };
   const onClientEnd = (): void => {
     for (const ev of fromClient.end()) handle('client', ev);
+    // Nobody is left to wait for a held request: its hold ends before the server's stdin does.
+    session.cancelHeld('the client closed its input');
     // The client closed its side: the server's stdin closes too (MCP stdio shutdown).
     child.stdin.end();
   };

@@ -2,3 +2,4 @@
 // per-token rate limit, deadline. A transport: it enforces, it never decides.
 export { createScanApi, verdictJson, type ScanApiOptions } from './app.ts';
 export { startScanApi, parseListen, type ListeningServer } from './server.ts';
+export { approvalsHandler, createApprovalsApi, startApprovalsApi } from './approvals-server.ts';

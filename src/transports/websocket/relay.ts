@@ -3,13 +3,16 @@
 // the whole message (after decompression when permessage-deflate is on), so what is scanned is
 // exactly the message the other side will receive. Control frames are answered by each hop
 // itself (ping/pong) and never relayed; close codes are relayed, close reasons are not (they are
-// data nobody scans).
+// data nobody scans). Outbound messages count their bytes against the per-domain data budget
+// (an agent could otherwise send a file out over a socket the budget never sees); the upgrade
+// itself counted as the request.
 import { performance } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import type { Verdict } from '../../core/index.ts';
 import { ACTION_RANK } from '../../core/index.ts';
 import { decisionEvent, transportFinding } from '../decision.ts';
 import type { ProxyContext } from '../http-proxy/context.ts';
+import { chargeBudget } from '../http-proxy/control.ts';
 
 export type Direction = 'outbound' | 'inbound';
 
@@ -54,6 +57,7 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
   const { ctx } = f;
   let closed = false;
   const high = Math.max(4 * 1024 * 1024, 2 * f.maxMessageBytes);
+  const host = new URL(f.url).hostname;
 
   const emit = (direction: Direction, verdict: Verdict, bytes: number, started: number): void => {
     ctx.emit(
@@ -112,6 +116,18 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
         const rule = verdict.findings[0]?.rule ?? 'policy';
         shut(1008, `Tollgate blocked an ${direction} message: ${rule}`);
         return;
+      }
+      // What the agent sends counts against the per-domain data budget, as a request body does.
+      if (direction === 'outbound') {
+        const over = chargeBudget(ctx, host, { requests: 0, bytes: buf.length }, 'ws.message');
+        if (over) {
+          verdict = ctx.engine.judge([...verdict.findings, over.finding]);
+          if (ACTION_RANK[verdict.action] >= ACTION_RANK.redact) {
+            emit(direction, { ...verdict, action: 'block' }, buf.length, started);
+            shut(1008, `Tollgate blocked an outbound message: ${over.finding.rule}`);
+            return;
+          }
+        }
       }
       emit(direction, verdict, buf.length, started);
       if (to.readyState !== to.OPEN) return;

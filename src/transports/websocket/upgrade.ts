@@ -13,6 +13,7 @@ import type { Finding, Verdict } from '../../core/index.ts';
 import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, type Dial, type ProxyContext } from '../http-proxy/context.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
+import { chargeBudget, egressBytes } from '../http-proxy/control.ts';
 import { endToEnd } from '../http-proxy/headers.ts';
 import { relay } from './relay.ts';
 import { handshakeProblem, upgradeTarget, type TargetOptions } from './target.ts';
@@ -36,7 +37,7 @@ const HANDSHAKE_ONLY = ['host', 'sec-websocket-key', 'sec-websocket-version', 's
  */
 const DEFLATE: PerMessageDeflateOptions = { serverNoContextTakeover: true, clientNoContextTakeover: true, concurrencyLimit: 4, threshold: 1024 };
 
-function refuseUpgrade(socket: Duplex, status: number, text: string, requestId: string, verdict?: Verdict): void {
+function refuseUpgrade(socket: Duplex, status: number, text: string, requestId: string, verdict?: Verdict, extra = ''): void {
   const rules = verdict ? [...new Set(verdict.findings.map((f) => f.rule))].slice(0, 8).join(',') : '';
   const body = `Tollgate refused this WebSocket upgrade: ${text}\n${rules ? `rules: ${rules}\n` : ''}request id: ${requestId}\n`;
   if (!socket.writable) {
@@ -45,7 +46,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string, requestId: 
   }
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `x-tollgate-blocked: 1\r\n${rules ? `x-tollgate-rules: ${rules}\r\n` : ''}x-tollgate-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+      `x-tollgate-blocked: 1\r\n${rules ? `x-tollgate-rules: ${rules}\r\n` : ''}x-tollgate-request-id: ${requestId}\r\n${extra}connection: close\r\n\r\n${body}`,
   );
 }
 
@@ -92,10 +93,10 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
     return verdict;
   };
   /** Refuses with an HTTP answer; the event records the block that was enforced (nothing was relayed). */
-  const refuse = (status: number, verdict: Verdict): void => {
+  const refuse = (status: number, verdict: Verdict, extra = ''): void => {
     const enforced: Verdict = stops(verdict) ? verdict : { ...verdict, action: 'block' };
     emit(enforced);
-    refuseUpgrade(socket, status, enforced.reason, requestId, enforced);
+    refuseUpgrade(socket, status, enforced.reason, requestId, enforced, extra);
   };
 
   if (!wcfg.enabled) {
@@ -121,10 +122,19 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
 
   // 1. The upgrade request, scanned before anything leaves.
   const headers = endToEnd(req.headers, HANDSHAKE_ONLY);
-  const scanned = ctx.engine.scan({ kind: 'request', method: 'GET', url: url.href, headers }, { now: ctx.now(), session, ...(ctx.config.agent ? { agent: ctx.config.agent } : {}) });
+  let scanned = ctx.engine.scan({ kind: 'request', method: 'GET', url: url.href, headers }, { now: ctx.now(), session, ...(ctx.config.agent ? { agent: ctx.config.agent } : {}) });
   if (stops(scanned)) {
     refuse(403, scanned);
     return;
+  }
+  // The upgrade is one request against the per-domain budgets (its messages count their bytes, relay.ts).
+  const over = chargeBudget(ctx, url.hostname, { requests: 1, bytes: egressBytes(url, headers, 0) }, 'url.host');
+  if (over) {
+    scanned = ctx.engine.judge([...scanned.findings, over.finding]);
+    if (stops(scanned)) {
+      refuse(429, scanned, `retry-after: ${over.retryAfterSeconds}\r\nx-tollgate-block: ${over.finding.rule}\r\n`);
+      return;
+    }
   }
   // 2. One resolution, every address checked (or the address the tunnel already checked).
   const dial: Dial = opts.address !== undefined ? { address: opts.address, all: [opts.address], findings: [] } : await resolveChecked(ctx, url.hostname, 'url.host');

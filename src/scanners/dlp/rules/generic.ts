@@ -190,6 +190,35 @@ const XML_ELEMENT = '<([A-Za-z0-9_.:-]{0,40}(?i:password|passwd|pwd|secret|token
 const DOTNET_SETTING =
   '(?i:key)\\s*=\\s*"([^"]{0,40}(?i:password|pwd|secret|token|apikey|api_key)[^"]{0,20})"\\s+(?i:value)\\s*=\\s*"([^"]{1,200})"';
 
+/**
+ * A value that looks issued by a machine rather than chosen by a person: long, one unbroken token,
+ * and close to the entropy of random text over its own alphabet (hex keys, base62/base64 tokens).
+ * With a key name that says "token" or "key", such a value is a live credential far more often than
+ * a sample, so it is reported high where a password-like value stays medium.
+ */
+export function machineSecret(value: string): boolean {
+  const v = value;
+  if (v.length < 20 || v.length > 300) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // one token of base64/base62/hex/url-safe characters (and the dots and dashes of segmented tokens)
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45 || c === 46)) return false;
+  }
+  if (isTokenPlaceholder(v)) return false;
+  if (!hasDigit(v)) return false;
+  const lowerHex = /* only 0-9a-f */ isHex(v);
+  if (lowerHex) return v.length >= 32 && entropy(v) >= 3.4;
+  return charClasses(v) >= 3 && entropy(v) >= (v.length >= 32 ? 4.2 : 3.9);
+}
+
+function isHex(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
 function assignmentOk(value: string, ctx: CheckContext, groups: readonly (string | undefined)[]): boolean {
   const key = groups.find((g) => g !== undefined) ?? '';
   const kind = secretKeyKind(key);
@@ -255,7 +284,8 @@ const ANY_SCHEME = '[A-Za-z][A-Za-z0-9+.-]{1,30}';
 // Database schemes, and the suffixes of `mongodb+srv` / `neo4j+ssc` left alone when a decoded layer
 // turned the `+` into a space: those URLs belong to the connection-string rule.
 const DB_SCHEME = re(`^(?i:${DB_SCHEMES}|srv|ssc)$`);
-const USERINFO = '([^\\s:/@?#"\'<>]{1,128}):([^\\s@/?#"\'<>]{1,256})@([A-Za-z0-9._\\[\\]:-]{1,255})';
+// The user may be an e-mail address left unencoded (`smtps://me@example.com:pw@smtp.example.com`).
+const USERINFO = '([^\\s:/@?#"\'<>]{1,128}(?:@[A-Za-z0-9.-]{1,100}\\.[A-Za-z]{2,24})?):([^\\s@/?#"\'<>]{1,256})@([A-Za-z0-9._\\[\\]:-]{1,255})';
 
 export const GENERIC_RULES: readonly DlpRule[] = [
   secret({
@@ -282,6 +312,21 @@ export const GENERIC_RULES: readonly DlpRule[] = [
     advice: 'Change the password and pass credentials in a header or secret store, not in the URL.',
   }),
   secret({
+    id: 'dlp/api-key-assignment',
+    name: 'Machine-generated key or token assigned to a credential-named key',
+    keywords: ['secret', 'token', 'key', 'cred', 'auth'],
+    pattern: `${DOTNET_SETTING}|${ASSIGN}|${XML_ELEMENT}`,
+    group: -2,
+    placeholders: 'none',
+    generic: true,
+    check: (v, ctx) => assignmentOk(v, ctx, ctx.groups) && secretKeyKind(ctx.groups.find((g) => g !== undefined) ?? '') === 'token' && machineSecret(v),
+    field: (key, value) => {
+      const v = value.trim();
+      return secretKeyKind(key) === 'token' && !v.includes('\n') && literalSecret('token', v, true) && machineSecret(v) ? v : null;
+    },
+    advice: 'Rotate the key at its issuer and load it from a secret store or environment instead of sending it.',
+  }),
+  secret({
     id: 'dlp/generic-secret-assignment',
     name: 'Password or secret assigned in text or config',
     severity: 'medium',
@@ -290,6 +335,7 @@ export const GENERIC_RULES: readonly DlpRule[] = [
     group: -2,
     placeholders: 'none',
     generic: true,
+    yieldsTo: ['dlp/api-key-assignment'],
     check: (v, ctx) => assignmentOk(v, ctx, ctx.groups),
     field: (key, value) => {
       const kind = secretKeyKind(key);

@@ -53,6 +53,8 @@ export function attachClientSide(opts: ClientSideOptions): ClientSide {
   const deliver = (out: Outbound): void => {
     write(out.toClient);
     for (const m of out.toServer) opts.toServer(m);
+    // Requests held for approval go on when they settle, unless the client has left by then.
+    for (const later of out.held ?? []) void later.then((o) => !stopped && deliver(o));
   };
   const handle = (ev: FrameEvent): void => {
     switch (ev.kind) {
@@ -72,6 +74,7 @@ export function attachClientSide(opts: ClientSideOptions): ClientSide {
   };
   const onEnd = (): void => {
     for (const ev of framer.end()) handle(ev);
+    session.cancelHeld('the client closed its input');
     opts.onEnd();
   };
   clientIn.on('data', onData);

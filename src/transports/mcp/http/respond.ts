@@ -1,8 +1,11 @@
 // Plain HTTP answers and request reading for the Streamable HTTP listener: JSON-RPC errors as
 // transport errors, the status a client gets for an upstream's, loopback names (for the Origin
-// and Host checks), and a request body read up to a limit.
+// and Host checks), a request body read up to a limit, and the decision for one that was cut off.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
+import type { DecisionEvent } from '../../../core/index.ts';
+import { decisionEvent, transportFinding } from '../../decision.ts';
+import type { ProxyContext } from '../../http-proxy/context.ts';
 import { errorResponse, RPC_BLOCKED, RPC_UPSTREAM_GONE } from '../jsonrpc.ts';
 
 /** A JSON-RPC error with no id, as a plain HTTP answer (what SDK servers send for transport errors). */
@@ -62,5 +65,24 @@ export function readBody(req: IncomingMessage, max: number): Promise<{ ok: true;
       done = true;
       resolve({ ok: false, tooLarge: false, bytes: length });
     });
+  });
+}
+
+/** The decision for a POST body that did not arrive whole: blocked in every mode (nothing was read to pass on). */
+export function unreadBodyEvent(ctx: ProxyContext, received: number): DecisionEvent {
+  const finding = transportFinding('engine/body-aborted', 'request.body', 'The request body did not arrive whole (cut off, too slow or badly framed); an unread body is never passed on.');
+  return decisionEvent({
+    type: 'request',
+    transport: 'mcp-http',
+    verdict: { ...ctx.engine.judge([finding]), action: 'block' },
+    requestId: ctx.newRequestId(),
+    at: ctx.now(),
+    latencyMs: 0,
+    mode: ctx.config.mode,
+    configHash: ctx.configHash,
+    target: '[unread request body]',
+    method: 'POST',
+    bytes: received,
+    ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
   });
 }

@@ -3,13 +3,17 @@
 // server's own messages, DELETE ends the session. Every message goes through the session's
 // McpSession both ways before it is passed on; upstream event streams are inspected event by event.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { PinStore } from '../../../state/pins/index.ts';
 import { decisionEvent, transportFinding } from '../../decision.ts';
 import type { ProxyContext } from '../../http-proxy/context.ts';
+import { guardClientErrors, httpServerOptions } from '../../http-proxy/http-limits.ts';
+import { trackSockets } from '../../http-proxy/listen.ts';
 import { errorResponse, RPC_BLOCKED, RPC_INTERNAL_ERROR, RPC_UPSTREAM_GONE, type JsonRpcId } from '../jsonrpc.ts';
-import { clientStatus, hostOf, httpError, isLoopbackName, readBody } from './respond.ts';
+import { clientStatus, hostOf, httpError, isLoopbackName, readBody, unreadBodyEvent } from './respond.ts';
+import type { McpApprovals } from '../context.ts';
 import { McpSession } from '../session.ts';
+import { settleHeld } from './held.ts';
 import { drain, mediaType, pumpSse, readJsonBody, type SseMeta } from './inspect.ts';
 import { SessionTable, type SessionActivity } from './sessions.ts';
 import { formatSseEvent, MAX_EVENT_ID, SSE_KEEPALIVE } from './sse.ts';
@@ -26,6 +30,10 @@ export interface McpHttpProxyOptions {
   readonly serverLabel: string;
   readonly pinId: string;
   readonly pins?: PinStore;
+  /** Where requests whose verdict is ask are held (shared by every session); absent, ask blocks. */
+  readonly approvals?: McpApprovals;
+  /** Serves /api/v1/approvals[/<id>] on this listener (behind the API token), when given. */
+  readonly admin?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface McpHttpProxy {
@@ -66,7 +74,6 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
   const path = opts.path ?? '/mcp';
   const loopbackListener = isLoopbackName(opts.listen.host);
   const table = new SessionTable<Entry>({ max: limits.maxSessions, ttlMs: limits.sessionTtlSeconds * 1000, now: ctx.now });
-  const sockets = new Set<Socket>();
   let closing = false;
 
   const newMcp = (label: string): McpSession =>
@@ -82,6 +89,8 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       session: label,
       emit: ctx.emit,
       now: ctx.now,
+      ...(opts.approvals ? { approvals: opts.approvals } : {}),
+      note: ctx.note,
     });
   const newEntry = (): Entry => {
     const label = newSessionLabel();
@@ -192,6 +201,9 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
         recorder.dropped('client', 'mcp/message-too-large', `a request body of ${read.bytes} bytes or more, over the ${limits.maxBodyBytes}-byte limit (mcp.http.maxBodyBytes)`, read.bytes);
         return httpError(res, 413, `Payload Too Large: over ${limits.maxBodyBytes} bytes (mcp.http.maxBodyBytes).`, { connection: 'close' });
       }
+      // Cut off, too slow (proxy.requestTimeoutMs) or badly framed: guardClientErrors has answered
+      // and left the decision to this handler, which took the request.
+      ctx.emit(unreadBodyEvent(ctx, read.bytes));
       return httpError(res, 400, 'Bad Request: the body could not be read.');
     }
     const bytes = read.body.length;
@@ -219,7 +231,9 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     }
     const e = entry as Entry;
     const batch = Array.isArray(value);
-    const out = e.mcp.message('client', value, bytes);
+    // Requests held for approval are waited for here (the session stays busy, so it is not swept).
+    e.busy++;
+    const out = await settleHeld(e.mcp.message('client', value, bytes), batch, e.mcp, res, requestIds(value)).finally(() => e.busy--);
     const refusals = out.toClient;
     const forward = out.toServer[0];
     if (forward === undefined) {
@@ -378,11 +392,16 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     res.end();
   };
 
-  const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
+  // The proxy's strict parsing, bounded head and slow-client timeouts (http-limits.ts). The
+  // request timeout bounds receiving a request (head and body) only, never the answer: a GET's
+  // event stream, or a POST answered on one, may stay open as long as the server keeps it.
+  const server = http.createServer(httpServerOptions(ctx), (req, res) => {
     const route = (async (): Promise<void> => {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
-      if ((q < 0 ? url : url.slice(0, q)) !== path) return httpError(res, 404, `Not Found: the MCP endpoint is ${path}.`);
+      const pathname = q < 0 ? url : url.slice(0, q);
+      if (opts.admin && (pathname === '/api/v1/approvals' || pathname.startsWith('/api/v1/approvals/'))) return opts.admin(req, res);
+      if (pathname !== path) return httpError(res, 404, `Not Found: the MCP endpoint is ${path}.`);
       // DNS rebinding: a page in a browser must not reach this listener through a name it controls.
       const origin = req.headers.origin;
       if (origin !== undefined) {
@@ -412,14 +431,8 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       httpError(res, 500, 'Tollgate could not complete this request.');
     });
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('clientError', (_err, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  const sockets = trackSockets(server);
+  guardClientErrors(server, ctx, 'mcp-http');
 
   const sweep = setInterval(() => {
     for (const old of table.sweep()) void endSession(old, true);

@@ -1,0 +1,45 @@
+// Is the built CLI (dist/tollgate.js) there, and was it built after the last change to what it is
+// built from? Plain JavaScript, no dependencies: bin/tollgate.js asks this on every start
+// (a stat of each file under src/: 10–20 ms) and scripts/build.mjs asks it for --if-stale.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DIST_ENTRY = 'tollgate.js';
+
+/** Newest modification time (ms) of a file under dir that can be in a build (tests cannot), 0 when dir does not exist. */
+function newestUnder(dir) {
+  let newest = 0;
+  let names;
+  try {
+    names = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const d of names) {
+    const p = join(dir, d.name);
+    if (d.isDirectory()) newest = Math.max(newest, newestUnder(p));
+    else if (d.isFile() && !d.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function mtimeOf(file) {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * 'missing' (no build), 'stale' (a file under src/ other than a test, package.json or package-lock.json is newer
+ * than the build), or 'fresh'. Without src/ (an installed package) a build that exists is fresh.
+ */
+export function distState(root = ROOT, outdir = join(root, 'dist')) {
+  const built = mtimeOf(join(outdir, DIST_ENTRY));
+  if (built === 0) return 'missing';
+  const inputs = Math.max(newestUnder(join(root, 'src')), mtimeOf(join(root, 'package.json')), mtimeOf(join(root, 'package-lock.json')));
+  return inputs > built ? 'stale' : 'fresh';
+}

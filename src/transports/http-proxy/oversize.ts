@@ -1,0 +1,76 @@
+// Responses larger than the scan limit (limits.maxInputBytes) are blocked, unless the operator
+// listed their media type in proxy.passOversizedResponses (no shipped preset does): then the
+// head is still scanned, the body is relayed as received (still content-coded, never held whole:
+// what was read up to the limit, then the rest as it arrives, with backpressure), the client gets
+// `X-Tollgate-Unscanned: 1`, and the decision event says it passed unscanned (rule
+// engine/passed-unscanned). Requests are never passed unscanned: that would be an open channel out.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Verdict } from '../../core/index.ts';
+import { stops, transportFinding } from '../decision.ts';
+import { deny } from './deny.ts';
+import { decide, type Exchange } from './exchange.ts';
+import { endToEnd, first } from './headers.ts';
+import { mediaTypeMatches, mediaTypeOf, scanResponseHead } from './response-head.ts';
+
+export const UNSCANNED_HEADER = 'x-tollgate-unscanned';
+
+/** Whether an oversized response of this upstream answer may pass unscanned (the operator listed its media type). */
+export function mayPassOversized(x: Exchange, upstream: IncomingMessage): boolean {
+  return mediaTypeMatches(x.ctx.config.proxy.passOversizedResponses, mediaTypeOf(first(upstream.headers['content-type'])));
+}
+
+/** Relays an oversized response unscanned (after scanning its head); resolves when it is done. */
+export function passUnscanned(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL, kept: readonly Buffer[]): Promise<void> {
+  const head = scanResponseHead(x, upstream, url);
+  const limit = x.ctx.config.limits.maxInputBytes;
+  let bytes = 0;
+  for (const c of kept) bytes += c.length;
+  if (stops(head)) {
+    upstream.destroy();
+    const enforced: Verdict = head.action === 'block' ? head : { ...head, action: 'block', reason: `Blocked: an unscanned body cannot be held or rewritten; ${head.reason}` };
+    decide(x, 'response', enforced, bytes);
+    deny(res, 403, enforced, x.requestId);
+    return Promise.resolve();
+  }
+  const type = mediaTypeOf(first(upstream.headers['content-type'])) || 'no media type';
+  const finding = transportFinding(
+    'engine/passed-unscanned',
+    'response.body',
+    `The response body is larger than the scan limit (${limit} bytes, limits.maxInputBytes) and its media type (${type.slice(0, 80)}) is listed in proxy.passOversizedResponses, so it was passed on unscanned.`,
+    { severity: 'medium', category: 'limits' },
+  );
+  return new Promise<void>((resolve) => {
+    let done = false;
+    const finish = (complete: boolean): void => {
+      if (done) return;
+      done = true;
+      const v: Verdict = {
+        action: 'warn',
+        findings: [finding, ...head.findings],
+        reason: `Passed unscanned: the response body was larger than the scan limit (${limit} bytes) and proxy.passOversizedResponses lists ${type.slice(0, 80)}; ${bytes} bytes relayed${complete ? '' : ' before the transfer broke off'}.`,
+      };
+      decide(x, 'response', v, bytes);
+      resolve();
+    };
+    res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, { ...endToEnd(upstream.headers), [UNSCANNED_HEADER]: '1' });
+    for (const c of kept) res.write(c);
+    upstream.on('data', (c: Buffer) => {
+      bytes += c.length;
+    });
+    upstream.once('end', () => finish(true));
+    const broken = (): void => {
+      // The client must see a truncated transfer, not a clean end.
+      res.destroy();
+      finish(false);
+    };
+    upstream.once('aborted', broken);
+    upstream.on('error', broken);
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        upstream.destroy();
+        finish(false);
+      }
+    });
+    upstream.pipe(res);
+  });
+}

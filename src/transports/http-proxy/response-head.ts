@@ -1,0 +1,59 @@
+// The parts of an upstream response that are judged before its body: a Location that points at an
+// internal address (Tollgate does not follow redirects, but the agent might), and, for responses
+// whose body is not read whole (event streams, oversized bodies passed unscanned), the status and
+// headers on their own.
+import type { IncomingMessage } from 'node:http';
+import type { Finding, Verdict } from '../../core/index.ts';
+import type { Exchange } from './exchange.ts';
+import { endToEnd, first } from './headers.ts';
+
+export function scanOpts(x: Exchange): { now: number; session: string; agent?: string } {
+  return { now: x.ctx.now(), session: x.session, ...(x.ctx.config.agent ? { agent: x.ctx.config.agent } : {}) };
+}
+
+/** SSRF findings for a Location header, located at response.header.location. */
+export function locationFindings(x: Exchange, upstream: IncomingMessage, url: URL): Finding[] {
+  const location = first(upstream.headers.location);
+  if (!location) return [];
+  let next: URL;
+  try {
+    next = new URL(location, url);
+  } catch {
+    return [];
+  }
+  const lv = x.ctx.engine.scan({ kind: 'url', url: next.href }, scanOpts(x));
+  const out: Finding[] = [];
+  for (const f of lv.findings) if (f.category === 'ssrf') out.push({ ...f, location: `response.header.location${f.location === 'url' ? '' : `.${f.location}`}` });
+  return out;
+}
+
+/** The response's status and headers scanned without its body (which is judged separately). */
+export function scanResponseHead(x: Exchange, upstream: IncomingMessage, url: URL): Verdict {
+  const contentType = first(upstream.headers['content-type']);
+  const v = x.ctx.engine.scan(
+    {
+      kind: 'response',
+      url: url.href,
+      status: upstream.statusCode ?? 0,
+      headers: endToEnd(upstream.headers, ['content-encoding', 'content-length']),
+      ...(contentType !== undefined ? { contentType } : {}),
+      body: new Uint8Array(0),
+    },
+    scanOpts(x),
+  );
+  const loc = locationFindings(x, upstream, url);
+  return loc.length > 0 ? x.ctx.engine.judge([...loc, ...v.findings]) : v;
+}
+
+/** The media type of a Content-Type value, lower case, without parameters. */
+export function mediaTypeOf(value: string | undefined): string {
+  return (value ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Whether a media type matches one of `patterns` (type/subtype, type/* or * / *). */
+export function mediaTypeMatches(patterns: readonly string[], type: string): boolean {
+  if (patterns.length === 0 || type === '') return patterns.includes('*/*');
+  const major = type.split('/')[0] ?? '';
+  for (const p of patterns) if (p === '*/*' || p === type || p === `${major}/*`) return true;
+  return false;
+}

@@ -1,0 +1,228 @@
+// Event streams (text/event-stream) relayed event by event: a streaming LLM API or any long-lived
+// SSE feed never ends, so it cannot be read whole and scanned as one body. The response head is
+// scanned first; then each event, once complete (bounded by proxy.sse.maxEventBytes), is scanned
+// on its own and together with a bounded window of the stream's recent text (sse-text.ts), and
+// sent on only if it passes. A blocked event ends the stream with a comment and an `error` event
+// naming the rule (the event type the OpenAI and Anthropic SDKs raise as an error). Each stream
+// is one decision event, emitted when it ends. What the client receives is what was scanned:
+// events are re-written from their parsed fields (event, id, retry, data), identity-encoded,
+// and unknown fields and comment text are not relayed.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Finding, Verdict } from '../../core/index.ts';
+import { stops, transportFinding } from '../decision.ts';
+import { SseParser, type SseEvent } from '../sse/parser.ts';
+import { killSwitchOn, killVerdict } from './control.ts';
+import { deny } from './deny.ts';
+import { decide, judged, refuse, type Exchange } from './exchange.ts';
+import { endToEnd, first } from './headers.ts';
+import { mediaTypeOf, scanOpts, scanResponseHead } from './response-head.ts';
+import { jsonOf, streamedText, StreamWindow } from './sse-text.ts';
+import { streamDecoders } from './stream-decode.ts';
+
+/** The `error.type` of the final event of a stream Tollgate ended. */
+export const SSE_BLOCK_TYPE = 'tollgate_blocked';
+const MAX_KEPT_FINDINGS = 64;
+/** Validators and digests describe the upstream's bytes, not the re-written stream. */
+const REPRESENTATION = ['content-length', 'content-encoding', 'etag', 'content-md5', 'digest', 'content-digest', 'repr-digest', 'accept-ranges'];
+
+/** Whether an upstream answer is an event stream to relay per event (a HEAD or an error status is read whole). */
+export function isEventStream(method: string, upstream: IncomingMessage): boolean {
+  const status = upstream.statusCode ?? 0;
+  return method !== 'HEAD' && status >= 200 && status < 300 && status !== 204 && mediaTypeOf(first(upstream.headers['content-type'])) === 'text/event-stream';
+}
+
+/** One event as relayed: only the fields that were parsed (and scanned), one per line. */
+export function formatEvent(ev: Extract<SseEvent, { kind: 'event' }>): string {
+  let out = '';
+  if (ev.type !== undefined) out += `event: ${ev.type}\n`;
+  if (ev.id !== undefined) out += `id: ${ev.id}\n`;
+  if (ev.retry !== undefined) out += `retry: ${ev.retry}\n`;
+  // data lines were split at CR/LF by the parser and joined with LF: split again, one field each.
+  if (ev.data !== undefined) for (const line of ev.data.split('\n')) out += `data: ${line}\n`;
+  return `${out}\n`;
+}
+
+/** The last thing a client reads from a stream Tollgate ended. */
+export function blockNotice(v: Verdict, requestId: string): string {
+  const rule = v.findings[0]?.rule ?? 'unknown';
+  const data = JSON.stringify({ type: 'error', error: { type: SSE_BLOCK_TYPE, rule, message: v.reason, request_id: requestId } });
+  return `: Tollgate ended this stream: ${rule}\n\nevent: error\ndata: ${data}\n\n`;
+}
+
+function asBlock(v: Verdict): Verdict {
+  if (v.action === 'block') return v;
+  if (v.action === 'redact' || v.action === 'ask') {
+    return { ...v, action: 'block', reason: `Blocked: an event stream cannot be held for approval or rewritten mid-stream, so it was ended; ${v.reason}` };
+  }
+  // A limit (nothing was kept to relay): blocked in audit mode too, as refuse() does.
+  return { ...v, action: 'block' };
+}
+
+/** Relays an event stream per event; resolves when the stream has ended (either side) or was stopped. */
+export function relayEventStream(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL): Promise<void> {
+  const { ctx } = x;
+  const cfg = ctx.config.proxy.sse;
+  const dec = streamDecoders(first(upstream.headers['content-encoding']));
+  if (!dec.ok) {
+    upstream.destroy();
+    refuse(x, res, 502, 'response', [transportFinding('engine/unsupported-encoding', 'response.body', `The event stream could not be decoded for inspection: ${dec.reason}.`)]);
+    return Promise.resolve();
+  }
+  const head = scanResponseHead(x, upstream, url);
+  if (stops(head)) {
+    upstream.destroy();
+    const enforced = asBlock(head);
+    decide(x, 'response', enforced, 0);
+    deny(res, 403, enforced, x.requestId);
+    return Promise.resolve();
+  }
+  if (res.socket === null || res.socket.destroyed) {
+    upstream.destroy();
+    decide(x, 'response', { ...head, reason: `${head.reason} The client had gone before the stream began.` }, 0);
+    return Promise.resolve();
+  }
+  const status = upstream.statusCode ?? 200;
+  const maxEvent = Math.min(cfg.maxEventBytes, ctx.config.limits.maxInputBytes);
+  const parser = new SseParser(maxEvent);
+  const window = new StreamWindow(cfg.windowChars);
+  const kept = new Map<string, Finding>();
+  for (const f of head.findings) kept.set(`${f.rule}|${f.location}`, f);
+  let received = 0;
+  let done = false;
+
+  // The stream's own bound on idleness replaces the upstream socket timeout, which is for connecting.
+  upstream.socket?.setTimeout(0);
+  res.writeHead(status, upstream.statusMessage, endToEnd(upstream.headers, REPRESENTATION));
+  res.flushHeaders();
+
+  const source: Readable = dec.decoders.reduce<Readable>((s, d) => s.pipe(d), upstream);
+
+  return new Promise<void>((resolve) => {
+    const idle = setTimeout(() => {
+      stop(limit('engine/body-timeout', `The event stream sent nothing for ${cfg.idleTimeoutMs} ms (proxy.sse.idleTimeoutMs); it was ended.`));
+    }, cfg.idleTimeoutMs);
+
+    const soFar = (note?: string): Verdict => {
+      const v = judged(x, [...kept.values()]);
+      return note === undefined ? v : { ...v, reason: `${v.reason} ${note}` };
+    };
+
+    const finish = (verdict: Verdict, how: 'end' | 'notice' | 'destroy'): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(idle);
+      source.off('data', onData);
+      res.off('close', onClientClose);
+      res.off('drain', onDrain);
+      decide(x, 'response', verdict, received);
+      if (how !== 'end') {
+        upstream.destroy();
+        for (const d of dec.decoders) d.destroy();
+      }
+      if (how === 'destroy') res.destroy();
+      else {
+        if (how === 'notice' && res.writable) res.write(blockNotice(verdict, x.requestId));
+        res.end();
+      }
+      resolve();
+    };
+
+    const stop = (v: Verdict): void => finish(asBlock(v), 'notice');
+
+    const limit = (rule: string, message: string): Verdict => judged(x, [transportFinding(rule, 'response.body', message)]);
+
+    const write = (text: string): void => {
+      if (!res.write(text)) source.pause();
+    };
+    const onDrain = (): void => {
+      if (done) return;
+      // A slow client held the upstream back; that silence is not the upstream's.
+      idle.refresh();
+      source.resume();
+    };
+
+    const scanEvent = (data: string): Verdict => {
+      const json = jsonOf(data);
+      let v = ctx.engine.scan(
+        { kind: 'response', url: url.href, status, contentType: json !== undefined ? 'application/json' : 'text/plain; charset=utf-8', body: data },
+        scanOpts(x),
+      );
+      if (stops(v)) return v;
+      // Text split across events: JSON text fields are token deltas (joined as they are), other
+      // data is a message per event (joined on a line break).
+      const joined = window.add(json !== undefined ? streamedText(json) : data, json !== undefined ? '' : '\n');
+      if (joined !== undefined) {
+        const w = ctx.engine.scan({ kind: 'text', text: joined, flow: 'ingress' }, scanOpts(x));
+        if (w.findings.length > 0) {
+          const across = w.findings.map((f) => ({ ...f, location: f.location.startsWith('text') ? `stream.window${f.location.slice(4)}` : f.location }));
+          v = judged(x, [...v.findings, ...across]);
+        }
+      }
+      return v;
+    };
+
+    /** Handles one parsed event; false when the stream was stopped. */
+    const onEvent = (ev: SseEvent): boolean => {
+      switch (ev.kind) {
+        case 'comment':
+          // Keep-alives stay keep-alives; their text is not relayed.
+          write(':\n\n');
+          return true;
+        case 'oversize':
+          stop(limit('engine/input-too-large', `An event of more than ${maxEvent} bytes (proxy.sse.maxEventBytes) could not be scanned whole; the stream was ended.`));
+          return false;
+        case 'invalid-utf8':
+          stop(limit('engine/invalid-input', 'An event is not valid UTF-8, so it could not be scanned; the stream was ended.'));
+          return false;
+        case 'event': {
+          if (ev.data !== undefined && ev.data.length > 0) {
+            const v = scanEvent(ev.data);
+            if (stops(v)) {
+              stop(v);
+              return false;
+            }
+            for (const f of v.findings) if (kept.size < MAX_KEPT_FINDINGS) kept.set(`${f.rule}|${f.location}`, f);
+          }
+          write(formatEvent(ev));
+          return true;
+        }
+      }
+    };
+
+    const onData = (chunk: Buffer): void => {
+      if (done) return;
+      idle.refresh();
+      if (killSwitchOn(ctx)) {
+        finish(killVerdict(), 'notice');
+        return;
+      }
+      received += chunk.length;
+      if (received > cfg.maxStreamBytes) {
+        stop(limit('engine/input-too-large', `The event stream carried more than ${cfg.maxStreamBytes} bytes (proxy.sse.maxStreamBytes); it was ended (a client may reconnect).`));
+        return;
+      }
+      for (const ev of parser.push(chunk)) if (!onEvent(ev)) return;
+    };
+
+    const onClientClose = (): void => {
+      if (!res.writableFinished) finish(soFar('The client closed the stream.'), 'destroy');
+    };
+
+    const onBroken = (why: string): void => {
+      if (done) return;
+      stop(limit('engine/body-aborted', `The event stream ${why} after ${received} bytes; the unfinished event was not relayed.`));
+    };
+
+    source.on('data', onData);
+    source.once('end', () => {
+      parser.end();
+      finish(soFar(), 'end');
+    });
+    upstream.once('aborted', () => onBroken('was cut off'));
+    upstream.on('error', () => onBroken('was cut off'));
+    for (const d of dec.decoders) d.on('error', (err: Error) => onBroken(`could not be decoded (${err.message.slice(0, 80)})`));
+    res.on('drain', onDrain);
+    res.once('close', onClientClose);
+  });
+}

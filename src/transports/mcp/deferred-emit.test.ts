@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DecisionEvent } from '../../core/index.ts';
+import { deferEmit } from './deferred-emit.ts';
+
+const event = (requestId: string): DecisionEvent => ({
+  time: '2026-11-21T00:00:00.000Z',
+  type: 'tool-call',
+  transport: 'mcp-stdio',
+  requestId,
+  action: 'allow',
+  mode: 'enforce',
+  reason: 'No findings.',
+  findings: [],
+  latencyMs: 0,
+  configHash: 'test',
+});
+
+/** Resolves after a timer of ms: timers fire in order of expiry, so every shorter window has closed by then. */
+const after = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('deferEmit', () => {
+  it('hands events on after the code that emitted them and the I/O of that turn, in the order they were emitted, once the window closes', async () => {
+    const seen: string[] = [];
+    const d = deferEmit((e) => seen.push(e.requestId), { windowMs: 5 });
+    d.emit(event('a'));
+    d.emit(event('b'));
+    seen.push('written');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(seen, ['written']);
+    await after(10);
+    assert.deepEqual(seen, ['written', 'a', 'b']);
+  });
+
+  it('hands a full batch on at once, without waiting for the window', () => {
+    const seen: string[] = [];
+    const d = deferEmit((e) => seen.push(e.requestId), { windowMs: 60_000, maxBatch: 3 });
+    d.emit(event('a'));
+    d.emit(event('b'));
+    assert.deepEqual(seen, []);
+    d.emit(event('c'));
+    assert.deepEqual(seen, ['a', 'b', 'c']);
+  });
+
+  it('flush hands on every waiting event at once, and nothing is handed on twice', async () => {
+    const seen: string[] = [];
+    const d = deferEmit((e) => seen.push(e.requestId), { windowMs: 5 });
+    d.emit(event('a'));
+    d.flush();
+    assert.deepEqual(seen, ['a']);
+    d.emit(event('b'));
+    await after(10);
+    await after(10);
+    assert.deepEqual(seen, ['a', 'b']);
+  });
+
+  it('a target that throws loses only that event', () => {
+    const seen: string[] = [];
+    const d = deferEmit((e) => {
+      if (e.requestId === 'bad') throw new Error('sink failed');
+      seen.push(e.requestId);
+    });
+    for (const id of ['a', 'bad', 'c']) d.emit(event(id));
+    d.flush();
+    assert.deepEqual(seen, ['a', 'c']);
+  });
+});
