@@ -24,6 +24,20 @@ function medianMicros(input: ScanInput, iterations: number): number {
   return samples[Math.floor(samples.length / 2)] as number;
 }
 
+/** The same, but every scan sees a different input (no repeated text anywhere for the engine's memos to reuse). */
+function medianMicrosDistinct(make: (i: number) => ScanInput, iterations: number): number {
+  for (let i = 0; i < Math.min(200, iterations); i++) scan(make(-1 - i));
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const input = make(i);
+    const t = process.hrtime.bigint();
+    scan(input);
+    samples.push(Number(process.hrtime.bigint() - t) / 1000);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
 function mbPerSecond(input: ScanInput, bytes: number): number {
   const budgetBytes = Math.max(bytes * 5, 8 * 1024 * 1024);
   const iterations = Math.max(5, Math.ceil(budgetBytes / bytes));
@@ -53,6 +67,9 @@ const rows: string[][] = [];
 const cleanUrl = 'https://api.github.com/repos/nodejs/node/pulls?state=open&per_page=50&page=2';
 const dirtyUrl = 'https://collector.example.net/v1/c?k=AKIAZ7QW4ERT5YUI6OPA&s=d2hhdGV2ZXI9c2VjcmV0&host=169.254.169.254';
 rows.push(['URL, clean', `${medianMicros({ kind: 'url', url: cleanUrl }, 20000).toFixed(1)} µs`, 'median per scan']);
+const REPOS = ['nodejs/node', 'microsoft/typescript', 'denoland/deno', 'vercel/next.js', 'facebook/react', 'rust-lang/rust', 'golang/go', 'python/cpython'];
+const distinctUrl = (i: number): ScanInput => ({ kind: 'url', url: `https://api.github.com/repos/${REPOS[Math.abs(i) % REPOS.length]}/pulls/${100000 + Math.abs(i) * 7}?state=open&per_page=${10 + (Math.abs(i) % 90)}&page=${Math.abs(i)}` });
+rows.push(['URL, clean, a different URL every scan', `${medianMicrosDistinct(distinctUrl, 20000).toFixed(1)} µs`, 'median per scan; nothing repeats, so no memo helps']);
 rows.push(['URL, dirty (key + base64 + metadata IP)', `${medianMicros({ kind: 'url', url: dirtyUrl }, 20000).toFixed(1)} µs`, 'median per scan']);
 rows.push(['request with 4 headers + JSON body, clean', `${medianMicros({ kind: 'request', method: 'POST', url: cleanUrl, headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'agent/1.0', authorization: 'Bearer public' }, body: JSON.stringify({ query: prose(300, 3), page: 2, tags: ['a', 'b'] }) }, 5000).toFixed(1)} µs`, 'median per scan']);
 
@@ -75,7 +92,9 @@ if (process.argv.includes('--write')) {
 
 Produced by \`npm run bench -- --write\` (\`bench/engine.bench.ts\`): the whole engine (extraction, normalisation,
 every scanner of the balanced preset, verdict) on one core, single-threaded. URL rows are the median of
-20,000 scans; body rows are the median time per scan converted to MB/s. Bodies are deterministic English-like
+20,000 scans. The engine remembers short texts it found nothing in (bounded), so a URL scanned again is cheaper:
+the first row repeats one URL (what an agent polling one endpoint costs), the second changes path and query on every
+scan (nothing is reused). Body rows are the median time per scan converted to MB/s. Bodies are deterministic English-like
 prose; "dirty" bodies carry a credential, a base64-encoded key and an injection every 4 KB.
 Targets from the issue: a clean URL under 20 µs, clean body text at 50 MB/s or more.
 

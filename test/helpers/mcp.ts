@@ -1,7 +1,7 @@
-// Shared by the MCP end-to-end tests (test/mcp-stdio, mcp-bridge, mcp-http, mcp-http-limits): a
-// real MCP SDK client spawning `tollgate mcp …` over stdio, or speaking Streamable HTTP to a
-// listener; Tollgate's Streamable HTTP listener run in-process in front of a fixture upstream;
-// and the small waits and readers the tests share.
+// Shared by the MCP end-to-end tests (test/mcp-*.test.ts): a real MCP SDK client spawning
+// `tollgate mcp …` over stdio, or speaking Streamable HTTP to a listener; Tollgate's Streamable
+// HTTP listener run in-process in front of a fixture upstream; and the small waits and readers
+// the tests share.
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
