@@ -8,11 +8,15 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST_ENTRY = 'tollgate.js';
 
-/** Newest modification time (ms) of a file under dir that can be in a build (tests cannot), 0 when dir does not exist. */
+/**
+ * Newest modification time (ms) under dir of a file that can be in a build (tests cannot) or of a
+ * directory (a file removed or renamed changes only its directory's time), 0 when dir does not exist.
+ */
 function newestUnder(dir) {
-  let newest = 0;
+  let newest;
   let names;
   try {
+    newest = statSync(dir).mtimeMs;
     names = readdirSync(dir, { withFileTypes: true });
   } catch {
     return 0;
@@ -34,8 +38,8 @@ function mtimeOf(file) {
 }
 
 /**
- * 'missing' (no build), 'stale' (a file under src/ other than a test, package.json or package-lock.json is newer
- * than the build), or 'fresh'. Without src/ (an installed package) a build that exists is fresh.
+ * 'missing' (no build), 'stale' (a file under src/ other than a test, a directory under src/ (a file added,
+ * removed or renamed), package.json or package-lock.json is newer than the build), or 'fresh'. Without src/ (an installed package) a build that exists is fresh.
  */
 export function distState(root = ROOT, outdir = join(root, 'dist')) {
   const built = mtimeOf(join(outdir, DIST_ENTRY));

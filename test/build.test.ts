@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -130,7 +130,7 @@ describe('the built CLI (scripts/build.mjs → plain JavaScript, no TypeScript l
 });
 
 describe('dist freshness (bin/dist-state.js, what bin/tollgate.js decides by)', () => {
-  it('is missing without a build, stale when a source (not a test) or the package files are newer than the build, fresh otherwise', () => {
+  it('is missing without a build, stale when a source (not a test), a source directory (a file renamed or removed) or the package files are newer than the build, fresh otherwise', () => {
     const root = mkdtempSync(join(tmpdir(), 'tollgate-fresh-'));
     try {
       mkdirSync(join(root, 'src/deep'), { recursive: true });
@@ -139,6 +139,11 @@ describe('dist freshness (bin/dist-state.js, what bin/tollgate.js decides by)', 
       writeFileSync(join(root, 'package.json'), '{}\n');
       assert.equal(distState(root), 'missing');
       writeFileSync(join(root, 'dist/tollgate.js'), '');
+      // Directories count too (see below): the ones made here are as old as the sources.
+      const oldDirs = (): void => {
+        for (const d of ['src', 'src/deep']) utimesSync(join(root, d), 1000, 1000);
+      };
+      oldDirs();
       utimesSync(join(root, 'src/deep/a.ts'), 1000, 1000);
       utimesSync(join(root, 'package.json'), 1000, 1000);
       utimesSync(join(root, 'dist/tollgate.js'), 2000, 2000);
@@ -149,8 +154,17 @@ describe('dist freshness (bin/dist-state.js, what bin/tollgate.js decides by)', 
       // A test file is never part of the build.
       writeFileSync(join(root, 'src/deep/a.test.ts'), '');
       utimesSync(join(root, 'src/deep/a.test.ts'), 3000, 3000);
+      oldDirs();
       assert.equal(distState(root), 'fresh');
       utimesSync(join(root, 'package.json'), 3000, 3000);
+      assert.equal(distState(root), 'stale');
+      utimesSync(join(root, 'package.json'), 1000, 1000);
+      // A file removed or renamed keeps no newer file behind, only a newer directory.
+      writeFileSync(join(root, 'src/deep/b.yaml'), '');
+      utimesSync(join(root, 'src/deep/b.yaml'), 1000, 1000);
+      oldDirs();
+      assert.equal(distState(root), 'fresh');
+      renameSync(join(root, 'src/deep/b.yaml'), join(root, 'src/deep/c.yaml'));
       assert.equal(distState(root), 'stale');
     } finally {
       rmSync(root, { recursive: true, force: true });

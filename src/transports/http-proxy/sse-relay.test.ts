@@ -197,6 +197,24 @@ describe('event streams through the forward proxy are relayed and scanned per ev
     assert.ok(ev[0]?.findings.some((f) => f.rule.startsWith('dlp/aws-access-key') && f.location.startsWith('stream.window')), JSON.stringify(ev[0]?.findings));
   });
 
+  it('ends the stream at an instruction carried in an event\'s id or event field, which are relayed too', async () => {
+    for (const field of ['id', 'event']) {
+      const before = proxy.events.length;
+      const client = await getThrough(proxy.server.port, `${base}/stream`);
+      const upstream = await streams.next();
+      upstream.write(delta('harmless'));
+      await client.until('harmless');
+      upstream.write(`${field}: ${INJECTION}\ndata: ok\n\n`);
+      upstream.end(`${field}: ${INJECTION}\n\n`);
+      assert.equal(await client.ended, 'end');
+      assert.ok(!client.text().includes('id_rsa'), `${field}: ${client.text()}`);
+      const ev = responses(proxy.events.slice(before));
+      assert.equal(ev.length, 1);
+      assert.equal(ev[0]?.action, 'block');
+      assert.ok(ev[0]?.findings.some((f) => f.rule.startsWith('injection/')), JSON.stringify(ev[0]?.findings));
+    }
+  });
+
   it('ends the stream when one event is larger than proxy.sse.maxEventBytes', async () => {
     const before = proxy.events.length;
     const client = await getThrough(proxy.server.port, `${base}/stream`);

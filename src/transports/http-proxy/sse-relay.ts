@@ -1,8 +1,9 @@
 // Event streams (text/event-stream) relayed event by event: a streaming LLM API or any long-lived
 // SSE feed never ends, so it cannot be read whole and scanned as one body. The response head is
 // scanned first; then each event, once complete (bounded by proxy.sse.maxEventBytes), is scanned
-// on its own and together with a bounded window of the stream's recent text (sse-text.ts), and
-// sent on only if it passes. A blocked event ends the stream with a comment and an `error` event
+// on its own; the events completed by one read are then scanned together with a bounded window of
+// the stream's recent text (sse-text.ts), and their types and ids as text of their own, and sent
+// on only if all of that passes. A blocked event ends the stream with a comment and an `error` event
 // naming the rule (the event type the OpenAI and Anthropic SDKs raise as an error). Each stream
 // is one decision event, emitted when it ends. What the client receives is what was scanned:
 // events are re-written from their parsed fields (event, id, retry, data), identity-encoded,
@@ -17,7 +18,7 @@ import { deny } from './deny.ts';
 import { decide, judged, refuse, type Exchange } from './exchange.ts';
 import { endToEnd, first } from './headers.ts';
 import { mediaTypeOf, scanOpts, scanResponseHead } from './response-head.ts';
-import { jsonOf, streamedText, StreamWindow } from './sse-text.ts';
+import { jsonOf, streamedText, StreamWindow, type StreamPiece } from './sse-text.ts';
 import { streamDecoders } from './stream-decode.ts';
 
 /** The `error.type` of the final event of a stream Tollgate ended. */
@@ -48,6 +49,14 @@ export function blockNotice(v: Verdict, requestId: string): string {
   const rule = v.findings[0]?.rule ?? 'unknown';
   const data = JSON.stringify({ type: 'error', error: { type: SSE_BLOCK_TYPE, rule, message: v.reason, request_id: requestId } });
   return `: Tollgate ended this stream: ${rule}\n\nevent: error\ndata: ${data}\n\n`;
+}
+
+/** Adds findings to a read's list, up to MAX_KEPT_FINDINGS (the verdict is the worst finding's, so the rest add nothing to it). */
+function gather(into: Finding[], findings: readonly Finding[]): void {
+  for (const f of findings) {
+    if (into.length >= MAX_KEPT_FINDINGS) return;
+    into.push(f);
+  }
 }
 
 function asBlock(v: Verdict): Verdict {
@@ -142,50 +151,60 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
       source.resume();
     };
 
-    const scanEvent = (data: string): Verdict => {
-      const json = jsonOf(data);
-      let v = ctx.engine.scan(
+    /** One event's data scanned on its own (JSON data as JSON). */
+    const scanEvent = (data: string, json: unknown): Verdict =>
+      ctx.engine.scan(
         { kind: 'response', url: url.href, status, contentType: json !== undefined ? 'application/json' : 'text/plain; charset=utf-8', body: data },
         scanOpts(x),
       );
-      if (stops(v)) return v;
-      // Text split across events: JSON text fields are token deltas (joined as they are), other
-      // data is a message per event (joined on a line break).
-      const joined = window.add(json !== undefined ? streamedText(json) : data, json !== undefined ? '' : '\n');
-      if (joined !== undefined) {
-        const w = ctx.engine.scan({ kind: 'text', text: joined, flow: 'ingress' }, scanOpts(x));
-        if (w.findings.length > 0) {
-          const across = w.findings.map((f) => ({ ...f, location: f.location.startsWith('text') ? `stream.window${f.location.slice(4)}` : f.location }));
-          v = judged(x, [...v.findings, ...across]);
-        }
-      }
-      return v;
+
+    /**
+     * The types and ids of the events of one read, relayed too (an agent reading the raw stream sees
+     * them): scanned together as text of their own, apart from the data and the stream window.
+     */
+    const scanFields = (fields: ReadonlySet<string>): Verdict | undefined => {
+      if (fields.size === 0) return undefined;
+      const v = ctx.engine.scan({ kind: 'text', text: [...fields].join('\n'), flow: 'ingress' }, scanOpts(x));
+      if (v.findings.length === 0) return undefined;
+      return judged(x, v.findings.map((f) => ({ ...f, location: f.location.startsWith('text') ? `stream.fields${f.location.slice(4)}` : f.location })));
     };
 
-    /** Handles one parsed event; false when the stream was stopped. */
-    const onEvent = (ev: SseEvent): boolean => {
+    const keep = (findings: readonly Finding[]): void => {
+      for (const f of findings) if (kept.size < MAX_KEPT_FINDINGS) kept.set(`${f.rule}|${f.location}`, f);
+    };
+
+    /**
+     * Judges one parsed event on its own: the text to relay for it (when the read it came in passes
+     * the field and window checks too), or null when the stream was stopped. Its share of the
+     * stream's text joins `pieces`, its type and id `fields`, its findings `found`.
+     */
+    const onEvent = (ev: SseEvent, pieces: StreamPiece[], fields: Set<string>, found: Finding[]): string | null => {
       switch (ev.kind) {
         case 'comment':
           // Keep-alives stay keep-alives; their text is not relayed.
-          write(':\n\n');
-          return true;
+          return ':\n\n';
         case 'oversize':
           stop(limit('engine/input-too-large', `An event of more than ${maxEvent} bytes (proxy.sse.maxEventBytes) could not be scanned whole; the stream was ended.`));
-          return false;
+          return null;
         case 'invalid-utf8':
           stop(limit('engine/invalid-input', 'An event is not valid UTF-8, so it could not be scanned; the stream was ended.'));
-          return false;
+          return null;
         case 'event': {
+          if (ev.type !== undefined && ev.type.length > 0) fields.add(ev.type);
+          if (ev.id !== undefined) fields.add(ev.id);
           if (ev.data !== undefined && ev.data.length > 0) {
-            const v = scanEvent(ev.data);
+            const json = jsonOf(ev.data);
+            const v = scanEvent(ev.data, json);
             if (stops(v)) {
               stop(v);
-              return false;
+              return null;
             }
-            for (const f of v.findings) if (kept.size < MAX_KEPT_FINDINGS) kept.set(`${f.rule}|${f.location}`, f);
+            gather(found, v.findings);
+            // Text split across events: JSON text fields are token deltas (joined as they are), other
+            // data is a message per event (joined on a line break).
+            pieces.push(json !== undefined ? { text: streamedText(json), separator: '' } : { text: ev.data, separator: '\n' });
           }
-          write(formatEvent(ev));
-          return true;
+          return formatEvent(ev);
         }
       }
     };
@@ -202,7 +221,41 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
         stop(limit('engine/input-too-large', `The event stream carried more than ${cfg.maxStreamBytes} bytes (proxy.sse.maxStreamBytes); it was ended (a client may reconnect).`));
         return;
       }
-      for (const ev of parser.push(chunk)) if (!onEvent(ev)) return;
+      // The events completed by this read are judged one by one, then their text is joined with the
+      // stream's recent text and scanned once; only then is any of them relayed. (One window scan
+      // per event made a read of many tiny events cost seconds of CPU.)
+      const out: string[] = [];
+      const pieces: StreamPiece[] = [];
+      const fields = new Set<string>();
+      const found: Finding[] = [];
+      for (const ev of parser.push(chunk)) {
+        const text = onEvent(ev, pieces, fields, found);
+        if (text === null) return;
+        out.push(text);
+      }
+      const fv = scanFields(fields);
+      if (fv !== undefined) {
+        if (stops(fv)) {
+          stop(fv);
+          return;
+        }
+        gather(found, fv.findings);
+      }
+      const joined = window.addAll(pieces);
+      if (joined !== undefined) {
+        const w = ctx.engine.scan({ kind: 'text', text: joined, flow: 'ingress' }, scanOpts(x));
+        if (w.findings.length > 0) {
+          const across = w.findings.map((f) => ({ ...f, location: f.location.startsWith('text') ? `stream.window${f.location.slice(4)}` : f.location }));
+          const v = judged(x, [...found, ...across]);
+          if (stops(v)) {
+            stop(v);
+            return;
+          }
+          gather(found, across);
+        }
+      }
+      keep(found);
+      if (out.length > 0) write(out.join(''));
     };
 
     const onClientClose = (): void => {

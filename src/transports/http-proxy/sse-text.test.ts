@@ -44,6 +44,43 @@ describe('the stream window', () => {
     const w = new StreamWindow(0);
     assert.equal(w.add('a', ''), undefined);
     assert.equal(w.add('b', ''), undefined);
+    assert.equal(w.addAll([{ text: 'a', separator: '' }, { text: 'b', separator: '' }]), undefined);
+  });
+
+  it('joins the events of one read into one text that holds every window add() would scan, and keeps the same tail', () => {
+    const piece = fc.record({ text: fc.string({ maxLength: 30 }), separator: fc.constantFrom('', '\n') });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.array(fc.array(piece, { maxLength: 6 }), { maxLength: 6 }), (max, reads) => {
+        const one = new StreamWindow(max);
+        const batched = new StreamWindow(max);
+        for (const read of reads) {
+          const joined = batched.addAll(read);
+          let windows = 0;
+          for (const p of read) {
+            const w = one.add(p.text, p.separator);
+            if (w === undefined) continue;
+            windows++;
+            assert.ok(joined?.includes(w), `${JSON.stringify(w)} is not in ${JSON.stringify(joined)}`);
+          }
+          if (windows === 0 && read.filter((p) => p.text.length > 0).length <= 1) assert.equal(joined, undefined);
+        }
+        // Same tail afterwards: the next piece is joined with the same text.
+        assert.equal(batched.add('Z', ''), one.add('Z', ''));
+      }),
+    );
+  });
+
+  it('keeps the text of one read bounded: a long piece contributes its first and last window only', () => {
+    const w = new StreamWindow(8);
+    const joined = w.addAll([
+      { text: 'AKIAZ7QW', separator: '' },
+      { text: `4E${'x'.repeat(10_000)}tail-end`, separator: '' },
+      { text: 'RT5Y', separator: '' },
+    ]);
+    assert.ok(joined !== undefined);
+    assert.ok(joined.length < 8 * 5, String(joined.length));
+    assert.ok(joined.includes('AKIAZ7QW4E'), 'the straddle at the start of the long piece is kept');
+    assert.ok(joined.includes('tail-endRT5Y'), 'and the one at its end');
   });
 });
 

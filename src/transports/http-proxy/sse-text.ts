@@ -55,10 +55,20 @@ export function streamedText(value: unknown): string {
   return parts.join('');
 }
 
+/** What stands for the middle of a long piece in a joined text (that middle is scanned with its own event). */
+const CUT = '\n\n';
+
+/** One event's share of the stream's text, and what joins it to the text before it. */
+export interface StreamPiece {
+  readonly text: string;
+  readonly separator: string;
+}
+
 /**
  * A bounded window over a stream's text. `add` returns the text to scan for what straddles the
  * previous events and this one (the window before it plus the start of the new piece), or
- * undefined when there is nothing before it to join with.
+ * undefined when there is nothing before it to join with. `addAll` does the same for the events
+ * of one read at once, so a read of many small events costs one scan, not one per event.
  */
 export class StreamWindow {
   readonly #max: number;
@@ -71,8 +81,33 @@ export class StreamWindow {
   add(piece: string, separator: string): string | undefined {
     if (this.#max === 0 || piece.length === 0) return undefined;
     const prior = this.#tail;
-    const joined = prior.length > 0 ? prior + separator : '';
+    this.#append(piece, separator);
+    return prior.length > 0 ? prior + separator + piece.slice(0, this.#max) : undefined;
+  }
+
+  /**
+   * Adds the pieces in order and returns one text holding every text `add` would have returned for
+   * them (the window before the first, then each piece whole, or its first and last maxChars when
+   * it is longer than twice that), or undefined when there is nothing to join (no window before, and
+   * at most one piece). Its length is at most maxChars plus, per piece, its separator and
+   * min(its length, 2 × maxChars + 2).
+   */
+  addAll(pieces: readonly StreamPiece[]): string | undefined {
+    if (this.#max === 0) return undefined;
+    const live = pieces.filter((p) => p.text.length > 0);
+    if (live.length === 0) return undefined;
+    let out = this.#tail;
+    const join = out.length > 0 || live.length > 1;
+    for (const p of live) {
+      const t = p.text.length > 2 * this.#max ? p.text.slice(0, this.#max) + CUT + p.text.slice(-this.#max) : p.text;
+      out = out.length > 0 ? out + p.separator + t : t;
+      this.#append(p.text, p.separator);
+    }
+    return join ? out : undefined;
+  }
+
+  #append(piece: string, separator: string): void {
+    const joined = this.#tail.length > 0 ? this.#tail + separator : '';
     this.#tail = (joined + (piece.length > this.#max ? piece.slice(-this.#max) : piece)).slice(-this.#max);
-    return prior.length > 0 ? joined + piece.slice(0, this.#max) : undefined;
   }
 }

@@ -42,7 +42,8 @@ function isDigits(s: string, max: number): boolean {
 
 export class SseParser {
   readonly #max: number;
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+  // ignoreBOM: a mark is removed only where the stream starts (below), never from every line.
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   /** The current line's bytes (while discarding, only as much as an id line can need). */
   #line: Uint8Array[] = [];
   #lineLength = 0;

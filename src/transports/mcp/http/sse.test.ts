@@ -45,6 +45,11 @@ describe('SseParser', () => {
     ]);
   });
 
+  it('strips a byte order mark only where the stream starts: past it, the mark is part of the field name (an unknown field)', () => {
+    const events = parse(1024, [enc('\uFEFFdata: first\n\n\uFEFFdata: second\n\ndata: third\n\n')]);
+    assert.deepEqual(events.map((e) => (e.kind === 'event' ? e.data : e.kind)), ['first', 'third']);
+  });
+
   it('does not dispatch an event cut off by the end of the stream', () => {
     assert.deepEqual(parse(1024, [enc('data: {"complete":true}\n\ndata: {"cut":')]).length, 1);
   });
