@@ -57,8 +57,8 @@ export const KnownSecretsConfig = z
     env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]).describe('Environment variable names whose values must never leave.'),
     envPatterns: z
       .array(z.string())
-      .default(['*_API_KEY', '*_TOKEN', '*_SECRET', '*_SECRET_KEY', '*_PASSWORD', 'AWS_*', 'GITHUB_*'])
-      .describe('Glob patterns (only `*`) of environment variable names to protect.'),
+      .default(['*_API_KEY', '*_APIKEY', '*_TOKEN', '*_SECRET', '*_SECRET_KEY', '*_ACCESS_KEY', '*_PRIVATE_KEY', '*_PASSWORD', '*_PASSWD', 'AWS_ACCESS_KEY_ID', 'GITHUB_PAT'])
+      .describe('Glob patterns (only `*`) of environment variable names to protect. Names, not prefixes: `AWS_*` or `GITHUB_*` would also take AWS_ENDPOINT_URL, AWS_CA_BUNDLE or GITHUB_SHA, which are not secrets and appear in ordinary requests.'),
     secretsFile: z.string().optional().describe('A file of secrets: one NAME=value per line, or one value per line.'),
     minLength: positiveInt.default(16).describe('Shortest value matched; shorter values are rejected and reported.'),
   })

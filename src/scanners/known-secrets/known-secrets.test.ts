@@ -107,6 +107,16 @@ test('rejects values below the length and entropy floors, with a reason and with
   assert.match(rejectionReason('aaaaaaaaaaaaaaaaaaaa') ?? '', /low entropy/);
 });
 
+test('a filesystem path (AWS_CA_BUNDLE, AWS_SHARED_CREDENTIALS_FILE) is not indexed; a secret that starts with a slash is', () => {
+  assert.match(rejectionReason('/etc/ssl/certs/ca-certificates.crt') ?? '', /filesystem path/);
+  assert.match(rejectionReason('~/.aws/credentials-prod-9f3k') ?? '', /filesystem path/);
+  assert.match(rejectionReason('/Users/ana/Library/Keys/sign.pem') ?? '', /filesystem path/);
+  // base64 of random bytes may begin with '/' and hold more: still a secret.
+  assert.equal(rejectionReason('/9j4Kq7ZtR2/xWm8vLp3NcYb0Hs6Fd1Ue'), null);
+  assert.equal(rejectionReason('/etc/ssl/certs with a space but Zq8vT3kLmN2pR7wX'), null);
+});
+
+
 test('encodedForms yields only stable middles long enough to be specific', () => {
   for (const [text] of encodedForms('Zq8vT3kLmN2pR7wX')) assert.ok(text.length >= 16, text.length.toString());
 });

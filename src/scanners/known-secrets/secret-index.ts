@@ -74,6 +74,21 @@ interface Needle {
   readonly encoding: KnownSecretEncoding;
 }
 
+// Roots a filesystem path starts with. A random base64 value can start with `/`, so a bare leading
+// slash is not enough: only these roots (or `~/`) mark a value as a path.
+const PATH_ROOTS = ['/etc/', '/usr/', '/var/', '/home/', '/opt/', '/tmp/', '/run/', '/root/', '/srv/', '/mnt/', '/Users/', '/Library/', '/private/', '/nix/', '~/'];
+
+/** A path such as `/etc/ssl/certs/ca.pem` or `~/.aws/config`: no whitespace, made of path characters. */
+function isFilesystemPath(v: string): boolean {
+  if (!PATH_ROOTS.some((r) => v.startsWith(r))) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    const ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2f || c === 0x2e || c === 0x2d || c === 0x5f || c === 0x7e || c === 0x40 || c === 0x2b;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 /** Why a value must not be indexed, or null when it may. */
 export function rejectionReason(value: string, o: KnownSecretIndexOptions = DEFAULT_KNOWN_SECRET_INDEX_OPTIONS): string | null {
   const trimmed = value.trim();
@@ -95,6 +110,7 @@ export function rejectionReason(value: string, o: KnownSecretIndexOptions = DEFA
     if (d === 1 || d === -1 || d === 0 || d === -9) steps++;
   }
   if (steps >= (value.length - 1) * 0.75) return 'sequential pattern (a counting or alphabet run)';
+  if (isFilesystemPath(trimmed)) return 'a filesystem path (where a secret is kept, not the secret)';
   return null;
 }
 
