@@ -10,7 +10,7 @@ import { startEvidence } from './evidence-stack.ts';
 import { REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
 import { liveProxyContext, startControlPlane, type ControlPlane } from './control/index.ts';
 import { createApprovalStore, createRateLimiter } from './state/index.ts';
-import { createUpstreamAgents, loadProxyTls, startProxy, type ProxyContext, type ProxyServer } from './transports/http-proxy/index.ts';
+import { createUpstreamAgents, loadProxyTls, upstreamAgentOptions, startProxy, type ProxyContext, type ProxyServer } from './transports/http-proxy/index.ts';
 import { ReverseConfig } from './config/reverse-schema.ts';
 import { startReverse, type ReverseServer } from './transports/reverse/index.ts';
 import { createScanApi } from './transports/scan-api/app.ts';
@@ -128,7 +128,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   let proxy: ProxyServer | null = null;
   let reverse: ReverseServer | null = null;
   let api: ListeningServer | null = null;
-  const upstreamAgents = createUpstreamAgents();
+  const upstreamAgents = createUpstreamAgents(upstreamAgentOptions(cfg.proxy));
   // What every data-plane listener (proxy, reverse proxy) is handed.
   // Engine, config and resolver are read from the live policy (a reload swaps them).
   const fixed = {

@@ -12,6 +12,13 @@ export const DnsConfig = z
       .describe('Static answers, like curl --resolve: host (or *.suffix) → address(es). Answers still pass the SSRF address check unless also allowed in scanners.ssrf.allowCidrs.'),
     servers: z.array(z.string().min(1)).default([]).describe('Resolvers (ip or ip:port) to ask instead of the system resolver.'),
     timeoutMs: positiveInt.default(5000).describe('A lookup still unanswered after this fails (and the request is blocked).'),
+    cacheTtlMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(2000)
+      .describe('A successful lookup is reused for this long (at most 1024 names kept); 0 looks every request up. Every address of a reused answer is still checked on each request, and the checked address is the one dialled.'),
   })
   .strict();
 
@@ -76,6 +83,13 @@ export const ProxyConfig = z
       .default(30_000)
       .describe('How long a request or response whose verdict is ask is held for an operator\'s approval (POST /api/v1/approvals/<id>, `tollgate approve`); unanswered, it is denied.'),
     askMaxPending: positiveInt.default(256).describe('Most exchanges held for approval at once; past it an ask is denied at once.'),
+    upstreamIdleSockets: z
+      .number()
+      .int()
+      .min(1)
+      .max(4096)
+      .default(128)
+      .describe('Idle keep-alive connections kept per upstream address (and port) for reuse; closed after 15 s unused. Set it at least as high as the number of requests agents run at once, or connections are closed and reopened under load. Read at start (a reload does not change it).'),
     tlsInterception: TlsInterceptionConfig.default(TlsInterceptionConfig.parse({})),
     sse: SseConfig.default(SseConfig.parse({})),
     passOversizedResponses: z

@@ -2,7 +2,7 @@
 // summarizeUrl so a secret carried in a URL never reaches a log, sink or receipt.
 import type { DecisionEvent, DecisionFinding, DecisionType, Finding, Mode, TransportId, Verdict } from '../core/index.ts';
 
-export { scanTarget, summarizeUrl } from './target.ts';
+export { scanTarget, summarizeParsedUrl, summarizeUrl } from './target.ts';
 
 export interface DecisionFacts {
   readonly type: DecisionType;

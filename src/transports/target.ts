@@ -39,6 +39,11 @@ export function summarizeUrl(raw: string): string {
   } catch {
     return `[unparseable URL, ${raw.length} chars]`;
   }
+  return summarizeParsedUrl(url);
+}
+
+/** summarizeUrl for a URL already parsed (saves parsing the href again). */
+export function summarizeParsedUrl(url: URL): string {
   const labels = url.hostname.split('.');
   const host = labels.length > MAX_PARTS ? `…(${labels.length} labels)` : labels.map(shorten).join('.');
   const port = url.port ? `:${url.port}` : '';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CanonicalJsonError, canonicalize, isWellFormed } from './canonical.ts';
+import { CanonicalJsonError, canonicalize, canonicalObject, isWellFormed } from './canonical.ts';
 
 /** A double from its IEEE-754 bit pattern (RFC 8785 Appendix B lists numbers this way). */
 function double(hex: string): number {
@@ -118,5 +118,27 @@ describe('canonicalize (RFC 8785)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('canonicalObject (one pass, with and without one member)', () => {
+  it('gives the same text as canonicalize, and with(k, v) the same as canonicalize of the object with k set', () => {
+    const key = fc.oneof(fc.constantFrom('sig', 'seq', 'prev', 'time', 'v', 'a', 'zz', 'si', 'sig2'), fc.string({ maxLength: 6 }));
+    const obj = fc.dictionary(key, fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined)), { maxKeys: 8 });
+    fc.assert(
+      fc.property(obj, fc.string({ maxLength: 20 }), (o, sig) => {
+        const c = canonicalObject(o);
+        assert.equal(c.text, canonicalize(o));
+        assert.equal(c.with('sig', sig), canonicalize({ ...o, sig }));
+      }),
+      { numRuns: 300, seed: 8785 },
+    );
+  });
+
+  it('rejects what canonicalize rejects, with the same message', () => {
+    assert.throws(() => canonicalObject({ a: [1, undefined] }), /undefined array element at \$\.a\[1\]/);
+    assert.throws(() => canonicalObject({ d: new Date(0) }), /not a plain object at \$\.d/);
+    assert.throws(() => canonicalObject({ s: 'x\ud800' }), /lone surrogate in string at \$\.s/);
+    assert.throws(() => canonicalObject({}).with('sig', '\udc00'), /lone surrogate/);
   });
 });

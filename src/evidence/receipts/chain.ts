@@ -3,7 +3,7 @@
  * the writer and the tests both build chains through this one piece.
  */
 import { randomBytes } from 'node:crypto';
-import { canonicalBytes } from './canonical.ts';
+import { canonicalObject } from './canonical.ts';
 import { FORMAT_VERSION, GENESIS_PREV, sha256Hex, type CheckpointRecord, type ReceiptRecord, type RecordBody } from './format.ts';
 import { signBytes, type SigningKey } from './keys.ts';
 
@@ -31,11 +31,13 @@ export interface ChainHead {
 export function sealRecord(head: ChainHead, body: RecordBody, now: () => Date): { sealed: Sealed; head: ChainHead } {
   const { time, ...rest } = body;
   const unsigned = { ...rest, v: FORMAT_VERSION, seq: head.nextSeq, time: time ?? now().toISOString(), keyId: head.key.keyId, prev: head.prev };
-  const sig = signBytes(head.key, canonicalBytes(unsigned)).toString('base64url');
+  // One canonical pass: the text signed (without sig) and the text stored (with it) share it.
+  const canonical = canonicalObject(unsigned);
+  const sig = signBytes(head.key, Buffer.from(canonical.text, 'utf8')).toString('base64url');
   const record = { ...unsigned, sig } as ReceiptRecord;
-  const bytes = canonicalBytes(record);
-  const hash = sha256Hex(bytes);
-  const line = Buffer.concat([bytes, Buffer.from('\n')]);
+  const text = canonical.with('sig', sig);
+  const hash = sha256Hex(text);
+  const line = Buffer.from(`${text}\n`, 'utf8');
   const isCheckpoint = record.type === 'checkpoint';
   const next: ChainHead = {
     nextSeq: head.nextSeq + 1,

@@ -11,6 +11,7 @@
  * FIELDS below is the one definition of every record type: the verifier checks records
  * against it, and docs/receipt.schema.json is generated from it (json-schema.ts).
  */
+import * as nodeCrypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { isWellFormed } from './canonical.ts';
 import { ACTIONS, SEVERITIES, SEVERITY_RANK, type Action, type DecisionEvent, type Mode, type Severity } from '../../core/index.ts';
@@ -240,8 +241,11 @@ export function checkRecord(value: unknown): { ok: true; record: ReceiptRecord }
 
 // ---- decision events → decision bodies ---------------------------------------------------
 
+// One-shot hashing (node >= 20.12) skips building a Hash object per call; a string is hashed as UTF-8 either way.
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: string | Uint8Array, enc: 'hex') => string }).hash;
+
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
 /** Replaces lone surrogates with U+FFFD and clips to `max` UTF-16 units (never splitting a pair). */

@@ -2,7 +2,7 @@
 // checked here, the host is resolved once per request with every address checked, and the
 // exchange itself (scan, dial the checked address, scan, relay) is exchange.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { stops, summarizeParsedUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, type ProxyContext } from './context.ts';
 import { deny } from './deny.ts';
 import { decide, judged, newExchange, refuse, relayExchange, type Exchange } from './exchange.ts';
@@ -16,7 +16,7 @@ export async function handleForward(req: IncomingMessage, res: ServerResponse, c
     refuse(newExchange(ctx, 'http-forward', session, method, '[unparseable URL]'), res, 400, 'request', [transportFinding('engine/invalid-input', 'url', 'The request URL could not be parsed; it is blocked.')]);
     return;
   }
-  const x = newExchange(ctx, 'http-forward', session, method, summarizeUrl(url.href));
+  const x = newExchange(ctx, 'http-forward', session, method, summarizeParsedUrl(url));
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     refuse(x, res, 400, 'request', [transportFinding('engine/unsupported-scheme', 'url', `The forward proxy carries http and https only, not ${url.protocol.slice(0, 16)}.`)]);
     return;

@@ -20,17 +20,22 @@ export function first(v: string | string[] | undefined): string | undefined {
 
 /** The end-to-end headers of a message, for forwarding or scanning. */
 export function endToEnd(headers: IncomingHttpHeaders, drop: readonly string[] = []): OutgoingHttpHeaders & Record<string, string | string[]> {
-  const named = new Set(
-    (first(headers.connection) ?? '')
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const connection = first(headers.connection);
+  // Most messages carry no Connection header (or only keep-alive/close): no set to build then.
+  const named = connection
+    ? new Set(
+        connection
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      )
+    : null;
   const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(headers)) {
+  for (const k of Object.keys(headers)) {
+    const v = headers[k];
     if (v === undefined) continue;
     const key = k.toLowerCase();
-    if (HOP_BY_HOP.has(key) || named.has(key) || drop.includes(key)) continue;
+    if (HOP_BY_HOP.has(key) || named?.has(key) || (drop.length > 0 && drop.includes(key))) continue;
     out[key] = v;
   }
   return out;

@@ -1,6 +1,6 @@
 // http-proxy: the HTTP data plane (forward proxy, CONNECT tunnels, TLS interception) on one listener.
 export { startProxy, type ProxyOptions, type ProxyServer } from './server.ts';
-export { createResolver, overrideFor, type Resolver, type ResolverOptions } from './resolver.ts';
+export { createResolver, DNS_CACHE_MAX_ENTRIES, overrideFor, type Resolver, type ResolverDeps, type ResolverOptions } from './resolver.ts';
 export type { ProxyContext } from './context.ts';
 export { parseClientHello } from './sni.ts';
 export { decodeContent, readBody } from './bodies.ts';
@@ -11,4 +11,4 @@ export async function loadProxyTls(...args: Parameters<typeof import('./tls/inde
   return (await import('./tls/index.ts')).loadProxyTls(...args);
 }
 export type { ProxyTls } from './context.ts';
-export { createUpstreamAgents, DEFAULT_UPSTREAM_AGENTS, type UpstreamAgents, type UpstreamAgentOptions } from './upstream-agents.ts';
+export { createUpstreamAgents, DEFAULT_UPSTREAM_AGENTS, upstreamAgentOptions, type UpstreamAgents, type UpstreamAgentOptions } from './upstream-agents.ts';

@@ -1,8 +1,11 @@
 // Name resolution for the data plane: static overrides (like curl --resolve), chosen resolvers or
 // the system's, each bounded by a timeout. Returns addresses only; the caller checks every one
 // against the SSRF policy and then dials exactly the address it checked (no second lookup).
+// A successful answer is reused for dns.cacheTtlMs (bounded in entries), and lookups of one name
+// in flight at once are shared; the caller still checks every address of a reused answer.
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export interface Resolver {
   /** Every address the name resolves to (IP literals resolve to themselves). Rejects on failure. */
@@ -13,7 +16,20 @@ export interface ResolverOptions {
   readonly overrides: Readonly<Record<string, string | readonly string[]>>;
   readonly servers: readonly string[];
   readonly timeoutMs: number;
+  /** How long a successful answer is reused; 0 or absent: every call looks the name up. */
+  readonly cacheTtlMs?: number;
 }
+
+/** What a resolver depends on, replaceable in tests. */
+export interface ResolverDeps {
+  /** The system lookup (dns.lookup, all addresses, in the resolver's order). */
+  readonly lookup?: (host: string) => Promise<string[]>;
+  /** Monotonic milliseconds. */
+  readonly now?: () => number;
+}
+
+/** Names whose answers are kept at most; past it the oldest entry goes. */
+export const DNS_CACHE_MAX_ENTRIES = 1024;
 
 /** The override for a host: an exact entry first, then the longest matching `*.suffix`. */
 export function overrideFor(host: string, overrides: ResolverOptions['overrides']): readonly string[] | null {
@@ -41,28 +57,67 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-export function createResolver(opts: ResolverOptions): Resolver {
+const systemLookup = async (host: string): Promise<string[]> => (await dns.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+export function createResolver(opts: ResolverOptions, deps: ResolverDeps = {}): Resolver {
   let custom: dns.Resolver | null = null;
   if (opts.servers.length > 0) {
     custom = new dns.Resolver({ timeout: opts.timeoutMs, tries: 1 });
     custom.setServers([...opts.servers]);
   }
+  const lookup = deps.lookup ?? systemLookup;
+  const now = deps.now ?? (() => performance.now());
+  const ttl = opts.cacheTtlMs ?? 0;
+  const cache = new Map<string, { readonly addresses: readonly string[]; readonly until: number }>();
+  const pending = new Map<string, Promise<string[]>>();
+
+  const query = async (host: string): Promise<string[]> => {
+    if (custom) {
+      const r = custom;
+      const [v4, v6] = await withTimeout(Promise.allSettled([r.resolve4(host), r.resolve6(host)]), opts.timeoutMs, `resolving ${host}`);
+      const out = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+      if (out.length === 0) throw new Error(`${host} did not resolve`);
+      return out;
+    }
+    const found = await withTimeout(lookup(host), opts.timeoutMs, `resolving ${host}`);
+    if (found.length === 0) throw new Error(`${host} did not resolve`);
+    return found;
+  };
+
+  // One lookup per name at a time; a success is kept for ttl ms. Failures are never kept.
+  const cached = (host: string): Promise<string[]> => {
+    const key = host.toLowerCase();
+    const hit = cache.get(key);
+    if (hit !== undefined) {
+      if (now() < hit.until) return Promise.resolve([...hit.addresses]);
+      cache.delete(key);
+    }
+    const inFlight = pending.get(key);
+    if (inFlight) return inFlight.then((a) => [...a]);
+    if (pending.size >= DNS_CACHE_MAX_ENTRIES) return query(host);
+    const p = query(host).then(
+      (addresses) => {
+        pending.delete(key);
+        if (cache.size >= DNS_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+        cache.set(key, { addresses: [...addresses], until: now() + ttl });
+        return addresses;
+      },
+      (err: unknown) => {
+        pending.delete(key);
+        throw err;
+      },
+    );
+    pending.set(key, p);
+    return p.then((a) => [...a]);
+  };
+
   return {
     async resolve(hostIn) {
       const host = hostIn.startsWith('[') && hostIn.endsWith(']') ? hostIn.slice(1, -1) : hostIn;
       if (isIP(host)) return [host];
       const o = overrideFor(host, opts.overrides);
       if (o) return [...o];
-      if (custom) {
-        const r = custom;
-        const [v4, v6] = await withTimeout(Promise.allSettled([r.resolve4(host), r.resolve6(host)]), opts.timeoutMs, `resolving ${host}`);
-        const out = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
-        if (out.length === 0) throw new Error(`${host} did not resolve`);
-        return out;
-      }
-      const found = await withTimeout(dns.lookup(host, { all: true, verbatim: true }), opts.timeoutMs, `resolving ${host}`);
-      if (found.length === 0) throw new Error(`${host} did not resolve`);
-      return found.map((a) => a.address);
+      return ttl > 0 ? cached(host) : query(host);
     },
   };
 }

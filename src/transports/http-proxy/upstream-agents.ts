@@ -20,7 +20,14 @@ export interface UpstreamAgentOptions {
   readonly idleMs: number;
 }
 
-export const DEFAULT_UPSTREAM_AGENTS: UpstreamAgentOptions = { maxSockets: 256, maxFreeSockets: 32, idleMs: 15_000 };
+// The idle bound matches proxy.upstreamIdleSockets' default: below the number of requests in
+// flight at once, every burst closes the surplus connections and the next one dials them again.
+export const DEFAULT_UPSTREAM_AGENTS: UpstreamAgentOptions = { maxSockets: 256, maxFreeSockets: 128, idleMs: 15_000 };
+
+/** The pools for a config: proxy.upstreamIdleSockets idle connections per upstream, the rest as default. */
+export function upstreamAgentOptions(proxy: { readonly upstreamIdleSockets: number }): UpstreamAgentOptions {
+  return { ...DEFAULT_UPSTREAM_AGENTS, maxFreeSockets: proxy.upstreamIdleSockets };
+}
 
 export function createUpstreamAgents(o: UpstreamAgentOptions = DEFAULT_UPSTREAM_AGENTS): UpstreamAgents {
   const common = { keepAlive: true, maxSockets: o.maxSockets, maxFreeSockets: o.maxFreeSockets, timeout: o.idleMs, scheduling: 'lifo' as const };
