@@ -7,6 +7,7 @@
 // sat where claimed (behind the wrapper, behind Tollgate), and that Tollgate was scanning (a
 // planted injection is stopped on that path only); it exits non-zero otherwise. MCP_BENCH_WIRES=stdio
 // or =http measures one wire (for profiling; never with --write).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,12 @@ import { REGEX_ENGINE, VERSION } from '../src/main.ts';
 import { writeSection } from './bench-doc.ts';
 import { openHttp, openStdio, type Path, type PathName, type ServerStats, type Wire } from './mcp-paths.ts';
 import { loadAverage, machineLine, markdownTable, ms, summarize } from './stats.ts';
+
+// Measure what a user runs: build dist/ first when src/ is newer (bin/tollgate.js would otherwise fall back to tsx).
+if (process.env.TOLLGATE_FROM_SOURCE !== '1') {
+  const built = spawnSync(process.execPath, [new URL('../scripts/build.mjs', import.meta.url).pathname, '--if-stale'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`scripts/build.mjs --if-stale exited with ${built.status}`);
+}
 
 const SIZES = [1024, 100 * 1024] as const;
 const WIRES: readonly Wire[] = process.env.MCP_BENCH_WIRES === 'http' || process.env.MCP_BENCH_WIRES === 'stdio' ? [process.env.MCP_BENCH_WIRES] : ['stdio', 'http'];

@@ -170,12 +170,23 @@ export interface LayerResult {
 export function decodeLayers(text: string, seed: readonly RawLayer[], limits: NormalizeLimits): LayerResult {
   // Fast path: too short for a binary-to-text encoding and no escape characters at all.
   if (seed.length === 0 && text.length < limits.minEncodedRun && !mayEscape(text)) return { layers: [], truncated: false };
+  const state: DecodeState = { capped: false };
+  // The input's own decodings first, before any bookkeeping is made: most texts (a URL, a header
+  // value) decode to nothing, and then nothing else is needed.
+  let rootOutputs: (readonly string[])[] | undefined;
+  let rootDecoders: Decoder[] | undefined;
+  for (const decoder of DECODERS) {
+    const outputs = decoder.decode(text, limits, state);
+    if (outputs.length === 0) continue;
+    (rootOutputs ??= []).push(outputs);
+    (rootDecoders ??= []).push(decoder);
+  }
+  if (seed.length === 0 && rootOutputs === undefined) return { layers: [], truncated: state.capped };
   const layers: RawLayer[] = [];
   const seen = new Set<string>([text]);
   let budget = limits.maxDecodedChars;
   let truncated = false;
   const queue: RawLayer[] = [];
-  const state: DecodeState = { capped: false };
   const admit = (layer: RawLayer): void => {
     if (seen.has(layer.text)) return;
     if (layers.length >= limits.maxLayers || layer.text.length > budget) {
@@ -188,7 +199,14 @@ export function decodeLayers(text: string, seed: readonly RawLayer[], limits: No
     queue.push(layer);
   };
   for (const s of seed) admit(s);
-  queue.unshift({ chain: [], text });
+  // The input is decoded first (its outputs are known), then the queue breadth-first.
+  for (let k = 0; rootOutputs !== undefined && k < rootOutputs.length; k++) {
+    if (limits.maxDepth <= 0) {
+      truncated = true;
+      break;
+    }
+    for (const out of rootOutputs[k]!) admit({ chain: [rootDecoders![k]!.encoding], text: out });
+  }
   while (queue.length > 0) {
     const item = queue.shift() as RawLayer;
     for (const decoder of DECODERS) {

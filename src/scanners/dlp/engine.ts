@@ -7,6 +7,7 @@ import { QuietTexts } from '../../normalize/index.ts';
 import { re } from '../../re/index.ts';
 import type { RegexMatch, SafeRegex } from '../../re/index.ts';
 import { entropy, isTokenPlaceholder, isValuePlaceholder } from './checks.ts';
+import { ShortTextSieve } from './short-sieve.ts';
 import type { CheckContext, DlpRule } from './types.ts';
 
 /**
@@ -117,6 +118,21 @@ interface Survey {
   readonly rareComplete: boolean;
 }
 
+/**
+ * Texts up to this long may be asked first whether the prefilter matches at all (see scanText's
+ * `likelyQuiet`). Longer ones (bodies) usually match somewhere, and then the yes/no pass is extra work.
+ */
+const TEST_FIRST_MAX = 1024;
+
+/** What surveying a text in which the prefilter matches nothing records. */
+const EMPTY_SURVEY: Survey = {
+  seen: new Uint8Array(0),
+  keywordSpans: new Map(),
+  triggerSpans: new Map(),
+  complete: true,
+  rareComplete: true,
+};
+
 export class DlpEngine {
   readonly rules: readonly DlpRule[];
   readonly #compiled: readonly Compiled[];
@@ -140,9 +156,16 @@ export class DlpEngine {
   readonly #allIndexes: readonly number[];
   /** Short texts whose complete prefilter pass found no keyword and no trigger: no pattern rule can match them. */
   readonly #quiet = new QuietTexts();
+  /** Answers the prefilter for short texts (ids, numbers, path words) without a regex call; null in reference mode. */
+  readonly #sieve: ShortTextSieve | null;
+  /** Longest text asked the yes/no question first (TEST_FIRST_MAX; -1 in reference mode). */
+  readonly #testFirstMax: number;
 
-  /** `windows: false` makes every triggered rule run over the whole text (a reference mode for tests). */
-  constructor(rules: readonly DlpRule[], options: { windows?: boolean } = {}) {
+  /**
+   * `windows: false` makes every triggered rule run over the whole text, and `shortcuts: false` sends
+   * every text through the prefilter's full survey (reference modes for tests).
+   */
+  constructor(rules: readonly DlpRule[], options: { windows?: boolean; shortcuts?: boolean } = {}) {
     this.rules = rules;
     this.#windows = options.windows ?? true;
     this.#compiled = rules.map((rule) => ({ rule, rx: re(rule.pattern) }));
@@ -196,14 +219,18 @@ export class DlpEngine {
     const prefilter = [...alternation(keywords), ...freePatterns];
     const rare = [...alternation(keywords.filter((k) => !COMMON_KEYWORDS.has(k))), ...freePatterns];
     this.#prefilter = prefilter.length > 0 ? re(prefilter.join('|')) : null;
+    this.#testFirstMax = options.shortcuts === false ? -1 : TEST_FIRST_MAX;
+    this.#sieve = options.shortcuts === false ? null : new ShortTextSieve(keywords, free.map((i) => (rules[i] as DlpRule).pattern));
     this.#rare = rare.length > 0 ? re(rare.join('|')) : null;
   }
 
   /**
    * Accepted hits in one text, after overlap resolution. `fieldKey` (the last key of a structured
-   * location) lets field-aware rules judge the whole text as that key's value.
+   * location) lets field-aware rules judge the whole text as that key's value. `likelyQuiet` (a URL,
+   * say) asks the prefilter a yes/no question before surveying: cheaper when the answer is no, a
+   * second pass when it is yes. The hits are the same either way.
    */
-  scanText(text: string, fieldKey?: string, skipPatterns = false, enough = Infinity): Hit[] {
+  scanText(text: string, fieldKey?: string, skipPatterns = false, enough = Infinity, likelyQuiet = false): Hit[] {
     this.lastTextQuiet = true;
     this.lastTextIncomplete = null;
     const patterns = text.length > 0 && this.#prefilter !== null && !skipPatterns;
@@ -217,7 +244,11 @@ export class DlpEngine {
     this.#enough = enough;
     // A repeated short text the prefilter already found quiet: the same pass would find nothing again.
     if (patterns && this.#prefilter && !this.#quiet.has(text)) {
-      const survey = this.#survey(text, this.#prefilter);
+      // A short text with no keyword in it is answered without a regex call (see ShortTextSieve).
+      // Otherwise, for a text expected to be quiet, a yes/no pass first: in the native engine it costs
+      // a third of listing the matches, and "no match" is exactly what a survey of nothing says.
+      const none = this.#sieve?.quiet(text) === true || (likelyQuiet && text.length <= this.#testFirstMax && !this.#prefilter.test(text));
+      const survey = none ? EMPTY_SURVEY : this.#survey(text, this.#prefilter);
       this.lastTextQuiet = survey.complete && survey.keywordSpans.size === 0 && survey.triggerSpans.size === 0;
       if (this.lastTextQuiet) this.#quiet.add(text);
       const candidates = this.lastTextQuiet ? [] : this.#candidates(survey);
@@ -417,15 +448,7 @@ export class DlpEngine {
     const screen = rule.placeholders ?? 'token';
     if (screen === 'token' && isTokenPlaceholder(value)) return 'reject';
     if (screen === 'value' && isValuePlaceholder(value)) return 'reject';
-    const ctx: CheckContext = {
-      text,
-      match: m.text,
-      groups: m.groups,
-      start,
-      end,
-      around: (before, after) =>
-        `${text.slice(Math.max(0, start - before), start)}\u0000${text.slice(end, Math.min(text.length, end + after))}`.toLowerCase(),
-    };
+    const ctx: CheckContext = new Candidate(text, m.text, m.groups, start, end);
     if (rule.context) {
       const window = ctx.around(rule.context.before, rule.context.after ?? 0);
       if (!rule.context.words.some((w) => window.includes(w))) return 'reject';
@@ -456,6 +479,21 @@ export class DlpEngine {
       const at = Math.max(0, text.indexOf(value));
       hits.push({ rule, value, start: at, end: at + value.length });
     }
+  }
+}
+
+/** What a rule's checks see of one candidate (a class: no closure made per candidate). */
+class Candidate implements CheckContext {
+  constructor(
+    readonly text: string,
+    readonly match: string,
+    readonly groups: readonly (string | undefined)[],
+    readonly start: number,
+    readonly end: number,
+  ) {}
+  around(before: number, after: number): string {
+    const { text, start, end } = this;
+    return `${text.slice(Math.max(0, start - before), start)}\u0000${text.slice(end, Math.min(text.length, end + after))}`.toLowerCase();
   }
 }
 

@@ -77,6 +77,49 @@ function incomplete(location: string, message: string): Finding {
   return { scanner: 'dlp', rule: 'dlp/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
 }
 
+/** The findings of one scan (a class rather than closures made per scan). */
+class DlpScan {
+  readonly findings: Finding[] = [];
+  readonly #seen = new Set<string>();
+  /** Set when a limit cut the scan short; reported once, as the last finding. */
+  #stopped: Finding | null = null;
+  constructor(
+    readonly engine: DlpEngine,
+    readonly max: number,
+  ) {}
+
+  /** Adds hits; false once a new finding found no room (the scan then stops: the rest is not inspected). */
+  emit(hits: readonly Hit[], location: string): boolean {
+    for (const h of hits) {
+      const key = `${h.rule.id}\u0000${location}\u0000${h.value}`;
+      if (this.#seen.has(key)) continue;
+      if (this.findings.length >= this.max) {
+        this.#stopped = incomplete(location, `DLP stopped after ${this.max} findings at ${location}; the rest of the input was not inspected.`);
+        return false;
+      }
+      this.#seen.add(key);
+      this.findings.push(toFinding(h.rule, h.value, location));
+    }
+    return true;
+  }
+
+  scanText(text: string, location: string, fieldKey?: string, skip = false, likelyQuiet = false): boolean {
+    // More than `max` distinct sure hits in one text overflow the cap whatever was found before
+    // (at most `max` of them can repeat earlier findings), so the engine may stop there.
+    const ok = this.emit(this.engine.scanText(text, fieldKey, skip, this.max, likelyQuiet), location);
+    const cut = this.engine.lastTextIncomplete;
+    if (ok && cut !== null && this.#stopped === null) {
+      this.#stopped = incomplete(location, `DLP could not inspect all of ${location}: ${cut}; later matches were not examined.`);
+    }
+    return ok;
+  }
+
+  result(): Finding[] {
+    if (this.#stopped !== null) this.findings.push(this.#stopped);
+    return this.findings;
+  }
+}
+
 export function createDlpScanner(options: Partial<DlpOptions> = {}): Scanner {
   const opts: DlpOptions = { ...DEFAULT_DLP_OPTIONS, ...options };
   const disabled = new Set(opts.disabled);
@@ -88,34 +131,7 @@ export function createDlpScanner(options: Partial<DlpOptions> = {}): Scanner {
   return {
     id: 'dlp',
     scan(view: ScanView, _ctx: ScanContext): readonly Finding[] {
-      const findings: Finding[] = [];
-      const seen = new Set<string>();
-      // Set when a limit cut the scan short; reported once, as the last finding.
-      let stopped: Finding | null = null;
-      /** Adds hits; false once a new finding found no room (the scan then stops: the rest is not inspected). */
-      const emit = (hits: readonly Hit[], location: string): boolean => {
-        for (const h of hits) {
-          const key = `${h.rule.id}\u0000${location}\u0000${h.value}`;
-          if (seen.has(key)) continue;
-          if (findings.length >= max) {
-            stopped = incomplete(location, `DLP stopped after ${max} findings at ${location}; the rest of the input was not inspected.`);
-            return false;
-          }
-          seen.add(key);
-          findings.push(toFinding(h.rule, h.value, location));
-        }
-        return true;
-      };
-      const scanText = (text: string, location: string, fieldKey?: string, skip = false): boolean => {
-        // More than `max` distinct sure hits in one text overflow the cap whatever was found before
-        // (at most `max` of them can repeat earlier findings), so the engine may stop there.
-        const ok = emit(engine.scanText(text, fieldKey, skip, max), location);
-        const cut = engine.lastTextIncomplete;
-        if (ok && cut !== null && stopped === null) {
-          stopped = incomplete(location, `DLP could not inspect all of ${location}: ${cut}; later matches were not examined.`);
-        }
-        return ok;
-      };
+      const run = new DlpScan(engine, max);
       // A URL's parts are substrings of the full URL: when the full URL's prefilter found nothing,
       // no pattern can match in a part either, and only the field-name rules run on them.
       let quietUrl: string | null = null;
@@ -123,14 +139,14 @@ export function createDlpScanner(options: Partial<DlpOptions> = {}): Scanner {
         const prepared = segment.prepared;
         const fieldKey = FIELD_PARTS.has(segment.part) ? lastKey(segment.location) : undefined;
         const skip = quietUrl !== null && URL_PART_KINDS.has(segment.part) && segment.location.startsWith(quietUrl);
-        if (!scanText(prepared.clean, segment.location, fieldKey, skip)) break;
+        // A whole URL rarely holds a keyword: it is asked the cheap yes/no question first.
+        if (!run.scanText(prepared.clean, segment.location, fieldKey, skip, segment.part === 'url')) break;
         if (segment.part === 'url') quietUrl = engine.lastTextQuiet && prepared.clean === prepared.raw ? `${segment.location}.` : null;
         for (const layer of prepared.layers) {
-          if (!scanText(layer.clean, `${segment.location}|${layer.chain.join('|')}`)) break outer;
+          if (!run.scanText(layer.clean, `${segment.location}|${layer.chain.join('|')}`)) break outer;
         }
       }
-      if (stopped !== null) findings.push(stopped);
-      return findings;
+      return run.result();
     },
   };
 }

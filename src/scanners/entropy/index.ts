@@ -231,6 +231,14 @@ function isVowel(c: number): boolean {
   return l === 0x61 || l === 0x65 || l === 0x69 || l === 0x6f || l === 0x75 || l === 0x79;
 }
 
+function isLower(c: number): boolean {
+  return c >= 0x61 && c <= 0x7a;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
+}
+
 /**
  * The share of a mixed-case run covered by camelCase words (`get`, `User`, `Profile`: an optional
  * capital, then ≥ 2 lower-case letters, with a vowel). Code identifiers score ≥ 0.75; random
@@ -240,8 +248,6 @@ export function camelWordShare(text: string): number {
   if (text.length === 0) return 0;
   let covered = 0;
   let i = 0;
-  const isLower = (c: number): boolean => c >= 0x61 && c <= 0x7a;
-  const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a;
   while (i < text.length) {
     const start = i;
     const c = text.charCodeAt(i);
@@ -409,6 +415,35 @@ function labelIndex(location: string): number {
 }
 
 
+/** One scan's findings and limits (a class rather than closures made per scan). */
+class EntropyRun {
+  readonly out: FindingSink;
+  /** The first limit that cut the scan short, reported once as the last finding (fail closed). */
+  stopped: Finding | undefined;
+  /** Set once a finding found no room: the rest of the input is not inspected. */
+  overflowed = false;
+  constructor(readonly maxFindings: number) {
+    this.out = new FindingSink(maxFindings);
+  }
+  stop(location: string, message: string): void {
+    this.stopped ??= { scanner: SCANNER, rule: 'entropy/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
+  }
+  /** Adds a finding; when the sink is full, the scan stops and says so instead. */
+  push(f: Finding, key: string): boolean {
+    if (this.out.full) {
+      if (this.out.has(key)) return true; // a repeat of a kept finding needs no room
+      this.overflowed = true;
+      this.stop(f.location, `The entropy check stopped after ${this.maxFindings} findings at ${f.location}; the rest of the input was not inspected.`);
+      return false;
+    }
+    this.out.push(f, key);
+    return true;
+  }
+  overflowLabels(seg: Segment): void {
+    this.stop(seg.location, `The host at ${baseOf(seg.location, '.host[') || seg.location} has more than ${MAX_HOST_LABELS} labels; the entropy check did not read them all.`);
+  }
+}
+
 export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Scanner {
   const o: EntropyOptions = { ...DEFAULT_ENTROPY_OPTIONS, ...options };
   const lowQueryKeys = new Set(o.lowSeverityQueryKeys.map((k) => k.toLowerCase()));
@@ -418,27 +453,8 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
   return {
     id: SCANNER,
     scan(view, _ctx) {
-      const out = new FindingSink(o.maxFindings);
-      // The first limit that cut the scan short, reported once as the last finding (fail closed).
-      let stopped: Finding | undefined;
-      const stop = (location: string, message: string): void => {
-        stopped ??= { scanner: SCANNER, rule: 'entropy/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
-      };
-      /** Set once a finding found no room: the rest of the input is not inspected. */
-      let overflowed = false;
-      /** Adds a finding; when the sink is full, the scan stops and says so instead. */
-      const push = (f: Finding, key: string): boolean => {
-        if (out.full) {
-          if (out.has(key)) return true; // a repeat of a kept finding needs no room
-          overflowed = true;
-          stop(f.location, `The entropy check stopped after ${o.maxFindings} findings at ${f.location}; the rest of the input was not inspected.`);
-          return false;
-        }
-        out.push(f, key);
-        return true;
-      };
-      const overflowLabels = (seg: Segment): void =>
-        stop(seg.location, `The host at ${baseOf(seg.location, '.host[') || seg.location} has more than ${MAX_HOST_LABELS} labels; the entropy check did not read them all.`);
+      const run = new EntropyRun(o.maxFindings);
+      const out = run.out;
       // Labels shorter than hostLabelMinLength are never judged: without a long one there is no DNS stage.
       let longLabel = false;
       for (const seg of view.segments) {
@@ -448,7 +464,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
         }
       }
       // Hosts, rebuilt from their labels (grouped by the URL they belong to), for suffix decisions.
-      let groups = longLabel ? groupHostLabels(view.segments, overflowLabels) : undefined;
+      let groups = longLabel ? groupHostLabels(view.segments, (seg) => run.overflowLabels(seg)) : undefined;
 
       // DNS-exfiltration labels.
       if (groups) {
@@ -466,7 +482,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           for (const f of flagged) {
             const long = f.profile.length >= o.hostLabelHighMinLength || flagged.length >= 2;
             const severity: Severity = provider ? 'low' : long ? 'high' : 'medium';
-            const added = push(
+            const added = run.push(
               withSecret({
                 scanner: SCANNER,
                 rule: 'entropy/dns-exfil-label',
@@ -488,7 +504,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
 
       // Path segments and query values.
       for (const seg of view.segments) {
-        if (overflowed) break;
+        if (run.overflowed) break;
         if (seg.flow === 'ingress') continue;
         const isPath = seg.part === 'url-path-segment';
         const isQuery = seg.part === 'url-query-value';
@@ -496,7 +512,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
         // Percent-decoding only shortens text: a shorter value holds no run long enough to judge.
         if (seg.prepared.raw.length < o.minLength) continue;
         if (seg.prepared.raw.length > o.maxSegmentChars) {
-          stop(seg.location, `The URL part at ${seg.location} is ${seg.prepared.raw.length} characters long; the entropy check read only its first ${o.maxSegmentChars}.`);
+          run.stop(seg.location, `The URL part at ${seg.location} is ${seg.prepared.raw.length} characters long; the entropy check read only its first ${o.maxSegmentChars}.`);
         }
         const verdict = judgeValue(seg.prepared.raw, isPath ? o.pathThreshold : o.queryThreshold, o);
         if (!verdict) continue;
@@ -506,7 +522,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           severity = 'low';
           why = ' The parameter name is one that carries random values by design (a signature, PKCE challenge or click id).';
         } else if (isPath) {
-          groups ??= groupHostLabels(view.segments, overflowLabels);
+          groups ??= groupHostLabels(view.segments, (seg) => run.overflowLabels(seg));
           const host = hostOf(baseOf(seg.location, '.path['), groups);
           if (host && hasSuffix(host, lowPathHosts)) {
             severity = 'low';
@@ -514,7 +530,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           }
         }
         const p = verdict.profile;
-        push(
+        run.push(
           withSecret({
             scanner: SCANNER,
             rule: isPath ? 'entropy/path-segment' : 'entropy/query-value',
@@ -528,7 +544,7 @@ export function createEntropyScanner(options: Partial<EntropyOptions> = {}): Sca
           `${seg.location}|${verdict.text}`,
         );
       }
-      if (stopped) out.findings.push(stopped);
+      if (run.stopped) out.findings.push(run.stopped);
       return out.findings;
     },
   };

@@ -647,6 +647,14 @@ function messageOf(result: FamilyResult, analysis: Analysis, severity: Severity)
 }
 
 /** Creates the prompt-injection scanner. */
+/**
+ * The finding that says a limit cut the scan short. A module function, not a closure made per scan:
+ * a closure per scan costs an allocation (and, under keep-names builds, a property definition).
+ */
+function scanIncomplete(location: string, message: string): Finding {
+  return { scanner: 'injection', rule: 'injection/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
+}
+
 export function createInjectionScanner(options: Partial<InjectionOptions> = {}): Scanner {
   const opts: InjectionOptions = {
     ...DEFAULT_INJECTION_OPTIONS,
@@ -666,13 +674,10 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
       const seen = new Set<string>();
       // The first limit that cut the scan short, reported once as the last finding (fail closed).
       let stopped: Finding | null = null;
-      const stop = (location: string, message: string): void => {
-        stopped ??= { scanner: 'injection', rule: 'injection/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
-      };
       segments: for (const segment of view.segments) {
         if (segment.flow === 'egress') continue;
         if (segment.prepared.layers.length > opts.maxLayers) {
-          stop(segment.location, `The injection check read ${opts.maxLayers} of the ${segment.prepared.layers.length} decoded layers of ${segment.location}; the rest were not inspected.`);
+          stopped ??= scanIncomplete(segment.location, `The injection check read ${opts.maxLayers} of the ${segment.prepared.layers.length} decoded layers of ${segment.location}; the rest were not inspected.`);
         }
         // Total by construction (bounded views, linear regexes); an unexpected error propagates so the
         // engine can fail closed rather than silently let the text through.
@@ -687,7 +692,7 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
           const key = `${result.family.id}\u0000${location}`;
           if (seen.has(key)) continue;
           if (findings.length >= opts.maxFindings) {
-            stop(location, `The injection check stopped after ${opts.maxFindings} findings at ${location}; the rest of the input was not inspected.`);
+            stopped ??= scanIncomplete(location, `The injection check stopped after ${opts.maxFindings} findings at ${location}; the rest of the input was not inspected.`);
             break segments;
           }
           seen.add(key);

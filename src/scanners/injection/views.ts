@@ -157,46 +157,47 @@ export interface TextGroup {
   readonly source: number;
 }
 
+/** Adds the group(s) of one text read as source number `source` (a module function: no closure per call). */
+function addGroup(groups: TextGroup[], max: number, source: number, clean: string, folded: string, chain: readonly string[], plainIsFolded: boolean, merged: boolean): void {
+  if (clean.length <= max && folded.length <= max) {
+    const plain = plainIsFolded ? null : plainFold(clean);
+    groups.push({ chain, clean, folded, plain: plain === folded ? null : plain, merged: merged && plainIsFolded, bounded: false, source });
+    return;
+  }
+  // A long text is read whole, as overlapping chunks of each view (the clean and folded views have
+  // different lengths, so chunk k of one is not chunk k of the other: each is read in its own right).
+  const cleanChunks = chunksOf(clean, max);
+  const foldedChunks = chunksOf(folded, max);
+  for (let k = 0; k < cleanChunks.length || k < foldedChunks.length; k++) {
+    const c = cleanChunks[k] ?? '';
+    const f = foldedChunks[k] ?? '';
+    const plain = plainIsFolded || c.length === 0 ? null : plainFold(c);
+    groups.push({ chain, clean: c, folded: f, plain: plain === f ? null : plain, merged: false, bounded: true, source });
+  }
+}
+
 /** The texts to scan for one prepared segment: the segment, each decoded layer, and smuggled text. */
 export function groupsOf(prepared: Prepared, limits: ViewLimits, signals: EvasionSignals = prepared.signals): TextGroup[] {
   const max = limits.maxScanChars;
   const groups: TextGroup[] = [];
   let sources = 0;
-  const add = (clean: string, folded: string, chain: readonly string[], plainIsFolded: boolean, merged: boolean): void => {
-    const source = sources++;
-    if (clean.length <= max && folded.length <= max) {
-      const plain = plainIsFolded ? null : plainFold(clean);
-      groups.push({ chain, clean, folded, plain: plain === folded ? null : plain, merged: merged && plainIsFolded, bounded: false, source });
-      return;
-    }
-    // A long text is read whole, as overlapping chunks of each view (the clean and folded views have
-    // different lengths, so chunk k of one is not chunk k of the other: each is read in its own right).
-    const cleanChunks = chunksOf(clean, max);
-    const foldedChunks = chunksOf(folded, max);
-    for (let k = 0; k < cleanChunks.length || k < foldedChunks.length; k++) {
-      const c = cleanChunks[k] ?? '';
-      const f = foldedChunks[k] ?? '';
-      const plain = plainIsFolded || c.length === 0 ? null : plainFold(c);
-      groups.push({ chain, clean: c, folded: f, plain: plain === f ? null : plain, merged: false, bounded: true, source });
-    }
-  };
   // The plain view differs from the folded one only where the confusable skeleton or mark
   // stripping changed something; otherwise it is the same string and is not rebuilt.
   const untouched = signals.confusables === 0 && signals.combining === 0;
-  add(prepared.clean, prepared.folded, [], untouched, untouched);
+  addGroup(groups, max, sources++, prepared.clean, prepared.folded, [], untouched, untouched);
   const layers = prepared.layers;
   for (let i = 0; i < layers.length && i < limits.maxLayers; i++) {
     const layer = layers[i];
     if (layer === undefined) continue;
     const ascii = !NON_ASCII().test(layer.clean);
-    add(layer.clean, layer.folded, layer.chain, ascii, ascii);
+    addGroup(groups, max, sources++, layer.clean, layer.folded, layer.chain, ascii, ascii);
   }
   // At least eight supplementary selectors are needed to carry a hidden text (see decodeVariationSelectors).
   if (signals.variationSelectors >= 8) {
     const smuggled = decodeVariationSelectors(prepared.raw);
     if (smuggled !== null) {
       const clean = smuggled.normalize('NFKC');
-      add(clean, plainFold(clean), ['variation-selectors'], true, true);
+      addGroup(groups, max, sources++, clean, plainFold(clean), ['variation-selectors'], true, true);
     }
   }
   return groups;

@@ -223,6 +223,11 @@ class FindingSink {
   }
 }
 
+/** Records that the detector may have stopped early (a module function: no closure per scan). */
+function tooMany(out: FindingSink, location: string): void {
+  out.stop(location, `The credential detector returned ${MAX_DETECTIONS} matches in the re-assembled values of this input and may have stopped early; the rest was not inspected.`);
+}
+
 export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> = {}): Scanner {
   const o: SplitSecretsOptions = { ...DEFAULT_SPLIT_SECRETS_OPTIONS, ...options };
   // A plain-object lookup: cheaper than Set.has for the one check every segment goes through.
@@ -248,14 +253,12 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
         locs.push(seg.location);
       }
       if (frags.length === 0) return out.result();
-      const tooMany = (location: string): void =>
-        out.stop(location, `The credential detector returned ${MAX_DETECTIONS} matches in the re-assembled values of this input and may have stopped early; the rest was not inspected.`);
 
       // (a) One input: a credential cut across parameters, headers or body fields.
       if (frags.length >= 2) {
         const joined = frags.join('');
         const detections = safeDetect(o.detect, joined);
-        if (detections.length >= MAX_DETECTIONS) tooMany(locs[locs.length - 1]!);
+        if (detections.length >= MAX_DETECTIONS) tooMany(out, locs[locs.length - 1]!);
         const { starts, lengths } = detections.length > 0 ? startsOf(frags) : NO_STARTS;
         for (const m of detections) {
           const span = spanOf(m, starts, lengths);
@@ -322,7 +325,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
         const pieces = [...older, ...current.slice(0, to)];
         const joined = pieces.join('');
         const detections = safeDetect(o.detect, joined);
-        if (detections.length >= MAX_DETECTIONS) tooMany(locs[0]!);
+        if (detections.length >= MAX_DETECTIONS) tooMany(out, locs[0]!);
         const { starts, lengths } = detections.length > 0 ? startsOf(pieces) : NO_STARTS;
         for (const m of detections) {
           const span = spanOf(m, starts, lengths);

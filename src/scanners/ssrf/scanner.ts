@@ -88,6 +88,26 @@ function pushHit(hits: UrlHit[], rule: SsrfRuleId, value: string, message: strin
   hits.push({ rule, value, message });
 }
 
+/**
+ * Recent host classifications across scans: classifyHost is a pure function of the host text and the
+ * same few hosts (an API's name) come back in every URL. Bounded in entries and key length, emptied
+ * when full; results are read-only and shared.
+ */
+const RECENT_HOSTS = new Map<string, HostClassification>();
+const MAX_RECENT_HOSTS = 512;
+const MAX_RECENT_HOST = 255;
+
+function classifyRecent(host: string): HostClassification {
+  const known = RECENT_HOSTS.get(host);
+  if (known) return known;
+  const c = classifyHost(host);
+  if (host.length <= MAX_RECENT_HOST) {
+    if (RECENT_HOSTS.size >= MAX_RECENT_HOSTS) RECENT_HOSTS.clear();
+    RECENT_HOSTS.set(` ${host}`.slice(1), c); // a copy: the host may be a slice of a long URL
+  }
+  return c;
+}
+
 /** Host classifications made while judging one URL, so each distinct host text is classified once. */
 class HostMemo {
   // Most URLs have one host text: it is kept in fields, further ones in lists made when needed.
@@ -99,7 +119,7 @@ class HostMemo {
     if (host === this.#host0) return this.#class0!;
     const at = this.#hosts ? this.#hosts.indexOf(host) : -1;
     if (at >= 0) return this.#classes![at]!;
-    const c = classifyHost(host);
+    const c = classifyRecent(host);
     if (this.#host0 === undefined) {
       this.#host0 = host;
       this.#class0 = c;
