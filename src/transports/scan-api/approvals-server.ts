@@ -2,12 +2,11 @@
 // them on a listener of their own (--api ADDR, mcp.approvalsListen) or on its Streamable HTTP
 // listener. Same routes, same bearer-token rule as on the proxy's admin API (approvals.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getRequestListener, serve, type ServerType } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { ApprovalStore } from '../../state/index.ts';
 import { registerApprovalRoutes } from './approvals.ts';
-import { parseListen, type ListeningServer } from './server.ts';
+import { listenApp, type ListeningServer } from './server.ts';
 
 /** GET /api/v1/approvals, POST /api/v1/approvals/<id> and GET /healthz, nothing else. */
 export function createApprovalsApi(store: ApprovalStore, token: string): Hono<{ Bindings: { remoteAddress?: string } }> {
@@ -31,34 +30,5 @@ export function approvalsHandler(store: ApprovalStore, token: string): (req: Inc
 
 /** Starts the approval routes on host:port (port 0 picks a free one). */
 export function startApprovalsApi(listen: string, store: ApprovalStore, token: string): Promise<ListeningServer> {
-  const { host, port } = parseListen(listen);
-  const app = createApprovalsApi(store, token);
-  return new Promise((resolve, reject) => {
-    let server: ServerType;
-    try {
-      server = serve({
-        fetch: (req, info) => app.fetch(req, { remoteAddress: (info as { incoming?: { socket?: { remoteAddress?: string } } })?.incoming?.socket?.remoteAddress }),
-        hostname: host,
-        port,
-      });
-    } catch (err) {
-      reject(err);
-      return;
-    }
-    server.once('error', reject);
-    server.once('listening', () => {
-      const addr = server.address() as AddressInfo;
-      const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      resolve({
-        url: `http://${shownHost}:${addr.port}`,
-        port: addr.port,
-        close: () =>
-          new Promise((res) => {
-            server.close(() => res());
-            // Keep-alive connections from `tollgate approve` must not hold the process open.
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-          }),
-      });
-    });
-  });
+  return listenApp(listen, createApprovalsApi(store, token));
 }

@@ -14,10 +14,14 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
 }
 
-/** Starts the scan API on host:port (port 0 picks a free one) and resolves once it listens. */
-export function startScanApi(listen: string, opts: ScanApiOptions): Promise<ListeningServer> {
+/** Anything that answers a fetch Request (a Hono app), given the peer's address. */
+export interface FetchApp {
+  fetch(req: Request, env: { remoteAddress?: string | undefined }): Response | Promise<Response>;
+}
+
+/** Serves a fetch app on host:port (port 0 picks a free one) and resolves once it listens. */
+export function listenApp(listen: string, app: FetchApp): Promise<ListeningServer> {
   const { host, port } = parseListen(listen);
-  const app = createScanApi(opts);
   return new Promise((resolve, reject) => {
     let server: ServerType;
     try {
@@ -37,8 +41,18 @@ export function startScanApi(listen: string, opts: ScanApiOptions): Promise<List
       resolve({
         url: `http://${shownHost}:${addr.port}`,
         port: addr.port,
-        close: () => new Promise((res) => server.close(() => res())),
+        close: () =>
+          new Promise((res) => {
+            server.close(() => res());
+            // Idle keep-alive connections (a `tollgate approve`, a scraper) must not hold the close open.
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
       });
     });
   });
+}
+
+/** Starts the scan API on host:port (port 0 picks a free one) and resolves once it listens. */
+export function startScanApi(listen: string, opts: ScanApiOptions): Promise<ListeningServer> {
+  return listenApp(listen, createScanApi(opts));
 }
