@@ -6,6 +6,7 @@ import type { ApprovalStore, KillSwitch, RateLimiter } from '../../state/index.t
 import { registerApprovalRoutes } from './approvals.ts';
 import { registerKillSwitchRoutes } from './killswitch.ts';
 import { scanDecisionEvent } from './decision.ts';
+import { readSmallBody } from './small-body.ts';
 
 export interface ScanApiOptions {
   readonly engine: Engine;
@@ -85,7 +86,7 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
 
     const declared = Number(c.req.header('content-length') ?? '0');
     if (declared > opts.maxBodyBytes) return c.json({ error: `body over ${opts.maxBodyBytes} bytes` }, 413);
-    const raw = await readBounded(c.req.raw, opts.maxBodyBytes);
+    const raw = await readSmallBody(c.req.raw, opts.maxBodyBytes);
     if (raw === null) return c.json({ error: `body over ${opts.maxBodyBytes} bytes` }, 413);
 
     let json: unknown;
@@ -148,23 +149,4 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
     return c.json({ action: 'block', error: 'internal error; request blocked' }, 500);
   });
   return app;
-}
-
-/** Reads a request body up to `max` bytes; null when it is larger (the rest is not buffered). */
-async function readBounded(req: Request, max: number): Promise<string | null> {
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
