@@ -30,6 +30,17 @@ function parseArgs(argv) {
   return out;
 }
 
+// zod keeps error messages in some fifty languages behind its `locales` export; Tollgate uses
+// only the English default, which zod imports directly. The bundle gets an empty `locales`
+// namespace instead: ~290 KB less JavaScript that `tollgate run` would otherwise hold in memory
+// as module source for as long as it runs.
+const ZOD_WITHOUT_LOCALES = {
+  name: 'zod-without-locales',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 /** Builds into outdir (through a temporary directory renamed into place); returns milliseconds taken. */
 export async function buildDist(outdir) {
   const { build } = await import('esbuild');
@@ -59,6 +70,7 @@ export async function buildDist(outdir) {
       legalComments: 'none',
       sourcemap: 'linked',
       logLevel: 'warning',
+      plugins: [ZOD_WITHOUT_LOCALES],
     });
     cpSync(join(ROOT, 'src/config/presets'), join(tmp, 'presets'), { recursive: true });
     cpSync(join(ROOT, 'src/scanners/injection/cores.generated.json'), join(tmp, 'cores.generated.json'));

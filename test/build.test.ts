@@ -48,6 +48,16 @@ describe('the built CLI (scripts/build.mjs → plain JavaScript, no TypeScript l
     assert.ok(readdirSync(join(out, 'presets')).includes('balanced.yaml'));
   });
 
+  it('reports an invalid config in English, without bundling zod\'s other languages', () => {
+    const bad = join(home, 'bad-mode.yaml');
+    writeFileSync(bad, 'mode: bogus\n');
+    const r = spawnSync(process.execPath, [entry, 'config', 'check', bad], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /bad-mode\.yaml:1:1 mode: Invalid option: expected one of "enforce"\|"audit"/);
+    // zod's German messages ("Ungültige Eingabe"), as esbuild writes them in ASCII.
+    for (const f of readdirSync(out).filter((n) => n.endsWith('.js'))) assert.doesNotMatch(readFileSync(join(out, f), 'utf8'), /Ung\\xFCltige Eingabe/, f);
+  });
+
   it('prints its version', () => {
     const r = spawnSync(process.execPath, [entry, '--version'], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr);

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { REGEX_ENGINE } from '../re/index.ts';
 import { VERSION } from '../version.ts';
 import { modulesFor } from './command-index.ts';
+import { holdCompilers, releaseCompilers } from './compiler-hold.ts';
 import { holdYoungGeneration, releaseYoungGeneration } from './young-generation.ts';
 
 // Output piped into `head` and closed early is not an error worth a stack trace.
@@ -18,10 +19,17 @@ program
   .description('Tollgate: an agent firewall. Inspects what an AI agent sends and receives (URLs, HTTP, tool calls, tool results) for credential leaks, SSRF and prompt injection.')
   .version(`tollgate ${VERSION} (node ${process.version}, regex engine ${REGEX_ENGINE})`, '-V, --version');
 const modules = modulesFor(process.argv.slice(2));
-// `run` stays up: keep its start-up garbage from leaving a large young generation behind.
+// `run` stays up: keep its start-up garbage from leaving a large young generation behind, and its
+// run-once start-up code from being compiled to baseline and optimized code it never runs again.
 const longRunning = modules.length === 1 && modules[0]?.names.includes('run') === true;
-if (longRunning) holdYoungGeneration();
+if (longRunning) {
+  holdYoungGeneration();
+  holdCompilers();
+}
 for (const register of await Promise.all(modules.map((m) => m.load()))) register(program);
 program.showHelpAfterError();
 await program.parseAsync(process.argv);
-if (longRunning) releaseYoungGeneration();
+if (longRunning) {
+  releaseCompilers();
+  releaseYoungGeneration();
+}
