@@ -13,7 +13,7 @@ import { createApprovalStore, createRateLimiter } from './state/index.ts';
 import { createUpstreamAgents, loadProxyTls, upstreamAgentOptions, startProxy, type ProxyContext, type ProxyServer } from './transports/http-proxy/index.ts';
 import { ReverseConfig } from './config/reverse-schema.ts';
 import { startReverse, type ReverseServer } from './transports/reverse/index.ts';
-import { createScanApi } from './transports/scan-api/app.ts';
+import { createAdminHandler } from './transports/scan-api/app.ts';
 import { parseListen, startScanApi, type ListeningServer } from './transports/scan-api/index.ts';
 
 export interface ServicesOptions {
@@ -146,7 +146,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
       const listen = parseListen(opts.listen ?? cfg.proxy.listen);
       const tls = cfg.proxy.tlsInterception.enabled ? await loadProxyTls(cfg.proxy.tlsInterception, dataDir) : null;
       for (const w of tls?.warnings ?? []) note(`tls interception: ${w}`);
-      proxy = await startProxy(tls ? liveProxyContext(live, { ...fixed, tls: tls.tls }) : dataPlane, { listen, admin: createScanApi(apiOptions) });
+      proxy = await startProxy(tls ? liveProxyContext(live, { ...fixed, tls: tls.tls }) : dataPlane, { listen, admin: createAdminHandler(apiOptions) });
     }
     const rev = ReverseConfig.safeParse({ ...cfg.reverse, ...opts.reverse });
     if (!rev.success) throw new Error(`reverse proxy: ${rev.error.issues[0]?.message ?? 'invalid settings'}`);

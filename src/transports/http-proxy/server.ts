@@ -3,8 +3,6 @@
 // /metrics …) go to the admin app.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
-import type { Hono } from 'hono';
 import { handleFetch, isFetchPath } from '../fetch/index.ts';
 import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import { handleConnect } from './connect.ts';
@@ -24,8 +22,8 @@ export interface ProxyServer {
 
 export interface ProxyOptions {
   readonly listen: { host: string; port: number };
-  /** Serves origin-form requests (Tollgate's own endpoints); 404 when absent. */
-  readonly admin?: Hono<{ Bindings: { remoteAddress?: string } }>;
+  /** Serves origin-form requests (Tollgate's own endpoints, scan-api's createAdminHandler); 404 when absent. */
+  readonly admin?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<ProxyServer> {
@@ -35,9 +33,6 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
   }
   const interceptor = ctx.tls ? createInterceptor(ctx) : undefined;
   const admin = opts.admin;
-  const adminListener = admin
-    ? getRequestListener((request, env) => admin.fetch(request, { remoteAddress: (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress }))
-    : null;
   const noted = new Set<string>();
   // Tunnels and WebSockets, cut when the kill switch turns on (control.ts).
   const relays = trackRelays(ctx);
@@ -55,7 +50,7 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
         });
         return;
       }
-      if (adminListener) void adminListener(req, res);
+      if (admin) admin(req, res);
       else {
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('not found\n');

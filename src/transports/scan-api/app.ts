@@ -1,11 +1,13 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { DecisionEvent, Verdict } from '../../core/index.ts';
 import { parseScanInput, type Engine } from '../../engine/index.ts';
 import type { ApprovalStore, KillSwitch, RateLimiter } from '../../state/index.ts';
 import { registerApprovalRoutes } from './approvals.ts';
+import { bearerMatches, bearerToken } from './bearer.ts';
 import { registerKillSwitchRoutes } from './killswitch.ts';
 import { scanDecisionEvent } from './decision.ts';
+import { nodeHandler, type NodeHandler } from './node-handler.ts';
 import { readSmallBody } from './small-body.ts';
 
 export interface ScanApiOptions {
@@ -40,17 +42,6 @@ export function verdictJson(id: unknown, verdict: Verdict): Record<string, unkno
   return out;
 }
 
-function bearer(header: string | undefined): string {
-  const auth = header ?? '';
-  return auth.startsWith('Bearer ') ? auth.slice(7) : '';
-}
-
-function tokenMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * The scan API: `POST /api/v1/scan` takes one scan input (the same JSON as a batch line) and
  * answers the verdict. A verdict of block is a 200 answer; errors in the request are 4xx.
@@ -58,26 +49,16 @@ function tokenMatches(given: string, expected: string): boolean {
 export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAddress?: string } }> {
   const app = new Hono<{ Bindings: { remoteAddress?: string } }>();
 
-  app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/health', (c) => c.json({ ok: true }));
+  // GET /health, /healthz and /metrics are answered before this app (plain-routes.ts).
   const started = opts.now();
   app.get('/api/v1/status', (c) => c.json({ ok: true, ...opts.info, uptimeSeconds: Math.max(0, Math.round((opts.now() - started) / 1000)) }));
   app.get('/api/v1/info', (c) => c.json(opts.info));
-  const metrics = opts.metrics;
-  if (metrics) {
-    app.get('/metrics', async (c) => {
-      if (opts.token !== undefined && !tokenMatches(bearer(c.req.header('authorization')), opts.token)) {
-        return c.json({ error: 'unauthorized: send Authorization: Bearer <token>' }, 401, { 'www-authenticate': 'Bearer' });
-      }
-      return c.body(await metrics.render(), 200, { 'content-type': metrics.contentType });
-    });
-  }
 
   app.post('/api/v1/scan', async (c) => {
     let key = c.env?.remoteAddress ?? 'local';
     if (opts.token !== undefined) {
-      const given = bearer(c.req.header('authorization'));
-      if (!tokenMatches(given, opts.token)) {
+      const given = bearerToken(c.req.header('authorization'));
+      if (!bearerMatches(c.req.header('authorization'), opts.token)) {
         return c.json({ error: 'unauthorized: send Authorization: Bearer <token>' }, 401, { 'www-authenticate': 'Bearer' });
       }
       key = `token:${given.slice(0, 8)}`;
@@ -149,4 +130,9 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
     return c.json({ action: 'block', error: 'internal error; request blocked' }, 500);
   });
   return app;
+}
+
+/** The admin API as a node:http handler: health and metrics answered directly, the rest by the Hono app. */
+export function createAdminHandler(opts: ScanApiOptions): NodeHandler {
+  return nodeHandler(createScanApi(opts), { ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.token !== undefined ? { token: opts.token } : {}) });
 }

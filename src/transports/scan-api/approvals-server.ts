@@ -2,10 +2,10 @@
 // them on a listener of their own (--api ADDR, mcp.approvalsListen) or on its Streamable HTTP
 // listener. Same routes, same bearer-token rule as on the proxy's admin API (approvals.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { ApprovalStore } from '../../state/index.ts';
 import { registerApprovalRoutes } from './approvals.ts';
+import { nodeHandler } from './node-handler.ts';
 import { listenApp, type ListeningServer } from './server.ts';
 
 /** GET /api/v1/approvals, POST /api/v1/approvals/<id> and GET /healthz, nothing else. */
@@ -23,9 +23,7 @@ export function createApprovalsApi(store: ApprovalStore, token: string): Hono<{ 
 
 /** The approval routes as a node:http handler, to mount on a listener that serves something else. */
 export function approvalsHandler(store: ApprovalStore, token: string): (req: IncomingMessage, res: ServerResponse) => void {
-  const app = createApprovalsApi(store, token);
-  const listener = getRequestListener((req, info) => app.fetch(req, { remoteAddress: (info as { incoming?: { socket?: { remoteAddress?: string } } })?.incoming?.socket?.remoteAddress }));
-  return (req, res) => void listener(req, res);
+  return nodeHandler(createApprovalsApi(store, token));
 }
 
 /** Starts the approval routes on host:port (port 0 picks a free one). */

@@ -3,19 +3,16 @@
 // API's bearer token: the agent can reach this listener (it is its proxy), and without a token it
 // could approve its own held requests. With no token configured they answer 403 (and the proxy
 // has no approval store, so `ask` blocks).
-import { timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import { MAX_LISTED_APPROVALS, type ApprovalStore } from '../../state/index.ts';
+import { bearerMatches } from './bearer.ts';
 import { readSmallBody } from './small-body.ts';
 
 const MAX_BODY = 1024;
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 
 function authorized(header: string | undefined, token: string | undefined): boolean {
-  if (token === undefined) return false;
-  const given = Buffer.from((header ?? '').startsWith('Bearer ') ? (header as string).slice(7) : '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return token !== undefined && bearerMatches(header, token);
 }
 
 export function registerApprovalRoutes(app: Hono<{ Bindings: { remoteAddress?: string } }>, store: ApprovalStore, token: string | undefined): void {

@@ -4,10 +4,10 @@
 // and it may turn the switch on but not off: the agent reaches this listener too (it is its
 // proxy), so an unauthenticated "off" would let it undo an operator's stop. Off then needs the
 // token, SIGUSR1, or (for the file's hold) removing the sentinel file.
-import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Hono } from 'hono';
 import type { KillSwitch } from '../../state/index.ts';
+import { bearerMatches } from './bearer.ts';
 import { readSmallBody } from './small-body.ts';
 
 const MAX_BODY = 256;
@@ -16,12 +16,6 @@ export interface KillSwitchRoutes {
   readonly killSwitch: KillSwitch;
   readonly token?: string;
   readonly now: () => number;
-}
-
-function tokenGiven(header: string | undefined, token: string): boolean {
-  const given = Buffer.from((header ?? '').startsWith('Bearer ') ? (header as string).slice(7) : '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
 }
 
 /** Loopback as the socket reports it: 127.0.0.0/8, ::1, or an IPv4-mapped loopback. */
@@ -36,7 +30,7 @@ export function registerKillSwitchRoutes(app: Hono<{ Bindings: { remoteAddress?:
   const { killSwitch, token } = opts;
   type Denial = { error: string; status: 401 | 403 };
   const denied = (authorization: string | undefined, remote: string | undefined): Denial | null => {
-    if (token !== undefined) return tokenGiven(authorization, token) ? null : { error: 'unauthorized: send Authorization: Bearer <token>', status: 401 };
+    if (token !== undefined) return bearerMatches(authorization, token) ? null : { error: 'unauthorized: send Authorization: Bearer <token>', status: 401 };
     return isLoopback(remote) ? null : { error: 'without an API token (api.tokenEnv) the kill switch answers loopback clients only', status: 403 };
   };
 

@@ -68,4 +68,12 @@ describe('scan API over a real loopback socket', () => {
     assert.equal(typeof status.uptimeSeconds, 'number');
     assert.deepEqual(await (await fetch(`${server.url}/api/v1/info`)).json(), { version: 'test' });
   });
+
+  it('answers health with a query string and HEAD, and leaves other methods on /health to the API (404)', async () => {
+    assert.deepEqual(await (await fetch(`${server.url}/health?probe=1`)).json(), { ok: true });
+    const head = await fetch(`${server.url}/healthz`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), '');
+    assert.equal((await fetch(`${server.url}/health`, { method: 'POST', body: '{}' })).status, 404);
+  });
 });

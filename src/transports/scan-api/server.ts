@@ -1,6 +1,7 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { createScanApi, type ScanApiOptions } from './app.ts';
+import { createAdminHandler, type ScanApiOptions } from './app.ts';
+import { nodeHandler, type FetchApp, type NodeHandler } from './node-handler.ts';
 
 export interface ListeningServer {
   readonly url: string;
@@ -14,28 +15,18 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
 }
 
-/** Anything that answers a fetch Request (a Hono app), given the peer's address. */
-export interface FetchApp {
-  fetch(req: Request, env: { remoteAddress?: string | undefined }): Response | Promise<Response>;
-}
-
 /** Serves a fetch app on host:port (port 0 picks a free one) and resolves once it listens. */
 export function listenApp(listen: string, app: FetchApp): Promise<ListeningServer> {
+  return listenHandler(listen, nodeHandler(app));
+}
+
+/** Serves a node:http handler on host:port (port 0 picks a free one) and resolves once it listens. */
+export function listenHandler(listen: string, handler: NodeHandler): Promise<ListeningServer> {
   const { host, port } = parseListen(listen);
   return new Promise((resolve, reject) => {
-    let server: ServerType;
-    try {
-      server = serve({
-        fetch: (req, info) => app.fetch(req, { remoteAddress: (info as { incoming?: { socket?: { remoteAddress?: string } } })?.incoming?.socket?.remoteAddress }),
-        hostname: host,
-        port,
-      });
-    } catch (err) {
-      reject(err);
-      return;
-    }
+    const server = http.createServer(handler);
     server.once('error', reject);
-    server.once('listening', () => {
+    server.listen(port, host, () => {
       const addr = server.address() as AddressInfo;
       const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
       resolve({
@@ -45,7 +36,7 @@ export function listenApp(listen: string, app: FetchApp): Promise<ListeningServe
           new Promise((res) => {
             server.close(() => res());
             // Idle keep-alive connections (a `tollgate approve`, a scraper) must not hold the close open.
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            server.closeAllConnections();
           }),
       });
     });
@@ -54,5 +45,5 @@ export function listenApp(listen: string, app: FetchApp): Promise<ListeningServe
 
 /** Starts the scan API on host:port (port 0 picks a free one) and resolves once it listens. */
 export function startScanApi(listen: string, opts: ScanApiOptions): Promise<ListeningServer> {
-  return listenApp(listen, createScanApi(opts));
+  return listenHandler(listen, createAdminHandler(opts));
 }
