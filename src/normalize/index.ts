@@ -8,3 +8,4 @@ export { foldConfusables, CONFUSABLES_RAW } from './confusables.ts';
 export { foldLeet, collapseWhitespace, stripCombining } from './fold.ts';
 export { isMostlyText } from './decode/bytes.ts';
 export { QuietTexts } from './quiet-texts.ts';
+export { isAscii } from './ascii.ts';

@@ -5,6 +5,7 @@ import { stripInvisible } from './invisible.ts';
 import type { DecodedLayer, EvasionSignals, NormalizeLimits, Prepared } from './types.ts';
 import { DEFAULT_NORMALIZE_LIMITS } from './types.ts';
 import { QuietTexts } from './quiet-texts.ts';
+import { isAscii } from './ascii.ts';
 
 /**
  * Per limits object (one per engine): short texts whose decoding found no layer and hit no bound.
@@ -20,7 +21,10 @@ function noLayersFor(limits: NormalizeLimits): QuietTexts {
 
 /** Invisible characters removed, then NFKC (UAX #15) so full-width and mathematical letters become ASCII. */
 export function cleanText(raw: string): { clean: string; strip: ReturnType<typeof stripInvisible> } {
-  const strip = stripInvisible(raw.includes('\u001b') ? stripAnsi(raw) : raw);
+  const text = raw.includes('\u001b') ? stripAnsi(raw) : raw;
+  // every invisible character is above U+00AC and NFKC leaves ASCII as it is
+  if (isAscii(text)) return { clean: text, strip: { text, counts: { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 }, tagText: '' } };
+  const strip = stripInvisible(text);
   return { clean: isAscii(strip.text) ? strip.text : strip.text.normalize('NFKC'), strip };
 }
 
@@ -50,12 +54,6 @@ export function stripAnsi(text: string): string {
     i = last - 1;
   }
   return last === 0 ? text : out + text.slice(last);
-}
-
-const NON_ASCII = /[^\u0000-\u007f]/;
-
-function isAscii(text: string): boolean {
-  return !NON_ASCII.test(text);
 }
 
 /** The matching view for injection rules: marks removed, confusables folded to ASCII, lower case, one space. */

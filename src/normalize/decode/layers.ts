@@ -1,4 +1,3 @@
-import { re } from '../../re/index.ts';
 import type { Encoding, NormalizeLimits } from '../types.ts';
 import { findBase32 } from './base32.ts';
 import { findBase64 } from './base64.ts';
@@ -6,6 +5,7 @@ import { decodeEntities } from './entities.ts';
 import { findHex } from './hex.ts';
 import { decodeJsonEscapes } from './json-escapes.ts';
 import { percentDecode, plusToSpace } from './url.ts';
+import { shapeOf } from './runs.ts';
 
 export interface RawLayer {
   readonly chain: readonly Encoding[];
@@ -30,75 +30,18 @@ interface Decoder {
 const MAX_CANDIDATES = 4096;
 const SPAN_OUTPUTS = MAX_CANDIDATES;
 
-/**
- * One linear re2 pass each finds the only places base64/base32 (a long run of their alphabet)
- * or hex (eight or more byte pairs, optionally delimited or prefixed) can be; the exact
- * decoders then run on those spans alone, so prose costs one pass, not three.
- */
-const RUN = re('[A-Za-z0-9+/_-]{16,}={0,2}');
-const HEX_RUN = re('(?:\\\\x|0x)?[0-9a-fA-F]{2}(?:[:, -]?(?:\\\\x|0x)?[0-9a-fA-F]{2}){7,}');
-
-const SHORT_TEXT = 4096;
-let lastRunsText = '';
-let lastRuns: string[] = [];
-
-/** Base64/base32 candidate runs; memoised for the last text, since two decoders ask in turn. */
-let lastRunsMin = 0;
-
-function runs(text: string, minRun: number, state: DecodeState): string[] {
+function runs(text: string, minRun: number, state: DecodeState): readonly string[] {
   if (text.length < minRun) return [];
-  if (text !== lastRunsText || minRun !== lastRunsMin) {
-    lastRunsText = text;
-    lastRunsMin = minRun;
-    lastRuns = text.length < SHORT_TEXT ? shortRuns(text, minRun) : RUN.all(text, MAX_CANDIDATES + 1).map((m) => m.text);
-  }
-  if (lastRuns.length > MAX_CANDIDATES) state.capped = true;
-  return lastRuns.length > MAX_CANDIDATES ? lastRuns.slice(0, MAX_CANDIDATES) : lastRuns;
-}
-
-/** The same runs as RUN, found with a plain loop: cheaper than a native call for short texts. */
-function shortRuns(text: string, minRun: number): string[] {
-  const out: string[] = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
-    const inRun = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d;
-    if (inRun) {
-      if (start < 0) start = i;
-      continue;
-    }
-    if (start >= 0 && i - start >= minRun) {
-      let end = i;
-      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 0x3d) end++;
-      if (out.length <= MAX_CANDIDATES) out.push(text.slice(start, end));
-    }
-    start = -1;
-  }
-  return out;
-}
-
-/**
- * Every HEX_RUN match is at least 16 characters drawn from hex digits, the delimiters and the
- * `\x`/`0x` prefixes: a short text without such a stretch needs no regex call.
- */
-function mayHaveHexRun(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const ok =
-      (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) || c === 0x3a || c === 0x2c || c === 0x20 || c === 0x2d || c === 0x5c || c === 0x78;
-    run = ok ? run + 1 : 0;
-    if (run >= 16) return true;
-  }
-  return false;
-}
-
-function hexRuns(text: string, state: DecodeState): string[] {
-  if (text.length < 16) return [];
-  if (text.length < SHORT_TEXT && !mayHaveHexRun(text)) return [];
-  const found = HEX_RUN.all(text, MAX_CANDIDATES + 1).map((m) => m.text);
+  const found = shapeOf(text, minRun, MAX_CANDIDATES).runs;
   if (found.length > MAX_CANDIDATES) state.capped = true;
-  return found.slice(0, MAX_CANDIDATES);
+  return found.length > MAX_CANDIDATES ? found.slice(0, MAX_CANDIDATES) : found;
+}
+
+function hexRuns(text: string, minRun: number, state: DecodeState): readonly string[] {
+  if (text.length < 16) return [];
+  const found = shapeOf(text, minRun, MAX_CANDIDATES).hex;
+  if (found.length > MAX_CANDIDATES) state.capped = true;
+  return found.length > MAX_CANDIDATES ? found.slice(0, MAX_CANDIDATES) : found;
 }
 
 /**
@@ -132,7 +75,7 @@ const DECODERS: readonly Decoder[] = [
   },
   {
     encoding: 'hex',
-    decode: (text, limits, state) => joined(hexRuns(text, state).flatMap((run) => findHex(run, Math.ceil(limits.minEncodedRun / 2), SPAN_OUTPUTS))),
+    decode: (text, limits, state) => joined(hexRuns(text, limits.minEncodedRun, state).flatMap((run) => findHex(run, Math.ceil(limits.minEncodedRun / 2), SPAN_OUTPUTS))),
   },
   {
     encoding: 'base32',

@@ -1258,3 +1258,14 @@ export function literalAnchor(src: string, view: 'folded' | 'plain' | 'clean'): 
   }
   return [...out].join('|');
 }
+
+/**
+ * Empties the derivation memos (parse trees, literal sets, frequencies). They serve start-up, when
+ * every pattern is analysed once; afterwards they only hold memory (several MB of parse trees).
+ * Anything asked later is derived again, so this costs time, never correctness.
+ */
+export function releaseDerivationMemos(): void {
+  parseCache.clear();
+  literalFreqCache.clear();
+  literalsCache.clear();
+}

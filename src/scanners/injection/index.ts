@@ -5,7 +5,7 @@
 import type { Finding, Flow, Severity } from '../../core/types.ts';
 import { clip, redactPreview } from '../../core/redact.ts';
 import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
-import { QuietTexts } from '../../normalize/index.ts';
+import { isAscii, QuietTexts } from '../../normalize/index.ts';
 import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
 import { CODE_CLASSES, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
@@ -13,6 +13,7 @@ import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds 
 import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
 import { LEET_PAIR_SRC, groupsOf, leetClauses, pushView, type TextView, type ViewName } from './views.ts';
 import { MENTION_WEIGHT, isMention } from './mention.ts';
+import { releaseDerivationMemos } from './cores.ts';
 
 export interface InjectionOptions {
   /** Lowest combined score that produces findings (the `low` severity threshold). */
@@ -91,6 +92,8 @@ function compiled(): Compiled {
   if (compiledCache) return compiledCache;
   const { owners, specs, leet } = buildOwners();
   compiledCache = { owners, prefilter: new Prefilter(specs, { margin: MARGIN }), leet };
+  // the prefilter is derived: the parse trees and literal sets it was derived from are not needed again
+  releaseDerivationMemos();
   return compiledCache;
 }
 
@@ -277,13 +280,6 @@ const FAMILY_INDEX: ReadonlyMap<string, number> = new Map(FAMILIES.map((fam, i) 
 
 const NO_SIGNALS: EvasionSignals = Object.freeze({ zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0, confusables: 0, combining: 0 });
 
-/** True for a short text of ASCII characters only (checked by a bounded loop). */
-function isShortAscii(text: string): boolean {
-  if (text.length > 4096) return false;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
 const NO_EVIDENCE: Analysis = Object.freeze({ score: 0, severity: null, families: Object.freeze([]) as readonly FamilyResult[] });
 
 type Spans = readonly (readonly [number, number])[];
@@ -327,8 +323,8 @@ function onlyView(presence: Presence, table: readonly Owner[], view: 'folded' | 
 function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, disabled: ReadonlySet<string>, flow: Flow, exhaustive: boolean): Analysis {
   const c = compiled();
   const pf = c.prefilter;
-  // a short ASCII text has no invisible, confusable or combining characters to count
-  const signals = isShortAscii(prepared.raw) ? NO_SIGNALS : prepared.signals;
+  // an ASCII text has no invisible, confusable or combining characters to count
+  const signals = isAscii(prepared.raw) ? NO_SIGNALS : prepared.signals;
   const groups = groupsOf(prepared, { maxScanChars: opts.maxScanChars, maxLayers: opts.maxLayers }, signals);
 
   // 1. for each text, the owners whose cores occur in it: one set pass per text (the folded text
@@ -662,7 +658,9 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
     thresholds: { ...DEFAULT_INJECTION_OPTIONS.thresholds, ...(options.thresholds ?? {}) },
   };
   const disabled: ReadonlySet<string> = new Set(opts.disabledRules);
-  compiled(); // compile eagerly so a bad pattern fails at construction, not mid-scan
+  // derive the prefilter and compile the set every scan uses now, so a bad core fails at construction;
+  // the per-view sets only some texts need are compiled on first use (their cores are tested in prefilter.test.ts)
+  compiled();
   // Short texts without decoded layers whose analysis found no evidence at all (no core of any
   // pattern, nothing smuggled): for such a text that outcome depends on the text and these options
   // alone, so a repeated value (a response header, say) skips the analysis.

@@ -6,8 +6,7 @@
 // for every view (clean-view cores are relaxed to match there). Matching goes through re() and the
 // native RE2.Set; without the native binding each owner's cores are tested one by one.
 import { re, regexSet, REGEX_SET_AVAILABLE, type RegexFlags, type RegexSet, type SafeRegex } from '../../re/index.ts';
-import { anchorFor, coresFor, wildCoresFor } from './core-table.ts';
-import { needsNonAscii, relaxForFolded } from './cores.ts';
+import { anchorFor, coresFor, needsNonAsciiFor, relaxedFor, wildCoresFor } from './core-table.ts';
 
 
 
@@ -69,7 +68,10 @@ interface OwnerGroup {
 }
 
 class OwnerSet {
-  readonly #set: RegexSet | null;
+  /** The native set: undefined until first used (see `eager`), null without the native binding. */
+  #set: RegexSet | null | undefined;
+  /** The cores in set order, kept until the set is built. */
+  #srcs: readonly string[] | null;
   readonly #index: readonly number[];
   readonly #entries: readonly { readonly owner: number; readonly cores: readonly string[] }[];
   readonly #flags: RegexFlags;
@@ -79,7 +81,12 @@ class OwnerSet {
    */
   #groups: readonly OwnerGroup[] | null = null;
 
-  constructor(entries: readonly { readonly owner: number; readonly cores: readonly string[] }[], flags: RegexFlags) {
+  /**
+   * `eager`: compile now (a set every scan uses; a bad core then fails at start-up). Otherwise the
+   * set is compiled on first use: sets that only some texts need (non-ASCII text, decoded layers,
+   * texts past the scan limit) cost neither start-up time nor memory in a process that never sees one.
+   */
+  constructor(entries: readonly { readonly owner: number; readonly cores: readonly string[] }[], flags: RegexFlags, eager = false) {
     const srcs: string[] = [];
     const index: number[] = [];
     for (const e of entries) {
@@ -91,8 +98,16 @@ class OwnerSet {
     this.#index = index;
     this.#entries = entries;
     this.#flags = flags;
-    this.#set = regexSet(srcs, flags === 'i' ? 'i' : '');
-    if (!this.#set) this.#perOwner();
+    this.#srcs = srcs;
+    if (eager) this.#native();
+  }
+
+  #native(): RegexSet | null {
+    if (this.#set === undefined) {
+      this.#set = regexSet(this.#srcs ?? [], this.#flags === 'i' ? 'i' : '');
+      this.#srcs = null;
+    }
+    return this.#set;
   }
 
   #perOwner(): readonly OwnerGroup[] {
@@ -115,10 +130,11 @@ class OwnerSet {
    */
   present(text: string, from: number, to: number, bytes: Buffer | null): readonly number[] {
     const whole = from === 0 && to === text.length;
-    if (this.#set) {
+    const set = this.#native();
+    if (set) {
       let hit: number[] | null = null;
       try {
-        hit = this.#set.match(bytes ? (whole ? bytes : bytes.subarray(from, to)) : whole ? text : text.slice(from, to));
+        hit = set.match(bytes ? (whole ? bytes : bytes.subarray(from, to)) : whole ? text : text.slice(from, to));
       } catch {
         // the set's automaton ran out of memory on this text: test owner by owner instead
       }
@@ -194,14 +210,14 @@ export class Prefilter {
       clean: new OwnerSet(pick(['clean']), 'i'),
     };
     // owners that cannot match ASCII text stay out of the merged set (they would only slow it down)
-    const ascii = owners.filter((o) => !needsNonAscii(o.src));
+    const ascii = owners.filter((o) => !needsNonAsciiFor(o.src));
     const merged = ascii.map((o) => {
       const cores = strict.get(o.owner) as string[];
-      return { owner: o.owner, cores: o.view === 'clean' ? cores.map(relaxForFolded) : cores };
+      return { owner: o.owner, cores: o.view === 'clean' ? cores.map(relaxedFor) : cores };
     });
-    this.#merged = new OwnerSet(merged, 'i');
+    this.#merged = new OwnerSet(merged, 'i', true);
     this.#nonAscii = new OwnerSet(
-      owners.filter((o) => needsNonAscii(o.src)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] })),
+      owners.filter((o) => needsNonAsciiFor(o.src)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] })),
       '',
     );
     const anchors = new Set<string>();
@@ -230,15 +246,9 @@ export class Prefilter {
   presenceFolded(folded: string): Presence {
     const n = folded.length;
     if (n === 0) return new Map();
-    let ascii: boolean;
-    if (n <= QUICK_MAX) {
-      ascii = true;
-      for (let i = 0; i < n && ascii; i++) if (folded.charCodeAt(i) > 0x7f) ascii = false;
-      if (ascii && this.#quick && !this.#quick.test(folded)) return new Map();
-    } else {
-      // ASCII exactly when UTF-8 needs one byte per UTF-16 unit
-      ascii = Buffer.byteLength(folded, 'utf8') === n;
-    }
+    // ASCII exactly when UTF-8 needs one byte per UTF-16 unit
+    const ascii = Buffer.byteLength(folded, 'utf8') === n;
+    if (n <= QUICK_MAX && ascii && this.#quick && !this.#quick.test(folded)) return new Map();
     // for ASCII text the Latin-1 bytes are the UTF-8 bytes: the native set reads them unconverted
     const found = this.#merged.presence(folded, ascii && n > QUICK_MAX ? Buffer.from(folded, 'latin1') : null);
     if (!ascii) for (const [o, spans] of this.#nonAscii.presence(folded)) found.set(o, spans);

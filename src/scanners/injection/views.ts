@@ -1,7 +1,7 @@
 // The texts the injection rules read for one segment: the prepared views, a plain
 // lower-case view (to tell homoglyph hiding from plain text), every decoded layer, and any
 // text smuggled in variation-selector characters. All loops here are linear and bounded.
-import { collapseWhitespace } from '../../normalize/index.ts';
+import { collapseWhitespace, isAscii } from '../../normalize/index.ts';
 import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
 import { re, type SafeRegex } from '../../re/index.ts';
 
@@ -137,8 +137,6 @@ export interface ViewLimits {
   readonly maxLayers: number;
 }
 
-const NON_ASCII = (): SafeRegex => re('[^\\x00-\\x7f]');
-
 /** One text to scan (the segment itself, a decoded layer, or text hidden in variation selectors), bounded. */
 export interface TextGroup {
   readonly chain: readonly string[];
@@ -189,7 +187,7 @@ export function groupsOf(prepared: Prepared, limits: ViewLimits, signals: Evasio
   for (let i = 0; i < layers.length && i < limits.maxLayers; i++) {
     const layer = layers[i];
     if (layer === undefined) continue;
-    const ascii = !NON_ASCII().test(layer.clean);
+    const ascii = isAscii(layer.clean);
     addGroup(groups, max, sources++, layer.clean, layer.folded, layer.chain, ascii, ascii);
   }
   // At least eight supplementary selectors are needed to carry a hidden text (see decodeVariationSelectors).
