@@ -68,6 +68,25 @@ export function credSweeperFindings(file: 'output.json' | 'depth_3_pedantic.json
   const data = json<{ rule: string; line_data_list: { path: string; line_num: number }[] }[]>('Samsung-CredSweeper/tests/data', file);
   return data.flatMap((f) => f.line_data_list.map((l) => ({ rule: f.rule, path: l.path, line: l.line_num })));
 }
+/** One CredSweeper finding with its parts (a multi-pattern or multi-line finding has several). */
+export interface CredFindingFull {
+  rule: string;
+  severity: string;
+  confidence: string;
+  parts: { path: string; line: number; value: string; variable: string | null }[];
+}
+export function credSweeperFindingsFull(file: 'output.json'): CredFindingFull[] {
+  const data = json<{ rule: string; severity: string; confidence: string; line_data_list: { path: string; line_num: number; value: string; variable: string | null }[] }[]>(
+    'Samsung-CredSweeper/tests/data',
+    file,
+  );
+  return data.map((f) => ({
+    rule: f.rule,
+    severity: f.severity,
+    confidence: f.confidence,
+    parts: f.line_data_list.map((l) => ({ path: l.path, line: l.line_num, value: l.value, variable: l.variable })),
+  }));
+}
 export function credSweeperSample(path: string): string | null {
   const full = p('Samsung-CredSweeper', path);
   if (!existsSync(full) || !statSync(full).isFile()) return null;

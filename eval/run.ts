@@ -8,6 +8,7 @@ import { parseConfig } from '../src/config/index.ts';
 import { createRuntime, REGEX_ENGINE, VERSION } from '../src/main.ts';
 import ipaddr from 'ipaddr.js';
 import * as C from './corpora.ts';
+import { credSweeperRows, PUBLIC_IDENTIFIERS } from './credsweeper.ts';
 
 const presetArg = process.argv.indexOf('--preset');
 const preset = presetArg > 0 ? (process.argv[presetArg + 1] ?? 'balanced') : 'balanced';
@@ -103,16 +104,13 @@ measure('mcp-scan benign tool signatures (tools/list)', 'benign', sigs.map((s) =
 // ---- credentials
 const secretCats = ['secret', 'pii'];
 const sec = (v: Verdict): boolean => hasCategory(v, secretCats);
-const oracle = C.credSweeperFindings('output.json');
-const pem = oracle.filter((f) => /PEM/i.test(f.rule));
-const pemFiles = [...new Set(pem.map((f) => f.path))];
-measure('CredSweeper PEM private keys (files)', 'attack', pemFiles.map((f) => C.credSweeperSample(f) ?? ''), egress, (v) => v.findings.some((f) => f.rule.includes('private-key')));
-const GENERIC = /^(Password|SQL Password|CMD .*|Secret|Key|Token|Auth|Credential|API|Salt|Nonce|UUID|CURL Options|Certificate|IP|Info|Github Old Token|Private Key)$/;
-const lineOf = (f: C.CredFinding): string => (C.credSweeperSample(f.path) ?? '').split('\n')[f.line - 1] ?? '';
-const named = oracle.filter((f) => !/PEM/i.test(f.rule) && !GENERIC.test(f.rule));
-const generic = oracle.filter((f) => GENERIC.test(f.rule));
-measure('CredSweeper provider tokens and keys (lines)', 'attack', named.map(lineOf), egress, sec);
-measure('CredSweeper generic assignments: password/secret/token= (lines)', 'attack', generic.map(lineOf), egress, sec);
+const cs = credSweeperRows();
+measure('CredSweeper PEM private keys (files)', 'attack', cs.pemFiles, egress, (v) => v.findings.some((f) => f.rule.includes('private-key')));
+measure('CredSweeper provider tokens and keys (lines)', 'attack', cs.providerLines, egress, sec);
+measure('CredSweeper provider findings spanning lines (first to last line of the finding)', 'attack', cs.spans, egress, sec);
+measure('CredSweeper findings that are public identifiers, not secrets (lines)', 'benign', cs.publicIds, egress, sec);
+measure('CredSweeper findings the sample labels a negative case (lines)', 'benign', cs.sampleNegatives, egress, sec);
+measure('CredSweeper generic assignments: password/secret/token= (lines)', 'attack', cs.generic, egress, sec);
 const deep = new Set(C.credSweeperFindings('depth_3_pedantic.json').map((f) => f.path.split('/').pop()));
 const negatives = C.credSweeperSampleNames().filter((n) => !deep.has(n) && !/\.(zip|gz|bz2|tar|rpm|deb|jks|class|docx|xlsx|pptx|pdf|png|jpg|apk|jar|whl|p12|pfx|der)$/i.test(n));
 measure('CredSweeper samples with no oracle finding (files)', 'benign', negatives.map((n) => C.credSweeperSample(`tests/samples/${n}`) ?? ''), egress, sec);
@@ -180,6 +178,25 @@ test split is reported. The other corpora have no splits and are reported whole;
 written against an individual item in them. Attacks are inserted into BIPIA contexts
 deterministically: attack *i* goes into context \`(7i + 13j) mod n\` at position *j* (start,
 middle, end).
+
+CredSweeper: the oracle is its regression output (\`tests/data/output.json\`, run without its ML
+filter), so it also reports values that are not secrets. Its findings are split by rules about
+the finding, never by picking lines (\`eval/credsweeper.ts\`):
+
+- *PEM private keys*: findings of its PEM rule, each file scanned whole.
+- *Provider findings spanning lines*: a finding whose parts CredSweeper reports on different lines
+  (a JWK's \`kty\` line and its private member, a client id and its secret two lines below, an AWS
+  key id and secret on consecutive lines), or whose value runs past its line (a base64 key block
+  under an XML tag). Such a secret only exists across those lines, so the text from the finding's
+  first to its last line is scanned; a single line of it (\`"kty": "RSA",\`, \`<data>\`) is a fragment.
+- *Public identifiers, not secrets*: values the provider documents as identifiers that are meant to
+  be seen (scanned alone, since a few of those lines also hold a real secret). Blocking them would
+  stop ordinary agent work, so this row is benign and a flag counts as a false positive:
+${PUBLIC_IDENTIFIERS.map((p) => `  - ${p.rule}, value \`${p.value.source.replace(/\\/g, '')}\`: ${p.what}.`).join('\n')}
+- *The sample labels a negative case*: the sample file marks the line itself (a \`NEGATIVE:\`
+  prefix, or a block headed \`negative cases\`); CredSweeper still reports it without its ML filter.
+- *Generic assignments*: its keyword rules (\`password = …\`, \`token: …\`).
+- *Provider tokens and keys*: every other finding, one line each.
 
 ${table}
 

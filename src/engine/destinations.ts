@@ -26,6 +26,7 @@ export const DEFAULT_DESTINATIONS: Readonly<Record<string, readonly string[]>> =
   'dlp/mistral-api-key': ['api.mistral.ai'],
   'dlp/cohere-api-key': ['api.cohere.com', 'api.cohere.ai'],
   'dlp/deepseek-api-key': ['api.deepseek.com'],
+  'dlp/sk-hex-api-key': ['api.deepseek.com', 'dashscope.aliyuncs.com', 'dashscope-intl.aliyuncs.com'],
   'dlp/google-api-key': ['generativelanguage.googleapis.com', 'maps.googleapis.com', 'www.googleapis.com', 'translation.googleapis.com', 'vision.googleapis.com', 'language.googleapis.com', 'youtube.googleapis.com'],
   'dlp/google-gemini-api-key': ['generativelanguage.googleapis.com'],
   'dlp/github-pat': ['api.github.com', 'github.com', 'uploads.github.com', 'raw.githubusercontent.com'],
@@ -41,6 +42,8 @@ export const DEFAULT_DESTINATIONS: Readonly<Record<string, readonly string[]>> =
   'dlp/slack-user-token': ['slack.com'],
   'dlp/slack-app-token': ['slack.com'],
   'dlp/sendgrid-api-key': ['api.sendgrid.com'],
+  'dlp/mailgun-private-key': ['api.mailgun.net', 'api.eu.mailgun.net'],
+  'dlp/facebook-app-token': ['graph.facebook.com'],
   'dlp/linear-api-key': ['api.linear.app'],
   'dlp/notion-token': ['api.notion.com'],
   'dlp/vercel-token': ['api.vercel.com'],
@@ -77,6 +80,10 @@ export interface DestinationPolicy {
 
 /** Returns the findings with those sent to their own provider (over TLS) lowered; see above. */
 export function applyDestinations(findings: readonly Finding[], view: ScanView, policy: DestinationPolicy): Finding[] {
+  // Only DLP findings are lowered (entropy ones only beside a lowered DLP one): most scans have none.
+  let dlp = false;
+  for (const f of findings) if (f.scanner === 'dlp') dlp = true;
+  if (!dlp) return [...findings];
   const host = destinationHost(view);
   if (host === null) return [...findings];
   const lowered = new Set<string>();

@@ -153,6 +153,13 @@ export function safeLabel(name: string): string {
 }
 
 function safeChars(name: string): string {
+  // Most names are already safe: returned as they are, without building a copy.
+  let clean = name.length <= 48;
+  for (let i = 0; clean && i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    clean = c > 0x20 && c < 0x7f && c !== 0x2e;
+  }
+  if (clean) return name;
   let out = '';
   for (let i = 0; i < name.length && out.length < 48; i++) {
     const c = name.charCodeAt(i);

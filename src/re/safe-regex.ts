@@ -18,7 +18,8 @@ export interface SafeRegex {
   readonly source: string;
   readonly flags: RegexFlags;
   test(subject: string): boolean;
-  first(subject: string): RegexMatch | null;
+  /** The first match starting at or after `from` (default 0); text before `from` still counts as context (`\b`, `^`). */
+  first(subject: string, from?: number): RegexMatch | null;
   /** All non-overlapping matches, at most `limit` (bounded so a hostile input cannot make a huge list). */
   all(subject: string, limit?: number): RegexMatch[];
 }
@@ -28,8 +29,8 @@ interface Re2Ctor {
 }
 interface Re2Instance {
   lastIndex: number;
-  test(s: string): boolean;
-  exec(s: string): (RegExpExecArray & { index: number }) | null;
+  test(s: string | Buffer): boolean;
+  exec(s: string | Buffer): (RegExpExecArray & { index: number }) | null;
 }
 
 function loadNativeRe2(): Re2Ctor | null {
@@ -70,25 +71,69 @@ class NativeRegex implements SafeRegex {
     return this.#globalRe;
   }
   test(subject: string): boolean {
-    return this.#one.test(subject);
+    return this.#one.test(asciiBytes(subject) ?? subject);
   }
-  first(subject: string): RegexMatch | null {
-    const m = this.#one.exec(subject);
-    return m ? toMatch(m) : null;
+  first(subject: string, from = 0): RegexMatch | null {
+    const bytes = asciiBytes(subject);
+    let m: (RegExpExecArray & { index: number }) | null;
+    if (from > 0) {
+      if (from > subject.length) return null;
+      const g = this.#global;
+      g.lastIndex = from;
+      m = g.exec(bytes ?? subject);
+      g.lastIndex = 0;
+    } else m = this.#one.exec(bytes ?? subject);
+    return m ? (bytes ? toAsciiMatch(m, subject) : toMatch(m)) : null;
   }
   all(subject: string, limit = DEFAULT_LIMIT): RegexMatch[] {
     const out: RegexMatch[] = [];
     const g = this.#global;
+    // The scratch bytes stay valid through the loop: nothing below runs another regex.
+    const bytes = asciiBytes(subject);
     g.lastIndex = 0;
     while (out.length < limit) {
-      const m = g.exec(subject);
+      const m = g.exec(bytes ?? subject);
       if (!m) break;
-      out.push(toMatch(m));
+      out.push(bytes ? toAsciiMatch(m, subject) : toMatch(m));
       if (m[0].length === 0) g.lastIndex = m.index + 1;
     }
     g.lastIndex = 0;
     return out;
   }
+}
+
+/**
+ * An ASCII subject is handed to the native engine as bytes in a reused buffer: given a string, the
+ * binding converts it to UTF-8 on every call (and maps offsets back), which costs more than the
+ * match itself for short texts. For ASCII, byte offsets are UTF-16 offsets, so matches read the same.
+ * Longer subjects take the string path, so the scratch never exceeds 3 × ASCII_VIEW_MAX bytes.
+ */
+const ASCII_VIEW_MAX = 256 * 1024;
+let scratch = Buffer.allocUnsafe(3 * 4096);
+
+/**
+ * `subject` as bytes in a shared scratch buffer when it is all ASCII (else null). The bytes are
+ * valid until the next call: use them for one synchronous native call (or one loop of them).
+ */
+export function asciiBytes(subject: string): Buffer | null {
+  const n = subject.length;
+  if (n > ASCII_VIEW_MAX) return null;
+  // Room for the worst UTF-8 expansion (3 bytes per UTF-16 unit), so the write never stops early and
+  // writing exactly n bytes means every character was ASCII.
+  if (scratch.length < 3 * n) scratch = Buffer.allocUnsafe(Math.min(3 * ASCII_VIEW_MAX, Math.max(3 * n, 2 * scratch.length)));
+  const written = scratch.write(subject, 0, 'utf8');
+  return written === n ? scratch.subarray(0, n) : null;
+}
+
+/** toMatch for a match made on asciiBytes(subject): offsets are the string's, texts are cut from it. */
+function toAsciiMatch(m: RegExpExecArray, subject: string): RegexMatch {
+  const whole = m[0] as unknown as Buffer;
+  const groups: (string | undefined)[] = new Array<string | undefined>(m.length - 1);
+  for (let i = 1; i < m.length; i++) {
+    const g = m[i] as unknown as Buffer | undefined;
+    groups[i - 1] = g === undefined ? undefined : g.toString('latin1');
+  }
+  return { index: m.index, end: m.index + whole.length, text: subject.slice(m.index, m.index + whole.length), groups };
 }
 
 function compileNative(ctor: Re2Ctor, source: string, flags: string): Re2Instance {
@@ -118,8 +163,13 @@ class JsRegex implements SafeRegex {
   test(subject: string): boolean {
     return this.#re.matcher(subject).find();
   }
-  first(subject: string): RegexMatch | null {
-    return this.all(subject, 1)[0] ?? null;
+  first(subject: string, from = 0): RegexMatch | null {
+    if (from > subject.length) return null;
+    const m = this.#re.matcher(subject);
+    if (!m.find(from)) return null;
+    const groups: (string | undefined)[] = [];
+    for (let i = 1; i <= m.groupCount(); i++) groups.push(m.group(i) ?? undefined);
+    return { index: m.start(), end: m.end(), text: subject.slice(m.start(), m.end()), groups };
   }
   all(subject: string, limit = DEFAULT_LIMIT): RegexMatch[] {
     const out: RegexMatch[] = [];

@@ -30,8 +30,8 @@ let scratch = new Uint8Array(1024);
 /**
  * Decodes `run` from character `from` into the scratch buffer and returns the bytes (a view that the
  * next call overwrites), or null when a character is outside the alphabet or the bytes are plainly
- * not text (control bytes past the tolerance isMostlyText applies), the common case for runs that
- * merely look like base64.
+ * not text (control bytes past the tolerance isMostlyText applies, or bytes that are not UTF-8), the
+ * common case for runs that merely look like base64.
  */
 function decodeRun(run: string, from: number, urlsafe: boolean): Uint8Array | null {
   let len = run.length - from;
@@ -45,6 +45,10 @@ function decodeRun(run: string, from: number, urlsafe: boolean): Uint8Array | nu
   let bits = 0;
   let o = 0;
   let control = 0;
+  // Continuation bytes still owed by the UTF-8 sequence in progress. Only what is invalid in any
+  // UTF-8 (a stray continuation byte, a lead byte never used, a lead without its continuations)
+  // stops the decoding early; bytesToText still checks the whole result.
+  let owed = 0;
   for (let i = 0; i < len; i++) {
     const c = run.charCodeAt(from + i);
     let v: number;
@@ -58,6 +62,15 @@ function decodeRun(run: string, from: number, urlsafe: boolean): Uint8Array | nu
       bits -= 8;
       const b = (acc >> bits) & 0xff;
       out[o++] = b;
+      if (owed > 0) {
+        if ((b & 0xc0) !== 0x80) return null;
+        owed--;
+      } else if (b >= 0x80) {
+        if (b >= 0xc2 && b <= 0xdf) owed = 1;
+        else if (b >= 0xe0 && b <= 0xef) owed = 2;
+        else if (b >= 0xf0 && b <= 0xf4) owed = 3;
+        else return null;
+      }
       // Same tolerance as isMostlyText (one control character in 32), checked as bytes arrive.
       if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) {
         control++;

@@ -474,5 +474,58 @@ function build(): Record<string, Sample> {
   };
 }
 
-export const SAMPLES: Readonly<Record<string, Sample>> = build();
+const BASE = build();
 export const FIXED = { ghp: crcToken('ghp_'), jwt: jwt(), google: `AIza${rand(`${ALNUM}_-`, 35)}` };
+
+// ------------------------------------------------------------------ CredSweeper-recall detectors
+
+/** One DER element: tag, definite length, content. */
+function der(tag: number, content: Uint8Array): Uint8Array {
+  const n = content.length;
+  const head = n < 0x80 ? [tag, n] : n < 0x100 ? [tag, 0x81, n] : [tag, 0x82, n >> 8, n & 0xff];
+  const out = new Uint8Array(head.length + n);
+  out.set(head, 0);
+  out.set(content, head.length);
+  return out;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A positive big-endian integer of n random bytes (top bit clear, so no sign byte is needed). */
+function bigInt(n: number): Uint8Array {
+  const b = bytes(n);
+  b[0] = ((b[0] as number) & 0x7f) | 0x40;
+  return der(0x02, b);
+}
+
+/**
+ * A synthetic RSAPrivateKey (PKCS#1) shape: SEQUENCE { version, n, e, d, p, q, dp, dq, qi } with random
+ * integers, as base64 in 64-character lines. `version` 3 gives the PKCS#12 (PFX) opening instead.
+ */
+export function derRsaKeyLines(version = 0): string[] {
+  const seq = der(0x30, concat([der(0x02, new Uint8Array([version])), bigInt(64), der(0x02, new Uint8Array([1, 0, 1])), bigInt(64), bigInt(32), bigInt(32), bigInt(32), bigInt(32), bigInt(32)]));
+  return b64(seq).match(/.{1,64}/gu) ?? [];
+}
+
+function recallSamples(): Record<string, Sample> {
+  const key = derRsaKeyLines();
+  return {
+    'dlp/der-private-key': {
+      positive: `<root>\n  <data>\n    ${key.join('\n    ')}\n  </data>\n</root>`,
+      negative: `<root>\n  <data>\n    ${derRsaKeyLines(3).join('\n    ')}\n  </data>\n</root>`,
+    },
+    'dlp/sk-hex-api-key': { positive: `{"api_key": "sk-${rand(HEX, 30)}a7"}`, negative: `mount scan-disk-${rand(HEX, 30)}a7` },
+    'dlp/mailgun-private-key': { positive: `${rand(HEX, 30)}b1-${rand(HEX, 8)}-${rand(HEX, 8)}`, negative: `${rand(HEX, 8)}-${rand(HEX, 4)}-${rand(HEX, 4)}-${rand(HEX, 4)}-${rand(HEX, 12)}` },
+    'dlp/facebook-app-token': { positive: `${rand(DIGITS, 16)}|${mixed(27)}`, negative: `${rand(DIGITS, 16)}|${rand(LOWER, 27)}` },
+  };
+}
+
+export const SAMPLES: Readonly<Record<string, Sample>> = { ...BASE, ...recallSamples() };

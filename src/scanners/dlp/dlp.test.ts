@@ -344,12 +344,12 @@ describe('dlp options', () => {
   });
 
   it('skips disabled rules and rules below minSeverity', () => {
-    const text = `${FIXED.ghp} sk_test_${'Ab3dE6gH9jK2mN5pQ8sT1vW4yZ7'}`;
+    const text = `${FIXED.ghp} Authorization: Bearer ${'Ab3dE6gH9jK2mN5pQ8sT1vW4yZ7'}`;
     assert.deepEqual(
       createDlpScanner({ disabled: ['dlp/github-pat'] })
         .scan(viewOfText(text), TEST_CTX)
         .map((f) => f.rule),
-      ['dlp/stripe-test-key'],
+      ['dlp/bearer-token'],
     );
     assert.deepEqual(
       createDlpScanner({ minSeverity: 'high' })

@@ -7,7 +7,7 @@ import { QuietTexts } from '../../normalize/index.ts';
 import { re } from '../../re/index.ts';
 import type { RegexMatch, SafeRegex } from '../../re/index.ts';
 import { entropy, isTokenPlaceholder, isValuePlaceholder } from './checks.ts';
-import { ShortTextSieve } from './short-sieve.ts';
+import { minMatchLength, ShortTextSieve } from './short-sieve.ts';
 import type { CheckContext, DlpRule } from './types.ts';
 
 /**
@@ -55,6 +55,36 @@ export function countGroups(pattern: string): number {
     } else if (c === '(' && pattern.charAt(i + 1) !== '?') n++;
   }
   return n;
+}
+
+/**
+ * The same pattern with every capture group made non-capturing (`(` → `(?:`), so it matches exactly
+ * the same spans. RE2 finds the bounds of a match with no groups far faster than it fills groups in.
+ */
+export function uncapture(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charAt(i);
+    if (c === '\\') {
+      out += pattern.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      if (pattern.charAt(i + 1) === '^') out += pattern.charAt(++i);
+      if (pattern.charAt(i + 1) === ']') out += pattern.charAt(++i);
+    } else if (c === '(' && pattern.charAt(i + 1) !== '?') out += '(?:';
+    else out += c;
+  }
+  return out;
 }
 
 function escapeLiteral(text: string): string {
@@ -108,6 +138,8 @@ const MAX_WINDOW_SHARE = 0.5;
 interface Survey {
   /** Per keyword id: seen at all. */
   readonly seen: Uint8Array;
+  /** The ids set in `seen`, in the order they were seen. */
+  readonly seenIds: readonly number[];
   /** Per keyword id: where (complete only when `complete`, or for rare keywords when `rareComplete`). */
   readonly keywordSpans: Map<number, Span[]>;
   /** Per rule index (keyword-free rules only): trigger matches. */
@@ -127,6 +159,7 @@ const TEST_FIRST_MAX = 1024;
 /** What surveying a text in which the prefilter matches nothing records. */
 const EMPTY_SURVEY: Survey = {
   seen: new Uint8Array(0),
+  seenIds: [],
   keywordSpans: new Map(),
   triggerSpans: new Map(),
   complete: true,
@@ -136,6 +169,8 @@ const EMPTY_SURVEY: Survey = {
 export class DlpEngine {
   readonly rules: readonly DlpRule[];
   readonly #compiled: readonly Compiled[];
+  /** Per rule: the fewest characters a match of its pattern can have (0 when unknown). */
+  readonly #minLength: readonly number[];
   /** Lower-case keyword → id; `#keywordRules[id]` are the rules it enables; `#implied[id]` the keywords inside it. */
   readonly #keywordIds: ReadonlyMap<string, number>;
   readonly #keywordList: readonly string[];
@@ -150,6 +185,12 @@ export class DlpEngine {
   readonly #prefilter: SafeRegex | null;
   /** Fallback pass when the first is flooded: the keywords not in COMMON_KEYWORDS, and the keyword-free patterns. */
   readonly #rare: SafeRegex | null;
+  /**
+   * The two passes above without capture groups: they list the same matches, much faster. The
+   * capturing ones are asked only about a match that is not a keyword, to learn which rule it is.
+   */
+  readonly #prefilterSpans: SafeRegex | null;
+  readonly #rareSpans: SafeRegex | null;
   readonly #common: readonly number[];
   readonly #fieldRules: readonly number[];
   readonly #windows: boolean;
@@ -162,13 +203,15 @@ export class DlpEngine {
   readonly #testFirstMax: number;
 
   /**
-   * `windows: false` makes every triggered rule run over the whole text, and `shortcuts: false` sends
-   * every text through the prefilter's full survey (reference modes for tests).
+   * `windows: false` makes every triggered rule run over the whole text, `shortcuts: false` sends
+   * every text through the prefilter's full survey, and `spans: false` lists its matches with the
+   * capturing pass itself (reference modes for tests).
    */
-  constructor(rules: readonly DlpRule[], options: { windows?: boolean; shortcuts?: boolean } = {}) {
+  constructor(rules: readonly DlpRule[], options: { windows?: boolean; shortcuts?: boolean; spans?: boolean } = {}) {
     this.rules = rules;
     this.#windows = options.windows ?? true;
     this.#compiled = rules.map((rule) => ({ rule, rx: re(rule.pattern) }));
+    this.#minLength = rules.map((rule) => (options.shortcuts === false ? 0 : minMatchLength(rule.pattern)));
     this.#allIndexes = rules.map((_, i) => i);
     const ids = new Map<string, number>();
     const keywordRules: number[][] = [];
@@ -215,10 +258,14 @@ export class DlpEngine {
     }
     this.#freeGroups = freeGroups;
     const freePatterns = free.map((i) => `(${(rules[i] as DlpRule).pattern})`);
+    const freeSpans = free.map((i) => `(?:${uncapture((rules[i] as DlpRule).pattern)})`);
     const alternation = (list: string[]): string[] => (list.length > 0 ? [`(?i:${byLength(list).map(escapeLiteral).join('|')})`] : []);
     const prefilter = [...alternation(keywords), ...freePatterns];
     const rare = [...alternation(keywords.filter((k) => !COMMON_KEYWORDS.has(k))), ...freePatterns];
     this.#prefilter = prefilter.length > 0 ? re(prefilter.join('|')) : null;
+    const spans = options.spans !== false;
+    this.#prefilterSpans = !spans ? this.#prefilter : prefilter.length > 0 ? re([...alternation(keywords), ...freeSpans].join('|')) : null;
+    this.#rareSpans = !spans ? (rare.length > 0 ? re(rare.join('|')) : null) : rare.length > 0 ? re([...alternation(keywords.filter((k) => !COMMON_KEYWORDS.has(k))), ...freeSpans].join('|')) : null;
     this.#testFirstMax = options.shortcuts === false ? -1 : TEST_FIRST_MAX;
     this.#sieve = options.shortcuts === false ? null : new ShortTextSieve(keywords, free.map((i) => (rules[i] as DlpRule).pattern));
     this.#rare = rare.length > 0 ? re(rare.join('|')) : null;
@@ -240,22 +287,28 @@ export class DlpEngine {
     const hits: Hit[] = [];
     const vetoes: Span[] = [];
     const capped: DlpRule[] = [];
-    this.#sure = enough < Infinity && patterns ? new Set() : null;
+    this.#sure = null; // made at the first sure hit (most texts have none)
+    this.#counting = enough < Infinity && patterns;
     this.#enough = enough;
-    // A repeated short text the prefilter already found quiet: the same pass would find nothing again.
-    if (patterns && this.#prefilter && !this.#quiet.has(text)) {
-      // A short text with no keyword in it is answered without a regex call (see ShortTextSieve).
-      // Otherwise, for a text expected to be quiet, a yes/no pass first: in the native engine it costs
-      // a third of listing the matches, and "no match" is exactly what a survey of nothing says.
-      const none = this.#sieve?.quiet(text) === true || (likelyQuiet && text.length <= this.#testFirstMax && !this.#prefilter.test(text));
-      const survey = none ? EMPTY_SURVEY : this.#survey(text, this.#prefilter);
+    // A short text's prefilter matches (keywords only: it is too short for a keyword-free match) are
+    // listed without a regex call (see ShortTextSieve); null for a text the sieve does not answer.
+    const listed = patterns ? (this.#sieve?.keywordMatches(text) ?? null) : null;
+    // A repeated longer text the prefilter already found quiet: the same pass would find nothing again.
+    if (patterns && this.#prefilter && (listed !== null || !this.#quiet.has(text))) {
+      // For a text expected to be quiet, a yes/no pass first: in the native engine it costs a third
+      // of listing the matches, and "no match" is exactly what a survey of nothing says.
+      const spans = this.#prefilterSpans as SafeRegex;
+      const none = (listed !== null && listed.length === 0) || (listed === null && likelyQuiet && text.length <= this.#testFirstMax && !spans.test(text));
+      const survey = none ? EMPTY_SURVEY : this.#survey(text, this.#prefilter, spans, listed);
       this.lastTextQuiet = survey.complete && survey.keywordSpans.size === 0 && survey.triggerSpans.size === 0;
-      if (this.lastTextQuiet) this.#quiet.add(text);
+      if (this.lastTextQuiet && listed === null) this.#quiet.add(text);
       const candidates = this.lastTextQuiet ? [] : this.#candidates(survey);
       for (let k = 0; k < candidates.length && !this.#overflow(); k++) {
         const i = candidates[k] as number;
+        // A text shorter than any match of the rule cannot hold one (minMatchLength is a lower bound).
+        if (text.length < (this.#minLength[i] as number)) continue;
         const plan = this.#plan(i, survey, text.length);
-        if (plan !== 'skip' && this.#run(this.#compiled[i] as Compiled, text, plan, hits, vetoes)) capped.push((this.#compiled[i] as Compiled).rule);
+        if (plan !== 'skip' && this.#run(this.#compiled[i] as Compiled, text, plan, hits, vetoes, this.#minLength[i] as number)) capped.push((this.#compiled[i] as Compiled).rule);
       }
     }
     if (fields) this.#fields(fieldKey, text, hits);
@@ -286,43 +339,49 @@ export class DlpEngine {
    * exceeded whatever else the text holds, so the remaining rules are not run.
    */
   #sure: Set<string> | null = null;
+  #counting = false;
   #enough = Infinity;
   #overflow(): boolean {
     return this.#sure !== null && this.#sure.size > this.#enough;
   }
 
-  #survey(text: string, prefilter: SafeRegex): Survey {
+  #survey(text: string, prefilter: SafeRegex, spans: SafeRegex, listed: readonly RegexMatch[] | null): Survey {
     const seen = new Uint8Array(this.#keywordList.length);
+    const seenIds: number[] = [];
     let keywordSpans = new Map<number, Span[]>();
     let triggerSpans = new Map<number, Span[]>();
-    const first = prefilter.all(text, PREFILTER_LIMIT);
-    this.#collect(first, seen, keywordSpans, triggerSpans);
-    if (first.length < PREFILTER_LIMIT) return { seen, keywordSpans, triggerSpans, complete: true, rareComplete: true };
+    const first = listed ?? spans.all(text, PREFILTER_LIMIT);
+    this.#collect(first, text, prefilter, seen, seenIds, keywordSpans, triggerSpans);
+    if (first.length < PREFILTER_LIMIT) return { seen, seenIds, keywordSpans, triggerSpans, complete: true, rareComplete: true };
     // Flooded (usually by common words in code): rescan for the rarer keywords and the triggers only,
     // and look the common words up directly (they are usually present, so the lookup stops early).
     let rareComplete = false;
-    if (this.#rare) {
-      const rare = this.#rare.all(text, RARE_LIMIT);
+    if (this.#rare && this.#rareSpans) {
+      const rare = this.#rareSpans.all(text, RARE_LIMIT);
       rareComplete = rare.length < RARE_LIMIT;
       keywordSpans = new Map();
       triggerSpans = new Map();
-      this.#collect(rare, seen, keywordSpans, triggerSpans);
+      this.#collect(rare, text, this.#rare, seen, seenIds, keywordSpans, triggerSpans);
     }
     let lower: string | undefined;
     for (const id of this.#common) {
       if (seen[id] === 1) continue;
       lower ??= text.toLowerCase();
-      if (lower.includes(this.#keywordList[id] as string)) this.#see(id, seen);
+      if (lower.includes(this.#keywordList[id] as string)) this.#see(id, seen, seenIds);
     }
-    return { seen, keywordSpans, triggerSpans, complete: false, rareComplete };
+    return { seen, seenIds, keywordSpans, triggerSpans, complete: false, rareComplete };
   }
 
-  #collect(matches: readonly RegexMatch[], seen: Uint8Array, keywordSpans: Map<number, Span[]>, triggerSpans: Map<number, Span[]>): void {
+  /**
+   * Records the matches of a span pass (`spans.all`). A match that is no keyword is a keyword-free
+   * rule's: the capturing pass `groupsOf` names which, asked at that match only (see groupsAt).
+   */
+  #collect(matches: readonly RegexMatch[], text: string, groupsOf: SafeRegex, seen: Uint8Array, seenIds: number[], keywordSpans: Map<number, Span[]>, triggerSpans: Map<number, Span[]>): void {
     for (const m of matches) {
       const span = { start: m.index, end: m.end };
       const id = this.#keywordIds.get(m.text.toLowerCase());
       if (id !== undefined) {
-        this.#see(id, seen);
+        this.#see(id, seen, seenIds);
         for (const k of [id, ...(this.#implied[id] as number[])]) {
           const list = keywordSpans.get(k);
           if (list) list.push(span);
@@ -330,8 +389,10 @@ export class DlpEngine {
         }
         continue;
       }
+      // The reference mode lists matches with the capturing pass: its groups are at hand.
+      const groups = m.groups.length > 0 ? m.groups : groupsAt(groupsOf, text, m);
       for (let k = 0; k < this.#free.length; k++) {
-        if (m.groups[(this.#freeGroups[k] as number) - 1] === undefined) continue;
+        if (groups[(this.#freeGroups[k] as number) - 1] === undefined) continue;
         const r = this.#free[k] as number;
         const list = triggerSpans.get(r);
         if (list) list.push(span);
@@ -341,10 +402,11 @@ export class DlpEngine {
     }
   }
 
-  #see(id: number, seen: Uint8Array): void {
+  #see(id: number, seen: Uint8Array, seenIds: number[]): void {
     if (seen[id] === 1) return;
     seen[id] = 1;
-    for (const inner of this.#implied[id] as number[]) this.#see(inner, seen);
+    seenIds.push(id);
+    for (const inner of this.#implied[id] as number[]) this.#see(inner, seen, seenIds);
   }
 
   /**
@@ -356,8 +418,7 @@ export class DlpEngine {
     if (!survey.complete) return this.#allIndexes;
     const picked = new Uint8Array(this.#compiled.length);
     let n = 0;
-    for (let id = 0; id < survey.seen.length; id++) {
-      if (survey.seen[id] !== 1) continue;
+    for (const id of survey.seenIds) {
       for (const r of this.#keywordRules[id] as number[]) if (picked[r] === 0) (picked[r] = 1), n++;
     }
     for (const r of survey.triggerSpans.keys()) if (picked[r] === 0) (picked[r] = 1), n++;
@@ -400,11 +461,12 @@ export class DlpEngine {
    * in the text but never hides a later match. Returns true when the rule stopped at MATCH_LIMIT
    * accepted hits with text left unread.
    */
-  #run(c: Compiled, text: string, plan: 'full' | Span[], hits: Hit[], vetoes: Span[]): boolean {
+  #run(c: Compiled, text: string, plan: 'full' | Span[], hits: Hit[], vetoes: Span[], min: number): boolean {
     const rule = c.rule;
     let accepted = 0;
     const sources = plan === 'full' ? [{ start: 0, end: text.length }] : plan;
     for (const w of sources) {
+      if (w.end - w.start < min) continue; // no match fits in it
       let pos = w.start;
       let batch = FIRST_BATCH;
       for (;;) {
@@ -425,8 +487,8 @@ export class DlpEngine {
           const verdict = this.#judge(rule, value, text, m, start, end);
           if (verdict === 'accept') {
             hits.push({ rule, value, start, end });
-            if (this.#sure && !rule.generic && !rule.yieldsTo) {
-              this.#sure.add(`${rule.id}\u0000${value}`);
+            if (this.#counting && !rule.generic && !rule.yieldsTo) {
+              (this.#sure ??= new Set()).add(`${rule.id}\u0000${value}`);
               if (this.#overflow()) return false;
             }
             if (++accepted >= MATCH_LIMIT) return m.end < text.length;
@@ -495,6 +557,21 @@ class Candidate implements CheckContext {
     const { text, start, end } = this;
     return `${text.slice(Math.max(0, start - before), start)}\u0000${text.slice(end, Math.min(text.length, end + after))}`.toLowerCase();
   }
+}
+
+/**
+ * The capture groups `capturing` fills for match `m` of its group-free twin in `text` (the same spans).
+ * Asked on a slice holding the match and one character either side, which is all that its `\b`, `^`
+ * and `$` can see of the context, so a long text is not handed over per match; a slice whose answer
+ * is not that exact span (possible only through its artificial end) is answered from the whole text.
+ */
+function groupsAt(capturing: SafeRegex, text: string, m: RegexMatch): readonly (string | undefined)[] {
+  const from = Math.max(0, m.index - 1);
+  const to = Math.min(text.length, m.end + 1);
+  const local = capturing.first(text.slice(from, to), m.index - from);
+  if (local && local.index === m.index - from && local.end === m.end - from) return local.groups;
+  const whole = capturing.first(text, m.index);
+  return whole && whole.index === m.index ? whole.groups : [];
 }
 
 /** Merged windows of `reach` characters around each anchor, or null when windows would not save work. */

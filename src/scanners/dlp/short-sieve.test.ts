@@ -53,6 +53,23 @@ describe('ShortTextSieve', () => {
     for (const t of ['', 'p', 'ke', 'open', '1/0']) assert.equal(sieve.quiet(t), true, t);
   });
 
+  it('lists the same keyword matches as the prefilter regex, longest first at each position, resuming after each', () => {
+    const keywords = ['pass', 'password', 'word', 'key', 'api_key', 'sk-'];
+    const sieve = new ShortTextSieve(keywords, ['[0-9]{40}']);
+    const rx = re(`(?i:${[...keywords].sort((a, b) => b.length - a.length).map((k) => k.replace(/[-]/g, '\\$&')).join('|')})|([0-9]{40})`);
+    const strings = fc.array(fc.constantFrom(...keywords, 'PASS', 'Word', 'x', ' ', '_', 'sk', '-', 'api'), { maxLength: 8 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(strings, (t) => {
+        fc.pre(t.length < sieve.maxLength);
+        const want = rx.all(t).map((m) => [m.index, m.end, m.text]);
+        assert.deepEqual(sieve.keywordMatches(t)?.map((m) => [m.index, m.end, m.text]), want, t);
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
+    assert.equal(sieve.keywordMatches('x'.repeat(40)), null);
+    assert.equal(sieve.keywordMatches('pässword'), null);
+  });
+
   it('does not answer non-ASCII texts or when a keyword is not plain lower-case ASCII', () => {
     assert.equal(sieve.quiet('ｐw'), false);
     assert.equal(new ShortTextSieve(['\u212a'], []).maxLength, 0);

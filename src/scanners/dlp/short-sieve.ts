@@ -5,6 +5,8 @@
 // the shortest possible keyword-free match cannot hold such a match, so for it the answer is a plain
 // substring search for the keywords, done here in a few character comparisons.
 
+import type { RegexMatch } from '../../re/index.ts';
+
 /**
  * A lower bound on the length (in characters, hence also in UTF-16 units) of any match of an RE2
  * pattern. Understands literals, escapes, classes, groups, alternation and the quantifiers; anything
@@ -141,6 +143,8 @@ class MinLength {
   }
 }
 
+const NO_GROUPS: readonly (string | undefined)[] = [];
+
 function isAsciiText(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
   return true;
@@ -185,6 +189,32 @@ export class ShortTextSieve {
       for (const k of list) if (k.length <= n - i && occursAt(text, i, k)) return false;
     }
     return true;
+  }
+
+  /**
+   * For a text the sieve answers (short, ASCII), exactly what the prefilter's match list would be:
+   * with no keyword-free match possible, it lists keyword occurrences leftmost first, the longest
+   * keyword at each position (the alternation is ordered longest first), resuming after each. Null
+   * for a text the sieve does not answer.
+   */
+  keywordMatches(text: string): RegexMatch[] | null {
+    const n = text.length;
+    if (n >= this.maxLength || !isAsciiText(text)) return null;
+    const out: RegexMatch[] = [];
+    for (let i = 0; i < n; ) {
+      const list = this.#byFirst[lower(text.charCodeAt(i))];
+      let best = 0;
+      if (list !== null && list !== undefined) {
+        for (const k of list) if (k.length > best && k.length <= n - i && occursAt(text, i, k)) best = k.length;
+      }
+      if (best === 0) {
+        i++;
+        continue;
+      }
+      out.push({ index: i, end: i + best, text: text.slice(i, i + best), groups: NO_GROUPS });
+      i += best;
+    }
+    return out;
   }
 }
 

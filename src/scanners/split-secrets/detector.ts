@@ -13,7 +13,14 @@ export interface SplitDetection {
  * Finds credentials in re-assembled text. `maxMatchLength`, when set, is the longest match it can
  * return: the scanner then re-joins only that much of a session's history.
  */
-export type SplitDetector = ((text: string) => readonly SplitDetection[]) & { readonly maxMatchLength?: number };
+export type SplitDetector = ((text: string) => readonly SplitDetection[]) & {
+  readonly maxMatchLength?: number;
+  /**
+   * When set, every match contains at least one of these characters: pieces of which none holds one
+   * cannot be joined into a match, so the scanner does not join them to ask.
+   */
+  readonly anyOfChars?: string;
+};
 
 /** Each match contains one of these characters (a cheap first gate); index 0, 1 or 2 below. */
 const KEY_CHARS = ['A', '_', '-'] as const;
@@ -64,4 +71,4 @@ function detect(text: string, limit = 100): readonly SplitDetection[] {
 /** The longest match any pattern above can produce (openai: `sk-proj-` and 200 more). */
 const MAX_MATCH = 208;
 
-export const builtinSplitDetector: SplitDetector = Object.assign(detect, { maxMatchLength: MAX_MATCH });
+export const builtinSplitDetector: SplitDetector = Object.assign(detect, { maxMatchLength: MAX_MATCH, anyOfChars: KEY_CHARS.join('') });

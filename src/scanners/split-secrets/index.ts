@@ -152,6 +152,40 @@ function spanOf(m: SplitDetection, starts: readonly number[], lengths: readonly 
   return { first, last, aligned };
 }
 
+/**
+ * Whether pieces `from`…`to - 1` of `pieces`, joined, could hold a match of `detect`: false only when
+ * the detector promises a character every match contains and no piece holds one.
+ */
+function mayMatch(detect: SplitDetector, pieces: readonly string[], from: number, to: number): boolean {
+  const marks = marksOf(detect);
+  if (marks === null) return true;
+  for (let i = from; i < to; i++) {
+    const p = pieces[i]!;
+    for (let k = 0; k < p.length; k++) {
+      const c = p.charCodeAt(k);
+      if (c >= 128 || marks[c] === 1) return true;
+    }
+  }
+  return false;
+}
+
+/** A detector's anyOfChars as a table of ASCII codes (a non-ASCII character counts as a mark); null when it names none. */
+const MARKS = new WeakMap<SplitDetector, Uint8Array | null>();
+function marksOf(detect: SplitDetector): Uint8Array | null {
+  let marks = MARKS.get(detect);
+  if (marks === undefined) {
+    const chars = detect.anyOfChars;
+    marks = chars === undefined ? null : new Uint8Array(128);
+    for (let k = 0; marks && chars !== undefined && k < chars.length; k++) {
+      const c = chars.charCodeAt(k);
+      if (c >= 128) marks = null; // not representable here: always ask the detector
+      else marks[c] = 1;
+    }
+    MARKS.set(detect, marks);
+  }
+  return marks;
+}
+
 /** Detections read per joined text; a detector that returns this many may have stopped early. */
 const MAX_DETECTIONS = 100;
 
@@ -194,6 +228,8 @@ function startsOf(texts: readonly string[]): { starts: number[]; lengths: number
 }
 
 const NO_STARTS: { starts: number[]; lengths: number[] } = { starts: [], lengths: [] };
+const NO_TEXTS: readonly string[] = [];
+const NO_FLAGS: readonly boolean[] = [];
 
 /**
  * Findings of one scan, deduplicated and capped. A limit that cuts the scan short (this cap, the
@@ -255,7 +291,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       if (frags.length === 0) return out.result();
 
       // (a) One input: a credential cut across parameters, headers or body fields.
-      if (frags.length >= 2) {
+      if (frags.length >= 2 && mayMatch(o.detect, frags, 0, frags.length)) {
         const joined = frags.join('');
         const detections = safeDetect(o.detect, joined);
         if (detections.length >= MAX_DETECTIONS) tooMany(out, locs[locs.length - 1]!);
@@ -294,10 +330,13 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       const kept = endFragments(frags, reach);
       const remembered = kept.length === frags.length ? frags : kept.map((k) => frags[k]!);
       // Fragments that count toward the entropy budget are looked up in the window as it was.
-      const probe = o.entropyBudgetBits > 0 ? frags.filter((f) => f.length >= o.budgetMinLength) : [];
+      let longest = 0;
+      for (const f of frags) if (f.length > longest) longest = f.length;
+      const counts = o.entropyBudgetBits > 0 && longest >= o.budgetMinLength;
+      const probe = counts ? frags.filter((f) => f.length >= o.budgetMinLength) : NO_TEXTS;
       let older: readonly string[] = [];
       let current: readonly string[] = remembered;
-      let present: readonly boolean[] = probe.map(() => false);
+      let present: readonly boolean[] = counts ? probe.map(() => false) : NO_FLAGS;
       try {
         const w = state.appendFragments(session, remembered, ctx.now, { tailChars: reach, probe });
         older = w.older;
@@ -320,7 +359,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       while (to < current.length && headChars < reach) headChars += current[to++]!.length;
       if (older.length > 0 && olderChars + headChars > o.maxWindowChars) {
         out.stop(locs[0]!, `The split-secrets check could re-scan only ${o.maxWindowChars} characters across this session's requests; raise maxWindowChars.`);
-      } else if (older.length > 0) {
+      } else if (older.length > 0 && (mayMatch(o.detect, current, 0, to) || mayMatch(o.detect, older, 0, older.length))) {
         const localCur = older.length;
         const pieces = [...older, ...current.slice(0, to)];
         const joined = pieces.join('');
@@ -352,7 +391,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       }
 
       // Entropy budget: high-entropy data the session has sent that it had not sent before.
-      if (o.entropyBudgetBits > 0) {
+      if (counts) {
         let bits = 0;
         let biggest = -1;
         let biggestBits = 0;

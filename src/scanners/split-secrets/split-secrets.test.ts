@@ -280,3 +280,28 @@ test('ordinary inputs with many fields report no scan-incomplete', () => {
   const f = scanner.scan(viewOfSegments(input, leaves(500, (i) => `item-${i}`)), ctx);
   assert.deepEqual(incomplete(f), []);
 });
+
+test('with the built-in detector, a key whose later pieces hold none of its marker characters is still found across requests and parameters', () => {
+  const builtin = createSplitSecretScanner();
+  const key = 'AKIAQ3EGRTYPQ2XK7ZVM';
+  // The later pieces hold no 'A', '_' or '-': only the first piece carries one.
+  assert.ok(!/[A_-]/.test(key.slice(6)));
+  const ctx = session();
+  assert.deepEqual(builtin.scan(viewOfUrl(`https://c.example/log?m=${key.slice(0, 6)}`), ctx), []);
+  const f = builtin.scan(viewOfUrl(`https://c.example/log?m=${key.slice(6, 13)}&n=${key.slice(13)}`), { ...ctx, now: ctx.now + 1000 });
+  assert.deepEqual(f.map((x) => x.rule), ['split-secrets/cross-request']);
+  const within = builtin.scan(viewOfUrl(`https://c.example/p?a=${key.slice(0, 6)}&b=${key.slice(6)}`), TEST_CTX);
+  assert.deepEqual(within.map((x) => x.rule), ['split-secrets/cross-parameter']);
+});
+
+test('a detector that names the characters every match holds is not asked about pieces without them', () => {
+  const asked: string[] = [];
+  const spy: SplitDetector = Object.assign((text: string) => (asked.push(text), detect(text)), { anyOfChars: 'A' });
+  const s = createSplitSecretScanner({ detect: spy });
+  const ctx = session();
+  s.scan(viewOfUrl('https://c.example/repos/nodejs/node/pulls?state=open'), ctx);
+  s.scan(viewOfUrl('https://c.example/repos/deno/std/issues?state=closed'), { ...ctx, now: ctx.now + 1 });
+  assert.deepEqual(asked, []);
+  s.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(0, 12)}&n=other`), { ...ctx, now: ctx.now + 2 });
+  assert.ok(asked.length > 0);
+});

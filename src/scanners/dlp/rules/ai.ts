@@ -3,6 +3,14 @@ import { hasDigit, hasUpperAndLower } from '../checks.ts';
 import type { DlpRule } from '../types.ts';
 import { END, near, randomMixed, secret } from './helpers.ts';
 
+function hasHexLetter(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 97 && c <= 102) return true;
+  }
+  return false;
+}
+
 const ROTATE = "Delete the key in the provider's console and create a new one.";
 
 export const AI_RULES: readonly DlpRule[] = [
@@ -132,6 +140,18 @@ export const AI_RULES: readonly DlpRule[] = [
     pattern: '\\b(sk-[a-f0-9]{32})\\b',
     minEntropy: 3.0,
     context: { words: ['deepseek'], before: 240, after: 80 },
+    advice: ROTATE,
+  }),
+  secret({
+    id: 'dlp/sk-hex-api-key',
+    name: 'API key of the sk-<32 hex> form (DeepSeek, Alibaba DashScope)',
+    keywords: [],
+    // No provider name needed: `sk-` then exactly 32 lower-case hex digits, standing alone, is the
+    // key format of those providers. Reported as DeepSeek's when its name is nearby.
+    pattern: '\\b(sk-[a-f0-9]{32})\\b',
+    minEntropy: 3.0,
+    check: (v) => hasDigit(v.slice(3)) && hasHexLetter(v.slice(3)),
+    yieldsTo: ['dlp/deepseek-api-key'],
     advice: ROTATE,
   }),
   secret({

@@ -1,8 +1,25 @@
 // Cloud providers: AWS, Google Cloud, Azure, DigitalOcean, Alibaba, Cloudflare, Heroku.
-import { entropy, hasDigit, hasUpperAndLower, isTokenPlaceholder } from '../checks.ts';
-import type { DlpRule } from '../types.ts';
+import { decodeBase64, entropy, hasDigit, hasUpperAndLower, isTokenPlaceholder } from '../checks.ts';
+import { re } from '../../../re/index.ts';
+import type { CheckContext, DlpRule } from '../types.ts';
 import { MITRE } from '../types.ts';
 import { END, near, randomMixed, secret } from './helpers.ts';
+
+/** A Google OAuth client id ends within the 300 characters before the value. */
+function googleClientIdBefore(ctx: CheckContext): boolean {
+  const before = ctx.text.slice(Math.max(0, ctx.start - 300), ctx.start);
+  return GOOGLE_CLIENT_ID.test(before);
+}
+const GOOGLE_CLIENT_ID = re('[0-9]{6,14}-[a-z0-9]{32}\\.apps\\.googleusercontent\\.com');
+
+/** The base64 body begins with the text of a Bedrock presigned request (`bedrock.amazonaws.com/…`). */
+function presignedStart(body: string): boolean {
+  const bytes = decodeBase64(body.slice(0, 16));
+  if (!bytes) return false;
+  let text = '';
+  for (const b of bytes) text += String.fromCharCode(b);
+  return text.startsWith('bedrock.');
+}
 
 const GEMINI_WORDS = ['gemini', 'generativelanguage', 'genai', 'google_ai', 'googleai', 'google-ai', 'aistudio', 'ai studio'];
 
@@ -39,8 +56,12 @@ export const CLOUD_RULES: readonly DlpRule[] = [
     reach: 8192,
     name: 'Amazon Bedrock API key',
     keywords: ['absk', 'bedrock-api-key-'],
-    pattern: '\\b(ABSK[A-Za-z0-9+/]{100,400}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{100,}={0,2})(?:[^A-Za-z0-9+/=]|$)',
+    // Long-term keys (ABSK + base64) and short-term keys (`bedrock-api-key-` + base64 of a presigned
+    // request, over 100 characters). A shorter body that decodes to the start of that request is a
+    // truncated illustration; a shorter random body after AWS's own prefix is still stopped.
+    pattern: '\\b(ABSK[A-Za-z0-9+/]{100,400}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{24,}={0,2})(?:[^A-Za-z0-9+/=]|$)',
     minEntropy: 4.0,
+    check: (v) => v.startsWith('ABSK') || v.length >= 116 || (randomMixed(v.slice(16), 3.5) && !presignedStart(v.slice(16))),
   }),
   secret({
     id: 'dlp/gcp-service-account-key',
@@ -80,9 +101,13 @@ export const CLOUD_RULES: readonly DlpRule[] = [
   secret({
     id: 'dlp/google-oauth-client-secret',
     name: 'Google OAuth client secret',
-    keywords: ['gocspx-'],
-    pattern: `\\b(GOCSPX-[A-Za-z0-9_-]{28})${END}`,
+    keywords: ['gocspx-', '.apps.googleusercontent.com'],
+    // GOCSPX- secrets, and the older 24-character secrets, recognised only after their client id
+    // (`<project number>-<32>.apps.googleusercontent.com`) in the same stretch of text.
+    pattern: `\\b(GOCSPX-[A-Za-z0-9_-]{28})${END}|(?:^|[^A-Za-z0-9_-])([A-Za-z0-9_-]{24})${END}`,
+    group: -1,
     minEntropy: 3.5,
+    check: (v, ctx) => v.startsWith('GOCSPX-') || (randomMixed(v, 3.8) && googleClientIdBefore(ctx)),
   }),
   secret({
     id: 'dlp/google-oauth-token',

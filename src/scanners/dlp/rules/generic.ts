@@ -6,7 +6,7 @@ import { charClasses, decodeBase64, entropy, hasDigit, hasUpperAndLower, isToken
 import type { CheckContext, DlpRule } from '../types.ts';
 import { MITRE } from '../types.ts';
 import { re } from '../../../re/index.ts';
-import { secret } from './helpers.ts';
+import { randomMixed, secret } from './helpers.ts';
 
 // ------------------------------------------------------------------ key names
 
@@ -245,7 +245,10 @@ function userinfoOk(ctx: CheckContext, groups: readonly (string | undefined)[]):
   const pass = groups[1] ?? '';
   if (pass.length < 3 || pass === user) return false;
   if (allDigits(pass) && pass.length <= 5) return false; // host:port@… rather than user:password@
-  if (isValuePlaceholder(pass) || isTokenPlaceholder(user) || formatDirective(pass)) return false;
+  if (isValuePlaceholder(pass) || formatDirective(pass)) return false;
+  // An illustrative user name (`example@…`, `<user>`) marks a template unless the password itself
+  // is machine-random: a real password does not turn into a placeholder because of the login's name.
+  if (isTokenPlaceholder(user) && !(pass.length >= 8 && randomMixed(pass, 2.9) && !isTokenPlaceholder(pass))) return false;
   void ctx;
   return true;
 }

@@ -57,16 +57,19 @@ export const INFRA_RULES: readonly DlpRule[] = [
     id: 'dlp/notion-token',
     name: 'Notion integration token',
     keywords: ['secret_', 'ntn_'],
-    pattern: '\\b(secret_[A-Za-z0-9]{43}|ntn_[0-9]{11}[A-Za-z0-9]{35})\\b',
+    // `ntn_` + 46 alphanumerics (the first ones are usually digits; not relied on).
+    pattern: '\\b(secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{46})\\b',
     minEntropy: 3.5,
-    check: (v) => hasUpperAndLower(v.slice(4)),
+    check: (v) => hasUpperAndLower(v.slice(4)) && (v.startsWith('secret_') || hasDigit(v)),
   }),
   secret({
     id: 'dlp/new-relic-key',
     name: 'New Relic key',
     keywords: ['nrak-', 'nrii-', 'nrjs-', 'nraa-', 'nrbr-', 'nral'],
-    pattern: '\\b(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|NRBR-[a-f0-9]{19}|NRAA-[a-f0-9]{27}|[a-z0-9]{36}NRAL)\\b',
+    pattern: '\\b(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{24,40}|NRJS-[a-f0-9]{19}|NRBR-[a-f0-9]{19}|NRAA-[a-f0-9]{27}|[a-z0-9]{36}NRAL)\\b',
     minEntropy: 3.0,
+    // Insights insert keys vary in length; their body must look random.
+    check: (v) => !v.startsWith('NRII-') || (hasUpperAndLower(v.slice(5)) && hasDigit(v)),
   }),
   secret({
     id: 'dlp/datadog-api-key',

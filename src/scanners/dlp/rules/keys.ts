@@ -77,6 +77,82 @@ function pemEvidence(block: string): string {
   return `${pemInfo(block).header} block [${block.length} chars]`;
 }
 
+// ------------------------------------------------------------------ base64 DER keys without PEM armour
+
+/** Most characters of key material gathered after a base64 DER key's first line (about 12 KB of DER). */
+const DER_GATHER_LIMIT = 16384;
+
+/**
+ * The base64 text from `start` on, joined across the line breaks, indentation and literal `\n`
+ * escapes that split a key block over lines; stops at anything else, at padding, or at `limit`
+ * base64 characters.
+ */
+function gatherBase64(text: string, start: number, limit: number): string {
+  const parts: string[] = [];
+  let count = 0;
+  let runStart = -1;
+  const flush = (end: number): void => {
+    if (runStart >= 0) parts.push(text.slice(runStart, end));
+    runStart = -1;
+  };
+  let i = start;
+  for (; i < text.length && count < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (isB64(c) && c !== 61) {
+      if (runStart < 0) runStart = i;
+      count++;
+    } else if (c === 61) {
+      flush(i);
+      break;
+    } else if (c === 10 || c === 13 || c === 32 || c === 9) flush(i);
+    else if (c === 92 && (text.charCodeAt(i + 1) === 110 || text.charCodeAt(i + 1) === 114)) {
+      flush(i);
+      i++;
+    } else break;
+  }
+  flush(Math.min(i, text.length));
+  return parts.join('');
+}
+
+/** A DER length at `at`: [value, bytes used], or null when malformed or over two length bytes. */
+function derLength(b: Uint8Array, at: number): [number, number] | null {
+  const first = b[at];
+  if (first === undefined) return null;
+  if (first < 0x80) return [first, 1];
+  if (first === 0x81) return b[at + 1] !== undefined && (b[at + 1] as number) >= 0x80 ? [b[at + 1] as number, 2] : null;
+  if (first === 0x82 && b[at + 2] !== undefined) return [((b[at + 1] as number) << 8) | (b[at + 2] as number), 3];
+  return null;
+}
+
+/**
+ * Whether base64 text holds a whole DER private key: SEQUENCE { INTEGER 0 or 1, ... } as PKCS#1
+ * (RSAPrivateKey: the modulus INTEGER next), PKCS#8 (PrivateKeyInfo: an AlgorithmIdentifier SEQUENCE
+ * with an OID next) or SEC1 (ECPrivateKey, version 1: the key OCTET STRING next). Certificates, public
+ * keys, CSRs and PKCS#12 files start differently. The text must cover the declared length, so a
+ * lone first line (or a truncated key) is not reported here.
+ */
+export function derPrivateKeyOk(b64: string): boolean {
+  const usable = b64.slice(0, b64.length - (b64.length % 4));
+  const b = decodeBase64(usable);
+  if (!b || b[0] !== 0x30) return false;
+  const outer = derLength(b, 1);
+  if (!outer) return false;
+  const body = 1 + outer[1];
+  const total = body + outer[0];
+  if (total < 48 || b.length + 2 < total) return false;
+  if (b[body] !== 0x02 || b[body + 1] !== 0x01) return false;
+  const version = b[body + 2];
+  const next = body + 3;
+  const tag = b[next];
+  const len = derLength(b, next + 1);
+  if (!len) return false;
+  let shaped = false;
+  if (version === 0 && tag === 0x02) shaped = len[0] >= 64; // RSA modulus, 512 bits or more
+  else if ((version === 0 || version === 1) && tag === 0x30) shaped = b[next + 1 + len[1]] === 0x06; // AlgorithmIdentifier OID
+  else if (version === 1 && tag === 0x04) shaped = len[0] >= 20 && len[0] <= 72; // EC private scalar
+  return shaped && new Set(b.subarray(next, Math.min(total, next + 256))).size >= 24;
+}
+
 // ------------------------------------------------------------------ crypto wallets
 
 const WIF_VERSIONS = new Set([0x80, 0xef]);
@@ -210,15 +286,33 @@ export const KEY_RULES: readonly DlpRule[] = [
     evidence: (v) => `PuTTY key file [${v.length} chars]`,
   }),
   secret({
+    id: 'dlp/der-private-key',
+    name: 'Private key in base64 DER without PEM armour',
+    severity: 'critical',
+    mitre: MITRE.privateKeys,
+    keywords: [],
+    // The first line of a base64 PKCS#1, PKCS#8 or SEC1 key: SEQUENCE, then INTEGER 0 or 1 (long,
+    // 0x81 and short length forms). The check joins the following lines and parses the structure.
+    pattern: '(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{2}[AQgw]IBA|MI[GH][A-Za-z0-9+/]AgE[AB]|M[A-H][A-Za-z0-9+/]CAQ[AE])[A-Za-z0-9+/]{16,})',
+    placeholders: 'none',
+    check: (_v, ctx) => derPrivateKeyOk(gatherBase64(ctx.text, ctx.start, DER_GATHER_LIMIT)),
+    yieldsTo: ['dlp/private-key', 'dlp/encrypted-private-key'],
+    evidence: (v) => `base64 DER private key [first line ${v.length} chars]`,
+    advice: 'Treat the key pair as compromised: revoke what trusts its public key and generate a new key.',
+  }),
+  secret({
     id: 'dlp/jwk-private-key',
     reach: 1600,
     name: 'JSON Web Key with private parameters',
     severity: 'critical',
     mitre: MITRE.privateKeys,
     keywords: ['kty'],
-    pattern: '\\\\?"d\\\\?"\\s*:\\s*\\\\?"([A-Za-z0-9_-]{20,})\\\\?"',
+    // The private exponent or scalar `d` of an RSA/EC/OKP key, or the key value `k` of a symmetric
+    // (`"kty": "oct"`) key, with the key's `kty` member nearby.
+    pattern: '\\\\?"(d|k)\\\\?"\\s*:\\s*\\\\?"([A-Za-z0-9_-]{20,})\\\\?"',
+    group: 2,
     minEntropy: 3.5,
-    check: (_v, ctx) => near(ctx, ['kty'], 1500, 1500),
+    check: (_v, ctx) => near(ctx, ['kty'], 1500, 1500) && (ctx.groups[0] !== 'k' || near(ctx, ['"oct"', '\\"oct\\"'], 1500, 1500)),
   }),
   secret({
     id: 'dlp/age-secret-key',

@@ -1,6 +1,6 @@
 // Messaging, e-mail and social platforms.
 import { decodeBase64, hasDigit, longestRun, printableText } from '../checks.ts';
-import type { DlpRule } from '../types.ts';
+import type { CheckContext, DlpRule } from '../types.ts';
 import { MITRE } from '../types.ts';
 import { END, near, randomMixed, secret } from './helpers.ts';
 
@@ -32,6 +32,32 @@ function hasLowerHex(v: string): boolean {
     if (c >= 97 && c <= 102) return true;
   }
   return false;
+}
+
+function isLowerHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+}
+
+/** The first 32 characters are lower-case hex (the documented Mailchimp key body). */
+function lowerHex32(v: string): boolean {
+  for (let i = 0; i < 32; i++) if (!isLowerHex(v.charCodeAt(i))) return false;
+  return true;
+}
+
+/** 15 or 16 digits, and no more, right before the bar in front of the value. */
+function appIdBefore(ctx: CheckContext): boolean {
+  const bar = ctx.start - 1;
+  let i = bar - 1;
+  while (i >= 0 && bar - i <= 17) {
+    const c = ctx.text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i--;
+  }
+  const digits = bar - 1 - i;
+  if (digits < 15 || digits > 16) return false;
+  if (i < 0) return true;
+  const c = ctx.text.charCodeAt(i);
+  return !((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95);
 }
 
 const FACEBOOK_WORDS = ['facebook', 'fb_', 'fb-', 'graph.facebook'];
@@ -147,17 +173,27 @@ export const MESSAGING_RULES: readonly DlpRule[] = [
     id: 'dlp/mailgun-api-key',
     name: 'Mailgun API key',
     keywords: ['key-', 'mailgun'],
-    pattern: '\\b(key-[0-9a-f]{32})\\b|\\b([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\\b',
-    group: -1,
+    pattern: '\\b(key-[0-9a-f]{32})\\b',
     minEntropy: 3.0,
-    check: (v, ctx) => v.startsWith('key-') || near(ctx, ['mailgun'], 240, 80),
+  }),
+  secret({
+    id: 'dlp/mailgun-private-key',
+    name: 'Mailgun private API key or webhook signing key',
+    keywords: [],
+    // `<32 hex>-<8 hex>-<8 hex>`: no other common identifier has that shape (UUIDs are 8-4-4-4-12).
+    pattern: '\\b([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\\b',
+    minEntropy: 3.0,
+    check: hasDigit,
+    advice: 'Rotate the key in the Mailgun control panel (API Security).',
   }),
   secret({
     id: 'dlp/mailchimp-api-key',
     name: 'Mailchimp API key',
     keywords: ['-us'],
-    pattern: '\\b([0-9a-f]{32}-us[0-9]{1,2})\\b',
+    // `<32 hex>-us<datacenter>`; other 32-character bodies only next to a Mailchimp name.
+    pattern: '\\b([0-9A-Za-z]{32}-us[0-9]{1,2})\\b',
     minEntropy: 3.0,
+    check: (v, ctx) => lowerHex32(v) || (randomMixed(v.slice(0, 32), 3.8) && near(ctx, ['mailchimp', 'mandrill', 'chimp'], 120)),
   }),
   secret({
     id: 'dlp/brevo-api-key',
@@ -171,14 +207,22 @@ export const MESSAGING_RULES: readonly DlpRule[] = [
     name: 'Facebook / Meta access token',
     mitre: MITRE.appAccessToken,
     keywords: ['eaa', 'facebook'],
-    // User/page tokens (EAA…; shorter ones only next to a Facebook name) and app access tokens
-    // (<app id>|<app secret>, only next to a Facebook name).
-    pattern: '\\b(EAA[A-Za-z0-9]{60,400})\\b|\\b([0-9]{15,16}\\|[A-Za-z0-9_-]{27})(?:[^A-Za-z0-9_-]|$)',
-    group: -1,
-    check: (v, ctx) => {
-      const named = near(ctx, FACEBOOK_WORDS, 200);
-      return v.startsWith('EAA') ? randomMixed(v, 4.0) && (v.length >= 93 || named) : named;
-    },
+    // User/page tokens (EAA…; shorter ones only next to a Facebook name).
+    pattern: '\\b(EAA[A-Za-z0-9]{60,400})\\b',
+    check: (v, ctx) => randomMixed(v, 4.0) && (v.length >= 93 || near(ctx, FACEBOOK_WORDS, 200)),
+  }),
+  secret({
+    id: 'dlp/facebook-app-token',
+    name: 'Facebook / Meta app access token',
+    mitre: MITRE.appAccessToken,
+    keywords: [],
+    // `<app id>|<27 base64url>` as the Graph API issues it; the value is the secret half. The pattern
+    // starts at the bar and the check reads the app id before it, so the prefilter's match of this rule
+    // never starts where a card number (another keyword-free rule) does. A random-looking secret half
+    // stands alone; any other only next to a Facebook name.
+    pattern: '\\|([A-Za-z0-9_-]{27})(?:[^A-Za-z0-9_-]|$)',
+    check: (v, ctx) => appIdBefore(ctx) && (near(ctx, FACEBOOK_WORDS, 220) || randomMixed(v, 3.8)),
+    advice: 'Reset the app secret in the Meta developer dashboard (App settings → Basic); app tokens derive from it.',
   }),
   secret({
     id: 'dlp/instagram-access-token',

@@ -24,11 +24,15 @@ export const PAYMENT_RULES: readonly DlpRule[] = [
   secret({
     id: 'dlp/stripe-test-key',
     name: 'Stripe test-mode secret key',
-    severity: 'low',
+    // High (blocked at balanced): a test-mode secret key is a full API credential for the account's
+    // test mode (its customers, payment methods, webhook endpoints and settings there). Sent to
+    // api.stripe.com it is normal use and is logged at info (builtin destinations); sent anywhere
+    // else it is a leak, like the live key, just with less at stake.
+    severity: 'high',
     keywords: ['sk_test_', 'rk_test_'],
     pattern: '\\b([sr]k_test_[A-Za-z0-9]{24,247})\\b',
     minEntropy: 3.5,
-    advice: 'Test keys reach test data only, but roll it if it was not meant to be shared.',
+    advice: 'Roll the test key in the Stripe dashboard (Developers → API keys, test mode).',
   }),
   secret({
     id: 'dlp/stripe-webhook-secret',
