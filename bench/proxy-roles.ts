@@ -1,7 +1,7 @@
 // One process per role in the proxy bench (`node --import tsx bench/proxy-roles.ts ROLE JSON`), so
 // the load generator, the upstream and the proxy under test never share an event loop. Each role
-// says {type:'ready'} over IPC with its ports, answers {type:'stats'} with its counters, and exits
-// on {type:'stop'}.
+// says {type:'ready'} over IPC with its ports, answers {type:'stats'} with its counters and
+// {type:'cpu'} with process.cpuUsage(), and exits on {type:'stop'}.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../src/config/index.ts';
@@ -11,7 +11,7 @@ import { createResolver, createUpstreamAgents, loadProxyTls, startProxy, type Pr
 import { startFloorProxy } from './floor-proxy.ts';
 import { startBenchUpstream } from './upstream.ts';
 
-export type RoleMessage = { type: 'ready'; ports: Record<string, number> } | { type: 'stats'; stats: unknown };
+export type RoleMessage = { type: 'ready'; ports: Record<string, number> } | { type: 'stats'; stats: unknown } | { type: 'cpu'; cpu: NodeJS.CpuUsage };
 
 interface RoleOptions {
   /** upstream: PEM files of the https leaf. */
@@ -19,9 +19,16 @@ interface RoleOptions {
   readonly keyFile?: string;
   /** floor: static name → address map. */
   readonly hosts?: Record<string, string>;
+  /** floor, diagnostics only: read each body whole before sending it on (floor-proxy.ts). */
+  readonly buffered?: boolean;
   /** tollgate: config YAML appended to `preset: balanced`, and the data dir relative paths resolve in. */
   readonly yaml?: string;
   readonly dataDir?: string;
+  /**
+   * tollgate, diagnostics only (proxy-cpu.ts --stub-scan): engine.scan answers allow without
+   * scanning, so what is left is the transport's own cost. Never used by proxy.bench.ts.
+   */
+  readonly stubScan?: boolean;
 }
 
 async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<string, number>; stats: () => unknown; close: () => Promise<void> }> {
@@ -31,7 +38,7 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
     return { ports: { http: up.httpPort, ...(up.httpsPort ? { https: up.httpsPort } : {}) }, stats: () => up.counts, close: () => up.close() };
   }
   if (role === 'floor') {
-    const floor = await startFloorProxy(opts.hosts ?? {});
+    const floor = await startFloorProxy(opts.hosts ?? {}, opts.buffered === true);
     return { ports: { proxy: floor.port }, stats: () => floor.counts, close: () => floor.close() };
   }
   if (role === 'tollgate') {
@@ -46,8 +53,9 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
       decisions[key] = (decisions[key] ?? 0) + 1;
     };
     const tls = config.proxy.tlsInterception.enabled ? await loadProxyTls(config.proxy.tlsInterception, opts.dataDir ?? process.cwd()) : null;
+    const engine = opts.stubScan ? { ...runtime.engine, scan: () => ({ action: 'allow' as const, findings: [], reason: 'Allowed (scan stubbed for a diagnostic run).' }) } : runtime.engine;
     const ctx: ProxyContext = {
-      engine: runtime.engine,
+      engine,
       config,
       configHash: loaded.hash,
       resolver: createResolver(config.dns),
@@ -72,6 +80,8 @@ start(role, JSON.parse(json) as RoleOptions).then(
   (r) => {
     process.on('message', (m: { type?: string }) => {
       if (m.type === 'stats') send({ type: 'stats', stats: r.stats() });
+      // The process's own CPU time (user + system µs), for per-request CPU (proxy-cpu.ts).
+      if (m.type === 'cpu') send({ type: 'cpu', cpu: process.cpuUsage() });
       if (m.type === 'stop') void r.close().finally(() => process.exit(0));
     });
     process.on('disconnect', () => process.exit(0));

@@ -4,7 +4,6 @@
 // CONNECT) drive them from this one. Then the memory of a real `tollgate run` with 1,000 idle
 // connections. The run checks that the traffic went where it claims (upstream counts, statuses,
 // Tollgate's decisions) and exits non-zero when it did not; --write records it in docs/BENCH.md.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +12,12 @@ import { REGEX_ENGINE, VERSION } from '../src/main.ts';
 import { initCa, mintLeaf, loadCa } from '../src/transports/http-proxy/tls/index.ts';
 import { writeSection } from './bench-doc.ts';
 import { prose } from './corpus-gen.ts';
-import type { RoleMessage } from './proxy-roles.ts';
+import { startRole, type Role } from './proxy-role-client.ts';
 import { measureRunRss, type RssReport } from './run-rss.ts';
 import { loadAverage, machineLine, markdownTable, ms, summarize } from './stats.ts';
 import { runHttpsLoad } from './tunnel-load.ts';
 import { BODY_SIZES, POST_RESPONSE_BYTES, type UpstreamCounts } from './upstream.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const durationArg = process.argv.find((a) => a.startsWith('--duration='));
 const DURATION_S = durationArg ? Number(durationArg.slice('--duration='.length)) : 5;
 const TLS_DURATION_S = Math.max(1, DURATION_S - 2);
@@ -29,45 +27,6 @@ const CONNECTIONS = 50;
 const IDLE_CONNECTIONS = 1000;
 const HOST = 'upstream.test';
 const failures: string[] = [];
-
-// ---- child processes -------------------------------------------------------------------------
-
-interface Role {
-  readonly child: ChildProcess;
-  readonly ports: Record<string, number>;
-  stats<T>(): Promise<T>;
-  stop(): Promise<void>;
-}
-
-function startRole(role: string, opts: object): Promise<Role> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/proxy-roles.ts'), role, JSON.stringify(opts)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${role} did not start within 60 s`)), 60_000);
-    child.once('exit', (code) => reject(new Error(`${role} exited with ${code} while starting`)));
-    child.once('message', (m: RoleMessage) => {
-      clearTimeout(timer);
-      if (m.type !== 'ready') return reject(new Error(`${role}: unexpected first message`));
-      resolve({
-        child,
-        ports: m.ports,
-        stats: <T>() =>
-          new Promise<T>((res) => {
-            child.once('message', (s: RoleMessage) => res((s as { stats: T }).stats));
-            child.send({ type: 'stats' });
-          }),
-        stop: () =>
-          new Promise<void>((res) => {
-            if (child.exitCode !== null) return res();
-            child.once('exit', () => res());
-            child.send({ type: 'stop' });
-          }),
-      });
-    });
-  });
-}
 
 // ---- measuring -------------------------------------------------------------------------------
 
@@ -188,6 +147,15 @@ async function tlsCase(size: number, target: Measured['target'], upstream: Role,
 
 // ---- the run ---------------------------------------------------------------------------------
 
+// PROXY_BENCH_CASES=1kb,10kb,100kb,post,single picks plain rows (single: the one-connection GET 10 KB
+// rows) and skips TLS and memory, for quick A/B runs while working on the proxy. A narrowed run never
+// writes docs/BENCH.md.
+const only = (process.env.PROXY_BENCH_CASES ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+class Narrowed extends Error {}
+if (only.length > 0 && process.argv.includes('--write')) {
+  process.stderr.write('PROXY_BENCH_CASES narrows the run; refusing --write.\n');
+  process.exit(2);
+}
 const tmp = mkdtempSync(join(tmpdir(), 'tollgate-bench-proxy-'));
 const roles: Role[] = [];
 const plainRows: Measured[] = [];
@@ -222,8 +190,15 @@ try {
     ...BODY_SIZES.map((n) => ({ name: `GET ${n / 1024} KB`, method: 'GET' as const, path: `/body/${n}`, route: `GET /body/${n}` })),
     { name: `POST 10 KB (${POST_RESPONSE_BYTES / 1024} KB back)`, method: 'POST', path: '/post', route: 'POST /post', body: postBody },
   ];
+  const tenKb = cases[1] as PlainCase;
+  if (only.length > 0) {
+    const keyOf = (c: PlainCase): string => (c.method === 'POST' ? 'post' : c.name.replace(/^GET /, '').replace(/\s+/g, '').toLowerCase());
+    const picked = cases.filter((c) => only.includes(keyOf(c)));
+    if (picked.length === 0 && !only.includes('single')) throw new Error(`PROXY_BENCH_CASES=${only.join(',')} matches none of ${cases.map(keyOf).join(', ')}`);
+    cases.splice(0, cases.length, ...picked);
+  }
   // One warm-up over every request shape first, so no case pays for the JIT of the first one.
-  for (const port of [floor.ports.proxy as number, tollgate.ports.proxy as number]) await autocannonRun(`http://127.0.0.1:${port}`, cases.map((c) => plainRequest(c, upPort, true)), 2 * WARMUP_S);
+  for (const port of [floor.ports.proxy as number, tollgate.ports.proxy as number]) await autocannonRun(`http://127.0.0.1:${port}`, (cases.length > 0 ? cases : [tenKb]).map((c) => plainRequest(c, upPort, true)), 2 * WARMUP_S);
   for (const c of cases) {
     plainRows.push(await plainCase(c, 'direct', upstream, null, upPort, null));
     plainRows.push(await plainCase(c, 'floor', upstream, floor.ports.proxy as number, upPort, null));
@@ -231,11 +206,13 @@ try {
     process.stderr.write(`  ${c.name} done (load ${loadAverage()})\n`);
   }
   // Unloaded latency: one connection, one request at a time, so the median is service time, not queueing.
-  const tenKb = cases[1] as PlainCase;
-  singleRows.push(await plainCase(tenKb, 'direct', upstream, null, upPort, null, 1));
-  singleRows.push(await plainCase(tenKb, 'floor', upstream, floor.ports.proxy as number, upPort, null, 1));
-  singleRows.push(await plainCase(tenKb, 'tollgate', upstream, tollgate.ports.proxy as number, upPort, tollgate, 1));
+  if (only.length === 0 || only.includes('single')) {
+    singleRows.push(await plainCase(tenKb, 'direct', upstream, null, upPort, null, 1));
+    singleRows.push(await plainCase(tenKb, 'floor', upstream, floor.ports.proxy as number, upPort, null, 1));
+    singleRows.push(await plainCase(tenKb, 'tollgate', upstream, tollgate.ports.proxy as number, upPort, tollgate, 1));
+  }
   await tollgate.stop();
+  if (only.length > 0) throw new Narrowed();
 
   // TLS: the same Tollgate with interception on, reaching the https upstream it must verify.
   tollgate = await startRole('tollgate', {
@@ -256,7 +233,7 @@ try {
   for (const p of rss.problems) failures.push(`tollgate run RSS: ${p}`);
   check(rss.notOk === 0 && rss.ok === rss.rounds * IDLE_CONNECTIONS, `tollgate run RSS: ${rss.ok} of ${rss.rounds * IDLE_CONNECTIONS} proxied requests answered 200`);
 } catch (err) {
-  failures.push(`bench aborted: ${(err as Error).stack ?? String(err)}`);
+  if (!(err instanceof Narrowed)) failures.push(`bench aborted: ${(err as Error).stack ?? String(err)}`);
 } finally {
   for (const r of roles) await r.stop().catch(() => undefined);
   rmSync(tmp, { recursive: true, force: true });
@@ -387,7 +364,10 @@ dns override and the loopback allowance; audit log and receipts on, as a user ru
 /proc/PID/status; "JS heap used" is from its own /metrics and includes garbage not yet collected.
 
 The machine is shared with other jobs: the load column is the 1-minute load average when the case ended. Rerun
-before reading much into a single row.
+before reading much into a single row. \`bench/proxy-cpu.ts\` measures each proxy's own CPU per request instead (fixed
+request counts, targets interleaved, optionally with the scan stubbed out to isolate the transport), which is the
+steadier figure on a loaded machine; \`PROXY_BENCH_CASES=1kb,10kb\` narrows this bench to some plain rows for quick
+comparisons (a narrowed run never writes this file).
 
 ${report}
 `,

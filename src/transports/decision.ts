@@ -46,25 +46,39 @@ export function targetFor(target: string, findings: readonly Finding[]): string 
   return slash < 0 ? target : `${target.slice(0, slash)}/…`;
 }
 
+// Date#toISOString for event times, formatted once per second: the proxy writes two events per
+// exchange, most within the same second. Identical output (the prefix is toISOString's own).
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+function isoTime(at: number): string {
+  if (!(at >= 0 && at < 253_402_300_800_000)) return new Date(at).toISOString();
+  const second = Math.floor(at / 1000);
+  if (second !== isoSecond) {
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20); // YYYY-MM-DDTHH:MM:SS.
+    isoSecond = second;
+  }
+  const ms = Math.floor(at) - second * 1000;
+  return `${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+}
+
 export function decisionEvent(f: DecisionFacts): DecisionEvent {
-  return {
-    time: new Date(f.at).toISOString(),
-    type: f.type,
-    transport: f.transport,
-    ...(f.agent !== undefined ? { agent: f.agent } : {}),
-    ...(f.session !== undefined ? { session: f.session } : {}),
-    requestId: f.requestId,
-    ...(f.method !== undefined ? { method: f.method } : {}),
-    ...(f.target !== undefined ? { target: targetFor(f.target, f.verdict.findings) } : {}),
-    action: f.verdict.action,
-    mode: f.mode,
-    ...(f.verdict.wouldHave ? { wouldHave: f.verdict.wouldHave } : {}),
-    reason: f.verdict.reason,
-    findings: decisionFindings(f.verdict.findings),
-    latencyMs: f.latencyMs,
-    ...(f.bytes !== undefined ? { bytes: f.bytes } : {}),
-    configHash: f.configHash,
-  };
+  // Built field by field in the order the event has always been written (receipts and logs keep
+  // it); optional fields are set only when present. Every proxied exchange makes two of these.
+  const e: { -readonly [K in keyof DecisionEvent]: DecisionEvent[K] } = { time: isoTime(f.at), type: f.type, transport: f.transport } as DecisionEvent;
+  if (f.agent !== undefined) e.agent = f.agent;
+  if (f.session !== undefined) e.session = f.session;
+  e.requestId = f.requestId;
+  if (f.method !== undefined) e.method = f.method;
+  if (f.target !== undefined) e.target = targetFor(f.target, f.verdict.findings);
+  e.action = f.verdict.action;
+  e.mode = f.mode;
+  if (f.verdict.wouldHave) e.wouldHave = f.verdict.wouldHave;
+  e.reason = f.verdict.reason;
+  e.findings = f.verdict.findings.length === 0 ? [] : decisionFindings(f.verdict.findings);
+  e.latencyMs = f.latencyMs;
+  if (f.bytes !== undefined) e.bytes = f.bytes;
+  e.configHash = f.configHash;
+  return e;
 }
 
 /** A finding a transport raises itself (limits, resolution, policy), in the engine's shape. */

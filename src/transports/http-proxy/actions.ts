@@ -119,9 +119,11 @@ export interface UpstreamAnswer {
 }
 
 function relay(res: ServerResponse, a: UpstreamAnswer): void {
-  const headers = { ...a.headers };
-  delete headers['content-length'];
-  res.writeHead(a.status, a.statusMessage, { ...headers, 'content-length': String(a.raw.length) });
+  // The upstream's headers in their order, with the length of the body as it is sent.
+  const headers: Record<string, string | string[]> = {};
+  for (const k of Object.keys(a.headers)) if (k !== 'content-length') headers[k] = a.headers[k] as string | string[];
+  headers['content-length'] = String(a.raw.length);
+  res.writeHead(a.status, a.statusMessage, headers);
   res.end(a.raw);
 }
 

@@ -25,8 +25,8 @@ export function readBody(stream: Readable, limit: number, timeoutMs: number, kee
       clearTimeout(timer);
       stream.off('data', onData);
       stream.off('end', onEnd);
-      stream.off('error', onError);
-      stream.off('aborted', onAborted);
+      stream.off('error', onFailed);
+      stream.off('aborted', onFailed);
       if (!r.ok && r.kept !== undefined) stream.pause();
       else if (!r.ok) stream.resume(); // drain and discard what is still coming
       resolve(r);
@@ -36,16 +36,32 @@ export function readBody(stream: Readable, limit: number, timeoutMs: number, kee
       if (size > limit) finish({ ok: false, reason: 'too-large', received: size, ...(keepOnOverflow ? { kept: [...chunks, c] } : {}) });
       else chunks.push(c);
     };
-    const onEnd = (): void => finish({ ok: true, body: Buffer.concat(chunks, size) });
-    const onError = (): void => finish({ ok: false, reason: 'aborted', received: size });
-    const onAborted = (): void => finish({ ok: false, reason: 'aborted', received: size });
+    // A body that came in one chunk is that chunk (each socket read gets a buffer of its own): no copy.
+    const onEnd = (): void => finish({ ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
+    const onFailed = (): void => finish({ ok: false, reason: 'aborted', received: size });
     const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', received: size }), timeoutMs);
     stream.on('data', onData);
     stream.on('end', onEnd);
-    stream.on('error', onError);
-    stream.on('aborted', onAborted);
+    stream.on('error', onFailed);
+    stream.on('aborted', onFailed);
   });
 }
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Whether an HTTP/1.1 request has no body by its framing (RFC 9112 §6.3): neither
+ * Transfer-Encoding nor Content-Length, or Content-Length 0. The parser reads no body bytes for
+ * such a request (anything after its head is the next request), so there is nothing to wait for.
+ */
+export function bodiless(headers: { readonly [k: string]: string | string[] | undefined }): boolean {
+  if (headers['transfer-encoding'] !== undefined) return false;
+  const length = headers['content-length'];
+  return length === undefined || length === '0';
+}
+
+/** The body of a request that has none by its framing (see bodiless). */
+export const NO_BODY: BodyRead = Object.freeze({ ok: true as const, body: EMPTY });
 
 export type Decoded = { ok: true; body: Buffer; codings: string[] } | { ok: false; reason: string };
 
@@ -54,6 +70,7 @@ export type Decoded = { ok: true; body: Buffer; codings: string[] } | { ok: fals
  * decompressed size. `identity` and an absent header are no-ops.
  */
 export function decodeContent(body: Buffer, header: string | undefined, maxBytes: number): Decoded {
+  if (header === undefined || header === '') return { ok: true, body, codings: [] };
   const codings = (header ?? '')
     .split(',')
     .map((c) => c.trim().toLowerCase())

@@ -71,11 +71,12 @@ export function identify(ctx: ProxyContext, req: IncomingMessage, listener: List
  * every decision event and scan of this request carries it.
  */
 export function requestScope(live: ProxyContext, req: IncomingMessage, listener: Listener, inherited?: Requester): RequestScope {
-  const snapshot: ProxyContext = { ...live };
+  // One synchronous read of the live context: the config current now is the one this request keeps.
+  const current = live.config;
   // Inside an intercepted tunnel the client is the one that opened the tunnel.
-  const requester = identify(snapshot, req, listener, inherited?.agent, inherited?.client);
-  const config = requester.agent === snapshot.config.agent ? snapshot.config : { ...snapshot.config, agent: requester.agent };
-  const ctx: ProxyContext = { ...snapshot, config, requester };
+  const requester = identify(live, req, listener, inherited?.agent, inherited?.client);
+  const config = requester.agent === current.agent ? current : { ...current, agent: requester.agent };
+  const ctx: ProxyContext = { ...live, config, requester };
   const session = `${listener}:${requester.agent !== undefined ? `${requester.agent}@` : ''}${requester.client}`;
   return { ctx, session };
 }
@@ -207,6 +208,11 @@ function limitsFor(ctx: ProxyContext, domain: string): { agent: BudgetLimits; se
 
 function shownBytes(n: number): string {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+}
+
+/** Whether chargeBudget can refuse anything: budgets are on and there is a ledger to charge. */
+export function budgetsActive(ctx: ProxyContext): boolean {
+  return ctx.control?.budgets !== undefined && ctx.config.budgets.enabled;
 }
 
 /**

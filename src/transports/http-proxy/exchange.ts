@@ -7,18 +7,23 @@
 // unscanned (oversize.ts); every other oversized body is blocked.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
+import type { SecureContext } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { Finding, ScanInput, TransportId, Verdict } from '../../core/index.ts';
 import { decisionEvent, stops, transportFinding } from '../decision.ts';
-import { decodeContent, readBody } from './bodies.ts';
+import { bodiless, decodeContent, NO_BODY, readBody } from './bodies.ts';
 import type { ProxyContext } from './context.ts';
-import { enforceRequest, enforceResponse } from './actions.ts';
+import { enforceRequest, enforceResponse, type UpstreamAnswer } from './actions.ts';
 import { deny } from './deny.ts';
-import { budgetHeaders, chargeBudget, egressBytes } from './control.ts';
-import { endToEnd, first } from './headers.ts';
+import { budgetHeaders, budgetsActive, chargeBudget, egressBytes } from './control.ts';
+import { endToEndPair, first } from './headers.ts';
 import { mayPassOversized, passUnscanned } from './oversize.ts';
 import { locationFindings } from './response-head.ts';
 import { isEventStream, relayEventStream } from './sse-relay.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type RequestInput = Extract<ScanInput, { kind: 'request' }>;
+type ResponseInput = Extract<ScanInput, { kind: 'response' }>;
 
 export interface Exchange {
   readonly ctx: ProxyContext;
@@ -52,7 +57,7 @@ export function decide(x: Exchange, type: 'request' | 'response', verdict: Verdi
       method: x.method,
       bytes,
       session: x.session,
-      ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+      agent: ctx.config.agent,
     }),
   );
   return verdict;
@@ -63,7 +68,11 @@ export function judged(x: Exchange, findings: readonly Finding[]): Verdict {
 }
 
 function scan(x: Exchange, input: ScanInput, secretValues?: Map<Finding, string[]>): Verdict {
-  return x.ctx.engine.scan(input, { now: x.ctx.now(), session: x.session, ...(x.ctx.config.agent ? { agent: x.ctx.config.agent } : {}), ...(secretValues ? { secretValues } : {}) });
+  const agent = x.ctx.config.agent;
+  const call: { now: number; session: string; agent?: string; secretValues?: Map<Finding, string[]> } = { now: x.ctx.now(), session: x.session };
+  if (agent) call.agent = agent;
+  if (secretValues) call.secretValues = secretValues;
+  return x.ctx.engine.scan(input, call);
 }
 
 /** Blocks with a 4xx/5xx answer and one decision event; the event records the block that was enforced. */
@@ -123,30 +132,32 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   const limits = ctx.config.limits;
   const pcfg = ctx.config.proxy;
 
-  // 1. The request, read whole and scanned before anything leaves.
-  const read = await readBody(req, limits.maxInputBytes, pcfg.responseTimeoutMs);
+  // 1. The request, read whole and scanned before anything leaves. A request with no body by its
+  // framing (most GETs) has nothing to wait for.
+  const read = bodiless(req.headers) ? NO_BODY : await readBody(req, limits.maxInputBytes, pcfg.responseTimeoutMs);
   if (!read.ok) {
     // Even in audit mode a body that was not kept cannot be forwarded.
     refuse(x, res, read.reason === 'too-large' ? 413 : 408, 'request', [bodyFailure('request', read.reason, limits.maxInputBytes)], read.received);
     return;
   }
-  const forwardHeaders = endToEnd(req.headers);
+  const headers = endToEndPair(req.headers);
+  const forwardHeaders = headers.forward;
   const scanned = decodeContent(read.body, first(req.headers['content-encoding']), pcfg.maxDecompressedBytes);
   let verdict: Verdict;
   if (!scanned.ok) verdict = judged(x, [transportFinding('engine/unsupported-encoding', 'request.body', `The request body could not be decoded for inspection: ${scanned.reason}.`)]);
   else {
     const body = scanned.body;
-    verdict = scan(x, {
-      kind: 'request',
-      method: x.method,
-      url: url.href,
-      headers: endToEnd(req.headers, ['content-encoding', 'content-length']),
-      ...(body.length > 0 ? { body: new Uint8Array(body.buffer, body.byteOffset, body.length) } : {}),
-      ...(first(req.headers['content-type']) ? { contentType: first(req.headers['content-type']) as string } : {}),
-    });
+    const contentType = first(req.headers['content-type']);
+    const input: Mutable<RequestInput> = { kind: 'request', method: x.method, url: url.href, headers: headers.scanned };
+    if (body.length > 0) input.body = new Uint8Array(body.buffer, body.byteOffset, body.length);
+    if (contentType) input.contentType = contentType;
+    verdict = scan(x, input);
   }
   // Per-domain budgets (control.ts), charged only for a request that may pass: over budget is a 429.
-  const over = verdict.action === 'allow' || verdict.action === 'warn' ? chargeBudget(ctx, url.hostname, { requests: 1, bytes: egressBytes(url, forwardHeaders, read.body.length) }, 'url.host') : null;
+  const over =
+    (verdict.action === 'allow' || verdict.action === 'warn') && budgetsActive(ctx)
+      ? chargeBudget(ctx, url.hostname, { requests: 1, bytes: egressBytes(url, forwardHeaders, read.body.length) }, 'url.host')
+      : null;
   if (over) {
     verdict = judged(x, [...verdict.findings, over.finding]);
     if (stops(verdict)) {
@@ -161,44 +172,11 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   // 2. The checked address.
   const address = await route.dial();
   if (address === null) return;
-  const secure = url.protocol === 'https:';
-  const port = Number(url.port || (secure ? 443 : 80));
 
   // 3. The upstream exchange, bounded in time and size; an https upstream must verify.
   let upstream: IncomingMessage;
   try {
-    upstream = await new Promise<IncomingMessage>((resolve, reject) => {
-      const opts: https.RequestOptions = {
-        host: address,
-        port,
-        method: x.method,
-        path: `${url.pathname}${url.search}`,
-        headers: { ...forwardHeaders, host: url.host },
-        agent: ctx.upstreamAgents ? (secure ? ctx.upstreamAgents.https : ctx.upstreamAgents.http) : false,
-        timeout: pcfg.connectTimeoutMs,
-        // The upstream's framing is read strictly (no lenient parser) and its head is bounded.
-        insecureHTTPParser: false,
-        maxHeaderSize: limits.maxHeaderBytes,
-        ...(secure
-          ? {
-              rejectUnauthorized: true,
-              ...(route.servername !== undefined ? { servername: route.servername } : {}),
-              ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}),
-            }
-          : {}),
-      };
-      const r = (secure ? https : http).request(opts, resolve);
-      r.on('timeout', () => r.destroy(new Error('upstream timed out')));
-      // connectTimeoutMs bounds connecting only; once connected, the upstream has responseTimeoutMs
-      // of silence to answer in (a model API can think for longer than a connect may take).
-      r.once('socket', (s) => {
-        const answer = (): void => void r.setTimeout(pcfg.responseTimeoutMs);
-        if (s.connecting) s.once(secure ? 'secureConnect' : 'connect', answer);
-        else answer();
-      });
-      r.on('error', reject);
-      r.end(read.body);
-    });
+    upstream = await requestUpstream(x, url, route, address, forwardHeaders, read.body);
   } catch (err) {
     const message = (err as Error).message.slice(0, 160);
     if (isCertificateError(err)) {
@@ -227,36 +205,76 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     refuse(x, res, 502, 'response', [bodyFailure('response', body.reason, limits.maxInputBytes)], body.received);
     return;
   }
-  const respHeaders = endToEnd(upstream.headers);
+  const respHeaders = endToEndPair(upstream.headers);
   const decoded = decodeContent(body.body, first(upstream.headers['content-encoding']), pcfg.maxDecompressedBytes);
+  const contentType = first(upstream.headers['content-type']);
   const rfind: Finding[] = [];
   if (!decoded.ok) rfind.push(transportFinding('engine/unsupported-encoding', 'response.body', `The response body could not be decoded for inspection: ${decoded.reason}.`));
   // Tollgate does not follow redirects; a redirect to an internal address is refused here.
-  rfind.push(...locationFindings(x, upstream, url));
+  if (upstream.headers.location !== undefined) rfind.push(...locationFindings(x, upstream, url));
   let rverdict: Verdict;
   const values = new Map<Finding, string[]>();
   if (!decoded.ok) rverdict = judged(x, rfind);
   else {
-    const v = scan(x, {
+    const input: Mutable<ResponseInput> = {
       kind: 'response',
       url: url.href,
       status: upstream.statusCode ?? 0,
-      headers: endToEnd(upstream.headers, ['content-encoding', 'content-length']),
-      ...(first(upstream.headers['content-type']) ? { contentType: first(upstream.headers['content-type']) as string } : {}),
+      headers: respHeaders.scanned,
       body: new Uint8Array(decoded.body.buffer, decoded.body.byteOffset, decoded.body.length),
-    }, values);
+    };
+    if (contentType) input.contentType = contentType;
+    const v = scan(x, input, values);
     rverdict = rfind.length > 0 ? judged(x, [...rfind, ...v.findings]) : v;
   }
   // allow/warn relay, block stops, redact rewrites the body (or blocks), ask waits for an operator.
-  const contentType = first(upstream.headers['content-type']);
-  await enforceResponse(x, res, rverdict, {
-    url,
-    status: upstream.statusCode ?? 502,
-    ...(upstream.statusMessage !== undefined ? { statusMessage: upstream.statusMessage } : {}),
-    headers: respHeaders,
-    ...(contentType !== undefined ? { contentType } : {}),
-    raw: body.body,
-    ...(decoded.ok ? { decoded: decoded.body } : {}),
-    values,
+  const answer: Mutable<UpstreamAnswer> = { url, status: upstream.statusCode ?? 502, headers: respHeaders.forward, raw: body.body, values };
+  if (upstream.statusMessage !== undefined) answer.statusMessage = upstream.statusMessage;
+  if (contentType !== undefined) answer.contentType = contentType;
+  if (decoded.ok) answer.decoded = decoded.body;
+  await enforceResponse(x, res, rverdict, answer);
+}
+
+/**
+ * Sends the scanned request to the checked address and resolves with the response head. The
+ * connect is bounded by proxy.connectTimeoutMs; once connected (or on a kept-alive connection),
+ * the upstream has proxy.responseTimeoutMs of silence to answer in (a model API can think for
+ * longer than a connect may take).
+ */
+function requestUpstream(x: Exchange, url: URL, route: Route, address: string, forwardHeaders: Record<string, string | string[]>, body: Buffer): Promise<IncomingMessage> {
+  const { ctx } = x;
+  const pcfg = ctx.config.proxy;
+  const secure = url.protocol === 'https:';
+  // The forwarded headers are this exchange's own copy: the target's Host replaces the client's.
+  forwardHeaders.host = url.host;
+  // secureContext reaches tls.connect through the agent (Node's https types leave it out).
+  const opts: https.RequestOptions & { secureContext?: SecureContext } = {
+    host: address,
+    port: Number(url.port || (secure ? 443 : 80)),
+    method: x.method,
+    path: `${url.pathname}${url.search}`,
+    headers: forwardHeaders,
+    agent: ctx.upstreamAgents ? (secure ? ctx.upstreamAgents.https : ctx.upstreamAgents.http) : false,
+    timeout: pcfg.connectTimeoutMs,
+    // The upstream's framing is read strictly (no lenient parser) and its head is bounded.
+    insecureHTTPParser: false,
+    maxHeaderSize: ctx.config.limits.maxHeaderBytes,
+  };
+  if (secure) {
+    opts.rejectUnauthorized = true;
+    if (route.servername !== undefined) opts.servername = route.servername;
+    if (ctx.tls?.upstream) opts.secureContext = ctx.tls.upstream;
+  }
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const r = (secure ? https : http).request(opts, resolve);
+    r.on('timeout', () => r.destroy(new Error('upstream timed out')));
+    r.once('socket', (s) => {
+      const answer = (): void => void r.setTimeout(pcfg.responseTimeoutMs);
+      if (s.connecting) s.once(secure ? 'secureConnect' : 'connect', answer);
+      else answer();
+    });
+    r.on('error', reject);
+    if (body.length > 0) r.end(body);
+    else r.end();
   });
 }

@@ -28,17 +28,20 @@ export async function handleForward(req: IncomingMessage, res: ServerResponse, c
     refuse(x, res, 400, 'request', [transportFinding('engine/malformed-request', 'header.host', 'The request carries more than one Host header (RFC 9112 §3.2); it is refused.', { category: 'policy', mitre: 'T1190' })]);
     return;
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
   await relayExchange(req, res, x, {
     url,
-    ...(url.protocol === 'https:' ? { servername: host } : {}),
+    ...(url.protocol === 'https:' ? { servername: url.hostname.replace(/^\[|\]$/g, '') } : {}),
     dial: () => dialChecked(x, res, url.hostname),
   });
 }
 
+/** How many header lines carry `name` (lower case); names of another length are not lower-cased. */
 function headerLines(raw: readonly string[], name: string): number {
   let n = 0;
-  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === name) n++;
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i] as string;
+    if (k.length === name.length && k.toLowerCase() === name) n++;
+  }
   return n;
 }
 

@@ -18,18 +18,25 @@ export function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The end-to-end headers of a message, for forwarding or scanning. */
-export function endToEnd(headers: IncomingHttpHeaders, drop: readonly string[] = []): OutgoingHttpHeaders & Record<string, string | string[]> {
+type HeaderRecord = OutgoingHttpHeaders & Record<string, string | string[]>;
+
+/** The names of the fields a Connection header lists, or null when it lists none worth a set. */
+function connectionNamed(headers: IncomingHttpHeaders): Set<string> | null {
   const connection = first(headers.connection);
   // Most messages carry no Connection header (or only keep-alive/close): no set to build then.
-  const named = connection
-    ? new Set(
-        connection
-          .split(',')
-          .map((s) => s.trim().toLowerCase())
-          .filter(Boolean),
-      )
-    : null;
+  // `Connection: keep-alive` names only a field that is hop-by-hop anyway.
+  if (!connection || connection === 'keep-alive' || connection === 'Keep-Alive') return null;
+  const named = new Set<string>();
+  for (const part of connection.split(',')) {
+    const name = part.trim().toLowerCase();
+    if (name !== '') named.add(name);
+  }
+  return named;
+}
+
+/** The end-to-end headers of a message, for forwarding or scanning. */
+export function endToEnd(headers: IncomingHttpHeaders, drop: readonly string[] = []): HeaderRecord {
+  const named = connectionNamed(headers);
   const out: Record<string, string | string[]> = {};
   for (const k of Object.keys(headers)) {
     const v = headers[k];
@@ -39,4 +46,27 @@ export function endToEnd(headers: IncomingHttpHeaders, drop: readonly string[] =
     out[key] = v;
   }
   return out;
+}
+
+/** Fields that describe how a body is framed and coded, not what it says: left out of what is scanned. */
+const REPRESENTATION = new Set(['content-encoding', 'content-length']);
+
+/**
+ * One pass over a message's headers for an exchange: `forward`, the end-to-end headers (what
+ * endToEnd returns), and `scanned`, the same without Content-Encoding and Content-Length (the
+ * engine gets the body already decoded, so those two no longer describe it).
+ */
+export function endToEndPair(headers: IncomingHttpHeaders): { forward: HeaderRecord; scanned: HeaderRecord } {
+  const named = connectionNamed(headers);
+  const forward: Record<string, string | string[]> = {};
+  const scanned: Record<string, string | string[]> = {};
+  for (const k of Object.keys(headers)) {
+    const v = headers[k];
+    if (v === undefined) continue;
+    const key = k.toLowerCase();
+    if (HOP_BY_HOP.has(key) || named?.has(key)) continue;
+    forward[key] = v;
+    if (!REPRESENTATION.has(key)) scanned[key] = v;
+  }
+  return { forward, scanned };
 }

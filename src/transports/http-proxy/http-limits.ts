@@ -56,9 +56,13 @@ export function guardClientErrors(server: Server, ctx: ProxyContext, transport: 
   // Sockets this guard has answered: the parser may still report the cut-off request as it closes
   // (HPE_INVALID_EOF_STATE after a 408 mid-body), which is the same refusal, not a second one.
   const answered = new WeakSet<object>();
+  // One listener function for every response (no closure per request); 'close' comes once.
+  function idle(this: ServerResponse): void {
+    busy.delete(this.req.socket);
+  }
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     busy.add(req.socket);
-    res.once('close', () => busy.delete(req.socket));
+    res.on('close', idle);
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex): void => {
     const s = statusFor(err.code);

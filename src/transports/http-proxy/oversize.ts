@@ -16,7 +16,9 @@ export const UNSCANNED_HEADER = 'x-tollgate-unscanned';
 
 /** Whether an oversized response of this upstream answer may pass unscanned (the operator listed its media type). */
 export function mayPassOversized(x: Exchange, upstream: IncomingMessage): boolean {
-  return mediaTypeMatches(x.ctx.config.proxy.passOversizedResponses, mediaTypeOf(first(upstream.headers['content-type'])));
+  const patterns = x.ctx.config.proxy.passOversizedResponses;
+  // No shipped preset lists any: then nothing passes, whatever the media type.
+  return patterns.length > 0 && mediaTypeMatches(patterns, mediaTypeOf(first(upstream.headers['content-type'])));
 }
 
 /** Relays an oversized response unscanned (after scanning its head); resolves when it is done. */

@@ -33,7 +33,8 @@ export const DNS_CACHE_MAX_ENTRIES = 1024;
 
 /** The override for a host: an exact entry first, then the longest matching `*.suffix`. */
 export function overrideFor(host: string, overrides: ResolverOptions['overrides']): readonly string[] | null {
-  const h = host.toLowerCase().replace(/\.$/, '');
+  const lower = host.toLowerCase();
+  const h = lower.endsWith('.') ? lower.slice(0, -1) : lower;
   const exact = overrides[h];
   if (exact !== undefined) return typeof exact === 'string' ? [exact] : exact;
   let best: readonly string[] | null = null;
@@ -55,6 +56,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+function mayBeIp(host: string): boolean {
+  const c = host.charCodeAt(0);
+  return (c >= 0x30 && c <= 0x39) || host.includes(':');
 }
 
 const systemLookup = async (host: string): Promise<string[]> => (await dns.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
@@ -114,7 +120,8 @@ export function createResolver(opts: ResolverOptions, deps: ResolverDeps = {}): 
   return {
     async resolve(hostIn) {
       const host = hostIn.startsWith('[') && hostIn.endsWith(']') ? hostIn.slice(1, -1) : hostIn;
-      if (isIP(host)) return [host];
+      // An IP literal starts with a digit (IPv4) or holds a colon (IPv6); a name skips the check.
+      if (mayBeIp(host) && isIP(host)) return [host];
       const o = overrideFor(host, opts.overrides);
       if (o) return [...o];
       return ttl > 0 ? cached(host) : query(host);

@@ -47,7 +47,9 @@ export function scanResponseHead(x: Exchange, upstream: IncomingMessage, url: UR
 
 /** The media type of a Content-Type value, lower case, without parameters. */
 export function mediaTypeOf(value: string | undefined): string {
-  return (value ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (value === undefined) return '';
+  const semi = value.indexOf(';');
+  return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
 }
 
 /** Whether a media type matches one of `patterns` (type/subtype, type/* or * / *). */
