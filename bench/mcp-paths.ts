@@ -3,13 +3,14 @@
 // Each path has its own server process, so the server's call count tells what reached it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const BIN = join(ROOT, 'bin/tollgate.js');
+/** The CLI the Tollgate paths run: bin/tollgate.js, or MCP_BENCH_CLI (another build's tollgate.js, for A/B runs). */
+const BIN = process.env.MCP_BENCH_CLI !== undefined && process.env.MCP_BENCH_CLI !== '' ? resolve(process.env.MCP_BENCH_CLI) : join(ROOT, 'bin/tollgate.js');
 const STDIO_SERVER = join(ROOT, 'bench/fixtures/mcp-prose-server.mjs');
 const HTTP_SERVER = join(ROOT, 'bench/fixtures/mcp-prose-http.mjs');
 const STDIO_RELAY = join(ROOT, 'bench/fixtures/stdio-relay.mjs');

@@ -6,7 +6,8 @@
 // them alike. The run checks that the results arrived whole and unchanged, that each server really
 // sat where claimed (behind the wrapper, behind Tollgate), and that Tollgate was scanning (a
 // planted injection is stopped on that path only); it exits non-zero otherwise. MCP_BENCH_WIRES=stdio
-// or =http measures one wire (for profiling; never with --write).
+// or =http measures one wire (for profiling; never with --write); MCP_BENCH_CLI=DIR/tollgate.js runs
+// another build (scripts/build.mjs --outdir) as Tollgate, for A/B runs (never with --write).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
@@ -68,6 +69,10 @@ if (WIRES.length < 2 && process.argv.includes('--write')) {
   process.stderr.write('MCP_BENCH_WIRES measures one wire; docs/BENCH.md takes a run of both.\n');
   process.exit(2);
 }
+if (process.env.MCP_BENCH_CLI && process.argv.includes('--write')) {
+  process.stderr.write('MCP_BENCH_CLI runs another build; docs/BENCH.md takes a run of bin/tollgate.js.\n');
+  process.exit(2);
+}
 const home = mkdtempSync(join(tmpdir(), 'tollgate-bench-mcp-'));
 const loadAtStart = loadAverage();
 const t0 = performance.now();
@@ -80,7 +85,8 @@ const cli: string[] = [];
 async function measureWire(wire: Wire): Promise<void> {
   const paths: Path[] = [];
   const state = process.env.TOLLGATE_FROM_SOURCE === '1' ? 'forced' : distState();
-  cli.push(`${WIRE_LABEL[wire]}: ${state === 'fresh' ? 'the built dist/tollgate.js' : `src/ through tsx (dist/ ${state})`}`);
+  const built = state === 'fresh' ? 'the built dist/tollgate.js' : `src/ through tsx (dist/ ${state})`;
+  cli.push(`${WIRE_LABEL[wire]}: ${process.env.MCP_BENCH_CLI ? `MCP_BENCH_CLI=${process.env.MCP_BENCH_CLI}` : built}`);
   try {
     for (const name of NAMES) {
       const p = await (wire === 'stdio' ? openStdio(name, join(home, wire)) : openHttp(name, join(home, `${wire}-${name}`)));
@@ -185,7 +191,7 @@ Every path has its own server process. Tollgate runs as a child process through 
 \`dist/tollgate.js\` when it is fresh, else the source through tsx; the machine line says which ran) with a fresh
 TOLLGATE_HOME (tool pins start empty), and writes its evidence as usual: decisions to stderr, the audit log and the
 signed receipts chain, handed to the evidence layer after the messages they record have been written on, in
-batches of up to 5 ms (\`src/transports/mcp/deferred-emit.ts\`).
+batches of up to 20 ms (\`src/transports/mcp/deferred-emit.ts\`).
 
 Round trip per call, from the client's request to its parsed result, one call in flight; ${WARMUP} warm-up calls per path
 and size, then ${CALLS} measured calls per path, rotating between the three paths of a wire in blocks of ${BLOCK}.

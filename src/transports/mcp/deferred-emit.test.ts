@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import type { DecisionEvent } from '../../core/index.ts';
-import { deferEmit } from './deferred-emit.ts';
+import { DEFER_WINDOW_MS, deferEmit } from './deferred-emit.ts';
 
 const event = (requestId: string): DecisionEvent => ({
   time: '2026-11-21T00:00:00.000Z',
@@ -63,5 +63,22 @@ describe('deferEmit', () => {
     for (const id of ['a', 'bad', 'c']) d.emit(event(id));
     d.flush();
     assert.deepEqual(seen, ['a', 'c']);
+  });
+
+  it('by default a batch waits DEFER_WINDOW_MS (20 ms) from its first event, then goes on whole', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const seen: string[] = [];
+      const d = deferEmit((e) => seen.push(e.requestId));
+      d.emit(event('a'));
+      mock.timers.tick(DEFER_WINDOW_MS - 1);
+      d.emit(event('b'));
+      assert.deepEqual(seen, []);
+      mock.timers.tick(1);
+      assert.deepEqual(seen, ['a', 'b']);
+      assert.equal(DEFER_WINDOW_MS, 20);
+    } finally {
+      mock.timers.reset();
+    }
   });
 });

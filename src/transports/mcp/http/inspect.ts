@@ -8,6 +8,8 @@ import type { McpSession, Outbound } from '../session.ts';
 import { SseParser, type SseEvent } from './sse.ts';
 
 const NOTHING: Outbound = { toServer: [], toClient: [] };
+// A non-streaming decode starts afresh every call (WHATWG Encoding), so one decoder serves every body.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The media type of a Content-Type header, lower case, without parameters. */
 export function mediaType(header: string | string[] | undefined): string | undefined {
@@ -62,7 +64,7 @@ export function readJsonBody(res: IncomingMessage, session: McpSession, maxBytes
       const body = Buffer.concat(parts, length);
       let text: string;
       try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+        text = UTF8.decode(body);
       } catch {
         finish(session.dropped('server', 'mcp/invalid-utf8', 'the response body is not valid UTF-8', length));
         return;

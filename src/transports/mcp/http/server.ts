@@ -17,6 +17,7 @@ import { settleHeld } from './held.ts';
 import { drain, mediaType, pumpSse, readJsonBody, type SseMeta } from './inspect.ts';
 import { SessionTable, type SessionActivity } from './sessions.ts';
 import { formatSseEvent, MAX_EVENT_ID, SSE_KEEPALIVE } from './sse.ts';
+import { SseWriter } from './sse-writer.ts';
 import type { McpUpstream } from './upstream.ts';
 import { newSessionLabel, protocolHeader, requestIds, visibleAscii } from './wire.ts';
 
@@ -66,6 +67,10 @@ interface Entry extends SessionActivity {
 const MAX_GET_STREAMS = 2;
 /** Waited for upstream DELETEs at shutdown. */
 const CLOSE_GRACE_MS = 2000;
+/** Event-stream text held back at most to go out with the end of the answer (sse-writer.ts). */
+const HOLD_MAX_BYTES = 256 * 1024;
+// A non-streaming decode starts afresh every call (WHATWG Encoding), so one decoder serves every request.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpHttpProxy> {
   const { ctx, upstream } = opts;
@@ -131,13 +136,14 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     }
   };
 
-  /** Writes what the session passed for one upstream event; the event's id goes on the last of them. */
-  const writeEvents = (res: ServerResponse, messages: readonly unknown[], meta: SseMeta): void => {
-    if (messages.length === 0) {
-      if (meta.id !== undefined || meta.retry !== undefined) res.write(formatSseEvent(meta));
-      return;
-    }
-    messages.forEach((m, i) => res.write(formatSseEvent(i === messages.length - 1 ? { message: m, ...meta } : { message: m })));
+  /** The event-stream text for what the session passed for one upstream event; the event's id goes on the last of them. */
+  const eventsText = (messages: readonly unknown[], meta: SseMeta): string => {
+    if (messages.length === 0) return meta.id !== undefined || meta.retry !== undefined ? formatSseEvent(meta) : '';
+    let text = '';
+    messages.forEach((m, i) => {
+      text += formatSseEvent(i === messages.length - 1 ? { message: m, ...meta } : { message: m });
+    });
+    return text;
   };
 
   const respondJson = (res: ServerResponse, entry: Entry | undefined, messages: readonly unknown[], batch: boolean): void => {
@@ -152,24 +158,28 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     res.end(body);
   };
 
-  /** An upstream event stream relayed to the client, event by event. */
-  const relayStream = async (res: ServerResponse, up: IncomingMessage, entry: Entry, first: readonly unknown[]): Promise<{ clean: boolean; resumable: boolean }> => {
+  /**
+   * An upstream event stream relayed to the client, event by event. Each event's text is written
+   * as soon as it is judged, except once the upstream's answer has arrived whole (nothing more to
+   * wait for): then the rest is returned as `tail`, for the caller to send with the end of the
+   * answer in one write.
+   */
+  const relayStream = async (res: ServerResponse, up: IncomingMessage, entry: Entry, first: readonly unknown[]): Promise<{ clean: boolean; resumable: boolean; tail: string }> => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...(entry.id !== undefined ? { 'mcp-session-id': entry.id } : {}) });
-    for (const m of first) res.write(formatSseEvent({ message: m }));
+    const writer = new SseWriter(res, () => up.complete, HOLD_MAX_BYTES);
+    for (const m of first) writer.send(formatSseEvent({ message: m }));
     const end = await pumpSse(up, entry.mcp, limits.maxSseEventBytes, {
       event: (out, meta) => {
         if (entry.id !== undefined) table.touch(entry.id);
         sendToServer(entry, out.toServer);
-        if (!res.destroyed) writeEvents(res, out.toClient, meta);
+        writer.send(eventsText(out.toClient, meta));
       },
-      keepAlive: () => {
-        if (!res.destroyed) res.write(SSE_KEEPALIVE);
-      },
+      keepAlive: () => writer.send(SSE_KEEPALIVE),
       ready: () => (res.writableNeedDrain && !res.destroyed ? new Promise<void>((r) => res.once('drain', r).once('close', r)) : null),
     });
     // Resumable only when the stream carried event ids and Tollgate dropped none of its events
     // (a dropped answer would never come back by resuming).
-    return { clean: end.clean, resumable: end.lastEventId !== undefined && end.dropped === 0 };
+    return { clean: end.clean, resumable: end.lastEventId !== undefined && end.dropped === 0, tail: writer.take() };
   };
 
   const refuseOrigin = (req: IncomingMessage, res: ServerResponse, what: string): void => {
@@ -210,7 +220,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     let text: string;
     let value: unknown;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(read.body);
+      text = UTF8.decode(read.body);
     } catch {
       recorder.dropped('client', 'mcp/invalid-utf8', 'the request body is not valid UTF-8', bytes);
       return httpError(res, 400, 'Parse error: the body is not UTF-8.');
@@ -301,11 +311,12 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
         const end = await relayStream(res, up, e, refusals);
         // A stream that carried event ids can be resumed (GET with Last-Event-ID): its requests
         // stay open. Otherwise nothing more will come for them.
+        let tail = end.tail;
         if (!end.resumable) {
           const errors = e.mcp.abandon(ids, end.clean ? 'ended the event stream' : 'broke off the event stream');
-          if (!res.destroyed) for (const m of errors) res.write(formatSseEvent({ message: m }));
+          if (!res.destroyed) for (const m of errors) tail += formatSseEvent({ message: m });
         }
-        res.end();
+        res.end(tail);
         return;
       }
       drain(up);
@@ -359,8 +370,8 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
         entry.mcp.dropped('server', 'mcp/invalid-jsonrpc', `a stream of type ${(type ?? 'none').slice(0, 60)}, not an event stream`);
         return httpError(res, 502, 'Bad Gateway: the MCP server did not answer with an event stream.');
       }
-      await relayStream(res, up, entry, []);
-      res.end();
+      const end = await relayStream(res, up, entry, []);
+      res.end(end.tail);
     } finally {
       entry.busy--;
       entry.gets--;

@@ -133,6 +133,7 @@ export function createUpstream(opts: UpstreamOptions): McpUpstream {
       const address = dial.address;
       return new Promise<UpstreamResult>((resolve) => {
         let settled = false;
+        let connectTimer: NodeJS.Timeout | undefined;
         const fail = (err: Error): void => {
           if (settled) return;
           settled = true;
@@ -153,7 +154,6 @@ export function createUpstream(opts: UpstreamOptions): McpUpstream {
             headers: { ...opts.headers, ...call.headers, host: url.host, 'accept-encoding': 'identity', ...(call.body !== undefined ? { 'content-length': String(Buffer.byteLength(call.body)) } : {}) },
             agent,
             ...(secure ? { rejectUnauthorized: true, ...(isIP(host) ? {} : { servername: host }), ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}) } : {}),
-            ...(call.signal ? { signal: call.signal } : {}),
           },
           (res) => {
             settled = true;
@@ -161,13 +161,26 @@ export function createUpstream(opts: UpstreamOptions): McpUpstream {
             resolve({ ok: true, res });
           },
         );
+        // The call's signal ends the exchange, answer and all (what the `signal` option of
+        // http.request does, without its per-request stream bookkeeping).
+        const signal = call.signal;
+        if (signal !== undefined) {
+          const abort = (): void => {
+            req.destroy(new Error('the call was abandoned by its client'));
+          };
+          if (signal.aborted) abort();
+          else {
+            signal.addEventListener('abort', abort, { once: true });
+            req.once('close', () => signal.removeEventListener('abort', abort));
+          }
+        }
         // Only connecting is timed: a tools/call may rightly take minutes to answer, and an
         // event stream stays open. The client's own timeout (and its cancellation) ends those.
-        const connectTimer = setTimeout(() => req.destroy(new Error(`no connection within ${ctx.config.proxy.connectTimeoutMs} ms`)), ctx.config.proxy.connectTimeoutMs);
+        // A kept-alive connection is already connected: no timer then.
         req.on('socket', (s) => {
-          const connected = (): void => clearTimeout(connectTimer);
-          if (!s.connecting) connected();
-          else s.once(secure ? 'secureConnect' : 'connect', connected);
+          if (!s.connecting || settled) return;
+          connectTimer = setTimeout(() => req.destroy(new Error(`no connection within ${ctx.config.proxy.connectTimeoutMs} ms`)), ctx.config.proxy.connectTimeoutMs);
+          s.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
         });
         req.on('error', fail);
         req.end(call.body);
