@@ -103,8 +103,11 @@ describe('dlp structure checks', () => {
     assert.deepEqual(rules(`x ${badCrc(good)} y`), []);
   });
 
-  it('lets a failed checksum silence the generic assignment rule on the same span', () => {
-    assert.deepEqual(rules(`GITHUB_TOKEN=${badCrc(crcToken('ghp_'))}`), []);
+  it('does not let a failed checksum hide a machine secret assigned to a credential-named key', () => {
+    // A token-shaped value with a wrong checksum is not a GitHub token, and alone it is not reported;
+    // assigned to a credential name it is still a secret (else `ghp_` + any 36 characters would hide one).
+    assert.deepEqual(rules(badCrc(crcToken('ghp_'))), []);
+    assert.deepEqual(rules(`GITHUB_TOKEN=${badCrc(crcToken('ghp_'))}`), ['dlp/api-key-assignment']);
     assert.deepEqual(rules(`GITHUB_TOKEN=${crcToken('ghp_')}`), ['dlp/github-pat']);
   });
 

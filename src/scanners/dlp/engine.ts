@@ -4,7 +4,7 @@
 // resolution between specific and generic rules. Windows matter because every regex pass over a new
 // string pays a full UTF-16 → UTF-8 conversion in the native engine.
 import { QuietTexts } from '../../normalize/index.ts';
-import { re } from '../../re/index.ts';
+import { re, regexSet, type RegexSet } from '../../re/index.ts';
 import type { RegexMatch, SafeRegex } from '../../re/index.ts';
 import { entropy, isTokenPlaceholder, isValuePlaceholder } from './checks.ts';
 import { minMatchLength, ShortTextSieve } from './short-sieve.ts';
@@ -192,6 +192,11 @@ export class DlpEngine {
   readonly #prefilterSpans: SafeRegex | null;
   readonly #rareSpans: SafeRegex | null;
   readonly #common: readonly number[];
+  readonly #freeSet: RegexSet | null;
+  /** The keywords alone: looked for inside a keyword-free rule's match, which the span pass lists instead. */
+  readonly #keywordsOnly: SafeRegex | null;
+  readonly #longestKeyword: number;
+  readonly #overlaps: readonly (readonly [number, number])[][];
   readonly #fieldRules: readonly number[];
   readonly #windows: boolean;
   readonly #allIndexes: readonly number[];
@@ -257,6 +262,18 @@ export class DlpEngine {
       group += 1 + countGroups((rules[i] as DlpRule).pattern);
     }
     this.#freeGroups = freeGroups;
+    // Which keyword-free rules match anywhere, whatever the span pass's non-overlapping list hid (#survey).
+    this.#freeSet = free.length > 0 ? regexSet(free.map((i) => (rules[i] as DlpRule).pattern)) : null;
+    // Keywords that can start inside another keyword's match (a suffix of one is a prefix of the other):
+    // the span pass reports only the first, so #collect looks for the second at that offset.
+    this.#overlaps = keywords.map((a) => {
+      const out: [number, number][] = [];
+      keywords.forEach((b, idB) => {
+        if (a === b || a.includes(b) || b.includes(a)) return;
+        for (let n = Math.min(a.length, b.length) - 1; n >= 1; n--) if (a.endsWith(b.slice(0, n))) out.push([a.length - n, idB]);
+      });
+      return out;
+    });
     const freePatterns = free.map((i) => `(${(rules[i] as DlpRule).pattern})`);
     const freeSpans = free.map((i) => `(?:${uncapture((rules[i] as DlpRule).pattern)})`);
     const alternation = (list: string[]): string[] => (list.length > 0 ? [`(?i:${byLength(list).map(escapeLiteral).join('|')})`] : []);
@@ -269,6 +286,8 @@ export class DlpEngine {
     this.#testFirstMax = options.shortcuts === false ? -1 : TEST_FIRST_MAX;
     this.#sieve = options.shortcuts === false ? null : new ShortTextSieve(keywords, free.map((i) => (rules[i] as DlpRule).pattern));
     this.#rare = rare.length > 0 ? re(rare.join('|')) : null;
+    this.#keywordsOnly = keywords.length > 0 ? re(alternation(keywords).join('|')) : null;
+    this.#longestKeyword = keywords.reduce((n, k) => Math.max(n, k.length), 0);
   }
 
   /**
@@ -352,6 +371,15 @@ export class DlpEngine {
     let triggerSpans = new Map<number, Span[]>();
     const first = listed ?? spans.all(text, PREFILTER_LIMIT);
     this.#collect(first, text, prefilter, seen, seenIds, keywordSpans, triggerSpans);
+    // The span pass lists non-overlapping matches, so a match just before a keyword-free rule's
+    // match (a decoy keyword ending in punctuation, another free pattern) can hide it. When the pass
+    // found anything at all, a set pass names every free rule that matches anywhere; those run over
+    // the whole text.
+    const freeHits = first.length > 0 && this.#freeSet ? this.#freeSet.match(text) : [];
+    const addFree = (into: Map<number, Span[]>): void => {
+      for (const k of freeHits) into.set(this.#free[k] as number, [{ start: 0, end: text.length }]);
+    };
+    addFree(triggerSpans);
     if (first.length < PREFILTER_LIMIT) return { seen, seenIds, keywordSpans, triggerSpans, complete: true, rareComplete: true };
     // Flooded (usually by common words in code): rescan for the rarer keywords and the triggers only,
     // and look the common words up directly (they are usually present, so the lookup stops early).
@@ -362,6 +390,7 @@ export class DlpEngine {
       keywordSpans = new Map();
       triggerSpans = new Map();
       this.#collect(rare, text, this.#rare, seen, seenIds, keywordSpans, triggerSpans);
+      addFree(triggerSpans);
     }
     let lower: string | undefined;
     for (const id of this.#common) {
@@ -382,12 +411,47 @@ export class DlpEngine {
       const id = this.#keywordIds.get(m.text.toLowerCase());
       if (id !== undefined) {
         this.#see(id, seen, seenIds);
+        // A keyword hidden inside this one's match, and one hidden inside that (bounded: each
+        // step starts further right, within the text).
+        const pending: [number, number][] = [[id, m.index]];
+        for (let step = 0; step < pending.length && step < 16; step++) {
+          const [a, from] = pending[step] as [number, number];
+          for (const [off, b] of this.#overlaps[a] as [number, number][]) {
+            const kb = this.#keywordList[b] as string;
+            const at = from + off;
+            if (text.slice(at, at + kb.length).toLowerCase() !== kb) continue;
+            this.#see(b, seen, seenIds);
+            pending.push([b, at]);
+            for (const k of [b, ...(this.#implied[b] as number[])]) {
+              const list = keywordSpans.get(k);
+              if (list) list.push({ start: at, end: at + kb.length });
+              else keywordSpans.set(k, [{ start: at, end: at + kb.length }]);
+            }
+          }
+        }
         for (const k of [id, ...(this.#implied[id] as number[])]) {
           const list = keywordSpans.get(k);
           if (list) list.push(span);
           else keywordSpans.set(k, [span]);
         }
         continue;
+      }
+      // A keyword that starts inside this match (a decoy such as `|` + a token, matched as the
+      // Facebook app token's `|<secret>`) is not listed by the span pass: look for keywords there.
+      if (this.#keywordsOnly && m.end - m.index > 1) {
+        const from = m.index + 1;
+        const inner = text.slice(from, Math.min(text.length, m.end + this.#longestKeyword - 1));
+        for (const k of this.#keywordsOnly.all(inner, PREFILTER_LIMIT)) {
+          const kid = this.#keywordIds.get(k.text.toLowerCase());
+          if (kid === undefined) continue;
+          this.#see(kid, seen, seenIds);
+          const at = { start: from + k.index, end: from + k.end };
+          for (const kk of [kid, ...(this.#implied[kid] as number[])]) {
+            const list = keywordSpans.get(kk);
+            if (list) list.push(at);
+            else keywordSpans.set(kk, [at]);
+          }
+        }
       }
       // The reference mode lists matches with the capturing pass: its groups are at hand.
       const groups = m.groups.length > 0 ? m.groups : groupsAt(groupsOf, text, m);
@@ -621,10 +685,11 @@ class SpanIndex {
   }
 }
 
-/** Generic hits yield to overlapping specific hits and to vetoed spans; `yieldsTo` rules yield to the named ones. */
+/** Generic hits yield to overlapping specific hits and (unless outranksVetoes) to vetoed spans; `yieldsTo` rules yield to the named ones. */
 function resolve(hits: Hit[], vetoes: readonly Span[]): Hit[] {
   if (hits.length <= 1 && vetoes.length === 0) return hits;
-  const suppressors = new SpanIndex([...hits.filter((h) => !h.rule.generic), ...vetoes]);
+  const specific = new SpanIndex(hits.filter((h) => !h.rule.generic));
+  const vetoed = new SpanIndex(vetoes);
   const byRule = new Map<string, Hit[]>();
   for (const h of hits) {
     const list = byRule.get(h.rule.id);
@@ -640,7 +705,7 @@ function resolve(hits: Hit[], vetoes: readonly Span[]): Hit[] {
     return idx;
   };
   return hits.filter((h) => {
-    if (h.rule.generic && suppressors.overlaps(h)) return false;
+    if (h.rule.generic && (specific.overlaps(h) || (!h.rule.outranksVetoes && vetoed.overlaps(h)))) return false;
     for (const id of h.rule.yieldsTo ?? []) if (indexOf(id)?.overlaps(h)) return false;
     return true;
   });

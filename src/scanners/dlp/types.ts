@@ -56,6 +56,12 @@ export interface DlpRule {
   readonly vetoOnFailedCheck?: boolean;
   /** Generic rules yield to any specific rule that matched an overlapping span. */
   readonly generic?: boolean;
+  /**
+   * A generic rule that judges a value by the credential-named key it is assigned to, not by its
+   * shape: a failed checksum of another rule (vetoOnFailedCheck) does not silence it, or writing
+   * any secret as `ghp_<secret>` would hide it.
+   */
+  readonly outranksVetoes?: boolean;
   /** Rule ids this rule yields to on an overlapping span (e.g. the Google key yields to the Gemini key). */
   readonly yieldsTo?: readonly string[];
   /** Evidence text for a value; default `redactPreview(value)`. Must never contain the secret. */

@@ -322,6 +322,7 @@ export const GENERIC_RULES: readonly DlpRule[] = [
     group: -2,
     placeholders: 'none',
     generic: true,
+    outranksVetoes: true,
     check: (v, ctx) => assignmentOk(v, ctx, ctx.groups) && secretKeyKind(ctx.groups.find((g) => g !== undefined) ?? '') === 'token' && machineSecret(v),
     field: (key, value) => {
       const v = value.trim();
