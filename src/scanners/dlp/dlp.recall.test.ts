@@ -43,6 +43,13 @@ describe('dlp base64 DER private keys without PEM armour', () => {
     assert.ok(derPrivateKeyOk(lines.join('')));
   });
 
+  it('flags an RSA key with its tail cut off (the private exponent is still there)', () => {
+    const whole = derRsaKeyLines().join('');
+    assert.ok(has(`<data>${whole.slice(0, -8)}</data>`, 'dlp/der-private-key'), 'last 8 characters cut');
+    assert.ok(has(`<data>${whole.slice(0, Math.ceil(whole.length * 0.65))}</data>`, 'dlp/der-private-key'), 'two thirds of it');
+    assert.ok(!has(`<data>${whole.slice(0, Math.floor(whole.length * 0.4))}</data>`, 'dlp/der-private-key'), 'not under 60% of it');
+  });
+
   it('rejects a PFX-style version, a lone first line, and the same key inside a PEM block (reported once, as PEM)', () => {
     assert.ok(!has(`<data>\n${derRsaKeyLines(3).join('\n')}\n</data>`, 'dlp/der-private-key'));
     const lines = derRsaKeyLines();

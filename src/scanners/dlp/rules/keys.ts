@@ -128,8 +128,8 @@ function derLength(b: Uint8Array, at: number): [number, number] | null {
  * Whether base64 text holds a whole DER private key: SEQUENCE { INTEGER 0 or 1, ... } as PKCS#1
  * (RSAPrivateKey: the modulus INTEGER next), PKCS#8 (PrivateKeyInfo: an AlgorithmIdentifier SEQUENCE
  * with an OID next) or SEC1 (ECPrivateKey, version 1: the key OCTET STRING next). Certificates, public
- * keys, CSRs and PKCS#12 files start differently. The text must cover the declared length, so a
- * lone first line (or a truncated key) is not reported here.
+ * keys, CSRs and PKCS#12 files start differently. The text must cover the declared length (60% of
+ * it for keys over 200 bytes, see below), so a lone first line is not reported here.
  */
 export function derPrivateKeyOk(b64: string): boolean {
   const usable = b64.slice(0, b64.length - (b64.length % 4));
@@ -139,7 +139,11 @@ export function derPrivateKeyOk(b64: string): boolean {
   if (!outer) return false;
   const body = 1 + outer[1];
   const total = body + outer[0];
-  if (total < 48 || b.length + 2 < total) return false;
+  // All of a small key (EC, Ed25519); at least 60% of a larger one (RSA): a PKCS#1 or PKCS#8 RSA
+  // key's modulus and public and private exponents end before half its length, so a key cut short
+  // still gives the key away. A lone first line (48 bytes) of an RSA key stays unreported.
+  const need = total <= 200 ? total - 2 : Math.ceil(total * 0.6);
+  if (total < 48 || b.length < need) return false;
   if (b[body] !== 0x02 || b[body + 1] !== 0x01) return false;
   const version = b[body + 2];
   const next = body + 3;
