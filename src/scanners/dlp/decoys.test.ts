@@ -2,8 +2,9 @@
 // non-overlapping matches, so a decoy right before a secret (a keyword ending in punctuation such
 // as `@` or `key-`, a keyword overlapping the secret's own prefix, another keyword-free pattern)
 // could swallow the secret's trigger and leave its rule uncalled. For every rule sample and every
-// keyword of every rule as the decoy right before the sample's value, the whole engine must report a hit over each span the
-// sample's rule reports on its own on the same text.
+// keyword of every rule as the decoy (right before the sample's value, twice before it, right after
+// it), the whole engine must report a hit over each span the sample's rule reports on its own on
+// the same text.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DlpEngine } from './engine.ts';
@@ -22,16 +23,18 @@ describe('DLP decoys before a secret', () => {
       const sample = SAMPLES[rule.id];
       if (!sample) continue;
       const alone = new DlpEngine([rule]);
-      const at = alone.scanText(sample.positive)[0]?.start ?? 0;
+      const value = alone.scanText(sample.positive)[0];
+      if (!value) continue;
+      const p = sample.positive;
       for (const decoy of decoys) {
-        // the decoy goes right before the value the rule finds in its sample
-        const text = `${sample.positive.slice(0, at)}${decoy}${sample.positive.slice(at)}`;
-        const own = alone.scanText(text);
-        if (own.length === 0) continue;
-        const all = full.scanText(text);
-        for (const h of own) {
-          checked++;
-          if (!all.some((a) => a.start < h.end && h.start < a.end)) hidden.push(`${rule.id} behind ${JSON.stringify(decoy)}`);
+        // right before the value the rule finds in its sample, twice before it, and right after it
+        const texts = [`${p.slice(0, value.start)}${decoy}${p.slice(value.start)}`, `${p.slice(0, value.start)}x${decoy}${decoy}${p.slice(value.start)}`, `${p.slice(0, value.end)}${decoy}${p.slice(value.end)}`];
+        for (const text of texts) {
+          const all = full.scanText(text);
+          for (const h of alone.scanText(text)) {
+            checked++;
+            if (!all.some((a) => a.start < h.end && h.start < a.end)) hidden.push(`${rule.id} beside ${JSON.stringify(decoy)}: ${JSON.stringify(text.slice(Math.max(0, h.start - 12), h.start + 8))}`);
+          }
         }
       }
     }
