@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { findBase64 } from './base64.ts';
 import { bytesToText } from './bytes.ts';
+import { prng } from '../../../bench/corpus-gen.ts';
 
 /**
  * The reference reading of one run: the first alignment whose bytes are text (valid UTF-8, few
@@ -21,17 +22,6 @@ function reference(run: string, minRun: number): string[] {
   const out: string[] = [];
   if (run.includes('/')) for (const piece of run.split('/')) if (piece.length >= minRun && piece.length < run.length) out.push(...reference(piece, minRun));
   return out;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Any non-ASCII code point that is not a surrogate (every lead and continuation byte value occurs). */
