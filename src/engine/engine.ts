@@ -88,6 +88,9 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
   };
   const scanners = buildScanners(config, deps);
   const limits = engineLimits(config);
+  // Inert header values (an HTTP date, a Content-Length) hold nothing any scanner looks for, except
+  // that an operator's known-secret value could be any text: with such values configured, they are scanned.
+  const extractOptions = { inertHeaders: !deps.knownSecrets || deps.knownSecrets.size === 0 };
   const scannerCfg = scannerConfigs(config);
   const policy: ActionPolicy = {
     mode: config.mode,
@@ -143,7 +146,7 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
       };
       let extraction;
       try {
-        extraction = extract(input, limits.extract, limits.normalize);
+        extraction = extract(input, limits.extract, limits.normalize, extractOptions);
       } catch (err) {
         return composeVerdict([engineFinding('engine/invalid-input', 'input', `The input could not be read (${errorText(err)}); it is blocked.`)], policy);
       }

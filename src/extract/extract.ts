@@ -7,11 +7,21 @@ import { SegmentCollector } from './collector.ts';
 import { keyStep, tryParseJson, walkJson } from './json-walk.ts';
 import type { ExtractLimits } from './limits.ts';
 import { addQuerySegments, addUrlSegments, safeLabel } from './url-parts.ts';
+import { isInertHeader } from './inert-headers.ts';
 
 export interface Extraction {
   readonly view: ScanView;
   /** Limit findings: what could not be read in full. Any of these blocks by the fail-closed rule. */
   readonly findings: SegmentCollector['findings'];
+}
+
+export interface ExtractOptions {
+  /**
+   * Leave out header values that follow an inert grammar exactly (an HTTP date, a short Content-Length:
+   * see inert-headers.ts). Only for a caller whose every scanner finds nothing in such a value: the
+   * engine sets it when no known-secret values are configured (an operator's value could be any text).
+   */
+  readonly inertHeaders?: boolean;
 }
 
 function byteLength(value: unknown): number {
@@ -21,8 +31,9 @@ function byteLength(value: unknown): number {
 }
 
 /** Turns any ScanInput into located segments, once, for every scanner to share. */
-export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits: NormalizeLimits): Extraction {
+export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits: NormalizeLimits, options: ExtractOptions = {}): Extraction {
   const out = new SegmentCollector(limits, normalizeLimits);
+  const inert = options.inertHeaders === true;
   let url: string | undefined;
   switch (input.kind) {
     case 'url':
@@ -32,7 +43,7 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
     case 'request':
       url = input.url;
       if (checkUrl(input.url, 'url', out)) addUrlSegments(input.url, 'url', 'egress', out);
-      addHeaders(input.headers, 'egress', out);
+      addHeaders(input.headers, 'egress', out, inert);
       checkEncoding(input.headers, out);
       if (input.body !== undefined && checkSize(input.body, 'body', out)) {
         addBodySegments(input.body, input.contentType ?? headerValue(input.headers, 'content-type'), 'body', 'egress', out);
@@ -41,7 +52,7 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
     case 'response':
       url = input.url;
       // Response headers reach the agent too (and a reader may show them to the model).
-      addHeaders(input.headers, 'ingress', out);
+      addHeaders(input.headers, 'ingress', out, inert);
       checkEncoding(input.headers, out);
       if (checkSize(input.body, 'body', out)) {
         addBodySegments(input.body, input.contentType ?? headerValue(input.headers, 'content-type'), 'body', 'ingress', out);
@@ -121,18 +132,20 @@ export function headerValue(headers: HeaderMap | undefined, name: string): strin
   return undefined;
 }
 
-function addHeaders(headers: HeaderMap | undefined, flow: Flow, out: SegmentCollector): void {
+function addHeaders(headers: HeaderMap | undefined, flow: Flow, out: SegmentCollector, skipInert: boolean): void {
   if (!headers) return;
   let total = 0;
   for (const [rawName, rawValue] of Object.entries(headers)) {
     const values = Array.isArray(rawValue) ? rawValue : rawValue === undefined ? [] : [rawValue as string];
-    const name = safeLabel(rawName.toLowerCase());
+    const lower = rawName.toLowerCase();
+    const name = safeLabel(lower);
     for (const value of values) {
       total += rawName.length + value.length;
       if (total > out.limits.maxHeaderBytes) {
         out.limit('engine/input-too-large', 'header', `Headers exceed ${out.limits.maxHeaderBytes} bytes; the request is blocked.`);
         return;
       }
+      if (skipInert && isInertHeader(lower, value)) continue;
       out.add(`header.${name}`, 'header', flow, value);
       if (name === 'cookie') addQuerySegments(value.replace(/;\s*/g, ';'), 'header.cookie', 'body-key', 'body-leaf', flow, out);
     }

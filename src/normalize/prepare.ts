@@ -1,5 +1,5 @@
 import { foldConfusables } from './confusables.ts';
-import { decodeLayers, type RawLayer } from './decode/layers.ts';
+import { decodeLayers, mayDecode, type RawLayer } from './decode/layers.ts';
 import { collapseWhitespace, foldLeet, stripCombining } from './fold.ts';
 import { stripInvisible } from './invisible.ts';
 import type { DecodedLayer, EvasionSignals, NormalizeLimits, Prepared } from './types.ts';
@@ -68,6 +68,12 @@ export function foldText(clean: string): { folded: string; confusables: number; 
   return { folded, confusables: conf.count, combining: marks.count };
 }
 
+/** Invisible-character counts of a text with none (shared: only ever read). */
+const NO_INVISIBLE: ReturnType<typeof stripInvisible>['counts'] = Object.freeze({ zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 });
+
+/** The layers of a text that decodes to nothing: shared, so it is never modified. */
+const NO_DECODED: readonly DecodedLayer[] = Object.freeze([]);
+
 class LazyLayer implements DecodedLayer {
   #clean?: string;
   #folded?: string;
@@ -104,7 +110,14 @@ class PreparedText implements Prepared {
 
   get clean(): string {
     if (this.#clean === undefined) {
-      const { clean, strip } = cleanText(this.raw);
+      const raw = this.raw;
+      // The common case, without the objects cleanText returns: ASCII without escape sequences is its own clean view.
+      if (!raw.includes('\u001b') && isAscii(raw)) {
+        this.#clean = raw;
+        this.#invisible = NO_INVISIBLE;
+        return raw;
+      }
+      const { clean, strip } = cleanText(raw);
       this.#clean = clean;
       this.#tagText = strip.tagText;
       this.#invisible = strip.counts;
@@ -125,18 +138,24 @@ class PreparedText implements Prepared {
   get layers(): readonly DecodedLayer[] {
     if (this.#layers === undefined) {
       const clean = this.clean;
+      // A short text with nothing any decoder starts from is answered in one pass, before any
+      // lookup: cheaper than the memo below, which then holds only texts that took decoding.
+      if (!this.#tagText && !mayDecode(clean, this.#limits)) {
+        this.#layers = NO_DECODED;
+        return this.#layers;
+      }
       // decodeLayers is a pure function of the text, the seed and the limits: a text known to
       // yield nothing (with no tag seed) yields nothing again. Texts shorter than an encoded run
       // are left out: decodeLayers answers most of them without decoding, faster than a lookup.
       const memo = this.#tagText || clean.length < this.#limits.minEncodedRun ? null : noLayersFor(this.#limits);
       if (memo?.has(clean)) {
-        this.#layers = [];
+        this.#layers = NO_DECODED;
         return this.#layers;
       }
       const seed: RawLayer[] = this.#tagText ? [{ chain: ['unicode-tags'], text: this.#tagText }] : [];
       const result = decodeLayers(clean, seed, this.#limits);
       this.#truncated = result.truncated;
-      this.#layers = result.layers.map((l) => new LazyLayer(l.chain, l.text));
+      this.#layers = result.layers.length === 0 ? NO_DECODED : result.layers.map((l) => new LazyLayer(l.chain, l.text));
       if (memo && result.layers.length === 0 && !result.truncated) memo.add(clean);
     }
     return this.#layers;

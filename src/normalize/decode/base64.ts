@@ -126,10 +126,13 @@ function tryRun(run: string, urlsafe: boolean, minRun: number, hits: Base64Hit[]
       return;
     }
   }
-  // A path-like run ("/v1/Z2hw…/x") may hold base64 between slashes.
+  // A path-like run ("/v1/Z2hw…/x") may hold base64 between slashes (only long pieces are cut out).
   if (!urlsafe && run.includes('/')) {
-    for (const piece of run.split('/')) {
-      if (piece.length >= minRun && piece.length < run.length) tryRun(piece, false, minRun, hits);
+    for (let from = 0; from <= run.length; ) {
+      let to = run.indexOf('/', from);
+      if (to < 0) to = run.length;
+      if (to - from >= minRun && to - from < run.length) tryRun(run.slice(from, to), false, minRun, hits);
+      from = to + 1;
     }
   }
 }

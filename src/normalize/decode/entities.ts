@@ -19,8 +19,11 @@ export function decodeEntities(text: string): string | null {
     let j = i + 1;
     const limit = Math.min(text.length, i + 12);
     while (j < limit && text.charCodeAt(j) !== 0x3b && text.charCodeAt(j) !== 0x26) j++;
-    const body = text.slice(i + 1, j);
     const terminated = j < text.length && text.charCodeAt(j) === 0x3b;
+    // A named reference needs its ';' and a numeric one starts with '#': a plain '&' (a query
+    // separator) is passed over without cutting the text after it.
+    if (!terminated && text.charCodeAt(i + 1) !== 0x23) continue;
+    const body = text.slice(i + 1, j);
     let value: string | undefined;
     if (body.startsWith('#x') || body.startsWith('#X')) {
       const cp = parseInt(body.slice(2), 16);

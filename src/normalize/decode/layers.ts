@@ -5,7 +5,7 @@ import { decodeEntities } from './entities.ts';
 import { findHex } from './hex.ts';
 import { decodeJsonEscapes } from './json-escapes.ts';
 import { percentDecode, plusToSpace } from './url.ts';
-import { shapeOf } from './runs.ts';
+import { isQuietShortText, shapeOf } from './runs.ts';
 
 export interface RawLayer {
   readonly chain: readonly Encoding[];
@@ -91,13 +91,12 @@ function joined(values: readonly string[]): string[] {
   return values.length === 0 ? [] : [values.join('\n')];
 }
 
-/** Whether a short text has a character an escape decoder needs (cheaper than any regex call). */
-function mayEscape(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x25 || c === 0x26 || c === 0x5c || c === 0x2b) return true; // % & \ +
-  }
-  return false;
+/**
+ * Whether decodeLayers could find a layer in `text` (without a seed): false only for a short text
+ * with nothing any decoder starts from (see isQuietShortText), decided in one pass.
+ */
+export function mayDecode(text: string, limits: NormalizeLimits): boolean {
+  return !isQuietShortText(text, limits.minEncodedRun);
 }
 
 export interface LayerResult {
@@ -111,8 +110,8 @@ export interface LayerResult {
  * kept once, so a text cannot loop or fan out through equivalent decodings.
  */
 export function decodeLayers(text: string, seed: readonly RawLayer[], limits: NormalizeLimits): LayerResult {
-  // Fast path: too short for a binary-to-text encoding and no escape characters at all.
-  if (seed.length === 0 && text.length < limits.minEncodedRun && !mayEscape(text)) return { layers: [], truncated: false };
+  // Fast path: a short text with nothing any decoder starts from (most header values and URL parts).
+  if (seed.length === 0 && !mayDecode(text, limits)) return { layers: [], truncated: false };
   const state: DecodeState = { capped: false };
   // The input's own decodings first, before any bookkeeping is made: most texts (a URL, a header
   // value) decode to nothing, and then nothing else is needed.

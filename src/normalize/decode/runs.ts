@@ -1,7 +1,8 @@
-// Where base64/base32 and hex encodings can be in a text. One native set pass tells whether the
-// text has a long run of the base64 alphabet or a hex byte sequence at all (prose has neither);
-// only then is the run regex asked for the runs, so the exact decoders look at those places alone.
-// Native passes: on long and short texts alike they are cheaper here than a character loop.
+// Where base64/base32 and hex encodings can be in a text. A long text gets one native set pass that
+// tells whether it has a long run of the base64 alphabet or a hex byte sequence at all (prose has
+// neither); only then is the run regex asked for the runs, so the exact decoders look at those places
+// alone. A short text (a URL, a header value) is read by one character loop instead: there the fixed
+// cost of each native call (copying the text, making match objects) outweighs the matching.
 import { re, regexSet, type RegexSet, type SafeRegex } from '../../re/index.ts';
 
 /** Eight or more byte pairs, optionally delimited or prefixed. */
@@ -37,6 +38,85 @@ export interface Shape {
 }
 
 const NONE: Shape = { runs: [], hex: [] };
+
+/** Texts up to this long are read by one character loop (below) instead of the native set pass. */
+const SHORT_TEXT = 256;
+
+const B64 = 1; // the run alphabet [A-Za-z0-9+/_-]
+const HEX = 2; // a hex digit
+const GLUE = 4; // the other characters a HEX_RUN match may hold: separators [:, -] and the x and backslash of prefixes
+const ESCAPE = 8; // a character an escape decoder starts from: percent, plus, ampersand, backslash
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  CLASS[c] = (/[A-Za-z0-9+/_-]/.test(ch) ? B64 : 0) | (/[0-9a-fA-F]/.test(ch) ? HEX : 0) | (/[:, \\x-]/.test(ch) ? GLUE : 0) | (/[%+&\\]/.test(ch) ? ESCAPE : 0);
+}
+
+/**
+ * Whether a short text (at most SHORT_TEXT characters) is one no decoder can read anything from: no
+ * character an escape decoder starts from (percent, plus, ampersand, backslash), no base64-alphabet run of `minRun` or more,
+ * no stretch of hex digits and glue holding 16 digits (which every HEX_RUN match needs). One loop, no
+ * allocation: cheaper than asking the decoders, or a memo, for most header values and URL parts.
+ * False for longer texts (they are not looked at here).
+ */
+export function isQuietShortText(text: string, minRun: number): boolean {
+  const n = text.length;
+  if (n > SHORT_TEXT) return false;
+  const min = Math.max(1, Math.floor(minRun));
+  let digits = 0;
+  let run = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const k = c < 128 ? CLASS[c]! : 0;
+    if ((k & ESCAPE) !== 0) return false;
+    if ((k & B64) === 0) run = 0;
+    else if (++run >= min) return false;
+    if ((k & HEX) !== 0) {
+      if (++digits >= 16) return false;
+    } else if ((k & GLUE) === 0) digits = 0;
+  }
+  return true;
+}
+
+/**
+ * The shape of a short text in one pass, without the regex engine for what a loop decides exactly:
+ * - runs: the matches of `[A-Za-z0-9+/_-]{min,}={0,2}` are the maximal alphabet runs of at least
+ *   `min` characters, each with up to two `=` after it (the class is greedy and `=` is outside it).
+ * - hex: every HEX_RUN match is a stretch of hex digits and glue characters holding 16 or more hex
+ *   digits; only a text with such a stretch is handed to HEX_RUN, which finds the exact matches.
+ */
+function shortShape(text: string, min: number, cap: number): Shape {
+  const n = text.length;
+  let runs: string[] | undefined;
+  let maybeHex = false;
+  let digits = 0; // hex digits in the current stretch of hex digits and glue
+  let start = 0; // where the current alphabet run began (when i > start)
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const k = c < 128 ? CLASS[c]! : 0;
+    if (k === 0) digits = 0;
+    else if ((k & HEX) !== 0) {
+      if (++digits >= 16) maybeHex = true;
+    } else if ((k & GLUE) === 0) digits = 0;
+    if ((k & B64) !== 0) continue;
+    if (i - start >= min) runs = addRun(text, start, i, runs, cap);
+    start = i + 1;
+  }
+  if (n - start >= min) runs = addRun(text, start, n, runs, cap);
+  const hex = maybeHex ? HEX_RUN.all(text, cap + 1).map((m) => m.text) : [];
+  return runs === undefined && hex.length === 0 ? NONE : { runs: runs ?? [], hex };
+}
+
+/** The run text[start, end) with up to two `=` after it, added while the list holds at most cap runs. */
+function addRun(text: string, start: number, end: number, runs: string[] | undefined, cap: number): string[] {
+  const list = runs ?? [];
+  if (list.length > cap) return list;
+  let stop = end;
+  while (stop < text.length && stop - end < 2 && text.charCodeAt(stop) === 0x3d) stop++;
+  list.push(text.slice(start, stop));
+  return list;
+}
+
 let lastText = '';
 let lastMin = -1;
 let lastCap = -1;
@@ -47,7 +127,11 @@ export function shapeOf(text: string, minRun: number, cap: number): Shape {
   if (text === lastText && minRun === lastMin && cap === lastCap) return last;
   const min = Math.max(1, Math.floor(minRun));
   let shape = NONE;
-  if (text.length >= Math.min(min, 16)) {
+  if (text.length < Math.min(min, 16)) {
+    // nothing to find
+  } else if (text.length <= SHORT_TEXT) {
+    shape = shortShape(text, min, cap);
+  } else {
     const f = findersFor(min);
     let hits: readonly number[] | null = null;
     try {

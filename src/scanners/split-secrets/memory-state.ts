@@ -62,6 +62,15 @@ function presentIn(s: Session, probe: readonly string[]): boolean[] {
   return probe.map((p) => held.has(p));
 }
 
+/**
+ * A copy of a fragment that shares no storage with the text it was cut from. V8 makes a substring of
+ * 13 or more characters a view into its parent, so a kept query value or form field would otherwise
+ * keep its whole request body alive for as long as the session window holds it.
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : ` ${text}`.slice(1);
+}
+
 /** Keeps at most this many entropy spend records per session; later spends merge into time buckets. */
 const MAX_SPENDS = 256;
 /** Tool calls remembered per session (bounds any chain window), tags per call and tag length. */
@@ -136,7 +145,7 @@ export function createMemorySessionState(limits: Partial<MemorySessionLimits> = 
       const present = presentIn(s, options.probe ?? []);
       const before = s.texts.length;
       for (const f of fragments) {
-        const text = f.length > maxChars ? f.slice(f.length - maxChars) : f;
+        const text = detached(f.length > maxChars ? f.slice(f.length - maxChars) : f);
         if (text.length === 0) continue;
         s.texts.push(text);
         s.times.push(now);

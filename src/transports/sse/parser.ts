@@ -31,6 +31,12 @@ const MAX_RETRY_MS = 24 * 3600 * 1000;
 /** Bytes of one line kept while an event is discarded: enough for its id field. */
 const ID_LINE_MAX = MAX_EVENT_ID + 8;
 
+/** The index of the next `byte` at or after `from`, or chunk.length when there is none. */
+function nextByte(chunk: Uint8Array, byte: number, from: number): number {
+  const i = chunk.indexOf(byte, from);
+  return i < 0 ? chunk.length : i;
+}
+
 function isDigits(s: string, max: number): boolean {
   if (s.length === 0 || s.length > max) return false;
   for (let i = 0; i < s.length; i++) {
@@ -40,10 +46,14 @@ function isDigits(s: string, max: number): boolean {
   return true;
 }
 
+// ignoreBOM: a mark is removed only where the stream starts (SseParser), never from every line.
+// Lines are decoded whole (never with { stream: true }), and a non-streaming decode starts afresh
+// every call (WHATWG Encoding), so one decoder serves every parser: a decoder with ignoreBOM set
+// costs about ten times a line's decoding the first time it is used, once per event stream.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export class SseParser {
   readonly #max: number;
-  // ignoreBOM: a mark is removed only where the stream starts (below), never from every line.
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   /** The current line's bytes (while discarding, only as much as an id line can need). */
   #line: Uint8Array[] = [];
   #lineLength = 0;
@@ -75,9 +85,15 @@ export class SseParser {
       this.#afterCr = false;
       if (chunk[0] === LF) at = 1;
     }
+    // The next LF and CR at or after `at` (chunk.length: none left), each looked up again only
+    // once the scan has passed it: native searches, and every byte read a bounded number of times
+    // however the line ends mix (a stream with no CR at all costs one search for it per chunk).
+    let lf = -1;
+    let cr = -1;
     while (at < chunk.length) {
-      let end = at;
-      while (end < chunk.length && chunk[end] !== LF && chunk[end] !== CR) end++;
+      if (lf < at) lf = nextByte(chunk, LF, at);
+      if (cr < at) cr = nextByte(chunk, CR, at);
+      let end = lf < cr ? lf : cr;
       this.#take(chunk.subarray(at, end));
       if (end >= chunk.length) break;
       if (chunk[end] === CR) {
@@ -152,7 +168,7 @@ export class SseParser {
     if (dropped) return undefined;
     let text: string;
     try {
-      text = this.#decoder.decode(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts, length));
+      text = UTF8.decode(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts, length));
     } catch {
       if (this.#discard === undefined) this.#startDiscard('invalid-utf8');
       return undefined;

@@ -37,6 +37,22 @@ export function hostOf(value: string): string {
   return colon < 0 ? value : value.slice(0, colon);
 }
 
+/**
+ * isLoopbackName(hostOf(Host header)), remembering the last header's verdict: a client sends the
+ * same Host on every request, and the check (an IPv4 parse among others) is otherwise made anew.
+ */
+export function loopbackHostCheck(): (hostHeader: string) => boolean {
+  let last: string | undefined;
+  let verdict = false;
+  return (host) => {
+    if (host !== last) {
+      verdict = isLoopbackName(hostOf(host));
+      last = host;
+    }
+    return verdict;
+  };
+}
+
 export function readBody(req: IncomingMessage, max: number): Promise<{ ok: true; body: Buffer } | { ok: false; tooLarge: boolean; bytes: number }> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > max) return Promise.resolve({ ok: false, tooLarge: true, bytes: declared });

@@ -10,7 +10,7 @@ import type { ProxyContext } from '../../http-proxy/context.ts';
 import { guardClientErrors, httpServerOptions } from '../../http-proxy/http-limits.ts';
 import { trackSockets } from '../../http-proxy/listen.ts';
 import { errorResponse, RPC_BLOCKED, RPC_INTERNAL_ERROR, RPC_UPSTREAM_GONE, type JsonRpcId } from '../jsonrpc.ts';
-import { clientStatus, hostOf, httpError, isLoopbackName, readBody, unreadBodyEvent } from './respond.ts';
+import { clientStatus, httpError, isLoopbackName, loopbackHostCheck, readBody, unreadBodyEvent } from './respond.ts';
 import type { McpApprovals } from '../context.ts';
 import { McpSession } from '../session.ts';
 import { settleHeld } from './held.ts';
@@ -78,6 +78,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
   const limits = cfg.mcp.http;
   const path = opts.path ?? '/mcp';
   const loopbackListener = isLoopbackName(opts.listen.host);
+  const loopbackHost = loopbackHostCheck();
   const table = new SessionTable<Entry>({ max: limits.maxSessions, ttlMs: limits.sessionTtlSeconds * 1000, now: ctx.now });
   let closing = false;
 
@@ -424,7 +425,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
         }
         if (!isLoopbackName(host)) return refuseOrigin(req, res, 'Origin');
       }
-      if (loopbackListener && !isLoopbackName(hostOf(req.headers.host ?? ''))) return refuseOrigin(req, res, 'Host');
+      if (loopbackListener && !loopbackHost(req.headers.host ?? '')) return refuseOrigin(req, res, 'Host');
       if (closing) return httpError(res, 503, 'Service Unavailable: Tollgate is shutting down.');
       switch (req.method) {
         case 'POST':

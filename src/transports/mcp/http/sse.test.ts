@@ -78,6 +78,39 @@ describe('SseParser', () => {
     assert.deepEqual(parse(1024, [bad]).map((e) => e.kind), ['invalid-utf8', 'event']);
   });
 
+  it('decodes every stream on its own: a broken character in one never changes what another reads', () => {
+    const a = new SseParser(1 << 16);
+    const b = new SseParser(1 << 16);
+    // Stream a: a line cut inside a three-byte character (E2 82, then the line ends), then a good event.
+    const broken = a.push(Uint8Array.from([...enc('data: '), 0xe2, 0x82, 0x0a, 0x0a]));
+    assert.deepEqual(broken.map((e) => e.kind), ['invalid-utf8']);
+    // Stream b: a line that starts with the character's last byte (AC) must not complete it into a euro sign.
+    const stray = b.push(Uint8Array.from([...enc('data: '), 0xac, ...enc('x\n\n')]));
+    assert.deepEqual(stray.map((e) => e.kind), ['invalid-utf8']);
+    // Both go on reading, and a byte order mark still opens only a stream's first line.
+    const c = new SseParser(1 << 16);
+    assert.deepEqual(c.push(enc('\uFEFFdata: c\n\n')).map((e) => (e.kind === 'event' ? e.data : e.kind)), ['c']);
+    assert.deepEqual(a.push(enc('data: \u20ac\n\n')).map((e) => (e.kind === 'event' ? e.data : e.kind)), ['\u20ac']);
+    assert.deepEqual(b.push(enc('\uFEFFdata: b\n\n')).map((e) => e.kind), []);
+  });
+
+  it('splits one chunk of many events on every kind of line end, as it does fed byte by byte', () => {
+    const ends = ['\n', '\r\n', '\r'];
+    let stream = '';
+    const want: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const a = ends[i % 3] as string;
+      const b = ends[Math.floor(i / 3) % 3] as string;
+      stream += `data: ${i}${a}data: x${'y'.repeat(i)}${b}${b}`;
+      want.push(`${i}\nx${'y'.repeat(i)}`);
+    }
+    const bytes = enc(stream);
+    const whole = parse(1 << 16, [bytes]);
+    const byByte = parse(1 << 16, Array.from(bytes, (x) => Uint8Array.of(x)));
+    assert.deepEqual(whole, byByte);
+    assert.deepEqual(whole.map((e) => (e.kind === 'event' ? e.data : e.kind)), want);
+  });
+
   it('yields the same events wherever the stream is split (CRLF pairs and multi-byte characters included)', () => {
     fc.assert(
       fc.property(
