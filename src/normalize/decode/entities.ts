@@ -8,6 +8,33 @@ const NAMED: Readonly<Record<string, string>> = {
   zwj: '\u200d', zwnj: '\u200c', shy: '\u00ad', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”',
 };
 
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function isHexDigit(code: number): boolean {
+  return isDigit(code) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+}
+
+/**
+ * A numeric reference at `at` (the '&'): its code point and where it ends, or null. As in an HTML
+ * parser, the digits end at the first character that is not one and the ';' is optional (`&#65K`
+ * reads as `AK`: a missing ';' is only a parse error), so leaving it out hides nothing. At most 7
+ * decimal or 6 hex digits are read, which bounds the look-ahead.
+ */
+function numericReference(text: string, at: number): { value: string; end: number } | null {
+  let i = at + 2;
+  const hex = text.charCodeAt(i) === 0x78 || text.charCodeAt(i) === 0x58;
+  if (hex) i++;
+  const start = i;
+  const max = hex ? 6 : 7;
+  while (i < text.length && i - start < max && (hex ? isHexDigit(text.charCodeAt(i)) : isDigit(text.charCodeAt(i)))) i++;
+  if (i === start) return null;
+  const cp = parseInt(text.slice(start, i), hex ? 16 : 10);
+  if (cp > 0x10ffff) return null;
+  return { value: String.fromCodePoint(cp), end: text.charCodeAt(i) === 0x3b ? i + 1 : i };
+}
+
 export function decodeEntities(text: string): string | null {
   if (!text.includes('&')) return null;
   let out = '';
@@ -15,28 +42,26 @@ export function decodeEntities(text: string): string | null {
   let changed = false;
   for (let i = 0; i < text.length; i++) {
     if (text.charCodeAt(i) !== 0x26) continue;
-    // Bounded look-ahead: the longest reference we accept is &#x10FFFF; (10 chars) or a short name.
-    let j = i + 1;
-    const limit = Math.min(text.length, i + 12);
-    while (j < limit && text.charCodeAt(j) !== 0x3b && text.charCodeAt(j) !== 0x26) j++;
-    const terminated = j < text.length && text.charCodeAt(j) === 0x3b;
-    // A named reference needs its ';' and a numeric one starts with '#': a plain '&' (a query
-    // separator) is passed over without cutting the text after it.
-    if (!terminated && text.charCodeAt(i + 1) !== 0x23) continue;
-    const body = text.slice(i + 1, j);
     let value: string | undefined;
-    if (body.startsWith('#x') || body.startsWith('#X')) {
-      const cp = parseInt(body.slice(2), 16);
-      if (/^[0-9a-fA-F]{1,6}$/.test(body.slice(2)) && cp <= 0x10ffff) value = String.fromCodePoint(cp);
-    } else if (body.startsWith('#')) {
-      const cp = parseInt(body.slice(1), 10);
-      if (/^[0-9]{1,7}$/.test(body.slice(1)) && cp <= 0x10ffff) value = String.fromCodePoint(cp);
-    } else if (terminated) {
-      value = NAMED[body.toLowerCase()];
+    let end = i;
+    if (text.charCodeAt(i + 1) === 0x23) {
+      const ref = numericReference(text, i);
+      if (ref === null) continue;
+      value = ref.value;
+      end = ref.end;
+    } else {
+      // A named reference needs its ';' (bounded look-ahead: the names are short): a plain '&' (a
+      // query separator) is passed over without cutting the text after it.
+      let j = i + 1;
+      const limit = Math.min(text.length, i + 12);
+      while (j < limit && text.charCodeAt(j) !== 0x3b && text.charCodeAt(j) !== 0x26) j++;
+      if (j >= text.length || text.charCodeAt(j) !== 0x3b) continue;
+      value = NAMED[text.slice(i + 1, j).toLowerCase()];
+      end = j + 1;
     }
     if (value === undefined) continue;
     out += text.slice(last, i) + value;
-    last = terminated ? j + 1 : j;
+    last = end;
     i = last - 1;
     changed = true;
   }

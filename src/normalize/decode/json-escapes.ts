@@ -1,8 +1,12 @@
 import { hexValue } from './bytes.ts';
 
-/** JSON/JavaScript string escapes (\uXXXX with surrogate pairs, \u{…}, \n \t \" \\ \/). Null if nothing changed. */
+/**
+ * JSON/JavaScript string escapes (\uXXXX with surrogate pairs, \u{…}, \xHH as in JavaScript, Python
+ * and C string literals, \n \t \" \\ \/). Null if nothing changed. A single `\x41` in front of a
+ * key is enough to hide it from a pattern, so one escape is decoded as readily as many.
+ */
 export function decodeJsonEscapes(text: string): string | null {
-  if (!text.includes('\\u') && !text.includes('\\U')) return null;
+  if (!text.includes('\\u') && !text.includes('\\U') && !text.includes('\\x') && !text.includes('\\X')) return null;
   let out = '';
   let last = 0;
   let changed = false;
@@ -30,6 +34,13 @@ export function decodeJsonEscapes(text: string): string | null {
       if (ok) {
         value = String.fromCharCode(cp);
         len = 6;
+      }
+    } else if (next === 'x' || next === 'X') {
+      const hi = hexValue(text.charCodeAt(i + 2));
+      const lo = hexValue(text.charCodeAt(i + 3));
+      if (hi >= 0 && lo >= 0) {
+        value = String.fromCharCode((hi << 4) | lo);
+        len = 4;
       }
     } else {
       value = ({ n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f' } as Record<string, string>)[next ?? ''];

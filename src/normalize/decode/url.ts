@@ -3,12 +3,40 @@ import { hexValue, isMostlyText } from './bytes.ts';
 const UTF8_LENIENT = new TextDecoder('utf-8', { fatal: false });
 
 /** Percent-decodes (RFC 3986 §2.1) one level; invalid escapes stay as they are. Returns null if nothing changed. */
+/** The value of four hex digits at `at`, or -1. */
+function hex4(text: string, at: number): number {
+  let v = 0;
+  for (let k = at; k < at + 4; k++) {
+    const d = hexValue(text.charCodeAt(k));
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
 export function percentDecode(text: string): string | null {
   if (!text.includes('%')) return null;
   const bytes: number[] = [];
   let changed = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c === 0x25 && (text.charCodeAt(i + 1) | 0x20) === 0x75) {
+      // %uXXXX (the old JavaScript escape() form, still read by IIS and some WAF-facing apps)
+      const unit = hex4(text, i + 2);
+      if (unit >= 0) {
+        let cp = unit;
+        let len = 6;
+        const low = unit >= 0xd800 && unit <= 0xdbff && text.charCodeAt(i + 6) === 0x25 && (text.charCodeAt(i + 7) | 0x20) === 0x75 ? hex4(text, i + 8) : -1;
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          cp = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+          len = 12;
+        }
+        for (const b of Buffer.from(String.fromCodePoint(cp), 'utf8')) bytes.push(b);
+        i += len - 1;
+        changed = true;
+        continue;
+      }
+    }
     if (c === 0x25 && i + 2 < text.length + 0) {
       const hi = hexValue(text.charCodeAt(i + 1));
       const lo = hexValue(text.charCodeAt(i + 2));
