@@ -45,12 +45,20 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
     const loaded = parseConfig(`preset: balanced\n${opts.yaml ?? ''}`);
     const config = loaded.config;
     const runtime = createRuntime(loaded, process.env);
-    // Decision events are counted, not stored or written: the bench measures the data plane.
-    const decisions: Record<string, number> = {};
+    // Decision events are counted, not stored or written: the bench measures the data plane. Counted
+    // by type, then action (no key string built per event: that was the bench's cost, not Tollgate's);
+    // stats() reports them as `type:action`.
+    const counted = new Map<string, Map<string, number>>();
     const notes: string[] = [];
     const emit = (e: DecisionEvent): void => {
-      const key = `${e.type}:${e.action}`;
-      decisions[key] = (decisions[key] ?? 0) + 1;
+      let byAction = counted.get(e.type);
+      if (byAction === undefined) counted.set(e.type, (byAction = new Map()));
+      byAction.set(e.action, (byAction.get(e.action) ?? 0) + 1);
+    };
+    const decisions = (): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const [type, byAction] of counted) for (const [action, n] of byAction) out[`${type}:${action}`] = n;
+      return out;
     };
     const tls = config.proxy.tlsInterception.enabled ? await loadProxyTls(config.proxy.tlsInterception, opts.dataDir ?? process.cwd()) : null;
     const engine = opts.stubScan ? { ...runtime.engine, scan: () => ({ action: 'allow' as const, findings: [], reason: 'Allowed (scan stubbed for a diagnostic run).' }) } : runtime.engine;
@@ -69,7 +77,7 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
       upstreamAgents: createUpstreamAgents(),
     };
     const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
-    return { ports: { proxy: server.port }, stats: () => ({ decisions, notes }), close: () => server.close() };
+    return { ports: { proxy: server.port }, stats: () => ({ decisions: decisions(), notes }), close: () => server.close() };
   }
   throw new Error(`unknown role ${role}`);
 }

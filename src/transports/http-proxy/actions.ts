@@ -118,8 +118,8 @@ export interface UpstreamAnswer {
   readonly values: ReadonlyMap<Finding, readonly string[]>;
 }
 
-function relay(res: ServerResponse, a: UpstreamAnswer): void {
-  // The upstream's headers in their order, with the length of the body as it is sent.
+/** Answers the client with the upstream's answer as received: its headers in their order, with the length of the body as it is sent. */
+export function relayAnswer(res: ServerResponse, a: UpstreamAnswer): void {
   const headers: Record<string, string | string[]> = {};
   for (const k of Object.keys(a.headers)) if (k !== 'content-length') headers[k] = a.headers[k] as string | string[];
   headers['content-length'] = String(a.raw.length);
@@ -134,14 +134,14 @@ export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdi
     case 'allow':
     case 'warn':
       decide(x, 'response', v, bytes);
-      relay(res, a);
+      relayAnswer(res, a);
       return;
     case 'block':
       decide(x, 'response', v, bytes);
       deny(res, 403, v, x.requestId);
       return;
     case 'ask':
-      if (await settleAsk(x, res, 'response', v, bytes)) relay(res, a);
+      if (await settleAsk(x, res, 'response', v, bytes)) relayAnswer(res, a);
       return;
     case 'redact': {
       const r = a.decoded

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { bodiless, decodeContent, readBody } from './bodies.ts';
+import { bodiless, decodeContent, readBody, readBodyNow } from './bodies.ts';
 
 describe('bodiless', () => {
   it('is true only for a request framed without a body', () => {
@@ -43,6 +43,60 @@ describe('readBody', () => {
     const r = await p;
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.reason, 'too-large');
+  });
+});
+
+/** A paused stream holding `chunks` and, when `complete`, its end: a message the parser has seen whole, or only in part. */
+function message(chunks: string[], complete: boolean): Readable & { complete: boolean } {
+  const s = Object.assign(new Readable({ read() {} }), { complete });
+  for (const c of chunks) s.push(Buffer.from(c));
+  if (complete) s.push(null);
+  return s;
+}
+
+describe('readBody on a stream torn down before the read began', () => {
+  it('reports it aborted at once instead of waiting for the timeout', async () => {
+    const s = new PassThrough();
+    s.destroy();
+    const r = await readBody(s, 100, 60_000);
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.reason, 'aborted');
+  });
+});
+
+describe('readBodyNow', () => {
+  it('takes a body that has arrived whole, all its chunks, and lets the stream end', async () => {
+    const s = message(['first ', 'second'], true);
+    const ended = new Promise<void>((resolve) => s.once('end', resolve));
+    const r = readBodyNow(s, 100);
+    assert.ok(r?.ok);
+    assert.equal(r.body.toString(), 'first second');
+    await ended;
+  });
+
+  it('leaves a body still arriving to readBody, which still gets every byte of it', async () => {
+    const s = message(['first '], false);
+    assert.equal(readBodyNow(s, 100), null);
+    const p = readBody(s, 100, 5000);
+    s.push(Buffer.from('second'));
+    s.push(null);
+    const r = await p;
+    assert.ok(r.ok);
+    assert.equal(r.body.toString(), 'first second');
+  });
+
+  it('leaves a whole body over the limit to readBody, which refuses it', async () => {
+    const s = message(['too ', 'long'], true);
+    assert.equal(readBodyNow(s, 7), null);
+    const r = await readBody(s, 7, 5000);
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.reason, 'too-large');
+  });
+
+  it('does not take from a stream something else is already reading', () => {
+    const s = message(['data'], true);
+    s.on('data', () => undefined);
+    assert.equal(readBodyNow(s, 100), null);
   });
 });
 

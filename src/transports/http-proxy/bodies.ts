@@ -15,6 +15,8 @@ export type BodyRead =
  * paused, for a caller that may pass an oversized body on unscanned.
  */
 export function readBody(stream: Readable, limit: number, timeoutMs: number, keepOnOverflow = false): Promise<BodyRead> {
+  // Already torn down (a parse error or reset that came before the read began): nothing more will arrive.
+  if (stream.destroyed) return Promise.resolve({ ok: false, reason: 'aborted', received: 0 });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,6 +47,37 @@ export function readBody(stream: Readable, limit: number, timeoutMs: number, kee
     stream.on('error', onFailed);
     stream.on('aborted', onFailed);
   });
+}
+
+/**
+ * A message whose body has already arrived whole, taken without waiting: null unless the parser
+ * has seen the whole message (`complete`), nothing has read from the stream yet and everything it
+ * holds is within `limit`. Then it is what readBody would have resolved with, and the stream ends
+ * as if it had been read (its socket goes back to the pool). Every other case (still arriving,
+ * over the limit, failed) is readBody's. A small upstream answer usually arrives in the same read
+ * as its head, so this skips readBody's listeners, timer and promise for most responses.
+ */
+export function readBodyNow(stream: Readable & { readonly complete?: boolean }, limit: number): BodyRead | null {
+  if (stream.complete !== true || stream.destroyed || stream.readableFlowing !== null || stream.readableDidRead) return null;
+  const size = stream.readableLength;
+  // Nothing buffered (an empty body) or too much: readBody decides.
+  if (size === 0 || size > limit) return null;
+  // A paused byte stream hands over everything it holds in one read: the one chunk, or a copy of all of them.
+  const body = stream.read() as Buffer | null;
+  if (body === null) return null;
+  // Never expected (the read takes all `size` bytes); a body not taken whole is never passed on.
+  if (body.length !== size) return { ok: false, reason: 'aborted', received: body.length };
+  return { ok: true, body };
+}
+
+/**
+ * readBody for a request whose handler runs as its head is parsed: a small body usually came in
+ * the same read, and the parser has taken it in by the time one microtask has passed; then it is
+ * taken at once (readBodyNow), else read as it arrives (readBody).
+ */
+export async function readRequestBody(stream: Readable & { readonly complete?: boolean }, limit: number, timeoutMs: number): Promise<BodyRead> {
+  await undefined;
+  return readBodyNow(stream, limit) ?? readBody(stream, limit, timeoutMs);
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -58,17 +58,41 @@ export async function resolveChecked(ctx: ProxyContext, host: string, location: 
     addresses = await ctx.resolver.resolve(host);
     if (addresses.length === 0) throw new Error('no address');
   } catch (err) {
-    return {
-      all: [],
-      findings: [
-        transportFinding('engine/unresolvable-host', location, `The host could not be resolved (${(err as Error).message.slice(0, 120)}); nothing was sent.`, {
-          severity: 'high',
-          category: 'engine',
-          mitre: 'T1071',
-        }),
-      ],
-    };
+    return unresolved(err, location);
   }
+  return checkedDial(ctx, addresses, location);
+}
+
+/**
+ * resolveChecked when the resolver knows the answer without waiting (resolver.resolveNow: an IP
+ * literal, an override, a fresh cached answer); undefined when it must be looked up.
+ */
+export function resolveCheckedNow(ctx: ProxyContext, host: string, location: string): Dial | undefined {
+  let addresses: string[] | undefined;
+  try {
+    addresses = ctx.resolver.resolveNow?.(host);
+  } catch (err) {
+    return unresolved(err, location);
+  }
+  if (addresses === undefined || addresses.length === 0) return undefined;
+  return checkedDial(ctx, addresses, location);
+}
+
+function unresolved(err: unknown, location: string): Dial {
+  return {
+    all: [],
+    findings: [
+      transportFinding('engine/unresolvable-host', location, `The host could not be resolved (${(err as Error).message.slice(0, 120)}); nothing was sent.`, {
+        severity: 'high',
+        category: 'engine',
+        mitre: 'T1071',
+      }),
+    ],
+  };
+}
+
+/** Every address checked (the first 32): one internal address refuses the whole name. */
+function checkedDial(ctx: ProxyContext, addresses: string[], location: string): Dial {
   const findings: Finding[] = [];
   for (const address of addresses.slice(0, 32)) {
     const check = ctx.engine.checkAddress(address);

@@ -7,13 +7,14 @@
 // unscanned (oversize.ts); every other oversized body is blocked.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { SecureContext } from 'node:tls';
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { Finding, ScanInput, TransportId, Verdict } from '../../core/index.ts';
 import { decisionEvent, stops, transportFinding } from '../decision.ts';
-import { bodiless, decodeContent, NO_BODY, readBody } from './bodies.ts';
+import { bodiless, decodeContent, NO_BODY, readBody, readBodyNow, readRequestBody } from './bodies.ts';
 import type { ProxyContext } from './context.ts';
-import { enforceRequest, enforceResponse, type UpstreamAnswer } from './actions.ts';
+import { enforceRequest, enforceResponse, relayAnswer, type UpstreamAnswer } from './actions.ts';
 import { deny } from './deny.ts';
 import { budgetHeaders, budgetsActive, chargeBudget, egressBytes } from './control.ts';
 import { endToEndPair, first } from './headers.ts';
@@ -120,8 +121,11 @@ export function isCertificateError(err: unknown): boolean {
 /** Where the scanned request goes: the URL it was scanned as, and the checked address to dial. */
 export interface Route {
   readonly url: URL;
-  /** Resolves to the address to dial, already checked; null when the caller has already answered. */
-  readonly dial: () => Promise<string | null>;
+  /**
+   * The address to dial, already checked (or a promise of it when a lookup is needed); null when
+   * the caller has already answered.
+   */
+  readonly dial: () => Promise<string | null> | string | null;
   /** The TLS server name for an https upstream (the name the certificate must carry). */
   readonly servername?: string;
 }
@@ -134,7 +138,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
 
   // 1. The request, read whole and scanned before anything leaves. A request with no body by its
   // framing (most GETs) has nothing to wait for.
-  const read = bodiless(req.headers) ? NO_BODY : await readBody(req, limits.maxInputBytes, pcfg.responseTimeoutMs);
+  const read = bodiless(req.headers) ? NO_BODY : await readRequestBody(req, limits.maxInputBytes, pcfg.responseTimeoutMs);
   if (!read.ok) {
     // Even in audit mode a body that was not kept cannot be forwarded.
     refuse(x, res, read.reason === 'too-large' ? 413 : 408, 'request', [bodyFailure('request', read.reason, limits.maxInputBytes)], read.received);
@@ -167,10 +171,12 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     }
   }
   // allow/warn pass, block and redact stop (a request is never rewritten), ask waits for an operator.
-  if (!(await enforceRequest(x, res, verdict, read.body.length))) return;
+  if (verdict.action === 'allow' || verdict.action === 'warn') decide(x, 'request', verdict, read.body.length);
+  else if (!(await enforceRequest(x, res, verdict, read.body.length))) return;
 
-  // 2. The checked address.
-  const address = await route.dial();
+  // 2. The checked address (known at once for an address literal, an override or a cached answer).
+  const dialled = route.dial();
+  const address = typeof dialled === 'string' || dialled === null ? dialled : await dialled;
   if (address === null) return;
 
   // 3. The upstream exchange, bounded in time and size; an https upstream must verify.
@@ -193,8 +199,8 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     await relayEventStream(x, res, upstream, url);
     return;
   }
-  const passable = mayPassOversized(x, upstream);
-  const body = await readBody(upstream, limits.maxInputBytes, pcfg.responseTimeoutMs, passable);
+  // A small answer is usually whole by now (it came in the read that brought its head).
+  const body = readBodyNow(upstream, limits.maxInputBytes) ?? (await readBody(upstream, limits.maxInputBytes, pcfg.responseTimeoutMs, mayPassOversized(x, upstream)));
   if (!body.ok && body.kept !== undefined) {
     // Over the scan limit, and the operator lets this media type pass unscanned (oversize.ts).
     await passUnscanned(x, res, upstream, url, body.kept);
@@ -232,7 +238,11 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   if (upstream.statusMessage !== undefined) answer.statusMessage = upstream.statusMessage;
   if (contentType !== undefined) answer.contentType = contentType;
   if (decoded.ok) answer.decoded = decoded.body;
-  await enforceResponse(x, res, rverdict, answer);
+  // allow and warn (nearly every answer) are relayed here without enforceResponse's await.
+  if (rverdict.action === 'allow' || rverdict.action === 'warn') {
+    decide(x, 'response', rverdict, answer.raw.length);
+    relayAnswer(res, answer);
+  } else await enforceResponse(x, res, rverdict, answer);
 }
 
 /**
@@ -245,36 +255,57 @@ function requestUpstream(x: Exchange, url: URL, route: Route, address: string, f
   const { ctx } = x;
   const pcfg = ctx.config.proxy;
   const secure = url.protocol === 'https:';
+  const agents = ctx.upstreamAgents;
   // The forwarded headers are this exchange's own copy: the target's Host replaces the client's.
   forwardHeaders.host = url.host;
   // secureContext reaches tls.connect through the agent (Node's https types leave it out).
   const opts: https.RequestOptions & { secureContext?: SecureContext } = {
     host: address,
-    port: Number(url.port || (secure ? 443 : 80)),
+    port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),
     method: x.method,
-    path: `${url.pathname}${url.search}`,
+    path: url.search === '' ? url.pathname : `${url.pathname}${url.search}`,
     headers: forwardHeaders,
-    agent: ctx.upstreamAgents ? (secure ? ctx.upstreamAgents.https : ctx.upstreamAgents.http) : false,
-    timeout: pcfg.connectTimeoutMs,
+    agent: agents ? (secure ? agents.https : agents.http) : false,
     // The upstream's framing is read strictly (no lenient parser) and its head is bounded.
     insecureHTTPParser: false,
     maxHeaderSize: ctx.config.limits.maxHeaderBytes,
   };
+  // Without a pool the connection is new: its connect is bounded from the start. A pool's socket
+  // gets its bound once it is handed over (see onUpstreamSocket): a kept-alive one needs no
+  // connect bound, and setting one first would only be replaced at once.
+  if (!agents) opts.timeout = pcfg.connectTimeoutMs;
   if (secure) {
     opts.rejectUnauthorized = true;
     if (route.servername !== undefined) opts.servername = route.servername;
     if (ctx.tls?.upstream) opts.secureContext = ctx.tls.upstream;
   }
   return new Promise<IncomingMessage>((resolve, reject) => {
-    const r = (secure ? https : http).request(opts, resolve);
-    r.on('timeout', () => r.destroy(new Error('upstream timed out')));
-    r.once('socket', (s) => {
-      const answer = (): void => void r.setTimeout(pcfg.responseTimeoutMs);
-      if (s.connecting) s.once(secure ? 'secureConnect' : 'connect', answer);
-      else answer();
-    });
+    const r = (secure ? https : http).request(opts, resolve) as UpstreamRequest;
+    r.tollgateTimeouts = pcfg;
+    r.on('timeout', onUpstreamTimeout);
+    r.once('socket', onUpstreamSocket);
     r.on('error', reject);
     if (body.length > 0) r.end(body);
     else r.end();
   });
+}
+
+/** An upstream request and the two bounds its socket gets (proxy.connectTimeoutMs, proxy.responseTimeoutMs). */
+type UpstreamRequest = http.ClientRequest & { tollgateTimeouts?: { readonly connectTimeoutMs: number; readonly responseTimeoutMs: number } };
+
+// Shared by every upstream request (no closures per exchange).
+function onUpstreamTimeout(this: http.ClientRequest): void {
+  this.destroy(new Error('upstream timed out'));
+}
+
+function onUpstreamSocket(this: UpstreamRequest, s: Socket): void {
+  const t = this.tollgateTimeouts;
+  if (t === undefined) return;
+  if (s.connecting) {
+    // A new connection: bounded by connectTimeoutMs until it is up (the TLS handshake included).
+    // The request's own setTimeout makes sure the socket's timeout is delivered to it as 'timeout'.
+    s.setTimeout(t.connectTimeoutMs);
+    this.setTimeout(t.connectTimeoutMs);
+    s.once(s instanceof TLSSocket ? 'secureConnect' : 'connect', () => void this.setTimeout(t.responseTimeoutMs));
+  } else this.setTimeout(t.responseTimeoutMs);
 }

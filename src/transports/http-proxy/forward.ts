@@ -3,7 +3,7 @@
 // exchange itself (scan, dial the checked address, scan, relay) is exchange.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stops, summarizeParsedUrl, transportFinding } from '../decision.ts';
-import { resolveChecked, type ProxyContext } from './context.ts';
+import { resolveChecked, resolveCheckedNow, type Dial, type ProxyContext } from './context.ts';
 import { deny } from './deny.ts';
 import { decide, judged, newExchange, refuse, relayExchange, type Exchange } from './exchange.ts';
 
@@ -45,10 +45,18 @@ function headerLines(raw: readonly string[], name: string): number {
   return n;
 }
 
-/** One resolution, every address checked; the checked address is the one dialled. */
-async function dialChecked(x: Exchange, res: ServerResponse, hostname: string): Promise<string | null> {
+/**
+ * One resolution, every address checked; the checked address is the one dialled. Synchronous
+ * when the resolver knows the answer at once (an address literal, an override, a cached answer).
+ */
+function dialChecked(x: Exchange, res: ServerResponse, hostname: string): Promise<string | null> | string | null {
+  const known = resolveCheckedNow(x.ctx, hostname, 'url.host');
+  if (known !== undefined) return dialFrom(x, res, hostname, known);
+  return resolveChecked(x.ctx, hostname, 'url.host').then((dial) => dialFrom(x, res, hostname, dial));
+}
+
+function dialFrom(x: Exchange, res: ServerResponse, hostname: string, dial: Dial): string | null {
   const { ctx } = x;
-  const dial = await resolveChecked(ctx, hostname, 'url.host');
   if (dial.findings.length > 0) {
     const v = decide(x, 'request', judged(x, [...dial.findings]), 0);
     if (stops(v) || dial.address === undefined) {

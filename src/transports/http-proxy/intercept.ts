@@ -152,6 +152,6 @@ async function handleIntercepted(req: IncomingMessage, res: ServerResponse, ctx:
   await relayExchange(req, res, x, {
     url,
     ...(isIP(tunnel.host) ? {} : { servername: tunnel.host.replace(/\.$/, '') }),
-    dial: () => Promise.resolve(tunnel.address),
+    dial: () => tunnel.address,
   });
 }

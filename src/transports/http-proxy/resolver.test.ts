@@ -89,3 +89,29 @@ describe('resolver answer cache', () => {
     assert.equal(parseConfig('{}').config.dns.cacheTtlMs, 2000);
   });
 });
+
+describe('resolveNow', () => {
+  it('answers at once for an address literal, an override and a fresh cached answer, and not for a name it must look up', async () => {
+    let t = 0;
+    const f = fakeLookup(() => ['93.184.216.34']);
+    const r = createResolver({ ...base, overrides: { 'pinned.test': '10.0.0.7' }, cacheTtlMs: 2000 }, { lookup: f.lookup, now: () => t });
+    assert.deepEqual(r.resolveNow?.('127.0.0.1'), ['127.0.0.1']);
+    assert.deepEqual(r.resolveNow?.('[::1]'), ['::1']);
+    assert.deepEqual(r.resolveNow?.('Pinned.test'), ['10.0.0.7']);
+    assert.equal(r.resolveNow?.('example.com'), undefined);
+    assert.equal(f.calls.length, 0);
+    await r.resolve('example.com');
+    assert.deepEqual(r.resolveNow?.('EXAMPLE.com'), ['93.184.216.34']);
+    // An expired answer is not reused: the name must be looked up again.
+    t = 2000;
+    assert.equal(r.resolveNow?.('example.com'), undefined);
+    assert.equal(f.calls.length, 1);
+  });
+
+  it('never answers from a cache when cacheTtlMs is 0', async () => {
+    const f = fakeLookup(() => ['93.184.216.34']);
+    const r = createResolver({ ...base, cacheTtlMs: 0 }, { lookup: f.lookup, now: () => 0 });
+    await r.resolve('example.com');
+    assert.equal(r.resolveNow?.('example.com'), undefined);
+  });
+});

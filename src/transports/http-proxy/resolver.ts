@@ -10,6 +10,11 @@ import { performance } from 'node:perf_hooks';
 export interface Resolver {
   /** Every address the name resolves to (IP literals resolve to themselves). Rejects on failure. */
   resolve(host: string): Promise<string[]>;
+  /**
+   * The same answer when it is known without waiting (an IP literal, an override, a fresh cached
+   * answer), else undefined: then resolve() is the way. Optional; a caller without it awaits resolve().
+   */
+  resolveNow?(host: string): string[] | undefined;
 }
 
 export interface ResolverOptions {
@@ -117,14 +122,25 @@ export function createResolver(opts: ResolverOptions, deps: ResolverDeps = {}): 
     return p.then((a) => [...a]);
   };
 
+  const unbracketed = (hostIn: string): string => (hostIn.startsWith('[') && hostIn.endsWith(']') ? hostIn.slice(1, -1) : hostIn);
+  // An IP literal starts with a digit (IPv4) or holds a colon (IPv6); a name skips the check.
+  const literalOrOverride = (host: string): string[] | undefined => {
+    if (mayBeIp(host) && isIP(host)) return [host];
+    const o = overrideFor(host, opts.overrides);
+    return o ? [...o] : undefined;
+  };
+
   return {
     async resolve(hostIn) {
-      const host = hostIn.startsWith('[') && hostIn.endsWith(']') ? hostIn.slice(1, -1) : hostIn;
-      // An IP literal starts with a digit (IPv4) or holds a colon (IPv6); a name skips the check.
-      if (mayBeIp(host) && isIP(host)) return [host];
-      const o = overrideFor(host, opts.overrides);
-      if (o) return [...o];
-      return ttl > 0 ? cached(host) : query(host);
+      const host = unbracketed(hostIn);
+      return literalOrOverride(host) ?? (ttl > 0 ? cached(host) : query(host));
+    },
+    resolveNow(hostIn) {
+      const host = unbracketed(hostIn);
+      const known = literalOrOverride(host);
+      if (known !== undefined || ttl <= 0) return known;
+      const hit = cache.get(host.toLowerCase());
+      return hit !== undefined && now() < hit.until ? [...hit.addresses] : undefined;
     },
   };
 }
