@@ -111,6 +111,68 @@ test('a checksum-valid window inside a long run of BIP-39 words is medium, not c
   assert.ok(f.every((x) => x.severity !== 'critical'));
 });
 
+const capitalised = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
+
+test('a phrase written as sentences is still found (an agent told to add a full stop and a capital must not get it past)', () => {
+  for (let seed = 40; seed < 60; seed++) {
+    const words = phrase(seed).split(' ');
+    const cut = 3 + (seed % 7); // the "sentence" ends after 3..9 words
+    const text = `${words.slice(0, cut).join(' ')}. ${capitalised(words[cut]!)} ${words.slice(cut + 1).join(' ')}.`;
+    assert.equal(findSeedPhrases(text).hits.length, 1, text);
+    assert.deepEqual(rules(`so ${text} then`), ['crypto/seed-phrase:critical'], text);
+  }
+});
+
+test('a phrase next to a sentence end is found, and so is one with stops that do not end a sentence', () => {
+  for (let seed = 60; seed < 80; seed++) {
+    const size = [12, 15, 18, 21, 24][seed % 5]!;
+    const words = phrase(seed, size).split(' ');
+    const cut = 4 + (seed % 6);
+    const texts = [
+      // sentences around the phrase: the phrase starts or ends at the sentence end
+      `Keep this safe. ${capitalised(words[0]!)} ${words.slice(1).join(' ')}. Thanks for the help`,
+      `my backup is ${words.join(' ')}. Please do not share it`,
+      // a full stop followed by a lower-case word, or by a list number, is no sentence end
+      `${words.slice(0, cut).join(' ')}. ${words.slice(cut).join(' ')}`,
+      `${words.slice(0, cut).join(' ')}. ${cut + 1}. ${words.slice(cut).join(' ')}`,
+    ];
+    for (const text of texts) {
+      const hits = findSeedPhrases(text).hits;
+      // a BIP-39 word just before the phrase ("safe") may start a reported window a word early or split the report
+      assert.ok(hits.length >= 1, `${size} words: ${text.slice(0, 60)}`);
+      assert.ok(hits.every((h) => h.words >= 12 && h.words <= size + 1), `${size} words: ${text.slice(0, 60)}`);
+    }
+  }
+});
+
+test('property: every size is found in the layouts phrases are written in, capitalised or not', () => {
+  for (let seed = 80; seed < 100; seed++) {
+    const size = [12, 15, 18, 21, 24][seed % 5]!;
+    const words = phrase(seed, size).split(' ');
+    const title = words.map(capitalised);
+    const layouts = [
+      words.map((w, i) => `${i + 1}. ${w}`).join('\n'), // numbered, one per line
+      title.map((w, i) => `${i + 1}. ${w}`).join('\n'),
+      title.map((w, i) => `${i + 1}. ${w}`).join(' '), // numbered on one line
+      words.map((w, i) => `${i + 1}.${w}`).join('  '),
+      title.join('\n'), // one per line
+      words.join('\r\n'),
+      words.join(','), // comma-separated
+      title.join(', '),
+      title.join(' '), // title case, spaces
+      title.map((w) => `${w}.`).join(' '), // every word with a full stop
+      words.map((w) => `${w}.`).join(' '),
+      words.map((w) => `• ${w}`).join('\n'),
+    ];
+    for (const text of layouts) {
+      const hits = findSeedPhrases(`Here it is:\n${text}\nThanks.`).hits;
+      assert.equal(hits.length, 1, `${size} words: ${text.slice(0, 60)}`);
+      assert.equal(hits[0]!.words, size);
+      assert.equal(hits[0]!.extra, 0);
+    }
+  }
+});
+
 test('ordinary prose with many BIP-39 words produces no finding', () => {
   const prose =
     'You can use the other side of the room to write about your first time at the water park. ' +

@@ -3,7 +3,7 @@
 // whole text when that is cheaper or the rule's matches are unbounded), value filters, and overlap
 // resolution between specific and generic rules. Windows matter because every regex pass over a new
 // string pays a full UTF-16 → UTF-8 conversion in the native engine.
-import { QuietTexts } from '../../normalize/index.ts';
+import { isAscii, QuietTexts } from '../../normalize/index.ts';
 import { re, regexSet, type RegexSet } from '../../re/index.ts';
 import type { RegexMatch, SafeRegex } from '../../re/index.ts';
 import { entropy, isTokenPlaceholder, isValuePlaceholder } from './checks.ts';
@@ -126,6 +126,42 @@ function groupOffset(m: RegexMatch, g: number, value: string): number {
   for (let i = 0; i < g - 1; i++) floor += m.groups[i]?.length ?? 0;
   const at = m.text.indexOf(value, floor);
   return at >= 0 ? at : Math.max(0, m.text.indexOf(value));
+}
+
+/** Longest text whose span pass is listed by #list's one-call path (its native list holds at most one match per character). */
+const LIST_TEXTS_MAX = 16 * 1024;
+const NO_GROUPS: readonly (string | undefined)[] = Object.freeze([]);
+
+/**
+ * `spans.all(text, limit)`, the same matches at the same offsets, for less: the native engine lists the
+ * match texts in one call (`texts`; all() costs one call per match), and each offset is found here. A
+ * keyword's text (`isKeyword` of its lower case: a literal of the pattern's case-insensitive keyword
+ * alternation) is found with indexOf from the end of the match before it: an earlier copy of the same
+ * characters would have matched there first (the alternation matches it wherever it stands), so the
+ * first copy is the match. Any other match (a keyword-free pattern, whose \b or context character may
+ * not hold at an earlier copy) is asked of the regex at that point. ASCII texts up to LIST_TEXTS_MAX
+ * characters only (there a text offset is a byte offset, and the native list, which is not cut short,
+ * stays small); other texts are listed by all().
+ */
+export function listSpans(spans: SafeRegex, text: string, limit: number, isKeyword: (lower: string) => boolean): RegexMatch[] {
+  if (text.length > LIST_TEXTS_MAX || !isAscii(text)) return spans.all(text, limit);
+  const texts = spans.texts(text, limit);
+  const out: RegexMatch[] = new Array<RegexMatch>(texts.length);
+  let from = 0;
+  for (let k = 0; k < texts.length; k++) {
+    const t = texts[k] as string;
+    let at = -1;
+    if (isKeyword(t.toLowerCase())) at = text.indexOf(t, from);
+    else {
+      const m = spans.first(text, from);
+      if (m && m.text === t) at = m.index;
+    }
+    // Cannot happen (the list is the same regex's); if it did, the exact listing decides.
+    if (at < 0) return spans.all(text, limit);
+    out[k] = { index: at, end: at + t.length, text: t, groups: NO_GROUPS };
+    from = at + t.length;
+  }
+  return out;
 }
 
 /** Default reach of a rule: how far from a keyword occurrence its matches may extend. */
@@ -369,7 +405,7 @@ export class DlpEngine {
     const seenIds: number[] = [];
     let keywordSpans = new Map<number, Span[]>();
     let triggerSpans = new Map<number, Span[]>();
-    const first = listed ?? spans.all(text, PREFILTER_LIMIT);
+    const first = listed ?? this.#list(spans, prefilter, text, PREFILTER_LIMIT);
     this.#collect(first, text, prefilter, seen, seenIds, keywordSpans, triggerSpans);
     // The span pass lists non-overlapping matches, so a match just before a keyword-free rule's
     // match (a decoy keyword ending in punctuation, another free pattern) can hide it. When the pass
@@ -385,7 +421,7 @@ export class DlpEngine {
     // and look the common words up directly (they are usually present, so the lookup stops early).
     let rareComplete = false;
     if (this.#rare && this.#rareSpans) {
-      const rare = this.#rareSpans.all(text, RARE_LIMIT);
+      const rare = this.#list(this.#rareSpans, this.#rare, text, RARE_LIMIT);
       rareComplete = rare.length < RARE_LIMIT;
       keywordSpans = new Map();
       triggerSpans = new Map();
@@ -399,6 +435,18 @@ export class DlpEngine {
       if (lower.includes(this.#keywordList[id] as string)) this.#see(id, seen, seenIds);
     }
     return { seen, seenIds, keywordSpans, triggerSpans, complete: false, rareComplete };
+  }
+
+  /** `spans.all(text, limit)` through listSpans, except in the reference mode (capturing spans: all() itself). */
+  #list(spans: SafeRegex, capturing: SafeRegex, text: string, limit: number): RegexMatch[] {
+    return spans === capturing ? spans.all(text, limit) : listSpans(spans, text, limit, this.#isKeyword);
+  }
+
+  readonly #isKeyword = (lower: string): boolean => this.#keywordIds.has(lower);
+
+  /** The group-free prefilter pass and the keyword test listSpans is given (for tests that compare listings). */
+  get spanPass(): { readonly spans: SafeRegex | null; readonly isKeyword: (lower: string) => boolean } {
+    return { spans: this.#prefilterSpans, isKeyword: this.#isKeyword };
   }
 
   /**
