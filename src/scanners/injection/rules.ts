@@ -100,6 +100,11 @@ export function c(label: string, weight: number, src: string): PatternSpec {
 }
 
 const B = '\\b';
+/**
+ * "before this" as the text before this one: at a clause end or naming the text ("before this message"),
+ * not a deadline ("return the form before this Friday").
+ */
+const BEFORE_THIS_TEXT = `before this(?:\\s*(?:[.,;:!?)"']|$)|[ \\t]+(?:message|line|point|prompt|text|sentence|paragraph|conversation|request|instructions?|one|part)\\b)`;
 
 /** "your answer", "each of your replies", "your final response" (folded view). */
 const YOUR_ANSWER = `(?:(?:all${SEP}|each${SEP}|every${SEP}|(?:each${SEP}|all${SEP})?of${SEP})?your${SEP}${gap(1)}${alt(OWN_OUTPUT, 'messages?', 'text', 'words', 'writing')}|${alt('every', 'each', 'all', 'any')}${SEP}(?:of${SEP})?(?:the${SEP})?${OWN_OUTPUT}${SEP}(?:that${SEP})?you${SEP}${alt('give', 'write', 'produce', 'send', 'provide', 'generate', 'return', 'make')})${B}`;
@@ -488,7 +493,7 @@ export const FAMILIES: readonly Family[] = [
       r('text-you-were-given', 4, `${B}${alt('text', 'words', 'instructions', 'prompt', 'message', 'rules')}${SEP}you${SEP}(?:were|have been)${SEP}${alt('given', 'told', 'provided', 'fed', 'shown')}${SEP}${alt('initially', 'at the (?:start|beginning)', 'before', 'first', 'earlier', 'originally')}${B}`),
       f('not-supposed-to-tell', 4, `${B}what${SEP}${alt('are', 'were')}${SEP}you${SEP}(?:not${SEP}(?:supposed|allowed|permitted)${SEP}to${SEP}${alt('tell', 'say', 'reveal', 'share', 'discuss')}|${alt('instructed', 'told', 'programmed')}${SEP}not${SEP}to)${B}`),
       c('prompt-identifier', 3, `\\b(?:system_?prompt|systemprompt|sys_prompt|initial_?prompt|SYSTEM_PROMPT|hidden_?instructions)\\b`),
-      r('repeat-above', 6, `${B}${alt('repeat', 'print', 'output', 'copy', 'recite', 'write out', 'echo', 'reproduce', 'return')}${SEP}(?:${alt('the', 'all', 'all the', 'everything', 'each of the')}${SEP})?${gap(1)}(?:${alt('words', 'text', 'lines', 'content', 'messages?', 'instructions', 'sentences')}${SEP})?${alt('above', 'before this', 'preceding', 'that came before', 'prior to this')}${B}`),
+      r('repeat-above', 6, `${B}${alt('repeat', 'print', 'output', 'copy', 'recite', 'write out', 'echo', 'reproduce', 'return')}${SEP}(?:${alt('the', 'all', 'all the', 'everything', 'each of the')}${SEP})?${gap(1)}(?:${alt('words', 'text', 'lines', 'content', 'messages?', 'instructions', 'sentences')}${SEP})?(?:${alt('above', 'preceding', 'that came before', 'prior to this')}${B}|${BEFORE_THIS_TEXT})`),
       r('what-were-you-told', 5, `${B}${alt('what', 'which', 'how')}${SEP}${alt('were you', 'have you been', 'did they')}${SEP}${alt('told', 'instructed', 'programmed', 'asked', 'given')}${SEP}${gap(2)}${alt('before', 'at the (?:start|beginning)', 'initially', 'originally', 'to (?:do|say|avoid|never)', 'not to')}${B}`),
       f('start-with-my-instructions', 5, `${B}${alt('start', 'begin', 'prefix', 'preface')}${SEP}your${SEP}${alt('answer', 'response', 'reply', 'output')}${SEP}with${SEP}\\W*${alt('my instructions', 'my system prompt', 'i was (?:told|instructed|programmed)', 'you are', 'the system prompt')}`),
       f('verbatim-instructions', 5, `${B}${alt('instructions', 'prompt', 'everything above', 'the above', 'the text above', 'conversation')}${SEP}${gap(2)}${alt('verbatim', 'word for word', 'word-for-word', 'in full', 'exactly as (?:written|given)')}${B}`),
