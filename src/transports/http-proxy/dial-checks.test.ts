@@ -1,26 +1,13 @@
 // The synchronous dial (resolver.resolveNow, a cached answer) still checks every address,
 // dials the checked one, and the agent header never reaches the upstream.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import * as T from './testing.ts';
 import * as R from './resolver.ts';
 
-function raw(port: number, data: string, giveUpMs = 6000): Promise<string> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let text = '';
-    let done = false;
-    const finish = (): void => { if (!done) { done = true; clearTimeout(timer); s.destroy(); resolve(text); } };
-    s.on('data', (d: Buffer) => (text += d.toString('latin1')));
-    s.on('error', finish);
-    s.on('close', finish);
-    const timer = setTimeout(finish, giveUpMs);
-    s.write(data);
-  });
-}
-const statuses = (t: string): number[] => [...t.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+const raw = (port: number, data: string, giveUpMs = 6000): Promise<string> => T.rawExchange(port, [data], 0, giveUpMs);
+const statuses = T.statusCodes;
 
 describe('proxy dial', () => {
   let up: any;

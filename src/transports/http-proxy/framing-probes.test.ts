@@ -1,27 +1,12 @@
 // Request framing probes through the proxy. The key
 // must never reach the upstream, whatever the framing.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import * as T from './testing.ts';
 const KEY = 'AKIAZ7QW4ERT5YUI6OPA';
 
-function raw(port: number, chunks: string[], gapMs = 20, giveUpMs = 3000): Promise<string> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let text = '';
-    let done = false;
-    const finish = (): void => { if (!done) { done = true; clearTimeout(timer); s.destroy(); resolve(text); } };
-    s.on('data', (d: Buffer) => (text += d.toString('latin1')));
-    s.on('error', finish);
-    s.on('close', finish);
-    const timer = setTimeout(finish, giveUpMs);
-    let i = 0;
-    const next = (): void => { if (i < chunks.length) { s.write(chunks[i++]!); setTimeout(next, gapMs); } };
-    next();
-  });
-}
+const raw = (port: number, chunks: string[], gapMs = 20, giveUpMs = 3000): Promise<string> => T.rawExchange(port, chunks, gapMs, giveUpMs);
 
 describe('framing probes', () => {
   let up: any;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { DecisionEvent } from '../../core/index.ts';
 import { parseConfig } from '../../config/index.ts';
 import { createEngine } from '../../engine/index.ts';
@@ -137,4 +137,43 @@ export function curl(proxyUrl: string, args: readonly string[]): Promise<CurlRes
       resolve({ code, status, headers, body: stdout.toString('utf8') });
     });
   });
+}
+
+/**
+ * Writes `chunks` to a plain TCP connection to `port`, `gapMs` apart (all at once when 0), and resolves
+ * with everything read (latin1) when the peer closes, the socket fails, or `giveUpMs` passes.
+ */
+export function rawExchange(port: number, chunks: readonly (string | Buffer)[], gapMs = 0, giveUpMs = 8000): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let text = '';
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      s.destroy();
+      resolve(text);
+    };
+    s.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    s.on('error', finish);
+    s.on('close', finish);
+    const timer = setTimeout(finish, giveUpMs);
+    let i = 0;
+    const next = (): void => {
+      while (i < chunks.length) {
+        s.write(chunks[i++] as string | Buffer);
+        if (gapMs > 0) {
+          setTimeout(next, gapMs);
+          return;
+        }
+      }
+    };
+    next();
+  });
+}
+
+/** The status codes of every HTTP/1.1 response head in a raw exchange, in order. */
+export function statusCodes(text: string): number[] {
+  return [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
 }
