@@ -1,9 +1,11 @@
 // Test fixtures: for every DLP rule, a positive sample built here (random-looking but deterministic,
 // with valid checksums where the format has one) and a hard negative that looks close.
 // No sample is copied from any corpus or vendor document.
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { bech32, createBase58check } from '@scure/base';
 import { base62, crc32, ibanMod97 } from './checks.ts';
+import type { DlpEngine } from './engine.ts';
 
 // ------------------------------------------------------------------ deterministic randomness
 
@@ -529,3 +531,22 @@ function recallSamples(): Record<string, Sample> {
 }
 
 export const SAMPLES: Readonly<Record<string, Sample>> = { ...BASE, ...recallSamples() };
+
+/**
+ * Asserts that `a` (fast paths on) found the same hits in its last scanText as `reference` (fast paths
+ * off) did for `b`, and left the same quiet and incomplete state: call with each engine's result,
+ * reading `a`'s state before `reference` scans.
+ */
+export function assertSameScan(
+  a: readonly { rule: { id: string }; value: string; start: number; end: number }[],
+  aState: { readonly quiet: boolean; readonly incomplete: DlpEngine['lastTextIncomplete'] },
+  reference: DlpEngine,
+  b: readonly { rule: { id: string }; value: string; start: number; end: number }[],
+): void {
+  assert.deepEqual(
+    a.map((h) => [h.rule.id, h.value, h.start, h.end]),
+    b.map((h) => [h.rule.id, h.value, h.start, h.end]),
+  );
+  assert.equal(aState.quiet, reference.lastTextQuiet);
+  assert.equal(aState.incomplete, reference.lastTextIncomplete);
+}
