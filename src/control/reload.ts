@@ -44,6 +44,8 @@ export const RESTART_ONLY: readonly string[] = [
   'proxy.tlsInterception.caKey',
   'proxy.tlsInterception.extraCaFile',
   'proxy.tlsInterception.leafCacheSize',
+  // the keep-alive pools are made once, for every listener, when Tollgate starts
+  'proxy.upstreamIdleSockets',
   'api',
   'reverse',
   'logging',
