@@ -7,7 +7,9 @@
 //
 // Targets (default floor,tollgate): floor; buffered (the floor reading each body whole before
 // sending it on, the shape scanning needs); tollgate; stub (Tollgate with engine.scan answering
-// allow without scanning: what the transport costs on its own); base-tollgate and base-stub (the
+// allow without scanning: what the transport costs on its own); evidence (Tollgate with its decision
+// events also written by the evidence layer as `tollgate run` writes them: audit log, metrics, signed
+// receipts; the other targets only count them); base-tollgate and base-stub (the
 // same, run from the checkout at PROXY_BENCH_BASE, for an A/B of two trees under the same load).
 // Diagnostics only; proxy.bench.ts measures the product.
 //
@@ -83,6 +85,7 @@ const starters: Record<string, () => Promise<Role>> = {
   buffered: () => startRole('floor', { hosts: { [HOST]: '127.0.0.1' }, buffered: true }),
   tollgate: () => startRole('tollgate', { yaml: reach }, tgArgs),
   stub: () => startRole('tollgate', { yaml: reach, stubScan: true }, tgArgs),
+  evidence: () => startRole('tollgate', { yaml: reach, evidence: true }, tgArgs),
   // The same two from the checkout at PROXY_BENCH_BASE (an A/B of two trees in one run).
   'base-tollgate': () => startRole('tollgate', { yaml: reach }, tgArgs, BASE_ROOT ?? missingBase()),
   'base-stub': () => startRole('tollgate', { yaml: reach, stubScan: true }, tgArgs, BASE_ROOT ?? missingBase()),

@@ -3,9 +3,12 @@
 // says {type:'ready'} over IPC with its ports, answers {type:'stats'} with its counters and
 // {type:'cpu'} with process.cpuUsage(), and exits on {type:'stop'}.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig } from '../src/config/index.ts';
 import type { DecisionEvent } from '../src/core/index.ts';
+import { startEvidence, type EvidenceStack } from '../src/evidence-stack.ts';
 import { createRuntime } from '../src/main.ts';
 import { createResolver, createUpstreamAgents, loadProxyTls, startProxy, type ProxyContext } from '../src/transports/http-proxy/index.ts';
 import { startFloorProxy } from './floor-proxy.ts';
@@ -29,6 +32,13 @@ interface RoleOptions {
    * scanning, so what is left is the transport's own cost. Never used by proxy.bench.ts.
    */
   readonly stubScan?: boolean;
+  /**
+   * tollgate: decision events also go to the evidence layer as `tollgate run` wires it (audit log,
+   * metrics, signed receipts with fsync) in a fresh data dir, so the CPU a user's proxy spends per
+   * request is measured whole (proxy.bench.ts; proxy-cpu.ts target `evidence`). Otherwise they are
+   * only counted.
+   */
+  readonly evidence?: boolean;
 }
 
 async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<string, number>; stats: () => unknown; close: () => Promise<void> }> {
@@ -45,15 +55,17 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
     const loaded = parseConfig(`preset: balanced\n${opts.yaml ?? ''}`);
     const config = loaded.config;
     const runtime = createRuntime(loaded, process.env);
-    // Decision events are counted, not stored or written: the bench measures the data plane. Counted
-    // by type, then action (no key string built per event: that was the bench's cost, not Tollgate's);
-    // stats() reports them as `type:action`.
+    // Decision events are counted by type, then action (no key string built per event: that was the
+    // bench's cost, not Tollgate's; stats() reports them as `type:action`), and written by the evidence
+    // layer when `evidence` is set.
     const counted = new Map<string, Map<string, number>>();
     const notes: string[] = [];
+    const stack: EvidenceStack | null = opts.evidence ? await startEvidence(loaded, { env: { ...process.env, TOLLGATE_HOME: mkdtempSync(join(tmpdir(), 'tollgate-bench-evidence-')) }, note: () => undefined }) : null;
     const emit = (e: DecisionEvent): void => {
       let byAction = counted.get(e.type);
       if (byAction === undefined) counted.set(e.type, (byAction = new Map()));
       byAction.set(e.action, (byAction.get(e.action) ?? 0) + 1);
+      stack?.emit(e);
     };
     const decisions = (): Record<string, number> => {
       const out: Record<string, number> = {};
@@ -77,7 +89,14 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
       upstreamAgents: createUpstreamAgents(),
     };
     const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
-    return { ports: { proxy: server.port }, stats: () => ({ decisions: decisions(), notes }), close: () => server.close() };
+    return {
+      ports: { proxy: server.port },
+      stats: () => ({ decisions: decisions(), notes }),
+      close: async () => {
+        await server.close();
+        await stack?.close();
+      },
+    };
   }
   throw new Error(`unknown role ${role}`);
 }

@@ -182,7 +182,8 @@ try {
   const floor = await startRole('floor', { hosts: { [HOST]: '127.0.0.1' } });
   roles.push(floor);
   const reach = `scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\ndns:\n  overrides:\n    ${HOST}: 127.0.0.1\n`;
-  let tollgate = await startRole('tollgate', { yaml: reach });
+  // Evidence as `tollgate run` writes it (audit log, metrics, signed receipts with fsync): a user's proxy pays for it.
+  let tollgate = await startRole('tollgate', { yaml: reach, evidence: true });
   roles.push(tollgate);
 
   const postBody = prose(10 * 1024, 5);
@@ -218,6 +219,7 @@ try {
   tollgate = await startRole('tollgate', {
     yaml: `${reach}proxy:\n  connect:\n    allowPorts: [${upTlsPort}]\n  tlsInterception:\n    enabled: true\n    caCert: ${JSON.stringify(tollgateCa.certFile ?? join(tmp, 'tg-ca.pem'))}\n    caKey: ${JSON.stringify(join(tmp, 'tg-ca-key.pem'))}\n    extraCaFile: ${JSON.stringify(join(tmp, 'upstream-ca.pem'))}\n`,
     dataDir: tmp,
+    evidence: true,
   });
   roles.push(tollgate);
   const tgCaPem = readFileSync(join(tmp, 'tg-ca.pem'), 'utf8');
@@ -347,7 +349,8 @@ Produced by \`npm run bench:proxy -- --write\` (\`bench/proxy.bench.ts\`), in on
 besides the load generator: an upstream (\`bench/upstream.ts\`, node:http/https with keep-alive, a fixed body of clean
 prose of the requested size), the floor (\`bench/floor-proxy.ts\`: absolute-URI requests piped over a keep-alive agent,
 CONNECT as a blind TCP relay, nothing scanned) and Tollgate (\`startProxy\` with the balanced preset and the real
-engine; decision events are counted, not written). Plain HTTP is driven by autocannon in absolute form, as an agent
+engine; each decision event is counted and written by the evidence layer as \`tollgate run\` writes it: audit log,
+metrics and signed receipts with fsync, in a temporary data dir). Plain HTTP is driven by autocannon in absolute form, as an agent
 with \`HTTP_PROXY\` sends it. autocannon cannot tunnel through CONNECT, so the HTTPS rows use \`bench/tunnel-load.ts\`:
 the same closed loop (one request in flight per connection) over a keep-alive \`https.Agent\` whose sockets are TLS
 straight to the upstream, or inside a CONNECT tunnel through the floor (blind relay, end-to-end TLS to the upstream)
