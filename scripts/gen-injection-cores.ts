@@ -1,4 +1,4 @@
-// Writes src/scanners/injection/cores.generated.json: the prefilter cores and literal anchors of
+// Writes src/scanners/injection/cores.generated.json: the prefilter cores (and what else the prefilter derives) of
 // every injection pattern, derived from the pattern text (cores.ts). Deriving them at start-up costs
 // ~0.5 s per process; a test fails when this file is stale (run `npm run gen:cores` to refresh).
 import { writeFileSync } from 'node:fs';

@@ -1232,34 +1232,6 @@ function escapeLiteral(s: string): string {
 }
 
 /**
- * An RE2 alternation of literals that every match of the pattern contains, usable on the folded
- * view of an ASCII text (case-insensitively): for a clean-view pattern each literal is cut to its
- * longest piece without whitespace, since whitespace runs collapse there. Null when there is none.
- */
-export function literalAnchor(src: string, view: 'folded' | 'plain' | 'clean'): string | null {
-  const l = literalsOf(src);
-  if (l === null) return null;
-  const out = new Set<string>();
-  for (const lit of l.lits) {
-    let s = lit;
-    if (view === 'clean') {
-      let best = '';
-      let cur = '';
-      for (const ch of lit + ' ') {
-        if (isSpaceChar(ch) || ch.charCodeAt(0) > 0x7f) {
-          if (cur.split(BOUNDARY).join('').length > best.split(BOUNDARY).join('').length) best = cur;
-          cur = '';
-        } else cur += ch;
-      }
-      s = best;
-    }
-    if (s.split(BOUNDARY).join('').length === 0) return null;
-    out.add(escapeLiteral(s));
-  }
-  return [...out].join('|');
-}
-
-/**
  * Empties the derivation memos (parse trees, literal sets, frequencies). They serve start-up, when
  * every pattern is analysed once; afterwards they only hold memory (several MB of parse trees).
  * Anything asked later is derived again, so this costs time, never correctness.

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { prepare } from '../../normalize/index.ts';
 import { re } from '../../re/index.ts';
-import { coresOf, literalAnchor, relaxForFolded } from './cores.ts';
+import { coresOf, relaxForFolded } from './cores.ts';
 import { analyzeInjection, analyzeInjectionExhaustive, injectionOwnerSpecs, type Analysis } from './index.ts';
 import { Prefilter } from './prefilter.ts';
 import { CODE_CLASSES, FAMILIES } from './rules.ts';
@@ -80,11 +80,10 @@ describe('injection prefilter: cores are necessary conditions of their patterns'
     for (const p of patterns) {
       const cores = coresOf(p.src);
       assert.ok(cores !== null && cores.length > 0, p.name);
-      assert.ok(literalAnchor(p.src, p.view) !== null, p.name);
     }
   });
 
-  it('finds a core (and a literal anchor) wherever the full pattern matches a sample view', () => {
+  it('finds a core wherever the full pattern matches a sample view', () => {
     let checked = 0;
     for (const text of SAMPLES) {
       const prepared = prepare(text);
@@ -100,7 +99,6 @@ describe('injection prefilter: cores are necessary conditions of their patterns'
             `${p.name} (wild ${wild}) matches but none of its cores does: ${cores.map((c) => c.src).join(' || ')}`,
           );
         }
-        assert.ok(re(literalAnchor(p.src, 'folded') ?? '', 'i').first(subject) !== null || p.view === 'clean', p.name);
       }
     }
     assert.ok(checked > 60, `only ${checked} pattern matches were checked`);

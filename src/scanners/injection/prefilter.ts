@@ -6,8 +6,8 @@
 // pattern. For an ASCII text one pass over the folded view stands for every view (clean-view
 // cores are relaxed to match there). Matching goes through re() and the
 // native RE2.Set; without the native binding each owner's cores are tested one by one.
-import { re, regexSet, REGEX_SET_AVAILABLE, type RegexFlags, type RegexSet, type SafeRegex } from '../../re/index.ts';
-import { anchorFor, coresFor, needsNonAsciiFor, relaxedFor, wildCoresFor } from './core-table.ts';
+import { re, regexSet, type RegexFlags, type RegexSet, type SafeRegex } from '../../re/index.ts';
+import { coresFor, needsNonAsciiFor, relaxedFor, wildCoresFor } from './core-table.ts';
 
 
 
@@ -52,8 +52,8 @@ const PIECE = 16_384;
 /** Above this share of the text, windows give way to one pass over the whole text. */
 const WHOLE_SHARE = 0.5;
 const SNAP = 64;
-/** Texts up to this length are first tested against the literal anchors alone. */
-const QUICK_MAX = 1024;
+/** Above this length a folded ASCII text is converted to bytes once for all its chunk passes (shorter ones use the set's scratch buffer). */
+const BYTES_ONCE_MIN = 1024;
 
 function isBreak(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
@@ -223,8 +223,6 @@ export class Prefilter {
   readonly #merged: OwnerSet;
   /** Owners that need a non-ASCII character (foreign-script patterns), for a folded view that has one. */
   readonly #nonAscii: OwnerSet;
-  /** Literals one of which every merged-set owner needs, behind a lazy prefix (so a hit costs one forward pass). */
-  readonly #quick: SafeRegex | null;
   /** Per owner: its pattern source, and (built on first use) its locating core union. */
   readonly #src = new Map<number, string>();
   readonly #locate = new Map<number, SafeRegex>();
@@ -259,15 +257,6 @@ export class Prefilter {
       owners.filter((o) => needsNonAsciiFor(o.src)).map((o) => ({ owner: o.owner, cores: strict.get(o.owner) as string[] })),
       '',
     );
-    const anchors = new Set<string>();
-    let complete = true;
-    for (const o of ascii) {
-      const a = anchorFor(o.src, o.view);
-      if (a === null) complete = false;
-      else anchors.add(a);
-    }
-    // a native automaton answers this in one forward pass; the pure-JS engine would pay per literal
-    this.#quick = complete && REGEX_SET_AVAILABLE ? re(`^[\\s\\S]*?(?:${[...anchors].join('|')})`, 'i') : null;
   }
 
   /** Where each owner of `mode` may match in a view text. */
@@ -287,9 +276,11 @@ export class Prefilter {
     if (n === 0) return new Map();
     // ASCII exactly when UTF-8 needs one byte per UTF-16 unit
     const ascii = Buffer.byteLength(folded, 'utf8') === n;
-    if (n <= QUICK_MAX && ascii && this.#quick && !this.#quick.test(folded)) return new Map();
-    // for ASCII text the Latin-1 bytes are the UTF-8 bytes: the native set reads them unconverted
-    const found = this.#merged.presence(folded, ascii && n > QUICK_MAX ? Buffer.from(folded, 'latin1') : null);
+    // For ASCII text the Latin-1 bytes are the UTF-8 bytes: the native set reads them unconverted.
+    // (A first test of each owner's literal anchors alone, for short texts, was removed: one regex of
+    // every anchor builds DFA states as fast as real text brings new words, and it cost more than
+    // the set passes it was meant to spare; bench "real text" rows.)
+    const found = this.#merged.presence(folded, ascii && n > BYTES_ONCE_MIN ? Buffer.from(folded, 'latin1') : null);
     if (!ascii) for (const [o, spans] of this.#nonAscii.presence(folded)) found.set(o, spans);
     return found;
   }
