@@ -37,6 +37,30 @@ export function httpServerOptions(ctx: ProxyContext): ServerOptions {
   };
 }
 
+/**
+ * Keeps a long-lived listener's client limits in step with a hot reload. Node reads a server's
+ * maxHeaderSize when it sets up each new connection's parser, its headersTimeout and
+ * requestTimeout on every periodic check, and its keepAliveTimeout when a response ends; so
+ * before each new connection is set up, the server's values are set from the config running now
+ * (an identity check per connection; the values are rebuilt only after a reload). How often the
+ * timeouts are checked stays as the listener started with (at most once a second), and
+ * connections already open keep the head limit they were set up with.
+ */
+export function followClientLimits(server: Server, ctx: ProxyContext): void {
+  let applied = ctx.config;
+  server.prependListener('connection', () => {
+    if (ctx.config === applied) return;
+    applied = ctx.config;
+    const o = httpServerOptions(ctx);
+    const live = server as Server & { maxHeaderSize?: number };
+    live.maxHeaderSize = o.maxHeaderSize;
+    // requestTimeout first: Node's check assumes headersTimeout ≤ requestTimeout (httpServerOptions keeps it so).
+    server.requestTimeout = o.requestTimeout as number;
+    server.headersTimeout = o.headersTimeout as number;
+    server.keepAliveTimeout = o.keepAliveTimeout as number;
+  });
+}
+
 /** What a parse error or timeout is answered with. */
 function statusFor(code: string | undefined): { status: number; text: string; rule: string; why: string } {
   if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, text: 'Request Header Fields Too Large', rule: 'engine/headers-too-large', why: 'The request head is larger than limits.maxHeaderBytes' };

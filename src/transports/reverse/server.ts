@@ -9,7 +9,7 @@ import { stops, summarizeUrl } from '../decision.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import { handleReverse } from './handler.ts';
-import { guardClientErrors, httpServerOptions } from '../http-proxy/http-limits.ts';
+import { followClientLimits, guardClientErrors, httpServerOptions } from '../http-proxy/http-limits.ts';
 import { listen, trackSockets } from '../http-proxy/listen.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, trackRelays } from '../http-proxy/control.ts';
 
@@ -58,6 +58,8 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
       res.end('Tollgate could not complete this request.\n');
     });
   });
+  // A hot reload's head limit and client timeouts reach the connections that open after it.
+  followClientLimits(server, ctx);
   const sockets = trackSockets(server);
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const rq = requestScope(ctx, req, 'reverse');
