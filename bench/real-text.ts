@@ -24,9 +24,18 @@ const jsonl = (file: string): Record<string, unknown>[] =>
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.filter((x) => typeof x === 'string').join('\n') : '');
 
-/** The corpora's real text, or null when ../shared/corpora is not beside the project. */
+/** The corpora's real text, or null when ../shared/corpora is not beside the project (or not as expected). */
 export function loadRealText(): RealText | null {
   if (!existsSync(join(CORPORA, 'microsoft-BIPIA')) || !existsSync(join(CORPORA, 'leolee99-InjecGuard'))) return null;
+  try {
+    return readRealText();
+  } catch (err) {
+    process.stderr.write(`real text: ${(err as Error).message}; the real-text rows are skipped\n`);
+    return null;
+  }
+}
+
+function readRealText(): RealText {
   const wild = JSON.parse(readFileSync(join(CORPORA, 'leolee99-InjecGuard/datasets/wildguard.json'), 'utf8')) as { prompt?: unknown; label?: unknown }[];
   const warmUp = wild.filter((r) => r.label === 0 && typeof r.prompt === 'string').map((r) => r.prompt as string);
   const kinds = ['email', 'table', 'code'].map((k) =>
