@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { DecisionEvent, DecisionSink } from '../../core/index.ts';
+import { auditLine } from './audit-line.ts';
 import { AUDIT_SCHEMA_VERSION, toAuditRecord } from './audit-record.ts';
 
 /** A line that is not a decision: startup, shutdown, sink drops, config reloads. */
@@ -78,6 +79,10 @@ export function createAuditLog(opts: AuditLogOptions): AuditLog {
   );
   let closed = false;
   let closing: Promise<void> | null = null;
+  // Decision lines are written straight to the destination when auditLine can (the bytes pino
+  // would write); the level gate is pino's, fixed at creation.
+  const infoOn = logger.isLevelEnabled('info');
+  const warnOn = logger.isLevelEnabled('warn');
 
   return {
     emit(event: DecisionEvent) {
@@ -85,8 +90,12 @@ export function createAuditLog(opts: AuditLogOptions): AuditLog {
         opts.onDrop?.(1, 'closed');
         return;
       }
+      const allow = event.action === 'allow';
+      if (!(allow ? infoOn : warnOn)) return;
       const record = toAuditRecord(event, { evidencePreviews: opts.evidencePreviews });
-      if (event.action === 'allow') logger.info(record);
+      const line = auditLine(record, allow ? 'info' : 'warn');
+      if (line !== null) dest.write(line);
+      else if (allow) logger.info(record);
       else logger.warn(record);
     },
     logSystem(event: SystemEvent) {

