@@ -10,6 +10,7 @@ import { createResolver, type ProxyContext } from '../../transports/http-proxy/i
 import { startHttpBridge, startWsBridge, type Bridge } from '../../transports/mcp/bridge/index.ts';
 import { createUpstream, newSessionLabel, parseHeaderFlag, resolveHeaders, startMcpHttpProxy, upstreamProblem, urlServerIdentity } from '../../transports/mcp/http/index.ts';
 import { deferEmit, McpSession, safeName } from '../../transports/mcp/index.ts';
+import { quickenTierUp } from '../tier-up.ts';
 import { parseListen } from '../../transports/scan-api/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
 import { startMcpApprovals } from './mcp-approvals.ts';
@@ -142,6 +143,8 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
     }
     // Always printed: it is how a client (or a test) learns a port chosen with :0.
     process.stderr.write(`[tollgate] mcp: listening on ${proxy.url}, guarding ${upstream.shown} (${summary})\n`);
+    // Start-up is done: from here the relay's per-message code tiers up sooner (tier-up.ts).
+    quickenTierUp();
     if (channel.admin) {
       channel.url = new URL(proxy.url).origin;
       process.stderr.write(`[tollgate] mcp: approvals on ${channel.url}/api/v1/approvals (token from ${cfg.api.tokenEnv ?? ''})\n`);

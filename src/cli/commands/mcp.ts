@@ -9,6 +9,7 @@ import { createRuntime } from '../../main.ts';
 import { createPinStore, serverPinId } from '../../state/pins/index.ts';
 import { buildChildEnv, deferEmit, exitStatus, McpSession, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
+import { quickenTierUp } from '../tier-up.ts';
 import { startMcpApprovals } from './mcp-approvals.ts';
 import { registerMcpPins } from './mcp-pins.ts';
 import { runRemote } from './mcp-remote.ts';
@@ -152,6 +153,8 @@ export function registerMcp(program: Command): void {
         clientOut: process.stdout,
         errorOut: process.stderr,
       });
+      // Start-up is done: from here the relay's per-message code tiers up sooner (tier-up.ts).
+      quickenTierUp();
       const exit = await relay.done;
       await channel.close();
       deferred.flush();

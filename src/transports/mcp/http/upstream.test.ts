@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { parseConfig } from '../../../config/index.ts';
+import type { DecisionEvent } from '../../../core/index.ts';
+import { createEngine } from '../../../engine/index.ts';
+import type { ProxyContext } from '../../http-proxy/context.ts';
+import { createResolver } from '../../http-proxy/resolver.ts';
+import { createUpstream, type UpstreamResult } from './upstream.ts';
+
+function testCtx(yaml: string): { ctx: ProxyContext; events: DecisionEvent[] } {
+  const loaded = parseConfig(`preset: balanced\n${yaml}`);
+  const events: DecisionEvent[] = [];
+  let n = 0;
+  const ctx: ProxyContext = {
+    engine: createEngine(loaded.config),
+    config: loaded.config,
+    configHash: loaded.hash,
+    resolver: createResolver(loaded.config.dns),
+    emit: (e) => events.push(e),
+    now: () => 1_700_000_000_000,
+    newRequestId: () => `req-${++n}`,
+    note: () => undefined,
+  };
+  return { ctx, events };
+}
+
+const LOOPBACK = 'scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\n';
+
+describe('upstream.request (loopback MCP server)', () => {
+  let server: http.Server;
+  let base: string;
+  const seen: IncomingHttpHeaders[] = [];
+  const held: http.ServerResponse[] = [];
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      // /hold never answers (until the test ends): the call is abandoned meanwhile.
+      if (req.url === '/hold') {
+        held.push(res);
+        return;
+      }
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    for (const res of held) res.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('sends configured headers under the call headers, and its own host, encoding and length over both', async () => {
+    const { ctx } = testCtx(LOOPBACK);
+    const up = createUpstream({ ctx, url: new URL(`${base}/mcp`), headers: { 'x-api-key': 'k', accept: 'text/plain', host: 'evil.example' }, transport: 'mcp-http' });
+    try {
+      const r = await up.request({ method: 'POST', headers: { accept: 'application/json, text/event-stream', 'content-length': '999' }, body: '{"a":1}' });
+      assert.ok(r.ok);
+      r.res.resume();
+      const h = seen.at(-1) as IncomingHttpHeaders;
+      assert.equal(h['x-api-key'], 'k');
+      assert.equal(h.accept, 'application/json, text/event-stream');
+      assert.equal(h.host, new URL(base).host);
+      assert.equal(h['accept-encoding'], 'identity');
+      assert.equal(h['content-length'], '7');
+    } finally {
+      up.close();
+    }
+  });
+
+  /** One call to /hold, abandoned through its AbortSignal after the server has it (or before it is made, when `early`). */
+  async function abandoned(early: boolean): Promise<UpstreamResult> {
+    const { ctx, events } = testCtx(LOOPBACK);
+    const up = createUpstream({ ctx, url: new URL(`${base}/hold`), headers: {}, transport: 'mcp-http' });
+    try {
+      const ac = new AbortController();
+      if (early) ac.abort();
+      const before = held.length;
+      const p = up.request({ method: 'POST', headers: {}, body: '{}', signal: ac.signal });
+      if (!early) {
+        // Bounded: the server records the request as soon as its head arrives.
+        for (let i = 0; i < 200 && held.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+        assert.equal(held.length, before + 1, 'the server never got the call');
+        ac.abort();
+      }
+      const r = await p;
+      // A call its own client abandoned is not a failure of the upstream: no decision event.
+      assert.equal(events.length, 0);
+      return r;
+    } finally {
+      up.close();
+    }
+  }
+
+  for (const early of [false, true]) {
+    it(`answers a call abandoned by its client ${early ? 'before it is made' : 'while it waits'} as abandoned, not as unreachable`, async () => {
+      assert.deepEqual(await abandoned(early), { ok: false, blocked: false, why: 'the call was abandoned by its client' });
+    });
+  }
+
+});
