@@ -3,7 +3,7 @@
 // says {type:'ready'} over IPC with its ports, answers {type:'stats'} with its counters and
 // {type:'cpu'} with process.cpuUsage(), and exits on {type:'stop'}.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/config/index.ts';
@@ -60,7 +60,8 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
     // layer when `evidence` is set.
     const counted = new Map<string, Map<string, number>>();
     const notes: string[] = [];
-    const stack: EvidenceStack | null = opts.evidence ? await startEvidence(loaded, { env: { ...process.env, TOLLGATE_HOME: mkdtempSync(join(tmpdir(), 'tollgate-bench-evidence-')) }, note: () => undefined }) : null;
+    const evidenceHome = opts.evidence ? mkdtempSync(join(tmpdir(), 'tollgate-bench-evidence-')) : null;
+    const stack: EvidenceStack | null = evidenceHome ? await startEvidence(loaded, { env: { ...process.env, TOLLGATE_HOME: evidenceHome }, note: () => undefined }) : null;
     const emit = (e: DecisionEvent): void => {
       let byAction = counted.get(e.type);
       if (byAction === undefined) counted.set(e.type, (byAction = new Map()));
@@ -95,6 +96,8 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
       close: async () => {
         await server.close();
         await stack?.close();
+        // The data dir holds a receipts signing key made for this run: nothing of it is kept.
+        if (evidenceHome) rmSync(evidenceHome, { recursive: true, force: true });
       },
     };
   }

@@ -4,8 +4,9 @@
 // state its text needs; real text keeps needing new ones. These texts say what that costs.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const CORPORA = resolve(new URL('..', import.meta.url).pathname, '../shared/corpora');
+const CORPORA = resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/corpora');
 
 export interface RealText {
   /** Benign chat prompts (WildGuard, label 0): run through the engine first, as earlier traffic. */
@@ -38,8 +39,13 @@ export function loadRealText(): RealText | null {
 function readRealText(): RealText {
   const wild = JSON.parse(readFileSync(join(CORPORA, 'leolee99-InjecGuard/datasets/wildguard.json'), 'utf8')) as { prompt?: unknown; label?: unknown }[];
   const warmUp = wild.filter((r) => r.label === 0 && typeof r.prompt === 'string').map((r) => r.prompt as string);
+  // BIPIA repeats contexts across records and splits: each text is kept once, so a piece never
+  // holds text an earlier row (or the warm-up) already scanned
+  const seen = new Set<string>();
   const kinds = ['email', 'table', 'code'].map((k) =>
-    ['test', 'train'].flatMap((split) => jsonl(`microsoft-BIPIA/benchmark/${k}/${split}.jsonl`).map((r) => [text(r.context), text(r.code)].filter(Boolean).join('\n\n'))),
+    ['test', 'train']
+      .flatMap((split) => jsonl(`microsoft-BIPIA/benchmark/${k}/${split}.jsonl`).map((r) => [text(r.context), text(r.code)].filter(Boolean).join('\n\n')))
+      .filter((t) => t.length > 0 && !seen.has(t) && seen.add(t)),
   );
   // records of the three kinds merged in proportion to their sizes (the kind furthest behind goes
   // next), so that every slice of the pool mixes prose, tables and code alike

@@ -12,7 +12,7 @@ export const ReceiptsConfig = z
       .describe('Ed25519 private key (PKCS#8 PEM) that signs receipts; a relative path is inside dataDir. Generated (mode 0600) on first start if absent.'),
     checkpointEvery: z.number().int().positive().default(100).describe('Write a signed checkpoint after this many records (and always at shutdown).'),
     maxQueue: z.number().int().positive().default(10000).describe('Decision events waiting to be written beyond this are dropped; the count is recorded in the chain as a gap.'),
-    fsync: z.boolean().default(true).describe('fdatasync after every batch of receipts (crash-durable; see docs/RECEIPTS.md for the cost).'),
+    fsync: z.boolean().default(true).describe('Every batch of receipts is on disk before the next is written (fdatasync; on Linux an O_DSYNC descriptor, the same guarantee): crash-durable; see docs/RECEIPTS.md for the cost.'),
   })
   .strict();
 

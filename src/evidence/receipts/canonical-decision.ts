@@ -84,9 +84,14 @@ export function decisionTexts(body: object, seq: number, time: string, keyId: st
   const proto = Object.getPrototypeOf(body) as unknown;
   if (proto !== Object.prototype && proto !== null) return undefined;
   if (Object.getOwnPropertySymbols(body).length > 0) return undefined;
-  for (const k of Object.keys(body)) if (!BODY_KEYS.has(k)) return undefined;
-  if (!Number.isSafeInteger(seq)) return undefined;
-  const b = body as Record<string, unknown>;
+  if (!Number.isSafeInteger(seq) || typeof time !== 'string' || typeof keyId !== 'string' || typeof prev !== 'string') return undefined;
+  // Only the body's own enumerable fields, as the general canonicaliser reads them: an inherited
+  // value (a polluted Object.prototype) or a non-enumerable one is never written.
+  const b: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(body)) {
+    if (!BODY_KEYS.has(k)) return undefined;
+    b[k] = (body as Record<string, unknown>)[k];
+  }
   if (b.type !== 'decision') return undefined;
   const str = (v: unknown): string | null => (typeof v === 'string' ? quote(v) : null);
   const action = str(b.action);

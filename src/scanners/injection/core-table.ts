@@ -49,7 +49,6 @@ export function wildCoresFor(src: string): readonly string[] | null {
   return hit !== undefined ? hit : (coresOf(src, true)?.map((c) => c.src) ?? null);
 }
 
-
 export function needsNonAsciiFor(src: string): boolean {
   const hit = TABLE.nonAscii?.[src];
   return hit !== undefined ? hit : needsNonAscii(src);

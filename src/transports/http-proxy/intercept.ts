@@ -13,7 +13,7 @@ import { newExchange, refuse, relayExchange } from './exchange.ts';
 import { parseAuthority } from './connect.ts';
 import { first } from './headers.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, type Requester } from './control.ts';
-import { guardClientErrors, httpServerOptions } from './http-limits.ts';
+import { followClientLimits, guardClientErrors, httpServerOptions } from './http-limits.ts';
 
 /** One intercepted tunnel: what was checked when it opened. */
 export interface Tunnel {
@@ -77,6 +77,13 @@ export function createInterceptor(ctx: ProxyContext): Interceptor {
   };
 
   const inner = http.createServer(httpServerOptions(ctx), onRequest);
+  // The inner server never listens: each tunnel is handed to it as a connection. Node starts the
+  // periodic check that enforces headersTimeout and requestTimeout (and tracks connections for it)
+  // only when a server starts listening, so it is started here, before any tunnel arrives
+  // (intercept-timeouts.review.test.ts). close() below stops it.
+  inner.emit('listening');
+  // A hot reload's head limit and client timeouts reach the tunnels opened after it.
+  followClientLimits(inner, ctx);
   const secured = new WeakSet<object>();
   // Before the handshake completes there is no channel to answer on.
   guardClientErrors(inner, ctx, 'https-intercept', (socket) => secured.has(socket));

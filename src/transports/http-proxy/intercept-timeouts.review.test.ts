@@ -1,0 +1,107 @@
+// Review (session 6, helper R): slow clients inside an intercepted TLS tunnel. The listener answers
+// a request head that never ends with 408 after proxy.headersTimeoutMs (hardening.test.ts); the
+// same must hold for a request inside an intercepted tunnel, which the inner HTTP server reads.
+// Node 20 checks headersTimeout/requestTimeout only on a server that emitted 'listening', and the
+// inner server (intercept.ts) never listens: it is handed sockets with emit('connection').
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as netConnect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
+import { parseConfig } from '../../config/index.ts';
+import { startHttpsUpstream, startTestProxy, type TestProxy, type Upstream } from './testing.ts';
+import { loadProxyTls, mintLeaf } from './tls/index.ts';
+import { createTestCa, type TestCa } from './tls/testing.ts';
+
+function openTunnel(proxyPort: number, authority: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = netConnect(proxyPort, '127.0.0.1', () => s.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
+    let got = '';
+    const onData = (c: Buffer): void => {
+      got += c.toString('latin1');
+      if (!got.includes('\r\n\r\n')) return;
+      s.off('data', onData);
+      if (got.startsWith('HTTP/1.1 200')) resolve(s);
+      else reject(new Error(got.split('\r\n')[0]));
+    };
+    s.on('data', onData);
+    s.on('error', reject);
+  });
+}
+
+describe('slow clients inside an intercepted tunnel', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-review-intercept-'));
+  let ca: TestCa;
+  let up: Upstream;
+  let proxy: TestProxy;
+
+  before(async () => {
+    ca = await createTestCa(dir, 'tollgate');
+    const upstreamCa = await createTestCa(dir, 'upstream-ca');
+    const leaf = await mintLeaf(upstreamCa.ca, 'upstream.test');
+    up = await startHttpsUpstream((_req, res) => res.end('ok'), { cert: leaf.certPem, key: leaf.keyPem });
+    const yaml = [
+      'scanners:',
+      '  ssrf:',
+      '    allowCidrs: ["127.0.0.1/32"]',
+      'dns:',
+      '  overrides:',
+      '    upstream.test: 127.0.0.1',
+      'proxy:',
+      '  listen: 127.0.0.1:0',
+      '  headersTimeoutMs: 200',
+      '  requestTimeoutMs: 400',
+      '  connect:',
+      `    allowPorts: [${up.port}]`,
+      '  tlsInterception:',
+      '    enabled: true',
+      `    caCert: ${JSON.stringify(ca.certFile)}`,
+      `    caKey: ${JSON.stringify(ca.keyFile)}`,
+      `    extraCaFile: ${JSON.stringify(upstreamCa.certFile)}`,
+      '',
+    ].join('\n');
+    const loaded = await loadProxyTls(parseConfig(`preset: balanced\n${yaml}`).config.proxy.tlsInterception, dir);
+    proxy = await startTestProxy(yaml, undefined, loaded.tls);
+  });
+  after(async () => {
+    await proxy.close();
+    await up.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Sends `head` inside an intercepted tunnel; resolves with what came back when the tunnel closed, or after 3 s. */
+  async function inTunnel(head: string): Promise<string> {
+    const raw = await openTunnel(proxy.server.port, `upstream.test:${up.port}`);
+    const t = tlsConnect({ socket: raw, servername: 'upstream.test', ca: ca.certPem });
+    const answer = await new Promise<string>((resolve) => {
+      let got = '';
+      // Bounded: 15x the configured headersTimeoutMs; a 408 comes well before, or never.
+      const giveUp = setTimeout(() => {
+        t.destroy();
+        resolve(got === '' ? '<still open after 3000 ms, nothing answered>' : got);
+      }, 3000);
+      t.on('secureConnect', () => t.write(head));
+      t.on('data', (c: Buffer) => void (got += c.toString('latin1')));
+      t.on('error', () => undefined);
+      t.on('close', () => {
+        clearTimeout(giveUp);
+        resolve(got);
+      });
+    });
+    raw.destroy();
+    return answer;
+  }
+
+  it('relays a whole request inside the tunnel (the harness works)', async () => {
+    const answer = await inTunnel(`GET / HTTP/1.1\r\nHost: upstream.test:${up.port}\r\nConnection: close\r\n\r\n`);
+    assert.match(answer, /^HTTP\/1\.1 200 /, answer.slice(0, 200));
+  });
+
+  // Failed before session 6 (review finding): the inner server never listens, so Node never started its timeout check.
+  it('answers 408 to a request head that never ends inside the tunnel (proxy.headersTimeoutMs)', async () => {
+    const answer = await inTunnel(`GET / HTTP/1.1\r\nHost: upstream.test:${up.port}\r\nX-Slow: `);
+    assert.match(answer, /^HTTP\/1\.1 408 /, answer.slice(0, 200));
+  });
+});
