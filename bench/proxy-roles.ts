@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../src/config/index.ts';
 import type { DecisionEvent } from '../src/core/index.ts';
 import { startEvidence, type EvidenceStack } from '../src/evidence-stack.ts';
+import { quickenTierUp } from '../src/cli/tier-up.ts';
 import { createRuntime } from '../src/main.ts';
 import { createResolver, createUpstreamAgents, loadProxyTls, startProxy, type ProxyContext } from '../src/transports/http-proxy/index.ts';
 import { startFloorProxy } from './floor-proxy.ts';
@@ -90,6 +91,8 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
       upstreamAgents: createUpstreamAgents(),
     };
     const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
+    // As `tollgate run` does once started (cli/tier-up.ts).
+    quickenTierUp();
     return {
       ports: { proxy: server.port },
       stats: () => ({ decisions: decisions(), notes }),

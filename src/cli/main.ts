@@ -5,6 +5,7 @@ import { REGEX_ENGINE } from '../re/index.ts';
 import { VERSION } from '../version.ts';
 import { modulesFor } from './command-index.ts';
 import { holdCompilers, releaseCompilers } from './compiler-hold.ts';
+import { quickenTierUp } from './tier-up.ts';
 import { holdYoungGeneration, releaseYoungGeneration } from './young-generation.ts';
 
 // Output piped into `head` and closed early is not an error worth a stack trace.
@@ -32,4 +33,6 @@ await program.parseAsync(process.argv);
 if (longRunning) {
   releaseCompilers();
   releaseYoungGeneration();
+  // Started: from here the request path tiers up sooner (tier-up.ts), as in both `mcp` relays.
+  quickenTierUp();
 }
