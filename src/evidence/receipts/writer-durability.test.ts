@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { constants, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { appendFileSync, constants, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -43,6 +43,44 @@ describe('receipt writer durability (Linux)', { skip: process.platform !== 'linu
       const r = verifyReceipts(readFileSync(file));
       assert.equal(r.status, 'ok', JSON.stringify(r));
       assert.equal(r.counts.decision, 5);
+    }
+  });
+
+  // After a torn tail is cut off at open, appending goes on through the same O_DSYNC descriptor;
+  // a file first written with fsync off switches to O_DSYNC (review, session 6).
+  it('cuts a torn tail, keeps it aside, and goes on through one O_DSYNC append descriptor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-review-dsync-'));
+    try {
+      const file = join(dir, 'receipts.jsonl');
+      // First run with fsync off (plain descriptor), then a torn tail, then a run with fsync on.
+      let w = await createReceiptWriter({ file, privateKey: KEY.privateKey, fsync: false });
+      for (let i = 0; i < 4; i++) w.emit(sampleEvent(i));
+      await w.close();
+      const torn = Buffer.from('{"action":"allow","agent":"half-writ');
+      appendFileSync(file, torn);
+
+      w = await createReceiptWriter({ file, privateKey: KEY.privateKey, fsync: true });
+      assert.equal(w.opened.torn?.bytes, torn.length);
+      assert.deepEqual(readFileSync(w.opened.torn?.savedTo as string), torn);
+      for (let i = 4; i < 8; i++) w.emit(sampleEvent(i));
+      await w.flush();
+      const flags = openFlags(file);
+      assert.equal(flags.length, 1);
+      const f = flags[0] as number;
+      assert.equal(f & constants.O_DSYNC, constants.O_DSYNC, `flags ${f.toString(8)}`);
+      assert.equal(f & constants.O_APPEND, constants.O_APPEND, `flags ${f.toString(8)}`);
+      await w.close();
+      assert.deepEqual(openFlags(file), [], 'descriptor closed at close()');
+
+      const bytes = readFileSync(file);
+      assert.equal(bytes.includes(torn), false, 'torn bytes cut from the chain file');
+      const r = verifyReceipts(bytes);
+      // The chain verifies; the only finding is the recorded unclean-shutdown gap naming the torn bytes.
+      assert.equal(r.status, 'incomplete', JSON.stringify(r));
+      assert.equal(r.counts.decision, 8);
+      assert.deepEqual(r.warnings, [{ kind: 'recorded-gap', seq: 6, cause: 'unclean-shutdown', tornBytes: torn.length }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

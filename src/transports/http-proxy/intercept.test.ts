@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +10,7 @@ import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import WebSocket, { WebSocketServer } from 'ws';
 import { parseConfig } from '../../config/index.ts';
 import { startServices } from '../../services.ts';
-import { curl, startHttpsUpstream, startTestProxy, type TestProxy, type Upstream } from './testing.ts';
+import { curl, openTunnel, startHttpsUpstream, startTestProxy, type TestProxy, type Upstream } from './testing.ts';
 import { initCa, loadProxyTls, mintLeaf } from './tls/index.ts';
 import { createTestCa, type TestCa } from './tls/testing.ts';
 
@@ -64,22 +63,6 @@ async function interceptingProxy(yaml: string, dataDir: string): Promise<TestPro
   return startTestProxy(yaml, undefined, loaded.tls);
 }
 
-/** Opens a CONNECT tunnel by hand and resolves with the socket once the proxy answered 200. */
-function openTunnel(proxyPort: number, authority: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = netConnect(proxyPort, '127.0.0.1', () => s.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
-    let got = '';
-    const onData = (c: Buffer): void => {
-      got += c.toString('latin1');
-      if (!got.includes('\r\n\r\n')) return;
-      s.off('data', onData);
-      if (got.startsWith('HTTP/1.1 200')) resolve(s);
-      else reject(new Error(got.split('\r\n')[0]));
-    };
-    s.on('data', onData);
-    s.on('error', reject);
-  });
-}
 
 describe('TLS interception: curl and undici through a real listener to a loopback https upstream', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-intercept-'));

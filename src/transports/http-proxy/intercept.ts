@@ -80,7 +80,7 @@ export function createInterceptor(ctx: ProxyContext): Interceptor {
   // The inner server never listens: each tunnel is handed to it as a connection. Node starts the
   // periodic check that enforces headersTimeout and requestTimeout (and tracks connections for it)
   // only when a server starts listening, so it is started here, before any tunnel arrives
-  // (intercept-timeouts.review.test.ts). close() below stops it.
+  // (intercept-timeouts.test.ts). close() below stops it.
   inner.emit('listening');
   // A hot reload's head limit and client timeouts reach the tunnels opened after it.
   followClientLimits(inner, ctx);

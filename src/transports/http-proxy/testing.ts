@@ -177,3 +177,20 @@ export function rawExchange(port: number, chunks: readonly (string | Buffer)[], 
 export function statusCodes(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
 }
+
+/** Opens a CONNECT tunnel by hand and resolves with the socket once the proxy answered 200. */
+export function openTunnel(proxyPort: number, authority: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(proxyPort, '127.0.0.1', () => s.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
+    let got = '';
+    const onData = (c: Buffer): void => {
+      got += c.toString('latin1');
+      if (!got.includes('\r\n\r\n')) return;
+      s.off('data', onData);
+      if (got.startsWith('HTTP/1.1 200')) resolve(s);
+      else reject(new Error(got.split('\r\n')[0]));
+    };
+    s.on('data', onData);
+    s.on('error', reject);
+  });
+}

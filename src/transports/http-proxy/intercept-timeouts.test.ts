@@ -1,35 +1,19 @@
-// Review (session 6, helper R): slow clients inside an intercepted TLS tunnel. The listener answers
+// Slow clients inside an intercepted TLS tunnel. The listener answers
 // a request head that never ends with 408 after proxy.headersTimeoutMs (hardening.test.ts); the
 // same must hold for a request inside an intercepted tunnel, which the inner HTTP server reads.
 // Node 20 checks headersTimeout/requestTimeout only on a server that emitted 'listening', and the
 // inner server (intercept.ts) never listens: it is handed sockets with emit('connection').
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { parseConfig } from '../../config/index.ts';
-import { startHttpsUpstream, startTestProxy, type TestProxy, type Upstream } from './testing.ts';
+import { openTunnel, startHttpsUpstream, startTestProxy, type TestProxy, type Upstream } from './testing.ts';
 import { loadProxyTls, mintLeaf } from './tls/index.ts';
 import { createTestCa, type TestCa } from './tls/testing.ts';
 
-function openTunnel(proxyPort: number, authority: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = netConnect(proxyPort, '127.0.0.1', () => s.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
-    let got = '';
-    const onData = (c: Buffer): void => {
-      got += c.toString('latin1');
-      if (!got.includes('\r\n\r\n')) return;
-      s.off('data', onData);
-      if (got.startsWith('HTTP/1.1 200')) resolve(s);
-      else reject(new Error(got.split('\r\n')[0]));
-    };
-    s.on('data', onData);
-    s.on('error', reject);
-  });
-}
 
 describe('slow clients inside an intercepted tunnel', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-review-intercept-'));
