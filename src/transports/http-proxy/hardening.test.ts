@@ -4,35 +4,7 @@
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startTestProxy, startUpstream, type TestProxy, type Upstream } from './testing.ts';
-
-interface RawAnswer {
-  readonly text: string;
-  readonly status: number;
-  /** The proxy closed the connection (rather than the test giving up). */
-  readonly closed: boolean;
-}
-
-/** Writes `chunks` (one after another) to the proxy and collects what comes back until it closes. */
-function raw(port: number, chunks: readonly (string | Buffer)[], giveUpMs = 10_000): Promise<RawAnswer> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let text = '';
-    let done = false;
-    const finish = (closed: boolean): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      s.destroy();
-      resolve({ text, closed, status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0) });
-    };
-    s.on('data', (d: Buffer) => (text += d.toString('latin1')));
-    s.on('error', () => finish(true));
-    s.on('close', () => finish(true));
-    const timer = setTimeout(() => finish(false), giveUpMs);
-    for (const c of chunks) s.write(c);
-  });
-}
+import { raw, startTestProxy, startUpstream, type TestProxy, type Upstream } from './testing.ts';
 
 const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';
 

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
-import { parseConfig } from '../../config/index.ts';
-import { openTunnel, startHttpsUpstream, startTestProxy, type TestProxy, type Upstream } from './testing.ts';
-import { loadProxyTls, mintLeaf } from './tls/index.ts';
+import { openTunnel, startHttpsUpstream, startInterceptingTestProxy, type TestProxy, type Upstream } from './testing.ts';
+import { mintLeaf } from './tls/index.ts';
 import { createTestCa, type TestCa } from './tls/testing.ts';
 
 
@@ -46,8 +45,7 @@ describe('slow clients inside an intercepted tunnel', () => {
       `    extraCaFile: ${JSON.stringify(upstreamCa.certFile)}`,
       '',
     ].join('\n');
-    const loaded = await loadProxyTls(parseConfig(`preset: balanced\n${yaml}`).config.proxy.tlsInterception, dir);
-    proxy = await startTestProxy(yaml, undefined, loaded.tls);
+    proxy = await startInterceptingTestProxy(yaml, dir);
   });
   after(async () => {
     await proxy.close();

@@ -10,8 +10,8 @@ import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import WebSocket, { WebSocketServer } from 'ws';
 import { parseConfig } from '../../config/index.ts';
 import { startServices } from '../../services.ts';
-import { curl, openTunnel, startHttpsUpstream, startTestProxy, type TestProxy, type Upstream } from './testing.ts';
-import { initCa, loadProxyTls, mintLeaf } from './tls/index.ts';
+import { curl, openTunnel, startHttpsUpstream, startInterceptingTestProxy, type TestProxy, type Upstream } from './testing.ts';
+import { initCa, mintLeaf } from './tls/index.ts';
 import { createTestCa, type TestCa } from './tls/testing.ts';
 
 const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';
@@ -57,12 +57,6 @@ function proxyYaml(ports: number[], tls: { caCert: string; caKey: string; extraC
   ].join('\n');
 }
 
-async function interceptingProxy(yaml: string, dataDir: string): Promise<TestProxy> {
-  const cfg = parseConfig(`preset: balanced\n${yaml}`).config;
-  const loaded = await loadProxyTls(cfg.proxy.tlsInterception, dataDir);
-  return startTestProxy(yaml, undefined, loaded.tls);
-}
-
 
 describe('TLS interception: curl and undici through a real listener to a loopback https upstream', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-intercept-'));
@@ -93,7 +87,7 @@ describe('TLS interception: curl and undici through a real listener to a loopbac
     await new Promise<void>((r) => wssServer.listen(0, '127.0.0.1', () => r()));
     wssPort = (wssServer.address() as AddressInfo).port;
     const yaml = proxyYaml([up.port, pinned.port, wssPort], { caCert: tollgateCa.certFile, caKey: tollgateCa.keyFile, extraCaFile: upstreamCa.certFile, passthrough: ['pinned.test'] });
-    proxy = await interceptingProxy(yaml, dir);
+    proxy = await startInterceptingTestProxy(yaml, dir);
     base = `https://upstream.test:${up.port}`;
   });
   after(async () => {
@@ -235,7 +229,7 @@ describe('TLS interception without the upstream CA trusted', () => {
     const upstreamCa = await createTestCa(dir, 'upstream-ca');
     const leaf = await mintLeaf(upstreamCa.ca, 'upstream.test');
     const up = await startHttpsUpstream((req, res) => respond(req, res), { cert: leaf.certPem, key: leaf.keyPem });
-    const proxy = await interceptingProxy(proxyYaml([up.port], { caCert: tollgateCa.certFile, caKey: tollgateCa.keyFile }), dir);
+    const proxy = await startInterceptingTestProxy(proxyYaml([up.port], { caCert: tollgateCa.certFile, caKey: tollgateCa.keyFile }), dir);
     try {
       const r = await curl(proxy.server.url, ['--cacert', tollgateCa.certFile, `https://upstream.test:${up.port}/clean`]);
       assert.equal(r.status, 502);

@@ -2,36 +2,16 @@
 // timeouts are set from the running config before each new connection (followClientLimits). The
 // policy here is swapped the way src/control swaps it: a context whose config is read through a getter.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig, type LoadedConfig } from '../../config/index.ts';
 import type { DecisionEvent } from '../../core/index.ts';
 import { createEngine } from '../../engine/index.ts';
 import type { ProxyContext } from './context.ts';
 import { createResolver, createUpstreamAgents, startProxy, type ProxyServer } from './index.ts';
-import { rawExchange, startUpstream, statusCodes, type Upstream } from './testing.ts';
+import { raw, rawExchange, startUpstream, statusCodes, type Upstream } from './testing.ts';
 
 const BASE = 'scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\ndns:\n  overrides:\n    upstream.test: 127.0.0.1\n';
 
-/** Writes `text`, then resolves with what was read and whether the proxy closed the socket within `giveUpMs`. */
-function exchange(port: number, text: string, giveUpMs: number): Promise<{ text: string; closedByProxy: boolean }> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1', () => s.write(text));
-    let got = '';
-    let settled = false;
-    const finish = (closedByProxy: boolean): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      s.destroy();
-      resolve({ text: got, closedByProxy });
-    };
-    const timer = setTimeout(() => finish(false), giveUpMs);
-    s.on('data', (d: Buffer) => void (got += d.toString('latin1')));
-    s.on('error', () => finish(true));
-    s.on('close', () => finish(true));
-  });
-}
 
 describe('hot reload of the listener limits', () => {
   let up: Upstream;
@@ -102,29 +82,29 @@ describe('hot reload of the listener limits', () => {
 
   it('closes an idle keep-alive connection after a reloaded, shorter proxy.idleTimeoutMs', async () => {
     // Default idle timeout (5 s): still open 2.5 s after the answer.
-    const before = await exchange(server.port, keepAliveGet(), 2500);
+    const before = await raw(server.port, [keepAliveGet()], 2500);
     assert.deepEqual(statusCodes(before.text), [200]);
-    assert.equal(before.closedByProxy, false, 'kept alive under the 5 s default');
+    assert.equal(before.closed, false, 'kept alive under the 5 s default');
     use('proxy:\n  idleTimeoutMs: 200\n');
-    const afterReload = await exchange(server.port, keepAliveGet(), 2500);
+    const afterReload = await raw(server.port, [keepAliveGet()], 2500);
     assert.deepEqual(statusCodes(afterReload.text), [200]);
-    assert.equal(afterReload.closedByProxy, true, 'closed by the reloaded 200 ms idle timeout');
+    assert.equal(afterReload.closed, true, 'closed by the reloaded 200 ms idle timeout');
     use('');
   });
 
   it('answers 408 to a slow body after a reloaded, shorter proxy.requestTimeoutMs', async () => {
     use('proxy:\n  headersTimeoutMs: 200\n  requestTimeoutMs: 400\n');
     const head = `POST http://upstream.test:${up.port}/ HTTP/1.1\r\nHost: upstream.test:${up.port}\r\nContent-Length: 100\r\n\r\nonly-part`;
-    const r = await exchange(server.port, head, 5000);
-    assert.equal(r.closedByProxy, true);
+    const r = await raw(server.port, [head], 5000);
+    assert.equal(r.closed, true);
     assert.deepEqual(statusCodes(r.text), [408]);
     use('');
   });
 
   it('keeps a reload with headersTimeoutMs above requestTimeoutMs working (the head timeout still applies)', async () => {
     use('proxy:\n  headersTimeoutMs: 300\n  requestTimeoutMs: 100\n');
-    const r = await exchange(server.port, `GET http://upstream.test:${up.port}/ HTTP/1.1\r\nHost: upstream.test:${up.port}\r\nX-Slow: `, 5000);
-    assert.equal(r.closedByProxy, true);
+    const r = await raw(server.port, [`GET http://upstream.test:${up.port}/ HTTP/1.1\r\nHost: upstream.test:${up.port}\r\nX-Slow: `], 5000);
+    assert.equal(r.closed, true);
     assert.deepEqual(statusCodes(r.text), [408]);
     use('');
   });

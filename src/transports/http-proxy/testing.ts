@@ -12,6 +12,7 @@ import { createEngine } from '../../engine/index.ts';
 import type { ProxyContext, ProxyTls } from './context.ts';
 import { createResolver, type Resolver } from './resolver.ts';
 import { startProxy, type ProxyServer } from './server.ts';
+import { loadProxyTls } from './tls/index.ts';
 import { createUpstreamAgents } from './upstream-agents.ts';
 
 export interface Upstream {
@@ -69,16 +70,18 @@ export interface TestProxy {
  * Loopback is allowed as an upstream only through explicit config (scanners.ssrf.allowCidrs),
  * the way a user trusts a local server.
  */
-export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: ProxyTls, extra: Partial<Pick<ProxyContext, 'approvals' | 'control'>> = {}): Promise<TestProxy> {
+/**
+ * A ProxyContext for tests: the balanced preset plus `yaml`, a real engine and resolver, the events
+ * and notes collected, a fixed clock and numbered request ids.
+ */
+export function testContext(yaml: string, resolver?: Resolver): { ctx: ProxyContext; events: DecisionEvent[]; notes: string[] } {
   const loaded = parseConfig(`preset: balanced\n${yaml}`);
   const config = loaded.config;
-  const engine = createEngine(config);
   const events: DecisionEvent[] = [];
   const notes: string[] = [];
   let n = 0;
-  const agents = createUpstreamAgents();
   const ctx: ProxyContext = {
-    engine,
+    engine: createEngine(config),
     config,
     configHash: loaded.hash,
     resolver: resolver ?? createResolver(config.dns),
@@ -86,6 +89,15 @@ export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: Pr
     now: () => 1_700_000_000_000 + n,
     newRequestId: () => `req-${++n}`,
     note: (m) => notes.push(m),
+  };
+  return { ctx, events, notes };
+}
+
+export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: ProxyTls, extra: Partial<Pick<ProxyContext, 'approvals' | 'control'>> = {}): Promise<TestProxy> {
+  const { ctx: base, events, notes } = testContext(yaml, resolver);
+  const agents = createUpstreamAgents();
+  const ctx: ProxyContext = {
+    ...base,
     ...(tls ? { tls } : {}),
     // The production path: keep-alive upstream pools keyed by the checked address.
     upstreamAgents: agents,
@@ -101,6 +113,12 @@ export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: Pr
       agents.destroy();
     },
   };
+}
+
+/** startTestProxy with TLS interception: the CA named in `yaml` (proxy.tlsInterception) is loaded, relative paths from `dataDir`. */
+export async function startInterceptingTestProxy(yaml: string, dataDir: string): Promise<TestProxy> {
+  const loaded = await loadProxyTls(parseConfig(`preset: balanced\n${yaml}`).config.proxy.tlsInterception, dataDir);
+  return startTestProxy(yaml, undefined, loaded.tls);
 }
 
 export interface CurlResult {
@@ -192,5 +210,33 @@ export function openTunnel(proxyPort: number, authority: string): Promise<net.So
     };
     s.on('data', onData);
     s.on('error', reject);
+  });
+}
+
+export interface RawAnswer {
+  readonly text: string;
+  readonly status: number;
+  /** The proxy closed the connection (rather than the test giving up). */
+  readonly closed: boolean;
+}
+
+/** Writes `chunks` (one after another) to the proxy and collects what comes back until it closes. */
+export function raw(port: number, chunks: readonly (string | Buffer)[], giveUpMs = 10_000): Promise<RawAnswer> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let text = '';
+    let done = false;
+    const finish = (closed: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      s.destroy();
+      resolve({ text, closed, status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0) });
+    };
+    s.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    s.on('error', () => finish(true));
+    s.on('close', () => finish(true));
+    const timer = setTimeout(() => finish(false), giveUpMs);
+    for (const c of chunks) s.write(c);
   });
 }

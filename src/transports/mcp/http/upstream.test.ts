@@ -2,29 +2,9 @@ import assert from 'node:assert/strict';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { parseConfig } from '../../../config/index.ts';
-import type { DecisionEvent } from '../../../core/index.ts';
-import { createEngine } from '../../../engine/index.ts';
-import type { ProxyContext } from '../../http-proxy/context.ts';
-import { createResolver } from '../../http-proxy/resolver.ts';
+import { testContext } from '../../http-proxy/testing.ts';
 import { createUpstream, type UpstreamResult } from './upstream.ts';
 
-function testCtx(yaml: string): { ctx: ProxyContext; events: DecisionEvent[] } {
-  const loaded = parseConfig(`preset: balanced\n${yaml}`);
-  const events: DecisionEvent[] = [];
-  let n = 0;
-  const ctx: ProxyContext = {
-    engine: createEngine(loaded.config),
-    config: loaded.config,
-    configHash: loaded.hash,
-    resolver: createResolver(loaded.config.dns),
-    emit: (e) => events.push(e),
-    now: () => 1_700_000_000_000,
-    newRequestId: () => `req-${++n}`,
-    note: () => undefined,
-  };
-  return { ctx, events };
-}
 
 const LOOPBACK = 'scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\n';
 
@@ -59,7 +39,7 @@ describe('upstream.request (loopback MCP server)', () => {
   });
 
   it('sends configured headers under the call headers, and its own host, encoding and length over both', async () => {
-    const { ctx } = testCtx(LOOPBACK);
+    const { ctx } = testContext(LOOPBACK);
     const up = createUpstream({ ctx, url: new URL(`${base}/mcp`), headers: { 'x-api-key': 'k', accept: 'text/plain', host: 'evil.example' }, transport: 'mcp-http' });
     try {
       const r = await up.request({ method: 'POST', headers: { accept: 'application/json, text/event-stream', 'content-length': '999' }, body: '{"a":1}' });
@@ -78,7 +58,7 @@ describe('upstream.request (loopback MCP server)', () => {
 
   /** One call to /hold, abandoned through its AbortSignal after the server has it (or before it is made, when `early`). */
   async function abandoned(early: boolean): Promise<UpstreamResult> {
-    const { ctx, events } = testCtx(LOOPBACK);
+    const { ctx, events } = testContext(LOOPBACK);
     const up = createUpstream({ ctx, url: new URL(`${base}/hold`), headers: {}, transport: 'mcp-http' });
     try {
       const ac = new AbortController();
