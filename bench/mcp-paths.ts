@@ -2,7 +2,7 @@
 // directly, through a plain relay (the floor), or through Tollgate, over stdio or Streamable HTTP.
 // Each path has its own server process, so the server's call count tells what reached it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -36,6 +36,8 @@ export interface Path {
   calls: number;
   /** Why the server's stats show this path did not run as claimed, or undefined when it did. */
   misrouted(stats: ServerStats): string | undefined;
+  /** The process between the client and the server (the relay or Tollgate); undefined when direct. */
+  readonly hopPid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function openStdio(name: PathName, home: string): Promise<Path> {
     client,
     calls: 0,
     // The relayed and guarded servers must be children of the wrapper the client spawned.
+    hopPid: name === 'direct' ? undefined : (transport.pid ?? undefined),
     misrouted: (s) => {
       const parent = name === 'direct' ? process.pid : transport.pid;
       return s.ppid === parent ? undefined : `the server's parent is ${s.ppid}, expected ${parent}`;
@@ -114,9 +117,11 @@ export async function openHttp(name: PathName, home: string): Promise<Path> {
     const server = await spawnListening([HTTP_SERVER]);
     procs.push(server.proc);
     let url = server.url;
+    let hopPid: number | undefined;
     if (name === 'floor') {
       const relay = await spawnListening([HTTP_RELAY, new URL(server.url).origin]);
       procs.push(relay.proc);
+      hopPid = relay.proc.pid;
       url = relay.url;
     } else if (name === 'tollgate') {
       mkdirSync(home, { recursive: true });
@@ -124,6 +129,7 @@ export async function openHttp(name: PathName, home: string): Promise<Path> {
       writeFileSync(config, 'scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\n');
       const guard = await spawnListening([BIN, 'mcp', '--config', config, '--listen', '127.0.0.1:0', '--upstream', server.url], { ...process.env, TOLLGATE_HOME: home });
       procs.push(guard.proc);
+      hopPid = guard.proc.pid;
       url = guard.url;
     }
     const transport = new StreamableHTTPClientTransport(new URL(url));
@@ -134,6 +140,7 @@ export async function openHttp(name: PathName, home: string): Promise<Path> {
       name,
       client,
       calls: 0,
+      hopPid,
       // Direct and relayed clients hold the server's own session id; Tollgate issues its own and keeps the server's to itself.
       misrouted: (s) => {
         const mine = transport.sessionId;
@@ -149,5 +156,21 @@ export async function openHttp(name: PathName, home: string): Promise<Path> {
   } catch (err) {
     for (const p of procs.reverse()) await stop(p);
     throw err;
+  }
+}
+
+/** USER_HZ: the unit of /proc/PID/stat times (100 on every mainstream Linux). */
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is no /proc. */
+export function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
   }
 }

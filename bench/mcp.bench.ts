@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { distState } from '../bin/dist-state.js';
 import { REGEX_ENGINE, VERSION } from '../src/main.ts';
 import { writeSection } from './bench-doc.ts';
-import { openHttp, openStdio, type Path, type PathName, type ServerStats, type Wire } from './mcp-paths.ts';
+import { cpuMs, openHttp, openStdio, type Path, type PathName, type ServerStats, type Wire } from './mcp-paths.ts';
 import { loadAverage, machineLine, markdownTable, ms, summarize } from './stats.ts';
 
 // Measure what a user runs: build dist/ first when src/ is newer (bin/tollgate.js would otherwise fall back to tsx).
@@ -102,6 +102,9 @@ async function measureWire(wire: Wire): Promise<void> {
       const want = expected.get('direct');
       check(want?.length === bytes, `${wire} direct: a ${bytes}-byte result came back with ${want?.length} bytes`);
       for (const p of [floor, guarded]) check(expected.get(p.name) === want, `${wire} ${p.name}: the ${bytes}-byte result differs from the direct one (blocked or rewritten)`);
+      // CPU of each hop process over the measured calls (and the deferred work they leave: evidence
+      // goes out in batches of up to 20 ms, hence the pause before the second reading)
+      const cpuBefore = paths.map((p) => cpuMs(p.hopPid));
       for (let done = 0; done < CALLS; done += BLOCK) {
         for (const p of paths) {
           for (let i = 0; i < BLOCK; i++) {
@@ -111,6 +114,12 @@ async function measureWire(wire: Wire): Promise<void> {
           }
         }
       }
+      await new Promise((r) => setTimeout(r, 200));
+      const cpuPerCall = paths.map((p, i) => {
+        const a = cpuBefore[i];
+        const b = cpuMs(p.hopPid);
+        return a === undefined || b === undefined ? '' : `${((b - a) / CALLS).toFixed(2)} ms`;
+      });
       const d = summarize(samples.direct);
       const f = summarize(samples.floor);
       const g = summarize(samples.tollgate);
@@ -119,9 +128,9 @@ async function measureWire(wire: Wire): Promise<void> {
       const load = loadAverage().split(' / ')[0] as string;
       const plus = (m: number, base: number): string => `${m - base >= 0 ? '+' : ''}${(m - base).toFixed(2)} ms`;
       const label = (name: PathName): string => `tools/call, ${size} result, ${WIRE_LABEL[wire]}, ${PATH_LABEL[wire][name]}`;
-      rows.push([label('direct'), ms(d.median), ms(d.p99), String(d.count), '', '', load]);
-      rows.push([label('floor'), ms(f.median), ms(f.p99), String(f.count), plus(f.median, d.median), '', load]);
-      rows.push([label('tollgate'), ms(g.median), ms(g.p99), String(g.count), plus(g.median, d.median), plus(g.median, f.median), load]);
+      rows.push([label('direct'), ms(d.median), ms(d.p99), String(d.count), '', '', '', load]);
+      rows.push([label('floor'), ms(f.median), ms(f.p99), String(f.count), plus(f.median, d.median), '', cpuPerCall[1] as string, load]);
+      rows.push([label('tollgate'), ms(g.median), ms(g.p99), String(g.count), plus(g.median, d.median), plus(g.median, f.median), cpuPerCall[2] as string, load]);
       process.stderr.write(`  ${wire} ${size} done (load ${loadAverage()})\n`);
     }
     // Tollgate is in the path and scanning: a planted injection passes directly and is stopped through it.
@@ -153,7 +162,7 @@ const verdict = (v: number | undefined): string => (v === undefined ? 'not measu
 const report = [
   `Machine: ${machine}`,
   '',
-  markdownTable(['case', 'median', 'p99', 'calls', 'added median vs direct', 'added median vs floor', 'load (1 min)'], rows),
+  markdownTable(['case', 'median', 'p99', 'calls', 'added median vs direct', 'added median vs floor', 'CPU of the hop per call', 'load (1 min)'], rows),
   '',
   `Target from the issue: added median under 1 ms for a 1 KB result. Over stdio: ${verdict(added['stdio 1 KB'])}. Over Streamable HTTP: ${verdict(added['http 1 KB'])}.`,
 ].join('\n');
@@ -200,7 +209,10 @@ the client made, that each server sat where claimed (over stdio its parent proce
 spawned; over HTTP the client holds the server's own session id directly and through the relay, and a different
 one, issued by Tollgate, through Tollgate), and that a result with a planted prompt injection passes directly and
 through the relay but not through Tollgate; it exits non-zero otherwise. The machine is shared with other jobs: the
-load column is the 1-minute load average when the case ended.
+load column is the 1-minute load average when the case ended. "CPU of the hop per call" is the user + system time
+(/proc/PID/stat) of the process between client and server (the relay, or Tollgate) over the measured calls of that
+row and the 200 ms after them, divided by the calls: it includes Tollgate's deferred evidence work and, unlike the
+latencies, hardly depends on the load.
 
 ${report}
 `,
