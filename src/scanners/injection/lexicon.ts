@@ -464,7 +464,8 @@ export const MANGLE_VERB = alt(
 );
 
 /** Verbs that change the form of a whole answer ("encode your reply"). */
-export const MANGLE_WHOLE_VERB = alt('encode', 'encrypt', 'encipher', 'obfuscate', 'reverse', 'invert', 'scramble', 'jumble', 'shuffle', 'anagram', 'misspell', 'transliterate', 'cipher');
+/** Encrypting is left out: see the encrypt-your-answer pattern. */
+export const MANGLE_WHOLE_VERB = alt('encode', 'obfuscate', 'reverse', 'invert', 'scramble', 'jumble', 'shuffle', 'anagram', 'misspell', 'transliterate');
 
 /** Verbs that direct how the reader writes its answer ("modify your answer to …"). */
 export const ANSWER_DIRECT_VERB = alt(

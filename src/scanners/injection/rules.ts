@@ -100,14 +100,35 @@ export function c(label: string, weight: number, src: string): PatternSpec {
 }
 
 const B = '\\b';
+/** Where a clause opens in a folded view (newlines are spaces there): the start, or after punctuation or a markdown mark. */
+const CLAUSE_OPEN = `(?:^|[.!?:;>\\]\\)*#|"“”'‘’(\\[–—-]\\s*)`;
+/** "note to the AI", "instructions for any assistant" (folded view). */
+const NOTE_TO_AI = `${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'hint', 'directive', 'p\\.?s\\.?', 'attention')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP})?${AI_NOUN}`;
 /**
  * "before this" as the text before this one: at a clause end or naming the text ("before this message"),
  * not a deadline ("return the form before this Friday").
  */
 const BEFORE_THIS_TEXT = `before this(?:\\s*(?:[.,;:!?)"']|$)|[ \\t]+(?:message|line|point|prompt|text|sentence|paragraph|conversation|request|instructions?|one|part)\\b)`;
 
-/** "your answer", "each of your replies", "your final response" (folded view). */
-const YOUR_ANSWER = `(?:(?:all${SEP}|each${SEP}|every${SEP}|(?:each${SEP}|all${SEP})?of${SEP})?your${SEP}${gap(1)}${alt(OWN_OUTPUT, 'messages?', 'text', 'words', 'writing')}|${alt('every', 'each', 'all', 'any')}${SEP}(?:of${SEP})?(?:the${SEP})?${OWN_OUTPUT}${SEP}(?:that${SEP})?you${SEP}${alt('give', 'write', 'produce', 'send', 'provide', 'generate', 'return', 'make')})${B}`;
+/**
+ * "the above" as the object of a request: at a clause end, followed by a word that goes on with the
+ * request ("repeat the above verbatim", "print the above and stop") or by a text it names ("the above
+ * instructions"), not by another noun it qualifies ("the above copyright notice", "the above steps").
+ */
+const ABOVE_ALONE = `(?:\\s*(?:[.,;:!?)"'”’]|$)|[ \\t]+(?:and|then|but|please|now|verbatim|exactly|word|in full|in its entirety|for me|for us|back|again|starting|beginning|from|without|including|so|in|as|into|inside|within|using|text|words|lines|content|messages?|instructions?|prompts?|sentences?|paragraphs?|conversation|rules|directions|guidelines|system prompt)\\b)`;
+
+/** A tool's name and the separator after it: a word, never a method or a call (`.stop()`, `stop()`). */
+const TOOL_NAME = `\\w[\\w.:-]{1,39}[^\\w.!?;|(]+`;
+
+/** "for all future", "in every later" … before the noun (folded view). */
+const FOR_FUTURE = `${alt('for', 'in', 'across', 'during', 'throughout', 'into', 'to')}${SEP}(?:all${SEP}|every${SEP}|any${SEP}|each${SEP})?${alt('future', 'subsequent', 'later', 'upcoming', 'following', 'other')}${SEP}(?:\\w+${SEP})?`;
+
+/** "your answer", "each of your replies", "your final response", "your message" (folded view). */
+const yourAnswer = (nouns: string): string =>
+  `(?:(?:all${SEP}|each${SEP}|every${SEP}|(?:each${SEP}|all${SEP})?of${SEP})?your${SEP}${gap(1)}${nouns}|${alt('every', 'each', 'all', 'any')}${SEP}(?:of${SEP})?(?:the${SEP})?${OWN_OUTPUT}${SEP}(?:that${SEP})?you${SEP}${alt('give', 'write', 'produce', 'send', 'provide', 'generate', 'return', 'make')})${B}`;
+const YOUR_ANSWER = yourAnswer(alt(OWN_OUTPUT, 'messages?', 'text', 'words', 'writing'));
+/** The same without "your message(s)": what only the reader's answer can be. */
+const YOUR_OUTPUT = yourAnswer(alt(OWN_OUTPUT, 'text', 'words', 'writing'));
 /** Persuasion aimed at the answer's readers: "encouraging users to share", "for readers to reach out". */
 const STEER_READERS = `(?:${alt('recommendations?', 'advice', 'appeals?', 'calls?', 'reminders?', 'invitations?', 'encouragement', 'pleas?', 'nudges?', 'suggestions?')}${SEP}(?:for${SEP}(?:the${SEP}|all${SEP}|our${SEP})?${AUDIENCE}${SEP})?to${SEP}${READER_ACTION}|${STEER_VERB}${SEP}(?:the${SEP}|all${SEP}|our${SEP}|your${SEP}|more${SEP})?${AUDIENCE}${SEP}(?:to${SEP})?(?:\\w+${SEP})?${READER_ACTION}|for${SEP}(?:the${SEP}|all${SEP}|our${SEP})?${AUDIENCE}${SEP}to${SEP}(?:\\w+${SEP})?${READER_ACTION})${B}`;
 
@@ -260,7 +281,13 @@ export const FAMILIES: readonly Family[] = [
     thirdParty: true,
     patterns: [
       c('important-tag', 5, `</?\\s*(?:important|secret|hidden|note[_-]?to[_-]?(?:ai|assistant|llm))\\s*>`),
-      f('note-to-ai', 5, `${B}${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'hint', 'directive', 'p\\.?s\\.?', 'attention')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP})?${AI_NOUN}${B}`),
+      // a note to the AI opens a clause ("Note to the AI: …", "P.S. for any assistant reading this") or is
+      // written as a label; "the client passed the server instructions to the LLM" only reports on one
+      f(
+        'note-to-ai',
+        5,
+        `(?:${CLAUSE_OPEN}(?:${alt('important', 'urgent', 'special', 'hidden', 'secret', 'private', 'quick', 'final', 'one more', 'an?', 'this is an?', 'here is an?', 'here are', 'these are')}${SEP})?${NOTE_TO_AI}${B}|${B}${NOTE_TO_AI}(?:\\s*[:–—-]|${SEP}${alt('reading', 'processing', 'parsing', 'who', 'that', 'which', 'here', 'only')}${B}))`,
+      ),
       f('ai-reading-this', 6, `${B}${alt('ai', 'llm', 'llms', 'gpt', 'language model', 'automated')}${SEP}${gap(1)}${alt('reading', 'processing', 'parsing', 'summari[sz]ing', 'analy[sz]ing', 'viewing', 'scanning', 'ingesting', 'crawling', 'seeing', 'encountering', 'reviewing')}${SEP}${alt('this', 'these')}${B}`),
       f('if-you-are-ai', 5, `${B}if${SEP}you(?:${SEP}are|['’]re)${SEP}(?:an?${SEP})?${alt('ai', 'a\\.i\\.', 'llm', 'large language model', 'language model', 'ai assistant', 'ai agent', 'assistant', 'chatbot', 'bot', 'agent', 'automated', 'gpt', 'chatgpt', 'claude', 'gemini', 'copilot')}${B}`),
       f('meant-for-ai', 6, `${B}${alt('this', 'the following')}${SEP}${alt('message', 'text', 'note', 'section', 'comment', 'part', 'paragraph', 'content', 'instruction', 'instructions')}${SEP}(?:is${SEP}|are${SEP})?${alt('for', 'meant for', 'intended for', 'addressed to', 'directed at', 'only for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP})?${AI_NOUN}${B}`),
@@ -290,7 +317,7 @@ export const FAMILIES: readonly Family[] = [
     what: 'claims to take precedence over the model\'s other instructions',
     evidence: 'phrase',
     patterns: [
-      f('overrides-other', 6, `${B}${alt('overrides?', 'supersedes?', 'replaces?', 'trumps?', 'outranks?', 'cancels?', 'takes? precedence over', 'takes? priority over', 'has priority over', 'is more important than')}${SEP}(?:all${SEP}|any${SEP}|every${SEP})?(?:the${SEP}|your${SEP})?${alt('other', 'previous', 'prior', 'earlier', 'existing', 'original', 'system', 'developer', 'conflicting', 'initial', 'above')}${SEP}${gap(1)}${alt('instructions?', 'directives?', 'rules?', 'commands?', 'prompts?', 'guidelines', 'messages?', 'polic(?:y|ies)', 'tasks?', 'requests?')}${B}`),
+      f('overrides-other', 6, `${B}${alt('overrides?', 'supersedes?', 'replaces?', 'trumps?', 'outranks?', 'cancels?', 'takes? precedence over', 'takes? priority over', 'has priority over', 'is more important than')}${SEP}(?:all${SEP}|any${SEP}|every${SEP})?(?:the${SEP}|your${SEP})?${alt('other', 'previous', 'prior', 'earlier', 'existing', 'original', 'system', 'developer', 'conflicting', 'initial', 'above')}${SEP}${gap(1)}${alt('instructions?', 'directives?', 'rules?', 'commands?', 'prompts?', 'guidelines', 'messages?', 'polic(?:y|ies)', 'tasks?', 'requests?')}(?:[^\\w.]|\\.(?:\\s|$)|$)`),
       f('takes-precedence', 4, `${B}${alt('this', 'these', 'the following', 'my', 'our')}${SEP}${gap(1)}${alt('instructions?', 'directives?', 'rules?', 'commands?', 'message', 'request', 'note', 'prompt', 'orders?')}${SEP}${gap(2)}${alt('takes?', 'has', 'have', 'gets?')}${SEP}(?:absolute${SEP}|the highest${SEP}|highest${SEP}|top${SEP}|full${SEP})?${alt('precedence', 'priority')}${B}`),
     ],
   },
@@ -360,7 +387,9 @@ export const FAMILIES: readonly Family[] = [
       f('send-data-to-dest', 7, `${B}${SEND_VERB}${SEP}${gap(6)}${SENSITIVE_DATA}${SEP}${gap(6)}${alt('to', 'into', 'at', 'via', 'using', 'through', 'on')}${SEP}${gap(2)}${EXTERNAL_DEST}`),
       f('send-to-dest', 4, `${B}${SEND_VERB}${SEP}${gap(6)}${alt('to', 'at', 'via')}${SEP}${gap(2)}${EXTERNAL_DEST}`),
       f('data-into-url', 6, `${B}${alt('append', 'add', 'include', 'encode', 'put', 'insert', 'embed', 'place', 'attach')}${SEP}${gap(3)}${alt('data', 'conversation', 'history', 'information', 'secrets?', 'passwords?', 'keys?', 'tokens?', 'results?', 'answers?', 'summary', 'content', 'contents', 'messages?', 'details', 'credentials?', 'memory', 'context')}${SEP}${gap(5)}${alt('to', 'in', 'into', 'as')}${SEP}(?:the${SEP}|a${SEP}|this${SEP}|each${SEP})?${alt('url', 'link', 'query(?: string| parameters?)?', 'parameters?', 'image (?:url|link|source|src)', 'href', 'src', 'request')}${B}`),
-      c('url-template', 5, `https?://[^\\s)"'<>]{1,200}[?&][\\w.-]{1,40}=(?:\\{\\{?|\\$\\{|%7b|<|\\[)[^\\s)]{0,80}`),
+      // a placeholder is a name in braces (or <NAME>, [NAME]): {conversation}, ${secret}, %7Bdata%7D, not
+      // a query value that is encoded JSON (%7B%22command%22%3A…)
+      c('url-template', 5, `https?://[^\\s)"'<>]{1,200}[?&][\\w.-]{1,40}=(?:\\{\\{?|\\$\\{|%7b(?:%7b)?|<|\\[)\\s*[a-z_][\\w .-]{0,40}(?:\\}\\}?|%7d(?:%7d)?|>|\\])`),
     ],
   },
   {
@@ -383,8 +412,11 @@ export const FAMILIES: readonly Family[] = [
     evidence: 'phrase',
     thirdParty: true,
     patterns: [
-      f('before-answering-call', 4, `${B}${alt('before (?:answering|responding|replying|you (?:answer|respond|reply)|doing anything else|summari[sz]ing)', 'immediately', 'without (?:asking|confirmation|approval|permission|user approval|consent)')}${SEP}${gap(2)}${alt('call', 'invoke', 'run', 'execute', 'use the', 'send', 'fetch', 'open', 'visit', 'navigate to', 'download', 'install', 'read', 'delete', 'e-?mail', 'transfer', 'post', 'upload')}${B}`),
-      f('call-the-tool', 2, `${B}${EXEC_VERB}${SEP}(?:the${SEP})?[\\w.:-]{2,40}${SEP}(?:${alt('tool', 'function', 'plugin', 'action', 'api', 'endpoint', 'skill', 'mcp tool', 'command')})${B}`),
+      f('before-answering-call', 4, `${B}(?:${alt('before (?:answering|responding|replying|you (?:answer|respond|reply)|doing anything else|summari[sz]ing)', 'without (?:asking|confirmation|approval|permission|user approval|consent)')}${SEP}${gap(2)}|immediately${SEP})${alt('call', 'invoke', 'run', 'execute', 'use the', 'send', 'fetch', 'open', 'visit', 'navigate to', 'download', 'install', 'read', 'delete', 'e-?mail', 'transfer', 'post', 'upload')}${B}`),
+      // the name is a word, not a method (`.stop()`), and no call parentheses follow it (`stop()` is code);
+      // "use … API" is how documentation talks about libraries ("use either API", "an easy to use API"),
+      // so an API or endpoint counts only when called, invoked, triggered …
+      f('call-the-tool', 2, `${B}(?:${EXEC_VERB}${SEP}(?:the${SEP})?${TOOL_NAME}${alt('tool', 'function', 'plugin', 'action', 'skill', 'mcp tool', 'command')}|${alt('call', 'invoke', 'run', 'execute', 'exec', 'trigger', 'launch', 'activate', 'fire', 'hit', 'query')}${SEP}(?:the${SEP})?${TOOL_NAME}${alt('api', 'endpoint')})${B}`),
       f('run-this-command', 3, `${B}${alt('run', 'execute', 'exec', 'eval(?:uate)?', 'paste', 'enter', 'type')}${SEP}${gap(2)}${alt('this', 'the following', 'below', 'these', 'the command below', 'the script below')}${SEP}${gap(1)}${alt('commands?', 'scripts?', 'code', 'snippet', 'one-liner', 'shell commands?', 'terminal commands?', 'payload', 'in (?:your|the|a) terminal')}${B}`),
     ],
   },
@@ -395,11 +427,11 @@ export const FAMILIES: readonly Family[] = [
     what: 'carries a download-and-execute, reverse-shell or destructive shell command',
     evidence: 'redact',
     patterns: [
-      c('pipe-to-shell', 5, `\\b(?:curl|wget|iwr|invoke-webrequest|fetch)\\b[^\\n|;]{0,300}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da|fi)?sh\\b`),
+      c('pipe-to-shell', 5, `\\b(?:curl|wget|iwr|invoke-webrequest|fetch)\\s+[^\\n|;]{1,300}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da|fi)?sh\\b`),
       c('decode-to-shell', 8, `base64\\s+(?:-d|--decode|-D|-di)\\b[^\\n]{0,100}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b`),
       c('shell-dollar-curl', 6, `(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:curl|wget)\\b`),
       c('echo-base64', 5, `echo\\s+["']?[A-Za-z0-9+/=]{24,}["']?\\s*\\|\\s*base64\\b`),
-      c('reverse-shell', 8, `/dev/tcp/|\\bnc(?:at)?\\b[^\\n]{0,60}\\s-e\\s|bash\\s+-i\\s+>&|\\bmkfifo\\b[^\\n]{0,80}\\bnc\\b|socat\\b[^\\n]{0,80}exec:`),
+      c('reverse-shell', 8, `/dev/tcp/|\\bnc(?:at)?\\b[^\\n]{0,60}\\s-e\\s|bash\\s+-i\\s+>&|\\bmkfifo\\b[^\\n]{0,80}\\bnc\\b|socat\\b[^\\n]{0,80}(?:exec:\\s*['"]?(?:[\\w./-]*/)?(?:(?:ba|z|da|k|fi|c|tc)?sh|cmd(?:\\.exe)?|powershell(?:\\.exe)?|pwsh|python[\\d.]*|perl|ruby|php|node)\\b|system:)`),
       c('powershell-cradle', 8, `\\b(?:iex|invoke-expression)\\b[^\\n]{0,200}(?:downloadstring|downloadfile|iwr|invoke-webrequest|net\\.webclient)|\\bpowershell(?:\\.exe)?\\b[^\\n]{0,60}\\s-(?:enc|encodedcommand|e)\\s+[A-Za-z0-9+/=]{20,}`),
       c('rm-rf-root', 6, `\\brm\\s+-(?:rf|fr|r\\s+-f|f\\s+-r)\\s+(?:--no-preserve-root\\s+)?(?:/|~|\\$HOME|\\*)(?:\\s|$|;|&)`),
       c('fork-bomb', 6, `:\\(\\)\\s*\\{\\s*:\\s*\\|\\s*:\\s*&\\s*\\}\\s*;\\s*:`),
@@ -425,7 +457,9 @@ export const FAMILIES: readonly Family[] = [
     what: 'tries to make an instruction persist in the model\'s memory or future sessions',
     evidence: 'phrase',
     patterns: [
-      f('remember-for-future', 5, `${B}${alt('remember', 'memori[sz]e', 'store', 'save', 'persist', 'record', 'keep', 'retain', 'write', 'add', 'commit', 'apply', 'follow', 'use')}${SEP}${gap(5)}${alt('for', 'in', 'across', 'during', 'throughout', 'into', 'to')}${SEP}(?:all${SEP}|every${SEP}|any${SEP}|each${SEP})?${alt('future', 'subsequent', 'later', 'upcoming', 'following', 'other')}${SEP}(?:\\w+${SEP})?${alt('conversations?', 'sessions?', 'chats?', 'interactions?', 'responses?', 'replies', 'answers', 'requests?', 'turns', 'users')}${B}`),
+      // "keep the socket open for future requests", "store the token for later requests": what software
+      // does with requests is not memory persistence; remembering for future requests is
+      f('remember-for-future', 5, `${B}(?:${alt('remember', 'memori[sz]e', 'retain', 'commit')}${SEP}${gap(5)}${FOR_FUTURE}${alt('requests?', 'users')}|${alt('remember', 'memori[sz]e', 'store', 'save', 'persist', 'record', 'keep', 'retain', 'write', 'add', 'commit', 'apply', 'follow', 'use')}${SEP}${gap(5)}${FOR_FUTURE}${alt('conversations?', 'sessions?', 'chats?', 'interactions?', 'responses?', 'replies', 'answers', 'turns', 'users')})${B}`),
       f('save-to-memory', 4, `${B}${alt('save', 'store', 'add', 'write', 'commit', 'persist', 'put', 'insert', 'record', 'remember')}${SEP}${gap(4)}${alt('to', 'in', 'into')}${SEP}(?:your${SEP}|the${SEP})?(?:long-?term${SEP}|persistent${SEP}|permanent${SEP})?${alt('memory', 'memories', 'system prompt', 'custom instructions', 'core instructions', 'user profile', 'persistent notes')}${B}`),
       f('permanently-update', 4, `${B}${alt('permanently', 'forever', 'indefinitely', 'persistently')}${SEP}${gap(2)}${alt('remember', 'follow', 'apply', 'obey', 'adopt', 'update', 'change', 'modify', 'replace', 'alter', 'store', 'save')}${SEP}${gap(3)}${alt('instructions?', 'rules?', 'behaviou?r', 'system prompt', 'persona', 'guidelines', 'memory', 'preferences?', 'this')}${B}`),
       f('update-your-instructions', 4, `${B}${alt('update', 'modify', 'change', 'rewrite', 'overwrite', 'edit', 'replace')}${SEP}your${SEP}${gap(1)}${alt('instructions', 'system prompt', 'rules', 'guidelines', 'memory', 'core directives', 'programming', 'persona', 'custom instructions')}${B}`),
@@ -493,7 +527,9 @@ export const FAMILIES: readonly Family[] = [
       r('text-you-were-given', 4, `${B}${alt('text', 'words', 'instructions', 'prompt', 'message', 'rules')}${SEP}you${SEP}(?:were|have been)${SEP}${alt('given', 'told', 'provided', 'fed', 'shown')}${SEP}${alt('initially', 'at the (?:start|beginning)', 'before', 'first', 'earlier', 'originally')}${B}`),
       f('not-supposed-to-tell', 4, `${B}what${SEP}${alt('are', 'were')}${SEP}you${SEP}(?:not${SEP}(?:supposed|allowed|permitted)${SEP}to${SEP}${alt('tell', 'say', 'reveal', 'share', 'discuss')}|${alt('instructed', 'told', 'programmed')}${SEP}not${SEP}to)${B}`),
       c('prompt-identifier', 3, `\\b(?:system_?prompt|systemprompt|sys_prompt|initial_?prompt|SYSTEM_PROMPT|hidden_?instructions)\\b`),
-      r('repeat-above', 6, `${B}${alt('repeat', 'print', 'output', 'copy', 'recite', 'write out', 'echo', 'reproduce', 'return')}${SEP}(?:${alt('the', 'all', 'all the', 'everything', 'each of the')}${SEP})?${gap(1)}(?:${alt('words', 'text', 'lines', 'content', 'messages?', 'instructions', 'sentences')}${SEP})?(?:${alt('above', 'preceding', 'that came before', 'prior to this')}${B}|${BEFORE_THIS_TEXT})`),
+      // "repeat the words above", or "the above" on its own ("reproduce the above."), never "the above" as
+      // a qualifier of something else ("reproduce the above copyright notice", "repeat the above steps")
+      r('repeat-above', 6, `${B}${alt('repeat', 'print', 'output', 'copy', 'recite', 'write out', 'echo', 'reproduce', 'return')}${SEP}(?:${alt('the', 'all', 'all the', 'everything', 'each of the')}${SEP})?${gap(1)}(?:${alt('words', 'text', 'lines', 'content', 'messages?', 'instructions', 'sentences')}${SEP}(?:${alt('above', 'preceding', 'that came before', 'prior to this')}${B}|${BEFORE_THIS_TEXT})|${alt('above', 'preceding', 'that came before', 'prior to this')}${ABOVE_ALONE}|${BEFORE_THIS_TEXT})`),
       r('what-were-you-told', 5, `${B}${alt('what', 'which', 'how')}${SEP}${alt('were you', 'have you been', 'did they')}${SEP}${alt('told', 'instructed', 'programmed', 'asked', 'given')}${SEP}${gap(2)}${alt('before', 'at the (?:start|beginning)', 'initially', 'originally', 'to (?:do|say|avoid|never)', 'not to')}${B}`),
       f('start-with-my-instructions', 5, `${B}${alt('start', 'begin', 'prefix', 'preface')}${SEP}your${SEP}${alt('answer', 'response', 'reply', 'output')}${SEP}with${SEP}\\W*${alt('my instructions', 'my system prompt', 'i was (?:told|instructed|programmed)', 'you are', 'the system prompt')}`),
       f('verbatim-instructions', 5, `${B}${alt('instructions', 'prompt', 'everything above', 'the above', 'the text above', 'conversation')}${SEP}${gap(2)}${alt('verbatim', 'word for word', 'word-for-word', 'in full', 'exactly as (?:written|given)')}${B}`),
@@ -583,6 +619,9 @@ export const FAMILIES: readonly Family[] = [
     patterns: [
       // encode your reply / scramble the letters of your answer / remove spaces from your response
       f('mangle-your-answer', 4, `${B}${MANGLE_WHOLE_VERB}${SEP}${gap(5)}${YOUR_ANSWER}`),
+      // "encrypt your message with our PGP key" is how a human is asked to write securely: encrypting
+      // counts against the reader's answer only ("encrypt your reply"), not its messages
+      f('encrypt-your-answer', 4, `${B}${alt('encrypt', 'encipher', 'cipher')}${SEP}${gap(5)}${YOUR_OUTPUT}`),
       f('mangle-units-of-answer', 4, `${B}${MANGLE_VERB}${SEP}(?:all${SEP}|the${SEP}|every${SEP}|each${SEP}|random${SEP})?${gap(1)}${ANSWER_UNIT}${SEP}${gap(8)}${YOUR_ANSWER}`),
       // your reply … in base64 / with intentional misspellings / without any spaces
       f('answer-in-mangled-form', 4, `${YOUR_ANSWER}${SEP}${gap(6)}${alt('in', 'into', 'to', 'using', 'with', 'as', 'via', 'through', 'by')}${SEP}(?:an?${SEP}|the${SEP}|only${SEP})?(?:\\w+${SEP})?${MANGLED_FORM}${B}`),
