@@ -72,6 +72,49 @@ export const PRIOR_QUALIFIER = alt(
   'default',
 );
 
+/** Qualifiers of the reader's instructions as given in the conversation (previous, original, system…). */
+export const GIVEN_QUALIFIER = alt(
+  'previous',
+  'previously (?:given|provided|stated|received)',
+  'prior',
+  'above',
+  'aforementioned',
+  'earlier',
+  'preceding',
+  'foregoing',
+  'former',
+  'original',
+  'initial',
+  'old',
+  'system',
+  "developer(?:['’]s)?",
+  'hidden',
+);
+
+/**
+ * Qualifiers that also describe software settings ("override the default policies", "skip the
+ * existing rules"): with them, only objects that name a model's instructions count, or the reader's
+ * own ("your default rules").
+ */
+export const SETTING_QUALIFIER = alt('pre-?existing', 'existing', 'built-in', 'default');
+
+/** What only a model's instructions are called: no rules, policies, filters, limits of software. */
+export const MODEL_CONFIG_OBJECT = alt(
+  'instructions?',
+  'instruction set',
+  'guidelines',
+  'guidance',
+  'prompts?',
+  'directives?',
+  'programming',
+  'training',
+  'system prompt',
+  'system message',
+  'safeguards',
+  'guardrails',
+  'principles',
+);
+
 /**
  * Objects that only name the model's own configuration. INSTRUCTION_OBJECT adds conversational
  * objects (messages, requests, text…), which people also retract in ordinary mail ("please
@@ -307,7 +350,7 @@ export const SECRET_NOUN = alt(
   'cookies',
 );
 
-export const SEND_VERB = alt(
+const SEND_VERBS = [
   'send',
   'sends',
   'post',
@@ -331,8 +374,14 @@ export const SEND_VERB = alt(
   'dump',
   'pipe',
   'publish',
-  'paste',
-);
+  'paste'
+];
+export const SEND_VERB = alt(...SEND_VERBS);
+/**
+ * The same without "copy", for a destination alone: "a copy of the License at https://…" heads
+ * every Apache-licensed file (copying counts with the data it copies: send-data-to-dest).
+ */
+export const SEND_VERB_TO_DEST = alt(...SEND_VERBS.filter((v) => v !== 'copy'));
 
 /** Destinations outside the conversation (folded view: lower case). */
 export const EXTERNAL_DEST = alt(

@@ -26,9 +26,13 @@ import {
   OWN_CONFIG_OBJECT,
   OWN_CODE,
   OWN_OUTPUT,
+  GIVEN_QUALIFIER,
+  MODEL_CONFIG_OBJECT,
+  SETTING_QUALIFIER,
   PRIOR_QUALIFIER,
   SECRET_NOUN,
   SEND_VERB,
+  SEND_VERB_TO_DEST,
   SENSITIVE_DATA,
   SEP,
   TOLD_VERB,
@@ -120,6 +124,20 @@ const ABOVE_ALONE = `(?:\\s*(?:[.,;:!?)"'”’]|$)|[ \\t]+(?:and|then|but|pleas
 /** A tool's name and the separator after it: a word, never a method or a call (`.stop()`, `stop()`). */
 const TOOL_NAME = `\\w[\\w.:-]{1,39}[^\\w.!?;|(]+`;
 
+/** Who may give the reader orders (an owner only as "your owner": see as-your-admin). */
+const AUTHORITY = alt('administrator', 'admin', 'developers?', 'creators?', 'operator', 'programmers?', 'maker', 'master', 'supervisor', 'sysadmin', 'system administrator', 'dev team', 'engineering team', 'openai', 'anthropic', 'system operator', 'model provider');
+
+/** Carrying out what a text says. */
+const FOLLOW_VERB = alt('follow', 'execute', 'run', 'obey', 'carry out', 'perform', 'act on', 'comply with', 'implement', 'apply', 'do what');
+/** Text that was hidden or encoded before it was read. */
+const HIDDEN_TEXT = 'the (?:decoded|resulting|hidden|embedded) (?:instructions?|commands?|text|message|content)';
+/**
+ * The end of a noun phrase: a clause end or a word that is not another noun ("show me your
+ * configuration.", "print the configuration you were given", not "copy the configuration file",
+ * "dump the configuration space").
+ */
+const OBJECT_ENDS = `(?:\\s*(?:[.,;:!?)"'”’]|$)|[ \\t]+(?:and|or|to|for|of|you|verbatim|exactly|word|in|that|which|now|please|as|from|given|before|above|below|so|without|including|here|back|again|at|with|on|but|then|first|immediately)\\b)`;
+
 /** "for all future", "in every later" … before the noun (folded view). */
 const FOR_FUTURE = `${alt('for', 'in', 'across', 'during', 'throughout', 'into', 'to')}${SEP}(?:all${SEP}|every${SEP}|any${SEP}|each${SEP})?${alt('future', 'subsequent', 'later', 'upcoming', 'following', 'other')}${SEP}(?:\\w+${SEP})?`;
 
@@ -142,7 +160,11 @@ export const FAMILIES: readonly Family[] = [
     override: true,
     patterns: [
       // ignore (all of) the previous instructions / disregard any prior guidance
-      f('verb-prior-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${PRIOR_QUALIFIER}${SEP}${gap(2)}${CONFIG_OBJECT}${B}`),
+      f('verb-prior-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${GIVEN_QUALIFIER}${SEP}${gap(2)}${CONFIG_OBJECT}${B}`),
+      // ignore the default instructions / bypass your built-in rules; "override the default policies"
+      // and "skip the existing rules" are how software settings are described
+      f('verb-setting-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${SETTING_QUALIFIER}${SEP}${gap(2)}${MODEL_CONFIG_OBJECT}${B}`),
+      f('verb-your-setting-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}(?:${alt('all', 'any', 'every', 'each', 'of')}${SEP}){0,2}your${SEP}(?:own${SEP})?${SETTING_QUALIFIER}${SEP}${gap(1)}${CONFIG_OBJECT}${B}`),
       // ignore all previous messages / disregard any prior text; "disregard my earlier request" is a person retracting their own
       f('verb-prior-conversation', 7.5, `${B}${OVERRIDE_VERB}${SEP}(?:${alt('all', 'any', 'every', 'each', 'of', 'your', 'these', 'those', 'everything', 'anything', 'in', 'that', 'this', 'other')}${SEP}){0,3}${PRIOR_QUALIFIER}${SEP}${gap(2)}${CONVERSATION_OBJECT}${B}`),
       f('verb-prior-own-request', 4, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${PRIOR_QUALIFIER}${SEP}${gap(2)}${CONVERSATION_OBJECT}${B}`),
@@ -302,7 +324,8 @@ export const FAMILIES: readonly Family[] = [
     what: 'claims to speak for the model\'s developer, operator or administrator',
     evidence: 'phrase',
     patterns: [
-      f('as-your-admin', 4, `${B}${alt('as', 'i am', "i['’]m", 'this is', 'speaking as', 'message from', 'note from', 'instructions? from', 'orders? from', 'on behalf of', 'authori[sz]ed by', 'approved by', 'sent by')}${SEP}(?:your${SEP}|the${SEP})${gap(1)}${alt('administrator', 'admin', 'developers?', 'creators?', 'owner', 'operator', 'programmers?', 'maker', 'master', 'supervisor', 'sysadmin', 'system administrator', 'dev team', 'engineering team', 'openai', 'anthropic', 'system operator', 'model provider')}${B}`),
+      // "as your owner" is a claim on the reader; "authorized by the copyright owner" is licence text
+      f('as-your-admin', 4, `${B}${alt('as', 'i am', "i['’]m", 'this is', 'speaking as', 'message from', 'note from', 'instructions? from', 'orders? from', 'on behalf of', 'authori[sz]ed by', 'approved by', 'sent by')}${SEP}(?:your${SEP}${gap(1)}(?:${AUTHORITY}|owner)|the${SEP}${gap(1)}${AUTHORITY})${B}`),
       f('vendor-authorized', 4, `${B}${alt('openai', 'anthropic', 'google deepmind', 'the (?:ai|model) developers?', 'your developers?', 'your creators?', 'the system administrator')}${SEP}${gap(2)}${alt('has authori[sz]ed', 'have authori[sz]ed', 'authori[sz]es', 'has approved', 'have approved', 'allows you', 'permits you', 'instructs you', 'has instructed', 'requires you', 'has updated your', 'wants you to')}${B}`),
       f('employee-claim', 4, `${B}(?:i${SEP}am|i['’]m|this${SEP}is|we${SEP}are)${SEP}(?:an?${SEP}|the${SEP}|one of the${SEP})?${gap(1)}${alt('developers?', 'programmers?', 'engineers?', 'employees?', 'researchers?', 'admins?', 'administrators?', 'staff', 'team members?', 'moderators?')}${SEP}${alt('at', 'from', 'with', 'of', 'for')}${SEP}${alt('openai', 'anthropic', 'google', 'deepmind', 'microsoft', 'meta', 'the company that (?:made|built|created|trained) you')}${B}`),
       f('override-mode', 4, `${B}${alt('admin(?:istrator)?', 'developer', 'root', 'sudo', 'god', 'master', 'debug', 'debugging', 'maintenance', 'superuser', 'authori[sz]ed', 'emergency', 'security')}${SEP}${alt('override', 'mode (?:enabled|activated|on)', 'access granted', 'privileges? (?:granted|enabled)', 'command')}${B}`),
@@ -385,7 +408,7 @@ export const FAMILIES: readonly Family[] = [
     evidence: 'redact',
     patterns: [
       f('send-data-to-dest', 7, `${B}${SEND_VERB}${SEP}${gap(6)}${SENSITIVE_DATA}${SEP}${gap(6)}${alt('to', 'into', 'at', 'via', 'using', 'through', 'on')}${SEP}${gap(2)}${EXTERNAL_DEST}`),
-      f('send-to-dest', 4, `${B}${SEND_VERB}${SEP}${gap(6)}${alt('to', 'at', 'via')}${SEP}${gap(2)}${EXTERNAL_DEST}`),
+      f('send-to-dest', 4, `${B}${SEND_VERB_TO_DEST}${SEP}${gap(6)}${alt('to', 'at', 'via')}${SEP}${gap(2)}${EXTERNAL_DEST}`),
       f('data-into-url', 6, `${B}${alt('append', 'add', 'include', 'encode', 'put', 'insert', 'embed', 'place', 'attach')}${SEP}${gap(3)}${alt('data', 'conversation', 'history', 'information', 'secrets?', 'passwords?', 'keys?', 'tokens?', 'results?', 'answers?', 'summary', 'content', 'contents', 'messages?', 'details', 'credentials?', 'memory', 'context')}${SEP}${gap(5)}${alt('to', 'in', 'into', 'as')}${SEP}(?:the${SEP}|a${SEP}|this${SEP}|each${SEP})?${alt('url', 'link', 'query(?: string| parameters?)?', 'parameters?', 'image (?:url|link|source|src)', 'href', 'src', 'request')}${B}`),
       // a placeholder is a name in braces (or <NAME>, [NAME]): {conversation}, ${secret}, %7Bdata%7D, not
       // a query value that is encoded JSON (%7B%22command%22%3A…)
@@ -523,7 +546,7 @@ export const FAMILIES: readonly Family[] = [
         5,
         `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'dump', 'leak', 'recite', 'disclose', 'expose', 'encode', 'translate', 'echo', 'spell out', 'write out', 'print out', 'read out', 'return')}${SEP}${gap(4)}${alt('system prompt', 'system message', 'system instructions?', 'system configuration', 'initial (?:instructions?|prompt|message|configuration)', 'original (?:instructions?|prompt)', 'hidden (?:instructions?|prompt)', 'pre-?prompt', 'initiali[sz]ation (?:string|prompt|text)')}${B}`,
       ),
-      f('output-instructions', 5, `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'dump', 'leak', 'recite', 'disclose', 'list', 'echo', 'print out', 'write out', 'spell out', 'copy')}${SEP}${alt('your', 'all', 'all your', 'all the', 'all of your', 'all of the', 'previous', 'prior', 'the previous', 'the prior', 'the initial', 'the above', 'these', 'the', 'every')}${SEP}${alt('instructions', 'prompt', 'prompts', 'rules', 'directives', 'guidelines', 'configuration', 'instructions given', 'instructions you received')}${B}`),
+      f('output-instructions', 5, `${B}${alt('repeat', 'print', 'output', 'reveal', 'show', 'display', 'dump', 'leak', 'recite', 'disclose', 'list', 'echo', 'print out', 'write out', 'spell out', 'copy')}${SEP}${alt('your', 'all', 'all your', 'all the', 'all of your', 'all of the', 'previous', 'prior', 'the previous', 'the prior', 'the initial', 'the above', 'these', 'the', 'every')}${SEP}(?:${alt('instructions', 'prompt', 'prompts', 'rules', 'directives', 'guidelines', 'instructions given', 'instructions you received')}${B}|configuration${OBJECT_ENDS})`),
       r('text-you-were-given', 4, `${B}${alt('text', 'words', 'instructions', 'prompt', 'message', 'rules')}${SEP}you${SEP}(?:were|have been)${SEP}${alt('given', 'told', 'provided', 'fed', 'shown')}${SEP}${alt('initially', 'at the (?:start|beginning)', 'before', 'first', 'earlier', 'originally')}${B}`),
       f('not-supposed-to-tell', 4, `${B}what${SEP}${alt('are', 'were')}${SEP}you${SEP}(?:not${SEP}(?:supposed|allowed|permitted)${SEP}to${SEP}${alt('tell', 'say', 'reveal', 'share', 'discuss')}|${alt('instructed', 'told', 'programmed')}${SEP}not${SEP}to)${B}`),
       c('prompt-identifier', 3, `\\b(?:system_?prompt|systemprompt|sys_prompt|initial_?prompt|SYSTEM_PROMPT|hidden_?instructions)\\b`),
@@ -582,7 +605,13 @@ export const FAMILIES: readonly Family[] = [
     what: 'asks the model to decode, reassemble or reverse text and then follow it',
     evidence: 'phrase',
     patterns: [
-      f('decode-and-follow', 5, `${B}${alt('decode', 'decrypt', 'deobfuscate', 'unscramble', 'reverse', 'rot13', 'translate', 'convert', 'interpret', 'read')}${SEP}${gap(6)}${alt('and', 'then', 'and then')}${SEP}${gap(2)}${alt('follow', 'execute', 'run', 'obey', 'carry out', 'perform', 'act on', 'comply with', 'implement', 'apply', 'do what')}${SEP}${alt('it', 'them', 'that', 'this', 'the (?:decoded|resulting|hidden|embedded) (?:instructions?|commands?|text|message|content)', 'the instructions?', 'the commands?', 'the result', 'what it says', 'its instructions', 'whatever it says')}${B}`),
+      // decode this and follow it; "read and follow the instructions in README" is how manuals talk, so
+      // reading (or interpreting) counts only with what was hidden or decoded
+      f(
+        'decode-and-follow',
+        5,
+        `${B}(?:${alt('decode', 'decrypt', 'deobfuscate', 'unscramble', 'reverse', 'rot13', 'translate', 'convert')}${SEP}${gap(6)}${alt('and', 'then', 'and then')}${SEP}${gap(2)}${FOLLOW_VERB}${SEP}${alt('it', 'them', 'that', 'this', HIDDEN_TEXT, 'the instructions?', 'the commands?', 'the result', 'what it says', 'its instructions', 'whatever it says')}|${alt('interpret', 'read')}${SEP}${gap(6)}${alt('and', 'then', 'and then')}${SEP}${gap(2)}${FOLLOW_VERB}${SEP}${alt(HIDDEN_TEXT, 'whatever it says')})${B}`,
+      ),
       f('concatenate-and-do', 5, `${B}${alt('concatenate', 'combine', 'join', 'merge', 'put together', 'assemble', 'append', 'glue')}${SEP}${gap(4)}${alt('strings?', 'parts', 'pieces', 'fragments', 'variables', 'segments', 'tokens', 'halves', 'letters', 'words', 'a and b', 'x and y')}${SEP}${gap(6)}${alt('and', 'then')}${SEP}${gap(2)}${alt('follow', 'execute', 'run', 'obey', 'answer', 'respond to', 'perform', 'carry out', 'complete', 'do what')}${B}`),
       c('variable-split', 4, `\\b[a-z]\\w{0,5}\\s*=\\s*["'][^"'\\n]{1,200}["'][\\s,;]{1,10}[a-z]\\w{0,5}\\s*=\\s*["'][^"'\\n]{1,200}["'][^\\n]{0,100}\\b[a-z]\\w{0,5}\\s*\\+\\s*[a-z]\\w{0,5}\\b`),
       f('encoded-instructions', 3, `${B}${alt('the following', 'below', 'this', 'these', 'the next')}${SEP}(?:${alt('text', 'message', 'string', 'instructions?', 'prompt', 'commands?', 'payload')}${SEP})?${alt('is', 'are')}${SEP}(?:${alt('encoded', 'encrypted', 'obfuscated', 'written')}${SEP})${alt('in', 'with', 'using', 'as')}${SEP}${alt('base64', 'hex', 'hexadecimal', 'rot13', 'binary', 'morse', 'caesar', 'leetspeak', 'a cipher', 'unicode')}${B}`),
