@@ -200,7 +200,7 @@ Every path has its own server process. Tollgate runs as a child process through 
 \`dist/tollgate.js\` when it is fresh, else the source through tsx; the machine line says which ran) with a fresh
 TOLLGATE_HOME (tool pins start empty), and writes its evidence as usual: decisions to stderr, the audit log and the
 signed receipts chain, handed to the evidence layer after the messages they record have been written on, in
-batches of up to 20 ms (\`src/transports/mcp/deferred-emit.ts\`).
+batches of up to 20 ms (\`src/evidence/deferred-emit.ts\`).
 
 Round trip per call, from the client's request to its parsed result, one call in flight; ${WARMUP} warm-up calls per path
 and size, then ${CALLS} measured calls per path, rotating between the three paths of a wire in blocks of ${BLOCK}.

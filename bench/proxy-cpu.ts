@@ -9,7 +9,7 @@
 // sending it on, the shape scanning needs); tollgate; stub (Tollgate with engine.scan answering
 // allow without scanning: what the transport costs on its own); evidence (Tollgate with its decision
 // events also written by the evidence layer as `tollgate run` writes them: audit log, metrics, signed
-// receipts; the other targets only count them); base-tollgate and base-stub (the
+// receipts; the other targets only count them); base-tollgate, base-stub and base-evidence (the
 // same, run from the checkout at PROXY_BENCH_BASE, for an A/B of two trees under the same load).
 // Diagnostics only; proxy.bench.ts measures the product.
 //
@@ -89,6 +89,7 @@ const starters: Record<string, () => Promise<Role>> = {
   // The same two from the checkout at PROXY_BENCH_BASE (an A/B of two trees in one run).
   'base-tollgate': () => startRole('tollgate', { yaml: reach }, tgArgs, BASE_ROOT ?? missingBase()),
   'base-stub': () => startRole('tollgate', { yaml: reach, stubScan: true }, tgArgs, BASE_ROOT ?? missingBase()),
+  'base-evidence': () => startRole('tollgate', { yaml: reach, evidence: true }, tgArgs, BASE_ROOT ?? missingBase()),
 };
 function missingBase(): never {
   throw new Error('base-* targets need PROXY_BENCH_BASE=/path/to/another/checkout');

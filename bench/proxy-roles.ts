@@ -35,9 +35,9 @@ interface RoleOptions {
   readonly stubScan?: boolean;
   /**
    * tollgate: decision events also go to the evidence layer as `tollgate run` wires it (audit log,
-   * metrics, signed receipts with fsync) in a fresh data dir, so the CPU a user's proxy spends per
-   * request is measured whole (proxy.bench.ts; proxy-cpu.ts target `evidence`). Otherwise they are
-   * only counted.
+   * metrics, signed receipts with fsync; handed on deferred, after the answer is written, as
+   * services.ts does) in a fresh data dir, so the CPU a user's proxy spends per request is measured
+   * whole (proxy.bench.ts; proxy-cpu.ts target `evidence`). Otherwise they are only counted.
    */
   readonly evidence?: boolean;
 }
@@ -63,11 +63,13 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
     const notes: string[] = [];
     const evidenceHome = opts.evidence ? mkdtempSync(join(tmpdir(), 'tollgate-bench-evidence-')) : null;
     const stack: EvidenceStack | null = evidenceHome ? await startEvidence(loaded, { env: { ...process.env, TOLLGATE_HOME: evidenceHome }, note: () => undefined }) : null;
+    // As services.ts hands the data plane's events on.
+    const record = stack?.emitDeferred;
     const emit = (e: DecisionEvent): void => {
       let byAction = counted.get(e.type);
       if (byAction === undefined) counted.set(e.type, (byAction = new Map()));
       byAction.set(e.action, (byAction.get(e.action) ?? 0) + 1);
-      stack?.emit(e);
+      record?.(e);
     };
     const decisions = (): Record<string, number> => {
       const out: Record<string, number> = {};

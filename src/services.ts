@@ -6,7 +6,7 @@ import type { LoadedConfig } from './config/index.ts';
 import type { DecisionEvent } from './core/index.ts';
 import type { Evidence } from './evidence/index.ts';
 import type { OpenedReceipts } from './evidence/receipts/index.ts';
-import { startEvidence } from './evidence-stack.ts';
+import { startEvidence, type EvidenceStackOptions } from './evidence-stack.ts';
 import { REGEX_ENGINE, VERSION, type Runtime } from './main.ts';
 import { liveProxyContext, startControlPlane, type ControlPlane } from './control/index.ts';
 import { createApprovalStore, createRateLimiter } from './state/index.ts';
@@ -30,6 +30,8 @@ export interface ServicesOptions {
   readonly allowDowngrade?: boolean;
   /** Watch configFile and reload when it changes (default on). */
   readonly watchConfig?: boolean;
+  /** How the data plane's deferred events wait (evidence-stack.ts; defaults: 20 ms, 64 events). */
+  readonly deferEvents?: Pick<EvidenceStackOptions, 'deferWindowMs' | 'deferMaxBatch'>;
 }
 
 export interface Services {
@@ -47,7 +49,12 @@ export interface Services {
   readonly api: ListeningServer | null;
   /** Where the scan API answers. */
   readonly apiUrl: string;
-  /** Stops listening, then flushes and closes the evidence (receipts get their close checkpoint). */
+  /**
+   * Records now the data plane's decision events still waiting (they are handed to the evidence
+   * layer a moment after the answer is written; see startServices). GET /metrics does this itself.
+   */
+  flushEvents(): void;
+  /** Stops listening, then records the events still waiting, then flushes and closes the evidence (receipts get their close checkpoint). */
   close(): Promise<void>;
 }
 
@@ -57,8 +64,15 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   const env = opts.env ?? process.env;
   const note = opts.note ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const cfg = loaded.config;
-  const stack = await startEvidence(loaded, { env, note });
+  const stack = await startEvidence(loaded, { env, note, ...opts.deferEvents });
+  // The data plane (proxy, reverse proxy) hands its decision events on deferred: the audit line,
+  // metrics and signed receipt of an exchange are made after its answer is written, in batches
+  // (evidence-stack.ts emitDeferred), not on its latency. Everything else (kill switch and reload
+  // events, the scan API's decisions, system lines) is recorded at once, after whatever still
+  // waits, so the evidence keeps the order things happened in. Only evidence waits: the kill
+  // switch, budgets, approvals and the session state are read and written as each request runs.
   const { dataDir, evidence, receipts, emit } = stack;
+  const logSystem = stack.logSystem;
   const tokenEnv = cfg.api.tokenEnv;
   const token = tokenEnv ? env[tokenEnv] : undefined;
   if (tokenEnv && !token) {
@@ -72,7 +86,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
       env,
       dataDir,
       evidenceKey: stack.evidenceKey,
-      evidence,
+      evidence: { metrics: evidence.metrics, logSystem },
       emit,
       note,
       ...(opts.configFile !== undefined ? { configFile: opts.configFile } : {}),
@@ -122,7 +136,14 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     get configHash() {
       return live.get().loaded.hash;
     },
-    metrics: { render: () => evidence.metrics.render(), contentType: evidence.metrics.contentType },
+    // A scrape sees every decision whose answer was already written.
+    metrics: {
+      render: () => {
+        stack.flushDeferred();
+        return evidence.metrics.render();
+      },
+      contentType: evidence.metrics.contentType,
+    },
   };
 
   let proxy: ProxyServer | null = null;
@@ -132,10 +153,10 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   // What every data-plane listener (proxy, reverse proxy) is handed.
   // Engine, config and resolver are read from the live policy (a reload swaps them).
   const fixed = {
-    emit,
+    emit: stack.emitDeferred,
     now: () => Date.now(),
     newRequestId: () => randomUUID(),
-    note: (msg: string) => evidence.logSystem({ level: 'info', event: 'proxy', msg }),
+    note: (msg: string) => logSystem({ level: 'info', event: 'proxy', msg }),
     ...(approvals ? { approvals } : {}),
     control: control.proxyControl,
     upstreamAgents,
@@ -163,7 +184,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     await stack.close();
     throw err;
   }
-  evidence.logSystem({ level: 'info', event: 'start', msg: `tollgate ${VERSION} started`, detail: { configHash: loaded.hash, proxy: proxy?.url ?? null, reverse: reverse?.url ?? null, api: api?.url ?? null } });
+  logSystem({ level: 'info', event: 'start', msg: `tollgate ${VERSION} started`, detail: { configHash: loaded.hash, proxy: proxy?.url ?? null, reverse: reverse?.url ?? null, api: api?.url ?? null } });
   let closing: Promise<void> | null = null;
   return {
     get runtime() {
@@ -177,13 +198,14 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     reverse,
     api,
     apiUrl: api?.url ?? proxy?.url ?? '',
+    flushEvents: stack.flushDeferred,
     close() {
       closing ??= (async () => {
         approvals?.close();
         control.stop();
         await Promise.allSettled([proxy?.close(), reverse?.close(), api?.close()]);
         upstreamAgents.destroy();
-        evidence.logSystem({ level: 'info', event: 'stop', msg: 'tollgate stopping' });
+        logSystem({ level: 'info', event: 'stop', msg: 'tollgate stopping' });
         await stack.close();
       })();
       return closing;

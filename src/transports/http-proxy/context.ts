@@ -22,6 +22,11 @@ export interface ProxyContext {
   readonly config: TollgateConfig;
   readonly configHash: string;
   readonly resolver: Resolver;
+  /**
+   * Hands a decision event to the evidence layer. In `tollgate run` it is recorded a moment later,
+   * after the answer is written (services.ts, evidence-stack.ts emitDeferred): the event must be
+   * whole when emitted, and no decision may depend on it having been recorded.
+   */
   readonly emit: (event: DecisionEvent) => void;
   /** Milliseconds since the epoch. */
   readonly now: () => number;

@@ -21,7 +21,7 @@ export { MCP_RULES, type McpRule } from './rules.ts';
 export { buildChildEnv, type ChildEnv } from './env.ts';
 export { serverLabel, safeName } from './labels.ts';
 export { startStdioRelay, exitStatus, type RelayExit, type StdioRelay, type StdioRelayOptions } from './stdio.ts';
-export { deferEmit, type DeferredEmit } from './deferred-emit.ts';
+export { deferEmit, type DeferredEmit } from '../../evidence/deferred-emit.ts';
 
 /** The pin identity of a stdio server: its command line, exactly as given. */
 export function stdioServerIdentity(command: string, args: readonly string[]): string {

@@ -1,4 +1,4 @@
-import type { DecisionEvent } from '../../core/index.ts';
+import type { DecisionEvent } from '../core/index.ts';
 
 /**
  * Decision events handed on after the messages they describe have been written, in small

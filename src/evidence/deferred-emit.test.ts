@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import type { DecisionEvent } from '../../core/index.ts';
+import type { DecisionEvent } from '../core/index.ts';
 import { DEFER_WINDOW_MS, deferEmit } from './deferred-emit.ts';
 
 const event = (requestId: string): DecisionEvent => ({

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseConfig } from './config/index.ts';
+import type { DecisionEvent } from './core/index.ts';
+import { verifyReceiptsFile } from './evidence/receipts/index.ts';
+import { startServices } from './services.ts';
+import { curl, startUpstream } from './transports/http-proxy/testing.ts';
+
+const YAML = [
+  'preset: balanced',
+  'proxy:',
+  '  listen: 127.0.0.1:0',
+  'receipts:',
+  '  fsync: false',
+  'scanners:',
+  '  ssrf:',
+  '    allowCidrs: ["127.0.0.1/32"]',
+  'dns:',
+  '  overrides:',
+  '    up.example.com: 127.0.0.1',
+  '',
+].join('\n');
+
+describe('tollgate run services: the data plane hands its decision events on after answering', () => {
+  it('records each exchange’s request and response event exactly once, in order, whether flushed, scraped or left waiting at close', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tollgate-services-deferred-'));
+    const up = await startUpstream((_req, res) => res.end('plain text, nothing to see'));
+    // A window no step here waits out: events go on only when flushed, scraped or closed.
+    const s = await startServices(parseConfig(YAML), { env: { TOLLGATE_HOME: home }, note: () => undefined, deferEvents: { deferWindowMs: 60_000 } });
+    const seen: DecisionEvent[] = [];
+    s.evidence.bus.subscribe({ emit: (e) => void seen.push(e) }, 'probe');
+    const url = `http://up.example.com:${up.port}/page`;
+    try {
+      const proxy = (s.proxy as NonNullable<typeof s.proxy>).url;
+      assert.equal((await curl(proxy, [url])).status, 200);
+      assert.equal(seen.length, 0, 'the answer went out before its events were recorded');
+      s.flushEvents();
+      assert.deepEqual(
+        seen.map((e) => e.type),
+        ['request', 'response'],
+      );
+      assert.equal(seen[0]?.requestId, seen[1]?.requestId, 'one exchange');
+      // A scrape right after an answer counts that exchange (GET /metrics records what still waits first).
+      assert.equal((await curl(proxy, [url])).status, 200);
+      const metrics = await (await fetch(`${s.apiUrl}/metrics`)).text();
+      assert.match(metrics, /tollgate_decisions_total\{transport="http-forward",action="allow",mode="enforce"\} 4/);
+      assert.match(metrics, /tollgate_receipts_written_total 4/);
+      // The third exchange's events are left to close (as on SIGTERM): they are recorded before the chain is closed.
+      assert.equal((await curl(proxy, [url])).status, 200);
+      assert.equal(seen.length, 4);
+    } finally {
+      await s.close();
+      await up.close();
+    }
+    try {
+      assert.equal(seen.length, 6);
+      const result = await verifyReceiptsFile(join(home, 'receipts.jsonl'));
+      assert.equal(result.status, 'ok', JSON.stringify(result.broken ?? result.warnings));
+      assert.equal(result.counts.decision, 6);
+      const audit = readFileSync(join(home, 'audit.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string; event: string; requestId?: string });
+      const decisions = audit.filter((l) => l.kind === 'decision');
+      assert.deepEqual(
+        decisions.map((l) => l.requestId),
+        seen.map((e) => e.requestId),
+      );
+      assert.deepEqual(
+        decisions.map((l) => l.event),
+        ['request', 'response', 'request', 'response', 'request', 'response'],
+      );
+      assert.equal(new Set(decisions.map((l) => l.requestId)).size, 3, 'three exchanges, two events each');
+      // The shutdown line comes after every decision.
+      const stopAt = audit.findIndex((l) => l.kind === 'system' && l.event === 'stop');
+      const lastDecision = audit.map((l) => l.kind).lastIndexOf('decision');
+      assert.ok(stopAt > lastDecision, 'the stop line follows the last decision');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
