@@ -170,15 +170,12 @@ describe('dlp structure checks', () => {
     assert.ok(!rules(`id 12-${visa}-99`).includes('dlp/credit-card'));
   });
 
-  it('reads an unbroken card-like number hung on a name or path as an id, and a whole value as a card', () => {
+  it('flags a card number hung on a name or path, though ids look the same (documented decision)', () => {
+    // "fuzzer-5390…" in a changelog is an id; "ref-<card>" in a request is the same text from an agent
+    // told how to slip a card past a filter. Egress is what DLP is for, so both count.
     const visa = card('4', 16);
-    assert.ok(!rules(`testcase-minimized-fuzzer-${visa} | Bin 0 -> 921 bytes`).includes('dlp/credit-card'));
-    assert.ok(!rules(`Fixes https://fuzz.example/testcase-detail/${visa}.`).includes('dlp/credit-card'));
-    assert.ok(!rules(`build_${visa}.log`).includes('dlp/credit-card'));
-    assert.ok(rules(`card: ${visa}`).includes('dlp/credit-card'));
-    assert.ok(rules(`/${visa}`).includes('dlp/credit-card'), 'a path segment that is only the number');
-    assert.ok(rules(JSON.stringify({ number: visa })).includes('dlp/credit-card'));
-    assert.ok(rules(`${visa.slice(0, 4)} ${visa.slice(4, 8)} ${visa.slice(8, 12)} ${visa.slice(12)}`).includes('dlp/credit-card'));
+    assert.ok(rules(`ref-${visa}`).includes('dlp/credit-card'));
+    assert.ok(rules(`see https://fuzz.example/testcase-detail/${visa}`).includes('dlp/credit-card'));
   });
 
   it('flags well-known test card numbers (documented decision)', () => {

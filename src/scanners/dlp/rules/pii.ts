@@ -75,24 +75,11 @@ function plausibleGrouping(value: string, digits: string): boolean {
   return allFour || amexStyle;
 }
 
-/**
- * An unbroken run of digits hung on a word by a hyphen, underscore or slash is an id inside a name or
- * a path ("fuzzer-5390364397928448", "testcase-detail/5390364397928448"), not a card typed out. A run
- * that is a whole value (a query value, a path segment, a JSON string) still counts.
- */
-function partOfName(value: string, ctx: CheckContext): boolean {
-  if (value.length !== digitsOf(value).length || ctx.start < 2) return false;
-  const joiner = ctx.text.charCodeAt(ctx.start - 1);
-  const before = ctx.text.charCodeAt(ctx.start - 2);
-  const letter = (before >= 65 && before <= 90) || (before >= 97 && before <= 122);
-  return letter && (joiner === 45 || joiner === 95 || joiner === 47);
-}
-
 function cardOk(value: string, ctx: CheckContext): boolean {
   const digits = digitsOf(value);
   if (!cardBrand(digits) || !luhn(digits)) return false;
   if (longestRun(digits) >= digits.length) return false; // 0000…, 4444 4444 …
-  return plausibleGrouping(value, digits) && standsAlone(ctx) && !partOfName(value, ctx);
+  return plausibleGrouping(value, digits) && standsAlone(ctx);
 }
 
 function cardEvidence(value: string): string {
