@@ -340,7 +340,7 @@ export const FAMILIES: readonly Family[] = [
     what: 'claims to take precedence over the model\'s other instructions',
     evidence: 'phrase',
     patterns: [
-      f('overrides-other', 6, `${B}${alt('overrides?', 'supersedes?', 'replaces?', 'trumps?', 'outranks?', 'cancels?', 'takes? precedence over', 'takes? priority over', 'has priority over', 'is more important than')}${SEP}(?:all${SEP}|any${SEP}|every${SEP})?(?:the${SEP}|your${SEP})?${alt('other', 'previous', 'prior', 'earlier', 'existing', 'original', 'system', 'developer', 'conflicting', 'initial', 'above')}${SEP}${gap(1)}${alt('instructions?', 'directives?', 'rules?', 'commands?', 'prompts?', 'guidelines', 'messages?', 'polic(?:y|ies)', 'tasks?', 'requests?')}(?:[^\\w.]|\\.(?:\\s|$)|$)`),
+      f('overrides-other', 6, `${B}${alt('overrides?', 'supersedes?', 'replaces?', 'trumps?', 'outranks?', 'cancels?', 'takes? precedence over', 'takes? priority over', 'has priority over', 'is more important than')}${SEP}(?:all${SEP}|any${SEP}|every${SEP})?(?:the${SEP}|your${SEP})?${alt('other', 'previous', 'prior', 'earlier', 'existing', 'original', 'system', 'developer', 'conflicting', 'initial', 'above')}${SEP}${gap(1)}${alt('instructions?', 'directives?', 'rules?', 'commands?', 'prompts?', 'guidelines', 'messages?', 'polic(?:y|ies)', 'tasks?', 'requests?')}${B}`),
       f('takes-precedence', 4, `${B}${alt('this', 'these', 'the following', 'my', 'our')}${SEP}${gap(1)}${alt('instructions?', 'directives?', 'rules?', 'commands?', 'message', 'request', 'note', 'prompt', 'orders?')}${SEP}${gap(2)}${alt('takes?', 'has', 'have', 'gets?')}${SEP}(?:absolute${SEP}|the highest${SEP}|highest${SEP}|top${SEP}|full${SEP})?${alt('precedence', 'priority')}${B}`),
     ],
   },
