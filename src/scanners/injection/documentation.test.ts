@@ -35,6 +35,7 @@ describe('documentation read as third-party content', () => {
     ['a licence header', 'You may obtain a copy of the Licence at https://www.example.org/licenses/LICENSE-2.0 and read it there.'],
     ['a licence definition', 'Licensor means the copyright owner or entity authorized by the copyright owner granting the Licence.'],
     ['a contributor guide', 'Before building from a checkout, read and follow the instructions in the file README-hacking.'],
+    ['a licence section', 'It is not the purpose of this section to claim rights or contest your rights to work written by you.'],
     ['an install step', 'Copy the configuration file to the correct location, then dump the configuration space for review.'],
   ];
   for (const [what, text] of benign) {

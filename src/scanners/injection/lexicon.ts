@@ -315,7 +315,6 @@ export const OWN_CODE = alt(
   'elucidation',
   'explanation',
   'development',
-  'work',
 );
 
 // ── secrets and data ─────────────────────────────────────────────────────────────────────
