@@ -11,9 +11,10 @@ import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
 import { CODE_CLASSES, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
 import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
-import { LEET_PAIR_SRC, groupsOf, leetClauses, pushView, type TextView, type ViewName } from './views.ts';
+import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, pushView, type TextView, type ViewName } from './views.ts';
 import { MENTION_WEIGHT, isMention } from './mention.ts';
 import { releaseDerivationMemos } from './cores.ts';
+import { WINDOW_UNITS, worstPlace } from './locality.ts';
 
 export interface InjectionOptions {
   /** Lowest combined score that produces findings (the `low` severity threshold). */
@@ -320,17 +321,128 @@ function onlyView(presence: Presence, table: readonly Owner[], view: 'folded' | 
   return out;
 }
 
+/**
+ * Scores a text by locality (README.md, "How a text is scored"): a text of at most one window is
+ * scored whole; a longer one that scores at all is scored as its worst place, so that weak cues
+ * pages apart do not add up.
+ */
 function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, disabled: ReadonlySet<string>, flow: Flow, exhaustive: boolean): Analysis {
+  // a short text is scored whole, on exactly the path it always took
+  if (prepared.clean.length <= WINDOW_UNITS) return analyzeText(prepared, part, opts, disabled, flow, exhaustive, NO_CHAIN);
+  const probe: Probe = { folded: new Map(), plain: null, clean: null, seen: false, placeable: true, layerHit: false, matched: new Set() };
+  const whole = analyzeText(prepared, part, opts, disabled, flow, exhaustive, NO_CHAIN, probe);
+  if (whole.severity === null) return whole;
+  const signals = isAscii(prepared.raw) ? NO_SIGNALS : prepared.signals;
+  const thresholds: Thresholds = { low: opts.minScore, ...opts.thresholds };
+  const c = compiled();
+  return worstPlace(prepared, signals, whole, opts.maxLayers, {
+    run: (p, chain) => analyzeText(p, part, opts, disabled, flow, exhaustive, chain),
+    join: (window, doc) => joinAnalyses(window, doc, thresholds),
+    present:
+      !probe.seen || !probe.placeable || probe.layerHit
+        ? null
+        : {
+            folded: evidenceChunks(probe.folded, probe.matched, c),
+            plain: probe.plain === null ? null : evidenceChunks(probe.plain, probe.matched, c),
+            clean: probe.clean === null ? null : evidenceChunks(probe.clean, probe.matched, c),
+          },
+  });
+}
+
+type MutablePresence = Map<number, [number, number][]>;
+
+/** Filled by a whole-text analysis (the prefilter pass only: exhaustive analyses leave it unseen); see LocalityDeps.present. */
+interface Probe {
+  /**
+   * The prefilter's chunks in the segment's own views, in whole-view coordinates (the chunks of a
+   * long text shifted to where they start): the folded pass, the plain pass when the plain view
+   * differs, the clean pass when the folded one does not speak for the clean-view owners.
+   */
+  readonly folded: MutablePresence;
+  plain: MutablePresence | null;
+  clean: MutablePresence | null;
+  /** A pass over the segment's own text was recorded. */
+  seen: boolean;
+  /** False when some chunk cannot be placed in whole-view coordinates (the plain view of a chunk of a long text). */
+  placeable: boolean;
+  /** Some evidence was found in a decoded layer (not located in the text: no window may then be skipped). */
+  layerHit: boolean;
+  /** Owners whose full pattern matched somewhere. */
+  readonly matched: Set<number>;
+}
+
+/** Adds a presence map's spans, shifted by `offset`, to `into`. */
+function addShifted(into: MutablePresence, presence: Presence, offset: number): void {
+  for (const [o, spans] of presence) {
+    let list = into.get(o);
+    if (!list) into.set(o, (list = []));
+    for (const [s, e] of spans) list.push([s + offset, e + offset]);
+  }
+}
+
+/**
+ * The chunks of a view that can hold evidence, merged, in text order: those of the owners that
+ * matched somewhere in the whole text (no other owner can match in a part of it), of the turn
+ * labels, and of the leet probe (leet-view hits are not in folded coordinates: a leet clause holds
+ * one of its pairs).
+ */
+function evidenceChunks(presence: Presence, matched: ReadonlySet<number>, c: Compiled): Spans {
+  const all: [number, number][] = [];
+  for (const [o, spans] of presence) {
+    const owner = c.owners[o];
+    if (!matched.has(o) && owner?.kind !== 'turns' && owner?.kind !== 'leet') continue;
+    for (const [s, e] of spans) all.push([s, e]);
+  }
+  all.sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [s, e] of all) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+const NO_CHAIN: readonly string[] = Object.freeze([]);
+
+/** A place's analysis with the document-level one: per family the stronger result, combined again. */
+function joinAnalyses(a: Analysis, b: Analysis, thresholds: Thresholds): Analysis {
+  if (b.families.length === 0) return a;
+  if (a.families.length === 0) return b;
+  const byId = new Map<string, FamilyResult>();
+  for (const fr of [...a.families, ...b.families]) {
+    const prior = byId.get(fr.family.id);
+    if (!prior || fr.weight > prior.weight) byId.set(fr.family.id, fr);
+  }
+  const families = [...byId.values()].sort((x, y) => y.weight - x.weight || x.family.id.localeCompare(y.family.id));
+  const score = combine(families.map((fr) => fr.weight));
+  return { score, severity: severityOf(score, thresholds), families };
+}
+
+/** Scores one prepared text as a whole: every family found anywhere in it combines. */
+function analyzeText(
+  prepared: Prepared,
+  part: SegmentPart,
+  opts: InjectionOptions,
+  disabled: ReadonlySet<string>,
+  flow: Flow,
+  exhaustive: boolean,
+  chain: readonly string[],
+  probe?: Probe,
+): Analysis {
   const c = compiled();
   const pf = c.prefilter;
   // an ASCII text has no invisible, confusable or combining characters to count
   const signals = isAscii(prepared.raw) ? NO_SIGNALS : prepared.signals;
-  const groups = groupsOf(prepared, { maxScanChars: opts.maxScanChars, maxLayers: opts.maxLayers }, signals);
+  const cut = groupsOf(prepared, { maxScanChars: opts.maxScanChars, maxLayers: opts.maxLayers }, signals);
+  // a window of a decoded layer: its hits are located in that layer
+  const groups = chain.length === 0 ? cut : cut.map((g) => ({ ...g, chain: [...chain, ...g.chain] }));
 
   // 1. for each text, the owners whose cores occur in it: one set pass per text (the folded text
   //    alone when it is the clean text lower-cased with whitespace collapsed)
   let smuggling = signals.tags >= 32;
   let any = false;
+  let rootChunks = 0;
   const found = groups.map((g) => {
     if (g.chain.includes('unicode-tags') || g.chain.includes('variation-selectors')) smuggling = true;
     // one pass over the folded view answers for every owner where the views agree; the plain and
@@ -345,7 +457,19 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
     const plain = g.plain === null ? null : pf.presence(g.plain, 'plain');
     // the chunks of a long text are cut at different places in the clean and folded views
     const cleanFromFolded = g.merged && !g.bounded;
+    // the segment's own text, where one pass speaks for every owner: where anything can match
     const clean = cleanFromFolded ? folded : pf.presence(g.clean, 'clean');
+    if (probe && g.source === 0 && g.chain.length === 0) {
+      // the k-th chunk of a long text starts at k steps in each of its views
+      const offset = g.bounded ? rootChunks++ * chunkStep(opts.maxScanChars) : 0;
+      addShifted(probe.folded, folded, offset);
+      if (plain !== null) {
+        if (g.bounded) probe.placeable = false;
+        else addShifted((probe.plain ??= new Map()), plain, 0);
+      }
+      if (!cleanFromFolded) addShifted((probe.clean ??= new Map()), clean, offset);
+      probe.seen = true;
+    }
     if (folded.size > 0 || (plain?.size ?? 0) > 0 || clean.size > 0) any = true;
     return { folded, plain, clean, cleanFromFolded };
   });
@@ -405,6 +529,10 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
         }
       }
       if (!m) continue;
+      if (probe) {
+        probe.matched.add(o);
+        if (view.chain.length > 0) probe.layerHit = true;
+      }
       if (owner.kind === 'code') {
         const row = code[vi] ?? CODE_CLASSES.map(() => null);
         row[owner.cls] = m;
@@ -434,6 +562,7 @@ function analyze(prepared: Prepared, part: SegmentPart, opts: InjectionOptions, 
   for (const ph of patternHits) addHit(hits, unlessMention(ph, views, c.owners, mentionBudget));
 
   const foldedViews = views.filter((v) => v.kind === 'folded');
+  if (probe && turnViews.some((vi) => (views[vi] as TextView).chain.length > 0)) probe.layerHit = true;
 
   // 4. injected conversation turns: a user-side and an assistant-side label at line starts, anywhere in
   //    one text (the chunks of a long text count together; each decoded layer is a text of its own)

@@ -89,6 +89,11 @@ export function plainFold(text: string): string {
  */
 export const CHUNK_OVERLAP = 4096;
 
+/** Where the k-th chunk of a long text starts: k times this (see chunksOf). */
+export function chunkStep(max: number): number {
+  return Math.max(max, 2 * CHUNK_OVERLAP) - CHUNK_OVERLAP;
+}
+
 /**
  * Cuts a text for scanning into chunks of at most `max` characters, each overlapping the next by
  * CHUNK_OVERLAP: the whole text is read (cost linear in its length), never only its head and tail.
@@ -96,7 +101,7 @@ export const CHUNK_OVERLAP = 4096;
 export function chunksOf(text: string, max: number): string[] {
   if (text.length <= max) return [text];
   const size = Math.max(max, 2 * CHUNK_OVERLAP);
-  const step = size - CHUNK_OVERLAP;
+  const step = chunkStep(max);
   const out: string[] = [];
   for (let s = 0; s < text.length; s += step) {
     out.push(text.slice(s, s + size));
