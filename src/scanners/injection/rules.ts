@@ -119,7 +119,7 @@ const BEFORE_THIS_TEXT = `before this(?:\\s*(?:[.,;:!?)"']|$)|[ \\t]+(?:message|
  * request ("repeat the above verbatim", "print the above and stop") or by a text it names ("the above
  * instructions"), not by another noun it qualifies ("the above copyright notice", "the above steps").
  */
-const ABOVE_ALONE = `(?:\\s*(?:[.,;:!?)"'”’]|$)|[ \\t]+(?:and|then|but|please|now|verbatim|exactly|word|in full|in its entirety|for me|for us|back|again|starting|beginning|from|without|including|so|in|as|into|inside|within|using|text|words|lines|content|messages?|instructions?|prompts?|sentences?|paragraphs?|conversation|rules|directions|guidelines|system prompt)\\b)`;
+const ABOVE_ALONE = `(?:\\s*(?:[.,;:!?)"'”’]|$)|[ \\t]+(?:and|then|but|please|now|verbatim|exactly|word|in full|in its entirety|for me|for us|back|again|starting|beginning|from|without|including|so|in|as|into|inside|within|using|text|words|lines|content|messages?|instructions?|prompts?|sentences?|paragraphs?|conversation|rules|directions|guidelines|system prompt|system (?:message|instructions?)|context|chat|input|information|history|discussion|transcript|this (?:line|point|message|text|sentence|paragraph))\\b)`;
 
 /** A tool's name and the separator after it: a word, never a method or a call (`.stop()`, `stop()`). */
 const TOOL_NAME = `\\w[\\w.:-]{1,39}[^\\w.!?;|(]+`;
@@ -146,7 +146,7 @@ const yourAnswer = (nouns: string): string =>
   `(?:(?:all${SEP}|each${SEP}|every${SEP}|(?:each${SEP}|all${SEP})?of${SEP})?your${SEP}${gap(1)}${nouns}|${alt('every', 'each', 'all', 'any')}${SEP}(?:of${SEP})?(?:the${SEP})?${OWN_OUTPUT}${SEP}(?:that${SEP})?you${SEP}${alt('give', 'write', 'produce', 'send', 'provide', 'generate', 'return', 'make')})${B}`;
 const YOUR_ANSWER = yourAnswer(alt(OWN_OUTPUT, 'messages?', 'text', 'words', 'writing'));
 /** The same without "your message(s)": what only the reader's answer can be. */
-const YOUR_OUTPUT = yourAnswer(alt(OWN_OUTPUT, 'text', 'words', 'writing'));
+const YOUR_OUTPUT = `(?:${yourAnswer(alt(OWN_OUTPUT, 'text', 'words', 'writing'))}|${alt('all', 'each', 'every')}${SEP}(?:of${SEP})?your${SEP}messages${B}|your${SEP}messages?${SEP}to${SEP}(?:the${SEP})?users?${B})`;
 /** Persuasion aimed at the answer's readers: "encouraging users to share", "for readers to reach out". */
 const STEER_READERS = `(?:${alt('recommendations?', 'advice', 'appeals?', 'calls?', 'reminders?', 'invitations?', 'encouragement', 'pleas?', 'nudges?', 'suggestions?')}${SEP}(?:for${SEP}(?:the${SEP}|all${SEP}|our${SEP})?${AUDIENCE}${SEP})?to${SEP}${READER_ACTION}|${STEER_VERB}${SEP}(?:the${SEP}|all${SEP}|our${SEP}|your${SEP}|more${SEP})?${AUDIENCE}${SEP}(?:to${SEP})?(?:\\w+${SEP})?${READER_ACTION}|for${SEP}(?:the${SEP}|all${SEP}|our${SEP})?${AUDIENCE}${SEP}to${SEP}(?:\\w+${SEP})?${READER_ACTION})${B}`;
 
@@ -164,6 +164,9 @@ export const FAMILIES: readonly Family[] = [
       // ignore the default instructions / bypass your built-in rules; "override the default policies"
       // and "skip the existing rules" are how software settings are described
       f('verb-setting-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${SETTING_QUALIFIER}${SEP}${gap(2)}${MODEL_CONFIG_OBJECT}${B}`),
+      // "ignore the default rules", "forget the existing restrictions": software is overridden, skipped, bypassed, not forgotten
+      f('forget-setting-object', 7.5, `${B}${alt('ignore', 'ignoring', 'ignored', 'disregard(?:ing)?', 'forget(?:ting)?', 'forgot(?: about)?', 'forgotten(?: about)?')}${SEP}${gap(3)}${SETTING_QUALIFIER}${SEP}${gap(2)}${alt('instructions?', 'instruction set', 'guidelines', 'guidance', 'prompts?', 'directives?', 'constraints', 'restrictions', 'programming', 'training', 'system prompt', 'system message', 'limitations', 'safeguards', 'guardrails', 'boundaries', 'principles')}${B}`),
+      f('disregard-setting-rules', 7.5, `${B}${alt('disregard(?:ing)?', 'forget(?:ting)?', 'forgot(?: about)?', 'forgotten(?: about)?')}${SEP}${gap(3)}${SETTING_QUALIFIER}${SEP}${gap(2)}${CONFIG_OBJECT}${B}`),
       f('verb-your-setting-object', 7.5, `${B}${OVERRIDE_VERB}${SEP}(?:${alt('all', 'any', 'every', 'each', 'of')}${SEP}){0,2}your${SEP}(?:own${SEP})?${SETTING_QUALIFIER}${SEP}${gap(1)}${CONFIG_OBJECT}${B}`),
       // ignore all previous messages / disregard any prior text; "disregard my earlier request" is a person retracting their own
       f('verb-prior-conversation', 7.5, `${B}${OVERRIDE_VERB}${SEP}(?:${alt('all', 'any', 'every', 'each', 'of', 'your', 'these', 'those', 'everything', 'anything', 'in', 'that', 'this', 'other')}${SEP}){0,3}${PRIOR_QUALIFIER}${SEP}${gap(2)}${CONVERSATION_OBJECT}${B}`),
@@ -325,7 +328,7 @@ export const FAMILIES: readonly Family[] = [
     evidence: 'phrase',
     patterns: [
       // "as your owner" is a claim on the reader; "authorized by the copyright owner" is licence text
-      f('as-your-admin', 4, `${B}${alt('as', 'i am', "i['’]m", 'this is', 'speaking as', 'message from', 'note from', 'instructions? from', 'orders? from', 'on behalf of', 'authori[sz]ed by', 'approved by', 'sent by')}${SEP}(?:your${SEP}${gap(1)}(?:${AUTHORITY}|owner)|the${SEP}${gap(1)}${AUTHORITY})${B}`),
+      f('as-your-admin', 4, `${B}${alt('as', 'i am', "i['’]m", 'this is', 'speaking as', 'message from', 'note from', 'instructions? from', 'orders? from', 'on behalf of', 'authori[sz]ed by', 'approved by', 'sent by')}${SEP}(?:your${SEP}${gap(1)}(?:${AUTHORITY}|owner)|the${SEP}${gap(1)}${AUTHORITY}|the${SEP}(?:${alt('site', 'website', 'web site', 'page', 'server', 'domain', 'bot')}${SEP})?owner)${B}`),
       f('vendor-authorized', 4, `${B}${alt('openai', 'anthropic', 'google deepmind', 'the (?:ai|model) developers?', 'your developers?', 'your creators?', 'the system administrator')}${SEP}${gap(2)}${alt('has authori[sz]ed', 'have authori[sz]ed', 'authori[sz]es', 'has approved', 'have approved', 'allows you', 'permits you', 'instructs you', 'has instructed', 'requires you', 'has updated your', 'wants you to')}${B}`),
       f('employee-claim', 4, `${B}(?:i${SEP}am|i['’]m|this${SEP}is|we${SEP}are)${SEP}(?:an?${SEP}|the${SEP}|one of the${SEP})?${gap(1)}${alt('developers?', 'programmers?', 'engineers?', 'employees?', 'researchers?', 'admins?', 'administrators?', 'staff', 'team members?', 'moderators?')}${SEP}${alt('at', 'from', 'with', 'of', 'for')}${SEP}${alt('openai', 'anthropic', 'google', 'deepmind', 'microsoft', 'meta', 'the company that (?:made|built|created|trained) you')}${B}`),
       f('override-mode', 4, `${B}${alt('admin(?:istrator)?', 'developer', 'root', 'sudo', 'god', 'master', 'debug', 'debugging', 'maintenance', 'superuser', 'authori[sz]ed', 'emergency', 'security')}${SEP}${alt('override', 'mode (?:enabled|activated|on)', 'access granted', 'privileges? (?:granted|enabled)', 'command')}${B}`),
@@ -412,7 +415,7 @@ export const FAMILIES: readonly Family[] = [
       f('data-into-url', 6, `${B}${alt('append', 'add', 'include', 'encode', 'put', 'insert', 'embed', 'place', 'attach')}${SEP}${gap(3)}${alt('data', 'conversation', 'history', 'information', 'secrets?', 'passwords?', 'keys?', 'tokens?', 'results?', 'answers?', 'summary', 'content', 'contents', 'messages?', 'details', 'credentials?', 'memory', 'context')}${SEP}${gap(5)}${alt('to', 'in', 'into', 'as')}${SEP}(?:the${SEP}|a${SEP}|this${SEP}|each${SEP})?${alt('url', 'link', 'query(?: string| parameters?)?', 'parameters?', 'image (?:url|link|source|src)', 'href', 'src', 'request')}${B}`),
       // a placeholder is a name in braces (or <NAME>, [NAME]): {conversation}, ${secret}, %7Bdata%7D, not
       // a query value that is encoded JSON (%7B%22command%22%3A…)
-      c('url-template', 5, `https?://[^\\s)"'<>]{1,200}[?&][\\w.-]{1,40}=(?:\\{\\{?|\\$\\{|%7b(?:%7b)?|<|\\[)\\s*[a-z_][\\w .-]{0,40}(?:\\}\\}?|%7d(?:%7d)?|>|\\])`),
+      c('url-template', 5, `https?://[^\\s)"'<>]{1,200}[?&][\\w.-]{1,40}=(?:\\{\\{?|\\$\\{|%7b(?:%7b)?|<|\\[)\\s*[a-z_][\\w .'’-]{0,40}(?:\\}\\}?|%7d(?:%7d)?|>|\\])`),
     ],
   },
   {
@@ -454,7 +457,7 @@ export const FAMILIES: readonly Family[] = [
       c('decode-to-shell', 8, `base64\\s+(?:-d|--decode|-D|-di)\\b[^\\n]{0,100}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b`),
       c('shell-dollar-curl', 6, `(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:curl|wget)\\b`),
       c('echo-base64', 5, `echo\\s+["']?[A-Za-z0-9+/=]{24,}["']?\\s*\\|\\s*base64\\b`),
-      c('reverse-shell', 8, `/dev/tcp/|\\bnc(?:at)?\\b[^\\n]{0,60}\\s-e\\s|bash\\s+-i\\s+>&|\\bmkfifo\\b[^\\n]{0,80}\\bnc\\b|socat\\b[^\\n]{0,80}(?:exec:\\s*['"]?(?:[\\w./-]*/)?(?:(?:ba|z|da|k|fi|c|tc)?sh|cmd(?:\\.exe)?|powershell(?:\\.exe)?|pwsh|python[\\d.]*|perl|ruby|php|node)\\b|system:)`),
+      c('reverse-shell', 8, `/dev/tcp/|\\bnc(?:at)?\\b[^\\n]{0,60}\\s-e\\s|bash\\s+-i\\s+>&|\\bmkfifo\\b[^\\n]{0,80}\\bnc\\b|socat\\b[^\\n]{0,80}(?:exec:\\s*['"]?(?:[\\w./-]*/)?(?:(?:env|busybox)\\s+)?(?:(?:ba|z|da|k|fi|c|tc|a)?sh|cmd(?:\\.exe)?|powershell(?:\\.exe)?|pwsh|python[\\d.]*|perl|ruby|php|node)\\b|system:)`),
       c('powershell-cradle', 8, `\\b(?:iex|invoke-expression)\\b[^\\n]{0,200}(?:downloadstring|downloadfile|iwr|invoke-webrequest|net\\.webclient)|\\bpowershell(?:\\.exe)?\\b[^\\n]{0,60}\\s-(?:enc|encodedcommand|e)\\s+[A-Za-z0-9+/=]{20,}`),
       c('rm-rf-root', 6, `\\brm\\s+-(?:rf|fr|r\\s+-f|f\\s+-r)\\s+(?:--no-preserve-root\\s+)?(?:/|~|\\$HOME|\\*)(?:\\s|$|;|&)`),
       c('fork-bomb', 6, `:\\(\\)\\s*\\{\\s*:\\s*\\|\\s*:\\s*&\\s*\\}\\s*;\\s*:`),
@@ -482,7 +485,7 @@ export const FAMILIES: readonly Family[] = [
     patterns: [
       // "keep the socket open for future requests", "store the token for later requests": what software
       // does with requests is not memory persistence; remembering for future requests is
-      f('remember-for-future', 5, `${B}(?:${alt('remember', 'memori[sz]e', 'retain', 'commit')}${SEP}${gap(5)}${FOR_FUTURE}${alt('requests?', 'users')}|${alt('remember', 'memori[sz]e', 'store', 'save', 'persist', 'record', 'keep', 'retain', 'write', 'add', 'commit', 'apply', 'follow', 'use')}${SEP}${gap(5)}${FOR_FUTURE}${alt('conversations?', 'sessions?', 'chats?', 'interactions?', 'responses?', 'replies', 'answers', 'turns', 'users')})${B}`),
+      f('remember-for-future', 5, `${B}(?:${alt('remember', 'memori[sz]e', 'retain', 'commit')}${SEP}${gap(5)}${FOR_FUTURE}${alt('requests?', 'users')}|${alt('store', 'save', 'persist', 'record', 'keep', 'write', 'add', 'apply', 'follow', 'use')}${SEP}${alt('this', 'these', 'my', 'that', 'those')}${SEP}(?:\\w+${SEP})?${alt('instructions?', 'rules?', 'directives?', 'guidelines', 'preferences?', 'polic(?:y|ies)')}${SEP}${gap(3)}${FOR_FUTURE}${alt('requests?')}|${alt('remember', 'memori[sz]e', 'store', 'save', 'persist', 'record', 'keep', 'retain', 'write', 'add', 'commit', 'apply', 'follow', 'use')}${SEP}${gap(5)}${FOR_FUTURE}${alt('conversations?', 'sessions?', 'chats?', 'interactions?', 'responses?', 'replies', 'answers', 'turns', 'users')})${B}`),
       f('save-to-memory', 4, `${B}${alt('save', 'store', 'add', 'write', 'commit', 'persist', 'put', 'insert', 'record', 'remember')}${SEP}${gap(4)}${alt('to', 'in', 'into')}${SEP}(?:your${SEP}|the${SEP})?(?:long-?term${SEP}|persistent${SEP}|permanent${SEP})?${alt('memory', 'memories', 'system prompt', 'custom instructions', 'core instructions', 'user profile', 'persistent notes')}${B}`),
       f('permanently-update', 4, `${B}${alt('permanently', 'forever', 'indefinitely', 'persistently')}${SEP}${gap(2)}${alt('remember', 'follow', 'apply', 'obey', 'adopt', 'update', 'change', 'modify', 'replace', 'alter', 'store', 'save')}${SEP}${gap(3)}${alt('instructions?', 'rules?', 'behaviou?r', 'system prompt', 'persona', 'guidelines', 'memory', 'preferences?', 'this')}${B}`),
       f('update-your-instructions', 4, `${B}${alt('update', 'modify', 'change', 'rewrite', 'overwrite', 'edit', 'replace')}${SEP}your${SEP}${gap(1)}${alt('instructions', 'system prompt', 'rules', 'guidelines', 'memory', 'core directives', 'programming', 'persona', 'custom instructions')}${B}`),
@@ -610,7 +613,7 @@ export const FAMILIES: readonly Family[] = [
       f(
         'decode-and-follow',
         5,
-        `${B}(?:${alt('decode', 'decrypt', 'deobfuscate', 'unscramble', 'reverse', 'rot13', 'translate', 'convert')}${SEP}${gap(6)}${alt('and', 'then', 'and then')}${SEP}${gap(2)}${FOLLOW_VERB}${SEP}${alt('it', 'them', 'that', 'this', HIDDEN_TEXT, 'the instructions?', 'the commands?', 'the result', 'what it says', 'its instructions', 'whatever it says')}|${alt('interpret', 'read')}${SEP}${gap(6)}${alt('and', 'then', 'and then')}${SEP}${gap(2)}${FOLLOW_VERB}${SEP}${alt(HIDDEN_TEXT, 'whatever it says')})${B}`,
+        `${B}(?:${alt('decode', 'decrypt', 'deobfuscate', 'unscramble', 'reverse', 'rot13', 'translate', 'convert')}${SEP}${gap(6)}${alt('and', 'then', 'and then')}${SEP}${gap(2)}${FOLLOW_VERB}${SEP}${alt('it', 'them', 'that', 'this', HIDDEN_TEXT, 'the instructions?', 'the commands?', 'the result', 'what it says', 'its instructions', 'whatever it says')}|${alt('interpret', 'read')}${SEP}${gap(6)}${alt('and', 'then', 'and then')}${SEP}${gap(2)}${FOLLOW_VERB}${SEP}${alt(HIDDEN_TEXT, 'whatever it says')}|${alt('interpret', 'read')}${SEP}(?:${alt('the', 'this', 'these', 'that')}${SEP})?${alt('hidden', 'embedded', 'encoded', 'invisible', 'obfuscated', 'base64', 'hex', 'rot13')}${SEP}${gap(4)}${alt('and', 'then', 'and then')}${SEP}${gap(2)}(?:${alt('follow', 'obey', 'execute', 'carry out', 'act on', 'comply with')}${SEP}${alt('it', 'them', 'that', 'this', 'the instructions?', 'the commands?', 'what it says', 'its instructions', 'whatever it says')}|do what it says))${B}`,
       ),
       f('concatenate-and-do', 5, `${B}${alt('concatenate', 'combine', 'join', 'merge', 'put together', 'assemble', 'append', 'glue')}${SEP}${gap(4)}${alt('strings?', 'parts', 'pieces', 'fragments', 'variables', 'segments', 'tokens', 'halves', 'letters', 'words', 'a and b', 'x and y')}${SEP}${gap(6)}${alt('and', 'then')}${SEP}${gap(2)}${alt('follow', 'execute', 'run', 'obey', 'answer', 'respond to', 'perform', 'carry out', 'complete', 'do what')}${B}`),
       c('variable-split', 4, `\\b[a-z]\\w{0,5}\\s*=\\s*["'][^"'\\n]{1,200}["'][\\s,;]{1,10}[a-z]\\w{0,5}\\s*=\\s*["'][^"'\\n]{1,200}["'][^\\n]{0,100}\\b[a-z]\\w{0,5}\\s*\\+\\s*[a-z]\\w{0,5}\\b`),
