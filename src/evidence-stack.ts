@@ -109,17 +109,14 @@ export async function startEvidence(loaded: LoadedConfig, opts: EvidenceStackOpt
     evidenceKey,
     evidence,
     receipts,
+    // queued behind whatever waits and handed on at once (inside a flush, the running flush takes it in order)
     emit: (e) => {
+      deferred.emit(e);
       flushDeferred();
-      record(e);
     },
     emitDeferred: (e) => {
-      if (closed) {
-        flushDeferred();
-        record(e);
-        return;
-      }
       deferred.emit(e);
+      if (closed) flushDeferred();
     },
     flushDeferred,
     logSystem: (e) => {

@@ -65,6 +65,20 @@ describe('deferEmit', () => {
     assert.deepEqual(seen, ['a', 'c']);
   });
 
+  it('keeps emission order when a target emits and flushes while a batch is being handed on', () => {
+    const seen: string[] = [];
+    const d = deferEmit((e) => {
+      seen.push(e.requestId);
+      if (e.requestId === 'a') {
+        d.emit(event('nested'));
+        d.flush();
+      }
+    });
+    for (const id of ['a', 'b', 'c']) d.emit(event(id));
+    d.flush();
+    assert.deepEqual(seen, ['a', 'b', 'c', 'nested']);
+  });
+
   it('by default a batch waits DEFER_WINDOW_MS (20 ms) from its first event, then goes on whole', () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     try {

@@ -39,19 +39,29 @@ export function deferEmit(target: (event: DecisionEvent) => void, opts: DeferOpt
   const maxBatch = Math.max(1, opts.maxBatch ?? 256);
   let waiting: DecisionEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
+  /** A flush is handing events on: one asked for inside it (a target that emits) is left to it, so order holds. */
+  let flushing = false;
   const flush = (): void => {
     if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
-    const batch = waiting;
-    waiting = [];
-    for (const e of batch) {
-      try {
-        target(e);
-      } catch {
-        // The target must not throw (the event bus isolates its sinks); one that does loses only its own event.
+    if (flushing) return;
+    flushing = true;
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting;
+        waiting = [];
+        for (const e of batch) {
+          try {
+            target(e);
+          } catch {
+            // The target must not throw (the event bus isolates its sinks); one that does loses only its own event.
+          }
+        }
       }
+    } finally {
+      flushing = false;
     }
   };
   return {

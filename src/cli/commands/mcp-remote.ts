@@ -114,6 +114,8 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
     now: () => Date.now(),
     newRequestId: () => randomUUID(),
     note: (msg) => {
+      // after the decisions still waiting, so the audit log keeps the order things happened in
+      deferred.flush();
       evidence.evidence.logSystem({ level: 'info', event: 'mcp', msg });
       note(`mcp: ${msg}`);
     },
