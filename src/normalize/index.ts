@@ -3,7 +3,7 @@
 // decoding live here and nowhere else. Pure: no I/O, bounded in depth and output size.
 export * from './types.ts';
 export { prepare, normalizeText, cleanText, foldText } from './prepare.ts';
-export { stripInvisible, classifyInvisible } from './invisible.ts';
+export { stripInvisible, classifyInvisible, forEachInvisible } from './invisible.ts';
 export { foldConfusables, CONFUSABLES_RAW } from './confusables.ts';
 export { foldLeet, collapseWhitespace, stripCombining } from './fold.ts';
 export { isMostlyText } from './decode/bytes.ts';

@@ -36,13 +36,11 @@ export interface StripResult {
  */
 const MAY_HAVE_INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufe00-\ufe0f\ufeff\uffa0\udb40]/;
 
-/** Removes invisible characters in one pass; returns the text unchanged (same string) when there are none. */
-export function stripInvisible(text: string): StripResult {
-  if (!MAY_HAVE_INVISIBLE.test(text)) return { text, counts: { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 }, tagText: '' };
-  const counts: Record<InvisibleClass, number> = { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 };
-  let out: string[] | null = null;
-  let tagText = '';
-  let last = 0;
+/**
+ * Calls `visit` for every invisible character of `text`, in order, with its class, code point,
+ * offset and UTF-16 width (2 for the tag and variation-selector planes).
+ */
+export function forEachInvisible(text: string, visit: (cls: InvisibleClass, cp: number, at: number, width: number) => void): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0xad) continue;
@@ -56,16 +54,25 @@ export function stripInvisible(text: string): StripResult {
       }
     }
     const cls = classifyInvisible(cp);
-    if (cls) {
-      counts[cls]++;
-      if (cls === 'tags' && cp >= 0xe0020 && cp <= 0xe007e) tagText += String.fromCharCode(cp - 0xe0000);
-      out ??= [];
-      out.push(text.slice(last, i));
-      last = i + width;
-    }
+    if (cls) visit(cls, cp, i, width);
     i += width - 1;
   }
-  if (!out) return { text, counts, tagText };
+}
+
+/** Removes invisible characters in one pass; returns the text unchanged (same string) when there are none. */
+export function stripInvisible(text: string): StripResult {
+  if (!MAY_HAVE_INVISIBLE.test(text)) return { text, counts: { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 }, tagText: '' };
+  const counts: Record<InvisibleClass, number> = { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 };
+  const out: string[] = [];
+  let tagText = '';
+  let last = 0;
+  forEachInvisible(text, (cls, cp, at, width) => {
+    counts[cls]++;
+    if (cls === 'tags' && cp >= 0xe0020 && cp <= 0xe007e) tagText += String.fromCharCode(cp - 0xe0000);
+    out.push(text.slice(last, at));
+    last = at + width;
+  });
+  if (out.length === 0) return { text, counts, tagText };
   out.push(text.slice(last));
   return { text: out.join(''), counts, tagText };
 }

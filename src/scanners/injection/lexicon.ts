@@ -49,31 +49,8 @@ export const OVERRIDE_VERB = alt(
   'break free (?:of|from)',
 );
 
-/** Qualifiers that make an instruction object refer to the model's own earlier instructions. */
-export const PRIOR_QUALIFIER = alt(
-  'previous',
-  'previously (?:given|provided|stated|received)',
-  'prior',
-  'above',
-  'aforementioned',
-  'earlier',
-  'preceding',
-  'foregoing',
-  'former',
-  'original',
-  'initial',
-  'old',
-  'pre-?existing',
-  'existing',
-  'system',
-  "developer(?:['’]s)?",
-  'hidden',
-  'built-in',
-  'default',
-);
-
 /** Qualifiers of the reader's instructions as given in the conversation (previous, original, system…). */
-export const GIVEN_QUALIFIER = alt(
+const GIVEN = [
   'previous',
   'previously (?:given|provided|stated|received)',
   'prior',
@@ -89,14 +66,18 @@ export const GIVEN_QUALIFIER = alt(
   'system',
   "developer(?:['’]s)?",
   'hidden',
-);
-
+];
 /**
  * Qualifiers that also describe software settings ("override the default policies", "skip the
  * existing rules"): with them, only objects that name a model's instructions count, or the reader's
  * own ("your default rules").
  */
-export const SETTING_QUALIFIER = alt('pre-?existing', 'existing', 'built-in', 'default');
+const SETTING = ['pre-?existing', 'existing', 'built-in', 'default'];
+
+export const GIVEN_QUALIFIER = alt(...GIVEN);
+export const SETTING_QUALIFIER = alt(...SETTING);
+/** Qualifiers that make an instruction object refer to the model's own earlier instructions: either kind. */
+export const PRIOR_QUALIFIER = alt(...GIVEN, ...SETTING);
 
 /** What only a model's instructions are called: no rules, policies, filters, limits of software. */
 export const MODEL_CONFIG_OBJECT = alt(

@@ -3,7 +3,7 @@
 // scores as its worst window (never more than the whole text scored at once). Linear: every
 // character is in at most two windows, and each window is analysed once. README.md explains where
 // decoded layers and document-level signals go.
-import { classifyInvisible, collapseWhitespace, foldText, isAscii, prepare } from '../../normalize/index.ts';
+import { classifyInvisible, collapseWhitespace, foldText, forEachInvisible, isAscii, prepare } from '../../normalize/index.ts';
 import { stripAnsi } from '../../normalize/prepare.ts';
 import type { DecodedLayer, EvasionSignals, Prepared } from '../../normalize/types.ts';
 import type { Analysis } from './index.ts';
@@ -114,26 +114,11 @@ export function windowSource(prepared: Prepared, signals: EvasionSignals): strin
   const raw = prepared.raw.includes('\u001b') ? stripAnsi(prepared.raw) : prepared.raw;
   const parts: string[] = [];
   let last = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c < 0xad) continue;
-    let cp = c;
-    let width = 1;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < raw.length) {
-      const lo = raw.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) {
-        cp = (c - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
-        width = 2;
-      }
-    }
-    const cls = classifyInvisible(cp);
-    if (cls !== null) {
-      parts.push(raw.slice(last, i));
-      if (cls === 'zeroWidth' || cls === 'bidi') parts.push('\u200b');
-      last = i + width;
-    }
-    i += width - 1;
-  }
+  forEachInvisible(raw, (cls, _cp, at, width) => {
+    parts.push(raw.slice(last, at));
+    if (cls === 'zeroWidth' || cls === 'bidi') parts.push('\u200b');
+    last = at + width;
+  });
   parts.push(raw.slice(last));
   return parts.join('').normalize('NFKC');
 }
