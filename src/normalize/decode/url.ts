@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { hexValue, isMostlyText } from './bytes.ts';
 
 const UTF8_LENIENT = new TextDecoder('utf-8', { fatal: false });
@@ -58,7 +59,40 @@ export function percentDecode(text: string): string | null {
   }
   if (!changed) return null;
   const decoded = UTF8_LENIENT.decode(Uint8Array.from(bytes));
-  return isMostlyText(decoded) ? decoded : null;
+  if (isMostlyText(decoded)) return decoded;
+  // not text as a whole: decode runs of %XX escapes one by one, keeping a run that is not UTF-8 text
+  // as written, so that any part of the text decodes as it does inside the whole (the injection
+  // scanner's windows of a long text rely on it). One linear pass; %u escapes stay as written.
+  let out = '';
+  let last = 0;
+  let any = false;
+  for (let i = 0; i < text.length; ) {
+    if (text.charCodeAt(i) !== 0x25) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const run: number[] = [];
+    while (i + 2 < text.length && text.charCodeAt(i) === 0x25) {
+      const hi = hexValue(text.charCodeAt(i + 1));
+      const lo = hexValue(text.charCodeAt(i + 2));
+      if (hi < 0 || lo < 0) break;
+      run.push((hi << 4) | lo);
+      i += 3;
+    }
+    if (run.length === 0) {
+      i++;
+      continue;
+    }
+    const raw = Buffer.from(run);
+    if (!isUtf8(raw)) continue;
+    const piece = raw.toString('utf8');
+    if (!isMostlyText(piece)) continue;
+    out += text.slice(last, start) + piece;
+    last = i;
+    any = true;
+  }
+  return any ? out + text.slice(last) : null;
 }
 
 /** Form encoding (application/x-www-form-urlencoded) writes spaces as '+'. */

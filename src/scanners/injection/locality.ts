@@ -6,6 +6,7 @@
 import { classifyInvisible, collapseWhitespace, foldText, forEachInvisible, isAscii, prepare } from '../../normalize/index.ts';
 import { stripAnsi } from '../../normalize/prepare.ts';
 import type { DecodedLayer, EvasionSignals, Prepared } from '../../normalize/types.ts';
+import { DEFAULT_NORMALIZE_LIMITS } from '../../normalize/types.ts';
 import type { Analysis } from './index.ts';
 
 /**
@@ -18,11 +19,9 @@ import type { Analysis } from './index.ts';
 export const WINDOW_UNITS = 6_144;
 /**
  * Overlap of consecutive windows, in counted units: any stretch of at most this many units lies
- * whole in some window. A clean-view match spans at most 2 × 1 KiB of clean text plus a core (the
- * prefilter margins), and each counted unit is a character of it; a folded-view match spans at most
- * 2 × 640 folded characters plus a core, and each folded character comes from at most two counted
- * units (a base and a vowel sign that canonical composition joins once marks between them are
- * stripped; Hangul jamo, which compose three into one, are not counted).
+ * whole in some window. Most matches are far shorter, but the separators between a pattern's words
+ * are unbounded, so one match can be longer than this; a family whose best hit is longer than
+ * LONG_MATCH view characters therefore stays document-level (see worstPlace).
  */
 export const OVERLAP_UNITS = 3_072;
 /** How far a window edge moves to reach a line start (or, failing that, a space). */
@@ -218,6 +217,14 @@ export function worstPlace(prepared: Prepared, signals: EvasionSignals, whole: A
     };
     doc = deps.run(docPrepared, []);
   }
+  // a match longer than half the overlap in view characters may span more than the overlap in counted
+  // units (a folded character can come from two): no window may hold it, so it stays document-level
+  const long = whole.families.filter((f) => f.best.text.length > LONG_MATCH);
+  if (long.length > 0) {
+    const l: Analysis = { score: 0, severity: null, families: long };
+    const longDoc = deps.join(l, l);
+    doc = doc === null ? longDoc : deps.join(doc, longDoc);
+  }
   let worst: Analysis | null = doc;
   /** True when the search is over: a place scored as high as the whole text, or reached critical. */
   const consider = (a: Analysis): boolean => {
@@ -227,9 +234,19 @@ export function worstPlace(prepared: Prepared, signals: EvasionSignals, whole: A
   };
   const done = (): Analysis => (worst === null || worst.score >= whole.score ? whole : worst);
   const skip = deps.present !== null ? emptyWindows(source, windows, deps.present, source !== prepared.clean) : null;
+  // a window decodes no deeper than the whole text could (no more layers, its share of the decoded
+  // characters): every layer of the whole text is also a place of its own below
+  const layerCap = Math.max(1, Math.min(maxLayers, prepared.layers.length));
   for (const [k, [s, e]] of windows.entries()) {
     if (skip?.[k] === true) continue;
-    if (consider(deps.run(prepare(source.slice(s, e)), []))) return done();
+    const share = Math.ceil((DEFAULT_NORMALIZE_LIMITS.maxDecodedChars * (e - s)) / source.length) + 65_536;
+    const p = prepare(source.slice(s, e), { ...DEFAULT_NORMALIZE_LIMITS, maxLayers: layerCap, maxDecodedChars: share });
+    if (consider(deps.run(p, []))) return done();
+  }
+  // a fenced code block longer than the overlap is one place, with the lines that introduce it: its
+  // capabilities combine across the whole block, and with a directive to insert it
+  for (const [s, e] of longCodeBlocks(source)) {
+    if (consider(deps.run(prepare(source.slice(s, e), { ...DEFAULT_NORMALIZE_LIMITS, maxLayers: layerCap }), []))) return done();
   }
   for (const layer of prepared.layers.slice(0, maxLayers)) {
     if (!isSpanLayer(layer)) continue;
@@ -343,3 +360,36 @@ function collapsedOffsets(text: string, edges: readonly number[]): Map<number, n
   }
   return at;
 }
+
+/** Most characters of one code-block place; a longer block is read as windows only. */
+const MAX_BLOCK = 256 * 1024;
+/** How far before an opening fence its introduction is looked for. */
+const INTRO = 512;
+
+/** [start, end) of each fenced code block (``` or ~~~ lines) longer than the window overlap (it may lie in no window), with up to INTRO characters before it. Linear. */
+export function longCodeBlocks(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  let open = -1;
+  for (let i = 0; i < text.length; ) {
+    const nl = text.indexOf('\n', i);
+    const end = nl < 0 ? text.length : nl + 1;
+    let j = i;
+    while (j < end && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09)) j++;
+    if (text.startsWith('```', j) || text.startsWith('~~~', j)) {
+      if (open < 0) open = i;
+      else {
+        if (end - open > OVERLAP_UNITS && end - open <= MAX_BLOCK) out.push([Math.max(0, open - INTRO), end]);
+        open = -1;
+      }
+    }
+    i = end;
+  }
+  return out;
+}
+
+/**
+ * A match longer than this, in view characters, is document-level evidence: it may span more than
+ * the overlap in counted units (half of it: a folded character can come from two units), and
+ * inside a window its core may cross the prefilter's 4 KiB chunk edge (chunks overlap by 256).
+ */
+const LONG_MATCH = 256;
