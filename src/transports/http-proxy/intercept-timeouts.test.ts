@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
-import { openTunnel, startHttpsUpstream, startInterceptingTestProxy, type TestProxy, type Upstream } from './testing.ts';
+import { interceptingYaml, openTunnel, startHttpsUpstream, startInterceptingTestProxy, type TestProxy, type Upstream } from './testing.ts';
 import { mintLeaf } from './tls/index.ts';
 import { createTestCa, type TestCa } from './tls/testing.ts';
 
@@ -25,26 +25,13 @@ describe('slow clients inside an intercepted tunnel', () => {
     const upstreamCa = await createTestCa(dir, 'upstream-ca');
     const leaf = await mintLeaf(upstreamCa.ca, 'upstream.test');
     up = await startHttpsUpstream((_req, res) => res.end('ok'), { cert: leaf.certPem, key: leaf.keyPem });
-    const yaml = [
-      'scanners:',
-      '  ssrf:',
-      '    allowCidrs: ["127.0.0.1/32"]',
-      'dns:',
-      '  overrides:',
-      '    upstream.test: 127.0.0.1',
-      'proxy:',
-      '  listen: 127.0.0.1:0',
-      '  headersTimeoutMs: 200',
-      '  requestTimeoutMs: 400',
-      '  connect:',
-      `    allowPorts: [${up.port}]`,
-      '  tlsInterception:',
-      '    enabled: true',
-      `    caCert: ${JSON.stringify(ca.certFile)}`,
-      `    caKey: ${JSON.stringify(ca.keyFile)}`,
-      `    extraCaFile: ${JSON.stringify(upstreamCa.certFile)}`,
-      '',
-    ].join('\n');
+    const yaml = interceptingYaml({
+      ports: [up.port],
+      caCert: ca.certFile,
+      caKey: ca.keyFile,
+      extraCaFile: upstreamCa.certFile,
+      proxyLines: ['  headersTimeoutMs: 200', '  requestTimeoutMs: 400'],
+    });
     proxy = await startInterceptingTestProxy(yaml, dir);
   });
   after(async () => {

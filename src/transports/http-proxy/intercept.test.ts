@@ -10,7 +10,7 @@ import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import WebSocket, { WebSocketServer } from 'ws';
 import { parseConfig } from '../../config/index.ts';
 import { startServices } from '../../services.ts';
-import { curl, openTunnel, startHttpsUpstream, startInterceptingTestProxy, type TestProxy, type Upstream } from './testing.ts';
+import { curl, interceptingYaml, openTunnel, startHttpsUpstream, startInterceptingTestProxy, type TestProxy, type Upstream } from './testing.ts';
 import { initCa, mintLeaf } from './tls/index.ts';
 import { createTestCa, type TestCa } from './tls/testing.ts';
 
@@ -31,31 +31,6 @@ function respond(req: { url?: string }, res: import('node:http').ServerResponse)
   }
 }
 
-/** Config for a proxy that reaches loopback upstreams by name, with interception on. */
-function proxyYaml(ports: number[], tls: { caCert: string; caKey: string; extraCaFile?: string; passthrough?: string[] }): string {
-  return [
-    'scanners:',
-    '  ssrf:',
-    '    allowCidrs: ["127.0.0.1/32"]',
-    'dns:',
-    '  overrides:',
-    '    upstream.test: 127.0.0.1',
-    '    pinned.test: 127.0.0.1',
-    '    wrongname.test: 127.0.0.1',
-    'proxy:',
-    '  listen: 127.0.0.1:0',
-    '  connect:',
-    `    allowPorts: [${ports.join(', ')}]`,
-    '  tlsInterception:',
-    '    enabled: true',
-    `    caCert: ${JSON.stringify(tls.caCert)}`,
-    `    caKey: ${JSON.stringify(tls.caKey)}`,
-    ...(tls.extraCaFile ? [`    extraCaFile: ${JSON.stringify(tls.extraCaFile)}`] : []),
-    `    passthrough: ${JSON.stringify(tls.passthrough ?? [])}`,
-    '    leafCacheSize: 10',
-    '',
-  ].join('\n');
-}
 
 
 describe('TLS interception: curl and undici through a real listener to a loopback https upstream', () => {
@@ -86,7 +61,7 @@ describe('TLS interception: curl and undici through a real listener to a loopbac
     });
     await new Promise<void>((r) => wssServer.listen(0, '127.0.0.1', () => r()));
     wssPort = (wssServer.address() as AddressInfo).port;
-    const yaml = proxyYaml([up.port, pinned.port, wssPort], { caCert: tollgateCa.certFile, caKey: tollgateCa.keyFile, extraCaFile: upstreamCa.certFile, passthrough: ['pinned.test'] });
+    const yaml = interceptingYaml({ ports: [up.port, pinned.port, wssPort], caCert: tollgateCa.certFile, caKey: tollgateCa.keyFile, extraCaFile: upstreamCa.certFile, passthrough: ['pinned.test'] });
     proxy = await startInterceptingTestProxy(yaml, dir);
     base = `https://upstream.test:${up.port}`;
   });
@@ -229,7 +204,7 @@ describe('TLS interception without the upstream CA trusted', () => {
     const upstreamCa = await createTestCa(dir, 'upstream-ca');
     const leaf = await mintLeaf(upstreamCa.ca, 'upstream.test');
     const up = await startHttpsUpstream((req, res) => respond(req, res), { cert: leaf.certPem, key: leaf.keyPem });
-    const proxy = await startInterceptingTestProxy(proxyYaml([up.port], { caCert: tollgateCa.certFile, caKey: tollgateCa.keyFile }), dir);
+    const proxy = await startInterceptingTestProxy(interceptingYaml({ ports: [up.port], caCert: tollgateCa.certFile, caKey: tollgateCa.keyFile }), dir);
     try {
       const r = await curl(proxy.server.url, ['--cacert', tollgateCa.certFile, `https://upstream.test:${up.port}/clean`]);
       assert.equal(r.status, 502);
@@ -260,7 +235,7 @@ describe('tollgate run with tlsInterception enabled', () => {
     const upstreamCa = await createTestCa(home, 'upstream-ca');
     const leaf = await mintLeaf(upstreamCa.ca, 'upstream.test');
     const up = await startHttpsUpstream((req, res) => respond(req, res), { cert: leaf.certPem, key: leaf.keyPem });
-    const yaml = proxyYaml([up.port], { caCert: 'tls/ca.pem', caKey: 'tls/ca-key.pem', extraCaFile: upstreamCa.certFile });
+    const yaml = interceptingYaml({ ports: [up.port], caCert: 'tls/ca.pem', caKey: 'tls/ca-key.pem', extraCaFile: upstreamCa.certFile });
     const s = await startServices(parseConfig(`preset: balanced\n${yaml}receipts:\n  fsync: false\n`), { env: { TOLLGATE_HOME: home }, note: () => {} });
     try {
       assert.ok(s.proxy);

@@ -10,7 +10,7 @@ import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import type { DecisionEvent } from '../../core/index.ts';
 import { startReverse } from '../reverse/server.ts';
 import { createKillSwitch } from '../../state/index.ts';
-import { startHttpsUpstream, startInterceptingTestProxy, startTestProxy, startUpstream, testContext, type TestProxy, type Upstream } from './testing.ts';
+import { interceptingYaml, startHttpsUpstream, startInterceptingTestProxy, startTestProxy, startUpstream, testContext, type TestProxy, type Upstream } from './testing.ts';
 import { mintLeaf } from './tls/index.ts';
 import { createTestCa } from './tls/testing.ts';
 
@@ -353,23 +353,7 @@ describe('event streams inside an intercepted TLS tunnel', { timeout: 30_000 }, 
       },
       { cert: leaf.certPem, key: leaf.keyPem },
     );
-    const yaml = [
-      'scanners:',
-      '  ssrf:',
-      '    allowCidrs: ["127.0.0.1/32"]',
-      'dns:',
-      '  overrides:',
-      '    upstream.test: 127.0.0.1',
-      'proxy:',
-      '  connect:',
-      `    allowPorts: [${up.port}]`,
-      '  tlsInterception:',
-      '    enabled: true',
-      `    caCert: ${JSON.stringify(tollgateCa.certFile)}`,
-      `    caKey: ${JSON.stringify(tollgateCa.keyFile)}`,
-      `    extraCaFile: ${JSON.stringify(upstreamCa.certFile)}`,
-      '',
-    ].join('\n');
+    const yaml = interceptingYaml({ ports: [up.port], caCert: tollgateCa.certFile, caKey: tollgateCa.keyFile, extraCaFile: upstreamCa.certFile });
     proxy = await startInterceptingTestProxy(yaml, dir);
     caPem = tollgateCa.certPem;
     caFile = tollgateCa.certFile;

@@ -116,6 +116,43 @@ export async function startTestProxy(yaml: string, resolver?: Resolver, tls?: Pr
 }
 
 /** startTestProxy with TLS interception: the CA named in `yaml` (proxy.tlsInterception) is loaded, relative paths from `dataDir`. */
+/**
+ * Config for a test proxy with TLS interception on that reaches loopback upstreams by name
+ * (upstream.test, pinned.test, wrongname.test → 127.0.0.1). `proxyLines` go under `proxy:`.
+ */
+export function interceptingYaml(o: {
+  readonly ports: readonly number[];
+  readonly caCert: string;
+  readonly caKey: string;
+  readonly extraCaFile?: string;
+  readonly passthrough?: readonly string[];
+  readonly proxyLines?: readonly string[];
+}): string {
+  return [
+    'scanners:',
+    '  ssrf:',
+    '    allowCidrs: ["127.0.0.1/32"]',
+    'dns:',
+    '  overrides:',
+    '    upstream.test: 127.0.0.1',
+    '    pinned.test: 127.0.0.1',
+    '    wrongname.test: 127.0.0.1',
+    'proxy:',
+    '  listen: 127.0.0.1:0',
+    ...(o.proxyLines ?? []),
+    '  connect:',
+    `    allowPorts: [${o.ports.join(', ')}]`,
+    '  tlsInterception:',
+    '    enabled: true',
+    `    caCert: ${JSON.stringify(o.caCert)}`,
+    `    caKey: ${JSON.stringify(o.caKey)}`,
+    ...(o.extraCaFile ? [`    extraCaFile: ${JSON.stringify(o.extraCaFile)}`] : []),
+    `    passthrough: ${JSON.stringify(o.passthrough ?? [])}`,
+    '    leafCacheSize: 10',
+    '',
+  ].join('\n');
+}
+
 export async function startInterceptingTestProxy(yaml: string, dataDir: string): Promise<TestProxy> {
   const loaded = await loadProxyTls(parseConfig(`preset: balanced\n${yaml}`).config.proxy.tlsInterception, dataDir);
   return startTestProxy(yaml, undefined, loaded.tls);
