@@ -6,8 +6,9 @@
 // them alike. The run checks that the results arrived whole and unchanged, that each server really
 // sat where claimed (behind the wrapper, behind Tollgate), and that Tollgate was scanning (a
 // planted injection is stopped on that path only); it exits non-zero otherwise. MCP_BENCH_WIRES=stdio
-// or =http measures one wire (for profiling; never with --write); MCP_BENCH_CLI=DIR/tollgate.js runs
-// another build (scripts/build.mjs --outdir) as Tollgate, for A/B runs (never with --write).
+// or =http measures one wire and MCP_BENCH_SIZES=1kb or =100kb one result size (for profiling; never
+// with --write); MCP_BENCH_CLI=DIR/tollgate.js runs another build (scripts/build.mjs --outdir) as
+// Tollgate, for A/B runs (never with --write).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
@@ -24,7 +25,9 @@ if (process.env.TOLLGATE_FROM_SOURCE !== '1') {
   if (built.status !== 0) throw new Error(`scripts/build.mjs --if-stale exited with ${built.status}`);
 }
 
-const SIZES = [1024, 100 * 1024] as const;
+const ALL_SIZES = [1024, 100 * 1024] as const;
+// MCP_BENCH_SIZES=1kb (or 100kb, or both comma-separated) measures those result sizes only (for profiling; never with --write).
+const SIZES = process.env.MCP_BENCH_SIZES ? ALL_SIZES.filter((b) => process.env.MCP_BENCH_SIZES?.split(',').includes(`${b / 1024}kb`)) : ALL_SIZES;
 const WIRES: readonly Wire[] = process.env.MCP_BENCH_WIRES === 'http' || process.env.MCP_BENCH_WIRES === 'stdio' ? [process.env.MCP_BENCH_WIRES] : ['stdio', 'http'];
 const NAMES: readonly PathName[] = ['direct', 'floor', 'tollgate'];
 const CALLS = 1000;
@@ -67,6 +70,14 @@ async function canaryPasses(p: Path): Promise<boolean> {
 
 if (WIRES.length < 2 && process.argv.includes('--write')) {
   process.stderr.write('MCP_BENCH_WIRES measures one wire; docs/BENCH.md takes a run of both.\n');
+  process.exit(2);
+}
+if (SIZES.length < ALL_SIZES.length && process.argv.includes('--write')) {
+  process.stderr.write('MCP_BENCH_SIZES measures some sizes only; docs/BENCH.md takes a run of both.\n');
+  process.exit(2);
+}
+if (SIZES.length === 0) {
+  process.stderr.write('MCP_BENCH_SIZES names no size this bench measures (1kb, 100kb).\n');
   process.exit(2);
 }
 if (process.env.MCP_BENCH_CLI && process.argv.includes('--write')) {

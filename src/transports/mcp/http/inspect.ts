@@ -3,6 +3,7 @@
 // Shared by the Streamable HTTP listener and the stdio bridge; neither holds more than one
 // body or one event in memory.
 import type { IncomingMessage } from 'node:http';
+import { readBodyNow } from '../../http-proxy/bodies.ts';
 import { safeName } from '../labels.ts';
 import type { McpSession, Outbound } from '../session.ts';
 import { SseParser, type SseEvent } from './sse.ts';
@@ -15,6 +16,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 export function mediaType(header: string | string[] | undefined): string | undefined {
   const v = Array.isArray(header) ? header[0] : header;
   if (v === undefined) return undefined;
+  // What MCP peers send, already in the answer's form: no split, trim or lower-casing to do.
+  if (v === 'application/json' || v === 'text/event-stream') return v;
   const t = v.split(';')[0]?.trim().toLowerCase();
   return t === '' ? undefined : t;
 }
@@ -40,6 +43,21 @@ export function readJsonBody(res: IncomingMessage, session: McpSession, maxBytes
     drain(res);
     return Promise.resolve(session.dropped('server', 'mcp/invalid-jsonrpc', `the response body has content coding ${coding}, which Tollgate did not ask for`));
   }
+  const judge = (body: Buffer): Outbound => {
+    let text: string;
+    try {
+      text = UTF8.decode(body);
+    } catch {
+      return session.dropped('server', 'mcp/invalid-utf8', 'the response body is not valid UTF-8', body.length);
+    }
+    return text.trim().length === 0 ? NOTHING : session.line('server', text, body.length);
+  };
+  // A body that arrived whole with its head is taken at once (readBodyNow), as it would be read.
+  const now = readBodyNow(res, maxBytes);
+  if (now !== null) {
+    res.on('error', () => undefined);
+    return Promise.resolve(now.ok ? judge(now.body) : NOTHING);
+  }
   return new Promise<Outbound>((resolve) => {
     const parts: Buffer[] = [];
     let length = 0;
@@ -61,15 +79,7 @@ export function readJsonBody(res: IncomingMessage, session: McpSession, maxBytes
     });
     res.on('end', () => {
       if (done) return;
-      const body = Buffer.concat(parts, length);
-      let text: string;
-      try {
-        text = UTF8.decode(body);
-      } catch {
-        finish(session.dropped('server', 'mcp/invalid-utf8', 'the response body is not valid UTF-8', length));
-        return;
-      }
-      finish(text.trim().length === 0 ? NOTHING : session.line('server', text, length));
+      finish(judge(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, length)));
     });
     res.on('error', () => finish(NOTHING));
     res.on('close', () => {
@@ -139,28 +149,45 @@ export function pumpSse(res: IncomingMessage, session: McpSession, maxEventBytes
   let lastEventId: string | undefined;
   let retry: number | undefined;
   let dropped = 0;
+  const take = (chunk: Buffer): void => {
+    for (const ev of parser.push(chunk)) {
+      if (ev.kind === 'comment') {
+        h.keepAlive?.();
+        continue;
+      }
+      const { out, meta } = inspectSseEvent(ev, session, maxEventBytes);
+      if (meta.id !== undefined) lastEventId = meta.id;
+      if (meta.retry !== undefined) retry = meta.retry;
+      const carried = ev.kind !== 'event' || (ev.data !== undefined && ev.data.trim().length > 0);
+      if (carried && out.toClient.length === 0 && out.toServer.length === 0) dropped++;
+      h.event(out, meta);
+    }
+  };
+  const ended = (clean: boolean): SseEnd => {
+    parser.end();
+    return { clean, dropped, ...(lastEventId !== undefined ? { lastEventId } : {}), ...(retry !== undefined ? { retry } : {}) };
+  };
+  // A short answer usually arrives whole with its head (a tools/call answered on a stream of one
+  // event): then it is read at once, as the stream's own reading would hand it over, without the
+  // stream's flow, events and promise. Bounded by one event's limit: more is read as it flows.
+  const whole = readBodyNow(res, maxEventBytes);
+  if (whole?.ok === true) {
+    res.on('error', () => undefined);
+    take(whole.body);
+    return Promise.resolve(ended(true));
+  }
+  // Not taken whole (never expected once read): nothing more will come.
+  if (whole !== null) return Promise.resolve(ended(false));
   return new Promise<SseEnd>((resolve) => {
     let done = false;
     const finish = (clean: boolean): void => {
       if (done) return;
       done = true;
-      parser.end();
-      resolve({ clean, dropped, ...(lastEventId !== undefined ? { lastEventId } : {}), ...(retry !== undefined ? { retry } : {}) });
+      resolve(ended(clean));
     };
     res.on('data', (chunk: Buffer) => {
       if (done) return;
-      for (const ev of parser.push(chunk)) {
-        if (ev.kind === 'comment') {
-          h.keepAlive?.();
-          continue;
-        }
-        const { out, meta } = inspectSseEvent(ev, session, maxEventBytes);
-        if (meta.id !== undefined) lastEventId = meta.id;
-        if (meta.retry !== undefined) retry = meta.retry;
-        const carried = ev.kind !== 'event' || (ev.data !== undefined && ev.data.trim().length > 0);
-        if (carried && out.toClient.length === 0 && out.toServer.length === 0) dropped++;
-        h.event(out, meta);
-      }
+      take(chunk);
       const wait = h.ready?.() ?? null;
       if (wait) {
         res.pause();

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
 import type { DecisionEvent } from '../../../core/index.ts';
 import { decisionEvent, transportFinding } from '../../decision.ts';
+import { readBodyNow } from '../../http-proxy/bodies.ts';
 import type { ProxyContext } from '../../http-proxy/context.ts';
 import { errorResponse, RPC_BLOCKED, RPC_UPSTREAM_GONE } from '../jsonrpc.ts';
 
@@ -53,9 +54,18 @@ export function loopbackHostCheck(): (hostHeader: string) => boolean {
   };
 }
 
-export function readBody(req: IncomingMessage, max: number): Promise<{ ok: true; body: Buffer } | { ok: false; tooLarge: boolean; bytes: number }> {
+export async function readBody(req: IncomingMessage, max: number): Promise<{ ok: true; body: Buffer } | { ok: false; tooLarge: boolean; bytes: number }> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > max) return Promise.resolve({ ok: false, tooLarge: true, bytes: declared });
+  if (Number.isFinite(declared) && declared > max) return { ok: false, tooLarge: true, bytes: declared };
+  // A small body usually comes in the same read as the head, and the parser has taken it in once
+  // a microtask has passed: then it is taken at once (readBodyNow), without listeners or a promise.
+  await undefined;
+  const now = readBodyNow(req, max);
+  if (now !== null) {
+    // As readBody's own listener did: an error after the body is in is nobody's to handle.
+    req.on('error', () => undefined);
+    return now.ok ? now : { ok: false, tooLarge: false, bytes: now.received };
+  }
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
     let length = 0;
@@ -74,7 +84,7 @@ export function readBody(req: IncomingMessage, max: number): Promise<{ ok: true;
     req.on('end', () => {
       if (done) return;
       done = true;
-      resolve({ ok: true, body: Buffer.concat(parts, length) });
+      resolve({ ok: true, body: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, length) });
     });
     req.on('error', () => {
       if (done) return;

@@ -13,6 +13,7 @@ import { errorResponse, RPC_BLOCKED, RPC_INTERNAL_ERROR, RPC_UPSTREAM_GONE, type
 import { clientStatus, httpError, isLoopbackName, loopbackHostCheck, readBody, unreadBodyEvent } from './respond.ts';
 import type { McpApprovals } from '../context.ts';
 import { McpSession } from '../session.ts';
+import { Cancel } from './cancel.ts';
 import { settleHeld } from './held.ts';
 import { drain, mediaType, pumpSse, readJsonBody, type SseMeta } from './inspect.ts';
 import { SessionTable, type SessionActivity } from './sessions.ts';
@@ -58,7 +59,7 @@ interface Entry extends SessionActivity {
   /** The upstream's Mcp-Session-Id, never shown to the client. */
   upstreamId?: string;
   /** Open exchanges and streams, aborted when the session ends. */
-  readonly open: Set<AbortController>;
+  readonly open: Set<Cancel>;
   gets: number;
   ended: boolean;
 }
@@ -107,9 +108,11 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
   const listenerSession = (): McpSession => (orphan ??= newMcp(`listener-${newSessionLabel()}`));
 
   /** The upstream's session id and the protocol version, for a call in this session. */
-  const protocolHeaders = (entry: Entry, req: IncomingMessage): Record<string, string> => {
+  const protocolHeaders = (entry: Entry, req: IncomingMessage, into: Record<string, string> = {}): Record<string, string> => {
     const pv = protocolHeader(req);
-    return { ...(entry.upstreamId !== undefined ? { 'mcp-session-id': entry.upstreamId } : {}), ...(pv !== undefined ? { 'mcp-protocol-version': pv } : {}) };
+    if (entry.upstreamId !== undefined) into['mcp-session-id'] = entry.upstreamId;
+    if (pv !== undefined) into['mcp-protocol-version'] = pv;
+    return into;
   };
 
   /** Ends a session here, and (unless it already ended there) at the upstream. */
@@ -252,7 +255,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       return respondJson(res, creating ? undefined : e, refusals, batch);
     }
     const ids: JsonRpcId[] = requestIds(forward);
-    const ac = new AbortController();
+    const ac = new Cancel();
     e.open.add(ac);
     e.busy++;
     res.on('close', () => {
@@ -261,9 +264,9 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     try {
       const r = await upstream.request({
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...protocolHeaders(e, req) },
+        headers: protocolHeaders(e, req, { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }),
         body: JSON.stringify(forward),
-        signal: ac.signal,
+        cancel: ac,
         session: e.label,
       });
       if (!r.ok) {
@@ -340,7 +343,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     const last = req.headers['last-event-id'];
     if (last !== undefined && (typeof last !== 'string' || !visibleAscii(last, MAX_EVENT_ID, true))) return httpError(res, 400, 'Bad Request: invalid Last-Event-ID header.');
     if (entry.gets >= MAX_GET_STREAMS) return httpError(res, 409, `Conflict: this session already has ${MAX_GET_STREAMS} open streams.`);
-    const ac = new AbortController();
+    const ac = new Cancel();
     entry.open.add(ac);
     entry.busy++;
     entry.gets++;
@@ -348,7 +351,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       if (!res.writableFinished) ac.abort();
     });
     try {
-      const r = await upstream.request({ method: 'GET', headers: { accept: 'text/event-stream', ...protocolHeaders(entry, req), ...(last !== undefined ? { 'last-event-id': last } : {}) }, signal: ac.signal, session: entry.label });
+      const r = await upstream.request({ method: 'GET', headers: { accept: 'text/event-stream', ...protocolHeaders(entry, req), ...(last !== undefined ? { 'last-event-id': last } : {}) }, cancel: ac, session: entry.label });
       if (!r.ok) return httpError(res, r.blocked ? 403 : 502, 'Bad Gateway: the MCP server could not be reached.');
       const up = r.res;
       const status = up.statusCode ?? 502;

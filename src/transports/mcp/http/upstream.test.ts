@@ -3,6 +3,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { testContext } from '../../http-proxy/testing.ts';
+import { Cancel } from './cancel.ts';
 import { createUpstream, type UpstreamResult } from './upstream.ts';
 
 
@@ -83,6 +84,62 @@ describe('upstream.request (loopback MCP server)', () => {
   for (const early of [false, true]) {
     it(`answers a call abandoned by its client ${early ? 'before it is made' : 'while it waits'} as abandoned, not as unreachable`, async () => {
       assert.deepEqual(await abandoned(early), { ok: false, blocked: false, why: 'the call was abandoned by its client' });
+    });
+  }
+
+  it('refuses a call to an address the policy blocks, sends nothing and records one decision', async () => {
+    // No allowCidrs: the loopback upstream is an internal address (an IP literal: checked without a lookup).
+    const { ctx, events } = testContext('');
+    const up = createUpstream({ ctx, url: new URL(`${base}/mcp`), headers: {}, transport: 'mcp-http' });
+    try {
+      const before = seen.length;
+      const r = await up.request({ method: 'POST', headers: {}, body: '{}', session: 'sess-1' });
+      assert.equal(r.ok, false);
+      assert.equal(!r.ok && r.blocked, true);
+      assert.equal(seen.length, before);
+      assert.equal(events.length, 1);
+      assert.equal(events[0]?.action, 'block');
+      assert.equal(events[0]?.session, 'sess-1');
+    } finally {
+      up.close();
+    }
+  });
+
+  /** The same call abandoned through a Cancel (what the listener hands each exchange); the server sees its connection close. */
+  async function cancelled(early: boolean): Promise<{ r: UpstreamResult; closed: boolean }> {
+    const { ctx, events } = testContext(LOOPBACK);
+    const up = createUpstream({ ctx, url: new URL(`${base}/hold`), headers: {}, transport: 'mcp-http' });
+    try {
+      const cancel = new Cancel();
+      if (early) cancel.abort();
+      const before = held.length;
+      const p = up.request({ method: 'POST', headers: {}, body: '{}', cancel });
+      let closed = early;
+      if (!early) {
+        for (let i = 0; i < 200 && held.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+        const res = held.at(-1);
+        assert.ok(res !== undefined && held.length === before + 1, 'the server never got the call');
+        res.once('close', () => {
+          closed = true;
+        });
+        cancel.abort();
+      }
+      // Bounded: a Cancel that did not end the exchange would leave the call waiting for good.
+      const r = await Promise.race([p, new Promise<'still waiting'>((done) => setTimeout(() => done('still waiting'), 5000).unref())]);
+      assert.notEqual(r, 'still waiting');
+      for (let i = 0; i < 200 && !closed; i++) await new Promise((done) => setTimeout(done, 10));
+      assert.equal(events.length, 0);
+      return { r: r as UpstreamResult, closed };
+    } finally {
+      up.close();
+    }
+  }
+
+  for (const early of [false, true]) {
+    it(`answers a call ended through its Cancel ${early ? 'before it is made' : 'while it waits'} as abandoned, and ends the exchange`, async () => {
+      const { r, closed } = await cancelled(early);
+      assert.deepEqual(r, { ok: false, blocked: false, why: 'the call was abandoned by its client' });
+      assert.ok(closed);
     });
   }
 

@@ -7,8 +7,9 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Finding, TransportId } from '../../../core/index.ts';
 import { decisionEvent, stops, summarizeUrl, transportFinding } from '../../decision.ts';
-import { resolveChecked, type ProxyContext } from '../../http-proxy/context.ts';
+import { resolveChecked, resolveCheckedNow, type Dial, type ProxyContext } from '../../http-proxy/context.ts';
 import { isCertificateError } from '../../http-proxy/exchange.ts';
+import type { Cancel } from './cancel.ts';
 
 export interface McpUpstream {
   readonly url: URL;
@@ -25,6 +26,8 @@ export interface UpstreamCall {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly signal?: AbortSignal;
+  /** Ends the exchange like `signal`, for a caller that makes one per call (cancel.ts: far cheaper). */
+  readonly cancel?: Cancel;
   /** For the decision event when the call is refused. */
   readonly session?: string;
 }
@@ -96,7 +99,21 @@ function refuseCall(ctx: ProxyContext, transport: TransportId, target: string, m
  */
 export async function dialChecked(ctx: ProxyContext, url: URL, transport: TransportId, method: string, session?: string): Promise<{ ok: true; address: string } | DialRefusal> {
   const started = performance.now();
-  const dial = await resolveChecked(ctx, url.hostname, 'url.host');
+  return judgeDial(ctx, url, transport, method, session, await resolveChecked(ctx, url.hostname, 'url.host'), started);
+}
+
+/**
+ * dialChecked when the resolver knows the answer without waiting (an IP literal, an override, a
+ * fresh cached answer: resolveCheckedNow), so the call goes out in the same turn; undefined when
+ * the name must be looked up (then dialChecked). The same checks, the same refusal.
+ */
+export function dialCheckedNow(ctx: ProxyContext, url: URL, transport: TransportId, method: string, session?: string): { ok: true; address: string } | DialRefusal | undefined {
+  const started = performance.now();
+  const dial = resolveCheckedNow(ctx, url.hostname, 'url.host');
+  return dial === undefined ? undefined : judgeDial(ctx, url, transport, method, session, dial, started);
+}
+
+function judgeDial(ctx: ProxyContext, url: URL, transport: TransportId, method: string, session: string | undefined, dial: Dial, started: number): { ok: true; address: string } | DialRefusal {
   if (dial.findings.length > 0) {
     const v = ctx.engine.judge(dial.findings);
     if (stops(v) || dial.address === undefined) return refuseCall(ctx, transport, summarizeUrl(url.href), method, session, dial.findings, started);
@@ -120,71 +137,89 @@ export function createUpstream(opts: UpstreamOptions): McpUpstream {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (secure ? 443 : 80));
   const shown = summarizeUrl(url.href);
+  const path = `${url.pathname}${url.search}`;
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
 
   return {
     url,
     shown,
     close: () => agent.destroy(),
-    async request(call) {
+    request(call) {
       const started = performance.now();
-      const dial = await dialChecked(ctx, url, opts.transport, call.method, call.session);
-      if (!dial.ok) return dial;
-      const address = dial.address;
-      return new Promise<UpstreamResult>((resolve) => {
-        let settled = false;
-        let connectTimer: NodeJS.Timeout | undefined;
-        const fail = (err: Error): void => {
-          if (settled) return;
+      // The dial is checked per call; when the answer is known now (an IP literal, a cached
+      // name), the call goes out in this turn, with no promise hops before it. Whatever throws
+      // rejects the call, as it did when the whole call was one async function.
+      try {
+        const now = dialCheckedNow(ctx, url, opts.transport, call.method, call.session);
+        if (now !== undefined) return now.ok ? send(call, now.address, started) : Promise.resolve(now);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      return dialChecked(ctx, url, opts.transport, call.method, call.session).then((dial) => (dial.ok ? send(call, dial.address, started) : dial));
+    },
+  };
+
+  function send(call: UpstreamCall, address: string, started: number): Promise<UpstreamResult> {
+    return new Promise<UpstreamResult>((resolve) => {
+      let settled = false;
+      let connectTimer: NodeJS.Timeout | undefined;
+      const fail = (err: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(connectTimer);
+        if (call.signal?.aborted === true || call.cancel?.aborted === true) {
+          resolve({ ok: false, blocked: false, why: 'the call was abandoned by its client' });
+          return;
+        }
+        resolve(unreachable(ctx, url, opts.transport, call.method, call.session, err, started));
+      };
+      const req = (secure ? https : http).request(
+        {
+          host: address,
+          port,
+          method: call.method,
+          path,
+          // Configured headers first: the protocol headers of the call always win.
+          headers: { ...opts.headers, ...call.headers, host: url.host, 'accept-encoding': 'identity', ...(call.body !== undefined ? { 'content-length': String(Buffer.byteLength(call.body)) } : {}) },
+          agent,
+          ...(secure ? { rejectUnauthorized: true, ...(isIP(host) ? {} : { servername: host }), ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}) } : {}),
+        },
+        (res) => {
           settled = true;
           clearTimeout(connectTimer);
-          if (call.signal?.aborted === true) {
-            resolve({ ok: false, blocked: false, why: 'the call was abandoned by its client' });
-            return;
-          }
-          resolve(unreachable(ctx, url, opts.transport, call.method, call.session, err, started));
+          resolve({ ok: true, res });
+        },
+      );
+      // The call's signal ends the exchange, answer and all (what the `signal` option of
+      // http.request does, without its per-request stream bookkeeping).
+      const signal = call.signal;
+      const cancel = call.cancel;
+      if (signal !== undefined || cancel !== undefined) {
+        const abort = (): void => {
+          req.destroy(new Error('the call was abandoned by its client'));
         };
-        const req = (secure ? https : http).request(
-          {
-            host: address,
-            port,
-            method: call.method,
-            path: `${url.pathname}${url.search}`,
-            // Configured headers first: the protocol headers of the call always win.
-            headers: { ...opts.headers, ...call.headers, host: url.host, 'accept-encoding': 'identity', ...(call.body !== undefined ? { 'content-length': String(Buffer.byteLength(call.body)) } : {}) },
-            agent,
-            ...(secure ? { rejectUnauthorized: true, ...(isIP(host) ? {} : { servername: host }), ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}) } : {}),
-          },
-          (res) => {
-            settled = true;
-            clearTimeout(connectTimer);
-            resolve({ ok: true, res });
-          },
-        );
-        // The call's signal ends the exchange, answer and all (what the `signal` option of
-        // http.request does, without its per-request stream bookkeeping).
-        const signal = call.signal;
         if (signal !== undefined) {
-          const abort = (): void => {
-            req.destroy(new Error('the call was abandoned by its client'));
-          };
           if (signal.aborted) abort();
           else {
             signal.addEventListener('abort', abort, { once: true });
             req.once('close', () => signal.removeEventListener('abort', abort));
           }
         }
-        // Only connecting is timed: a tools/call may rightly take minutes to answer, and an
-        // event stream stays open. The client's own timeout (and its cancellation) ends those.
-        // A kept-alive connection is already connected: no timer then.
-        req.on('socket', (s) => {
-          if (!s.connecting || settled) return;
-          connectTimer = setTimeout(() => req.destroy(new Error(`no connection within ${ctx.config.proxy.connectTimeoutMs} ms`)), ctx.config.proxy.connectTimeoutMs);
-          s.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
-        });
-        req.on('error', fail);
-        req.end(call.body);
+        if (cancel !== undefined) {
+          cancel.onAbort(abort);
+          req.once('close', () => cancel.onAbort(undefined));
+        }
+      }
+      // Only connecting is timed: a tools/call may rightly take minutes to answer, and an
+      // event stream stays open. The client's own timeout (and its cancellation) ends those.
+      // A kept-alive connection is already connected: no timer then.
+      req.on('socket', (s) => {
+        if (!s.connecting || settled) return;
+        connectTimer = setTimeout(() => req.destroy(new Error(`no connection within ${ctx.config.proxy.connectTimeoutMs} ms`)), ctx.config.proxy.connectTimeoutMs);
+        s.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
       });
-    },
-  };
+      req.on('error', fail);
+      req.end(call.body);
+    });
+  }
 }
