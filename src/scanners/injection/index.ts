@@ -195,6 +195,36 @@ function overlaps(a: Hit, b: Hit): boolean {
 }
 
 /**
+ * Families whose evidence shows the text casting or instructing its reader ("pretend to be", "never
+ * refuse", "from now on"): only then do a stacking family's cues stack, so that a report describing
+ * jailbreak personas is not scored as one being installed.
+ */
+const ADDRESSING: ReadonlySet<string> = new Set([
+  'injection/role-override',
+  'injection/refusal-suppression',
+  'injection/response-hijack',
+  'injection/instruction-override',
+  'injection/new-instructions',
+  'injection/addressed-to-ai',
+  'injection/answer-tampering',
+]);
+
+/** A stacking family's weight (Family.stack): its best hit plus a share per further distinct label; 0 for other families. */
+function stackedWeight(family: Family | undefined, best: Hit, list: readonly Hit[]): number {
+  const st = family?.stack;
+  if (st === undefined) return 0;
+  // distinct labels on separate phrases (one phrase matched by two patterns is one cue)
+  const labels = new Set<string>([best.label]);
+  const counted: Hit[] = [best];
+  for (const h of [...list].sort((a, b) => b.weight - a.weight)) {
+    if (h.weight < st.min || labels.has(h.label) || h.view !== best.view || counted.some((k) => overlaps(k, h))) continue;
+    labels.add(h.label);
+    counted.push(h);
+  }
+  return best.weight + Math.min(st.per * (labels.size - 1), st.cap);
+}
+
+/**
  * Family weights from raw hits. One phrase is one piece of evidence: a family whose every hit
  * lies inside a stronger family's hit (same view, overlapping span) counts only in part, and a
  * family's own bonus counts only hits that do not overlap its best one.
@@ -202,6 +232,7 @@ function overlaps(a: Hit, b: Hit): boolean {
 function familyWeights(hits: ReadonlyMap<string, readonly Hit[]>): Map<string, number> {
   const own = new Map<string, number>();
   const bestOf = new Map<string, Hit>();
+  const addressed = [...hits.keys()].some((k) => ADDRESSING.has(k));
   for (const [id, list] of hits) {
     let best = list[0] as Hit;
     for (const h of list) if (h.weight > best.weight) best = h;
@@ -214,7 +245,7 @@ function familyWeights(hits: ReadonlyMap<string, readonly Hit[]>): Map<string, n
       counted.push(h);
       extra.push(h.weight);
     }
-    own.set(id, familyWeight([best.weight, ...extra]));
+    own.set(id, Math.max(familyWeight([best.weight, ...extra]), addressed ? stackedWeight(FAMILY_BY_ID.get(id), best, list) : 0));
   }
   const out = new Map<string, number>();
   for (const [id, list] of hits) {
