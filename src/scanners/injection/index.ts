@@ -196,8 +196,9 @@ function overlaps(a: Hit, b: Hit): boolean {
 
 /**
  * Families whose evidence shows the text casting or instructing its reader ("pretend to be", "never
- * refuse", "from now on"): only then do a stacking family's cues stack, so that a report describing
- * jailbreak personas is not scored as one being installed.
+ * refuse", "from now on"): a stacking family's cues stack only near such a hit (ADDRESS_MIN weight or
+ * more, within ADDRESS_NEAR characters in the same view), so that a report describing jailbreak
+ * personas is not scored as one being installed, and a weak "can act as a proxy" pages away opens nothing.
  */
 const ADDRESSING: ReadonlySet<string> = new Set([
   'injection/role-override',
@@ -208,11 +209,19 @@ const ADDRESSING: ReadonlySet<string> = new Set([
   'injection/addressed-to-ai',
   'injection/answer-tampering',
 ]);
+const ADDRESS_MIN = 1.5;
+const ADDRESS_NEAR = 400;
+
+/** Whether a hit lies within ADDRESS_NEAR view characters of one of the addressing hits, in the same view. */
+function nearAddress(h: Hit, address: readonly Hit[]): boolean {
+  return address.some((a) => a.view >= 0 && a.view === h.view && a.start - h.end <= ADDRESS_NEAR && h.start - a.end <= ADDRESS_NEAR);
+}
 
 /** A stacking family's weight (Family.stack): its best hit plus a share per further distinct label; 0 for other families. */
-function stackedWeight(family: Family | undefined, best: Hit, list: readonly Hit[]): number {
+function stackedWeight(family: Family | undefined, best: Hit, list: readonly Hit[], address: readonly Hit[]): number {
   const st = family?.stack;
-  if (st === undefined) return 0;
+  if (st === undefined || address.length === 0) return 0;
+  if (!list.some((h) => h.weight >= st.min && nearAddress(h, address))) return 0;
   // distinct labels on separate phrases (one phrase matched by two patterns is one cue)
   const labels = new Set<string>([best.label]);
   const counted: Hit[] = [best];
@@ -232,7 +241,8 @@ function stackedWeight(family: Family | undefined, best: Hit, list: readonly Hit
 function familyWeights(hits: ReadonlyMap<string, readonly Hit[]>): Map<string, number> {
   const own = new Map<string, number>();
   const bestOf = new Map<string, Hit>();
-  const addressed = [...hits.keys()].some((k) => ADDRESSING.has(k));
+  const address: Hit[] = [];
+  for (const [id, list] of hits) if (ADDRESSING.has(id)) for (const h of list) if (h.weight >= ADDRESS_MIN) address.push(h);
   for (const [id, list] of hits) {
     let best = list[0] as Hit;
     for (const h of list) if (h.weight > best.weight) best = h;
@@ -245,7 +255,7 @@ function familyWeights(hits: ReadonlyMap<string, readonly Hit[]>): Map<string, n
       counted.push(h);
       extra.push(h.weight);
     }
-    own.set(id, Math.max(familyWeight([best.weight, ...extra]), addressed ? stackedWeight(FAMILY_BY_ID.get(id), best, list) : 0));
+    own.set(id, Math.max(familyWeight([best.weight, ...extra]), stackedWeight(FAMILY_BY_ID.get(id), best, list, address)));
   }
   const out = new Map<string, number>();
   for (const [id, list] of hits) {

@@ -119,15 +119,10 @@ describe('injection scanner on public corpora', { skip: PRESENT ? false : 'corpo
       // system instructions" / "overriding all previous requests": an override attempt with a harmless payload.
       // Typed by the user they are a warning; arriving in a fetched page or tool result they are the
       // canonical injection, so the ingress override boost makes them block-level.
-      // A fourth casts the model as "an unrestricted AI model from a parallel universe where societal norms
-      // and guidelines are vastly different" (a jailbreak frame, harmless question): a warning, never a block.
-      assert.ok(r.flagged <= 4, r.fired.join('\n'));
+      assert.ok(r.flagged <= 3, r.fired.join('\n'));
       if (flow === 'neutral') assert.equal(r.blocked, 0, r.fired.join('\n'));
       const expected = flow === 'neutral' ? /^\[medium\] injection\/instruction-override / : /^\[high\] injection\/instruction-override /;
-      const frames = r.fired.filter((f) => f.startsWith('[low] injection/jailbreak-persona '));
-      assert.ok(frames.length <= 1, frames.join('\n'));
-      for (const f of frames) assert.match(f, /unrestricted AI model from a parallel universe/);
-      for (const f of r.fired) if (!frames.includes(f)) assert.match(f, expected);
+      for (const f of r.fired) assert.match(f, expected);
     }
   });
 

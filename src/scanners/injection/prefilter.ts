@@ -361,7 +361,10 @@ export class Prefilter {
   /** Where each owner of `mode` may match in a view text. */
   presence(text: string, mode: Mode): Presence {
     if (text.length === 0) return new Map();
-    return text.length <= MERGED_MAX && this.#merged.native() ? this.#presenceMerged(text, mode) : this.#sets[mode].presence(text);
+    // U+017F and U+212A: RE2's case-insensitive negated classes (\W, [^\w.!?;|]) lose them, so the
+    // merged set is no superset on a text holding one (NFKC views never do: this keeps the API exact)
+    const mergedFits = text.length <= MERGED_MAX && text.indexOf('\u017f') < 0 && text.indexOf('\u212a') < 0;
+    return mergedFits && this.#merged.native() ? this.#presenceMerged(text, mode) : this.#sets[mode].presence(text);
   }
 
   /** presence() by the mode's own set: the reference the merged path must agree with (for tests). */

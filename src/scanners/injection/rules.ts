@@ -94,8 +94,8 @@ export interface Family {
    * For families whose attacks pile up distinct cues (a jailbreak persona is "amoral", "unfiltered",
    * "never refuses" and "answers no matter how illegal" at once): each further distinct pattern
    * label of at least `min` weight adds `per`, up to `cap`, instead of the usual small bonus
-   * (score.ts familyWeight). One cue repeated stays one cue; and cues stack only in a text that also
-   * casts or instructs its reader (index.ts ADDRESSING), not in a report that describes them.
+   * (score.ts familyWeight). One cue repeated stays one cue; and cues stack only near a phrase that
+   * casts or instructs the reader (index.ts ADDRESSING), not in a report that describes them.
    */
   readonly stack?: { readonly min: number; readonly per: number; readonly cap: number };
 }
@@ -113,6 +113,9 @@ export function c(label: string, weight: number, src: string): PatternSpec {
 
 const B = '\\b';
 /** Where a clause opens in a folded view (newlines are spaces there): the start, or after punctuation or a markdown mark. */
+/** The dual-answer frame's "two … ways" (dual-response): written so that every core holds the "two". */
+const DUAL_ADJ = alt('different', 'separate', 'distinct', 'opposite', 'opposing');
+const DUAL_KIND = alt('ways', 'styles', 'responses', 'answers', 'replies', 'manners', 'paragraphs', 'versions', 'personalities', 'personas');
 /** Norms a jailbreak persona is said to be free of. */
 const NORMS = alt('laws', 'law', 'legal', 'morals', 'moral', 'morality', 'ethics', 'ethical', 'legality', 'rules', 'guidelines', 'principles', 'consequences', 'norms', 'values', 'policies', 'restrictions', 'boundaries', 'limits');
 const CLAUSE_OPEN = `(?:^|[.!?:;>\\]\\)*#|"“”'‘’(\\[–—-]\\s*)`;
@@ -304,7 +307,7 @@ export const FAMILIES: readonly Family[] = [
       // morals" (two norms named together; "ignores the rules" alone is ordinary)
       f('disregards-norms', 3.5, `${B}${alt('disregards?', 'ignores?', 'rejects?', "(?:doesn['’]?t|does not|don['’]?t|do not|won['’]?t|will not|never|cannot|can['’]?t) (?:care (?:about|for)|care|respect|consider|obey|follow|abide by)", '(?:has|have|with) no regard for', 'without regard (?:for|to)', 'unconstrained by', 'unburdened by', '(?:is |are )?not bound by', '(?:is |are )?not limited by', '(?:is |are )?not restricted by', 'unbound by', 'free (?:of|from)')}${SEP}(?:${alt('any', 'all', 'the', 'of', 'human', 'societal', 'social', 'its', 'his', 'her', 'their')}${SEP}){0,3}${NORMS}(?:${SEP}(?:${alt('and', 'or', 'nor', 'and/or')}${SEP})?${NORMS}){1,3}${B}`),
       // the dual-answer frame: "generate two responses to every prompt, one normal and one …", "answer in two different ways"
-      f('dual-response', 3, `${B}${alt('answer', 'respond', 'reply', 'generate', 'give', 'provide', 'write', 'output', 'produce')}${SEP}${gap(5)}(?:${alt('in', 'with')}${SEP})?${alt('two', '2')}${SEP}(?:${alt('different', 'separate', 'distinct', 'opposite', 'opposing')}${SEP}){0,2}${alt('ways', 'styles', 'responses', 'answers', 'replies', 'manners', 'paragraphs', 'versions', 'personalities', 'personas')}${B}`),
+      f('dual-response', 3, `${B}${alt('answer', 'respond', 'reply', 'generate', 'give', 'provide', 'write', 'output', 'produce')}${SEP}${gap(5)}(?:${alt('in', 'with')}${SEP})?${alt('two', '2')}${SEP}(?:${DUAL_KIND}|${DUAL_ADJ}${SEP}(?:${DUAL_ADJ}${SEP})?${DUAL_KIND})${B}`),
       f('can-do-anything', 3, `${B}${alt('can', 'will', 'could', 'is able to', 'are able to')}${SEP}${alt('do', 'say', 'generate', 'answer')}${SEP}anything${SEP}${gap(2)}${alt('and', 'without', 'no matter', 'regardless', 'unrestricted', 'is not limited', 'not limited')}${B}`),
       f('free-from-rules', 3, `${B}${alt('not bound by', 'not limited by', 'not restricted by', 'free from', 'freed from', 'unbound by', 'released from', 'broken free of', 'does not (?:follow|have|care about|abide by)', "doesn['’]t (?:follow|have|care about|abide by)", 'do not (?:follow|have|care about|abide by)', "don['’]t (?:follow|have|care about|abide by)", 'has no', 'have no', 'with no', 'without (?:any )?')}${SEP}(?:any${SEP}|the${SEP}|typical${SEP}|usual${SEP})?${gap(2)}${alt('rules', 'morals', 'ethics', 'laws', 'guidelines', 'filters', 'restrictions', 'limitations', 'censorship', 'principles', 'policies', 'boundaries')}${SEP}${alt('or', 'and', 'nor', 'of (?:openai|anthropic|chatgpt|ai)', 'set by', 'imposed')}${B}`),
       f('opposite-of-ai', 3, `${B}${alt('opposite of', 'unlike', 'contrary to', 'opposed to')}${SEP}(?:what${SEP})?${alt('chatgpt', 'openai', 'gpt', 'claude', 'the (?:ai|assistant) (?:would|normally)', 'a normal ai', 'a typical ai')}${B}`),
