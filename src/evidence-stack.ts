@@ -110,10 +110,7 @@ export async function startEvidence(loaded: LoadedConfig, opts: EvidenceStackOpt
     evidence,
     receipts,
     // queued behind whatever waits and handed on at once (inside a flush, the running flush takes it in order)
-    emit: (e) => {
-      deferred.emit(e);
-      flushDeferred();
-    },
+    emit: deferred.emitNow,
     emitDeferred: (e) => {
       deferred.emit(e);
       if (closed) flushDeferred();

@@ -20,6 +20,11 @@ import type { DecisionEvent } from '../core/index.ts';
  */
 export interface DeferredEmit {
   readonly emit: (event: DecisionEvent) => void;
+  /**
+   * Queues the event behind whatever waits and hands them all on now (as emit then flush, without
+   * arming the window's timer only to clear it again). Inside a flush, the running flush takes it.
+   */
+  readonly emitNow: (event: DecisionEvent) => void;
   /** Hands every waiting event on now, in order. */
   flush(): void;
 }
@@ -69,6 +74,10 @@ export function deferEmit(target: (event: DecisionEvent) => void, opts: DeferOpt
       waiting.push(event);
       if (waiting.length >= maxBatch) flush();
       else timer ??= setTimeout(flush, windowMs);
+    },
+    emitNow: (event) => {
+      waiting.push(event);
+      flush();
     },
     flush,
   };

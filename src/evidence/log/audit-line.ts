@@ -29,6 +29,50 @@ function plain(s: string): string | null {
 }
 
 /**
+ * The audit record's keys, each with its `,"key":` text (so the key is not re-checked per line),
+ * and whether its value tends to repeat from line to line (transport, event, action, policy
+ * hash, …: those values' texts are remembered, in a bounded memo; times and ids are not).
+ */
+const KEYS = new Map<string, { readonly text: string; readonly repeats: boolean }>();
+for (const [key, repeats] of [
+  ['schema', false],
+  ['kind', true],
+  ['time', false],
+  ['event', true],
+  ['transport', true],
+  ['agent', true],
+  ['session', true],
+  ['requestId', false],
+  ['method', true],
+  ['target', false],
+  ['action', true],
+  ['mode', true],
+  ['wouldHave', true],
+  ['reason', true],
+  ['findings', false],
+  ['findingsOmitted', false],
+  ['latencyMs', false],
+  ['bytes', false],
+  ['configHash', true],
+] as const) {
+  KEYS.set(key, { text: `,${plain(key) as string}:`, repeats });
+}
+
+/** plain() of values that repeat; keys may come from the wire (a session id, a method), hence the bounds. */
+const MEMO_MAX = 256;
+const MEMO_LENGTH = 128;
+const memo = new Map<string, string | null>();
+function plainSame(s: string): string | null {
+  if (s.length > MEMO_LENGTH) return plain(s);
+  const hit = memo.get(s);
+  if (hit !== undefined) return hit;
+  const q = plain(s);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(s, q);
+  return q;
+}
+
+/**
  * The line pino would write for `record` at `level`, or null when this path cannot be sure
  * (a string that needs escaping, a value of a kind the audit record does not hold).
  */
@@ -37,12 +81,18 @@ export function auditLine(record: object, level: 'info' | 'warn'): string | null
   const r = record as Record<string, unknown>;
   for (const key of Object.keys(r)) {
     const v = r[key];
-    const k = plain(key);
+    const known = KEYS.get(key);
+    let k: string | null;
+    if (known !== undefined) k = known.text;
+    else {
+      const q = plain(key);
+      k = q === null ? null : `,${q}:`;
+    }
     if (k === null) return null;
     let text: string | null;
     switch (typeof v) {
       case 'string':
-        text = plain(v);
+        text = known?.repeats ? plainSame(v) : plain(v);
         break;
       case 'number':
         text = Number.isFinite(v) ? String(v) : 'null';
@@ -53,7 +103,16 @@ export function auditLine(record: object, level: 'info' | 'warn'): string | null
       case 'undefined':
         continue;
       case 'object':
-        // null, and the findings array: pino writes these with JSON.stringify.
+        // null, and the findings array: pino writes these with JSON.stringify (which writes
+        // `null` and `[]` for these two, the usual values, without being asked).
+        if (v === null) {
+          text = 'null';
+          break;
+        }
+        if (Array.isArray(v) && v.length === 0 && (v as { toJSON?: unknown }).toJSON === undefined) {
+          text = '[]';
+          break;
+        }
         try {
           text = JSON.stringify(v) as string | undefined ?? null;
         } catch {
@@ -64,7 +123,7 @@ export function auditLine(record: object, level: 'info' | 'warn'): string | null
         return null;
     }
     if (text === null) return null;
-    line += `,${k}:${text}`;
+    line += k + text;
   }
   return `${line}}\n`;
 }

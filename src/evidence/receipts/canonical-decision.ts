@@ -20,28 +20,6 @@ export interface DecisionTexts {
   readonly after: string;
 }
 
-/** The fields a decision body may carry (RecordBody for type "decision", time included). */
-const BODY_KEYS = new Set([
-  'type',
-  'time',
-  'event',
-  'transport',
-  'agent',
-  'session',
-  'requestId',
-  'method',
-  'action',
-  'mode',
-  'wouldHave',
-  'reason',
-  'rules',
-  'categories',
-  'mitre',
-  'severity',
-  'targetHash',
-  'policyHash',
-]);
-
 /**
  * A string as RFC 8785 writes it (JSON.stringify of a well-formed string), or null for a string
  * with a lone surrogate (the general path rejects those). Strings with nothing to escape, the
@@ -53,6 +31,24 @@ function quote(s: string): string | null {
     if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return isWellFormed(s) ? JSON.stringify(s) : null;
   }
   return `"${s}"`;
+}
+
+/**
+ * quote() for the fields that repeat from record to record (transport, event, method, policy
+ * hash, key id, …): a bounded memo, so their text is scanned once rather than per record. Its
+ * keys may come from the wire (a method name, a session id), hence the bounds on both.
+ */
+const MEMO_MAX = 256;
+const MEMO_LENGTH = 128;
+const memo = new Map<string, string | null>();
+function quoteSame(s: string): string | null {
+  if (s.length > MEMO_LENGTH) return quote(s);
+  const hit = memo.get(s);
+  if (hit !== undefined) return hit;
+  const q = quote(s);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(s, q);
+  return q;
 }
 
 function quoteList(v: unknown): string | null {
@@ -69,10 +65,10 @@ function quoteList(v: unknown): string | null {
 }
 
 /** `,"name":value` for an optional string field: '' when absent (undefined), null when not a usable string. */
-function optional(name: string, v: unknown): string | null {
+function optional(name: string, v: unknown, repeats = true): string | null {
   if (v === undefined) return '';
   if (typeof v !== 'string') return null;
-  const q = quote(v);
+  const q = repeats ? quoteSame(v) : quote(v);
   return q === null ? null : `,"${name}":${q}`;
 }
 
@@ -86,37 +82,61 @@ export function decisionTexts(body: object, seq: number, time: string, keyId: st
   if (Object.getOwnPropertySymbols(body).length > 0) return undefined;
   if (!Number.isSafeInteger(seq) || typeof time !== 'string' || typeof keyId !== 'string' || typeof prev !== 'string') return undefined;
   // Only the body's own enumerable fields, as the general canonicaliser reads them: an inherited
-  // value (a polluted Object.prototype) or a non-enumerable one is never written.
-  const b: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const k of Object.keys(body)) {
-    if (!BODY_KEYS.has(k)) return undefined;
-    b[k] = (body as Record<string, unknown>)[k];
+  // value (a polluted Object.prototype) or a non-enumerable one is never written. Each is read
+  // once, into a local; a field a decision body does not have sends the body to the general path.
+  let type: unknown, event: unknown, transport: unknown, agent: unknown, session: unknown, requestId: unknown, method: unknown;
+  let action: unknown, mode: unknown, wouldHave: unknown, reason: unknown, rules: unknown, categories: unknown, mitre: unknown;
+  let severity: unknown, targetHash: unknown, policyHash: unknown;
+  const keys = Object.keys(body);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v: unknown = (body as Record<string, unknown>)[k];
+    switch (k) {
+      case 'type': type = v; break;
+      case 'time': break; // the record's time is the `time` handed in
+      case 'event': event = v; break;
+      case 'transport': transport = v; break;
+      case 'agent': agent = v; break;
+      case 'session': session = v; break;
+      case 'requestId': requestId = v; break;
+      case 'method': method = v; break;
+      case 'action': action = v; break;
+      case 'mode': mode = v; break;
+      case 'wouldHave': wouldHave = v; break;
+      case 'reason': reason = v; break;
+      case 'rules': rules = v; break;
+      case 'categories': categories = v; break;
+      case 'mitre': mitre = v; break;
+      case 'severity': severity = v; break;
+      case 'targetHash': targetHash = v; break;
+      case 'policyHash': policyHash = v; break;
+      default: return undefined;
+    }
   }
-  if (b.type !== 'decision') return undefined;
-  const str = (v: unknown): string | null => (typeof v === 'string' ? quote(v) : null);
-  const action = str(b.action);
-  const agent = optional('agent', b.agent);
-  const categories = quoteList(b.categories);
-  const event = str(b.event);
-  const kid = quote(keyId);
-  const method = optional('method', b.method);
-  const mitre = quoteList(b.mitre);
-  const mode = str(b.mode);
-  const policyHash = str(b.policyHash);
-  const prv = quote(prev);
-  const reason = str(b.reason);
-  const requestId = str(b.requestId);
-  const rules = quoteList(b.rules);
-  const session = optional('session', b.session);
-  const severity = optional('severity', b.severity);
-  const targetHash = optional('targetHash', b.targetHash);
-  const tm = quote(time);
-  const transport = str(b.transport);
-  const wouldHave = optional('wouldHave', b.wouldHave);
+  if (type !== 'decision') return undefined;
+  const qAction = typeof action === 'string' ? quoteSame(action) : null;
+  const qAgent = optional('agent', agent);
+  const qCategories = quoteList(categories);
+  const qEvent = typeof event === 'string' ? quoteSame(event) : null;
+  const qKeyId = quoteSame(keyId);
+  const qMethod = optional('method', method);
+  const qMitre = quoteList(mitre);
+  const qMode = typeof mode === 'string' ? quoteSame(mode) : null;
+  const qPolicyHash = typeof policyHash === 'string' ? quoteSame(policyHash) : null;
+  const qPrev = quote(prev);
+  const qReason = typeof reason === 'string' ? quote(reason) : null;
+  const qRequestId = typeof requestId === 'string' ? quote(requestId) : null;
+  const qRules = quoteList(rules);
+  const qSession = optional('session', session);
+  const qSeverity = optional('severity', severity);
+  const qTargetHash = optional('targetHash', targetHash, false);
+  const qTime = quote(time);
+  const qTransport = typeof transport === 'string' ? quoteSame(transport) : null;
+  const qWouldHave = optional('wouldHave', wouldHave);
   if (
-    action === null || agent === null || categories === null || event === null || kid === null || method === null || mitre === null ||
-    mode === null || policyHash === null || prv === null || reason === null || requestId === null || rules === null || session === null ||
-    severity === null || targetHash === null || tm === null || transport === null || wouldHave === null
+    qAction === null || qAgent === null || qCategories === null || qEvent === null || qKeyId === null || qMethod === null || qMitre === null ||
+    qMode === null || qPolicyHash === null || qPrev === null || qReason === null || qRequestId === null || qRules === null || qSession === null ||
+    qSeverity === null || qTargetHash === null || qTime === null || qTransport === null || qWouldHave === null
   ) {
     return undefined;
   }
@@ -124,8 +144,8 @@ export function decisionTexts(body: object, seq: number, time: string, keyId: st
   // policyHash prev reason requestId rules seq session severity | sig | targetHash time
   // transport type v wouldHave.
   const before =
-    `"action":${action}${agent},"categories":${categories},"event":${event},"keyId":${kid}${method},"mitre":${mitre},"mode":${mode}` +
-    `,"policyHash":${policyHash},"prev":${prv},"reason":${reason},"requestId":${requestId},"rules":${rules},"seq":${seq}${session}${severity}`;
-  const after = `${targetHash.slice(1)}${targetHash === '' ? '' : ','}"time":${tm},"transport":${transport},"type":"decision","v":1${wouldHave}`;
+    `"action":${qAction}${qAgent},"categories":${qCategories},"event":${qEvent},"keyId":${qKeyId}${qMethod},"mitre":${qMitre},"mode":${qMode}` +
+    `,"policyHash":${qPolicyHash},"prev":${qPrev},"reason":${qReason},"requestId":${qRequestId},"rules":${qRules},"seq":${seq}${qSession}${qSeverity}`;
+  const after = `${qTargetHash.slice(1)}${qTargetHash === '' ? '' : ','}"time":${qTime},"transport":${qTransport},"type":"decision","v":1${qWouldHave}`;
   return { before, after };
 }

@@ -92,6 +92,55 @@ export function sealText(head: ChainHead, body: RecordBody, now: () => Date): { 
   return { sealed, head: next };
 }
 
+/** A sealed record as the bytes of its line (the writer's form: no text or record kept). */
+export interface SealedLine {
+  /** Canonical JSON of the record, signature included, then "\n" (UTF-8). */
+  readonly line: Buffer;
+  /** Hex SHA-256 of the line without its newline: the next record's prev. */
+  readonly hash: string;
+}
+
+/**
+ * sealText, but straight to the bytes of the line: a decision record's canonical texts are
+ * encoded once into the line's buffer, signed there (the text without sig is the line's start,
+ * up to where sig goes, followed by the rest), then the rest is moved over to make room for sig,
+ * and the line is hashed as bytes. The same bytes and hash as sealText (the differential test in
+ * chain-line.test.ts holds it to that); any other body is sealed by sealText and encoded.
+ */
+export function sealLine(head: ChainHead, body: RecordBody, now: () => Date): { sealed: SealedLine; head: ChainHead } {
+  const time = body.time ?? now().toISOString();
+  const fast = body.type === 'decision' ? decisionTexts(body, head.nextSeq, time, head.key.keyId, head.prev) : undefined;
+  if (!fast) {
+    const r = sealText(head, body, now);
+    return { sealed: { line: Buffer.from(`${r.sealed.text}\n`, 'utf8'), hash: r.sealed.hash }, head: r.head };
+  }
+  // `{` before `,` after `}`: the unsigned text; sig goes between before's comma and after.
+  const beforeBytes = Buffer.byteLength(fast.before, 'utf8');
+  const afterBytes = Buffer.byteLength(fast.after, 'utf8');
+  const at = beforeBytes + 2;
+  const unsignedEnd = at + afterBytes + 1;
+  const sigText = SIG_MEMBER_BYTES;
+  const line = Buffer.allocUnsafe(unsignedEnd + sigText + 1);
+  line[0] = 0x7b; // {
+  const wrote = line.write(fast.before, 1, beforeBytes, 'utf8') + line.write(fast.after, at, afterBytes, 'utf8');
+  if (wrote !== beforeBytes + afterBytes) throw new Error('a decision record did not encode to its measured length');
+  line[at - 1] = 0x2c; // ,
+  line[unsignedEnd - 1] = 0x7d; // }
+  const sig = signBytes(head.key, line.subarray(0, unsignedEnd)).toString('base64url');
+  const member = `"sig":"${sig}",`;
+  if (member.length !== sigText) throw new Error(`unexpected signature length ${sig.length}`);
+  line.copyWithin(at + sigText, at, unsignedEnd);
+  line.write(member, at, sigText, 'latin1');
+  line[line.length - 1] = 0x0a; // \n
+  const hash = sha256Hex(line.subarray(0, line.length - 1));
+  const next: ChainHead = { nextSeq: head.nextSeq + 1, prev: hash, key: head.key, sinceCheckpoint: head.sinceCheckpoint + 1, last: DECISION_LAST };
+  return { sealed: { line, hash }, head: next };
+}
+
+/** `"sig":"` + 86 base64url characters (a 64-byte Ed25519 signature) + `",`. */
+const SIG_MEMBER_BYTES = 7 + 86 + 2;
+const DECISION_LAST: ChainHead['last'] = { type: 'decision' };
+
 export function sealRecord(head: ChainHead, body: RecordBody, now: () => Date): { sealed: Sealed; head: ChainHead } {
   const r = sealText(head, body, now);
   // The record object is built now, from the body as it is now (sealText defers it; the writer never needs it).

@@ -177,10 +177,13 @@ const isLowerHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isB64url = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || c === 45 || c === 95;
 
+/** Where `YYYY-MM-DDTHH:MM:SS` has its digits. */
+const TIME_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] as const;
+
 /** `YYYY-MM-DDTHH:MM:SS[.fraction]Z`. */
 export function isIsoTime(s: string): boolean {
   if (s.length < 20 || s.length > 40 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':' || !s.endsWith('Z')) return false;
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!isDigit(s.charCodeAt(i))) return false;
+  for (let k = 0; k < TIME_DIGITS.length; k++) if (!isDigit(s.charCodeAt(TIME_DIGITS[k] as number))) return false;
   if (s.length === 20) return true;
   return s[19] === '.' && s.length > 21 && allIn(s.slice(20, -1), isDigit);
 }
@@ -292,8 +295,11 @@ const actionOr = (a: unknown, fallback: Action): Action => ((ACTIONS as readonly
  * not know is recorded as block (fail closed in the record, as in the engine).
  */
 export function decisionBody(event: DecisionEvent, now: () => Date = () => new Date()): BodyOf<DecisionRecord> & { time: string } {
+  const findings = event.findings;
+  // Most decisions have no findings: no severity, and three empty lists (what uniqueClean gives for none).
+  const none = Array.isArray(findings) && findings.length === 0;
   let severity: Severity | undefined;
-  for (const f of event.findings) if (SEVERITIES.includes(f.severity) && (!severity || SEVERITY_RANK[f.severity] > SEVERITY_RANK[severity])) severity = f.severity;
+  if (!none) for (const f of findings) if (SEVERITIES.includes(f.severity) && (!severity || SEVERITY_RANK[f.severity] > SEVERITY_RANK[severity])) severity = f.severity;
   const time = typeof event.time === 'string' && isIsoTime(event.time) ? event.time : now().toISOString();
   const body: BodyOf<DecisionRecord> & { time: string } = {
     type: 'decision',
@@ -304,9 +310,9 @@ export function decisionBody(event: DecisionEvent, now: () => Date = () => new D
     action: actionOr(event.action, 'block'),
     mode: event.mode === 'audit' ? 'audit' : 'enforce',
     reason: cleanText(event.reason, LIMITS.reason),
-    rules: uniqueClean(event.findings.map((f) => f.rule)),
-    categories: uniqueClean(event.findings.map((f) => f.category)),
-    mitre: uniqueClean(event.findings.map((f) => f.mitre).filter((m) => m !== '')),
+    rules: none ? [] : uniqueClean(findings.map((f) => f.rule)),
+    categories: none ? [] : uniqueClean(findings.map((f) => f.category)),
+    mitre: none ? [] : uniqueClean(findings.map((f) => f.mitre).filter((m) => m !== '')),
     policyHash: cleanText(event.configHash, LIMITS.id),
     ...(event.agent !== undefined ? { agent: cleanText(event.agent, LIMITS.id) } : {}),
     ...(event.session !== undefined ? { session: cleanText(event.session, LIMITS.id) } : {}),

@@ -22,7 +22,7 @@ import { constants as fsConstants, mkdirSync } from 'node:fs';
 import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { DecisionEvent } from '../../core/index.ts';
-import { checkpointBody, newChain, rotationBody, sealText, type ChainHead } from './chain.ts';
+import { checkpointBody, newChain, rotationBody, sealLine, type ChainHead } from './chain.ts';
 import { ReceiptsError } from './errors.ts';
 import { decisionBody, sha256Hex, type GapCause, type RecordBody } from './format.ts';
 import { fsyncDir, signingKeyFrom, verifyBytes, type SigningKey } from './keys.ts';
@@ -315,14 +315,16 @@ class Writer implements ReceiptWriter {
     const before = this.#head;
     const lostBefore = { ...this.#lost };
     let head = before;
-    // The batch's lines as text, encoded once into the one buffer written.
-    let batch = '';
+    // The batch's lines as bytes, joined into the one buffer written.
+    const lines: Buffer[] = [];
+    let bytes = 0;
     let records = 0;
     let decisions = 0;
     const seal = (body: RecordBody): void => {
-      const r = sealText(head, body, this.#now);
+      const r = sealLine(head, body, this.#now);
       head = r.head;
-      batch += `${r.sealed.text}\n`;
+      lines.push(r.sealed.line);
+      bytes += r.sealed.line.length;
       records++;
     };
     const sealWithInterval = (body: RecordBody): void => {
@@ -367,7 +369,7 @@ class Writer implements ReceiptWriter {
         this.#report(err);
       }
     }
-    const buf = records > 0 ? Buffer.from(batch, 'utf8') : EMPTY;
+    const buf = records === 0 ? EMPTY : records === 1 ? (lines[0] as Buffer) : Buffer.concat(lines, bytes);
     let error: Error | null = null;
     if (buf.length > 0) {
       try {
