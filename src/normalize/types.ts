@@ -7,7 +7,10 @@ export type Encoding =
   | 'base32'
   | 'html-entities'
   | 'json-escapes'
-  | 'unicode-tags';
+  | 'unicode-tags'
+  | 'letter-spacing'
+  | 'rot13'
+  | 'reversed';
 
 /** One decoded layer found inside a text (a span, or the whole text), possibly after several decodings. */
 export interface DecodedLayer {

@@ -6,6 +6,7 @@ import { findHex } from './hex.ts';
 import { decodeJsonEscapes } from './json-escapes.ts';
 import { percentDecode, plusToSpace } from './url.ts';
 import { isQuietShortText, shapeOf } from './runs.ts';
+import { CIPHER_MAX, despace, mayHoldCipher, namesReversal, namesRot13, reversed, rot13 } from './ciphers.ts';
 
 export interface RawLayer {
   readonly chain: readonly Encoding[];
@@ -81,6 +82,11 @@ const DECODERS: readonly Decoder[] = [
     encoding: 'base32',
     decode: (text, limits, state) => joined(runs(text, limits.minEncodedRun, state).flatMap((run) => findBase32(run, limits.minEncodedRun, SPAN_OUTPUTS))),
   },
+  // text games a model can be told to undo (ciphers.ts): spaced letters always (the runs only);
+  // ROT13 and reversal of a text that names them, up to CIPHER_MAX characters
+  { encoding: 'letter-spacing', decode: (text) => one(despace(text)) },
+  { encoding: 'rot13', decode: (text) => (text.length <= CIPHER_MAX && namesRot13(text) ? [rot13(text)] : []) },
+  { encoding: 'reversed', decode: (text) => (text.length <= CIPHER_MAX && namesReversal(text) ? [reversed(text)] : []) },
 ];
 
 function one(value: string | null): string[] {
@@ -93,10 +99,10 @@ function joined(values: readonly string[]): string[] {
 
 /**
  * Whether decodeLayers could find a layer in `text` (without a seed): false only for a short text
- * with nothing any decoder starts from (see isQuietShortText), decided in one pass.
+ * with nothing any decoder starts from (see isQuietShortText and mayHoldCipher).
  */
 export function mayDecode(text: string, limits: NormalizeLimits): boolean {
-  return !isQuietShortText(text, limits.minEncodedRun);
+  return !isQuietShortText(text, limits.minEncodedRun) || mayHoldCipher(text);
 }
 
 export interface LayerResult {

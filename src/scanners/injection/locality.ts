@@ -150,7 +150,7 @@ export function undecoded(text: string): Prepared {
 }
 
 /** Encodings that decode spans of a text (joined into one layer), not the text as a whole. */
-const SPAN_ENCODINGS: ReadonlySet<string> = new Set(['base64', 'base64url', 'hex', 'base32']);
+const SPAN_ENCODINGS: ReadonlySet<string> = new Set(['base64', 'base64url', 'hex', 'base32', 'letter-spacing', 'rot13', 'reversed']);
 
 /** Text smuggled in invisible characters stays document-level (see README.md). */
 export function isSmuggledLayer(layer: DecodedLayer): boolean {

@@ -39,7 +39,7 @@ export const TOOL_POISONING_RULES: Readonly<Record<PoisonRule, RuleInfo>> = {
 const LEVEL_SEVERITY: readonly Severity[] = ['low', 'medium', 'high'];
 const TOOL_PARTS = new Set(['tool-name', 'tool-description', 'tool-schema']);
 /** Decodings that hide text on purpose; URL, entity and JSON escapes are everyday spelling. */
-const HIDING_CHAINS = new Set(['base64', 'base64url', 'hex', 'base32', 'unicode-tags']);
+const HIDING_CHAINS = new Set(['base64', 'base64url', 'hex', 'base32', 'unicode-tags', 'rot13', 'reversed']);
 
 interface Located {
   readonly hit: Hit;
