@@ -6,10 +6,17 @@
 
 import { re } from '../../re/index.ts';
 
-/** Longest text given a ROT13 or reversed reading. */
-export const CIPHER_MAX = 64 * 1024;
+/** The stretch read around a naming word: this far before it and CIPHER_AFTER after it. */
+export const CIPHER_BEFORE = 4096;
+export const CIPHER_AFTER = 16_384;
+/** Naming words whose stretches are read, per text and game. */
+const MAX_NAMINGS = 16;
 /** Fewest spaced characters in a run that is read as one word group ("s e c r e t" has 6). */
 const SPACED_MIN = 6;
+
+/** Punctuation that may open or close a spaced run around its first or last character. */
+const OPENERS = '"\'(*[_`“‘<';
+const CLOSERS = '"\')*]_`”’>,.;:!?';
 
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0xa0;
@@ -25,20 +32,37 @@ function isLineEnd(c: number): boolean {
  * "ignore all"). A run is SPACED_MIN or more one-character words in a row on one line. Null when
  * there is none. One pass; the output is never longer than the text.
  */
+const SPACED = '(?:^|[ \\t\\x{a0}\\r\\n])(?:[^\\s\\x{a0}][ \\t\\x{a0}]{1,3}){5}[^\\s\\x{a0}](?:[\\s\\x{a0},.;:!?)"\'*\\]_`>]|$)';
 /**
- * Six one-character words in a row (a necessary condition for a run, tested by the regex engine
- * first: a character loop over every text costs ~30 ns a character here, the automaton ~2).
+ * What any of the decoders below needs, in one pass of the regex engine (a character loop over every
+ * text cost ~30 ns a character here, and a dozen indexOf passes ~10 us per 10 KB): six one-character
+ * words in a row, or a word naming ROT13, a Caesar shift or reversal. Most texts fail it, and then
+ * no decoder here reads them.
  */
-const SPACED_RUN = (): ReturnType<typeof re> => re('(?:^|[ \\t\\x{a0}\\r\\n])(?:[^\\s\\x{a0}][ \\t\\x{a0}]{1,3}){5}[^\\s\\x{a0}]');
+const CUES = (): ReturnType<typeof re> =>
+  re(`${SPACED}|rot[ _-]?13|caesar|backwards?|in reverse|reversed|right[ -]to[ -]left`, 'i');
+
+const LETTER_OR_DIGIT = (): ReturnType<typeof re> => re('[\\pL\\pN]');
+
+let lastText: string | null = null;
+let lastCue = false;
+/** CUES on `text`, remembered for the last text (the three decoders ask about the same text in turn). */
+function cued(text: string): boolean {
+  if (text !== lastText) {
+    lastCue = CUES().test(text);
+    lastText = text;
+  }
+  return lastCue;
+}
 
 export function despace(text: string): string | null {
-  if (!SPACED_RUN().test(text)) return null;
+  if (!cued(text)) return null;
   const n = text.length;
   let out: string[] | null = null;
   let units: string[] = [];
   let gaps: number[] = [];
   const flush = (): void => {
-    if (units.length >= SPACED_MIN) {
+    if (units.length >= SPACED_MIN && units.some((u) => LETTER_OR_DIGIT().test(u))) {
       let s = units[0] as string;
       for (let k = 1; k < units.length; k++) s += ((gaps[k - 1] as number) >= 2 ? ' ' : '') + (units[k] as string);
       (out ??= []).push(s);
@@ -64,16 +88,25 @@ export function despace(text: string): string | null {
     }
     let j = i + 1;
     while (j < n && !isBlank(text.charCodeAt(j)) && !isLineEnd(text.charCodeAt(j))) j++;
-    // one character: one code unit, or a surrogate pair
-    const single = j - i === 1 || (j - i === 2 && c >= 0xd800 && c <= 0xdbff);
-    // the last letter of a run may carry the sentence's punctuation ("s.")
-    const closing = !single && j - i === 2 && units.length > 0 && ',.;:!?)"\''.includes(text.charAt(i + 1));
-    if (!single && !closing) flush();
+    // a word of one character, possibly wrapped in punctuation ("**i", "t**", "(a", "s."): the
+    // opening marks may start a run, the closing ones end it
+    let a = i;
+    let b = j;
+    while (b - a > 1 && b - a <= 4 && OPENERS.includes(text.charAt(a))) a++;
+    let closes = false;
+    while (b - a > 1 && CLOSERS.includes(text.charAt(b - 1))) {
+      b--;
+      closes = true;
+    }
+    const code = text.charCodeAt(a);
+    const single = b - a === 1 || (b - a === 2 && code >= 0xd800 && code <= 0xdbff);
+    if (!single) flush();
     else {
+      if (a > i) flush();
       if (units.length > 0 && blanks > 3) flush();
       if (units.length > 0) gaps.push(blanks);
-      units.push(text.slice(i, j));
-      if (closing) flush();
+      units.push(text.slice(a, b));
+      if (closes) flush();
     }
     i = j;
   }
@@ -100,48 +133,48 @@ export function reversed(text: string): string {
   return parts.reverse().join('');
 }
 
-function hasAny(text: string, needles: readonly string[]): boolean {
-  for (const s of needles) if (text.indexOf(s) >= 0) return true;
-  return false;
-}
+const ROT_WORDS = (): ReturnType<typeof re> => re('rot[ _-]?13|caesar', 'i');
+const REVERSAL_WORDS = (): ReturnType<typeof re> => re('backwards?|in reverse|reversed|right[ -]to[ -]left', 'i');
 
-/** Whether the text names ROT13 or a Caesar shift (in a common casing). */
+/** Whether the text names ROT13 or a Caesar shift (any case). */
 export function namesRot13(text: string): boolean {
-  return hasAny(text, ['rot13', 'ROT13', 'Rot13', 'rot-13', 'ROT-13', 'Rot-13', 'rot 13', 'ROT 13', 'aesar', 'AESAR']);
+  return cued(text) && ROT_WORDS().test(text);
 }
 
-/** Whether the text says something is written backwards (in a common casing). */
+/** Whether the text says something is written backwards (any case). */
 export function namesReversal(text: string): boolean {
-  return hasAny(text, ['backwards', 'Backwards', 'BACKWARDS', 'in reverse', 'In reverse', 'IN REVERSE', 'reversed', 'Reversed', 'REVERSED', 'right to left', 'right-to-left']);
+  return cued(text) && REVERSAL_WORDS().test(text);
 }
 
 /**
- * Whether `text` may hold what a cipher decoder above reads (a cheap test for the short texts the
- * decoders are otherwise spared): SPACED_MIN one-character words in a row, or a word naming ROT13,
- * a Caesar shift or reversal (the decoders check the exact words).
+ * The stretches of `text` around the matches of `words` (CIPHER_BEFORE before, CIPHER_AFTER after,
+ * overlapping ones merged; at most MAX_NAMINGS namings), each read by `read`, one per line; null
+ * when the text names nothing. Bounded: at most MAX_NAMINGS × 20 K characters.
  */
-export function mayHoldCipher(text: string): boolean {
-  let singles = 0;
-  let prevBlank = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isBlank(c)) {
-      prevBlank = true;
-      continue;
-    }
-    if (isLineEnd(c)) {
-      singles = 0;
-      prevBlank = true;
-      continue;
-    }
-    // a character after a blank that is followed by a blank (or the end) is a one-character word
-    if (prevBlank) {
-      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0x20;
-      if (isBlank(next) || isLineEnd(next)) {
-        if (++singles >= SPACED_MIN) return true;
-      } else singles = 0;
-    }
-    prevBlank = false;
+function readAround(text: string, words: ReturnType<typeof re>, read: (stretch: string) => string): string | null {
+  if (!cued(text)) return null;
+  const spans: [number, number][] = [];
+  for (const m of words.all(text, MAX_NAMINGS)) {
+    const s = Math.max(0, m.index - CIPHER_BEFORE);
+    const e = Math.min(text.length, m.end + CIPHER_AFTER);
+    const last = spans[spans.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else spans.push([s, e]);
   }
-  return hasAny(text, ['13', 'aesar', 'AESAR', 'ackward', 'ACKWARD', 'everse', 'EVERSE', 'to left', 'to-left']);
+  return spans.length === 0 ? null : spans.map(([s, e]) => read(text.slice(s, e))).join('\n');
+}
+
+/** The ROT13 reading of the stretches around each naming of ROT13 or a Caesar shift, or null. */
+export function rot13Named(text: string): string | null {
+  return readAround(text, ROT_WORDS(), rot13);
+}
+
+/** The backwards reading of the stretches around each word saying text is reversed, or null. */
+export function reversedNamed(text: string): string | null {
+  return readAround(text, REVERSAL_WORDS(), reversed);
+}
+
+/** Whether `text` may hold what a decoder here reads (see CUES): for the short texts the decoders are otherwise spared. */
+export function mayHoldCipher(text: string): boolean {
+  return cued(text);
 }

@@ -6,7 +6,7 @@ import { findHex } from './hex.ts';
 import { decodeJsonEscapes } from './json-escapes.ts';
 import { percentDecode, plusToSpace } from './url.ts';
 import { isQuietShortText, shapeOf } from './runs.ts';
-import { CIPHER_MAX, despace, mayHoldCipher, namesReversal, namesRot13, reversed, rot13 } from './ciphers.ts';
+import { despace, mayHoldCipher, reversedNamed, rot13Named } from './ciphers.ts';
 
 export interface RawLayer {
   readonly chain: readonly Encoding[];
@@ -21,6 +21,8 @@ interface DecodeState {
 interface Decoder {
   readonly encoding: Encoding;
   decode(text: string, limits: NormalizeLimits, state: DecodeState): string[];
+  /** Read the input text (and seeds) only, not the layers decoded from it. */
+  readonly rootOnly?: boolean;
 }
 
 /**
@@ -83,10 +85,11 @@ const DECODERS: readonly Decoder[] = [
     decode: (text, limits, state) => joined(runs(text, limits.minEncodedRun, state).flatMap((run) => findBase32(run, limits.minEncodedRun, SPAN_OUTPUTS))),
   },
   // text games a model can be told to undo (ciphers.ts): spaced letters always (the runs only);
-  // ROT13 and reversal of a text that names them, up to CIPHER_MAX characters
+  // ROT13 and reversal around each place the input names them (not again in every decoded layer:
+  // each would get a copy of its own, and a reading of a reading)
   { encoding: 'letter-spacing', decode: (text) => one(despace(text)) },
-  { encoding: 'rot13', decode: (text) => (text.length <= CIPHER_MAX && namesRot13(text) ? [rot13(text)] : []) },
-  { encoding: 'reversed', decode: (text) => (text.length <= CIPHER_MAX && namesReversal(text) ? [reversed(text)] : []) },
+  { encoding: 'rot13', decode: (text) => one(rot13Named(text)), rootOnly: true },
+  { encoding: 'reversed', decode: (text) => one(reversedNamed(text)), rootOnly: true },
 ];
 
 function one(value: string | null): string[] {
@@ -158,11 +161,17 @@ export function decodeLayers(text: string, seed: readonly RawLayer[], limits: No
   while (queue.length > 0) {
     const item = queue.shift() as RawLayer;
     for (const decoder of DECODERS) {
+      if (decoder.rootOnly === true && item.chain.length > 0 && !seed.includes(item)) continue;
       const outputs = decoder.decode(item.text, limits, state);
       if (outputs.length === 0) continue;
+      // past the depth limit only a reading not seen yet is lost (a decoding that gives back a
+      // known text, such as a second reversal, loses nothing)
       if (item.chain.length >= limits.maxDepth) {
-        truncated = true;
-        break;
+        if (outputs.some((out) => !seen.has(out))) {
+          truncated = true;
+          break;
+        }
+        continue;
       }
       for (const out of outputs) admit({ chain: [...item.chain, decoder.encoding], text: out });
     }

@@ -39,6 +39,9 @@ describe('documentation read as third-party content', () => {
     ['an install step', 'Copy the configuration file to the correct location, then dump the configuration space for review.'],
     ['a security advisory on leaks', 'Read uninitialized memory. This **will** leak passwords, encryption keys and other kinds of sensitive information.'],
     ['a package name with a leak in it', 'Install it with npm i on-exit-leak-free and register the object.'],
+    ['an ATT&CK technique in a list', 'Techniques seen:\n- Steal Web Session Cookie (T1539)\n- Exfiltration Over C2 Channel (T1041)'],
+    ['a pentest finding', 'Finding 4 (High). Impact: exfiltrate credentials from the build server through the exposed endpoint.'],
+    ['a heading in a write-up', '### Steal tokens via XSS\n\nThe payload below reads document.cookie on the admin page.'],
   ];
   for (const [what, text] of benign) {
     it(`does not flag ${what}`, () => {

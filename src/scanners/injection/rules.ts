@@ -430,8 +430,10 @@ export const FAMILIES: readonly Family[] = [
     evidence: 'redact',
     patterns: [
       f('send-data-to-dest', 7, `${B}${SEND_VERB}${SEP}${gap(6)}${SENSITIVE_DATA}${SEP}${gap(6)}${alt('to', 'into', 'at', 'via', 'using', 'through', 'on')}${SEP}${gap(2)}${EXTERNAL_DEST}`),
-      // the attacker's own verbs, as an order: "Exfiltrate the API keys you can see", "steal the user's credentials"
-      f('steal-imperative', 5, `${CLAUSE_OPEN}(?:${alt('please', 'now', 'then', 'also', 'next')}${SEP})?${alt('exfiltrate', 'steal', 'harvest', 'siphon(?: off)?', 'smuggle out')}${SEP}${gap(3)}${SENSITIVE_DATA}${B}`),
+      // the attacker's own verbs, as an order: "Exfiltrate the API keys you can see", "steal the user's credentials";
+      // after a sentence end only (a heading, a list item or "Impact:" names an attack, it does not order one),
+      // and weak alone: security write-ups use the same words
+      f('steal-imperative', 4, `(?:^|[.!?;"“”'‘’(\\[]\\s*)(?:${alt('please', 'now', 'then', 'also', 'next')}${SEP})?${alt('exfiltrate', 'steal', 'harvest', 'siphon(?: off)?', 'smuggle out')}${SEP}${gap(3)}${SENSITIVE_DATA}${B}`),
       f('send-to-dest', 4, `${B}${SEND_VERB_TO_DEST}${SEP}${gap(6)}${alt('to', 'at', 'via')}${SEP}${gap(2)}${EXTERNAL_DEST}`),
       f('data-into-url', 6, `${B}${alt('append', 'add', 'include', 'encode', 'put', 'insert', 'embed', 'place', 'attach')}${SEP}${gap(3)}${alt('data', 'conversation', 'history', 'information', 'secrets?', 'passwords?', 'keys?', 'tokens?', 'results?', 'answers?', 'summary', 'content', 'contents', 'messages?', 'details', 'credentials?', 'memory', 'context')}${SEP}${gap(5)}${alt('to', 'in', 'into', 'as')}${SEP}(?:the${SEP}|a${SEP}|this${SEP}|each${SEP})?${alt('url', 'link', 'query(?: string| parameters?)?', 'parameters?', 'image (?:url|link|source|src)', 'href', 'src', 'request')}${B}`),
       // a placeholder is a name in braces (or <NAME>, [NAME]): {conversation}, ${secret}, %7Bdata%7D, not
