@@ -174,7 +174,32 @@ export function reversedNamed(text: string): string | null {
   return readAround(text, REVERSAL_WORDS(), reversed);
 }
 
-/** Whether `text` may hold what a decoder here reads (see CUES): for the short texts the decoders are otherwise spared. */
+/** Fragments every naming word holds in one of its common casings (a short text without any is not cued). */
+const NAMING_BITS = ['13', 'aesar', 'AESAR', 'ackward', 'ACKWARD', 'everse', 'EVERSE', 'to left', 'to-left', 'To Left', 'TO LEFT'];
+
+/**
+ * Whether a short text (the quiet-text fast path: URL parts, header values) may hold what a decoder
+ * here reads: a character loop and a few indexOf calls, cheaper on short texts than a regex call
+ * (a regex call per URL part made a clean URL scan 11 → 57 µs). A yes is confirmed by CUES.
+ */
 export function mayHoldCipher(text: string): boolean {
-  return cued(text);
+  let singles = 0;
+  let prevBlank = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c) || isLineEnd(c)) {
+      if (isLineEnd(c)) singles = 0;
+      prevBlank = true;
+      continue;
+    }
+    if (prevBlank) {
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0x20;
+      if (isBlank(next) || isLineEnd(next)) {
+        if (++singles >= SPACED_MIN - 1) return cued(text);
+      } else singles = 0;
+    }
+    prevBlank = false;
+  }
+  for (const bit of NAMING_BITS) if (text.indexOf(bit) >= 0) return cued(text);
+  return false;
 }
