@@ -1,3 +1,4 @@
+import { memoizedText } from '../string-memo.ts';
 /**
  * The audit log's decision line, written without going through pino's per-key serialiser: the
  * same bytes pino writes for `logger.info(record)` / `logger.warn(record)` with the audit log's
@@ -58,19 +59,8 @@ for (const [key, repeats] of [
   KEYS.set(key, { text: `,${plain(key) as string}:`, repeats });
 }
 
-/** plain() of values that repeat; keys may come from the wire (a session id, a method), hence the bounds. */
-const MEMO_MAX = 256;
-const MEMO_LENGTH = 128;
-const memo = new Map<string, string | null>();
-function plainSame(s: string): string | null {
-  if (s.length > MEMO_LENGTH) return plain(s);
-  const hit = memo.get(s);
-  if (hit !== undefined) return hit;
-  const q = plain(s);
-  if (memo.size >= MEMO_MAX) memo.clear();
-  memo.set(s, q);
-  return q;
-}
+/** plain() of values that repeat (string-memo.ts: bounded, since keys may come from the wire). */
+const plainSame = memoizedText(plain);
 
 /**
  * The line pino would write for `record` at `level`, or null when this path cannot be sure

@@ -10,6 +10,7 @@
  * non-string, a lone surrogate) gets `undefined`, and the caller uses the general canonicaliser,
  * which either writes it or throws the error it always threw.
  */
+import { memoizedText } from '../string-memo.ts';
 import { isWellFormed } from './canonical.ts';
 
 /** The canonical text of the unsigned record, split where `sig` goes (between severity and targetHash). */
@@ -33,23 +34,8 @@ function quote(s: string): string | null {
   return `"${s}"`;
 }
 
-/**
- * quote() for the fields that repeat from record to record (transport, event, method, policy
- * hash, key id, …): a bounded memo, so their text is scanned once rather than per record. Its
- * keys may come from the wire (a method name, a session id), hence the bounds on both.
- */
-const MEMO_MAX = 256;
-const MEMO_LENGTH = 128;
-const memo = new Map<string, string | null>();
-function quoteSame(s: string): string | null {
-  if (s.length > MEMO_LENGTH) return quote(s);
-  const hit = memo.get(s);
-  if (hit !== undefined) return hit;
-  const q = quote(s);
-  if (memo.size >= MEMO_MAX) memo.clear();
-  memo.set(s, q);
-  return q;
-}
+/** quote() for the fields that repeat from record to record (string-memo.ts: bounded, since keys may come from the wire). */
+const quoteSame = memoizedText(quote);
 
 function quoteList(v: unknown): string | null {
   if (!Array.isArray(v)) return null;
