@@ -27,39 +27,39 @@ function vqo(verb: string, qual: string, obj: string, n = 40): string {
 
 // Spanish
 const ES_VERB = W('ignora', 'ignore', 'ignorad', 'ignoren', 'ignorar', 'olvida', 'olvide', 'olvidad', 'olviden', 'olvidar', 'descarta', 'descarte', 'descartar', 'omite', 'omita', 'omitir', 'desatiende', 'desestima', 'haz caso omiso (?:a|de)', 'no (?:sigas|siga|obedezcas|obedezca|cumplas|hagas caso (?:a|de))', 'anula', 'anule', 'salta(?:te)?', 'pasa por alto');
-const ES_QUAL = alt('anteriores', 'previas', 'precedentes', 'de arriba', 'originales', 'iniciales', 'del sistema', 'dadas', 'recibidas', 'que te (?:dieron|han dado|di)');
+const ES_QUAL = alt('del usuario', 'de la usuaria', 'anteriores', 'previas', 'precedentes', 'de arriba', 'originales', 'iniciales', 'del sistema', 'dadas', 'recibidas', 'que te (?:dieron|han dado|di)');
 const ES_OBJ = alt('instrucciones', 'indicaciones', 'reglas', 'directrices', 'órdenes', 'ordenes', 'mensajes', 'normas', 'pautas', 'restricciones', 'prompts?', 'comandos', 'directivas');
 // Portuguese
 const PT_VERB = W('ignore', 'ignora', 'ignorem', 'ignorar', 'esqueça', 'esqueca', 'esquece', 'esqueçam', 'desconsidere', 'desconsidera', 'despreze', 'descarte', 'não (?:siga|sigas|obedeça)', 'nao (?:siga|obedeca)', 'pule', 'anule');
-const PT_QUAL = alt('anteriores', 'prévias', 'previas', 'acima', 'originais', 'iniciais', 'do sistema', 'dadas', 'recebidas');
+const PT_QUAL = alt('do usuário', 'do usuario', 'do utilizador', 'anteriores', 'prévias', 'previas', 'acima', 'originais', 'iniciais', 'do sistema', 'dadas', 'recebidas');
 const PT_OBJ = alt('instruções', 'instrucoes', 'instrução', 'regras', 'diretrizes', 'orientações', 'orientacoes', 'comandos', 'ordens', 'mensagens', 'prompts?', 'diretivas');
 // Italian
 const IT_VERB = W('ignora', 'ignorate', 'ignori', 'ignorare', 'dimentica', 'dimenticate', 'dimentichi', 'trascura', 'tralascia', 'non (?:seguire|seguite|segua|obbedire)', 'scarta', 'annulla', 'salta');
-const IT_QUAL = alt('precedenti', 'di sopra', 'sopra', 'originali', 'iniziali', 'del sistema', 'fornite', 'ricevute', 'date');
+const IT_QUAL = alt("dell['’]utente", 'precedenti', 'di sopra', 'sopra', 'originali', 'iniziali', 'del sistema', 'fornite', 'ricevute', 'date');
 const IT_OBJ = alt('istruzioni', 'regole', 'indicazioni', 'direttive', 'comandi', 'ordini', 'messaggi', 'prompt', 'linee guida', 'consegne');
 // German
 const DE_VERB = W('ignoriere', 'ignorier', 'ignorieren sie', 'ignoriert', 'ignorieren', 'vergiss', 'vergessen sie', 'vergesst', 'missachte', 'missachten sie', 'verwirf', 'verwerfen sie', 'überspringe', 'übergehe', '(?:beachte|befolge)n?(?: sie)? (?:nicht|keine)', 'setze außer kraft');
-const DE_QUAL = alt('vorherigen', 'vorigen', 'bisherigen', 'obigen', 'vorangegangenen', 'vorangehenden', 'früheren', 'ursprünglichen', 'anfänglichen', 'alle', 'vorher', 'zuvor', 'oben', 'system');
+const DE_QUAL = alt('des nutzers', 'des benutzers', 'des anwenders', 'der nutzerin', 'vorherigen', 'vorigen', 'bisherigen', 'obigen', 'vorangegangenen', 'vorangehenden', 'früheren', 'ursprünglichen', 'anfänglichen', 'alle', 'vorher', 'zuvor', 'oben', 'system');
 const DE_OBJ = alt('anweisungen', 'anweisung', 'instruktionen', 'befehle', 'regeln', 'vorgaben', 'richtlinien', 'anordnungen', 'eingaben', 'prompts?', 'systemanweisungen', 'systemprompt', 'direktiven', 'aufträge');
 // French
 const FR_VERB = W('ignore[sz]?', 'ignorer', 'oublie[sz]?', 'oublier', 'néglige[sz]?', 'ne (?:tiens|tenez) pas compte', 'fais abstraction', 'faites abstraction', 'abandonne[sz]?', 'écarte[sz]?', 'outrepasse[sz]?', 'ne (?:suis|suivez|respecte|respectez) (?:pas|plus)', 'annule[sz]?', 'passe[sz]? outre');
-const FR_QUAL = alt('précédentes', 'precedentes', 'antérieures', 'anterieures', 'ci-dessus', "d'avant", 'initiales', 'originales', 'du système', 'du systeme', 'toutes', 'reçues', 'données');
+const FR_QUAL = alt("de l['’]utilisateur", "de l['’]utilisatrice", 'précédentes', 'precedentes', 'antérieures', 'anterieures', 'ci-dessus', "d'avant", 'initiales', 'originales', 'du système', 'du systeme', 'toutes', 'reçues', 'données');
 const FR_OBJ = alt('instructions?', 'consignes?', 'règles', 'regles', 'directives', 'ordres', 'indications', 'commandes', 'prompts?', 'messages');
 // Russian (Cyrillic; inflected endings via \p{L}*)
 const RU_VERB = W('игнорируй(?:те)?', 'проигнорируй(?:те)?', 'игнорировать', 'забудь(?:те)?', 'забыть', 'не обращай(?:те)? внимания на', 'отбрось(?:те)?', 'отмени(?:те)?', 'пренебреги(?:те)?', 'не следуй(?:те)?', 'не выполняй(?:те)?', 'не слушай(?:те)?', 'пропусти(?:те)?');
-const RU_QUAL = alt('предыдущ\\p{L}*', 'прежн\\p{L}*', 'вышеуказанн\\p{L}*', 'вышеизложенн\\p{L}*', 'выше', 'все', 'всё', 'предшествующ\\p{L}*', 'изначальн\\p{L}*', 'исходн\\p{L}*', 'системн\\p{L}*', 'ранее', 'стары\\p{L}*');
+const RU_QUAL = alt('пользовател\\p{L}*', 'предыдущ\\p{L}*', 'прежн\\p{L}*', 'вышеуказанн\\p{L}*', 'вышеизложенн\\p{L}*', 'выше', 'все', 'всё', 'предшествующ\\p{L}*', 'изначальн\\p{L}*', 'исходн\\p{L}*', 'системн\\p{L}*', 'ранее', 'стары\\p{L}*');
 const RU_OBJ = alt('инструкци\\p{L}*', 'указани\\p{L}*', 'правил\\p{L}*', 'команд\\p{L}*', 'директив\\p{L}*', 'промпт\\p{L}*', 'ограничени\\p{L}*', 'установк\\p{L}*', 'распоряжени\\p{L}*');
 
 // Chinese (simplified and traditional)
 const ZH_VERB = alt('忽略', '无视', '無視', '忽视', '忽視', '不要理会', '不要理會', '不理会', '不理會', '别管', '別管', '忘记', '忘記', '忘掉', '丢弃', '丟棄', '抛弃', '拋棄', '放弃', '放棄', '跳过', '跳過', '绕过', '繞過', '覆盖', '覆蓋', '不要遵守', '不要遵循', '不再遵守', '停止遵循');
-const ZH_QUAL = alt('之前', '以前', '先前', '上面', '上述', '以上', '前面', '此前', '原来', '原來', '原始', '原先', '所有', '全部', '一切', '你的', '系统', '系統', '早先', '最初');
+const ZH_QUAL = alt('用户', '用戶', '使用者', '之前', '以前', '先前', '上面', '上述', '以上', '前面', '此前', '原来', '原來', '原始', '原先', '所有', '全部', '一切', '你的', '系统', '系統', '早先', '最初');
 const ZH_OBJ = alt('指令', '指示', '说明', '說明', '提示', '规则', '規則', '命令', '要求', '设定', '設定', '限制', '约束', '約束', '准则', '準則', '内容', '內容', '对话', '對話', '任务', '任務');
 // Japanese
-const JA_QUAL = alt('以前', '前', '上記', '上の', 'これまで', '今まで', '先ほど', '先程', '最初', '元', 'すべて', '全て', '全部', 'あなたの', 'システム');
+const JA_QUAL = alt('ユーザー', 'ユーザ', '利用者', '以前', '前', '上記', '上の', 'これまで', '今まで', '先ほど', '先程', '最初', '元', 'すべて', '全て', '全部', 'あなたの', 'システム');
 const JA_OBJ = alt('指示', '命令', '指令', 'ルール', '規則', 'プロンプト', '設定', '制約', 'ガイドライン', '説明');
 const JA_VERB = alt('無視', '忘れ', '破棄', '取り消', '無効', '従わない', '従うな', 'スキップ');
 // Korean
-const KO_QUAL = alt('이전', '앞의', '앞서', '위의', '위', '기존', '모든', '원래', '지금까지', '시스템', '초기');
+const KO_QUAL = alt('사용자', '이용자', '이전', '앞의', '앞서', '위의', '위', '기존', '모든', '원래', '지금까지', '시스템', '초기');
 const KO_OBJ = alt('지시', '지침', '명령', '규칙', '프롬프트', '설정', '지시사항', '안내', '제약', '규정');
 const KO_VERB = alt('무시', '잊어', '잊고', '잊으', '취소', '따르지\\s*마', '따르지\\s*말', '버려', '폐기');
 
@@ -110,4 +110,33 @@ export const FOREIGN_ROLE: readonly PatternSpec[] = [
   clean('ja-act-as', 2, alt('として振る舞', 'になりきって', 'のふりをして')),
   clean('ko-you-are-now', 4, alt('너는\\s*이제', '당신은\\s*이제', '이제부터\\s*(?:너는|당신은|넌)', '지금부터\\s*(?:너는|당신은|넌)', '넌\\s*이제', '더\\s*이상\\s*(?:ai가|어시스턴트가)\\s*아니')),
   clean('ko-act-as', 2, alt('인\\s*척\\s*해', '처럼\\s*행동해', '역할을\\s*해')),
+];
+
+/**
+ * A note addressed to the AI reader, as "Note to the AI:" is in English (rules.ts note-to-ai): a
+ * note, message or instruction word, "to/for", then the assistant, agent or model named as an AI;
+ * or the AI named and then the text it is reading ("An die KI, die diese E-Mail liest").
+ */
+const ES_AI = alt('(?:el|la|los|las|cualquier|todo|toda)?\\s?(?:asistentes?|agentes?|modelos?|sistemas?)\\s(?:de\\s)?(?:ia|inteligencia artificial|lenguaje|autom[aá]tic[oa]s?|virtuales?)', 'la ia', 'ia');
+const PT_AI = alt('(?:o|a|os|as|qualquer)?\\s?(?:assistentes?|agentes?|modelos?|sistemas?)\\s(?:de\\s)?(?:ia|inteligência artificial|inteligencia artificial|linguagem|autom[aá]tic[oa]s?|virtua(?:l|is))', 'a ia', 'ia');
+const IT_AI = alt("(?:l['’]|gli|il|qualsiasi|ogni)?\\s?(?:assistenti?|agenti?|modelli?|sistemi?)\\s(?:di\\s)?(?:ia|ai|intelligenza artificiale|linguaggio|automatic[oi]|virtuali?)", "l['’]ia", 'ia');
+const DE_AI = alt('(?:den|die|das|jeden|jede|alle)?\\s?(?:ki|ki-\\p{L}+|künstliche intelligenz|sprachmodell\\p{L}*|assistenten \\(ki\\))');
+const FR_AI = alt("(?:l['’]|le|la|les|tout|toute)?\\s?(?:assistants?|agents?|modèles?|modeles?|systèmes?)\\s(?:d['’])?(?:ia|intelligence artificielle|de langage)", "l['’]ia", 'ia');
+const NL_AI = alt('(?:de|het|elke|iedere)?\\s?(?:ai|ai-\\p{L}+|ai-assistent\\p{L}*|ai-agent\\p{L}*|taalmodel\\p{L}*)');
+const RU_AI = alt('(?:ии|ai)(?:-\\p{L}+)?', '(?:ии|ai)\\s?(?:ассистент|агент|модел|помощник)\\p{L}*', '(?:ассистент|агент|помощник)\\p{L}*\\s(?:ии|ai)', 'языков\\p{L}* модел\\p{L}*', 'нейросет\\p{L}*');
+const READ_VERB_ROMANCE = alt('leen', 'lean', 'procesan', 'procesen', 'gestionen', 'gestionan', 'leiam', 'leem', 'estejam lendo', 'processam', 'leggono', 'leggano', 'elaborano', 'lisent', 'traitent', 'résument', 'resument', 'résume', 'lesen', 'verarbeiten', 'lezen', 'verwerken', 'lea', 'lee', 'procese', 'procesa', 'leia', 'lê', 'processe', 'legga', 'elabori', 'lise', 'lit', 'traite', 'liest', 'verarbeitet', 'zusammenfasst', 'leest', 'verwerkt', 'читает', 'обрабатывает');
+
+export const FOREIGN_NOTE_TO_AI: readonly PatternSpec[] = [
+  clean('es-note-to-ai', 5, `${W('nota', 'mensaje', 'instrucciones?', 'aviso', 'recordatorio', 'p\\.\\s?d\\.', 'p\\.\\s?s\\.')}\\s(?:importante\\s)?(?:para|a|al)\\s${ES_AI}(?:$|[^\\p{L}])`),
+  clean('pt-note-to-ai', 5, `${W('nota', 'mensagem', 'instruções', 'instrucoes', 'aviso', 'lembrete', 'p\\.\\s?s\\.')}\\s(?:importante\\s)?(?:para|à|a|ao)\\s${PT_AI}(?:$|[^\\p{L}])`),
+  clean('it-note-to-ai', 5, `${W('nota', 'messaggio', 'istruzioni', 'avviso', 'promemoria', 'p\\.\\s?s\\.')}\\s(?:importante\\s)?(?:per|a|al|all['’])\\s?${IT_AI}(?:$|[^\\p{L}])`),
+  clean('de-note-to-ai', 5, `${W('hinweis', 'nachricht', 'anweisung(?:en)?', 'notiz', 'mitteilung', 'achtung', 'wichtig')}\\s(?:an|für)\\s${DE_AI}(?:$|[^\\p{L}])`),
+  clean('de-to-the-ai-reading', 5, `${W('an', 'für')}\\s(?:den|die|das|jede|jeden|alle)\\s(?:ki|ki-\\p{L}+|sprachmodell\\p{L}*)\\s?,\\s?(?:die|der|das)\\s${S(40)}${alt('liest', 'verarbeitet', 'zusammenfasst', 'bearbeitet')}`),
+  clean('fr-note-to-ai', 5, `${W('note', 'message', 'consignes?', 'instructions?', 'remarque', 'avis', 'rappel', 'p\\.\\s?s\\.')}\\s(?:importante?\\s)?(?:pour|à|a|au|aux)\\s${FR_AI}(?:$|[^\\p{L}])`),
+  clean('nl-note-to-ai', 5, `${W('notitie', 'bericht', 'instructies?', 'opmerking', 'let op', 'p\\.\\s?s\\.')}\\s(?:voor|aan)\\s${NL_AI}(?:$|[^\\p{L}])`),
+  clean('ru-note-to-ai', 5, `${W('примечание', 'заметка', 'сообщение', 'инструкци\\p{L}*', 'указани\\p{L}*', 'внимание')}\\s(?:для\\s)?${RU_AI}(?:$|[^\\p{L}])`),
+  clean('romance-ai-reading-this', 5, `(?:${ES_AI}|${PT_AI}|${IT_AI}|${FR_AI}|${DE_AI}|${NL_AI})\\s?,?\\s(?:que|qui|che|die|der|das|dat)\\s(?:\\p{L}+\\s){0,2}${READ_VERB_ROMANCE}(?:$|[^\\p{L}])`),
+  clean('zh-note-to-ai', 5, `(?:${alt('致', '给', '給', '写给', '寫給', '对', '對')}${S(4)}(?:(?:ai|人工智能|智能)${alt('助手', '助理', '代理', '智能体', '智能體', '模型', '')}|${S(4)}(?:助手|代理|智能体|智能體))${S(6)}(?:[：:]|的(?:说明|說明|指示|指令|消息|訊息|提示|备注|備註))|(?:ai|人工智能)${alt('助手', '助理', '代理', '模型')}(?:请注意|請注意|注意)[：:]|处理${S(8)}的(?:ai|人工智能)${S(4)}[：:])`),
+  clean('ja-note-to-ai', 5, `(?:(?:ai|人工知能)(?:アシスタント|エージェント|モデル)?(?:へ|に|宛て)(?:の(?:指示|メッセージ|注意|お願い|メモ))?[：:]|(?:処理|読ん|読む|要約)${S(12)}(?:ai|人工知能)(?:アシスタント|エージェント)?(?:の方|様|さん)?(?:へ[：:]?|に[：:]))`),
+  clean('ko-note-to-ai', 5, `(?:ai|인공지능)\\s?(?:어시스턴트|에이전트|비서|모델)?\\s?(?:에게|께|님께)\\s?(?:[:：]|전달|알림|지시)|(?:읽는|처리하는|요약하는|확인하는)\\s?(?:ai|인공지능)\\s?(?:어시스턴트|에이전트|비서|모델)?(?:는|은|가|이|께서)`),
 ];

@@ -679,3 +679,125 @@ export const LANGUAGE = alt(
   'another language',
   'a (?:different|foreign) language',
 );
+
+// ── directives to an agent ───────────────────────────────────────────────────────────────
+/**
+ * What an agent with tools can be made to do on its user's behalf (folded view): move money or data,
+ * change accounts and access, run things, destroy things. Writing and answering are left out: a
+ * directive to write or reply is what the user's own task asks for.
+ */
+export const AGENT_ACTION = alt(
+  'send',
+  'forward',
+  'e-?mail',
+  'transfer',
+  'wire',
+  'pay',
+  'delete',
+  'remove',
+  'erase',
+  'wipe',
+  'grant',
+  'share',
+  'post',
+  'upload',
+  'download',
+  'install',
+  'run',
+  'execute',
+  'call',
+  'invoke',
+  'visit',
+  'navigate to',
+  'open',
+  'click',
+  'book',
+  'buy',
+  'purchase',
+  'order',
+  'disable',
+  'turn off',
+  'approve',
+  'add',
+  'invite',
+  'reveal',
+  'disclose',
+  'export',
+  'publish',
+  'reset',
+  'change',
+  'update',
+  'set up',
+  'create',
+  'merge',
+  'push',
+  'revoke',
+  'unlock',
+  'cancel',
+  'subscribe',
+  'sign up',
+  'retrieve',
+  'fetch',
+  'collect',
+  'copy',
+  'paste',
+  'include',
+  'attach',
+  'set',
+  'enable',
+  'turn on',
+  'disarm',
+  'accept',
+  'authori[sz]e',
+  'reply(?:-all)?',
+  'rank',
+  'rate',
+  'mark',
+  'move',
+  'log ?in(?:to)?',
+  'sign ?in(?:to)?',
+  'submit',
+  'rotate',
+  'drop',
+  'schedule',
+  'connect',
+  'recommend',
+  'tell the user',
+  'tell them',
+  'issue',
+  'refund',
+  'release',
+  'grant',
+  'give',
+  'provide',
+  'wire',
+);
+/**
+ * What a planted note calls its reader when it names it as an AI (clean view, case-insensitive): "AI",
+ * "AI assistant", "AI code reviewer", "language model", "Claude"… Bare role nouns (assistant, agent, bot)
+ * need a stricter frame of their own; bare "GPT" is left out (a GUID partition table in release notes).
+ */
+export const AI_ROLE = `(?:(?:ai|a\\.i\\.|llm|genai)\\b|(?:ai|llm|gpt|genai|automated|autonomous)[\\s-]+(?:powered[\\s-]+)?(?:[a-z]+[\\s-]+){0,2}?(?:assistants?|agents?|bots?|helpers?|reviewers?|copilots?|screeners?)\\b|(?:large\\s+)?language\\s+models?\\b|chatbots?\\b|claude(?:\\s+models?)?\\b|chatgpt\\b|gemini\\b|copilot\\b|gpt-?\\d[\\w.]*)`;
+/** A bare role noun that an AI reader is addressed by ("Assistant, …", "Agents: …"). */
+export const ROLE_NOUN = `(?:assistants?|agents?|helpers?|(?:helper\\s+)?bots?)`;
+
+/**
+ * An AI reader named as such (folded view): unlike AI_NOUN, bare "assistants", "agents" and "bots"
+ * need a qualifier ("AI agents", "language models"), since teaching assistants, build agents and
+ * support bots are people and software that documents address every day.
+ */
+export const AI_READER = alt(
+  'ai',
+  'a\\.i\\.',
+  'llms?',
+  'large language models?',
+  'language models?',
+  '(?:ai|llm|gpt|automated|virtual|digital|smart|coding|autonomous) (?:assistants?|agents?|models?|bots?|systems?|tools?|readers?|copilots?)',
+  'chatbots?',
+  'copilot',
+  'gpt(?:-?\\d[\\w.]*)?',
+  'chatgpt',
+  'claude',
+  'gemini',
+  'bard',
+);

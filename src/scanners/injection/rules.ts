@@ -3,7 +3,11 @@
 // combines the best weight of every family that matched into one score per text.
 // Patterns are RE2 syntax and are compiled through re() only.
 import {
+  AGENT_ACTION,
   AI_NOUN,
+  AI_READER,
+  AI_ROLE,
+  ROLE_NOUN,
   ANSWER_DIRECT_VERB,
   ANSWER_INSERT_VERB,
   ANSWER_UNIT,
@@ -40,7 +44,7 @@ import {
   alt,
   gap,
 } from './lexicon.ts';
-import { FOREIGN_OVERRIDE, FOREIGN_ROLE } from './foreign.ts';
+import { FOREIGN_NOTE_TO_AI, FOREIGN_OVERRIDE, FOREIGN_ROLE } from './foreign.ts';
 
 /**
  * Which view a pattern reads. `folded`: lower-cased, whitespace collapsed (also run on the
@@ -120,7 +124,7 @@ const DUAL_KIND = alt('ways', 'styles', 'responses', 'answers', 'replies', 'mann
 const NORMS = alt('laws', 'law', 'legal', 'morals', 'moral', 'morality', 'ethics', 'ethical', 'legality', 'rules', 'guidelines', 'principles', 'consequences', 'norms', 'values', 'policies', 'restrictions', 'boundaries', 'limits');
 const CLAUSE_OPEN = `(?:^|[.!?:;>\\]\\)*#|"“”'‘’(\\[–—-]\\s*)`;
 /** "note to the AI", "instructions for any assistant" (folded view). */
-const NOTE_TO_AI = `${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'hint', 'directive', 'p\\.?s\\.?', 'attention')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP})?${AI_NOUN}`;
+const NOTE_TO_AI = `${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'hint', 'directive', 'p\\.?s\\.?', 'attention', 'to-?do')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP})?${AI_NOUN}`;
 /**
  * "before this" as the text before this one: at a clause end or naming the text ("before this message"),
  * not a deadline ("return the form before this Friday").
@@ -200,6 +204,9 @@ export const FAMILIES: readonly Family[] = [
       // previous instructions are void / the rules above no longer apply
       f('prior-object-void', 7, `${B}${PRIOR_QUALIFIER}${SEP}${gap(1)}${CONFIG_OBJECT}${SEP}${gap(3)}${alt('are', 'is', 'were', 'was', 'have been', 'has been', 'should be', 'must be', 'shall be', 'can be', 'will be', 'are now', 'is now')}${SEP}(?:now${SEP}|hereby${SEP}|all${SEP})?${VOID_STATE}${B}`),
       f('object-prior-void', 6, `${B}${INSTRUCTION_OBJECT}${SEP}${alt('above', 'before this', 'given (?:above|before|earlier|previously)', 'you (?:were|have been) given')}${SEP}${gap(1)}${alt('are', 'is', 'were', 'should be', 'must be', 'no longer')}${SEP}${gap(1)}${VOID_STATE}${B}`),
+      // ignore the user's request / disregard the original question: the task the reader was given by
+      // its user, dropped ("skip the current question" is how surveys and wizards talk, so "current" is left out)
+      f('verb-user-request', 5, `${B}(?:${OVERRIDE_VERB}${SEP}(?:${alt('all', 'any', 'of', 'the', 'your', 'this', 'that')}${SEP}){0,2}${alt("user['’]?s", "users['’]", "human['’]?s", "customer['’]?s", "operator['’]?s")}|${alt('ignore', 'ignoring', 'disregard(?:ing)?', 'forget(?:ting)?')}${SEP}(?:${alt('all', 'any', 'of', 'the', 'your', 'this', 'that')}${SEP}){0,2}${alt('original', 'actual', 'initial')})${SEP}${gap(1)}${alt('requests?', 'questions?', 'task', 'tasks', 'query', 'queries', 'prompt', 'message', 'goal', 'instructions?', 'intent')}${B}`),
       // generic: ignore the instructions (no qualifier) — weak alone
       f('verb-object', 3, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${alt('instructions?', 'rules', 'guidelines', 'prompts?', 'directives?', 'system prompt', 'programming', 'training', 'orders', 'commands')}${B}`),
     ],
@@ -264,7 +271,7 @@ export const FAMILIES: readonly Family[] = [
       c('system-xml', 5, `</?\\s*(?:system|sys|system[_-]?prompt|system[_-]?message|system[_-]?instructions?|admin|administrator|developer|developer[_-]?message|root|override|policy)\\s*>`),
       c('turn-xml', 4, `</?\\s*(?:user|assistant|human|ai|model|instructions?|user[_-]?input|user[_-]?query|prompt|rules|context)\\s*>`),
       c('hash-header', 5, `(?:^|\\n)[ \\t]*#{2,4}[ \\t]*(?:system|instructions?|system prompt|new instructions|admin|administrator|developer|response)[ \\t]*(?:message|prompt|note)?[ \\t]*:`),
-      c('bracket-tag', 5, `\\[\\s*(?:system|sys|admin|administrator|system message|system note|system override|system instruction|developer|developer mode|instructions?|ai instructions?|assistant instructions?|hidden instructions?|override|root)\\s*\\]`),
+      c('bracket-tag', 5, `\\[\\s*(?:system|sys|admin|administrator|system message|system note|system notice|system alert|system update|system override|system instruction|admin notice|admin message|developer|developer mode|instructions?|ai instructions?|assistant instructions?|hidden instructions?|override|root)\\s*\\]`),
       c('line-system-colon', 4, `(?:^|\\n)[ \\t>*_]*(?:system|system prompt|system message|system instruction|sys|developer message|admin message|administrator)[ \\t*_]*:[ \\t*_]*\\S`),
       f('inline-system-label', 4, `${B}${alt('system', 'new system', 'updated system', 'developer', 'admin')}${SEP}${alt('prompt', 'message', 'instruction', 'instructions', 'override', 'note', 'update', 'directive', 'notice', 'alert')}\\s*[:=]`),
     ],
@@ -337,6 +344,53 @@ export const FAMILIES: readonly Family[] = [
       f('meant-for-ai', 6, `${B}${alt('this', 'the following')}${SEP}${alt('message', 'text', 'note', 'section', 'comment', 'part', 'paragraph', 'content', 'instruction', 'instructions')}${SEP}(?:is${SEP}|are${SEP})?${alt('for', 'meant for', 'intended for', 'addressed to', 'directed at', 'only for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP})?${AI_NOUN}${B}`),
       f('hey-ai', 3, `${B}${alt('dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'listen', 'yo')}${SEP}${alt('ai', 'assistant', 'llm', 'agent', 'chatgpt', 'gpt', 'claude', 'gemini', 'copilot', 'bard', 'language model', 'ai assistant', 'ai agent', 'ai model')}${B}`),
       f('ai-comma-imperative', 4, `(?:^|[.!?:;>\\]]\\s*)${alt('assistant', 'ai', 'llm', 'agent', 'chatgpt', 'claude', 'gemini', 'copilot', 'model')},${SEP}(?:please${SEP})?${alt('ignore', 'disregard', 'forget', 'you must', 'you should', 'do not', "don['’]t", 'stop', 'now', 'instead', 'immediately', 'execute', 'run', 'send', 'call')}${B}`),
+      ...FOREIGN_NOTE_TO_AI,
+    ],
+  },
+  {
+    id: 'injection/agent-directive',
+    mitre: 'T1204',
+    title: 'directive to the agent',
+    what: 'tells the AI reading it to take an action on its user\'s behalf (send, pay, delete, grant, run…) or to set its task aside for another',
+    evidence: 'phrase',
+    // The patterns below name or address the AI reader and weigh nothing alone (AI readers are named
+    // in articles about them). In content reaching the agent, a directive to act (AGENT_DIRECTIVES)
+    // near one of them, a note to the AI, "Hey Claude," or a fake system tag makes the family decide
+    // (index.ts: directedAtReader). Directives are only looked for there: alone they are what
+    // e-mails, tickets and manuals are made of.
+    patterns: [
+      // phrases that name or address the AI reader: no weight of their own (a vocative, a mention)
+      f('to-you-ai', 1, `${B}(?:to|for)${SEP}you${SEP}(?:the${SEP}|an?${SEP}|my${SEP}|our${SEP})?(?:${AI_READER}|assistant)${B}`),
+      f('ai-audience', 1, `${B}${alt('any', 'all', 'every', 'each', 'the', 'dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'to')}${SEP}${AI_READER}${SEP}(?:that${SEP}|who${SEP}|which${SEP})?${alt('reading', 'reads?', 'processing', 'process(?:es)?', 'handling', 'handles?', 'summari[sz]ing', 'summari[sz]es?', 'parsing', 'parses?', 'reviewing', 'reviews?', 'seeing', 'sees?', 'encountering', 'encounters?', 'working on', 'works on', 'assisting', 'helping')}${SEP}${alt('this', 'these', 'the', 'my', 'our', 'your', 'a', 'an', 'it', 'him', 'her', 'them', 'me', 'us')}${B}`),
+      f('when-ai-reads', 1, `${B}${alt('when', 'once', 'if', 'whenever', 'as soon as', 'while', 'after')}${SEP}(?:the${SEP}|an?${SEP}|any${SEP}|you${SEP}(?:the${SEP})?)?(?:${AI_READER}|assistant)${SEP}${alt('reads?', 'processes', 'process', 'sees?', 'summari[sz]es?', 'parses?', 'encounters?', 'reviews?', 'handles?', 'loads?', 'ingests?', 'gets to', 'finds?', 'is (?:reading|processing|summari[sz]ing|handling)', 'are (?:reading|processing|summari[sz]ing|handling)')}${SEP}${alt('this', 'these', 'the following', 'it', 'my', 'our')}${B}`),
+      // at a clause or line start, the reader named as an AI and then a comma or colon ("Hey Claude,",
+      // "AI helper:", "ATTENTION LANGUAGE MODEL:", "Dear AI agent,"); a bare role noun only before a
+      // comma ("Assistant, …") or with what it is doing ("Assistant reading this: …"), and then after a
+      // sentence, not merely a line break: "agent: fix the cache" is how changelogs name a component,
+      // and wrapped prose puts any word at a line start
+      c('ai-vocative', 1, `(?:^|[.!?:;>\\]\\)(\\[]\\s*|\\n[ \\t>*_#-]*|(?:--+|>>|\\|)\\s*)(?:(?:hey|hi|hello|dear|ok|okay|attention|attn|yo|psst|note to|message to|to)\\s+)?(?:(?:the|any|all|every|our|my|your)\\s+)?(?:[a-z-]+\\s+)?\\b${AI_ROLE}\\b\\s*[,:]\\s`),
+      c('role-vocative', 1, `(?:^|[.!?:;>\\]\\)(\\[]\\s*|(?:--+|>>|\\|)\\s*)(?:(?:hey|hi|hello|dear|ok|okay|attention|attn|yo|psst)\\s+)?(?:(?:the|any|all|every|our|my|your)\\s+)?\\b(?:${ROLE_NOUN}\\s*,|${ROLE_NOUN}\\s+(?:reading|processing|handling|working on|compiling|summari[sz]ing|triaging|reviewing)\\s+(?:this|these|the|my|our)(?:\\s+[a-z]+){0,2}\\s*[,:])\\s`),
+      // "@assistant please …", "@ai-bot:", "TODO(ai-agent):" (not a handle that merely starts so: "@aiden")
+      c('ai-mention', 1, `(?:^|[^\\w@.])@(?:ai|assistant|agent|claude|copilot|gpt|llm|chatgpt|gemini)(?:[-_][\\w-]*)?\\b|\\btodo\\s*\\(\\s*(?:ai|assistant|agent|claude|copilot|llm)[\\w-]*\\s*\\)`),
+      // "to the assistant compiling this report", "for the AI handling this request", "for any AI agent reading"
+      f('to-the-ai-doing', 1, `${B}(?:to|for)${SEP}(?:the|any|all|every|each)${SEP}(?:\\w+${SEP})?(?:${AI_READER}|assistants?|bots?)${SEP}(?:who${SEP}|that${SEP})?\\w+ing${B}`),
+      // an agent described at its task ("payables assistants processing this invoice", "the assistant
+      // managing this inbox", "agents with mailbox access"; "no agent running" is how software agents
+      // are written about, so the task needs its object), or given an order by an AI-like role
+      // ("calendar assistants must", "browser agents should"); people's roles (teaching assistants,
+      // travel agents) are not in the list of qualifiers
+      f('role-doing', 1, `${B}(?:${alt('ai', 'automated', 'autonomous', 'connected', 'smart', 'digital', 'your', 'the', 'any', 'every', 'each', 'all', 'an?', 'our', 'whichever', 'whatever')}${SEP})?(?:[\\w-]+${SEP}){0,2}?(?:assistants?|agents?|bots?|copilots?|note-?takers?|ai tools?|ai)${SEP}(?:(?:that|who|which)${SEP})?(?:(?:is|are)${SEP})?${alt('reading', 'processing', 'handling', 'managing', 'screening', 'summari[sz]ing', 'comparing', 'updating', 'running', 'configuring', 'completing', 'describing', 'drafting', 'working (?:on|through)', 'going through', 'acting (?:for|on behalf of)', 'picking up', 'triaging', 'parsing', 'accessing')}${SEP}${alt('this', 'these', 'the', 'your', 'my', 'our', 'any', 'every', 'each', 'all', 'an?', 'for', 'on', 'through', 'someone')}${B}|${B}(?:assistants?|agents?|bots?|ai tools?)${SEP}with${SEP}(?:${alt('mailbox', 'inbox', 'file', 'account', 'calendar', 'repo', 'repository', 'admin', 'browser', 'payment')}${SEP})?access${B}`),
+      // whatever reads this very content, named by what it does to it: "whoever is processing this inbox",
+      // "to the system handling this order", "for the tool that reads incoming chat messages", "any tool
+      // applying this commit". Machine verbs only with "whoever"/"whatever" ("whoever reads this note"
+      // is a person); a software noun with any of them.
+      f('reader-of-this', 1, `${B}(?:${alt('whoever', 'whatever', 'whichever')}${SEP}(?:[\\w-]+${SEP}){0,1}?(?:(?:is|are)${SEP})?${alt('processing', 'processes', 'handling', 'handles', 'summari[sz]ing', 'summari[sz]es', 'describing', 'describes', 'triaging', 'triages', 'parsing', 'parses', 'fetching', 'fetches', 'applying', 'applies', 'reconciling', 'reconciles', 'indexing', 'indexes', 'ingesting', 'ingests', 'scanning', 'scans', 'analy[sz]ing', 'analy[sz]es', 'managing', 'manages', 'screening', 'screens', 'reads', 'reading')}|${alt('the', 'any', 'all', 'every', 'each', 'dear', 'for', 'to', 'attention')}${SEP}(?:[\\w-]+${SEP}){0,2}?${alt('system', 'systems', 'tool', 'tools', 'service', 'pipeline', 'helper', 'handler', 'processor', 'reader', 'readers', 'filter', 'automation', 'integration', 'crawler', 'crawlers', 'script', 'model')}${SEP}(?:(?:that|which|who|is|are)${SEP})?${alt('reading', 'reads', 'processing', 'processes', 'handling', 'handles', 'summari[sz]ing', 'summari[sz]es', 'describing', 'describes', 'triaging', 'parsing', 'parses', 'fetching', 'applying', 'applies', 'reconciling', 'reconciles', 'ingesting', 'ingests', 'scanning', 'scans', 'browsing', 'with access to')})${SEP}${alt('this', 'these', "the user['’]?s", "this person['’]?s", 'incoming', 'any of this')}${B}`),
+      // the reader's own task, referred to as given to it, or resumed after an order
+      f('then-resume-task', 1, `${B}(?:after|once)${SEP}you${SEP}(?:do|have done|did|finish|complete|are done with|have completed|have finished)${SEP}(?:that|this|it|these steps|the above)${SEP}(?:you${SEP}(?:can|may|should|will)${SEP})?${alt('solve', 'complete', 'finish', 'continue', 'proceed', 'resume', 'go back to', 'return to', 'get back to')}${B}`),
+      f('task-i-gave-you', 1, `${B}the${SEP}task${SEP}(?:that${SEP})?(?:i|the user|we|they)${SEP}(?:gave|assigned|asked|set|have given|had given)${SEP}(?:to${SEP})?you${B}`),
+      // a note labelled for a role an AI holds ("Note for the scheduling agent:", "Instructions for the inbox assistant:")
+      f('note-for-ai-role', 1, `${B}${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'request', 'to-?do', 'heads[- ]up', 'guidance', 'steps')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP}|our${SEP}|your${SEP})?${alt('ai', 'automated', 'autonomous', 'connected', 'smart', 'digital', 'llm', 'browser', 'browsing', 'web', 'calendar', 'inbox', 'mailbox', 'mail', 'e-?mail', 'scheduling', 'shopping', 'purchasing', 'procurement', 'payables', 'billing', 'coding', 'code', 'review', 'newsreader', 'contact-sync', 'sync', 'meeting', 'operator', 'on-call', 'integration', 'workflow', 'automation', 'triage', 'social media', 'note-taking', 'voice')}${SEP}(?:assistants?|agents?|bots?|copilots?|helpers?|services?|pipelines?|automations?|integrations?)\\s*[:–—-]`),
+      f('ai-role-modal', 1, `${B}(?:${alt('ai', 'automated', 'autonomous', 'connected', 'smart', 'digital', 'llm', 'browser', 'browsing', 'web', 'calendar', 'inbox', 'mailbox', 'mail', 'e-?mail', 'scheduling', 'shopping', 'purchasing', 'procurement', 'payables', 'billing', 'coding', 'code', 'review', 'newsreader', 'contact-sync', 'sync', 'meeting', 'operator', 'on-call', 'integration', 'workflow', 'automation', 'triage', 'social media', 'note-taking', 'voice')}${SEP})(?:assistants?|agents?|bots?|copilots?|integrations?|tools?)${SEP}(?:${alt('must', 'should', 'need to', 'needs to', 'have to', 'has to', 'are required to', 'is required to', 'are expected to', 'is expected to', 'are asked to', 'will')})${B}`),
     ],
   },
   {
@@ -802,6 +856,19 @@ export const FAMILIES: readonly Family[] = [
     evidence: 'phrase',
     patterns: [],
   },
+];
+
+/**
+ * Directives to act on the user's behalf (agent-directive): not prefiltered and never scored alone;
+ * index.ts reads them only on the text around a phrase that addresses the AI reader.
+ */
+export const AGENT_DIRECTIVES: readonly PatternSpec[] = [
+  f('modal-action', 1.5, `${B}(?:please|kindly|(?:you|it|they|he|she)${SEP}(?:must|should|need to|needs to|have to|has to|are (?:required|expected|instructed|asked|supposed|authori[sz]ed) to|is (?:required|expected|instructed|asked|supposed|authori[sz]ed) to|will need to|are to)|(?:you['’]re|you are|are|is)${SEP}(?:now${SEP})?(?:authori[sz]ed|permitted|allowed|required|instructed|expected)${SEP}(?:by${SEP}${gap(3)})?to|(?:must|should|needs? to|has to|have to)(?:${SEP}(?:now|also|first|immediately|then))?|(?:has|have)${SEP}(?:authori[sz]ed|asked|instructed|told|requested|permitted|allowed)${SEP}you${SEP}to|(?:needs?|wants?|requires?)${SEP}you${SEP}to|i${SEP}(?:need|want)${SEP}you${SEP}to|could${SEP}you(?:${SEP}also)?(?:${SEP}quickly)?|make sure${SEP}(?:to|you)|be sure to|go ahead and|proceed to|do not forget to|don['’]t forget to)${SEP}(?:${alt('also', 'now', 'immediately', 'first', 'then', 'just', 'quickly', 'promptly', 'urgently', 'silently', 'quietly', 'secretly', 'right away', 'go ahead and')}${SEP}){0,2}${AGENT_ACTION}(?:[^\\w-]|$)`),
+  // an order at a clause start ("…: forward the last 20 e-mails", ". Export the history", "once you have
+  // read this, forward…"), or after "also"/"then"
+  c('clause-imperative', 1.5, `(?:^|[.!?:;>\\]\\)(\\[]\\s*|\\n[ \\t>*_#-]*|,\\s*(?:and\\s+)?(?:then\\s+|also\\s+)?|\\b(?:also|then)\\s+)(?:(?:now|then|also|first|next|immediately|quickly|simply|just|finally|please)\\s+){0,2}${AGENT_ACTION}(?:[^\\w-]|$)`),
+  f('before-the-task', 1.5, `${B}before${SEP}(?:you${SEP}(?:can${SEP}|do${SEP}|start${SEP}|continue${SEP})?)?${alt('solve', 'solving', 'complete', 'completing', 'finish', 'finishing', 'continue with', 'continuing with', 'proceed with', 'proceeding with', 'answer', 'answering', 'work on', 'working on', 'carry out', 'perform', 'handle', 'respond to', 'get to', 'do')}${SEP}(?:the|your|this|that|my|any)${SEP}${gap(1)}${alt('task', 'request', 'question', 'assignment', 'instructions?', 'query')}${B}`),
+  f('do-following-first', 1.5, `${B}do${SEP}the${SEP}following${SEP}${alt('first', 'before', 'instead')}${B}`),
 ];
 
 export const FAMILY_BY_ID: ReadonlyMap<string, Family> = new Map(FAMILIES.map((fam) => [fam.id, fam]));
