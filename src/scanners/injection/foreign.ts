@@ -114,29 +114,44 @@ export const FOREIGN_ROLE: readonly PatternSpec[] = [
 
 /**
  * A note addressed to the AI reader, as "Note to the AI:" is in English (rules.ts note-to-ai): a
- * note, message or instruction word, "to/for", then the assistant, agent or model named as an AI;
- * or the AI named and then the text it is reading ("An die KI, die diese E-Mail liest").
+ * note, message or instruction word, "to/for", then the assistant, agent or model named as an AI and
+ * straight after it the colon or comma that opens the note ("Nota para el asistente de IA:"). A name
+ * that goes on ("… de IA del proyecto:", "KI-Arbeitsgruppe:", "AI助手项目组：") is a team or an event,
+ * and a bare "IA", "KI" or "AI" needs its article and the colon. Or an assistant or agent named as an
+ * AI and then the text it is reading ("cualquier asistente de IA que lea este correo").
  */
-const ES_AI = alt('(?:el|la|los|las|cualquier|todo|toda)?\\s?(?:asistentes?|agentes?|modelos?|sistemas?)\\s(?:de\\s)?(?:ia|inteligencia artificial|lenguaje|autom[aá]tic[oa]s?|virtuales?)', 'la ia', 'ia');
-const PT_AI = alt('(?:o|a|os|as|qualquer)?\\s?(?:assistentes?|agentes?|modelos?|sistemas?)\\s(?:de\\s)?(?:ia|inteligência artificial|inteligencia artificial|linguagem|autom[aá]tic[oa]s?|virtua(?:l|is))', 'a ia', 'ia');
-const IT_AI = alt("(?:l['’]|gli|il|qualsiasi|ogni)?\\s?(?:assistenti?|agenti?|modelli?|sistemi?)\\s(?:di\\s)?(?:ia|ai|intelligenza artificiale|linguaggio|automatic[oi]|virtuali?)", "l['’]ia", 'ia');
-const DE_AI = alt('(?:den|die|das|jeden|jede|alle)?\\s?(?:ki|ki-\\p{L}+|künstliche intelligenz|sprachmodell\\p{L}*|assistenten \\(ki\\))');
-const FR_AI = alt("(?:l['’]|le|la|les|tout|toute)?\\s?(?:assistants?|agents?|modèles?|modeles?|systèmes?)\\s(?:d['’])?(?:ia|intelligence artificielle|de langage)", "l['’]ia", 'ia');
-const NL_AI = alt('(?:de|het|elke|iedere)?\\s?(?:ai|ai-\\p{L}+|ai-assistent\\p{L}*|ai-agent\\p{L}*|taalmodel\\p{L}*)');
-const RU_AI = alt('(?:ии|ai)(?:-\\p{L}+)?', '(?:ии|ai)\\s?(?:ассистент|агент|модел|помощник)\\p{L}*', '(?:ассистент|агент|помощник)\\p{L}*\\s(?:ии|ai)', 'языков\\p{L}* модел\\p{L}*', 'нейросет\\p{L}*');
-const READ_VERB_ROMANCE = alt('leen', 'lean', 'procesan', 'procesen', 'gestionen', 'gestionan', 'leiam', 'leem', 'estejam lendo', 'processam', 'leggono', 'leggano', 'elaborano', 'lisent', 'traitent', 'résument', 'resument', 'résume', 'lesen', 'verarbeiten', 'lezen', 'verwerken', 'lea', 'lee', 'procese', 'procesa', 'leia', 'lê', 'processe', 'legga', 'elabori', 'lise', 'lit', 'traite', 'liest', 'verarbeitet', 'zusammenfasst', 'leest', 'verwerkt', 'читает', 'обрабатывает');
+/** Not inside a word (RE2's \b is ASCII-only). */
+const L0 = '(?:^|[^\\p{L}\\p{N}])';
+const ES_AI = alt('(?:el|los|cualquier|todo)\\s(?:asistentes?|agentes?|modelos?)\\s(?:de\\s)?(?:ia|inteligencia artificial|lenguaje|autom[aá]tic[oa]s?|virtuales?)', 'la ia');
+const PT_AI = alt('(?:o|os|qualquer)\\s(?:assistentes?|agentes?|modelos?)\\s(?:de\\s)?(?:ia|inteligência artificial|inteligencia artificial|linguagem|autom[aá]tic[oa]s?|virtua(?:l|is))', 'a ia');
+const IT_AI = alt("(?:l['’]|gli|il|qualsiasi|ogni)\\s?(?:assistenti?|agenti?|modelli?)\\s(?:di\\s)?(?:ia|ai|intelligenza artificiale|linguaggio|automatic[oi]|virtuali?)", "l['’]ia");
+const DE_AI = alt('(?:den|die|das|jeden|jede|alle)\\s(?:ki-(?:assistent|agent|modell|bot|chatbot)\\p{L}*|ki|künstliche intelligenz|sprachmodell\\p{L}*)');
+const FR_AI = alt("(?:l['’]|le|les|tout|toute)\\s?(?:assistants?|agents?|modèles?|modeles?)\\s(?:d['’])?(?:ia|intelligence artificielle|de langage)", "l['’]ia");
+const NL_AI = alt('(?:de|het|elke|iedere)\\s(?:ai|ai-(?:assistent|agent|model|bot)\\p{L}*|taalmodel\\p{L}*)');
+const RU_AI = alt('(?:ии|ai)', '(?:ии|ai)[\\s-]?(?:ассистент|агент|модел|помощник)\\p{L}*', '(?:ассистент|агент|помощник)\\p{L}*\\s(?:ии|ai)', 'языков\\p{L}* модел\\p{L}*');
+/** An assistant or agent named as an AI (no bare "IA"/"KI"/"AI"), for the "… that reads this" form. */
+const ROMANCE_AI = alt(
+  '(?:asistentes?|agentes?)\\s(?:de\\s)?(?:ia|inteligencia artificial|autom[aá]ticos?|virtuales?)',
+  '(?:assistentes?|agentes?)\\s(?:de\\s)?(?:ia|autom[aá]ticos?|virtuais)',
+  '(?:assistenti?|agenti?)\\s(?:di\\s)?(?:ia|ai|intelligenza artificiale|virtuali?)',
+  '(?:assistants?|agents?)\\s(?:d[\'’])?(?:ia|intelligence artificielle)',
+  'ki-(?:assistent|agent)\\p{L}*',
+  'ai-(?:assistent|agent)\\p{L}*',
+);
+const READ_VERB_ROMANCE = alt('leen', 'lean', 'procesan', 'procesen', 'gestionen', 'gestionan', 'leiam', 'leem', 'estejam lendo', 'processam', 'leggono', 'leggano', 'elaborano', 'lisent', 'traitent', 'résument', 'resument', 'résume', 'lesen', 'verarbeiten', 'lezen', 'verwerken', 'lea', 'lee', 'procese', 'procesa', 'leia', 'lê', 'processe', 'legga', 'elabori', 'lise', 'lit', 'traite', 'liest', 'verarbeitet', 'zusammenfasst', 'leest', 'verwerkt');
+const OPENS = '\\s?[:,]';
 
 export const FOREIGN_NOTE_TO_AI: readonly PatternSpec[] = [
-  clean('es-note-to-ai', 5, `${W('nota', 'mensaje', 'instrucciones?', 'aviso', 'recordatorio', 'p\\.\\s?d\\.', 'p\\.\\s?s\\.')}\\s(?:importante\\s)?(?:para|a|al)\\s${ES_AI}(?:$|[^\\p{L}])`),
-  clean('pt-note-to-ai', 5, `${W('nota', 'mensagem', 'instruções', 'instrucoes', 'aviso', 'lembrete', 'p\\.\\s?s\\.')}\\s(?:importante\\s)?(?:para|à|a|ao)\\s${PT_AI}(?:$|[^\\p{L}])`),
-  clean('it-note-to-ai', 5, `${W('nota', 'messaggio', 'istruzioni', 'avviso', 'promemoria', 'p\\.\\s?s\\.')}\\s(?:importante\\s)?(?:per|a|al|all['’])\\s?${IT_AI}(?:$|[^\\p{L}])`),
-  clean('de-note-to-ai', 5, `${W('hinweis', 'nachricht', 'anweisung(?:en)?', 'notiz', 'mitteilung', 'achtung', 'wichtig')}\\s(?:an|für)\\s${DE_AI}(?:$|[^\\p{L}])`),
-  clean('de-to-the-ai-reading', 5, `${W('an', 'für')}\\s(?:den|die|das|jede|jeden|alle)\\s(?:ki|ki-\\p{L}+|sprachmodell\\p{L}*)\\s?,\\s?(?:die|der|das)\\s${S(40)}${alt('liest', 'verarbeitet', 'zusammenfasst', 'bearbeitet')}`),
-  clean('fr-note-to-ai', 5, `${W('note', 'message', 'consignes?', 'instructions?', 'remarque', 'avis', 'rappel', 'p\\.\\s?s\\.')}\\s(?:importante?\\s)?(?:pour|à|a|au|aux)\\s${FR_AI}(?:$|[^\\p{L}])`),
-  clean('nl-note-to-ai', 5, `${W('notitie', 'bericht', 'instructies?', 'opmerking', 'let op', 'p\\.\\s?s\\.')}\\s(?:voor|aan)\\s${NL_AI}(?:$|[^\\p{L}])`),
-  clean('ru-note-to-ai', 5, `${W('примечание', 'заметка', 'сообщение', 'инструкци\\p{L}*', 'указани\\p{L}*', 'внимание')}\\s(?:для\\s)?${RU_AI}(?:$|[^\\p{L}])`),
-  clean('romance-ai-reading-this', 5, `(?:${ES_AI}|${PT_AI}|${IT_AI}|${FR_AI}|${DE_AI}|${NL_AI})\\s?,?\\s(?:que|qui|che|die|der|das|dat)\\s(?:\\p{L}+\\s){0,2}${READ_VERB_ROMANCE}(?:$|[^\\p{L}])`),
-  clean('zh-note-to-ai', 5, `(?:${alt('致', '给', '給', '写给', '寫給', '对', '對')}${S(4)}(?:(?:ai|人工智能|智能)${alt('助手', '助理', '代理', '智能体', '智能體', '模型', '')}|${S(4)}(?:助手|代理|智能体|智能體))${S(6)}(?:[：:]|的(?:说明|說明|指示|指令|消息|訊息|提示|备注|備註))|(?:ai|人工智能)${alt('助手', '助理', '代理', '模型')}(?:请注意|請注意|注意)[：:]|处理${S(8)}的(?:ai|人工智能)${S(4)}[：:])`),
-  clean('ja-note-to-ai', 5, `(?:(?:ai|人工知能)(?:アシスタント|エージェント|モデル)?(?:へ|に|宛て)(?:の(?:指示|メッセージ|注意|お願い|メモ))?[：:]|(?:処理|読ん|読む|要約)${S(12)}(?:ai|人工知能)(?:アシスタント|エージェント)?(?:の方|様|さん)?(?:へ[：:]?|に[：:]))`),
-  clean('ko-note-to-ai', 5, `(?:ai|인공지능)\\s?(?:어시스턴트|에이전트|비서|모델)?\\s?(?:에게|께|님께)\\s?(?:[:：]|전달|알림|지시)|(?:읽는|처리하는|요약하는|확인하는)\\s?(?:ai|인공지능)\\s?(?:어시스턴트|에이전트|비서|모델)?(?:는|은|가|이|께서)`),
+  clean('es-note-to-ai', 5, `${W('nota', 'mensaje', 'instrucciones?', 'aviso', 'recordatorio', 'p\\.\\s?d\\.', 'p\\.\\s?s\\.')}\\s(?:importante\\s)?(?:para|a|al)\\s${ES_AI}${OPENS}`),
+  clean('pt-note-to-ai', 5, `${W('nota', 'mensagem', 'instruções', 'instrucoes', 'aviso', 'lembrete', 'p\\.\\s?s\\.')}\\s(?:importante\\s)?(?:para|à|a|ao)\\s${PT_AI}${OPENS}`),
+  clean('it-note-to-ai', 5, `${W('nota', 'messaggio', 'istruzioni', 'avviso', 'promemoria', 'p\\.\\s?s\\.')}\\s(?:importante\\s)?(?:per|a|al|all['’])\\s?${IT_AI}${OPENS}`),
+  clean('de-note-to-ai', 5, `${W('hinweis', 'nachricht', 'anweisung(?:en)?', 'notiz', 'mitteilung', 'achtung', 'wichtig')}\\s(?:an|für)\\s${DE_AI}${OPENS}`),
+  clean('de-to-the-ai-reading', 5, `${W('an', 'für')}\\s(?:den|die|das|jede|jeden|alle)\\s(?:ki|ki-(?:assistent|agent|modell)\\p{L}*|sprachmodell\\p{L}*)\\s?,\\s?(?:die|der|das)\\s${S(40)}${alt('liest', 'verarbeitet', 'zusammenfasst', 'bearbeitet')}`),
+  clean('fr-note-to-ai', 5, `${W('note', 'message', 'consignes?', 'instructions?', 'remarque', 'avis', 'rappel', 'p\\.\\s?s\\.')}\\s(?:importante?\\s)?(?:pour|à|a|au|aux)\\s${FR_AI}${OPENS}`),
+  clean('nl-note-to-ai', 5, `${W('notitie', 'bericht', 'instructies?', 'opmerking', 'let op', 'p\\.\\s?s\\.')}\\s(?:voor|aan)\\s${NL_AI}${OPENS}`),
+  clean('ru-note-to-ai', 5, `${W('примечание', 'заметка', 'сообщение', 'инструкци\\p{L}*', 'указани\\p{L}*', 'внимание')}\\s(?:для\\s)?${RU_AI}${OPENS}`),
+  clean('romance-ai-reading-this', 5, `${L0}${ROMANCE_AI}\\s?,?\\s(?:que|qui|che|die|der|das|dat)\\s(?:\\p{L}+\\s){0,2}${READ_VERB_ROMANCE}(?:$|[^\\p{L}])`),
+  clean('zh-note-to-ai', 5, `(?:${alt('致', '给', '給', '写给', '寫給')}\\s?(?:ai|人工智能)?${alt('助手', '助理', '代理', '智能体', '智能體', '模型')}(?:[：:]|的(?:说明|說明|指示|指令|消息|訊息|提示|备注|備註))|(?:ai|人工智能)${alt('助手', '助理', '代理', '模型')}(?:请注意|請注意|注意)[：:]|处理${S(8)}的(?:ai|人工智能)(?:助手|代理)?[：:])`),
+  clean('ja-note-to-ai', 5, `(?:(?:ai|人工知能)(?:アシスタント|エージェント|モデル)?(?:へ|宛て)(?:の(?:指示|メッセージ|注意|お願い|メモ))?[：:]|(?:処理|読ん|読む|要約)${S(12)}(?:ai|人工知能)(?:アシスタント|エージェント)?(?:の方|様|さん)?へ[：:])`),
+  clean('ko-note-to-ai', 5, `(?:ai|인공지능)\\s?(?:어시스턴트|에이전트|비서|모델)?\\s?(?:에게|께|님께)\\s?[:：]`),
 ];

@@ -8,7 +8,7 @@ import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
 import { isAscii, QuietTexts } from '../../normalize/index.ts';
 import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
-import { AGENT_DIRECTIVES, CODE_CLASSES, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
+import { AGENT_DIRECTIVES, AGENT_DIRECTIVES_AFTER, CODE_CLASSES, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
 import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
 import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, pushView, type TextView, type ViewName } from './views.ts';
@@ -228,54 +228,73 @@ const DIRECTIVE_FAMILY = 'injection/agent-directive';
 const READER_ADDRESS_MIN = 3;
 /** Fake-system-tag labels that frame text as a message to the model from its operators (those naming the system: "[admin]" heads changelog entries). */
 const SYSTEM_FRAME_LABELS: ReadonlySet<string> = new Set(['system-xml', 'bracket-tag', 'hash-header']);
-/** Addresses read for directives, at most (the strongest evidence is rarely past the first few). */
-const MAX_ADDRESSES = 16;
+/** Addresses read for directives, at most. */
+const MAX_ADDRESSES = 32;
+/** Matches of one address pattern kept per view. */
+const ADDRESS_MATCHES = 8;
 /**
  * addressed-to-ai labels that do not show the AI reader addressed: "Dear AI Ethics Committee members"
  * opens a letter to people (ai-vocative, which needs the comma after the name, stands for these).
  */
 const VOCATIVE_LOOSE: ReadonlySet<string> = new Set(['hey-ai']);
 const DIRECTIVE_NEAR = 400;
+/** How far after an address an imperative is looked for (it must start there: AGENT_DIRECTIVES_AFTER is anchored). */
+const AFTER_CHARS = 200;
 /** The family's weight when a directive lies near an address (before the ingress boosts: none apply to it). */
 const DIRECTED_WEIGHT = 6.5;
 
-/** AGENT_DIRECTIVES compiled once; each is read only near an address (directedAtReader). */
-let directiveCache: { readonly spec: PatternSpec; readonly regex: SafeRegex }[] | null = null;
-function directives(): readonly { readonly spec: PatternSpec; readonly regex: SafeRegex }[] {
-  directiveCache ??= AGENT_DIRECTIVES.map((spec) => ({ spec, regex: re(spec.src, spec.view === 'clean' ? 'i' : '') }));
+interface Directive {
+  readonly spec: PatternSpec;
+  readonly regex: SafeRegex;
+}
+/** AGENT_DIRECTIVES and AGENT_DIRECTIVES_AFTER compiled once; each is read only beside an address (directedAtReader). */
+let directiveCache: { readonly near: readonly Directive[]; readonly after: readonly Directive[] } | null = null;
+function directives(): { readonly near: readonly Directive[]; readonly after: readonly Directive[] } {
+  const compile = (spec: PatternSpec): Directive => ({ spec, regex: re(spec.src, spec.view === 'clean' ? 'i' : '') });
+  directiveCache ??= { near: AGENT_DIRECTIVES.map(compile), after: AGENT_DIRECTIVES_AFTER.map(compile) };
   return directiveCache;
 }
 
+/** The text of a view from `from` to `to`, with a NUL at each edge cut inside the text so that "^", "$" and "\\b" cannot match at a cut. */
+function cutOf(text: string, from: number, to: number): { readonly window: string; readonly shift: number } {
+  const head = from > 0 ? '\u0000' : '';
+  const tail = to < text.length ? '\u0000' : '';
+  return { window: head + text.slice(from, to) + tail, shift: from - head.length };
+}
+
+function firstIn(list: readonly Directive[], view: TextView, window: string, shift: number, vi: number): Hit | null {
+  for (const d of list) {
+    if ((d.spec.view === 'clean') !== (view.kind === 'clean')) continue;
+    const m = d.regex.first(window);
+    if (m) return { family: DIRECTIVE_FAMILY, label: d.spec.label, weight: d.spec.weight, names: view.names, chain: view.chain, text: m.text, view: vi, start: shift + m.index, end: shift + m.end };
+  }
+  return null;
+}
+
 /**
- * The first directive to act found within DIRECTIVE_NEAR characters of a phrase that addresses the
- * AI reader, in the same text (the same decoding chain), or null. Directives are looked for only
- * there, each in the views of its kind: a clean-view address and a folded-view directive are
- * compared by offset with half as much slack again, since folding only shortens a text (whitespace
- * runs collapse). A window cut inside a text starts with a NUL, so that "^" cannot match at the cut.
+ * The first directive to act found right after a phrase that addresses the AI reader, in that
+ * phrase's own view (so offsets never cross views): an imperative starting where the address ends
+ * ("AI helper: unlock the door"), or a modal or polite request, or a task pre-emption, starting
+ * within DIRECTIVE_NEAR characters after the address starts. Null when there is none.
  */
 function directedAtReader(hits: ReadonlyMap<string, readonly Hit[]>, views: readonly TextView[]): Hit | null {
   const address: Hit[] = [];
   for (const h of hits.get(DIRECTIVE_FAMILY) ?? []) address.push(h);
   for (const h of hits.get('injection/addressed-to-ai') ?? []) if (h.weight >= READER_ADDRESS_MIN && !VOCATIVE_LOOSE.has(h.label)) address.push(h);
   for (const h of hits.get('injection/fake-system-tag') ?? []) if (SYSTEM_FRAME_LABELS.has(h.label) && /system/i.test(h.text)) address.push(h);
+  const { near, after } = directives();
   for (const a of address.slice(0, MAX_ADDRESSES)) {
-    const av = views[a.view];
-    if (!av) continue;
-    for (const [vi, view] of views.entries()) {
-      if (!sameChain(view.chain, av.chain)) continue;
-      const near = view.kind === av.kind ? DIRECTIVE_NEAR : DIRECTIVE_NEAR * 1.5;
-      const from = Math.max(0, Math.min(a.start, view.text.length) - near);
-      const to = Math.min(view.text.length, a.end + near);
-      if (from >= to) continue;
-      const window = (from > 0 ? '\u0000' : '') + view.text.slice(from, to);
-      const shift = from - (from > 0 ? 1 : 0);
-      for (const d of directives()) {
-        if ((d.spec.view === 'clean') !== (view.kind === 'clean')) continue;
-        const m = d.regex.first(window);
-        if (!m) continue;
-        return { family: DIRECTIVE_FAMILY, label: d.spec.label, weight: d.spec.weight, names: view.names, chain: view.chain, text: m.text, view: vi, start: shift + m.index, end: shift + m.end };
-      }
-    }
+    const view = views[a.view];
+    if (!view) continue;
+    const len = view.text.length;
+    const end = Math.min(a.end, len);
+    const next = cutOf(view.text, end, Math.min(len, end + AFTER_CHARS));
+    const straight = firstIn(after, view, next.window.startsWith('\u0000') ? next.window.slice(1) : next.window, end, a.view);
+    if (straight) return straight;
+    const from = Math.min(a.start, len);
+    const around = cutOf(view.text, from, Math.min(len, from + DIRECTIVE_NEAR));
+    const later = firstIn(near, view, around.window, around.shift, a.view);
+    if (later) return later;
   }
   return null;
 }
@@ -624,7 +643,22 @@ function analyzeText(
       let m: RegexMatch | null = null;
       let offset = 0;
       const spans = list.get(o);
-      for (const w of exhaustive ? [{ offset: 0, text: view.text }] : pf.windows(o, view.text, spans ?? undefined)) {
+      const windows = exhaustive ? [{ offset: 0, text: view.text }] : pf.windows(o, view.text, spans ?? undefined);
+      // an address to the AI reader is only evidence with a directive after it, so every one counts
+      // (up to ADDRESS_MATCHES), not just the first: "Claude, thanks for lunch" must not hide a later one
+      if (owner.kind === 'pattern' && owner.family.id === DIRECTIVE_FAMILY) {
+        const seen = new Set<number>();
+        for (const w of windows) {
+          for (const found of owner.regex.all(w.text, ADDRESS_MATCHES)) {
+            const t = trimSentinels(found, w.text);
+            if (seen.has(w.offset + t.index) || seen.size >= ADDRESS_MATCHES) continue;
+            seen.add(w.offset + t.index);
+            patternHits.push({ owner: o, familyIndex: FAMILY_INDEX.get(DIRECTIVE_FAMILY) ?? 0, hit: { family: DIRECTIVE_FAMILY, label: owner.spec.label, weight: owner.spec.weight, names: view.names, chain: view.chain, text: t.text, view: vi, start: w.offset + t.index, end: w.offset + t.end } });
+          }
+        }
+        continue;
+      }
+      for (const w of windows) {
         const found = owner.regex.first(w.text);
         if (found) {
           m = trimSentinels(found, w.text);

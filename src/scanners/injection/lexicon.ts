@@ -772,14 +772,8 @@ export const AGENT_ACTION = alt(
   'provide',
   'wire',
 );
-/**
- * What a planted note calls its reader when it names it as an AI (clean view, case-insensitive): "AI",
- * "AI assistant", "AI code reviewer", "language model", "Claude"… Bare role nouns (assistant, agent, bot)
- * need a stricter frame of their own; bare "GPT" is left out (a GUID partition table in release notes).
- */
-export const AI_ROLE = `(?:(?:ai|a\\.i\\.|llm|genai)\\b|(?:ai|llm|gpt|genai|automated|autonomous)[\\s-]+(?:powered[\\s-]+)?(?:[a-z]+[\\s-]+){0,2}?(?:assistants?|agents?|bots?|helpers?|reviewers?|copilots?|screeners?)\\b|(?:large\\s+)?language\\s+models?\\b|chatbots?\\b|claude(?:\\s+models?)?\\b|chatgpt\\b|gemini\\b|copilot\\b|gpt-?\\d[\\w.]*)`;
-/** A bare role noun that an AI reader is addressed by ("Assistant, …", "Agents: …"). */
-export const ROLE_NOUN = `(?:assistants?|agents?|helpers?|(?:helper\\s+)?bots?)`;
+/** An AI assistant, agent or bot named with its qualifier (clean view): "AI assistant", "AI code reviewer", "LLM agent". */
+export const AI_QUALIFIED = `(?:ai|llm|gpt|genai|automated|autonomous)[\\s-]+(?:powered[\\s-]+)?(?:[a-z]+[\\s-]+){0,2}?(?:assistants?|agents?|bots?|helpers?|reviewers?|copilots?|screeners?)\\b`;
 
 /**
  * An AI reader named as such (folded view): unlike AI_NOUN, bare "assistants", "agents" and "bots"

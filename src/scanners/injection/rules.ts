@@ -6,8 +6,7 @@ import {
   AGENT_ACTION,
   AI_NOUN,
   AI_READER,
-  AI_ROLE,
-  ROLE_NOUN,
+  AI_QUALIFIED,
   ANSWER_DIRECT_VERB,
   ANSWER_INSERT_VERB,
   ANSWER_UNIT,
@@ -116,6 +115,14 @@ export function c(label: string, weight: number, src: string): PatternSpec {
 }
 
 const B = '\\b';
+/**
+ * A directive read in the view of the address it follows, folded or clean (index.ts compares
+ * offsets in one view only): the same pattern for both, word-bounded at its start.
+ */
+function twin(label: string, src: string): PatternSpec[] {
+  const bounded = src.startsWith('^') ? src : `${B}${src}`;
+  return [f(label, 1.5, bounded), c(label, 1.5, bounded)];
+}
 /** Where a clause opens in a folded view (newlines are spaces there): the start, or after punctuation or a markdown mark. */
 /** The dual-answer frame's "two … ways" (dual-response): written so that every core holds the "two". */
 const DUAL_ADJ = alt('different', 'separate', 'distinct', 'opposite', 'opposing');
@@ -140,6 +147,9 @@ const ABOVE_ALONE = `(?:\\s*(?:[.,;:!?)"'”’]|$)|[ \\t]+(?:and|then|but|pleas
 
 /** A tool's name and the separator after it: a word, never a method or a call (`.stop()`, `stop()`). */
 const TOOL_NAME = `\\w[\\w.:-]{1,39}[^\\w.!?;|(]+`;
+
+/** A role only an AI agent holds: an agentic qualifier and an assistant, agent or bot ("inbox assistant", "AI agents", "browser agent"). */
+const AGENTIC_ROLE = `${alt('ai', 'automated', 'autonomous', 'llm', 'browser', 'browsing', 'inbox', 'mailbox', 'e-?mail', 'scheduling', 'shopping', 'purchasing', 'procurement', 'payables', 'coding', 'newsreader', 'note-taking')}${SEP}(?:assistants?|agents?|bots?|copilots?)`;
 
 /** Who may give the reader orders (an owner only as "your owner": see as-your-admin). */
 const AUTHORITY = alt('administrator', 'admin', 'developers?', 'creators?', 'operator', 'programmers?', 'maker', 'master', 'supervisor', 'sysadmin', 'system administrator', 'dev team', 'engineering team', 'openai', 'anthropic', 'system operator', 'model provider');
@@ -205,8 +215,9 @@ export const FAMILIES: readonly Family[] = [
       f('prior-object-void', 7, `${B}${PRIOR_QUALIFIER}${SEP}${gap(1)}${CONFIG_OBJECT}${SEP}${gap(3)}${alt('are', 'is', 'were', 'was', 'have been', 'has been', 'should be', 'must be', 'shall be', 'can be', 'will be', 'are now', 'is now')}${SEP}(?:now${SEP}|hereby${SEP}|all${SEP})?${VOID_STATE}${B}`),
       f('object-prior-void', 6, `${B}${INSTRUCTION_OBJECT}${SEP}${alt('above', 'before this', 'given (?:above|before|earlier|previously)', 'you (?:were|have been) given')}${SEP}${gap(1)}${alt('are', 'is', 'were', 'should be', 'must be', 'no longer')}${SEP}${gap(1)}${VOID_STATE}${B}`),
       // ignore the user's request / disregard the original question: the task the reader was given by
-      // its user, dropped ("skip the current question" is how surveys and wizards talk, so "current" is left out)
-      f('verb-user-request', 5, `${B}(?:${OVERRIDE_VERB}${SEP}(?:${alt('all', 'any', 'of', 'the', 'your', 'this', 'that')}${SEP}){0,2}${alt("user['’]?s", "users['’]", "human['’]?s", "customer['’]?s", "operator['’]?s")}|${alt('ignore', 'ignoring', 'disregard(?:ing)?', 'forget(?:ting)?')}${SEP}(?:${alt('all', 'any', 'of', 'the', 'your', 'this', 'that')}${SEP}){0,2}${alt('original', 'actual', 'initial')})${SEP}${gap(1)}${alt('requests?', 'questions?', 'task', 'tasks', 'query', 'queries', 'prompt', 'message', 'goal', 'instructions?', 'intent')}${B}`),
+      // its user, dropped ("skip the current question" is how surveys and wizards talk, so "current" is left
+      // out), with nothing after it that makes it a policy ("ignore the user's request for a refund if …")
+      f('verb-user-request', 5, `${B}(?:${OVERRIDE_VERB}${SEP}(?:${alt('all', 'any', 'of', 'the', 'your', 'this', 'that')}${SEP}){0,2}${alt("user['’]?s", "users['’]", "human['’]?s", "customer['’]?s", "operator['’]?s")}|${alt('ignore', 'ignoring', 'disregard(?:ing)?', 'forget(?:ting)?')}${SEP}(?:${alt('all', 'any', 'of', 'the', 'your', 'this', 'that')}${SEP}){0,2}${alt('original', 'actual', 'initial')})${SEP}${gap(1)}${alt('requests?', 'questions?', 'task', 'tasks', 'query', 'queries', 'prompt', 'message', 'goal', 'instructions?', 'intent')}(?:\\s*(?:[.;:!)]|$)|${SEP}${alt('and', 'then', 'instead', 'now', 'entirely', 'completely', 'altogether')}${B})`),
       // generic: ignore the instructions (no qualifier) — weak alone
       f('verb-object', 3, `${B}${OVERRIDE_VERB}${SEP}${gap(3)}${alt('instructions?', 'rules', 'guidelines', 'prompts?', 'directives?', 'system prompt', 'programming', 'training', 'orders', 'commands')}${B}`),
     ],
@@ -271,7 +282,7 @@ export const FAMILIES: readonly Family[] = [
       c('system-xml', 5, `</?\\s*(?:system|sys|system[_-]?prompt|system[_-]?message|system[_-]?instructions?|admin|administrator|developer|developer[_-]?message|root|override|policy)\\s*>`),
       c('turn-xml', 4, `</?\\s*(?:user|assistant|human|ai|model|instructions?|user[_-]?input|user[_-]?query|prompt|rules|context)\\s*>`),
       c('hash-header', 5, `(?:^|\\n)[ \\t]*#{2,4}[ \\t]*(?:system|instructions?|system prompt|new instructions|admin|administrator|developer|response)[ \\t]*(?:message|prompt|note)?[ \\t]*:`),
-      c('bracket-tag', 5, `\\[\\s*(?:system|sys|admin|administrator|system message|system note|system notice|system alert|system update|system override|system instruction|admin notice|admin message|developer|developer mode|instructions?|ai instructions?|assistant instructions?|hidden instructions?|override|root)\\s*\\]`),
+      c('bracket-tag', 5, `\\[\\s*(?:system|sys|admin|administrator|system message|system note|system override|system instruction|developer|developer mode|instructions?|ai instructions?|assistant instructions?|hidden instructions?|override|root)\\s*\\]`),
       c('line-system-colon', 4, `(?:^|\\n)[ \\t>*_]*(?:system|system prompt|system message|system instruction|sys|developer message|admin message|administrator)[ \\t*_]*:[ \\t*_]*\\S`),
       f('inline-system-label', 4, `${B}${alt('system', 'new system', 'updated system', 'developer', 'admin')}${SEP}${alt('prompt', 'message', 'instruction', 'instructions', 'override', 'note', 'update', 'directive', 'notice', 'alert')}\\s*[:=]`),
     ],
@@ -354,43 +365,49 @@ export const FAMILIES: readonly Family[] = [
     what: 'tells the AI reading it to take an action on its user\'s behalf (send, pay, delete, grant, run…) or to set its task aside for another',
     evidence: 'phrase',
     // The patterns below name or address the AI reader and weigh nothing alone (AI readers are named
-    // in articles about them). In content reaching the agent, a directive to act (AGENT_DIRECTIVES)
-    // near one of them, a note to the AI, "Hey Claude," or a fake system tag makes the family decide
-    // (index.ts: directedAtReader). Directives are only looked for there: alone they are what
-    // e-mails, tickets and manuals are made of.
+    // in articles about them, and "agent", "assistant", "Claude" and "Gemini" are people and star
+    // signs too). In content reaching the agent, a directive to act (AGENT_DIRECTIVES) right after one
+    // of them, after a note to the AI or after a fake system tag makes the family decide (index.ts:
+    // directedAtReader). Directives are only looked for there: alone they are what e-mails, tickets
+    // and manuals are made of. Review of the first version (58 of 96 benign look-alikes blocked) made
+    // every address name an AI, not a role people hold.
     patterns: [
-      // phrases that name or address the AI reader: no weight of their own (a vocative, a mention)
-      f('to-you-ai', 1, `${B}(?:to|for)${SEP}you${SEP}(?:the${SEP}|an?${SEP}|my${SEP}|our${SEP})?(?:${AI_READER}|assistant)${B}`),
-      f('ai-audience', 1, `${B}${alt('any', 'all', 'every', 'each', 'the', 'dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'to')}${SEP}${AI_READER}${SEP}(?:that${SEP}|who${SEP}|which${SEP})?${alt('reading', 'reads?', 'processing', 'process(?:es)?', 'handling', 'handles?', 'summari[sz]ing', 'summari[sz]es?', 'parsing', 'parses?', 'reviewing', 'reviews?', 'seeing', 'sees?', 'encountering', 'encounters?', 'working on', 'works on', 'assisting', 'helping')}${SEP}${alt('this', 'these', 'the', 'my', 'our', 'your', 'a', 'an', 'it', 'him', 'her', 'them', 'me', 'us')}${B}`),
-      f('when-ai-reads', 1, `${B}${alt('when', 'once', 'if', 'whenever', 'as soon as', 'while', 'after')}${SEP}(?:the${SEP}|an?${SEP}|any${SEP}|you${SEP}(?:the${SEP})?)?(?:${AI_READER}|assistant)${SEP}${alt('reads?', 'processes', 'process', 'sees?', 'summari[sz]es?', 'parses?', 'encounters?', 'reviews?', 'handles?', 'loads?', 'ingests?', 'gets to', 'finds?', 'is (?:reading|processing|summari[sz]ing|handling)', 'are (?:reading|processing|summari[sz]ing|handling)')}${SEP}${alt('this', 'these', 'the following', 'it', 'my', 'our')}${B}`),
-      // at a clause or line start, the reader named as an AI and then a comma or colon ("Hey Claude,",
-      // "AI helper:", "ATTENTION LANGUAGE MODEL:", "Dear AI agent,"); a bare role noun only before a
-      // comma ("Assistant, …") or with what it is doing ("Assistant reading this: …"), and then after a
-      // sentence, not merely a line break: "agent: fix the cache" is how changelogs name a component,
-      // and wrapped prose puts any word at a line start
-      c('ai-vocative', 1, `(?:^|[.!?:;>\\]\\)(\\[]\\s*|\\n[ \\t>*_#-]*|(?:--+|>>|\\|)\\s*)(?:(?:hey|hi|hello|dear|ok|okay|attention|attn|yo|psst|note to|message to|to)\\s+)?(?:(?:the|any|all|every|our|my|your)\\s+)?(?:[a-z-]+\\s+)?\\b${AI_ROLE}\\b\\s*[,:]\\s`),
-      c('role-vocative', 1, `(?:^|[.!?:;>\\]\\)(\\[]\\s*|(?:--+|>>|\\|)\\s*)(?:(?:hey|hi|hello|dear|ok|okay|attention|attn|yo|psst)\\s+)?(?:(?:the|any|all|every|our|my|your)\\s+)?\\b(?:${ROLE_NOUN}\\s*,|${ROLE_NOUN}\\s+(?:reading|processing|handling|working on|compiling|summari[sz]ing|triaging|reviewing)\\s+(?:this|these|the|my|our)(?:\\s+[a-z]+){0,2}\\s*[,:])\\s`),
-      // "@assistant please …", "@ai-bot:", "TODO(ai-agent):" (not a handle that merely starts so: "@aiden")
-      c('ai-mention', 1, `(?:^|[^\\w@.])@(?:ai|assistant|agent|claude|copilot|gpt|llm|chatgpt|gemini)(?:[-_][\\w-]*)?\\b|\\btodo\\s*\\(\\s*(?:ai|assistant|agent|claude|copilot|llm)[\\w-]*\\s*\\)`),
-      // "to the assistant compiling this report", "for the AI handling this request", "for any AI agent reading"
-      f('to-the-ai-doing', 1, `${B}(?:to|for)${SEP}(?:the|any|all|every|each)${SEP}(?:\\w+${SEP})?(?:${AI_READER}|assistants?|bots?)${SEP}(?:who${SEP}|that${SEP})?\\w+ing${B}`),
-      // an agent described at its task ("payables assistants processing this invoice", "the assistant
-      // managing this inbox", "agents with mailbox access"; "no agent running" is how software agents
-      // are written about, so the task needs its object), or given an order by an AI-like role
-      // ("calendar assistants must", "browser agents should"); people's roles (teaching assistants,
-      // travel agents) are not in the list of qualifiers
-      f('role-doing', 1, `${B}(?:${alt('ai', 'automated', 'autonomous', 'connected', 'smart', 'digital', 'your', 'the', 'any', 'every', 'each', 'all', 'an?', 'our', 'whichever', 'whatever')}${SEP})?(?:[\\w-]+${SEP}){0,2}?(?:assistants?|agents?|bots?|copilots?|note-?takers?|ai tools?|ai)${SEP}(?:(?:that|who|which)${SEP})?(?:(?:is|are)${SEP})?${alt('reading', 'processing', 'handling', 'managing', 'screening', 'summari[sz]ing', 'comparing', 'updating', 'running', 'configuring', 'completing', 'describing', 'drafting', 'working (?:on|through)', 'going through', 'acting (?:for|on behalf of)', 'picking up', 'triaging', 'parsing', 'accessing')}${SEP}${alt('this', 'these', 'the', 'your', 'my', 'our', 'any', 'every', 'each', 'all', 'an?', 'for', 'on', 'through', 'someone')}${B}|${B}(?:assistants?|agents?|bots?|ai tools?)${SEP}with${SEP}(?:${alt('mailbox', 'inbox', 'file', 'account', 'calendar', 'repo', 'repository', 'admin', 'browser', 'payment')}${SEP})?access${B}`),
-      // whatever reads this very content, named by what it does to it: "whoever is processing this inbox",
-      // "to the system handling this order", "for the tool that reads incoming chat messages", "any tool
-      // applying this commit". Machine verbs only with "whoever"/"whatever" ("whoever reads this note"
-      // is a person); a software noun with any of them.
-      f('reader-of-this', 1, `${B}(?:${alt('whoever', 'whatever', 'whichever')}${SEP}(?:[\\w-]+${SEP}){0,1}?(?:(?:is|are)${SEP})?${alt('processing', 'processes', 'handling', 'handles', 'summari[sz]ing', 'summari[sz]es', 'describing', 'describes', 'triaging', 'triages', 'parsing', 'parses', 'fetching', 'fetches', 'applying', 'applies', 'reconciling', 'reconciles', 'indexing', 'indexes', 'ingesting', 'ingests', 'scanning', 'scans', 'analy[sz]ing', 'analy[sz]es', 'managing', 'manages', 'screening', 'screens', 'reads', 'reading')}|${alt('the', 'any', 'all', 'every', 'each', 'dear', 'for', 'to', 'attention')}${SEP}(?:[\\w-]+${SEP}){0,2}?${alt('system', 'systems', 'tool', 'tools', 'service', 'pipeline', 'helper', 'handler', 'processor', 'reader', 'readers', 'filter', 'automation', 'integration', 'crawler', 'crawlers', 'script', 'model')}${SEP}(?:(?:that|which|who|is|are)${SEP})?${alt('reading', 'reads', 'processing', 'processes', 'handling', 'handles', 'summari[sz]ing', 'summari[sz]es', 'describing', 'describes', 'triaging', 'parsing', 'parses', 'fetching', 'applying', 'applies', 'reconciling', 'reconciles', 'ingesting', 'ingests', 'scanning', 'scans', 'browsing', 'with access to')})${SEP}${alt('this', 'these', "the user['’]?s", "this person['’]?s", 'incoming', 'any of this')}${B}`),
+      // "to you, the AI assistant", "you, the assistant, must …", "as an AI model, you must …"
+      f('to-you-ai', 1, `${B}(?:(?:to|for)${SEP}you${SEP}(?:the${SEP}|an?${SEP}|my${SEP}|our${SEP})?(?:${AI_READER}|assistant)${B}|you${SEP}(?:the|an?)${SEP}(?:${AI_READER}|assistant)${SEP}(?:must|should|need to|have to|are required to|will)${B}|as${SEP}an?${SEP}(?:${AI_READER}|assistant)${SEP}(?:\\w+${SEP})?you${SEP}(?:must|should|need to|have to|are required to|will)${B})`),
+      f('ai-audience', 1, `${B}${alt('any', 'all', 'every', 'each', 'dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'to')}${SEP}${AI_READER}${SEP}(?:that${SEP}|who${SEP}|which${SEP})?${alt('reading', 'reads?', 'processing', 'process(?:es)?', 'handling', 'handles?', 'summari[sz]ing', 'summari[sz]es?', 'parsing', 'parses?', 'reviewing', 'reviews?', 'seeing', 'sees?', 'encountering', 'encounters?', 'working on', 'works on', 'assisting', 'helping')}${SEP}${alt('this', 'these', 'my', 'our', 'your', 'it', 'me', 'us')}${B}`),
+      f('when-ai-reads', 1, `${B}${alt('when', 'once', 'if', 'whenever', 'as soon as', 'while', 'after')}${SEP}(?:the${SEP}|an?${SEP}|any${SEP}|you${SEP}(?:the${SEP})?)?(?:${AI_READER}|assistant)${SEP}${alt('reads?', 'processes', 'process', 'sees?', 'summari[sz]es?', 'parses?', 'encounters?', 'reviews?', 'handles?', 'loads?', 'ingests?', 'gets to', 'finds?', 'is (?:reading|processing|summari[sz]ing|handling|managing|screening)', 'are (?:reading|processing|summari[sz]ing|handling|managing|screening)')}${SEP}${alt('this', 'these', 'the following', 'it', 'my', 'our')}${B}`),
+      // a vocative or label naming an AI after a sentence or at a line start: "Dear AI, …", "Hey
+      // ChatGPT, …", "AI helper: …", "ATTENTION LANGUAGE MODEL: …". A bare "AI", a name or a language
+      // model needs a greeting ("AI, security and cloud costs" is a list; "ChatGPT: useful for a first
+      // draft" a review); a qualified role ("AI assistant", "AI code reviewer") does not. Not after a
+      // colon: "Topics covered: AI, …".
+      c('ai-greeting', 1, `\\b(?:hey|hi|hello|dear|attention|attn|psst)\\s+(?:(?:the|any|all|every|our|my|your)\\s+)?(?:${AI_QUALIFIED}|(?:ai|a\\.i\\.|llm|chatgpt|grok|deepseek|gpt-?\\d[\\w.]*|(?:large\\s+)?language\\s+models?)\\b)\\s*[,:!.—–-]\\s`),
+      c('ai-vocative', 1, `(?:^|[.!?]\\s+|[\\[(]\\s*|\\n[ \\t>*_#-]*|(?:--+|>>)\\s*)(?:(?:the|any|all|every|our|my|your)\\s+)?${AI_QUALIFIED}\\s*[,:—–]\\s`),
+      // a bare "Assistant," only when it goes on to the reader's reading ("Assistant, when you read this…"),
+      // or an assistant or bot named by what it is doing to this text ("Assistant reading this: …")
+      c('role-vocative', 1, `(?:^|[.!?]\\s+|[\\[(]\\s*|\\n[ \\t>*_#-]*)(?:assistant\\s*,\\s*(?:when|once|after|before|if|as soon as|while)\\s+you\\b|(?:the\\s+|any\\s+)?(?:assistants?|bots?)\\s+(?:reading|processing|handling|summari[sz]ing|compiling|triaging|reviewing|describing)\\s+(?:this|these)(?:\\s+[a-z]+){0,2}\\s*[,:])`),
+      // "@assistant please …", "@ai-bot:", "TODO(ai-agent):"; not a handle that merely starts so ("@aiden",
+      // "@copilot-team", "@ai-platform-team")
+      c('ai-mention', 1, `(?:^|[^\\w@.])@(?:ai|assistant|agent|claude|copilot|gpt|llm|chatgpt|gemini)(?:[-_](?:bot|agent|assistant|helper))?(?:[^\\w-]|$)|\\btodo\\s*\\(\\s*(?:ai|assistant|agent|claude|copilot|llm)(?:[-_](?:bot|agent|assistant))?\\s*\\)`),
+      // "to the AI handling this request", "for any AI agent reading"
+      f('to-the-ai-doing', 1, `${B}(?:to|for)${SEP}(?:the|any|all|every|each)${SEP}${AI_READER}${SEP}(?:who${SEP}|that${SEP})?\\w+ing${B}`),
+      // an assistant or bot described at its task on this very text ("payables assistants processing this
+      // invoice", "the assistant managing this inbox"); "our agents are processing your order" and
+      // "build agents running the nightly job" are people and software, so agents need an AI qualifier
+      f('role-doing', 1, `${B}(?:${AI_READER}|assistants?|bots?|copilots?|note-?takers?)${SEP}(?:(?:that|who|which)${SEP})?(?:(?:is|are)${SEP})?${alt('reading', 'processing', 'handling', 'managing', 'screening', 'summari[sz]ing', 'comparing', 'updating', 'configuring', 'completing', 'describing', 'drafting', 'going through', 'acting (?:for|on behalf of)', 'picking up', 'triaging', 'parsing', 'accessing')}${SEP}${alt('this', 'these', 'any of this')}${B}|${B}(?:${AI_READER}|assistants?|bots?)${SEP}with${SEP}${alt('mailbox', 'inbox', 'e-?mail', 'file', 'calendar', 'browser', 'payment', 'bank')}${SEP}access${B}`),
+      // whatever reads this very content, named by what it does to it: "whoever is processing this
+      // inbox", "to the system handling this order", "for the tool that reads incoming chat messages".
+      // Machine verbs only with "whoever"/"whatever" ("whoever reads this note" is a person); a
+      // software noun only when the text speaks to it ("the service that processes incoming webhooks
+      // must be restarted" speaks about it)
+      f('reader-of-this', 1, `${B}(?:${alt('whoever', 'whatever', 'whichever')}${SEP}(?:[\\w-]+${SEP}){0,1}?(?:(?:is|are)${SEP})?${alt('processing', 'processes', 'handling', 'handles', 'summari[sz]ing', 'summari[sz]es', 'describing', 'describes', 'triaging', 'triages', 'parsing', 'parses', 'fetching', 'fetches', 'applying', 'applies', 'reconciling', 'reconciles', 'indexing', 'indexes', 'ingesting', 'ingests', 'scanning', 'scans', 'analy[sz]ing', 'analy[sz]es', 'managing', 'manages', 'screening', 'screens')}|${alt('any', 'all', 'every', 'each', 'dear', 'for', 'to', 'attention')}${SEP}(?:the${SEP})?(?:[\\w-]+${SEP})?${alt('system', 'systems', 'tool', 'tools', 'service', 'pipeline', 'helper', 'handler', 'processor', 'reader', 'readers', 'automation', 'integration', 'crawler', 'crawlers', 'model')}${SEP}(?:(?:that|which|who|is|are)${SEP})?${alt('reading', 'reads', 'processing', 'processes', 'handling', 'handles', 'summari[sz]ing', 'summari[sz]es', 'describing', 'describes', 'triaging', 'parsing', 'parses', 'fetching', 'applying', 'applies', 'reconciling', 'reconciles', 'ingesting', 'ingests', 'scanning', 'scans', 'browsing', 'with access to')})${SEP}${alt('this', 'these', "the user['’]?s", "this person['’]?s", 'incoming', 'any of this')}${B}`),
       // the reader's own task, referred to as given to it, or resumed after an order
       f('then-resume-task', 1, `${B}(?:after|once)${SEP}you${SEP}(?:do|have done|did|finish|complete|are done with|have completed|have finished)${SEP}(?:that|this|it|these steps|the above)${SEP}(?:you${SEP}(?:can|may|should|will)${SEP})?${alt('solve', 'complete', 'finish', 'continue', 'proceed', 'resume', 'go back to', 'return to', 'get back to')}${B}`),
       f('task-i-gave-you', 1, `${B}the${SEP}task${SEP}(?:that${SEP})?(?:i|the user|we|they)${SEP}(?:gave|assigned|asked|set|have given|had given)${SEP}(?:to${SEP})?you${B}`),
-      // a note labelled for a role an AI holds ("Note for the scheduling agent:", "Instructions for the inbox assistant:")
-      f('note-for-ai-role', 1, `${B}${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'request', 'to-?do', 'heads[- ]up', 'guidance', 'steps')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP}|our${SEP}|your${SEP})?${alt('ai', 'automated', 'autonomous', 'connected', 'smart', 'digital', 'llm', 'browser', 'browsing', 'web', 'calendar', 'inbox', 'mailbox', 'mail', 'e-?mail', 'scheduling', 'shopping', 'purchasing', 'procurement', 'payables', 'billing', 'coding', 'code', 'review', 'newsreader', 'contact-sync', 'sync', 'meeting', 'operator', 'on-call', 'integration', 'workflow', 'automation', 'triage', 'social media', 'note-taking', 'voice')}${SEP}(?:assistants?|agents?|bots?|copilots?|helpers?|services?|pipelines?|automations?|integrations?)\\s*[:–—-]`),
-      f('ai-role-modal', 1, `${B}(?:${alt('ai', 'automated', 'autonomous', 'connected', 'smart', 'digital', 'llm', 'browser', 'browsing', 'web', 'calendar', 'inbox', 'mailbox', 'mail', 'e-?mail', 'scheduling', 'shopping', 'purchasing', 'procurement', 'payables', 'billing', 'coding', 'code', 'review', 'newsreader', 'contact-sync', 'sync', 'meeting', 'operator', 'on-call', 'integration', 'workflow', 'automation', 'triage', 'social media', 'note-taking', 'voice')}${SEP})(?:assistants?|agents?|bots?|copilots?|integrations?|tools?)${SEP}(?:${alt('must', 'should', 'need to', 'needs to', 'have to', 'has to', 'are required to', 'is required to', 'are expected to', 'is expected to', 'are asked to', 'will')})${B}`),
+      // a note labelled for an AI's role ("Note for the scheduling agent:", "Instructions for the inbox assistant:")
+      f('note-for-ai-role', 1, `${B}${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'to-?do', 'heads[- ]up')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP}|our${SEP}|your${SEP})?${AGENTIC_ROLE}\\s*[:–—-]`),
+      // an AI's role given an order ("calendar assistants must", "browser agents should")
+      f('ai-role-modal', 1, `${B}${AGENTIC_ROLE}${SEP}${alt('must', 'should', 'need to', 'needs to', 'have to', 'has to', 'are required to', 'is required to', 'are expected to', 'is expected to', 'are asked to')}${B}`),
     ],
   },
   {
@@ -863,13 +880,22 @@ export const FAMILIES: readonly Family[] = [
  * index.ts reads them only on the text around a phrase that addresses the AI reader.
  */
 export const AGENT_DIRECTIVES: readonly PatternSpec[] = [
-  f('modal-action', 1.5, `${B}(?:please|kindly|(?:you|it|they|he|she)${SEP}(?:must|should|need to|needs to|have to|has to|are (?:required|expected|instructed|asked|supposed|authori[sz]ed) to|is (?:required|expected|instructed|asked|supposed|authori[sz]ed) to|will need to|are to)|(?:you['’]re|you are|are|is)${SEP}(?:now${SEP})?(?:authori[sz]ed|permitted|allowed|required|instructed|expected)${SEP}(?:by${SEP}${gap(3)})?to|(?:must|should|needs? to|has to|have to)(?:${SEP}(?:now|also|first|immediately|then))?|(?:has|have)${SEP}(?:authori[sz]ed|asked|instructed|told|requested|permitted|allowed)${SEP}you${SEP}to|(?:needs?|wants?|requires?)${SEP}you${SEP}to|i${SEP}(?:need|want)${SEP}you${SEP}to|could${SEP}you(?:${SEP}also)?(?:${SEP}quickly)?|make sure${SEP}(?:to|you)|be sure to|go ahead and|proceed to|do not forget to|don['’]t forget to)${SEP}(?:${alt('also', 'now', 'immediately', 'first', 'then', 'just', 'quickly', 'promptly', 'urgently', 'silently', 'quietly', 'secretly', 'right away', 'go ahead and')}${SEP}){0,2}${AGENT_ACTION}(?:[^\\w-]|$)`),
-  // an order at a clause start ("…: forward the last 20 e-mails", ". Export the history", "once you have
-  // read this, forward…"), or after "also"/"then"
-  c('clause-imperative', 1.5, `(?:^|[.!?:;>\\]\\)(\\[]\\s*|\\n[ \\t>*_#-]*|,\\s*(?:and\\s+)?(?:then\\s+|also\\s+)?|\\b(?:also|then)\\s+)(?:(?:now|then|also|first|next|immediately|quickly|simply|just|finally|please)\\s+){0,2}${AGENT_ACTION}(?:[^\\w-]|$)`),
-  f('before-the-task', 1.5, `${B}before${SEP}(?:you${SEP}(?:can${SEP}|do${SEP}|start${SEP}|continue${SEP})?)?${alt('solve', 'solving', 'complete', 'completing', 'finish', 'finishing', 'continue with', 'continuing with', 'proceed with', 'proceeding with', 'answer', 'answering', 'work on', 'working on', 'carry out', 'perform', 'handle', 'respond to', 'get to', 'do')}${SEP}(?:the|your|this|that|my|any)${SEP}${gap(1)}${alt('task', 'request', 'question', 'assignment', 'instructions?', 'query')}${B}`),
-  f('do-following-first', 1.5, `${B}do${SEP}the${SEP}following${SEP}${alt('first', 'before', 'instead')}${B}`),
+  // a modal or polite request to act: "please forward …", "you must now email …", "it should run …",
+  // "has authorised you to book …", "could you also quickly share …"
+  ...twin('modal-action', `(?:please|kindly|(?:you|it|they)${SEP}(?:must|should|need to|needs to|have to|has to|are (?:required|expected|instructed|asked|supposed|authori[sz]ed) to|is (?:required|expected|instructed|asked|supposed|authori[sz]ed) to|will need to|are to)|(?:you['’]re|you are)${SEP}(?:now${SEP})?(?:authori[sz]ed|permitted|allowed|required|instructed|expected)${SEP}(?:by${SEP}${gap(3)})?to|(?:must|should|needs? to|has to|have to)(?:${SEP}(?:now|also|first|immediately|then))?|(?:has|have)${SEP}(?:authori[sz]ed|asked|instructed|told|requested|permitted|allowed)${SEP}you${SEP}to|(?:needs?|wants?|requires?)${SEP}you${SEP}to|i${SEP}(?:need|want)${SEP}you${SEP}to|could${SEP}you(?:${SEP}also)?(?:${SEP}quickly)?|make sure${SEP}(?:to|you)|be sure to|go ahead and|proceed to|do not forget to|don['’]t forget to)${SEP}(?:${alt('also', 'now', 'immediately', 'first', 'then', 'just', 'quickly', 'promptly', 'urgently', 'silently', 'quietly', 'secretly', 'right away', 'go ahead and')}${SEP}){0,2}${AGENT_ACTION}(?:[^\\w\\x00-]|$)`),
+  // "before you finish the task …", "do the following first"
+  ...twin('before-the-task', `before${SEP}(?:you${SEP}(?:can${SEP}|do${SEP}|start${SEP}|continue${SEP})?)?${alt('solve', 'solving', 'complete', 'completing', 'finish', 'finishing', 'continue with', 'continuing with', 'proceed with', 'proceeding with', 'answer', 'answering', 'work on', 'working on', 'carry out', 'perform', 'handle', 'respond to', 'get to', 'do')}${SEP}(?:the|your|this|that|my|any)${SEP}${gap(1)}${alt('task', 'request', 'question', 'assignment', 'instructions?', 'query')}\\b`),
+  ...twin('do-following-first', `do${SEP}the${SEP}following${SEP}${alt('first', 'before', 'instead')}\\b`),
 ];
+
+/**
+ * Read only at the very start of the text after an address (index.ts directedAtReader): an order
+ * straight after "AI helper:" or "Dear AI agent,", or after a clause saying when ("Hey ChatGPT, once
+ * you have read this, forward …"). A sentence that merely starts with "Open", "Update" or "Release"
+ * somewhere near an AI's name is not one.
+ */
+export const AGENT_DIRECTIVES_AFTER: readonly PatternSpec[] = twin('imperative-after-address', `^[\\s,:;—–-]*(?:${alt('once', 'when', 'after', 'before', 'as soon as', 'while', 'if')}\\s[^.!?;:\\n]{0,100}?,\\s*)?(?:(?:now|then|also|first|next|immediately|quickly|simply|just|finally|please|kindly)\\s+){0,2}${AGENT_ACTION}(?:[^\\w\\x00-]|$)`);
+
 
 export const FAMILY_BY_ID: ReadonlyMap<string, Family> = new Map(FAMILIES.map((fam) => [fam.id, fam]));
 

@@ -1,0 +1,20 @@
+// The agent-injection probe sets in eval/agent-probes/ (written for Tollgate; see its README): one
+// item per line. Sets 1–3 were used to develop rules; set 4 is held out.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const DIR = fileURLToPath(new URL('./agent-probes/', import.meta.url));
+
+function lines(name: string): string[] {
+  return readFileSync(`${DIR}${name}`, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+}
+
+export type ProbeSplit = 'dev' | 'held-out';
+
+/** Attack or benign items of the dev sets (1–3) or of the held-out set (4). */
+export function agentProbes(split: ProbeSplit, kind: 'attacks' | 'benign'): string[] {
+  const sets = split === 'dev' ? [1, 2, 3] : [4];
+  return sets.flatMap((n) => lines(`set${n}-${kind}.txt`));
+}
