@@ -108,7 +108,7 @@ const sigs = C.toolSignatures();
 measure('mcp-scan benign tool signatures (tools/list)', 'benign', sigs.map((s) => JSON.stringify(s.tools)), (t) => scan({ kind: 'tools', tools: JSON.parse(t) as { name: string }[] }));
 measure('package documentation in node_modules (Markdown over 1 KB, 16 KB pieces; in-sample)', 'benign', packageDocs(), ingress);
 // written for Tollgate (eval/agent-probes/README.md): sets 1-3 were tuned on, set 4 is held out
-measure('agent-injection probes written for Tollgate, sets 1-3 (dev: agent-directive rules written against them)', 'attack', agentProbes('dev', 'attacks'), ingress, inj);
+measure('agent-injection probes written for Tollgate, sets 1-3 (dev: read and tuned on)', 'attack', agentProbes('dev', 'attacks'), ingress, inj);
 measure('agent-injection probes written for Tollgate, set 4 (held-out)', 'attack', agentProbes('held-out', 'attacks'), ingress, inj, true);
 measure('agent-injection probe look-alikes, sets 1-3 (dev)', 'benign', agentProbes('dev', 'benign'), ingress);
 measure('agent-injection probe look-alikes, set 4 (held-out)', 'benign', agentProbes('held-out', 'benign'), ingress, () => true, true);

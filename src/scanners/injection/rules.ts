@@ -3,10 +3,7 @@
 // combines the best weight of every family that matched into one score per text.
 // Patterns are RE2 syntax and are compiled through re() only.
 import {
-  AGENT_ACTION,
   AI_NOUN,
-  AI_READER,
-  AI_QUALIFIED,
   ANSWER_DIRECT_VERB,
   ANSWER_INSERT_VERB,
   ANSWER_UNIT,
@@ -43,7 +40,7 @@ import {
   alt,
   gap,
 } from './lexicon.ts';
-import { FOREIGN_NOTE_TO_AI, FOREIGN_OVERRIDE, FOREIGN_ROLE } from './foreign.ts';
+import { FOREIGN_OVERRIDE, FOREIGN_ROLE } from './foreign.ts';
 
 /**
  * Which view a pattern reads. `folded`: lower-cased, whitespace collapsed (also run on the
@@ -115,14 +112,6 @@ export function c(label: string, weight: number, src: string): PatternSpec {
 }
 
 const B = '\\b';
-/**
- * A directive read in the view of the address it follows, folded or clean (index.ts compares
- * offsets in one view only): the same pattern for both, word-bounded at its start.
- */
-function twin(label: string, src: string): PatternSpec[] {
-  const bounded = src.startsWith('^') ? src : `${B}${src}`;
-  return [f(label, 1.5, bounded), c(label, 1.5, bounded)];
-}
 /** Where a clause opens in a folded view (newlines are spaces there): the start, or after punctuation or a markdown mark. */
 /** The dual-answer frame's "two … ways" (dual-response): written so that every core holds the "two". */
 const DUAL_ADJ = alt('different', 'separate', 'distinct', 'opposite', 'opposing');
@@ -131,7 +120,7 @@ const DUAL_KIND = alt('ways', 'styles', 'responses', 'answers', 'replies', 'mann
 const NORMS = alt('laws', 'law', 'legal', 'morals', 'moral', 'morality', 'ethics', 'ethical', 'legality', 'rules', 'guidelines', 'principles', 'consequences', 'norms', 'values', 'policies', 'restrictions', 'boundaries', 'limits');
 const CLAUSE_OPEN = `(?:^|[.!?:;>\\]\\)*#|"“”'‘’(\\[–—-]\\s*)`;
 /** "note to the AI", "instructions for any assistant" (folded view). */
-const NOTE_TO_AI = `${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'hint', 'directive', 'p\\.?s\\.?', 'attention', 'to-?do')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP})?${AI_NOUN}`;
+const NOTE_TO_AI = `${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'hint', 'directive', 'p\\.?s\\.?', 'attention')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP})?${AI_NOUN}`;
 /**
  * "before this" as the text before this one: at a clause end or naming the text ("before this message"),
  * not a deadline ("return the form before this Friday").
@@ -147,9 +136,6 @@ const ABOVE_ALONE = `(?:\\s*(?:[.,;:!?)"'”’]|$)|[ \\t]+(?:and|then|but|pleas
 
 /** A tool's name and the separator after it: a word, never a method or a call (`.stop()`, `stop()`). */
 const TOOL_NAME = `\\w[\\w.:-]{1,39}[^\\w.!?;|(]+`;
-
-/** A role only an AI agent holds: an agentic qualifier and an assistant, agent or bot ("inbox assistant", "AI agents", "browser agent"). */
-const AGENTIC_ROLE = `${alt('ai', 'automated', 'autonomous', 'llm', 'browser', 'browsing', 'inbox', 'mailbox', 'e-?mail', 'scheduling', 'shopping', 'purchasing', 'procurement', 'payables', 'coding', 'newsreader', 'note-taking')}${SEP}(?:assistants?|agents?|bots?|copilots?)`;
 
 /** Who may give the reader orders (an owner only as "your owner": see as-your-admin). */
 const AUTHORITY = alt('administrator', 'admin', 'developers?', 'creators?', 'operator', 'programmers?', 'maker', 'master', 'supervisor', 'sysadmin', 'system administrator', 'dev team', 'engineering team', 'openai', 'anthropic', 'system operator', 'model provider');
@@ -355,59 +341,6 @@ export const FAMILIES: readonly Family[] = [
       f('meant-for-ai', 6, `${B}${alt('this', 'the following')}${SEP}${alt('message', 'text', 'note', 'section', 'comment', 'part', 'paragraph', 'content', 'instruction', 'instructions')}${SEP}(?:is${SEP}|are${SEP})?${alt('for', 'meant for', 'intended for', 'addressed to', 'directed at', 'only for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP})?${AI_NOUN}${B}`),
       f('hey-ai', 3, `${B}${alt('dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'listen', 'yo')}${SEP}${alt('ai', 'assistant', 'llm', 'agent', 'chatgpt', 'gpt', 'claude', 'gemini', 'copilot', 'bard', 'language model', 'ai assistant', 'ai agent', 'ai model')}${B}`),
       f('ai-comma-imperative', 4, `(?:^|[.!?:;>\\]]\\s*)${alt('assistant', 'ai', 'llm', 'agent', 'chatgpt', 'claude', 'gemini', 'copilot', 'model')},${SEP}(?:please${SEP})?${alt('ignore', 'disregard', 'forget', 'you must', 'you should', 'do not', "don['’]t", 'stop', 'now', 'instead', 'immediately', 'execute', 'run', 'send', 'call')}${B}`),
-      ...FOREIGN_NOTE_TO_AI,
-    ],
-  },
-  {
-    id: 'injection/agent-directive',
-    mitre: 'T1204',
-    title: 'directive to the agent',
-    what: 'tells the AI reading it to take an action on its user\'s behalf (send, pay, delete, grant, run…) or to set its task aside for another',
-    evidence: 'phrase',
-    // The patterns below name or address the AI reader and weigh nothing alone (AI readers are named
-    // in articles about them, and "agent", "assistant", "Claude" and "Gemini" are people and star
-    // signs too). In content reaching the agent, a directive to act (AGENT_DIRECTIVES) right after one
-    // of them, after a note to the AI or after a fake system tag makes the family decide (index.ts:
-    // directedAtReader). Directives are only looked for there: alone they are what e-mails, tickets
-    // and manuals are made of. Review of the first version (58 of 96 benign look-alikes blocked) made
-    // every address name an AI, not a role people hold.
-    patterns: [
-      // "to you, the AI assistant", "you, the assistant, must …", "as an AI model, you must …"
-      f('to-you-ai', 1, `${B}(?:(?:to|for)${SEP}you${SEP}(?:the${SEP}|an?${SEP}|my${SEP}|our${SEP})?(?:${AI_READER}|assistant)${B}|you${SEP}(?:the|an?)${SEP}(?:${AI_READER}|assistant)${SEP}(?:must|should|need to|have to|are required to|will)${B}|as${SEP}an?${SEP}(?:${AI_READER}|assistant)${SEP}(?:\\w+${SEP})?you${SEP}(?:must|should|need to|have to|are required to|will)${B})`),
-      f('ai-audience', 1, `${B}${alt('any', 'all', 'every', 'each', 'dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'to')}${SEP}${AI_READER}${SEP}(?:that${SEP}|who${SEP}|which${SEP})?${alt('reading', 'reads?', 'processing', 'process(?:es)?', 'handling', 'handles?', 'summari[sz]ing', 'summari[sz]es?', 'parsing', 'parses?', 'reviewing', 'reviews?', 'seeing', 'sees?', 'encountering', 'encounters?', 'working on', 'works on', 'assisting', 'helping')}${SEP}${alt('this', 'these', 'my', 'our', 'your', 'it', 'me', 'us')}${B}`),
-      f('when-ai-reads', 1, `${B}${alt('when', 'once', 'if', 'whenever', 'as soon as', 'while', 'after')}${SEP}(?:the${SEP}|an?${SEP}|any${SEP}|you${SEP}(?:the${SEP})?)?(?:${AI_READER}|assistant)${SEP}${alt('reads?', 'processes', 'process', 'sees?', 'summari[sz]es?', 'parses?', 'encounters?', 'reviews?', 'handles?', 'loads?', 'ingests?', 'gets to', 'finds?', 'is (?:reading|processing|summari[sz]ing|handling|managing|screening)', 'are (?:reading|processing|summari[sz]ing|handling|managing|screening)')}${SEP}${alt('this', 'these', 'the following', 'it', 'my', 'our')}${B}`),
-      // a vocative or label naming an AI after a sentence or at a line start: "Dear AI, …", "Hey
-      // ChatGPT, …", "AI helper: …", "ATTENTION LANGUAGE MODEL: …". A bare "AI", a name or a language
-      // model needs a greeting ("AI, security and cloud costs" is a list; "ChatGPT: useful for a first
-      // draft" a review); a qualified role ("AI assistant", "AI code reviewer") does not. Not after a
-      // colon: "Topics covered: AI, …".
-      c('ai-greeting', 1, `\\b(?:hey|hi|hello|dear|attention|attn|psst)\\s+(?:(?:the|any|all|every|our|my|your)\\s+)?(?:${AI_QUALIFIED}|(?:ai|a\\.i\\.|llm|chatgpt|grok|deepseek|gpt-?\\d[\\w.]*|(?:large\\s+)?language\\s+models?)\\b)\\s*[,:!.—–-]\\s`),
-      c('ai-vocative', 1, `(?:^|[.!?]\\s+|[\\[(]\\s*|\\n[ \\t>*_#-]*|(?:--+|>>)\\s*)(?:(?:the|any|all|every|our|my|your)\\s+)?${AI_QUALIFIED}\\s*[,:—–]\\s`),
-      // a bare "Assistant," only when it goes on to the reader's reading ("Assistant, when you read this…"),
-      // or an assistant or bot named by what it is doing to this text ("Assistant reading this: …")
-      c('role-vocative', 1, `(?:^|[.!?]\\s+|[\\[(]\\s*|\\n[ \\t>*_#-]*)(?:assistant\\s*,\\s*(?:when|once|after|before|if|as soon as|while)\\s+you\\b|(?:the\\s+|any\\s+)?(?:assistants?|bots?)\\s+(?:reading|processing|handling|summari[sz]ing|compiling|triaging|reviewing|describing)\\s+(?:this|these)(?:\\s+[a-z]+){0,2}\\s*[,:])`),
-      // "@assistant please …", "@ai-bot:", "TODO(ai-agent):"; not a handle that merely starts so ("@aiden",
-      // "@copilot-team", "@ai-platform-team")
-      c('ai-mention', 1, `(?:^|[^\\w@.])@(?:ai|assistant|agent|claude|copilot|gpt|llm|chatgpt|gemini)(?:[-_](?:bot|agent|assistant|helper))?(?:[^\\w-]|$)|\\btodo\\s*\\(\\s*(?:ai|assistant|agent|claude|copilot|llm)(?:[-_](?:bot|agent|assistant))?\\s*\\)`),
-      // "to the AI handling this request", "for any AI agent reading"
-      f('to-the-ai-doing', 1, `${B}(?:to|for)${SEP}(?:the|any|all|every|each)${SEP}${AI_READER}${SEP}(?:who${SEP}|that${SEP})?\\w+ing${B}`),
-      // an assistant or bot described at its task on this very text ("payables assistants processing this
-      // invoice", "the assistant managing this inbox"); "our agents are processing your order" and
-      // "build agents running the nightly job" are people and software, so agents need an AI qualifier
-      f('role-doing', 1, `${B}(?:${AI_READER}|assistants?|bots?|copilots?|note-?takers?)${SEP}(?:(?:that|who|which)${SEP})?(?:(?:is|are)${SEP})?${alt('reading', 'processing', 'handling', 'managing', 'screening', 'summari[sz]ing', 'comparing', 'updating', 'configuring', 'completing', 'describing', 'drafting', 'going through', 'acting (?:for|on behalf of)', 'picking up', 'triaging', 'parsing', 'accessing')}${SEP}${alt('this', 'these', 'any of this')}${B}|${B}(?:${AI_READER}|assistants?|bots?)${SEP}with${SEP}${alt('mailbox', 'inbox', 'e-?mail', 'file', 'calendar', 'browser', 'payment', 'bank')}${SEP}access${B}`),
-      // whatever reads this very content, named by what it does to it: "whoever is processing this
-      // inbox", "to the system handling this order", "for the tool that reads incoming chat messages".
-      // Machine verbs only with "whoever"/"whatever" ("whoever reads this note" is a person); a
-      // software noun only when the text speaks to it ("the service that processes incoming webhooks
-      // must be restarted" speaks about it)
-      f('reader-of-this', 1, `${B}(?:${alt('whoever', 'whatever', 'whichever')}${SEP}(?:[\\w-]+${SEP}){0,1}?(?:(?:is|are)${SEP})?${alt('processing', 'processes', 'handling', 'handles', 'summari[sz]ing', 'summari[sz]es', 'describing', 'describes', 'triaging', 'triages', 'parsing', 'parses', 'fetching', 'fetches', 'applying', 'applies', 'reconciling', 'reconciles', 'indexing', 'indexes', 'ingesting', 'ingests', 'scanning', 'scans', 'analy[sz]ing', 'analy[sz]es', 'managing', 'manages', 'screening', 'screens')}|${alt('any', 'all', 'every', 'each', 'dear', 'for', 'to', 'attention')}${SEP}(?:the${SEP})?(?:[\\w-]+${SEP})?${alt('system', 'systems', 'tool', 'tools', 'service', 'pipeline', 'helper', 'handler', 'processor', 'reader', 'readers', 'automation', 'integration', 'crawler', 'crawlers', 'model')}${SEP}(?:(?:that|which|who|is|are)${SEP})?${alt('reading', 'reads', 'processing', 'processes', 'handling', 'handles', 'summari[sz]ing', 'summari[sz]es', 'describing', 'describes', 'triaging', 'parsing', 'parses', 'fetching', 'applying', 'applies', 'reconciling', 'reconciles', 'ingesting', 'ingests', 'scanning', 'scans', 'browsing', 'with access to')})${SEP}${alt('this', 'these', "the user['’]?s", "this person['’]?s", 'incoming', 'any of this')}${B}`),
-      // the reader's own task, referred to as given to it, or resumed after an order
-      f('then-resume-task', 1, `${B}(?:after|once)${SEP}you${SEP}(?:do|have done|did|finish|complete|are done with|have completed|have finished)${SEP}(?:that|this|it|these steps|the above)${SEP}(?:you${SEP}(?:can|may|should|will)${SEP})?${alt('solve', 'complete', 'finish', 'continue', 'proceed', 'resume', 'go back to', 'return to', 'get back to')}${B}`),
-      f('task-i-gave-you', 1, `${B}the${SEP}task${SEP}(?:that${SEP})?(?:i|the user|we|they)${SEP}(?:gave|assigned|asked|set|have given|had given)${SEP}(?:to${SEP})?you${B}`),
-      // a note labelled for an AI's role ("Note for the scheduling agent:", "Instructions for the inbox assistant:")
-      f('note-for-ai-role', 1, `${B}${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'to-?do', 'heads[- ]up')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP}|our${SEP}|your${SEP})?${AGENTIC_ROLE}\\s*[:–—-]`),
-      // an AI's role given an order ("calendar assistants must", "browser agents should")
-      f('ai-role-modal', 1, `${B}${AGENTIC_ROLE}${SEP}${alt('must', 'should', 'need to', 'needs to', 'have to', 'has to', 'are required to', 'is required to', 'are expected to', 'is expected to', 'are asked to')}${B}`),
     ],
   },
   {
@@ -874,28 +807,6 @@ export const FAMILIES: readonly Family[] = [
     patterns: [],
   },
 ];
-
-/**
- * Directives to act on the user's behalf (agent-directive): not prefiltered and never scored alone;
- * index.ts reads them only on the text around a phrase that addresses the AI reader.
- */
-export const AGENT_DIRECTIVES: readonly PatternSpec[] = [
-  // a modal or polite request to act: "please forward …", "you must now email …", "it should run …",
-  // "has authorised you to book …", "could you also quickly share …"
-  ...twin('modal-action', `(?:please|kindly|(?:you|it|they)${SEP}(?:must|should|need to|needs to|have to|has to|are (?:required|expected|instructed|asked|supposed|authori[sz]ed) to|is (?:required|expected|instructed|asked|supposed|authori[sz]ed) to|will need to|are to)|(?:you['’]re|you are)${SEP}(?:now${SEP})?(?:authori[sz]ed|permitted|allowed|required|instructed|expected)${SEP}(?:by${SEP}${gap(3)})?to|(?:must|should|needs? to|has to|have to)(?:${SEP}(?:now|also|first|immediately|then))?|(?:has|have)${SEP}(?:authori[sz]ed|asked|instructed|told|requested|permitted|allowed)${SEP}you${SEP}to|(?:needs?|wants?|requires?)${SEP}you${SEP}to|i${SEP}(?:need|want)${SEP}you${SEP}to|could${SEP}you(?:${SEP}also)?(?:${SEP}quickly)?|make sure${SEP}(?:to|you)|be sure to|go ahead and|proceed to|do not forget to|don['’]t forget to)${SEP}(?:${alt('also', 'now', 'immediately', 'first', 'then', 'just', 'quickly', 'promptly', 'urgently', 'silently', 'quietly', 'secretly', 'right away', 'go ahead and')}${SEP}){0,2}${AGENT_ACTION}(?:[^\\w\\x00-]|$)`),
-  // "before you finish the task …", "do the following first"
-  ...twin('before-the-task', `before${SEP}(?:you${SEP}(?:can${SEP}|do${SEP}|start${SEP}|continue${SEP})?)?${alt('solve', 'solving', 'complete', 'completing', 'finish', 'finishing', 'continue with', 'continuing with', 'proceed with', 'proceeding with', 'answer', 'answering', 'work on', 'working on', 'carry out', 'perform', 'handle', 'respond to', 'get to', 'do')}${SEP}(?:the|your|this|that|my|any)${SEP}${gap(1)}${alt('task', 'request', 'question', 'assignment', 'instructions?', 'query')}\\b`),
-  ...twin('do-following-first', `do${SEP}the${SEP}following${SEP}${alt('first', 'before', 'instead')}\\b`),
-];
-
-/**
- * Read only at the very start of the text after an address (index.ts directedAtReader): an order
- * straight after "AI helper:" or "Dear AI agent,", or after a clause saying when ("Hey ChatGPT, once
- * you have read this, forward …"). A sentence that merely starts with "Open", "Update" or "Release"
- * somewhere near an AI's name is not one.
- */
-export const AGENT_DIRECTIVES_AFTER: readonly PatternSpec[] = twin('imperative-after-address', `^[\\s,:;—–-]*(?:${alt('once', 'when', 'after', 'before', 'as soon as', 'while', 'if')}\\s[^.!?;:\\n]{0,100}?,\\s*)?(?:(?:now|then|also|first|next|immediately|quickly|simply|just|finally|please|kindly)\\s+){0,2}${AGENT_ACTION}(?:[^\\w\\x00-]|$)`);
-
 
 export const FAMILY_BY_ID: ReadonlyMap<string, Family> = new Map(FAMILIES.map((fam) => [fam.id, fam]));
 
