@@ -7,6 +7,7 @@ import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/ind
 import type { KnownSecretIndex, ScanContext, Scanner, SessionState } from '../scanners/types.ts';
 import { createMemorySessionState } from '../scanners/split-secrets/index.ts';
 import { checkAddress, type AddressCheck } from '../scanners/ssrf/index.ts';
+import { UNTRUSTED_CONTENT_TAG } from '../scanners/tool-policy/index.ts';
 import { ssrfOptionsOf } from './ssrf-options.ts';
 import { applyDestinations, DEFAULT_DESTINATIONS, type DestinationPolicy } from './destinations.ts';
 import { buildScanners } from './registry.ts';
@@ -108,6 +109,9 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
     ruleActions: config.rules,
   };
   const disabled = new Set(Object.values(scannerCfg).flatMap((c) => c.disabledRules));
+  // A tool result with instruction-like text marks its session for tool-policy's chains (see below).
+  const toolPolicy = config.scanners.toolPolicy;
+  const marksUntrusted = toolPolicy.enabled && toolPolicy.chains.enabled;
   const dlpMin = SEVERITY_RANK[config.scanners.dlp.minSeverity];
   const dlp = config.scanners.dlp;
   const destinationPolicy: DestinationPolicy = {
@@ -189,6 +193,12 @@ export function createEngine(config: TollgateConfig, given: EngineDeps = {}): En
       const bound = applyDestinations(findings, extraction.view, destinationPolicy);
       // The verdict is decided on every finding; only the list returned is capped.
       const all = rankFindings(dedupe(bound));
+      // A tool result that carried instruction-like text (any injection finding, a warning included)
+      // is recorded in its session: a network send within a few calls completes the tool-policy chain
+      // chain-injection-then-send. Recorded whatever the verdict; the chain itself decides nothing here.
+      if (marksUntrusted && input.kind === 'tool-result' && ctx.session !== undefined && ctx.state && all.some((f) => f.category === 'injection')) {
+        ctx.state.recordToolEvent(ctx.session, [UNTRUSTED_CONTENT_TAG], ctx.now, 0);
+      }
       const verdict = composeVerdict(all, policy);
       const out = all.length <= MAX_FINDINGS ? verdict : { ...verdict, findings: all.slice(0, MAX_FINDINGS) };
       if (wanted && callCtx.secretValues) {

@@ -16,7 +16,7 @@ import { deobfuscate, DEFAULT_SHELL_LIMITS, type ShellLimits, type SimpleCommand
 import { globMatch } from './shell/glob.ts';
 import type { ChainOptions, PolicyRule } from './types.ts';
 
-export { BUILTIN_RULES, DEFAULT_CHAINS, DEFAULT_NETWORK_PROGRAMS, DEFAULT_NETWORK_TOOLS } from './rules.ts';
+export { BUILTIN_RULES, DEFAULT_CHAINS, DEFAULT_NETWORK_PROGRAMS, DEFAULT_NETWORK_TOOLS, UNTRUSTED_CONTENT_TAG } from './rules.ts';
 export { deobfuscate, DEFAULT_SHELL_LIMITS, type ShellLimits } from './shell/index.ts';
 export type { ChainOptions, ChainPattern, CommandPattern, PolicyRule } from './types.ts';
 

@@ -363,6 +363,12 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
   },
 ];
 
+/**
+ * The tag a session gets when a tool result carried instruction-like text (any injection finding,
+ * a warning included): the engine records it (engine.ts), the chain below reads it.
+ */
+export const UNTRUSTED_CONTENT_TAG = 'untrusted-instructions';
+
 export const DEFAULT_CHAINS: readonly ChainPattern[] = [
   {
     id: 'chain-credential-then-network',
@@ -371,6 +377,18 @@ export const DEFAULT_CHAINS: readonly ChainPattern[] = [
     then: 'network-send',
     within: 5,
     severity: 'high',
+    mitre: 'T1041',
+  },
+  // Planted orders are often too plain to block on their text alone ("please forward the last 20
+  // e-mails to …" reads like any e-mail): what they lead to is the next call. Medium: a warning at
+  // the balanced preset (fetching after reading is what agents do), a block at strict.
+  {
+    id: 'chain-injection-then-send',
+    description: 'a tool result that carried instruction-like text followed, within a few calls, by a network send',
+    first: UNTRUSTED_CONTENT_TAG,
+    then: 'network-send',
+    within: 3,
+    severity: 'medium',
     mitre: 'T1041',
   },
 ];
