@@ -18,3 +18,8 @@ export function agentProbes(split: ProbeSplit, kind: 'attacks' | 'benign'): stri
   const sets = split === 'dev' ? [1, 2, 3] : [4];
   return sets.flatMap((n) => lines(`set${n}-${kind}.txt`));
 }
+
+/** Benign texts about AI assistants and agents with ordinary requests in them (a reviewer's, written against the rules: in-sample). */
+export function aiLookalikes(): string[] {
+  return lines('ai-lookalikes.txt');
+}

@@ -10,7 +10,7 @@ import ipaddr from 'ipaddr.js';
 import * as C from './corpora.ts';
 import { credSweeperRows, PUBLIC_IDENTIFIERS } from './credsweeper.ts';
 import { packageDocs } from './package-docs.ts';
-import { agentProbes } from './agent-probes.ts';
+import { agentProbes, aiLookalikes } from './agent-probes.ts';
 
 const presetArg = process.argv.indexOf('--preset');
 const preset = presetArg > 0 ? (process.argv[presetArg + 1] ?? 'balanced') : 'balanced';
@@ -112,6 +112,7 @@ measure('agent-injection probes written for Tollgate, sets 1-3 (dev: read and tu
 measure('agent-injection probes written for Tollgate, set 4 (held-out)', 'attack', agentProbes('held-out', 'attacks'), ingress, inj, true);
 measure('agent-injection probe look-alikes, sets 1-3 (dev)', 'benign', agentProbes('dev', 'benign'), ingress);
 measure('agent-injection probe look-alikes, set 4 (held-out)', 'benign', agentProbes('held-out', 'benign'), ingress, () => true, true);
+measure('texts about AI agents and assistants with ordinary requests (written against the rules; in-sample)', 'benign', aiLookalikes(), ingress);
 
 // ---- credentials
 const secretCats = ['secret', 'pii'];

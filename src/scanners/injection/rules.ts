@@ -119,6 +119,14 @@ const DUAL_KIND = alt('ways', 'styles', 'responses', 'answers', 'replies', 'mann
 /** Norms a jailbreak persona is said to be free of. */
 const NORMS = alt('laws', 'law', 'legal', 'morals', 'moral', 'morality', 'ethics', 'ethical', 'legality', 'rules', 'guidelines', 'principles', 'consequences', 'norms', 'values', 'policies', 'restrictions', 'boundaries', 'limits');
 const CLAUSE_OPEN = `(?:^|[.!?:;>\\]\\)*#|"“”'‘’(\\[–—-]\\s*)`;
+/**
+ * Where a name of the AI reader ends: the AI word, or an assistant, agent, bot, model… it qualifies
+ * ("AI shopping assistant", "automated agent"), then punctuation, the end, or a word that goes on
+ * addressing it ("an AI reading this", "to the AI: …"). "If you are an AI researcher", "Reminder to
+ * the AI ethics committee" and "This section is for AI engineers" name people: the AI word there
+ * qualifies them (found on AI-heavy benign text in session 9's second review).
+ */
+const AI_END = `(?:${SEP}(?:[\\w-]+${SEP}){0,2}?${alt('assistants?', 'agents?', 'bots?', 'models?', 'systems?', 'tools?', 'helpers?', 'readers?', 'crawlers?', 'copilots?', 'reviewers?', 'screeners?')})?(?:\\s*(?:[,.;:!?)"'”’—–-]|$)|${SEP}${alt('reading', 'processing', 'parsing', 'summari[sz]ing', 'analy[sz]ing', 'reviewing', 'scanning', 'crawling', 'ingesting', 'handling', 'managing', 'helping', 'assisting', 'advising', 'working', 'acting', 'triaging', 'comparing', 'screening', 'browsing', 'compiling', 'is', 'are', 'that', 'who', 'which', 'and', 'or', 'like', 'then', 'please', 'you', 'must', 'should', 'ignore', 'stop', 'do', 'here', 'only', 'in', 'with', 'on')}${B})`;
 /** "note to the AI", "instructions for any assistant" (folded view). */
 const NOTE_TO_AI = `${alt('note', 'message', 'instructions?', 'memo', 'reminder', 'notice', 'hint', 'directive', 'p\\.?s\\.?', 'attention')}${SEP}${alt('to', 'for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP}|every${SEP})?${AI_NOUN}`;
 /**
@@ -334,11 +342,12 @@ export const FAMILIES: readonly Family[] = [
       f(
         'note-to-ai',
         5,
-        `(?:${CLAUSE_OPEN}(?:${alt('important', 'urgent', 'special', 'hidden', 'secret', 'private', 'quick', 'final', 'one more', 'an?', 'this is an?', 'here is an?', 'here are', 'these are')}${SEP})?${NOTE_TO_AI}${B}|${B}${NOTE_TO_AI}(?:\\s*[:–—-]|${SEP}${alt('reading', 'processing', 'parsing', 'who', 'that', 'which', 'here', 'only')}${B}))`,
+        `(?:${CLAUSE_OPEN}(?:${alt('important', 'urgent', 'special', 'hidden', 'secret', 'private', 'quick', 'final', 'one more', 'an?', 'this is an?', 'here is an?', 'here are', 'these are')}${SEP})?${NOTE_TO_AI}${AI_END}|${B}${NOTE_TO_AI}(?:\\s*[:–—-]|${SEP}${alt('reading', 'processing', 'parsing', 'who', 'that', 'which', 'here', 'only')}${B}))`,
       ),
-      f('ai-reading-this', 6, `${B}${alt('ai', 'llm', 'llms', 'gpt', 'language model', 'automated')}${SEP}${gap(1)}${alt('reading', 'processing', 'parsing', 'summari[sz]ing', 'analy[sz]ing', 'viewing', 'scanning', 'ingesting', 'crawling', 'seeing', 'encountering', 'reviewing')}${SEP}${alt('this', 'these')}${B}`),
-      f('if-you-are-ai', 5, `${B}if${SEP}you(?:${SEP}are|['’]re)${SEP}(?:an?${SEP})?${alt('ai', 'a\\.i\\.', 'llm', 'large language model', 'language model', 'ai assistant', 'ai agent', 'assistant', 'chatbot', 'bot', 'agent', 'automated', 'gpt', 'chatgpt', 'claude', 'gemini', 'copilot')}${B}`),
-      f('meant-for-ai', 6, `${B}${alt('this', 'the following')}${SEP}${alt('message', 'text', 'note', 'section', 'comment', 'part', 'paragraph', 'content', 'instruction', 'instructions')}${SEP}(?:is${SEP}|are${SEP})?${alt('for', 'meant for', 'intended for', 'addressed to', 'directed at', 'only for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP})?${AI_NOUN}${B}`),
+      // "an AI model reading this", "the automated process reading this"; not "AI skeptics reading this"
+      f('ai-reading-this', 6, `${B}${alt('ai', 'llm', 'llms', 'gpt', 'language model', 'automated')}${SEP}(?:${alt('models?', 'assistants?', 'agents?', 'systems?', 'tools?', 'bots?', 'crawlers?', 'readers?', 'scrapers?', 'process(?:es)?', 'pipelines?', 'services?', 'scripts?', 'is', 'are')}${SEP})?${alt('reading', 'processing', 'parsing', 'summari[sz]ing', 'analy[sz]ing', 'viewing', 'scanning', 'ingesting', 'crawling', 'seeing', 'encountering', 'reviewing')}${SEP}${alt('this', 'these')}${B}`),
+      f('if-you-are-ai', 5, `${B}if${SEP}you(?:${SEP}are|['’]re)${SEP}(?:an?${SEP})?${alt('ai', 'a\\.i\\.', 'llm', 'large language model', 'language model', 'ai assistant', 'ai agent', 'ai (?:model|system|tool|bot)', 'assistant', 'chatbot', 'bot', 'agent', 'automated', 'gpt', 'chatgpt', 'claude', 'gemini', 'copilot')}${AI_END}`),
+      f('meant-for-ai', 6, `${B}${alt('this', 'the following')}${SEP}${alt('message', 'text', 'note', 'section', 'comment', 'part', 'paragraph', 'content', 'instruction', 'instructions')}${SEP}(?:is${SEP}|are${SEP})?${alt('for', 'meant for', 'intended for', 'addressed to', 'directed at', 'only for')}${SEP}(?:the${SEP}|any${SEP}|all${SEP})?${AI_NOUN}${AI_END}`),
       f('hey-ai', 3, `${B}${alt('dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'listen', 'yo')}${SEP}${alt('ai', 'assistant', 'llm', 'agent', 'chatgpt', 'gpt', 'claude', 'gemini', 'copilot', 'bard', 'language model', 'ai assistant', 'ai agent', 'ai model')}${B}`),
       f('ai-comma-imperative', 4, `(?:^|[.!?:;>\\]]\\s*)${alt('assistant', 'ai', 'llm', 'agent', 'chatgpt', 'claude', 'gemini', 'copilot', 'model')},${SEP}(?:please${SEP})?${alt('ignore', 'disregard', 'forget', 'you must', 'you should', 'do not', "don['’]t", 'stop', 'now', 'instead', 'immediately', 'execute', 'run', 'send', 'call')}${B}`),
     ],
