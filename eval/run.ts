@@ -112,6 +112,8 @@ measure('agent-injection probes written for Tollgate, sets 1-3 (dev: read and tu
 measure('agent-injection probes written for Tollgate, set 4 (held-out)', 'attack', agentProbes('held-out', 'attacks'), ingress, inj, true);
 measure('agent-injection probe look-alikes, sets 1-3 (dev)', 'benign', agentProbes('dev', 'benign'), ingress);
 measure('agent-injection probe look-alikes, set 4 (held-out)', 'benign', agentProbes('held-out', 'benign'), ingress, () => true, true);
+measure('agent-injection probes written for Tollgate, set 5 (held-out, fresh)', 'attack', agentProbes('held-out-5', 'attacks'), ingress, inj, true);
+measure('agent-injection probe look-alikes, set 5 (held-out, fresh)', 'benign', agentProbes('held-out-5', 'benign'), ingress, () => true, true);
 measure('texts about AI agents and assistants with ordinary requests (written against the rules; in-sample)', 'benign', aiLookalikes(), ingress);
 
 // ---- credentials
@@ -194,8 +196,8 @@ corpora have no splits and are reported whole; no rule was written against an in
 them, except the package documentation row: the Markdown files of the project's own node_modules
 (\`eval/package-docs.ts\`), on which several injection rules were corrected, so that row is in-sample.
 The agent-injection probes are not a public corpus: they were written for Tollgate by four writers
-who never saw its rules (\`eval/agent-probes/README.md\`); sets 1–3 were read and tuned on, set 4 is
-held out, its counts are reported and its misses are never listed. Attacks are inserted into BIPIA contexts
+who never saw its rules (\`eval/agent-probes/README.md\`); sets 1–3 were read and tuned on, sets 4
+and 5 are held out (set 5 untouched), their counts are reported and their misses are never listed. Attacks are inserted into BIPIA contexts
 deterministically: attack *i* goes into context \`(7i + 13j) mod n\` at position *j* (start,
 middle, end).
 
