@@ -195,7 +195,7 @@ on the tuned half, and the held-out half, never read for that, is reported besid
 corpora have no splits and are reported whole; no rule was written against an individual item in
 them, except the package documentation row: the Markdown files of the project's own node_modules
 (\`eval/package-docs.ts\`), on which several injection rules were corrected, so that row is in-sample.
-The agent-injection probes are not a public corpus: they were written for Tollgate by four writers
+The agent-injection probes are not a public corpus: they were written for Tollgate by five writers
 who never saw its rules (\`eval/agent-probes/README.md\`); sets 1–3 were read and tuned on, sets 4
 and 5 are held out (set 5 untouched), their counts are reported and their misses are never listed. Attacks are inserted into BIPIA contexts
 deterministically: attack *i* goes into context \`(7i + 13j) mod n\` at position *j* (start,
