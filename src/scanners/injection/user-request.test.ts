@@ -11,7 +11,8 @@ import { createInjectionScanner } from './index.ts';
 const scanner = createInjectionScanner();
 const scan = (text: string): readonly Finding[] => scanner.scan(viewOfText(text, 'text', 'ingress'), TEST_CTX);
 /** Medium and above is what the balanced preset blocks for injection. */
-const blocks = (text: string): boolean => scan(text).some((f) => f.rule === 'injection/instruction-override' || f.rule === 'injection/foreign-override' ? ['medium', 'high', 'critical'].includes(f.severity) : false);
+const OVERRIDES = new Set(['injection/instruction-override', 'injection/foreign-override']);
+const blocks = (text: string): boolean => scan(text).some((f) => OVERRIDES.has(f.rule) && ['medium', 'high', 'critical'].includes(f.severity));
 
 describe("instruction override: the user's own request", () => {
   it('blocks an order to drop the user\'s request in content reaching the agent', () => {
