@@ -4,9 +4,9 @@ import { prepare } from '../../normalize/index.ts';
 import { re } from '../../re/index.ts';
 import { coresFor, needsNonAsciiFor, relaxedFor } from './core-table.ts';
 import { injectionOwnerSpecs } from './index.ts';
-import { isWordGapCore, Prefilter } from './prefilter.ts';
+import { CORE_FAMILIES, coreFamily, isWordGapCore, Prefilter } from './prefilter.ts';
 
-describe('injection prefilter: cores split over two native sets', () => {
+describe('injection prefilter: cores spread over native sets by family', () => {
   it('puts a core that runs on through an arbitrary word in the word-gap set, and a core of words and separators in the other', () => {
     assert.equal(isWordGapCore("\\byour[^\\w.!?;|]{1,}(?:[\\w'’-]{1,}[^\\w.!?;|]{1,}){0,1}(?:responses{0,1}|reply)\\b"), true);
     assert.equal(isWordGapCore('(?:this|the) (?:\\w{1,} ){0,1}(?:conversation|chat)'), true);
@@ -16,10 +16,22 @@ describe('injection prefilter: cores split over two native sets', () => {
     assert.equal(isWordGapCore('\\bpyaudio\\b'), false);
   });
 
-  it('has cores of both kinds among the rule patterns, and cores shared by several owners', () => {
+  it('sorts a core by how a match of it starts and whether it runs on through a word', () => {
+    assert.equal(coreFamily('\\b(?:ignore|disregard)[^\\w.!?;|]{1,}(?:all|any)[^\\w.!?;|]{1,}previous\\b'), 'bounded');
+    assert.equal(coreFamily("\\byour[^\\w.!?;|]{1,}(?:[\\w'’-]{1,}[^\\w.!?;|]{1,}){0,1}(?:responses{0,1}|reply)\\b"), 'bounded-gap');
+    assert.equal(coreFamily('token'), 'infix');
+    assert.equal(coreFamily('(?:end|begin|start|stop)\\b'), 'infix');
+    assert.equal(coreFamily('(?:this|the) (?:\\w{1,} ){0,1}(?:conversation|chat)'), 'infix');
+    assert.equal(coreFamily('<\\|(?:\\s| )*(?:im_start|system)(?:\\s| )*\\|>'), 'punct');
+    assert.equal(coreFamily('\\.ssh'), 'punct');
+    assert.equal(coreFamily('(?:^|[.!?:]\\s)(?:in|within)'), 'punct');
+  });
+
+  it('has cores of every family among the rule patterns, and cores shared by several owners', () => {
     const cores = injectionOwnerSpecs().flatMap((o) => coresFor(o.src) ?? [o.src]);
     assert.ok(cores.filter(isWordGapCore).length >= 10);
     assert.ok(cores.filter((c) => !isWordGapCore(c)).length >= 100);
+    for (const family of CORE_FAMILIES) assert.ok(cores.filter((c) => coreFamily(c) === family).length >= 10, family);
     assert.ok(new Set(cores).size < cores.length, 'no core is shared: the de-duplication is not exercised');
   });
 

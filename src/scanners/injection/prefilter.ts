@@ -1,6 +1,6 @@
 // Prefilter for the injection rules. Every rule pattern ("owner") contributes its cores (see
-// cores.ts): RE2 fragments that any match of the pattern must contain. Two RE2.Sets of the cores
-// (the cores that skip over arbitrary words apart: see isWordGapCore), run over a view in large
+// cores.ts): RE2 fragments that any match of the pattern must contain. Four RE2.Sets of the cores
+// (one per kind of core, so that their automata stay small: see coreFamily), run over a view in large
 // chunks, tell which owners can match and roughly where; clean prose typically has none and costs
 // those passes. Only the chunks an owner's cores occur in (with a margin) are handed to its full
 // pattern. For an ASCII text one pass over the folded view stands for every view (clean-view
@@ -119,14 +119,33 @@ interface OwnerGroup {
 
 /**
  * Whether a core keeps a partial match alive across an arbitrary word (`[\w'’-]{1,}`, `\w{1,}`,
- * `[^.!?;|]`...). Such cores get a native set of their own: in one automaton with the other cores
- * they multiply the states a DFA must build for fresh prose (each state remembers what is in flight
- * for every such core), and a fresh text cost several times what the two halves cost apart
- * (measured: ~180 against ~40 µs per KB of fresh English-like prose). Speed only: any split of the
- * cores finds the same owners.
+ * `[^.!?;|]`...). Such cores are kept apart from the others in the native sets (see coreFamily).
  */
 export function isWordGapCore(core: string): boolean {
   return /\\w\{|\\w[*+]|\[\\w[^\]]*\](?:\{1,|[*+])|\[\^\.|\\S/.test(core);
+}
+
+/** The native sets the cores are spread over (see coreFamily). */
+export const CORE_FAMILIES = ['bounded', 'bounded-gap', 'infix', 'punct'] as const;
+export type CoreFamily = (typeof CORE_FAMILIES)[number];
+
+/**
+ * Which native set a core goes to, by how a match of it can start and whether it runs on through an
+ * arbitrary word. RE2 builds each set's DFA lazily, one state per combination of partial matches in
+ * flight, and on text it has not seen it builds states at nearly every byte; cores of different
+ * kinds in one automaton multiply each other's states. Measured on 400 pieces of 1 KB of real text
+ * never seen before (BIPIA email, table and Stack Overflow contexts, after the WildGuard prompts),
+ * the ~430 ASCII cores cost ~310 µs/KB in two sets (word-gap and the rest) and ~75 µs/KB in these
+ * four: `bounded` (starts at a word boundary: `\bword...`), `bounded-gap` (the same, with a word
+ * gap), `infix` (starts with a word character anywhere, even inside a word: `token`, `(?:end|stop)\b`)
+ * and `punct` (starts with markup or punctuation: `<|im_start|>`, `\.ssh`, `(?:^|[.!?])...`). Each
+ * further set costs one more pass (~3 µs/KB on warm text). Speed only: any split finds the same owners.
+ */
+export function coreFamily(core: string): CoreFamily {
+  const gap = isWordGapCore(core);
+  if (core.startsWith('\\b')) return gap ? 'bounded-gap' : 'bounded';
+  const head = core.replace(/^(?:\(\?:)+/, '');
+  return /^[A-Za-z0-9_]|^\\b/.test(head) ? 'infix' : 'punct';
 }
 
 /** One native set and, per pattern of it, the owners that pattern is a core of (a core shared by several owners is in the set once). */
@@ -138,7 +157,7 @@ interface NativePart {
 class OwnerSet {
   /**
    * The native sets: undefined until first used (see `eager`), null without the native binding.
-   * Word-gap cores (see isWordGapCore) and the other cores are in two sets.
+   * The cores are spread over one set per family (see coreFamily).
    */
   #parts: readonly NativePart[] | null | undefined;
   /** The cores in set order, kept until the sets are built. */
@@ -178,10 +197,10 @@ class OwnerSet {
       const srcs = this.#srcs ?? [];
       const flags = this.#flags === 'i' ? 'i' : '';
       const parts: NativePart[] = [];
-      for (const gap of [false, true]) {
+      for (const family of CORE_FAMILIES) {
         const byCore = new Map<string, number[]>();
         srcs.forEach((c, i) => {
-          if (isWordGapCore(c) !== gap) return;
+          if (coreFamily(c) !== family) return;
           const owner = this.#index[i] as number;
           const list = byCore.get(c);
           if (!list) byCore.set(c, [owner]);
