@@ -51,7 +51,8 @@ export async function buildDist(outdir) {
   try {
     await build({
       absWorkingDir: ROOT,
-      entryPoints: { [DIST_ENTRY.replace(/\.js$/, '')]: 'src/cli/main.ts' },
+      // The receipts seal worker is a thread of its own: its module sits in dist/ as seal-worker.js (see evidence/receipts/sealer.ts).
+      entryPoints: { [DIST_ENTRY.replace(/\.js$/, '')]: 'src/cli/main.ts', 'seal-worker': 'src/evidence/receipts/seal-worker.ts' },
       outdir: tmp,
       bundle: true,
       splitting: true,

@@ -109,6 +109,25 @@ describe('the built CLI (scripts/build.mjs → plain JavaScript, no TypeScript l
     }
   });
 
+  it('signs receipts in its seal worker (seal-worker.js beside the bundle) when decisions come in a burst', async () => {
+    assert.ok(readdirSync(out).includes('seal-worker.js'));
+    const { port, stop } = await startRun([]);
+    try {
+      // Twelve blocked requests at once: their decisions reach the receipts writer as one batch, which starts the worker.
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => get(port, `http://example.invalid/${i}?key=AKIAZ7QW4ERT5YUI6OPA`)));
+      assert.deepEqual(answers.map((a) => a.status), Array.from({ length: 12 }, () => 403));
+    } finally {
+      await stop();
+    }
+    const receipts = join(home, 'receipts.jsonl');
+    const r = spawnSync(process.execPath, [entry, 'receipts', 'verify', receipts], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TOLLGATE_HOME: home } });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const decisions = readFileSync(receipts, 'utf8').split('\n').filter((l) => l.includes('"type":"decision"')).length;
+    assert.ok(decisions >= 12, `${decisions} decision records`);
+    // a worker that failed would have said so in the audit log (and the batch been signed in place)
+    for (const f of readdirSync(home).filter((n) => n.endsWith('.jsonl'))) assert.doesNotMatch(readFileSync(join(home, f), 'utf8'), /seal worker failed/, f);
+  });
+
   it('intercepts TLS with a CA made by its own `tls init` (the certificate code it loads on demand)', async () => {
     const init = spawnSync(process.execPath, [entry, 'tls', 'init'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TOLLGATE_HOME: home } });
     assert.equal(init.status, 0, init.stderr);

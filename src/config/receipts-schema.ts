@@ -13,6 +13,10 @@ export const ReceiptsConfig = z
     checkpointEvery: z.number().int().positive().default(100).describe('Write a signed checkpoint after this many records (and always at shutdown).'),
     maxQueue: z.number().int().positive().default(10000).describe('Decision events waiting to be written beyond this are dropped; the count is recorded in the chain as a gap.'),
     fsync: z.boolean().default(true).describe('Every batch of receipts is on disk before the next is written (fdatasync; on Linux an O_DSYNC descriptor, the same guarantee): crash-durable; see docs/RECEIPTS.md for the cost.'),
+    sealInWorker: z
+      .boolean()
+      .default(true)
+      .describe('Sign and encode receipts in a worker thread once batches of 4 or more arrive (it stops after 10 s idle), so that signing does not hold up the thread that relays traffic; false signs on that thread. Same bytes either way.'),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import type { ReceiptsConfig } from '../../config/receipts-schema.ts';
 import { resolveInDataDir } from '../data-dir.ts';
 import { generateSigningKey, loadSigningKey, looseKeyMode, nextKeyFileFor, promoteNextKey, writeKeyPair } from './keys.ts';
 import { createReceiptWriter, type OpenReport, type ReceiptWriter } from './writer.ts';
+import { workerSealer } from './sealer.ts';
 
 export interface ReceiptsNotice {
   readonly level: 'info' | 'warn';
@@ -30,6 +31,8 @@ export interface OpenReceiptsAtOptions {
   readonly checkpointEvery?: number;
   readonly maxQueue?: number;
   readonly fsync?: boolean;
+  /** Seal batches in a worker thread (see sealer.ts; default false). */
+  readonly sealInWorker?: boolean;
   /** Create the key when the key file is missing (default true). */
   readonly generateKey?: boolean;
   readonly onError?: (err: Error) => void;
@@ -75,6 +78,7 @@ export async function openReceiptsAt(o: OpenReceiptsAtOptions): Promise<OpenedRe
     ...(o.checkpointEvery !== undefined ? { checkpointEvery: o.checkpointEvery } : {}),
     ...(o.maxQueue !== undefined ? { maxQueue: o.maxQueue } : {}),
     ...(o.fsync !== undefined ? { fsync: o.fsync } : {}),
+    ...(o.sealInWorker ? { sealer: workerSealer(o.onError ? { onError: o.onError } : {}) } : {}),
     ...(o.onError ? { onError: o.onError } : {}),
   });
   // Once the chain is signed by the next key, it becomes the key file.
@@ -100,6 +104,7 @@ export async function openReceipts(config: ReceiptsConfig, dataDir: string, opti
     checkpointEvery: config.checkpointEvery,
     maxQueue: config.maxQueue,
     fsync: config.fsync,
+    sealInWorker: config.sealInWorker,
     ...(options.onError ? { onError: options.onError } : {}),
   });
 }

@@ -1,6 +1,7 @@
 /** The receipts writer's options, open report, stats and interface (the code is in writer.ts). */
 import type { KeyObject } from 'node:crypto';
 import type { DecisionEvent, DecisionSink } from '../../core/index.ts';
+import type { Sealer } from './sealer.ts';
 
 export interface ReceiptWriterOptions {
   readonly file: string;
@@ -16,6 +17,8 @@ export interface ReceiptWriterOptions {
   readonly maxBatch?: number;
   /** fdatasync after every batch (default true). */
   readonly fsync?: boolean;
+  /** Where batches are sealed (default: on the writer's thread; see sealer.ts for the worker). */
+  readonly sealer?: Sealer;
   readonly now?: () => Date;
   /** Write errors and similar, for the caller to log. */
   readonly onError?: (err: Error) => void;

@@ -22,7 +22,9 @@ import { constants as fsConstants, mkdirSync } from 'node:fs';
 import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { DecisionEvent } from '../../core/index.ts';
-import { checkpointBody, newChain, rotationBody, sealLine, type ChainHead } from './chain.ts';
+import { newChain, type ChainHead } from './chain.ts';
+import type { SealEntry } from './seal-batch.ts';
+import { IN_THREAD, type Sealer } from './sealer.ts';
 import { ReceiptsError } from './errors.ts';
 import { decisionBody, sha256Hex, type GapCause, type RecordBody } from './format.ts';
 import { fsyncDir, signingKeyFrom, verifyBytes, type SigningKey } from './keys.ts';
@@ -40,7 +42,6 @@ type Item =
   | { readonly kind: 'decision'; readonly body: RecordBody }
   | { readonly kind: 'control'; readonly control: Control; readonly done: (err: Error | null) => void };
 
-const EMPTY: Buffer = Buffer.alloc(0);
 /**
  * On Linux, 'a+' plus O_DSYNC: each write(2) returns only once its data (and the size) is on
  * disk, as write + fdatasync would, but in one thread-pool trip instead of two (measured: about
@@ -59,6 +60,20 @@ export async function createReceiptWriter(options: ReceiptWriterOptions): Promis
   return w;
 }
 
+/** A control item as a seal entry (gap controls are records: the writer's own gap bodies). */
+function controlEntry(c: Control, time: string): SealEntry {
+  switch (c.op) {
+    case 'barrier':
+      return { op: 'barrier' };
+    case 'checkpoint':
+      return { op: 'checkpoint', trigger: c.trigger, time };
+    case 'rotate':
+      return { op: 'rotate', key: c.key, time };
+    case 'gap':
+      return { op: 'record', body: { type: 'gap', cause: c.cause, ...(c.tornBytes !== undefined ? { tornBytes: c.tornBytes, tornSha256: c.tornSha256 as string } : {}), time } };
+  }
+}
+
 class Writer implements ReceiptWriter {
   readonly file: string;
   #opened: OpenReport | null = null;
@@ -68,6 +83,7 @@ class Writer implements ReceiptWriter {
   readonly #maxQueue: number;
   readonly #maxBatch: number;
   readonly #fsync: boolean;
+  readonly #sealer: Sealer;
   #keys: SigningKey[];
   #fh: FileHandle | null = null;
   /** #fh was opened O_DSYNC: a write returns once its data is durable, no separate fdatasync. */
@@ -93,6 +109,7 @@ class Writer implements ReceiptWriter {
     this.#maxQueue = Math.max(1, opts.maxQueue ?? 10_000);
     this.#maxBatch = Math.max(1, opts.maxBatch ?? 64);
     this.#fsync = opts.fsync ?? true;
+    this.#sealer = opts.sealer ?? IN_THREAD;
     this.#keys = [signingKeyFrom(opts.privateKey), ...(opts.nextPrivateKey ? [signingKeyFrom(opts.nextPrivateKey)] : [])];
   }
 
@@ -259,6 +276,7 @@ class Writer implements ReceiptWriter {
       }
       while (this.#draining) await this.#draining;
       this.#state = 'closed';
+      await this.#sealer.close();
       await this.#fh?.close().catch((err: unknown) => this.#report(err));
       this.#fh = null;
       await this.#lock?.release();
@@ -312,71 +330,42 @@ class Writer implements ReceiptWriter {
       for (const it of items) if (it.kind === 'control') it.done(new ReceiptsError('RECEIPTS_WRITE_FAILED', `${this.file}: the writer failed earlier`));
       return;
     }
-    const before = this.#head;
     const lostBefore = { ...this.#lost };
-    let head = before;
-    // The batch's lines as bytes, joined into the one buffer written.
-    const lines: Buffer[] = [];
-    let bytes = 0;
-    let records = 0;
-    let decisions = 0;
-    const seal = (body: RecordBody): void => {
-      const r = sealLine(head, body, this.#now);
-      head = r.head;
-      lines.push(r.sealed.line);
-      bytes += r.sealed.line.length;
-      records++;
-    };
-    const sealWithInterval = (body: RecordBody): void => {
-      seal(body);
-      if (head.sinceCheckpoint >= this.#every) seal(checkpointBody(head, 'interval'));
-    };
+    // The batch as entries for sealBatch (here or in the seal worker), each with its time.
+    const time = this.#now().toISOString();
+    const entries: SealEntry[] = [];
     for (const cause of ['dropped', 'write-error'] as const) {
       if (this.#lost[cause] > 0) {
-        sealWithInterval({ type: 'gap', cause, lost: this.#lost[cause] });
+        entries.push({ op: 'record', body: { type: 'gap', cause, lost: this.#lost[cause], time } });
         this.#lost[cause] = 0;
       }
     }
-    for (const it of items) {
-      try {
-        if (it.kind === 'decision') {
-          sealWithInterval(it.body);
-          if (it.body.type === 'decision') decisions++;
-          continue;
-        }
-        const c = it.control;
-        switch (c.op) {
-          case 'barrier':
-            break;
-          case 'checkpoint':
-            // A close checkpoint right after another close checkpoint says nothing new.
-            if (!(c.trigger === 'close' && head.last?.type === 'checkpoint' && head.last.trigger === 'close')) seal(checkpointBody(head, c.trigger));
-            break;
-          case 'rotate':
-            sealWithInterval(rotationBody(c.key));
-            head = { ...head, key: c.key };
-            break;
-          case 'gap':
-            sealWithInterval({ type: 'gap', cause: c.cause, ...(c.tornBytes !== undefined ? { tornBytes: c.tornBytes, tornSha256: c.tornSha256 as string } : {}) });
-            break;
-        }
-      } catch (err) {
-        // Only a body that cannot be canonicalised lands here; it is counted, never silently lost.
-        if (it.kind === 'decision') {
-          this.#stats.dropped++;
-          this.#lost.dropped++;
-        }
-        this.#report(err);
+    const first = entries.length;
+    for (const it of items) entries.push(it.kind === 'decision' ? { op: 'record', body: it.body.time === undefined ? { ...it.body, time } : it.body } : controlEntry(it.control, time));
+    const sealed = await this.#sealer.seal(this.#head, entries, this.#every);
+    const failed = new Set<number>();
+    for (const f of sealed.failed) {
+      failed.add(f.index);
+      // Only a body that cannot be canonicalised lands here; it is counted, never silently lost.
+      const it = items[f.index - first];
+      if (it?.kind === 'decision') {
+        this.#stats.dropped++;
+        this.#lost.dropped++;
       }
+      this.#report(new Error(f.message));
     }
-    const buf = records === 0 ? EMPTY : records === 1 ? (lines[0] as Buffer) : Buffer.concat(lines, bytes);
+    let decisions = 0;
+    items.forEach((it, i) => {
+      if (it.kind === 'decision' && it.body.type === 'decision' && !failed.has(first + i)) decisions++;
+    });
+    const buf = sealed.bytes;
     let error: Error | null = null;
     if (buf.length > 0) {
       try {
         await this.#append(buf);
-        this.#head = head;
+        this.#head = sealed.head;
         this.#durableSize += buf.length;
-        this.#stats.written += records;
+        this.#stats.written += sealed.records;
         this.#stats.decisions += decisions;
         this.#stats.batches++;
       } catch (err) {
@@ -393,7 +382,7 @@ class Writer implements ReceiptWriter {
   }
 
   /** One write(2) on the O_APPEND descriptor (a short write is finished by a second), then fdatasync (or O_DSYNC did it). */
-  async #append(buf: Buffer): Promise<void> {
+  async #append(buf: Uint8Array): Promise<void> {
     const fh = this.#fh;
     if (!fh) throw new ReceiptsError('RECEIPTS_CLOSED', `${this.file}: closed`);
     let off = 0;

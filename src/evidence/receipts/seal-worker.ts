@@ -1,0 +1,31 @@
+/**
+ * The seal worker: a thread that seals the receipts writer's batches (sealBatch: canonical text,
+ * Ed25519 signature, hash) so that the ~0.1 ms per record of signing and encoding is not spent on
+ * the thread that relays traffic. Nothing here touches a file; the writer appends what it returns.
+ */
+import { parentPort } from 'node:worker_threads';
+import { reviveKey, sealBatch, type SealEntry } from './seal-batch.ts';
+import type { ChainHead } from './chain.ts';
+
+export interface SealRequest {
+  readonly id: number;
+  readonly head: ChainHead;
+  readonly entries: readonly SealEntry[];
+  readonly every: number;
+}
+
+export type SealReply =
+  | { readonly id: number; readonly ok: true; readonly result: ReturnType<typeof sealBatch> }
+  | { readonly id: number; readonly ok: false; readonly message: string };
+
+parentPort?.on('message', (m: SealRequest) => {
+  let reply: SealReply;
+  try {
+    const head = { ...m.head, key: reviveKey(m.head.key) };
+    const entries = m.entries.map((e) => (e.op === 'rotate' ? { ...e, key: reviveKey(e.key) } : e));
+    reply = { id: m.id, ok: true, result: sealBatch(head, entries, m.every) };
+  } catch (err) {
+    reply = { id: m.id, ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+  parentPort?.postMessage(reply);
+});

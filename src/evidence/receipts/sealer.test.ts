@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { newChain, type ChainHead } from './chain.ts';
+import { decisionBody } from './format.ts';
+import { generateSigningKey } from './keys.ts';
+import { sealBatch, type SealEntry } from './seal-batch.ts';
+import { workerSealer } from './sealer.ts';
+import { sampleEvent } from './testing.ts';
+import { verifyReceipts } from './verify.ts';
+import { createReceiptWriter } from './writer.ts';
+
+const KEY = generateSigningKey();
+const NEXT = generateSigningKey();
+const TIME = '2026-11-22T03:00:00.000Z';
+
+/** A batch with every kind of entry: decisions (enough to cross an interval checkpoint), a gap, a rotation, checkpoints. */
+function entries(n: number): SealEntry[] {
+  const out: SealEntry[] = [{ op: 'record', body: { type: 'gap', cause: 'dropped', lost: 3, time: TIME } }];
+  for (let i = 0; i < n; i++) out.push({ op: 'record', body: decisionBody(sampleEvent(i)) });
+  out.push({ op: 'barrier' }, { op: 'rotate', key: NEXT, time: TIME });
+  for (let i = n; i < n + 5; i++) out.push({ op: 'record', body: decisionBody(sampleEvent(i)) });
+  out.push({ op: 'checkpoint', trigger: 'close', time: TIME }, { op: 'checkpoint', trigger: 'close', time: TIME });
+  return out;
+}
+
+/** The chain's bytes closed with a close checkpoint (sealed here), verified. */
+function verifyClosed(head: ChainHead, ...parts: Uint8Array[]): ReturnType<typeof verifyReceipts> {
+  const close = sealBatch(head, [{ op: 'checkpoint', trigger: 'close', time: TIME }], 100);
+  return verifyReceipts(Buffer.concat([...parts, close.bytes]));
+}
+
+function sameHead(a: ChainHead, b: ChainHead): void {
+  assert.equal(a.nextSeq, b.nextSeq);
+  assert.equal(a.prev, b.prev);
+  assert.equal(a.sinceCheckpoint, b.sinceCheckpoint);
+  assert.deepEqual(a.last, b.last);
+  assert.equal(a.key.keyId, b.key.keyId);
+  assert.ok(Buffer.isBuffer(a.key.raw) && Buffer.isBuffer(b.key.raw));
+  assert.deepEqual(a.key.raw, b.key.raw);
+}
+
+describe('receipts sealer: batches sealed in a worker thread', () => {
+  it('seals a batch in the worker to the same bytes and head as on the calling thread, and the result verifies', async () => {
+    const { head, genesis } = newChain(KEY);
+    const first = sealBatch(head, [{ op: 'record', body: { ...genesis, time: TIME } }], 10);
+    const batch = entries(23);
+    const here = sealBatch(first.head, batch, 10);
+    const sealer = workerSealer({ startAt: 1 });
+    try {
+      const there = await sealer.seal(first.head, batch, 10);
+      assert.equal((sealer as unknown as { running: boolean }).running, true, 'the worker did not start');
+      assert.deepEqual(Buffer.from(there.bytes), Buffer.from(here.bytes));
+      assert.equal(there.records, here.records);
+      assert.deepEqual(there.failed, []);
+      sameHead(there.head, here.head);
+      // genesis, gap, 23 + 5 decisions, interval checkpoints, the rotation, one close checkpoint (the second says nothing new)
+      const r = verifyReceipts(Buffer.concat([first.bytes, there.bytes]));
+      // intact, and incomplete only for the loss the gap record declares
+      assert.equal(r.status, 'incomplete', JSON.stringify(r));
+      assert.deepEqual(r.warnings.map((w) => w.kind), ['recorded-gap']);
+      assert.equal(r.counts.decision, 28);
+      assert.equal(r.counts['key-rotation'], 1);
+      assert.equal(r.counts.checkpoint, 4);
+      assert.equal(there.head.key.keyId, NEXT.keyId);
+      // the next batch goes on from the head the worker returned
+      const again = await sealer.seal(there.head, [{ op: 'record', body: decisionBody(sampleEvent(99)) }], 10);
+      const chain = verifyClosed(again.head, first.bytes, there.bytes, again.bytes);
+      assert.deepEqual(chain.warnings.map((w) => w.kind), ['recorded-gap']);
+      assert.equal(chain.counts.decision, 29);
+    } finally {
+      await sealer.close();
+    }
+    assert.equal((sealer as unknown as { running: boolean }).running, false);
+  });
+
+  it('seals a small batch in place while no worker runs, and stops the worker after its idle time', async () => {
+    const { head, genesis } = newChain(KEY);
+    const sealer = workerSealer({ startAt: 4, idleMs: 50 });
+    const running = (): boolean => (sealer as unknown as { running: boolean }).running;
+    try {
+      const one = await sealer.seal(head, [{ op: 'record', body: { ...genesis, time: TIME } }], 100);
+      assert.equal(running(), false);
+      const four = await sealer.seal(one.head, entries(4).slice(1, 5), 100);
+      assert.equal(four.records, 4);
+      assert.equal(running(), true);
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(running(), false, 'the idle worker was not stopped');
+      assert.equal(verifyClosed(four.head, one.bytes, four.bytes).status, 'ok');
+    } finally {
+      await sealer.close();
+    }
+  });
+
+  it('seals in place, and says so once, when the worker cannot take a batch', async () => {
+    const { head, genesis } = newChain(KEY);
+    const errors: string[] = [];
+    const sealer = workerSealer({ startAt: 1, onError: (e) => errors.push(e.message) });
+    try {
+      // A function cannot be copied to another thread: posting this batch fails.
+      const bad: SealEntry[] = [
+        { op: 'record', body: { ...genesis, time: TIME } },
+        { op: 'record', body: { ...decisionBody(sampleEvent(1)), reason: (() => 'x') as unknown as string } },
+        { op: 'record', body: decisionBody(sampleEvent(2)) },
+      ];
+      const r = await sealer.seal(head, bad, 100);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0] as string, /seal worker failed .*sealing on the main thread from now on/);
+      // the same result as sealing in place: the unencodable record is reported, the others are sealed
+      const here = sealBatch(head, bad, 100);
+      assert.deepEqual(Buffer.from(r.bytes), Buffer.from(here.bytes));
+      assert.deepEqual(r.failed.map((f) => f.index), [1]);
+      const later = await sealer.seal(r.head, [{ op: 'record', body: decisionBody(sampleEvent(3)) }], 100);
+      assert.equal((sealer as unknown as { running: boolean }).running, false);
+      assert.equal(errors.length, 1);
+      assert.equal(verifyClosed(later.head, r.bytes, later.bytes).status, 'ok');
+    } finally {
+      await sealer.close();
+    }
+  });
+
+  it('gives the writer one verifiable chain from 20 concurrent producers with batches sealed in the worker', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tollgate-sealer-')), 'receipts.jsonl');
+    const sealer = workerSealer({ startAt: 1 });
+    const w = await createReceiptWriter({ file, privateKey: KEY.privateKey, checkpointEvery: 50, sealer });
+    const producer = async (p: number): Promise<void> => {
+      for (let i = 0; i < 100; i++) {
+        w.emit(sampleEvent(p * 1000 + i, { requestId: `p${p}-${i}` }));
+        if (i % 9 === p % 9) await new Promise((r) => setImmediate(r));
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, (_, p) => producer(p)));
+    await w.close();
+    const r = verifyReceipts(readFileSync(file));
+    assert.equal(r.status, 'ok', JSON.stringify(r));
+    assert.equal(r.counts.decision, 2000);
+    assert.equal(w.stats().decisions, 2000);
+    assert.equal(w.stats().dropped, 0);
+    assert.equal((sealer as unknown as { running: boolean }).running, false, 'close did not stop the worker');
+  });
+});
