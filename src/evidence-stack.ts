@@ -78,15 +78,16 @@ export async function startEvidence(loaded: LoadedConfig, opts: EvidenceStackOpt
   const evidenceKey = loadEvidenceKey(dataDir);
   const evidence = await createEvidence(cfg, dataDir, { env, version: VERSION });
   const onError = (err: Error): void => evidence.logSystem({ level: 'error', event: 'receipts-error', msg: err.message });
+  const onInfo = (msg: string): void => evidence.logSystem({ level: 'info', event: 'receipts', msg });
   const rcfg = opts.receiptsFile ? { ...cfg.receipts, file: opts.receiptsFile } : cfg.receipts;
   let receipts: OpenedReceipts;
   try {
     try {
-      receipts = await openReceipts(rcfg, dataDir, { onError });
+      receipts = await openReceipts(rcfg, dataDir, { onError, onInfo });
     } catch (err) {
       if (!opts.receiptsFallbackFile || (err as { code?: string }).code !== 'RECEIPTS_LOCKED') throw err;
       note(`receipts: ${(err as Error).message}; writing this process's chain to ${opts.receiptsFallbackFile}`);
-      receipts = await openReceipts({ ...rcfg, file: opts.receiptsFallbackFile }, dataDir, { onError });
+      receipts = await openReceipts({ ...rcfg, file: opts.receiptsFallbackFile }, dataDir, { onError, onInfo });
     }
   } catch (err) {
     await evidence.close();

@@ -13,10 +13,12 @@ export const ReceiptsConfig = z
     checkpointEvery: z.number().int().positive().default(100).describe('Write a signed checkpoint after this many records (and always at shutdown).'),
     maxQueue: z.number().int().positive().default(10000).describe('Decision events waiting to be written beyond this are dropped; the count is recorded in the chain as a gap.'),
     fsync: z.boolean().default(true).describe('Every batch of receipts is on disk before the next is written (fdatasync; on Linux an O_DSYNC descriptor, the same guarantee): crash-durable; see docs/RECEIPTS.md for the cost.'),
-    sealInWorker: z
-      .boolean()
-      .default(true)
-      .describe('Sign and encode receipts in a worker thread once batches of 4 or more arrive (it stops after 10 s idle), so that signing does not hold up the thread that relays traffic; false signs on that thread. Same bytes either way.'),
+    sealIn: z
+      .enum(['auto', 'worker', 'main'])
+      .default('auto')
+      .describe(
+        'Where receipts are signed and encoded: auto seals a batch of 4 or more in a worker thread while the thread that relays traffic is 85% busy or more, and on that thread otherwise; worker always uses the worker for such batches; main never starts one. The worker stops after 10 s unused. Same bytes either way.',
+      ),
   })
   .strict();
 

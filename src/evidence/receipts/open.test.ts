@@ -62,7 +62,7 @@ describe('openReceipts (the composition root entry)', () => {
   });
 
   it('the config block is strict and has the documented defaults', () => {
-    assert.deepEqual(ReceiptsConfig.parse({}), { enabled: true, file: 'receipts.jsonl', keyFile: 'keys/receipts-ed25519.pem', checkpointEvery: 100, maxQueue: 10000, fsync: true, sealInWorker: true });
+    assert.deepEqual(ReceiptsConfig.parse({}), { enabled: true, file: 'receipts.jsonl', keyFile: 'keys/receipts-ed25519.pem', checkpointEvery: 100, maxQueue: 10000, fsync: true, sealIn: 'auto' });
     assert.equal(ReceiptsConfig.safeParse({ fsnyc: false }).success, false);
   });
 });

@@ -31,11 +31,13 @@ export interface OpenReceiptsAtOptions {
   readonly checkpointEvery?: number;
   readonly maxQueue?: number;
   readonly fsync?: boolean;
-  /** Seal batches in a worker thread (see sealer.ts; default false). */
-  readonly sealInWorker?: boolean;
+  /** Where batches are sealed (see sealer.ts; default main: on the writer's thread). */
+  readonly sealIn?: 'auto' | 'worker' | 'main';
   /** Create the key when the key file is missing (default true). */
   readonly generateKey?: boolean;
   readonly onError?: (err: Error) => void;
+  /** Things worth a line in the log that are not errors (the seal worker starting). */
+  readonly onInfo?: (msg: string) => void;
 }
 
 export function describeOpen(report: OpenReport): ReceiptsNotice[] {
@@ -78,7 +80,15 @@ export async function openReceiptsAt(o: OpenReceiptsAtOptions): Promise<OpenedRe
     ...(o.checkpointEvery !== undefined ? { checkpointEvery: o.checkpointEvery } : {}),
     ...(o.maxQueue !== undefined ? { maxQueue: o.maxQueue } : {}),
     ...(o.fsync !== undefined ? { fsync: o.fsync } : {}),
-    ...(o.sealInWorker ? { sealer: workerSealer(o.onError ? { onError: o.onError } : {}) } : {}),
+    ...(o.sealIn === 'auto' || o.sealIn === 'worker'
+      ? {
+          sealer: workerSealer({
+            ...(o.sealIn === 'worker' ? { busyAt: 0 } : {}),
+            ...(o.onError ? { onError: o.onError } : {}),
+            ...(o.onInfo ? { onStart: () => o.onInfo?.('receipts: signing in a worker thread (it stops after 10 s unused)') } : {}),
+          }),
+        }
+      : {}),
     ...(o.onError ? { onError: o.onError } : {}),
   });
   // Once the chain is signed by the next key, it becomes the key file.
@@ -94,7 +104,11 @@ export async function openReceiptsAt(o: OpenReceiptsAtOptions): Promise<OpenedRe
 }
 
 /** Receipts from the config: paths relative to dataDir (already resolved, see data-dir.ts). */
-export async function openReceipts(config: ReceiptsConfig, dataDir: string, options: { onError?: (err: Error) => void } = {}): Promise<OpenedReceipts> {
+export async function openReceipts(
+  config: ReceiptsConfig,
+  dataDir: string,
+  options: { onError?: (err: Error) => void; onInfo?: (msg: string) => void } = {},
+): Promise<OpenedReceipts> {
   if (!config.enabled) {
     return { sink: { emit: () => undefined }, writer: null, notices: [{ level: 'warn', msg: 'receipts: disabled (receipts.enabled is false); decisions are not signed' }], close: async () => undefined };
   }
@@ -104,7 +118,8 @@ export async function openReceipts(config: ReceiptsConfig, dataDir: string, opti
     checkpointEvery: config.checkpointEvery,
     maxQueue: config.maxQueue,
     fsync: config.fsync,
-    sealInWorker: config.sealInWorker,
+    sealIn: config.sealIn,
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.onInfo ? { onInfo: options.onInfo } : {}),
   });
 }

@@ -48,7 +48,7 @@ describe('receipts sealer: batches sealed in a worker thread', () => {
     const first = sealBatch(head, [{ op: 'record', body: { ...genesis, time: TIME } }], 10);
     const batch = entries(23);
     const here = sealBatch(first.head, batch, 10);
-    const sealer = workerSealer({ startAt: 1 });
+    const sealer = workerSealer({ startAt: 1, busyAt: 0 });
     try {
       const there = await sealer.seal(first.head, batch, 10);
       assert.equal((sealer as unknown as { running: boolean }).running, true, 'the worker did not start');
@@ -76,19 +76,27 @@ describe('receipts sealer: batches sealed in a worker thread', () => {
     assert.equal((sealer as unknown as { running: boolean }).running, false);
   });
 
-  it('seals a small batch in place while no worker runs, and stops the worker after its idle time', async () => {
+  it('seals in place a small batch, or any batch while the calling thread is not busy, and stops an unused worker', async () => {
     const { head, genesis } = newChain(KEY);
-    const sealer = workerSealer({ startAt: 4, idleMs: 50 });
+    let busy = 0.5;
+    const sealer = workerSealer({ startAt: 4, busyAt: 0.85, load: () => busy, idleMs: 50 });
     const running = (): boolean => (sealer as unknown as { running: boolean }).running;
     try {
       const one = await sealer.seal(head, [{ op: 'record', body: { ...genesis, time: TIME } }], 100);
+      const batch = entries(8).slice(1, 9);
+      const calm = await sealer.seal(one.head, batch.slice(0, 4), 100);
+      assert.equal(running(), false, 'a batch went to the worker while the thread was not busy');
+      busy = 0.95;
+      const small = await sealer.seal(calm.head, batch.slice(4, 5), 100);
+      assert.equal(running(), false, 'a batch of one went to the worker');
+      const loaded = await sealer.seal(small.head, batch.slice(5, 8), 100);
       assert.equal(running(), false);
-      const four = await sealer.seal(one.head, entries(4).slice(1, 5), 100);
+      const four = await sealer.seal(loaded.head, entries(12).slice(9, 13), 100);
       assert.equal(four.records, 4);
-      assert.equal(running(), true);
+      assert.equal(running(), true, 'a batch of four did not go to the worker while the thread was busy');
       await new Promise((r) => setTimeout(r, 400));
       assert.equal(running(), false, 'the idle worker was not stopped');
-      assert.equal(verifyClosed(four.head, one.bytes, four.bytes).status, 'ok');
+      assert.equal(verifyClosed(four.head, one.bytes, calm.bytes, small.bytes, loaded.bytes, four.bytes).status, 'ok');
     } finally {
       await sealer.close();
     }
@@ -97,7 +105,7 @@ describe('receipts sealer: batches sealed in a worker thread', () => {
   it('seals in place, and says so once, when the worker cannot take a batch', async () => {
     const { head, genesis } = newChain(KEY);
     const errors: string[] = [];
-    const sealer = workerSealer({ startAt: 1, onError: (e) => errors.push(e.message) });
+    const sealer = workerSealer({ startAt: 1, busyAt: 0, onError: (e) => errors.push(e.message) });
     try {
       // A function cannot be copied to another thread: posting this batch fails.
       const bad: SealEntry[] = [
@@ -123,7 +131,7 @@ describe('receipts sealer: batches sealed in a worker thread', () => {
 
   it('gives the writer one verifiable chain from 20 concurrent producers with batches sealed in the worker', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'tollgate-sealer-')), 'receipts.jsonl');
-    const sealer = workerSealer({ startAt: 1 });
+    const sealer = workerSealer({ startAt: 1, busyAt: 0 });
     const w = await createReceiptWriter({ file, privateKey: KEY.privateKey, checkpointEvery: 50, sealer });
     const producer = async (p: number): Promise<void> => {
       for (let i = 0; i < 100; i++) {
