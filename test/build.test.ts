@@ -115,7 +115,7 @@ describe('the built CLI (scripts/build.mjs → plain JavaScript, no TypeScript l
     writeFileSync(config, 'receipts:\n  sealIn: worker\n');
     const { port, stop } = await startRun(['--config', config, '--no-watch']);
     try {
-      // Twelve blocked requests at once: their decisions reach the receipts writer as one batch, which starts the worker.
+      // With sealIn: worker every batch is sealed there, whatever the timing.
       const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => get(port, `http://example.invalid/${i}?key=AKIAZ7QW4ERT5YUI6OPA`)));
       assert.deepEqual(answers.map((a) => a.status), Array.from({ length: 12 }, () => 403));
     } finally {

@@ -17,7 +17,7 @@ export const ReceiptsConfig = z
       .enum(['auto', 'worker', 'main'])
       .default('auto')
       .describe(
-        'Where receipts are signed and encoded: auto seals a batch of 4 or more in a worker thread while the thread that relays traffic is 85% busy or more, and on that thread otherwise; worker always uses the worker for such batches; main never starts one. The worker stops after 10 s unused. Same bytes either way.',
+        'Where receipts are signed and encoded: auto seals a batch of 4 or more in a worker thread while the thread that relays traffic is 85% busy or more, and on that thread otherwise; worker seals every batch there; main never starts one. The worker stops after 10 s unused. Same bytes either way.',
       ),
   })
   .strict();

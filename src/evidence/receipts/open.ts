@@ -83,7 +83,7 @@ export async function openReceiptsAt(o: OpenReceiptsAtOptions): Promise<OpenedRe
     ...(o.sealIn === 'auto' || o.sealIn === 'worker'
       ? {
           sealer: workerSealer({
-            ...(o.sealIn === 'worker' ? { busyAt: 0 } : {}),
+            ...(o.sealIn === 'worker' ? { busyAt: 0, startAt: 1 } : {}),
             ...(o.onError ? { onError: o.onError } : {}),
             ...(o.onInfo ? { onStart: () => o.onInfo?.('receipts: signing in a worker thread (it stops after 10 s unused)') } : {}),
           }),
