@@ -109,7 +109,7 @@ describe('the built CLI (scripts/build.mjs → plain JavaScript, no TypeScript l
     }
   });
 
-  it('signs receipts in its seal worker (seal-worker.js beside the bundle) when decisions come in a burst', async () => {
+  it('signs receipts in its seal worker (seal-worker.js beside the bundle) with receipts.sealIn: worker', async () => {
     assert.ok(readdirSync(out).includes('seal-worker.js'));
     const config = join(home, 'seal-in-worker.yaml');
     writeFileSync(config, 'receipts:\n  sealIn: worker\n');
