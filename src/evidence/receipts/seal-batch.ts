@@ -1,23 +1,23 @@
 /**
  * Sealing one batch of the receipts writer: from the chain head and the batch's entries, the
- * bytes of its lines and the head after them. A pure function of its arguments (every entry
- * carries its time), so the writer's thread and the seal worker (seal-worker.ts) produce the same
- * bytes; the differential test in sealer.test.ts holds them to that.
+ * bytes of its lines and the head after them. A pure function of its arguments (the writer's clock
+ * comes in as the batch's `time`), so the writer's thread and the seal worker (seal-worker.ts)
+ * produce the same bytes; the differential test in sealer.test.ts holds them to that.
  */
 import { checkpointBody, rotationBody, sealLine, type ChainHead } from './chain.ts';
 import type { RecordBody } from './format.ts';
 import type { SigningKey } from './keys.ts';
 
-/** One entry of a batch, in order. `time` is when the writer took it (ISO 8601). */
+/** One entry of a batch, in order. */
 export type SealEntry =
-  /** A decision or gap record; an `interval` checkpoint follows it when one is due. */
+  /** A decision (it carries its own time) or a gap record; an `interval` checkpoint follows it when one is due. */
   | { readonly op: 'record'; readonly body: RecordBody }
   /** Nothing to seal (a flush barrier: it only waits for the batch). */
   | { readonly op: 'barrier' }
   /** A checkpoint now (a `close` checkpoint right after another says nothing new and is skipped). */
-  | { readonly op: 'checkpoint'; readonly trigger: 'interval' | 'close'; readonly time: string }
+  | { readonly op: 'checkpoint'; readonly trigger: 'interval' | 'close' }
   /** A key-rotation record signed by the current key; later records are signed by `key`. */
-  | { readonly op: 'rotate'; readonly key: SigningKey; readonly time: string };
+  | { readonly op: 'rotate'; readonly key: SigningKey };
 
 export interface SealResult {
   /** The batch's lines, joined (empty when nothing was sealed). */
@@ -35,38 +35,52 @@ export function reviveKey(key: SigningKey): SigningKey {
   return Buffer.isBuffer(raw) ? key : { ...key, raw: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
 }
 
-/** Seals `entries` after `head`, with an interval checkpoint after every `every` records. */
-export function sealBatch(head: ChainHead, entries: readonly SealEntry[], every: number): SealResult {
+/**
+ * The key with its raw public key in a buffer of its own: a small Buffer is usually a view into
+ * Node's shared 8 KB pool, and a copy to another thread would carry the whole pool.
+ */
+export function unpooledKey(key: SigningKey): SigningKey {
+  const raw = Buffer.alloc(key.raw.length);
+  raw.set(key.raw);
+  return { ...key, raw };
+}
+
+/**
+ * Seals `entries` after `head`, with an interval checkpoint after every `every` records. Records
+ * without a time of their own (gaps, checkpoints, rotations) get `time`: the writer's clock when
+ * it took the batch.
+ */
+export function sealBatch(head: ChainHead, entries: readonly SealEntry[], every: number, time: string): SealResult {
   let h = head;
   const lines: Uint8Array[] = [];
   let size = 0;
   let records = 0;
   const failed: { index: number; message: string }[] = [];
-  const seal = (body: RecordBody, time: string): void => {
-    const r = sealLine(h, body.time === undefined ? { ...body, time } : body, () => new Date(time));
+  const clock = (): Date => new Date(time);
+  const seal = (body: RecordBody): void => {
+    const r = sealLine(h, body, clock);
     h = r.head;
     lines.push(r.sealed.line);
     size += r.sealed.line.length;
     records++;
   };
-  const sealWithInterval = (body: RecordBody, time: string): void => {
-    seal(body, time);
-    if (h.sinceCheckpoint >= every) seal(checkpointBody(h, 'interval'), time);
+  const sealWithInterval = (body: RecordBody): void => {
+    seal(body);
+    if (h.sinceCheckpoint >= every) seal(checkpointBody(h, 'interval'));
   };
   entries.forEach((e, index) => {
     try {
       switch (e.op) {
         case 'record':
-          // a body always carries its time here (the writer stamps gap bodies when it takes them)
-          sealWithInterval(e.body, e.body.time as string);
+          sealWithInterval(e.body);
           break;
         case 'barrier':
           break;
         case 'checkpoint':
-          if (!(e.trigger === 'close' && h.last?.type === 'checkpoint' && h.last.trigger === 'close')) seal(checkpointBody(h, e.trigger), e.time);
+          if (!(e.trigger === 'close' && h.last?.type === 'checkpoint' && h.last.trigger === 'close')) seal(checkpointBody(h, e.trigger));
           break;
         case 'rotate':
-          sealWithInterval(rotationBody(e.key), e.time);
+          sealWithInterval(rotationBody(e.key));
           h = { ...h, key: e.key };
           break;
       }

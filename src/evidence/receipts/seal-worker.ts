@@ -4,7 +4,7 @@
  * the thread that relays traffic. Nothing here touches a file; the writer appends what it returns.
  */
 import { parentPort } from 'node:worker_threads';
-import { reviveKey, sealBatch, type SealEntry } from './seal-batch.ts';
+import { reviveKey, sealBatch, unpooledKey, type SealEntry } from './seal-batch.ts';
 import type { ChainHead } from './chain.ts';
 
 export interface SealRequest {
@@ -12,6 +12,7 @@ export interface SealRequest {
   readonly head: ChainHead;
   readonly entries: readonly SealEntry[];
   readonly every: number;
+  readonly time: string;
 }
 
 export type SealReply =
@@ -23,7 +24,9 @@ parentPort?.on('message', (m: SealRequest) => {
   try {
     const head = { ...m.head, key: reviveKey(m.head.key) };
     const entries = m.entries.map((e) => (e.op === 'rotate' ? { ...e, key: reviveKey(e.key) } : e));
-    reply = { id: m.id, ok: true, result: sealBatch(head, entries, m.every) };
+    const r = sealBatch(head, entries, m.every, m.time);
+    // the lines as a buffer of their own (a small one is a view into Node's 8 KB pool, which a copy would carry whole)
+    reply = { id: m.id, ok: true, result: { ...r, bytes: new Uint8Array(r.bytes), head: { ...r.head, key: unpooledKey(r.head.key) } } };
   } catch (err) {
     reply = { id: m.id, ok: false, message: err instanceof Error ? err.message : String(err) };
   }

@@ -18,18 +18,19 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { ChainHead } from './chain.ts';
-import { reviveKey, sealBatch, type SealEntry, type SealResult } from './seal-batch.ts';
+import { reviveKey, sealBatch, unpooledKey, type SealEntry, type SealResult } from './seal-batch.ts';
 import type { SealReply, SealRequest } from './seal-worker.ts';
 
 export interface Sealer {
-  seal(head: ChainHead, entries: readonly SealEntry[], every: number): Promise<SealResult>;
+  /** Seals `entries` after `head` (see sealBatch; `time` is the writer's clock for the records that do not carry one). */
+  seal(head: ChainHead, entries: readonly SealEntry[], every: number, time: string): Promise<SealResult>;
   /** Stops the worker, if one runs. */
   close(): Promise<void>;
 }
 
 /** Seals on the calling thread. */
 export const IN_THREAD: Sealer = {
-  seal: (head, entries, every) => Promise.resolve(sealBatch(head, entries, every)),
+  seal: (head, entries, every, time) => Promise.resolve(sealBatch(head, entries, every, time)),
   close: () => Promise.resolve(),
 };
 
@@ -82,6 +83,18 @@ function loopLoad(): () => number {
   };
 }
 
+/** A batch in the worker: the worker it went to, and how to settle it. */
+interface Pending {
+  readonly id: number;
+  readonly worker: Worker;
+  readonly timer: NodeJS.Timeout;
+  readonly resolve: (r: SealResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/** A batch the worker has not answered in this long is sealed in place (and the worker given up). */
+const REPLY_TIMEOUT_MS = 30_000;
+
 class WorkerSealer implements Sealer {
   readonly #startAt: number;
   readonly #busyAt: number;
@@ -92,7 +105,7 @@ class WorkerSealer implements Sealer {
   #worker: Worker | null = null;
   #broken = false;
   #nextId = 1;
-  #pending: { readonly id: number; readonly resolve: (r: SealResult) => void; readonly reject: (e: Error) => void } | null = null;
+  #pending: Pending | null = null;
   #idle: NodeJS.Timeout | null = null;
 
   constructor(opts: WorkerSealerOptions) {
@@ -100,8 +113,17 @@ class WorkerSealer implements Sealer {
     this.#busyAt = opts.busyAt ?? 0.85;
     this.#load = opts.load ?? loopLoad();
     this.#idleMs = Math.max(1, opts.idleMs ?? 10_000);
-    this.#onError = opts.onError ?? (() => undefined);
-    this.#onStart = opts.onStart ?? (() => undefined);
+    const guard =
+      <A extends unknown[]>(f: ((...a: A) => void) | undefined) =>
+      (...a: A): void => {
+        try {
+          f?.(...a);
+        } catch {
+          // a failing callback must not lose the batch it was called about
+        }
+      };
+    this.#onError = guard(opts.onError);
+    this.#onStart = guard(opts.onStart);
   }
 
   /** True while a worker thread runs (for tests). */
@@ -109,10 +131,11 @@ class WorkerSealer implements Sealer {
     return this.#worker !== null;
   }
 
-  async seal(head: ChainHead, entries: readonly SealEntry[], every: number): Promise<SealResult> {
-    if (this.#broken || entries.length < this.#startAt || (this.#busyAt > 0 && this.#load() < this.#busyAt)) return sealBatch(head, entries, every);
+  async seal(head: ChainHead, entries: readonly SealEntry[], every: number, time: string): Promise<SealResult> {
+    if (this.#broken || entries.length < this.#startAt || (this.#busyAt > 0 && this.#load() < this.#busyAt)) return sealBatch(head, entries, every, time);
     try {
-      const r = await this.#remote({ id: this.#nextId++, head, entries, every });
+      const sent = entries.map((e) => (e.op === 'rotate' ? { ...e, key: unpooledKey(e.key) } : e));
+      const r = await this.#remote({ id: this.#nextId++, head: { ...head, key: unpooledKey(head.key) }, entries: sent, every, time });
       const bytes = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
       return { ...r, bytes, head: { ...r.head, key: reviveKey(r.head.key) } };
     } catch (err) {
@@ -120,7 +143,7 @@ class WorkerSealer implements Sealer {
       this.#broken = true;
       void this.#stop();
       this.#onError(new Error(`receipts seal worker failed (${err instanceof Error ? err.message : String(err)}); sealing on the main thread from now on`));
-      return sealBatch(head, entries, every);
+      return sealBatch(head, entries, every, time);
     }
   }
 
@@ -131,29 +154,40 @@ class WorkerSealer implements Sealer {
       this.#idle = null;
     }
     return new Promise<SealResult>((resolve, reject) => {
-      this.#pending = { id: req.id, resolve, reject };
+      const timer = setTimeout(() => this.#settle(worker, new Error(`no answer in ${REPLY_TIMEOUT_MS / 1000} s`)), REPLY_TIMEOUT_MS);
+      this.#pending = { id: req.id, worker, timer, resolve, reject };
       worker.ref();
-      worker.postMessage(req);
+      try {
+        worker.postMessage(req);
+      } catch (err) {
+        this.#settle(worker, err instanceof Error ? err : new Error(String(err)));
+      }
     });
+  }
+
+  /** Settles the batch pending in `worker` (a reply, or the worker's failure); a worker already replaced settles nothing. */
+  #settle(worker: Worker, outcome: SealReply | Error): void {
+    const p = this.#pending;
+    if (!p || p.worker !== worker || (!(outcome instanceof Error) && outcome.id !== p.id)) return;
+    this.#pending = null;
+    clearTimeout(p.timer);
+    if (outcome instanceof Error) {
+      p.reject(outcome);
+      return;
+    }
+    worker.unref();
+    this.#armIdle();
+    if (outcome.ok) p.resolve(outcome.result);
+    else p.reject(new Error(outcome.message));
   }
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
     const worker = startWorker();
-    worker.on('message', (m: SealReply) => {
-      const p = this.#pending;
-      if (!p || p.id !== m.id) return;
-      this.#pending = null;
-      worker.unref();
-      this.#armIdle();
-      if (m.ok) p.resolve(m.result);
-      else p.reject(new Error(m.message));
-    });
+    worker.on('message', (m: SealReply) => this.#settle(worker, m));
     const fail = (err: Error): void => {
       if (this.#worker === worker) this.#worker = null;
-      const p = this.#pending;
-      this.#pending = null;
-      p?.reject(err);
+      this.#settle(worker, err);
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the worker exited (code ${code})`)));

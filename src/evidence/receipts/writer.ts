@@ -23,7 +23,7 @@ import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { DecisionEvent } from '../../core/index.ts';
 import { newChain, type ChainHead } from './chain.ts';
-import type { SealEntry } from './seal-batch.ts';
+import { sealBatch, type SealEntry, type SealResult } from './seal-batch.ts';
 import { IN_THREAD, type Sealer } from './sealer.ts';
 import { ReceiptsError } from './errors.ts';
 import { decisionBody, sha256Hex, type GapCause, type RecordBody } from './format.ts';
@@ -61,16 +61,16 @@ export async function createReceiptWriter(options: ReceiptWriterOptions): Promis
 }
 
 /** A control item as a seal entry (gap controls are records: the writer's own gap bodies). */
-function controlEntry(c: Control, time: string): SealEntry {
+function controlEntry(c: Control): SealEntry {
   switch (c.op) {
     case 'barrier':
       return { op: 'barrier' };
     case 'checkpoint':
-      return { op: 'checkpoint', trigger: c.trigger, time };
+      return { op: 'checkpoint', trigger: c.trigger };
     case 'rotate':
-      return { op: 'rotate', key: c.key, time };
+      return { op: 'rotate', key: c.key };
     case 'gap':
-      return { op: 'record', body: { type: 'gap', cause: c.cause, ...(c.tornBytes !== undefined ? { tornBytes: c.tornBytes, tornSha256: c.tornSha256 as string } : {}), time } };
+      return { op: 'record', body: { type: 'gap', cause: c.cause, ...(c.tornBytes !== undefined ? { tornBytes: c.tornBytes, tornSha256: c.tornSha256 as string } : {}) } };
   }
 }
 
@@ -331,18 +331,25 @@ class Writer implements ReceiptWriter {
       return;
     }
     const lostBefore = { ...this.#lost };
-    // The batch as entries for sealBatch (here or in the seal worker), each with its time.
+    // The batch as entries for sealBatch (here or in the seal worker); records without a time of their own get the writer's clock now.
     const time = this.#now().toISOString();
     const entries: SealEntry[] = [];
     for (const cause of ['dropped', 'write-error'] as const) {
       if (this.#lost[cause] > 0) {
-        entries.push({ op: 'record', body: { type: 'gap', cause, lost: this.#lost[cause], time } });
+        entries.push({ op: 'record', body: { type: 'gap', cause, lost: this.#lost[cause] } });
         this.#lost[cause] = 0;
       }
     }
     const first = entries.length;
-    for (const it of items) entries.push(it.kind === 'decision' ? { op: 'record', body: it.body.time === undefined ? { ...it.body, time } : it.body } : controlEntry(it.control, time));
-    const sealed = await this.#sealer.seal(this.#head, entries, this.#every);
+    for (const it of items) entries.push(it.kind === 'decision' ? { op: 'record', body: it.body } : controlEntry(it.control));
+    let sealed: SealResult;
+    try {
+      sealed = await this.#sealer.seal(this.#head, entries, this.#every, time);
+    } catch (err) {
+      // A sealer never rejects (it falls back to sealing in place); if one did, the batch is sealed here rather than lost.
+      this.#report(err);
+      sealed = sealBatch(this.#head, entries, this.#every, time);
+    }
     const failed = new Set<number>();
     for (const f of sealed.failed) {
       failed.add(f.index);
