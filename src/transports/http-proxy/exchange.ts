@@ -5,6 +5,7 @@
 // sees a byte of it; then it is relayed. Event streams are relayed event by event instead
 // (sse-relay.ts), and an oversized response of a media type the operator listed passes
 // unscanned (oversize.ts); every other oversized body is blocked.
+import { inTurn } from './cpu-turns.ts';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -155,7 +156,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     const input: Mutable<RequestInput> = { kind: 'request', method: x.method, url: url.href, headers: headers.scanned };
     if (body.length > 0) input.body = new Uint8Array(body.buffer, body.byteOffset, body.length);
     if (contentType) input.contentType = contentType;
-    verdict = scan(x, input);
+    verdict = await inTurn(() => scan(x, input));
   }
   // Per-domain budgets (control.ts), charged only for a request that may pass: over budget is a 429.
   const over =
@@ -230,7 +231,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
       body: new Uint8Array(decoded.body.buffer, decoded.body.byteOffset, decoded.body.length),
     };
     if (contentType) input.contentType = contentType;
-    const v = scan(x, input, values);
+    const v = await inTurn(() => scan(x, input, values));
     rverdict = rfind.length > 0 ? judged(x, [...rfind, ...v.findings]) : v;
   }
   // allow/warn relay, block stops, redact rewrites the body (or blocks), ask waits for an operator.
