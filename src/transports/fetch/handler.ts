@@ -12,6 +12,7 @@ import { decodeContent, readBody } from '../http-proxy/bodies.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
 import { chargeBudget } from '../http-proxy/control.ts';
+import { inTurn } from '../http-proxy/cpu-turns.ts';
 import { endToEnd, first } from '../http-proxy/headers.ts';
 import { readable } from './readable.ts';
 import { offends, redactPassages } from './redact.ts';
@@ -195,16 +196,19 @@ export async function handleFetch(req: IncomingMessage, res: ServerResponse, ctx
   }
 
   // 5. The page, scanned as a response (hidden HTML text included), then judged with what came before.
-  const respVerdict = ctx.engine.scan(
-    {
-      kind: 'response',
-      url: url.href,
-      status,
-      headers: endToEnd(upstream.headers, ['content-encoding', 'content-length']),
-      ...(contentType ? { contentType } : {}),
-      body,
-    },
-    scanCtx,
+  // In a turn of its own when the loop is busy (the forward proxy's listener: cpu-turns.ts).
+  const respVerdict = await inTurn(() =>
+    ctx.engine.scan(
+      {
+        kind: 'response',
+        url: url.href,
+        status,
+        headers: endToEnd(upstream.headers, ['content-encoding', 'content-length']),
+        ...(contentType ? { contentType } : {}),
+        body,
+      },
+      scanCtx,
+    ),
   );
   const all = [...before, ...after, ...respVerdict.findings];
   const verdict = before.length + after.length > 0 ? ctx.engine.judge(all) : respVerdict;
