@@ -48,15 +48,18 @@ function drain(): void {
   turnStart = start;
   do runJob(queue.shift() as Job);
   while (queue.length > 0 && performance.now() - start < TURN_BUDGET_MS);
-  if (queue.length > 0) scheduleDrain();
-  else turnStart = -1;
+  if (queue.length > 0) {
+    // set from this check phase, the immediate runs in the next turn, after its poll
+    drainScheduled = true;
+    setImmediate(drain);
+  } else turnStart = -1;
 }
 
 function scheduleDrain(): void {
   if (drainScheduled) return;
   drainScheduled = true;
-  // Two hops: an immediate set in the poll phase runs before the loop polls again; one set from the
-  // check phase runs in the next turn, after its poll.
+  // Two hops: an immediate set in the poll phase (where scans become due) runs before the loop
+  // polls again; one set from the check phase runs in the next turn, after its poll.
   setImmediate(() => setImmediate(drain));
 }
 
