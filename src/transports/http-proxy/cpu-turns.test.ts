@@ -68,3 +68,21 @@ describe('http proxy: scans in turns of the event loop', () => {
     assert.equal(await after, 'ok');
   });
 });
+
+describe('http proxy: scans in turns, a job that queues another', () => {
+  it('runs both, in order, without a second drain finding nothing to run', async () => {
+    await settle();
+    const order: string[] = [];
+    let inner: Promise<unknown> | null = null;
+    const spend = inTurn(() => busy(TURN_BUDGET_MS + 1));
+    const outer = inTurn(() => {
+      busy(TURN_BUDGET_MS + 1);
+      order.push('outer');
+      inner = inTurn(() => order.push('inner'));
+    });
+    await Promise.all([spend, outer]);
+    await inner;
+    await settle();
+    assert.deepEqual(order, ['outer', 'inner']);
+  });
+});

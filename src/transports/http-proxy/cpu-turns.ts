@@ -44,6 +44,8 @@ function runJob(job: Job): void {
 /** Runs queued scans for one budget, then leaves the rest to the next turn (after its poll). */
 function drain(): void {
   drainScheduled = false;
+  // a job that queued another (inTurn from inside a job) can have scheduled a second drain
+  if (queue.length === 0) return;
   const start = performance.now();
   turnStart = start;
   do runJob(queue.shift() as Job);

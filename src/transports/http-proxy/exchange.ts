@@ -5,7 +5,6 @@
 // sees a byte of it; then it is relayed. Event streams are relayed event by event instead
 // (sse-relay.ts), and an oversized response of a media type the operator listed passes
 // unscanned (oversize.ts); every other oversized body is blocked.
-import { inTurn } from './cpu-turns.ts';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -17,7 +16,8 @@ import { bodiless, decodeContent, NO_BODY, readBody, readBodyNow, readRequestBod
 import type { ProxyContext } from './context.ts';
 import { enforceRequest, enforceResponse, relayAnswer, type UpstreamAnswer } from './actions.ts';
 import { deny } from './deny.ts';
-import { budgetHeaders, budgetsActive, chargeBudget, egressBytes } from './control.ts';
+import { budgetHeaders, budgetsActive, chargeBudget, egressBytes, killSwitchOn, killVerdict } from './control.ts';
+import { inTurn } from './cpu-turns.ts';
 import { endToEndPair, first } from './headers.ts';
 import { mayPassOversized, passUnscanned } from './oversize.ts';
 import { locationFindings } from './response-head.ts';
@@ -179,6 +179,14 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   const dialled = route.dial();
   const address = typeof dialled === 'string' || dialled === null ? dialled : await dialled;
   if (address === null) return;
+  // The kill switch may have turned on while this request waited (for its body, its scan's turn or
+  // its address): nothing leaves once it is on.
+  if (killSwitchOn(ctx)) {
+    const killed = killVerdict();
+    decide(x, 'response', killed, 0);
+    deny(res, 503, killed, x.requestId, { 'retry-after': '60' });
+    return;
+  }
 
   // 3. The upstream exchange, bounded in time and size; an https upstream must verify.
   let upstream: IncomingMessage;
