@@ -11,7 +11,7 @@ import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decisio
 import { decodeContent, readBody } from '../http-proxy/bodies.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
-import { chargeBudget } from '../http-proxy/control.ts';
+import { chargeBudget, killSwitchOn, killVerdict } from '../http-proxy/control.ts';
 import { inTurn } from '../http-proxy/cpu-turns.ts';
 import { endToEnd, first } from '../http-proxy/headers.ts';
 import { readable } from './readable.ts';
@@ -143,6 +143,11 @@ export async function handleFetch(req: IncomingMessage, res: ServerResponse, ctx
       return;
     }
     ctx.note(`audit mode: fetching ${url.hostname} although its address check failed (${v.findings[0]?.rule ?? 'unknown rule'})`);
+  }
+  // The kill switch may have turned on while the name was looked up: nothing leaves once it is on.
+  if (killSwitchOn(ctx)) {
+    refuse(c, 503, killVerdict(), 0, { url: url.href });
+    return;
   }
   // 3. The exchange, bounded in time and size.
   let upstream: IncomingMessage;

@@ -61,4 +61,43 @@ describe('kill switch and scans waiting for their turn', () => {
       await up.close();
     }
   });
+
+  it('refuses a /fetch whose name lookup was under way when the switch turned on: nothing reaches the upstream', async () => {
+    const up = await startUpstream((_req, res) => res.end('<p>upstream ok</p>'));
+    const loaded = parseConfig(['preset: balanced', 'scanners:', '  ssrf:', '    allowCidrs: ["127.0.0.1/32"]'].join('\n'));
+    const killSwitch = createKillSwitch();
+    const events: DecisionEvent[] = [];
+    // a lookup that answers a moment later, during which the operator's switch comes
+    const resolver = {
+      resolve: async (): Promise<string[]> => {
+        killSwitch.setManual(true, 'api', Date.now());
+        await new Promise((r) => setTimeout(r, 5));
+        return ['127.0.0.1'];
+      },
+    };
+    const ctx: ProxyContext = {
+      engine: createEngine(loaded.config),
+      config: loaded.config,
+      configHash: loaded.hash,
+      resolver,
+      emit: (e) => events.push(e),
+      now: () => Date.now(),
+      note: () => undefined,
+      newRequestId: () => 'req-1',
+      control: { killSwitch, budgets: createBudgets({ maxKeys: 100 }), agentNames: createAgentNames({ maxNamesPerClient: 8 }) },
+    };
+    const proxy = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
+    try {
+      const r = await fetch(`${proxy.url}/fetch?url=${encodeURIComponent(`http://upstream.test:${up.port}/page`)}`);
+      assert.equal(r.status, 503);
+      assert.equal(up.seen.length, 0, 'the page was fetched after the switch turned on');
+      assert.deepEqual(
+        events.map((e) => [e.type, e.action, e.findings.map((f) => f.rule).join()]),
+        [['fetch', 'block', 'policy/kill-switch']],
+      );
+    } finally {
+      await proxy.close();
+      await up.close();
+    }
+  });
 });
