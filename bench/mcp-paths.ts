@@ -11,6 +11,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 const ROOT = new URL('..', import.meta.url).pathname;
 /** The CLI the Tollgate paths run: bin/tollgate.js, or MCP_BENCH_CLI (another build's tollgate.js, for A/B runs). */
 const BIN = process.env.MCP_BENCH_CLI !== undefined && process.env.MCP_BENCH_CLI !== '' ? resolve(process.env.MCP_BENCH_CLI) : join(ROOT, 'bin/tollgate.js');
+/** Node options for the Tollgate processes only (space-separated, e.g. `--cpu-prof --cpu-prof-dir=DIR`; for profiling). */
+const TG_NODE_ARGS = (process.env.TG_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const STDIO_SERVER = join(ROOT, 'bench/fixtures/mcp-prose-server.mjs');
 const HTTP_SERVER = join(ROOT, 'bench/fixtures/mcp-prose-http.mjs');
 const STDIO_RELAY = join(ROOT, 'bench/fixtures/stdio-relay.mjs');
@@ -47,7 +49,7 @@ function newClient(): Client {
 
 /** An SDK client spawning `node ARGS` as a stdio MCP server. */
 export async function openStdio(name: PathName, home: string): Promise<Path> {
-  const args = { direct: [STDIO_SERVER], floor: [STDIO_RELAY, process.execPath, STDIO_SERVER], tollgate: [BIN, 'mcp', '--', process.execPath, STDIO_SERVER] }[name];
+  const args = { direct: [STDIO_SERVER], floor: [STDIO_RELAY, process.execPath, STDIO_SERVER], tollgate: [...TG_NODE_ARGS, BIN, 'mcp', '--', process.execPath, STDIO_SERVER] }[name];
   const transport = new StdioClientTransport({ command: process.execPath, args, env: { ...(process.env as Record<string, string>), TOLLGATE_HOME: home }, stderr: 'pipe' });
   transport.stderr?.on('data', () => undefined);
   const client = newClient();
@@ -127,7 +129,7 @@ export async function openHttp(name: PathName, home: string): Promise<Path> {
       mkdirSync(home, { recursive: true });
       const config = join(home, 'bench-http.yaml');
       writeFileSync(config, 'scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\n');
-      const guard = await spawnListening([BIN, 'mcp', '--config', config, '--listen', '127.0.0.1:0', '--upstream', server.url], { ...process.env, TOLLGATE_HOME: home });
+      const guard = await spawnListening([...TG_NODE_ARGS, BIN, 'mcp', '--config', config, '--listen', '127.0.0.1:0', '--upstream', server.url], { ...process.env, TOLLGATE_HOME: home });
       procs.push(guard.proc);
       hopPid = guard.proc.pid;
       url = guard.url;

@@ -8,7 +8,8 @@
 // planted injection is stopped on that path only); it exits non-zero otherwise. MCP_BENCH_WIRES=stdio
 // or =http measures one wire and MCP_BENCH_SIZES=1kb or =100kb one result size (for profiling; never
 // with --write); MCP_BENCH_CLI=DIR/tollgate.js runs another build (scripts/build.mjs --outdir) as
-// Tollgate, for A/B runs (never with --write).
+// Tollgate, for A/B runs (never with --write); TG_NODE_ARGS adds node options to the Tollgate processes
+// only (e.g. "--cpu-prof --cpu-prof-dir=DIR", for profiling).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
