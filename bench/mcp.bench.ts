@@ -9,7 +9,7 @@
 // or =http measures one wire and MCP_BENCH_SIZES=1kb or =100kb one result size (for profiling; never
 // with --write); MCP_BENCH_CLI=DIR/tollgate.js runs another build (scripts/build.mjs --outdir) as
 // Tollgate, for A/B runs (never with --write); TG_NODE_ARGS adds node options to the Tollgate processes
-// only (e.g. "--cpu-prof --cpu-prof-dir=DIR", for profiling).
+// only (e.g. "--cpu-prof --cpu-prof-dir=DIR", for profiling; never with --write).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
@@ -83,6 +83,10 @@ if (SIZES.length === 0) {
 }
 if (process.env.MCP_BENCH_CLI && process.argv.includes('--write')) {
   process.stderr.write('MCP_BENCH_CLI runs another build; docs/BENCH.md takes a run of bin/tollgate.js.\n');
+  process.exit(2);
+}
+if (process.env.TG_NODE_ARGS && process.argv.includes('--write')) {
+  process.stderr.write('TG_NODE_ARGS changes how Tollgate runs (profiling); docs/BENCH.md takes a run without it.\n');
   process.exit(2);
 }
 const home = mkdtempSync(join(tmpdir(), 'tollgate-bench-mcp-'));
