@@ -1,15 +1,20 @@
 /** Case, mark, whitespace and leetspeak folding for the `folded` and `leet` views. */
 
-/** Removes nonspacing combining marks (Zalgo text, accents used to break words) and recomposes. */
+/**
+ * Removes nonspacing combining marks (Zalgo text, accents used to break words: `Ígnore`, `prévious`)
+ * and recomposes. The text usually arrives NFKC-composed, so a mark typed as U+0301 after a letter is
+ * already part of a precomposed letter (Í is U+00CD): every text with a character from U+00C0 up (the
+ * first letter with a canonical decomposition) is decomposed, not only those holding a free mark.
+ */
 export function stripCombining(text: string): { text: string; count: number } {
-  let hasNonAscii = false;
+  let decomposable = false;
   for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) >= 0x300) {
-      hasNonAscii = true;
+    if (text.charCodeAt(i) >= 0xc0) {
+      decomposable = true;
       break;
     }
   }
-  if (!hasNonAscii) return { text, count: 0 };
+  if (!decomposable) return { text, count: 0 };
   const decomposed = text.normalize('NFD');
   let count = 0;
   let out = '';

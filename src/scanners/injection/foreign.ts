@@ -63,7 +63,25 @@ const KO_QUAL = alt('사용자', '이용자', '이전', '앞의', '앞서', '위
 const KO_OBJ = alt('지시', '지침', '명령', '규칙', '프롬프트', '설정', '지시사항', '안내', '제약', '규정');
 const KO_VERB = alt('무시', '잊어', '잊고', '잊으', '취소', '따르지\\s*마', '따르지\\s*말', '버려', '폐기');
 
-export const FOREIGN_OVERRIDE: readonly PatternSpec[] = [
+/** The pattern's literal letters without their accents, as the folded view writes them (`envía` → `envia`). */
+function unaccented(src: string): string {
+  return src.normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC');
+}
+
+/**
+ * The overrides of the Latin-script languages again, on the folded view: the plain view keeps
+ * look-alike letters and accents as they are, so `instrucciоnes` with a Cyrillic о, or `vorhérigen`
+ * with a stray accent, slipped past the plain patterns. The folded view maps look-alikes to Latin and
+ * drops accents, so these copies are written without accents. A copy keeps its original's label: a
+ * hit of both is one phrase, and a hit of the copy alone is what the homoglyph booster looks for. (Not for Cyrillic, Greek or CJK
+ * patterns: the skeleton would turn their letters into Latin look-alikes.)
+ */
+function alsoFolded(specs: readonly PatternSpec[]): PatternSpec[] {
+  const latin = specs.filter((s) => /^(?:es|pt|it|de|fr)-/.test(s.label));
+  return [...specs, ...latin.map((s) => ({ ...s, src: unaccented(s.src), view: 'folded' as const }))];
+}
+
+export const FOREIGN_OVERRIDE: readonly PatternSpec[] = alsoFolded([
   clean('es-ignore-previous', 7.5, vqo(ES_VERB, ES_QUAL, ES_OBJ)),
   clean('es-forget-everything', 7, `${W('olvida', 'olvide', 'olvidad', 'olviden')}\\s+todo\\s+(?:lo\\s+)?(?:que\\s+)?${S(20)}${alt('dicho', 'dijeron', 'dije', 'indicado', 'enseñado', 'ordenado', 'anterior', 'antes')}`),
   clean('pt-ignore-previous', 7.5, vqo(PT_VERB, PT_QUAL, PT_OBJ)),
@@ -89,7 +107,7 @@ export const FOREIGN_OVERRIDE: readonly PatternSpec[] = [
   clean('zh-reveal-prompt', 6, `${alt('输出', '輸出', '显示', '顯示', '打印', '重复', '重複', '告诉我', '告訴我', '透露', '泄露', '洩露', '展示')}${S(10)}${alt('系统提示', '系統提示', '初始指令', '系统指令', '系統指令', '你的指令', '提示词', '提示詞', '原始指令')}`),
   clean('ja-reveal-prompt', 6, `${alt('システムプロンプト', '初期指示', '最初の指示', '元の指示')}${S(10)}${alt('表示', '出力', '教えて', '見せて', '繰り返', '公開')}`),
   clean('ko-reveal-prompt', 6, `${alt('시스템\\s*프롬프트', '초기\\s*지시', '원래\\s*지시')}${S(12)}${alt('보여', '출력', '알려', '반복', '공개')}`),
-];
+]);
 
 export const FOREIGN_ROLE: readonly PatternSpec[] = [
   clean('es-you-are-now', 4, `${W('ahora eres', 'ahora serás', 'a partir de ahora(?:,)? (?:eres|serás|actuarás|vas a ser|te llamas)', 'desde ahora(?:,)? (?:eres|serás)', 'ya no eres', 'de ahora en adelante(?:,)? (?:eres|serás)')}(?:$|[^\\p{L}])`),
