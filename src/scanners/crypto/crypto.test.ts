@@ -7,8 +7,8 @@ import { base58, bech32, bech32m, createBase58check } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { prepare } from '../../normalize/index.ts';
 import type { DecodedLayer, Prepared } from '../../normalize/types.ts';
-import { TEST_CTX, viewOfText } from '../testing.ts';
-import type { ScanView } from '../types.ts';
+import { TEST_CTX, segmentOf, viewOfSegments, viewOfText } from '../testing.ts';
+import type { ScanView, SegmentPart } from '../types.ts';
 import { bip39Runs, checksumOk, createCryptoScanner, eip55, findAddresses, findSeedPhrases, parseAddress } from './index.ts';
 
 // Deterministic bytes so every phrase and address here is our own and stable.
@@ -368,3 +368,29 @@ test('ordinary text with an address and a phrase reports no scan-incomplete', ()
 function rules2(f: readonly { rule: string }[]): string[] {
   return [...new Set(f.map((x) => x.rule))];
 }
+
+// --- a phrase spread over fields ---------------------------------------------------------------
+
+test('a phrase sent one word per field (JSON array, keyed object, form, query) is found over the joined fields', () => {
+  const words = phrase(77).split(' ');
+  const view = (fields: readonly [string, string, SegmentPart][]): ScanView =>
+    viewOfSegments({ kind: 'text', text: '' }, fields.map(([text, location, part]) => segmentOf(text, location, part, 'egress')));
+  const scanner = createCryptoScanner();
+  const layouts: Record<string, [string, string, SegmentPart][]> = {
+    array: words.map((w, i) => [w, `body.$.words[${i}]`, 'body-leaf']),
+    keyed: words.flatMap((w, i): [string, string, SegmentPart][] => [[`w${i}`, `body.$.w${i}`, 'body-key'], [w, `body.$.w${i}`, 'body-leaf']]),
+    query: words.flatMap((w, i): [string, string, SegmentPart][] => [[`w${i}`, `url.query.w${i}`, 'url-query-key'], [w, `url.query.w${i}`, 'url-query-value']]),
+    halves: [[words.slice(0, 6).join(' '), 'body.$.a', 'body-leaf'], ['42', 'body.$.n', 'body-leaf'], [words.slice(6).join(' '), 'body.$.b', 'body-leaf']],
+  };
+  for (const [name, fields] of Object.entries(layouts)) {
+    const found = scanner.scan(view(fields), TEST_CTX);
+    const hit = found.find((f) => f.rule === 'crypto/seed-phrase');
+    assert.ok(hit, name);
+    assert.equal(hit.severity, 'critical', name);
+    assert.ok(!words.some((w) => hit.evidence.includes(w) || hit.message.includes(w)), `${name}: no seed word in the finding`);
+  }
+  // Twelve list words whose checksum fails, one per field: an ordinary list, not a phrase.
+  const broken = [...words.slice(0, 11), words[11] === 'zoo' ? 'abandon' : 'zoo'];
+  assert.equal(validateMnemonic(broken.join(' '), wordlist), false);
+  assert.deepEqual(scanner.scan(view(broken.map((w, i) => [w, `body.$.tags[${i}]`, 'body-leaf'])), TEST_CTX).filter((f) => f.rule === 'crypto/seed-phrase'), []);
+});

@@ -4,7 +4,7 @@
 // address up anywhere (no network): judgement is from the text alone.
 import type { Finding } from '../../core/index.ts';
 import type { DecodedLayer } from '../../normalize/types.ts';
-import type { Scanner } from '../types.ts';
+import type { Scanner, ScanView } from '../types.ts';
 import { lookAlikeOf, parseAllowlisted, scanAddresses, scanEthAddresses, type AddressScan, type ParsedAddress } from './addresses.ts';
 import { findSeedPhrases } from './seed-phrase.ts';
 import { FindingSink } from '../common.ts';
@@ -221,6 +221,78 @@ function scanText(out: Sink, o: CryptoOptions, allowlist: readonly ParsedAddress
   }
 }
 
+/** Longest field that may hold a piece of a phrase split over fields (24 words of 8 letters with separators). */
+const MAX_WORD_FIELD = 256;
+/** Fields and characters joined per scan for the check below (bounded: the rest is not joined). */
+const MAX_JOINED_FIELDS = 512;
+const MAX_JOINED_CHARS = 64 * 1024;
+
+/** Whether a field's text is only words and list punctuation (letters, digits, spaces, `,.;:#()"'-`), with a letter. */
+function wordsOnly(text: string): boolean {
+  if (text.length === 0 || text.length > MAX_WORD_FIELD) return false;
+  let letter = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if (c >= 0x61 && c <= 0x7a) letter = true;
+    else if (!((c >= 0x30 && c <= 0x39) || c === 0x20 || c === 0x29 || c === 0x2a || c === 0x2c || c === 0x2e || c === 0x3b || c === 0x3a || c === 0x23 || c === 0x28 || c === 0x22 || c === 0x27 || c === 0x2d || c === 0x2f)) return false;
+  }
+  return letter;
+}
+
+/**
+ * A phrase sent one word (or a few) per field: `{"words":["abandon", …]}`, `w0=…&w1=…`, one word per
+ * MCP argument. Fields that hold only words are joined in input order and searched as one text;
+ * fields of anything else, and keys, are left out rather than treated as a break, so keys and ids
+ * between the values do not hide the run. The checksum keeps this from flagging ordinary lists of words. Hits that lie in a
+ * single field were already reported by that field's own search.
+ */
+function scanJoinedFields(out: Sink, o: CryptoOptions, segments: ScanView['segments']): void {
+  const parts: string[] = [];
+  const starts: number[] = [];
+  const locations: string[] = [];
+  let length = 0;
+  for (const seg of segments) {
+    // Keys name the fields (`w0`, `word_3`): they are not part of what is sent.
+    if (seg.part === 'url-query-key' || seg.part === 'body-key') continue;
+    const text = seg.prepared.clean;
+    if (!wordsOnly(text)) continue;
+    if (parts.length >= MAX_JOINED_FIELDS || length + text.length + 1 > MAX_JOINED_CHARS) break;
+    starts.push(length);
+    parts.push(text);
+    locations.push(seg.location);
+    length += text.length + 1;
+  }
+  if (parts.length < 2) return;
+  const joined = parts.join('\n');
+  if (joined.length < MIN_SEED_CHARS) return;
+  const found = findSeedPhrases(joined, o.maxWindows);
+  const fieldOf = (at: number): number => {
+    let k = 0;
+    while (k + 1 < starts.length && (starts[k + 1] as number) <= at) k++;
+    return k;
+  };
+  for (const h of found.hits) {
+    if (h.sorted || h.extra > o.maxExtraWords) continue;
+    const first = fieldOf(h.start);
+    const last = fieldOf(Math.max(h.start, h.end - 1));
+    if (first === last) continue;
+    const location = `${locations[first]} … ${locations[last]}`;
+    out.push(
+      {
+        scanner: SCANNER,
+        rule: 'crypto/seed-phrase',
+        severity: 'critical',
+        category: 'crypto',
+        mitre: 'T1552',
+        location,
+        evidence: `[${h.words} BIP-39 words over ${last - first + 1} fields, checksum valid]`,
+        message: `A ${h.words}-word wallet recovery phrase (valid BIP-39 checksum) is spread over ${last - first + 1} fields of this content: whoever reads it controls the wallet. Block it, and treat the wallet as compromised if it already left.`,
+      },
+      `seedj|${location}|${h.words}`,
+    );
+  }
+}
+
 export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scanner {
   const o: CryptoOptions = { ...DEFAULT_CRYPTO_OPTIONS, ...options };
   const allowlist: ParsedAddress[] = [];
@@ -244,6 +316,7 @@ export function createCryptoScanner(options: Partial<CryptoOptions> = {}): Scann
           }
         }
       }
+      if (!out.full && view.segments.length > 1) scanJoinedFields(out, o, view.segments);
       return out.result();
     },
   };
