@@ -61,7 +61,9 @@ export interface SplitSecretsOptions {
 
 export const DEFAULT_SPLIT_SECRETS_OPTIONS: SplitSecretsOptions = {
   detect: builtinSplitDetector,
-  parts: ['url-query-value', 'url-path-segment', 'header', 'body-leaf', 'tool-argument'],
+  // Whole bodies, texts and WebSocket messages count too: an agent can send a key half per message
+  // as a plain body or a socket frame as easily as half per JSON field.
+  parts: ['url-query-value', 'url-path-segment', 'header', 'body-leaf', 'tool-argument', 'body', 'text', 'ws-message'],
   ignoredHeaders: [
     'accept',
     'accept-encoding',
@@ -277,8 +279,12 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
 
       const frags: string[] = [];
       const locs: string[] = [];
-      for (const seg of view.segments) {
+      const segments = view.segments;
+      for (let i = 0; i < segments.length; i++) {
+        const seg = segments[i]!;
         if (seg.flow === 'ingress' || parts[seg.part] !== true) continue;
+        // A form body is also split into its fields (which follow it): the fields are the fragments.
+        if (seg.part === 'body' && segments[i + 1]?.location.startsWith(`${seg.location}.`) === true) continue;
         const f = fragmentOf(seg, o);
         if (f === null) continue;
         if (frags.length >= o.maxFragmentsPerInput) {

@@ -305,3 +305,25 @@ test('a detector that names the characters every match holds is not asked about 
   s.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(0, 12)}&n=other`), { ...ctx, now: ctx.now + 2 });
   assert.ok(asked.length > 0);
 });
+
+test('flags a token sent half per plain body, text or WebSocket message, and reads a form body by its fields only', () => {
+  const kinds: [string, 'body' | 'text' | 'ws-message'][] = [['body', 'body'], ['text', 'text'], ['ws', 'ws-message']];
+  for (const [location, part] of kinds) {
+    const ctx = session(createMemorySessionState(), `s-${part}`);
+    const half = (text: string) => viewOfSegments({ kind: 'text', text }, [segmentOf(text, location, part, 'egress')]);
+    assert.deepEqual(scanner.scan(half(GHP.slice(0, 20)), ctx), [], part);
+    const f = scanner.scan(half(GHP.slice(20)), { ...ctx, now: ctx.now + 1000 });
+    assert.deepEqual(f.map((x) => x.rule), ['split-secrets/cross-request'], part);
+  }
+  // A form body is a 'body' segment followed by its fields: only the fields are fragments, so the
+  // value is not counted twice (which would glue it to itself).
+  const form = `a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`;
+  const view = viewOfSegments({ kind: 'text', text: form }, [
+    segmentOf(form, 'body', 'body', 'egress'),
+    segmentOf(KEY.slice(0, 10), 'body.form.a', 'body-leaf', 'egress'),
+    segmentOf(KEY.slice(10), 'body.form.b', 'body-leaf', 'egress'),
+  ]);
+  const f = scanner.scan(view, TEST_CTX);
+  assert.equal(f.length, 1);
+  assert.ok(f[0]!.evidence.includes('2 parts'), f[0]!.evidence);
+});
