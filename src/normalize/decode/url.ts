@@ -98,5 +98,13 @@ export function percentDecode(text: string): string | null {
 /** Form encoding (application/x-www-form-urlencoded) writes spaces as '+'. */
 export function plusToSpace(text: string): string | null {
   if (!text.includes('+') || /\s/.test(text)) return null;
-  return text.split('+').join(' ');
+  const pieces = text.split('+');
+  // Words joined by `+` are short; a base64 blob has a `+` every 64 characters or so. Read as
+  // words, a 260 KB image upload became thousands of candidate runs, over the decoders' cap, and
+  // was blocked as undecodable (engine/decode-truncated). Its `+` is a data character: no layer.
+  if (text.length > PLUS_PIECE_MAX * pieces.length) return null;
+  return pieces.join(' ');
 }
+
+/** Longest average piece between `+` signs that still reads as `+`-joined words. */
+const PLUS_PIECE_MAX = 24;
