@@ -83,3 +83,48 @@ describe('tollgate run services: the data plane hands its decision events on aft
     }
   });
 });
+
+describe('tollgate run services: an admin API with a listener of its own', () => {
+  it('is refused on the agent-facing proxy port (health stays) and served on api.listen', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tollgate-services-admin-'));
+    const up = await startUpstream((_req, res) => res.end('plain text, nothing to see'));
+    // ':0' is 127.0.0.1 on a free port, written apart from proxy.listen so it is a listener of its own.
+    const s = await startServices(parseConfig(`${YAML}api:\n  listen: ":0"\n`), { env: { TOLLGATE_HOME: home }, note: () => undefined });
+    try {
+      const proxy = (s.proxy as NonNullable<typeof s.proxy>).url;
+      const api = (s.api as NonNullable<typeof s.api>).url;
+      assert.notEqual(api, proxy);
+      assert.equal(s.apiUrl, api);
+      const json = { 'content-type': 'application/json' };
+      const scanBody = JSON.stringify({ kind: 'url', url: 'http://169.254.169.254/' });
+      // The proxy port: the data plane and health checks, nothing of the admin API.
+      assert.equal((await fetch(`${proxy}/health`)).status, 200);
+      assert.equal((await fetch(`${proxy}/healthz`)).status, 200);
+      assert.equal((await fetch(`${proxy}/metrics`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/status`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/info`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/scan`, { method: 'POST', headers: json, body: scanBody })).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/killswitch`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/killswitch`, { method: 'POST', headers: json, body: '{"on":true}' })).status, 404);
+      assert.equal(s.control.killSwitch.on, false, 'the agent-facing port cannot turn the kill switch');
+      assert.equal((await curl(proxy, [`http://up.example.com:${up.port}/page`])).status, 200, 'forwarding still works');
+      // The admin port serves all of it.
+      assert.equal((await fetch(`${api}/health`)).status, 200);
+      assert.equal((await fetch(`${api}/metrics`)).status, 200);
+      const status = await fetch(`${api}/api/v1/status`);
+      assert.equal(status.status, 200);
+      assert.equal(((await status.json()) as { killSwitch: boolean }).killSwitch, false);
+      const scan = await fetch(`${api}/api/v1/scan`, { method: 'POST', headers: json, body: scanBody });
+      assert.equal(scan.status, 200);
+      assert.equal(((await scan.json()) as { action: string }).action, 'block');
+      const on = await fetch(`${api}/api/v1/killswitch`, { method: 'POST', headers: json, body: '{"on":true}' });
+      assert.equal(on.status, 200);
+      assert.equal(s.control.killSwitch.on, true);
+      assert.equal((await curl(proxy, [`http://up.example.com:${up.port}/page`])).status, 503, 'the switch set on the admin port stops the proxy');
+    } finally {
+      await s.close();
+      await up.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -148,7 +148,7 @@ export const ApiConfig = z
     listen: z
       .string()
       .optional()
-      .describe('A separate host:port for the scan API, /metrics and /healthz. Unset: they are served on the proxy listener (on 127.0.0.1:8888 when the proxy is off).'),
+      .describe('A separate host:port for the scan API, /metrics and /healthz. Unset: they are served on the proxy listener (on 127.0.0.1:8888 when the proxy is off). Set apart from proxy.listen: the proxy listener answers only /health and /healthz of them.'),
     tokenEnv: z.string().optional().describe('Environment variable holding the bearer token the API requires.'),
     maxBodyBytes: positiveInt.default(1024 * 1024),
     rateLimitPerMinute: positiveInt.default(600).describe('Requests per minute per token (or per client address without a token).'),
