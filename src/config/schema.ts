@@ -103,7 +103,7 @@ export const SsrfConfig = z
   .object({
     ...scannerBase,
     allowSchemes: z.array(z.string()).default(['http', 'https', 'ws', 'wss']).describe('URL schemes an agent may use.'),
-    allowCidrs: z.array(z.string()).default([]).describe('Internal ranges the agent may reach anyway (e.g. a local API).'),
+    allowCidrs: z.array(z.string()).default([]).describe('Internal ranges the agent may reach anyway (e.g. a local API). Each destination reached through one is logged once.'),
     allowHosts: z.array(z.string()).default([]).describe('Host names exempt from the internal-name rules (exact, or *.suffix).'),
     blockHosts: z.array(z.string()).default([]).describe('Host names always blocked (exact, or *.suffix).'),
     blockPrivate: z.boolean().default(true).describe('Block loopback, private, link-local and other internal addresses.'),
