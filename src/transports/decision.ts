@@ -101,6 +101,14 @@ export function transportFinding(
 }
 
 /**
+ * The rule an `X-Tollgate-Block` header names: the one that decided the verdict (the reason names
+ * it too), else the first (most severe) finding's.
+ */
+export function blockRule(v: Verdict): string {
+  return v.decidedBy ?? v.findings[0]?.rule ?? 'unknown';
+}
+
+/**
  * Whether a verdict stops the traffic where nothing can be rewritten and nobody can be asked
  * (tunnels, upgrades, frames, outgoing requests): redact and ask stop too. The forward proxy's
  * exchanges enforce redact and ask themselves (http-proxy/actions.ts), and so does /fetch for

@@ -82,7 +82,7 @@ export function refuse(x: Exchange, res: ServerResponse, status: number, type: '
   const v = judged(x, findings);
   const enforced: Verdict = stops(v) ? v : { ...v, action: 'block' };
   decide(x, type, enforced, bytes);
-  deny(res, status, enforced, x.requestId);
+  deny(res, status, enforced, x.requestId, undefined, type);
 }
 
 function bodyFailure(where: 'request' | 'response', reason: string, limit: number): Finding {

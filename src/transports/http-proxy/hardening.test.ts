@@ -100,6 +100,15 @@ describe('malformed requests are refused before anything is forwarded', () => {
     assert.equal(ev?.target, `http://${host}/path`, 'the URL scanned and logged is the one dialled');
   });
 
+  it('names the deciding rule in X-Tollgate-Block on a refused CONNECT, as on every other block', async () => {
+    const meta = await raw(proxy.server.port, ['CONNECT 169.254.169.254:443 HTTP/1.1\r\nHost: 169.254.169.254:443\r\n\r\n']);
+    assert.equal(meta.status, 403, meta.text.slice(0, 200));
+    assert.match(meta.text, /\r\nx-tollgate-block: ssrf\/cloud-metadata\r\n/);
+    const port = await raw(proxy.server.port, [`CONNECT ${host} HTTP/1.1\r\nHost: ${host}\r\n\r\n`]);
+    assert.equal(port.status, 403, port.text.slice(0, 200));
+    assert.match(port.text, /\r\nx-tollgate-block: policy\/connect-port\r\n/);
+  });
+
   it('judges the absolute URI, not the Host header: a metadata URI with an innocent Host is blocked', async () => {
     const r = await raw(proxy.server.port, [`GET http://169.254.169.254/latest/meta-data/ HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`]);
     assert.equal(r.status, 403);

@@ -83,7 +83,7 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
     upstream.destroy();
     const enforced = asBlock(head);
     decide(x, 'response', enforced, 0);
-    deny(res, 403, enforced, x.requestId);
+    deny(res, 403, enforced, x.requestId, undefined, 'response');
     return Promise.resolve();
   }
   if (res.socket === null || res.socket.destroyed) {
