@@ -202,6 +202,7 @@ describe('an upstream response with ambiguous or broken framing is blocked (502)
     ['a CR inside a header value', 'HTTP/1.1 200 OK\r\nX-Note: a\rSet-Cookie: injected=1\r\nContent-Length: 5\r\n\r\nhello'],
     ['a body shorter than its Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhello'],
     ['a status line that is not HTTP', 'SSH-2.0-OpenSSH_9.0\r\n\r\n'],
+    ['an HTTP/0.9 answer (a body with no status line)', 'hello, no head at all\n'],
   ];
   for (const [name, answer] of answers) {
     it(`blocks ${name}`, async () => {
@@ -214,6 +215,12 @@ describe('an upstream response with ambiguous or broken framing is blocked (502)
         assert.ok(!r.text.includes('hello'), 'no byte of the broken body reached the client');
         const ev = proxy.events.find((e) => e.type === 'response');
         assert.equal(ev?.action, 'block');
+        // What is enforced is a block, and both the answer and the event say so.
+        assert.match(ev?.reason ?? '', /^Blocked: /);
+        assert.match(r.text, /\r\n\r\nTollgate blocked this response: Blocked: /);
+        assert.doesNotMatch(r.text, /Allowed with a warning/);
+        // The upstream was reached: its answer was what failed.
+        if (ev?.findings[0]?.rule === 'engine/upstream-error') assert.match(ev.reason, /The upstream answered, but not with well-formed HTTP \(Parse Error/, ev.reason);
       } finally {
         await proxy.close();
         await up.close();
