@@ -31,10 +31,14 @@ describe('tollgate run services: the data plane hands its decision events on aft
     // A window no step here waits out: events go on only when flushed, scraped or closed.
     const s = await startServices(parseConfig(YAML), { env: { TOLLGATE_HOME: home }, note: () => undefined, deferEvents: { deferWindowMs: 60_000 } });
     const seen: DecisionEvent[] = [];
-    s.evidence.bus.subscribe({ emit: (e) => void seen.push(e) }, 'probe');
     const url = `http://up.example.com:${up.port}/page`;
     try {
       const proxy = (s.proxy as NonNullable<typeof s.proxy>).url;
+      // A first exchange to the trusted loopback upstream writes the once-per-destination system
+      // line (which records whatever waits first, to keep the order): made before watching.
+      assert.equal((await curl(proxy, [url])).status, 200);
+      s.flushEvents();
+      s.evidence.bus.subscribe({ emit: (e) => void seen.push(e) }, 'probe');
       assert.equal((await curl(proxy, [url])).status, 200);
       assert.equal(seen.length, 0, 'the answer went out before its events were recorded');
       s.flushEvents();
@@ -46,8 +50,8 @@ describe('tollgate run services: the data plane hands its decision events on aft
       // A scrape right after an answer counts that exchange (GET /metrics records what still waits first).
       assert.equal((await curl(proxy, [url])).status, 200);
       const metrics = await (await fetch(`${s.apiUrl}/metrics`)).text();
-      assert.match(metrics, /tollgate_decisions_total\{transport="http-forward",action="allow",mode="enforce"\} 4/);
-      assert.match(metrics, /tollgate_receipts_written_total 4/);
+      assert.match(metrics, /tollgate_decisions_total\{transport="http-forward",action="allow",mode="enforce"\} 6/);
+      assert.match(metrics, /tollgate_receipts_written_total 6/);
       // The third exchange's events are left to close (as on SIGTERM): they are recorded before the chain is closed.
       assert.equal((await curl(proxy, [url])).status, 200);
       assert.equal(seen.length, 4);
@@ -59,12 +63,13 @@ describe('tollgate run services: the data plane hands its decision events on aft
       assert.equal(seen.length, 6);
       const result = await verifyReceiptsFile(join(home, 'receipts.jsonl'));
       assert.equal(result.status, 'ok', JSON.stringify(result.broken ?? result.warnings));
-      assert.equal(result.counts.decision, 6);
+      assert.equal(result.counts.decision, 8);
       const audit = readFileSync(join(home, 'audit.jsonl'), 'utf8')
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as { kind: string; event: string; requestId?: string });
-      const decisions = audit.filter((l) => l.kind === 'decision');
+      const decisions = audit.filter((l) => l.kind === 'decision').slice(2); // after the first exchange
+      assert.ok(audit.some((l) => l.kind === 'system' && l.event === 'proxy' && /^trusted destination: up\.example\.com \(127\.0\.0\.1\)/.test((l as { msg?: string }).msg ?? '')));
       assert.deepEqual(
         decisions.map((l) => l.requestId),
         seen.map((e) => e.requestId),
@@ -79,6 +84,51 @@ describe('tollgate run services: the data plane hands its decision events on aft
       const lastDecision = audit.map((l) => l.kind).lastIndexOf('decision');
       assert.ok(stopAt > lastDecision, 'the stop line follows the last decision');
     } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('tollgate run services: an admin API with a listener of its own', () => {
+  it('is refused on the agent-facing proxy port (health stays) and served on api.listen', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tollgate-services-admin-'));
+    const up = await startUpstream((_req, res) => res.end('plain text, nothing to see'));
+    // ':0' is 127.0.0.1 on a free port, written apart from proxy.listen so it is a listener of its own.
+    const s = await startServices(parseConfig(`${YAML}api:\n  listen: ":0"\n`), { env: { TOLLGATE_HOME: home }, note: () => undefined });
+    try {
+      const proxy = (s.proxy as NonNullable<typeof s.proxy>).url;
+      const api = (s.api as NonNullable<typeof s.api>).url;
+      assert.notEqual(api, proxy);
+      assert.equal(s.apiUrl, api);
+      const json = { 'content-type': 'application/json' };
+      const scanBody = JSON.stringify({ kind: 'url', url: 'http://169.254.169.254/' });
+      // The proxy port: the data plane and health checks, nothing of the admin API.
+      assert.equal((await fetch(`${proxy}/health`)).status, 200);
+      assert.equal((await fetch(`${proxy}/healthz`)).status, 200);
+      assert.equal((await fetch(`${proxy}/metrics`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/status`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/info`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/scan`, { method: 'POST', headers: json, body: scanBody })).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/killswitch`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/killswitch`, { method: 'POST', headers: json, body: '{"on":true}' })).status, 404);
+      assert.equal(s.control.killSwitch.on, false, 'the agent-facing port cannot turn the kill switch');
+      assert.equal((await curl(proxy, [`http://up.example.com:${up.port}/page`])).status, 200, 'forwarding still works');
+      // The admin port serves all of it.
+      assert.equal((await fetch(`${api}/health`)).status, 200);
+      assert.equal((await fetch(`${api}/metrics`)).status, 200);
+      const status = await fetch(`${api}/api/v1/status`);
+      assert.equal(status.status, 200);
+      assert.equal(((await status.json()) as { killSwitch: boolean }).killSwitch, false);
+      const scan = await fetch(`${api}/api/v1/scan`, { method: 'POST', headers: json, body: scanBody });
+      assert.equal(scan.status, 200);
+      assert.equal(((await scan.json()) as { action: string }).action, 'block');
+      const on = await fetch(`${api}/api/v1/killswitch`, { method: 'POST', headers: json, body: '{"on":true}' });
+      assert.equal(on.status, 200);
+      assert.equal(s.control.killSwitch.on, true);
+      assert.equal((await curl(proxy, [`http://up.example.com:${up.port}/page`])).status, 503, 'the switch set on the admin port stops the proxy');
+    } finally {
+      await s.close();
+      await up.close();
       rmSync(home, { recursive: true, force: true });
     }
   });

@@ -14,7 +14,7 @@ import { createUpstreamAgents, loadProxyTls, upstreamAgentOptions, startProxy, t
 import { ReverseConfig } from './config/reverse-schema.ts';
 import { startReverse, type ReverseServer } from './transports/reverse/index.ts';
 import { createAdminHandler } from './transports/scan-api/app.ts';
-import { parseListen, startScanApi, type ListeningServer } from './transports/scan-api/index.ts';
+import { healthOnlyHandler, parseListen, startScanApi, type ListeningServer } from './transports/scan-api/index.ts';
 
 export interface ServicesOptions {
   /** Overrides proxy.listen (or api.listen when the proxy is off). */
@@ -99,7 +99,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   }
   const live = control.live;
   // Held `ask` verdicts need someone to answer them: only with an API token can that be someone
-  // other than the agent (the admin API sits on the agent's proxy listener). Without one, ask blocks.
+  // other than the agent (the admin API may sit on the agent's proxy listener). Without one, ask blocks.
   const approvals = token ? createApprovalStore({ maxPending: cfg.proxy.askMaxPending, now: () => Date.now(), newId: () => randomUUID() }) : undefined;
   const apiOptions = {
     // Read per request, so a hot reload reaches the scan API too.
@@ -162,17 +162,21 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     upstreamAgents,
   };
   const dataPlane: ProxyContext = liveProxyContext(live, fixed);
+  // The admin API (scan, status, kill switch, approvals, /metrics) is served on the proxy's
+  // listener only when it has no listener of its own: with `api.listen` set apart from the proxy,
+  // the agent-facing port answers /health and /healthz and nothing else of it.
+  const proxyListen = opts.listen ?? cfg.proxy.listen;
+  const separate = cfg.api.enabled && cfg.api.listen !== undefined && (!cfg.proxy.enabled || cfg.api.listen !== proxyListen);
   try {
     if (cfg.proxy.enabled) {
-      const listen = parseListen(opts.listen ?? cfg.proxy.listen);
+      const listen = parseListen(proxyListen);
       const tls = cfg.proxy.tlsInterception.enabled ? await loadProxyTls(cfg.proxy.tlsInterception, dataDir) : null;
       for (const w of tls?.warnings ?? []) note(`tls interception: ${w}`);
-      proxy = await startProxy(tls ? liveProxyContext(live, { ...fixed, tls: tls.tls }) : dataPlane, { listen, admin: createAdminHandler(apiOptions) });
+      proxy = await startProxy(tls ? liveProxyContext(live, { ...fixed, tls: tls.tls }) : dataPlane, { listen, admin: !separate ? createAdminHandler(apiOptions) : healthOnlyHandler() });
     }
     const rev = ReverseConfig.safeParse({ ...cfg.reverse, ...opts.reverse });
     if (!rev.success) throw new Error(`reverse proxy: ${rev.error.issues[0]?.message ?? 'invalid settings'}`);
     if (rev.data.upstream !== undefined) reverse = await startReverse(dataPlane, { upstream: rev.data.upstream, listen: parseListen(rev.data.listen) });
-    const separate = cfg.api.enabled && cfg.api.listen !== undefined && (!proxy || cfg.api.listen !== (opts.listen ?? cfg.proxy.listen));
     if (cfg.api.enabled && (separate || !proxy)) {
       api = await startScanApi((proxy ? cfg.api.listen : opts.listen ?? cfg.api.listen) ?? '127.0.0.1:8888', apiOptions);
     }

@@ -103,7 +103,7 @@ export const SsrfConfig = z
   .object({
     ...scannerBase,
     allowSchemes: z.array(z.string()).default(['http', 'https', 'ws', 'wss']).describe('URL schemes an agent may use.'),
-    allowCidrs: z.array(z.string()).default([]).describe('Internal ranges the agent may reach anyway (e.g. a local API).'),
+    allowCidrs: z.array(z.string()).default([]).describe('Internal ranges the agent may reach anyway (e.g. a local API). Each destination reached through one is logged once.'),
     allowHosts: z.array(z.string()).default([]).describe('Host names exempt from the internal-name rules (exact, or *.suffix).'),
     blockHosts: z.array(z.string()).default([]).describe('Host names always blocked (exact, or *.suffix).'),
     blockPrivate: z.boolean().default(true).describe('Block loopback, private, link-local and other internal addresses.'),
@@ -148,7 +148,7 @@ export const ApiConfig = z
     listen: z
       .string()
       .optional()
-      .describe('A separate host:port for the scan API, /metrics and /healthz. Unset: they are served on the proxy listener (on 127.0.0.1:8888 when the proxy is off).'),
+      .describe('A separate host:port for the scan API, /metrics and /healthz. Unset: they are served on the proxy listener (on 127.0.0.1:8888 when the proxy is off). Set apart from proxy.listen: the proxy listener answers only /health and /healthz of them.'),
     tokenEnv: z.string().optional().describe('Environment variable holding the bearer token the API requires.'),
     maxBodyBytes: positiveInt.default(1024 * 1024),
     rateLimitPerMinute: positiveInt.default(600).describe('Requests per minute per token (or per client address without a token).'),

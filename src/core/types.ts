@@ -76,6 +76,11 @@ export interface Verdict {
   readonly reason: string;
   /** In audit mode: what enforce mode would have done. */
   readonly wouldHave?: Action;
+  /**
+   * The rule of the finding that decided the action (the one the reason names), when findings
+   * decided it. Not always the first finding: that is the most severe, whose action may be milder.
+   */
+  readonly decidedBy?: string;
 }
 
 export type HeaderMap = Readonly<Record<string, string | readonly string[] | undefined>>;

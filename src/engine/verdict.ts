@@ -75,9 +75,10 @@ export function composeVerdict(findings: readonly Finding[], policy: ActionPolic
       findings,
       wouldHave: action,
       reason: `Audit mode, allowed; enforce mode would have ${PAST[action]}: ${detail}`,
+      decidedBy: lead.rule,
     };
   }
-  return { action, findings, reason: `${LEAD[action]}: ${detail}` };
+  return { action, findings, reason: `${LEAD[action]}: ${detail}`, decidedBy: lead.rule };
 }
 
 const PAST: Readonly<Record<Action, string>> = {

@@ -100,6 +100,39 @@ export function transportFinding(
   };
 }
 
+const LEADS = ['Allowed with a warning: ', 'Allowed: ', 'Redacted: ', 'Held for approval: ', 'Blocked: '];
+const AUDIT_LEAD = 'Audit mode, allowed; enforce mode would have ';
+
+/**
+ * A verdict a transport enforces as a block whatever it said (a failure nothing can be relayed
+ * from: an upstream that failed, a body that could not be read), in every mode: the action is
+ * block and the reason says so ("Blocked: …", not "Allowed with a warning: …").
+ */
+export function enforcedBlock(v: Verdict): Verdict {
+  if (v.action === 'block') return v;
+  let detail = v.reason;
+  if (detail.startsWith(AUDIT_LEAD)) {
+    const colon = detail.indexOf(': ', AUDIT_LEAD.length);
+    if (colon > 0 && colon < AUDIT_LEAD.length + 24) detail = detail.slice(colon + 2);
+  } else {
+    for (const lead of LEADS) {
+      if (detail.startsWith(lead)) {
+        detail = detail.slice(lead.length);
+        break;
+      }
+    }
+  }
+  return { action: 'block', findings: v.findings, reason: `Blocked: ${detail}`, ...(v.decidedBy !== undefined ? { decidedBy: v.decidedBy } : {}) };
+}
+
+/**
+ * The rule an `X-Tollgate-Block` header names: the one that decided the verdict (the reason names
+ * it too), else the first (most severe) finding's.
+ */
+export function blockRule(v: Verdict): string {
+  return v.decidedBy ?? v.findings[0]?.rule ?? 'unknown';
+}
+
 /**
  * Whether a verdict stops the traffic where nothing can be rewritten and nobody can be asked
  * (tunnels, upgrades, frames, outgoing requests): redact and ask stop too. The forward proxy's

@@ -203,25 +203,35 @@ export interface HostDecision {
   readonly reason: string;
   /** The address that decided, if any. */
   readonly address?: string;
+  /**
+   * Not blocked only because the user trusts it: the entry that lifted an internal-destination
+   * rule, e.g. `allowCidrs 127.0.0.1/32` or `allowHosts *.corp.example` (transports log its use).
+   */
+  readonly trusted?: string;
 }
 
 function isMetadataClass(c: HostClass): boolean {
   return c === 'metadata' || c === 'metadata-name';
 }
 
-function addressExempt(address: string, metadata: boolean, policy: SsrfPolicy): boolean {
+/** The allowCidrs entry that exempts the address (its text), if any. */
+function addressExempt(address: string, metadata: boolean, policy: SsrfPolicy): string | undefined {
   const a = parseIp(address);
-  if (!a) return false;
+  if (!a) return undefined;
   const forms: IpAddress[] = [a];
   const inner = unmapV4(a);
   if (inner) forms.push(inner);
   for (const c of policy.allowCidrs) {
     for (const f of forms) {
       if (!cidrContains(c, f)) continue;
-      if (!metadata || c.len === (c.version === 4 ? 32 : 128)) return true;
+      if (!metadata || c.len === (c.version === 4 ? 32 : 128)) return c.text;
     }
   }
-  return false;
+  return undefined;
+}
+
+function patternText(p: HostPattern): string {
+  return p.exact ? p.host : `*.${p.host}`;
 }
 
 /**
@@ -238,9 +248,14 @@ export function decideHost(c: HostClassification, policy: SsrfPolicy): HostDecis
   if (policy.blockHosts.some((p) => matchesPattern(canonical, p) || matchesPattern(c.host, p))) {
     return { blocked: true, rule: 'ssrf/blocked-host', class: c.class, reason: `${c.host} is on the blockHosts list` };
   }
-  const exactAllow = policy.allowHosts.some((p) => p.exact && (p.host === canonical || p.host === c.host));
-  if (exactAllow) return { blocked: false, class: c.class, reason: `${c.host} is on the allowHosts list` };
-  const wildAllow = policy.allowHosts.some((p) => !p.exact && (matchesPattern(canonical, p) || matchesPattern(c.host, p)));
+  const exactAllow = policy.allowHosts.find((p) => p.exact && (p.host === canonical || p.host === c.host));
+  if (exactAllow) {
+    // Trusted only where a rule would have applied (an internal name or address), not for a public host.
+    const lifted = CLASS_RULES[c.class] !== undefined || c.readings.some((r) => CLASS_RULES[r.class] !== undefined);
+    const d = { blocked: false, class: c.class, reason: `${c.host} is on the allowHosts list` };
+    return lifted ? { ...d, trusted: `allowHosts ${patternText(exactAllow)}` } : d;
+  }
+  const wildAllow = policy.allowHosts.find((p) => !p.exact && (matchesPattern(canonical, p) || matchesPattern(c.host, p)));
 
   // Every reading (IP spellings, embedded addresses) is judged; the worst one that is not exempt decides.
   type Cand = { cls: HostClass; address?: string; reason: string };
@@ -260,19 +275,28 @@ export function decideHost(c: HostClassification, policy: SsrfPolicy): HostDecis
     cands.push({ cls: c.class, reason: c.reason });
   }
   let decided: HostDecision | undefined;
+  let trusted: string | undefined;
   for (const cand of cands) {
     const rule = CLASS_RULES[cand.cls];
     if (!rule) continue;
     const metadata = isMetadataClass(cand.cls);
     if (metadata ? !policy.options.blockMetadata : !policy.options.blockPrivate) continue;
-    if (wildAllow && !metadata) continue;
-    if (cand.address !== undefined && addressExempt(cand.address, metadata, policy)) continue;
+    if (wildAllow && !metadata) {
+      trusted ??= `allowHosts ${patternText(wildAllow)}`;
+      continue;
+    }
+    const exempt = cand.address !== undefined ? addressExempt(cand.address, metadata, policy) : undefined;
+    if (exempt !== undefined) {
+      trusted ??= `allowCidrs ${exempt}`;
+      continue;
+    }
     const d: HostDecision = cand.address === undefined
       ? { blocked: rule !== 'ssrf/wildcard-dns-host', rule, class: cand.cls, reason: cand.reason }
       : { blocked: rule !== 'ssrf/wildcard-dns-host', rule, class: cand.cls, reason: cand.reason, address: cand.address };
     if (!decided || rank(d) > rank(decided)) decided = d;
   }
-  return decided ?? { blocked: false, class: c.class, reason: c.reason };
+  if (decided) return decided;
+  return trusted === undefined ? { blocked: false, class: c.class, reason: c.reason } : { blocked: false, class: c.class, reason: c.reason, trusted };
 }
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
@@ -289,6 +313,8 @@ export interface AddressCheck {
   readonly mitre?: string;
   readonly reason: string;
   readonly class: string;
+  /** Allowed only because the user trusts it: the scanners.ssrf entry used (`allowCidrs 127.0.0.1/32`). */
+  readonly trusted?: string;
 }
 
 /**
@@ -307,5 +333,5 @@ export function checkAddress(ip: string, options?: Partial<SsrfOptions>): Addres
     const meta: RuleInfo | undefined = SSRF_RULES[d.rule as SsrfRuleId];
     return { allowed: false, rule: d.rule, reason: `${c.host} is ${d.reason}`, class: d.class, ...(meta ? { severity: meta.severity, mitre: meta.mitre } : {}) };
   }
-  return { allowed: true, reason: `${c.host} is ${d.reason}`, class: d.class };
+  return d.trusted === undefined ? { allowed: true, reason: `${c.host} is ${d.reason}`, class: d.class } : { allowed: true, reason: `${c.host} is ${d.reason}`, class: d.class, trusted: d.trusted };
 }

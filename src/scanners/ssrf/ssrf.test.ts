@@ -617,6 +617,17 @@ describe('ssrf: checkAddress', () => {
     assert.equal(checkAddress('169.254.169.254', { allowCidrs: ['0.0.0.0/0'] }).allowed, false);
     assert.equal(checkAddress('169.254.169.254', { blockMetadata: false }).allowed, true);
   });
+
+  test('names the trusted entry that let an internal address through, and nothing for a public or untrusted one', () => {
+    assert.equal(checkAddress('127.0.0.1', { allowCidrs: ['127.0.0.0/8'] }).trusted, 'allowCidrs 127.0.0.0/8');
+    assert.equal(checkAddress('::ffff:10.2.3.4', { allowCidrs: ['10.0.0.0/8'] }).trusted, 'allowCidrs 10.0.0.0/8');
+    assert.equal(checkAddress('10.1.2.3', { allowHosts: ['10.1.2.3'] }).trusted, 'allowHosts 10.1.2.3');
+    assert.equal(checkAddress('169.254.169.254', { allowCidrs: ['169.254.169.254/32'] }).trusted, 'allowCidrs 169.254.169.254/32');
+    assert.equal(checkAddress('8.8.8.8', { allowCidrs: ['0.0.0.0/0'] }).trusted, undefined);
+    assert.equal(checkAddress('8.8.8.8', { allowHosts: ['8.8.8.8'] }).trusted, undefined);
+    assert.equal(checkAddress('127.0.0.1', { blockPrivate: false }).trusted, undefined, 'not blocking private ranges at all is not a trusted entry');
+    assert.equal(checkAddress('10.0.0.1', { allowCidrs: ['127.0.0.0/8'] }).trusted, undefined);
+  });
 });
 
 describe('ssrf: totality and purity', () => {

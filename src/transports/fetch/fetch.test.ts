@@ -17,15 +17,18 @@ const CLEAN_PAGE = `<!doctype html><html><head><title>Weeknight  Recipes &amp; T
 interface Direct {
   readonly status: number;
   readonly body: string;
+  /** The X-Tollgate-Block header (empty when absent). */
+  readonly block: string;
 }
 
 /** curl straight at Tollgate's /fetch endpoint (no proxy): body, then the status on the last line. */
 function curlDirect(url: string, args: readonly string[] = []): Promise<Direct> {
   return new Promise((resolve, reject) => {
-    execFile('curl', ['-s', '--max-time', '20', '--noproxy', '*', '-w', '\n%{http_code}', ...args, url], { encoding: 'utf8' }, (err, stdout) => {
+    execFile('curl', ['-s', '--max-time', '20', '--noproxy', '*', '-w', '\n%{http_code}\n%header{x-tollgate-block}', ...args, url], { encoding: 'utf8' }, (err, stdout) => {
       if (err) return reject(err);
-      const cut = stdout.lastIndexOf('\n');
-      resolve({ status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) });
+      const last = stdout.lastIndexOf('\n');
+      const cut = stdout.lastIndexOf('\n', last - 1);
+      resolve({ status: Number(stdout.slice(cut + 1, last)), body: stdout.slice(0, cut), block: stdout.slice(last + 1) });
     });
   });
 }
@@ -124,6 +127,7 @@ describe('fetch proxy: GET /fetch?url= with curl and Node fetch against a loopba
   it('blocks a page with an injection hidden in a display:none element, with the verdict as JSON and no page text', async () => {
     const r = await curlDirect(fetchUrl(proxy, `${base}/hidden-injection`));
     assert.equal(r.status, 403);
+    assert.match(r.block, /^injection\//, 'X-Tollgate-Block names the deciding rule');
     const j = JSON.parse(r.body) as FetchAnswer;
     assert.equal(j.verdict.action, 'block');
     assert.ok(j.verdict.findings.some((f) => f.rule.startsWith('injection/') && f.location.startsWith('body.html.display-none')));
@@ -183,6 +187,7 @@ describe('fetch proxy: GET /fetch?url= with curl and Node fetch against a loopba
   it('blocks a name that resolves to the metadata address without connecting', async () => {
     const r = await curlDirect(fetchUrl(proxy, `http://meta.test:${up.port}/clean`));
     assert.equal(r.status, 403);
+    assert.equal(r.block, 'ssrf/cloud-metadata');
     assert.ok((JSON.parse(r.body) as FetchAnswer).verdict.findings.some((f) => f.rule === 'ssrf/cloud-metadata'));
   });
 

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Finding, Verdict } from '../../core/index.ts';
-import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { blockRule, decisionEvent, enforcedBlock, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { decodeContent, readBody } from '../http-proxy/bodies.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
@@ -74,14 +74,14 @@ function reply(c: Call, status: number, payload: Record<string, unknown>, verdic
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'x-tollgate-request-id': c.requestId,
-    ...(blocked ? { 'x-tollgate-blocked': '1', 'x-tollgate-rules': rules } : {}),
+    ...(blocked ? { 'x-tollgate-blocked': '1', 'x-tollgate-block': blockRule(verdict), 'x-tollgate-rules': rules } : {}),
   });
   c.res.end(body);
 }
 
 /** Emits the one decision event for this fetch and answers with the verdict (no page content); the event records the block enforced. */
 function refuse(c: Call, status: number, verdict: Verdict, bytes: number, extra: Record<string, unknown> = {}): void {
-  const enforced: Verdict = stops(verdict) ? verdict : { ...verdict, action: 'block' };
+  const enforced: Verdict = stops(verdict) ? verdict : enforcedBlock(verdict);
   emit(c, enforced, bytes);
   reply(c, status, extra, enforced);
 }

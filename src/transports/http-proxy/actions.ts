@@ -77,7 +77,7 @@ async function settleAsk(x: Exchange, res: ServerResponse, step: Step, v: Verdic
   }
   const enforced = blocked(v, `the ${step} was held for approval and ${DENIED_WHY[outcome]}`);
   decide(x, step, enforced, bytes);
-  deny(res, 403, enforced, x.requestId, { [APPROVAL_HEADER]: outcome });
+  deny(res, 403, enforced, x.requestId, { [APPROVAL_HEADER]: outcome }, step);
   return false;
 }
 
@@ -138,7 +138,7 @@ export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdi
       return;
     case 'block':
       decide(x, 'response', v, bytes);
-      deny(res, 403, v, x.requestId);
+      deny(res, 403, v, x.requestId, undefined, 'response');
       return;
     case 'ask':
       if (await settleAsk(x, res, 'response', v, bytes)) relayAnswer(res, a);
@@ -160,7 +160,7 @@ export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdi
       if (!r.ok) {
         const enforced = blocked(v, `the policy redacts this response, but it could not be redacted safely (${r.why})`);
         decide(x, 'response', enforced, bytes);
-        deny(res, 403, enforced, x.requestId);
+        deny(res, 403, enforced, x.requestId, undefined, 'response');
         return;
       }
       decide(x, 'response', v, bytes);

@@ -11,7 +11,7 @@ import type { SecureContext } from 'node:tls';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Finding, Verdict } from '../../core/index.ts';
-import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { blockRule, decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, type ProxyContext } from './context.ts';
 import type { Interceptor } from './intercept.ts';
 import { chargeBudget } from './control.ts';
@@ -41,7 +41,7 @@ function refuse(socket: Socket, status: number, verdict: Verdict, requestId: str
   const body = `Tollgate blocked this tunnel: ${verdict.reason}\n`;
   const retry = retryAfterSeconds !== undefined ? `retry-after: ${retryAfterSeconds}\r\n` : '';
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${retry}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-tollgate-blocked: 1\r\nx-tollgate-rules: ${rules}\r\nx-tollgate-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${retry}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-tollgate-blocked: 1\r\nx-tollgate-block: ${blockRule(verdict)}\r\nx-tollgate-rules: ${rules}\r\nx-tollgate-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 

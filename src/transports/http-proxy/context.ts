@@ -1,7 +1,7 @@
 // What every proxy handler needs, passed in by the composition root.
 import type { DecisionEvent, Finding } from '../../core/index.ts';
 import type { TollgateConfig } from '../../config/schema.ts';
-import type { Engine } from '../../engine/index.ts';
+import type { AddressCheck, Engine } from '../../engine/index.ts';
 import type { ApprovalStore } from '../../state/index.ts';
 import { transportFinding } from '../decision.ts';
 import type { Resolver } from './resolver.ts';
@@ -65,7 +65,7 @@ export async function resolveChecked(ctx: ProxyContext, host: string, location: 
   } catch (err) {
     return unresolved(err, location);
   }
-  return checkedDial(ctx, addresses, location);
+  return checkedDial(ctx, host, addresses, location);
 }
 
 /**
@@ -80,7 +80,7 @@ export function resolveCheckedNow(ctx: ProxyContext, host: string, location: str
     return unresolved(err, location);
   }
   if (addresses === undefined || addresses.length === 0) return undefined;
-  return checkedDial(ctx, addresses, location);
+  return checkedDial(ctx, host, addresses, location);
 }
 
 function unresolved(err: unknown, location: string): Dial {
@@ -96,11 +96,30 @@ function unresolved(err: unknown, location: string): Dial {
   };
 }
 
+/**
+ * Destinations already noted as reached through a trusted entry (scanners.ssrf.allowCidrs or
+ * allowHosts), per engine: said once per host, address and entry, and again after a reload.
+ */
+const trustedNoted = new WeakMap<object, Set<string>>();
+const MAX_TRUSTED_NOTED = 10_000;
+
+/** An internal address allowed only because the user trusts it: logged once per destination. */
+function noteTrusted(ctx: ProxyContext, host: string, address: string, check: AddressCheck & { trusted: string }): void {
+  let seen = trustedNoted.get(ctx.engine);
+  if (!seen) trustedNoted.set(ctx.engine, (seen = new Set()));
+  const key = `${host} ${address} ${check.trusted}`;
+  if (seen.has(key) || seen.size >= MAX_TRUSTED_NOTED) return;
+  seen.add(key);
+  const shown = host.length > 120 ? `${host.slice(0, 120)}…` : host;
+  ctx.note(`trusted destination: ${shown}${shown === address ? '' : ` (${address})`} is internal (${check.class}) and allowed by scanners.ssrf.${check.trusted} (noted once per destination)`);
+}
+
 /** Every address checked (the first 32): one internal address refuses the whole name. */
-function checkedDial(ctx: ProxyContext, addresses: string[], location: string): Dial {
+function checkedDial(ctx: ProxyContext, host: string, addresses: string[], location: string): Dial {
   const findings: Finding[] = [];
   for (const address of addresses.slice(0, 32)) {
     const check = ctx.engine.checkAddress(address);
+    if (check.allowed && check.trusted !== undefined) noteTrusted(ctx, host, address, check as AddressCheck & { trusted: string });
     if (!check.allowed) {
       findings.push(
         transportFinding(check.rule ?? 'ssrf/internal-address', location, `The host resolves to ${check.reason}: blocked before connecting (SSRF / DNS rebinding defence).`, {

@@ -44,6 +44,21 @@ describe('proxy dial', () => {
     assert.equal(lookups - before, 1);
   });
 
+  it('an internal destination reached through scanners.ssrf.allowCidrs is logged once per destination, naming the entry', async () => {
+    const trusted = (): string[] => proxy.notes.filter((n: string) => n.startsWith('trusted destination:'));
+    const before = trusted().length;
+    for (let k = 0; k < 2; k++) {
+      const t = await raw(proxy.server.port, `GET http://127.0.0.1:${up.port}/lit${k} HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\nConnection: close\r\n\r\n`);
+      assert.equal(statuses(t)[0], 200, t.slice(0, 200));
+      const n = await raw(proxy.server.port, `GET http://trusted-name.test:${up.port}/n${k} HTTP/1.1\r\nHost: trusted-name.test:${up.port}\r\nConnection: close\r\n\r\n`);
+      assert.equal(statuses(n)[0], 200, n.slice(0, 200));
+    }
+    const lines = trusted().slice(before);
+    assert.equal(lines.length, 2, JSON.stringify(lines));
+    assert.match(lines[0] ?? '', /^trusted destination: 127\.0\.0\.1 is internal \(loopback\) and allowed by scanners\.ssrf\.allowCidrs 127\.0\.0\.1\/32/);
+    assert.match(lines[1] ?? '', /^trusted destination: trusted-name\.test \(127\.0\.0\.1\) is internal \(loopback\) and allowed by scanners\.ssrf\.allowCidrs 127\.0\.0\.1\/32/);
+  });
+
   it('X-Tollgate-Agent, in any case and repeated, is not forwarded', async () => {
     const n = up.seen.length;
     const t = await raw(proxy.server.port, `GET http://a.test:${up.port}/h HTTP/1.1\r\nHost: a.test:${up.port}\r\nX-TOLLGATE-AGENT: one\r\nx-tollgate-agent: two\r\nX-Tollgate-Agent : three\r\nConnection: close\r\n\r\n`);

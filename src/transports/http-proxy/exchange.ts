@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { Finding, ScanInput, TransportId, Verdict } from '../../core/index.ts';
-import { decisionEvent, stops, transportFinding } from '../decision.ts';
+import { decisionEvent, enforcedBlock, stops, transportFinding } from '../decision.ts';
 import { bodiless, decodeContent, NO_BODY, readBody, readBodyNow, readRequestBody } from './bodies.ts';
 import type { ProxyContext } from './context.ts';
 import { enforceRequest, enforceResponse, relayAnswer, type UpstreamAnswer } from './actions.ts';
@@ -80,9 +80,9 @@ function scan(x: Exchange, input: ScanInput, secretValues?: Map<Finding, string[
 /** Blocks with a 4xx/5xx answer and one decision event; the event records the block that was enforced. */
 export function refuse(x: Exchange, res: ServerResponse, status: number, type: 'request' | 'response', findings: readonly Finding[], bytes = 0): void {
   const v = judged(x, findings);
-  const enforced: Verdict = stops(v) ? v : { ...v, action: 'block' };
+  const enforced: Verdict = stops(v) ? v : enforcedBlock(v);
   decide(x, type, enforced, bytes);
-  deny(res, status, enforced, x.requestId);
+  deny(res, status, enforced, x.requestId, undefined, type);
 }
 
 function bodyFailure(where: 'request' | 'response', reason: string, limit: number): Finding {
@@ -199,7 +199,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
         transportFinding('engine/upstream-cert-invalid', 'upstream.certificate', `The upstream's TLS certificate did not verify (${message}); nothing was relayed.`, { category: 'engine', severity: 'high', mitre: 'T1557' }),
       ]);
     } else {
-      refuse(x, res, 502, 'response', [transportFinding('engine/upstream-error', 'upstream', `The upstream could not be reached (${message}).`, { category: 'engine', severity: 'medium' })]);
+      refuse(x, res, 502, 'response', [transportFinding('engine/upstream-error', 'upstream', upstreamFailure(err, message), { category: 'engine', severity: 'medium' })]);
     }
     return;
   }
@@ -317,4 +317,16 @@ function onUpstreamSocket(this: UpstreamRequest, s: Socket): void {
     this.setTimeout(t.connectTimeoutMs);
     s.once(s instanceof TLSSocket ? 'secureConnect' : 'connect', () => void this.setTimeout(t.responseTimeoutMs));
   } else this.setTimeout(t.responseTimeoutMs);
+}
+
+/**
+ * What went wrong with the upstream: its answer was not well-formed HTTP (node's parser refused
+ * it: CL with TE, two Content-Lengths, a CR in a header, HTTP/0.9 …), or it could not be reached.
+ */
+export function upstreamFailure(err: unknown, message: string): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('HPE_')) {
+    return `The upstream answered, but not with well-formed HTTP (${message}); nothing of it was relayed.`;
+  }
+  return `The upstream could not be reached (${message}).`;
 }

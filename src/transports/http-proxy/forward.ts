@@ -60,7 +60,7 @@ function dialFrom(x: Exchange, res: ServerResponse, hostname: string, dial: Dial
   if (dial.findings.length > 0) {
     const v = decide(x, 'request', judged(x, [...dial.findings]), 0);
     if (stops(v) || dial.address === undefined) {
-      deny(res, stops(v) ? 403 : 502, stops(v) ? v : { ...v, action: 'block', reason: `${v.reason} (no address to connect to)` }, x.requestId);
+      deny(res, stops(v) ? 403 : 502, stops(v) ? v : { ...v, action: 'block', reason: `${v.reason} (no address to connect to)` }, x.requestId, undefined, 'request');
       return null;
     }
     ctx.note(`audit mode: connecting to ${hostname} although its address check failed (${v.findings[0]?.rule ?? 'unknown rule'})`);

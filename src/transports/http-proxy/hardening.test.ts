@@ -100,6 +100,15 @@ describe('malformed requests are refused before anything is forwarded', () => {
     assert.equal(ev?.target, `http://${host}/path`, 'the URL scanned and logged is the one dialled');
   });
 
+  it('names the deciding rule in X-Tollgate-Block on a refused CONNECT, as on every other block', async () => {
+    const meta = await raw(proxy.server.port, ['CONNECT 169.254.169.254:443 HTTP/1.1\r\nHost: 169.254.169.254:443\r\n\r\n']);
+    assert.equal(meta.status, 403, meta.text.slice(0, 200));
+    assert.match(meta.text, /\r\nx-tollgate-block: ssrf\/cloud-metadata\r\n/);
+    const port = await raw(proxy.server.port, [`CONNECT ${host} HTTP/1.1\r\nHost: ${host}\r\n\r\n`]);
+    assert.equal(port.status, 403, port.text.slice(0, 200));
+    assert.match(port.text, /\r\nx-tollgate-block: policy\/connect-port\r\n/);
+  });
+
   it('judges the absolute URI, not the Host header: a metadata URI with an innocent Host is blocked', async () => {
     const r = await raw(proxy.server.port, [`GET http://169.254.169.254/latest/meta-data/ HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`]);
     assert.equal(r.status, 403);
@@ -193,6 +202,7 @@ describe('an upstream response with ambiguous or broken framing is blocked (502)
     ['a CR inside a header value', 'HTTP/1.1 200 OK\r\nX-Note: a\rSet-Cookie: injected=1\r\nContent-Length: 5\r\n\r\nhello'],
     ['a body shorter than its Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhello'],
     ['a status line that is not HTTP', 'SSH-2.0-OpenSSH_9.0\r\n\r\n'],
+    ['an HTTP/0.9 answer (a body with no status line)', 'hello, no head at all\n'],
   ];
   for (const [name, answer] of answers) {
     it(`blocks ${name}`, async () => {
@@ -205,6 +215,12 @@ describe('an upstream response with ambiguous or broken framing is blocked (502)
         assert.ok(!r.text.includes('hello'), 'no byte of the broken body reached the client');
         const ev = proxy.events.find((e) => e.type === 'response');
         assert.equal(ev?.action, 'block');
+        // What is enforced is a block, and both the answer and the event say so.
+        assert.match(ev?.reason ?? '', /^Blocked: /);
+        assert.match(r.text, /\r\n\r\nTollgate blocked this response: Blocked: /);
+        assert.doesNotMatch(r.text, /Allowed with a warning/);
+        // The upstream was reached: its answer was what failed.
+        if (ev?.findings[0]?.rule === 'engine/upstream-error') assert.match(ev.reason, /The upstream answered, but not with well-formed HTTP \(Parse Error/, ev.reason);
       } finally {
         await proxy.close();
         await up.close();

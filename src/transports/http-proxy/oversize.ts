@@ -31,7 +31,7 @@ export function passUnscanned(x: Exchange, res: ServerResponse, upstream: Incomi
     upstream.destroy();
     const enforced: Verdict = head.action === 'block' ? head : { ...head, action: 'block', reason: `Blocked: an unscanned body cannot be held or rewritten; ${head.reason}` };
     decide(x, 'response', enforced, bytes);
-    deny(res, 403, enforced, x.requestId);
+    deny(res, 403, enforced, x.requestId, undefined, 'response');
     return Promise.resolve();
   }
   const type = mediaTypeOf(first(upstream.headers['content-type'])) || 'no media type';

@@ -77,6 +77,7 @@ describe('forward proxy (curl through a real listener to a loopback upstream)', 
     assert.equal(r.headers['x-tollgate-blocked'], '1');
     assert.match(r.headers['x-tollgate-rules'] ?? '', /dlp\/aws-access-key/);
     assert.equal(r.headers['x-tollgate-block'], 'dlp/aws-access-key-id', 'X-Tollgate-Block names the decisive rule');
+    assert.match(r.body, /^Tollgate blocked this request: /);
     assert.equal(up.seen.length, before, 'the upstream never saw the request');
     assert.ok(!r.body.includes(AWS_KEY));
   });
@@ -93,6 +94,7 @@ describe('forward proxy (curl through a real listener to a loopback upstream)', 
     const r = await curl(proxy.server.url, [`${base}/inject`]);
     assert.equal(r.status, 403);
     assert.match(r.headers['x-tollgate-rules'] ?? '', /injection\//);
+    assert.match(r.body, /^Tollgate blocked this response: /, 'a block of what the upstream answered says so');
     assert.ok(!r.body.includes('id_rsa'));
   });
 
@@ -187,6 +189,28 @@ describe('audit mode', () => {
       assert.equal(ev?.mode, 'audit');
       assert.equal(ev?.wouldHave, 'block');
       assert.notEqual(ev?.action, 'block');
+    } finally {
+      await proxy.close();
+      await up.close();
+    }
+  });
+});
+
+describe('X-Tollgate-Block names the rule that decided, not the first (most severe) finding', () => {
+  it('with instruction-override lowered to redact, a response blocked by credential-path names credential-path in the header and the body', async () => {
+    const up = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`notes\n${INJECTION}\n`);
+    });
+    const proxy = await startTestProxy(`scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\nrules:\n  injection/instruction-override: redact\n`);
+    try {
+      const r = await curl(proxy.server.url, [`http://127.0.0.1:${up.port}/page`]);
+      assert.equal(r.status, 403);
+      // Both findings are critical; instruction-override ranks first but only asks for redact.
+      assert.equal(r.headers['x-tollgate-rules'], 'injection/instruction-override,injection/credential-path');
+      assert.equal(r.headers['x-tollgate-block'], 'injection/credential-path');
+      assert.match(r.body, /^Tollgate blocked this response: Blocked: injection\/credential-path at /);
+      assert.equal(proxy.events.at(-1)?.action, 'block');
     } finally {
       await proxy.close();
       await up.close();

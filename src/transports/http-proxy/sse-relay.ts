@@ -11,7 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Finding, Verdict } from '../../core/index.ts';
-import { stops, transportFinding } from '../decision.ts';
+import { enforcedBlock, stops, transportFinding } from '../decision.ts';
 import { SseParser, type SseEvent } from '../sse/parser.ts';
 import { killSwitchOn, killVerdict } from './control.ts';
 import { deny } from './deny.ts';
@@ -65,7 +65,7 @@ function asBlock(v: Verdict): Verdict {
     return { ...v, action: 'block', reason: `Blocked: an event stream cannot be held for approval or rewritten mid-stream, so it was ended; ${v.reason}` };
   }
   // A limit (nothing was kept to relay): blocked in audit mode too, as refuse() does.
-  return { ...v, action: 'block' };
+  return enforcedBlock(v);
 }
 
 /** Relays an event stream per event; resolves when the stream has ended (either side) or was stopped. */
@@ -83,7 +83,7 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
     upstream.destroy();
     const enforced = asBlock(head);
     decide(x, 'response', enforced, 0);
-    deny(res, 403, enforced, x.requestId);
+    deny(res, 403, enforced, x.requestId, undefined, 'response');
     return Promise.resolve();
   }
   if (res.socket === null || res.socket.destroyed) {

@@ -43,7 +43,7 @@ async function dial(x: Exchange, res: ServerResponse, hostname: string): Promise
   if (d.findings.length > 0) {
     const v = decide(x, 'request', judged(x, d.findings), 0);
     if (stops(v) || d.address === undefined) {
-      deny(res, stops(v) ? 403 : 502, stops(v) ? v : { ...v, action: 'block' }, x.requestId);
+      deny(res, stops(v) ? 403 : 502, stops(v) ? v : { ...v, action: 'block' }, x.requestId, undefined, 'request');
       return null;
     }
     x.ctx.note(`audit mode: connecting to the reverse upstream ${hostname} although its address check failed (${v.findings[0]?.rule ?? 'unknown rule'})`);

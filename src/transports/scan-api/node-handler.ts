@@ -62,6 +62,18 @@ function answerPlain(req: IncomingMessage, res: ServerResponse, plain: PlainRout
   return true;
 }
 
+/**
+ * What a listener that does not serve the admin API answers for origin-form requests: GET (or
+ * HEAD) /health and /healthz, and 404 for everything else (the proxy's listener when `api.listen`
+ * gives the API a listener of its own).
+ */
+export function healthOnlyHandler(): NodeHandler {
+  return (req, res) => {
+    if (answerPlain(req, res, {})) return;
+    sendJson(res, 404, { error: 'not found: the admin API is not served on this listener' });
+  };
+}
+
 /** A handler for `app`, with `plain` routes answered first; @hono/node-server loads on first use. */
 export function nodeHandler(app: FetchApp, plain: PlainRoutes = {}): NodeHandler {
   let listener: Promise<FetchListener> | undefined;

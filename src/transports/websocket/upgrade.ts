@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket, { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import type { Finding, Verdict } from '../../core/index.ts';
-import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { blockRule, decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, type Dial, type ProxyContext } from '../http-proxy/context.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
 import { chargeBudget, egressBytes } from '../http-proxy/control.ts';
@@ -46,7 +46,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string, requestId: 
   }
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `x-tollgate-blocked: 1\r\n${rules ? `x-tollgate-rules: ${rules}\r\n` : ''}x-tollgate-request-id: ${requestId}\r\n${extra}connection: close\r\n\r\n${body}`,
+      `x-tollgate-blocked: 1\r\n${verdict ? `x-tollgate-block: ${blockRule(verdict)}\r\n` : ''}${rules ? `x-tollgate-rules: ${rules}\r\n` : ''}x-tollgate-request-id: ${requestId}\r\n${extra}connection: close\r\n\r\n${body}`,
   );
 }
 
@@ -132,7 +132,7 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
   if (over) {
     scanned = ctx.engine.judge([...scanned.findings, over.finding]);
     if (stops(scanned)) {
-      refuse(429, scanned, `retry-after: ${over.retryAfterSeconds}\r\nx-tollgate-block: ${over.finding.rule}\r\n`);
+      refuse(429, scanned, `retry-after: ${over.retryAfterSeconds}\r\n`);
       return;
     }
   }

@@ -215,18 +215,24 @@ describe('WebSocket relay (real ws clients through Tollgate to a loopback ws ups
     assert.equal((await c).code, 1009);
   });
 
-  it('refuses the upgrade with 403 when the URL carries a key or the name resolves to the metadata address', async () => {
-    for (const target of [`${base}/chat?token=${AWS_KEY}`, `ws://meta.test:${echo.port}/`]) {
-      const ws = viaEndpoint(proxy, target);
-      const status = await new Promise<number>((resolve) => {
-        ws.once('unexpected-response', (_req, res) => {
-          resolve(res.statusCode ?? 0);
-          res.resume();
-          ws.terminate();
+  it('refuses the upgrade with 403 when the URL carries a key or the name resolves to the metadata address, naming the rule in X-Tollgate-Block', async () => {
+    const cases: [string, RegExp][] = [
+      [`${base}/chat?token=${AWS_KEY}`, /^dlp\/aws-access-key/],
+      [`ws://meta.test:${echo.port}/`, /^ssrf\/cloud-metadata$/],
+    ];
+    for (const [target, rule] of cases) {
+      for (const ws of [viaEndpoint(proxy, target), viaForwardProxy(proxy, target)]) {
+        const answer = await new Promise<{ status: number; block?: string | string[] }>((resolve) => {
+          ws.once('unexpected-response', (_req, res) => {
+            resolve({ status: res.statusCode ?? 0, block: res.headers['x-tollgate-block'] });
+            res.resume();
+            ws.terminate();
+          });
+          ws.once('open', () => resolve({ status: 101 }));
         });
-        ws.once('open', () => resolve(101));
-      });
-      assert.equal(status, 403, target);
+        assert.equal(answer.status, 403, target);
+        assert.match(String(answer.block), rule, target);
+      }
     }
   });
 
