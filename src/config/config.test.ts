@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ConfigError, configJsonSchema, defaultConfig, parseConfig, PRESET_NAMES, presetSummary } from './index.ts';
+import { ConfigError, configJsonSchema, defaultConfig, parseConfig, PRESET_NAMES, presetSummary, TollgateConfig } from './index.ts';
 
 function issues(text: string): string[] {
   try {
@@ -33,6 +33,24 @@ describe('config', () => {
     assert.equal(d.preset, 'balanced');
     assert.equal(d.mode, 'enforce');
     assert.equal(d.severityActions.high, 'block');
+  });
+
+  it('starts a file without `preset:` from balanced, so it is never weaker than the default', () => {
+    const balanced = parseConfig('preset: balanced\n');
+    for (const text of ['', '# nothing\n', '{}', 'mode: enforce\n', 'rules: {}\n', 'version: 1\n']) {
+      const loaded = parseConfig(text);
+      assert.deepEqual(loaded.config, balanced.config, JSON.stringify(text));
+      assert.equal(loaded.hash, balanced.hash, JSON.stringify(text));
+    }
+    const partial = parseConfig('mode: audit\nrules:\n  dlp/jwt: warn\n').config;
+    assert.equal(partial.preset, 'balanced');
+    assert.equal(partial.scanners.injection.severityActions?.medium, 'block');
+    assert.equal(partial.rules['dlp/jwt'], 'warn');
+  });
+
+  it("keeps the schema's own defaults equal to balanced (the documented default)", () => {
+    const { preset: _preset, ...balanced } = parseConfig('preset: balanced\n').config;
+    assert.deepEqual(TollgateConfig.parse({}), balanced);
   });
 
   it('lets a file start from a preset and override single keys', () => {

@@ -33,7 +33,13 @@ export interface LoadedConfig {
 
 const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: true, strict: true } as const;
 
-/** Parses and validates YAML text. A `preset:` key starts from that preset; the file's keys override it. */
+/** The preset a config without a `preset:` key starts from. */
+export const DEFAULT_PRESET = 'balanced';
+
+/**
+ * Parses and validates YAML text. The file starts from the preset its `preset:` key names, or from
+ * the default preset (balanced) when it names none; the file's keys override it.
+ */
 export function parseConfig(text: string, source = '<config>'): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
@@ -50,16 +56,15 @@ export function parseConfig(text: string, source = '<config>'): LoadedConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(source, [{ key: '', line: 1, column: 1, message: 'the config must be a mapping of keys to values' }]);
   }
-  const presetName = (raw as Record<string, unknown>).preset;
-  let merged = raw as Record<string, unknown>;
-  if (presetName !== undefined) {
-    const base = typeof presetName === 'string' ? resolvePreset(presetName, 0) : null;
-    if (base === null) {
-      const pos = locate(doc, lineCounter, ['preset']);
-      throw new ConfigError(source, [{ key: 'preset', ...pos, message: `unknown preset "${String(presetName)}"` }]);
-    }
-    merged = deepMerge(base, merged);
+  // Every config starts from a preset: the one it names, or the default (balanced) when it names
+  // none, so a file that sets only `mode` or `rules` is never weaker than no file at all.
+  const presetName = (raw as Record<string, unknown>).preset ?? DEFAULT_PRESET;
+  const base = typeof presetName === 'string' ? resolvePreset(presetName, 0) : null;
+  if (base === null) {
+    const pos = locate(doc, lineCounter, ['preset']);
+    throw new ConfigError(source, [{ key: 'preset', ...pos, message: `unknown preset "${String(presetName)}"` }]);
   }
+  const merged = deepMerge(base, raw as Record<string, unknown>);
   const result = TollgateConfig.safeParse(merged);
   if (!result.success) throw new ConfigError(source, issuesOf(result.error, doc, lineCounter));
   return { config: result.data, hash: configHash(result.data), source };
@@ -77,7 +82,7 @@ export function loadConfigFile(path: string): LoadedConfig {
 
 /** The embedded default: the `balanced` preset. */
 export function defaultConfig(): LoadedConfig {
-  return parseConfig('preset: balanced\n', '<default: balanced>');
+  return parseConfig(`preset: ${DEFAULT_PRESET}\n`, `<default: ${DEFAULT_PRESET}>`);
 }
 
 export function configHash(config: TollgateConfig): string {
