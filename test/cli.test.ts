@@ -53,6 +53,20 @@ describe('tollgate CLI (the real binary)', () => {
     assert.match(out[3]?.error ?? '', /^invalid scan input: kind: /);
   });
 
+  it('scan --batch uses --session for lines without a "session" key (a key split across lines of one session is caught)', () => {
+    const key = 'AKIAZ7QW4ERT5YUI6OPA';
+    const line = (id: number, part: string, extra: Record<string, string> = {}) => JSON.stringify({ id, kind: 'url', url: `https://a.example/p?v=${part}`, ...extra });
+    const rulesOf = (out: string) => out.trim().split('\n').map((l) => (JSON.parse(l) as { findings: { rule: string }[] }).findings.map((f) => f.rule));
+    const split = (r: { out: string }) => rulesOf(r.out).map((rules) => rules.includes('split-secrets/cross-request'));
+    const input = `${line(1, key.slice(0, 10))}\n${line(2, key.slice(10))}\n`;
+    assert.deepEqual(split(tollgate(['scan', '--batch', '--session', 'S1'], input)), [false, true]);
+    assert.deepEqual(split(tollgate(['scan', '--batch'], input)), [false, false], 'no session: nothing joins the lines');
+    // A line's own session wins over the flag.
+    const own = `${line(1, key.slice(0, 10))}\n${line(2, key.slice(10), { session: 'other' })}\n`;
+    assert.deepEqual(split(tollgate(['scan', '--batch', '--session', 'S1'], own)), [false, false]);
+    assert.match(tollgate(['scan', '--help']).out, /"session"[\s\S]*"agent"/);
+  });
+
   it('scan --batch exits 0 when every line parsed, even if some were blocked', () => {
     const r = tollgate(['scan', '--batch'], `${JSON.stringify({ id: 'x', kind: 'url', url: 'http://[::1]/' })}\n`);
     assert.equal(r.code, 0);
