@@ -21,6 +21,7 @@ describe('config', () => {
       const loaded = parseConfig(`preset: ${name}\n`);
       assert.equal(loaded.config.preset, name);
       assert.match(presetSummary(name), new RegExp(`^${name}[ :]`), `${name} summary names it`);
+      assert.doesNotMatch(presetSummary(name), /Tollgate config, version|Every key is optional|Validate with/, `${name} summary is the preset's own paragraph`);
     }
   });
 
