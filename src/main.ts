@@ -2,11 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LoadedConfig, TollgateConfig } from './config/index.ts';
-import { createEngine, type Engine } from './engine/index.ts';
+import type { ConfigChecks, LoadedConfig, TollgateConfig } from './config/index.ts';
+import { TollgateError } from './core/index.ts';
+import { createEngine, ruleCatalog, type Engine } from './engine/index.ts';
 import { REGEX_ENGINE } from './re/index.ts';
 import { createKnownSecretIndex } from './scanners/known-secrets/index.ts';
+import { parseCidr } from './scanners/ssrf/index.ts';
 import type { SessionState } from './scanners/types.ts';
+import { transportRules } from './transports/rules.ts';
 
 export { VERSION } from './version.ts';
 export { REGEX_ENGINE };
@@ -33,6 +36,20 @@ function globToTest(glob: string): (name: string) => boolean {
   };
 }
 
+let checks: ConfigChecks | undefined;
+
+/**
+ * What config loading checks against and the config layer may not import: every rule id a finding
+ * can carry (the engine's catalog and the transports' own rules) and the SSRF scanner's CIDR syntax.
+ */
+export function configChecks(): ConfigChecks {
+  checks ??= {
+    ruleIds: new Set([...ruleCatalog(), ...transportRules()].map((r) => r.id)),
+    isCidr: (text) => parseCidr(text) !== null,
+  };
+  return checks;
+}
+
 /** Collects the operator's secret values by name from the environment and the secrets file. */
 export function collectKnownSecrets(config: TollgateConfig, env: NodeJS.ProcessEnv): { name: string; value: string }[] {
   const ks = config.scanners.knownSecrets;
@@ -43,7 +60,14 @@ export function collectKnownSecrets(config: TollgateConfig, env: NodeJS.ProcessE
     if (ks.env.includes(name) || tests.some((t) => t(name))) out.set(name, value);
   }
   if (ks.secretsFile) {
-    const lines = readFileSync(ks.secretsFile, 'utf8').split(/\r?\n/);
+    let text: string;
+    try {
+      text = readFileSync(ks.secretsFile, 'utf8');
+    } catch (err) {
+      // Checked at load too; this is the file vanishing between the check and the read.
+      throw new TollgateError('CONFIG_READ', `scanners.knownSecrets.secretsFile: cannot read ${ks.secretsFile}: ${(err as Error).message}`, { cause: err });
+    }
+    const lines = text.split(/\r?\n/);
     lines.forEach((line, i) => {
       const t = line.trim();
       if (!t || t.startsWith('#')) return;

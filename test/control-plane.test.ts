@@ -210,6 +210,13 @@ describe('hot reload (tollgate run services)', () => {
       assert.equal(t.s.runtime.loaded.hash, stricterHash, 'the running config stays');
       assert.equal((await curl(proxy, [target])).status, 403);
 
+      // A typo in a rule id would silently drop an override: rejected like any invalid config.
+      writeFileSync(t.file, yaml('rules: {dlp/jwtt: warn}\n', { scanners: BLOCK_A }));
+      const typo = t.s.control.reload('signal');
+      assert.equal(typo.outcome, 'rejected');
+      assert.match(typo.reason, /invalid: .*unknown rule id "dlp\/jwtt"/);
+      assert.equal(t.s.runtime.loaded.hash, stricterHash, 'the running config stays');
+
       t.s.control.killSwitch.setManual(true, 'api', Date.now());
       writeFileSync(t.file, yaml('', { scanners: [...BLOCK_A, ...NO_DLP] }));
       const weaker = t.s.control.reload('signal');
@@ -222,7 +229,7 @@ describe('hot reload (tollgate run services)', () => {
 
       const metrics = await t.s.evidence.metrics.render();
       assert.match(metrics, /tollgate_config_reloads_total\{outcome="applied"\} 1/);
-      assert.match(metrics, /tollgate_config_reloads_total\{outcome="rejected"\} 2/);
+      assert.match(metrics, /tollgate_config_reloads_total\{outcome="rejected"\} 3/);
       assert.ok(t.notes.some((n) => /config reload \(signal\) rejected: the new config is invalid/.test(n)));
     } finally {
       await t.stop();

@@ -137,6 +137,11 @@ describe('engine: fail-closed regressions found in review', () => {
   const key = 'AKIAZ7QW4ERT5YUI6OPA';
   const s = (input: ScanInput) => e.scan(input, { now: 0 });
 
+  it('refuses to build from an ssrf.allowCidrs entry it cannot read, rather than dropping the allowance', () => {
+    const c = parseConfig('scanners:\n  ssrf:\n    allowCidrs: [10.0.0.0/8, 10.0.0.0/33]\n').config;
+    assert.throws(() => createEngine(c), /scanners\.ssrf\.allowCidrs: "10\.0\.0\.0\/33" is not an IP address or CIDR range/);
+  });
+
   it('blocks a key nested in more encodings than the decode depth', () => {
     let v = key;
     for (let i = 0; i < 6; i++) v = Buffer.from(v).toString('base64');

@@ -1,6 +1,7 @@
 // cli: one file per command, thin: parse flags, call the library. Commands are imported on
 // demand (command-index.ts), so `tollgate run` does not load MCP, reports or TLS tooling.
 import { Command } from 'commander';
+import { TollgateError } from '../core/index.ts';
 import { REGEX_ENGINE } from '../re/index.ts';
 import { VERSION } from '../version.ts';
 import { modulesFor } from './command-index.ts';
@@ -29,7 +30,14 @@ if (longRunning) {
 }
 for (const register of await Promise.all(modules.map((m) => m.load()))) register(program);
 program.showHelpAfterError();
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // A known failure (a file the config names could not be read, …) is a message, not a stack trace.
+  if (!(err instanceof TollgateError)) throw err;
+  process.stderr.write(`tollgate: ${err.message}\n`);
+  process.exit(1);
+}
 if (longRunning) {
   releaseCompilers();
   releaseYoungGeneration();

@@ -15,12 +15,16 @@ export function readPresetText(name: string): string | null {
   return readFileSync(join(PRESET_DIR, `${name}.yaml`), 'utf8');
 }
 
-/** The first comment paragraph of a preset: what it is for and how it differs. */
+/**
+ * The first comment paragraph of a preset: what it is for and how it differs. It ends at the first
+ * line that is not a comment, or at an empty comment line (`#`), after which a preset may carry the
+ * config file's own header ("Tollgate config, version 1. …").
+ */
 export function presetSummary(name: string): string {
   const text = readPresetText(name) ?? '';
   const lines: string[] = [];
   for (const line of text.split('\n')) {
-    if (!line.startsWith('#')) break;
+    if (!line.startsWith('#') || line.slice(1).trim() === '') break;
     lines.push(line.replace(/^#\s?/, ''));
   }
   return lines.join(' ').replace(/\s+/g, ' ').trim();

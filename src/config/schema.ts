@@ -19,15 +19,16 @@ const severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const ruleId = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'rule ids look like scanner/rule-name');
 const positiveInt = z.number().int().positive();
 
+const scannerSeverityActions = z
+  .object({ critical: action, high: action, medium: action, low: action, info: action })
+  .partial()
+  .strict()
+  .describe("This scanner's own severity → action mapping, overriding the global one for the severities it names.");
+
 const scannerBase = {
   enabled: z.boolean().default(true).describe('Run this scanner.'),
   action: action.optional().describe('Action for every finding of this scanner (above info), overriding the severity mappings.'),
-  severityActions: z
-    .object({ critical: action, high: action, medium: action, low: action, info: action })
-    .partial()
-    .strict()
-    .optional()
-    .describe("This scanner's own severity → action mapping, overriding the global one for the severities it names."),
+  severityActions: scannerSeverityActions.optional(),
   disabledRules: z.array(ruleId).default([]).describe('Rule ids of this scanner that never fire.'),
   failOpen: z
     .boolean()
@@ -115,6 +116,8 @@ export const SsrfConfig = z
 export const InjectionConfig = z
   .object({
     ...scannerBase,
+    // balanced blocks injection scored medium or above (see presets/balanced.yaml).
+    severityActions: scannerSeverityActions.default({ medium: 'block' }),
     threshold: z.number().min(0).default(1).describe('Score scale factor: findings need score × threshold ≥ the rule floor. Above 1 is stricter.'),
   })
   .strict();

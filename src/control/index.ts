@@ -8,7 +8,7 @@ import type { DecisionEvent, Severity } from '../core/index.ts';
 import { ruleCatalog } from '../engine/index.ts';
 import { resolveInDataDir } from '../evidence/data-dir.ts';
 import type { Evidence } from '../evidence/index.ts';
-import { createRuntime } from '../main.ts';
+import { configChecks, createRuntime } from '../main.ts';
 import { createMemorySessionState } from '../scanners/split-secrets/index.ts';
 import { createAgentNames, createBudgets, createKillSwitch, type KillSwitch } from '../state/index.ts';
 import { createResolver } from '../transports/http-proxy/index.ts';
@@ -87,7 +87,7 @@ export function startControlPlane(o: ControlPlaneOptions): ControlPlane {
   const catalog = new Map(ruleCatalog().map((r) => [r.id, r.severity]));
   const reloader = createReloader({
     live,
-    read: () => (o.configFile ? loadConfigFile(o.configFile) : defaultConfig()),
+    read: () => (o.configFile ? loadConfigFile(o.configFile, { checks: configChecks() }) : defaultConfig()),
     build,
     allowDowngrade: o.allowDowngrade === true,
     ruleSeverity: (rule) => {

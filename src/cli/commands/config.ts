@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, configJsonSchema, loadConfigFile, PRESET_NAMES, presetSummary, readPresetText } from '../../config/index.ts';
+import { configChecks } from '../../main.ts';
 
 export function registerConfig(program: Command): void {
   program
@@ -36,7 +37,7 @@ export function registerConfig(program: Command): void {
     .argument('<file>', 'YAML config file')
     .action((file: string) => {
       try {
-        const loaded = loadConfigFile(file);
+        const loaded = loadConfigFile(file, { checks: configChecks() });
         process.stdout.write(`${file}: valid (preset ${loaded.config.preset ?? 'none'}, mode ${loaded.config.mode}, hash ${loaded.hash.slice(0, 12)})\n`);
       } catch (err) {
         process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).message}\n`);

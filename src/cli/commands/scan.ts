@@ -101,7 +101,10 @@ export function registerScan(program: Command): void {
     .description('scan one input given by flags (exit 0 allowed, 2 not allowed, 1 error), or JSON lines on stdin with --batch')
     .option('-c, --config <file>', 'YAML config file (default: embedded balanced preset)')
     .option('-k, --kind <kind>', `input kind: ${SCAN_KINDS.join('|')}`)
-    .option('--batch', 'read JSON lines {"id","kind",...input} from stdin, write one verdict line per input')
+    .option(
+      '--batch',
+      'read JSON lines {"id","kind",...input} from stdin, write one verdict line per input; a line may also carry "session" (split-secret tracking; default: --session) and "agent" (the agent name)',
+    )
     .option('--json', 'print the verdict as JSON')
     .option('--input <json>', 'the whole input as JSON (or @file)')
     .option('--url <url>', 'URL (url, request, response, websocket)')
@@ -116,12 +119,12 @@ export function registerScan(program: Command): void {
     .option('--tools <json>', 'tool definitions: a JSON array or a tools/list result (or @file)')
     .option('--direction <dir>', 'websocket direction: outbound|inbound')
     .option('--data <data>', 'websocket message (or @file, -)')
-    .option('--session <id>', 'session id for split-secret tracking')
+    .option('--session <id>', 'session id for split-secret tracking (with --batch: for lines without a "session" key)')
     .action(async (o: ScanOpts) => {
       const loaded = loadConfigOrExit(o.config);
       const { engine } = createRuntime(loaded);
       if (o.batch) {
-        process.exitCode = await runBatch(engine.scan.bind(engine), loaded.config.limits.maxInputBytes);
+        process.exitCode = await runBatch(engine.scan.bind(engine), loaded.config.limits.maxInputBytes, o.session);
         return;
       }
       let wire: unknown;
@@ -147,8 +150,11 @@ export function registerScan(program: Command): void {
 
 type ScanFn = ReturnType<typeof createRuntime>['engine']['scan'];
 
-/** Batch mode: one verdict line per input line, in order; a bad line gets an error line and the batch goes on. */
-export async function runBatch(scan: ScanFn, maxInputBytes: number): Promise<number> {
+/**
+ * Batch mode: one verdict line per input line, in order; a bad line gets an error line and the batch
+ * goes on. A line's `session` key wins over `defaultSession` (the --session flag).
+ */
+export async function runBatch(scan: ScanFn, maxInputBytes: number, defaultSession?: string): Promise<number> {
   let failed = 0;
   let lineNo = 0;
   const write = (obj: unknown): void => {
@@ -178,9 +184,10 @@ export async function runBatch(scan: ScanFn, maxInputBytes: number): Promise<num
       write({ id: id ?? null, line: lineNo, error: parsed.error, action: 'block' });
       continue;
     }
+    const lineSession = typeof session === 'string' ? session : defaultSession;
     const verdict = scan(parsed.input, {
       now: Date.now(),
-      ...(typeof session === 'string' ? { session } : {}),
+      ...(lineSession !== undefined ? { session: lineSession } : {}),
       ...(typeof agent === 'string' ? { agent } : {}),
     });
     write(verdictJson(id, verdict));

@@ -17,4 +17,4 @@ export {
 } from './policy.ts';
 export { classifyHost, type HostClass, type HostClassification, type HostReading } from './host.ts';
 export { parseUrl, type ParsedUrl } from './url.ts';
-export type { AddressClass } from './ip.ts';
+export { parseCidr, type AddressClass } from './ip.ts';

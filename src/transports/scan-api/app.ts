@@ -119,6 +119,8 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
     }
     return c.json(verdictJson(id, verdict), 200, { 'x-tollgate-action': verdict.action });
   });
+  // The path exists; only the method is wrong (RFC 9110 §15.5.6: 405 with Allow).
+  app.all('/api/v1/scan', (c) => c.json({ error: 'method not allowed: send POST /api/v1/scan' }, 405, { allow: 'POST' }));
 
   if (opts.approvals) registerApprovalRoutes(app, opts.approvals, opts.token);
   if (opts.killSwitch) registerKillSwitchRoutes(app, { killSwitch: opts.killSwitch, now: opts.now, ...(opts.token !== undefined ? { token: opts.token } : {}) });

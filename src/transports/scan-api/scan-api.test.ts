@@ -37,6 +37,16 @@ describe('scan API over a real loopback socket', () => {
     assert.equal(((await res.json()) as { action: string }).action, 'allow');
   });
 
+  it('answers another method on /api/v1/scan with 405 and Allow: POST, not 404', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await fetch(`${tightServer.url}/api/v1/scan`, { method });
+      assert.equal(res.status, 405, method);
+      assert.equal(res.headers.get('allow'), 'POST', method);
+      assert.match(((await res.json()) as { error: string }).error, /POST \/api\/v1\/scan/);
+    }
+    assert.equal((await fetch(`${tightServer.url}/api/v1/nothing`)).status, 404);
+  });
+
   it('refuses a missing or wrong bearer token with 401', async () => {
     assert.equal((await post(server.url, '{"kind":"url","url":"https://example.com"}')).status, 401);
     assert.equal((await post(server.url, '{"kind":"url","url":"https://example.com"}', { authorization: 'Bearer test-token-124' })).status, 401);
