@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../evidence/data-dir.ts';
 import { createPinStore, unifiedDiff, type PinStore, type ServerPins } from '../../state/pins/index.ts';
@@ -20,15 +20,29 @@ function openStore(opts: PinsOptions): PinStore {
   return createPinStore({ dir: join(resolveDataDir(cfg.dataDir), 'pins'), maxPinnedTools: cfg.mcp.maxPinnedTools });
 }
 
-/** The servers --server names: an id, an id prefix of 4+ characters, or the exact identity. All when absent. */
-function select(store: PinStore, server: string | undefined): ServerPins[] {
+const idMatches = (id: string, server: string): boolean => id === server || (server.length >= 4 && id.startsWith(server));
+
+/**
+ * The servers --server names: an id, an id prefix of 4+ characters, or the exact identity. All when absent.
+ * `unreadable` holds the ids of pin files that cannot be read and match the same way (by id only: their
+ * identity is unknown); without `allowUnreadable` they are only reported and a name that matches nothing
+ * readable fails.
+ */
+function selectWithUnreadable(store: PinStore, server: string | undefined, allowUnreadable: boolean): { servers: ServerPins[]; unreadable: string[] } {
   const { servers, errors } = store.list();
   for (const e of errors) process.stderr.write(`tollgate mcp pins: ${e.error}\n`);
-  if (server === undefined) return [...servers];
-  const hits = servers.filter((s) => s.id === server || s.server === server || (server.length >= 4 && s.id.startsWith(server)));
-  if (hits.length === 0) fail(`no pins for server ${JSON.stringify(server)} (see tollgate mcp pins list)`);
-  if (hits.length > 1) fail(`${JSON.stringify(server)} matches ${hits.length} servers; give more of the id`);
-  return hits;
+  const broken = errors.map((e) => basename(e.file, '.json'));
+  if (server === undefined) return { servers: [...servers], unreadable: allowUnreadable ? broken : [] };
+  const hits = servers.filter((s) => idMatches(s.id, server) || s.server === server);
+  const brokenHits = allowUnreadable ? broken.filter((id) => idMatches(id, server)) : [];
+  const total = hits.length + brokenHits.length;
+  if (total === 0) fail(`no pins for server ${JSON.stringify(server)} (see tollgate mcp pins list)`);
+  if (total > 1) fail(`${JSON.stringify(server)} matches ${total} servers; give more of the id`);
+  return { servers: hits, unreadable: brokenHits };
+}
+
+function select(store: PinStore, server: string | undefined): ServerPins[] {
+  return selectWithUnreadable(store, server, false).servers;
 }
 
 function withPending(servers: readonly ServerPins[], tool: string | undefined): ServerPins[] {
@@ -92,8 +106,19 @@ export function registerMcpPins(mcp: Command): void {
     (tool: string | undefined, opts: PinsOptions) => {
       const store = openStore(opts);
       if (opts.server === undefined && !opts.all) fail('reset needs --server ID (or --all for every server)');
-      const servers = select(store, opts.server);
+      const { servers, unreadable } = selectWithUnreadable(store, opts.server, true);
       let n = 0;
+      for (const id of unreadable) {
+        // An unreadable file cannot lose a single tool; only the whole file can go.
+        if (tool !== undefined) {
+          if (opts.server !== undefined) fail(`the pin file of server ${id} cannot be read; reset the whole server (tollgate mcp pins reset --server ${id})`);
+          continue;
+        }
+        if (store.reset(id)) {
+          n++;
+          process.stdout.write(`removed the unreadable pin file of server ${id}\n`);
+        }
+      }
       for (const s of servers) {
         if (store.reset(s.id, tool)) {
           n++;
