@@ -56,4 +56,18 @@ describe('tollgate mcp pins (the real binary)', () => {
     assert.ok(!existsSync(brokenFile));
     assert.ok(!existsSync(join(dir, `${goodId}.json`)));
   });
+
+  it('diff of a tool the server has no pin of says it is unknown and exits non-zero', () => {
+    const { goodId, cli } = setup();
+    const unknown = cli('diff', '--server', goodId, 'nosuchtool');
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, new RegExp(`unknown tool "nosuchtool" for server ${goodId}`));
+    assert.doesNotMatch(unknown.stdout, /no changed tools/);
+    const anywhere = cli('diff', 'nosuchtool');
+    assert.equal(anywhere.status, 1);
+    assert.match(anywhere.stderr, /no pinned tool "nosuchtool" on any server/);
+    const known = cli('diff', '--server', goodId, 'weather');
+    assert.equal(known.status, 0, known.stderr);
+    assert.match(known.stdout, /^tool weather$/m);
+  });
 });

@@ -73,9 +73,13 @@ export function registerMcpPins(mcp: Command): void {
   });
 
   common(pins.command('diff').argument('[tool]', 'only this tool').description('show each changed tool: pinned definition against the one last seen')).action((tool: string | undefined, opts: PinsOptions) => {
-    const servers = withPending(select(openStore(opts), opts.server), tool);
+    const selected = select(openStore(opts), opts.server);
+    if (tool !== undefined && !selected.some((s) => s.tools.some((t) => t.name === tool))) {
+      fail(opts.server === undefined ? `no pinned tool ${JSON.stringify(tool)} on any server` : `unknown tool ${JSON.stringify(tool)} for server ${selected.map((s) => s.id).join(', ')} (see tollgate mcp pins list)`);
+    }
+    const servers = withPending(selected, tool);
     if (servers.length === 0) {
-      process.stdout.write('no changed tools waiting for approval\n');
+      process.stdout.write(tool === undefined ? 'no changed tools waiting for approval\n' : `no change of ${JSON.stringify(tool)} waiting for approval\n`);
       return;
     }
     for (const s of servers) {
