@@ -245,6 +245,31 @@ describe('tollgate mcp against malicious servers', { concurrency: 2 }, () => {
     assert.match(sampled[0] ?? '', /Say hello/);
   });
 
+  it('drops and records responses from the client that answer no request of the server; the answer to a relayed request goes through once', T, async () => {
+    const h = home();
+    const done = await withClient(['node', join(FIXTURES, 'hidden-result-server.mjs')], { home: h, capabilities: { sampling: {} } }, async (c) => {
+      const { client } = c;
+      client.setRequestHandler(CreateMessageRequestSchema, () => ({ role: 'assistant', content: { type: 'text', text: 'hello' }, model: 'test' }));
+      const send = (m: Record<string, unknown>) => client.transport?.send({ jsonrpc: '2.0', ...m } as never);
+      await client.listTools();
+      await send({ id: 'srv-9', result: { injected: true } });
+      await send({ id: 42, error: { code: -32000, message: 'forged' } });
+      await send({ id: 'srv-2', result: { early: true } }); // the server has not asked yet
+      await client.request({ method: 'test/ask-sampling', params: {} } as never, EmptyResultSchema);
+      await until(() => c.stderr().includes('got response "srv-2" result'), 'the relayed sampling request answered by the client');
+      await until(() => c.stderr().includes('got response "srv-1" error -32001'), 'the poisoned sampling request refused by Tollgate');
+      await send({ id: 'srv-2', result: { again: true } }); // answered already
+      await send({ id: 'srv-1', result: { never: 'shown' } }); // Tollgate refused it; the client never saw it
+      await client.ping(); // the lines before it reached the server (or were dropped) first
+    });
+    const got = done.stderr().split('\n').filter((l) => l.includes('fixture hidden-result got response'));
+    assert.deepEqual(got, ['fixture hidden-result got response "srv-1" error -32001', 'fixture hidden-result got response "srv-2" result'], 'the server got only Tollgate\'s refusal and the one real answer');
+    const audit = readFileSync(join(h, 'audit.jsonl'), 'utf8');
+    const unsolicited = audit.split('\n').filter((l) => l.includes('mcp/unsolicited-response'));
+    assert.equal(unsolicited.length, 5, 'each unsolicited response is recorded');
+    assert.ok(unsolicited.every((l) => l.includes('a message from the client')), unsolicited.join('\n'));
+  });
+
   it('drops malformed, unsolicited, non-UTF-8 and oversized lines from the server, records each, and the session goes on', T, async () => {
     const h = home();
     const config = join(h, 'tollgate.yaml');

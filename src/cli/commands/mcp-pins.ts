@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../evidence/data-dir.ts';
 import { createPinStore, unifiedDiff, type PinStore, type ServerPins } from '../../state/pins/index.ts';
@@ -20,15 +20,29 @@ function openStore(opts: PinsOptions): PinStore {
   return createPinStore({ dir: join(resolveDataDir(cfg.dataDir), 'pins'), maxPinnedTools: cfg.mcp.maxPinnedTools });
 }
 
-/** The servers --server names: an id, an id prefix of 4+ characters, or the exact identity. All when absent. */
-function select(store: PinStore, server: string | undefined): ServerPins[] {
+const idMatches = (id: string, server: string): boolean => id === server || (server.length >= 4 && id.startsWith(server));
+
+/**
+ * The servers --server names: an id, an id prefix of 4+ characters, or the exact identity. All when absent.
+ * `unreadable` holds the ids of pin files that cannot be read and match the same way (by id only: their
+ * identity is unknown); without `allowUnreadable` they are only reported and a name that matches nothing
+ * readable fails.
+ */
+function selectWithUnreadable(store: PinStore, server: string | undefined, allowUnreadable: boolean): { servers: ServerPins[]; unreadable: string[] } {
   const { servers, errors } = store.list();
   for (const e of errors) process.stderr.write(`tollgate mcp pins: ${e.error}\n`);
-  if (server === undefined) return [...servers];
-  const hits = servers.filter((s) => s.id === server || s.server === server || (server.length >= 4 && s.id.startsWith(server)));
-  if (hits.length === 0) fail(`no pins for server ${JSON.stringify(server)} (see tollgate mcp pins list)`);
-  if (hits.length > 1) fail(`${JSON.stringify(server)} matches ${hits.length} servers; give more of the id`);
-  return hits;
+  const broken = errors.map((e) => basename(e.file, '.json'));
+  if (server === undefined) return { servers: [...servers], unreadable: allowUnreadable ? broken : [] };
+  const hits = servers.filter((s) => idMatches(s.id, server) || s.server === server);
+  const brokenHits = allowUnreadable ? broken.filter((id) => idMatches(id, server)) : [];
+  const total = hits.length + brokenHits.length;
+  if (total === 0) fail(`no pins for server ${JSON.stringify(server)} (see tollgate mcp pins list)`);
+  if (total > 1) fail(`${JSON.stringify(server)} matches ${total} servers; give more of the id`);
+  return { servers: hits, unreadable: brokenHits };
+}
+
+function select(store: PinStore, server: string | undefined): ServerPins[] {
+  return selectWithUnreadable(store, server, false).servers;
 }
 
 function withPending(servers: readonly ServerPins[], tool: string | undefined): ServerPins[] {
@@ -59,9 +73,13 @@ export function registerMcpPins(mcp: Command): void {
   });
 
   common(pins.command('diff').argument('[tool]', 'only this tool').description('show each changed tool: pinned definition against the one last seen')).action((tool: string | undefined, opts: PinsOptions) => {
-    const servers = withPending(select(openStore(opts), opts.server), tool);
+    const selected = select(openStore(opts), opts.server);
+    if (tool !== undefined && !selected.some((s) => s.tools.some((t) => t.name === tool))) {
+      fail(opts.server === undefined ? `no pinned tool ${JSON.stringify(tool)} on any server` : `unknown tool ${JSON.stringify(tool)} for server ${selected.map((s) => s.id).join(', ')} (see tollgate mcp pins list)`);
+    }
+    const servers = withPending(selected, tool);
     if (servers.length === 0) {
-      process.stdout.write('no changed tools waiting for approval\n');
+      process.stdout.write(tool === undefined ? 'no changed tools waiting for approval\n' : `no change of ${JSON.stringify(tool)} waiting for approval\n`);
       return;
     }
     for (const s of servers) {
@@ -92,8 +110,19 @@ export function registerMcpPins(mcp: Command): void {
     (tool: string | undefined, opts: PinsOptions) => {
       const store = openStore(opts);
       if (opts.server === undefined && !opts.all) fail('reset needs --server ID (or --all for every server)');
-      const servers = select(store, opts.server);
+      const { servers, unreadable } = selectWithUnreadable(store, opts.server, true);
       let n = 0;
+      for (const id of unreadable) {
+        // An unreadable file cannot lose a single tool; only the whole file can go.
+        if (tool !== undefined) {
+          if (opts.server !== undefined) fail(`the pin file of server ${id} cannot be read; reset the whole server (tollgate mcp pins reset --server ${id})`);
+          continue;
+        }
+        if (store.reset(id)) {
+          n++;
+          process.stdout.write(`removed the unreadable pin file of server ${id}\n`);
+        }
+      }
       for (const s of servers) {
         if (store.reset(s.id, tool)) {
           n++;

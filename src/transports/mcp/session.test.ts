@@ -308,6 +308,21 @@ describe('McpSession: invalid traffic', () => {
     assert.equal(s.events.at(-1)?.findings[0]?.rule, 'mcp/unsolicited-response');
   });
 
+  it('drops and records client responses that answer no request of the server; relays the answer to one it sent, once', () => {
+    const s = setup();
+    assert.deepEqual(s.session.message('client', { jsonrpc: '2.0', id: 'srv-1', result: {} }), { toServer: [], toClient: [] });
+    assert.equal(s.events.at(-1)?.findings[0]?.rule, 'mcp/unsolicited-response');
+    const asked = s.session.message('server', { jsonrpc: '2.0', id: 'srv-1', method: 'roots/list' });
+    assert.deepEqual(asked, { toServer: [], toClient: [{ jsonrpc: '2.0', id: 'srv-1', method: 'roots/list' }] });
+    const answer = { jsonrpc: '2.0', id: 'srv-1', result: { roots: [] } };
+    assert.deepEqual(s.session.message('client', answer), { toServer: [answer], toClient: [] });
+    const n = s.events.length;
+    assert.deepEqual(s.session.message('client', { jsonrpc: '2.0', id: 'srv-1', error: { code: 1, message: 'again' } }), { toServer: [], toClient: [] });
+    assert.equal(s.events.length, n + 1);
+    assert.equal(s.events.at(-1)?.findings[0]?.rule, 'mcp/unsolicited-response');
+    assert.deepEqual(s.session.message('client', { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse' } }), { toServer: [], toClient: [] });
+  });
+
   it('refuses a message nested deeper than the limit', () => {
     const s = setup();
     let deep: unknown = 'x';

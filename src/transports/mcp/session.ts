@@ -86,6 +86,8 @@ export class McpSession {
   readonly #now: () => number;
   /** Requests from the client awaiting the server's response. */
   readonly #pending: PendingRequests;
+  /** Requests from the server relayed to the client and awaiting its response. */
+  readonly #serverPending: PendingRequests;
   /** Tools the client was shown this session, and those removed from its lists (with why). */
   #shown = new Set<string>();
   #withheld = new Map<string, readonly string[]>();
@@ -98,6 +100,7 @@ export class McpSession {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
     this.#pending = new PendingRequests(opts.config.mcp.maxPendingRequests);
+    this.#serverPending = new PendingRequests(opts.config.mcp.maxPendingRequests);
     this.#held = new HeldRequests({
       approvals: opts.approvals,
       timeoutMs: opts.config.mcp.askTimeoutMs,
@@ -227,6 +230,7 @@ export class McpSession {
    */
   upstreamClosed(detail: string): unknown[] {
     this.#held.endAll(`the MCP server ${detail}`);
+    this.#serverPending.drain();
     return this.#pending.drain().map((p) => errorResponse(p.id, RPC_UPSTREAM_GONE, `The MCP server ${detail} before answering ${p.method}.`));
   }
 
@@ -275,7 +279,12 @@ export class McpSession {
       }
       return { forward: m, toClient: [], toServer: [] };
     }
-    if (!isRequest(m)) return { forward: m, toClient: [], toServer: [] };
+    if (!isRequest(m)) {
+      // A response: only one to a request the server sent (and the client was shown) goes on.
+      const id = (m as JsonRpcResultResponse | JsonRpcErrorResponse).id;
+      if (id !== null && this.#serverPending.take(id)) return { forward: m, toClient: [], toServer: [] };
+      return this.#invalid('client', 'mcp/unsolicited-response', `a response to id ${JSON.stringify(id).slice(0, 80)}, which no outstanding request of the server has`, bytes);
+    }
     if (this.#pending.has(m.id) || this.#held.has(m.id)) {
       return this.#refuse(m, 'mcp/duplicate-request-id', `Request id ${JSON.stringify(m.id).slice(0, 80)} is already waiting for an answer; the new request was refused.`, RPC_INVALID_REQUEST, bytes);
     }
@@ -351,7 +360,18 @@ export class McpSession {
 
   #fromServer(m: JsonRpcMessage, bytes: number | undefined): Handled {
     if (isNotification(m)) return this.#serverNotification(m);
-    if (isRequest(m)) return this.#serverRequest(m, bytes);
+    if (isRequest(m)) {
+      const out = this.#serverRequest(m, bytes);
+      if (out.forward !== m) return out;
+      if (this.#serverPending.full) {
+        const refused = this.#invalid('server', 'mcp/too-many-pending', `request ${JSON.stringify(m.id).slice(0, 80)} (${safeName(m.method)}) while ${this.#serverPending.size} requests of the server already wait for the client (mcp.maxPendingRequests)`, bytes, { request: true });
+        refused.toServer.push(errorResponse(m.id, RPC_BLOCKED, `Tollgate: too many requests of the server are already waiting for the client (mcp.maxPendingRequests); ${safeName(m.method)} was refused.`));
+        return refused;
+      }
+      // Remembered so that only the client's answer to it is relayed back (mcp/unsolicited-response).
+      this.#serverPending.add({ id: m.id, method: m.method });
+      return out;
+    }
     const response = m as JsonRpcResultResponse | JsonRpcErrorResponse;
     const id = response.id;
     const pending = id === null ? undefined : this.#pending.take(id);
@@ -371,6 +391,11 @@ export class McpSession {
   }
 
   #serverNotification(m: JsonRpcNotification): Handled {
+    // The server gave up on one of its requests: the client's answer to it is no longer expected.
+    if (m.method === 'notifications/cancelled' && isObject(m.params)) {
+      const rid = m.params.requestId;
+      if (typeof rid === 'string' || typeof rid === 'number') this.#serverPending.take(rid);
+    }
     // notifications/tools/list_changed needs nothing here: every tools/list is judged and
     // compared with the pins, so the client's re-list after it is.
     return { forward: m, toClient: [], toServer: [] };
