@@ -5,7 +5,7 @@
 import type { Finding, Flow, Severity } from '../../core/types.ts';
 import { clip, redactPreview } from '../../core/redact.ts';
 import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
-import { isAscii, QuietTexts } from '../../normalize/index.ts';
+import { isAscii, prepare, QuietTexts } from '../../normalize/index.ts';
 import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
 import { CODE_CLASSES, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
@@ -15,6 +15,7 @@ import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, pushView, type TextVie
 import { MENTION_WEIGHT, isMention } from './mention.ts';
 import { releaseDerivationMemos } from './cores.ts';
 import { WINDOW_UNITS, worstPlace } from './locality.ts';
+import { insideOneLeaf, joinFields } from './joined.ts';
 
 export interface InjectionOptions {
   /** Lowest combined score that produces findings (the `low` severity threshold). */
@@ -873,6 +874,28 @@ export function createInjectionScanner(options: Partial<InjectionOptions> = {}):
             location,
             evidence: evidenceOf(result),
             message: messageOf(result, analysis, severity),
+          });
+        }
+      }
+      // An instruction cut over several leaves or content blocks (joined.ts).
+      const joined = stopped === null && findings.length < opts.maxFindings && view.segments.length > 1 ? joinFields(view.segments) : null;
+      if (joined !== null) {
+        const analysis = analyze(prepare(joined.text), 'text', opts, disabled, 'ingress', false);
+        const location = `${joined.first} … ${joined.last}`;
+        for (const result of analysis.severity === null ? [] : analysis.families) {
+          if (result.best.chain.length > 0 || insideOneLeaf(result.best.text, joined)) continue;
+          const key = `${result.family.id}\u0000${location}`;
+          if (seen.has(key) || findings.length >= opts.maxFindings) continue;
+          seen.add(key);
+          findings.push({
+            scanner: 'injection',
+            rule: result.family.id,
+            severity: analysis.severity as Severity,
+            category: 'injection',
+            mitre: result.family.mitre,
+            location,
+            evidence: evidenceOf(result),
+            message: `${messageOf(result, analysis, analysis.severity as Severity)} The text is split over several fields, which the model reads together.`,
           });
         }
       }
