@@ -11,7 +11,7 @@ const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';
 const TOKEN = 'operator-token-0123456789';
 
 /** A config that reaches the loopback upstream by name; `scanners` lines go under scanners:, `top` at the end. */
-function yaml(top = '', o: { scanners?: string[]; listen?: string } = {}): string {
+function yaml(top = '', o: { scanners?: string[]; listen?: string; dns?: string[] } = {}): string {
   return [
     'preset: balanced',
     'proxy:',
@@ -26,6 +26,7 @@ function yaml(top = '', o: { scanners?: string[]; listen?: string } = {}): strin
     '  overrides:',
     '    a.example.com: 127.0.0.1',
     '    b.example.com: 127.0.0.1',
+    ...(o.dns ?? []),
     top,
   ].join('\n');
 }
@@ -231,6 +232,24 @@ describe('hot reload (tollgate run services)', () => {
       assert.match(metrics, /tollgate_config_reloads_total\{outcome="applied"\} 1/);
       assert.match(metrics, /tollgate_config_reloads_total\{outcome="rejected"\} 3/);
       assert.ok(t.notes.some((n) => /config reload \(signal\) rejected: the new config is invalid/.test(n)));
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('refuses a new DNS override that sends a name to a trusted address (it widens trust like allowHosts)', async () => {
+    const t = await start('');
+    try {
+      const proxy = (t.s.proxy as NonNullable<Services['proxy']>).url;
+      const target = `http://api.example.com:${up.port}/`;
+      assert.notEqual((await curl(proxy, [target])).status, 200, 'api.example.com does not reach the local service');
+      const hash = t.s.runtime.loaded.hash;
+      writeFileSync(t.file, yaml('', { dns: ['    "*.example.com": 127.0.0.1'] }));
+      const r = t.s.control.reload('signal');
+      assert.equal(r.outcome, 'rejected', r.reason);
+      assert.match(r.reason, /weakens the policy: dns\.overrides\.\*\.example\.com/);
+      assert.equal(t.s.runtime.loaded.hash, hash, 'the running config stays');
+      assert.notEqual((await curl(proxy, [target])).status, 200, 'still not reachable after the refused reload');
     } finally {
       await t.stop();
     }

@@ -66,6 +66,16 @@ describe('config downgrade comparison', () => {
     assert.deepEqual(keys('proxy:\n  passOversizedResponses: [application/zip]\n', ''), []);
   });
 
+  it('names new or changed DNS overrides and resolvers, which can send a name to a trusted address', () => {
+    const base = 'dns:\n  overrides:\n    a.example.com: 127.0.0.1\n  servers: [192.0.2.53]\n';
+    assert.deepEqual(keys(base, 'dns:\n  overrides:\n    a.example.com: 127.0.0.1\n    "*.example.com": 127.0.0.1\n  servers: [192.0.2.53]\n'), ['dns.overrides.*.example.com: added → 127.0.0.1']);
+    assert.deepEqual(keys(base, 'dns:\n  overrides:\n    a.example.com: [127.0.0.1, 10.0.0.5]\n  servers: [192.0.2.53]\n'), ['dns.overrides.a.example.com: changed, added 10.0.0.5']);
+    assert.deepEqual(keys(base, 'dns:\n  overrides:\n    a.example.com: 127.0.0.1\n  servers: [192.0.2.53, 198.51.100.53]\n'), ['dns.servers: added 198.51.100.53']);
+    assert.deepEqual(keys(base, 'dns:\n  overrides:\n    a.example.com: 127.0.0.1\n'), ['dns.servers: emptied (the system resolver answers)']);
+    assert.deepEqual(keys(base, 'dns:\n  servers: [192.0.2.53]\n'), [], 'removing an override is not weaker');
+    assert.deepEqual(keys(base, base), []);
+  });
+
   it('accepts a strictly stricter config without complaint', () => {
     const stricter = 'severityActions:\n  medium: block\n  low: block\nscanners:\n  entropy:\n    pathThreshold: 4\n  ssrf:\n    blockHosts: [evil.example]\n';
     assert.deepEqual(keys('', stricter), []);

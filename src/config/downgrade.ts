@@ -164,6 +164,21 @@ export function configDowngrades(before: TollgateConfig, after: TollgateConfig, 
   lowered('proxy.sse.windowChars', before.proxy.sse.windowChars, after.proxy.sse.windowChars);
   if (before.fetch.onInjection === 'block' && after.fetch.onInjection === 'redact') push('fetch.onInjection', 'block → redact');
 
+  // A static answer or a resolver chooses where a name is dialled: a new one can send a name to an
+  // address a trusted entry (scanners.ssrf.allowCidrs, allowHosts) lets through, which widens
+  // trust as adding to those lists does. Removing an override or a server is not weaker (the name
+  // is then resolved as before, and its answers are checked), except emptying the server list,
+  // which hands every name to the system resolver instead.
+  const [bn, an] = [before.dns, after.dns];
+  const answers = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+  for (const name of Object.keys(an.overrides)) {
+    const was = answers(bn.overrides[name]);
+    const more = added(was, answers(an.overrides[name]));
+    if (more.length > 0) push(`dns.overrides.${name}`, was.length === 0 ? `added → ${listed(more)}` : `changed, added ${listed(more)}`);
+  }
+  grew('dns.servers', bn.servers, an.servers);
+  if (bn.servers.length > 0 && an.servers.length === 0) push('dns.servers', 'emptied (the system resolver answers)');
+
   const [bb, ab] = [before.budgets, after.budgets];
   flag('budgets.enabled', bb.enabled, ab.enabled, false);
   raised('budgets.requestsPerMinute', bb.requestsPerMinute, ab.requestsPerMinute);

@@ -75,9 +75,9 @@ export function readBodyNow(stream: Readable & { readonly complete?: boolean }, 
  * the same read, and the parser has taken it in by the time one microtask has passed; then it is
  * taken at once (readBodyNow), else read as it arrives (readBody).
  */
-export async function readRequestBody(stream: Readable & { readonly complete?: boolean }, limit: number, timeoutMs: number): Promise<BodyRead> {
+export async function readRequestBody(stream: Readable & { readonly complete?: boolean }, limit: number, timeoutMs: number, keepOnOverflow = false): Promise<BodyRead> {
   await undefined;
-  return readBodyNow(stream, limit) ?? readBody(stream, limit, timeoutMs);
+  return readBodyNow(stream, limit) ?? readBody(stream, limit, timeoutMs, keepOnOverflow);
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -5,7 +5,13 @@
 //   leaf for the CONNECT host and every request inside is scanned (intercept.ts); the tunnel's
 //   decision event is transport 'https-intercept', method 'CONNECT+TLS'; or
 // - a blind tunnel: bytes are relayed to the checked address and only the host was inspected (the
-//   log says so once per host); its decision event is transport 'http-connect', method 'CONNECT'.
+//   log says so once per host); its decision event is transport 'http-connect', method 'CONNECT'; or
+// - plain HTTP (the tunnel's first bytes are an HTTP request, as undici's ProxyAgent sends for an
+//   http:// URL): served through the forward proxy's exchange (plain-tunnel.ts), every request
+//   scanned, to the checked host, port and address; its decision event is transport
+//   'http-connect', method 'CONNECT+HTTP', and its requests are transport 'http-forward'. Such a
+//   tunnel is inspected, not blind, so port 80 needs no proxy.connect.allowPorts entry; a
+//   CONNECT to port 80 that turns out to carry anything else is refused (policy/connect-port).
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
@@ -14,6 +20,7 @@ import type { Finding, Verdict } from '../../core/index.ts';
 import { blockRule, decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, type ProxyContext } from './context.ts';
 import type { Interceptor } from './intercept.ts';
+import { looksLikeHttp, type PlainTunnels } from './plain-tunnel.ts';
 import { chargeBudget } from './control.ts';
 import { MAX_HELLO, parseClientHello, type SniResult } from './sni.ts';
 
@@ -71,6 +78,9 @@ function readHello(client: Socket, head: Buffer): Promise<{ hello: SniResult; bu
   });
 }
 
+/** The plain-HTTP port: a CONNECT to it may carry inspected HTTP without being on allowPorts. */
+const PLAIN_HTTP_PORT = 80;
+
 /** What the ClientHello says about the tunnel: not TLS, unreadable, or naming another host. */
 function helloFindings(hello: SniResult, host: string, intercepting: boolean): Finding[] {
   if (hello.state === 'not-tls') {
@@ -86,18 +96,27 @@ function helloFindings(hello: SniResult, host: string, intercepting: boolean): F
   return [];
 }
 
-export async function handleConnect(req: IncomingMessage, client: Socket, head: Buffer, ctx: ProxyContext, session: string, noted: Set<string>, interceptor?: Interceptor): Promise<void> {
+export async function handleConnect(
+  req: IncomingMessage,
+  client: Socket,
+  head: Buffer,
+  ctx: ProxyContext,
+  session: string,
+  noted: Set<string>,
+  interceptor?: Interceptor,
+  plain?: PlainTunnels,
+): Promise<void> {
   const started = performance.now();
   const requestId = ctx.newRequestId();
   client.on('error', () => client.destroy());
   const auth = parseAuthority(req.url ?? '');
   const tlsCfg = ctx.config.proxy.tlsInterception;
   const intercepting = interceptor !== undefined && ctx.tls !== undefined && auth !== null && !hostMatches(auth.host, tlsCfg.passthrough);
-  const emit = (verdict: Verdict, target: string): Verdict => {
+  const emit = (verdict: Verdict, target: string, as: 'tunnel' | 'http' = 'tunnel'): Verdict => {
     ctx.emit(
       decisionEvent({
         type: 'tunnel',
-        transport: intercepting ? 'https-intercept' : 'http-connect',
+        transport: intercepting && as === 'tunnel' ? 'https-intercept' : 'http-connect',
         verdict,
         requestId,
         at: ctx.now(),
@@ -105,7 +124,7 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
         mode: ctx.config.mode,
         configHash: ctx.configHash,
         target,
-        method: intercepting ? 'CONNECT+TLS' : 'CONNECT',
+        method: as === 'http' ? 'CONNECT+HTTP' : intercepting ? 'CONNECT+TLS' : 'CONNECT',
         session,
         ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
       }),
@@ -124,7 +143,10 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
   const policy = (rule: string, message: string): void => {
     findings.push(transportFinding(rule, 'connect.authority', message, { scanner: 'engine', category: 'policy', severity: 'high', mitre: 'T1571' }));
   };
-  if (!c.allowPorts.includes(port)) policy('policy/connect-port', `CONNECT to port ${port} is not allowed (allowed: ${c.allowPorts.join(', ')}).`);
+  const portMessage = `CONNECT to port ${port} is not allowed (allowed: ${c.allowPorts.join(', ')}).`;
+  // Port 80 off the list: allowed only for plain HTTP, which is inspected; known once the first bytes arrive.
+  const plainOnly = !c.allowPorts.includes(port) && port === PLAIN_HTTP_PORT && plain !== undefined;
+  if (!c.allowPorts.includes(port) && !plainOnly) policy('policy/connect-port', portMessage);
   if (hostMatches(host, c.denyHosts)) policy('policy/connect-host-denied', 'The host is on proxy.connect.denyHosts.');
   if (c.allowHosts.length > 0 && !hostMatches(host, c.allowHosts)) policy('policy/connect-host-not-allowed', 'The host is not on proxy.connect.allowHosts.');
   const scanned = ctx.engine.scan({ kind: 'url', url: `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}/` }, { now: ctx.now(), session });
@@ -134,8 +156,8 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
     refuse(client, 403, emit(verdict, shown), requestId);
     return;
   }
-  // Per-domain budgets (control.ts): a blind tunnel counts as one request; an intercepted one's requests are counted inside it.
-  const over = intercepting ? null : chargeBudget(ctx, host, { requests: 1, bytes: 0 }, 'connect.host');
+  // Per-domain budgets (control.ts): a blind tunnel counts as one request; an intercepted or plain-HTTP one's requests are counted inside it.
+  const over = intercepting || plainOnly ? null : chargeBudget(ctx, host, { requests: 1, bytes: 0 }, 'connect.host');
   if (over) {
     findings.push(over.finding);
     verdict = ctx.engine.judge(findings);
@@ -152,8 +174,30 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
       return;
     }
   }
-  if (intercepting && interceptor && ctx.tls) {
-    await intercept(client, head, host, port, dial.address as string);
+  const tunnel = { host, port, address: dial.address as string, session, ...(ctx.requester ? { requester: ctx.requester } : {}) };
+  /** Serves the tunnel as plain HTTP when its first bytes are an HTTP request; false otherwise. */
+  const servedPlain = (buffered: Buffer): boolean => {
+    if (plain === undefined || !looksLikeHttp(buffered)) return false;
+    const v = emit(ctx.engine.judge([...findings, ...dial.findings]), shown.replace(/^https:/, 'http:'), 'http');
+    if (stops(v)) {
+      client.destroy();
+      return true;
+    }
+    plain.accept(client, buffered, tunnel);
+    return true;
+  };
+  if (plainOnly || (intercepting && interceptor && ctx.tls)) {
+    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    const { hello, buffered } = await readHello(client, head);
+    if (hello.state === 'not-tls' && servedPlain(buffered)) return;
+    if (plainOnly) {
+      // Not plain HTTP: a tunnel to a port that is not on allowPorts is refused.
+      policy('policy/connect-port', `${portMessage} Only plain HTTP, which Tollgate inspects, may use port ${PLAIN_HTTP_PORT} without it.`);
+      emit(ctx.engine.judge([...findings, ...dial.findings]), shown);
+      client.destroy();
+      return;
+    }
+    await intercept(client, hello, buffered, host);
     return;
   }
   const upstream = netConnect({ host: dial.address as string, port, timeout: ctx.config.proxy.connectTimeoutMs });
@@ -177,8 +221,13 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
   upstream.setTimeout(0);
   client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 
-  // The first bytes must be a TLS ClientHello naming the host that was checked.
+  // The first bytes must be a TLS ClientHello naming the host that was checked, or plain HTTP,
+  // which is served inspected instead of relayed.
   const { hello, buffered } = await readHello(client, head);
+  if (hello.state === 'not-tls' && servedPlain(buffered)) {
+    upstream.destroy();
+    return;
+  }
   verdict = ctx.engine.judge([...findings, ...dial.findings, ...helloFindings(hello, host, false)]);
   emit(verdict, shown);
   if (stops(verdict)) {
@@ -198,10 +247,8 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
   upstream.on('close', () => client.destroy());
 
   /** Terminates TLS with a leaf for the CONNECT host; the upstream is dialled per request. */
-  async function intercept(client: Socket, head: Buffer, host: string, port: number, address: string): Promise<void> {
+  async function intercept(client: Socket, hello: SniResult, buffered: Buffer, host: string): Promise<void> {
     const tlsCtx = ctx.tls as NonNullable<ProxyContext['tls']>;
-    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    const { hello, buffered } = await readHello(client, head);
     const checks = [...findings, ...dial.findings, ...helloFindings(hello, host, true)];
     let secureContext: SecureContext | null = null;
     if (!stops(ctx.engine.judge(checks))) {
@@ -219,6 +266,6 @@ export async function handleConnect(req: IncomingMessage, client: Socket, head: 
       client.destroy();
       return;
     }
-    (interceptor as Interceptor).accept(client, buffered, secureContext, { host, port, address, session, ...(ctx.requester ? { requester: ctx.requester } : {}) });
+    (interceptor as Interceptor).accept(client, buffered, secureContext, tunnel);
   }
 }

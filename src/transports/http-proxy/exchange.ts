@@ -4,7 +4,9 @@
 // was already checked; the response is read whole (bounded), decoded and scanned before the agent
 // sees a byte of it; then it is relayed. Event streams are relayed event by event instead
 // (sse-relay.ts), and an oversized response of a media type the operator listed passes
-// unscanned (oversize.ts); every other oversized body is blocked.
+// unscanned (oversize.ts); in audit mode every oversized body passes unscanned, its head still
+// scanned and its event `warn` with `wouldHave: block` (oversize.ts); in enforce mode every other
+// oversized body is blocked.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -19,7 +21,7 @@ import { deny } from './deny.ts';
 import { budgetHeaders, budgetsActive, chargeBudget, egressBytes, killSwitchOn, killVerdict } from './control.ts';
 import { inTurn } from './cpu-turns.ts';
 import { endToEndPair, first } from './headers.ts';
-import { mayPassOversized, passUnscanned } from './oversize.ts';
+import { auditTooLarge, auditUnscanned, mayPassOversized, passUnscanned } from './oversize.ts';
 import { locationFindings } from './response-head.ts';
 import { isEventStream, relayEventStream } from './sse-relay.ts';
 
@@ -139,17 +141,28 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
 
   // 1. The request, read whole and scanned before anything leaves. A request with no body by its
   // framing (most GETs) has nothing to wait for.
-  const read = bodiless(req.headers) ? NO_BODY : await readRequestBody(req, limits.maxInputBytes, pcfg.responseTimeoutMs);
-  if (!read.ok) {
-    // Even in audit mode a body that was not kept cannot be forwarded.
+  // Audit mode keeps what it read of an oversized body, to pass it on unscanned with the rest.
+  const audit = ctx.config.mode === 'audit';
+  const read = bodiless(req.headers) ? NO_BODY : await readRequestBody(req, limits.maxInputBytes, pcfg.responseTimeoutMs, audit);
+  if (!read.ok && read.kept === undefined) {
+    // A body that was not kept (a timeout, an abort, or over the limit in enforce mode) cannot be forwarded.
     refuse(x, res, read.reason === 'too-large' ? 413 : 408, 'request', [bodyFailure('request', read.reason, limits.maxInputBytes)], read.received);
     return;
   }
+  const outBody: UpstreamBody = read.ok ? read.body : { kept: read.kept ?? [], rest: req };
+  const bodyBytes = read.ok ? read.body.length : read.received;
   const headers = endToEndPair(req.headers);
   const forwardHeaders = headers.forward;
-  const scanned = decodeContent(read.body, first(req.headers['content-encoding']), pcfg.maxDecompressedBytes);
+  const scanned = read.ok ? decodeContent(read.body, first(req.headers['content-encoding']), pcfg.maxDecompressedBytes) : null;
   let verdict: Verdict;
-  if (!scanned.ok) verdict = judged(x, [transportFinding('engine/unsupported-encoding', 'request.body', `The request body could not be decoded for inspection: ${scanned.reason}.`)]);
+  if (scanned === null) {
+    // Audit mode, over the limit: the URL and headers are scanned, the body goes on unscanned.
+    const input: Mutable<RequestInput> = { kind: 'request', method: x.method, url: url.href, headers: headers.scanned };
+    const contentType = first(req.headers['content-type']);
+    if (contentType) input.contentType = contentType;
+    const v = await inTurn(() => scan(x, input));
+    verdict = auditUnscanned(x, 'request', [auditTooLarge('request', limits.maxInputBytes), ...v.findings], limits.maxInputBytes, `${bodyBytes} bytes read, the rest streamed`);
+  } else if (!scanned.ok) verdict = judged(x, [transportFinding('engine/unsupported-encoding', 'request.body', `The request body could not be decoded for inspection: ${scanned.reason}.`)]);
   else {
     const body = scanned.body;
     const contentType = first(req.headers['content-type']);
@@ -161,19 +174,19 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   // Per-domain budgets (control.ts), charged only for a request that may pass: over budget is a 429.
   const over =
     (verdict.action === 'allow' || verdict.action === 'warn') && budgetsActive(ctx)
-      ? chargeBudget(ctx, url.hostname, { requests: 1, bytes: egressBytes(url, forwardHeaders, read.body.length) }, 'url.host')
+      ? chargeBudget(ctx, url.hostname, { requests: 1, bytes: egressBytes(url, forwardHeaders, bodyBytes) }, 'url.host')
       : null;
   if (over) {
     verdict = judged(x, [...verdict.findings, over.finding]);
     if (stops(verdict)) {
-      decide(x, 'request', verdict, read.body.length);
+      decide(x, 'request', verdict, bodyBytes);
       deny(res, 429, verdict, x.requestId, budgetHeaders(over));
       return;
     }
   }
   // allow/warn pass, block and redact stop (a request is never rewritten), ask waits for an operator.
-  if (verdict.action === 'allow' || verdict.action === 'warn') decide(x, 'request', verdict, read.body.length);
-  else if (!(await enforceRequest(x, res, verdict, read.body.length))) return;
+  if (verdict.action === 'allow' || verdict.action === 'warn') decide(x, 'request', verdict, bodyBytes);
+  else if (!(await enforceRequest(x, res, verdict, bodyBytes))) return;
 
   // 2. The checked address (known at once for an address literal, an override or a cached answer).
   const dialled = route.dial();
@@ -191,7 +204,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   // 3. The upstream exchange, bounded in time and size; an https upstream must verify.
   let upstream: IncomingMessage;
   try {
-    upstream = await requestUpstream(x, url, route, address, forwardHeaders, read.body);
+    upstream = await requestUpstream(x, url, route, address, forwardHeaders, outBody);
   } catch (err) {
     const message = (err as Error).message.slice(0, 160);
     if (isCertificateError(err)) {
@@ -254,13 +267,16 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   } else await enforceResponse(x, res, rverdict, answer);
 }
 
+/** A request body: read whole, or (audit mode, over the scan limit) what was read and the paused rest. */
+type UpstreamBody = Buffer | { readonly kept: readonly Buffer[]; readonly rest: IncomingMessage };
+
 /**
  * Sends the scanned request to the checked address and resolves with the response head. The
  * connect is bounded by proxy.connectTimeoutMs; once connected (or on a kept-alive connection),
  * the upstream has proxy.responseTimeoutMs of silence to answer in (a model API can think for
  * longer than a connect may take).
  */
-function requestUpstream(x: Exchange, url: URL, route: Route, address: string, forwardHeaders: Record<string, string | string[]>, body: Buffer): Promise<IncomingMessage> {
+function requestUpstream(x: Exchange, url: URL, route: Route, address: string, forwardHeaders: Record<string, string | string[]>, body: UpstreamBody): Promise<IncomingMessage> {
   const { ctx } = x;
   const pcfg = ctx.config.proxy;
   const secure = url.protocol === 'https:';
@@ -294,8 +310,18 @@ function requestUpstream(x: Exchange, url: URL, route: Route, address: string, f
     r.on('timeout', onUpstreamTimeout);
     r.once('socket', onUpstreamSocket);
     r.on('error', reject);
-    if (body.length > 0) r.end(body);
-    else r.end();
+    if (Buffer.isBuffer(body)) {
+      if (body.length > 0) r.end(body);
+      else r.end();
+      return;
+    }
+    // Passed on unscanned (audit mode): what was read, then the rest with backpressure. A client
+    // that breaks off mid-body must not leave a clean end upstream.
+    for (const c of body.kept) r.write(c);
+    const broken = (): void => void r.destroy(new Error('the client broke off the request body'));
+    body.rest.once('aborted', broken);
+    body.rest.once('error', broken);
+    body.rest.pipe(r);
   });
 }
 

@@ -40,14 +40,14 @@ export function authorityOf(host: string, port: number): string {
   return port === 443 ? h : `${h}:${port}`;
 }
 
-/** Whether a Host header names the tunnel's host (and port, when it gives one). */
-export function hostHeaderMatches(header: string, tunnel: Pick<Tunnel, 'host' | 'port'>): boolean {
+/** Whether a Host header names the tunnel's host (and port, when it gives one; `defaultPort` when it does not). */
+export function hostHeaderMatches(header: string, tunnel: Pick<Tunnel, 'host' | 'port'>, defaultPort = 443): boolean {
   const want = tunnel.host.replace(/\.$/, '');
   const h = header.trim().toLowerCase();
   const withPort = parseAuthority(h);
   if (withPort) return withPort.host.replace(/\.$/, '') === want && withPort.port === tunnel.port;
   const bare = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
-  return bare.replace(/\.$/, '') === want && tunnel.port === 443;
+  return bare.replace(/\.$/, '') === want && tunnel.port === defaultPort;
 }
 
 export function createInterceptor(ctx: ProxyContext): Interceptor {

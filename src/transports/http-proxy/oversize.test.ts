@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -171,5 +174,64 @@ describe('bodies over the scan limit', { timeout: 60_000 }, () => {
     assert.match(answer, /^HTTP\/1\.1 413 /);
     assert.match(answer, /x-tollgate-block: engine\/input-too-large/i);
     assert.equal(up.seen.length, before, 'nothing reached the upstream');
+  });
+});
+
+describe('bodies over the scan limit in audit mode', { timeout: 60_000 }, () => {
+  let up: Upstream;
+  let proxy: TestProxy;
+  let base: string;
+  const page = `<html>${'p'.repeat(LIMIT * 3)}</html>`;
+  before(async () => {
+    up = await startUpstream((req, res, body) => {
+      if ((req.url ?? '/').startsWith('/page')) {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(page);
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`got ${body.length}`);
+      }
+    });
+    proxy = await startTestProxy(
+      ['mode: audit', 'scanners:', '  ssrf:', '    allowCidrs: ["127.0.0.1/32"]', 'dns:', '  overrides:', '    upstream.test: 127.0.0.1', 'limits:', `  maxInputBytes: ${LIMIT}`, ''].join('\n'),
+    );
+    base = `http://upstream.test:${up.port}`;
+  });
+  after(async () => {
+    await proxy.close();
+    await up.close();
+  });
+
+  it('passes an oversized response unscanned, marked, and logs that enforce mode would have blocked it', async () => {
+    const before = proxy.events.length;
+    const r = await curl(proxy.server.url, [`${base}/page`]);
+    assert.equal(r.status, 200);
+    assert.equal(r.body, page);
+    assert.equal(r.headers['x-tollgate-unscanned'], '1');
+    const ev = proxy.events.slice(before).find((e) => e.type === 'response');
+    assert.equal(ev?.action, 'warn');
+    assert.equal(ev?.mode, 'audit');
+    assert.equal(ev?.wouldHave, 'block');
+    assert.equal(ev?.findings[0]?.rule, 'engine/input-too-large');
+    assert.equal(ev?.bytes, Buffer.byteLength(page));
+    assert.match(ev?.reason ?? '', /^Audit mode, passed unscanned/);
+  });
+
+  it('passes an oversized request body on whole and unscanned, and logs that enforce mode would have blocked it', async () => {
+    const before = proxy.events.length;
+    const seen = up.seen.length;
+    const body = 'q'.repeat(LIMIT * 3);
+    const file = join(tmpdir(), `tollgate-oversize-${process.pid}.txt`);
+    writeFileSync(file, body);
+    const r = await curl(proxy.server.url, ['-H', 'content-type: text/plain', '--data-binary', `@${file}`, `${base}/upload`]).finally(() => rmSync(file, { force: true }));
+    assert.equal(r.status, 200);
+    assert.equal(r.body, `got ${body.length}`);
+    assert.equal(up.seen.slice(seen)[0]?.body, body);
+    const ev = proxy.events.slice(before).find((e) => e.type === 'request');
+    assert.equal(ev?.action, 'warn');
+    assert.equal(ev?.mode, 'audit');
+    assert.equal(ev?.wouldHave, 'block');
+    assert.equal(ev?.findings[0]?.rule, 'engine/input-too-large');
+    assert.match(ev?.reason ?? '', /^Audit mode, passed unscanned \(the request body/);
   });
 });

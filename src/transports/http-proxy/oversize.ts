@@ -3,9 +3,15 @@
 // head is still scanned, the body is relayed as received (still content-coded, never held whole:
 // what was read up to the limit, then the rest as it arrives, with backpressure), the client gets
 // `X-Tollgate-Unscanned: 1`, and the decision event says it passed unscanned (rule
-// engine/passed-unscanned). Requests are never passed unscanned: that would be an open channel out.
+// engine/passed-unscanned). In enforce mode requests are never passed unscanned: that would be an
+// open channel out.
+//
+// Audit mode relays what enforce would stop, limit findings included (it is for rollout): there
+// an oversized request or response passes unscanned the same way, its head still scanned, and its
+// event is `warn` with `wouldHave: block`, the finding engine/input-too-large and a reason that
+// says the body was passed unscanned.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Verdict } from '../../core/index.ts';
+import type { Finding, Verdict } from '../../core/index.ts';
 import { stops, transportFinding } from '../decision.ts';
 import { deny } from './deny.ts';
 import { decide, type Exchange } from './exchange.ts';
@@ -14,8 +20,9 @@ import { mediaTypeMatches, mediaTypeOf, scanResponseHead } from './response-head
 
 export const UNSCANNED_HEADER = 'x-tollgate-unscanned';
 
-/** Whether an oversized response of this upstream answer may pass unscanned (the operator listed its media type). */
+/** Whether an oversized response of this upstream answer may pass unscanned (audit mode, or the operator listed its media type). */
 export function mayPassOversized(x: Exchange, upstream: IncomingMessage): boolean {
+  if (x.ctx.config.mode === 'audit') return true;
   const patterns = x.ctx.config.proxy.passOversizedResponses;
   // No shipped preset lists any: then nothing passes, whatever the media type.
   return patterns.length > 0 && mediaTypeMatches(patterns, mediaTypeOf(first(upstream.headers['content-type'])));
@@ -35,22 +42,29 @@ export function passUnscanned(x: Exchange, res: ServerResponse, upstream: Incomi
     return Promise.resolve();
   }
   const type = mediaTypeOf(first(upstream.headers['content-type'])) || 'no media type';
-  const finding = transportFinding(
-    'engine/passed-unscanned',
-    'response.body',
-    `The response body is larger than the scan limit (${limit} bytes, limits.maxInputBytes) and its media type (${type.slice(0, 80)}) is listed in proxy.passOversizedResponses, so it was passed on unscanned.`,
-    { severity: 'medium', category: 'limits' },
-  );
+  // The operator's list decides first: a listed type passes as it would in enforce mode.
+  const listed = x.ctx.config.proxy.passOversizedResponses.length > 0 && mediaTypeMatches(x.ctx.config.proxy.passOversizedResponses, type);
+  const finding = listed
+    ? transportFinding(
+        'engine/passed-unscanned',
+        'response.body',
+        `The response body is larger than the scan limit (${limit} bytes, limits.maxInputBytes) and its media type (${type.slice(0, 80)}) is listed in proxy.passOversizedResponses, so it was passed on unscanned.`,
+        { severity: 'medium', category: 'limits' },
+      )
+    : auditTooLarge('response', limit);
   return new Promise<void>((resolve) => {
     let done = false;
     const finish = (complete: boolean): void => {
       if (done) return;
       done = true;
-      const v: Verdict = {
-        action: 'warn',
-        findings: [finding, ...head.findings],
-        reason: `Passed unscanned: the response body was larger than the scan limit (${limit} bytes) and proxy.passOversizedResponses lists ${type.slice(0, 80)}; ${bytes} bytes relayed${complete ? '' : ' before the transfer broke off'}.`,
-      };
+      const relayed = `${bytes} bytes relayed${complete ? '' : ' before the transfer broke off'}`;
+      const v: Verdict = listed
+        ? {
+            action: 'warn',
+            findings: [finding, ...head.findings],
+            reason: `Passed unscanned: the response body was larger than the scan limit (${limit} bytes) and proxy.passOversizedResponses lists ${type.slice(0, 80)}; ${relayed}.`,
+          }
+        : auditUnscanned(x, 'response', [finding, ...head.findings], limit, relayed);
       decide(x, 'response', v, bytes);
       resolve();
     };
@@ -75,4 +89,25 @@ export function passUnscanned(x: Exchange, res: ServerResponse, upstream: Incomi
     });
     upstream.pipe(res);
   });
+}
+
+/** The finding of a body over the scan limit that audit mode passes on unscanned. */
+export function auditTooLarge(where: 'request' | 'response', limit: number): Finding {
+  return transportFinding(
+    'engine/input-too-large',
+    `${where}.body`,
+    `The ${where} body is larger than the scan limit (${limit} bytes); it could not be inspected. Enforce mode would block it; audit mode passed it on unscanned.`,
+  );
+}
+
+/**
+ * The audit-mode verdict for an oversized body passed on unscanned: the engine's judgement of the
+ * findings (audit mode: `warn` with `wouldHave: block`, since the limit finding always blocks in
+ * enforce mode), its reason saying the body went on unscanned.
+ */
+export function auditUnscanned(x: Exchange, where: 'request' | 'response', findings: readonly Finding[], limit: number, relayed: string): Verdict {
+  const v = x.ctx.engine.judge(findings);
+  const lead = 'Audit mode, allowed; ';
+  const rest = v.reason.startsWith(lead) ? v.reason.slice(lead.length) : v.reason;
+  return { ...v, action: 'warn', wouldHave: 'block', reason: `Audit mode, passed unscanned (the ${where} body was over the scan limit of ${limit} bytes; ${relayed}); ${rest}` };
 }

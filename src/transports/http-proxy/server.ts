@@ -11,6 +11,7 @@ import { handleForward } from './forward.ts';
 import { followClientLimits, guardClientErrors, httpServerOptions } from './http-limits.ts';
 import { listen, trackSockets } from './listen.ts';
 import { createInterceptor } from './intercept.ts';
+import { createPlainTunnels } from './plain-tunnel.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, trackRelays } from './control.ts';
 
 export interface ProxyServer {
@@ -32,6 +33,8 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
     return Promise.reject(new Error('proxy.tlsInterception is enabled but no interception CA was loaded; run `tollgate tls init`'));
   }
   const interceptor = ctx.tls ? createInterceptor(ctx) : undefined;
+  // Plain HTTP inside CONNECT tunnels, scanned like forward requests (plain-tunnel.ts).
+  const plain = createPlainTunnels(ctx);
   const admin = opts.admin;
   const noted = new Set<string>();
   // Tunnels and WebSockets, cut when the kill switch turns on (control.ts).
@@ -75,7 +78,7 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
     const rq = requestScope(ctx, req, 'proxy');
     if (socketRefusedByKillSwitch(rq, req, socket, 'connect')) return;
     relays.add(socket);
-    handleConnect(req, socket, head, rq.ctx, rq.session, noted, interceptor).catch((err: unknown) => {
+    handleConnect(req, socket, head, rq.ctx, rq.session, noted, interceptor, plain).catch((err: unknown) => {
       ctx.note(`CONNECT handler failed: ${(err as Error).message}`);
       socket.destroy();
     });
@@ -95,5 +98,6 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
   return listen(server, opts.listen, sockets, () => {
     relays.stop();
     interceptor?.close();
+    plain.close();
   });
 }

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { after, before, describe, it } from 'node:test';
+import { ProxyAgent, fetch as undiciFetch } from 'undici';
+import { startTestProxy, startUpstream, type TestProxy, type Upstream } from './testing.ts';
+
+const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';
+
+/** Opens a CONNECT tunnel to `authority` through the proxy; resolves with the socket and the proxy's answer head. */
+function openTunnel(proxyPort: number, authority: string): Promise<{ sock: Socket; head: string }> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(proxyPort, '127.0.0.1');
+    let got = '';
+    sock.on('error', reject);
+    const onData = (c: Buffer): void => {
+      got += c.toString('latin1');
+      const end = got.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      sock.off('data', onData);
+      sock.pause();
+      resolve({ sock, head: got.slice(0, end) });
+    };
+    sock.on('data', onData);
+    sock.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
+  });
+}
+
+/** Sends one raw request through an open tunnel and collects what comes back until the socket closes. */
+function exchange(sock: Socket, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    sock.on('data', (c: Buffer) => {
+      got += c.toString('latin1');
+    });
+    sock.on('error', () => undefined);
+    sock.once('close', () => resolve(got));
+    sock.resume();
+    sock.write(request);
+  });
+}
+
+describe('plain HTTP inside a CONNECT tunnel (undici ProxyAgent tunnels http:// URLs)', () => {
+  let up: Upstream;
+  let proxy: TestProxy;
+  before(async () => {
+    up = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('plain ok');
+    });
+    proxy = await startTestProxy(
+      [
+        'proxy:',
+        '  connect:',
+        `    allowPorts: [443, ${up.port}]`,
+        'scanners:',
+        '  ssrf:',
+        '    allowCidrs: ["127.0.0.1/32"]',
+        'dns:',
+        '  overrides:',
+        '    up.test: 127.0.0.1',
+        '',
+      ].join('\n'),
+    );
+  });
+  after(async () => {
+    await proxy.close();
+    await up.close();
+  });
+
+  it('serves an allowed request and scans it like the forward proxy; a credential in the URL is blocked with 403', async () => {
+    const agent = new ProxyAgent({ uri: proxy.server.url });
+    try {
+      const before = proxy.events.length;
+      const ok = await undiciFetch(`http://up.test:${up.port}/ok`, { dispatcher: agent });
+      assert.equal(ok.status, 200);
+      assert.equal(await ok.text(), 'plain ok');
+      const events = proxy.events.slice(before);
+      const tunnel = events.find((e) => e.type === 'tunnel');
+      assert.equal(tunnel?.method, 'CONNECT+HTTP');
+      assert.equal(tunnel?.transport, 'http-connect');
+      assert.equal(events.find((e) => e.type === 'request')?.transport, 'http-forward');
+
+      const seen = up.seen.length;
+      const bad = await undiciFetch(`http://up.test:${up.port}/ok?key=${AWS_KEY}`, { dispatcher: agent });
+      assert.equal(bad.status, 403);
+      assert.match(bad.headers.get('x-tollgate-block') ?? '', /^dlp\//);
+      await bad.text();
+      assert.equal(up.seen.length, seen, 'nothing reached the upstream');
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('blocks a Host header that names another site than the CONNECT host', async () => {
+    const { sock, head } = await openTunnel(proxy.server.port, `up.test:${up.port}`);
+    assert.match(head, /^HTTP\/1\.1 200 /);
+    const answer = await exchange(sock, 'GET /ok HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 403 /);
+    assert.match(answer, /x-tollgate-block: policy\/host-mismatch/i);
+  });
+
+  it('serves plain HTTP to port 80 without allowPorts listing it, but refuses TLS there and any other unlisted port', async () => {
+    // Port 80: the request is served inspected (the key is blocked before anything is dialled).
+    const plain = await openTunnel(proxy.server.port, 'up.test:80');
+    assert.match(plain.head, /^HTTP\/1\.1 200 /);
+    const answer = await exchange(plain.sock, `GET /?key=${AWS_KEY} HTTP/1.1\r\nHost: up.test\r\nConnection: close\r\n\r\n`);
+    assert.match(answer, /^HTTP\/1\.1 403 /);
+    assert.match(answer, /x-tollgate-block: dlp\//i);
+
+    // TLS to port 80 is a tunnel to a port not on allowPorts: refused.
+    const before = proxy.events.length;
+    const tls = await openTunnel(proxy.server.port, 'up.test:80');
+    const closed = new Promise<void>((r) => tls.sock.once('close', () => r()));
+    const client = tlsConnect({ socket: tls.sock, servername: 'up.test', rejectUnauthorized: false });
+    client.on('error', () => undefined);
+    await closed;
+    const ev = proxy.events.slice(before).find((e) => e.type === 'tunnel');
+    assert.equal(ev?.action, 'block');
+    assert.ok(ev?.findings.some((f) => f.rule === 'policy/connect-port'));
+    assert.equal(ev?.method, 'CONNECT');
+
+    const other = await openTunnel(proxy.server.port, 'up.test:81');
+    assert.match(other.head, /^HTTP\/1\.1 403 /);
+    assert.match(other.head, /x-tollgate-block: policy\/connect-port/i);
+    other.sock.destroy();
+  });
+});
