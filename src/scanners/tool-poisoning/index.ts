@@ -173,6 +173,12 @@ export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions
   };
 }
 
+/** A tool field a person reviewing the tool reads: its name, title, description, a schema description or title, a parameter name. */
+function readByPeople(seg: Segment): boolean {
+  if (seg.part === 'tool-name' || seg.part === 'tool-description') return true;
+  return seg.location.endsWith('.description') || seg.location.endsWith('.title') || seg.location.endsWith('.<key>');
+}
+
 function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: string[]): void {
   const prepared = seg.prepared;
   // clean is raw itself (the same string) unless something was removed or NFKC changed it.
@@ -180,7 +186,14 @@ function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: stri
     const c = suspiciousInvisible(prepared.raw);
     if (c.total > 0) {
       const parts = [c.zeroWidth && `${c.zeroWidth} zero-width`, c.bidi && `${c.bidi} bidi`, c.tags && `${c.tags} tag`, c.variationSelectors && `${c.variationSelectors} variation-selector`].filter(Boolean);
-      acc.hits.push({ hit: { rule: 'invisible-characters', level: c.tags > 0 ? 2 : 1, evidence: `${parts.join(', ')} character${c.total === 1 ? '' : 's'}` }, location: seg.location, decoded: false });
+      // Tag characters anywhere, and zero-width or bidi controls in what a person reads (a name, a
+      // description, a title, a parameter name), hide text from the reviewer and nothing else:
+      // high. Emoji joiners, joiners inside Arabic or Indic words and direction marks beside
+      // right-to-left text are not counted (invisible.ts); soft hyphens and variation selectors,
+      // and controls in other schema values (a default, an example), stay medium.
+      const hiding = c.zeroWidth - c.softHyphens + c.bidi;
+      const level: Level = c.tags > 0 || (hiding > 0 && readByPeople(seg)) ? 2 : 1;
+      acc.hits.push({ hit: { rule: 'invisible-characters', level, evidence: `${parts.join(', ')} character${c.total === 1 ? '' : 's'}` }, location: seg.location, decoded: false });
     }
   }
   const param = parameterOf(seg.location);

@@ -133,16 +133,26 @@ describe('tool-poisoning: poisoned tools', () => {
     assert.ok(rulesAt(fs, 'high').includes('tool-poisoning/file-exfiltration'));
   });
 
-  it('reports invisible characters: medium alone, high for tag characters', () => {
+  it('reports zero-width and bidi controls in what a reviewer reads as high; soft hyphens and other schema values as medium', () => {
     assert.deepEqual(
       scan([{ name: 'z', description: 'Adds\u200b two numbers.' }]).map((f) => [f.rule, f.severity, f.evidence]),
-      [['tool-poisoning/invisible-characters', 'medium', '1 zero-width character']],
+      [['tool-poisoning/invisible-characters', 'high', '1 zero-width character']],
     );
-    assert.deepEqual(
-      scan([{ name: 'b', description: 'Adds \u202etwo numbers.' }]).map((f) => f.severity),
-      ['medium'],
-    );
-    assert.equal(scan([{ name: 'z\u200b', description: 'ok' }])[0]?.rule, 'tool-poisoning/invisible-characters');
+    assert.deepEqual(scan([{ name: 'b', description: 'Adds \u202etwo numbers.' }]).map((f) => f.severity), ['high']);
+    assert.deepEqual(scan([{ name: 'i', description: 'Adds two \u2066numbers\u2069.' }]).map((f) => f.severity), ['high']);
+    assert.deepEqual(scan([{ name: 'p', description: 'Adds.', inputSchema: { type: 'object', properties: { a: { type: 'number', description: 'First\u2067 number' } } } }]).map((f) => f.severity), ['high']);
+    assert.deepEqual(scan([{ name: 'k', description: 'Adds.', inputSchema: { type: 'object', properties: { 'a\u200b': { type: 'number' } } } }]).map((f) => f.severity), ['high']);
+    const name = scan([{ name: 'z\u200b', description: 'ok' }]);
+    assert.deepEqual(name.map((f) => [f.rule, f.severity]), [['tool-poisoning/invisible-characters', 'high']]);
+    // A soft hyphen (text pasted from a web page) and a zero-width space in a default value: medium.
+    assert.deepEqual(scan([{ name: 's', description: 'Hyphen\u00adation aware formatter.' }]).map((f) => f.severity), ['medium']);
+    assert.deepEqual(scan([{ name: 'd', description: 'Splits text.', inputSchema: { type: 'object', properties: { sep: { type: 'string', default: '\u200b' } } } }]).map((f) => f.severity), ['medium']);
+  });
+
+  it('removes a tool with zero-width or bidi-isolate characters at balanced, keeps emoji sequences', () => {
+    const engine = createEngine(parseConfig('preset: balanced\n').config);
+    assert.equal(engine.scan({ kind: 'tools', tools: [{ name: 'add', description: 'Adds two\u200b numbers. \u2066Really.\u2069', inputSchema: numbers }] }).action, 'block');
+    assert.equal(engine.scan({ kind: 'tools', tools: [{ name: 'add', description: 'Adds two numbers 👩‍💻 ❤️ 🏳️‍🌈.', inputSchema: numbers }] }).action, 'allow');
   });
 });
 
