@@ -8,7 +8,7 @@ import type { Finding, Severity } from '../../core/index.ts';
 import { SEVERITY_RANK } from '../../core/index.ts';
 import type { ScanContext, ScanView, Scanner, Segment } from '../types.ts';
 import { FindingSink } from '../common.ts';
-import { detectText, encodedInstruction, EXFIL_PARAM_NAME, parameterRequest, type Hit, type Level, type PoisonRule } from './detect.ts';
+import { detectText, encodedInstruction, EXFIL_PARAM_NAME, parameterRequest, secretParameterName, type Hit, type Level, type PoisonRule } from './detect.ts';
 import { suspiciousInvisible } from './invisible.ts';
 
 export interface ToolPoisoningOptions {
@@ -50,9 +50,16 @@ interface Located {
 
 interface ToolAcc {
   readonly hits: Located[];
-  /** Parameter path → its name and texts. */
-  readonly params: Map<string, { name: string; texts: string[]; location: string }>;
+  /** Parameter path → its name, declared type and texts. */
+  readonly params: Map<string, { name: string; type: string; texts: string[]; location: string }>;
+  /** The tool's name, title and the start of its description (folded): what the tool is for. */
+  purpose: string;
 }
+
+/** How much of a tool's name, title and description is read as its purpose. */
+const PURPOSE_CHARS = 300;
+/** Declared types that cannot carry a file, a key or a conversation. */
+const SCALAR_TYPES = new Set(['number', 'integer', 'boolean', 'null']);
 
 /** `tools.<label>.…` → label (the extractor's safe label, never containing a dot). */
 function toolLabel(location: string): string {
@@ -98,7 +105,7 @@ export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions
       const accOf = (label: string): ToolAcc => {
         let acc = tools.get(label);
         if (!acc) {
-          acc = { hits: [], params: new Map() };
+          acc = { hits: [], params: new Map(), purpose: '' };
           tools.set(label, acc);
         }
         return acc;
@@ -115,12 +122,17 @@ export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions
       };
       for (const [label, acc] of tools) {
         for (const p of acc.params.values()) {
-          const hit = parameterRequest(p.texts.join(' . '), EXFIL_PARAM_NAME.test(p.name.toLowerCase()));
+          // A number or a switch cannot carry a file, a key or a conversation.
+          if (SCALAR_TYPES.has(p.type)) continue;
+          const named = secretParameterName(p.name, acc.purpose);
+          if (named) acc.hits.push({ hit: named, location: p.location, decoded: false });
+          const hit = parameterRequest(p.texts.join(' . '), EXFIL_PARAM_NAME.test(p.name.toLowerCase()) || (named !== null && !named.quiet), acc.purpose);
           if (hit) acc.hits.push({ hit: { ...hit, evidence: `${p.name.slice(0, 40)}: ${hit.evidence}` }, location: p.location, decoded: false });
         }
         const rules = new Set(acc.hits.map((h) => h.hit.rule));
-        // Two different kinds of signal in one tool corroborate each other.
-        const corroborated = rules.size >= 2 ? 1 : 0;
+        // Two different kinds of signal in one tool corroborate each other, when at least one of
+        // them is more than a quiet mention (two mentions are still only mentions).
+        const corroborated = rules.size >= 2 && acc.hits.some((h) => !h.hit.quiet) ? 1 : 0;
         // Strongest first, so a repeat at the same place keeps the higher level.
         const ordered = [...acc.hits].sort((a, b) => b.hit.level - a.hit.level);
         for (const { hit, location, decoded } of ordered) {
@@ -196,10 +208,16 @@ function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: stri
       acc.hits.push({ hit: { rule: 'invisible-characters', level, evidence: `${parts.join(', ')} character${c.total === 1 ? '' : 's'}` }, location: seg.location, decoded: false });
     }
   }
+  if ((seg.part === 'tool-name' || seg.part === 'tool-description') && acc.purpose.length < PURPOSE_CHARS) {
+    // A name is read with its separators as spaces (`ssh_exec` → `ssh exec`).
+    const text = seg.part === 'tool-name' ? prepared.folded.replaceAll('_', ' ').replaceAll('-', ' ').replaceAll('.', ' ') : prepared.folded;
+    acc.purpose = `${acc.purpose} ${text.slice(0, PURPOSE_CHARS)} .`.slice(0, PURPOSE_CHARS + 4);
+  }
   const param = parameterOf(seg.location);
   if (param) {
-    const entry = acc.params.get(param.path) ?? { name: '', texts: [], location: `${param.path}.description` };
+    const entry = acc.params.get(param.path) ?? { name: '', type: '', texts: [], location: `${param.path}.description` };
     if (param.field === '.<key>') entry.name = prepared.clean;
+    else if (param.field === '.type') entry.type = prepared.folded.trim();
     else if (!param.field.endsWith('.<key>') && entry.texts.length < 16) {
       entry.texts.push(prepared.folded);
       if (param.field === '.description') entry.location = seg.location;
