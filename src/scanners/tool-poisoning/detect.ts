@@ -46,6 +46,10 @@ const rx = {
   crossWeak: re(P.CROSS_WEAK),
   conversation: re(P.CONVERSATION_REQUEST),
   secret: re(P.SECRET_REQUEST),
+  handoverVerb: re(P.HANDOVER_VERB),
+  handoverLead: re(P.HANDOVER_LEAD),
+  handoverDest: re(P.HANDOVER_DESTINATION),
+  handoverObject: re(P.HANDOVER_OBJECT),
   contentsOf: re('\\b(?:contents?|full text|text|body|copy) of\\b|\\bpaste\\b|\\bverbatim\\b|\\bentire\\b'),
 };
 
@@ -130,6 +134,61 @@ function fileExfiltration(text: string, out: Hit[], t: Tally): void {
   if (best) out.push(best);
 }
 
+/**
+ * Where the clause holding `from` ends, at most `max` on: a `.`, `!`, `?` or `:` before
+ * whitespace, a line break, or a list item's ` - ` / ` * ` (folding joins the lines of a list).
+ */
+function clauseEnd(text: string, from: number, max: number): number {
+  const stop = Math.min(text.length, from + max);
+  for (let i = from; i < stop; i++) {
+    const c = text.charAt(i);
+    if (c === '\n') return i;
+    const next = i + 1 >= text.length ? ' ' : text.charAt(i + 1);
+    if ((c === '.' || c === '!' || c === '?' || c === ':') && (next === ' ' || next === '\n')) return i;
+    if ((c === '-' || c === '*' || c === '•') && next === ' ' && i > 0 && text.charAt(i - 1) === ' ') return i;
+  }
+  return stop;
+}
+
+/**
+ * An order to move a secret or the conversation somewhere: an imperative hand-over verb (at a
+ * sentence start, after a modal or `then`/`also`, or after `instruct the assistant to`), a
+ * sensitive object after it in the same clause, and a destination after that (an address, a
+ * URL, a host, a tool parameter). With a destination or a covert adverb: clear (high); without
+ * either: medium for a file or a secret, a quiet mention for the conversation. A tool whose name and first sentence are about that object (an export tool and
+ * the conversation) is one level lower, unless the destination is a literal address or URL or the
+ * order is covert. Files and secrets are `file-exfiltration`; the conversation and the system
+ * prompt, which leave through a tool's parameters, `exfiltration-parameter`.
+ */
+function handover(text: string, purpose: string, out: Hit[], t: Tally): void {
+  let best: Hit | null = null;
+  for (const v of all(rx.handoverVerb, text, t)) {
+    const from = Math.max(0, v.index - 120);
+    // A slice that starts mid-text is not a sentence start: the `x ` keeps `^` from matching there.
+    const lead = rx.handoverLead.first(`${from > 0 ? 'x ' : ''}${text.slice(from, v.index)}`);
+    if (!lead) continue;
+    const end = clauseEnd(text, v.end, 240);
+    const clause = text.slice(v.end, end);
+    const obj = rx.handoverObject.first(clause);
+    if (!obj) continue;
+    const rest = clause.slice(obj.end);
+    const dest = rx.handoverDest.first(rest);
+    const covert = rx.covert.test(lead.text);
+    const literal = dest !== null && (dest.text.includes('@') || dest.text.includes('://') || dest.text.includes('.'));
+    const object = objectOfPhrase(obj.text);
+    const talk = object === 'conversation' || object === 'system-prompt';
+    // Without a destination, an order to include the conversation is only a mention; a file or a secret is medium.
+    let level = dest || covert ? 2 : talk ? 0 : 1;
+    if (!literal && !covert && purposeExplains(object, purpose)) level -= 1;
+    if (level < 0) continue;
+    const rule: PoisonRule = talk ? 'exfiltration-parameter' : 'file-exfiltration';
+    const hit: Hit = { rule, level: level as Level, quiet: level === 0, evidence: clip(`${v.text} ${clause.slice(0, obj.end + (dest ? dest.end : 0))}`.trim(), 60) };
+    if (!best || hit.level > best.level) best = hit;
+    if (best.level === 2) break;
+  }
+  if (best) out.push(best);
+}
+
 /** Tool names compared loosely: lower case, anything but letters and digits as `_`. */
 export function toolKey(name: string): string {
   let out = '';
@@ -175,6 +234,7 @@ const ANCHORS = [
   [P.CONCEAL_STRONG, P.CONCEAL_MEDIUM, P.COVERT],
   [P.SENSITIVE_PATH, P.SENSITIVE_PROSE, P.SENSITIVE_WEAK],
   [P.CROSS_STRONG, P.TOOL_MUST, P.CROSS_MEDIUM, P.CROSS_WEAK],
+  [P.HANDOVER_OBJECT],
 ] as const;
 const ANCHOR_OWNER = ANCHORS.flatMap((list, owner) => list.map(() => owner));
 let anchorSet: ReturnType<typeof regexSet> | undefined;
@@ -183,7 +243,7 @@ let anchorSet: ReturnType<typeof regexSet> | undefined;
 const MIN_PHRASE_CHARS = 12;
 
 /** Every phrase signal in one folded text of a tool; `capped` when a match list reached its bound. */
-export function detectText(text: string, tool: string): { hits: Hit[]; capped: boolean } {
+export function detectText(text: string, tool: string, purpose = ''): { hits: Hit[]; capped: boolean } {
   const out: Hit[] = [];
   const t: Tally = { capped: false };
   if (text.length < MIN_PHRASE_CHARS) return { hits: out, capped: false };
@@ -193,6 +253,7 @@ export function detectText(text: string, tool: string): { hits: Hit[]; capped: b
   if (!owners || owners.has(1)) conceal(text, out, t);
   if (!owners || owners.has(2)) fileExfiltration(text, out, t);
   if (!owners || owners.has(3)) crossTool(text, tool, out, t);
+  if (!owners || owners.has(4)) handover(text, purpose, out, t);
   return { hits: out, capped: t.capped };
 }
 

@@ -28,10 +28,10 @@ interface RuleInfo {
 /** Every rule this scanner reports, for the catalog and the config. */
 export const TOOL_POISONING_RULES: Readonly<Record<PoisonRule, RuleInfo>> = {
   'hidden-instructions': { mitre: 'T1564', title: 'instructions hidden in a tag-shaped wrapper (<IMPORTANT>, [SYSTEM], <!-- -->, {{…}})', what: 'hides instructions for the model in a tag-shaped wrapper' },
-  'file-exfiltration': { mitre: 'T1552.001', title: 'a directive to read a sensitive file (SSH keys, cloud credentials, .env, MCP config) and pass it on', what: 'directs the model to read a sensitive file and pass it on' },
+  'file-exfiltration': { mitre: 'T1552.001', title: 'a directive to read a sensitive file or secret (SSH keys, cloud credentials, .env, MCP config) and pass it on or send it somewhere', what: 'directs the model to read a sensitive file or secret and pass it on' },
   'cross-tool-manipulation': { mitre: 'T1036', title: 'tries to change how other tools behave (tool shadowing)', what: 'tries to change how other tools behave (tool shadowing)' },
   'conceal-from-user': { mitre: 'T1564', title: 'tells the model to hide actions from the user', what: 'tells the model to hide what it does from the user' },
-  'exfiltration-parameter': { mitre: 'T1041', title: 'a parameter whose description asks for files, secrets or the conversation', what: 'has a parameter that asks for files, secrets or the conversation' },
+  'exfiltration-parameter': { mitre: 'T1041', title: 'a parameter whose name or description asks for files, secrets, the conversation or the system prompt, or a directive to pass the conversation or system prompt on', what: 'asks for files, secrets, the conversation or the system prompt through its parameters' },
   'invisible-characters': { mitre: 'T1027', title: 'zero-width, bidi or tag characters in a tool field', what: 'contains invisible characters that hide text from a reviewer' },
   'encoded-instructions': { mitre: 'T1027', title: 'an encoded (base64, hex …) instruction in a tool field', what: 'carries an encoded instruction' },
 };
@@ -185,6 +185,16 @@ export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions
   };
 }
 
+/** A text up to its first sentence end (a `.`, `!` or `?` before a space, or a line break). */
+function firstSentence(text: string): string {
+  const stop = Math.min(text.length, PURPOSE_CHARS);
+  for (let i = 0; i < stop; i++) {
+    const c = text.charAt(i);
+    if (c === '\n' || ((c === '.' || c === '!' || c === '?') && (i + 1 >= text.length || text.charAt(i + 1) === ' '))) return text.slice(0, i);
+  }
+  return text.slice(0, stop);
+}
+
 /** A tool field a person reviewing the tool reads: its name, title, description, a schema description or title, a parameter name. */
 function readByPeople(seg: Segment): boolean {
   if (seg.part === 'tool-name' || seg.part === 'tool-description') return true;
@@ -210,7 +220,9 @@ function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: stri
   }
   if ((seg.part === 'tool-name' || seg.part === 'tool-description') && acc.purpose.length < PURPOSE_CHARS) {
     // A name is read with its separators as spaces (`ssh_exec` → `ssh exec`).
-    const text = seg.part === 'tool-name' ? prepared.folded.replaceAll('_', ' ').replaceAll('-', ' ').replaceAll('.', ' ') : prepared.folded;
+    // Only the first sentence of a description: what follows is where a poisoned tool writes
+    // its orders, and an order must not explain itself.
+    const text = seg.part === 'tool-name' ? prepared.folded.replaceAll('_', ' ').replaceAll('-', ' ').replaceAll('.', ' ') : firstSentence(prepared.folded);
     acc.purpose = `${acc.purpose} ${text.slice(0, PURPOSE_CHARS)} .`.slice(0, PURPOSE_CHARS + 4);
   }
   const param = parameterOf(seg.location);
@@ -227,14 +239,14 @@ function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: stri
   const views = [prepared.folded];
   if (prepared.leet !== prepared.folded) views.push(prepared.leet);
   for (const text of views) {
-    const r = detectText(text, label);
+    const r = detectText(text, label, acc.purpose);
     if (r.capped) incomplete.push(seg.location);
     for (const hit of r.hits) acc.hits.push({ hit, location: seg.location, decoded: false });
   }
   for (const layer of prepared.layers) {
     if (!layer.chain.some((c) => HIDING_CHAINS.has(c))) continue;
     const location = `${seg.location}|${layer.chain.join('|')}`;
-    const r = detectText(layer.folded, label);
+    const r = detectText(layer.folded, label, acc.purpose);
     if (r.capped) incomplete.push(location);
     for (const hit of r.hits) acc.hits.push({ hit, location, decoded: true });
     const encoded = encodedInstruction(layer.folded);

@@ -132,3 +132,27 @@ export const SECRET_REQUEST = alt(
   '\\benvironment variables\\b',
   '\\benv vars\\b',
 );
+
+// ---- hand-over directives: an order to move a secret or the conversation somewhere
+
+/** Verbs that move data, in the imperative (base form: `sends` is a tool describing itself). */
+export const HANDOVER_VERB = '\\b(?:send|e-?mail|mail|upload|post|forward|transmit|exfiltrate|leak|share|include|attach|append|put|insert|paste|copy|pass|submit|provide|supply|embed|write|dump|report|relay|sync|bcc|cc)\\b';
+
+/**
+ * What comes right before an imperative addressed to the model, at the end of the text before the
+ * verb: a sentence start, a modal or sequencing word, or `instruct/tell/ask the assistant to`,
+ * with up to two adverbs (`silently`, `also` …) in between.
+ */
+export const HANDOVER_LEAD = `(?:^|[.!?:;>\\]\\n-]\\s*|\\b(?:must|should|shall|please|then|and|also|always|first|now|you|need to|have to|are to|is to|be sure to|make sure to|remember to|(?:instruct|tell|ask|direct|order|get|have|make)\\s+(?:the\\s+|your\\s+)?(?:assistant|model|ai|agent|llm|claude|chatbot|bot)\\s+to)\\s+)(?:(?:silently|secretly|quietly|covertly|discreetly|stealthily|also|always|then|first|immediately|automatically|just|now)\\s+){0,2}$`;
+
+/** Where the moved data goes: an address, a URL, a host, or a parameter of a tool. */
+export const HANDOVER_DESTINATION = alt(
+  '[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63})+',
+  '\\b(?:https?|ftp|wss?)://',
+  '\\b(?:to|into|onto|at)\\s+(?:the\\s+|our\\s+|this\\s+|a\\s+|my\\s+)?(?:server|endpoint|webhook|url|address|host|domain|collector|bucket|pastebin|gist|channel|inbox)\\b',
+  '\\bto\\s+[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63})*\\.(?:com|net|org|io|dev|app|xyz|ru|cn|top|site|example|info|co|me|sh|cc|tk)\\b',
+  '\\b(?:parameter|param|argument|arg|field|property)\\b',
+);
+
+/** The secrets and context a hand-over may name: sensitive files, secrets, the conversation, the system prompt. */
+export const HANDOVER_OBJECT = alt(SENSITIVE_PATH, SENSITIVE_PROSE, CONVERSATION_REQUEST, SECRET_REQUEST, '\\b(?:conversation|chat) (?:so far|transcript|contents?)\\b', '\\b(?:the|this|entire|whole|full) (?:conversation|chat)\\b');
