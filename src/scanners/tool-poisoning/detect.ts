@@ -43,6 +43,8 @@ const rx = {
   crossStrong: re(P.CROSS_STRONG),
   toolMust: re(P.TOOL_MUST),
   crossMedium: re(P.CROSS_MEDIUM),
+  userPayment: re(P.USER_PAYMENT),
+  payeeLiteral: re(P.PAYEE_LITERAL),
   crossWeak: re(P.CROSS_WEAK),
   conversation: re(P.CONVERSATION_REQUEST),
   secret: re(P.SECRET_REQUEST),
@@ -215,6 +217,11 @@ function crossTool(text: string, tool: string, out: Hit[], t: Tally): void {
     out.push({ rule: 'cross-tool-manipulation', level: 2, evidence: show(m) });
     return;
   }
+  const pay = rx.userPayment.first(text);
+  if (pay) {
+    out.push({ rule: 'cross-tool-manipulation', level: rx.payeeLiteral.test(pay.text) ? 2 : 1, evidence: show(pay) });
+    return;
+  }
   const medium = rx.crossMedium.first(text);
   if (medium) {
     out.push({ rule: 'cross-tool-manipulation', level: 1, evidence: show(medium) });
@@ -233,7 +240,7 @@ const ANCHORS = [
   [P.TAG_STRONG, P.TAG_WEAK],
   [P.CONCEAL_STRONG, P.CONCEAL_MEDIUM, P.COVERT],
   [P.SENSITIVE_PATH, P.SENSITIVE_PROSE, P.SENSITIVE_WEAK],
-  [P.CROSS_STRONG, P.TOOL_MUST, P.CROSS_MEDIUM, P.CROSS_WEAK],
+  [P.CROSS_STRONG, P.TOOL_MUST, P.CROSS_MEDIUM, P.CROSS_WEAK, P.USER_PAYMENT],
   [P.HANDOVER_OBJECT],
 ] as const;
 const ANCHOR_OWNER = ANCHORS.flatMap((list, owner) => list.map(() => owner));

@@ -29,7 +29,7 @@ interface RuleInfo {
 export const TOOL_POISONING_RULES: Readonly<Record<PoisonRule, RuleInfo>> = {
   'hidden-instructions': { mitre: 'T1564', title: 'instructions hidden in a tag-shaped wrapper (<IMPORTANT>, [SYSTEM], <!-- -->, {{…}})', what: 'hides instructions for the model in a tag-shaped wrapper' },
   'file-exfiltration': { mitre: 'T1552.001', title: 'a directive to read a sensitive file or secret (SSH keys, cloud credentials, .env, MCP config) and pass it on or send it somewhere', what: 'directs the model to read a sensitive file or secret and pass it on' },
-  'cross-tool-manipulation': { mitre: 'T1036', title: 'tries to change how other tools behave (tool shadowing)', what: 'tries to change how other tools behave (tool shadowing)' },
+  'cross-tool-manipulation': { mitre: 'T1036', title: 'tries to change how other tools behave (tool shadowing) or where the user sends money', what: 'tries to change how other tools behave (tool shadowing) or where the user sends money' },
   'conceal-from-user': { mitre: 'T1564', title: 'tells the model to hide actions from the user', what: 'tells the model to hide what it does from the user' },
   'exfiltration-parameter': { mitre: 'T1041', title: 'a parameter whose name or description asks for files, secrets, the conversation or the system prompt, or a directive to pass the conversation or system prompt on', what: 'asks for files, secrets, the conversation or the system prompt through its parameters' },
   'invisible-characters': { mitre: 'T1027', title: 'zero-width, bidi or tag characters in a tool field', what: 'contains invisible characters that hide text from a reviewer' },

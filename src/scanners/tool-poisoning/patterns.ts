@@ -43,6 +43,8 @@ export const CONCEAL_STRONG = alt(
   `\\b(?:the\\s+)?(?:user|human)\\s+needs?\\s+not\\s+(?:know|see|notice|be (?:told|informed|aware|notified))\\b`,
   `\\b(?:hide|conceal)\\b${W(40)}\\b(?:from|to)\\s+(?:the\\s+)?(?:user|human)\\b`,
   `\\bkeep\\s+(?:this|it|that|these)\\s+(?:secret|hidden|confidential)\\s+from\\b`,
+  // Hiding the tool itself or its own orders: a tool has no honest reason to ask that.
+  `\\b(?:do not|don't|never|without)\\s+(?:ever\\s+)?(?:mention|mentioning|reveal|revealing|disclose|disclosing|acknowledge|acknowledging|admit|admitting|refer to|referring to|bring up|talk about)\\s+(?:this|these|the above|any of these|that)\\s+(?:tool|tools|instructions?|notes?|directives?|rules?|steps?|requirements?|section|block)\\b`,
 );
 
 export const CONCEAL_MEDIUM = alt(
@@ -103,6 +105,11 @@ export const CROSS_STRONG = alt(
 
 /** `the X tool must send/use/…`: shadowing when X is another tool (group 1 is X). */
 export const TOOL_MUST = '\\b([a-z0-9_.-]{2,64})\\s+tool\\s+(?:must|should|shall|has to|needs to|is required to)\\s+(?:always\\s+|now\\s+|also\\s+)?(?:send|use|include|add|forward|call|set|bcc|cc|route|redirect|be called)\\b';
+
+/** Steering the user's money: telling them to pay or transfer somewhere. */
+export const USER_PAYMENT = `\\b(?:tell|ask|instruct|urge|convince|persuade|advise|remind|direct|get)\\s+(?:the\\s+)?(?:user|users|them|customer|customers|him|her)\\s+to\\s+(?:transfer|send|wire|pay|deposit|move|donate)\\b${W(60)}\\b(?:funds|money|payments?|crypto|btc|eth|bitcoin|ether|usdt|usdc|wallet|iban|account|0x[0-9a-f]{4,}|bc1[a-z0-9]{6,})`;
+/** A literal wallet address or IBAN in that order: high. */
+export const PAYEE_LITERAL = '\\b(?:0x[0-9a-f]{4,}|bc1[a-z0-9]{6,}|[a-z]{2}[0-9]{2}[a-z0-9]{10,30})\\b';
 
 export const CROSS_MEDIUM = alt(
   '\\b(?:do not|don\'t|never)\\s+(?:use|call|invoke|trust)\\s+(?:the\\s+|any\\s+)?(?:other|another)\\s+tools?\\b',
