@@ -8,7 +8,7 @@ import type { Finding, Severity } from '../../core/index.ts';
 import { SEVERITY_RANK } from '../../core/index.ts';
 import type { ScanContext, ScanView, Scanner, Segment } from '../types.ts';
 import { FindingSink } from '../common.ts';
-import { detectText, encodedInstruction, EXFIL_PARAM_NAME, parameterRequest, type Hit, type Level, type PoisonRule } from './detect.ts';
+import { detectText, encodedInstruction, EXFIL_PARAM_NAME, parameterRequest, secretParameterName, type Hit, type Level, type PoisonRule } from './detect.ts';
 import { suspiciousInvisible } from './invisible.ts';
 
 export interface ToolPoisoningOptions {
@@ -28,10 +28,10 @@ interface RuleInfo {
 /** Every rule this scanner reports, for the catalog and the config. */
 export const TOOL_POISONING_RULES: Readonly<Record<PoisonRule, RuleInfo>> = {
   'hidden-instructions': { mitre: 'T1564', title: 'instructions hidden in a tag-shaped wrapper (<IMPORTANT>, [SYSTEM], <!-- -->, {{…}})', what: 'hides instructions for the model in a tag-shaped wrapper' },
-  'file-exfiltration': { mitre: 'T1552.001', title: 'a directive to read a sensitive file (SSH keys, cloud credentials, .env, MCP config) and pass it on', what: 'directs the model to read a sensitive file and pass it on' },
-  'cross-tool-manipulation': { mitre: 'T1036', title: 'tries to change how other tools behave (tool shadowing)', what: 'tries to change how other tools behave (tool shadowing)' },
+  'file-exfiltration': { mitre: 'T1552.001', title: 'a directive to read a sensitive file or secret (SSH keys, cloud credentials, .env, MCP config) and pass it on or send it somewhere', what: 'directs the model to read a sensitive file or secret and pass it on' },
+  'cross-tool-manipulation': { mitre: 'T1036', title: 'tries to change how other tools behave (tool shadowing) or where the user sends money', what: 'tries to change how other tools behave (tool shadowing) or where the user sends money' },
   'conceal-from-user': { mitre: 'T1564', title: 'tells the model to hide actions from the user', what: 'tells the model to hide what it does from the user' },
-  'exfiltration-parameter': { mitre: 'T1041', title: 'a parameter whose description asks for files, secrets or the conversation', what: 'has a parameter that asks for files, secrets or the conversation' },
+  'exfiltration-parameter': { mitre: 'T1041', title: 'a parameter whose name or description asks for files, secrets, the conversation or the system prompt, or a directive to pass the conversation or system prompt on', what: 'asks for files, secrets, the conversation or the system prompt through its parameters' },
   'invisible-characters': { mitre: 'T1027', title: 'zero-width, bidi or tag characters in a tool field', what: 'contains invisible characters that hide text from a reviewer' },
   'encoded-instructions': { mitre: 'T1027', title: 'an encoded (base64, hex …) instruction in a tool field', what: 'carries an encoded instruction' },
 };
@@ -50,9 +50,16 @@ interface Located {
 
 interface ToolAcc {
   readonly hits: Located[];
-  /** Parameter path → its name and texts. */
-  readonly params: Map<string, { name: string; texts: string[]; location: string }>;
+  /** Parameter path → its name, declared type and texts. */
+  readonly params: Map<string, { name: string; type: string; texts: string[]; location: string }>;
+  /** The tool's name, title and the start of its description (folded): what the tool is for. */
+  purpose: string;
 }
+
+/** How much of a tool's name, title and description is read as its purpose. */
+const PURPOSE_CHARS = 300;
+/** Declared types that cannot carry a file, a key or a conversation. */
+const SCALAR_TYPES = new Set(['number', 'integer', 'boolean', 'null']);
 
 /** `tools.<label>.…` → label (the extractor's safe label, never containing a dot). */
 function toolLabel(location: string): string {
@@ -98,7 +105,7 @@ export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions
       const accOf = (label: string): ToolAcc => {
         let acc = tools.get(label);
         if (!acc) {
-          acc = { hits: [], params: new Map() };
+          acc = { hits: [], params: new Map(), purpose: '' };
           tools.set(label, acc);
         }
         return acc;
@@ -115,12 +122,17 @@ export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions
       };
       for (const [label, acc] of tools) {
         for (const p of acc.params.values()) {
-          const hit = parameterRequest(p.texts.join(' . '), EXFIL_PARAM_NAME.test(p.name.toLowerCase()));
+          // A number or a switch cannot carry a file, a key or a conversation.
+          if (SCALAR_TYPES.has(p.type)) continue;
+          const named = secretParameterName(p.name, acc.purpose);
+          if (named) acc.hits.push({ hit: named, location: p.location, decoded: false });
+          const hit = parameterRequest(p.texts.join(' . '), EXFIL_PARAM_NAME.test(p.name.toLowerCase()) || (named !== null && !named.quiet), acc.purpose);
           if (hit) acc.hits.push({ hit: { ...hit, evidence: `${p.name.slice(0, 40)}: ${hit.evidence}` }, location: p.location, decoded: false });
         }
         const rules = new Set(acc.hits.map((h) => h.hit.rule));
-        // Two different kinds of signal in one tool corroborate each other.
-        const corroborated = rules.size >= 2 ? 1 : 0;
+        // Two different kinds of signal in one tool corroborate each other, when at least one of
+        // them is more than a quiet mention (two mentions are still only mentions).
+        const corroborated = rules.size >= 2 && acc.hits.some((h) => !h.hit.quiet) ? 1 : 0;
         // Strongest first, so a repeat at the same place keeps the higher level.
         const ordered = [...acc.hits].sort((a, b) => b.hit.level - a.hit.level);
         for (const { hit, location, decoded } of ordered) {
@@ -173,6 +185,22 @@ export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions
   };
 }
 
+/** A text up to its first sentence end (a `.`, `!` or `?` before a space, or a line break). */
+function firstSentence(text: string): string {
+  const stop = Math.min(text.length, PURPOSE_CHARS);
+  for (let i = 0; i < stop; i++) {
+    const c = text.charAt(i);
+    if (c === '\n' || ((c === '.' || c === '!' || c === '?') && (i + 1 >= text.length || text.charAt(i + 1) === ' '))) return text.slice(0, i);
+  }
+  return text.slice(0, stop);
+}
+
+/** A tool field a person reviewing the tool reads: its name, title, description, a schema description or title, a parameter name. */
+function readByPeople(seg: Segment): boolean {
+  if (seg.part === 'tool-name' || seg.part === 'tool-description') return true;
+  return seg.location.endsWith('.description') || seg.location.endsWith('.title') || seg.location.endsWith('.<key>');
+}
+
 function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: string[]): void {
   const prepared = seg.prepared;
   // clean is raw itself (the same string) unless something was removed or NFKC changed it.
@@ -180,13 +208,28 @@ function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: stri
     const c = suspiciousInvisible(prepared.raw);
     if (c.total > 0) {
       const parts = [c.zeroWidth && `${c.zeroWidth} zero-width`, c.bidi && `${c.bidi} bidi`, c.tags && `${c.tags} tag`, c.variationSelectors && `${c.variationSelectors} variation-selector`].filter(Boolean);
-      acc.hits.push({ hit: { rule: 'invisible-characters', level: c.tags > 0 ? 2 : 1, evidence: `${parts.join(', ')} character${c.total === 1 ? '' : 's'}` }, location: seg.location, decoded: false });
+      // Tag characters anywhere, and zero-width or bidi controls in what a person reads (a name, a
+      // description, a title, a parameter name), hide text from the reviewer and nothing else:
+      // high. Emoji joiners, joiners inside Arabic or Indic words and direction marks beside
+      // right-to-left text are not counted (invisible.ts); soft hyphens and variation selectors,
+      // and controls in other schema values (a default, an example), stay medium.
+      const hiding = c.zeroWidth - c.softHyphens + c.bidi;
+      const level: Level = c.tags > 0 || (hiding > 0 && readByPeople(seg)) ? 2 : 1;
+      acc.hits.push({ hit: { rule: 'invisible-characters', level, evidence: `${parts.join(', ')} character${c.total === 1 ? '' : 's'}` }, location: seg.location, decoded: false });
     }
+  }
+  if ((seg.part === 'tool-name' || seg.part === 'tool-description') && acc.purpose.length < PURPOSE_CHARS) {
+    // A name is read with its separators as spaces (`ssh_exec` → `ssh exec`).
+    // Only the first sentence of a description: what follows is where a poisoned tool writes
+    // its orders, and an order must not explain itself.
+    const text = seg.part === 'tool-name' ? prepared.folded.replaceAll('_', ' ').replaceAll('-', ' ').replaceAll('.', ' ') : firstSentence(prepared.folded);
+    acc.purpose = `${acc.purpose} ${text.slice(0, PURPOSE_CHARS)} .`.slice(0, PURPOSE_CHARS + 4);
   }
   const param = parameterOf(seg.location);
   if (param) {
-    const entry = acc.params.get(param.path) ?? { name: '', texts: [], location: `${param.path}.description` };
+    const entry = acc.params.get(param.path) ?? { name: '', type: '', texts: [], location: `${param.path}.description` };
     if (param.field === '.<key>') entry.name = prepared.clean;
+    else if (param.field === '.type') entry.type = prepared.folded.trim();
     else if (!param.field.endsWith('.<key>') && entry.texts.length < 16) {
       entry.texts.push(prepared.folded);
       if (param.field === '.description') entry.location = seg.location;
@@ -196,14 +239,14 @@ function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: stri
   const views = [prepared.folded];
   if (prepared.leet !== prepared.folded) views.push(prepared.leet);
   for (const text of views) {
-    const r = detectText(text, label);
+    const r = detectText(text, label, acc.purpose);
     if (r.capped) incomplete.push(seg.location);
     for (const hit of r.hits) acc.hits.push({ hit, location: seg.location, decoded: false });
   }
   for (const layer of prepared.layers) {
     if (!layer.chain.some((c) => HIDING_CHAINS.has(c))) continue;
     const location = `${seg.location}|${layer.chain.join('|')}`;
-    const r = detectText(layer.folded, label);
+    const r = detectText(layer.folded, label, acc.purpose);
     if (r.capped) incomplete.push(location);
     for (const hit of r.hits) acc.hits.push({ hit, location, decoded: true });
     const encoded = encodedInstruction(layer.folded);

@@ -12,6 +12,8 @@ export interface InvisibleCount {
   readonly bidi: number;
   readonly tags: number;
   readonly variationSelectors: number;
+  /** Soft hyphens (counted in zeroWidth): invisible, but common in text pasted from a web page. */
+  readonly softHyphens: number;
   readonly total: number;
 }
 
@@ -53,6 +55,7 @@ const isRtl = (cp: number): boolean => (cp >= 0x0590 && cp <= 0x08ff) || (cp >= 
 /** Counts the invisible characters in a text that are not explained by ordinary typography. */
 export function suspiciousInvisible(text: string): InvisibleCount {
   const counts: Record<InvisibleClass, number> = { zeroWidth: 0, bidi: 0, tags: 0, variationSelectors: 0 };
+  let softHyphens = 0;
   const cps: number[] = [];
   for (const ch of text) cps.push(ch.codePointAt(0) as number);
   // The nearest visible code point before / after i, looking at most 8 places away (bounded work).
@@ -73,7 +76,8 @@ export function suspiciousInvisible(text: string): InvisibleCount {
     if ((cp === 0x200c || cp === 0x200d) && joinsWords(visibleBefore(i))) continue;
     if ((cp === 0x200e || cp === 0x200f || cp === 0x61c) && (isRtl(visibleBefore(i)) || isRtl(visibleAfter(i)))) continue;
     if (cp === 0xfeff && i === 0) continue;
+    if (cp === 0xad) softHyphens++;
     counts[cls]++;
   }
-  return { ...counts, total: counts.zeroWidth + counts.bidi + counts.tags + counts.variationSelectors };
+  return { ...counts, softHyphens, total: counts.zeroWidth + counts.bidi + counts.tags + counts.variationSelectors };
 }

@@ -43,6 +43,8 @@ export const CONCEAL_STRONG = alt(
   `\\b(?:the\\s+)?(?:user|human)\\s+needs?\\s+not\\s+(?:know|see|notice|be (?:told|informed|aware|notified))\\b`,
   `\\b(?:hide|conceal)\\b${W(40)}\\b(?:from|to)\\s+(?:the\\s+)?(?:user|human)\\b`,
   `\\bkeep\\s+(?:this|it|that|these)\\s+(?:secret|hidden|confidential)\\s+from\\b`,
+  // Hiding the tool itself or its own orders: a tool has no honest reason to ask that.
+  `\\b(?:do not|don't|never|without)\\s+(?:ever\\s+)?(?:mention|mentioning|reveal|revealing|disclose|disclosing|acknowledge|acknowledging|admit|admitting|refer to|referring to|bring up|talk about)\\s+(?:this|these|the above|any of these|that)\\s+(?:tool|tools|instructions?|notes?|directives?|rules?|steps?|requirements?|section|block)\\b`,
 );
 
 export const CONCEAL_MEDIUM = alt(
@@ -104,6 +106,11 @@ export const CROSS_STRONG = alt(
 /** `the X tool must send/use/…`: shadowing when X is another tool (group 1 is X). */
 export const TOOL_MUST = '\\b([a-z0-9_.-]{2,64})\\s+tool\\s+(?:must|should|shall|has to|needs to|is required to)\\s+(?:always\\s+|now\\s+|also\\s+)?(?:send|use|include|add|forward|call|set|bcc|cc|route|redirect|be called)\\b';
 
+/** Steering the user's money: telling them to pay or transfer somewhere. */
+export const USER_PAYMENT = `\\b(?:tell|ask|instruct|urge|convince|persuade|advise|remind|direct|get)\\s+(?:the\\s+)?(?:user|users|them|customer|customers|him|her)\\s+to\\s+(?:transfer|send|wire|pay|deposit|move|donate)\\b${W(60)}\\b(?:funds|money|payments?|crypto|btc|eth|bitcoin|ether|usdt|usdc|wallet|iban|account|0x[0-9a-f]{4,}|bc1[a-z0-9]{6,})`;
+/** A literal wallet address or IBAN in that order: high. */
+export const PAYEE_LITERAL = '\\b(?:0x[0-9a-f]{4,}|bc1[a-z0-9]{6,}|[a-z]{2}[0-9]{2}[a-z0-9]{10,30})\\b';
+
 export const CROSS_MEDIUM = alt(
   '\\b(?:do not|don\'t|never)\\s+(?:use|call|invoke|trust)\\s+(?:the\\s+|any\\s+)?(?:other|another)\\s+tools?\\b',
   '\\b(?:this tool|use this tool)\\s+(?:replaces|overrides|supersedes|takes precedence over|must be used instead of)\\b',
@@ -132,3 +139,27 @@ export const SECRET_REQUEST = alt(
   '\\benvironment variables\\b',
   '\\benv vars\\b',
 );
+
+// ---- hand-over directives: an order to move a secret or the conversation somewhere
+
+/** Verbs that move data, in the imperative (base form: `sends` is a tool describing itself). */
+export const HANDOVER_VERB = '\\b(?:send|e-?mail|mail|upload|post|forward|transmit|exfiltrate|leak|share|include|attach|append|put|insert|paste|copy|pass|submit|provide|supply|embed|write|dump|report|relay|sync|bcc|cc)\\b';
+
+/**
+ * What comes right before an imperative addressed to the model, at the end of the text before the
+ * verb: a sentence start, a modal or sequencing word, or `instruct/tell/ask the assistant to`,
+ * with up to two adverbs (`silently`, `also` …) in between.
+ */
+export const HANDOVER_LEAD = `(?:^|[.!?:;>\\]\\n-]\\s*|\\b(?:must|should|shall|please|then|and|also|always|first|now|you|need to|have to|are to|is to|be sure to|make sure to|remember to|(?:instruct|tell|ask|direct|order|get|have|make)\\s+(?:the\\s+|your\\s+)?(?:assistant|model|ai|agent|llm|claude|chatbot|bot)\\s+to)\\s+)(?:(?:silently|secretly|quietly|covertly|discreetly|stealthily|also|always|then|first|immediately|automatically|just|now)\\s+){0,2}$`;
+
+/** Where the moved data goes: an address, a URL, a host, or a parameter of a tool. */
+export const HANDOVER_DESTINATION = alt(
+  '[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63})+',
+  '\\b(?:https?|ftp|wss?)://',
+  '\\b(?:to|into|onto|at)\\s+(?:the\\s+|our\\s+|this\\s+|a\\s+|my\\s+)?(?:server|endpoint|webhook|url|address|host|domain|collector|bucket|pastebin|gist|channel|inbox)\\b',
+  '\\bto\\s+[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63})*\\.(?:com|net|org|io|dev|app|xyz|ru|cn|top|site|example|info|co|me|sh|cc|tk)\\b',
+  '\\b(?:parameter|param|argument|arg|field|property)\\b',
+);
+
+/** The secrets and context a hand-over may name: sensitive files, secrets, the conversation, the system prompt. */
+export const HANDOVER_OBJECT = alt(SENSITIVE_PATH, SENSITIVE_PROSE, CONVERSATION_REQUEST, SECRET_REQUEST, '\\b(?:conversation|chat) (?:so far|transcript|contents?)\\b', '\\b(?:the|this|entire|whole|full) (?:conversation|chat)\\b');
