@@ -60,6 +60,11 @@ const WRAPPERS: Readonly<Record<string, WrapperSpec>> = {
   command: {},
 };
 
+/** Whether the program only runs another command (sudo, env, nohup, xargs …). */
+export function isWrapper(program: string): boolean {
+  return Object.hasOwn(WRAPPERS, program);
+}
+
 /**
  * The command a wrapper runs (`sudo -u x rm -rf /` → `rm -rf /`), or null when the program is
  * not a wrapper or wraps nothing. `command -v x` only looks a name up, so it is not a wrapper.
