@@ -21,9 +21,14 @@ const CASES: Record<string, { readonly hit: readonly string[]; readonly miss: re
     hit: ['rm -rf /', 'rm -fr ~', 'rm -r -f /*', 'rm --recursive --force $HOME', 'sudo rm -rf --no-preserve-root /', 'find / -delete', 'find ~ -type f -exec rm -f {} \\;', 'rm -Rf *'],
     miss: ['rm -rf ./build', 'rm -f ~/notes.txt', 'find . -name "*.log"', 'rm -rf node_modules'],
   },
+  // Wrappers run the command they wrap; xargs appends its (computed) input.
+  'destructive-delete (through wrappers)': {
+    hit: ['xargs rm -rf <<< /', 'echo / | xargs rm -rf', 'printf "%s\\n" ~ | xargs -I{} rm -rf {}', 'find / -name "*.conf" | xargs rm -f', 'nice -n 19 rm -rf /', 'timeout 10 rm -rf ~', 'env -i rm -rf /', 'busybox rm -rf /', 'taskset 0x1 rm -rf /'],
+    miss: ['echo build | xargs rm -rf', 'xargs rm -f < list.txt', 'find . -name "*.o" | xargs ls -l', 'nice -n 19 make', 'timeout 10 rm -rf ./tmp'],
+  },
   'bulk-delete': {
-    hit: ['find . -name "*.pyc" -delete', 'find /tmp -mtime +7 -exec rm {} +', 'rm -rf build/*'],
-    miss: ['find . -name "*.pyc" -print', 'rm build/out.o'],
+    hit: ['find . -name "*.pyc" -delete', 'find /tmp -mtime +7 -exec rm {} +', 'rm -rf build/*', 'find . -name "*.pyc" | xargs rm', 'rm $(find . -name "*.orig")'],
+    miss: ['find . -name "*.pyc" -print', 'rm build/out.o', 'find . -name "*.pyc" | xargs wc -l'],
   },
   'recursive-permission-change': {
     hit: ['chmod -R 777 /var/www', 'chmod -R o+w ~', 'chown -R nobody /', 'chmod 777 /', 'chmod -R a+rwx .'],
@@ -169,8 +174,9 @@ describe('tool-policy rules: each has a positive and a near miss', () => {
     assert.ok(BUILTIN_RULES.length >= 17, `${BUILTIN_RULES.length} rules`);
   });
 
-  for (const [id, { hit, miss }] of Object.entries(CASES)) {
-    it(`${id}: fires on ${hit.length} commands and not on ${miss.length} near misses`, () => {
+  for (const [name, { hit, miss }] of Object.entries(CASES)) {
+    const id = name.split(' ')[0] as string;
+    it(`${name}: fires on ${hit.length} commands and not on ${miss.length} near misses`, () => {
       for (const cmd of hit) assert.ok(shellRules(cmd).includes(id), `expected ${id} for: ${cmd} (got ${shellRules(cmd).join(', ') || 'nothing'})`);
       for (const cmd of miss) assert.ok(!shellRules(cmd).includes(id), `unexpected ${id} for: ${cmd}`);
     });

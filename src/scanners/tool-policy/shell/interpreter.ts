@@ -240,6 +240,22 @@ class Interpreter {
       if (shell.readsStdin && stdin !== undefined) return this.#script(this.#cap(stdin), depth + 1, [...via, 'stdin'], undefined);
       return undefined;
     }
+    if (program === 'xargs') {
+      // xargs runs its command (echo by default) with the words of its standard input appended,
+      // or, with -I, once per input line with the placeholder replaced. The input is known here
+      // only when it was computed (`<<< /`, `echo / |`); otherwise the command runs as written.
+      if (depth + 1 > this.#limits.maxDepth) {
+        this.#truncate(`commands nest deeper than ${this.#limits.maxDepth} levels`);
+        return undefined;
+      }
+      for (const inner of xargsCommands(argv, unwrap(program, argv), stdin, this.#limits.maxWords)) {
+        const d = this.#derive(cmd, inner, [...via, program]);
+        if (d < 0) break;
+        indexes.push(d);
+        this.#follow(d, depth + 1, [...via, program], undefined, indexes);
+      }
+      return undefined;
+    }
     const inner = unwrap(program, argv);
     if (inner) {
       if (depth + 1 > this.#limits.maxDepth) {
@@ -277,6 +293,67 @@ class Interpreter {
     }
     return undefined;
   }
+}
+
+/** At most this many commands are derived from one `xargs -I` (one per input line). */
+const MAX_XARGS_LINES = 8;
+
+/**
+ * The commands `xargs` runs for a known input: the wrapped command with the input's words
+ * appended (split on blanks, `-0` on NUL, `-d X` on X; simple quotes removed), or with `-I R`
+ * (`-i`, `--replace`) once per line with R replaced. An unknown input (or `-a FILE`) leaves the
+ * command as written.
+ */
+function xargsCommands(argv: readonly string[], wrapped: readonly string[] | null, stdin: string | undefined, maxWords: number): string[][] {
+  const inner = wrapped ?? ['echo'];
+  const optionsEnd = argv.length - (wrapped?.length ?? 0);
+  let replace: string | null = null;
+  let delimiter: string | null = null;
+  let fromFile = false;
+  for (let i = 1; i < optionsEnd; i++) {
+    const a = argv[i] as string;
+    if (a === '-I') replace = argv[i + 1] ?? '{}';
+    else if (a.startsWith('-I')) replace = a.slice(2);
+    else if (a === '-i' || a === '--replace') replace = '{}';
+    else if (a.startsWith('-i') || a.startsWith('--replace=')) replace = a.slice(a.indexOf('=') >= 0 ? a.indexOf('=') + 1 : 2) || '{}';
+    else if (a === '-0' || a === '--null') delimiter = '\0';
+    else if (a === '-d') delimiter = unescapeDelimiter(argv[i + 1] ?? '\n');
+    else if (a.startsWith('--delimiter=')) delimiter = unescapeDelimiter(a.slice('--delimiter='.length));
+    else if (a === '-a' || a.startsWith('--arg-file')) fromFile = true;
+  }
+  if (stdin === undefined || fromFile) return [[...inner]];
+  if (replace !== null) {
+    const lines = stdin.split(delimiter ?? '\n').filter((l) => l.trim().length > 0).slice(0, MAX_XARGS_LINES);
+    if (lines.length === 0) return [[...inner]];
+    return lines.map((line) => inner.map((w) => (replace ? w.split(replace).join(line.trim()) : w)));
+  }
+  const items: string[] = [];
+  if (delimiter !== null) {
+    for (const item of stdin.split(delimiter)) if (item.length > 0 && item !== '\n' && items.length < maxWords) items.push(item);
+  } else {
+    let cur = '';
+    let quote = '';
+    for (let i = 0; i < stdin.length && items.length < maxWords; i++) {
+      const c = stdin.charAt(i);
+      if (quote) {
+        if (c === quote) quote = '';
+        else cur += c;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === ' ' || c === '\t' || c === '\n') {
+        if (cur) items.push(cur);
+        cur = '';
+      } else cur += c;
+    }
+    if (cur && items.length < maxWords) items.push(cur);
+  }
+  return [[...inner, ...items].slice(0, maxWords)];
+}
+
+function unescapeDelimiter(d: string): string {
+  if (d === '\\n') return '\n';
+  if (d === '\\t') return '\t';
+  if (d === '\\0') return '\0';
+  return d.charAt(0) || '\n';
 }
 
 /** `NAME=value` at the start of a raw word (unquoted name): the name and the value's parts. */

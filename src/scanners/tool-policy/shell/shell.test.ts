@@ -98,7 +98,13 @@ describe('shell de-obfuscator: commands', () => {
   it('unwraps sudo, env, nohup, timeout and xargs', () => {
     assert.deepEqual(run('sudo -u root env A=1 nohup rm -rf /').at(-1), 'rm -rf /');
     assert.deepEqual(run('timeout 5 curl x').at(-1), 'curl x');
-    assert.deepEqual(run('echo / | xargs rm -rf').at(-1), 'rm -rf');
+    assert.deepEqual(run('echo / | xargs rm -rf').at(-1), 'rm -rf /');
+    assert.deepEqual(run('xargs rm -rf <<< /').at(-1), 'rm -rf /');
+    assert.deepEqual(run('printf "a\\nb c\\n" | xargs -I{} cat {}').slice(-2), ['cat a', 'cat b c']);
+    assert.deepEqual(run('echo "rm -rf /" | xargs'), ['echo rm -rf /', 'xargs', 'echo rm -rf /']);
+    assert.deepEqual(run('xargs -a list rm -rf <<< /').at(-1), 'rm -rf');
+    assert.deepEqual(run('cat list | xargs rm -rf').at(-1), 'rm -rf');
+    assert.deepEqual(run('busybox rm -rf /').at(-1), 'rm -rf /');
     assert.deepEqual(run('command -v curl'), ['command -v curl']);
   });
 
