@@ -239,7 +239,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
       { programs: INTERPRETERS, fedBy: { programs: ['openssl'], any: [word('-d|base64|-base64|enc')] } },
       { programs: INTERPRETERS, fedBy: { programs: ['gzip', 'bzip2', 'xz'], any: [flag('d')] } },
       { programs: [...SHELLS, 'eval'], fedBy: { programs: ['echo', 'printf'] } },
-      { programs: ['python', 'python2', 'python3', 'pypy', 'pypy3'], all: ['\\b(?:exec|eval|compile)\\s*\\('], any: ['b64decode|base64|\\bdecode\\s*\\(|fromhex|codecs|zlib|marshal|\\\\x[0-9a-f]{2}|\\bchr\\s*\\('] },
+      { programs: ['python', 'python2', 'python3', 'pypy', 'pypy3'], all: ['\\b(?:exec|eval|compile|system|popen|Popen|check_output|check_call|getoutput)\\s*\\('], any: ['b64decode|base64|\\bdecode\\s*\\(|fromhex|codecs|zlib|marshal|\\\\x[0-9a-f]{2}|\\bchr\\s*\\('] },
       { programs: ['perl', 'ruby'], any: ['decode_base64|unpack\\s*\\(?\\s*["\']m|eval\\s*\\(?\\s*pack|base64\\.decode64'] },
       { programs: ['node', 'deno', 'bun'], all: ['\\beval\\s*\\(|new\\s+function|child_process|require\\s*\\('], any: ['buffer\\.from\\([^)]*base64|atob\\s*\\(|fromcharcode'] },
       { programs: ['powershell', 'pwsh'], any: [`(?:^|\\s)-(?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|encodedcomma|encodedcomman|encodedcommand)(?:\\s|$)`, 'frombase64string'] },

@@ -50,6 +50,15 @@ describe('tool-policy: which arguments are commands', () => {
     has({ bin: 'sh', params: "-c 'rm -rf ~'" }, 'tool-policy/destructive-delete');
   });
 
+  it('reads the code of interpreter one-liners and says how the command was found', () => {
+    const [f] = call('run', { command: `python3 -c "import shutil;shutil.rmtree('/')"` }).filter((x) => x.rule === 'tool-policy/destructive-delete');
+    assert.ok(f);
+    assert.equal(f.evidence, 'rm -rf /');
+    assert.match(f.message, /de-obfuscation \(python3 -c → rmtree\(\)\)/);
+    assert.deepEqual(rules(call('run', { command: 'python3 -c "print(1)"' })), []);
+    assert.deepEqual(rules(call('run', { argv: ['python3', '-c', "import os; os.system('rm -rf ~')"] })), ['tool-policy/destructive-delete']);
+  });
+
   it('leaves benign look-alike arrays alone', () => {
     assert.deepEqual(rules(call('run', { commands: ['git status', 'ls -la', 'npm test'] })), []);
     assert.deepEqual(rules(call('run', { command: ['git', 'commit', '-m', 'fix: explain why rm -rf needs care'] })), []);

@@ -2,7 +2,9 @@
 // command string would run. It follows what obfuscation hides behind: quotes and escapes,
 // variables (a=cu; b=rl; $a$b), ${IFS}, brace expansion, $'\x63' and $(printf '\x63url'),
 // eval, sh -c / bash -c, scripts piped or fed into a shell, wrappers (sudo, env, nohup, xargs),
-// find -exec, and glob-spelled program names. Bounded in depth, commands, words and output.
+// find -exec, glob-spelled program names, and the code of interpreter one-liners (python -c,
+// perl -e, node -e …; code.ts). Bounded in depth, commands, words and output.
+import { codeEffects, interpreterCode } from './code.ts';
 import { expandFlat, expandWord, type ExpandHost } from './expand.ts';
 import { staticOutput } from './evaluate.ts';
 import { globMatch, hasGlob } from './glob.ts';
@@ -238,6 +240,30 @@ class Interpreter {
     if (shell) {
       if (shell.script !== null) return this.#script(shell.script, depth + 1, [...via, `${program} -c`], inherit);
       if (shell.readsStdin && stdin !== undefined) return this.#script(this.#cap(stdin), depth + 1, [...via, 'stdin'], undefined);
+      return undefined;
+    }
+    const code = interpreterCode(program, argv, stdin);
+    if (code) {
+      // python -c, perl -e, node -e …: the shell commands and file-system calls the code makes.
+      if (depth + 1 > this.#limits.maxDepth) {
+        this.#truncate(`commands nest deeper than ${this.#limits.maxDepth} levels`);
+        return undefined;
+      }
+      if (!this.#use(code.code.length)) return undefined;
+      const at = [...via, `${program} ${code.option}`];
+      const read = codeEffects(code.lang, this.#cap(code.code), this.#limits.maxWords);
+      if (read.incomplete) this.#truncate(`the ${program} code is too large or complex to read whole`);
+      for (const effect of read.effects) {
+        if (this.#full()) break;
+        if (effect.kind === 'script') {
+          this.#script(effect.text, depth + 1, [...at, effect.via], undefined);
+          continue;
+        }
+        const d = this.#derive(cmd, effect.argv, [...at, effect.via]);
+        if (d < 0) break;
+        indexes.push(d);
+        this.#follow(d, depth + 1, [...at, effect.via], undefined, indexes);
+      }
       return undefined;
     }
     if (program === 'xargs') {
