@@ -3,6 +3,7 @@
 import { re } from '../../re/index.ts';
 import type { ScanView } from '../types.ts';
 import { looksLikePath } from './paths.ts';
+import { isWrapper, programName, SHELLS, unversioned } from './shell/index.ts';
 
 export interface ArgLeaf {
   /** The segment's location (`tool.Bash.args.$.command`). */
@@ -95,16 +96,20 @@ function stepText(tail: string, steps: readonly Step[]): number {
 
 const normKey = (key: string): string => key.split('-').join('_');
 
-/** Keys whose value is a command line. */
-const COMMAND_KEYS = new Set(['command', 'cmd', 'commands', 'script', 'shell', 'commandline', 'command_line', 'cmdline', 'bash', 'sh', 'exec', 'run', 'shell_command', 'bash_command', 'terminal_command']);
-/** Keys whose array value is an argument vector (with a sibling `command`). */
-const ARGV_KEYS = new Set(['args', 'argv', 'arguments', 'params']);
+/** Keys whose value is a command line (or, as an array, an argument vector or a list of command lines). */
+const COMMAND_KEYS = new Set(['command', 'cmd', 'commands', 'cmds', 'script', 'scripts', 'shell', 'commandline', 'command_line', 'command_lines', 'cmdline', 'cmdlines', 'bash', 'sh', 'exec', 'run', 'shell_command', 'shell_commands', 'bash_command', 'terminal_command']);
+/** Keys whose array value is an argument vector (with a sibling program key). */
+const ARGV_KEYS = new Set(['args', 'argv', 'arguments', 'params', 'parameters', 'cmd_args', 'command_args', 'program_args', 'argument_list', 'arg_list']);
+/** Keys naming the program an argument vector beside them is given to (`{program: "sh", arguments: ["-c", "…"]}`). */
+const PROGRAM_KEYS = new Set([...COMMAND_KEYS, 'program', 'executable', 'exe', 'bin', 'binary', 'prog', 'interpreter', 'program_name', 'executable_path', 'program_path']);
 /** Keys whose value is prose: never sniffed as a command. */
 const PROSE_KEYS = new Set(['message', 'text', 'body', 'content', 'description', 'title', 'comment', 'note', 'notes', 'query', 'prompt', 'subject', 'summary', 'reason', 'explanation', 'input', 'question', 'answer', 'commit_message', 'instructions']);
 /** Keys beside a command that are never themselves commands. */
 const NOT_COMMAND_KEYS = new Set(['description', 'title', 'reason', 'explanation', 'comment', 'cwd', 'workdir', 'working_directory', 'timeout', 'env', 'shell_type', 'language', 'name', 'id']);
 const PATH_KEY = re('^(?:path|paths|file|files|filename|filenames|file_?path|file_?paths|filepath|source|source_?path|src|destination|destination_?path|dest|target|target_?path|dir|directory|folder|uri|location|old_?path|new_?path|absolute_?path|relative_?path|notebook_?path|input_?file|output_?file|root|cwd|workdir)$');
 const SHELL_TOOL = re('(?:^|[_.-])(?:bash|sh|zsh|shell|terminal|exec|execute|run_?command|run_?shell|run_?terminal_?cmd|command|cmd|powershell|pwsh|console|subprocess|spawn|system|ssh_?exec)(?:$|[_.-])');
+/** A word a shell reads as itself: no blank, quote, operator, expansion or glob character. */
+const PLAIN_WORD = re('^[A-Za-z0-9._/:=@%+,~-]*$');
 
 export interface ShellInput {
   readonly location: string;
@@ -136,43 +141,86 @@ function firstProgram(text: string): string {
   return '';
 }
 
+/** Whether a single word names a program the rules know, a shell or a wrapper (`rm`, `/bin/bash`, `python3`, `sudo`). */
+function isProgramWord(word: string, known: ReadonlySet<string>): boolean {
+  if (word.length === 0 || word.length > 256 || !PLAIN_WORD.test(word)) return false;
+  const name = programName(word);
+  return known.has(name) || known.has(unversioned(name)) || SHELLS.has(name) || isWrapper(name);
+}
+
 /**
  * The arguments to read as shell commands: every string of a shell-like tool, command-like
  * keys, argument vectors, and values that start with a known program (unless their key is prose).
+ *
+ * Arrays are read by shape, not only by key: an array under a command key is both an argument
+ * vector and possibly a list of command lines (each element that is not a plain word is also
+ * read as its own command line); an array under an argument key joins a sibling program key
+ * (`program`, `executable`, `cmd` …); and an array under any key whose first element names a
+ * known program, shell or wrapper is read as an argument vector.
  */
 export function shellInputs(tool: string, leaves: readonly ArgLeaf[], known: ReadonlySet<string>, shellTools: (tool: string) => boolean): ShellInput[] {
   const name = tool.toLowerCase();
   const shellTool = SHELL_TOOL.test(name) || shellTools(name);
   const out: ShellInput[] = [];
   const arrays = new Map<string, ArgLeaf[]>();
+  /** The program key beside an argument key in the same object, if any. */
+  const programSibling = (leaf: ArgLeaf, objectPath: string): ArgLeaf | undefined =>
+    leaves.find((l) => l !== leaf && l.index === null && l.parent === objectPath && PROGRAM_KEYS.has(normKey(l.key)) && l.text.length > 0);
+  const objectOf = (arrayPath: string, key: string): string => {
+    // The array's own location ends with `.key` or `["key"]`; its object is what comes before.
+    if (arrayPath.toLowerCase().endsWith(`.${key}`)) return arrayPath.slice(0, arrayPath.length - key.length - 1);
+    const bracket = arrayPath.lastIndexOf('["');
+    return bracket >= 0 ? arrayPath.slice(0, bracket) : arrayPath;
+  };
+  const single = (leaf: ArgLeaf, key: string): void => {
+    if (leaf.text.length === 0) return;
+    if (COMMAND_KEYS.has(key) || (shellTool && !NOT_COMMAND_KEYS.has(key))) {
+      out.push({ location: leaf.location, text: leaf.text });
+      return;
+    }
+    if (!PROSE_KEYS.has(key) && leaf.text.length <= 4096 && !leaf.text.includes('\n') && known.has(firstProgram(leaf.text))) {
+      out.push({ location: leaf.location, text: leaf.text });
+    }
+  };
   for (const leaf of leaves) {
     const key = normKey(leaf.key);
-    if (leaf.index !== null && (ARGV_KEYS.has(key) || COMMAND_KEYS.has(key))) {
+    if (leaf.index !== null) {
       const list = arrays.get(leaf.parent) ?? [];
       list.push(leaf);
       arrays.set(leaf.parent, list);
       continue;
     }
-    if (leaf.text.length === 0) continue;
-    if (COMMAND_KEYS.has(key) || (shellTool && !NOT_COMMAND_KEYS.has(key))) {
-      out.push({ location: leaf.location, text: leaf.text });
-      continue;
+    if (ARGV_KEYS.has(key) && leaf.text.length > 0) {
+      // `{"program": "sh", "arguments": "-c 'rm -rf ~'"}`: the arguments as a command-line tail.
+      const sibling = programSibling(leaf, leaf.parent);
+      if (sibling) {
+        out.push({ location: leaf.location, text: `${shellQuote(sibling.text)} ${leaf.text}` });
+        continue;
+      }
     }
-    if (!PROSE_KEYS.has(key) && leaf.text.length <= 4096 && !leaf.text.includes('\n') && known.has(firstProgram(leaf.text))) {
-      out.push({ location: leaf.location, text: leaf.text });
-    }
+    single(leaf, key);
   }
   for (const [parent, elems] of arrays) {
-    const key = normKey(elems[0]?.key ?? '');
+    const rawKey = elems[0]?.key ?? '';
+    const key = normKey(rawKey);
     const words = elems.map((e) => e.text);
-    if (ARGV_KEYS.has(key)) {
-      // `{"command": "bash", "args": ["-c", "…"]}`: the sibling command is argv[0].
-      const objectPath = parent.slice(0, parent.length - `.${elems[0]?.key ?? ''}`.length);
-      const sibling = leaves.find((l) => l.index === null && l.parent === objectPath && COMMAND_KEYS.has(normKey(l.key)));
-      if (!sibling && !shellTool) continue;
-      if (sibling) words.unshift(sibling.text);
+    const commandKey = COMMAND_KEYS.has(key);
+    const sibling = ARGV_KEYS.has(key) ? programSibling(elems[0] as ArgLeaf, objectOf(parent, rawKey)) : undefined;
+    const argvShaped = elems[0]?.index === 0 && isProgramWord((elems[0] as ArgLeaf).text, known);
+    if (sibling) {
+      // `{"command": "bash", "args": ["-c", "…"]}`: the sibling is argv[0]; the elements are its
+      // arguments, never command lines of their own.
+      out.push({ location: parent, text: [sibling.text, ...words].map(shellQuote).join(' ') });
+      continue;
     }
-    out.push({ location: parent, text: words.map(shellQuote).join(' ') });
+    if (commandKey || argvShaped || (shellTool && ARGV_KEYS.has(key))) out.push({ location: parent, text: words.map(shellQuote).join(' ') });
+    for (const e of elems) {
+      // Under a command key an array may be a list of command lines (`{"commands": ["ls", "rm -rf /"]}`):
+      // an element a shell would split or expand is read as one. Elsewhere, as any other value.
+      if (commandKey) {
+        if (e.text.length > 0 && !PLAIN_WORD.test(e.text)) out.push({ location: e.location, text: e.text });
+      } else single(e, key);
+    }
   }
   return out;
 }

@@ -27,6 +27,8 @@ const flag = (letters: string): string => `(?:^|\\s)-[a-z]*[${letters}][a-z]*(?:
 const word = (w: string): string => `(?:^|\\s)(?:${w})(?:\\s|$)`;
 /** Paths whose recursive deletion or permission change wrecks a system or a home directory. */
 const ROOTS = `(?:^|\\s)(?:/|/\\*|~|~/|~/\\*|\\*|\\.|\\./|\\./\\*|\\.\\.|\\.\\./\\*|/(?:bin|boot|dev|etc|home|lib|lib64|opt|root|sbin|srv|sys|usr|var|users|system|applications|library)/?\\*?|[a-z]:/?)(?:\\s|$)`;
+/** find's start points (after its leading options) include a root or home directory. */
+const FIND_ROOT = `^(?:-\\S+\\s+)*(?:/|~|/home|/users|/etc|/usr|/var|/root)/?(?:\\s|$)`;
 const WRITE_REDIRECT = '^>>?\\s+\\S*';
 
 const redirectTo = (...lists: readonly (readonly string[])[]): CommandPattern => ({ redirect: [WRITE_REDIRECT + anyOf(...lists)] });
@@ -49,8 +51,10 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     commands: [
       { programs: ['rm'], all: [`(?:^|\\s)(?:-[a-z]*r[a-z]*|--recursive)(?:\\s|$)`], any: [ROOTS] },
       { programs: ['rm'], any: ['--no-preserve-root'] },
-      { programs: ['find'], all: [`^(?:-\\S+\\s+)*(?:/|~|/home|/users|/etc|/usr|/var|/root)/?(?:\\s|$)`], any: [word('-delete'), `(?:^|\\s)-exec(?:dir)?\\s+(?:\\S*/)?rm(?:\\s|$)`] },
+      { programs: ['find'], all: [FIND_ROOT], any: [word('-delete'), `(?:^|\\s)-exec(?:dir)?\\s+(?:\\S*/)?rm(?:\\s|$)`] },
       { programs: ['rd', 'rmdir', 'del', 'erase'], all: [word('/s')], any: [`(?:^|\\s)[a-z]:/?(?:\\s|$)`] },
+      // `find / … | xargs rm`, `rm $(find ~ …)`: what find lists under a root is deleted.
+      { programs: ['rm', 'shred', 'unlink'], fedBy: { programs: ['find'], all: [FIND_ROOT] } },
     ],
   },
   {
@@ -61,6 +65,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     commands: [
       { programs: ['find'], any: [word('-delete'), `(?:^|\\s)-exec(?:dir)?\\s+(?:\\S*/)?(?:rm|shred|unlink)(?:\\s|$)`] },
       { programs: ['rm'], all: [`(?:^|\\s)(?:-[a-z]*r[a-z]*|--recursive)(?:\\s|$)`, '\\*'] },
+      { programs: ['rm', 'shred', 'unlink'], fedBy: { programs: ['find'] } },
     ],
   },
   {
@@ -234,7 +239,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
       { programs: INTERPRETERS, fedBy: { programs: ['openssl'], any: [word('-d|base64|-base64|enc')] } },
       { programs: INTERPRETERS, fedBy: { programs: ['gzip', 'bzip2', 'xz'], any: [flag('d')] } },
       { programs: [...SHELLS, 'eval'], fedBy: { programs: ['echo', 'printf'] } },
-      { programs: ['python', 'python2', 'python3', 'pypy', 'pypy3'], all: ['\\b(?:exec|eval|compile)\\s*\\('], any: ['b64decode|base64|\\bdecode\\s*\\(|fromhex|codecs|zlib|marshal|\\\\x[0-9a-f]{2}|\\bchr\\s*\\('] },
+      { programs: ['python', 'python2', 'python3', 'pypy', 'pypy3'], all: ['\\b(?:exec|eval|compile|system|popen|Popen|check_output|check_call|getoutput)\\s*\\('], any: ['b64decode|base64|\\bdecode\\s*\\(|fromhex|codecs|zlib|marshal|\\\\x[0-9a-f]{2}|\\bchr\\s*\\('] },
       { programs: ['perl', 'ruby'], any: ['decode_base64|unpack\\s*\\(?\\s*["\']m|eval\\s*\\(?\\s*pack|base64\\.decode64'] },
       { programs: ['node', 'deno', 'bun'], all: ['\\beval\\s*\\(|new\\s+function|child_process|require\\s*\\('], any: ['buffer\\.from\\([^)]*base64|atob\\s*\\(|fromcharcode'] },
       { programs: ['powershell', 'pwsh'], any: [`(?:^|\\s)-(?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|encodedcomma|encodedcomman|encodedcommand)(?:\\s|$)`, 'frombase64string'] },

@@ -2,7 +2,9 @@
 // command string would run. It follows what obfuscation hides behind: quotes and escapes,
 // variables (a=cu; b=rl; $a$b), ${IFS}, brace expansion, $'\x63' and $(printf '\x63url'),
 // eval, sh -c / bash -c, scripts piped or fed into a shell, wrappers (sudo, env, nohup, xargs),
-// find -exec, and glob-spelled program names. Bounded in depth, commands, words and output.
+// find -exec, glob-spelled program names, and the code of interpreter one-liners (python -c,
+// perl -e, node -e …; code.ts). Bounded in depth, commands, words and output.
+import { codeEffects, interpreterCode } from './code.ts';
 import { expandFlat, expandWord, type ExpandHost } from './expand.ts';
 import { staticOutput } from './evaluate.ts';
 import { globMatch, hasGlob } from './glob.ts';
@@ -240,6 +242,46 @@ class Interpreter {
       if (shell.readsStdin && stdin !== undefined) return this.#script(this.#cap(stdin), depth + 1, [...via, 'stdin'], undefined);
       return undefined;
     }
+    const code = interpreterCode(program, argv, stdin);
+    if (code) {
+      // python -c, perl -e, node -e …: the shell commands and file-system calls the code makes.
+      if (depth + 1 > this.#limits.maxDepth) {
+        this.#truncate(`commands nest deeper than ${this.#limits.maxDepth} levels`);
+        return undefined;
+      }
+      if (!this.#use(code.code.length)) return undefined;
+      const at = [...via, `${program} ${code.option}`];
+      const read = codeEffects(code.lang, this.#cap(code.code), this.#limits.maxWords);
+      if (read.incomplete) this.#truncate(`the ${program} code is too large or complex to read whole`);
+      for (const effect of read.effects) {
+        if (this.#full()) break;
+        if (effect.kind === 'script') {
+          this.#script(effect.text, depth + 1, [...at, effect.via], undefined);
+          continue;
+        }
+        const d = this.#derive(cmd, effect.argv, [...at, effect.via]);
+        if (d < 0) break;
+        indexes.push(d);
+        this.#follow(d, depth + 1, [...at, effect.via], undefined, indexes);
+      }
+      return undefined;
+    }
+    if (program === 'xargs') {
+      // xargs runs its command (echo by default) with the words of its standard input appended,
+      // or, with -I, once per input line with the placeholder replaced. The input is known here
+      // only when it was computed (`<<< /`, `echo / |`); otherwise the command runs as written.
+      if (depth + 1 > this.#limits.maxDepth) {
+        this.#truncate(`commands nest deeper than ${this.#limits.maxDepth} levels`);
+        return undefined;
+      }
+      for (const inner of xargsCommands(argv, unwrap(program, argv), stdin, this.#limits.maxWords)) {
+        const d = this.#derive(cmd, inner, [...via, program]);
+        if (d < 0) break;
+        indexes.push(d);
+        this.#follow(d, depth + 1, [...via, program], undefined, indexes);
+      }
+      return undefined;
+    }
     const inner = unwrap(program, argv);
     if (inner) {
       if (depth + 1 > this.#limits.maxDepth) {
@@ -277,6 +319,67 @@ class Interpreter {
     }
     return undefined;
   }
+}
+
+/** At most this many commands are derived from one `xargs -I` (one per input line). */
+const MAX_XARGS_LINES = 8;
+
+/**
+ * The commands `xargs` runs for a known input: the wrapped command with the input's words
+ * appended (split on blanks, `-0` on NUL, `-d X` on X; simple quotes removed), or with `-I R`
+ * (`-i`, `--replace`) once per line with R replaced. An unknown input (or `-a FILE`) leaves the
+ * command as written.
+ */
+function xargsCommands(argv: readonly string[], wrapped: readonly string[] | null, stdin: string | undefined, maxWords: number): string[][] {
+  const inner = wrapped ?? ['echo'];
+  const optionsEnd = argv.length - (wrapped?.length ?? 0);
+  let replace: string | null = null;
+  let delimiter: string | null = null;
+  let fromFile = false;
+  for (let i = 1; i < optionsEnd; i++) {
+    const a = argv[i] as string;
+    if (a === '-I') replace = argv[i + 1] ?? '{}';
+    else if (a.startsWith('-I')) replace = a.slice(2);
+    else if (a === '-i' || a === '--replace') replace = '{}';
+    else if (a.startsWith('-i') || a.startsWith('--replace=')) replace = a.slice(a.indexOf('=') >= 0 ? a.indexOf('=') + 1 : 2) || '{}';
+    else if (a === '-0' || a === '--null') delimiter = '\0';
+    else if (a === '-d') delimiter = unescapeDelimiter(argv[i + 1] ?? '\n');
+    else if (a.startsWith('--delimiter=')) delimiter = unescapeDelimiter(a.slice('--delimiter='.length));
+    else if (a === '-a' || a.startsWith('--arg-file')) fromFile = true;
+  }
+  if (stdin === undefined || fromFile) return [[...inner]];
+  if (replace !== null) {
+    const lines = stdin.split(delimiter ?? '\n').filter((l) => l.trim().length > 0).slice(0, MAX_XARGS_LINES);
+    if (lines.length === 0) return [[...inner]];
+    return lines.map((line) => inner.map((w) => (replace ? w.split(replace).join(line.trim()) : w)));
+  }
+  const items: string[] = [];
+  if (delimiter !== null) {
+    for (const item of stdin.split(delimiter)) if (item.length > 0 && item !== '\n' && items.length < maxWords) items.push(item);
+  } else {
+    let cur = '';
+    let quote = '';
+    for (let i = 0; i < stdin.length && items.length < maxWords; i++) {
+      const c = stdin.charAt(i);
+      if (quote) {
+        if (c === quote) quote = '';
+        else cur += c;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === ' ' || c === '\t' || c === '\n') {
+        if (cur) items.push(cur);
+        cur = '';
+      } else cur += c;
+    }
+    if (cur && items.length < maxWords) items.push(cur);
+  }
+  return [[...inner, ...items].slice(0, maxWords)];
+}
+
+function unescapeDelimiter(d: string): string {
+  if (d === '\\n') return '\n';
+  if (d === '\\t') return '\t';
+  if (d === '\\0') return '\0';
+  return d.charAt(0) || '\n';
 }
 
 /** `NAME=value` at the start of a raw word (unquoted name): the name and the value's parts. */

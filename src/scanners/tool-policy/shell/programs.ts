@@ -58,7 +58,20 @@ const WRAPPERS: Readonly<Record<string, WrapperSpec>> = {
   'start-stop-daemon': {},
   runuser: { valueOptions: ['-u', '-g', '-G', '--user', '--group'] },
   command: {},
+  busybox: {},
+  pkexec: { valueOptions: ['--user'] },
+  chrt: { positional: 1 },
+  taskset: { positional: 1 },
+  nsenter: { valueOptions: ['-t', '--target', '-S', '--setuid', '-G', '--setgid'] },
+  unshare: { valueOptions: ['--propagation', '--setgroups'] },
+  firejail: {},
+  'systemd-run': { valueOptions: ['-u', '--unit', '-p', '--property', '-E', '--setenv', '--uid', '--gid', '-M', '--machine', '--description', '--slice'] },
 };
+
+/** Whether the program only runs another command (sudo, env, nohup, xargs …). */
+export function isWrapper(program: string): boolean {
+  return Object.hasOwn(WRAPPERS, program);
+}
 
 /**
  * The command a wrapper runs (`sudo -u x rm -rf /` → `rm -rf /`), or null when the program is
