@@ -133,3 +133,23 @@ describe('tollgate run services: an admin API with a listener of its own', () =>
     }
   });
 });
+
+describe('tollgate run services: the admin API turned off', () => {
+  it('is not served on the proxy port either (health stays), and no API address is reported', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tollgate-services-noapi-'));
+    const s = await startServices(parseConfig(`${YAML}api:\n  enabled: false\n`), { env: { TOLLGATE_HOME: home }, note: () => undefined });
+    try {
+      const proxy = (s.proxy as NonNullable<typeof s.proxy>).url;
+      assert.ok(!s.api);
+      assert.equal(s.apiUrl, '');
+      assert.equal((await fetch(`${proxy}/health`)).status, 200);
+      assert.equal((await fetch(`${proxy}/metrics`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/status`)).status, 404);
+      assert.equal((await fetch(`${proxy}/api/v1/killswitch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"on":true}' })).status, 404);
+      assert.equal(s.control.killSwitch.on, false);
+    } finally {
+      await s.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -172,7 +172,9 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
       const listen = parseListen(proxyListen);
       const tls = cfg.proxy.tlsInterception.enabled ? await loadProxyTls(cfg.proxy.tlsInterception, dataDir) : null;
       for (const w of tls?.warnings ?? []) note(`tls interception: ${w}`);
-      proxy = await startProxy(tls ? liveProxyContext(live, { ...fixed, tls: tls.tls }) : dataPlane, { listen, admin: !separate ? createAdminHandler(apiOptions) : healthOnlyHandler() });
+      // With the API turned off (`api.enabled: false`) the proxy answers /health and /healthz only, too.
+      const adminHere = cfg.api.enabled && !separate;
+      proxy = await startProxy(tls ? liveProxyContext(live, { ...fixed, tls: tls.tls }) : dataPlane, { listen, admin: adminHere ? createAdminHandler(apiOptions) : healthOnlyHandler() });
     }
     const rev = ReverseConfig.safeParse({ ...cfg.reverse, ...opts.reverse });
     if (!rev.success) throw new Error(`reverse proxy: ${rev.error.issues[0]?.message ?? 'invalid settings'}`);
@@ -201,7 +203,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     proxy,
     reverse,
     api,
-    apiUrl: api?.url ?? proxy?.url ?? '',
+    apiUrl: cfg.api.enabled ? (api?.url ?? proxy?.url ?? '') : '',
     flushEvents: stack.flushDeferred,
     close() {
       closing ??= (async () => {

@@ -42,11 +42,16 @@ export function registerRun(program: Command): void {
         );
       }
       if (services.reverse) lines.push(`reverse proxy listening on ${services.reverse.url} → ${services.reverse.upstream} (request and response bodies scanned)`);
+      if (services.apiUrl) {
+        lines.push(
+          `scan API listening on ${services.apiUrl}`,
+          `  try: curl -s ${services.apiUrl}/api/v1/scan -H 'content-type: application/json' -d '{"kind":"url","url":"http://169.254.169.254/latest/meta-data/"}'`,
+          `metrics on ${services.apiUrl}/metrics`,
+        );
+      } else lines.push('scan API, metrics and approvals off (api.enabled: false)');
       lines.push(
-        `scan API listening on ${services.apiUrl}`,
-        `  try: curl -s ${services.apiUrl}/api/v1/scan -H 'content-type: application/json' -d '{"kind":"url","url":"http://169.254.169.254/latest/meta-data/"}'`,
-        `metrics on ${services.apiUrl}/metrics; data in ${services.dataDir} (audit log: ${services.evidence.auditLog ?? 'off'}, receipts: ${services.receipts.writer ? 'on' : 'off'})`,
-        `control: SIGHUP reloads ${opts.config ?? 'the config'}${opts.config && opts.watch !== false ? ' (also on change)' : ''}; kill switch: SIGUSR1, POST /api/v1/killswitch, or create ${services.control.sentinelPath}`,
+        `data in ${services.dataDir} (audit log: ${services.evidence.auditLog ?? 'off'}, receipts: ${services.receipts.writer ? 'on' : 'off'})`,
+        `control: SIGHUP reloads ${opts.config ?? 'the config'}${opts.config && opts.watch !== false ? ' (also on change)' : ''}; kill switch: SIGUSR1${services.apiUrl ? ', POST /api/v1/killswitch' : ''}, or create ${services.control.sentinelPath}`,
         `known secrets protected: ${ks.indexed.length}${ks.indexed.length ? ` (${ks.indexed.join(', ')})` : ''}${ks.rejected.length ? ` (${ks.rejected.length} rejected: ${ks.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ')})` : ''}`,
         '',
       );
