@@ -252,6 +252,67 @@ describe('McpSession: arguments and results', () => {
   });
 });
 
+const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';
+/** A classic GitHub token whose checksum holds (DLP vetoes ones that fail it). */
+const GH_TOKEN = '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';
+
+describe("McpSession: the client's answers to server requests", () => {
+  /** The server asks; returns what the client's answer turns into. */
+  const answer = (s: ReturnType<typeof setup>, id: string, method: string, reply: Record<string, unknown>): Outbound => {
+    assert.equal(s.session.message('server', { jsonrpc: '2.0', id, method, params: {} }).toClient.length, 1);
+    return s.session.message('client', { jsonrpc: '2.0', id, ...reply });
+  };
+
+  it('sends the server an error instead of a sampling, elicitation or roots answer that carries a secret, and records it', () => {
+    const s = setup();
+    const sampled = answer(s, 'srv-1', 'sampling/createMessage', { result: { role: 'assistant', content: { type: 'text', text: `Sure, the key is ${AWS_KEY}.` }, model: 'm' } });
+    assert.deepEqual(sampled.toClient, []);
+    assert.equal(sampled.toServer.length, 1);
+    const err = sampled.toServer[0] as { id: string; result?: unknown; error: { code: number; message: string; data: { tollgate: { rules: string[] } } } };
+    assert.equal(err.id, 'srv-1');
+    assert.equal(err.result, undefined);
+    assert.equal(err.error.code, -32001);
+    assert.match(err.error.message, /^Tollgate blocked the client's answer to sampling\/createMessage \(dlp\/aws-access-key-id\)/);
+    assert.ok(!JSON.stringify(sampled).includes(AWS_KEY));
+    assert.deepEqual([s.events.at(-1)?.type, s.events.at(-1)?.method, s.events.at(-1)?.action], ['mcp-message', 'sampling/createMessage', 'block']);
+    assert.equal(s.events.at(-1)?.findings[0]?.location, 'mcp.sampling/createMessage.params.$.content.text');
+
+    const elicited = answer(s, 'srv-2', 'elicitation/create', { result: { action: 'accept', content: { token: GH_TOKEN } } });
+    assert.match((elicited.toServer[0] as { error: { message: string } }).error.message, /dlp\/github-pat/);
+    assert.ok(!JSON.stringify(elicited).includes(GH_TOKEN));
+    // An error answer is the client's content too.
+    const roots = answer(s, 'srv-3', 'roots/list', { error: { code: -32603, message: `failed with AWS_ACCESS_KEY_ID=${AWS_KEY}` } });
+    assert.equal((roots.toServer[0] as { error: { code: number } }).error.code, -32001);
+    assert.ok(!JSON.stringify(roots).includes(AWS_KEY));
+    // (The server's sampling and elicitation requests have their own allow events.)
+    assert.deepEqual(s.events.filter((e) => e.action !== 'allow').map((e) => [e.method, e.action]), [['sampling/createMessage', 'block'], ['elicitation/create', 'block'], ['roots/list', 'block']]);
+  });
+
+  it('relays a clean answer unchanged without recording it (file:// roots included), and an audit-mode secret with a warning', () => {
+    const s = setup();
+    const clean = { jsonrpc: '2.0', id: 'srv-1', result: { roots: [{ uri: 'file:///home/dev/project', name: 'project' }] } };
+    assert.deepEqual(answer(s, 'srv-1', 'roots/list', { result: clean.result }), { toServer: [clean], toClient: [] });
+    assert.deepEqual(s.events, []);
+    const a = setup({ mode: 'audit' });
+    const reply = { result: { role: 'assistant', content: { type: 'text', text: `key ${AWS_KEY}` }, model: 'm' } };
+    assert.deepEqual(answer(a, 'srv-1', 'sampling/createMessage', reply).toServer, [{ jsonrpc: '2.0', id: 'srv-1', ...reply }]);
+    assert.deepEqual([a.events.at(-1)?.action, a.events.at(-1)?.wouldHave], ['warn', 'block']);
+  });
+
+  it('keeps a withheld answer in its batch, so a wire that sends one body per client message sends the error', () => {
+    const s = setup();
+    s.session.message('server', { jsonrpc: '2.0', id: 'a', method: 'roots/list' });
+    s.session.message('server', { jsonrpc: '2.0', id: 'b', method: 'elicitation/create', params: {} });
+    const out = s.session.message('client', [
+      { jsonrpc: '2.0', id: 'a', result: { roots: [] } },
+      { jsonrpc: '2.0', id: 'b', result: { action: 'accept', content: { key: AWS_KEY } } },
+    ]);
+    assert.equal(out.toServer.length, 1);
+    const batch = out.toServer[0] as { id: string; result?: unknown; error?: { code: number } }[];
+    assert.deepEqual(batch.map((m) => [m.id, m.error?.code ?? 'result']), [['a', 'result'], ['b', -32001]]);
+  });
+});
+
 describe('McpSession: list pages and server instructions', () => {
   it('adds later pages of a paginated tools/list to what the client was shown, and reports no removals from a partial list', () => {
     const s = setup();

@@ -191,7 +191,10 @@ export class McpSession {
       const h = this.#one(from, el, undefined);
       if (h.forward !== undefined) forward.push(h.forward);
       out.toClient.push(...h.toClient);
-      out.toServer.push(...h.toServer);
+      // What a client message sends the server in its place (an error for a withheld answer)
+      // travels in the batch, so a wire that forwards one body per client message sends it too.
+      if (from === 'client') forward.push(...h.toServer);
+      else out.toServer.push(...h.toServer);
       if (h.held) held.push(...h.held);
     }
     if (forward.length > 0) (from === 'client' ? out.toServer : out.toClient).unshift(forward);
@@ -281,8 +284,10 @@ export class McpSession {
     }
     if (!isRequest(m)) {
       // A response: only one to a request the server sent (and the client was shown) goes on.
-      const id = (m as JsonRpcResultResponse | JsonRpcErrorResponse).id;
-      if (id !== null && this.#serverPending.take(id)) return { forward: m, toClient: [], toServer: [] };
+      const response = m as JsonRpcResultResponse | JsonRpcErrorResponse;
+      const id = response.id;
+      const asked = id === null ? undefined : this.#serverPending.take(id);
+      if (asked) return this.#clientAnswer(asked, response, bytes);
       return this.#invalid('client', 'mcp/unsolicited-response', `a response to id ${JSON.stringify(id).slice(0, 80)}, which no outstanding request of the server has`, bytes);
     }
     if (this.#pending.has(m.id) || this.#held.has(m.id)) {
@@ -304,6 +309,39 @@ export class McpSession {
     }
     this.#pending.add(entry);
     return { forward: m, toClient: [], toServer: [] };
+  }
+
+  /**
+   * The client's answer to a server's request (a sampling/createMessage completion, the user's
+   * elicitation/create input, the roots/list roots…): egress like tool-call arguments. It is
+   * rewritten when the policy redacts and the rewrite scans clean; otherwise a stopping verdict
+   * (an ask included: the server is waiting on it, so it is not held) sends the server an error
+   * in its place. Recorded when there is anything to record (a finding or a stop).
+   */
+  #clientAnswer(asked: PendingRequest, response: JsonRpcResultResponse | JsonRpcErrorResponse, bytes: number | undefined): Handled {
+    const started = performance.now();
+    const content = isErrorResponse(response) ? response.error : response.result;
+    const input = (c: unknown): ScanInput => ({ kind: 'mcp-client-message', method: asked.method, params: c, server: this.#opts.serverLabel });
+    const values = new Map<Finding, string[]>();
+    const verdict = this.#opts.engine.scan(input(content), { ...this.#ctx.scanContext(), secretValues: values });
+    let d = decide(this.#opts.config.mode, verdict, []);
+    const what = `the client's answer to ${safeName(asked.method)}`;
+    if (d.stop && d.action === 'redact') {
+      const r = redactContent({ engine: this.#opts.engine, now: this.#now(), content: content ?? null, server: this.#opts.serverLabel, verdict, values, input });
+      if (r.ok) {
+        this.#emit('mcp-message', asked.method, this.#serverTarget(), { ...d, stop: false, reason: `Redacted (${r.rules.join(', ') || 'nothing matched'}): ${detail(d.reason)}` }, started, bytes);
+        const rewritten = isErrorResponse(response) ? { ...response, error: r.content } : { ...response, result: r.content };
+        return { forward: rewritten, toClient: [], toServer: [] };
+      }
+      d = asBlock(d, `The policy redacts ${what}, but it could not be redacted safely (${r.why})`);
+    } else if (d.stop && d.action === 'ask') {
+      d = asBlock(d, `The policy asks an operator to approve ${what}; Tollgate holds only client requests, and the server is waiting on this answer, so it was withheld`);
+    }
+    if (!d.stop && d.findings.length === 0) return { forward: response, toClient: [], toServer: [] };
+    const event = this.#emit('mcp-message', asked.method, this.#serverTarget(), d, started, bytes);
+    if (!d.stop) return { forward: response, toClient: [], toServer: [] };
+    // The server asked and waits: it gets an error in place of the answer.
+    return { toClient: [], toServer: [errorResponse(asked.id, RPC_BLOCKED, this.#blockText(what, d), this.#errorData(d, event))] };
   }
 
   /** Judges a tools/call; returns the refusal (or the hold), or undefined to forward it. */
