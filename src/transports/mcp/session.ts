@@ -63,6 +63,35 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Methods of the MCP specification whose messages carry nothing to scan when they have no params. */
+const BARE_METHODS = new Set([
+  'initialize',
+  'ping',
+  'tools/list',
+  'resources/list',
+  'resources/templates/list',
+  'prompts/list',
+  'notifications/initialized',
+  'notifications/roots/list_changed',
+]);
+
+/**
+ * The params of a client request or notification as scanned. `progressToken` (in `_meta`, and in
+ * notifications/progress) is an opaque correlation id the protocol happens to name a token: its value
+ * is scanned under a neutral key, so the field-name rules (a "…Token" holding a random string) do
+ * not take every string id for a credential, while a real secret in it is still found.
+ */
+function paramsForScan(params: unknown): unknown {
+  if (!isObject(params)) return params;
+  const neutral = (o: Record<string, unknown>): Record<string, unknown> => {
+    if (typeof o.progressToken !== 'string') return o;
+    const { progressToken, ...rest } = o;
+    return { ...rest, 'progress-ref': progressToken };
+  };
+  const out = neutral(params);
+  return isObject(out._meta) ? { ...out, _meta: neutral(out._meta) } : out;
+}
+
 /**
  * What the server sends is never held for approval: the tool already ran, and on an event stream
  * holding one message would stall or reorder everything behind it. A result (or server request)
@@ -278,6 +307,11 @@ export class McpSession {
         const rid = m.params.requestId;
         // A request still held never reached the server: its hold ends and the server hears nothing.
         if ((typeof rid === 'string' || typeof rid === 'number') && this.#held.withdraw(rid)) return { toClient: [], toServer: [] };
+      }
+      // A notification is answered by nobody: a stopped one is dropped (and recorded).
+      if (this.#clientNotification(m, bytes)) return { toClient: [], toServer: [] };
+      if (m.method === 'notifications/cancelled' && isObject(m.params)) {
+        const rid = m.params.requestId;
         if (typeof rid === 'string' || typeof rid === 'number') this.#pending.take(rid);
       }
       return { forward: m, toClient: [], toServer: [] };
@@ -305,6 +339,9 @@ export class McpSession {
     };
     if (m.method === 'tools/call') {
       const refused = this.#toolCall(m, entry, params, bytes);
+      if (refused) return refused;
+    } else {
+      const refused = this.#clientRequest(m, entry, bytes);
       if (refused) return refused;
     }
     this.#pending.add(entry);
@@ -342,6 +379,54 @@ export class McpSession {
     if (!d.stop) return { forward: response, toClient: [], toServer: [] };
     // The server asked and waits: it gets an error in place of the answer.
     return { toClient: [], toServer: [errorResponse(asked.id, RPC_BLOCKED, this.#blockText(what, d), this.#errorData(d, event))] };
+  }
+
+  /**
+   * Scans what a client request or notification other than tools/call sends the server: its
+   * params, as egress (DLP, known secrets…; resources/read URIs also meet the tool policy's
+   * sensitive-path rules). Undefined when there is nothing to scan (a bare initialize, ping or list).
+   */
+  #scanClientMessage(m: JsonRpcRequest | JsonRpcNotification): { judged: McpDecision; started: number } | undefined {
+    const params = m.params;
+    if (BARE_METHODS.has(m.method) && (params === undefined || (isObject(params) && Object.keys(params).length === 0))) return undefined;
+    const started = performance.now();
+    const verdict = this.#opts.engine.scan({ kind: 'mcp-client-message', method: m.method, params: paramsForScan(params), server: this.#opts.serverLabel }, this.#ctx.scanContext());
+    return { judged: decide(this.#opts.config.mode, verdict, []), started };
+  }
+
+  /**
+   * A stopping decision on a client message as enforced: redact is a block (a message is never
+   * rewritten: the server would act on what nobody wrote), and so is ask when it cannot be held.
+   * Recorded when there is anything to record (a finding or a stop); returns the event if so.
+   */
+  #enforceClientMessage(m: JsonRpcRequest | JsonRpcNotification, judged: McpDecision, started: number, bytes: number | undefined): { d: McpDecision; event?: DecisionEvent } {
+    const kind = 'id' in m ? 'request' : 'notification';
+    let d = judged;
+    if (judged.stop && judged.action === 'redact') d = asBlock(judged, `The policy redacts this, and Tollgate never rewrites a ${kind}, so it was not sent`);
+    else if (judged.stop && judged.action === 'ask') d = asBlock(judged, `The policy asks an operator to approve this, and Tollgate holds only requests, so this ${kind} was not sent`);
+    if (!d.stop && d.findings.length === 0) return { d };
+    return { d, event: this.#emit('mcp-message', m.method, this.#serverTarget(), d, started, bytes) };
+  }
+
+  /** Judges a client notification; true when it must be dropped (recorded already). */
+  #clientNotification(m: JsonRpcNotification, bytes: number | undefined): boolean {
+    const scanned = this.#scanClientMessage(m);
+    if (!scanned) return false;
+    return this.#enforceClientMessage(m, scanned.judged, scanned.started, bytes).d.stop;
+  }
+
+  /** Judges a client request other than tools/call; returns the refusal (or the hold), or undefined to forward it. */
+  #clientRequest(m: JsonRpcRequest, entry: PendingRequest, bytes: number | undefined): Handled | undefined {
+    const scanned = this.#scanClientMessage(m);
+    if (!scanned) return undefined;
+    const { judged, started } = scanned;
+    if (judged.stop && judged.action === 'ask') {
+      const r = this.#held.hold(m, entry, judged, { type: 'mcp-message', target: this.#serverTarget(), what: safeName(m.method), started, bytes });
+      return 'refusal' in r ? { toClient: [r.refusal], toServer: [] } : { toClient: [], toServer: [], held: [r.later] };
+    }
+    const { d, event } = this.#enforceClientMessage(m, judged, started, bytes);
+    if (!d.stop || !event) return undefined;
+    return { toClient: [errorResponse(m.id, RPC_BLOCKED, this.#blockText(safeName(m.method), d), this.#errorData(d, event))], toServer: [] };
   }
 
   /** Judges a tools/call; returns the refusal (or the hold), or undefined to forward it. */
