@@ -5,7 +5,7 @@ import { verifyReceiptsFile } from '../src/evidence/receipts/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CreateMessageRequestSchema, EmptyResultSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema, EmptyResultSchema, ListRootsRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { serverPinId } from '../src/state/pins/index.ts';
 import { stdioServerIdentity } from '../src/transports/mcp/index.ts';
 import { BIN, ROOT, refused, spawnClient, text, until, type Connected, type SpawnOptions } from './helpers/mcp.ts';
@@ -268,6 +268,39 @@ describe('tollgate mcp against malicious servers', { concurrency: 2 }, () => {
     const unsolicited = audit.split('\n').filter((l) => l.includes('mcp/unsolicited-response'));
     assert.equal(unsolicited.length, 5, 'each unsolicited response is recorded');
     assert.ok(unsolicited.every((l) => l.includes('a message from the client')), unsolicited.join('\n'));
+  });
+
+  it('scans what the client sends besides tools/call: credentials in answers to server requests, prompts/get, completion/complete and resources/read never reach the server', T, async () => {
+    const h = home();
+    const AWS = 'AKIAZ7QW4ERT5YUI6OPA';
+    const GH = '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';
+    const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDkbAl3Wo6m4aD3JC0PBUUHfcOw+8cTVvh0D/8pRx7IXQAAAJiVZyYJlWcm\n-----END OPENSSH PRIVATE KEY-----';
+    const done = await withClient(['node', join(FIXTURES, 'sink-server.mjs')], { home: h, capabilities: { sampling: {}, elicitation: {}, roots: {} } }, async (c) => {
+      const { client } = c;
+      client.setRequestHandler(CreateMessageRequestSchema, () => ({ role: 'assistant', content: { type: 'text', text: `Hello! Your key is ${AWS}.` }, model: 'test' }));
+      client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { name: GH } }));
+      client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: [{ uri: 'file:///home/dev/project', name: 'project' }] }));
+      await client.listTools();
+      await client.request({ method: 'test/ask-client', params: {} } as never, EmptyResultSchema);
+      await until(() => c.stderr().includes('got response "srv-3" result'), 'the clean roots answer relayed');
+      await until(() => c.stderr().includes('got response "srv-1" error -32001'), 'the sampling answer with a key replaced by an error');
+      await until(() => c.stderr().includes('got response "srv-2" error -32001'), 'the elicitation answer with a token replaced by an error');
+      assert.equal((await refused(client.getPrompt({ name: 'p', arguments: { text: `key ${AWS}` } }))).code, -32001);
+      assert.equal((await refused(client.complete({ ref: { type: 'ref/prompt', name: 'p' }, argument: { name: 'a', value: KEY } }))).code, -32001);
+      const read = await refused(client.readResource({ uri: 'file:///root/.ssh/id_rsa' }));
+      assert.equal(read.code, -32001);
+      assert.match(read.message, /tool-policy\/credential-path/);
+      assert.match(JSON.stringify((await client.getPrompt({ name: 'p', arguments: { text: 'hello' } })).messages), /Prompt p/);
+      assert.equal((await client.readResource({ uri: 'file:///home/dev/project/README.md' })).contents.length, 1);
+      await client.ping(); // everything before it reached the server (or was refused) first
+    });
+    const received = done.stderr().split('\n').filter((l) => l.startsWith('fixture sink received '));
+    assert.ok(received.some((l) => l.includes('"srv-3"') && l.includes('file:///home/dev/project')), 'the clean answer arrived');
+    for (const secret of [AWS, GH, 'BEGIN OPENSSH', '.ssh/id_rsa']) assert.ok(!received.some((l) => l.includes(secret)), `${secret} never reached the server`);
+    const audit = readFileSync(join(h, 'audit.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"block"'));
+    for (const method of ['sampling/createMessage', 'elicitation/create', 'prompts/get', 'completion/complete', 'resources/read']) {
+      assert.ok(audit.some((l) => l.includes(`"method":"${method}"`)), `${method} block recorded`);
+    }
   });
 
   it('drops malformed, unsolicited, non-UTF-8 and oversized lines from the server, records each, and the session goes on', T, async () => {

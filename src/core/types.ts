@@ -118,6 +118,12 @@ export type ScanInput =
   | { readonly kind: 'tools'; readonly tools: readonly ToolDefinition[]; readonly server?: string }
   | { readonly kind: 'tool-call'; readonly name: string; readonly arguments?: unknown; readonly server?: string }
   | { readonly kind: 'tool-result'; readonly name?: string; readonly content: unknown; readonly server?: string }
+  /**
+   * Any other message an MCP client sends its server (a request's params, a notification's params,
+   * or the result or error answering a server's request, under the server request's method): egress,
+   * read like tool-call arguments. Built by the MCP transport only (not on the scan API's wire).
+   */
+  | { readonly kind: 'mcp-client-message'; readonly method: string; readonly params?: unknown; readonly server?: string }
   | {
       readonly kind: 'websocket';
       readonly direction: 'outbound' | 'inbound';

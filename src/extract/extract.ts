@@ -76,6 +76,18 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
         walkJson(input.content, 'result.$', 'tool-result', 'tool-result', 'ingress', out);
       }
       break;
+    case 'mcp-client-message': {
+      const base = `mcp.${safeLabel(input.method)}`;
+      // The method name goes to the server too, so it is a channel like any other string.
+      out.add(`${base}.method`, 'text', 'egress', input.method);
+      if (checkSize(JSON.stringify(input.params ?? null), `${base}.params`, out)) {
+        // Read as an egress JSON body (DLP by field name, known secrets, entropy, split secrets),
+        // not as tool arguments: the tool policy and SSRF's argument URLs are for tool calls
+        // (a client's roots are file:// URIs).
+        walkJson(input.params, `${base}.params.$`, 'body-leaf', 'body-key', 'egress', out);
+      }
+      break;
+    }
     case 'websocket': {
       url = input.url;
       const flow: Flow = input.direction === 'outbound' ? 'egress' : 'ingress';

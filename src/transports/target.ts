@@ -71,6 +71,8 @@ export function scanTarget(input: ScanInput): string | undefined {
       return name('tool:', input.name);
     case 'tool-result':
       return name('tool:', input.name);
+    case 'mcp-client-message':
+      return name('mcp-server:', input.server);
     case 'text':
       return undefined;
   }

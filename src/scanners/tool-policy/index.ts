@@ -10,7 +10,7 @@ import type { ScanContext, ScanView, Scanner } from '../types.ts';
 import { argumentLeaves, isPathArgument, isUrlArgument, shellInputs } from './arguments.ts';
 import { chainFindings, networkTool } from './chains.ts';
 import { compileRules, matchCommands, matchPath, programsOf, viewOf, type CommandView, type CompiledRule } from './match.ts';
-import { normalisePath } from './paths.ts';
+import { looksLikePath, normalisePath } from './paths.ts';
 import { BUILTIN_RULES, DEFAULT_CHAINS, DEFAULT_NETWORK_PROGRAMS, DEFAULT_NETWORK_TOOLS } from './rules.ts';
 import { deobfuscate, DEFAULT_SHELL_LIMITS, type ShellLimits, type SimpleCommand } from './shell/index.ts';
 import { globMatch } from './shell/glob.ts';
@@ -72,6 +72,38 @@ function commandEvidence(cmd: SimpleCommand): string {
   return text.length <= 120 ? text : `${text.slice(0, 119)}…`;
 }
 
+const RESOURCES_READ = 'resources/read';
+/** Where the engine's extraction puts the URI of an MCP resources/read (extract.ts, mcp-client-message). */
+const RESOURCE_URI = 'mcp.resources/read.params.$.uri';
+const MAX_URI = 4096;
+
+/**
+ * The file path a resource URI names, in the form the path rules match: a file:// URI without its
+ * (empty or localhost) host, percent-decoded as the server will decode it; a bare path as it is.
+ * Null for any other URI (a server's own scheme names no file the rules know).
+ */
+export function resourcePath(uri: string): string | null {
+  const text = uri.trim();
+  if (text.length === 0 || text.length > MAX_URI) return null;
+  if (!text.toLowerCase().startsWith('file:')) return looksLikePath(text) ? normalisePath(text) : null;
+  let rest = text.slice('file:'.length);
+  if (rest.startsWith('//')) {
+    rest = rest.slice(2);
+    const slash = rest.indexOf('/');
+    const host = slash < 0 ? rest : rest.slice(0, slash);
+    // file://HOST/path: only the local host names a local file; a UNC host is kept (//host/share).
+    if (host === '' || host.toLowerCase() === 'localhost') rest = slash < 0 ? '/' : rest.slice(slash);
+    else rest = `//${rest}`;
+  }
+  let decoded = rest;
+  try {
+    decoded = decodeURIComponent(rest);
+  } catch {
+    // A malformed escape: matched as written (the rules still see every plain character).
+  }
+  return normalisePath(decoded);
+}
+
 export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}): Scanner {
   const o: ToolPolicyOptions = { ...DEFAULT_TOOL_POLICY_OPTIONS, ...partial };
   const disabled = new Set(o.disabledRules);
@@ -84,10 +116,41 @@ export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}
   const chains: ChainOptions = { ...o.chains, patterns: o.chains.patterns.filter((p) => !disabled.has(`tool-policy/${p.id}`)) };
   const shellTool = (name: string): boolean => o.shellTools.some((g) => globMatch(g.toLowerCase(), name));
 
+  /**
+   * An MCP resources/read: the client asks the server to read a resource, which for a file:// URI
+   * (or a bare path) is a file read like a read tool's. Only the path rules apply (as to a tool
+   * named `resources/read`), and the read goes into the session's chain window with its tags.
+   */
+  const resourceRead = (view: ScanView, ctx: ScanContext): Finding[] => {
+    const seg = view.segments.find((x) => x.location === RESOURCE_URI);
+    const path = seg ? resourcePath(seg.prepared.clean) : null;
+    const out: Finding[] = [];
+    const tags = new Set<string>();
+    if (seg && path !== null) {
+      for (const rule of pathRules) {
+        if (!matchPath(rule, path, RESOURCES_READ)) continue;
+        for (const t of rule.rule.tags ?? []) tags.add(t);
+        out.push({
+          scanner: 'tool-policy',
+          rule: `tool-policy/${rule.rule.id}`,
+          severity: rule.rule.severity,
+          category: 'policy',
+          mitre: rule.rule.mitre,
+          location: seg.location,
+          evidence: path.length <= 80 ? path : `${path.slice(0, 79)}…`,
+          message: `MCP resources/read: ${rule.rule.description}.`,
+        });
+        if (out.length >= o.maxFindings) break;
+      }
+    }
+    return [...out, ...chainFindings(chains, tags, ctx, 'mcp.resources/read')];
+  };
+
   return {
     id: 'tool-policy',
     scan(view: ScanView, ctx: ScanContext): readonly Finding[] {
       const input = view.input;
+      if (input.kind === 'mcp-client-message') return input.method === RESOURCES_READ ? resourceRead(view, ctx) : [];
       if (input.kind !== 'tool-call') return [];
       const tool = typeof input.name === 'string' ? input.name : '';
       const candidates: { f: Finding; key: string }[] = [];

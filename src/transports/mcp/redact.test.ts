@@ -44,7 +44,7 @@ function setup(mode: 'enforce' | 'audit' = 'enforce') {
   };
   /** Events of the results (each tools/call request has its own event too). */
   const results = (): DecisionEvent[] => events.filter((e) => e.type !== 'tool-call');
-  return { events, results, exchange };
+  return { session, events, results, exchange };
 }
 
 describe('MCP redact: results reach the client with secrets replaced and injection removed', () => {
@@ -99,6 +99,14 @@ describe('MCP redact: results reach the client with secrets replaced and injecti
     const back = s.exchange('tools/call', { name: 'notes' }, { content: [{ type: 'text', text: `data: ${blob}` }] });
     assert.deepEqual(back.result, { content: [{ type: 'text', text: '[removed by Tollgate: dlp/aws-access-key-id]' }] });
     assert.match(s.results()[0]?.reason ?? '', /^Redacted \(dlp\/aws-access-key-id\): dlp\/aws-access-key-id at /);
+  });
+
+  it("redacts a secret in the client's answer to a server's sampling request, as egress", () => {
+    const s = setup();
+    s.session.message('server', { jsonrpc: '2.0', id: 'srv-1', method: 'sampling/createMessage', params: { messages: [], maxTokens: 9 } });
+    const out = s.session.message('client', { jsonrpc: '2.0', id: 'srv-1', result: { role: 'assistant', content: { type: 'text', text: `The key is ${KEY}.` }, model: 'm' } });
+    assert.deepEqual(out.toServer, [{ jsonrpc: '2.0', id: 'srv-1', result: { role: 'assistant', content: { type: 'text', text: 'The key is [REDACTED:dlp/aws-access-key-id].' }, model: 'm' } }]);
+    assert.deepEqual([s.events.at(-1)?.method, s.events.at(-1)?.action], ['sampling/createMessage', 'redact']);
   });
 
   it('passes the result unchanged in audit mode, recording that enforce would have redacted', () => {

@@ -1,10 +1,11 @@
 // The redact action on MCP content a server returns (a tools/call result: text, structuredContent,
-// embedded resources; resources/read contents; prompts/get messages): each matched secret is
+// embedded resources; resources/read contents; prompts/get messages), or a client's answer to a
+// server's request (a sampling/createMessage or elicitation/create result): each matched secret is
 // replaced by `[REDACTED:<rule>]` in every string leaf, and each leaf that still offends (prompt
 // injection, a finding with no value to replace) by `[removed by Tollgate: <rule>]`, so the result
 // keeps its JSON shape. The same steps as the HTTP proxy's response redaction (redact-json.ts).
 // What is returned has been scanned whole and found not to offend; otherwise the caller blocks.
-import type { Finding, Verdict } from '../../core/index.ts';
+import type { Finding, ScanInput, Verdict } from '../../core/index.ts';
 import type { Engine } from '../../engine/index.ts';
 import { jsonStringLeaves, offends, removeOffendingLeaves, replaceSecrets, ruleOf, secretReplacements } from '../redact-json.ts';
 
@@ -20,6 +21,11 @@ export interface McpRedactRequest {
   readonly verdict: Verdict;
   /** Matched values of the verdict's findings (ScanCallContext.secretValues). */
   readonly values: ReadonlyMap<Finding, readonly string[]>;
+  /**
+   * How the content is scanned again (whole, and piece by piece), as it was scanned first: a
+   * server's content as a tool-result (the default), a client's answer as an mcp-client-message.
+   */
+  readonly input?: (content: unknown) => ScanInput;
 }
 
 export type McpRedacted = { readonly ok: true; readonly content: unknown; readonly rules: readonly string[] } | { readonly ok: false; readonly why: string };
@@ -43,14 +49,15 @@ export function redactContent(r: McpRedactRequest): McpRedacted {
     }
   }
   // No session: these checks must not add fragments to the session's window a second time.
-  const scanWhole = (): Verdict => r.engine.scan({ kind: 'tool-result', content: box.value, ...(r.name !== undefined ? { name: r.name } : {}), ...(r.server !== undefined ? { server: r.server } : {}) }, { now: r.now });
+  const asInput = r.input ?? ((content: unknown): ScanInput => ({ kind: 'tool-result', content, ...(r.name !== undefined ? { name: r.name } : {}), ...(r.server !== undefined ? { server: r.server } : {}) }));
+  const scanWhole = (): Verdict => r.engine.scan(asInput(box.value), { now: r.now });
   let v = scanWhole();
 
   // 2. Passages: the leaves that still offend.
   if (offends(v)) {
     if (JSON.stringify(box.value).length > MAX_PASSAGE_CHARS) return { ok: false, why: `passages are removed from content up to ${MAX_PASSAGE_CHARS} characters only` };
     const scanPiece = (piece: string): string | null => {
-      const pv = r.engine.scan({ kind: 'tool-result', content: piece }, { now: r.now });
+      const pv = r.engine.scan(r.input ? r.input(piece) : { kind: 'tool-result', content: piece }, { now: r.now });
       return offends(pv) ? ruleOf(pv) : null;
     };
     const cut = removeOffendingLeaves(jsonStringLeaves(box), scanPiece, ruleOf(v), SCAN_BUDGET);

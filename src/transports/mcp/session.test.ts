@@ -14,7 +14,7 @@ import { McpSession, type Outbound } from './session.ts';
 const base = defaultConfig().config;
 const engines = new Map<string, Engine>();
 function engineFor(config: TollgateConfig): Engine {
-  const key = `${config.mode}`;
+  const key = `${config.mode} ${JSON.stringify(config.rules)}`;
   let e = engines.get(key);
   if (!e) engines.set(key, (e = createEngine(config)));
   return e;
@@ -249,6 +249,142 @@ describe('McpSession: arguments and results', () => {
     const good = s.session.message('server', { jsonrpc: '2.0', id: 'srv-2', method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'Say hello.' } }], maxTokens: 9 } });
     assert.equal(good.toClient.length, 1);
     assert.deepEqual(good.toServer, []);
+  });
+});
+
+const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';
+/** A classic GitHub token whose checksum holds (DLP vetoes ones that fail it). */
+const GH_TOKEN = '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';
+
+describe("McpSession: the client's answers to server requests", () => {
+  /** The server asks; returns what the client's answer turns into. */
+  const answer = (s: ReturnType<typeof setup>, id: string, method: string, reply: Record<string, unknown>): Outbound => {
+    assert.equal(s.session.message('server', { jsonrpc: '2.0', id, method, params: {} }).toClient.length, 1);
+    return s.session.message('client', { jsonrpc: '2.0', id, ...reply });
+  };
+
+  it('sends the server an error instead of a sampling, elicitation or roots answer that carries a secret, and records it', () => {
+    const s = setup();
+    const sampled = answer(s, 'srv-1', 'sampling/createMessage', { result: { role: 'assistant', content: { type: 'text', text: `Sure, the key is ${AWS_KEY}.` }, model: 'm' } });
+    assert.deepEqual(sampled.toClient, []);
+    assert.equal(sampled.toServer.length, 1);
+    const err = sampled.toServer[0] as { id: string; result?: unknown; error: { code: number; message: string; data: { tollgate: { rules: string[] } } } };
+    assert.equal(err.id, 'srv-1');
+    assert.equal(err.result, undefined);
+    assert.equal(err.error.code, -32001);
+    assert.match(err.error.message, /^Tollgate blocked the client's answer to sampling\/createMessage \(dlp\/aws-access-key-id\)/);
+    assert.ok(!JSON.stringify(sampled).includes(AWS_KEY));
+    assert.deepEqual([s.events.at(-1)?.type, s.events.at(-1)?.method, s.events.at(-1)?.action], ['mcp-message', 'sampling/createMessage', 'block']);
+    assert.equal(s.events.at(-1)?.findings[0]?.location, 'mcp.sampling/createMessage.params.$.content.text');
+
+    const elicited = answer(s, 'srv-2', 'elicitation/create', { result: { action: 'accept', content: { token: GH_TOKEN } } });
+    assert.match((elicited.toServer[0] as { error: { message: string } }).error.message, /dlp\/github-pat/);
+    assert.ok(!JSON.stringify(elicited).includes(GH_TOKEN));
+    // An error answer is the client's content too.
+    const roots = answer(s, 'srv-3', 'roots/list', { error: { code: -32603, message: `failed with AWS_ACCESS_KEY_ID=${AWS_KEY}` } });
+    assert.equal((roots.toServer[0] as { error: { code: number } }).error.code, -32001);
+    assert.ok(!JSON.stringify(roots).includes(AWS_KEY));
+    // (The server's sampling and elicitation requests have their own allow events.)
+    assert.deepEqual(s.events.filter((e) => e.action !== 'allow').map((e) => [e.method, e.action]), [['sampling/createMessage', 'block'], ['elicitation/create', 'block'], ['roots/list', 'block']]);
+  });
+
+  it('relays a clean answer unchanged without recording it (file:// roots included), and an audit-mode secret with a warning', () => {
+    const s = setup();
+    const clean = { jsonrpc: '2.0', id: 'srv-1', result: { roots: [{ uri: 'file:///home/dev/project', name: 'project' }] } };
+    assert.deepEqual(answer(s, 'srv-1', 'roots/list', { result: clean.result }), { toServer: [clean], toClient: [] });
+    assert.deepEqual(s.events, []);
+    const a = setup({ mode: 'audit' });
+    const reply = { result: { role: 'assistant', content: { type: 'text', text: `key ${AWS_KEY}` }, model: 'm' } };
+    assert.deepEqual(answer(a, 'srv-1', 'sampling/createMessage', reply).toServer, [{ jsonrpc: '2.0', id: 'srv-1', ...reply }]);
+    assert.deepEqual([a.events.at(-1)?.action, a.events.at(-1)?.wouldHave], ['warn', 'block']);
+  });
+
+  it('keeps a withheld answer in its batch, so a wire that sends one body per client message sends the error', () => {
+    const s = setup();
+    s.session.message('server', { jsonrpc: '2.0', id: 'a', method: 'roots/list' });
+    s.session.message('server', { jsonrpc: '2.0', id: 'b', method: 'elicitation/create', params: {} });
+    const out = s.session.message('client', [
+      { jsonrpc: '2.0', id: 'a', result: { roots: [] } },
+      { jsonrpc: '2.0', id: 'b', result: { action: 'accept', content: { key: AWS_KEY } } },
+    ]);
+    assert.equal(out.toServer.length, 1);
+    const batch = out.toServer[0] as { id: string; result?: unknown; error?: { code: number } }[];
+    assert.deepEqual(batch.map((m) => [m.id, m.error?.code ?? 'result']), [['a', 'result'], ['b', -32001]]);
+  });
+});
+
+const PRIVATE_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDkbAl3Wo6m4aD3JC0PBUUHfcOw+8cTVvh0D/8pRx7IXQAAAJiVZyYJlWcm\n-----END OPENSSH PRIVATE KEY-----';
+
+describe('McpSession: client requests and notifications besides tools/call', () => {
+  it('refuses prompts/get, completion/complete and an unknown method whose params carry a credential, without forwarding', () => {
+    const s = setup();
+    const cases: [string, unknown, RegExp][] = [
+      ['prompts/get', { name: 'summarise', arguments: { text: `my key is ${AWS_KEY}` } }, /dlp\/aws-access-key-id/],
+      ['completion/complete', { ref: { type: 'ref/prompt', name: 'p' }, argument: { name: 'a', value: PRIVATE_KEY } }, /dlp\/private-key/],
+      ['x-vendor/upload', { blob: GH_TOKEN }, /dlp\/github-pat/],
+    ];
+    for (const [method, params, rule] of cases) {
+      const r = s.request(method, params);
+      assert.deepEqual(r.out.toServer, [], method);
+      const err = r.out.toClient[0] as { id: number; error: { code: number; message: string } };
+      assert.equal(err.id, r.id);
+      assert.equal(err.error.code, -32001, method);
+      assert.match(err.error.message, rule, method);
+      assert.ok(s.session.isPending(r.id) === false, 'a refused request is not waiting for the server');
+    }
+    assert.deepEqual(s.events.map((e) => [e.type, e.method, e.action]), [
+      ['mcp-message', 'prompts/get', 'block'],
+      ['mcp-message', 'completion/complete', 'block'],
+      ['mcp-message', 'x-vendor/upload', 'block'],
+    ]);
+    assert.equal(s.events[0]?.findings[0]?.location, 'mcp.prompts/get.params.$.arguments.text');
+  });
+
+  it('refuses a resources/read of a credential file by the sensitive-path rules, and reads other resources', () => {
+    const s = setup();
+    for (const uri of ['file:///root/.ssh/id_rsa', 'file://localhost/home/dev/.aws/credentials', 'file:///home/dev/%2Essh/id_ed25519']) {
+      const r = s.request('resources/read', { uri });
+      assert.deepEqual(r.out.toServer, [], uri);
+      assert.match((r.out.toClient[0] as { error: { message: string } }).error.message, /^Tollgate blocked resources\/read \(tool-policy\/credential-path\)/, uri);
+    }
+    for (const uri of ['file:///home/dev/project/README.md', 'notes://today', 'https://docs.example/guide']) {
+      assert.equal(s.request('resources/read', { uri }).out.toServer.length, 1, uri);
+    }
+    assert.equal(s.events.length, 3, 'clean reads are not recorded');
+  });
+
+  it('drops a notification that carries a secret, and relays clean traffic (bare lists, numeric progress tokens, string ids) unrecorded', () => {
+    const s = setup();
+    assert.deepEqual(s.session.message('client', { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: `AWS_ACCESS_KEY_ID=${AWS_KEY}` } }), { toServer: [], toClient: [] });
+    assert.deepEqual([s.events.at(-1)?.method, s.events.at(-1)?.action], ['notifications/message', 'block']);
+    s.events.length = 0;
+    const clean: [string, unknown][] = [
+      ['initialize', { protocolVersion: '2025-06-18', capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: {} }, clientInfo: { name: 'claude-code', version: '1.0.0' } }],
+      ['ping', undefined],
+      ['tools/list', { cursor: 'eyJwYWdlIjoyfQ==' }],
+      ['resources/list', { _meta: { progressToken: 7 } }],
+      ['prompts/get', { name: 'p', arguments: { city: 'Paris' }, _meta: { progressToken: '3f9c1e0a7b2d4c6e8f0a1b2c3d4e5f60' } }],
+      ['completion/complete', { ref: { type: 'ref/resource', uri: 'file:///{path}' }, argument: { name: 'path', value: 'src/' } }],
+      ['logging/setLevel', { level: 'debug' }],
+    ];
+    for (const [method, params] of clean) assert.equal(s.request(method, params).out.toServer.length, 1, method);
+    const progress = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: '9b1d2f3e4c5a6b7c8d9e0f1a2b3c4d5e', progress: 1 } };
+    assert.deepEqual(s.session.message('client', progress).toServer, [progress]);
+    assert.deepEqual(s.events, []);
+  });
+
+  it('holds a request the policy asks about, blocks one it redacts, and only warns in audit mode', () => {
+    const ask = setup({ rules: { 'dlp/aws-access-key-id': 'ask' } });
+    const held = ask.request('prompts/get', { name: 'p', arguments: { k: AWS_KEY } });
+    // No approval channel in this session: the ask becomes a refusal that says so.
+    assert.match((held.out.toClient[0] as { error: { message: string } }).error.message, /no approval channel/);
+    const redact = setup({ rules: { 'dlp/aws-access-key-id': 'redact' } });
+    const r = redact.request('prompts/get', { name: 'p', arguments: { k: AWS_KEY } });
+    assert.deepEqual(r.out.toServer, []);
+    assert.match((r.out.toClient[0] as { error: { message: string } }).error.message, /never rewrites a request/);
+    const audit = setup({ mode: 'audit' });
+    assert.equal(audit.request('prompts/get', { name: 'p', arguments: { k: AWS_KEY } }).out.toServer.length, 1);
+    assert.deepEqual([audit.events.at(-1)?.action, audit.events.at(-1)?.wouldHave], ['warn', 'block']);
   });
 });
 

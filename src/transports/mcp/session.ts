@@ -63,6 +63,35 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Methods of the MCP specification whose messages carry nothing to scan when they have no params. */
+const BARE_METHODS = new Set([
+  'initialize',
+  'ping',
+  'tools/list',
+  'resources/list',
+  'resources/templates/list',
+  'prompts/list',
+  'notifications/initialized',
+  'notifications/roots/list_changed',
+]);
+
+/**
+ * The params of a client request or notification as scanned. `progressToken` (in `_meta`, and in
+ * notifications/progress) is an opaque correlation id the protocol happens to name a token: its value
+ * is scanned under a neutral key, so the field-name rules (a "…Token" holding a random string) do
+ * not take every string id for a credential, while a real secret in it is still found.
+ */
+function paramsForScan(params: unknown): unknown {
+  if (!isObject(params)) return params;
+  const neutral = (o: Record<string, unknown>): Record<string, unknown> => {
+    if (typeof o.progressToken !== 'string') return o;
+    const { progressToken, ...rest } = o;
+    return { ...rest, 'progress-ref': progressToken };
+  };
+  const out = neutral(params);
+  return isObject(out._meta) ? { ...out, _meta: neutral(out._meta) } : out;
+}
+
 /**
  * What the server sends is never held for approval: the tool already ran, and on an event stream
  * holding one message would stall or reorder everything behind it. A result (or server request)
@@ -191,7 +220,10 @@ export class McpSession {
       const h = this.#one(from, el, undefined);
       if (h.forward !== undefined) forward.push(h.forward);
       out.toClient.push(...h.toClient);
-      out.toServer.push(...h.toServer);
+      // What a client message sends the server in its place (an error for a withheld answer)
+      // travels in the batch, so a wire that forwards one body per client message sends it too.
+      if (from === 'client') forward.push(...h.toServer);
+      else out.toServer.push(...h.toServer);
       if (h.held) held.push(...h.held);
     }
     if (forward.length > 0) (from === 'client' ? out.toServer : out.toClient).unshift(forward);
@@ -275,14 +307,21 @@ export class McpSession {
         const rid = m.params.requestId;
         // A request still held never reached the server: its hold ends and the server hears nothing.
         if ((typeof rid === 'string' || typeof rid === 'number') && this.#held.withdraw(rid)) return { toClient: [], toServer: [] };
+      }
+      // A notification is answered by nobody: a stopped one is dropped (and recorded).
+      if (this.#clientNotification(m, bytes)) return { toClient: [], toServer: [] };
+      if (m.method === 'notifications/cancelled' && isObject(m.params)) {
+        const rid = m.params.requestId;
         if (typeof rid === 'string' || typeof rid === 'number') this.#pending.take(rid);
       }
       return { forward: m, toClient: [], toServer: [] };
     }
     if (!isRequest(m)) {
       // A response: only one to a request the server sent (and the client was shown) goes on.
-      const id = (m as JsonRpcResultResponse | JsonRpcErrorResponse).id;
-      if (id !== null && this.#serverPending.take(id)) return { forward: m, toClient: [], toServer: [] };
+      const response = m as JsonRpcResultResponse | JsonRpcErrorResponse;
+      const id = response.id;
+      const asked = id === null ? undefined : this.#serverPending.take(id);
+      if (asked) return this.#clientAnswer(asked, response, bytes);
       return this.#invalid('client', 'mcp/unsolicited-response', `a response to id ${JSON.stringify(id).slice(0, 80)}, which no outstanding request of the server has`, bytes);
     }
     if (this.#pending.has(m.id) || this.#held.has(m.id)) {
@@ -301,9 +340,93 @@ export class McpSession {
     if (m.method === 'tools/call') {
       const refused = this.#toolCall(m, entry, params, bytes);
       if (refused) return refused;
+    } else {
+      const refused = this.#clientRequest(m, entry, bytes);
+      if (refused) return refused;
     }
     this.#pending.add(entry);
     return { forward: m, toClient: [], toServer: [] };
+  }
+
+  /**
+   * The client's answer to a server's request (a sampling/createMessage completion, the user's
+   * elicitation/create input, the roots/list roots…): egress like tool-call arguments. It is
+   * rewritten when the policy redacts and the rewrite scans clean; otherwise a stopping verdict
+   * (an ask included: the server is waiting on it, so it is not held) sends the server an error
+   * in its place. Recorded when there is anything to record (a finding or a stop).
+   */
+  #clientAnswer(asked: PendingRequest, response: JsonRpcResultResponse | JsonRpcErrorResponse, bytes: number | undefined): Handled {
+    const started = performance.now();
+    const content = isErrorResponse(response) ? response.error : response.result;
+    const input = (c: unknown): ScanInput => ({ kind: 'mcp-client-message', method: asked.method, params: c, server: this.#opts.serverLabel });
+    const values = new Map<Finding, string[]>();
+    const verdict = this.#opts.engine.scan(input(content), { ...this.#ctx.scanContext(), secretValues: values });
+    let d = decide(this.#opts.config.mode, verdict, []);
+    const what = `the client's answer to ${safeName(asked.method)}`;
+    if (d.stop && d.action === 'redact') {
+      const r = redactContent({ engine: this.#opts.engine, now: this.#now(), content: content ?? null, server: this.#opts.serverLabel, verdict, values, input });
+      if (r.ok) {
+        this.#emit('mcp-message', asked.method, this.#serverTarget(), { ...d, stop: false, reason: `Redacted (${r.rules.join(', ') || 'nothing matched'}): ${detail(d.reason)}` }, started, bytes);
+        const rewritten = isErrorResponse(response) ? { ...response, error: r.content } : { ...response, result: r.content };
+        return { forward: rewritten, toClient: [], toServer: [] };
+      }
+      d = asBlock(d, `The policy redacts ${what}, but it could not be redacted safely (${r.why})`);
+    } else if (d.stop && d.action === 'ask') {
+      d = asBlock(d, `The policy asks an operator to approve ${what}; Tollgate holds only client requests, and the server is waiting on this answer, so it was withheld`);
+    }
+    if (!d.stop && d.findings.length === 0) return { forward: response, toClient: [], toServer: [] };
+    const event = this.#emit('mcp-message', asked.method, this.#serverTarget(), d, started, bytes);
+    if (!d.stop) return { forward: response, toClient: [], toServer: [] };
+    // The server asked and waits: it gets an error in place of the answer.
+    return { toClient: [], toServer: [errorResponse(asked.id, RPC_BLOCKED, this.#blockText(what, d), this.#errorData(d, event))] };
+  }
+
+  /**
+   * Scans what a client request or notification other than tools/call sends the server: its
+   * params, as egress (DLP, known secrets…; resources/read URIs also meet the tool policy's
+   * sensitive-path rules). Undefined when there is nothing to scan (a bare initialize, ping or list).
+   */
+  #scanClientMessage(m: JsonRpcRequest | JsonRpcNotification): { judged: McpDecision; started: number } | undefined {
+    const params = m.params;
+    if (BARE_METHODS.has(m.method) && (params === undefined || (isObject(params) && Object.keys(params).length === 0))) return undefined;
+    const started = performance.now();
+    const verdict = this.#opts.engine.scan({ kind: 'mcp-client-message', method: m.method, params: paramsForScan(params), server: this.#opts.serverLabel }, this.#ctx.scanContext());
+    return { judged: decide(this.#opts.config.mode, verdict, []), started };
+  }
+
+  /**
+   * A stopping decision on a client message as enforced: redact is a block (a message is never
+   * rewritten: the server would act on what nobody wrote), and so is ask when it cannot be held.
+   * Recorded when there is anything to record (a finding or a stop); returns the event if so.
+   */
+  #enforceClientMessage(m: JsonRpcRequest | JsonRpcNotification, judged: McpDecision, started: number, bytes: number | undefined): { d: McpDecision; event?: DecisionEvent } {
+    const kind = 'id' in m ? 'request' : 'notification';
+    let d = judged;
+    if (judged.stop && judged.action === 'redact') d = asBlock(judged, `The policy redacts this, and Tollgate never rewrites a ${kind}, so it was not sent`);
+    else if (judged.stop && judged.action === 'ask') d = asBlock(judged, `The policy asks an operator to approve this, and Tollgate holds only requests, so this ${kind} was not sent`);
+    if (!d.stop && d.findings.length === 0) return { d };
+    return { d, event: this.#emit('mcp-message', m.method, this.#serverTarget(), d, started, bytes) };
+  }
+
+  /** Judges a client notification; true when it must be dropped (recorded already). */
+  #clientNotification(m: JsonRpcNotification, bytes: number | undefined): boolean {
+    const scanned = this.#scanClientMessage(m);
+    if (!scanned) return false;
+    return this.#enforceClientMessage(m, scanned.judged, scanned.started, bytes).d.stop;
+  }
+
+  /** Judges a client request other than tools/call; returns the refusal (or the hold), or undefined to forward it. */
+  #clientRequest(m: JsonRpcRequest, entry: PendingRequest, bytes: number | undefined): Handled | undefined {
+    const scanned = this.#scanClientMessage(m);
+    if (!scanned) return undefined;
+    const { judged, started } = scanned;
+    if (judged.stop && judged.action === 'ask') {
+      const r = this.#held.hold(m, entry, judged, { type: 'mcp-message', target: this.#serverTarget(), what: safeName(m.method), started, bytes });
+      return 'refusal' in r ? { toClient: [r.refusal], toServer: [] } : { toClient: [], toServer: [], held: [r.later] };
+    }
+    const { d, event } = this.#enforceClientMessage(m, judged, started, bytes);
+    if (!d.stop || !event) return undefined;
+    return { toClient: [errorResponse(m.id, RPC_BLOCKED, this.#blockText(safeName(m.method), d), this.#errorData(d, event))], toServer: [] };
   }
 
   /** Judges a tools/call; returns the refusal (or the hold), or undefined to forward it. */
