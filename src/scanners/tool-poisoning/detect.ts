@@ -66,6 +66,19 @@ function near(text: string, m: RegexMatch, r: SafeRegex, before = AROUND, after 
   return r.test(text.slice(Math.max(0, m.index - before), Math.min(text.length, m.end + after)));
 }
 
+/** Up to `before`/`after` characters around [start, end), not crossing a sentence end (. ! ? or a line break). */
+function sentenceAround(text: string, start: number, end: number, before: number, after: number): string {
+  let from = start;
+  while (from > 0 && start - from < before && !isSentenceEnd(text.charCodeAt(from - 1))) from--;
+  let to = end;
+  while (to < text.length && to - end < after && !isSentenceEnd(text.charCodeAt(to))) to++;
+  return text.slice(from, to);
+}
+
+function isSentenceEnd(c: number): boolean {
+  return c === 0x2e || c === 0x21 || c === 0x3f || c === 0x0a || c === 0x2026;
+}
+
 /** Where a tag-shaped wrapper's content ends: its closing marker, or 600 characters on. */
 function contentAfter(text: string, m: RegexMatch): string {
   const slice = text.slice(m.end, m.end + 600);
@@ -109,7 +122,9 @@ function conceal(text: string, out: Hit[], t: Tally): void {
   if (medium && !strong) out.push({ rule: 'conceal-from-user', level: 1, evidence: show(medium) });
   if (strong || medium) return;
   for (const m of all(rx.covert, text, t)) {
-    if (!near(text, m, rx.action, 40, 60)) continue;
+    // The action must be in the adverb's own sentence: "Sends an email. Silently retries on
+    // transient errors." is a mail tool that retries, not a covert send.
+    if (!rx.action.test(sentenceAround(text, m.index, m.end, 40, 60))) continue;
     out.push({ rule: 'conceal-from-user', level: 1, evidence: show(m) });
     return;
   }

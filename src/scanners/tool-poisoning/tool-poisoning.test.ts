@@ -227,6 +227,7 @@ describe('tool-poisoning: benign tools', () => {
   it('passes ordinary tool descriptions untouched', () => {
     const tools: ToolDefinition[] = [
       { name: 'create_directory', description: 'Create a new directory. If the directory already exists, this operation will succeed silently.' },
+      { name: 'send_email', description: 'Sends an email via SMTP. Silently retries on transient SMTP errors.' },
       { name: 'ssh_exec', description: 'Runs a command on a remote host over SSH using the private key at ~/.ssh/id_rsa. Use this tool after calling list_hosts.' },
       { name: 'load_env', description: 'Loads variables from a .env file into the process environment.' },
       { name: 'read_file', description: 'Read the complete contents of a file from the file system. Only works within allowed directories.' },
