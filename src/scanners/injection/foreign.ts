@@ -81,7 +81,41 @@ function alsoFolded(specs: readonly PatternSpec[]): PatternSpec[] {
   return [...specs, ...latin.map((s) => ({ ...s, src: unaccented(s.src), view: 'folded' as const }))];
 }
 
-export const FOREIGN_OVERRIDE: readonly PatternSpec[] = alsoFolded([
+/** Latin letters that pass for these Cyrillic ones (lower case, as the plain view writes both). */
+const CYRILLIC_LOOKALIKE: Readonly<Record<string, string>> = { а: 'a', в: 'b', е: 'e', ё: 'ë', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x' };
+
+/**
+ * The Russian patterns with each Cyrillic letter that has a Latin look-alike also accepting it:
+ * `Игнoрируй` with a Latin o, or `инcтрукции` with a Latin c, reads as Russian to a model. (The
+ * folded view cannot help here: the skeleton turns Cyrillic letters into Latin ones, and the
+ * patterns are Cyrillic.) Only letters outside character classes are widened.
+ */
+function mixedScript(specs: readonly PatternSpec[]): PatternSpec[] {
+  return specs.map((spec) => {
+    if (!spec.label.startsWith('ru-')) return spec;
+    let out = '';
+    let inClass = false;
+    for (let i = 0; i < spec.src.length; i++) {
+      const ch = spec.src[i] as string;
+      if (ch === '\\') {
+        out += spec.src.slice(i, i + 2);
+        i++;
+        continue;
+      }
+      if (inClass) {
+        if (ch === ']') inClass = false;
+        out += ch;
+        continue;
+      }
+      if (ch === '[') inClass = true;
+      const latin = CYRILLIC_LOOKALIKE[ch];
+      out += latin === undefined ? ch : `[${ch}${latin}]`;
+    }
+    return { ...spec, src: out };
+  });
+}
+
+export const FOREIGN_OVERRIDE: readonly PatternSpec[] = alsoFolded(mixedScript([
   clean('es-ignore-previous', 7.5, vqo(ES_VERB, ES_QUAL, ES_OBJ)),
   clean('es-forget-everything', 7, `${W('olvida', 'olvide', 'olvidad', 'olviden')}\\s+todo\\s+(?:lo\\s+)?(?:que\\s+)?${S(20)}${alt('dicho', 'dijeron', 'dije', 'indicado', 'enseñado', 'ordenado', 'anterior', 'antes')}`),
   clean('pt-ignore-previous', 7.5, vqo(PT_VERB, PT_QUAL, PT_OBJ)),
@@ -107,9 +141,9 @@ export const FOREIGN_OVERRIDE: readonly PatternSpec[] = alsoFolded([
   clean('zh-reveal-prompt', 6, `${alt('输出', '輸出', '显示', '顯示', '打印', '重复', '重複', '告诉我', '告訴我', '透露', '泄露', '洩露', '展示')}${S(10)}${alt('系统提示', '系統提示', '初始指令', '系统指令', '系統指令', '你的指令', '提示词', '提示詞', '原始指令')}`),
   clean('ja-reveal-prompt', 6, `${alt('システムプロンプト', '初期指示', '最初の指示', '元の指示')}${S(10)}${alt('表示', '出力', '教えて', '見せて', '繰り返', '公開')}`),
   clean('ko-reveal-prompt', 6, `${alt('시스템\\s*프롬프트', '초기\\s*지시', '원래\\s*지시')}${S(12)}${alt('보여', '출력', '알려', '반복', '공개')}`),
-]);
+]));
 
-export const FOREIGN_ROLE: readonly PatternSpec[] = [
+export const FOREIGN_ROLE: readonly PatternSpec[] = mixedScript([
   clean('es-you-are-now', 4, `${W('ahora eres', 'ahora serás', 'a partir de ahora(?:,)? (?:eres|serás|actuarás|vas a ser|te llamas)', 'desde ahora(?:,)? (?:eres|serás)', 'ya no eres', 'de ahora en adelante(?:,)? (?:eres|serás)')}(?:$|[^\\p{L}])`),
   clean('es-act-as', 2, `${W('actúa como', 'actua como', 'finge ser', 'haz de cuenta que eres', 'compórtate como')}(?:$|[^\\p{L}])`),
   clean('pt-you-are-now', 4, `${W('agora você é', 'agora voce e', 'agora tu és', 'a partir de agora(?:,)? (?:você|voce|tu) (?:é|e|será|sera|vai ser)', 'você não é mais', 'voce nao e mais', 'de agora em diante(?:,)? (?:você|voce) (?:é|e|será)')}(?:$|[^\\p{L}])`),
@@ -128,4 +162,4 @@ export const FOREIGN_ROLE: readonly PatternSpec[] = [
   clean('ja-act-as', 2, alt('として振る舞', 'になりきって', 'のふりをして')),
   clean('ko-you-are-now', 4, alt('너는\\s*이제', '당신은\\s*이제', '이제부터\\s*(?:너는|당신은|넌)', '지금부터\\s*(?:너는|당신은|넌)', '넌\\s*이제', '더\\s*이상\\s*(?:ai가|어시스턴트가)\\s*아니')),
   clean('ko-act-as', 2, alt('인\\s*척\\s*해', '처럼\\s*행동해', '역할을\\s*해')),
-];
+]);
