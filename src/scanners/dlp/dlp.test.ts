@@ -97,6 +97,15 @@ describe('dlp evidence and messages', () => {
 });
 
 describe('dlp structure checks', () => {
+  it('does not read a 30-character run of a base64 image after a chance "LtAI" as an Alibaba secret', () => {
+    const engine = new DlpEngine(ALL_RULES);
+    const image = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ+5n0jF9nG41LtAIB+IawZh30f384CnV3iJp2mMMogFY1VpFyLIuhX8Kb+FfV4Ic3TCnOTz5Ygq+tahPXkRzcwoAN4dDdqkhtKIP1mT56S/OMiSHcHuWtXPuuSjiJ9ijO5WZX7PNAMyuvHAJvrp2b7qpyp+ZLioFPqs04vuVhcZo0J2t6KtFONfGX97eegCyo2cj+Dxk9MfjPrFvjwOA/AAA//2Q==';
+    assert.deepEqual(engine.scanText(image).map((h) => h.rule.id), []);
+    // A real AccessKey ID before the secret still counts.
+    const pair = `ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tQ9xZ2mK7pR4wN8vB3c\nsecret: ${'Zq8Rt3Wm9Kp2Xv7Ln4Bc6Jh1Fd5Gs0'}`;
+    assert.ok(engine.scanText(pair).some((h) => h.rule.id === 'dlp/alibaba-access-key-secret'), pair);
+  });
+
   it('flags a GitHub classic token only when its CRC32 checksum is valid', () => {
     const good = crcToken('ghp_');
     assert.deepEqual(rules(`x ${good} y`), ['dlp/github-pat']);

@@ -10,6 +10,25 @@ function googleClientIdBefore(ctx: CheckContext): boolean {
   const before = ctx.text.slice(Math.max(0, ctx.start - 300), ctx.start);
   return GOOGLE_CLIENT_ID.test(before);
 }
+const ALIBABA_ID = re('(?:^|[^A-Za-z0-9])LTAI[A-Za-z0-9]{12,20}(?:[^A-Za-z0-9]|$)');
+const ALIBABA_WORD = re('alibaba|aliyun|accesskeysecret|access_key_secret', 'i');
+
+/** An AccessKey ID or an Alibaba word in the 160 characters before the value (case kept for the ID). */
+function alibabaCue(ctx: CheckContext): boolean {
+  const before = ctx.text.slice(Math.max(0, ctx.start - 160), ctx.start);
+  return ALIBABA_ID.test(before) || ALIBABA_WORD.test(before);
+}
+
+/** Whether the value sits inside a run of base64 characters much longer than itself (a blob, not a key). */
+function insideBase64Blob(ctx: CheckContext): boolean {
+  const isB64 = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2b || c === 0x2f;
+  let from = ctx.start;
+  while (from > 0 && ctx.start - from < 64 && isB64(ctx.text.charCodeAt(from - 1))) from--;
+  let to = ctx.end;
+  while (to < ctx.text.length && to - ctx.end < 64 && isB64(ctx.text.charCodeAt(to))) to++;
+  return to - from >= ctx.end - ctx.start + 64;
+}
+
 const GOOGLE_CLIENT_ID = re('[0-9]{6,14}-[a-z0-9]{32}\\.apps\\.googleusercontent\\.com');
 
 /** The base64 body begins with the text of a Bedrock presigned request (`bedrock.amazonaws.com/…`). */
@@ -229,7 +248,10 @@ export const CLOUD_RULES: readonly DlpRule[] = [
     keywords: ['ltai', 'alibaba', 'aliyun'],
     pattern: '(?:^|[^A-Za-z0-9])([A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)',
     context: { words: ['ltai', 'alibaba', 'aliyun', 'accesskeysecret', 'access_key_secret'], before: 160 },
-    check: (v) => randomMixed(v, 4.0),
+    // "ltai" in any case occurs by chance in large base64 (an image upload: 2 in 40 random 600 KB
+    // JPEGs), where `+` and `/` also cut 30-character alphanumeric runs: the cue must be a real
+    // AccessKey ID (upper-case LTAI and its 12-20 characters) or a word, and the value no piece of a blob.
+    check: (v, ctx) => randomMixed(v, 4.0) && alibabaCue(ctx) && !insideBase64Blob(ctx),
   }),
 ];
 
