@@ -126,6 +126,20 @@ describe('normalize: plus signs', () => {
   });
 });
 
+describe('normalize: line-wrapped base64', () => {
+  it('joins a wrapped block back into one run: a large file is decodable, and a wrapped secret decodes whole', () => {
+    const bytes = Buffer.alloc(300 * 1024);
+    for (let i = 0, s = 11; i < bytes.length; i++) bytes[i] = (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 24;
+    for (const [width, eol] of [[60, '\n'], [76, '\r\n']] as const) {
+      const wrapped = bytes.toString('base64').replace(new RegExp(`(.{${width}})`, 'g'), `$1${eol}`);
+      assert.equal(prepare(wrapped).decodeTruncated, false, `width ${width}`);
+    }
+    const sentence = 'my secret is AKIAZ7QW4ERT5YUI6OPA and more text here to wrap it over lines';
+    const wrappedSecret = `intro\n${Buffer.from(sentence).toString('base64').replace(/(.{40})/g, '$1\n')}\nafter`;
+    assert.ok(prepare(wrappedSecret).layers.some((l) => l.clean.includes(sentence)));
+  });
+});
+
 describe('normalize: UTS#39 confusables data', () => {
   const file = '../shared/corpora/codebox-homoglyph/generator/source_data/confusables.txt';
   it('ships the same mappings as the UTS#39 confusables.txt in the corpus', (t) => {

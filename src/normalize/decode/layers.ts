@@ -5,7 +5,7 @@ import { decodeEntities } from './entities.ts';
 import { findHex } from './hex.ts';
 import { decodeJsonEscapes } from './json-escapes.ts';
 import { percentDecode, plusToSpace } from './url.ts';
-import { isQuietShortText, shapeOf } from './runs.ts';
+import { isQuietShortText, shapeOf, unwrapBase64Lines } from './runs.ts';
 import { despace, mayHoldCipher, reversedNamed, rot13Named } from './ciphers.ts';
 
 export interface RawLayer {
@@ -35,14 +35,14 @@ const SPAN_OUTPUTS = MAX_CANDIDATES;
 
 function runs(text: string, minRun: number, state: DecodeState): readonly string[] {
   if (text.length < minRun) return [];
-  const found = shapeOf(text, minRun, MAX_CANDIDATES).runs;
+  const found = shapeOf(unwrapBase64Lines(text), minRun, MAX_CANDIDATES).runs;
   if (found.length > MAX_CANDIDATES) state.capped = true;
   return found.length > MAX_CANDIDATES ? found.slice(0, MAX_CANDIDATES) : found;
 }
 
 function hexRuns(text: string, minRun: number, state: DecodeState): readonly string[] {
   if (text.length < 16) return [];
-  const found = shapeOf(text, minRun, MAX_CANDIDATES).hex;
+  const found = shapeOf(unwrapBase64Lines(text), minRun, MAX_CANDIDATES).hex;
   if (found.length > MAX_CANDIDATES) state.capped = true;
   return found.length > MAX_CANDIDATES ? found.slice(0, MAX_CANDIDATES) : found;
 }

@@ -149,3 +149,70 @@ export function shapeOf(text: string, minRun: number, cap: number): Shape {
   last = shape;
   return shape;
 }
+
+/** Shortest and longest line of a wrapped base64 block (MIME writes 76, PEM and GitHub's contents API 60 or 64). */
+const WRAP_MIN = 40;
+const WRAP_MAX = 120;
+
+function isBase64Char(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2b || c === 0x2f || c === 0x3d || c === 0x2d || c === 0x5f;
+}
+
+let lastWrapIn: string | null = null;
+let lastWrapOut = '';
+
+/**
+ * `text` with each line-wrapped base64 block joined back into one run: two or more consecutive lines
+ * of base64 characters only, all but the last of one length between WRAP_MIN and WRAP_MAX, the last
+ * no longer. Read line by line, a wrapped blob is thousands of runs (over the decoders' candidate cap:
+ * a 200 KB file from GitHub's contents API was blocked as undecodable) and a secret wrapped across
+ * two lines decodes misaligned; joined, it is what the sender encoded. Other text is left as it is.
+ */
+export function unwrapBase64Lines(text: string): string {
+  if (text === lastWrapIn) return lastWrapOut;
+  let out = text;
+  if (text.includes('\n')) {
+    const parts: string[] = [];
+    let last = 0; // text before this offset is in parts
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+      // one line: [i, end), then its break (\n or \r\n)
+      let end = i;
+      while (end < n && text.charCodeAt(end) !== 0x0a) end++;
+      const len = end > i && text.charCodeAt(end - 1) === 0x0d ? end - 1 - i : end - i;
+      let block = len >= WRAP_MIN && len <= WRAP_MAX && end < n;
+      for (let k = i; block && k < i + len; k++) block = isBase64Char(text.charCodeAt(k));
+      if (!block) {
+        i = end + 1;
+        continue;
+      }
+      // a block starts at i with width len: take the following lines of the same width, then one no longer
+      const pieces = [text.slice(i, i + len)];
+      let j = end + 1;
+      for (;;) {
+        let e = j;
+        while (e < n && text.charCodeAt(e) !== 0x0a) e++;
+        const l = e > j && text.charCodeAt(e - 1) === 0x0d ? e - 1 - j : e - j;
+        let ok = l > 0 && l <= len;
+        for (let k = j; ok && k < j + l; k++) ok = isBase64Char(text.charCodeAt(k));
+        if (!ok) break;
+        pieces.push(text.slice(j, j + l));
+        j = e + 1;
+        if (l < len || e >= n) break;
+      }
+      if (pieces.length >= 2) {
+        parts.push(text.slice(last, i), pieces.join(''));
+        last = Math.min(n, j - 1); // keep the break after the block
+        i = j;
+      } else i = end + 1;
+    }
+    if (parts.length > 0) {
+      parts.push(text.slice(last));
+      out = parts.join('');
+    }
+  }
+  lastWrapIn = text;
+  lastWrapOut = out;
+  return out;
+}
