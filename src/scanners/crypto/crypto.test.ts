@@ -389,6 +389,9 @@ test('a phrase sent one word per field (JSON array, keyed object, form, query) i
     assert.equal(hit.severity, 'critical', name);
     assert.ok(!words.some((w) => hit.evidence.includes(w) || hit.message.includes(w)), `${name}: no seed word in the finding`);
   }
+  // Only what the agent sends is joined: a response's list of words (tags, keywords) is not.
+  const ingress = viewOfSegments({ kind: 'text', text: '' }, words.map((w, i) => segmentOf(w, `body.$.tags[${i}]`, 'body-leaf', 'ingress')));
+  assert.deepEqual(scanner.scan(ingress, TEST_CTX).filter((f) => f.rule === 'crypto/seed-phrase'), []);
   // Twelve list words whose checksum fails, one per field: an ordinary list, not a phrase.
   const broken = [...words.slice(0, 11), words[11] === 'zoo' ? 'abandon' : 'zoo'];
   assert.equal(validateMnemonic(broken.join(' '), wordlist), false);

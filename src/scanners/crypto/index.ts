@@ -240,7 +240,7 @@ function wordsOnly(text: string): boolean {
 }
 
 /**
- * A phrase sent one word (or a few) per field: `{"words":["abandon", …]}`, `w0=…&w1=…`, one word per
+ * A phrase the agent sends one word (or a few) per field: `{"words":["abandon", …]}`, `w0=…&w1=…`, one word per
  * MCP argument. Fields that hold only words are joined in input order and searched as one text;
  * fields of anything else, and keys, are left out rather than treated as a break, so keys and ids
  * between the values do not hide the run. The checksum keeps this from flagging ordinary lists of words. Hits that lie in a
@@ -252,8 +252,10 @@ function scanJoinedFields(out: Sink, o: CryptoOptions, segments: ScanView['segme
   const locations: string[] = [];
   let length = 0;
   for (const seg of segments) {
-    // Keys name the fields (`w0`, `word_3`): they are not part of what is sent.
-    if (seg.part === 'url-query-key' || seg.part === 'body-key') continue;
+    // Keys name the fields (`w0`, `word_3`): they are not part of what is sent. Only what the agent
+    // sends is joined: a response's tag or keyword list of 12+ list words passes the phrase checksum
+    // one time in sixteen, and a phrase split over a page's fields is not a leak from the agent.
+    if (seg.flow !== 'egress' || seg.part === 'url-query-key' || seg.part === 'body-key') continue;
     const text = seg.prepared.clean;
     if (!wordsOnly(text)) continue;
     if (parts.length >= MAX_JOINED_FIELDS || length + text.length + 1 > MAX_JOINED_CHARS) break;
