@@ -8,6 +8,7 @@ import { createEngine, ruleCatalog, type Engine } from './engine/index.ts';
 import { REGEX_ENGINE } from './re/index.ts';
 import { createKnownSecretIndex } from './scanners/known-secrets/index.ts';
 import { parseCidr } from './scanners/ssrf/index.ts';
+import { parseAllowlisted } from './scanners/crypto/index.ts';
 import type { SessionState } from './scanners/types.ts';
 import { transportRules } from './transports/rules.ts';
 
@@ -46,6 +47,7 @@ export function configChecks(): ConfigChecks {
   checks ??= {
     ruleIds: new Set([...ruleCatalog(), ...transportRules()].map((r) => r.id)),
     isCidr: (text) => parseCidr(text) !== null,
+    isWalletAddress: (text) => parseAllowlisted(text) !== null,
   };
   return checks;
 }

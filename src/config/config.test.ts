@@ -103,6 +103,14 @@ describe('config', () => {
     ]);
   });
 
+  it('rejects wallet allowlist entries the crypto scanner cannot read (their look-alikes would not be caught)', () => {
+    const good = '0x52908400098527886E0F7030069857D2E4169EE7';
+    const found = issues(`scanners:\n  crypto:\n    allowlistedAddresses: ["${good}", "0x12345", hello]\n`, true);
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.ok(found[0]?.includes('scanners.crypto.allowlistedAddresses.1: "0x12345" is not a wallet address'), found[0]);
+    assert.ok(found[1]?.includes('scanners.crypto.allowlistedAddresses.2: "hello"'), found[1]);
+  });
+
   it('rejects a knownSecrets.secretsFile that cannot be read, naming the key', () => {
     assert.deepEqual(issues('scanners:\n  knownSecrets:\n    secretsFile: /nonexistent/secrets.env\n'), [
       '3:5 scanners.knownSecrets.secretsFile: cannot read /nonexistent/secrets.env: no such file',

@@ -42,6 +42,8 @@ export interface ConfigChecks {
   readonly ruleIds: ReadonlySet<string>;
   /** Whether a `scanners.ssrf.allowCidrs` entry parses, exactly as the SSRF scanner reads it. */
   readonly isCidr: (text: string) => boolean;
+  /** Whether a `scanners.crypto.allowlistedAddresses` entry parses as a wallet address, as the crypto scanner reads it. */
+  readonly isWalletAddress?: (text: string) => boolean;
 }
 
 export interface ParseOptions {
@@ -118,7 +120,7 @@ function fileProblems(c: TollgateConfig): Problem[] {
 
 const SCANNER_KEYS = ['dlp', 'knownSecrets', 'entropy', 'splitSecrets', 'ssrf', 'injection', 'crypto', 'toolPoisoning', 'toolPolicy'] as const;
 
-/** Rule ids that name no rule, and CIDRs the SSRF scanner would drop. */
+/** Rule ids that name no rule, CIDRs the SSRF scanner would drop, and wallet addresses the crypto scanner would. */
 function checkProblems(c: TollgateConfig, checks: ConfigChecks): Problem[] {
   const tp = c.scanners.toolPolicy;
   const own = [...tp.rules.map((r) => `tool-policy/${r.id}`), ...(tp.chains.patterns ?? []).map((p) => `tool-policy/${p.id}`)];
@@ -134,6 +136,14 @@ function checkProblems(c: TollgateConfig, checks: ConfigChecks): Problem[] {
     c.scanners[key].disabledRules.forEach((id, i) => rule(['scanners', key, 'disabledRules', String(i)], id));
   }
   for (const id of Object.keys(c.scanners.dlp.destinations)) rule(['scanners', 'dlp', 'destinations', id], id);
+  const wallet = checks.isWalletAddress;
+  if (wallet) {
+    c.scanners.crypto.allowlistedAddresses.forEach((address, i) => {
+      if (!wallet(address)) {
+        out.push({ path: ['scanners', 'crypto', 'allowlistedAddresses', String(i)], message: `"${address}" is not a wallet address Tollgate can read (Ethereum, Bitcoin, Solana or BNB, with a valid checksum); look-alikes of it would not be caught` });
+      }
+    });
+  }
   c.scanners.ssrf.allowCidrs.forEach((cidr, i) => {
     if (!checks.isCidr(cidr)) {
       out.push({ path: ['scanners', 'ssrf', 'allowCidrs', String(i)], message: `"${cidr}" is not an IP address or CIDR range (10.0.0.0/8, fd00::/8, 127.0.0.1)` });
