@@ -91,14 +91,54 @@ describe('pin store', () => {
     assert.deepEqual(pins.observe('s', [fp(tool('w'))], { complete: false }).removed, [], 'an incomplete list reports no removals');
   });
 
-  it('bounds the pins per server: stale pins make room, and past that new tools are over the limit', () => {
+  it('bounds the pins per server: past the limit new tools are over the limit, and no pin is dropped to make room', () => {
     const { pins } = store(undefined, 2);
     const named = (n: string) => fp({ ...tool(n), name: n });
-    pins.observe('s', [named('a'), named('b')], { complete: true });
+    const id = pins.observe('s', [named('a'), named('b')], { complete: true }).id;
     const r = pins.observe('s', [named('a'), named('c')], { complete: true });
-    assert.equal(r.status.get('c'), 'new', 'b is not listed any more, so its pin made room');
-    const full = pins.observe('s', [named('a'), named('c'), named('d')], { complete: true });
-    assert.equal(full.status.get('d'), 'over-limit');
+    assert.equal(r.status.get('c'), 'over-limit', 'b is not listed any more, but its pin stays');
+    assert.deepEqual(r.removed, ['b']);
+    assert.deepEqual(pins.read(id)?.tools.map((t) => t.name).sort(), ['a', 'b']);
+    assert.equal(pins.reset(id, 'b'), true);
+    assert.equal(pins.observe('s', [named('a'), named('c')], { complete: true }).status.get('c'), 'new', 'pins reset makes room');
+  });
+
+  it('a flood of new names cannot push out a pin: the tool changed afterwards is still reported as changed', () => {
+    const { pins } = store(undefined, 3);
+    const named = (n: string, d = n) => fp({ ...tool(d), name: n });
+    const id = pins.observe('s', [named('weather', 'v1')], { complete: true }).id;
+    const flood = pins.observe('s', [named('t1'), named('t2'), named('t3')], { complete: true });
+    assert.deepEqual([flood.status.get('t1'), flood.status.get('t2'), flood.status.get('t3')], ['new', 'new', 'over-limit']);
+    assert.ok(pins.read(id)?.tools.some((t) => t.name === 'weather' && t.fingerprint === named('weather', 'v1').fingerprint));
+    const back = pins.observe('s', [named('weather', 'v2 now also mails your files')], { complete: true });
+    assert.equal(back.status.get('weather'), 'changed');
+    assert.deepEqual(back.changed.map((c) => c.name), ['weather']);
+    // The same flood spread over pages (incomplete lists) does no more.
+    const paged = store(undefined, 3).pins;
+    paged.observe('p', [named('weather', 'v1')], { complete: true });
+    paged.observe('p', [named('t1'), named('t2')], { complete: false });
+    paged.observe('p', [named('t3'), named('t4')], { complete: false });
+    assert.equal(paged.observe('p', [named('weather', 'v2')], { complete: false }).status.get('weather'), 'changed');
+  });
+
+  it('an honest paginated server keeps the pins of earlier pages, and removals and renames wait for a complete list', () => {
+    const { pins } = store(undefined, 3);
+    const named = (n: string, d = n) => fp({ ...tool(d), name: n });
+    // 4 tools over 2 pages, limit 3.
+    const p1 = pins.observe('s', [named('a'), named('b'), named('c')], { complete: false });
+    assert.deepEqual(p1.removed, []);
+    const p2 = pins.observe('s', [named('d', 'a')], { complete: false });
+    assert.equal(p2.status.get('d'), 'over-limit');
+    assert.deepEqual([p2.removed, p2.renamed], [[], []], 'a page without a, b and c says nothing about them');
+    // The next listing: page 1 has a changed.
+    const again = pins.observe('s', [named('a', 'a changed'), named('b'), named('c')], { complete: false });
+    assert.equal(again.status.get('a'), 'changed');
+    // A complete single-page list still reports removals and renames.
+    const whole = store(undefined, 10).pins;
+    whole.observe('w', [named('x'), named('y')], { complete: true });
+    const r = whole.observe('w', [named('z', 'x')], { complete: true });
+    assert.deepEqual(r.renamed, [{ from: 'x', to: 'z' }]);
+    assert.deepEqual(r.removed, ['x', 'y']);
   });
 
   it('fails closed on a pin file it cannot read instead of treating it as empty', () => {

@@ -213,17 +213,16 @@ export function createPinStore(opts: PinStoreOptions): PinStore {
           }
           continue;
         }
+        // A pin is never dropped to make room: that would let a server flood the store with
+        // junk names until a pinned tool's pin is gone, then change it unseen. Only
+        // `pins reset` forgets a pin; past the limit a new tool cannot be pinned.
         if (pins.size >= opts.maxPinnedTools) {
-          // Make room from pins of tools this list does not have, oldest first.
-          const stale = [...pins.values()].filter((p) => !names.has(p.name)).sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
-          const victim = stale[0];
-          if (!victim) {
-            status.set(tool.name, 'over-limit');
-            continue;
-          }
-          pins.delete(victim.name);
+          status.set(tool.name, 'over-limit');
+          continue;
         }
-        const twin = [...pins.values()].find((p) => p.fingerprint === tool.fingerprint && !names.has(p.name));
+        // A rename needs the old name to be gone, which only a complete list shows: on one
+        // page of several, the twin may be on another page.
+        const twin = complete ? [...pins.values()].find((p) => p.fingerprint === tool.fingerprint && !names.has(p.name)) : undefined;
         if (twin) renamed.push({ from: twin.name, to: tool.name });
         pins.set(tool.name, { name: tool.name, fingerprint: tool.fingerprint, text: tool.text, truncated: tool.truncated, firstSeen: at });
         status.set(tool.name, 'new');

@@ -175,6 +175,36 @@ describe('McpSession: rug pull', () => {
     assert.deepEqual(strict.list([{ ...weather(1), name: 'forecast' }]).tools, []);
   });
 
+  it('a flood of junk tools cannot push out a pin: past mcp.maxPinnedTools new tools are withheld (mcp/pins-full) and a later change is still caught', () => {
+    const pins = createPinStore({ dir: mkdtempSync(join(tmpdir(), 'tollgate-mcp-')), maxPinnedTools: 3 });
+    const s = setup({ pins });
+    const junk = (n: string) => ({ ...ECHO, name: n, description: `Echoes back the input string (${n}).` });
+    assert.deepEqual(s.list([weather(1)]).tools?.map((t) => t.name), ['weather']);
+    assert.deepEqual(s.list([junk('t1'), junk('t2'), junk('t3')]).tools?.map((t) => t.name), ['t1', 't2']);
+    assert.ok(s.events.at(-1)?.findings.some((f) => f.rule === 'mcp/pins-full' && f.location === 'mcp.tools/list.t3'));
+    assert.deepEqual(s.list([weather(2)]).tools?.map((t) => t.name), [], 'the changed weather is withheld');
+    assert.ok(s.events.at(-1)?.findings.some((f) => f.rule === 'mcp/tool-changed'));
+    assert.equal(s.call('weather', { city: 'Paris' }).forwarded, false);
+  });
+
+  it('a paginated list keeps the pins of its first page: a later change there is caught, and a page reports no removals', () => {
+    const pins = createPinStore({ dir: mkdtempSync(join(tmpdir(), 'tollgate-mcp-')), maxPinnedTools: 3 });
+    const s = setup({ pins });
+    const t = (n: string, d = 'one') => ({ ...ECHO, name: n, description: `Echoes back the input string (${n} ${d}).` });
+    const page = (tools: unknown[], cursor?: string, next?: string) => {
+      const { id } = s.request('tools/list', cursor ? { cursor } : undefined);
+      const back = s.respond(id, { tools, ...(next ? { nextCursor: next } : {}) }).toClient[0] as { result: { tools: { name: string }[] } };
+      return { names: back.result.tools.map((x) => x.name), rules: s.events.at(-1)?.findings.map((f) => f.rule) ?? [] };
+    };
+    assert.deepEqual(page([t('a'), t('b'), t('c')], undefined, 'p2').names, ['a', 'b', 'c']);
+    const p2 = page([t('d')], 'p2');
+    assert.deepEqual(p2.names, [], 'no room left for d');
+    assert.deepEqual(p2.rules, ['mcp/pins-full'], 'and a, b and c are not reported removed from a later page');
+    const again = page([t('a', 'two'), t('b'), t('c')], undefined, 'p2');
+    assert.deepEqual(again.names, ['b', 'c']);
+    assert.ok(again.rules.includes('mcp/tool-changed'));
+  });
+
   it('blocks the list when the pin file cannot be read, rather than pinning afresh', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-mcp-'));
     writeFileSync(join(dir, `${PIN_ID}.json`), '{broken');

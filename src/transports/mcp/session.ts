@@ -41,6 +41,11 @@ export interface Outbound {
    * each when it settles and keeps relaying everything else meanwhile.
    */
   readonly held?: readonly Promise<Outbound>[];
+  /**
+   * Set when a client message was taken as meant with nothing to pass on (a notifications/cancelled
+   * for a request Tollgate still held): accepted, not dropped.
+   */
+  readonly absorbed?: true;
 }
 
 interface Handled {
@@ -49,6 +54,7 @@ interface Handled {
   toClient: unknown[];
   toServer: unknown[];
   held?: Promise<Outbound>[];
+  absorbed?: true;
 }
 
 /** JSON-RPC/MCP envelope levels above the content the engine's depth limit applies to. */
@@ -216,8 +222,10 @@ export class McpSession {
     const forward: unknown[] = [];
     const out: Outbound = { toServer: [], toClient: [] };
     const held: Promise<Outbound>[] = [];
+    let absorbed = false;
     for (const el of value) {
       const h = this.#one(from, el, undefined);
+      if (h.absorbed) absorbed = true;
       if (h.forward !== undefined) forward.push(h.forward);
       out.toClient.push(...h.toClient);
       // What a client message sends the server in its place (an error for a withheld answer)
@@ -227,7 +235,7 @@ export class McpSession {
       if (h.held) held.push(...h.held);
     }
     if (forward.length > 0) (from === 'client' ? out.toServer : out.toClient).unshift(forward);
-    return held.length > 0 ? { ...out, held } : out;
+    return { ...out, ...(held.length > 0 ? { held } : {}), ...(absorbed ? { absorbed: true as const } : {}) };
   }
 
   /**
@@ -281,7 +289,7 @@ export class McpSession {
   }
 
   #outbound(h: Handled, from: Side): Outbound {
-    const out: Outbound = { toServer: [...h.toServer], toClient: [...h.toClient], ...(h.held ? { held: h.held } : {}) };
+    const out: Outbound = { toServer: [...h.toServer], toClient: [...h.toClient], ...(h.held ? { held: h.held } : {}), ...(h.absorbed ? { absorbed: true as const } : {}) };
     if (h.forward !== undefined) (from === 'client' ? out.toServer : out.toClient).unshift(h.forward);
     return out;
   }
@@ -306,7 +314,7 @@ export class McpSession {
       if (m.method === 'notifications/cancelled' && isObject(m.params)) {
         const rid = m.params.requestId;
         // A request still held never reached the server: its hold ends and the server hears nothing.
-        if ((typeof rid === 'string' || typeof rid === 'number') && this.#held.withdraw(rid)) return { toClient: [], toServer: [] };
+        if ((typeof rid === 'string' || typeof rid === 'number') && this.#held.withdraw(rid)) return { toClient: [], toServer: [], absorbed: true };
       }
       // A notification is answered by nobody: a stopped one is dropped (and recorded).
       if (this.#clientNotification(m, bytes)) return { toClient: [], toServer: [] };

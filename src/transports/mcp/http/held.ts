@@ -26,5 +26,5 @@ export async function settleHeld(out: Outbound, batch: boolean, session: McpSess
   const answers = settled.flatMap((o) => o.toClient);
   let forward = out.toServer[0];
   if (released.length > 0) forward = batch ? [...(Array.isArray(forward) ? (forward as unknown[]) : []), ...released] : released[0];
-  return { toServer: forward === undefined ? [] : [forward], toClient: [...out.toClient, ...answers] };
+  return { toServer: forward === undefined ? [] : [forward], toClient: [...out.toClient, ...answers], ...(out.absorbed ? { absorbed: true as const } : {}) };
 }

@@ -150,8 +150,11 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     return text;
   };
 
-  const respondJson = (res: ServerResponse, entry: Entry | undefined, messages: readonly unknown[], batch: boolean): void => {
+  const respondJson = (res: ServerResponse, entry: Entry | undefined, entries: readonly unknown[], batch: boolean): void => {
     const sid: Record<string, string> = entry?.id !== undefined ? { 'mcp-session-id': entry.id } : {};
+    // Each entry is one message or a batch (an upstream's batch answer passed on whole): the
+    // client gets one flat batch, never a batch inside a batch.
+    const messages = entries.flatMap((m) => (Array.isArray(m) ? (m as unknown[]) : [m]));
     if (messages.length === 0) {
       res.writeHead(202, sid);
       res.end();
@@ -247,11 +250,26 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     const batch = Array.isArray(value);
     // Requests held for approval are waited for here (the session stays busy, so it is not swept).
     e.busy++;
-    const out = await settleHeld(e.mcp.message('client', value, bytes), batch, e.mcp, res, requestIds(value)).finally(() => e.busy--);
+    const first = e.mcp.message('client', value, bytes);
+    const wasHeld = (first.held?.length ?? 0) > 0;
+    const out = await settleHeld(first, batch, e.mcp, res, requestIds(value)).finally(() => e.busy--);
     const refusals = out.toClient;
     const forward = out.toServer[0];
     if (forward === undefined) {
-      if (refusals.length === 0) return httpError(res, 400, 'Bad Request: Tollgate dropped the message (see the audit log).');
+      if (refusals.length === 0) {
+        // A notifications/cancelled for a held request was accepted (MCP: 202 for an accepted notification).
+        if (out.absorbed) return respondJson(res, creating ? undefined : e, [], batch);
+        // Every request of this POST was held and then cancelled: a cancelled request is owed no
+        // response (MCP cancellation), so its stream ends, empty.
+        if (wasHeld) {
+          if (!res.destroyed) {
+            res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...(e.id !== undefined ? { 'mcp-session-id': e.id } : {}) });
+            res.end();
+          }
+          return;
+        }
+        return httpError(res, 400, 'Bad Request: Tollgate dropped the message (see the audit log).');
+      }
       return respondJson(res, creating ? undefined : e, refusals, batch);
     }
     const ids: JsonRpcId[] = requestIds(forward);
