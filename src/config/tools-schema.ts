@@ -26,6 +26,7 @@ const commandPatternFields = {
   all: z.array(pattern).optional().describe('Every regex must match the arguments (joined by spaces, paths normalised, case-insensitive).'),
   any: z.array(pattern).optional().describe('At least one regex must match the arguments.'),
   none: z.array(pattern).optional().describe('No regex may match the arguments.'),
+  operands: z.array(pattern).optional().describe('At least one regex must match the operands: the arguments without message options (git -m, gh --title/--body …), echo/printf words and a grep pattern.'),
   last: z.array(pattern).optional().describe('At least one regex must match the last argument alone (a copy\'s destination).'),
   redirect: z.array(pattern).optional().describe('Some redirection (`>> ~/.bashrc`, `> /dev/tcp/…`) must match one regex.'),
   background: z.boolean().optional().describe('The command runs in the background (&).'),
