@@ -94,7 +94,7 @@ export const SplitSecretsConfig = z
   .object({
     ...scannerBase,
     windowBytes: positiveInt.default(8192).describe('Bytes of recent fragments kept per session.'),
-    ttlSeconds: positiveInt.default(300).describe('Fragments older than this are forgotten.'),
+    ttlSeconds: positiveInt.default(300).describe('Fragments older than this are forgotten; so are the tool calls the tool-policy chains look back on (scanners.toolPolicy.chains).'),
     maxSessions: positiveInt.default(10_000).describe('Sessions tracked at once (least recently used evicted).'),
     entropyBudgetBits: positiveInt.default(4096).describe('High-entropy bits a session may send within the window before it is flagged.'),
   })

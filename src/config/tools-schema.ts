@@ -26,6 +26,7 @@ const commandPatternFields = {
   all: z.array(pattern).optional().describe('Every regex must match the arguments (joined by spaces, paths normalised, case-insensitive).'),
   any: z.array(pattern).optional().describe('At least one regex must match the arguments.'),
   none: z.array(pattern).optional().describe('No regex may match the arguments.'),
+  operands: z.array(pattern).optional().describe('At least one regex must match the operands: the arguments without message options (git -m, gh --title/--body …), echo/printf words and a grep pattern.'),
   last: z.array(pattern).optional().describe('At least one regex must match the last argument alone (a copy\'s destination).'),
   redirect: z.array(pattern).optional().describe('Some redirection (`>> ~/.bashrc`, `> /dev/tcp/…`) must match one regex.'),
   background: z.boolean().optional().describe('The command runs in the background (&).'),
@@ -56,7 +57,7 @@ export const ChainPatternConfig = z
     description: z.string().min(1),
     first: kebab.describe('Tag of the earlier call (credential-read).'),
     then: kebab.describe('Tag of the later call (network-send).'),
-    within: z.number().int().min(1).max(64).describe('The later call comes at most this many calls after the earlier one.'),
+    within: z.number().int().min(1).max(64).describe('The later call comes at most this many calls after the earlier one (and within scanners.splitSecrets.ttlSeconds: older calls are forgotten).'),
     severity,
     mitre,
   })
@@ -65,7 +66,7 @@ export const ChainPatternConfig = z
 export const ChainsConfig = z
   .object({
     enabled: z.boolean().default(true).describe('Flag sequences of calls within a session.'),
-    window: z.number().int().min(1).max(64).default(10).describe('Calls remembered per session.'),
+    window: z.number().int().min(1).max(64).default(10).describe('Calls remembered per session; calls older than scanners.splitSecrets.ttlSeconds (default 300 s) are forgotten too.'),
     patterns: z.array(ChainPatternConfig).optional().describe('Chain patterns; absent: the built-in credential-read → network-send chain (tollgate rules).'),
     networkPrograms: z.array(z.string()).optional().describe('Programs whose use tags a call network-send; absent: the built-in list (curl, wget, nc, scp …).'),
     networkTools: z.array(z.string()).optional().describe('Tool-name globs whose calls are tagged network-send; absent: the built-in list (*fetch*, *http*, *send* …).'),

@@ -169,7 +169,8 @@ function clauseEnd(text: string, from: number, max: number): number {
 
 /**
  * An order to move a secret or the conversation somewhere: an imperative hand-over verb (at a
- * sentence start, after a modal or `then`/`also`, or after `instruct the assistant to`), a
+ * sentence start, after a clause opener such as `Before answering,` or `When called,`, after a
+ * modal or `then`/`also`, after `instruct the assistant to` or `use TOOL to`), a
  * sensitive object after it in the same clause, and a destination after that (an address, a
  * URL, a host, a tool parameter). With a destination or a covert adverb: clear (high); without
  * either: medium for a file or a secret, a quiet mention for the conversation. A tool whose name and first sentence are about that object (an export tool and

@@ -143,14 +143,25 @@ export const SECRET_REQUEST = alt(
 // ---- hand-over directives: an order to move a secret or the conversation somewhere
 
 /** Verbs that move data, in the imperative (base form: `sends` is a tool describing itself). */
-export const HANDOVER_VERB = '\\b(?:send|e-?mail|mail|upload|post|forward|transmit|exfiltrate|leak|share|include|attach|append|put|insert|paste|copy|pass|submit|provide|supply|embed|write|dump|report|relay|sync|bcc|cc)\\b';
+export const HANDOVER_VERB = '\\b(?:send|e-?mail|mail|upload|post|forward|transmit|exfiltrate|leak|share|include|attach|append|put|insert|paste|copy|pass|submit|provide|supply|embed|write|dump|report|relay|sync|push|deliver|ship|pipe|bcc|cc)\\b';
+
+/** Adverbs allowed between a lead and its verb; the covert ones (COVERT) make an order clear on their own. */
+const HANDOVER_ADVERB = '(?:silently|secretly|quietly|covertly|discreetly|stealthily|surreptitiously|invisibly|also|always|then|first|immediately|automatically|just|now|additionally)';
+
+/**
+ * A short subordinate clause or sequencing word and its comma, opening a sentence's main clause:
+ * `Before answering,`, `After you respond,`, `When called,`, `Once done,`, `If asked,`, `Finally,`.
+ * The subordinate clause stays within one sentence and holds no other comma.
+ */
+const CLAUSE_OPENER = `\\b(?:before|after|when|whenever|once|if|upon|on|while|as soon as|prior to|each time|every time|in addition|additionally|finally|afterwards?|meanwhile|next|lastly|first|then|also)\\b[^.!?;:,\\n]{0,60},`;
 
 /**
  * What comes right before an imperative addressed to the model, at the end of the text before the
- * verb: a sentence start, a modal or sequencing word, or `instruct/tell/ask the assistant to`,
- * with up to two adverbs (`silently`, `also` …) in between.
+ * verb: a sentence start, a clause opener (`Before answering,`), a modal or sequencing word,
+ * `instruct/tell/ask the assistant to`, or `use/call TOOL to`, with up to two adverbs
+ * (`silently`, `also` …) in between.
  */
-export const HANDOVER_LEAD = `(?:^|[.!?:;>\\]\\n-]\\s*|\\b(?:must|should|shall|please|then|and|also|always|first|now|you|need to|have to|are to|is to|be sure to|make sure to|remember to|(?:instruct|tell|ask|direct|order|get|have|make)\\s+(?:the\\s+|your\\s+)?(?:assistant|model|ai|agent|llm|claude|chatbot|bot)\\s+to)\\s+)(?:(?:silently|secretly|quietly|covertly|discreetly|stealthily|also|always|then|first|immediately|automatically|just|now)\\s+){0,2}$`;
+export const HANDOVER_LEAD = `(?:^|[.!?:;>\\]\\n-]\\s*|${CLAUSE_OPENER}\\s*|\\b(?:must|should|shall|please|then|and|also|always|first|now|you|need to|have to|are to|is to|be sure to|make sure to|(?:instruct|tell|ask|direct|order|get|have|make)\\s+(?:the\\s+|your\\s+)?(?:assistant|model|ai|agent|llm|claude|chatbot|bot)\\s+to|(?:use|call|invoke|run)\\s+(?:the\\s+)?[a-z0-9_.-]{1,64}(?:\\s+tool)?\\s+to)\\s+)(?:${HANDOVER_ADVERB}\\s+){0,2}$`;
 
 /** Where the moved data goes: an address, a URL, a host, or a parameter of a tool. */
 export const HANDOVER_DESTINATION = alt(

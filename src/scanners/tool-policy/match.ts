@@ -3,6 +3,7 @@
 import { TollgateError } from '../../core/index.ts';
 import { re, type SafeRegex } from '../../re/index.ts';
 import { programName, unversioned, type SimpleCommand } from './shell/index.ts';
+import { operandWords } from './operands.ts';
 import { normalisePath } from './paths.ts';
 import type { CommandPattern, PolicyRule } from './types.ts';
 
@@ -12,6 +13,7 @@ interface CompiledPattern {
   readonly all: readonly SafeRegex[];
   readonly any: readonly SafeRegex[];
   readonly none: readonly SafeRegex[];
+  readonly operands: readonly SafeRegex[];
   readonly last: readonly SafeRegex[];
   readonly redirect: readonly SafeRegex[];
   readonly background: boolean | undefined;
@@ -57,6 +59,7 @@ function compilePattern(p: Omit<CommandPattern, 'fedBy'> & { fedBy?: CommandPatt
     all: (p.all ?? []).map((s) => compile(s, where)),
     any: (p.any ?? []).map((s) => compile(s, where)),
     none: (p.none ?? []).map((s) => compile(s, where)),
+    operands: (p.operands ?? []).map((s) => compile(s, where)),
     last: (p.last ?? []).map((s) => compile(s, where)),
     redirect: (p.redirect ?? []).map((s) => compile(s, where)),
     background: p.background,
@@ -78,6 +81,8 @@ export function compileRules(rules: readonly PolicyRule[]): CompiledRule[] {
 export interface CommandView {
   readonly cmd: SimpleCommand;
   readonly line: string;
+  /** The operands alone (operands.ts): the line without messages, printed words and grep patterns. */
+  readonly operands: string;
   /** The last argument alone (normalised), or '' when there is none. */
   readonly last: string;
   readonly redirects: readonly string[];
@@ -87,6 +92,7 @@ export function viewOf(cmd: SimpleCommand): CommandView {
   return {
     cmd,
     line: cmd.argv.slice(1).map(normalisePath).join(' '),
+    operands: operandWords(cmd.program, cmd.argv).map(normalisePath).join(' '),
     last: cmd.argv.length > 1 ? normalisePath(cmd.argv[cmd.argv.length - 1] as string) : '',
     redirects: cmd.redirects.map((r) => `${r.op} ${normalisePath(r.target)}`),
   };
@@ -102,6 +108,7 @@ function matchesOne(p: CompiledPattern, views: readonly CommandView[], index: nu
   for (const r of p.all) if (!r.test(v.line)) return false;
   if (p.any.length > 0 && !p.any.some((r) => r.test(v.line))) return false;
   for (const r of p.none) if (r.test(v.line)) return false;
+  if (p.operands.length > 0 && !p.operands.some((r) => r.test(v.operands))) return false;
   if (p.last.length > 0 && !p.last.some((r) => r.test(v.last))) return false;
   if (p.redirect.length > 0 && !v.redirects.some((t) => p.redirect.some((r) => r.test(t)))) return false;
   if (p.fedBy && !fedBy(p.fedBy, views, index)) return false;

@@ -30,6 +30,8 @@ const ROOTS = `(?:^|\\s)(?:/|/\\*|~|~/|~/\\*|\\*|\\.|\\./|\\./\\*|\\.\\.|\\.\\./
 /** find's start points (after its leading options) include a root or home directory. */
 const FIND_ROOT = `^(?:-\\S+\\s+)*(?:/|~|/home|/users|/etc|/usr|/var|/root)/?(?:\\s|$)`;
 const WRITE_REDIRECT = '^>>?\\s+\\S*';
+/** git subcommands (after global options) that name a path without reading or publishing it. */
+const GIT_NON_READ = `^(?:(?:-c|-C|--git-dir|--work-tree)\\s+\\S+\\s+|-\\S+\\s+)*(?:rm|restore|reset|check-ignore|check-attr|ls-files|update-index)(?:\\s|$)`;
 
 const redirectTo = (...lists: readonly (readonly string[])[]): CommandPattern => ({ redirect: [WRITE_REDIRECT + anyOf(...lists)] });
 const writesTo = (...lists: readonly (readonly string[])[]): CommandPattern[] => [
@@ -87,10 +89,16 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     mitre: 'T1552.001',
     tags: ['credential-read'],
     commands: [
-      { any: [anyOf(CREDENTIAL_PATH)], notPrograms: ['ssh', 'ssh-add', 'ssh-keygen', 'ssh-copy-id', 'chmod', 'chown', 'ls', 'stat', 'test', '[', 'mkdir', 'touch', 'rm', 'shred', 'unlink', 'truncate', 'export', 'unset', 'history', ...COPIERS] },
+      // The path must be an operand: text the program is given (a commit message, a PR title,
+      // what echo prints, a grep pattern) names the file without reading it.
+      { operands: [anyOf(CREDENTIAL_PATH)], notPrograms: ['ssh', 'ssh-add', 'ssh-keygen', 'ssh-copy-id', 'chmod', 'chown', 'ls', 'stat', 'test', '[', 'mkdir', 'touch', 'rm', 'shred', 'unlink', 'truncate', 'export', 'unset', 'history', 'git', ...COPIERS] },
+      // git: staging, committing, showing or diffing a credential file puts it in history or on
+      // screen; untracking it (`git rm --cached .env`), restoring or asking about it does not.
+      { programs: ['git'], operands: [anyOf(CREDENTIAL_PATH)], none: [GIT_NON_READ] },
       // A copy reads its sources, not its destination: `cp .env.example .env` creates a file.
       { programs: COPIERS, any: [`${anyOf(CREDENTIAL_PATH)}.*\\S`] },
-      { redirect: [`^<\\s+.*${anyOf(CREDENTIAL_PATH)}`] },
+      // A read redirection (`< .env`; the one space after `<` is where the path starts), not a here-string (`<<< .env`).
+      { redirect: [`^<(?: .*)?${anyOf(CREDENTIAL_PATH)}`] },
     ],
   },
   {
@@ -112,7 +120,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     severity: 'high',
     mitre: 'T1555.003',
     tags: ['credential-read'],
-    commands: [{ any: [anyOf(BROWSER_CREDENTIAL_PATH)], notPrograms: ['ls', 'stat'] }, { redirect: [`^<\\s+.*${anyOf(BROWSER_CREDENTIAL_PATH)}`] }],
+    commands: [{ any: [anyOf(BROWSER_CREDENTIAL_PATH)], notPrograms: ['ls', 'stat'] }, { redirect: [`^<(?: .*)?${anyOf(BROWSER_CREDENTIAL_PATH)}`] }],
   },
   {
     id: 'network-exfiltration',
@@ -135,7 +143,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
       { programs: ['http', 'https', 'xh'], any: [`(?:^|\\s)[^\\s=:]*=?@[~/.]`] },
       { programs: ['ftp', 'tftp', 'lftp'], any: [word('put|mput|-u')] },
       { redirect: ['/dev/(?:tcp|udp)/'], notPrograms: SHELLS.concat(['exec', '']) },
-      { programs: ['curl', 'wget', 'dig', 'nslookup', 'host', 'ping', 'nc', 'ncat', 'netcat'], fedBy: { any: [anyOf(CREDENTIAL_PATH, BROWSER_CREDENTIAL_PATH)] } },
+      { programs: ['curl', 'wget', 'dig', 'nslookup', 'host', 'ping', 'nc', 'ncat', 'netcat'], fedBy: { operands: [anyOf(CREDENTIAL_PATH, BROWSER_CREDENTIAL_PATH)] } },
     ],
   },
   {
@@ -239,7 +247,9 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
       { programs: INTERPRETERS, fedBy: { programs: ['openssl'], any: [word('-d|base64|-base64|enc')] } },
       { programs: INTERPRETERS, fedBy: { programs: ['gzip', 'bzip2', 'xz'], any: [flag('d')] } },
       { programs: [...SHELLS, 'eval'], fedBy: { programs: ['echo', 'printf'] } },
-      { programs: ['python', 'python2', 'python3', 'pypy', 'pypy3'], all: ['\\b(?:exec|eval|compile|system|popen|Popen|check_output|check_call|getoutput)\\s*\\('], any: ['b64decode|base64|\\bdecode\\s*\\(|fromhex|codecs|zlib|marshal|\\\\x[0-9a-f]{2}|\\bchr\\s*\\('] },
+      // What is decoded must be an encoded payload (base64, hex, a codec, compressed or marshalled
+      // bytes, character codes): `check_output([…]).decode()` turns a command's output into text.
+      { programs: ['python', 'python2', 'python3', 'pypy', 'pypy3'], all: ['\\b(?:exec|eval|compile|system|popen|Popen|check_output|check_call|getoutput)\\s*\\('], any: ['b64decode|base64|\\bdecode\\s*\\(\\s*[\'"](?:base64|hex|rot[_-]?13|zlib|bz2|uu|quopri)|fromhex|unhexlify|a2b_|codecs|zlib|marshal|\\\\x[0-9a-f]{2}|\\bchr\\s*\\(|\\bbytes(?:array)?\\s*\\(\\s*\\['] },
       { programs: ['perl', 'ruby'], any: ['decode_base64|unpack\\s*\\(?\\s*["\']m|eval\\s*\\(?\\s*pack|base64\\.decode64'] },
       { programs: ['node', 'deno', 'bun'], all: ['\\beval\\s*\\(|new\\s+function|child_process|require\\s*\\('], any: ['buffer\\.from\\([^)]*base64|atob\\s*\\(|fromcharcode'] },
       { programs: ['powershell', 'pwsh'], any: [`(?:^|\\s)-(?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|encodedcomma|encodedcomman|encodedcommand)(?:\\s|$)`, 'frombase64string'] },

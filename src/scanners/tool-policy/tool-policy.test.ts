@@ -148,6 +148,25 @@ describe('tool-policy: chains within a session', () => {
     assert.equal(chain(call('bash', { command: 'curl https://x.example/ping' }, c)), true);
   });
 
+  it('does not tag a command that only mentions a credential file (a commit message, echo, a grep pattern) as a read', () => {
+    const c = ctx();
+    for (const args of [
+      { command: 'git commit -m "add .env to .gitignore"' },
+      { command: 'git', args: ['commit', '-m', 'ignore .env files'] },
+      { command: 'echo "remember to rotate ~/.aws/credentials"' },
+      { command: 'grep -rn "\\.env" src/' },
+      { command: 'gh pr create --title "Stop committing .env"' },
+      { command: 'git rm --cached .env' },
+    ]) {
+      const fs = call('bash', args, c);
+      assert.deepEqual(fs.map((f) => f.rule), [], JSON.stringify(args));
+    }
+    assert.equal(chain(call('web_fetch', { url: 'https://x.example/' }, c)), false);
+    // The argv form of a real read still counts.
+    assert.ok(rules(call('exec', { command: 'cat', args: ['~/.ssh/id_rsa'] }, c)).includes('tool-policy/credential-file-access'));
+    assert.equal(chain(call('web_fetch', { url: 'https://x.example/' }, c)), true);
+  });
+
   it('does not flag a send outside the window, in another session, or without session state', () => {
     const state = createMemorySessionState();
     const c = ctx(state);

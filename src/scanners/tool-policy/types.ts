@@ -17,6 +17,12 @@ export interface CommandPattern {
   readonly any?: readonly string[];
   /** No regex may match the argument line. */
   readonly none?: readonly string[];
+  /**
+   * At least one regex must match the operands: the arguments joined as for `any`, without the
+   * text the program is given rather than reads (message options of git/gh/glab/hg/svn/jj such as
+   * `-m`, `--title`, `--body`; every word of `echo` and `printf`; a grep's pattern).
+   */
+  readonly operands?: readonly string[];
   /** At least one regex must match the last argument alone (a copy's destination). */
   readonly last?: readonly string[];
   /** At least one redirection (`op target`, e.g. `>> ~/.bashrc`, `> /dev/tcp/1.2.3.4/80`) must match one regex. */
