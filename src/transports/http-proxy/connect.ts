@@ -18,20 +18,14 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Finding, Verdict } from '../../core/index.ts';
 import { blockRule, decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { parseAuthority } from './authority.ts';
 import { resolveChecked, type ProxyContext } from './context.ts';
 import type { Interceptor } from './intercept.ts';
 import { looksLikeHttp, type PlainTunnels } from './plain-tunnel.ts';
 import { chargeBudget } from './control.ts';
 import { MAX_HELLO, parseClientHello, type SniResult } from './sni.ts';
 
-/** Splits `host:port` / `[v6]:port`; null when malformed. */
-export function parseAuthority(authority: string): { host: string; port: number } | null {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s/@]+)):(\d{1,5})$/.exec(authority);
-  if (!m) return null;
-  const port = Number(m[3]);
-  if (port < 1 || port > 65535) return null;
-  return { host: (m[1] ?? m[2] ?? '').toLowerCase(), port };
-}
+export { parseAuthority } from './authority.ts';
 
 export function hostMatches(host: string, patterns: readonly string[]): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');

@@ -63,7 +63,9 @@ function protocolsOf(req: IncomingMessage): string[] {
 /**
  * Handles one WebSocket upgrade: `{ secure: false }` on the proxy listener (absolute-form
  * `ws://` or `/ws?url=`), `{ secure: true, authority }` on the inner server of an intercepted
- * CONNECT (origin-form, meaning `wss://authority/path`). Resolves once the relay is wired or the
+ * CONNECT (origin-form, meaning `wss://authority/path`), `{ secure: false, authority }` on the
+ * inner server of a plain-HTTP CONNECT (`ws://authority/path`); in a tunnel the Host header must
+ * name the authority (policy/host-mismatch). Resolves once the relay is wired or the
  * upgrade refused; never rejects for a client's mistake.
  */
 export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: ProxyContext, opts: WebSocketUpgradeOptions): Promise<void> {
@@ -107,6 +109,10 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
   if (!where.ok) {
     if (where.status === 404) {
       refuseUpgrade(socket, 404, where.why, requestId);
+      return;
+    }
+    if (where.hostMismatch) {
+      refuse(where.status, ctx.engine.judge([transportFinding('policy/host-mismatch', 'header.host', 'The Host header differs from the CONNECT host (domain fronting or a request for another site).', { category: 'policy', severity: 'high', mitre: 'T1090.004' })]));
       return;
     }
     refuse(where.status, ctx.engine.judge([transportFinding('engine/invalid-input', 'upgrade', `The upgrade cannot be relayed: ${where.why}.`)]));
