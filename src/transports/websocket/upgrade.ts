@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket, { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import type { Finding, Verdict } from '../../core/index.ts';
-import { blockRule, decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { blockRule, decisionEvent, enforcedBlock, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, type Dial, type ProxyContext } from '../http-proxy/context.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
 import { chargeBudget, egressBytes } from '../http-proxy/control.ts';
@@ -96,7 +96,7 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
   };
   /** Refuses with an HTTP answer; the event records the block that was enforced (nothing was relayed). */
   const refuse = (status: number, verdict: Verdict, extra = ''): void => {
-    const enforced: Verdict = stops(verdict) ? verdict : { ...verdict, action: 'block' };
+    const enforced: Verdict = stops(verdict) ? verdict : enforcedBlock(verdict);
     emit(enforced);
     refuseUpgrade(socket, status, enforced.reason, requestId, enforced, extra);
   };
