@@ -17,21 +17,15 @@ import type { SecureContext } from 'node:tls';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Finding, Verdict } from '../../core/index.ts';
-import { blockRule, decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { blockRule, decisionEvent, enforcedBlock, stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { parseAuthority } from './authority.ts';
 import { resolveChecked, type ProxyContext } from './context.ts';
 import type { Interceptor } from './intercept.ts';
 import { looksLikeHttp, type PlainTunnels } from './plain-tunnel.ts';
 import { chargeBudget } from './control.ts';
 import { MAX_HELLO, parseClientHello, type SniResult } from './sni.ts';
 
-/** Splits `host:port` / `[v6]:port`; null when malformed. */
-export function parseAuthority(authority: string): { host: string; port: number } | null {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s/@]+)):(\d{1,5})$/.exec(authority);
-  if (!m) return null;
-  const port = Number(m[3]);
-  if (port < 1 || port > 65535) return null;
-  return { host: (m[1] ?? m[2] ?? '').toLowerCase(), port };
-}
+export { parseAuthority } from './authority.ts';
 
 export function hostMatches(host: string, patterns: readonly string[]): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
@@ -132,8 +126,8 @@ export async function handleConnect(
     return verdict;
   };
   if (!auth) {
-    const v = emit(ctx.engine.judge([transportFinding('engine/invalid-input', 'connect.authority', 'The CONNECT target is not host:port.')]), '[malformed authority]');
-    refuse(client, 400, { ...v, action: 'block' }, requestId);
+    const v = emit(enforcedBlock(ctx.engine.judge([transportFinding('engine/invalid-input', 'connect.authority', 'The CONNECT target is not host:port.')])), '[malformed authority]');
+    refuse(client, 400, v, requestId);
     return;
   }
   const { host, port } = auth;
@@ -170,7 +164,7 @@ export async function handleConnect(
   if (dial.findings.length > 0) {
     verdict = ctx.engine.judge([...findings, ...dial.findings]);
     if (stops(verdict) || dial.address === undefined) {
-      refuse(client, stops(verdict) ? 403 : 502, emit(stops(verdict) ? verdict : { ...verdict, action: 'block' }, shown), requestId);
+      refuse(client, stops(verdict) ? 403 : 502, emit(stops(verdict) ? verdict : enforcedBlock(verdict), shown), requestId);
       return;
     }
   }
@@ -193,7 +187,8 @@ export async function handleConnect(
     if (plainOnly) {
       // Not plain HTTP: a tunnel to a port that is not on allowPorts is refused.
       policy('policy/connect-port', `${portMessage} Only plain HTTP, which Tollgate inspects, may use port ${PLAIN_HTTP_PORT} without it.`);
-      emit(ctx.engine.judge([...findings, ...dial.findings]), shown);
+      // Refused in every mode (nothing was relayed): the event records that block.
+      emit(enforcedBlock(ctx.engine.judge([...findings, ...dial.findings])), shown);
       client.destroy();
       return;
     }
@@ -201,23 +196,30 @@ export async function handleConnect(
     return;
   }
   const upstream = netConnect({ host: dial.address as string, port, timeout: ctx.config.proxy.connectTimeoutMs });
+  // Until the upstream is connected the client is still waiting for an answer (a 502 below); after
+  // that an upstream failure ends the tunnel.
+  let connected = false;
   upstream.on('error', () => {
     upstream.destroy();
-    client.destroy();
+    if (connected) client.destroy();
   });
-  await new Promise<void>((resolve) => {
-    upstream.once('connect', () => resolve());
-    upstream.once('error', () => resolve());
+  connected = await new Promise<boolean>((resolve) => {
+    upstream.once('connect', () => resolve(true));
+    upstream.once('error', () => resolve(false));
     upstream.once('timeout', () => {
       upstream.destroy(new Error('connect timeout'));
-      resolve();
+      resolve(false);
     });
   });
-  if (upstream.destroyed || !upstream.writable) {
-    const v = emit(ctx.engine.judge([...findings, transportFinding('engine/upstream-error', 'connect.host', 'The upstream could not be reached.', { category: 'engine', severity: 'medium' })]), shown);
-    refuse(client, 502, { ...v, action: 'block' }, requestId);
+  if (!connected || upstream.destroyed || !upstream.writable) {
+    connected = false;
+    upstream.destroy();
+    // Nothing can be relayed, whatever the mode: the event records the block that is enforced.
+    const v = emit(enforcedBlock(ctx.engine.judge([...findings, transportFinding('engine/upstream-error', 'connect.host', 'The upstream could not be reached.', { category: 'engine', severity: 'medium' })])), shown);
+    refuse(client, 502, v, requestId);
     return;
   }
+  connected = true;
   upstream.setTimeout(0);
   client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 
@@ -261,7 +263,7 @@ export async function handleConnect(
     }
     const judgedTunnel = ctx.engine.judge(checks);
     // Without a leaf the tunnel cannot be served, whatever the mode: record the block that happens.
-    const v = emit(secureContext === null && !stops(judgedTunnel) ? { ...judgedTunnel, action: 'block' } : judgedTunnel, shown);
+    const v = emit(secureContext === null && !stops(judgedTunnel) ? enforcedBlock(judgedTunnel) : judgedTunnel, shown);
     if (stops(v) || secureContext === null) {
       client.destroy();
       return;

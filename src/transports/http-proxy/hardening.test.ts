@@ -129,6 +129,54 @@ describe('malformed requests are refused before anything is forwarded', () => {
   });
 });
 
+describe('a refused CONNECT (without interception) is answered, and logged as the block it enforced', () => {
+  /** A loopback port with nothing listening on it. */
+  async function closedPort(): Promise<number> {
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const port = (srv.address() as AddressInfo).port;
+    await new Promise<void>((r) => srv.close(() => r()));
+    return port;
+  }
+
+  it('in audit mode a CONNECT refused for a malformed authority is logged as the block it was', async () => {
+    const proxy = await startTestProxy('mode: audit\n');
+    try {
+      const r = await raw(proxy.server.port, ['CONNECT no-port-here HTTP/1.1\r\nHost: no-port-here\r\n\r\n']);
+      assert.equal(r.status, 400, r.text.slice(0, 200));
+      await settle(() => proxy.events.some((e) => e.type === 'tunnel'));
+      const ev = proxy.events.find((e) => e.type === 'tunnel');
+      assert.equal(ev?.action, 'block');
+      assert.match(ev?.reason ?? '', /^Blocked: /);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  for (const mode of ['enforce', 'audit'] as const) {
+    it(`answers 502 with the block headers when the upstream cannot be reached, and logs a block (${mode} mode)`, async () => {
+      const port = await closedPort();
+      const proxy = await startTestProxy(
+        `mode: ${mode}\nproxy:\n  connect:\n    allowPorts: [443, ${port}]\nscanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\ndns:\n  overrides:\n    gone.test: 127.0.0.1\n`,
+      );
+      try {
+        const r = await raw(proxy.server.port, [`CONNECT gone.test:${port} HTTP/1.1\r\nHost: gone.test:${port}\r\n\r\n`]);
+        assert.equal(r.status, 502, r.text.slice(0, 200));
+        assert.ok(r.closed);
+        assert.match(r.text, /\r\nx-tollgate-blocked: 1\r\n/);
+        assert.match(r.text, /\r\nx-tollgate-block: engine\/upstream-error\r\n/);
+        await settle(() => proxy.events.some((e) => e.type === 'tunnel'));
+        const ev = proxy.events.find((e) => e.type === 'tunnel');
+        assert.equal(ev?.action, 'block');
+        assert.match(ev?.reason ?? '', /^Blocked: /);
+        assert.ok(ev?.findings.some((f) => f.rule === 'engine/upstream-error'));
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+});
+
 describe('slow clients are cut off by the configured timeouts', () => {
   let up: Upstream;
   let proxy: TestProxy;

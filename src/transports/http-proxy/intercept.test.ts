@@ -184,6 +184,24 @@ describe('TLS interception: curl and undici through a real listener to a loopbac
     assert.deepEqual(wssReceived, ['hello'], 'the upstream never saw the key');
   });
 
+  it('refuses with 403 (policy/host-mismatch) a wss:// upgrade whose Host names another site than the CONNECT host', async () => {
+    const received = wssReceived.length;
+    const sock = await openTunnel(proxy.server.port, `upstream.test:${wssPort}`);
+    // The TLS is for the CONNECT host; the handshake's Host names another site (domain fronting).
+    const ws = new WebSocket(`wss://fronted.test:${wssPort}/chat`, { createConnection: () => tlsConnect({ socket: sock, servername: 'upstream.test', ca: tollgateCa.certPem }) });
+    ws.on('error', () => undefined);
+    const answer = await new Promise<{ status: number; block?: string | string[] }>((resolve) => {
+      ws.once('open', () => resolve({ status: 101 }));
+      ws.once('unexpected-response', (_req, res) => {
+        resolve({ status: res.statusCode ?? 0, block: res.headers['x-tollgate-block'] });
+        res.resume();
+        ws.terminate();
+      });
+    });
+    assert.deepEqual(answer, { status: 403, block: 'policy/host-mismatch' });
+    assert.equal(wssReceived.length, received);
+  });
+
   it('records intercepted tunnels and requests distinctly from blind tunnels, with no secret in any event', () => {
     const events = proxy.events;
     assert.ok(!JSON.stringify(events).includes(AWS_KEY));

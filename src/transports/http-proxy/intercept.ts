@@ -10,7 +10,7 @@ import { summarizeUrl, transportFinding } from '../decision.ts';
 import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import type { ProxyContext } from './context.ts';
 import { newExchange, refuse, relayExchange } from './exchange.ts';
-import { parseAuthority } from './connect.ts';
+import { hostHeaderMatches } from './authority.ts';
 import { first } from './headers.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, type Requester } from './control.ts';
 import { followClientLimits, guardClientErrors, httpServerOptions } from './http-limits.ts';
@@ -40,15 +40,7 @@ export function authorityOf(host: string, port: number): string {
   return port === 443 ? h : `${h}:${port}`;
 }
 
-/** Whether a Host header names the tunnel's host (and port, when it gives one; `defaultPort` when it does not). */
-export function hostHeaderMatches(header: string, tunnel: Pick<Tunnel, 'host' | 'port'>, defaultPort = 443): boolean {
-  const want = tunnel.host.replace(/\.$/, '');
-  const h = header.trim().toLowerCase();
-  const withPort = parseAuthority(h);
-  if (withPort) return withPort.host.replace(/\.$/, '') === want && withPort.port === tunnel.port;
-  const bare = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
-  return bare.replace(/\.$/, '') === want && tunnel.port === defaultPort;
-}
+export { hostHeaderMatches } from './authority.ts';
 
 export function createInterceptor(ctx: ProxyContext): Interceptor {
   const tunnels = new WeakMap<object, Tunnel>();

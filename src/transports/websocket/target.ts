@@ -1,22 +1,32 @@
 // Where a WebSocket upgrade is meant to go, from the three ways one reaches Tollgate:
 //   - absolute-form through the forward proxy: `GET ws://host/path HTTP/1.1` (http: is accepted as ws:);
 //   - origin-form to Tollgate's own endpoint: `GET /ws?url=ws://host/path` (ws: or wss:);
-//   - origin-form inside an intercepted TLS tunnel: `GET /path` with the CONNECT authority (or the
-//     Host header) naming the host, which makes it wss://host/path.
+//   - origin-form inside a CONNECT tunnel: `GET /path` means wss://authority/path in an intercepted
+//     TLS tunnel and ws://authority/path in a plain-HTTP one. The CONNECT authority is the target,
+//     exactly: absolute-form is refused, a Host header naming anything else is refused
+//     (policy/host-mismatch, as for every other request in a tunnel), and `/ws?url=` is only a
+//     path on that host, never Tollgate's endpoint.
 import { isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
+import { hostHeaderMatches } from '../http-proxy/authority.ts';
 
 export interface UpgradeTarget {
   /** The upstream WebSocket URL (ws: or wss:), without fragment. */
   readonly url: URL;
 }
 
-export type TargetResult = { ok: true; target: UpgradeTarget } | { ok: false; status: number; why: string };
+export type TargetResult =
+  | { ok: true; target: UpgradeTarget }
+  /** `hostMismatch`: the Host header names another site than the tunnel's (policy/host-mismatch). */
+  | { ok: false; status: number; why: string; hostMismatch?: true };
 
 export interface TargetOptions {
   /** The client reached Tollgate over TLS that Tollgate terminated (intercepted CONNECT). */
   readonly secure: boolean;
-  /** The CONNECT authority of that TLS tunnel; preferred over the Host header. */
+  /**
+   * The CONNECT authority of the tunnel the upgrade arrived in (intercepted TLS when `secure`,
+   * plain HTTP otherwise): the only host the upgrade may go to.
+   */
   readonly authority?: { readonly host: string; readonly port: number };
   /** The reverse proxy's upstream: an origin-form target is a path on it (http → ws, https → wss). */
   readonly base?: URL;
@@ -73,9 +83,10 @@ export function upgradeTarget(req: IncomingMessage, opts: TargetOptions): Target
     const url = joined ? asWebSocketUrl(joined.href, ['http:', 'https:', 'ws:', 'wss:']) : null;
     return url ? { ok: true, target: { url } } : { ok: false, status: 400, why: 'the reverse proxy takes origin-form paths under its upstream only' };
   }
+  if (opts.authority) return tunnelTarget(req, raw, opts.authority, opts.secure);
   if (opts.secure) {
     if (raw.startsWith('/')) {
-      const host = opts.authority ? authorityText(opts.authority) : Array.isArray(req.headers.host) ? undefined : req.headers.host;
+      const host = Array.isArray(req.headers.host) ? undefined : req.headers.host;
       if (!host) return { ok: false, status: 400, why: 'the request names no host' };
       const url = asWebSocketUrl(`wss://${host}${raw}`, ['wss:']);
       return url ? { ok: true, target: { url } } : { ok: false, status: 400, why: 'the request target is not a valid URL' };
@@ -92,6 +103,28 @@ export function upgradeTarget(req: IncomingMessage, opts: TargetOptions): Target
   }
   const url = asWebSocketUrl(raw, ['ws:', 'wss:', 'http:', 'https:']);
   return url ? { ok: true, target: { url } } : { ok: false, status: 400, why: 'the request target must be a ws:// URL' };
+}
+
+function unbracketed(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/**
+ * An upgrade inside a CONNECT tunnel goes to the tunnel's authority and nowhere else: the tunnel's
+ * address was checked for that host, so a request naming another (an absolute-form target, a Host
+ * header, a path that would change the host) is refused rather than sent there with another name.
+ */
+function tunnelTarget(req: IncomingMessage, raw: string, authority: { host: string; port: number }, secure: boolean): TargetResult {
+  if (!raw.startsWith('/')) return { ok: false, status: 400, why: 'a request inside a CONNECT tunnel must be origin-form (/path)' };
+  const host = req.headers.host;
+  if (host !== undefined && (Array.isArray(host) || !hostHeaderMatches(host, authority, secure ? 443 : 80))) {
+    return { ok: false, status: 403, why: 'the Host header differs from the CONNECT host (domain fronting or a request for another site)', hostMismatch: true };
+  }
+  const url = asWebSocketUrl(`${secure ? 'wss' : 'ws'}://${authorityText(authority)}${raw}`, ['wss:', 'ws:']);
+  if (!url || unbracketed(url.hostname) !== unbracketed(authority.host) || Number(url.port || (secure ? 443 : 80)) !== authority.port) {
+    return { ok: false, status: 400, why: 'the request target is not a path on the CONNECT host' };
+  }
+  return { ok: true, target: { url } };
 }
 
 /** RFC 6455 §4.2.1: the handshake fields a server requires. Null when they are all present and valid. */

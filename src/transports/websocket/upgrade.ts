@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket, { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import type { Finding, Verdict } from '../../core/index.ts';
-import { blockRule, decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { blockRule, decisionEvent, enforcedBlock, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, type Dial, type ProxyContext } from '../http-proxy/context.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
 import { chargeBudget, egressBytes } from '../http-proxy/control.ts';
@@ -63,7 +63,9 @@ function protocolsOf(req: IncomingMessage): string[] {
 /**
  * Handles one WebSocket upgrade: `{ secure: false }` on the proxy listener (absolute-form
  * `ws://` or `/ws?url=`), `{ secure: true, authority }` on the inner server of an intercepted
- * CONNECT (origin-form, meaning `wss://authority/path`). Resolves once the relay is wired or the
+ * CONNECT (origin-form, meaning `wss://authority/path`), `{ secure: false, authority }` on the
+ * inner server of a plain-HTTP CONNECT (`ws://authority/path`); in a tunnel the Host header must
+ * name the authority (policy/host-mismatch). Resolves once the relay is wired or the
  * upgrade refused; never rejects for a client's mistake.
  */
 export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: ProxyContext, opts: WebSocketUpgradeOptions): Promise<void> {
@@ -94,7 +96,7 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
   };
   /** Refuses with an HTTP answer; the event records the block that was enforced (nothing was relayed). */
   const refuse = (status: number, verdict: Verdict, extra = ''): void => {
-    const enforced: Verdict = stops(verdict) ? verdict : { ...verdict, action: 'block' };
+    const enforced: Verdict = stops(verdict) ? verdict : enforcedBlock(verdict);
     emit(enforced);
     refuseUpgrade(socket, status, enforced.reason, requestId, enforced, extra);
   };
@@ -107,6 +109,10 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
   if (!where.ok) {
     if (where.status === 404) {
       refuseUpgrade(socket, 404, where.why, requestId);
+      return;
+    }
+    if (where.hostMismatch) {
+      refuse(where.status, ctx.engine.judge([transportFinding('policy/host-mismatch', 'header.host', 'The Host header differs from the CONNECT host (domain fronting or a request for another site).', { category: 'policy', severity: 'high', mitre: 'T1090.004' })]));
       return;
     }
     refuse(where.status, ctx.engine.judge([transportFinding('engine/invalid-input', 'upgrade', `The upgrade cannot be relayed: ${where.why}.`)]));

@@ -236,6 +236,24 @@ describe('WebSocket relay (real ws clients through Tollgate to a loopback ws ups
     }
   });
 
+  it('refuses with 502 when the upstream is unreachable, and logs the block it enforced (not "Allowed with a warning")', async () => {
+    const before = proxy.events.length;
+    const ws = viaEndpoint(proxy, 'ws://echo.test:1/');
+    const status = await new Promise<number>((resolve) => {
+      ws.once('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+        ws.terminate();
+      });
+      ws.once('open', () => resolve(101));
+    });
+    assert.equal(status, 502);
+    const ev = proxy.events.slice(before).find((e) => e.type === 'request' && e.transport === 'websocket');
+    assert.equal(ev?.action, 'block');
+    assert.ok(ev?.findings.some((f) => f.rule === 'engine/upstream-error'));
+    assert.match(ev?.reason ?? '', /^Blocked: /);
+  });
+
   it('answers an upgrade to any other Tollgate path with 404', async () => {
     const ws = new WebSocket(`${proxy.server.url.replace(/^http/, 'ws')}/elsewhere`);
     ws.on('error', () => undefined);
