@@ -89,6 +89,37 @@ describe('tollgate run services: the data plane hands its decision events on aft
   });
 });
 
+describe('tollgate run services: a request the address check refuses', () => {
+  it('is one request decision (the block) in the audit log, the receipts and the metrics, with no allow before it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tollgate-services-dialblock-'));
+    const s = await startServices(parseConfig(`${YAML}    meta.test: 169.254.169.254\n`), { env: { TOLLGATE_HOME: home }, note: () => undefined });
+    try {
+      const proxy = (s.proxy as NonNullable<typeof s.proxy>).url;
+      assert.equal((await curl(proxy, ['http://meta.test/latest', '-d', 'x=1'])).status, 403);
+      assert.equal((await curl(proxy, ['http://meta.test/latest/meta-data'])).status, 403);
+      const metrics = await (await fetch(`${s.apiUrl}/metrics`)).text();
+      assert.match(metrics, /tollgate_decisions_total\{transport="http-forward",action="block",mode="enforce"\} 2\n/);
+      assert.doesNotMatch(metrics, /tollgate_decisions_total\{transport="http-forward",action="allow"/);
+    } finally {
+      await s.close();
+    }
+    try {
+      type Line = { kind?: string; type?: string; event: string; requestId?: string; action?: string; rules?: string[] };
+      const lines = (file: string): Line[] => readFileSync(join(home, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+      const audit = lines('audit.jsonl').filter((l) => l.kind === 'decision');
+      const receipts = lines('receipts.jsonl').filter((l) => l.type === 'decision');
+      for (const [name, got] of [['audit log', audit], ['receipts', receipts]] as const) {
+        assert.deepEqual(got.map((l) => [l.event, l.action]), [['request', 'block'], ['request', 'block']], `${name}: ${JSON.stringify(got)}`);
+        assert.equal(new Set(got.map((l) => l.requestId)).size, 2, name);
+      }
+      assert.deepEqual(receipts[0]?.rules, ['ssrf/cloud-metadata']);
+      assert.equal((await verifyReceiptsFile(join(home, 'receipts.jsonl'))).status, 'ok');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('tollgate run services: an admin API with a listener of its own', () => {
   it('is refused on the agent-facing proxy port (health stays) and served on api.listen', async () => {
     const home = mkdtempSync(join(tmpdir(), 'tollgate-services-admin-'));

@@ -10,7 +10,7 @@ export const DnsConfig = z
       .record(z.string().min(1), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
       .default({})
       .describe('Static answers, like curl --resolve: host (or *.suffix) → address(es). Answers still pass the SSRF address check unless also allowed in scanners.ssrf.allowCidrs.'),
-    servers: z.array(z.string().min(1)).default([]).describe('Resolvers (ip or ip:port) to ask instead of the system resolver.'),
+    servers: z.array(z.string().min(1)).default([]).describe('Resolvers (ip or ip:port) to ask instead of the system resolver, in turn: each gets its share of timeoutMs before the next is asked too; the first answer wins.'),
     timeoutMs: positiveInt.default(5000).describe('A lookup still unanswered after this fails (and the request is blocked).'),
     cacheTtlMs: z
       .number()

@@ -68,35 +68,39 @@ const DENIED_WHY: Readonly<Record<Exclude<ApprovalOutcome, 'approved'> | 'unavai
   full: 'it needs approval and too many exchanges are already waiting for one',
 };
 
-/** Settles an ask: true when approved (the event says so), false after denying with one event. */
-async function settleAsk(x: Exchange, res: ServerResponse, step: Step, v: Verdict, bytes: number): Promise<boolean> {
+/**
+ * Settles an ask: the approved verdict when approved (the caller records it), null after denying
+ * with one event.
+ */
+async function settleAsk(x: Exchange, res: ServerResponse, step: Step, v: Verdict, bytes: number): Promise<Verdict | null> {
   const outcome = await holdForApproval(x, res, step, v);
-  if (outcome === 'approved') {
-    decide(x, step, { ...v, reason: `Approved by an operator after being held: ${detail(v)}` }, bytes);
-    return true;
-  }
+  if (outcome === 'approved') return { ...v, reason: `Approved by an operator after being held: ${detail(v)}` };
   const enforced = blocked(v, `the ${step} was held for approval and ${DENIED_WHY[outcome]}`);
   decide(x, step, enforced, bytes);
   deny(res, 403, enforced, x.requestId, { [APPROVAL_HEADER]: outcome }, step);
-  return false;
+  return null;
 }
 
-/** Enforces the request verdict; true when the request may be forwarded. Emits the one request event. */
-export async function enforceRequest(x: Exchange, res: ServerResponse, v: Verdict, bytes: number): Promise<boolean> {
+/**
+ * Enforces the request verdict. A request that stops is answered here with its one request event;
+ * one that may be forwarded returns the verdict to record, and the caller emits the request event
+ * once the destination's address check is known (exchange.ts), so a request refused there has one
+ * event too.
+ */
+export async function enforceRequest(x: Exchange, res: ServerResponse, v: Verdict, bytes: number): Promise<Verdict | null> {
   switch (v.action) {
     case 'allow':
     case 'warn':
-      decide(x, 'request', v, bytes);
-      return true;
+      return v;
     case 'block':
       decide(x, 'request', v, bytes);
       deny(res, 403, v, x.requestId);
-      return false;
+      return null;
     case 'redact': {
       const enforced = blocked(v, 'the policy redacts this, and Tollgate never rewrites a request, so it is not sent');
       decide(x, 'request', enforced, bytes);
       deny(res, 403, enforced, x.requestId);
-      return false;
+      return null;
     }
     case 'ask':
       return settleAsk(x, res, 'request', v, bytes);
@@ -141,8 +145,13 @@ export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdi
       deny(res, 403, v, x.requestId, undefined, 'response');
       return;
     case 'ask':
-      if (await settleAsk(x, res, 'response', v, bytes)) relayAnswer(res, a);
+    {
+      const approved = await settleAsk(x, res, 'response', v, bytes);
+      if (approved === null) return;
+      decide(x, 'response', approved, bytes);
+      relayAnswer(res, a);
       return;
+    }
     case 'redact': {
       const r = a.decoded
         ? redactResponse({

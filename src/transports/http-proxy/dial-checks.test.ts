@@ -20,7 +20,7 @@ describe('proxy dial', () => {
     answers['rebind.test'] = [['127.0.0.1'], ['169.254.169.254'], ['127.0.0.1']];
     answers['meta.test'] = [['127.0.0.1', '169.254.169.254']];
     const resolver = R.createResolver({ overrides: {}, servers: [], timeoutMs: 1000, cacheTtlMs: 60_000 }, {
-      lookup: async (h: string) => { lookups++; const list = answers[h] ?? [['127.0.0.1']]; return list.length > 1 ? list.shift()! : list[0]!; },
+      lookup: async (h: string) => { lookups++; if (h === 'nx.test') throw new Error('ENOTFOUND nx.test'); const list = answers[h] ?? [['127.0.0.1']]; return list.length > 1 ? list.shift()! : list[0]!; },
     });
     proxy = await T.startTestProxy(`scanners:\n  ssrf:\n    allowCidrs: ["127.0.0.1/32"]\n`, resolver);
   });
@@ -32,6 +32,19 @@ describe('proxy dial', () => {
       const t = await raw(proxy.server.port, `GET http://meta.test:${up.port}/m${k} HTTP/1.1\r\nHost: meta.test:${up.port}\r\nConnection: close\r\n\r\n`);
       assert.equal(statuses(t)[0], 403, t.slice(0, 200));
       assert.equal(up.seen.length, n);
+    }
+  });
+
+  it('a request refused by the address check (internal answer, unresolvable name) has one request event: the block, never an allow before it', async () => {
+    for (const [host, rule] of [['meta.test', 'ssrf/cloud-metadata'], ['nx.test', 'engine/unresolvable-host']] as const) {
+      for (const head of [`GET http://${host}:${up.port}/one HTTP/1.1\r\nHost: ${host}:${up.port}\r\nConnection: close\r\n\r\n`, `POST http://${host}:${up.port}/latest HTTP/1.1\r\nHost: ${host}:${up.port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\nConnection: close\r\n\r\nx=1`]) {
+        const n = proxy.events.length;
+        const t = await raw(proxy.server.port, head);
+        assert.equal(statuses(t)[0], 403, t.slice(0, 200));
+        const evs = proxy.events.slice(n);
+        assert.deepEqual(evs.map((e: any) => [e.type, e.action]), [['request', 'block']], JSON.stringify(evs));
+        assert.ok(evs[0].findings.some((f: any) => f.rule === rule), JSON.stringify(evs[0].findings));
+      }
     }
   });
 

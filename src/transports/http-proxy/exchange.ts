@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { Finding, ScanInput, TransportId, Verdict } from '../../core/index.ts';
 import { decisionEvent, enforcedBlock, stops, transportFinding } from '../decision.ts';
 import { bodiless, decodeContent, NO_BODY, readBody, readBodyNow, readRequestBody } from './bodies.ts';
-import type { ProxyContext } from './context.ts';
+import type { Dial, ProxyContext } from './context.ts';
 import { enforceRequest, enforceResponse, relayAnswer, type UpstreamAnswer } from './actions.ts';
 import { deny } from './deny.ts';
 import { budgetHeaders, budgetsActive, chargeBudget, egressBytes, killSwitchOn, killVerdict } from './control.ts';
@@ -125,10 +125,11 @@ export function isCertificateError(err: unknown): boolean {
 export interface Route {
   readonly url: URL;
   /**
-   * The address to dial, already checked (or a promise of it when a lookup is needed); null when
-   * the caller has already answered.
+   * The address to dial: a string when it was checked before (the tunnel's address), or the
+   * resolution with its address check (a promise of it when a lookup is needed). It is asked only
+   * for a request that may pass, and the request's one decision event records its outcome.
    */
-  readonly dial: () => Promise<string | null> | string | null;
+  readonly dial: () => Promise<Dial> | Dial | string;
   /** The TLS server name for an https upstream (the name the certificate must carry). */
   readonly servername?: string;
 }
@@ -185,12 +186,14 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     }
   }
   // allow/warn pass, block and redact stop (a request is never rewritten), ask waits for an operator.
-  if (verdict.action === 'allow' || verdict.action === 'warn') decide(x, 'request', verdict, bodyBytes);
-  else if (!(await enforceRequest(x, res, verdict, bodyBytes))) return;
+  const passed = verdict.action === 'allow' || verdict.action === 'warn' ? verdict : await enforceRequest(x, res, verdict, bodyBytes);
+  if (passed === null) return;
 
   // 2. The checked address (known at once for an address literal, an override or a cached answer).
+  // The request's one decision event is emitted here, with the address check in it: a request the
+  // check refuses (an internal address, a name that does not resolve) is recorded as that block only.
   const dialled = route.dial();
-  const address = typeof dialled === 'string' || dialled === null ? dialled : await dialled;
+  const address = admitted(x, res, url.hostname, passed, bodyBytes, dialled instanceof Promise ? await dialled : dialled);
   if (address === null) return;
   // The kill switch may have turned on while this request waited (for its body, its scan's turn or
   // its address): nothing leaves once it is on.
@@ -265,6 +268,36 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     decide(x, 'response', rverdict, answer.raw.length);
     relayAnswer(res, answer);
   } else await enforceResponse(x, res, rverdict, answer);
+}
+
+/**
+ * The request's one decision event, once its address is known: the verdict that let it pass, with
+ * what the address check found. Returns the address to dial, or null after refusing the request.
+ */
+function admitted(x: Exchange, res: ServerResponse, hostname: string, passed: Verdict, bytes: number, dial: Dial | string): string | null {
+  if (typeof dial === 'string') {
+    decide(x, 'request', passed, bytes);
+    return dial;
+  }
+  if (dial.findings.length === 0 && dial.address !== undefined) {
+    decide(x, 'request', passed, bytes);
+    return dial.address;
+  }
+  const found =
+    dial.findings.length > 0 ? dial.findings : [transportFinding('engine/unresolvable-host', 'url.host', 'The host resolved to no address; nothing was sent.', { category: 'engine', mitre: 'T1071' })];
+  const all = judged(x, [...passed.findings, ...found]);
+  // Whether the address check alone stops it (an approved ask is not asked again).
+  const check = judged(x, found);
+  if (stops(check) || dial.address === undefined) {
+    const enforced: Verdict = stops(all) ? enforcedBlock(all) : { ...all, action: 'block', reason: `${all.reason} (no address to connect to)` };
+    decide(x, 'request', enforced, bytes);
+    deny(res, stops(check) ? 403 : 502, enforced, x.requestId, undefined, 'request');
+    return null;
+  }
+  // Audit mode: the check would have stopped it; it is recorded and the request goes on.
+  decide(x, 'request', stops(all) ? { ...passed, findings: all.findings } : all, bytes);
+  x.ctx.note(`audit mode: connecting to ${x.transport === 'reverse' ? 'the reverse upstream ' : ''}${hostname} although its address check failed (${found[0]?.rule ?? 'unknown rule'})`);
+  return dial.address;
 }
 
 /** A request body: read whole, or (audit mode, over the scan limit) what was read and the paused rest. */

@@ -2,10 +2,9 @@
 // checked here, the host is resolved once per request with every address checked, and the
 // exchange itself (scan, dial the checked address, scan, relay) is exchange.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { stops, summarizeParsedUrl, transportFinding } from '../decision.ts';
+import { summarizeParsedUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, resolveCheckedNow, type Dial, type ProxyContext } from './context.ts';
-import { deny } from './deny.ts';
-import { decide, judged, newExchange, refuse, relayExchange, type Exchange } from './exchange.ts';
+import { newExchange, refuse, relayExchange, type Exchange } from './exchange.ts';
 
 export async function handleForward(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext, session: string): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
@@ -31,7 +30,7 @@ export async function handleForward(req: IncomingMessage, res: ServerResponse, c
   await relayExchange(req, res, x, {
     url,
     ...(url.protocol === 'https:' ? { servername: url.hostname.replace(/^\[|\]$/g, '') } : {}),
-    dial: () => dialChecked(x, res, url.hostname),
+    dial: () => dialChecked(x, url.hostname),
   });
 }
 
@@ -46,28 +45,10 @@ function headerLines(raw: readonly string[], name: string): number {
 }
 
 /**
- * One resolution, every address checked; the checked address is the one dialled. Synchronous
- * when the resolver knows the answer at once (an address literal, an override, a cached answer).
+ * One resolution, every address checked; the checked address is the one dialled (exchange.ts
+ * records the check in the request's decision event and refuses what it stops). Synchronous when
+ * the resolver knows the answer at once (an address literal, an override, a cached answer).
  */
-function dialChecked(x: Exchange, res: ServerResponse, hostname: string): Promise<string | null> | string | null {
-  const known = resolveCheckedNow(x.ctx, hostname, 'url.host');
-  if (known !== undefined) return dialFrom(x, res, hostname, known);
-  return resolveChecked(x.ctx, hostname, 'url.host').then((dial) => dialFrom(x, res, hostname, dial));
-}
-
-function dialFrom(x: Exchange, res: ServerResponse, hostname: string, dial: Dial): string | null {
-  const { ctx } = x;
-  if (dial.findings.length > 0) {
-    const v = decide(x, 'request', judged(x, [...dial.findings]), 0);
-    if (stops(v) || dial.address === undefined) {
-      deny(res, stops(v) ? 403 : 502, stops(v) ? v : { ...v, action: 'block', reason: `${v.reason} (no address to connect to)` }, x.requestId, undefined, 'request');
-      return null;
-    }
-    ctx.note(`audit mode: connecting to ${hostname} although its address check failed (${v.findings[0]?.rule ?? 'unknown rule'})`);
-  }
-  if (dial.address === undefined) {
-    refuse(x, res, 502, 'request', [transportFinding('engine/unresolvable-host', 'url.host', 'The host resolved to no address; nothing was sent.', { category: 'engine', mitre: 'T1071' })]);
-    return null;
-  }
-  return dial.address;
+function dialChecked(x: Exchange, hostname: string): Promise<Dial> | Dial {
+  return resolveCheckedNow(x.ctx, hostname, 'url.host') ?? resolveChecked(x.ctx, hostname, 'url.host');
 }

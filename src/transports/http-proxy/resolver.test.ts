@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../config/index.ts';
 import { createResolver, DNS_CACHE_MAX_ENTRIES } from './resolver.ts';
@@ -113,5 +115,58 @@ describe('resolveNow', () => {
     const r = createResolver({ ...base, cacheTtlMs: 0 }, { lookup: f.lookup, now: () => 0 });
     await r.resolve('example.com');
     assert.equal(r.resolveNow?.('example.com'), undefined);
+  });
+});
+
+/** A loopback UDP DNS stub: answers every A query with 127.0.0.1 (and AAAA with no address), or stays silent. */
+async function dnsStub(silent: boolean): Promise<{ port: number; queries: () => number; close: () => Promise<void> }> {
+  const sock = dgram.createSocket('udp4');
+  let n = 0;
+  sock.on('message', (msg, from) => {
+    n++;
+    if (silent || msg.length < 17) return;
+    let i = 12;
+    while (i < msg.length && msg[i] !== 0) i += 1 + (msg[i] as number);
+    const question = msg.subarray(12, i + 5);
+    const qtype = msg.readUInt16BE(i + 1);
+    const header = Buffer.from([msg[0] as number, msg[1] as number, 0x81, 0x80, 0, 1, 0, qtype === 1 ? 1 : 0, 0, 0, 0, 0]);
+    const answer = qtype === 1 ? Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1]) : Buffer.alloc(0);
+    sock.send(Buffer.concat([header, question, answer]), from.port, from.address);
+  });
+  await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  return { port: sock.address().port, queries: () => n, close: () => new Promise<void>((resolve) => sock.close(() => resolve())) };
+}
+
+describe('dns.servers', () => {
+  it('asks the next listed resolver when one does not answer, within the overall timeout', async () => {
+    const silent = await dnsStub(true);
+    const live = await dnsStub(false);
+    try {
+      const r = createResolver({ overrides: {}, servers: [`127.0.0.1:${silent.port}`, `127.0.0.1:${live.port}`], timeoutMs: 2000 });
+      const started = performance.now();
+      assert.deepEqual(await r.resolve('up.example'), ['127.0.0.1']);
+      const took = performance.now() - started;
+      assert.ok(took < 2000, `${took} ms`);
+      assert.ok(silent.queries() > 0, 'the first resolver was asked first');
+      assert.ok(live.queries() > 0);
+    } finally {
+      await silent.close();
+      await live.close();
+    }
+  });
+
+  it('fails closed, within the overall timeout, when no listed resolver answers', async () => {
+    const a = await dnsStub(true);
+    const b = await dnsStub(true);
+    try {
+      const r = createResolver({ overrides: {}, servers: [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`], timeoutMs: 600 });
+      const started = performance.now();
+      await assert.rejects(r.resolve('up.example'));
+      assert.ok(performance.now() - started < 1500, `${performance.now() - started} ms`);
+      assert.ok(a.queries() > 0 && b.queries() > 0, 'both were asked');
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
-// Name resolution for the data plane: static overrides (like curl --resolve), chosen resolvers or
-// the system's, each bounded by a timeout. Returns addresses only; the caller checks every one
+// Name resolution for the data plane: static overrides (like curl --resolve), chosen resolvers
+// (asked in turn, each with its share of the timeout) or the system's, bounded by a timeout. Returns addresses only; the caller checks every one
 // against the SSRF policy and then dials exactly the address it checked (no second lookup).
 // A successful answer is reused for dns.cacheTtlMs (bounded in entries), and lookups of one name
 // in flight at once are shared; the caller still checks every address of a reused answer.
@@ -70,12 +70,75 @@ function mayBeIp(host: string): boolean {
 
 const systemLookup = async (host: string): Promise<string[]> => (await dns.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
+/** DNS error codes that are an answer (no such name, no address of the type), not a resolver failing. */
+const ANSWERED = new Set(['ENOTFOUND', 'ENODATA']);
+
+/** One listed resolver asked for A and AAAA: the addresses, or why not ("answered" when it said there are none). */
+async function askOne(r: dns.Resolver, host: string): Promise<string[]> {
+  const [v4, v6] = await Promise.allSettled([r.resolve4(host), r.resolve6(host)]);
+  const out = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+  if (out.length > 0) return out;
+  const codes = [v4, v6].map((v) => (v.status === 'rejected' ? String((v.reason as { code?: unknown }).code ?? 'error') : 'ENODATA'));
+  throw Object.assign(new Error(`${host} did not resolve (${[...new Set(codes)].join(', ')})`), { answered: codes.every((c) => ANSWERED.has(c)) });
+}
+
+/**
+ * dns.servers asked in turn: each listed resolver gets its share of dns.timeoutMs before the next is
+ * asked too (one that fails at once, refused or SERVFAIL, hands on at once), and a slower earlier
+ * one may still answer. The first answer wins: addresses, or a resolver saying the name has none.
+ * When every one has failed the lookup fails (the caller refuses the request). c-ares's own failover
+ * is not used: its per-server wait grows past the share it is given, so a silent first resolver
+ * used up the whole timeout before the second was asked.
+ */
+function listedResolvers(servers: readonly string[], timeoutMs: number): (host: string) => Promise<string[]> {
+  const share = perServerTimeout(timeoutMs, servers.length);
+  const resolvers = servers.map((server) => {
+    const r = new dns.Resolver({ timeout: share, tries: 1 });
+    r.setServers([server]);
+    return r;
+  });
+  return (host) =>
+    new Promise<string[]>((resolve, reject) => {
+      let launched = 0;
+      let failed = 0;
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (): void => {
+        settled = true;
+        clearTimeout(timer);
+      };
+      const launch = (): void => {
+        clearTimeout(timer);
+        if (settled || launched >= resolvers.length) return;
+        const r = resolvers[launched++] as dns.Resolver;
+        askOne(r, host).then(
+          (addresses) => {
+            if (settled) return;
+            finish();
+            resolve(addresses);
+          },
+          (err: Error & { answered?: boolean }) => {
+            if (settled) return;
+            failed++;
+            if (err.answered === true || failed === resolvers.length) {
+              finish();
+              reject(err.answered === true || resolvers.length === 1 ? err : new Error(`no listed resolver answered for ${host} (last: ${err.message.slice(0, 80)})`));
+            } else if (failed === launched) launch();
+          },
+        );
+        if (launched < resolvers.length) timer = setTimeout(launch, share);
+      };
+      launch();
+    });
+}
+
+/** Each listed resolver's share of the overall timeout (at least 1 ms). */
+function perServerTimeout(timeoutMs: number, servers: number): number {
+  return Math.max(1, Math.floor(timeoutMs / Math.max(1, servers)));
+}
+
 export function createResolver(opts: ResolverOptions, deps: ResolverDeps = {}): Resolver {
-  let custom: dns.Resolver | null = null;
-  if (opts.servers.length > 0) {
-    custom = new dns.Resolver({ timeout: opts.timeoutMs, tries: 1 });
-    custom.setServers([...opts.servers]);
-  }
+  const listed = opts.servers.length > 0 ? listedResolvers(opts.servers, opts.timeoutMs) : null;
   const lookup = deps.lookup ?? systemLookup;
   const now = deps.now ?? (() => performance.now());
   const ttl = opts.cacheTtlMs ?? 0;
@@ -83,13 +146,7 @@ export function createResolver(opts: ResolverOptions, deps: ResolverDeps = {}): 
   const pending = new Map<string, Promise<string[]>>();
 
   const query = async (host: string): Promise<string[]> => {
-    if (custom) {
-      const r = custom;
-      const [v4, v6] = await withTimeout(Promise.allSettled([r.resolve4(host), r.resolve6(host)]), opts.timeoutMs, `resolving ${host}`);
-      const out = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
-      if (out.length === 0) throw new Error(`${host} did not resolve`);
-      return out;
-    }
+    if (listed) return withTimeout(listed(host), opts.timeoutMs, `resolving ${host}`);
     const found = await withTimeout(lookup(host), opts.timeoutMs, `resolving ${host}`);
     if (found.length === 0) throw new Error(`${host} did not resolve`);
     return found;

@@ -180,6 +180,35 @@ describe('event streams through the forward proxy are relayed and scanned per ev
     assert.ok(!text.includes('attacker.example'), 'the end of the instruction was not relayed');
   });
 
+  it('blocks an instruction streamed a few characters per plain-text (non-JSON) event, words cut mid-token', async () => {
+    for (const size of [6, 3]) {
+      const before = proxy.events.length;
+      const client = await getThrough(proxy.server.port, `${base}/stream`);
+      const upstream = await streams.next();
+      for (const p of INJECTION.match(new RegExp(`.{1,${size}}`, 'g')) as string[]) upstream.write(`data: ${p}\n\n`);
+      upstream.end();
+      assert.equal(await client.ended, 'end');
+      const text = client.text();
+      assert.match(text, /"type":"tollgate_blocked"/, `${size} characters per event`);
+      const ev = responses(proxy.events.slice(before));
+      assert.equal(ev.length, 1);
+      assert.equal(ev[0]?.action, 'block');
+      assert.ok(ev[0]?.findings.some((f) => f.location.startsWith('stream.window') && f.rule.startsWith('injection/')), JSON.stringify(ev[0]?.findings));
+      assert.ok(!text.includes('attacker.ex'), 'the end of the instruction was not relayed');
+    }
+  });
+
+  it('relays plain-text events that are messages of their own (lines) without a finding', async () => {
+    const before = proxy.events.length;
+    const client = await getThrough(proxy.server.port, `${base}/stream`);
+    const upstream = await streams.next();
+    for (const line of ['build started', 'compiling 12 files', 'tests passed', 'done']) upstream.write(`data: ${line}\n\n`);
+    upstream.end();
+    assert.equal(await client.ended, 'end');
+    const ev = responses(proxy.events.slice(before));
+    assert.equal(ev[0]?.action, 'allow', JSON.stringify(ev[0]?.findings));
+  });
+
   it('blocks an AWS key streamed in two halves, in two events', async () => {
     const before = proxy.events.length;
     const client = await getThrough(proxy.server.port, `${base}/stream`);

@@ -95,6 +95,10 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
   const maxEvent = Math.min(cfg.maxEventBytes, ctx.config.limits.maxInputBytes);
   const parser = new SseParser(maxEvent);
   const window = new StreamWindow(cfg.windowChars);
+  // Plain-text data is joined a line per event in `window`; a token stream sent as plain text (a
+  // few characters per event, words cut anywhere) is whole only when the pieces are joined as they
+  // are, so once the stream carries plain-text data that joining is kept and scanned too.
+  let tight: StreamWindow | undefined;
   const kept = new Map<string, Finding>();
   for (const f of head.findings) kept.set(`${f.rule}|${f.location}`, f);
   let received = 0;
@@ -201,12 +205,27 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
             }
             gather(found, v.findings);
             // Text split across events: JSON text fields are token deltas (joined as they are), other
-            // data is a message per event (joined on a line break).
+            // data is joined on a line break (a message per event) and, in `tight`, as it is.
             pieces.push(json !== undefined ? { text: streamedText(json), separator: '' } : { text: ev.data, separator: '\n' });
           }
           return formatEvent(ev);
         }
       }
+    };
+
+    /** Scans the text joined across events (a stream window); false when the stream was stopped. */
+    const scanAcross = (joined: string | undefined, found: Finding[]): boolean => {
+      if (joined === undefined) return true;
+      const w = ctx.engine.scan({ kind: 'text', text: joined, flow: 'ingress' }, scanOpts(x));
+      if (w.findings.length === 0) return true;
+      const across = w.findings.map((f) => ({ ...f, location: f.location.startsWith('text') ? `stream.window${f.location.slice(4)}` : f.location }));
+      const v = judged(x, [...found, ...across]);
+      if (stops(v)) {
+        stop(v);
+        return false;
+      }
+      gather(found, across);
+      return true;
     };
 
     const onData = (chunk: Buffer): void => {
@@ -241,19 +260,9 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
         }
         gather(found, fv.findings);
       }
-      const joined = window.addAll(pieces);
-      if (joined !== undefined) {
-        const w = ctx.engine.scan({ kind: 'text', text: joined, flow: 'ingress' }, scanOpts(x));
-        if (w.findings.length > 0) {
-          const across = w.findings.map((f) => ({ ...f, location: f.location.startsWith('text') ? `stream.window${f.location.slice(4)}` : f.location }));
-          const v = judged(x, [...found, ...across]);
-          if (stops(v)) {
-            stop(v);
-            return;
-          }
-          gather(found, across);
-        }
-      }
+      if (tight === undefined && pieces.some((p) => p.separator !== '')) tight = window.copy();
+      if (!scanAcross(window.addAll(pieces), found)) return;
+      if (tight !== undefined && !scanAcross(tight.addAll(pieces.map((p) => (p.separator === '' ? p : { text: p.text, separator: '' }))), found)) return;
       keep(found);
       if (out.length > 0) write(out.join(''));
     };

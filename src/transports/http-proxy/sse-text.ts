@@ -78,6 +78,13 @@ export class StreamWindow {
     this.#max = maxChars;
   }
 
+  /** A window holding the same text, that goes on apart from this one. */
+  copy(): StreamWindow {
+    const w = new StreamWindow(this.#max);
+    w.#tail = this.#tail;
+    return w;
+  }
+
   add(piece: string, separator: string): string | undefined {
     if (this.#max === 0 || piece.length === 0) return undefined;
     const prior = this.#tail;

@@ -4,10 +4,9 @@
 // once with every address checked; the response read whole, decoded and scanned before the
 // client sees a byte of it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { stops, summarizeUrl, transportFinding } from '../decision.ts';
-import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
-import { deny } from '../http-proxy/deny.ts';
-import { decide, judged, newExchange, refuse, relayExchange, type Exchange } from '../http-proxy/exchange.ts';
+import { summarizeUrl, transportFinding } from '../decision.ts';
+import { resolveChecked, type Dial, type ProxyContext } from '../http-proxy/context.ts';
+import { newExchange, refuse, relayExchange, type Exchange } from '../http-proxy/exchange.ts';
 import { joinPath } from '../websocket/target.ts';
 
 /** Appends the client hop to X-Forwarded-For and says how and to what host the request came. */
@@ -33,24 +32,14 @@ export async function handleReverse(req: IncomingMessage, res: ServerResponse, c
   await relayExchange(req, res, x, {
     url,
     ...(url.protocol === 'https:' ? { servername: url.hostname.replace(/^\[|\]$/g, '') } : {}),
-    dial: () => dial(x, res, url.hostname),
+    dial: () => dial(x, url.hostname),
   });
 }
 
-/** One resolution per request, every address checked; the checked address is the one dialled. */
-async function dial(x: Exchange, res: ServerResponse, hostname: string): Promise<string | null> {
-  const d = await resolveChecked(x.ctx, hostname, 'url.host');
-  if (d.findings.length > 0) {
-    const v = decide(x, 'request', judged(x, d.findings), 0);
-    if (stops(v) || d.address === undefined) {
-      deny(res, stops(v) ? 403 : 502, stops(v) ? v : { ...v, action: 'block' }, x.requestId, undefined, 'request');
-      return null;
-    }
-    x.ctx.note(`audit mode: connecting to the reverse upstream ${hostname} although its address check failed (${v.findings[0]?.rule ?? 'unknown rule'})`);
-  }
-  if (d.address === undefined) {
-    refuse(x, res, 502, 'request', [transportFinding('engine/unresolvable-host', 'url.host', 'The upstream resolved to no address; nothing was sent.', { category: 'engine', mitre: 'T1071' })]);
-    return null;
-  }
-  return d.address;
+/**
+ * One resolution per request, every address checked; the checked address is the one dialled
+ * (exchange.ts records the check in the request's one decision event and refuses what it stops).
+ */
+function dial(x: Exchange, hostname: string): Promise<Dial> {
+  return resolveChecked(x.ctx, hostname, 'url.host');
 }
