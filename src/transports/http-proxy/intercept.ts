@@ -10,8 +10,7 @@ import { summarizeUrl, transportFinding } from '../decision.ts';
 import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import type { ProxyContext } from './context.ts';
 import { newExchange, refuse, relayExchange } from './exchange.ts';
-import { hostHeaderMatches } from './authority.ts';
-import { first } from './headers.ts';
+import { refusedOffTunnel } from './tunnel-pin.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, type Requester } from './control.ts';
 import { followClientLimits, guardClientErrors, httpServerOptions } from './http-limits.ts';
 
@@ -125,18 +124,7 @@ async function handleIntercepted(req: IncomingMessage, res: ServerResponse, ctx:
   const authority = authorityOf(tunnel.host, tunnel.port);
   const path = req.url ?? '';
   const x = newExchange(ctx, 'https-intercept', tunnel.session, method, summarizeUrl(`https://${authority}${path.startsWith('/') ? path : '/'}`));
-  // Inside a tunnel requests are origin-form (RFC 9112 §3.2.1); anything else could name another host.
-  if (!path.startsWith('/')) {
-    refuse(x, res, 400, 'request', [transportFinding('engine/invalid-input', 'url', 'A request inside an intercepted tunnel must be origin-form (/path).')]);
-    return;
-  }
-  const hostHeader = first(req.headers.host);
-  if (hostHeader !== undefined && !hostHeaderMatches(hostHeader, tunnel)) {
-    refuse(x, res, 403, 'request', [
-      transportFinding('policy/host-mismatch', 'header.host', 'The Host header differs from the CONNECT host (domain fronting or a request for another site).', { category: 'policy', severity: 'high', mitre: 'T1090.004' }),
-    ]);
-    return;
-  }
+  if (refusedOffTunnel(x, req, res, tunnel, 443, 'an intercepted')) return;
   let url: URL;
   try {
     url = new URL(`https://${authority}${path}`);

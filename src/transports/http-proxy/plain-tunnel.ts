@@ -11,8 +11,8 @@ import { summarizeUrl, transportFinding } from '../decision.ts';
 import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import type { ProxyContext } from './context.ts';
 import { newExchange, refuse, relayExchange } from './exchange.ts';
-import { first } from './headers.ts';
-import { hostHeaderMatches, type Tunnel } from './intercept.ts';
+import { refusedOffTunnel } from './tunnel-pin.ts';
+import type { Tunnel } from './intercept.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch } from './control.ts';
 import { followClientLimits, guardClientErrors, httpServerOptions } from './http-limits.ts';
 
@@ -102,18 +102,7 @@ async function handlePlain(req: IncomingMessage, res: ServerResponse, ctx: Proxy
   const authority = httpAuthority(tunnel.host, tunnel.port);
   const path = req.url ?? '';
   const x = newExchange(ctx, 'http-forward', tunnel.session, method, summarizeUrl(`http://${authority}${path.startsWith('/') ? path : '/'}`));
-  // Inside a tunnel requests are origin-form (RFC 9112 §3.2.1); anything else could name another host.
-  if (!path.startsWith('/')) {
-    refuse(x, res, 400, 'request', [transportFinding('engine/invalid-input', 'url', 'A request inside a CONNECT tunnel must be origin-form (/path).')]);
-    return;
-  }
-  const hostHeader = first(req.headers.host);
-  if (hostHeader !== undefined && !hostHeaderMatches(hostHeader, tunnel, 80)) {
-    refuse(x, res, 403, 'request', [
-      transportFinding('policy/host-mismatch', 'header.host', 'The Host header differs from the CONNECT host (domain fronting or a request for another site).', { category: 'policy', severity: 'high', mitre: 'T1090.004' }),
-    ]);
-    return;
-  }
+  if (refusedOffTunnel(x, req, res, tunnel, 80, 'a CONNECT')) return;
   let url: URL;
   try {
     url = new URL(`http://${authority}${path}`);
