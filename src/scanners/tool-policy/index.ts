@@ -72,6 +72,20 @@ function commandEvidence(cmd: SimpleCommand): string {
   return text.length <= 120 ? text : `${text.slice(0, 119)}…`;
 }
 
+/** A path rule's finding for `path` at `location`; `what` names the call (a tool call, resources/read). */
+function pathFinding(rule: PolicyRule, location: string, path: string, what: string): Finding {
+  return {
+    scanner: 'tool-policy',
+    rule: `tool-policy/${rule.id}`,
+    severity: rule.severity,
+    category: 'policy',
+    mitre: rule.mitre,
+    location,
+    evidence: path.length <= 80 ? path : `${path.slice(0, 79)}…`,
+    message: `${what}: ${rule.description}.`,
+  };
+}
+
 const RESOURCES_READ = 'resources/read';
 /** Where the engine's extraction puts the URI of an MCP resources/read (extract.ts, mcp-client-message). */
 const RESOURCE_URI = 'mcp.resources/read.params.$.uri';
@@ -130,16 +144,7 @@ export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}
       for (const rule of pathRules) {
         if (!matchPath(rule, path, RESOURCES_READ)) continue;
         for (const t of rule.rule.tags ?? []) tags.add(t);
-        out.push({
-          scanner: 'tool-policy',
-          rule: `tool-policy/${rule.rule.id}`,
-          severity: rule.rule.severity,
-          category: 'policy',
-          mitre: rule.rule.mitre,
-          location: seg.location,
-          evidence: path.length <= 80 ? path : `${path.slice(0, 79)}…`,
-          message: `MCP resources/read: ${rule.rule.description}.`,
-        });
+        out.push(pathFinding(rule.rule, seg.location, path, 'MCP resources/read'));
         if (out.length >= o.maxFindings) break;
       }
     }
@@ -212,16 +217,7 @@ export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}
           if (!matchPath(rule, path, lowerTool)) continue;
           for (const t of rule.rule.tags ?? []) tags.add(t);
           push(
-            {
-              scanner: 'tool-policy',
-              rule: `tool-policy/${rule.rule.id}`,
-              severity: rule.rule.severity,
-              category: 'policy',
-              mitre: rule.rule.mitre,
-              location: leaf.location,
-              evidence: path.length <= 80 ? path : `${path.slice(0, 79)}…`,
-              message: `Tool call ${tool.slice(0, 64)}: ${rule.rule.description}.`,
-            },
+            pathFinding(rule.rule, leaf.location, path, `Tool call ${tool.slice(0, 64)}`),
             `${rule.rule.id}|${leaf.location}`,
           );
         }
