@@ -4,6 +4,7 @@
 // ingress view are joined in order and analysed once more; only families whose evidence crosses
 // from one leaf into the next are reported from the joined text (evidence inside one leaf is that
 // leaf's own finding, and unrelated fields are not scored together).
+import { re } from '../../re/index.ts';
 import type { Segment } from '../types.ts';
 
 /** Leaves up to this long join whole; a longer one joins its first and last EDGE characters. */
@@ -20,13 +21,19 @@ export interface JoinedFields {
   readonly last: string;
 }
 
-/** Whether a segment is a leaf of content the agent reads that can carry part of a phrase. */
+/** A single word of 2-24 letters (apostrophes allowed): a phrase cut one word per leaf. */
+const WORD = re("^[\\pL'’]{2,24}$");
+
+/**
+ * Whether a segment is a leaf of content the agent reads that can carry part of a phrase: text with
+ * a space, or one word of letters. Ids, numbers, URLs, paths and object keys cannot.
+ */
 function joinable(seg: Segment): boolean {
   if (seg.flow === 'egress') return false;
   if (seg.part !== 'body-leaf' && seg.part !== 'tool-result') return false;
+  if (seg.location.endsWith('.<key>')) return false;
   const clean = seg.prepared.clean;
-  // A phrase piece has a space; ids, numbers, URLs, enum values and keys do not.
-  return clean.length > 1 && clean.includes(' ');
+  return clean.length > 1 && (clean.includes(' ') || (clean.length <= 24 && WORD.test(clean)));
 }
 
 /** The joined text of a view's phrase-bearing leaves, or null when fewer than two qualify. */
