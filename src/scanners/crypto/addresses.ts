@@ -132,7 +132,7 @@ export function parseAllowlisted(text: string): ParsedAddress | null {
 // Candidate shapes; each is validated by parseAddress. Kept as the reference the hand-written
 // finder below is tested against (it must report exactly the spans this pattern matches).
 export const CANDIDATE_PATTERN =
-  '\\b(0[xX][0-9a-fA-F]{40}|(?:bc|tb|BC|TB)1[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71}|bnb1[02-9ac-hj-np-z]{38}|[1-9A-HJ-NP-Za-km-z]{26,44})\\b';
+  '\\b(0[xX][0-9a-fA-F]{40}|(?:bc|tb|BC|TB)1[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71}|(?:bnb|BNB)1[02-9ac-hj-np-zAC-HJ-NP-Z]{38}|[1-9A-HJ-NP-Za-km-z]{26,44})\\b';
 
 /** Every alternative of the candidate pattern is made of ASCII word characters. */
 function isWordChar(c: number): boolean {
@@ -148,10 +148,6 @@ function isBech32Char(c: number): boolean {
   const l = c | 0x20;
   if (c >= 0x30 && c <= 0x39) return c !== 0x31;
   return l >= 0x61 && l <= 0x7a && l !== 0x62 && l !== 0x69 && l !== 0x6f;
-}
-
-function isLowerBech32Char(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39 && c !== 0x31) || (c >= 0x61 && c <= 0x7a && c !== 0x62 && c !== 0x69 && c !== 0x6f);
 }
 
 /** base58: digits 1–9 and letters except 0, O, I, l. */
@@ -181,8 +177,12 @@ function candidateShape(text: string, s: number, e: number): boolean {
     const upperPrefix = (c0 === 0x42 && c1 === 0x43) || (c0 === 0x54 && c1 === 0x42);
     if ((lowerPrefix || upperPrefix) && all(text, s + 3, e, isBech32Char)) return true;
   }
-  if (len === 42 && c0 === 0x62 && c1 === 0x6e && text.charCodeAt(s + 2) === 0x62 && text.charCodeAt(s + 3) === 0x31) {
-    if (all(text, s + 4, e, isLowerBech32Char)) return true;
+  if (len === 42 && text.charCodeAt(s + 3) === 0x31) {
+    // bech32 allows an all-upper-case address (parseAddress rejects mixed case), as for `BC1`.
+    const c2 = text.charCodeAt(s + 2);
+    const lowerPrefix = c0 === 0x62 && c1 === 0x6e && c2 === 0x62;
+    const upperPrefix = c0 === 0x42 && c1 === 0x4e && c2 === 0x42;
+    if ((lowerPrefix || upperPrefix) && all(text, s + 4, e, isBech32Char)) return true;
   }
   return len >= 26 && len <= 44 && all(text, s, e, isBase58Char);
 }

@@ -306,6 +306,26 @@ test('flags look-alikes of allowlisted BTC (base58 and segwit), SOL and BNB addr
   assert.deepEqual(rules(`to ${fakeBnb}`, { allowlistedAddresses: [mineBnb], poisoningMinSuffix: 3 }), ['crypto/address-poisoning:high']);
 });
 
+test('an all-upper-case BNB look-alike is flagged (bech32 allows upper case), the allowlisted address in upper case is not', () => {
+  const key = bytes(19, 32);
+  const mine = bnbOf(key.subarray(0, 20));
+  let fake = '';
+  for (let n = 0; n < 200_000 && !fake; n++) {
+    const cand = bnbOf(Uint8Array.from([...key.subarray(0, 8), ...bytes(12_000 + n, 12)]));
+    // With a 0 in it (not base58): without one the run has the base58 candidate shape as well.
+    if (cand !== mine && cand.slice(-3) === mine.slice(-3) && cand.includes('0')) fake = cand;
+  }
+  assert.ok(fake, 'generated a BNB look-alike');
+  assert.equal(parseAddress(fake.toUpperCase())?.kind, 'bnb');
+  assert.deepEqual(findAddresses(`to ${fake.toUpperCase()}`).map((a) => a.address.normalized), [fake]);
+  const opts = { allowlistedAddresses: [mine], poisoningMinSuffix: 3 };
+  assert.deepEqual(rules(`to ${fake.toUpperCase()}`, opts), ['crypto/address-poisoning:high']);
+  assert.deepEqual(rules(`to ${mine.toUpperCase()}`, opts), []);
+  assert.deepEqual(rules(`to ${mine.toUpperCase()}`, { ...opts, reportAddresses: true }), []);
+  // Mixed case is not bech32.
+  assert.equal(parseAddress(`BNB${fake.slice(3)}`), null);
+});
+
 test('does not compare addresses of different kinds', () => {
   const eth = ethOf(bytes(16, 20));
   const sol = base58.encode(bytes(17, 32));

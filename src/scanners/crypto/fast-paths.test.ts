@@ -46,7 +46,7 @@ test('the address candidate finder reports exactly the pattern matches that are 
           : kind === 1
             ? `${pick(r, ['bc1', 'tb1', 'BC1', 'TB1', 'bC1', 'bc2'])}${draw(r, b32, 8 + Math.floor(r() * 70))}`
             : kind === 2
-              ? `bnb1${draw(r, b32, 36 + Math.floor(r() * 5))}`
+              ? `${pick(r, ['bnb1', 'bnb1', 'BNB1', 'bNb1'])}${draw(r, b32, 36 + Math.floor(r() * 5))}`
               : kind === 3
                 ? draw(r, b58, 20 + Math.floor(r() * 30))
                 : kind === 4
@@ -56,7 +56,7 @@ test('the address candidate finder reports exactly the pattern matches that are 
         const at = Math.floor(r() * tok.length);
         tok = tok.slice(0, at) + pick(r, [...noise]) + tok.slice(at + 1);
       }
-      if (r() < 0.3 && kind === 1) tok = tok.toUpperCase();
+      if (r() < 0.3 && (kind === 1 || kind === 2)) tok = tok.toUpperCase();
       text += tok + pick(r, seps);
     }
     const expected = pattern
