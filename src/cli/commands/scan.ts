@@ -60,6 +60,21 @@ function headersOf(list: string[]): Record<string, string[]> {
   return out;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The tool list in --tools: a bare array, a tools/list result `{"tools":[…]}`, or the whole
+ * JSON-RPC response `{"jsonrpc":"2.0","id":1,"result":{"tools":[…]}}`. Anything else is passed on
+ * as it is, for the input parser to refuse.
+ */
+function toolsOf(value: unknown): unknown {
+  if (!isObject(value)) return value;
+  if ('tools' in value) return value.tools;
+  if (isObject(value.result) && 'tools' in value.result) return value.result.tools;
+  if ('error' in value && !('result' in value)) throw new Error('--tools is a JSON-RPC error response, not a tools/list result');
+  return value;
+}
+
 function wireFromFlags(o: ScanOpts): unknown {
   if (o.input) return jsonOf(o.input, '--input');
   const kind = o.kind;
@@ -76,10 +91,8 @@ function wireFromFlags(o: ScanOpts): unknown {
       return { kind, name: o.name, arguments: jsonOf(o.arguments, '--arguments') ?? {} };
     case 'tool-result':
       return { kind, name: o.name, content: jsonOf(o.content, '--content') ?? valueOf(o.text) };
-    case 'tools': {
-      const tools = jsonOf(o.tools, '--tools');
-      return { kind, tools: Array.isArray(tools) ? tools : ((tools as { tools?: unknown })?.tools ?? tools) };
-    }
+    case 'tools':
+      return { kind, tools: toolsOf(jsonOf(o.tools, '--tools')) };
     case 'websocket':
       return { kind, direction: o.direction ?? 'outbound', url: o.url, data: valueOf(o.data) ?? valueOf(o.text) ?? '' };
     default:
@@ -116,7 +129,7 @@ export function registerScan(program: Command): void {
     .option('--name <tool>', 'tool name (tool-call, tool-result)')
     .option('--arguments <json>', 'tool-call arguments as JSON (or @file)')
     .option('--content <json>', 'tool-result content as JSON (or @file)')
-    .option('--tools <json>', 'tool definitions: a JSON array or a tools/list result (or @file)')
+    .option('--tools <json>', 'tool definitions: a JSON array, a tools/list result or its JSON-RPC response (or @file)')
     .option('--direction <dir>', 'websocket direction: outbound|inbound')
     .option('--data <data>', 'websocket message (or @file, -)')
     .option('--session <id>', 'session id for split-secret tracking (with --batch: for lines without a "session" key)')
