@@ -558,6 +558,8 @@ function analyzeText(
         continue;
       }
       if (owner.kind === 'pattern' && disabled.has(owner.family.id)) continue;
+      // a folded twin is compared between the folded and the plain view; where they are one text it cannot count
+      if (owner.kind === 'pattern' && owner.spec.foldedTwin && view.names.includes('folded') === view.names.includes('plain')) continue;
       if (owner.kind === 'code' && disabled.has('injection/suspicious-code')) continue;
       let m: RegexMatch | null = null;
       let offset = 0;
@@ -598,6 +600,7 @@ function analyzeText(
       });
     }
   }
+  foldedTwinsThatCount(patternHits, c.owners);
   // family by family, view by view, pattern by pattern: evidence and tie-breaks do not depend on window order
   patternHits.sort((a, b) => a.familyIndex - b.familyIndex || a.hit.view - b.hit.view || a.owner - b.owner);
   const mentionBudget = { chars: MENTION_BUDGET };
@@ -776,6 +779,27 @@ function unlessMention(ph: PatternHit, views: readonly TextView[], table: readon
     from = end;
   }
   return ph.hit;
+}
+
+/**
+ * Removes the hits of folded twins (PatternSpec.foldedTwin) that do not count: those on the plain
+ * view, and those whose label also matched on the clean view (the pattern itself) or on the plain
+ * view (the twin without look-alikes folded). What remains matched only once look-alike letters
+ * were folded: one hit of the label, and only in the folded view, which the homoglyph booster reads
+ * as evasion. In place.
+ */
+function foldedTwinsThatCount(hits: PatternHit[], table: readonly Owner[]): void {
+  const twin = (ph: PatternHit): boolean => {
+    const o = table[ph.owner];
+    return o !== undefined && o.kind === 'pattern' && o.spec.foldedTwin === true;
+  };
+  if (!hits.some(twin)) return;
+  const key = (h: Hit): string => `${h.family}\0${h.label}\0${h.chain.join('|')}`;
+  const seen = new Set<string>();
+  for (const ph of hits) if (hasName(ph.hit, twin(ph) ? 'plain' : 'clean')) seen.add(key(ph.hit));
+  let w = 0;
+  for (const ph of hits) if (!twin(ph) || (!hasName(ph.hit, 'plain') && !seen.has(key(ph.hit)))) hits[w++] = ph;
+  hits.length = w;
 }
 
 /** A match in a window, without the NUL sentinels that mark a cut edge of the window. */

@@ -61,6 +61,12 @@ export interface PatternSpec {
    * family's strongest hit in an ingress segment, the family gets the third-party boost.
    */
   readonly readerOnly?: boolean;
+  /**
+   * A folded-view copy of a clean-view pattern, with its label (see `shell`): it counts only where
+   * the clean-view pattern and the plain view both miss, that is where the match needed look-alike
+   * letters folded to Latin ones (index.ts, `foldedTwinsThatCount`).
+   */
+  readonly foldedTwin?: boolean;
 }
 
 export interface Family {
@@ -109,6 +115,19 @@ export function r(label: string, weight: number, src: string): PatternSpec {
 }
 export function c(label: string, weight: number, src: string): PatternSpec {
   return { label, weight, src, view: 'clean' };
+}
+
+/**
+ * A shell-command pattern, read twice: on the clean view (case and line breaks kept, matched
+ * case-insensitively) and, as a twin with the same label, on the folded view, where look-alike
+ * letters are mapped to Latin ones (`| bаsh` with a Cyrillic а, `/dеv/tcp/`). So the source is
+ * written in lower case and means the same on both views: `[^\n]` keeps a match on one line of the
+ * clean view; the folded view has no line breaks (whitespace is collapsed there), and the twin
+ * counts only where the clean pattern and the plain view miss (PatternSpec.foldedTwin), so a
+ * match across lines is never counted because of it.
+ */
+function shell(label: string, weight: number, src: string): PatternSpec[] {
+  return [c(label, weight, src), { label, weight, src, view: 'folded', foldedTwin: true }];
 }
 
 const B = '\\b';
@@ -489,17 +508,17 @@ export const FAMILIES: readonly Family[] = [
     what: 'carries a download-and-execute, reverse-shell or destructive shell command',
     evidence: 'redact',
     patterns: [
-      c('pipe-to-shell', 5, `\\b(?:curl|wget|iwr|invoke-webrequest|fetch)\\s+[^\\n|;]{1,300}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da|fi)?sh\\b`),
-      c('decode-to-shell', 8, `base64\\s+(?:-d|--decode|-D|-di)\\b[^\\n]{0,100}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b`),
-      c('shell-dollar-curl', 6, `(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:curl|wget)\\b`),
-      c('echo-base64', 5, `echo\\s+["']?[A-Za-z0-9+/=]{24,}["']?\\s*\\|\\s*base64\\b`),
-      c('reverse-shell', 8, `/dev/tcp/|\\bnc(?:at)?\\b[^\\n]{0,60}\\s-e\\s|bash\\s+-i\\s+>&|\\bmkfifo\\b[^\\n]{0,80}\\bnc\\b|socat\\b[^\\n]{0,80}(?:exec:\\s*['"]?(?:[\\w./-]*/)?(?:(?:env|busybox)\\s+)?(?:(?:ba|z|da|k|fi|c|tc|a)?sh|cmd(?:\\.exe)?|powershell(?:\\.exe)?|pwsh|python[\\d.]*|perl|ruby|php|node)\\b|system:)`),
-      c('powershell-cradle', 8, `\\b(?:iex|invoke-expression)\\b[^\\n]{0,200}(?:downloadstring|downloadfile|iwr|invoke-webrequest|net\\.webclient)|\\bpowershell(?:\\.exe)?\\b[^\\n]{0,60}\\s-(?:enc|encodedcommand|e)\\s+[A-Za-z0-9+/=]{20,}`),
-      c('rm-rf-root', 6, `\\brm\\s+-(?:rf|fr|r\\s+-f|f\\s+-r)\\s+(?:--no-preserve-root\\s+)?(?:/|~|\\$HOME|\\*)(?:\\s|$|;|&)`),
-      c('fork-bomb', 6, `:\\(\\)\\s*\\{\\s*:\\s*\\|\\s*:\\s*&\\s*\\}\\s*;\\s*:`),
-      c('chmod-run', 4, `chmod\\s+(?:\\+x|[0-7]{3,4})\\s+[^\\n]{0,100}&&\\s*\\./`),
-      c('eval-decode', 5, `\\beval\\s*\\(\\s*(?:atob|base64_decode|unescape|gzinflate|str_rot13|Buffer\\.from)\\s*\\(`),
-      c('password-archive-exe', 5, `\\.(?:exe|msi|scr|bat|cmd|ps1|vbs|dmg|pkg|apk|jar|zip|rar|7z)\\b[^\\n]{0,120}\\bpass(?:word|code)?\\b\\s*[:=]?\\s*\\S+|\\bpass(?:word|code)\\b\\s*[:=]\\s*\\S+[^\\n]{0,120}\\.(?:exe|msi|scr|bat|ps1|vbs|dmg|pkg|apk)\\b`),
+      ...shell('pipe-to-shell', 5, `\\b(?:curl|wget|iwr|invoke-webrequest|fetch)\\s+[^\\n|;]{1,300}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da|fi)?sh\\b`),
+      ...shell('decode-to-shell', 8, `base64\\s+(?:-d|--decode|-di)\\b[^\\n]{0,100}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b`),
+      ...shell('shell-dollar-curl', 6, `(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:curl|wget)\\b`),
+      ...shell('echo-base64', 5, `echo\\s+["']?[a-z0-9+/=]{24,}["']?\\s*\\|\\s*base64\\b`),
+      ...shell('reverse-shell', 8, `/dev/tcp/|\\bnc(?:at)?\\b[^\\n]{0,60}\\s-e\\s|bash\\s+-i\\s+>&|\\bmkfifo\\b[^\\n]{0,80}\\bnc\\b|socat\\b[^\\n]{0,80}(?:exec:\\s*['"]?(?:[\\w./-]*/)?(?:(?:env|busybox)\\s+)?(?:(?:ba|z|da|k|fi|c|tc|a)?sh|cmd(?:\\.exe)?|powershell(?:\\.exe)?|pwsh|python[\\d.]*|perl|ruby|php|node)\\b|system:)`),
+      ...shell('powershell-cradle', 8, `\\b(?:iex|invoke-expression)\\b[^\\n]{0,200}(?:downloadstring|downloadfile|iwr|invoke-webrequest|net\\.webclient)|\\bpowershell(?:\\.exe)?\\b[^\\n]{0,60}\\s-(?:enc|encodedcommand|e)\\s+[a-z0-9+/=]{20,}`),
+      ...shell('rm-rf-root', 6, `\\brm\\s+-(?:rf|fr|r\\s+-f|f\\s+-r)\\s+(?:--no-preserve-root\\s+)?(?:/|~|\\$home|\\*)(?:\\s|$|;|&)`),
+      ...shell('fork-bomb', 6, `:\\(\\)\\s*\\{\\s*:\\s*\\|\\s*:\\s*&\\s*\\}\\s*;\\s*:`),
+      ...shell('chmod-run', 4, `chmod\\s+(?:\\+x|[0-7]{3,4})\\s+[^\\n]{0,100}&&\\s*\\./`),
+      ...shell('eval-decode', 5, `\\beval\\s*\\(\\s*(?:atob|base64_decode|unescape|gzinflate|str_rot13|buffer\\.from)\\s*\\(`),
+      ...shell('password-archive-exe', 5, `\\.(?:exe|msi|scr|bat|cmd|ps1|vbs|dmg|pkg|apk|jar|zip|rar|7z)\\b[^\\n]{0,120}\\bpass(?:word|code)?\\b\\s*[:=]?\\s*\\S+|\\bpass(?:word|code)\\b\\s*[:=]\\s*\\S+[^\\n]{0,120}\\.(?:exe|msi|scr|bat|ps1|vbs|dmg|pkg|apk)\\b`),
     ],
   },
   {
