@@ -93,6 +93,40 @@ describe('reverse proxy (curl to the reverse listener, one loopback upstream)', 
     );
   });
 
+  it('forwards its own X-Forwarded-* headers without scanning them as the client\'s content', async () => {
+    // The hop's headers were once written into the request before the scan: split-secrets then
+    // joined "http" and the client address into the session's fragments (a warning at
+    // header.x-forwarded-proto on a request that never sent it).
+    const base = context(TRUST_LOOPBACK, []);
+    const scanned: Record<string, unknown>[] = [];
+    const ctx: ProxyContext = {
+      ...base,
+      engine: {
+        ...base.engine,
+        scan: (input, call) => {
+          if (input.kind === 'request') scanned.push({ ...input.headers });
+          return base.engine.scan(input, call);
+        },
+      },
+    };
+    const own = await startReverse(ctx, { upstream: `http://127.0.0.1:${up.port}/api`, listen: { host: '127.0.0.1', port: 0 } });
+    try {
+      const r = await curl(['-H', 'x-forwarded-for: 10.1.2.3', `${own.url}/v1/hop`]);
+      assert.equal(r.status, 200);
+      const seen = up.seen.at(-1);
+      assert.equal(seen?.headers['x-forwarded-for'], '10.1.2.3, 127.0.0.1');
+      assert.equal(seen?.headers['x-forwarded-proto'], 'http');
+      assert.equal(seen?.headers['x-forwarded-host'], own.url.slice('http://'.length));
+      assert.equal(scanned.length, 1);
+      const headers = scanned[0] ?? {};
+      assert.equal(headers['x-forwarded-for'], '10.1.2.3', 'the client\'s own value is scanned, without the hop Tollgate appends');
+      assert.equal(headers['x-forwarded-proto'], undefined);
+      assert.equal(headers['x-forwarded-host'], undefined);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('blocks a request body carrying a secret before it reaches the upstream', async () => {
     const before = up.seen.length;
     const r = await curl(['-X', 'POST', '-H', 'content-type: application/json', '--data-binary', JSON.stringify({ aws_access_key_id: AWS_KEY }), `${rev.url}/v1/items`]);
