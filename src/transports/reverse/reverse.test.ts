@@ -160,6 +160,26 @@ describe('reverse proxy (curl to the reverse listener, one loopback upstream)', 
     assert.equal(up.seen.length, before, 'the upstream received nothing');
   });
 
+  it('refuses an HTTP/1.1 request without Host with the block marker and one decision event', async () => {
+    const before = up.seen.length;
+    const evBefore = events.length;
+    const answer = await new Promise<string>((resolve) => {
+      const sock = connect(rev.port, '127.0.0.1', () => sock.write('GET /v1/items HTTP/1.1\r\n\r\n'));
+      let got = '';
+      sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => resolve(got));
+    });
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.match(answer, /x-tollgate-block: engine\/malformed-request/i);
+    assert.equal(up.seen.length, before, 'the upstream received nothing');
+    const ev = events.slice(evBefore);
+    assert.deepEqual(
+      ev.map((e) => [e.transport, e.type, e.action, e.findings[0]?.rule]),
+      [['reverse', 'request', 'block', 'engine/malformed-request']],
+    );
+  });
+
   it('refuses a path that climbs out of the upstream prefix, without contacting the upstream', async () => {
     const before = up.seen.length;
     const r = await curl(['--path-as-is', `${rev.url}/../admin`]);
