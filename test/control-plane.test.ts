@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfigFile } from '../src/config/index.ts';
+import { initCa } from '../src/transports/http-proxy/tls/index.ts';
 import { startServices, type Services } from '../src/services.ts';
 import { curl, startUpstream, type Upstream } from '../src/transports/http-proxy/testing.ts';
 
@@ -270,6 +271,30 @@ describe('hot reload (tollgate run services)', () => {
       assert.equal((await curl(proxy, [leak])).status, 200, 'the weaker policy is in force on the same listener');
     } finally {
       await t.stop();
+    }
+  });
+
+  it('says on reload that a replaced interception CA is kept until a restart (the CA is not part of the config hash)', async () => {
+    // Interception on, with a CA made before Tollgate starts.
+    const home = mkdtempSync(join(tmpdir(), 'tollgate-control-ca-'));
+    const file = join(home, 'tollgate.yaml');
+    const certFile = join(home, 'tls/ca.pem');
+    await initCa(certFile, join(home, 'tls/ca-key.pem'));
+    writeFileSync(file, yaml('').replace('proxy:\n', 'proxy:\n  tlsInterception:\n    enabled: true\n'));
+    const notes: string[] = [];
+    const s = await startServices(loadConfigFile(file), { env: { TOLLGATE_HOME: home }, note: (l) => notes.push(l), configFile: file, watchConfig: false });
+    try {
+      const same = s.control.reload('signal');
+      assert.equal(same.outcome, 'unchanged');
+      assert.doesNotMatch(same.reason, /CA/);
+      await initCa(certFile, join(home, 'tls/ca-key.pem'), { force: true });
+      const after = s.control.reload('signal');
+      assert.equal(after.outcome, 'unchanged', 'the config itself did not change');
+      assert.match(after.reason, /interception CA file .*ca\.pem changed since Tollgate started, but the running CA is kept until a restart/);
+      assert.ok(notes.some((n) => /config reload \(signal\) unchanged: .*running CA is kept until a restart/.test(n)), notes.join('\n'));
+    } finally {
+      await s.close();
+      rmSync(home, { recursive: true, force: true });
     }
   });
 

@@ -2,7 +2,8 @@
 // reload swaps (SIGHUP, the config file watch), the kill switch (API, SIGUSR1, sentinel file) and
 // the per-domain budget and agent-name state handed to the listeners. Signals are installed by the
 // CLI, not here, so several instances can run in one process (tests).
-import type { LoadedConfig } from '../config/index.ts';
+import { statSync } from 'node:fs';
+import type { LoadedConfig, TollgateConfig } from '../config/index.ts';
 import { defaultConfig, loadConfigFile } from '../config/index.ts';
 import type { DecisionEvent, Severity } from '../core/index.ts';
 import { ruleCatalog } from '../engine/index.ts';
@@ -55,6 +56,27 @@ export interface ControlPlane {
 
 const SEVERITIES = new Set<string>(['info', 'low', 'medium', 'high', 'critical']);
 
+/**
+ * The interception CA certificate file as the proxy loaded it at start (its path, and a stamp of
+ * size, mtime and inode), or undefined when interception is off. The CA is read once, when the
+ * listener starts; a reload compares the file with this stamp only to say so when it changed
+ * (after `tollgate tls init --force`), never to load it.
+ */
+function caFileStamp(cfg: TollgateConfig, dataDir: string): { file: string; stamp: string } | undefined {
+  if (!cfg.proxy.enabled || !cfg.proxy.tlsInterception.enabled) return undefined;
+  const file = resolveInDataDir(dataDir, cfg.proxy.tlsInterception.caCert);
+  return { file, stamp: stampOf(file) };
+}
+
+function stampOf(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}:${s.ino}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 export function startControlPlane(o: ControlPlaneOptions): ControlPlane {
   const now = o.now ?? (() => Date.now());
   const cfg = o.loaded.config;
@@ -95,12 +117,19 @@ export function startControlPlane(o: ControlPlaneOptions): ControlPlane {
       return s !== undefined && SEVERITIES.has(s) ? (s as Severity) : undefined;
     },
   });
+  const ca = caFileStamp(cfg, o.dataDir);
   const reload = (trigger: ReloadTrigger): ReloadResult => {
-    const r = reloader(trigger);
+    const result = reloader(trigger);
+    // The CA's files are not part of the config: a new CA (tls init --force) leaves the hash as it
+    // was, and the running proxy keeps signing with the CA it loaded. Say so rather than nothing.
+    const caChanged = ca !== undefined && stampOf(ca.file) !== ca.stamp;
+    const r: ReloadResult = caChanged
+      ? { ...result, reason: `${result.reason}; the interception CA file ${ca.file} changed since Tollgate started, but the running CA is kept until a restart (leaf certificates are still signed by the CA loaded at start)` }
+      : result;
     const msg = `config reload (${trigger}) ${r.outcome}: ${r.reason}`;
     o.note(msg);
     o.evidence.logSystem({
-      level: r.outcome === 'rejected' ? 'warn' : 'info',
+      level: r.outcome === 'rejected' || caChanged ? 'warn' : 'info',
       event: 'config-reload',
       msg,
       detail: { outcome: r.outcome, trigger, configHash: r.hash, downgrades: r.downgrades.length, restartOnly: r.restartOnly.join(',') },

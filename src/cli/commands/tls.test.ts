@@ -32,6 +32,7 @@ describe('tollgate tls init and tls show-ca (the real binary)', () => {
     assert.ok(c.ca);
     assert.match(r.out, /Tollgate interception CA [0-9a-f]{8}/);
     assert.match(r.out, new RegExp(`SHA-256 fingerprint ${c.fingerprint256}`));
+    assert.doesNotMatch(r.out, /restart/, 'a first CA replaces nothing');
     const again = tollgate(['tls', 'init'], home);
     assert.equal(again.code, 1);
     assert.match(again.err, /already exist.*--force/);
@@ -39,6 +40,7 @@ describe('tollgate tls init and tls show-ca (the real binary)', () => {
     const forced = tollgate(['tls', 'init', '--force'], home);
     assert.equal(forced.code, 0, forced.err);
     assert.notEqual(readFileSync(certFile, 'utf8'), first);
+    assert.match(forced.out, /running `tollgate run` keeps signing with the CA it loaded .*restart it/, 'a running proxy does not pick the new CA up');
     assert.equal(statSync(keyFile).mode & 0o777, 0o600);
   });
 

@@ -32,6 +32,10 @@ export function installHints(certFile: string): string {
   ].join('\n');
 }
 
+/** Printed after `tls init --force` replaced a CA. */
+export const REPLACED_NOTE =
+  'The CA was replaced. A running `tollgate run` keeps signing with the CA it loaded when it started (a reload does not re-read it): restart it to use the new CA.';
+
 function describe(certPem: string): string {
   const c = new X509Certificate(certPem);
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(c.subject)?.[1] ?? c.subject;
@@ -48,8 +52,11 @@ export function registerTls(program: Command): void {
     .action(async (o: { config?: string; force?: boolean }) => {
       const { certFile, keyFile } = filesFor(o.config);
       try {
+        const replaced = existsSync(certFile) || existsSync(keyFile);
         const w = await initCa(certFile, keyFile, { force: o.force === true });
         process.stdout.write(`wrote ${w.certFile} and ${w.keyFile} (private, mode 0600)\n${describe(w.certPem)}\n\n${installHints(w.certFile)}\n`);
+        // The proxy reads its CA once, at start; a hot reload (SIGHUP, the config watch) does not.
+        if (replaced) process.stdout.write(`\n${REPLACED_NOTE}\n`);
       } catch (err) {
         fail((err as Error).message);
       }

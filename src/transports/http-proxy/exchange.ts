@@ -132,6 +132,11 @@ export interface Route {
   readonly dial: () => Promise<Dial> | Dial | string;
   /** The TLS server name for an https upstream (the name the certificate must carry). */
   readonly servername?: string;
+  /**
+   * Headers this hop adds (the reverse proxy's X-Forwarded-*): set on what is forwarded only,
+   * after the client's headers were taken for the scan, so they are never read as the client's content.
+   */
+  readonly addHeaders?: Readonly<Record<string, string>>;
 }
 
 export async function relayExchange(req: IncomingMessage, res: ServerResponse, x: Exchange, route: Route): Promise<void> {
@@ -154,6 +159,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   const bodyBytes = read.ok ? read.body.length : read.received;
   const headers = endToEndPair(req.headers);
   const forwardHeaders = headers.forward;
+  if (route.addHeaders !== undefined) Object.assign(forwardHeaders, route.addHeaders);
   const scanned = read.ok ? decodeContent(read.body, first(req.headers['content-encoding']), pcfg.maxDecompressedBytes) : null;
   let verdict: Verdict;
   if (scanned === null) {

@@ -7,26 +7,31 @@
 // as an error), a Content-Length list, a Transfer-Encoding other than `chunked` last, invalid
 // chunk sizes or framing (found mid-body, while the handler is still reading the body it has not
 // forwarded), CR, LF or NUL inside a header value, obs-fold continuation lines, bare-LF line
-// endings, a head over maxHeaderSize (431), and an HTTP/1.1 request without Host
-// (requireHostHeader; Node answers that one itself, without Tollgate's marker or an event).
+// endings, and a head over maxHeaderSize (431). An HTTP/1.1 request without Host is refused by
+// `hostRequired` below, not by Node's requireHostHeader, which answers a bare 400 without
+// Tollgate's marker or an event (the MCP listener, which checks Host itself, keeps Node's check).
 // `insecureHTTPParser` stays false: it would accept several of these. Two Host lines are let
 // through by Node (it keeps the first), so the forward handler refuses them (RFC 9112 §3.2).
-import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TransportId } from '../../core/index.ts';
-import { decisionEvent, transportFinding } from '../decision.ts';
+import { decisionEvent, summarizeUrl, transportFinding } from '../decision.ts';
 import type { ProxyContext } from './context.ts';
-import { BLOCK_HEADER } from './deny.ts';
+import { BLOCK_HEADER, deny } from './deny.ts';
 
-export function httpServerOptions(ctx: ProxyContext): ServerOptions {
+/**
+ * `hostChecked`: the server's request handler is wrapped in `hostRequired`, which refuses a
+ * request without Host the usual way; Node's own check is then off (it would answer first).
+ */
+export function httpServerOptions(ctx: ProxyContext, opts: { readonly hostChecked?: boolean } = {}): ServerOptions {
   const p = ctx.config.proxy;
   // Node requires headersTimeout ≤ requestTimeout; the whole request can never be due before its head.
   const requestTimeout = Math.max(p.requestTimeoutMs, p.headersTimeoutMs);
   return {
     insecureHTTPParser: false,
     maxHeaderSize: ctx.config.limits.maxHeaderBytes,
-    requireHostHeader: true,
+    requireHostHeader: opts.hostChecked !== true,
     joinDuplicateHeaders: false,
     headersTimeout: p.headersTimeoutMs,
     requestTimeout,
@@ -59,6 +64,42 @@ export function followClientLimits(server: Server, ctx: ProxyContext): void {
     server.headersTimeout = o.headersTimeout as number;
     server.keepAliveTimeout = o.keepAliveTimeout as number;
   });
+}
+
+/**
+ * RFC 9112 §3.2: an HTTP/1.1 request without a Host header is a 400. Wraps a server's request
+ * handler (whose options say `hostChecked`) so that such a request is refused as other malformed
+ * requests are: 400 with the block marker, the connection closed, and one decision event
+ * (`engine/malformed-request`). HTTP/1.0 has no Host requirement, as in Node's check; CONNECT and
+ * upgrades never reach a request handler.
+ */
+export function hostRequired(ctx: ProxyContext, transport: TransportId, handler: RequestListener): RequestListener {
+  return (req, res) => {
+    if (req.headers.host !== undefined || req.httpVersionMajor !== 1 || req.httpVersionMinor !== 1) {
+      handler(req, res);
+      return;
+    }
+    const requestId = ctx.newRequestId();
+    const finding = transportFinding('engine/malformed-request', 'header.host', 'The HTTP/1.1 request has no Host header (RFC 9112 §3.2); it is refused.', { category: 'policy', mitre: 'T1190' });
+    // A request that is not HTTP is refused in every mode, as the parser's refusals are.
+    const verdict = { ...ctx.engine.judge([finding]), action: 'block' as const };
+    const url = req.url ?? '';
+    ctx.emit(
+      decisionEvent({
+        type: 'request',
+        transport,
+        verdict,
+        requestId,
+        at: ctx.now(),
+        latencyMs: 0,
+        mode: ctx.config.mode,
+        configHash: ctx.configHash,
+        target: url.startsWith('http://') || url.startsWith('https://') ? summarizeUrl(url) : '[malformed request]',
+        ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+      }),
+    );
+    deny(res, 400, verdict, requestId);
+  };
 }
 
 /** What a parse error or timeout is answered with. */

@@ -14,7 +14,7 @@ import { newExchange, refuse, relayExchange } from './exchange.ts';
 import { refusedOffTunnel } from './tunnel-pin.ts';
 import type { Tunnel } from './intercept.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch } from './control.ts';
-import { followClientLimits, guardClientErrors, httpServerOptions } from './http-limits.ts';
+import { followClientLimits, guardClientErrors, hostRequired, httpServerOptions } from './http-limits.ts';
 
 export interface PlainTunnels {
   /** Serves plain HTTP on `client` (paused, with `buffered` already read from it). */
@@ -61,7 +61,7 @@ export function createPlainTunnels(ctx: ProxyContext): PlainTunnels {
     });
   };
 
-  const inner = http.createServer(httpServerOptions(ctx), onRequest);
+  const inner = http.createServer(httpServerOptions(ctx, { hostChecked: true }), hostRequired(ctx, 'http-forward', onRequest));
   // As in intercept.ts: the inner server never listens; this starts its timeout checks.
   inner.emit('listening');
   followClientLimits(inner, ctx);

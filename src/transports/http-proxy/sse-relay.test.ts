@@ -252,6 +252,36 @@ describe('event streams through the forward proxy are relayed and scanned per ev
     assert.equal(responses(proxy.events.slice(before))[0]?.findings[0]?.rule, 'engine/input-too-large');
   });
 
+  it('ends the stream at proxy.sse.maxEventBytes when one event never ends (no blank line), while the upstream stays open', async () => {
+    const before = proxy.events.length;
+    const client = await getThrough(proxy.server.port, `${base}/stream`);
+    const upstream = await streams.next();
+    upstream.write(delta('first'));
+    await client.until('first');
+    // One data line that goes on and on: the event is over the limit long before any end.
+    upstream.write(`data: ${'y'.repeat(6000)}`);
+    assert.equal(await client.ended, 'end');
+    assert.ok(!client.text().includes('yyyy'));
+    assert.match(client.text(), /engine\/input-too-large/);
+    const ev = responses(proxy.events.slice(before));
+    assert.equal(ev.length, 1);
+    assert.equal(ev[0]?.action, 'block');
+    assert.equal(ev[0]?.findings[0]?.rule, 'engine/input-too-large');
+  });
+
+  it('blocks a stream whose upstream ends inside an event over proxy.sse.maxEventBytes (never logged as clean)', async () => {
+    const before = proxy.events.length;
+    const client = await getThrough(proxy.server.port, `${base}/stream`);
+    const upstream = await streams.next();
+    upstream.end(`data: ${'z'.repeat(6000)}`);
+    await client.ended;
+    assert.ok(!client.text().includes('zzzz'));
+    const ev = responses(proxy.events.slice(before));
+    assert.equal(ev.length, 1);
+    assert.equal(ev[0]?.action, 'block');
+    assert.equal(ev[0]?.findings[0]?.rule, 'engine/input-too-large');
+  });
+
   it('ends the stream when it carries more than proxy.sse.maxStreamBytes', async () => {
     const before = proxy.events.length;
     const client = await getThrough(proxy.server.port, `${base}/stream`);

@@ -145,6 +145,12 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
 
     const limit = (rule: string, message: string): Verdict => judged(x, [transportFinding(rule, 'response.body', message)]);
 
+    /** An event the parser discards (too large, not UTF-8) cannot be scanned: it ends the stream. */
+    const stopUnscannable = (why: 'oversize' | 'invalid-utf8'): void => {
+      if (why === 'oversize') stop(limit('engine/input-too-large', `An event of more than ${maxEvent} bytes (proxy.sse.maxEventBytes) could not be scanned whole; the stream was ended.`));
+      else stop(limit('engine/invalid-input', 'An event is not valid UTF-8, so it could not be scanned; the stream was ended.'));
+    };
+
     const write = (text: string): void => {
       if (!res.write(text)) source.pause();
     };
@@ -188,10 +194,8 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
           // Keep-alives stay keep-alives; their text is not relayed.
           return ':\n\n';
         case 'oversize':
-          stop(limit('engine/input-too-large', `An event of more than ${maxEvent} bytes (proxy.sse.maxEventBytes) could not be scanned whole; the stream was ended.`));
-          return null;
         case 'invalid-utf8':
-          stop(limit('engine/invalid-input', 'An event is not valid UTF-8, so it could not be scanned; the stream was ended.'));
+          stopUnscannable(ev.kind);
           return null;
         case 'event': {
           if (ev.type !== undefined && ev.type.length > 0) fields.add(ev.type);
@@ -251,6 +255,14 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
         const text = onEvent(ev, pieces, fields, found);
         if (text === null) return;
         out.push(text);
+      }
+      // An event already known to be unscannable ends the stream now, not at its blank line: an
+      // event that never ends (one endless data line) would otherwise be discarded chunk after
+      // chunk, and the stream end, if it came, logged as clean.
+      const discarding = parser.discarding;
+      if (discarding !== undefined) {
+        stopUnscannable(discarding);
+        return;
       }
       const fv = scanFields(fields);
       if (fv !== undefined) {

@@ -9,13 +9,20 @@ import { resolveChecked, type Dial, type ProxyContext } from '../http-proxy/cont
 import { newExchange, refuse, relayExchange, type Exchange } from '../http-proxy/exchange.ts';
 import { joinPath } from '../websocket/target.ts';
 
-/** Appends the client hop to X-Forwarded-For and says how and to what host the request came. */
-function addForwarded(req: IncomingMessage): void {
+/**
+ * The headers this hop adds: the client hop appended to X-Forwarded-For, and how and to what host
+ * the request came. They go upstream only; the scan reads the headers as the client sent them
+ * (a value Tollgate wrote is not the client's content, and must not feed split-secrets' session window).
+ */
+function forwardedHeaders(req: IncomingMessage): Record<string, string> {
   const prior = req.headers['x-forwarded-for'];
   const client = req.socket.remoteAddress ?? 'unknown';
-  req.headers['x-forwarded-for'] = typeof prior === 'string' && prior.length > 0 && prior.length < 1024 ? `${prior}, ${client}` : client;
-  req.headers['x-forwarded-proto'] = 'http';
-  if (typeof req.headers.host === 'string') req.headers['x-forwarded-host'] = req.headers.host;
+  const out: Record<string, string> = {
+    'x-forwarded-for': typeof prior === 'string' && prior.length > 0 && prior.length < 1024 ? `${prior}, ${client}` : client,
+    'x-forwarded-proto': 'http',
+  };
+  if (typeof req.headers.host === 'string') out['x-forwarded-host'] = req.headers.host;
+  return out;
 }
 
 export async function handleReverse(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext, upstream: URL, session: string): Promise<void> {
@@ -28,9 +35,9 @@ export async function handleReverse(req: IncomingMessage, res: ServerResponse, c
     return;
   }
   const x = newExchange(ctx, 'reverse', session, method, summarizeUrl(url.href));
-  addForwarded(req);
   await relayExchange(req, res, x, {
     url,
+    addHeaders: forwardedHeaders(req),
     ...(url.protocol === 'https:' ? { servername: url.hostname.replace(/^\[|\]$/g, '') } : {}),
     dial: () => dial(x, url.hostname),
   });

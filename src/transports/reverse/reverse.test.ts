@@ -93,6 +93,40 @@ describe('reverse proxy (curl to the reverse listener, one loopback upstream)', 
     );
   });
 
+  it('forwards its own X-Forwarded-* headers without scanning them as the client\'s content', async () => {
+    // The hop's headers were once written into the request before the scan: split-secrets then
+    // joined "http" and the client address into the session's fragments (a warning at
+    // header.x-forwarded-proto on a request that never sent it).
+    const base = context(TRUST_LOOPBACK, []);
+    const scanned: Record<string, unknown>[] = [];
+    const ctx: ProxyContext = {
+      ...base,
+      engine: {
+        ...base.engine,
+        scan: (input, call) => {
+          if (input.kind === 'request') scanned.push({ ...input.headers });
+          return base.engine.scan(input, call);
+        },
+      },
+    };
+    const own = await startReverse(ctx, { upstream: `http://127.0.0.1:${up.port}/api`, listen: { host: '127.0.0.1', port: 0 } });
+    try {
+      const r = await curl(['-H', 'x-forwarded-for: 10.1.2.3', `${own.url}/v1/hop`]);
+      assert.equal(r.status, 200);
+      const seen = up.seen.at(-1);
+      assert.equal(seen?.headers['x-forwarded-for'], '10.1.2.3, 127.0.0.1');
+      assert.equal(seen?.headers['x-forwarded-proto'], 'http');
+      assert.equal(seen?.headers['x-forwarded-host'], own.url.slice('http://'.length));
+      assert.equal(scanned.length, 1);
+      const headers = scanned[0] ?? {};
+      assert.equal(headers['x-forwarded-for'], '10.1.2.3', 'the client\'s own value is scanned, without the hop Tollgate appends');
+      assert.equal(headers['x-forwarded-proto'], undefined);
+      assert.equal(headers['x-forwarded-host'], undefined);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('blocks a request body carrying a secret before it reaches the upstream', async () => {
     const before = up.seen.length;
     const r = await curl(['-X', 'POST', '-H', 'content-type: application/json', '--data-binary', JSON.stringify({ aws_access_key_id: AWS_KEY }), `${rev.url}/v1/items`]);
@@ -124,6 +158,26 @@ describe('reverse proxy (curl to the reverse listener, one loopback upstream)', 
     assert.match(answer, /^HTTP\/1\.1 400 /);
     assert.match(answer, /x-tollgate-block: engine\/malformed-request/i);
     assert.equal(up.seen.length, before, 'the upstream received nothing');
+  });
+
+  it('refuses an HTTP/1.1 request without Host with the block marker and one decision event', async () => {
+    const before = up.seen.length;
+    const evBefore = events.length;
+    const answer = await new Promise<string>((resolve) => {
+      const sock = connect(rev.port, '127.0.0.1', () => sock.write('GET /v1/items HTTP/1.1\r\n\r\n'));
+      let got = '';
+      sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => resolve(got));
+    });
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.match(answer, /x-tollgate-block: engine\/malformed-request/i);
+    assert.equal(up.seen.length, before, 'the upstream received nothing');
+    const ev = events.slice(evBefore);
+    assert.deepEqual(
+      ev.map((e) => [e.transport, e.type, e.action, e.findings[0]?.rule]),
+      [['reverse', 'request', 'block', 'engine/malformed-request']],
+    );
   });
 
   it('refuses a path that climbs out of the upstream prefix, without contacting the upstream', async () => {

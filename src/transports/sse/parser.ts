@@ -77,6 +77,15 @@ export class SseParser {
     this.#max = maxEventBytes;
   }
 
+  /**
+   * Why the event being read is being discarded (over the limit, or not UTF-8), as soon as that is
+   * known and before its blank line reports it; undefined while the event is kept. A relay that
+   * ends the stream at such an event need not wait for an end that may never come.
+   */
+  get discarding(): 'oversize' | 'invalid-utf8' | undefined {
+    return this.#discard;
+  }
+
   /** Feeds a chunk; returns every event it completes. */
   push(chunk: Uint8Array): SseEvent[] {
     const out: SseEvent[] = [];
