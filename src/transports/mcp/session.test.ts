@@ -383,6 +383,24 @@ describe('McpSession: client requests and notifications besides tools/call', () 
     assert.equal(s.events.length, 3, 'clean reads are not recorded');
   });
 
+  it('refuses a resources/subscribe or resources/unsubscribe of a credential file by the same path rules, and subscribes to other resources', () => {
+    const s = setup();
+    for (const method of ['resources/subscribe', 'resources/unsubscribe']) {
+      for (const uri of ['file:///home/alice/.ssh/id_rsa', 'file://localhost/home/dev/.aws/credentials']) {
+        const r = s.request(method, { uri });
+        assert.deepEqual(r.out.toServer, [], `${method} ${uri}`);
+        assert.match((r.out.toClient[0] as { error: { message: string } }).error.message, /^Tollgate blocked resources\/(un)?subscribe \(tool-policy\/credential-path\)/, uri);
+      }
+      assert.equal(s.request(method, { uri: 'file:///home/dev/project/README.md' }).out.toServer.length, 1, method);
+    }
+    assert.deepEqual(s.events.map((e) => [e.method, e.action, e.findings[0]?.location]), [
+      ['resources/subscribe', 'block', 'mcp.resources/subscribe.params.$.uri'],
+      ['resources/subscribe', 'block', 'mcp.resources/subscribe.params.$.uri'],
+      ['resources/unsubscribe', 'block', 'mcp.resources/unsubscribe.params.$.uri'],
+      ['resources/unsubscribe', 'block', 'mcp.resources/unsubscribe.params.$.uri'],
+    ]);
+  });
+
   it('drops a notification that carries a secret, and relays clean traffic (bare lists, numeric progress tokens, string ids) unrecorded', () => {
     const s = setup();
     assert.deepEqual(s.session.message('client', { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: `AWS_ACCESS_KEY_ID=${AWS_KEY}` } }), { toServer: [], toClient: [] });

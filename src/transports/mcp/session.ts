@@ -391,8 +391,8 @@ export class McpSession {
 
   /**
    * Scans what a client request or notification other than tools/call sends the server: its
-   * params, as egress (DLP, known secrets…; resources/read URIs also meet the tool policy's
-   * sensitive-path rules). Undefined when there is nothing to scan (a bare initialize, ping or list).
+   * params, as egress (DLP, known secrets…; resources/read, resources/subscribe and
+   * resources/unsubscribe URIs also meet the tool policy's sensitive-path rules). Undefined when there is nothing to scan (a bare initialize, ping or list).
    */
   #scanClientMessage(m: JsonRpcRequest | JsonRpcNotification): { judged: McpDecision; started: number } | undefined {
     const params = m.params;
