@@ -5,7 +5,7 @@ import { verifyReceiptsFile } from '../src/evidence/receipts/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CreateMessageRequestSchema, ElicitRequestSchema, EmptyResultSchema, ListRootsRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CompleteResultSchema, CreateMessageRequestSchema, ElicitRequestSchema, EmptyResultSchema, GetTaskResultSchema, ListRootsRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { serverPinId } from '../src/state/pins/index.ts';
 import { stdioServerIdentity } from '../src/transports/mcp/index.ts';
 import { BIN, ROOT, refused, spawnClient, text, until, type Connected, type SpawnOptions } from './helpers/mcp.ts';
@@ -217,7 +217,7 @@ describe('tollgate mcp against malicious servers', { concurrency: 2 }, () => {
     assert.match(list.stdout, /^ {2}weather {2}sha256:[0-9a-f]{16}… {2}pinned \S+ {2}\(approved /m);
   });
 
-  it('replaces tool results with hidden instructions (zero-width, homoglyphs, base64, structured, embedded, linked) and refuses such resources, prompts and sampling requests', T, async () => {
+  it('replaces tool results with hidden instructions (zero-width, homoglyphs, base64, structured, embedded, linked) and refuses such resources, prompts, completions, task statuses and sampling requests', T, async () => {
     const sampled: string[] = [];
     await withClient(['node', join(FIXTURES, 'hidden-result-server.mjs')], { home: home(), capabilities: { sampling: {} } }, async (c) => {
       const { client } = c;
@@ -237,6 +237,12 @@ describe('tollgate mcp against malicious servers', { concurrency: 2 }, () => {
       assert.equal((await refused(client.readResource({ uri: 'notes://evil' }))).code, -32001);
       assert.match(JSON.stringify((await client.getPrompt({ name: 'clean' })).messages), /Summarise the weather/);
       assert.equal((await refused(client.getPrompt({ name: 'evil' }))).code, -32001);
+      const complete = (value: string) => client.request({ method: 'completion/complete', params: { ref: { type: 'ref/prompt', name: 'clean' }, argument: { name: 'city', value } } }, CompleteResultSchema);
+      assert.deepEqual((await complete('clean')).completion.values, ['Paris', 'Pau']);
+      assert.equal((await refused(complete('evil'))).code, -32001);
+      const task = (taskId: string) => client.request({ method: 'tasks/get', params: { taskId } } as never, GetTaskResultSchema);
+      assert.equal((await task('clean')).statusMessage, 'Indexing 40 of 120 files.');
+      assert.equal((await refused(task('evil'))).code, -32001);
       await client.request({ method: 'test/ask-sampling', params: {} } as never, EmptyResultSchema);
       await until(() => c.stderr().includes('got response "srv-2" result'), 'the clean sampling request answered by the client');
       await until(() => c.stderr().includes('got response "srv-1" error -32001'), 'the poisoned sampling request refused by Tollgate');

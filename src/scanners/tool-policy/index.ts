@@ -87,8 +87,14 @@ function pathFinding(rule: PolicyRule, location: string, path: string, what: str
 }
 
 const RESOURCES_READ = 'resources/read';
-/** Where the engine's extraction puts the URI of an MCP resources/read (extract.ts, mcp-client-message). */
-const RESOURCE_URI = 'mcp.resources/read.params.$.uri';
+/**
+ * MCP requests that name a resource by URI for the server to act on: a read, and a subscription
+ * (or its end) to a resource's updates, whose notifications lead the client to read it. All meet the
+ * path rules as a read would; only a read joins the chain window (a subscription returns no content).
+ */
+const RESOURCE_METHODS = new Set([RESOURCES_READ, 'resources/subscribe', 'resources/unsubscribe']);
+/** Where the engine's extraction puts the URI of such a request (extract.ts, mcp-client-message). */
+const resourceUriLocation = (method: string): string => `mcp.${method}.params.$.uri`;
 const MAX_URI = 4096;
 
 /**
@@ -134,9 +140,12 @@ export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}
    * An MCP resources/read: the client asks the server to read a resource, which for a file:// URI
    * (or a bare path) is a file read like a read tool's. Only the path rules apply (as to a tool
    * named `resources/read`), and the read goes into the session's chain window with its tags.
+   * resources/subscribe and resources/unsubscribe name a resource the same way: the same path rules
+   * (still as `resources/read`, so a rule scoped to read tools applies), without the chain window.
    */
-  const resourceRead = (view: ScanView, ctx: ScanContext): Finding[] => {
-    const seg = view.segments.find((x) => x.location === RESOURCE_URI);
+  const resourceRequest = (view: ScanView, ctx: ScanContext, method: string): Finding[] => {
+    const at = resourceUriLocation(method);
+    const seg = view.segments.find((x) => x.location === at);
     const path = seg ? resourcePath(seg.prepared.clean) : null;
     const out: Finding[] = [];
     const tags = new Set<string>();
@@ -144,10 +153,11 @@ export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}
       for (const rule of pathRules) {
         if (!matchPath(rule, path, RESOURCES_READ)) continue;
         for (const t of rule.rule.tags ?? []) tags.add(t);
-        out.push(pathFinding(rule.rule, seg.location, path, 'MCP resources/read'));
+        out.push(pathFinding(rule.rule, seg.location, path, `MCP ${method}`));
         if (out.length >= o.maxFindings) break;
       }
     }
+    if (method !== RESOURCES_READ) return out;
     return [...out, ...chainFindings(chains, tags, ctx, 'mcp.resources/read')];
   };
 
@@ -155,7 +165,7 @@ export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}
     id: 'tool-policy',
     scan(view: ScanView, ctx: ScanContext): readonly Finding[] {
       const input = view.input;
-      if (input.kind === 'mcp-client-message') return input.method === RESOURCES_READ ? resourceRead(view, ctx) : [];
+      if (input.kind === 'mcp-client-message') return RESOURCE_METHODS.has(input.method) ? resourceRequest(view, ctx, input.method) : [];
       if (input.kind !== 'tool-call') return [];
       const tool = typeof input.name === 'string' ? input.name : '';
       const candidates: { f: Finding; key: string }[] = [];

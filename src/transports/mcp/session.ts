@@ -60,13 +60,48 @@ interface Handled {
 /** JSON-RPC/MCP envelope levels above the content the engine's depth limit applies to. */
 const ENVELOPE_DEPTH = 8;
 const MAX_BATCH = 1024;
-/** Methods whose results reach the model as content. */
+/** Methods whose results reach the model as content (always recorded). */
 const CONTENT_RESULTS = new Set(['tools/call', 'tasks/result', 'resources/read', 'prompts/get']);
+/**
+ * Methods whose results are protocol answers with nothing for the model: ping's empty result, and
+ * initialize's capabilities (its instructions are judged apart, with mcp.scanInstructions). Every
+ * other result and error response (tasks/get and tasks/list status messages, completion/complete
+ * values, the resource and prompt lists' descriptions, an unknown method's answer…) is content the
+ * client may show the model, and is scanned as ingress like a tool result.
+ */
+const PROTOCOL_RESULTS = new Set(['initialize', 'ping']);
+/** JSON nodes looked at to tell an empty result from one with text; past it, the result is scanned. */
+const MAX_TEXT_PROBE = 10_000;
 /** Requests a server sends whose content reaches the model or the user. */
 const SERVER_REQUESTS_SCANNED = new Set(['sampling/createMessage', 'elicitation/create']);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Whether a parsed JSON value holds any text (a non-empty string leaf or object key): an empty
+ * result (`{}`, `{ "_meta": {} }`, numbers and booleans only) carries nothing to scan. Bounded:
+ * past MAX_TEXT_PROBE nodes the answer is yes, so the value is scanned.
+ */
+function hasText(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  let seen = 0;
+  while (stack.length > 0) {
+    if (++seen > MAX_TEXT_PROBE) return true;
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.length > 0) return true;
+    } else if (Array.isArray(v)) {
+      for (const el of v) stack.push(el);
+    } else if (isObject(v)) {
+      for (const [k, el] of Object.entries(v)) {
+        if (k.length > 0) return true;
+        stack.push(el);
+      }
+    }
+  }
+  return false;
 }
 
 /** Methods of the MCP specification whose messages carry nothing to scan when they have no params. */
@@ -391,8 +426,8 @@ export class McpSession {
 
   /**
    * Scans what a client request or notification other than tools/call sends the server: its
-   * params, as egress (DLP, known secrets…; resources/read URIs also meet the tool policy's
-   * sensitive-path rules). Undefined when there is nothing to scan (a bare initialize, ping or list).
+   * params, as egress (DLP, known secrets…; resources/read, resources/subscribe and
+   * resources/unsubscribe URIs also meet the tool policy's sensitive-path rules). Undefined when there is nothing to scan (a bare initialize, ping or list).
    */
   #scanClientMessage(m: JsonRpcRequest | JsonRpcNotification): { judged: McpDecision; started: number } | undefined {
     const params = m.params;
@@ -510,15 +545,28 @@ export class McpSession {
       return this.#invalid('server', 'mcp/unsolicited-response', `a response to id ${JSON.stringify(id).slice(0, 80)}, which no outstanding request has`, bytes);
     }
     if (isErrorResponse(response)) {
-      // Error texts reach the model too, for tool calls.
-      if (pending.method !== 'tools/call') return { forward: response, toClient: [], toServer: [] };
-      return this.#content(pending, response, response.error, bytes);
+      // Error texts reach the model too: a tool call's always recorded, any other's when it offends.
+      if (pending.method === 'tools/call') return this.#content(pending, response, response.error, bytes);
+      return this.#otherContent(pending, response, response.error, bytes);
     }
     const result = (response as JsonRpcResultResponse).result;
     if (pending.method === 'tools/list') return this.#toolList(pending, response as JsonRpcResultResponse, bytes);
     if (CONTENT_RESULTS.has(pending.method)) return this.#content(pending, response, result, bytes);
     if (pending.method === 'initialize' && this.#opts.config.mcp.scanInstructions) return this.#instructions(response as JsonRpcResultResponse, bytes);
-    return { forward: response, toClient: [], toServer: [] };
+    if (PROTOCOL_RESULTS.has(pending.method)) return { forward: response, toClient: [], toServer: [] };
+    return this.#otherContent(pending, response, result, bytes);
+  }
+
+  /**
+   * Any other result or error response (tasks/get, tasks/list, completion/complete, the lists, an
+   * unknown method's answer…): its text reaches the client, and perhaps the model, so it is scanned
+   * as a tool result is (injection, DLP…; redact rewrites it, a stop answers the client -32001), but
+   * recorded only when there is anything to record (a finding or a stop), and not at all when it
+   * holds no text (an empty result).
+   */
+  #otherContent(pending: PendingRequest, response: JsonRpcResultResponse | JsonRpcErrorResponse, content: unknown, bytes: number | undefined): Handled {
+    if (!hasText(content)) return { forward: response, toClient: [], toServer: [] };
+    return this.#content(pending, response, content, bytes, true);
   }
 
   #serverNotification(m: JsonRpcNotification): Handled {
@@ -567,8 +615,11 @@ export class McpSession {
     return { forward, toClient: [], toServer: [] };
   }
 
-  /** Results that reach the model: tool results (text, structuredContent, resources, links), resources, prompts. */
-  #content(pending: PendingRequest, response: JsonRpcResultResponse | JsonRpcErrorResponse, content: unknown, bytes: number | undefined): Handled {
+  /**
+   * Results that reach the model: tool results (text, structuredContent, resources, links), resources,
+   * prompts, and (quiet: recorded only with a finding or a stop) every other result with text.
+   */
+  #content(pending: PendingRequest, response: JsonRpcResultResponse | JsonRpcErrorResponse, content: unknown, bytes: number | undefined, quiet = false): Handled {
     const started = performance.now();
     const label = pending.tool !== undefined ? safeName(pending.tool) : undefined;
     const input: ScanInput = { kind: 'tool-result', content: content ?? null, server: this.#opts.serverLabel, ...(pending.tool !== undefined ? { name: pending.tool } : {}) };
@@ -588,6 +639,7 @@ export class McpSession {
     } else {
       d = enforcedOnServer(d, pending.method);
     }
+    if (quiet && !d.stop && d.findings.length === 0) return { forward: response, toClient: [], toServer: [] };
     const event = this.#emit(isTool ? 'tool-result' : 'mcp-message', pending.method, target, d, started, bytes);
     if (!d.stop) return { forward: response, toClient: [], toServer: [] };
     const what = `the ${pending.method} result${label !== undefined ? ` of ${label}` : ''}`;

@@ -132,6 +132,10 @@ export function inspectSseEvent(ev: SseEvent, session: McpSession, maxEventBytes
       if (ev.type !== undefined && ev.type !== 'message') {
         return { out: session.dropped('server', 'mcp/invalid-jsonrpc', `an event of type "${safeName(ev.type)}" (MCP sends messages only as message events)`, ev.bytes), meta };
       }
+      // The data must be one whole JSON-RPC message (or batch): anything else (plain text, a JSON
+      // fragment) is dropped as mcp/invalid-json. So, unlike the HTTP proxy's event-stream relay
+      // (http-proxy/sse-relay.ts), no text is joined across events: what the client gets is only
+      // ever whole messages, each judged whole; a text split over events cannot get through in pieces.
       return { out: session.line('server', ev.data, ev.bytes), meta };
     }
   }
