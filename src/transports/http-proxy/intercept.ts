@@ -5,25 +5,13 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
-import type { Duplex } from 'node:stream';
 import { summarizeUrl, transportFinding } from '../decision.ts';
-import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import type { ProxyContext } from './context.ts';
 import { newExchange, refuse, relayExchange } from './exchange.ts';
-import { refusedOffTunnel } from './tunnel-pin.ts';
-import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, type Requester } from './control.ts';
+import { refusedOffTunnel, tunnelUpgrades, type Tunnel } from './tunnel-pin.ts';
+import { refusedByKillSwitch, requestScope } from './control.ts';
 import { followClientLimits, guardClientErrors, hostRequired, httpServerOptions } from './http-limits.ts';
 
-/** One intercepted tunnel: what was checked when it opened. */
-export interface Tunnel {
-  readonly host: string;
-  readonly port: number;
-  /** The address resolved and checked for the CONNECT; every request in the tunnel goes there. */
-  readonly address: string;
-  readonly session: string;
-  /** Who opened the tunnel; requests inside it are theirs unless they name another agent. */
-  readonly requester?: Requester;
-}
 
 export interface Interceptor {
   /** Terminates TLS on `client` (paused, with `buffered` already read from it) and serves it. */
@@ -78,21 +66,8 @@ export function createInterceptor(ctx: ProxyContext): Interceptor {
   const secured = new WeakSet<object>();
   // Before the handshake completes there is no channel to answer on.
   guardClientErrors(inner, ctx, 'https-intercept', (socket) => secured.has(socket));
-  inner.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // wss:// inside the tunnel: relayed with every message scanned, to the tunnel's checked address.
-    const tunnel = tunnels.get(req.socket);
-    if (!tunnel) {
-      socket.destroy();
-      return;
-    }
-    const rq = requestScope(ctx, req, 'proxy', tunnel.requester);
-    if (socketRefusedByKillSwitch(rq, req, socket, 'upgrade')) return;
-    const opts = { secure: true, authority: { host: tunnel.host, port: tunnel.port }, address: tunnel.address, session: rq.session };
-    handleWebSocketUpgrade(req, socket, head, rq.ctx, opts).catch((err: unknown) => {
-      ctx.note(`intercepted WebSocket upgrade handler failed: ${(err as Error).message}`);
-      socket.destroy();
-    });
-  });
+  // wss:// inside the tunnel: relayed with every message scanned, to the tunnel's checked address.
+  inner.on('upgrade', tunnelUpgrades(ctx, tunnels, true, 'intercepted'));
 
   return {
     accept(client, buffered, secureContext, tunnel) {

@@ -6,14 +6,12 @@
 // (policy/host-mismatch), as inside intercepted tunnels.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { summarizeUrl, transportFinding } from '../decision.ts';
-import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import type { ProxyContext } from './context.ts';
 import { newExchange, refuse, relayExchange } from './exchange.ts';
-import { refusedOffTunnel } from './tunnel-pin.ts';
-import type { Tunnel } from './intercept.ts';
-import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch } from './control.ts';
+import { refusedOffTunnel, tunnelUpgrades, type Tunnel } from './tunnel-pin.ts';
+
+import { refusedByKillSwitch, requestScope } from './control.ts';
 import { followClientLimits, guardClientErrors, hostRequired, httpServerOptions } from './http-limits.ts';
 
 export interface PlainTunnels {
@@ -66,20 +64,7 @@ export function createPlainTunnels(ctx: ProxyContext): PlainTunnels {
   inner.emit('listening');
   followClientLimits(inner, ctx);
   guardClientErrors(inner, ctx, 'http-forward');
-  inner.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const tunnel = tunnels.get(req.socket);
-    if (!tunnel) {
-      socket.destroy();
-      return;
-    }
-    const rq = requestScope(ctx, req, 'proxy', tunnel.requester);
-    if (socketRefusedByKillSwitch(rq, req, socket, 'upgrade')) return;
-    const opts = { secure: false, authority: { host: tunnel.host, port: tunnel.port }, address: tunnel.address, session: rq.session };
-    handleWebSocketUpgrade(req, socket, head, rq.ctx, opts).catch((err: unknown) => {
-      ctx.note(`tunnelled WebSocket upgrade handler failed: ${(err as Error).message}`);
-      socket.destroy();
-    });
-  });
+  inner.on('upgrade', tunnelUpgrades(ctx, tunnels, false, 'tunnelled'));
 
   return {
     accept(client, buffered, tunnel) {

@@ -1,11 +1,27 @@
-// The one check every request inside a CONNECT tunnel gets, plain or intercepted: it must be
+// What plain and intercepted CONNECT tunnels share. Every request inside one must be
 // origin-form (RFC 9112 §3.2.1), and its Host header must name the CONNECT host, or it could reach
-// another site through the address the tunnel was checked and dialled for.
+// another site through the address the tunnel was checked and dialled for; a WebSocket upgrade in
+// it is relayed to that same authority and address.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { transportFinding } from '../decision.ts';
+import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import { hostHeaderMatches } from './authority.ts';
+import type { ProxyContext } from './context.ts';
+import { requestScope, socketRefusedByKillSwitch, type Requester } from './control.ts';
 import { refuse, type Exchange } from './exchange.ts';
 import { first } from './headers.ts';
+
+/** One CONNECT tunnel whose content Tollgate serves (plain HTTP, or TLS it intercepts). */
+export interface Tunnel {
+  readonly host: string;
+  readonly port: number;
+  /** The address resolved and checked for the CONNECT; every request in the tunnel goes there. */
+  readonly address: string;
+  readonly session: string;
+  /** Who opened the tunnel; requests inside it are theirs unless they name another agent. */
+  readonly requester?: Requester;
+}
 
 /**
  * Refuses a request that is not origin-form (400) or whose Host header names another host or port
@@ -25,4 +41,26 @@ export function refusedOffTunnel(x: Exchange, req: IncomingMessage, res: ServerR
     return true;
   }
   return false;
+}
+
+/**
+ * The inner server's upgrade handler: a WebSocket inside the tunnel is relayed with every message
+ * scanned, to `ws(s)://` at the CONNECT authority and the tunnel's checked address (the relay pins
+ * the Host and the origin-form target to that authority). `what` names the tunnel kind in notes.
+ */
+export function tunnelUpgrades(ctx: ProxyContext, tunnels: WeakMap<object, Tunnel>, secure: boolean, what: string): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    const tunnel = tunnels.get(req.socket);
+    if (!tunnel) {
+      socket.destroy();
+      return;
+    }
+    const rq = requestScope(ctx, req, 'proxy', tunnel.requester);
+    if (socketRefusedByKillSwitch(rq, req, socket, 'upgrade')) return;
+    const opts = { secure, authority: { host: tunnel.host, port: tunnel.port }, address: tunnel.address, session: rq.session };
+    handleWebSocketUpgrade(req, socket, head, rq.ctx, opts).catch((err: unknown) => {
+      ctx.note(`${what} WebSocket upgrade handler failed: ${(err as Error).message}`);
+      socket.destroy();
+    });
+  };
 }
