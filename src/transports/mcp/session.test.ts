@@ -341,6 +341,37 @@ describe('McpSession: arguments and results', () => {
     assert.equal(good.toClient.length, 1);
     assert.deepEqual(good.toServer, []);
   });
+
+  it('drops a server notification whose text carries an injection or a secret, records it, and relays clean ones unrecorded', () => {
+    const s = setup();
+    const note = (method: string, params: unknown): Outbound => s.session.message('server', { jsonrpc: '2.0', method, params });
+    // A log line and a progress message are text the client may show its model.
+    assert.deepEqual(note('notifications/message', { level: 'info', logger: 'fetch', data: PAYLOAD }), { toClient: [], toServer: [] });
+    assert.deepEqual(note('notifications/progress', { progressToken: 'p-7f3a9c2e1b8d4a6f0e5c', progress: 1, total: 2, message: `uploading with ${AWS_KEY}` }), { toClient: [], toServer: [] });
+    assert.deepEqual(
+      s.events.map((e) => [e.type, e.method, e.action, e.findings[0]?.scanner]),
+      [
+        ['mcp-message', 'notifications/message', 'block', 'injection'],
+        ['mcp-message', 'notifications/progress', 'block', 'dlp'],
+      ],
+    );
+    assert.ok(!JSON.stringify(s.events).includes(AWS_KEY));
+    // Clean ones (a random progress token included) pass unchanged and unrecorded.
+    const clean = [
+      { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'p-7f3a9c2e1b8d4a6f0e5c', progress: 1, total: 2, message: 'Indexed 120 of 240 files' } },
+      { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'warning', data: { msg: 'cache miss', path: '/srv/app/cache' } } },
+      { jsonrpc: '2.0', method: 'notifications/tools/list_changed' },
+    ];
+    for (const m of clean) assert.deepEqual(s.session.message('server', m), { toClient: [m], toServer: [] });
+    assert.equal(s.events.length, 2);
+  });
+
+  it('in audit mode relays an offending server notification with a warning saying what it would have done', () => {
+    const a = setup({ mode: 'audit' });
+    const m = { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: PAYLOAD } };
+    assert.deepEqual(a.session.message('server', m).toClient, [m]);
+    assert.deepEqual(a.events.map((e) => [e.method, e.action, e.wouldHave]), [['notifications/message', 'warn', 'block']]);
+  });
 });
 
 const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';

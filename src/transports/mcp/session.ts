@@ -525,7 +525,7 @@ export class McpSession {
   // ── server → client ────────────────────────────────────────────────────────────────
 
   #fromServer(m: JsonRpcMessage, bytes: number | undefined): Handled {
-    if (isNotification(m)) return this.#serverNotification(m);
+    if (isNotification(m)) return this.#serverNotification(m, bytes);
     if (isRequest(m)) {
       const out = this.#serverRequest(m, bytes);
       if (out.forward !== m) return out;
@@ -569,14 +569,28 @@ export class McpSession {
     return this.#content(pending, response, content, bytes, true);
   }
 
-  #serverNotification(m: JsonRpcNotification): Handled {
+  #serverNotification(m: JsonRpcNotification, bytes: number | undefined): Handled {
+    // What a notification says reaches the client, and a client may show it to the model (a log
+    // line, a progress message, a task's status): any text in it is scanned as a tool result is.
+    // Nobody answers a notification, so a stopped one is dropped (and recorded); one with no
+    // finding is not recorded (notifications/progress can come hundreds a second).
+    // notifications/tools/list_changed carries nothing: every tools/list is judged and compared
+    // with the pins, so the client's re-list after it is.
+    if (m.params !== undefined && hasText(paramsForScan(m.params))) {
+      const started = performance.now();
+      const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: paramsForScan(m.params), server: this.#opts.serverLabel }, this.#ctx.scanContext());
+      let d = decide(this.#opts.config.mode, verdict, []);
+      if (d.stop && d.action !== 'block') {
+        d = asBlock(d, `The policy ${d.action === 'ask' ? 'asks an operator to approve' : 'redacts'} this ${safeName(m.method)} notification; Tollgate neither holds nor rewrites a server notification, so it was dropped`);
+      }
+      if (d.stop || d.findings.length > 0) this.#emit('mcp-message', safeName(m.method), this.#serverTarget(), d, started, bytes);
+      if (d.stop) return { toClient: [], toServer: [] };
+    }
     // The server gave up on one of its requests: the client's answer to it is no longer expected.
     if (m.method === 'notifications/cancelled' && isObject(m.params)) {
       const rid = m.params.requestId;
       if (typeof rid === 'string' || typeof rid === 'number') this.#serverPending.take(rid);
     }
-    // notifications/tools/list_changed needs nothing here: every tools/list is judged and
-    // compared with the pins, so the client's re-list after it is.
     return { forward: m, toClient: [], toServer: [] };
   }
 
