@@ -19,8 +19,26 @@ function buildMap(): Map<number, string> {
     for (let i = 0; i < target.length; i++) if (target.charCodeAt(i) > 0x7e || target.charCodeAt(i) < 0x20) ascii = false;
     if (ascii && target.length > 0) map.set(cp, target.toLowerCase());
   }
+  for (const [cp, ascii] of LOWERCASE_LOOKALIKES) if (!map.has(cp)) map.set(cp, ascii);
   return map;
 }
+
+/**
+ * Lower-case Cyrillic and Greek letters whose UTS#39 prototype is a small capital or an IPA letter
+ * (м → ʍ, т → ᴛ, к → ĸ…), so the table alone leaves them unfolded although in ordinary fonts they
+ * pass for the Latin letter (`coммand`, `тoken`, `кey`). Mapped like the rest: to ASCII, non-ASCII
+ * sources only.
+ */
+const LOWERCASE_LOOKALIKES: readonly (readonly [number, string])[] = [
+  [0x043c, 'm'], // Cyrillic м
+  [0x0442, 't'], // Cyrillic т
+  [0x043a, 'k'], // Cyrillic к
+  [0x043d, 'h'], // Cyrillic н
+  [0x0432, 'b'], // Cyrillic в
+  [0x043f, 'n'], // Cyrillic п
+  [0x03c4, 't'], // Greek τ
+  [0x03ba, 'k'], // Greek κ
+];
 
 export const CONFUSABLE_TO_ASCII: ReadonlyMap<number, string> = buildMap();
 
