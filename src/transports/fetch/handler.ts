@@ -14,6 +14,7 @@ import { isCertificateError } from '../http-proxy/exchange.ts';
 import { chargeBudget, killSwitchOn, killVerdict } from '../http-proxy/control.ts';
 import { inTurn } from '../http-proxy/cpu-turns.ts';
 import { endToEnd, first } from '../http-proxy/headers.ts';
+import { locationFindings } from '../http-proxy/location.ts';
 import { readable } from './readable.ts';
 import { offends, redactPassages } from './redact.ts';
 import { requestUpstream } from './upstream.ts';
@@ -189,14 +190,12 @@ export async function handleFetch(req: IncomingMessage, res: ServerResponse, ctx
   let location: string | undefined;
   const rawLocation = first(upstream.headers.location);
   if (rawLocation !== undefined && status >= 300 && status < 400) {
+    // Read, resolved and checked as the proxy checks one (location.ts); a Location that cannot be read is refused there.
+    after.push(...(await locationFindings(ctx, rawLocation, url, { now: ctx.now() })));
     try {
       location = new URL(rawLocation, url).href;
     } catch {
-      after.push(transportFinding('engine/invalid-input', 'response.header.location', 'The redirect Location is not a URL.', { severity: 'medium' }));
-    }
-    if (location !== undefined) {
-      const lv = ctx.engine.scan({ kind: 'url', url: location }, { now: ctx.now() });
-      for (const f of lv.findings) if (f.category === 'ssrf') after.push({ ...f, location: `response.header.location${f.location === 'url' ? '' : `.${f.location}`}` });
+      location = undefined;
     }
   }
 

@@ -116,13 +116,28 @@ function noteTrusted(ctx: ProxyContext, host: string, address: string, check: Ad
 
 /** Every address checked (the first 32): one internal address refuses the whole name. */
 function checkedDial(ctx: ProxyContext, host: string, addresses: string[], location: string): Dial {
+  const findings = addressFindings(ctx, addresses, location, 'blocked before connecting (SSRF / DNS rebinding defence)', (address, check) => noteTrusted(ctx, host, address, check));
+  return { address: addresses[0] as string, all: addresses, findings };
+}
+
+/**
+ * The engine's check of each address a name resolved to (the first 32), as findings at `location`;
+ * `consequence` ends each message. `trusted` hears of an internal address a trusted entry lets through.
+ */
+export function addressFindings(
+  ctx: ProxyContext,
+  addresses: readonly string[],
+  location: string,
+  consequence: string,
+  trusted?: (address: string, check: AddressCheck & { trusted: string }) => void,
+): Finding[] {
   const findings: Finding[] = [];
   for (const address of addresses.slice(0, 32)) {
     const check = ctx.engine.checkAddress(address);
-    if (check.allowed && check.trusted !== undefined) noteTrusted(ctx, host, address, check as AddressCheck & { trusted: string });
+    if (check.allowed && check.trusted !== undefined) trusted?.(address, check as AddressCheck & { trusted: string });
     if (!check.allowed) {
       findings.push(
-        transportFinding(check.rule ?? 'ssrf/internal-address', location, `The host resolves to ${check.reason}: blocked before connecting (SSRF / DNS rebinding defence).`, {
+        transportFinding(check.rule ?? 'ssrf/internal-address', location, `The host resolves to ${check.reason}: ${consequence}.`, {
           scanner: 'ssrf',
           severity: check.severity ?? 'high',
           category: 'ssrf',
@@ -131,5 +146,5 @@ function checkedDial(ctx: ProxyContext, host: string, addresses: string[], locat
       );
     }
   }
-  return { address: addresses[0] as string, all: addresses, findings };
+  return findings;
 }

@@ -22,7 +22,7 @@ import { budgetHeaders, budgetsActive, chargeBudget, egressBytes, killSwitchOn, 
 import { inTurn } from './cpu-turns.ts';
 import { endToEndPair, first } from './headers.ts';
 import { auditTooLarge, auditUnscanned, mayPassOversized, passUnscanned } from './oversize.ts';
-import { locationFindings } from './response-head.ts';
+import { responseLocationFindings } from './response-head.ts';
 import { isEventStream, relayEventStream } from './sse-relay.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -248,7 +248,8 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   const rfind: Finding[] = [];
   if (!decoded.ok) rfind.push(transportFinding('engine/unsupported-encoding', 'response.body', `The response body could not be decoded for inspection: ${decoded.reason}.`));
   // Tollgate does not follow redirects; a redirect to an internal address is refused here.
-  if (upstream.headers.location !== undefined) rfind.push(...locationFindings(x, upstream, url));
+  // Its host is resolved as a request there would be (location.ts).
+  if (upstream.headers.location !== undefined) rfind.push(...(await responseLocationFindings(x, upstream, url)));
   let rverdict: Verdict;
   const values = new Map<Finding, string[]>();
   if (!decoded.ok) rverdict = judged(x, rfind);

@@ -29,8 +29,8 @@ export function mayPassOversized(x: Exchange, upstream: IncomingMessage): boolea
 }
 
 /** Relays an oversized response unscanned (after scanning its head); resolves when it is done. */
-export function passUnscanned(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL, kept: readonly Buffer[]): Promise<void> {
-  const head = scanResponseHead(x, upstream, url);
+export async function passUnscanned(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL, kept: readonly Buffer[]): Promise<void> {
+  const head = await scanResponseHead(x, upstream, url);
   const limit = x.ctx.config.limits.maxInputBytes;
   let bytes = 0;
   for (const c of kept) bytes += c.length;
@@ -39,7 +39,7 @@ export function passUnscanned(x: Exchange, res: ServerResponse, upstream: Incomi
     const enforced: Verdict = head.action === 'block' ? head : { ...head, action: 'block', reason: `Blocked: an unscanned body cannot be held or rewritten; ${head.reason}` };
     decide(x, 'response', enforced, bytes);
     deny(res, 403, enforced, x.requestId, undefined, 'response');
-    return Promise.resolve();
+    return;
   }
   const type = mediaTypeOf(first(upstream.headers['content-type'])) || 'no media type';
   // The operator's list decides first: a listed type passes as it would in enforce mode.

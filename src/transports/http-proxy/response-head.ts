@@ -1,34 +1,28 @@
 // The parts of an upstream response that are judged before its body: a Location that points at an
-// internal address (Tollgate does not follow redirects, but the agent might), and, for responses
+// internal address (Tollgate does not follow redirects, but the agent might; location.ts), and, for responses
 // whose body is not read whole (event streams, oversized bodies passed unscanned), the status and
 // headers on their own.
 import type { IncomingMessage } from 'node:http';
 import type { Finding, Verdict } from '../../core/index.ts';
 import type { Exchange } from './exchange.ts';
 import { endToEnd, first } from './headers.ts';
+import { locationFindings } from './location.ts';
 
 export function scanOpts(x: Exchange): { now: number; session: string; agent?: string } {
   return { now: x.ctx.now(), session: x.session, ...(x.ctx.config.agent ? { agent: x.ctx.config.agent } : {}) };
 }
 
-/** SSRF findings for a Location header, located at response.header.location. */
-export function locationFindings(x: Exchange, upstream: IncomingMessage, url: URL): Finding[] {
+/** SSRF findings for the response's Location header, at response.header.location (location.ts). */
+export function responseLocationFindings(x: Exchange, upstream: IncomingMessage, url: URL): Promise<Finding[]> | readonly Finding[] {
   const location = first(upstream.headers.location);
-  if (!location) return [];
-  let next: URL;
-  try {
-    next = new URL(location, url);
-  } catch {
-    return [];
-  }
-  const lv = x.ctx.engine.scan({ kind: 'url', url: next.href }, scanOpts(x));
-  const out: Finding[] = [];
-  for (const f of lv.findings) if (f.category === 'ssrf') out.push({ ...f, location: `response.header.location${f.location === 'url' ? '' : `.${f.location}`}` });
-  return out;
+  if (!location) return NONE;
+  return locationFindings(x.ctx, location, url, scanOpts(x));
 }
 
-/** The response's status and headers scanned without its body (which is judged separately). */
-export function scanResponseHead(x: Exchange, upstream: IncomingMessage, url: URL): Verdict {
+const NONE: readonly Finding[] = [];
+
+/** The response's status and headers scanned without its body (which is judged separately), its Location checked. */
+export async function scanResponseHead(x: Exchange, upstream: IncomingMessage, url: URL): Promise<Verdict> {
   const contentType = first(upstream.headers['content-type']);
   const v = x.ctx.engine.scan(
     {
@@ -41,7 +35,7 @@ export function scanResponseHead(x: Exchange, upstream: IncomingMessage, url: UR
     },
     scanOpts(x),
   );
-  const loc = locationFindings(x, upstream, url);
+  const loc = await responseLocationFindings(x, upstream, url);
   return loc.length > 0 ? x.ctx.engine.judge([...loc, ...v.findings]) : v;
 }
 

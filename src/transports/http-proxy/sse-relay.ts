@@ -69,27 +69,27 @@ function asBlock(v: Verdict): Verdict {
 }
 
 /** Relays an event stream per event; resolves when the stream has ended (either side) or was stopped. */
-export function relayEventStream(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL): Promise<void> {
+export async function relayEventStream(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL): Promise<void> {
   const { ctx } = x;
   const cfg = ctx.config.proxy.sse;
   const dec = streamDecoders(first(upstream.headers['content-encoding']));
   if (!dec.ok) {
     upstream.destroy();
     refuse(x, res, 502, 'response', [transportFinding('engine/unsupported-encoding', 'response.body', `The event stream could not be decoded for inspection: ${dec.reason}.`)]);
-    return Promise.resolve();
+    return;
   }
-  const head = scanResponseHead(x, upstream, url);
+  const head = await scanResponseHead(x, upstream, url);
   if (stops(head)) {
     upstream.destroy();
     const enforced = asBlock(head);
     decide(x, 'response', enforced, 0);
     deny(res, 403, enforced, x.requestId, undefined, 'response');
-    return Promise.resolve();
+    return;
   }
   if (res.socket === null || res.socket.destroyed) {
     upstream.destroy();
     decide(x, 'response', { ...head, reason: `${head.reason} The client had gone before the stream began.` }, 0);
-    return Promise.resolve();
+    return;
   }
   const status = upstream.statusCode ?? 200;
   const maxEvent = Math.min(cfg.maxEventBytes, ctx.config.limits.maxInputBytes);
