@@ -73,7 +73,7 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
     case 'tool-result':
       if (input.name) out.add('result.name', 'tool-name', 'ingress', input.name);
       if (checkSize(JSON.stringify(input.content ?? null), 'result', out)) {
-        walkJson(input.content, 'result.$', 'tool-result', 'tool-result', 'ingress', out);
+        walkJson(input.content, 'result.$', 'tool-result', 'tool-result', 'ingress', out, { keysOnce: true });
       }
       break;
     case 'mcp-client-message': {
@@ -84,7 +84,7 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
         // Read as an egress JSON body (DLP by field name, known secrets, entropy, split secrets),
         // not as tool arguments: the tool policy and SSRF's argument URLs are for tool calls
         // (a client's roots are file:// URIs).
-        walkJson(input.params, `${base}.params.$`, 'body-leaf', 'body-key', 'egress', out);
+        walkJson(input.params, `${base}.params.$`, 'body-leaf', 'body-key', 'egress', out, { keysOnce: true });
       }
       break;
     }
