@@ -210,7 +210,7 @@ function readCode(lang: CodeLanguage, code: string, maxWords: number, out: CodeE
       i = end + 1;
       continue;
     }
-    // require('child_process')['execSync'](…): a bracketed name after a call or an index.
+    // require(…)['execSync'](…) in JavaScript: a bracketed name after a call or an index.
     const bracketed = c === '[' && lang === 'node' && i > 0 && (code.charAt(i - 1) === ')' || code.charAt(i - 1) === ']');
     if (!bracketed && (!isIdentStart(c) || (i > 0 && isIdentPart(code.charAt(i - 1))))) {
       i++;
