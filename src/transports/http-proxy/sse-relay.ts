@@ -18,6 +18,7 @@ import { deny } from './deny.ts';
 import { decide, judged, refuse, type Exchange } from './exchange.ts';
 import { endToEnd, first } from './headers.ts';
 import { mediaTypeOf, scanOpts, scanResponseHead } from './response-head.ts';
+import type { KillWatch } from './kill-watch.ts';
 import { jsonOf, streamedText, StreamWindow, type StreamPiece } from './sse-text.ts';
 import { streamDecoders } from './stream-decode.ts';
 
@@ -68,8 +69,12 @@ function asBlock(v: Verdict): Verdict {
   return enforcedBlock(v);
 }
 
-/** Relays an event stream per event; resolves when the stream has ended (either side) or was stopped. */
-export function relayEventStream(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL): Promise<void> {
+/**
+ * Relays an event stream per event; resolves when the stream has ended (either side) or was
+ * stopped. The kill switch ends it as it turns on (`watch`), not only at the next chunk: a stream
+ * that is quiet for a while is not left open past an operator's stop.
+ */
+export function relayEventStream(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL, watch?: KillWatch): Promise<void> {
   const { ctx } = x;
   const cfg = ctx.config.proxy.sse;
   const dec = streamDecoders(first(upstream.headers['content-encoding']));
@@ -124,6 +129,7 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
     const finish = (verdict: Verdict, how: 'end' | 'notice' | 'destroy'): void => {
       if (done) return;
       done = true;
+      watch?.set(undefined);
       clearTimeout(idle);
       source.off('data', onData);
       res.off('close', onClientClose);
@@ -288,6 +294,7 @@ export function relayEventStream(x: Exchange, res: ServerResponse, upstream: Inc
       stop(limit('engine/body-aborted', `The event stream ${why} after ${received} bytes; the unfinished event was not relayed.`));
     };
 
+    watch?.set(() => finish(killVerdict(), 'notice'));
     source.on('data', onData);
     source.once('end', () => {
       parser.end();
