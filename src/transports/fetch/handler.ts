@@ -15,6 +15,7 @@ import { chargeBudget, killVerdict } from '../http-proxy/control.ts';
 import { inTurn } from '../http-proxy/cpu-turns.ts';
 import { endToEnd, first } from '../http-proxy/headers.ts';
 import { KillWatch } from '../http-proxy/kill-watch.ts';
+import { transferCodingFinding } from '../http-proxy/response-head.ts';
 import { readable } from './readable.ts';
 import { offends, redactPassages } from './redact.ts';
 import { requestUpstream } from './upstream.ts';
@@ -191,8 +192,15 @@ async function fetchPage(req: IncomingMessage, res: ServerResponse, ctx: ProxyCo
     refuse(c, 503, killVerdict(), 0, { url: url.href });
     return;
   }
-  watch.set(() => upstream.destroy());
   const status = upstream.statusCode ?? 0;
+  // A transfer coding Node does not undo: the page cannot be scanned as sent (response-head.ts).
+  const coded = transferCodingFinding(upstream);
+  if (coded !== null) {
+    upstream.destroy();
+    refuse(c, 502, ctx.engine.judge([...before, coded]), 0, { url: url.href, status });
+    return;
+  }
+  watch.set(() => upstream.destroy());
   const contentType = first(upstream.headers['content-type']) ?? '';
   const read = await readBody(upstream, limits.maxInputBytes, pcfg.responseTimeoutMs);
   watch.set(undefined);

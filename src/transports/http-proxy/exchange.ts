@@ -24,7 +24,7 @@ import { inTurn } from './cpu-turns.ts';
 import { endToEndPair, first } from './headers.ts';
 import { KillWatch } from './kill-watch.ts';
 import { auditTooLarge, auditUnscanned, mayPassOversized, passUnscanned } from './oversize.ts';
-import { locationFindings } from './response-head.ts';
+import { locationFindings, transferCodingFinding } from './response-head.ts';
 import { isEventStream, relayEventStream } from './sse-relay.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -262,6 +262,13 @@ async function respond(res: ServerResponse, x: Exchange, route: Route, address: 
   }
   if (watch.stopped) {
     killedResponse(x, res, 0, upstream);
+    return;
+  }
+  // A transfer coding Node does not undo: the body cannot be scanned as sent (response-head.ts).
+  const coded = transferCodingFinding(upstream);
+  if (coded !== null) {
+    upstream.destroy();
+    refuse(x, res, 502, 'response', [coded]);
     return;
   }
   watch.set(() => upstream.destroy());
