@@ -298,11 +298,49 @@ export function budgetHeaders(over: OverBudget | null): Record<string, string> |
   return over ? { 'retry-after': String(over.retryAfterSeconds) } : undefined;
 }
 
+/**
+ * What stops when the kill switch turns on, per switch: one subscription serves every listener and
+ * every exchange under way (a switch takes few listeners, and an exchange is too short-lived to
+ * subscribe and unsubscribe on its own).
+ */
+const killStops = new WeakMap<KillSwitch, Set<() => void>>();
+
+/**
+ * Calls `stop` each time the kill switch turns on, until the returned function is called; with no
+ * kill switch, never. A switch already on does not call it: the caller checks killSwitchOn first.
+ * Each registration needs a function of its own (they are kept in a set).
+ */
+export function onKillSwitch(ctx: ProxyContext, stop: () => void): () => void {
+  const killSwitch = ctx.control?.killSwitch;
+  if (killSwitch === undefined) return noStop;
+  let stops = killStops.get(killSwitch);
+  if (stops === undefined) {
+    const all = new Set<() => void>();
+    killSwitch.subscribe((s, prev) => {
+      if (!s.on || prev.on) return;
+      // A copy: stopping an exchange unregisters it.
+      for (const f of [...all]) {
+        try {
+          f();
+        } catch {
+          // One exchange that fails to stop must not keep the others going.
+        }
+      }
+    });
+    killStops.set(killSwitch, all);
+    stops = all;
+  }
+  const registered = stops;
+  registered.add(stop);
+  return () => void registered.delete(stop);
+}
+
+function noStop(): void {}
+
 /** Keeps live relays (tunnels, WebSockets) so the kill switch can cut them when it turns on. */
 export function trackRelays(ctx: ProxyContext): { add(socket: Duplex): void; stop(): void } {
   const relays = new Set<Duplex>();
-  const off = ctx.control?.killSwitch?.subscribe((s, prev) => {
-    if (!s.on || prev.on) return;
+  const off = onKillSwitch(ctx, () => {
     for (const r of relays) r.destroy();
     relays.clear();
   });
@@ -312,7 +350,7 @@ export function trackRelays(ctx: ProxyContext): { add(socket: Duplex): void; sto
       socket.once('close', () => relays.delete(socket));
     },
     stop() {
-      off?.();
+      off();
       relays.clear();
     },
   };

@@ -65,7 +65,7 @@ describe('tollgate mcp (stdio): an answer that cannot be read', () => {
     clientOut.on('data', (c: string) => {
       buf += c;
       for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const m = JSON.parse(buf.slice(0, nl)) as { id: string | number };
+        const m = JSON.parse(buf.slice(0, nl)) as { id: string | number; error?: { code: number; message: string; data?: unknown } };
         buf = buf.slice(nl + 1);
         got.set(m.id, m);
       }

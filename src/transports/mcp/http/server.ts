@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { PinStore } from '../../../state/pins/index.ts';
 import { decisionEvent, transportFinding } from '../../decision.ts';
 import type { ProxyContext } from '../../http-proxy/context.ts';
-import { guardClientErrors, httpServerOptions } from '../../http-proxy/http-limits.ts';
+import { guardClientErrors, httpServerOptions, wellFramed } from '../../http-proxy/http-limits.ts';
 import { trackSockets } from '../../http-proxy/listen.ts';
 import { errorResponse, RPC_BLOCKED, RPC_INTERNAL_ERROR, RPC_UPSTREAM_GONE, type JsonRpcId } from '../jsonrpc.ts';
 import { clientStatus, httpError, isLoopbackName, loopbackHostCheck, readBody, sessionsFullEvent, unreadBodyEvent } from './respond.ts';
@@ -470,8 +470,10 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
 
   // The proxy's strict parsing, bounded head and slow-client timeouts (http-limits.ts). The
   // request timeout bounds receiving a request (head and body) only, never the answer: a GET's
-  // event stream, or a POST answered on one, may stay open as long as the server keeps it.
-  const server = http.createServer(httpServerOptions(ctx), (req, res) => {
+  // event stream, or a POST answered on one, may stay open as long as the server keeps it. A
+  // transfer coding other than chunked is refused in front of the handler (wellFramed); Host is
+  // left to Node's check and the DNS-rebinding check below.
+  const server = http.createServer(httpServerOptions(ctx), wellFramed(ctx, 'mcp-http', (req, res) => {
     const route = (async (): Promise<void> => {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
@@ -506,7 +508,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       ctx.note(`mcp http handler failed: ${(err as Error).message}`);
       httpError(res, 500, 'Tollgate could not complete this request.');
     });
-  });
+  }, { host: false }));
   const sockets = trackSockets(server);
   guardClientErrors(server, ctx, 'mcp-http');
 
