@@ -5,13 +5,13 @@
 import type { Finding, Flow, Severity } from '../../core/types.ts';
 import { clip, redactPreview } from '../../core/redact.ts';
 import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
-import { isAscii, prepare, QuietTexts } from '../../normalize/index.ts';
+import { foldText, isAscii, prepare, QuietTexts } from '../../normalize/index.ts';
 import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
 import { CODE_CLASSES, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
 import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
-import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, pushView, type TextView, type ViewName } from './views.ts';
+import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, leetFold, pushView, type TextView, type ViewName } from './views.ts';
 import { MENTION_WEIGHT, isMention } from './mention.ts';
 import { releaseDerivationMemos } from './cores.ts';
 import { WINDOW_UNITS, worstPlace } from './locality.ts';
@@ -145,6 +145,8 @@ export interface Hit {
   readonly view: number;
   readonly start: number;
   readonly end: number;
+  /** The pattern owner that matched (pattern hits only). */
+  readonly owner?: number;
 }
 
 export interface FamilyResult {
@@ -461,6 +463,70 @@ function joinAnalyses(a: Analysis, b: Analysis, thresholds: Thresholds): Analysi
   return { score, severity: severityOf(score, thresholds), families };
 }
 
+/** Letters and marks beyond ASCII: everything the folded view may have turned into a Latin letter. */
+const FOLDABLE_LETTERS = (): SafeRegex => re('[^\\x00-\\x7f\\pP\\pZ\\pS\\pN\\pC]+');
+/** Pattern re-runs per analysis; past it a hit counts as needing its letters (the evidence is kept). */
+const MAX_LETTER_CHECKS = 8;
+
+/**
+ * Whether a hit found only in the folded (or leet) view needed the folded letters as the Latin
+ * letters they pass for. The folded view both maps look-alikes to Latin and strips accents, so an
+ * English phrase with an ordinary French word inside it (`"previous":"Précédent","instructions"`)
+ * matches there only because `Précédent` became one word (`\w` is ASCII: in the plain view its
+ * accents split it in three, past the pattern's filler budget). Here every non-ASCII letter and mark
+ * of the text is replaced by `_`, a word character no pattern spells a word with, the text is folded
+ * as the view was, and the hit's pattern is run again: when it still matches, the letters only stood
+ * where any word would do, which is not evasion. When it does not, they spelled the words the pattern
+ * needs: a Cyrillic о in `Ignоre`, or a stray accent in `vorhérigen`.
+ */
+class LetterCheck {
+  readonly #texts = new Map<string, string | null>();
+  readonly #answers = new Map<string, boolean>();
+
+  constructor(
+    readonly prepared: Prepared,
+    /** The chain of the text analysed (a window of a decoded layer is located in that layer). */
+    readonly chain: readonly string[],
+    readonly owners: readonly Owner[],
+  ) {}
+
+  foldedLetters(hit: Hit): boolean {
+    const owner = hit.owner === undefined ? undefined : this.owners[hit.owner];
+    if (owner?.kind !== 'pattern') return true;
+    const leet = !hasName(hit, 'folded');
+    const key = `${hit.owner}\u0000${leet ? 'leet' : ''}\u0000${hit.chain.join('|')}`;
+    const known = this.#answers.get(key);
+    if (known !== undefined) return known;
+    // Bounded work: past the cap (or for a text this cannot rebuild) the evidence stands, as before.
+    if (this.#answers.size >= MAX_LETTER_CHECKS) return true;
+    const text = this.#text(hit.chain, leet);
+    const needed = text === null || owner.regex.first(text) === null;
+    this.#answers.set(key, needed);
+    return needed;
+  }
+
+  /** The hit's source text with its non-ASCII letters and marks replaced, folded like its view. */
+  #text(hitChain: readonly string[], leet: boolean): string | null {
+    const key = `${leet ? 'leet' : ''}\u0000${hitChain.join('|')}`;
+    if (this.#texts.has(key)) return this.#texts.get(key) ?? null;
+    const inner = hitChain.slice(this.chain.length);
+    const clean = inner.length === 0 ? this.prepared.clean : this.prepared.layers.find((l) => sameChain(l.chain, inner))?.clean;
+    let text: string | null = null;
+    if (clean !== undefined) {
+      let marked = '';
+      let from = 0;
+      for (const m of FOLDABLE_LETTERS().all(clean, clean.length)) {
+        marked += clean.slice(from, m.index) + '_'.repeat(m.end - m.index);
+        from = m.end;
+      }
+      const folded = foldText(marked + clean.slice(from)).folded;
+      text = leet ? leetFold(folded) : folded;
+    }
+    this.#texts.set(key, text);
+    return text;
+  }
+}
+
 /** Scores one prepared text as a whole: every family found anywhere in it combines. */
 function analyzeText(
   prepared: Prepared,
@@ -596,6 +662,7 @@ function analyzeText(
           view: vi,
           start: offset + m.index,
           end: offset + m.end,
+          owner: o,
         },
       });
     }
@@ -664,15 +731,17 @@ function analyzeText(
   // 6. evasion and context signals (boosters; tag smuggling also stands alone)
   const boosters: Hit[] = [];
   const allHits = [...hits.values()].flat();
-  if (!disabled.has('injection/homoglyph-obfuscation') && allHits.length > 0) {
+  if (!disabled.has('injection/homoglyph-obfuscation') && allHits.length > 0 && NON_ASCII_LETTER().test(prepared.clean)) {
+    const needs = new LetterCheck(prepared, chain, c.owners);
     const h = allHits.find(
       (x) =>
         x.weight >= 3 &&
         hasName(x, 'folded', 'leet') &&
         !hasName(x, 'plain', 'clean') &&
-        !allHits.some((y) => y.family === x.family && y.label === x.label && sameChain(y.chain, x.chain) && hasName(y, 'plain')),
+        !allHits.some((y) => y.family === x.family && y.label === x.label && sameChain(y.chain, x.chain) && hasName(y, 'plain')) &&
+        needs.foldedLetters(x),
     );
-    if (h && NON_ASCII_LETTER().test(prepared.clean)) boosters.push(syntheticHit('injection/homoglyph-obfuscation', 4, h.text, h.chain));
+    if (h) boosters.push(syntheticHit('injection/homoglyph-obfuscation', 4, h.text, h.chain));
   }
   if (!disabled.has('injection/leetspeak-obfuscation')) {
     const h = allHits.find(
