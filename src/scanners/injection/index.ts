@@ -13,6 +13,7 @@ import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds 
 import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
 import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, leetFold, pushView, type TextView, type ViewName } from './views.ts';
 import { MENTION_WEIGHT, isMention } from './mention.ts';
+import { isSetupConditional } from './setup-condition.ts';
 import { releaseDerivationMemos } from './cores.ts';
 import { WINDOW_UNITS, worstPlace } from './locality.ts';
 import { insideOneLeaf, joinFields } from './joined.ts';
@@ -827,14 +828,25 @@ const MENTION_RETRIES = 4;
 const MENTION_BUDGET = 256 * 1024;
 
 /**
- * A pattern's first match that is a quoted mention ("the phrase 'ignore previous instructions'")
- * counts only as a weak cue, unless the pattern matches again, unquoted, later in the same view:
- * then that later match is the hit. More than MENTION_RETRIES quoted matches in a row count in full.
+ * Families whose hits are read as a guide's own steps when the sentence makes them conditional on the
+ * reader's setup ("If you already have Node installed, ignore the previous instructions and skip to
+ * step 3"; setup-condition.ts).
+ */
+const SETUP_FAMILIES: ReadonlySet<string> = new Set(['injection/instruction-override', 'injection/foreign-override']);
+
+/**
+ * A pattern's first match that is a quoted mention ("the phrase 'ignore previous instructions'"), or,
+ * for an override family, an override conditional on the reader's own setup (setup-condition.ts),
+ * counts only as a weak cue, unless the pattern matches again, in full, later in the same view:
+ * then that later match is the hit. More than MENTION_RETRIES weak matches in a row count in full.
  */
 function unlessMention(ph: PatternHit, views: readonly TextView[], table: readonly Owner[], budget: { chars: number }): Hit {
   const view = views[ph.hit.view];
   const owner = table[ph.owner];
-  if (!view || !owner || owner.kind !== 'pattern' || !isMention(view.text, ph.hit.start, ph.hit.end)) return ph.hit;
+  if (!view || !owner || owner.kind !== 'pattern') return ph.hit;
+  const setup = SETUP_FAMILIES.has(owner.family.id);
+  const weak = (start: number, end: number): boolean => isMention(view.text, start, end) || (setup && isSetupConditional(view.text, start, end));
+  if (!weak(ph.hit.start, ph.hit.end)) return ph.hit;
   let from = ph.hit.end;
   for (let i = 0; i < MENTION_RETRIES; i++) {
     const rest = view.text.length - from;
@@ -844,7 +856,7 @@ function unlessMention(ph: PatternHit, views: readonly TextView[], table: readon
     if (!m) return { ...ph.hit, weight: Math.min(ph.hit.weight, MENTION_WEIGHT) };
     const start = from + m.index;
     const end = from + m.end;
-    if (!isMention(view.text, start, end)) return { ...ph.hit, text: m.text, start, end };
+    if (!weak(start, end)) return { ...ph.hit, text: m.text, start, end };
     from = end;
   }
   return ph.hit;
