@@ -8,12 +8,13 @@ import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
 import { foldText, isAscii, prepare, QuietTexts } from '../../normalize/index.ts';
 import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
-import { CODE_CLASSES, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
+import { CODE_CLASSES, CODE_DESTRUCTIVE, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
 import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
 import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, leetFold, pushView, type TextView, type ViewName } from './views.ts';
 import { MENTION_WEIGHT, isMention } from './mention.ts';
 import { isSetupConditional } from './setup-condition.ts';
+import { isWarnedCommand } from './warned-command.ts';
 import { releaseDerivationMemos } from './cores.ts';
 import { WINDOW_UNITS, worstPlace } from './locality.ts';
 import { insideOneLeaf, joinFields } from './joined.ts';
@@ -612,6 +613,7 @@ function analyzeText(
 
   // 3. each present owner's full pattern on the windows around its cores (first match per view)
   const patternHits: PatternHit[] = [];
+  const warnBudget = { chars: MENTION_BUDGET };
   const turnViews: number[] = [];
   const code: (RegexMatch | null)[][] = [];
   for (const [vi, view] of views.entries()) {
@@ -645,6 +647,11 @@ function analyzeText(
         if (view.chain.length > 0) probe.layerHit = true;
       }
       if (owner.kind === 'code') {
+        // a destructive command named in a warning ("running rm -rf / will destroy your system") is not code to run
+        if (CODE_CLASSES[owner.cls] === CODE_DESTRUCTIVE) {
+          m = pastWarnings(owner.regex, view.text, { ...m, index: offset + m.index, end: offset + m.end }, warnBudget);
+          if (!m) continue;
+        }
         const row = code[vi] ?? CODE_CLASSES.map(() => null);
         row[owner.cls] = m;
         code[vi] = row;
@@ -834,9 +841,32 @@ const MENTION_BUDGET = 256 * 1024;
  */
 const SETUP_FAMILIES: ReadonlySet<string> = new Set(['injection/instruction-override', 'injection/foreign-override']);
 
+/** Destructive shell commands (shell-payload labels) that manuals name in warnings (warned-command.ts). */
+const WARNED_COMMANDS: ReadonlySet<string> = new Set(['rm-rf-root', 'fork-bomb']);
+
+/**
+ * A destructive-code match (absolute offsets in `text`), or the first later match of the same class
+ * that is not named in a warning (warned-command.ts); null when every match was. Past the retries or
+ * the budget the warned match counts (fail closed), as with quoted mentions.
+ */
+function pastWarnings(regex: SafeRegex, text: string, m: RegexMatch, budget: { chars: number }): RegexMatch | null {
+  let cur = m;
+  for (let i = 0; i < MENTION_RETRIES; i++) {
+    if (!isWarnedCommand(text, cur.index, cur.end)) return cur;
+    const rest = text.length - cur.end;
+    if (rest > budget.chars) return cur;
+    budget.chars -= rest;
+    const next = regex.first(text.slice(cur.end));
+    if (!next) return null;
+    cur = { ...next, index: cur.end + next.index, end: cur.end + next.end };
+  }
+  return cur;
+}
+
 /**
  * A pattern's first match that is a quoted mention ("the phrase 'ignore previous instructions'"), or,
- * for an override family, an override conditional on the reader's own setup (setup-condition.ts),
+ * for an override family, an override conditional on the reader's own setup (setup-condition.ts), or
+ * a destructive shell command named in a warning (warned-command.ts),
  * counts only as a weak cue, unless the pattern matches again, in full, later in the same view:
  * then that later match is the hit. More than MENTION_RETRIES weak matches in a row count in full.
  */
@@ -845,7 +875,9 @@ function unlessMention(ph: PatternHit, views: readonly TextView[], table: readon
   const owner = table[ph.owner];
   if (!view || !owner || owner.kind !== 'pattern') return ph.hit;
   const setup = SETUP_FAMILIES.has(owner.family.id);
-  const weak = (start: number, end: number): boolean => isMention(view.text, start, end) || (setup && isSetupConditional(view.text, start, end));
+  const warned = owner.family.id === 'injection/shell-payload' && WARNED_COMMANDS.has(owner.spec.label);
+  const weak = (start: number, end: number): boolean =>
+    isMention(view.text, start, end) || (setup && isSetupConditional(view.text, start, end)) || (warned && isWarnedCommand(view.text, start, end));
   if (!weak(ph.hit.start, ph.hit.end)) return ph.hit;
   let from = ph.hit.end;
   for (let i = 0; i < MENTION_RETRIES; i++) {
