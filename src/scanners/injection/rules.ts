@@ -809,7 +809,7 @@ export const FAMILIES: readonly Family[] = [
     id: 'injection/homoglyph-obfuscation',
     mitre: 'T1027',
     title: 'homoglyph obfuscation',
-    what: 'spells instruction-like text with look-alike characters from other scripts',
+    what: 'spells the words of instruction-like text with look-alike letters (from other scripts, or with stray accents)',
     evidence: 'phrase',
     patterns: [],
   },
