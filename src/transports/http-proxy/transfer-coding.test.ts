@@ -123,6 +123,22 @@ describe('a request with a transfer coding other than chunked is refused before 
     assert.equal(up.seen.length, seen, 'the upstream received nothing');
   });
 
+  it('forward proxy: a WebSocket upgrade that declares a body with Content-Length (its bytes would pass as frames)', async () => {
+    const seen = up.seen.length;
+    const events = proxy.events.length;
+    const body = Buffer.from(`key=${AWS_KEY}`);
+    const r = await raw(proxy.server.port, [
+      `GET ws://${host}/socket HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nContent-Length: ${body.length}\r\n\r\n`,
+      body,
+    ]);
+    assert.ok(r.closed);
+    await settle(() => proxy.events.length > events);
+    assert.match(r.text, /^HTTP\/1\.1 400 /, r.text.slice(0, 300));
+    assert.match(r.text, /\r\nx-tollgate-block: engine\/malformed-request\r\n/);
+    assert.deepEqual(proxy.events.slice(events).map((e) => e.findings.map((f) => [f.rule, f.location])), [[['engine/malformed-request', 'header.content-length']]]);
+    assert.equal(up.seen.length, seen, 'the upstream received nothing');
+  });
+
   it('HTTP inside a CONNECT tunnel', async () => {
     const seen = up.seen.length;
     const events = proxy.events.length;
