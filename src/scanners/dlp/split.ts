@@ -346,7 +346,7 @@ export function createJoinedDetector(options: JoinedDetectorOptions = {}): Joine
     const out: JoinedMatch[] = [];
     if (text.length === 0) return out;
     const starts = given && given.length > 0 ? given : NO_STARTS;
-    const hits = engine.scanText(text, undefined, false, Infinity, false, starts);
+    const hits = engine.scanText(text, undefined, false, Infinity, true, starts);
     lastIncomplete = engine.lastTextIncomplete;
     for (const hit of hits) {
       const s = sets.get(hit.rule.id);
@@ -423,7 +423,7 @@ export function createCaseFoldedDetector(options: JoinedDetectorOptions = {}): (
     engine ??= new DlpEngine(eligibleRules(options).filter((r) => loosen(r.pattern, needsLiteral(r)).pattern !== null));
     const variants = [...(lower ? [label.toUpperCase()] : []), ...(upper ? [label.toLowerCase()] : [])];
     for (const v of variants) {
-      for (const h of engine.scanText(v)) if (carriesLiteral(h.rule, h.value) && plausibleWithoutCase(h.value)) out.push({ rule: h.rule, start: h.start, end: h.end });
+      for (const h of engine.scanText(v, undefined, false, Infinity, true)) if (carriesLiteral(h.rule, h.value) && plausibleWithoutCase(h.value)) out.push({ rule: h.rule, start: h.start, end: h.end });
     }
     return out;
   };
