@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './redact.ts';
 export * from './decision.ts';
 export * from './secret-ref.ts';
+export * from './names.ts';

@@ -1,7 +1,7 @@
 import type { ScannerId } from '../core/index.ts';
 import type { TollgateConfig } from '../config/schema.ts';
 import { createCryptoScanner } from '../scanners/crypto/index.ts';
-import { createDlpScanner } from '../scanners/dlp/index.ts';
+import { createDlpScanner, createJoinedDetector } from '../scanners/dlp/index.ts';
 import { createEntropyScanner } from '../scanners/entropy/index.ts';
 import { createInjectionScanner, DEFAULT_INJECTION_OPTIONS } from '../scanners/injection/index.ts';
 import { createKnownSecretsScanner } from '../scanners/known-secrets/index.ts';
@@ -41,7 +41,14 @@ export const SCANNER_FACTORIES: Readonly<Partial<Record<ScannerId, Factory>>> = 
       hostLabelRandomness: e.hostLabelRandomness,
     });
   },
-  'split-secrets': (c) => createSplitSecretScanner({ entropyBudgetBits: c.scanners.splitSecrets.entropyBudgetBits }),
+  // Fragments are judged by DLP's own rules (those that name a credential by a literal or a
+  // checksum, dlp/split.ts), as configured for DLP, and by the known-secret values when that scanner is on.
+  'split-secrets': (c) =>
+    createSplitSecretScanner({
+      entropyBudgetBits: c.scanners.splitSecrets.entropyBudgetBits,
+      detect: createJoinedDetector({ disabled: c.scanners.dlp.disabledRules, minSeverity: c.scanners.dlp.minSeverity }),
+      knownSecrets: c.scanners.knownSecrets.enabled,
+    }),
   injection: (c) => {
     // threshold > 1 is stricter: every score floor is divided by it.
     const k = c.scanners.injection.threshold;

@@ -140,4 +140,16 @@ describe('extract: locations never carry a secret used as a name', () => {
     assert.ok(all.includes('body.$["ghp_…(40)"]'), all);
     assert.ok(all.includes('body.$.page_size'), 'ordinary names stay readable');
   });
+
+  it('redacts a short name that is a piece of a split credential: a credential prefix and more, or a random-looking one', () => {
+    // Ten characters of a GitHub token as a query key, the rest as its value: the key must not show it.
+    const url = 'https://x.example/?ghp_oEOLj3=4nAx9CUnYcbmfaK5DPShm8lm2FfDgj&AKIAZ7QW4E=1&RT5YUI6OPA=2&q7Xv9LmZ2p=3';
+    const all = locations({ kind: 'url', url }).view.segments.map((s) => s.location).join('\n');
+    for (const piece of ['oEOLj3', 'Z7QW4E', 'RT5YUI', 'q7Xv9L']) assert.ok(!all.includes(piece), all);
+    assert.ok(all.includes('url.query.ghp_…(10)') && all.includes('url.query.AKIA…(10)') && all.includes('url.query.…(10)'), all);
+    // Readable names stay as they are, digits and all.
+    const plain = locations({ kind: 'url', url: 'https://x.example/?page2Size=1&utf8mb4=2&x509cert=3&v1beta2=4&key-name=5&secret_token=6&sk-mode=7' });
+    const names = plain.view.segments.map((s) => s.location).join('\n');
+    for (const n of ['page2Size', 'utf8mb4', 'x509cert', 'v1beta2', 'key-name', 'secret_token', 'sk-mode']) assert.ok(names.includes(`url.query.${n}`), names);
+  });
 });

@@ -26,8 +26,9 @@ export interface WalkOptions {
 
 /**
  * Walks a parsed JSON value and adds every string leaf (and every object key, as `keyPart`)
- * as a segment located by its JSON path. Depth-bounded: deeper nesting is a limit finding.
- * Numbers and booleans are added as text too, since a card number or PIN can be a number.
+ * as a segment located by its JSON path, each key just before its value, so that a value cut
+ * between a key and what it holds reads on in segment order. Depth-bounded: deeper nesting is a
+ * limit finding. Numbers and booleans are added as text too, since a card number or PIN can be a number.
  */
 export function walkJson(
   value: unknown,
@@ -38,12 +39,17 @@ export function walkJson(
   out: SegmentCollector,
   options: WalkOptions = {},
 ): void {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: base, depth: 0 }];
+  const stack: { value: unknown; path: string; depth: number; key?: string }[] = [{ value, path: base, depth: 0 }];
   let tooDeep = false;
   // Holds the document's distinct keys, no more (the parsed document already holds them).
   const keysSeen = options.keysOnce === true ? new Set<string>() : null;
   while (stack.length > 0) {
-    const item = stack.pop() as { value: unknown; path: string; depth: number };
+    const item = stack.pop() as { value: unknown; path: string; depth: number; key?: string };
+    // The key just before its value; with keysOnce, only at the first place it appears (in document order).
+    if (item.key !== undefined && (keysSeen === null || !keysSeen.has(item.key))) {
+      keysSeen?.add(item.key);
+      out.add(`${item.path}.<key>`, keyPart, flow, item.key);
+    }
     const v = item.value;
     if (typeof v === 'string') out.add(item.path, part, flow, v);
     else if (typeof v === 'number' || typeof v === 'bigint') {
@@ -60,13 +66,7 @@ export function walkJson(
         const entries = Object.entries(v as Record<string, unknown>);
         for (let i = entries.length - 1; i >= 0; i--) {
           const [k, child] = entries[i] as [string, unknown];
-          const path = item.path + keyStep(k);
-          if (keysSeen === null) out.add(`${path}.<key>`, keyPart, flow, k);
-          else if (!keysSeen.has(k)) {
-            keysSeen.add(k);
-            out.add(`${path}.<key>`, keyPart, flow, k);
-          }
-          stack.push({ value: child, path, depth: item.depth + 1 });
+          stack.push({ value: child, path: item.path + keyStep(k), depth: item.depth + 1, key: k });
         }
       }
     }

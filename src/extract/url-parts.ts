@@ -1,4 +1,5 @@
 import type { Flow } from '../core/index.ts';
+import { looksLikeData, redactedName } from '../core/names.ts';
 import type { SegmentCollector } from './collector.ts';
 
 export interface UrlParts {
@@ -118,33 +119,11 @@ export function addQuerySegments(
 }
 
 /**
- * Whether a name (JSON key, query key, header or cookie name) looks like data rather than a
- * name: long, or with digits inside it, or with many case changes. Such names are never written
- * into a location whole, because an agent can carry a secret in a key as well as in a value.
+ * Whether a name (JSON key, query key, header or cookie name) looks like data rather than a name
+ * (core/names.ts): such names are never written into a location whole, because an agent can carry a
+ * secret, or a piece of one, in a key as well as in a value.
  */
-export function looksLikeData(name: string): boolean {
-  if (name.length > 40) return true;
-  if (name.length < 12) return false;
-  let digitsInside = false;
-  let caseChanges = 0;
-  for (let i = 1; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    const p = name.charCodeAt(i - 1);
-    const isDigit = c >= 0x30 && c <= 0x39;
-    if (isDigit && /[^0-9]/.test(name.slice(i))) digitsInside = true;
-    const up = c >= 0x41 && c <= 0x5a;
-    const prevUp = p >= 0x41 && p <= 0x5a;
-    const lo = c >= 0x61 && c <= 0x7a;
-    const prevLo = p >= 0x61 && p <= 0x7a;
-    if ((up && prevLo) || (lo && prevUp)) caseChanges++;
-  }
-  return digitsInside || caseChanges >= 4;
-}
-
-/** A short redacted stand-in for a data-like name: its first four characters and its length. */
-export function redactedName(name: string): string {
-  return `${safeChars(Array.from(name).slice(0, 4).join(''))}…(${name.length})`;
-}
+export { looksLikeData, redactedName } from '../core/names.ts';
 
 /** A location label from an attacker-chosen name: printable ASCII only, bounded, data-like names redacted. */
 export function safeLabel(name: string): string {

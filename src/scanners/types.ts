@@ -81,6 +81,11 @@ export interface SessionState {
 export interface KnownSecretIndex {
   /** Returns the names (never values) of known secrets found in text, with the encoding that matched. */
   find(text: string): readonly { name: string; encoding: string; index: number; length: number }[];
+  /**
+   * The same, comparing letters without case (the values as configured, not their encodings): for
+   * text whose case was lost on the way, such as a DNS host label. Optional for other implementations.
+   */
+  findIgnoringCase?(text: string): readonly { name: string; encoding: string; index: number; length: number }[];
   readonly size: number;
 }
 

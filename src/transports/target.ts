@@ -1,5 +1,6 @@
 // What a decision event says an action was about: summaries that never carry a secret.
 import type { ScanInput } from '../core/index.ts';
+import { looksLikeData as looksLikeDataName, redactedName } from '../core/index.ts';
 
 /** A path segment or host label this long, or shorter but mixing letters and digits, is data: written as its first four characters and length. */
 const LONG_PART = 24;
@@ -20,8 +21,16 @@ function looksLikeData(part: string, dataMin = DATA_PART): boolean {
   return letter && digit;
 }
 
+/**
+ * A data-like part as its first four characters and length; a short one that starts like a credential
+ * or reads as random (core/names.ts: a piece of a key split over several subdomains or segments) as
+ * its length alone, after the credential prefix it starts with.
+ */
 function shorten(part: string, dataMin = DATA_PART): string {
-  return looksLikeData(part, dataMin) ? `${Array.from(part).slice(0, 4).join('')}…(${part.length})` : part;
+  // Short pieces first: four characters of a ten-character piece would be too much of it.
+  if (part.length < 12 && looksLikeDataName(part)) return redactedName(part);
+  if (looksLikeData(part, dataMin)) return `${Array.from(part).slice(0, 4).join('')}…(${part.length})`;
+  return looksLikeDataName(part) ? redactedName(part) : part;
 }
 
 const shortenSegment = (part: string): string => shorten(part, DATA_SEGMENT);

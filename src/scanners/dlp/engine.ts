@@ -15,6 +15,8 @@ import type { CheckContext, DlpRule } from './types.ts';
  * failed checks cannot use it up; past it the rule stops (see #run and scanText for why that is safe).
  */
 const MATCH_LIMIT = 200;
+/** Searches again per rule and text in a join of pieces (see DlpEngine#again). */
+const MAX_RESTARTS = 256;
 /** Raw matches asked of the regex per call: the first batch, doubling up to the last (bounds each list). */
 const FIRST_BATCH = 256;
 const MAX_BATCH = 8192;
@@ -95,8 +97,12 @@ function escapeLiteral(text: string): string {
 export interface Hit {
   readonly rule: DlpRule;
   readonly value: string;
+  /** Where the value is in the text. */
   readonly start: number;
   readonly end: number;
+  /** Where the whole match is (it may reach past the value: a key name before it, a delimiter after it). */
+  readonly matchStart: number;
+  readonly matchEnd: number;
 }
 
 interface Span {
@@ -353,11 +359,14 @@ export class DlpEngine {
    * Accepted hits in one text, after overlap resolution. `fieldKey` (the last key of a structured
    * location) lets field-aware rules judge the whole text as that key's value. `likelyQuiet` (a URL,
    * say) asks the prefilter a yes/no question before surveying: cheaper when the answer is no, a
-   * second pass when it is yes. The hits are the same either way.
+   * second pass when it is yes. The hits are the same either way. `pieceStarts` (split-secrets'
+   * joined fragments, matched by rules whose boundary assertions were taken out: dlp/split.ts) are
+   * where pieces begin; see #again.
    */
-  scanText(text: string, fieldKey?: string, skipPatterns = false, enough = Infinity, likelyQuiet = false): Hit[] {
+  scanText(text: string, fieldKey?: string, skipPatterns = false, enough = Infinity, likelyQuiet = false, pieceStarts?: readonly number[]): Hit[] {
     this.lastTextQuiet = true;
     this.lastTextIncomplete = null;
+    this.#pieceStarts = pieceStarts !== undefined && pieceStarts.length > 1 ? pieceStarts : null;
     const patterns = text.length > 0 && this.#prefilter !== null && !skipPatterns;
     const fields = fieldKey !== undefined && fieldKey.length > 0;
     // Most parts of a clean URL end here: nothing to match and no field rule to ask.
@@ -418,6 +427,8 @@ export class DlpEngine {
    * exceeded whatever else the text holds, so the remaining rules are not run.
    */
   #sure: Set<string> | null = null;
+  /** The pieces of the text being scanned, when it is a join of pieces (scanText's pieceStarts). */
+  #pieceStarts: readonly number[] | null = null;
   #counting = false;
   #enough = Infinity;
   #overflow(): boolean {
@@ -604,6 +615,7 @@ export class DlpEngine {
     const rule = c.rule;
     let accepted = 0;
     const sources = plan === 'full' ? [{ start: 0, end: text.length }] : plan;
+    const again: RegexMatch[] | null = this.#pieceStarts ? [] : null;
     for (const w of sources) {
       if (w.end - w.start < min) continue; // no match fits in it
       let pos = w.start;
@@ -618,20 +630,15 @@ export class DlpEngine {
           // starts where the previous match ended, as a global search would, so its start is not such an edge.
           if ((local.index === 0 && pos === w.start && w.start > 0) || (local.end === sub.length && w.end < text.length)) continue;
           const m: RegexMatch = whole ? local : { index: local.index + pos, end: local.end + pos, text: local.text, groups: local.groups };
-          const g = pickGroup(m, rule.group ?? 0);
-          const value = g === 0 ? m.text : m.groups[g - 1];
-          if (value === undefined || value.length === 0) continue;
-          const start = m.index + groupOffset(m, g, value);
-          const end = start + value.length;
-          const verdict = this.#judge(rule, value, text, m, start, end);
-          if (verdict === 'accept') {
-            hits.push({ rule, value, start, end });
+          const hit = this.#take(rule, text, m, hits, vetoes);
+          if (again && (hit === null || !this.#startsPiece(m.index))) again.push(m);
+          if (hit) {
             if (this.#counting && !rule.generic && !rule.yieldsTo) {
-              (this.#sure ??= new Set()).add(`${rule.id}\u0000${value}`);
+              (this.#sure ??= new Set()).add(`${rule.id}\u0000${hit.value}`);
               if (this.#overflow()) return false;
             }
             if (++accepted >= MATCH_LIMIT) return m.end < text.length;
-          } else if (verdict === 'veto') vetoes.push({ start, end });
+          }
         }
         if (found.length < batch) break;
         const last = found[found.length - 1] as RegexMatch;
@@ -639,6 +646,78 @@ export class DlpEngine {
         if (next >= w.end) break;
         pos = next;
         batch = Math.min(batch * 2, MAX_BATCH);
+      }
+    }
+    if (again && again.length > 0) return this.#again(c, text, hits, vetoes, again, accepted);
+    return false;
+  }
+
+  /** Judges one raw match: an accepted one is added to `hits` (and returned), a vetoed span to `vetoes`. */
+  #take(rule: DlpRule, text: string, m: RegexMatch, hits: Hit[], vetoes: Span[]): Hit | null {
+    const g = pickGroup(m, rule.group ?? 0);
+    const value = g === 0 ? m.text : m.groups[g - 1];
+    if (value === undefined || value.length === 0) return null;
+    const start = m.index + groupOffset(m, g, value);
+    const end = start + value.length;
+    const verdict = this.#judge(rule, value, text, m, start, end);
+    if (verdict === 'accept') {
+      const hit: Hit = { rule, value, start, end, matchStart: m.index, matchEnd: m.end };
+      hits.push(hit);
+      return hit;
+    }
+    if (verdict === 'veto') vetoes.push({ start, end });
+    return null;
+  }
+
+  #startsPiece(pos: number): boolean {
+    const starts = this.#pieceStarts as readonly number[];
+    return starts[firstAtOrAfter(starts, pos)] === pos;
+  }
+
+  /**
+   * In a join of pieces, matched by rules whose boundary assertions were taken out (dlp/split.ts), a
+   * match can hide the credential it overlaps, since a regex search resumes only after the match it
+   * found: one that starts inside a piece (where the assertion would have failed, `\b` after a
+   * letter) can hide one that begins at the next piece start, and one rejected because its greedy
+   * run took in the next piece too (a checksum then fails) can hide the shorter one that ends at that
+   * piece's start. For each such match (rejected, or not starting a piece) the rule is asked again
+   * from every piece start inside it, and a rejected one also up to every piece start inside it,
+   * longest first. At most MAX_RESTARTS searches per rule and text. Returns true when the rule
+   * stopped at MATCH_LIMIT.
+   */
+  #again(c: Compiled, text: string, hits: Hit[], vetoes: Span[], queue: RegexMatch[], accepted: number): boolean {
+    const starts = this.#pieceStarts as readonly number[];
+    const tried = new Set<number>();
+    let work = 0;
+    const known = (m: RegexMatch): boolean => hits.some((h) => h.rule === c.rule && h.matchStart === m.index && h.matchEnd === m.end);
+    for (let q = 0; q < queue.length && work < MAX_RESTARTS; q++) {
+      const m = queue[q] as RegexMatch;
+      const first = firstAtOrAfter(starts, m.index + 1);
+      const last = firstAtOrAfter(starts, m.end) - 1;
+      const rejected = !known(m);
+      // Shorter ends: the same start, the subject cut at a piece start inside the match.
+      for (let k = last; rejected && k >= first && work < MAX_RESTARTS; k--) {
+        const b = starts[k] as number;
+        work++;
+        const cut = c.rx.first(text.slice(m.index, b));
+        if (!cut || cut.index !== 0) continue;
+        const mm: RegexMatch = { index: m.index, end: m.index + cut.end, text: cut.text, groups: cut.groups };
+        if (this.#take(c.rule, text, mm, hits, vetoes)) {
+          if (++accepted >= MATCH_LIMIT) return true;
+          break;
+        }
+      }
+      // Later starts: from each piece start inside the match.
+      for (let k = first; k < starts.length && (starts[k] as number) < m.end && work < MAX_RESTARTS; k++) {
+        const b = starts[k] as number;
+        if (tried.has(b)) continue;
+        tried.add(b);
+        work++;
+        const mm = c.rx.first(text, b);
+        if (!mm || mm.end <= mm.index || known(mm)) continue;
+        const hit = this.#take(c.rule, text, mm, hits, vetoes);
+        if (hit && ++accepted >= MATCH_LIMIT) return mm.end < text.length;
+        if (hit === null || !this.#startsPiece(mm.index)) queue.push(mm);
       }
     }
     return false;
@@ -649,7 +728,7 @@ export class DlpEngine {
     const screen = rule.placeholders ?? 'token';
     if (screen === 'token' && isTokenPlaceholder(value)) return 'reject';
     if (screen === 'value' && isValuePlaceholder(value)) return 'reject';
-    const ctx: CheckContext = new Candidate(text, m.text, m.groups, start, end);
+    const ctx: CheckContext = new Candidate(text, m.text, m.groups, start, end, this.#pieceStarts);
     if (rule.context) {
       const window = ctx.around(rule.context.before, rule.context.after ?? 0);
       if (!rule.context.words.some((w) => window.includes(w))) return 'reject';
@@ -678,7 +757,7 @@ export class DlpEngine {
       if (value === null || value.length === 0) continue;
       if (hits.some((h) => h.rule === rule && h.value === value)) continue;
       const at = Math.max(0, text.indexOf(value));
-      hits.push({ rule, value, start: at, end: at + value.length });
+      hits.push({ rule, value, start: at, end: at + value.length, matchStart: at, matchEnd: at + value.length });
     }
   }
 }
@@ -691,7 +770,12 @@ class Candidate implements CheckContext {
     readonly groups: readonly (string | undefined)[],
     readonly start: number,
     readonly end: number,
+    readonly pieces: readonly number[] | null,
   ) {}
+  pieceStart(pos: number): boolean {
+    const starts = this.pieces;
+    return starts !== null && starts[firstAtOrAfter(starts, pos)] === pos;
+  }
   around(before: number, after: number): string {
     const { text, start, end } = this;
     return `${text.slice(Math.max(0, start - before), start)}\u0000${text.slice(end, Math.min(text.length, end + after))}`.toLowerCase();
@@ -711,6 +795,18 @@ function groupsAt(capturing: SafeRegex, text: string, m: RegexMatch): readonly (
   if (local && local.index === m.index - from && local.end === m.end - from) return local.groups;
   const whole = capturing.first(text, m.index);
   return whole && whole.index === m.index ? whole.groups : [];
+}
+
+/** Index of the first of the ascending `starts` that is at least `pos` (starts.length when none is). */
+function firstAtOrAfter(starts: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((starts[mid] as number) < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Merged windows of `reach` characters around each anchor, or null when windows would not save work. */

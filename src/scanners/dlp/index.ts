@@ -22,9 +22,11 @@ import type { ScanContext, Scanner, ScanView, SegmentPart } from '../types.ts';
 import { DlpEngine, lastKey } from './engine.ts';
 import type { Hit } from './engine.ts';
 import { ALL_RULES } from './rules/index.ts';
+import { createCaseFoldedDetector } from './split.ts';
 import type { DlpRule, DlpRuleInfo } from './types.ts';
 
 export type { DlpRule, DlpRuleInfo } from './types.ts';
+export { createJoinedDetector, type JoinedDetector, type JoinedDetectorOptions, type JoinedMatch } from './split.ts';
 
 export interface DlpOptions {
   /** Rule ids to skip, e.g. `['dlp/jwt']`. */
@@ -127,6 +129,9 @@ export function createDlpScanner(options: Partial<DlpOptions> = {}): Scanner {
   const rules = ALL_RULES.filter((r) => !disabled.has(r.id) && SEVERITY_RANK[r.severity] >= floor);
   const engine = new DlpEngine(rules);
   const max = Math.max(0, Math.floor(opts.maxFindings));
+  // A host label is also read in the other letter case (DNS keeps none: an AWS key id sent as a
+  // subdomain arrives as `akia…`), by the rules that name a credential by a literal (split.ts).
+  const caseFolded = createCaseFoldedDetector({ disabled: opts.disabled, ...(opts.minSeverity ? { minSeverity: opts.minSeverity } : {}) });
 
   return {
     id: 'dlp',
@@ -142,6 +147,14 @@ export function createDlpScanner(options: Partial<DlpOptions> = {}): Scanner {
         // A whole URL rarely holds a keyword: it is asked the cheap yes/no question first.
         if (!run.scanText(prepared.clean, segment.location, fieldKey, skip, segment.part === 'url')) break;
         if (segment.part === 'url') quietUrl = engine.lastTextQuiet && prepared.clean === prepared.raw ? `${segment.location}.` : null;
+        if (segment.part === 'url-host-label') {
+          const label = prepared.clean;
+          const hits: Hit[] = caseFolded(label).map((h) => {
+            const value = label.slice(h.start, h.end);
+            return { rule: h.rule, value, start: h.start, end: h.end, matchStart: h.start, matchEnd: h.end };
+          });
+          if (!run.emit(hits, segment.location)) break;
+        }
         for (const layer of prepared.layers) {
           if (!run.scanText(layer.clean, `${segment.location}|${layer.chain.join('|')}`)) break outer;
         }

@@ -12,6 +12,12 @@ export interface CheckContext {
   readonly end: number;
   /** Lower-cased text from `before` characters before the value to `after` characters after it. */
   around(before: number, after: number): string;
+  /**
+   * Whether a piece starts at `pos` of a text joined from pieces (split-secrets' fragments, glued with
+   * nothing between them): there, a check that wants a boundary beside the value has one. Always
+   * false for an ordinary text.
+   */
+  pieceStart(pos: number): boolean;
 }
 
 /**

@@ -83,9 +83,13 @@ export function createKnownSecretsScanner(options: Partial<KnownSecretsOptions> 
           }
         }
         const severity = seg.flow === 'ingress' ? o.ingressSeverity : o.severity;
-        for (const { text, layer } of texts) {
+        // DNS keeps no letter case and URL parsers lower-case host names: a host label is also
+        // compared without case (the value as configured), after the exact search.
+        const folded = seg.part === 'url-host-label' && index.findIgnoringCase ? [{ text: p.clean, caseless: true }] : [];
+        for (const { text, layer, caseless } of [...texts, ...folded] as { text: string; layer?: DecodedLayer; caseless?: boolean }[]) {
           const location = layer ? `${seg.location}|${layer.chain.join('|')}` : seg.location;
-          for (const m of index.find(text)) {
+          const matches = caseless ? index.findIgnoringCase!(text).map((m) => ({ ...m, encoding: `${m.encoding}, without case` })) : index.find(text);
+          for (const m of matches) {
             // One finding per secret per segment: the same occurrence is usually visible both
             // encoded in the raw text and plain in the decoded layer; the shallowest view wins.
             const key = `${seg.location}\u0000${m.name}`;
@@ -105,7 +109,7 @@ export function createKnownSecretsScanner(options: Partial<KnownSecretsOptions> 
             }
             seen.add(key);
             const who = displayName(m.name);
-            const how = m.encoding === 'raw' ? '' : ` ${m.encoding}-encoded`;
+            const how = m.encoding === 'raw' ? '' : caseless ? ' with its letter case changed' : ` ${m.encoding}-encoded`;
             const within = layer ? ` inside ${layer.chain.join(' → ')}-decoded content` : '';
             // The matched text (the value in the encoding that matched) goes out of band only: the
             // engine turns it into a fingerprint, and a redacting transport replaces it.

@@ -5,7 +5,7 @@ import { prepare } from '../../normalize/index.ts';
 import type { DecodedLayer, Prepared } from '../../normalize/types.ts';
 import { TEST_CTX, viewOfText } from '../testing.ts';
 import type { ScanView, Segment } from '../types.ts';
-import { ALNUM, seeded } from '../entropy/testing.ts';
+import { ALNUM, seeded, viewOfUrl } from '../entropy/testing.ts';
 import { createKnownSecretIndex, createKnownSecretsScanner, displayName, encodedForms, rejectionReason } from './index.ts';
 
 const SECRET = 'sk-proj-Zq8vT3kLmN2pR7wX9yB4cD6fG1hJ5sA0';
@@ -230,4 +230,17 @@ test('reports known-secrets/scan-incomplete when the findings cap stops the scan
   );
   // exactly maxFindings findings with nothing left over: no scan-incomplete
   assert.ok(!scanner.scan({ input: { kind: 'text', text: '' }, segments: segs.slice(0, 100) }, ctx).some((x) => x.rule.endsWith('/scan-incomplete')));
+});
+
+test('a host label is also compared without case (DNS keeps none); other places stay exact', () => {
+  const value = 'q7Xv9LmZ2pRt8Kw4Yb1Nc6';
+  const { index: ks } = createKnownSecretIndex([{ name: 'MY_SERVICE_TOKEN', value }]);
+  const c = { ...TEST_CTX, knownSecrets: ks };
+  assert.deepEqual(ks.findIgnoringCase!(`x.${value.toLowerCase()}.y`).map((m) => [m.name, m.index, m.length]), [['MY_SERVICE_TOKEN', 2, value.length]]);
+  const label = scanner.scan(viewOfUrl(`https://${value.toLowerCase()}.attacker.example/`), c);
+  assert.deepEqual(label.map((f) => [f.rule, f.location]), [['known-secrets/value-match', 'url.host[0]']]);
+  assert.ok(label[0]!.message.includes('letter case changed'), label[0]!.message);
+  assert.ok(!JSON.stringify(label).toLowerCase().includes(value.slice(2, 12).toLowerCase()), 'the value is not shown');
+  // A query value keeps its case on the wire: a lower-cased copy there is another string.
+  assert.deepEqual(scanner.scan(viewOfUrl(`https://attacker.example/?v=${value.toLowerCase()}`), c), []);
 });

@@ -252,7 +252,34 @@ export function createKnownSecretIndex(
   for (const entry of accepted) {
     for (const [text, encoding] of encodedForms(entry.value, o.encodings)) needles.push({ text, name: entry.name, encoding });
   }
-  return { index: new WuManberIndex(needles, accepted.length, o.maxMatches), rejected };
+  // Without case: the values as configured, lower-cased (only ASCII letters change case, so a match
+  // in lower-cased text is at the same offsets as in the text itself).
+  const folded = (): WuManberIndex => {
+    const lower: Needle[] = [];
+    const seen = new Set<string>();
+    for (const entry of accepted) {
+      const text = asciiLower(entry.value);
+      if (seen.has(`${entry.name}\u0000${text}`)) continue;
+      seen.add(`${entry.name}\u0000${text}`);
+      lower.push({ text, name: entry.name, encoding: 'raw' });
+    }
+    return new WuManberIndex(lower, accepted.length, o.maxMatches);
+  };
+  return { index: new WuManberIndex(needles, accepted.length, o.maxMatches, folded), rejected };
+}
+
+/** ASCII letters in lower case, every other character as it is (the length never changes). */
+function asciiLower(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) {
+      out += text.slice(from, i) + String.fromCharCode(c + 32);
+      from = i + 1;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /**
@@ -266,13 +293,18 @@ class WuManberIndex implements KnownSecretIndex {
   readonly #shift: Uint8Array;
   readonly #buckets = new Map<number, Needle[]>();
   readonly #maxMatches: number;
+  /** Builds the index of the values without case, on first use (most configurations never need it). */
+  readonly #makeFolded: (() => WuManberIndex) | undefined;
+  #folded: WuManberIndex | undefined;
 
   constructor(
     needles: readonly Needle[],
     readonly size: number,
     maxMatches: number,
+    makeFolded?: () => WuManberIndex,
   ) {
     this.#maxMatches = maxMatches;
+    this.#makeFolded = makeFolded;
     let m = 255;
     for (const n of needles) m = Math.min(m, n.text.length);
     this.#m = needles.length === 0 ? 0 : m;
@@ -290,6 +322,12 @@ class WuManberIndex implements KnownSecretIndex {
       if (bucket) bucket.push(n);
       else this.#buckets.set(h, [n]);
     }
+  }
+
+  findIgnoringCase(text: string): readonly KnownSecretMatch[] {
+    if (this.size === 0 || !this.#makeFolded) return [];
+    this.#folded ??= this.#makeFolded();
+    return this.#folded.find(asciiLower(text));
   }
 
   find(text: string): readonly KnownSecretMatch[] {

@@ -1,6 +1,6 @@
-// A small built-in credential detector for re-assembled fragments, used when the engine does not
-// pass DLP's matcher in. Prefix-anchored formats only: generic "long random string" rules would
-// fire on any two ids glued together.
+// A small built-in credential detector for re-assembled fragments, used when no detector is passed
+// in (the engine passes DLP's, `dlp/split.ts`, which knows every format DLP does). Prefix-anchored
+// formats only: generic "long random string" rules would fire on any two ids glued together.
 import { re } from '../../re/index.ts';
 
 export interface SplitDetection {
@@ -10,11 +10,15 @@ export interface SplitDetection {
 }
 
 /**
- * Finds credentials in re-assembled text. `maxMatchLength`, when set, is the longest match it can
- * return: the scanner then re-joins only that much of a session's history.
+ * Finds credentials in re-assembled text; `starts`, when given, are the offsets where the joined
+ * fragments begin (a detector may use them: DLP's treats them as token boundaries). `maxMatchLength`,
+ * when set, is the longest match it can return: the scanner then re-joins only that much of a
+ * session's history.
  */
-export type SplitDetector = ((text: string) => readonly SplitDetection[]) & {
+export type SplitDetector = ((text: string, starts?: readonly number[]) => readonly SplitDetection[]) & {
   readonly maxMatchLength?: number;
+  /** Why the last call could not read all of its text (null or absent: it did). */
+  readonly incomplete?: () => string | null;
   /**
    * When set, every match contains at least one of these characters: pieces of which none holds one
    * cannot be joined into a match, so the scanner does not join them to ask.
@@ -71,4 +75,4 @@ function detect(text: string, limit = 100): readonly SplitDetection[] {
 /** The longest match any pattern above can produce (openai: `sk-proj-` and 200 more). */
 const MAX_MATCH = 208;
 
-export const builtinSplitDetector: SplitDetector = Object.assign(detect, { maxMatchLength: MAX_MATCH, anyOfChars: KEY_CHARS.join('') });
+export const builtinSplitDetector: SplitDetector = Object.assign((text: string) => detect(text), { maxMatchLength: MAX_MATCH, anyOfChars: KEY_CHARS.join('') });

@@ -1,12 +1,16 @@
-// split-secrets: re-assembles token-like fragments an agent sends (query values, path segments,
-// header values, body leaves) within one input and across a session's recent requests, and looks
-// for credentials that only exist when the pieces are joined; also keeps a per-session entropy budget.
+// split-secrets: re-assembles the fragments an agent sends (query keys and values, subdomain labels,
+// path segments, header values, cookie names and values, JSON keys and leaves) within one input and
+// across a session's recent requests, and looks for credentials that only exist when the pieces are
+// joined: every format DLP knows (the engine passes DLP's detector) and the operator's own secret
+// values (the known-secret index); also keeps a per-session entropy budget.
 // It never stores anything itself (state lives in ctx.state) and never reports a re-assembled secret.
+import { getDomain } from 'tldts';
 import type { Finding, Severity } from '../../core/index.ts';
-import { redactPreview, withSecret } from '../../core/index.ts';
+import { looksLikeData, plausibleWithoutCase, redactPreview, withSecret } from '../../core/index.ts';
 import { percentDecodeAscii } from '../entropy/index.ts';
 import { shannonEntropy } from '../entropy/shannon.ts';
-import type { Scanner, Segment, SegmentPart } from '../types.ts';
+import { displayName } from '../known-secrets/index.ts';
+import type { KnownSecretIndex, Scanner, Segment, SegmentPart } from '../types.ts';
 import { builtinSplitDetector, type SplitDetection, type SplitDetector } from './detector.ts';
 import { isTokenChar } from '../common.ts';
 
@@ -20,11 +24,24 @@ export {
 
 export interface SplitSecretsOptions {
   /**
-   * Finds credentials in re-assembled text (the engine passes DLP's matcher). Only prefix-anchored or
-   * checksummed rules belong here: a generic "long random string" rule fires on any two ids glued together.
+   * Finds credentials in re-assembled text (the engine passes DLP's, `dlp/split.ts`). Only rules that
+   * name a credential by a literal or a checksum belong here: a generic "long random string" rule
+   * fires on any two ids glued together.
    */
   readonly detect: SplitDetector;
-  /** Segment parts whose text is a candidate fragment. */
+  /**
+   * Also look for the operator's own secret values (ctx.knownSecrets) across fragments, compared
+   * exactly (and without case in host labels, which DNS does not keep).
+   */
+  readonly knownSecrets: boolean;
+  /** Severity of a known secret's value re-assembled from fragments. */
+  readonly knownSeverity: Severity;
+  /**
+   * Segment parts whose text is a candidate fragment. Names (query keys, JSON and form keys, cookie
+   * names: parts `url-query-key` and `body-key`, locations ending `.<key>`) are fragments too, read
+   * as described at `piecesOf`; host labels only below the registrable domain (`a.b.attacker.example`
+   * gives `a` and `b`), which the agent picked, unlike the site it sends to.
+   */
   readonly parts: readonly SegmentPart[];
   /** Header names (lower case) whose values are never fragments. */
   readonly ignoredHeaders: readonly string[];
@@ -62,9 +79,11 @@ export interface SplitSecretsOptions {
 
 export const DEFAULT_SPLIT_SECRETS_OPTIONS: SplitSecretsOptions = {
   detect: builtinSplitDetector,
+  knownSecrets: true,
+  knownSeverity: 'critical',
   // Whole bodies, texts and WebSocket messages count too: an agent can send a key half per message
   // as a plain body or a socket frame as easily as half per JSON field.
-  parts: ['url-query-value', 'url-path-segment', 'header', 'body-leaf', 'tool-argument', 'body', 'text', 'ws-message'],
+  parts: ['url-host-label', 'url-query-key', 'url-query-value', 'url-path-segment', 'header', 'body-key', 'body-leaf', 'tool-argument', 'body', 'text', 'ws-message'],
   ignoredHeaders: [
     'accept',
     'accept-encoding',
@@ -103,19 +122,43 @@ export const DEFAULT_SPLIT_SECRETS_OPTIONS: SplitSecretsOptions = {
 
 const SCANNER = 'split-secrets' as const;
 
+/**
+ * The parts whose token-like fragments count toward the entropy budget (the fragments read before
+ * names and host labels were): a name repeated in every request is not new data.
+ */
+const BUDGET_PARTS: ReadonlySet<SegmentPart> = new Set<SegmentPart>(['url-query-value', 'url-path-segment', 'header', 'body-leaf', 'tool-argument', 'body', 'text', 'ws-message']);
 
-function isTokenish(text: string, min: number): boolean {
-  if (text.length < min) return false;
+function isTokenish(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (!isTokenChar(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Printable ASCII without whitespace. Credentials hold more than token characters (a SendGrid or
+ * Vault token's dots, a JWT, `user:pass@` in a connection string, a Salesforce `!`), but none holds a
+ * space: prose is not a fragment.
+ */
+function isPrintable(text: string, min: number): boolean {
+  if (text.length < min) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
   return true;
 }
 
 const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token', 'bot', 'apikey', 'digest']);
 
-/** The token-like fragment of a segment's text, or null. */
-export function fragmentOf(seg: Segment, o: SplitSecretsOptions): string | null {
+export interface Fragment {
+  readonly text: string;
+  /** Token characters only ([A-Za-z0-9+/=_-]): what the entropy budget counts. */
+  readonly tokenish: boolean;
+}
+
+/** The fragment a segment's text gives, or null (too short, whitespace, non-ASCII, an ignored header). */
+export function fragmentOf(seg: Segment, o: SplitSecretsOptions): Fragment | null {
   let text = seg.prepared.clean.trim();
-  if (seg.part === 'url-query-value' || seg.part === 'url-path-segment') text = percentDecodeAscii(text);
+  if (seg.part === 'url-query-value' || seg.part === 'url-query-key' || seg.part === 'url-path-segment') text = percentDecodeAscii(text);
   if (seg.part === 'header') {
     const name = seg.location.startsWith('header.') ? seg.location.slice(7).toLowerCase() : '';
     if (o.ignoredHeaders.includes(name)) return null;
@@ -126,7 +169,139 @@ export function fragmentOf(seg: Segment, o: SplitSecretsOptions): string | null 
     const half = Math.floor(o.maxFragmentLength / 2);
     text = text.slice(0, half) + text.slice(text.length - half);
   }
-  return isTokenish(text, o.minFragmentLength) ? text : null;
+  return isPrintable(text, o.minFragmentLength) ? { text, tokenish: isTokenish(text) } : null;
+}
+
+/** What a fragment is, for the joins below. */
+const VALUE = 0;
+/** A name that looks like data (core/names.ts: `AKIAZ7QW4E`, `ghp_oEOLj3`): read with the values. */
+const DATA_NAME = 1;
+/** A name that reads as a name (`page`, `messages`): read with the values in one join only. */
+const WORD_NAME = 2;
+
+interface Piece {
+  readonly text: string;
+  /** null for a fragment of an earlier request. */
+  readonly location: string | null;
+  readonly kind: 0 | 1 | 2;
+  /** A host label: DNS keeps no letter case, so it is also read in the other case. */
+  readonly folded: boolean;
+}
+
+function isName(seg: Segment): boolean {
+  return seg.part === 'url-query-key' || seg.part === 'body-key' || seg.location.endsWith('.<key>');
+}
+
+/** A whole form body or Cookie header followed by its fields: the fields are the fragments, not it too. */
+function isContainer(seg: Segment, next: Segment | undefined): boolean {
+  if (!next || (seg.part !== 'body' && seg.part !== 'header')) return false;
+  return next.location.startsWith(`${seg.location}.`) || next.location.startsWith(`${seg.location}-key[`);
+}
+
+/** How many of a host's labels lie below its registrable domain (all of them for an address or a bare name). */
+/**
+ * Hosts recently asked about, and their answer: an agent sends to a few hosts over and over, and the
+ * public-suffix lookup costs microseconds. A pure function's answers, bounded (cleared when full).
+ */
+const HOST_MEMO = new Map<string, number>();
+const HOST_MEMO_MAX = 256;
+
+/** How many of a host's labels lie below its registrable domain (all of them for an address or a bare name). */
+function subdomainLabels(labels: readonly string[]): number {
+  const host = labels.join('.');
+  const known = HOST_MEMO.get(host);
+  if (known !== undefined) return known;
+  const n = subdomainLabelsOf(labels);
+  if (HOST_MEMO.size >= HOST_MEMO_MAX) HOST_MEMO.clear();
+  HOST_MEMO.set(host, n);
+  return n;
+}
+
+function subdomainLabelsOf(labels: readonly string[]): number {
+  let domain: string | null = null;
+  try {
+    domain = getDomain(labels.join('.'), { allowPrivateDomains: false });
+  } catch {
+    domain = null;
+  }
+  if (!domain) return labels.length;
+  let registrable = 1;
+  for (let i = 0; i < domain.length; i++) if (domain.charCodeAt(i) === 0x2e) registrable++;
+  return Math.max(0, labels.length - registrable);
+}
+
+interface Collected {
+  readonly pieces: Piece[];
+  /** The token-like fragments the entropy budget counts, with their locations. */
+  readonly budget: { text: string; location: string }[];
+}
+
+/**
+ * The fragments of one input, in segment order (a JSON key just before its value). Values, subdomain
+ * labels and data-like names are read together; names that read as names are left out of that
+ * join (a key `part` between two halves would break them apart) and joined in a second one (where a
+ * key and its value, or two keys, may be the halves).
+ */
+function piecesOf(segments: readonly Segment[], o: SplitSecretsOptions, parts: Partial<Record<string, true>>, out: FindingSink): Collected {
+  const pieces: Piece[] = [];
+  const budget: { text: string; location: string }[] = [];
+  let hostKeep = 0;
+  let hostSeen = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (seg.flow === 'ingress' || parts[seg.part] !== true) continue;
+    if (isContainer(seg, segments[i + 1])) continue;
+    if (seg.part === 'url-host-label') {
+      if (seg.location.endsWith('.host[0]')) {
+        const base = seg.location.slice(0, -'[0]'.length);
+        const labels: string[] = [];
+        for (let j = i; j < segments.length && segments[j]!.part === 'url-host-label' && segments[j]!.location.startsWith(`${base}[`); j++) labels.push(segments[j]!.prepared.clean);
+        hostKeep = subdomainLabels(labels);
+        hostSeen = 0;
+      }
+      if (hostSeen++ >= hostKeep) continue;
+    }
+    const f = fragmentOf(seg, o);
+    if (f === null) continue;
+    if (pieces.length >= o.maxFragmentsPerInput) {
+      out.stop(seg.location, `The input has more than ${o.maxFragmentsPerInput} token-like values; the split-secrets check did not re-assemble those from ${seg.location} on.`);
+      break;
+    }
+    const kind = isName(seg) ? (looksLikeData(f.text) ? DATA_NAME : WORD_NAME) : VALUE;
+    pieces.push({ text: f.text, location: seg.location, kind, folded: seg.part === 'url-host-label' });
+    if (f.tokenish && BUDGET_PARTS.has(seg.part)) budget.push({ text: f.text, location: seg.location });
+  }
+  return { pieces, budget };
+}
+
+/** The joins of one input's pieces (see piecesOf): values alone, with data-like names, with every name. */
+function joinsOf(pieces: readonly Piece[]): Piece[][] {
+  let data = false;
+  let word = false;
+  for (const p of pieces) {
+    if (p.kind === DATA_NAME) data = true;
+    else if (p.kind === WORD_NAME) word = true;
+  }
+  if (!data && !word) return [pieces as Piece[]];
+  const out = [pieces.filter((p) => p.kind === VALUE)];
+  if (data) out.push(word ? pieces.filter((p) => p.kind !== WORD_NAME) : (pieces as Piece[]));
+  if (word) out.push(pieces as Piece[]);
+  return out;
+}
+
+// A session keeps fragments as strings: a data-like name or a host label is kept with a mark before
+// it (no fragment holds a control character), so the joins can be made again from the window.
+const NAME_MARK = '\u0001';
+const HOST_MARK = '\u0002';
+
+function encode(p: Piece): string {
+  return p.kind === DATA_NAME ? NAME_MARK + p.text : p.folded ? HOST_MARK + p.text : p.text;
+}
+
+function decode(text: string, location: string | null): Piece {
+  if (text.startsWith(NAME_MARK)) return { text: text.slice(1), location, kind: DATA_NAME, folded: false };
+  if (text.startsWith(HOST_MARK)) return { text: text.slice(1), location, kind: VALUE, folded: true };
+  return { text, location, kind: VALUE, folded: false };
 }
 
 /** Index of the fragment containing character `pos` of the joined text (starts ascending). */
@@ -147,11 +322,11 @@ interface Span {
   readonly aligned: boolean;
 }
 
-function spanOf(m: SplitDetection, starts: readonly number[], lengths: readonly number[]): Span | null {
-  if (m.length <= 0 || starts.length === 0) return null;
-  const first = fragmentAt(starts, m.index);
-  const last = fragmentAt(starts, m.index + m.length - 1);
-  const aligned = m.index === starts[first] && m.index + m.length === starts[last]! + lengths[last]!;
+function spanOf(index: number, length: number, starts: readonly number[], lengths: readonly number[]): Span | null {
+  if (!Number.isInteger(index) || !Number.isInteger(length) || index < 0 || length <= 0 || starts.length === 0) return null;
+  const first = fragmentAt(starts, index);
+  const last = fragmentAt(starts, index + length - 1);
+  const aligned = index === starts[first] && index + length === starts[last]! + lengths[last]!;
   return { first, last, aligned };
 }
 
@@ -192,16 +367,6 @@ function marksOf(detect: SplitDetector): Uint8Array | null {
 /** Detections read per joined text; a detector that returns this many may have stopped early. */
 const MAX_DETECTIONS = 100;
 
-function safeDetect(detect: SplitDetector, text: string): readonly SplitDetection[] {
-  try {
-    const out = detect(text);
-    return Array.isArray(out) ? out.slice(0, MAX_DETECTIONS) : [];
-  } catch {
-    // A detector supplied from outside must not make this scanner throw.
-    return [];
-  }
-}
-
 /**
  * Indexes of the fragments that lie (at least partly) within `reach` characters of either end of
  * their concatenation, in order: all of them when the input is short.
@@ -217,21 +382,34 @@ function endFragments(frags: readonly string[], reach: number): number[] {
   return out;
 }
 
-/** Where each text starts in texts.join(''), and its length: needed only once a detection is found. */
-function startsOf(texts: readonly string[]): { starts: number[]; lengths: number[] } {
+/** One join: the pieces' texts end to end, where each starts, and its length. */
+interface Joined {
+  readonly texts: readonly string[];
+  readonly text: string;
+  readonly starts: readonly number[];
+  readonly lengths: readonly number[];
+  /** The same text with host labels in upper case (null when it holds none). */
+  readonly upper: string | null;
+}
+
+function joinOf(pieces: readonly Piece[]): Joined {
+  const texts: string[] = [];
   const starts: number[] = [];
   const lengths: number[] = [];
   let at = 0;
-  for (const t of texts) {
+  let folded = false;
+  for (const p of pieces) {
+    texts.push(p.text);
     starts.push(at);
-    lengths.push(t.length);
-    at += t.length;
+    lengths.push(p.text.length);
+    at += p.text.length;
+    folded ||= p.folded;
   }
-  return { starts, lengths };
+  // Pieces are ASCII: upper-casing keeps every character where it is.
+  const upper = folded ? pieces.map((p) => (p.folded ? p.text.toUpperCase() : p.text)).join('') : null;
+  return { texts, text: texts.join(''), starts, lengths, upper };
 }
 
-const NO_STARTS: { starts: number[]; lengths: number[] } = { starts: [], lengths: [] };
-const NO_TEXTS: readonly string[] = [];
 const NO_FLAGS: readonly boolean[] = [];
 
 /**
@@ -262,9 +440,52 @@ class FindingSink {
   }
 }
 
-/** Records that the detector may have stopped early (a module function: no closure per scan). */
-function tooMany(out: FindingSink, location: string): void {
-  out.stop(location, `The credential detector returned ${MAX_DETECTIONS} matches in the re-assembled values of this input and may have stopped early; the rest was not inspected.`);
+/** A match in a join, DLP's or a known secret's, before it is judged against the pieces. */
+interface Candidate {
+  readonly index: number;
+  readonly length: number;
+  /** The DLP rule, or null for a known secret. */
+  readonly rule: string | null;
+  /** The known secret's name and the encoding that matched. */
+  readonly name?: string;
+  readonly encoding?: string;
+}
+
+/**
+ * Everything the detector and the known-secret index find in a join (and, when it holds host labels,
+ * in the join read without case). A detector that throws, or says it stopped early, is a limit.
+ */
+function candidatesIn(j: Joined, detect: SplitDetector | null, index: KnownSecretIndex | null, out: FindingSink, location: string): Candidate[] {
+  const found: Candidate[] = [];
+  if (detect) {
+    for (const text of j.upper === null ? [j.text] : [j.text, j.upper]) {
+      let detections: readonly SplitDetection[];
+      try {
+        const got = detect(text, j.starts);
+        detections = Array.isArray(got) ? got : [];
+        const why = detect.incomplete?.() ?? null;
+        if (why !== null) out.stop(location, `The credential detector could not read all of the re-assembled values of this input (${why}); the rest was not inspected.`);
+      } catch (err) {
+        out.stop(location, `The credential detector failed on the re-assembled values of this input (${err instanceof Error ? err.message.slice(0, 120) : 'error'}); they were not inspected.`);
+        detections = [];
+      }
+      if (detections.length >= MAX_DETECTIONS) {
+        out.stop(location, `The credential detector returned ${MAX_DETECTIONS} matches in the re-assembled values of this input and may have stopped early; the rest was not inspected.`);
+      }
+      for (const d of detections.slice(0, MAX_DETECTIONS)) {
+        // Found only with host labels in upper case: words must not read as a key (core/names.ts).
+        if (text !== j.text && !plausibleWithoutCase(text.slice(d.index, d.index + d.length))) continue;
+        found.push({ index: d.index, length: d.length, rule: d.rule });
+      }
+    }
+  }
+  if (index) {
+    for (const m of index.find(j.text)) found.push({ index: m.index, length: m.length, rule: null, name: m.name, encoding: m.encoding });
+    if (j.upper !== null && index.findIgnoringCase) {
+      for (const m of index.findIgnoringCase(j.text)) found.push({ index: m.index, length: m.length, rule: null, name: m.name, encoding: `${m.encoding}, without case` });
+    }
+  }
+  return found;
 }
 
 export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> = {}): Scanner {
@@ -273,54 +494,99 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
   const parts: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
   for (const part of o.parts) parts[part] = true;
 
+  /** The finding for a credential or known secret found across pieces of this input. */
+  const withinInput = (c: Candidate, j: Joined, locs: readonly string[], span: Span, out: FindingSink): void => {
+    const pieces = locs.slice(span.first, span.last + 1);
+    const text = j.text.slice(c.index, c.index + c.length);
+    const where = `${pieces.length} parts: ${pieces.join(', ')}`;
+    if (c.rule === null) {
+      const who = displayName(c.name ?? '');
+      out.push(
+        withSecret({
+          scanner: SCANNER,
+          rule: 'split-secrets/cross-parameter',
+          severity: o.knownSeverity,
+          category: 'secret',
+          mitre: 'T1030',
+          location: locs[span.last]!,
+          evidence: `value of ${who} (${c.encoding}, ${c.length} chars) joined from ${where}`,
+          message: `The value of ${who} appears when ${pieces.length} parts of this request are joined, a way to slip it past per-field checks; block the request and rotate the secret if it already left.`,
+        }, text),
+        `k|${locs[span.first]}|${locs[span.last]}|${c.name}`,
+      );
+      return;
+    }
+    out.push(
+      withSecret({
+        scanner: SCANNER,
+        rule: 'split-secrets/cross-parameter',
+        severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
+        category: 'secret',
+        mitre: 'T1030',
+        location: locs[span.last]!,
+        evidence: `${redactPreview(text)} (${c.rule}) joined from ${where}`,
+        message: `A credential (${c.rule}) appears when ${pieces.length} parts of this request are joined, a way to slip it past per-field checks; block the request and check what the agent is sending.`,
+      }, text),
+      `p|${locs[span.first]}|${locs[span.last]}|${text}`,
+    );
+  };
+
+  /** The finding for a credential or known secret that crosses from earlier requests into this one. */
+  const acrossRequests = (c: Candidate, j: Joined, here: string, span: Span, earlier: number, out: FindingSink): void => {
+    const text = j.text.slice(c.index, c.index + c.length);
+    const count = span.last - span.first + 1;
+    const where = `${count} fragments, ${earlier} of them sent earlier in this session`;
+    if (c.rule === null) {
+      const who = displayName(c.name ?? '');
+      out.push(
+        withSecret({
+          scanner: SCANNER,
+          rule: 'split-secrets/cross-request',
+          severity: o.knownSeverity,
+          category: 'secret',
+          mitre: 'T1030',
+          location: here,
+          evidence: `value of ${who} (${c.encoding}, ${c.length} chars) joined from ${where}`,
+          message: `The value of ${who} appears when this request's data is joined with fragments the session sent before: it is being sent piece by piece. Block the request and rotate the secret.`,
+        }, text),
+        `rk|${here}|${c.name}`,
+      );
+      return;
+    }
+    out.push(
+      withSecret({
+        scanner: SCANNER,
+        rule: 'split-secrets/cross-request',
+        severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
+        category: 'secret',
+        mitre: 'T1030',
+        location: here,
+        evidence: `${redactPreview(text)} (${c.rule}) joined from ${where}`,
+        message: `A credential (${c.rule}) appears when this request's data is joined with fragments the session sent before: it is being sent piece by piece. Block the request and rotate the credential.`,
+      }, text),
+      `r|${here}|${text}`,
+    );
+  };
+
   return {
     id: SCANNER,
     scan(view, ctx) {
       const out = new FindingSink(o.maxFindings);
+      const index = o.knownSecrets && ctx.knownSecrets && ctx.knownSecrets.size > 0 ? ctx.knownSecrets : null;
+      const { pieces, budget } = piecesOf(view.segments, o, parts, out);
+      if (pieces.length === 0) return out.result();
 
-      const frags: string[] = [];
-      const locs: string[] = [];
-      const segments = view.segments;
-      for (let i = 0; i < segments.length; i++) {
-        const seg = segments[i]!;
-        if (seg.flow === 'ingress' || parts[seg.part] !== true) continue;
-        // A form body is also split into its fields (which follow it): the fields are the fragments.
-        if (seg.part === 'body' && segments[i + 1]?.location.startsWith(`${seg.location}.`) === true) continue;
-        const f = fragmentOf(seg, o);
-        if (f === null) continue;
-        if (frags.length >= o.maxFragmentsPerInput) {
-          out.stop(seg.location, `The input has more than ${o.maxFragmentsPerInput} token-like values; the split-secrets check did not re-assemble those from ${seg.location} on.`);
-          break;
-        }
-        frags.push(f);
-        locs.push(seg.location);
-      }
-      if (frags.length === 0) return out.result();
-
-      // (a) One input: a credential cut across parameters, headers or body fields.
-      if (frags.length >= 2 && mayMatch(o.detect, frags, 0, frags.length)) {
-        const joined = frags.join('');
-        const detections = safeDetect(o.detect, joined);
-        if (detections.length >= MAX_DETECTIONS) tooMany(out, locs[locs.length - 1]!);
-        const { starts, lengths } = detections.length > 0 ? startsOf(frags) : NO_STARTS;
-        for (const m of detections) {
-          const span = spanOf(m, starts, lengths);
-          if (!span || span.first === span.last) continue; // whole in one fragment: DLP's finding
-          const pieces = locs.slice(span.first, span.last + 1);
-          const text = joined.slice(m.index, m.index + m.length);
-          out.push(
-            withSecret({
-              scanner: SCANNER,
-              rule: 'split-secrets/cross-parameter',
-              severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
-              category: 'secret',
-              mitre: 'T1030',
-              location: locs[span.last]!,
-              evidence: `${redactPreview(text)} (${m.rule}) joined from ${pieces.length} parts: ${pieces.join(', ')}`,
-              message: `A credential (${m.rule}) appears when ${pieces.length} parts of this request are joined, a way to slip it past per-field checks; block the request and check what the agent is sending.`,
-            }, text),
-            `p|${span.first}|${span.last}|${text}`,
-          );
+      // (a) One input: a credential cut across parameters, labels, headers, keys or body fields.
+      for (const join of joinsOf(pieces)) {
+        if (join.length < 2) continue;
+        const j = joinOf(join);
+        const detect = mayMatch(o.detect, j.texts, 0, j.texts.length) ? o.detect : null;
+        if (!detect && !index) continue;
+        const locs = join.map((p) => p.location!);
+        for (const c of candidatesIn(j, detect, index, out, locs[locs.length - 1]!)) {
+          const span = spanOf(c.index, c.length, j.starts, j.lengths);
+          if (!span || span.first === span.last) continue; // whole in one fragment: DLP's or known-secrets' finding
+          withinInput(c, j, locs, span, out);
         }
       }
 
@@ -331,16 +597,20 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       // (b) The session window: a credential sent a piece per request. Only this input's fragments
       // within maxSecretLength characters of either end can belong to a credential that crosses into an
       // earlier or a later request: the session keeps those, so a long input cannot push the earlier
-      // pieces out of the bounded window.
-      // The detector may promise a shorter longest match than maxSecretLength: less history to re-join.
-      const reach = Math.min(o.maxSecretLength, o.detect.maxMatchLength ?? o.maxSecretLength);
-      const kept = endFragments(frags, reach);
-      const remembered = kept.length === frags.length ? frags : kept.map((k) => frags[k]!);
+      // pieces out of the bounded window. It keeps the values, subdomain labels and data-like names
+      // (the first join of piecesOf), marked so that both of their joins can be made again.
+      // The detector may promise a shorter longest match than maxSecretLength: less history to re-join
+      // (a known secret may be as long as maxSecretLength).
+      const reach = index ? o.maxSecretLength : Math.min(o.maxSecretLength, o.detect.maxMatchLength ?? o.maxSecretLength);
+      const kept = pieces.filter((p) => p.kind !== WORD_NAME);
+      const encoded = kept.map(encode);
+      const ends = endFragments(encoded, reach);
+      const remembered = ends.length === encoded.length ? encoded : ends.map((k) => encoded[k]!);
       // Fragments that count toward the entropy budget are looked up in the window as it was.
       let longest = 0;
-      for (const f of frags) if (f.length > longest) longest = f.length;
+      for (const f of budget) if (f.text.length > longest) longest = f.text.length;
       const counts = o.entropyBudgetBits > 0 && longest >= o.budgetMinLength;
-      const probe = counts ? frags.filter((f) => f.length >= o.budgetMinLength) : NO_TEXTS;
+      const probe = counts ? budget.filter((f) => f.text.length >= o.budgetMinLength).map((f) => f.text) : [];
       let older: readonly string[] = [];
       let current: readonly string[] = remembered;
       let present: readonly boolean[] = counts ? probe.map(() => false) : NO_FLAGS;
@@ -352,8 +622,9 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       } catch {
         // state failures degrade to per-input checks
       }
+      const first = pieces[0]!.location!;
       if (current.length < remembered.length) {
-        out.stop(locs[0]!, 'The session window is too small to hold this input\'s fragments; the split-secrets check could not compare them with earlier requests.');
+        out.stop(first, 'The session window is too small to hold this input\'s fragments; the split-secrets check could not compare them with earlier requests.');
       }
       // A credential that crosses from earlier requests into this one is at most maxSecretLength long:
       // it starts within the older fragments' last maxSecretLength characters and ends within this
@@ -365,35 +636,25 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       let headChars = 0;
       while (to < current.length && headChars < reach) headChars += current[to++]!.length;
       if (older.length > 0 && olderChars + headChars > o.maxWindowChars) {
-        out.stop(locs[0]!, `The split-secrets check could re-scan only ${o.maxWindowChars} characters across this session's requests; raise maxWindowChars.`);
-      } else if (older.length > 0 && (mayMatch(o.detect, current, 0, to) || mayMatch(o.detect, older, 0, older.length))) {
-        const localCur = older.length;
-        const pieces = [...older, ...current.slice(0, to)];
-        const joined = pieces.join('');
-        const detections = safeDetect(o.detect, joined);
-        if (detections.length >= MAX_DETECTIONS) tooMany(out, locs[0]!);
-        const { starts, lengths } = detections.length > 0 ? startsOf(pieces) : NO_STARTS;
-        for (const m of detections) {
-          const span = spanOf(m, starts, lengths);
-          if (!span) continue;
-          // Report once, when the last piece arrives, and only when an earlier request holds a piece.
-          if (!(span.first < localCur && span.last >= localCur)) continue;
-          const text = joined.slice(m.index, m.index + m.length);
-          const count = span.last - span.first + 1;
-          const here = locs[kept[span.last - localCur] ?? 0] ?? locs[0]!;
-          out.push(
-            withSecret({
-              scanner: SCANNER,
-              rule: 'split-secrets/cross-request',
-              severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
-              category: 'secret',
-              mitre: 'T1030',
-              location: here,
-              evidence: `${redactPreview(text)} (${m.rule}) joined from ${count} fragments, ${localCur - span.first} of them sent earlier in this session`,
-              message: `A credential (${m.rule}) appears when this request's data is joined with fragments the session sent before: it is being sent piece by piece. Block the request and rotate the credential.`,
-            }, text),
-            `r|${here}|${text}`,
-          );
+        out.stop(first, `The split-secrets check could re-scan only ${o.maxWindowChars} characters across this session's requests; raise maxWindowChars.`);
+      } else if (older.length > 0 && (index !== null || mayMatch(o.detect, current, 0, to) || mayMatch(o.detect, older, 0, older.length))) {
+        const window: Piece[] = older.map((t) => decode(t, null));
+        for (let k = 0; k < to; k++) window.push(decode(current[k]!, kept[ends[k] ?? 0]?.location ?? first));
+        // Both joins: with the data-like names, and the values alone.
+        const joins = [window];
+        if (window.some((p) => p.kind === DATA_NAME)) joins.push(window.filter((p) => p.kind === VALUE));
+        for (const join of joins) {
+          let earlier = 0;
+          while (earlier < join.length && join[earlier]!.location === null) earlier++;
+          if (earlier === 0 || earlier === join.length) continue;
+          const j = joinOf(join);
+          const detect = mayMatch(o.detect, j.texts, 0, j.texts.length) ? o.detect : null;
+          for (const c of candidatesIn(j, detect, index, out, first)) {
+            const span = spanOf(c.index, c.length, j.starts, j.lengths);
+            // Report once, when the last piece arrives, and only when an earlier request holds a piece.
+            if (!span || !(span.first < earlier && span.last >= earlier)) continue;
+            acrossRequests(c, j, join[span.last]!.location ?? first, span, earlier - span.first, out);
+          }
         }
       }
 
@@ -405,8 +666,8 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
         // Fragments of budgetMinLength or more count, unless the session window already held them.
         const counted = new Set<string>();
         let p = 0;
-        for (let i = 0; i < frags.length; i++) {
-          const f = frags[i]!;
+        for (let i = 0; i < budget.length; i++) {
+          const f = budget[i]!.text;
           if (f.length < o.budgetMinLength) continue;
           const before = present[p++] === true;
           if (before || counted.has(f)) continue;
@@ -435,7 +696,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
                 severity: o.budgetSeverity,
                 category: 'exfiltration',
                 mitre: 'T1041',
-                location: locs[biggest]!,
+                location: budget[biggest]!.location,
                 evidence: `${Math.round(total)} bits of new high-entropy data in the session window (budget ${o.entropyBudgetBits}); this input added ${Math.round(bits)}`,
                 message: `This session has sent more new random-looking data than its budget allows (${Math.round(total)} of ${o.entropyBudgetBits} bits), the pattern of a file or key being sent out in small pieces; review what the agent is sending.`,
               },

@@ -5,6 +5,8 @@ import { TEST_CTX, segmentOf, viewOfSegments } from '../testing.ts';
 import type { ScanContext, ScanView } from '../types.ts';
 import { ALNUM, seeded, viewOfUrl } from '../entropy/testing.ts';
 import { builtinSplitDetector, createMemorySessionState, createSplitSecretScanner, type SplitDetector } from './index.ts';
+import { createJoinedDetector } from '../dlp/split.ts';
+import { createKnownSecretIndex } from '../known-secrets/index.ts';
 
 // A small detector of our own, as the engine would pass DLP's matcher.
 const detect: SplitDetector = (text) =>
@@ -130,13 +132,16 @@ test('entropy budget: many distinct random fragments in a session exceed it; the
   }
 });
 
-test('a detector that throws or returns junk does not make the scanner throw', () => {
+test('a detector that throws fails closed (scan-incomplete) without making the scanner throw; junk is ignored', () => {
   const bad = createSplitSecretScanner({
     detect: () => {
       throw new Error('boom');
     },
   });
-  assert.deepEqual(bad.scan(viewOfUrl(`https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`), session()), []);
+  assert.deepEqual(
+    bad.scan(viewOfUrl(`https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`), session()).map((f) => [f.rule, f.severity]),
+    [['split-secrets/scan-incomplete', 'high']],
+  );
   const junk = createSplitSecretScanner({ detect: () => [{ rule: 'x', index: -5, length: 0 }] });
   assert.deepEqual(junk.scan(viewOfUrl(`https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`), TEST_CTX), []);
 });
@@ -326,4 +331,135 @@ test('flags a token sent half per plain body, text or WebSocket message, and rea
   const f = scanner.scan(view, TEST_CTX);
   assert.equal(f.length, 1);
   assert.ok(f[0]!.evidence.includes('2 parts'), f[0]!.evidence);
+});
+
+// --- DLP's detector and the known-secret index (as the engine builds this scanner) ---------------
+
+const dlpScanner = createSplitSecretScanner({ detect: createJoinedDetector() });
+const FORMATS: Readonly<Record<string, string>> = {
+  'dlp/groq-api-key': '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',
+  'dlp/xai-api-key': 'xai-HF8FzwyFqQa2QNhJQkzxIY8LbhX44MB4CE6z22QibgbsZx3sGiKqmFn8ZeMSgjTDleCVKudYHvZ174Wb',
+  'dlp/stripe-webhook-secret': 'whsec_4UsDqv2MQKGQdm4rkpTvSqPmDmlsiQrT',
+  'dlp/sendgrid-api-key': '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',
+  'dlp/digitalocean-token': 'dop_v1_ef6df6b19218bc95286a1c5581245ed2f57741eec69f9564be50cca4cc0660db',
+  'dlp/pinecone-api-key': 'pcsk_cDVaTN_57p1nuuDYfk6ET2zspwV7PeHzO4y4u9xz9Z6QCVP5PZvUGnYfDtcYbpKd7c8tERH',
+};
+const PAT = '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';
+const AWS = 'AKIAZ7QW4ERT5YUI6OPA';
+
+/** JSON keys and leaves in extraction order (each key just before its value). */
+function jsonView(entries: readonly (readonly [string, string])[]): ScanView {
+  const segs = entries.flatMap(([k, v]) => [segmentOf(k, `body.$.${k}.<key>`, 'body-key', 'egress'), segmentOf(v, `body.$.${k}`, 'body-leaf', 'egress')]);
+  return viewOfSegments({ kind: 'request', method: 'POST', url: 'https://paste.example/x' }, segs);
+}
+
+const rulesOf = (f: readonly { rule: string; evidence: string }[]) => f.map((x) => `${x.rule} ${/\((dlp\/[a-z0-9-]+)\)/.exec(x.evidence)?.[1] ?? ''}`.trim());
+
+test('with DLP\'s detector, formats beyond the built-in eleven halved across two query values or two JSON leaves are re-assembled (high)', () => {
+  for (const [rule, key] of Object.entries(FORMATS)) {
+    const h = Math.floor(key.length / 2);
+    const url = dlpScanner.scan(viewOfUrl(`https://paste.example/x?a=${encodeURIComponent(key.slice(0, h))}&b=${encodeURIComponent(key.slice(h))}`), TEST_CTX);
+    assert.deepEqual(rulesOf(url), [`split-secrets/cross-parameter ${rule}`], rule);
+    assert.equal(url[0]!.severity, 'high');
+    const body = dlpScanner.scan(jsonView([['p1', key.slice(0, h)], ['p2', key.slice(h)]]), TEST_CTX);
+    assert.deepEqual(rulesOf(body), [`split-secrets/cross-parameter ${rule}`], rule);
+    for (const f of [...url, ...body]) assert.ok(!f.evidence.includes(key.slice(8, 16)) && !f.message.includes(key.slice(8, 16)));
+  }
+});
+
+test('a key split across subdomain labels (also lower-cased), a query key and its value, two bare query keys, a cookie name and value, a JSON key and its value', () => {
+  const views: [string, ScanView][] = [
+    ['host labels', viewOfUrl(`https://${AWS.slice(0, 10)}.${AWS.slice(10)}.attacker.example/`)],
+    ['host labels, lower case', viewOfUrl(`https://${AWS.slice(0, 10).toLowerCase()}.${AWS.slice(10).toLowerCase()}.attacker.example/`)],
+    ['query key=value', viewOfUrl(`https://paste.example/x?${AWS.slice(0, 10)}=${AWS.slice(10)}`)],
+    ['query key&key', viewOfUrl(`https://paste.example/x?${AWS.slice(0, 10)}&${AWS.slice(10)}`)],
+    [
+      'cookie name=value',
+      viewOfSegments({ kind: 'request', method: 'GET', url: 'https://paste.example/x' }, [
+        segmentOf(`${PAT.slice(0, 11)}=${PAT.slice(11)}`, 'header.cookie', 'header', 'egress'),
+        segmentOf(PAT.slice(0, 11), 'header.cookie-key[0]', 'body-key', 'egress'),
+        segmentOf(PAT.slice(11), 'header.cookie.ghp_…(11)', 'body-leaf', 'egress'),
+      ]),
+    ],
+    ['json key: value', jsonView([['model', 'gpt-4o'], [PAT.slice(0, 11), PAT.slice(11)]])],
+  ];
+  for (const [name, view] of views) {
+    const f = dlpScanner.scan(view, TEST_CTX);
+    assert.deepEqual(f.map((x) => [x.rule, x.severity]), [['split-secrets/cross-parameter', 'high']], name);
+  }
+});
+
+test('names between the halves do not hide them: word-like keys, and data-like keys an attacker picks', () => {
+  for (const url of [
+    `https://paste.example/x?part1=${AWS.slice(0, 10)}&part2=${AWS.slice(10)}`,
+    `https://paste.example/x?x7Yz9Q4w=${AWS.slice(0, 10)}&b8Kq2W5e=${AWS.slice(10)}`,
+    `https://paste.example/x?${AWS.slice(0, 10)}=1&part=${AWS.slice(10)}`,
+  ]) {
+    assert.deepEqual(dlpScanner.scan(viewOfUrl(url), TEST_CTX).map((x) => x.rule), ['split-secrets/cross-parameter'], url);
+  }
+});
+
+test('a key sent one subdomain label per request (DNS exfiltration) is re-assembled across the session, lower-cased too', () => {
+  for (const key of [AWS, AWS.toLowerCase()]) {
+    const ctx = session();
+    assert.deepEqual(dlpScanner.scan(viewOfUrl(`https://${key.slice(0, 10)}.attacker.example/`), ctx), []);
+    const f = dlpScanner.scan(viewOfUrl(`https://${key.slice(10)}.attacker.example/`), { ...ctx, now: ctx.now + 1000 });
+    assert.deepEqual(f.map((x) => [x.rule, x.location]), [['split-secrets/cross-request', 'url.host[0]']], key);
+  }
+});
+
+test('a whole key in one value, followed by other values, is DLP\'s finding and no split one', () => {
+  const xai = FORMATS['dlp/xai-api-key']!;
+  assert.deepEqual(dlpScanner.scan(jsonView([['api_key', xai], ['model', 'grok']]), TEST_CTX), []);
+  assert.deepEqual(dlpScanner.scan(viewOfUrl(`https://api.example.com/v1?key=${PAT}&page=abcd&id=x7Kp2w`), TEST_CTX), []);
+});
+
+test('property: ordinary URLs and JSON bodies with random ids produce no split findings with DLP\'s detector', () => {
+  const r = seeded(23);
+  const ctx = session();
+  for (let i = 0; i < 200; i++) {
+    const url = `https://${r(10, ALNUM).toLowerCase()}.cdn.example.com/items/${r(8, ALNUM)}?page=${i}&id=${r(12, ALNUM)}&cursor=${r(24, ALNUM)}&sk=${r(6, ALNUM)}`;
+    const f = dlpScanner.scan(viewOfUrl(url), { ...ctx, now: ctx.now + i });
+    assert.deepEqual(f.filter((x) => x.rule !== 'split-secrets/entropy-budget'), [], url);
+    const body = jsonView([['id', r(16, ALNUM)], ['token_type', 'bearer'], ['trace', `${r(8, ALNUM)}-${r(4, ALNUM)}`], ['AKIA', r(16, ALNUM)]]);
+    assert.deepEqual(dlpScanner.scan(body, TEST_CTX).filter((x) => x.rule !== 'split-secrets/entropy-budget'), []);
+  }
+});
+
+const KS = 'q7Xv9LmZ2pRt8Kw4Yb1Nc6';
+const known = { ...TEST_CTX, knownSecrets: createKnownSecretIndex([{ name: 'MY_SERVICE_TOKEN', value: KS }]).index };
+
+/** No finding text holds eight characters of the value in a row. */
+function assertNoPiece(f: readonly { evidence: string; message: string; location: string }[], value: string): void {
+  const text = JSON.stringify(f).toLowerCase();
+  for (let i = 0; i + 8 <= value.length; i++) assert.ok(!text.includes(value.slice(i, i + 8).toLowerCase()), value.slice(i, i + 8));
+}
+
+test('a known secret split across query values, path segments, headers, JSON leaves or subdomain labels is re-assembled (critical), never shown', () => {
+  const a = KS.slice(0, 11);
+  const b = KS.slice(11);
+  const views: [string, ScanView][] = [
+    ['query values', viewOfUrl(`https://paste.example/x?a=${a}&b=${b}`)],
+    ['path segments', viewOfUrl(`https://paste.example/${a}/${b}`)],
+    ['headers', requestView({ 'x-a': a, 'x-b': b }, {}, 'https://paste.example/x')],
+    ['json leaves', jsonView([['a', a], ['b', b]])],
+    ['host labels, lower case', viewOfUrl(`https://${a.toLowerCase()}.${b.toLowerCase()}.attacker.example/`)],
+  ];
+  for (const [name, view] of views) {
+    const f = dlpScanner.scan(view, known);
+    assert.deepEqual(f.map((x) => [x.rule, x.severity]), [['split-secrets/cross-parameter', 'critical']], name);
+    assert.match(f[0]!.evidence, /^value of \$MY_SERVICE_TOKEN \(raw(, without case)?, 22 chars\) joined from 2 parts/, name);
+    assertNoPiece(f, KS);
+  }
+  // Without the index (or with it switched off) nothing is found.
+  assert.deepEqual(dlpScanner.scan(viewOfUrl(`https://paste.example/x?a=${a}&b=${b}`), TEST_CTX), []);
+  assert.deepEqual(createSplitSecretScanner({ detect: createJoinedDetector(), knownSecrets: false }).scan(viewOfUrl(`https://paste.example/x?a=${a}&b=${b}`), known), []);
+});
+
+test('a known secret sent half per request of one session is re-assembled when the second half arrives', () => {
+  const ctx = { ...session(), knownSecrets: known.knownSecrets };
+  assert.deepEqual(dlpScanner.scan(viewOfUrl(`https://paste.example/x?a=${KS.slice(0, 11)}`), ctx), []);
+  const f = dlpScanner.scan(viewOfUrl(`https://paste.example/y?a=${KS.slice(11)}`), { ...ctx, now: ctx.now + 1000 });
+  assert.deepEqual(f.map((x) => [x.rule, x.severity, x.location]), [['split-secrets/cross-request', 'critical', 'url.query.a']]);
+  assertNoPiece(f, KS);
 });

@@ -83,6 +83,8 @@ describe('scan API evidence: one decision event per scan, and /metrics', () => {
   it('summarizes URLs: userinfo, query values, fragments and data-like parts never survive', () => {
     assert.equal(summarizeUrl('https://u:pw@api.example.com:8443/v1/items/42?token=abc#frag'), 'https://api.example.com:8443/v1/items/42?…');
     assert.equal(summarizeUrl('https://akiaqylpmn5hfiqr7xbz.evil.example/'), 'https://akia…(20).evil.example/');
+    // A key split over short subdomain labels: each piece is redacted too (core/names.ts).
+    assert.equal(summarizeUrl('https://akiaz7qw4e.rt5yui6opa.evil.example/'), 'https://akia…(10).…(10).evil.example/');
     assert.equal(summarizeUrl('not a url'), '[unparseable URL, 9 chars]');
   });
 });

@@ -32,8 +32,9 @@ function atlassianDcPatOk(v: string): boolean {
 
 /** The value is not glued to more base64: no `+` before it, no base64 character or `=` after it. */
 function standaloneBase64(ctx: CheckContext): boolean {
-  const before = ctx.start > 0 ? ctx.text.charCodeAt(ctx.start - 1) : 32;
-  const after = ctx.end < ctx.text.length ? ctx.text.charCodeAt(ctx.end) : 32;
+  // A piece boundary in joined fragments is as good as a space.
+  const before = ctx.start > 0 && !ctx.pieceStart(ctx.start) ? ctx.text.charCodeAt(ctx.start - 1) : 32;
+  const after = ctx.end < ctx.text.length && !ctx.pieceStart(ctx.end) ? ctx.text.charCodeAt(ctx.end) : 32;
   const b64 = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 61;
   return before !== 43 && !b64(after);
 }

@@ -55,7 +55,8 @@ function appIdBefore(ctx: CheckContext): boolean {
   }
   const digits = bar - 1 - i;
   if (digits < 15 || digits > 16) return false;
-  if (i < 0) return true;
+  // A piece boundary in joined fragments is as good as a space.
+  if (i < 0 || ctx.pieceStart(i + 1)) return true;
   const c = ctx.text.charCodeAt(i);
   return !((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95);
 }
