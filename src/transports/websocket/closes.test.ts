@@ -1,5 +1,6 @@
 // Every close Tollgate starts on a WebSocket has a code and a reason naming the rule, on both hops,
-// and is recorded as one `frame` decision event: limits `ws` enforces (message size, fragments).
+// and is recorded as one `frame` decision event: limits `ws` enforces (message size, fragments),
+// and the kill switch.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -140,5 +141,28 @@ describe('WebSocket closes Tollgate starts', () => {
     const ev = frames(proxy.events.slice(before)).filter((e) => e.action === 'block');
     assert.equal(ev.length, 1);
     assert.equal(ev[0]?.method, 'inbound');
+  });
+
+  it('closes an open WebSocket with 1008 and a reason naming the kill switch on both hops, recorded as one frame event', async () => {
+    const ws = await open(proxy, target);
+    const echoed = new Promise<string>((r) => ws.once('message', (m) => r(String(m))));
+    ws.send('hello');
+    assert.equal(await echoed, 'hello');
+    const before = proxy.events.length;
+    const upClosed = up.closes.length;
+    const c = closed(ws);
+    killSwitch.setManual(true, 'api', T0);
+    const got = await c;
+    assert.equal(got.code, 1008, 'a policy close, not 1006');
+    assert.match(got.reason, /kill switch is on \(policy\/kill-switch\)/);
+    await up.closedCount(upClosed + 1);
+    assert.equal(up.closes[upClosed]?.code, 1008);
+    assert.match(up.closes[upClosed]?.reason ?? '', /policy\/kill-switch/);
+    const ev = frames(proxy.events.slice(before));
+    assert.equal(ev.length, 1);
+    assert.equal(ev[0]?.method, 'close');
+    assert.equal(ev[0]?.action, 'block');
+    assert.deepEqual(rulesOf(ev[0]), ['policy/kill-switch']);
+    killSwitch.setManual(false, 'api', T0);
   });
 });

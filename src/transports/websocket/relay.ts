@@ -8,17 +8,22 @@
 // itself counted as the request.
 // Every close Tollgate starts carries a code and a short reason naming the rule, on both hops, and
 // is one `frame` decision event: a message refused by the policy or its budget, a message over a
-// limit `ws` enforces (size, fragments, invalid UTF-8, a protocol error).
+// limit `ws` enforces (size, fragments, invalid UTF-8, a protocol error), the kill switch and a
+// reload whose policy would no longer open this socket (both 1008, policy violation).
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { Finding, Verdict } from '../../core/index.ts';
 import { ACTION_RANK } from '../../core/index.ts';
-import { decisionEvent, enforcedBlock, transportFinding } from '../decision.ts';
+import { blockRule, decisionEvent, enforcedBlock, transportFinding } from '../decision.ts';
 import type { ProxyContext } from '../http-proxy/context.ts';
-import { chargeBudget } from '../http-proxy/control.ts';
+import { chargeBudget, type RelayTracker } from '../http-proxy/control.ts';
 
 export type Direction = 'outbound' | 'inbound';
+
+/** How long a socket the kill switch or a reload closes may take to finish its close handshake before it is cut. */
+export const CLOSE_GRACE_MS = 1000;
 
 export interface RelayFacts {
   readonly ctx: ProxyContext;
@@ -28,6 +33,12 @@ export interface RelayFacts {
   /** The same URL, safe to log. */
   readonly target: string;
   readonly maxMessageBytes: number;
+  /** Where the relay is judged again after a reload and ended by the kill switch (the listener's). */
+  readonly relays?: RelayTracker;
+  /** The tracked socket the agent's hop rides on; closed once that hop has closed after Tollgate closed it. */
+  readonly carrier?: Duplex;
+  /** What would refuse this WebSocket if it were opened now, read from the running policy (upgrade.ts). */
+  readonly recheck?: (live: ProxyContext) => Finding[];
 }
 
 /** RFC 6455 §7.4.1: codes an endpoint may send in a Close frame. */
@@ -111,17 +122,18 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
   const high = Math.max(4 * 1024 * 1024, 2 * f.maxMessageBytes);
   const host = new URL(f.url).hostname;
 
-  const emit = (direction: Direction, verdict: Verdict, bytes: number, started: number): void => {
-    ctx.emit(
+  // `live`: the policy running now, for a close the kill switch or a reload starts (its hash and mode).
+  const emit = (direction: Direction | 'close', verdict: Verdict, bytes: number, started: number, live: ProxyContext = ctx): void => {
+    live.emit(
       decisionEvent({
         type: 'frame',
         transport: 'websocket',
         verdict,
-        requestId: ctx.newRequestId(),
-        at: ctx.now(),
+        requestId: live.newRequestId(),
+        at: live.now(),
         latencyMs: performance.now() - started,
-        mode: ctx.config.mode,
-        configHash: ctx.configHash,
+        mode: live.config.mode,
+        configHash: live.configHash,
         target: f.target,
         method: direction,
         bytes,
@@ -141,6 +153,38 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
       else if (s.readyState === s.CONNECTING) s.terminate();
     }
   };
+
+  /**
+   * Ends the relay from outside (the kill switch, a reload that refuses it now): one event, both
+   * hops closed with a code and a reason, and cut if their close handshake has not finished within
+   * CLOSE_GRACE_MS (nothing is relayed meanwhile: `closed` is set).
+   */
+  const endFor = (verdict: Verdict, live: ProxyContext): void => {
+    if (closed) {
+      // Already closing for another reason: cut it now, as a socket without a relay would be.
+      f.carrier?.destroy();
+      return;
+    }
+    const rule = blockRule(verdict);
+    const kill = rule === 'policy/kill-switch';
+    const enforced = verdict.action === 'block' ? verdict : enforcedBlock(verdict);
+    emit('close', { ...enforced, reason: `${enforced.reason} The open WebSocket was closed${kill ? '' : ' after a config reload'}.` }, 0, performance.now(), live);
+    shut(1008, kill ? 'Tollgate: the kill switch is on (policy/kill-switch)' : `Tollgate: closed after a config reload (${rule})`);
+    const cut = setTimeout(() => {
+      client.terminate();
+      upstream.terminate();
+      f.carrier?.destroy();
+    }, CLOSE_GRACE_MS);
+    cut.unref();
+    const done = (): void => {
+      if (client.readyState !== client.CLOSED || upstream.readyState !== upstream.CLOSED) return;
+      clearTimeout(cut);
+      f.carrier?.destroy();
+    };
+    client.once('close', done);
+    upstream.once('close', done);
+  };
+  const forget = f.relays?.watch({ recheck: (live) => f.recheck?.(live) ?? [], end: endFor, ...(f.carrier !== undefined ? { carrier: f.carrier } : {}) });
 
   /** A receive error `ws` reports (a limit or a protocol error): one event, both hops closed with its code and a reason. */
   const refuseReceived = (from: WebSocket, to: WebSocket, direction: Direction, err: Error): void => {
@@ -210,6 +254,7 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
     from.on('error', (err: Error) => refuseReceived(from, to, direction, err));
 
     from.on('close', (code: number) => {
+      forget?.();
       if (closed) {
         // Our close handshake finished on this hop; make sure the other one does not linger.
         if (to.readyState === to.CLOSED) return;
