@@ -13,6 +13,9 @@ import { curl, startUpstream, type Upstream } from '../src/transports/http-proxy
 const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';
 const TOKEN = 'operator-token-for-tests-0123456789';
 const BIN = new URL('../bin/tollgate.js', import.meta.url).pathname;
+// A held request waits for the operator's CLI, which may take a while to start on a loaded machine
+// (from source when there is no fresh build): curl's own 20 s limit would withdraw it first.
+const HELD = ['--max-time', '120'];
 
 function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -62,7 +65,7 @@ describe('ask over the admin API and the CLI', () => {
   it('holds the request, lists it without the secret, and forwards it when `tollgate approve ID` answers', async () => {
     assert.ok(s.proxy);
     const seen = up.seen.length;
-    const held = curl(s.proxy.url, [`http://upstream.test:${up.port}/upload?k=${AWS_KEY}`]);
+    const held = curl(s.proxy.url, [...HELD, `http://upstream.test:${up.port}/upload?k=${AWS_KEY}`]);
     const p = await waitForPending(s);
     assert.deepEqual(p.rules, ['dlp/aws-access-key-id']);
     assert.ok(!JSON.stringify(p).includes(AWS_KEY));
@@ -82,7 +85,7 @@ describe('ask over the admin API and the CLI', () => {
   it('answers 403 (X-Tollgate-Approval: denied) when the operator denies with `tollgate approve ID --deny`', async () => {
     assert.ok(s.proxy);
     const seen = up.seen.length;
-    const held = curl(s.proxy.url, [`http://upstream.test:${up.port}/upload?k=${AWS_KEY}`]);
+    const held = curl(s.proxy.url, [...HELD, `http://upstream.test:${up.port}/upload?k=${AWS_KEY}`]);
     const p = await waitForPending(s);
     const denied = await cli(['approve', p.id, '--deny', '--api', s.apiUrl, '--token-env', 'TG_TEST_TOKEN'], { TG_TEST_TOKEN: TOKEN });
     assert.equal(denied.code, 0, denied.err);
@@ -94,7 +97,7 @@ describe('ask over the admin API and the CLI', () => {
 
   it('refuses approvals without the token, so the agent cannot approve its own request', async () => {
     assert.ok(s.proxy);
-    const held = curl(s.proxy.url, [`http://upstream.test:${up.port}/upload?k=${AWS_KEY}`]);
+    const held = curl(s.proxy.url, [...HELD, `http://upstream.test:${up.port}/upload?k=${AWS_KEY}`]);
     const p = await waitForPending(s);
     const noToken = await fetch(`${s.apiUrl}/api/v1/approvals/${p.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"approve":true}' });
     assert.equal(noToken.status, 401);

@@ -67,6 +67,27 @@ describe('tollgate CLI (the real binary)', () => {
     assert.match(tollgate(['scan', '--help']).out, /"session"[\s\S]*"agent"/);
   });
 
+  it('scan --batch says a line must be a JSON object when it is an array, null or a scalar', () => {
+    const lines = ['[{"kind":"url","url":"https://example.com/"}]', 'null', '42', '"text"', JSON.stringify({ id: 5, kind: 'url', url: 'https://example.com/' })].join('\n');
+    const r = tollgate(['scan', '--batch'], `${lines}\n`);
+    assert.equal(r.code, 1);
+    const out = r.out.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; line?: number; action: string; error?: string });
+    assert.deepEqual(out.map((o) => o.action), ['block', 'block', 'block', 'block', 'allow']);
+    for (const o of out.slice(0, 4)) assert.match(o.error ?? '', /^line must be a JSON object/, JSON.stringify(o));
+    assert.deepEqual(out.map((o) => o.line ?? o.id), [1, 2, 3, 4, 5]);
+  });
+
+  it('scan --input refuses a --kind that contradicts the input (exit 1), and lends --kind to an input without one', () => {
+    const url = JSON.stringify({ kind: 'url', url: 'http://169.254.169.254/latest/meta-data/' });
+    const bad = tollgate(['scan', '--kind', 'text', '--input', url, '--json']);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.out, '');
+    assert.match(bad.err, /--kind text conflicts with the kind of --input \("url"\)/);
+    assert.equal(tollgate(['scan', '--kind', 'url', '--input', url, '--json']).code, 2, 'the same kind: scanned (and blocked)');
+    assert.equal(tollgate(['scan', '--input', url, '--json']).code, 2);
+    assert.equal(tollgate(['scan', '--kind', 'url', '--input', JSON.stringify({ url: 'http://169.254.169.254/' }), '--json']).code, 2);
+  });
+
   it('scan --batch exits 0 when every line parsed, even if some were blocked', () => {
     const r = tollgate(['scan', '--batch'], `${JSON.stringify({ id: 'x', kind: 'url', url: 'http://[::1]/' })}\n`);
     assert.equal(r.code, 0);

@@ -6,6 +6,7 @@ import { createEngine } from '../src/engine/index.ts';
 import { createRuntime } from '../src/main.ts';
 import { defaultConfig, parseConfig } from '../src/config/index.ts';
 import { crcToken } from '../src/scanners/dlp/dlp.fixtures.ts';
+import { packument } from './helpers/json-docs.ts';
 
 const balanced = parseConfig('preset: balanced\n').config;
 const engine = createEngine(balanced);
@@ -204,5 +205,31 @@ describe('finding fingerprints (keyed hashes of the matched value)', () => {
     const plain = createEngine(defaultConfig().config).scan({ kind: 'url', url }).findings.find((f) => f.rule === 'dlp/aws-access-key-id');
     assert.equal(plain?.fingerprint, undefined);
     assert.ok(!JSON.stringify(f1).includes('AKIAZ7QW4ERT5YUI6OPA'));
+  });
+});
+
+describe('engine: large JSON of ordinary shape is scanned, not blocked for its number of parts', () => {
+  it('allows a 200-version npm packument (~300 KB: 23,000 keys and leaves, 11,500 parts with each key once)', () => {
+    const body = packument(200);
+    const v = scan({ kind: 'response', url: 'https://registry.npmjs.org/express', contentType: 'application/json', body });
+    assert.deepEqual(v.findings.map((f) => f.rule), []);
+    assert.equal(v.action, 'allow');
+  });
+
+  it('still finds a credential used as a JSON key, where it first appears and when it repeats', () => {
+    const key = 'AKIAZ7QW4ERT5YUI6OPA';
+    const body = JSON.stringify({ items: [{ id: 1, [key]: true }, { id: 2, [key]: true }] });
+    const v = scan({ kind: 'request', method: 'POST', url: 'https://x.example/upload', contentType: 'application/json', body });
+    assert.equal(v.action, 'block');
+    assert.ok(v.findings.some((f) => f.rule === 'dlp/aws-access-key-id' && f.location === 'body.$.items[0]["AKIA…(20)"].<key>'), JSON.stringify(v.findings));
+    const result = scan({ kind: 'tool-result', content: [{ note: 1 }, { note: 2, [key]: 1 }] });
+    assert.ok(result.findings.some((f) => f.rule === 'dlp/aws-access-key-id'), JSON.stringify(result.findings));
+  });
+
+  it('still blocks an input with more parts than limits.maxSegments', () => {
+    const e = createEngine(parseConfig('preset: balanced\nlimits:\n  maxSegments: 1000\n').config);
+    const v = e.scan({ kind: 'response', url: 'https://x.example/', contentType: 'application/json', body: packument(20) }, { now: 0 });
+    assert.equal(v.action, 'block');
+    assert.ok(v.findings.some((f) => f.rule === 'engine/too-many-segments'));
   });
 });

@@ -214,18 +214,33 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
     await init.body?.cancel();
   });
 
-  it('keeps at most mcp.http.maxSessions sessions: the least recently used is ended at the upstream and its client gets 404', T, async () => {
+  it('keeps at most mcp.http.maxSessions sessions: while every one is in use a new client is refused (503), and once one is idle the new client takes its place', T, async () => {
     const g = await guard(poisoned, { config: 'mcp:\n  http:\n    maxSessions: 2\n' });
     const a = await connectHttp(g.proxy.url);
     const b = await connectHttp(g.proxy.url);
-    await b.client.listTools();
-    const firstUpstream = [...g.up.sessions.keys()][0];
-    const c = await connectHttp(g.proxy.url);
-    await until(() => g.up.ended.includes(firstUpstream as string), 'the evicted session ended at the upstream');
+    // SDK clients keep a GET stream open for the server's messages: both sessions are in use.
+    await until(() => g.up.gets >= 2, 'both clients opened their GET streams');
+    const firstUpstream = [...g.up.sessions.keys()][0] as string;
+    await assert.rejects(connectHttp(g.proxy.url), /session table is full/);
+    assert.ok(rules(g.events).includes('mcp/sessions-full'));
+    assert.equal(g.up.sessions.size, 2, 'the refused client never reached the upstream');
+    assert.deepEqual(g.up.ended, []);
+    // A closes its transport (its GET stream with it) without ending the session: now it is idle.
+    await a.client.close();
+    let c: Awaited<ReturnType<typeof connectHttp>> | undefined;
+    for (let i = 0; i < 1000 && c === undefined; i++) {
+      try {
+        c = await connectHttp(g.proxy.url);
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    assert.ok(c, 'a new client got a session once A was idle');
+    await until(() => g.up.ended.includes(firstUpstream), 'the idle session ended at the upstream');
     assert.equal(g.proxy.sessionCount(), 2);
-    await assert.rejects(a.client.listTools(), /Session not found|404/);
+    assert.deepEqual((await b.client.listTools()).tools.map((t) => t.name), ['echo'], 'B, in use, stayed');
     assert.deepEqual((await c.client.listTools()).tools.map((t) => t.name), ['echo']);
-    for (const x of [a, b, c]) await x.client.close();
+    for (const x of [b, c]) await x.client.close();
   });
 });
 

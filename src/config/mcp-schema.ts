@@ -77,7 +77,7 @@ export const McpHttpConfig = z
     maxSessions: positiveInt
       .max(100_000)
       .default(256)
-      .describe('Most Streamable HTTP sessions kept at once; past it the least recently used is ended.'),
+      .describe('Most Streamable HTTP sessions kept at once; past it the least recently used idle one is ended, and while every one is in use (an open GET stream, a request in flight or held for approval) a new session is refused with 503.'),
   })
   .strict();
 

@@ -139,7 +139,9 @@ export const LimitsConfig = z
     maxUrlLength: positiveInt.default(16 * 1024),
     maxHeaderBytes: positiveInt.default(64 * 1024),
     maxJsonDepth: positiveInt.default(64),
-    maxSegments: positiveInt.default(20_000).describe('Most parts (URL parts, headers, JSON leaves) scanned per input.'),
+    maxSegments: positiveInt
+      .default(250_000)
+      .describe('Most parts (URL parts, headers, JSON leaves, each distinct JSON key once) scanned per input; an input with more is blocked. It bounds the work per input: the default admits about 7 MB of JSON as dense as an npm packument.'),
     maxDecodeDepth: positiveInt.max(16).default(4).describe('Layers of encoding peeled (base64 in URL-encoding in hex…).'),
     maxDecodedBytes: positiveInt.default(8 << 20).describe('Total decoded text kept per scanned part; decoding that would exceed it blocks (engine/decode-truncated).'),
   })

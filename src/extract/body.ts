@@ -82,13 +82,13 @@ export function addBodySegments(body: Body, contentType: string | undefined, bas
   if (isJsonType(media.type) || (media.type === '' && (trimmed.startsWith('{') || trimmed.startsWith('[')))) {
     const parsed = tryParseJson(text);
     if (parsed.ok) {
-      walkJson(parsed.value, `${base}.$`, 'body-leaf', 'body-key', flow, out);
+      walkJson(parsed.value, `${base}.$`, 'body-leaf', 'body-key', flow, out, { keysOnce: true });
       return;
     }
     if (media.type === 'application/x-ndjson') {
       text.split('\n').forEach((line, i) => {
         const p = line.trim() ? tryParseJson(line) : { ok: false as const };
-        if (p.ok) walkJson(p.value, `${base}[${i}].$`, 'body-leaf', 'body-key', flow, out);
+        if (p.ok) walkJson(p.value, `${base}[${i}].$`, 'body-leaf', 'body-key', flow, out, { keysOnce: true });
         else if (line.trim()) out.add(`${base}[${i}]`, 'body', flow, line);
       });
       return;

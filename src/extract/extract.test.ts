@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_NORMALIZE_LIMITS } from '../normalize/index.ts';
+import { packument } from '../../test/helpers/json-docs.ts';
 import { DEFAULT_EXTRACT_LIMITS, extract, splitUrl } from './index.ts';
 
 const locations = (input: Parameters<typeof extract>[0], limits = DEFAULT_EXTRACT_LIMITS) =>
@@ -79,6 +80,33 @@ describe('extract: limits fail closed', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const r = locations({ kind: 'request', method: 'POST', url: 'http://x/', contentType: 'application/json', body: deep });
     assert.ok(r.findings.some((f) => f.rule === 'engine/json-too-deep'));
+  });
+});
+
+describe('extract: repeated JSON keys', () => {
+  const rows = Array.from({ length: 50 }, (_, i) => ({ id: `r${i}`, name: `n${i}` }));
+  const keys = (segments: readonly { location: string }[]) => segments.filter((s) => s.location.endsWith('.<key>')).map((s) => s.location).sort();
+  it('adds each distinct key of a body or tool result once, at its first place', () => {
+    const body = locations({ kind: 'response', url: 'https://x/', contentType: 'application/json', body: JSON.stringify(rows) });
+    assert.deepEqual(keys(body.view.segments), ['body.$[0].id.<key>', 'body.$[0].name.<key>']);
+    assert.equal(body.view.segments.length, 102, 'every leaf is still its own segment');
+    const result = locations({ kind: 'tool-result', content: rows });
+    assert.deepEqual(keys(result.view.segments), ['result.$[0].id.<key>', 'result.$[0].name.<key>']);
+  });
+  it('fits a 3 MB npm packument in the default segment limit', () => {
+    const body = packument(2000);
+    assert.ok(body.length > 3_000_000, `${body.length}`);
+    const r = locations({ kind: 'response', url: 'https://registry.npmjs.org/express', contentType: 'application/json', body });
+    assert.deepEqual(r.findings, []);
+    assert.ok(r.view.segments.length > 100_000, `${r.view.segments.length}`);
+  });
+  it('keeps every key of tool arguments, WebSocket messages and tool schemas (read in order or per place)', () => {
+    const call = locations({ kind: 'tool-call', name: 't', arguments: { rows } });
+    assert.equal(keys(call.view.segments).length, 101);
+    const ws = locations({ kind: 'websocket', direction: 'outbound', data: JSON.stringify(rows) });
+    assert.equal(keys(ws.view.segments).length, 100);
+    const tools = locations({ kind: 'tools', tools: [{ name: 'a', inputSchema: { properties: { p: { type: 'string' }, q: { type: 'object', properties: { p: { type: 'string' } } } } } }] });
+    assert.equal(keys(tools.view.segments).filter((l) => l.endsWith('.p.<key>')).length, 2);
   });
 });
 

@@ -67,13 +67,13 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
     case 'tool-call':
       out.add(`tool.${safeLabel(input.name)}.name`, 'tool-name', 'egress', input.name);
       if (checkSize(JSON.stringify(input.arguments ?? null), `tool.${safeLabel(input.name)}.args`, out)) {
-        walkJson(input.arguments, `tool.${safeLabel(input.name)}.args.$`, 'tool-argument', 'tool-argument', 'egress', out);
+        walkJson(argumentsValue(input.arguments), `tool.${safeLabel(input.name)}.args.$`, 'tool-argument', 'tool-argument', 'egress', out);
       }
       break;
     case 'tool-result':
       if (input.name) out.add('result.name', 'tool-name', 'ingress', input.name);
       if (checkSize(JSON.stringify(input.content ?? null), 'result', out)) {
-        walkJson(input.content, 'result.$', 'tool-result', 'tool-result', 'ingress', out);
+        walkJson(input.content, 'result.$', 'tool-result', 'tool-result', 'ingress', out, { keysOnce: true });
       }
       break;
     case 'mcp-client-message': {
@@ -84,7 +84,7 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
         // Read as an egress JSON body (DLP by field name, known secrets, entropy, split secrets),
         // not as tool arguments: the tool policy and SSRF's argument URLs are for tool calls
         // (a client's roots are file:// URIs).
-        walkJson(input.params, `${base}.params.$`, 'body-leaf', 'body-key', 'egress', out);
+        walkJson(input.params, `${base}.params.$`, 'body-leaf', 'body-key', 'egress', out, { keysOnce: true });
       }
       break;
     }
@@ -106,6 +106,22 @@ export function extract(input: ScanInput, limits: ExtractLimits, normalizeLimits
   }
   const view: ScanView = url === undefined ? { input, segments: out.segments } : { input, segments: out.segments, url };
   return { view, findings: out.findings };
+}
+
+/**
+ * A tool call's arguments as the tool will read them. Arguments sent as a string holding a JSON
+ * object or array (OpenAI's `tool_calls[].function.arguments` is always one; a client may send MCP
+ * `tools/call` arguments that way) are parsed and judged as that value: walked as a string, the
+ * shell command in `{"cmd":"…"}` was one opaque leaf the tool policy could not read as a command.
+ * The string was already size-checked; the parsed value is depth-checked by the walk like any JSON.
+ * Anything else, a string that does not parse included, is judged as it is.
+ */
+function argumentsValue(args: unknown): unknown {
+  if (typeof args !== 'string') return args;
+  const head = args.trimStart().charAt(0);
+  if (head !== '{' && head !== '[') return args;
+  const parsed = tryParseJson(args);
+  return parsed.ok && parsed.value !== null && typeof parsed.value === 'object' ? parsed.value : args;
 }
 
 function checkSize(value: unknown, location: string, out: SegmentCollector): boolean {

@@ -12,6 +12,18 @@ export function keyStep(key: string): string {
   return SIMPLE_KEY.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
+export interface WalkOptions {
+  /**
+   * Add each distinct object key once, at its first place, instead of at every object that repeats
+   * it. For parts whose keys every scanner reads one text at a time (`body-key`, `tool-result`): a
+   * key found once is found, and an API answer repeats the same few keys in every element (an npm
+   * packument's versions, a page of GitHub issues), so keys were half its segments. Not for parts
+   * read as a sequence or per place (tool arguments and WebSocket messages are split-secret
+   * fragments in order; a tool schema's property names are its parameters).
+   */
+  readonly keysOnce?: boolean;
+}
+
 /**
  * Walks a parsed JSON value and adds every string leaf (and every object key, as `keyPart`)
  * as a segment located by its JSON path. Depth-bounded: deeper nesting is a limit finding.
@@ -24,9 +36,12 @@ export function walkJson(
   keyPart: SegmentPart,
   flow: Flow,
   out: SegmentCollector,
+  options: WalkOptions = {},
 ): void {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: base, depth: 0 }];
   let tooDeep = false;
+  // Holds the document's distinct keys, no more (the parsed document already holds them).
+  const keysSeen = options.keysOnce === true ? new Set<string>() : null;
   while (stack.length > 0) {
     const item = stack.pop() as { value: unknown; path: string; depth: number };
     const v = item.value;
@@ -46,7 +61,11 @@ export function walkJson(
         for (let i = entries.length - 1; i >= 0; i--) {
           const [k, child] = entries[i] as [string, unknown];
           const path = item.path + keyStep(k);
-          out.add(`${path}.<key>`, keyPart, flow, k);
+          if (keysSeen === null) out.add(`${path}.<key>`, keyPart, flow, k);
+          else if (!keysSeen.has(k)) {
+            keysSeen.add(k);
+            out.add(`${path}.<key>`, keyPart, flow, k);
+          }
           stack.push({ value: child, path, depth: item.depth + 1 });
         }
       }

@@ -15,6 +15,6 @@ export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
   maxUrlLength: 16 * 1024,
   maxHeaderBytes: 64 * 1024,
   maxJsonDepth: 64,
-  maxSegments: 20_000,
+  maxSegments: 250_000,
   maxMultipartParts: 256,
 };

@@ -76,7 +76,7 @@ function toolsOf(value: unknown): unknown {
 }
 
 function wireFromFlags(o: ScanOpts): unknown {
-  if (o.input) return jsonOf(o.input, '--input');
+  if (o.input) return inputWithKind(jsonOf(o.input, '--input'), o.kind);
   const kind = o.kind;
   switch (kind) {
     case 'url':
@@ -98,6 +98,18 @@ function wireFromFlags(o: ScanOpts): unknown {
     default:
       throw new Error(`--kind must be one of ${SCAN_KINDS.join(', ')} (or use --batch / --input)`);
   }
+}
+
+/**
+ * --input with --kind: the input names its own kind, and a --kind that says otherwise is an error
+ * rather than a flag silently dropped (`--kind text --input '{"kind":"url",…}'` scanned a URL). An
+ * input without a kind takes the flag's.
+ */
+function inputWithKind(input: unknown, kind: string | undefined): unknown {
+  if (kind === undefined || !isObject(input)) return input;
+  if (!('kind' in input)) return { kind, ...input };
+  if (input.kind !== kind) throw new Error(`--kind ${kind} conflicts with the kind of --input (${JSON.stringify(input.kind)}); give one of them`);
+  return input;
 }
 
 function printHuman(v: Verdict): void {
@@ -189,8 +201,12 @@ export async function runBatch(scan: ScanFn, maxInputBytes: number, defaultSessi
       write({ id: null, line: lineNo, error: 'line is not valid JSON', action: 'block' });
       continue;
     }
-    const obj = (json && typeof json === 'object' && !Array.isArray(json) ? json : {}) as Record<string, unknown>;
-    const { id, session, agent, ...rest } = obj;
+    if (!isObject(json)) {
+      failed++;
+      write({ id: null, line: lineNo, error: 'line must be a JSON object: {"kind":…} with the input\'s fields (and optional "id", "session", "agent")', action: 'block' });
+      continue;
+    }
+    const { id, session, agent, ...rest } = json;
     const parsed = parseScanInput(rest);
     if (!parsed.ok) {
       failed++;

@@ -5,14 +5,16 @@
 import type { Finding, Flow, Severity } from '../../core/types.ts';
 import { clip, redactPreview } from '../../core/redact.ts';
 import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
-import { isAscii, prepare, QuietTexts } from '../../normalize/index.ts';
+import { foldText, isAscii, prepare, QuietTexts } from '../../normalize/index.ts';
 import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
-import { CODE_CLASSES, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
+import { CODE_CLASSES, CODE_DESTRUCTIVE, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
 import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
-import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, pushView, type TextView, type ViewName } from './views.ts';
+import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, leetFold, pushView, type TextView, type ViewName } from './views.ts';
 import { MENTION_WEIGHT, isMention } from './mention.ts';
+import { isSetupConditional } from './setup-condition.ts';
+import { isWarnedCommand } from './warned-command.ts';
 import { releaseDerivationMemos } from './cores.ts';
 import { WINDOW_UNITS, worstPlace } from './locality.ts';
 import { insideOneLeaf, joinFields } from './joined.ts';
@@ -145,6 +147,8 @@ export interface Hit {
   readonly view: number;
   readonly start: number;
   readonly end: number;
+  /** The pattern owner that matched (pattern hits only). */
+  readonly owner?: number;
 }
 
 export interface FamilyResult {
@@ -461,6 +465,70 @@ function joinAnalyses(a: Analysis, b: Analysis, thresholds: Thresholds): Analysi
   return { score, severity: severityOf(score, thresholds), families };
 }
 
+/** Letters and marks beyond ASCII: everything the folded view may have turned into a Latin letter. */
+const FOLDABLE_LETTERS = (): SafeRegex => re('[^\\x00-\\x7f\\pP\\pZ\\pS\\pN\\pC]+');
+/** Pattern re-runs per analysis; past it a hit counts as needing its letters (the evidence is kept). */
+const MAX_LETTER_CHECKS = 8;
+
+/**
+ * Whether a hit found only in the folded (or leet) view needed the folded letters as the Latin
+ * letters they pass for. The folded view both maps look-alikes to Latin and strips accents, so an
+ * English phrase with an ordinary French word inside it (`"previous":"Précédent","instructions"`)
+ * matches there only because `Précédent` became one word (`\w` is ASCII: in the plain view its
+ * accents split it in three, past the pattern's filler budget). Here every non-ASCII letter and mark
+ * of the text is replaced by `_`, a word character no pattern spells a word with, the text is folded
+ * as the view was, and the hit's pattern is run again: when it still matches, the letters only stood
+ * where any word would do, which is not evasion. When it does not, they spelled the words the pattern
+ * needs: a Cyrillic о in `Ignоre`, or a stray accent in `vorhérigen`.
+ */
+class LetterCheck {
+  readonly #texts = new Map<string, string | null>();
+  readonly #answers = new Map<string, boolean>();
+
+  constructor(
+    readonly prepared: Prepared,
+    /** The chain of the text analysed (a window of a decoded layer is located in that layer). */
+    readonly chain: readonly string[],
+    readonly owners: readonly Owner[],
+  ) {}
+
+  foldedLetters(hit: Hit): boolean {
+    const owner = hit.owner === undefined ? undefined : this.owners[hit.owner];
+    if (owner?.kind !== 'pattern') return true;
+    const leet = !hasName(hit, 'folded');
+    const key = `${hit.owner}\u0000${leet ? 'leet' : ''}\u0000${hit.chain.join('|')}`;
+    const known = this.#answers.get(key);
+    if (known !== undefined) return known;
+    // Bounded work: past the cap (or for a text this cannot rebuild) the evidence stands, as before.
+    if (this.#answers.size >= MAX_LETTER_CHECKS) return true;
+    const text = this.#text(hit.chain, leet);
+    const needed = text === null || owner.regex.first(text) === null;
+    this.#answers.set(key, needed);
+    return needed;
+  }
+
+  /** The hit's source text with its non-ASCII letters and marks replaced, folded like its view. */
+  #text(hitChain: readonly string[], leet: boolean): string | null {
+    const key = `${leet ? 'leet' : ''}\u0000${hitChain.join('|')}`;
+    if (this.#texts.has(key)) return this.#texts.get(key) ?? null;
+    const inner = hitChain.slice(this.chain.length);
+    const clean = inner.length === 0 ? this.prepared.clean : this.prepared.layers.find((l) => sameChain(l.chain, inner))?.clean;
+    let text: string | null = null;
+    if (clean !== undefined) {
+      let marked = '';
+      let from = 0;
+      for (const m of FOLDABLE_LETTERS().all(clean, clean.length)) {
+        marked += clean.slice(from, m.index) + '_'.repeat(m.end - m.index);
+        from = m.end;
+      }
+      const folded = foldText(marked + clean.slice(from)).folded;
+      text = leet ? leetFold(folded) : folded;
+    }
+    this.#texts.set(key, text);
+    return text;
+  }
+}
+
 /** Scores one prepared text as a whole: every family found anywhere in it combines. */
 function analyzeText(
   prepared: Prepared,
@@ -545,6 +613,7 @@ function analyzeText(
 
   // 3. each present owner's full pattern on the windows around its cores (first match per view)
   const patternHits: PatternHit[] = [];
+  const warnBudget = { chars: MENTION_BUDGET };
   const turnViews: number[] = [];
   const code: (RegexMatch | null)[][] = [];
   for (const [vi, view] of views.entries()) {
@@ -578,6 +647,11 @@ function analyzeText(
         if (view.chain.length > 0) probe.layerHit = true;
       }
       if (owner.kind === 'code') {
+        // a destructive command named in a warning ("running rm -rf / will destroy your system") is not code to run
+        if (CODE_CLASSES[owner.cls] === CODE_DESTRUCTIVE) {
+          m = pastWarnings(owner.regex, view.text, { ...m, index: offset + m.index, end: offset + m.end }, warnBudget);
+          if (!m) continue;
+        }
         const row = code[vi] ?? CODE_CLASSES.map(() => null);
         row[owner.cls] = m;
         code[vi] = row;
@@ -596,6 +670,7 @@ function analyzeText(
           view: vi,
           start: offset + m.index,
           end: offset + m.end,
+          owner: o,
         },
       });
     }
@@ -664,15 +739,17 @@ function analyzeText(
   // 6. evasion and context signals (boosters; tag smuggling also stands alone)
   const boosters: Hit[] = [];
   const allHits = [...hits.values()].flat();
-  if (!disabled.has('injection/homoglyph-obfuscation') && allHits.length > 0) {
+  if (!disabled.has('injection/homoglyph-obfuscation') && allHits.length > 0 && NON_ASCII_LETTER().test(prepared.clean)) {
+    const needs = new LetterCheck(prepared, chain, c.owners);
     const h = allHits.find(
       (x) =>
         x.weight >= 3 &&
         hasName(x, 'folded', 'leet') &&
         !hasName(x, 'plain', 'clean') &&
-        !allHits.some((y) => y.family === x.family && y.label === x.label && sameChain(y.chain, x.chain) && hasName(y, 'plain')),
+        !allHits.some((y) => y.family === x.family && y.label === x.label && sameChain(y.chain, x.chain) && hasName(y, 'plain')) &&
+        needs.foldedLetters(x),
     );
-    if (h && NON_ASCII_LETTER().test(prepared.clean)) boosters.push(syntheticHit('injection/homoglyph-obfuscation', 4, h.text, h.chain));
+    if (h) boosters.push(syntheticHit('injection/homoglyph-obfuscation', 4, h.text, h.chain));
   }
   if (!disabled.has('injection/leetspeak-obfuscation')) {
     const h = allHits.find(
@@ -758,14 +835,50 @@ const MENTION_RETRIES = 4;
 const MENTION_BUDGET = 256 * 1024;
 
 /**
- * A pattern's first match that is a quoted mention ("the phrase 'ignore previous instructions'")
- * counts only as a weak cue, unless the pattern matches again, unquoted, later in the same view:
- * then that later match is the hit. More than MENTION_RETRIES quoted matches in a row count in full.
+ * Families whose hits are read as a guide's own steps when the sentence makes them conditional on the
+ * reader's setup ("If you already have Node installed, ignore the previous instructions and skip to
+ * step 3"; setup-condition.ts).
+ */
+const SETUP_FAMILIES: ReadonlySet<string> = new Set(['injection/instruction-override', 'injection/foreign-override']);
+
+/** Destructive shell commands (shell-payload labels) that manuals name in warnings (warned-command.ts). */
+const WARNED_COMMANDS: ReadonlySet<string> = new Set(['rm-rf-root', 'fork-bomb']);
+
+/**
+ * A destructive-code match (absolute offsets in `text`), or the first later match of the same class
+ * that is not named in a warning (warned-command.ts); null when every match was. Past the retries or
+ * the budget the warned match counts (fail closed), as with quoted mentions.
+ */
+function pastWarnings(regex: SafeRegex, text: string, m: RegexMatch, budget: { chars: number }): RegexMatch | null {
+  let cur = m;
+  for (let i = 0; i < MENTION_RETRIES; i++) {
+    if (!isWarnedCommand(text, cur.index, cur.end)) return cur;
+    const rest = text.length - cur.end;
+    if (rest > budget.chars) return cur;
+    budget.chars -= rest;
+    const next = regex.first(text.slice(cur.end));
+    if (!next) return null;
+    cur = { ...next, index: cur.end + next.index, end: cur.end + next.end };
+  }
+  return cur;
+}
+
+/**
+ * A pattern's first match that is a quoted mention ("the phrase 'ignore previous instructions'"), or,
+ * for an override family, an override conditional on the reader's own setup (setup-condition.ts), or
+ * a destructive shell command named in a warning (warned-command.ts),
+ * counts only as a weak cue, unless the pattern matches again, in full, later in the same view:
+ * then that later match is the hit. More than MENTION_RETRIES weak matches in a row count in full.
  */
 function unlessMention(ph: PatternHit, views: readonly TextView[], table: readonly Owner[], budget: { chars: number }): Hit {
   const view = views[ph.hit.view];
   const owner = table[ph.owner];
-  if (!view || !owner || owner.kind !== 'pattern' || !isMention(view.text, ph.hit.start, ph.hit.end)) return ph.hit;
+  if (!view || !owner || owner.kind !== 'pattern') return ph.hit;
+  const setup = SETUP_FAMILIES.has(owner.family.id);
+  const warned = owner.family.id === 'injection/shell-payload' && WARNED_COMMANDS.has(owner.spec.label);
+  const weak = (start: number, end: number): boolean =>
+    isMention(view.text, start, end) || (setup && isSetupConditional(view.text, start, end)) || (warned && isWarnedCommand(view.text, start, end));
+  if (!weak(ph.hit.start, ph.hit.end)) return ph.hit;
   let from = ph.hit.end;
   for (let i = 0; i < MENTION_RETRIES; i++) {
     const rest = view.text.length - from;
@@ -775,7 +888,7 @@ function unlessMention(ph: PatternHit, views: readonly TextView[], table: readon
     if (!m) return { ...ph.hit, weight: Math.min(ph.hit.weight, MENTION_WEIGHT) };
     const start = from + m.index;
     const end = from + m.end;
-    if (!isMention(view.text, start, end)) return { ...ph.hit, text: m.text, start, end };
+    if (!weak(start, end)) return { ...ph.hit, text: m.text, start, end };
     from = end;
   }
   return ph.hit;

@@ -237,6 +237,31 @@ export const VOID_STATE = alt(
   'wrong',
 );
 
+/**
+ * The states of VOID_STATE that, after "was" or "were", say what declares instructions void rather
+ * than report something that happened to them: "the previous instructions were a test" declares;
+ * "the system prompt was ignored when tools were passed" (a changelog), "the default rules were
+ * replaced in 2.0" report, so ignored, disregarded, overridden, replaced, deprecated, lifted,
+ * suspended and disabled are left out after a past tense.
+ */
+export const VOID_DECLARED = alt(
+  'void',
+  'null',
+  'null and void',
+  'cancell?ed',
+  'revoked',
+  'obsolete',
+  'invalid',
+  'outdated',
+  'superseded',
+  'rescinded',
+  'no longer (?:valid|apply|applicable|relevant|in effect|active|binding)',
+  'not (?:valid|applicable|binding) anymore',
+  'a (?:test|joke|mistake|decoy|trick)',
+  'fake',
+  'wrong',
+);
+
 // ── addressing the model ─────────────────────────────────────────────────────────────────
 export const AI_NOUN = alt(
   'ai',

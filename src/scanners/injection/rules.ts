@@ -37,6 +37,7 @@ import {
   SEP,
   TOLD_VERB,
   VOID_STATE,
+  VOID_DECLARED,
   alt,
   gap,
 } from './lexicon.ts';
@@ -225,7 +226,9 @@ export const FAMILIES: readonly Family[] = [
       // ignore the above / disregard all prior
       f('verb-the-above', 6, `${B}${OVERRIDE_VERB}${SEP}${alt('the', 'all', 'all the', 'everything', 'anything', 'all of the')}${SEP}${alt('above', 'before this', 'previous', 'prior', 'preceding', 'foregoing')}(?:\\s*(?:[.,;:!)]|$)|${SEP}${alt('and', 'then', 'instead', 'now', 'completely', 'entirely')}${B})`),
       // previous instructions are void / the rules above no longer apply
-      f('prior-object-void', 7, `${B}${PRIOR_QUALIFIER}${SEP}${gap(1)}${CONFIG_OBJECT}${SEP}${gap(3)}${alt('are', 'is', 'were', 'was', 'have been', 'has been', 'should be', 'must be', 'shall be', 'can be', 'will be', 'are now', 'is now')}${SEP}(?:now${SEP}|hereby${SEP}|all${SEP})?${VOID_STATE}${B}`),
+      f('prior-object-void', 7, `${B}${PRIOR_QUALIFIER}${SEP}${gap(1)}${CONFIG_OBJECT}${SEP}${gap(3)}${alt('are', 'is', 'have been', 'has been', 'should be', 'must be', 'shall be', 'can be', 'will be', 'are now', 'is now')}${SEP}(?:now${SEP}|hereby${SEP}|all${SEP})?${VOID_STATE}${B}`),
+      // "were a test", "was revoked": declared; "was ignored when …" is a bug report
+      f('prior-object-was-void', 7, `${B}${PRIOR_QUALIFIER}${SEP}${gap(1)}${CONFIG_OBJECT}${SEP}${gap(3)}${alt('were', 'was')}${SEP}(?:now${SEP}|hereby${SEP}|all${SEP})?${VOID_DECLARED}${B}`),
       f('object-prior-void', 6, `${B}${INSTRUCTION_OBJECT}${SEP}${alt('above', 'before this', 'given (?:above|before|earlier|previously)', 'you (?:were|have been) given')}${SEP}${gap(1)}${alt('are', 'is', 'were', 'should be', 'must be', 'no longer')}${SEP}${gap(1)}${VOID_STATE}${B}`),
       // ignore the user's request / disregard the original question: the task the reader was given by
       // its user, dropped ("skip the current question" is how surveys and wizards talk, so "current" is left
@@ -806,7 +809,7 @@ export const FAMILIES: readonly Family[] = [
     id: 'injection/homoglyph-obfuscation',
     mitre: 'T1027',
     title: 'homoglyph obfuscation',
-    what: 'spells instruction-like text with look-alike characters from other scripts',
+    what: 'spells the words of instruction-like text with look-alike letters (from other scripts, or with stray accents)',
     evidence: 'phrase',
     patterns: [],
   },

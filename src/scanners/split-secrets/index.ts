@@ -32,7 +32,8 @@ export interface SplitSecretsOptions {
   /** Longer fragments keep their first and last half of this many characters. */
   readonly maxFragmentLength: number;
   /**
-   * Fragments collected per input (the engine itself caps segments at 20,000). An input with more
+   * Fragments collected per input (below the engine's own segment cap, limits.maxSegments: only
+   * egress token-like values count, and re-assembly costs more per fragment). An input with more
    * reports split-secrets/scan-incomplete: the rest are neither re-assembled nor remembered.
    */
   readonly maxFragmentsPerInput: number;

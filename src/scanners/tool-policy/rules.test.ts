@@ -45,6 +45,12 @@ const CASES: Record<string, { readonly hit: readonly string[]; readonly miss: re
       `osascript -e 'do shell script "rm -rf ~"'`,
       `python3 - <<'EOF'\nimport os\nos.system("rm -rf /")\nEOF`,
       `sudo python3 -c "exec(\\"import os; os.system('rm -rf /')\\")"`,
+      // The sink named by a string.
+      `python3 -c "getattr(__import__('os'), 'sys' + 'tem')('rm -rf ~')"`,
+      `python3 -c "import os; getattr(os, 'system')('rm -rf /')"`,
+      `python3 -c "import shutil; getattr(shutil, 'rmt' + 'ree')('/')"`,
+      `node -e "require('child_' + 'process')['exec' + 'Sync']('rm -rf ~')"`,
+      `node -e "const cp = require('child_process'); cp['execSync']('rm -rf /')"`,
     ],
     miss: [
       `python3 -c "print(1)"`,
@@ -52,6 +58,10 @@ const CASES: Record<string, { readonly hit: readonly string[]; readonly miss: re
       `node -e "require('fs').rmSync('dist', {recursive: true})"`,
       `perl -e 'print "rm -rf /\n"'`,
       `python3 -c "import os; print(os.system)"`,
+      `python3 -c "print(getattr(os, 'sep'))"`,
+      `python3 -c "getattr(obj, 'name')('rm -rf /')"`.replace('name', 'title'),
+      `node -e "const o = {a: 1}; console.log(o['a'])"`,
+      `node -e "console.log(['rm', '-rf', '/'].join(' '))"`,
       `node -e "console.log(process.version)"`,
       `python3 -m http.server`,
       `perl -ne 'print if /rm -rf/' notes.txt`,

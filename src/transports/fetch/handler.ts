@@ -11,10 +11,12 @@ import { blockRule, decisionEvent, enforcedBlock, stops, summarizeUrl, transport
 import { decodeContent, readBody } from '../http-proxy/bodies.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
-import { chargeBudget, killSwitchOn, killVerdict } from '../http-proxy/control.ts';
+import { chargeBudget, killVerdict } from '../http-proxy/control.ts';
 import { inTurn } from '../http-proxy/cpu-turns.ts';
 import { endToEnd, first } from '../http-proxy/headers.ts';
+import { KillWatch } from '../http-proxy/kill-watch.ts';
 import { locationFindings } from '../http-proxy/location.ts';
+import { transferCodingFinding } from '../http-proxy/response-head.ts';
 import { readable } from './readable.ts';
 import { offends, redactPassages } from './redact.ts';
 import { requestUpstream } from './upstream.ts';
@@ -95,6 +97,17 @@ function bodyFailure(reason: string, limit: number): Finding {
 }
 
 export async function handleFetch(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext, session: string): Promise<void> {
+  // Let in while the kill switch was off: from here until the answer is written, the switch turning
+  // on stops this fetch at once (http-proxy/kill-watch.ts).
+  const watch = new KillWatch(ctx);
+  try {
+    await fetchPage(req, res, ctx, session, watch);
+  } finally {
+    watch.end();
+  }
+}
+
+async function fetchPage(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext, session: string, watch: KillWatch): Promise<void> {
   const c: Call = { ctx, res, requestId: ctx.newRequestId(), session, started: performance.now(), target: '[fetch]' };
   req.resume(); // a GET carries no body worth reading; never let one stall the socket
   if ((req.method ?? 'GET').toUpperCase() !== 'GET') {
@@ -146,7 +159,7 @@ export async function handleFetch(req: IncomingMessage, res: ServerResponse, ctx
     ctx.note(`audit mode: fetching ${url.hostname} although its address check failed (${v.findings[0]?.rule ?? 'unknown rule'})`);
   }
   // The kill switch may have turned on while the name was looked up: nothing leaves once it is on.
-  if (killSwitchOn(ctx)) {
+  if (watch.stopped) {
     refuse(c, 503, killVerdict(), 0, { url: url.href });
     return;
   }
@@ -160,8 +173,14 @@ export async function handleFetch(req: IncomingMessage, res: ServerResponse, ctx
       headers,
       timeoutMs: pcfg.connectTimeoutMs,
       ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}),
+      // The kill switch stops the request wherever it is: connecting, or waiting for the answer.
+      sent: (r) => watch.set(() => void r.destroy(new Error('the kill switch turned on'))),
     });
   } catch (err) {
+    if (watch.stopped) {
+      refuse(c, 503, killVerdict(), 0, { url: url.href });
+      return;
+    }
     const message = (err as Error).message.slice(0, 120);
     const f = isCertificateError(err)
       ? transportFinding('engine/upstream-cert-invalid', 'upstream.certificate', `The site's TLS certificate did not verify (${message}); nothing was fetched.`, { category: 'engine', severity: 'high', mitre: 'T1557' })
@@ -169,9 +188,27 @@ export async function handleFetch(req: IncomingMessage, res: ServerResponse, ctx
     refuse(c, 502, ctx.engine.judge([...before, f]), 0, { url: url.href });
     return;
   }
+  if (watch.stopped) {
+    upstream.destroy();
+    refuse(c, 503, killVerdict(), 0, { url: url.href });
+    return;
+  }
   const status = upstream.statusCode ?? 0;
+  // A transfer coding Node does not undo: the page cannot be scanned as sent (response-head.ts).
+  const coded = transferCodingFinding(upstream);
+  if (coded !== null) {
+    upstream.destroy();
+    refuse(c, 502, ctx.engine.judge([...before, coded]), 0, { url: url.href, status });
+    return;
+  }
+  watch.set(() => upstream.destroy());
   const contentType = first(upstream.headers['content-type']) ?? '';
   const read = await readBody(upstream, limits.maxInputBytes, pcfg.responseTimeoutMs);
+  watch.set(undefined);
+  if (watch.stopped) {
+    refuse(c, 503, killVerdict(), read.ok ? read.body.length : read.received, { url: url.href });
+    return;
+  }
   if (!read.ok) {
     upstream.destroy();
     refuse(c, 502, ctx.engine.judge([...before, bodyFailure(read.reason, limits.maxInputBytes)]), read.received, { url: url.href, status, contentType });
@@ -214,6 +251,11 @@ export async function handleFetch(req: IncomingMessage, res: ServerResponse, ctx
       scanCtx,
     ),
   );
+  // The switch may have turned on while the scan waited for its turn.
+  if (watch.stopped) {
+    refuse(c, 503, killVerdict(), read.body.length, { url: url.href });
+    return;
+  }
   const all = [...before, ...after, ...respVerdict.findings];
   const verdict = before.length + after.length > 0 ? ctx.engine.judge(all) : respVerdict;
   const meta = { url: url.href, status, contentType, ...(location !== undefined ? { location } : {}) };

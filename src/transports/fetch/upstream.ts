@@ -1,7 +1,7 @@
 // One HTTP(S) exchange with an upstream at an address that was already resolved and checked: the
 // socket goes to `address`, never to a fresh lookup of the name; the name is kept for the Host
 // header and for TLS (SNI and certificate verification against the system store).
-import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import http, { type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { SecureContext } from 'node:tls';
@@ -17,6 +17,8 @@ export interface UpstreamRequest {
   readonly timeoutMs: number;
   /** Roots an https upstream's certificate must chain to (the proxy's upstream trust); Node's default store when absent. */
   readonly secureContext?: SecureContext;
+  /** Called with the request as it is made, for a caller that may have to destroy it (the kill switch). */
+  readonly sent?: (req: ClientRequest) => void;
 }
 
 /** Sends the request and resolves with the response head; the body is the caller's to read (bounded). */
@@ -42,6 +44,7 @@ export function requestUpstream(r: UpstreamRequest): Promise<IncomingMessage> {
     });
     req.on('timeout', () => req.destroy(new Error('upstream timed out')));
     req.on('error', reject);
+    r.sent?.(req);
     req.end(r.body);
   });
 }

@@ -9,13 +9,15 @@
 //   with a fixed Content-Length; a body that cannot be rewritten and re-scanned clean is blocked;
 // - ask: held until an operator approves (POST /api/v1/approvals/<id>, `tollgate approve`), denies,
 //   or proxy.askTimeoutMs passes (denied). Without an approval store (no API token configured, so
-//   nobody but the agent could answer) ask is a block.
+//   nobody but the agent could answer) ask is a block. The kill switch withdraws a hold (503).
 import type { ServerResponse } from 'node:http';
 import type { Finding, Verdict } from '../../core/index.ts';
 import type { ApprovalOutcome } from '../../state/index.ts';
 import { targetFor } from '../decision.ts';
+import { killVerdict } from './control.ts';
 import { decide, type Exchange } from './exchange.ts';
 import { deny } from './deny.ts';
+import type { KillWatch } from './kill-watch.ts';
 import { redactResponse } from './redact-response.ts';
 
 export const APPROVAL_HEADER = 'x-tollgate-approval';
@@ -34,7 +36,7 @@ function blocked(v: Verdict, why: string): Verdict {
 }
 
 /** Holds the exchange for an operator's decision; resolves with the outcome (never rejects). */
-async function holdForApproval(x: Exchange, res: ServerResponse, step: Step, v: Verdict): Promise<ApprovalOutcome | 'unavailable' | 'full'> {
+async function holdForApproval(x: Exchange, res: ServerResponse, step: Step, v: Verdict, watch?: KillWatch): Promise<ApprovalOutcome | 'unavailable' | 'full'> {
   const store = x.ctx.approvals;
   if (!store) return 'unavailable';
   const held = store.hold(
@@ -55,7 +57,10 @@ async function holdForApproval(x: Exchange, res: ServerResponse, step: Step, v: 
   // A client that gives up while held withdraws its request.
   const onClose = (): void => held.cancel();
   res.once('close', onClose);
+  // The kill switch withdraws it too: nothing held is let through once the switch is on.
+  watch?.set(onClose);
   const outcome = await held.outcome;
+  watch?.set(undefined);
   res.off('close', onClose);
   return outcome;
 }
@@ -70,10 +75,17 @@ const DENIED_WHY: Readonly<Record<Exclude<ApprovalOutcome, 'approved'> | 'unavai
 
 /**
  * Settles an ask: the approved verdict when approved (the caller records it), null after denying
- * with one event.
+ * with one event. Once the kill switch is on (`watch`), whatever the outcome, it is a 503 recorded
+ * as the kill switch's block.
  */
-async function settleAsk(x: Exchange, res: ServerResponse, step: Step, v: Verdict, bytes: number): Promise<Verdict | null> {
-  const outcome = await holdForApproval(x, res, step, v);
+async function settleAsk(x: Exchange, res: ServerResponse, step: Step, v: Verdict, bytes: number, watch?: KillWatch): Promise<Verdict | null> {
+  const outcome = await holdForApproval(x, res, step, v, watch);
+  if (watch?.stopped === true) {
+    const killed = killVerdict();
+    decide(x, step, killed, bytes);
+    deny(res, 503, killed, x.requestId, { 'retry-after': '60' }, step);
+    return null;
+  }
   if (outcome === 'approved') return { ...v, reason: `Approved by an operator after being held: ${detail(v)}` };
   const enforced = blocked(v, `the ${step} was held for approval and ${DENIED_WHY[outcome]}`);
   decide(x, step, enforced, bytes);
@@ -87,7 +99,7 @@ async function settleAsk(x: Exchange, res: ServerResponse, step: Step, v: Verdic
  * once the destination's address check is known (exchange.ts), so a request refused there has one
  * event too.
  */
-export async function enforceRequest(x: Exchange, res: ServerResponse, v: Verdict, bytes: number): Promise<Verdict | null> {
+export async function enforceRequest(x: Exchange, res: ServerResponse, v: Verdict, bytes: number, watch?: KillWatch): Promise<Verdict | null> {
   switch (v.action) {
     case 'allow':
     case 'warn':
@@ -103,7 +115,7 @@ export async function enforceRequest(x: Exchange, res: ServerResponse, v: Verdic
       return null;
     }
     case 'ask':
-      return settleAsk(x, res, 'request', v, bytes);
+      return settleAsk(x, res, 'request', v, bytes, watch);
   }
 }
 
@@ -132,7 +144,7 @@ export function relayAnswer(res: ServerResponse, a: UpstreamAnswer): void {
 }
 
 /** Enforces the response verdict and answers the client. Emits the one response event. */
-export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdict, a: UpstreamAnswer): Promise<void> {
+export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdict, a: UpstreamAnswer, watch?: KillWatch): Promise<void> {
   const bytes = a.raw.length;
   switch (v.action) {
     case 'allow':
@@ -146,7 +158,7 @@ export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdi
       return;
     case 'ask':
     {
-      const approved = await settleAsk(x, res, 'response', v, bytes);
+      const approved = await settleAsk(x, res, 'response', v, bytes, watch);
       if (approved === null) return;
       decide(x, 'response', approved, bytes);
       relayAnswer(res, a);

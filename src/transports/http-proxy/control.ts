@@ -301,6 +301,45 @@ export function budgetHeaders(over: OverBudget | null): Record<string, string> |
 }
 
 /**
+ * What stops when the kill switch turns on, per switch: one subscription serves every listener and
+ * every exchange under way (a switch takes few listeners, and an exchange is too short-lived to
+ * subscribe and unsubscribe on its own).
+ */
+const killStops = new WeakMap<KillSwitch, Set<() => void>>();
+
+/**
+ * Calls `stop` each time the kill switch turns on, until the returned function is called; with no
+ * kill switch, never. A switch already on does not call it: the caller checks killSwitchOn first.
+ * Each registration needs a function of its own (they are kept in a set).
+ */
+export function onKillSwitch(ctx: ProxyContext, stop: () => void): () => void {
+  const killSwitch = ctx.control?.killSwitch;
+  if (killSwitch === undefined) return noStop;
+  let registered = killStops.get(killSwitch);
+  if (registered === undefined) {
+    const all = new Set<() => void>();
+    killSwitch.subscribe((s, prev) => {
+      if (!s.on || prev.on) return;
+      // A copy: stopping an exchange unregisters it.
+      for (const f of [...all]) {
+        try {
+          f();
+        } catch {
+          // One exchange that fails to stop must not keep the others going.
+        }
+      }
+    });
+    killStops.set(killSwitch, all);
+    registered = all;
+  }
+  const set = registered;
+  set.add(stop);
+  return () => void set.delete(stop);
+}
+
+function noStop(): void {}
+
+/**
  * Says when a hot reload has swapped the policy (src/control notifies after an applied reload), so
  * that what is already open can be judged again under it.
  */
@@ -360,15 +399,19 @@ export interface RelayTracker {
 export function trackRelays(ctx: ProxyContext): RelayTracker {
   const relays = new Set<Duplex>();
   const watched = new Set<WatchedRelay>();
-  const off = ctx.control?.killSwitch?.subscribe((s, prev) => {
-    if (!s.on || prev.on) return;
+  const off = onKillSwitch(ctx, () => {
     const carriers = new Set<Duplex>();
     const verdict = killVerdict();
     for (const w of [...watched]) {
       if (w.carrier === undefined) continue;
       carriers.add(w.carrier);
       watched.delete(w);
-      w.end(verdict, ctx);
+      try {
+        w.end(verdict, ctx);
+      } catch {
+        // A relay that fails to close with a reason is cut like any other socket.
+        carriers.delete(w.carrier);
+      }
     }
     for (const r of relays) if (!carriers.has(r)) r.destroy();
     relays.clear();
@@ -383,7 +426,12 @@ export function trackRelays(ctx: ProxyContext): RelayTracker {
       }
       if (!stops(verdict)) continue;
       watched.delete(w);
-      w.end(verdict, ctx);
+      try {
+        w.end(verdict, ctx);
+      } catch {
+        // It could not be closed with its event: cut what it rides on, and go on with the others.
+        w.carrier?.destroy();
+      }
     }
   });
   return {
@@ -396,7 +444,7 @@ export function trackRelays(ctx: ProxyContext): RelayTracker {
       return () => void watched.delete(relay);
     },
     stop() {
-      off?.();
+      off();
       offReload?.();
       relays.clear();
       watched.clear();

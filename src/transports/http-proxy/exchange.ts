@@ -6,7 +6,8 @@
 // (sse-relay.ts), and an oversized response of a media type the operator listed passes
 // unscanned (oversize.ts); in audit mode every oversized body passes unscanned, its head still
 // scanned and its event `warn` with `wouldHave: block` (oversize.ts); in enforce mode every other
-// oversized body is blocked.
+// oversized body is blocked. The kill switch stops an exchange at any step once it turns on, not
+// only before the dial (kill-watch.ts): an answer not yet relayed is a 503, a transfer under way is cut.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -18,11 +19,12 @@ import { bodiless, decodeContent, NO_BODY, readBody, readBodyNow, readRequestBod
 import type { Dial, ProxyContext } from './context.ts';
 import { enforceRequest, enforceResponse, relayAnswer, type UpstreamAnswer } from './actions.ts';
 import { deny } from './deny.ts';
-import { budgetHeaders, budgetsActive, chargeBudget, egressBytes, killSwitchOn, killVerdict } from './control.ts';
+import { budgetHeaders, budgetsActive, chargeBudget, egressBytes, killVerdict } from './control.ts';
 import { inTurn } from './cpu-turns.ts';
 import { endToEndPair, first } from './headers.ts';
+import { KillWatch } from './kill-watch.ts';
 import { auditTooLarge, auditUnscanned, mayPassOversized, passUnscanned } from './oversize.ts';
-import { responseLocationFindings } from './response-head.ts';
+import { responseLocationFindings, transferCodingFinding } from './response-head.ts';
 import { isEventStream, relayEventStream } from './sse-relay.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -140,6 +142,17 @@ export interface Route {
 }
 
 export async function relayExchange(req: IncomingMessage, res: ServerResponse, x: Exchange, route: Route): Promise<void> {
+  // Let in while the kill switch was off (the listener checked it just now): from here until the
+  // answer is written, the switch turning on stops this exchange at once (kill-watch.ts).
+  const watch = new KillWatch(x.ctx);
+  try {
+    await exchange(req, res, x, route, watch);
+  } finally {
+    watch.end();
+  }
+}
+
+async function exchange(req: IncomingMessage, res: ServerResponse, x: Exchange, route: Route, watch: KillWatch): Promise<void> {
   const { ctx } = x;
   const { url } = route;
   const limits = ctx.config.limits;
@@ -191,8 +204,9 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
       return;
     }
   }
-  // allow/warn pass, block and redact stop (a request is never rewritten), ask waits for an operator.
-  const passed = verdict.action === 'allow' || verdict.action === 'warn' ? verdict : await enforceRequest(x, res, verdict, bodyBytes);
+  // allow/warn pass, block and redact stop (a request is never rewritten), ask waits for an operator
+  // (or for the kill switch, which withdraws the hold and answers 503).
+  const passed = verdict.action === 'allow' || verdict.action === 'warn' ? verdict : await enforceRequest(x, res, verdict, bodyBytes, watch);
   if (passed === null) return;
 
   // 2. The checked address (known at once for an address literal, an override or a cached answer).
@@ -203,18 +217,39 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   if (address === null) return;
   // The kill switch may have turned on while this request waited (for its body, its scan's turn or
   // its address): nothing leaves once it is on.
-  if (killSwitchOn(ctx)) {
-    const killed = killVerdict();
-    decide(x, 'response', killed, 0);
-    deny(res, 503, killed, x.requestId, { 'retry-after': '60' });
+  if (watch.stopped) {
+    killedResponse(x, res, 0);
     return;
   }
+  await respond(res, x, route, address, forwardHeaders, outBody, watch);
+}
 
-  // 3. The upstream exchange, bounded in time and size; an https upstream must verify.
+/**
+ * While the kill switch is on: the response's one decision event, and a 503 (the client gets
+ * nothing of the upstream's answer). `upstream`, when there is one, is destroyed.
+ */
+export function killedResponse(x: Exchange, res: ServerResponse, bytes: number, upstream?: IncomingMessage): void {
+  upstream?.destroy();
+  const killed = killVerdict();
+  decide(x, 'response', killed, bytes);
+  deny(res, 503, killed, x.requestId, { 'retry-after': '60' });
+}
+
+/** 3. The upstream exchange, bounded in time and size (an https upstream must verify), then the answer scanned and relayed. */
+async function respond(res: ServerResponse, x: Exchange, route: Route, address: string, forwardHeaders: Record<string, string | string[]>, outBody: UpstreamBody, watch: KillWatch): Promise<void> {
+  const { ctx } = x;
+  const { url } = route;
+  const limits = ctx.config.limits;
+  const pcfg = ctx.config.proxy;
   let upstream: IncomingMessage;
   try {
-    upstream = await requestUpstream(x, url, route, address, forwardHeaders, outBody);
+    upstream = await requestUpstream(x, url, route, address, forwardHeaders, outBody, watch);
   } catch (err) {
+    // Destroyed because the kill switch turned on while the upstream was still answering.
+    if (watch.stopped) {
+      killedResponse(x, res, 0);
+      return;
+    }
     const message = (err as Error).message.slice(0, 160);
     if (isCertificateError(err)) {
       refuse(x, res, 502, 'response', [
@@ -225,18 +260,35 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     }
     return;
   }
+  if (watch.stopped) {
+    killedResponse(x, res, 0, upstream);
+    return;
+  }
+  // A transfer coding Node does not undo: the body cannot be scanned as sent (response-head.ts).
+  const coded = transferCodingFinding(upstream);
+  if (coded !== null) {
+    upstream.destroy();
+    refuse(x, res, 502, 'response', [coded]);
+    return;
+  }
+  watch.set(() => upstream.destroy());
   // An event stream does not end: it is relayed event by event, each scanned first (sse-relay.ts).
   if (isEventStream(x.method, upstream)) {
-    await relayEventStream(x, res, upstream, url);
+    await relayEventStream(x, res, upstream, url, watch);
     return;
   }
   // A small answer is usually whole by now (it came in the read that brought its head).
   const body = readBodyNow(upstream, limits.maxInputBytes) ?? (await readBody(upstream, limits.maxInputBytes, pcfg.responseTimeoutMs, mayPassOversized(x, upstream)));
-  if (!body.ok && body.kept !== undefined) {
-    // Over the scan limit, and the operator lets this media type pass unscanned (oversize.ts).
-    await passUnscanned(x, res, upstream, url, body.kept);
+  if (watch.stopped) {
+    killedResponse(x, res, body.ok ? body.body.length : body.received, upstream);
     return;
   }
+  if (!body.ok && body.kept !== undefined) {
+    // Over the scan limit, and the operator lets this media type pass unscanned (oversize.ts).
+    await passUnscanned(x, res, upstream, url, body.kept, watch);
+    return;
+  }
+  watch.set(undefined);
   if (!body.ok) {
     upstream.destroy();
     refuse(x, res, 502, 'response', [bodyFailure('response', body.reason, limits.maxInputBytes)], body.received);
@@ -264,6 +316,11 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
     if (contentType) input.contentType = contentType;
     const v = await inTurn(() => scan(x, input, values));
     rverdict = rfind.length > 0 ? judged(x, [...rfind, ...v.findings]) : v;
+    // The switch may have turned on while the scan waited for its turn.
+    if (watch.stopped) {
+      killedResponse(x, res, body.body.length);
+      return;
+    }
   }
   // allow/warn relay, block stops, redact rewrites the body (or blocks), ask waits for an operator.
   const answer: Mutable<UpstreamAnswer> = { url, status: upstream.statusCode ?? 502, headers: respHeaders.forward, raw: body.body, values };
@@ -274,7 +331,7 @@ export async function relayExchange(req: IncomingMessage, res: ServerResponse, x
   if (rverdict.action === 'allow' || rverdict.action === 'warn') {
     decide(x, 'response', rverdict, answer.raw.length);
     relayAnswer(res, answer);
-  } else await enforceResponse(x, res, rverdict, answer);
+  } else await enforceResponse(x, res, rverdict, answer, watch);
 }
 
 /**
@@ -316,7 +373,7 @@ type UpstreamBody = Buffer | { readonly kept: readonly Buffer[]; readonly rest: 
  * the upstream has proxy.responseTimeoutMs of silence to answer in (a model API can think for
  * longer than a connect may take).
  */
-function requestUpstream(x: Exchange, url: URL, route: Route, address: string, forwardHeaders: Record<string, string | string[]>, body: UpstreamBody): Promise<IncomingMessage> {
+function requestUpstream(x: Exchange, url: URL, route: Route, address: string, forwardHeaders: Record<string, string | string[]>, body: UpstreamBody, watch: KillWatch): Promise<IncomingMessage> {
   const { ctx } = x;
   const pcfg = ctx.config.proxy;
   const secure = url.protocol === 'https:';
@@ -350,6 +407,8 @@ function requestUpstream(x: Exchange, url: URL, route: Route, address: string, f
     r.on('timeout', onUpstreamTimeout);
     r.once('socket', onUpstreamSocket);
     r.on('error', reject);
+    // The kill switch stops the request wherever it is: connecting, sending, or waiting for the answer.
+    watch.set(() => void r.destroy(new Error('the kill switch turned on')));
     if (Buffer.isBuffer(body)) {
       if (body.length > 0) r.end(body);
       else r.end();

@@ -70,3 +70,14 @@ export function endToEndPair(headers: IncomingHttpHeaders): { forward: HeaderRec
   }
   return { forward, scanned };
 }
+
+/**
+ * Whether a Transfer-Encoding value is `chunked` alone (any case, whitespace around it). Node's
+ * parser accepts any list that ends in chunked (`gzip, chunked`, and two lines are joined into one
+ * such list) and takes off only the chunking: the body a handler reads is still coded, and the
+ * field naming that coding is hop-by-hop, never forwarded nor scanned. So a message with any other
+ * transfer coding is refused (a request) or blocked (a response), never read as if plain.
+ */
+export function onlyChunked(v: string | readonly string[] | undefined): boolean {
+  return typeof v === 'string' && v.trim().toLowerCase() === 'chunked';
+}

@@ -7,9 +7,11 @@
 // as an error), a Content-Length list, a Transfer-Encoding other than `chunked` last, invalid
 // chunk sizes or framing (found mid-body, while the handler is still reading the body it has not
 // forwarded), CR, LF or NUL inside a header value, obs-fold continuation lines, bare-LF line
-// endings, and a head over maxHeaderSize (431). An HTTP/1.1 request without Host is refused by
-// `hostRequired` below, not by Node's requireHostHeader, which answers a bare 400 without
-// Tollgate's marker or an event (the MCP listener, which checks Host itself, keeps Node's check).
+// endings, and a head over maxHeaderSize (431). What llhttp accepts but Tollgate refuses is
+// refused by `wellFramed` below, in front of every listener's handler: a Transfer-Encoding list
+// that ends in chunked but is not chunked alone (`gzip, chunked`: llhttp takes off only the
+// chunking), and an HTTP/1.1 request without Host (Node's requireHostHeader answers a bare 400
+// without Tollgate's marker or an event; the MCP listener keeps Node's check).
 // `insecureHTTPParser` stays false: it would accept several of these. Two Host lines are let
 // through by Node (it keeps the first), so the forward handler refuses them (RFC 9112 §3.2).
 import type { IncomingMessage, RequestListener, Server, ServerOptions, ServerResponse } from 'node:http';
@@ -19,9 +21,10 @@ import type { TransportId } from '../../core/index.ts';
 import { decisionEvent, summarizeUrl, transportFinding } from '../decision.ts';
 import type { ProxyContext } from './context.ts';
 import { BLOCK_HEADER, deny } from './deny.ts';
+import { onlyChunked } from './headers.ts';
 
 /**
- * `hostChecked`: the server's request handler is wrapped in `hostRequired`, which refuses a
+ * `hostChecked`: the server's request handler is wrapped in `wellFramed`, which refuses a
  * request without Host the usual way; Node's own check is then off (it would answer first).
  */
 export function httpServerOptions(ctx: ProxyContext, opts: { readonly hostChecked?: boolean } = {}): ServerOptions {
@@ -67,39 +70,53 @@ export function followClientLimits(server: Server, ctx: ProxyContext): void {
 }
 
 /**
- * RFC 9112 §3.2: an HTTP/1.1 request without a Host header is a 400. Wraps a server's request
- * handler (whose options say `hostChecked`) so that such a request is refused as other malformed
- * requests are: 400 with the block marker, the connection closed, and one decision event
- * (`engine/malformed-request`). HTTP/1.0 has no Host requirement, as in Node's check; CONNECT and
- * upgrades never reach a request handler.
+ * What llhttp lets through but Tollgate must still refuse, checked before the handler runs: a
+ * Transfer-Encoding other than `chunked` alone (headers.ts onlyChunked: `gzip, chunked` would be
+ * read as a gzip body with its label dropped, so the key inside it would be scanned compressed
+ * and forwarded), and, unless `host: false` (the MCP listener, which keeps Node's own check), an
+ * HTTP/1.1 request without Host (RFC 9112 §3.2). Such a request is refused as other malformed
+ * requests are: 400 with the block marker, the connection closed (its body is never read as
+ * meaning anything), and one decision event (`engine/malformed-request`), in every mode. HTTP/1.0
+ * has no Host requirement, as in Node's check; CONNECT and upgrades never reach a request handler.
  */
-export function hostRequired(ctx: ProxyContext, transport: TransportId, handler: RequestListener): RequestListener {
+export function wellFramed(ctx: ProxyContext, transport: TransportId, handler: RequestListener, opts: { readonly host?: boolean } = {}): RequestListener {
+  const checkHost = opts.host !== false;
   return (req, res) => {
-    if (req.headers.host !== undefined || req.httpVersionMajor !== 1 || req.httpVersionMinor !== 1) {
-      handler(req, res);
+    const te = req.headers['transfer-encoding'];
+    if (te !== undefined && !onlyChunked(te)) {
+      refuseMalformed(ctx, transport, req, res, 'header.transfer-encoding', 'The request has a Transfer-Encoding other than chunked alone (a transfer coding Tollgate would not see undone before scanning); it is refused.');
       return;
     }
-    const requestId = ctx.newRequestId();
-    const finding = transportFinding('engine/malformed-request', 'header.host', 'The HTTP/1.1 request has no Host header (RFC 9112 §3.2); it is refused.', { category: 'policy', mitre: 'T1190' });
-    // A request that is not HTTP is refused in every mode, as the parser's refusals are.
-    const verdict = { ...ctx.engine.judge([finding]), action: 'block' as const };
-    const url = req.url ?? '';
-    ctx.emit(
-      decisionEvent({
-        type: 'request',
-        transport,
-        verdict,
-        requestId,
-        at: ctx.now(),
-        latencyMs: 0,
-        mode: ctx.config.mode,
-        configHash: ctx.configHash,
-        target: url.startsWith('http://') || url.startsWith('https://') ? summarizeUrl(url) : '[malformed request]',
-        ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
-      }),
-    );
-    deny(res, 400, verdict, requestId);
+    if (checkHost && req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
+      refuseMalformed(ctx, transport, req, res, 'header.host', 'The HTTP/1.1 request has no Host header (RFC 9112 §3.2); it is refused.');
+      return;
+    }
+    handler(req, res);
   };
+}
+
+/** 400 with the block marker and one `engine/malformed-request` event, whatever the mode. */
+function refuseMalformed(ctx: ProxyContext, transport: TransportId, req: IncomingMessage, res: ServerResponse, location: string, why: string): void {
+  const requestId = ctx.newRequestId();
+  const finding = transportFinding('engine/malformed-request', location, why, { category: 'policy', mitre: 'T1190' });
+  // A request that is not well-formed HTTP is refused in every mode, as the parser's refusals are.
+  const verdict = { ...ctx.engine.judge([finding]), action: 'block' as const };
+  const url = req.url ?? '';
+  ctx.emit(
+    decisionEvent({
+      type: 'request',
+      transport,
+      verdict,
+      requestId,
+      at: ctx.now(),
+      latencyMs: 0,
+      mode: ctx.config.mode,
+      configHash: ctx.configHash,
+      target: url.startsWith('http://') || url.startsWith('https://') ? summarizeUrl(url) : '[malformed request]',
+      ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+    }),
+  );
+  deny(res, 400, verdict, requestId);
 }
 
 /** What a parse error or timeout is answered with. */

@@ -10,7 +10,7 @@ import type { ProxyContext } from './context.ts';
 import { newExchange, refuse, relayExchange } from './exchange.ts';
 import { refusedOffTunnel, tunnelDial, tunnelUpgrades, type Tunnel } from './tunnel-pin.ts';
 import { refusedByKillSwitch, requestScope, type RelayTracker } from './control.ts';
-import { followClientLimits, guardClientErrors, hostRequired, httpServerOptions } from './http-limits.ts';
+import { followClientLimits, guardClientErrors, httpServerOptions, wellFramed } from './http-limits.ts';
 
 
 export interface Interceptor {
@@ -55,7 +55,7 @@ export function createInterceptor(ctx: ProxyContext, relays?: RelayTracker): Int
     });
   };
 
-  const inner = http.createServer(httpServerOptions(ctx, { hostChecked: true }), hostRequired(ctx, 'https-intercept', onRequest));
+  const inner = http.createServer(httpServerOptions(ctx, { hostChecked: true }), wellFramed(ctx, 'https-intercept', onRequest));
   // The inner server never listens: each tunnel is handed to it as a connection. Node starts the
   // periodic check that enforces headersTimeout and requestTimeout (and tracks connections for it)
   // only when a server starts listening, so it is started here, before any tunnel arrives

@@ -13,9 +13,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Finding, Verdict } from '../../core/index.ts';
 import { stops, transportFinding } from '../decision.ts';
+import { killVerdict } from './control.ts';
 import { deny } from './deny.ts';
-import { decide, type Exchange } from './exchange.ts';
+import { decide, killedResponse, type Exchange } from './exchange.ts';
 import { endToEnd, first } from './headers.ts';
+import type { KillWatch } from './kill-watch.ts';
 import { mediaTypeMatches, mediaTypeOf, scanResponseHead } from './response-head.ts';
 
 export const UNSCANNED_HEADER = 'x-tollgate-unscanned';
@@ -28,12 +30,21 @@ export function mayPassOversized(x: Exchange, upstream: IncomingMessage): boolea
   return patterns.length > 0 && mediaTypeMatches(patterns, mediaTypeOf(first(upstream.headers['content-type'])));
 }
 
-/** Relays an oversized response unscanned (after scanning its head); resolves when it is done. */
-export async function passUnscanned(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL, kept: readonly Buffer[]): Promise<void> {
+/**
+ * Relays an oversized response unscanned (after scanning its head); resolves when it is done. The
+ * kill switch cuts it as it turns on (`watch`): the client sees a truncated transfer, the event
+ * records the stop.
+ */
+export async function passUnscanned(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL, kept: readonly Buffer[], watch?: KillWatch): Promise<void> {
   const head = await scanResponseHead(x, upstream, url);
   const limit = x.ctx.config.limits.maxInputBytes;
   let bytes = 0;
   for (const c of kept) bytes += c.length;
+  // The switch may have turned on while the Location was looked up: nothing is relayed then.
+  if (watch?.stopped === true) {
+    killedResponse(x, res, bytes, upstream);
+    return;
+  }
   if (stops(head)) {
     upstream.destroy();
     const enforced: Verdict = head.action === 'block' ? head : { ...head, action: 'block', reason: `Blocked: an unscanned body cannot be held or rewritten; ${head.reason}` };
@@ -54,11 +65,14 @@ export async function passUnscanned(x: Exchange, res: ServerResponse, upstream: 
     : auditTooLarge('response', limit);
   return new Promise<void>((resolve) => {
     let done = false;
-    const finish = (complete: boolean): void => {
+    const finish = (complete: boolean, killed = false): void => {
       if (done) return;
       done = true;
-      const relayed = `${bytes} bytes relayed${complete ? '' : ' before the transfer broke off'}`;
-      const v: Verdict = listed
+      watch?.set(undefined);
+      const relayed = `${bytes} bytes relayed${complete ? '' : killed ? ' before the kill switch cut the transfer' : ' before the transfer broke off'}`;
+      const v: Verdict = killed
+        ? { ...killVerdict(), reason: `${killVerdict().reason} The response was being passed on unscanned; ${relayed}.` }
+        : listed
         ? {
             action: 'warn',
             findings: [finding, ...head.findings],
@@ -68,6 +82,12 @@ export async function passUnscanned(x: Exchange, res: ServerResponse, upstream: 
       decide(x, 'response', v, bytes);
       resolve();
     };
+    // The client must see a truncated transfer, not a clean end; nothing more leaves the upstream.
+    watch?.set(() => {
+      finish(false, true);
+      upstream.destroy();
+      res.destroy();
+    });
     res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, { ...endToEnd(upstream.headers), [UNSCANNED_HEADER]: '1' });
     for (const c of kept) res.write(c);
     upstream.on('data', (c: Buffer) => {

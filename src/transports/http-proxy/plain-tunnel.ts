@@ -12,7 +12,7 @@ import { newExchange, refuse, relayExchange } from './exchange.ts';
 import { refusedOffTunnel, tunnelDial, tunnelUpgrades, type Tunnel } from './tunnel-pin.ts';
 
 import { refusedByKillSwitch, requestScope, type RelayTracker } from './control.ts';
-import { followClientLimits, guardClientErrors, hostRequired, httpServerOptions } from './http-limits.ts';
+import { followClientLimits, guardClientErrors, httpServerOptions, wellFramed } from './http-limits.ts';
 
 export interface PlainTunnels {
   /** Serves plain HTTP on `client` (paused, with `buffered` already read from it). */
@@ -59,7 +59,7 @@ export function createPlainTunnels(ctx: ProxyContext, relays?: RelayTracker): Pl
     });
   };
 
-  const inner = http.createServer(httpServerOptions(ctx, { hostChecked: true }), hostRequired(ctx, 'http-forward', onRequest));
+  const inner = http.createServer(httpServerOptions(ctx, { hostChecked: true }), wellFramed(ctx, 'http-forward', onRequest));
   // As in intercept.ts: the inner server never listens; this starts its timeout checks.
   inner.emit('listening');
   followClientLimits(inner, ctx);

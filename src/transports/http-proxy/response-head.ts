@@ -1,15 +1,29 @@
 // The parts of an upstream response that are judged before its body: a Location that points at an
 // internal address (Tollgate does not follow redirects, but the agent might; location.ts), and, for responses
 // whose body is not read whole (event streams, oversized bodies passed unscanned), the status and
-// headers on their own.
+// headers on their own; and a transfer coding the body cannot be read through.
 import type { IncomingMessage } from 'node:http';
 import type { Finding, Verdict } from '../../core/index.ts';
+import { transportFinding } from '../decision.ts';
 import type { Exchange } from './exchange.ts';
-import { endToEnd, first } from './headers.ts';
+import { endToEnd, first, onlyChunked } from './headers.ts';
 import { locationFindings } from './location.ts';
 
 export function scanOpts(x: Exchange): { now: number; session: string; agent?: string } {
   return { now: x.ctx.now(), session: x.session, ...(x.ctx.config.agent ? { agent: x.ctx.config.agent } : {}) };
+}
+
+/**
+ * An upstream answer with a Transfer-Encoding other than chunked (`gzip, chunked`): Node takes off
+ * only the chunking, so its body would be read still coded, with the field that says so dropped
+ * as hop-by-hop; scanned so, nothing in it would be seen. It is blocked before any byte is read
+ * or relayed (also in audit mode, and for a type passed unscanned: framing is not a finding to
+ * audit). Null for chunked alone and for no Transfer-Encoding.
+ */
+export function transferCodingFinding(upstream: IncomingMessage): Finding | null {
+  const te = upstream.headers['transfer-encoding'];
+  if (te === undefined || onlyChunked(te)) return null;
+  return transportFinding('engine/unsupported-encoding', 'response.header.transfer-encoding', 'The upstream answered with a Transfer-Encoding other than chunked alone, which Tollgate cannot undo before scanning; nothing of the body was relayed.');
 }
 
 /** SSRF findings for the response's Location header, at response.header.location (location.ts). */

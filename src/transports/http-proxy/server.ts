@@ -8,7 +8,7 @@ import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import { handleConnect } from './connect.ts';
 import type { ProxyContext } from './context.ts';
 import { handleForward } from './forward.ts';
-import { followClientLimits, guardClientErrors, hostRequired, httpServerOptions } from './http-limits.ts';
+import { followClientLimits, guardClientErrors, httpServerOptions, wellFramed } from './http-limits.ts';
 import { listen, trackSockets } from './listen.ts';
 import { createInterceptor } from './intercept.ts';
 import { createPlainTunnels } from './plain-tunnel.ts';
@@ -70,7 +70,7 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
   };
 
   // Strict parsing, a bounded head, and timeouts for slow clients (http-limits.ts).
-  const server = http.createServer(httpServerOptions(ctx, { hostChecked: true }), hostRequired(ctx, 'http-forward', onRequest));
+  const server = http.createServer(httpServerOptions(ctx, { hostChecked: true }), wellFramed(ctx, 'http-forward', onRequest));
   // A hot reload's head limit and client timeouts reach the connections that open after it.
   followClientLimits(server, ctx);
   const sockets = trackSockets(server);

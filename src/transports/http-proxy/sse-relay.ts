@@ -15,9 +15,10 @@ import { enforcedBlock, stops, transportFinding } from '../decision.ts';
 import { SseParser, type SseEvent } from '../sse/parser.ts';
 import { killSwitchOn, killVerdict } from './control.ts';
 import { deny } from './deny.ts';
-import { decide, judged, refuse, type Exchange } from './exchange.ts';
+import { decide, judged, killedResponse, refuse, type Exchange } from './exchange.ts';
 import { endToEnd, first } from './headers.ts';
 import { mediaTypeOf, scanOpts, scanResponseHead } from './response-head.ts';
+import type { KillWatch } from './kill-watch.ts';
 import { jsonOf, streamedText, StreamWindow, type StreamPiece } from './sse-text.ts';
 import { streamDecoders } from './stream-decode.ts';
 
@@ -68,8 +69,12 @@ function asBlock(v: Verdict): Verdict {
   return enforcedBlock(v);
 }
 
-/** Relays an event stream per event; resolves when the stream has ended (either side) or was stopped. */
-export async function relayEventStream(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL): Promise<void> {
+/**
+ * Relays an event stream per event; resolves when the stream has ended (either side) or was
+ * stopped. The kill switch ends it as it turns on (`watch`), not only at the next chunk: a stream
+ * that is quiet for a while is not left open past an operator's stop.
+ */
+export async function relayEventStream(x: Exchange, res: ServerResponse, upstream: IncomingMessage, url: URL, watch?: KillWatch): Promise<void> {
   const { ctx } = x;
   const cfg = ctx.config.proxy.sse;
   const dec = streamDecoders(first(upstream.headers['content-encoding']));
@@ -79,6 +84,11 @@ export async function relayEventStream(x: Exchange, res: ServerResponse, upstrea
     return;
   }
   const head = await scanResponseHead(x, upstream, url);
+  // The switch may have turned on while the Location was looked up: the stream never begins then.
+  if (watch?.stopped === true) {
+    killedResponse(x, res, 0, upstream);
+    return;
+  }
   if (stops(head)) {
     upstream.destroy();
     const enforced = asBlock(head);
@@ -124,6 +134,7 @@ export async function relayEventStream(x: Exchange, res: ServerResponse, upstrea
     const finish = (verdict: Verdict, how: 'end' | 'notice' | 'destroy'): void => {
       if (done) return;
       done = true;
+      watch?.set(undefined);
       clearTimeout(idle);
       source.off('data', onData);
       res.off('close', onClientClose);
@@ -288,6 +299,7 @@ export async function relayEventStream(x: Exchange, res: ServerResponse, upstrea
       stop(limit('engine/body-aborted', `The event stream ${why} after ${received} bytes; the unfinished event was not relayed.`));
     };
 
+    watch?.set(() => finish(killVerdict(), 'notice'));
     source.on('data', onData);
     source.once('end', () => {
       parser.end();

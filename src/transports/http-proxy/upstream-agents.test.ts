@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../config/index.ts';
 import { createUpstreamAgents, upstreamAgentOptions } from './upstream-agents.ts';
@@ -59,6 +59,38 @@ describe('upstream connection pools', () => {
       assert.equal(connections, 40 + 32);
     } finally {
       agents.destroy();
+    }
+  });
+
+  it("keeps an idle connection no longer than the server's Keep-Alive hint (less a second), else idleMs", async () => {
+    // Node's agent applies the hint only below its own `timeout`: without one the hint is ignored
+    // and a request can go out on a connection the server is closing.
+    const agents = createUpstreamAgents();
+    const hinted = http.createServer((_req, res) => res.end('ok'));
+    hinted.keepAliveTimeout = 3000; // "Keep-Alive: timeout=3"
+    await new Promise<void>((r) => hinted.listen(0, '127.0.0.1', r));
+    try {
+      const socketAfter = (p: number): Promise<Socket> =>
+        new Promise((resolve, reject) => {
+          const r = http.request({ host: '127.0.0.1', port: p, path: '/', agent: agents.http }, (res) => {
+            const socket = res.socket;
+            res.resume();
+            // The connection goes back to the pool on the tick after the answer ends.
+            res.on('end', () => setImmediate(() => resolve(socket)));
+          });
+          r.on('error', reject);
+          r.end();
+        });
+      const s = await socketAfter((hinted.address() as AddressInfo).port);
+      assert.equal(s.destroyed, false);
+      assert.equal(s.timeout, 2000);
+      hinted.keepAliveTimeout = 0; // no hint at all
+      const t = await socketAfter((hinted.address() as AddressInfo).port);
+      assert.equal(t.timeout, 15_000);
+    } finally {
+      agents.destroy();
+      hinted.closeAllConnections();
+      await new Promise((r) => hinted.close(r));
     }
   });
 

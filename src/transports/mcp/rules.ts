@@ -24,7 +24,8 @@ export type McpRule =
   | 'mcp/pins-full'
   | 'mcp/pins-unavailable'
   | 'mcp/unlisted-tool'
-  | 'mcp/tool-withheld';
+  | 'mcp/tool-withheld'
+  | 'mcp/sessions-full';
 
 interface RuleInfo {
   readonly severity: Severity;
@@ -54,6 +55,7 @@ export const MCP_RULES: Readonly<Record<McpRule, RuleInfo>> = {
   'mcp/pins-unavailable': { severity: 'high', category: 'engine', mitre: 'T1562.001', fixed: false, summary: 'the pin file cannot be read or written' },
   'mcp/unlisted-tool': { severity: 'high', category: 'policy', mitre: 'T1204', fixed: false, summary: 'a tools/call for a tool the client was not shown this session' },
   'mcp/tool-withheld': { severity: 'high', category: 'policy', mitre: 'T1204', fixed: false, summary: 'a tools/call for a tool Tollgate removed from the list' },
+  'mcp/sessions-full': { severity: 'medium', category: 'limits', mitre: 'T1499', fixed: true, summary: 'a new Streamable HTTP session while all mcp.http.maxSessions sessions are in use' },
 };
 
 /** A transport finding: a decision-event finding plus the action it asks for and a sentence. */

@@ -552,6 +552,10 @@ export class McpSession {
     const result = (response as JsonRpcResultResponse).result;
     if (pending.method === 'tools/list') return this.#toolList(pending, response as JsonRpcResultResponse, bytes);
     if (CONTENT_RESULTS.has(pending.method)) return this.#content(pending, response, result, bytes);
+    if (pending.method === 'initialize') {
+      const refused = this.#initializeInfo(response as JsonRpcResultResponse, bytes);
+      if (refused) return refused;
+    }
     if (pending.method === 'initialize' && this.#opts.config.mcp.scanInstructions) return this.#instructions(response as JsonRpcResultResponse, bytes);
     if (PROTOCOL_RESULTS.has(pending.method)) return { forward: response, toClient: [], toServer: [] };
     return this.#otherContent(pending, response, result, bytes);
@@ -594,12 +598,19 @@ export class McpSession {
     return { forward: m, toClient: [], toServer: [] };
   }
 
+  /**
+   * A request from the server: sampling and elicitation are always scanned and recorded; any
+   * other (roots/list, ping, a method of the server's own) is scanned when its params hold text,
+   * and recorded only with a finding or a stop. A stopped one gets an error; the client never sees it.
+   */
   #serverRequest(m: JsonRpcRequest, bytes: number | undefined): Handled {
-    if (!SERVER_REQUESTS_SCANNED.has(m.method)) return { forward: m, toClient: [], toServer: [] };
+    const always = SERVER_REQUESTS_SCANNED.has(m.method);
+    if (!always && (m.params === undefined || !hasText(paramsForScan(m.params)))) return { forward: m, toClient: [], toServer: [] };
     const started = performance.now();
-    const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: m.params ?? null, server: this.#opts.serverLabel }, this.#ctx.scanContext());
+    const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: (always ? m.params : paramsForScan(m.params)) ?? null, server: this.#opts.serverLabel }, this.#ctx.scanContext());
     const d = enforcedOnServer(decide(this.#opts.config.mode, verdict, []), m.method);
-    const event = this.#emit('mcp-message', m.method, this.#serverTarget(), d, started, bytes);
+    if (!always && !d.stop && d.findings.length === 0) return { forward: m, toClient: [], toServer: [] };
+    const event = this.#emit('mcp-message', safeName(m.method), this.#serverTarget(), d, started, bytes);
     if (!d.stop) return { forward: m, toClient: [], toServer: [] };
     return { toClient: [], toServer: [errorResponse(m.id, RPC_BLOCKED, this.#blockText(m.method, d), this.#errorData(d, event))] };
   }
@@ -608,11 +619,10 @@ export class McpSession {
     const started = performance.now();
     const outcome = judgeToolList(this.#ctx, response.result, pending.cursor === true);
     const event = this.#emit('tool-list', 'tools/list', this.#serverTarget(), outcome.decision, started, bytes);
-    // A first page starts the session's view of the tools afresh; later pages add to it.
-    if (!pending.cursor) {
-      this.#shown = new Set();
-      this.#withheld = new Map();
-    }
+    // A first page starts the session's view of the shown tools afresh; later pages add to it.
+    // What Tollgate withheld stays withheld until a list shows it again and it passes: a server
+    // that simply leaves a removed tool out of its next list must not make it callable.
+    if (!pending.cursor) this.#shown = new Set();
     this.#listed = true;
     if (outcome.result === undefined) {
       return { toClient: [errorResponse(response.id, RPC_BLOCKED, this.#blockText('tools/list', outcome.decision), this.#errorData(outcome.decision, event))], toServer: [] };
@@ -625,8 +635,50 @@ export class McpSession {
       this.#withheld.set(name, rules);
       this.#shown.delete(name);
     }
-    const forward = outcome.result === response.result ? response : { ...response, result: outcome.result };
+    const result = this.#listExtras(outcome.result, bytes);
+    const forward = result === response.result ? response : { ...response, result };
     return { forward, toClient: [], toServer: [] };
+  }
+
+  /**
+   * Text a tools/list result carries beside its tools (`_meta`, a server's own keys) reaches the
+   * client too: scanned as a result is, recorded only with a finding or a stop, and on a stop
+   * removed, leaving `tools` and `nextCursor`.
+   */
+  #listExtras(result: unknown, bytes: number | undefined): unknown {
+    if (!isObject(result)) return result;
+    const { tools: _tools, nextCursor: _cursor, ...extras } = result;
+    if (Object.keys(extras).length === 0 || !hasText(extras)) return result;
+    const started = performance.now();
+    const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: extras, server: this.#opts.serverLabel }, this.#ctx.scanContext());
+    const d = decide(this.#opts.config.mode, verdict, []);
+    if (!d.stop && d.findings.length === 0) return result;
+    if (!d.stop) {
+      this.#emit('mcp-message', 'tools/list', this.#serverTarget(), d, started, bytes);
+      return result;
+    }
+    this.#emit('mcp-message', 'tools/list', this.#serverTarget(), { ...d, action: 'redact', stop: false, reason: `Removed what the tools/list result carried beside its tools (${Object.keys(extras).map(safeName).join(', ')}): ${detail(d.reason)}` }, started, bytes);
+    return { tools: result.tools, ...(result.nextCursor !== undefined ? { nextCursor: result.nextCursor } : {}) };
+  }
+
+  /**
+   * The initialize result's text other than `instructions` (serverInfo's name, title and
+   * description, a server's own keys): it reaches the client, and a client may show it to the
+   * model. Scanned as a result; a stop answers the initialize with an error (the client does not
+   * start a session with a server that introduces itself with an injection).
+   */
+  #initializeInfo(response: JsonRpcResultResponse, bytes: number | undefined): Handled | undefined {
+    const result = response.result;
+    if (!isObject(result)) return undefined;
+    const { instructions: _i, capabilities: _c, protocolVersion: _p, ...info } = result;
+    if (!hasText(info)) return undefined;
+    const started = performance.now();
+    const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: info, server: this.#opts.serverLabel }, this.#ctx.scanContext());
+    const d = enforcedOnServer(decide(this.#opts.config.mode, verdict, []), 'initialize');
+    if (!d.stop && d.findings.length === 0) return undefined;
+    const event = this.#emit('mcp-message', 'initialize', this.#serverTarget(), d, started, bytes);
+    if (!d.stop) return undefined;
+    return { toClient: [errorResponse(response.id, RPC_BLOCKED, this.#blockText('initialize', d), this.#errorData(d, event))], toServer: [] };
   }
 
   /**

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { LineFramer, type FrameEvent } from './framing.ts';
+import { idWindows } from './recover-id.ts';
 import type { McpSession, Outbound, Side } from './session.ts';
+import { unreadableAnswer } from './unreadable-answer.ts';
 
 /**
  * The stdio wire: spawns the MCP server, frames both directions into lines, hands each line
@@ -101,12 +103,17 @@ export function startStdioRelay(opts: StdioRelayOptions): StdioRelay {
       case 'line':
         deliver(session.line(from, ev.text, ev.bytes));
         return;
+      // A server's unreadable line may be the answer a client request waits for: then that
+      // request is answered with an error (unreadable-answer.ts) rather than left hanging.
       case 'oversize':
-        deliver(session.unreadable(from, 'mcp/line-too-long', ev.bytes));
+        deliver(from === 'server' ? unreadableAnswer(session, 'mcp/line-too-long', ev.bytes, opts.maxLineBytes, ev.head, ev.tail) : session.unreadable(from, 'mcp/line-too-long', ev.bytes));
         return;
-      case 'invalid-utf8':
-        deliver(session.unreadable(from, 'mcp/invalid-utf8', ev.bytes));
+      case 'invalid-utf8': {
+        if (from === 'client') return deliver(session.unreadable(from, 'mcp/invalid-utf8', ev.bytes));
+        const w = idWindows(ev.raw);
+        deliver(unreadableAnswer(session, 'mcp/invalid-utf8', ev.bytes, opts.maxLineBytes, w.head, w.tail));
         return;
+      }
     }
   };
 

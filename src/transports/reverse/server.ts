@@ -9,7 +9,7 @@ import { stops, summarizeUrl } from '../decision.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { handleWebSocketUpgrade } from '../websocket/index.ts';
 import { handleReverse } from './handler.ts';
-import { followClientLimits, guardClientErrors, hostRequired, httpServerOptions } from '../http-proxy/http-limits.ts';
+import { followClientLimits, guardClientErrors, httpServerOptions, wellFramed } from '../http-proxy/http-limits.ts';
 import { listen, trackSockets } from '../http-proxy/listen.ts';
 import { refusedByKillSwitch, requestScope, socketRefusedByKillSwitch, trackRelays } from '../http-proxy/control.ts';
 
@@ -49,7 +49,7 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
   const relays = trackRelays(ctx);
 
   // The same strict parsing, bounded head and slow-client timeouts as the proxy (http-limits.ts).
-  const server = http.createServer(httpServerOptions(ctx, { hostChecked: true }), hostRequired(ctx, 'reverse', (req: IncomingMessage, res: ServerResponse) => {
+  const server = http.createServer(httpServerOptions(ctx, { hostChecked: true }), wellFramed(ctx, 'reverse', (req: IncomingMessage, res: ServerResponse) => {
     const rq = requestScope(ctx, req, 'reverse');
     if (refusedByKillSwitch(rq, req, res, 'reverse')) return;
     handleReverse(req, res, rq.ctx, upstream, rq.session).catch((err: unknown) => {

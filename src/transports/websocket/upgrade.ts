@@ -132,6 +132,20 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
     refuse(403, ctx.engine.judge([transportFinding('policy/websocket-disabled', 'upgrade', 'WebSocket relaying is turned off (websocket.enabled: false).', { category: 'policy', mitre: 'T1071.001' })]));
     return;
   }
+  // A handshake has no body. With a Transfer-Encoding, Node hands the chunked (perhaps further
+  // coded) bytes after the head over as the start of the upgraded stream: what is body and what is
+  // frames is ambiguous, so it is refused as a request with such framing is (http-limits.ts wellFramed).
+  // A Content-Length other than 0 is the same ambiguity: Node does not read a body for an upgrade,
+  // so the declared bytes would arrive as the first "frames".
+  if (req.headers['transfer-encoding'] !== undefined) {
+    refuse(400, ctx.engine.judge([transportFinding('engine/malformed-request', 'header.transfer-encoding', 'The WebSocket handshake carries a Transfer-Encoding (a handshake has no body); it is refused.', { category: 'policy', mitre: 'T1190' })]));
+    return;
+  }
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && declared.trim() !== '0') {
+    refuse(400, ctx.engine.judge([transportFinding('engine/malformed-request', 'header.content-length', 'The WebSocket handshake declares a body (a handshake has none); it is refused.', { category: 'policy', mitre: 'T1190' })]));
+    return;
+  }
   const where = upgradeTarget(req, opts);
   if (!where.ok) {
     if (where.status === 404) {

@@ -210,12 +210,14 @@ function readCode(lang: CodeLanguage, code: string, maxWords: number, out: CodeE
       i = end + 1;
       continue;
     }
-    if (!isIdentStart(c) || (i > 0 && isIdentPart(code.charAt(i - 1)))) {
+    // require(…)['execSync'](…) in JavaScript: a bracketed name after a call or an index.
+    const bracketed = c === '[' && lang === 'node' && i > 0 && (code.charAt(i - 1) === ')' || code.charAt(i - 1) === ']');
+    if (!bracketed && (!isIdentStart(c) || (i > 0 && isIdentPart(code.charAt(i - 1))))) {
       i++;
       continue;
     }
-    let j = i + 1;
-    while (j < code.length && isIdentPart(code.charAt(j))) j++;
+    let j = i + (bracketed ? 0 : 1);
+    while (!bracketed && j < code.length && isIdentPart(code.charAt(j))) j++;
     const name = code.slice(i, j);
     if ((name === 'qx' && lang === 'perl') || (name === 'x' && lang === 'ruby' && code.charAt(i - 1) === '%')) {
       const q = quoted(code, j, b);
@@ -234,12 +236,17 @@ function readCode(lang: CodeLanguage, code: string, maxWords: number, out: CodeE
         continue;
       }
     }
-    const isShell = shellSinks.includes(name);
-    const fileKind = Object.hasOwn(fileSinks, name) ? fileSinks[name] : undefined;
+    // A sink named by a string: getattr(os, 'sys' + 'tem')(…) in python, cp['exec' + 'Sync'](…)
+    // in JavaScript, $obj->{'system'} aside. The call that follows is read as that sink's.
+    const dynamic = dynamicName(lang, code, name, j, b);
+    const callee = dynamic?.name ?? name;
+    const isShell = shellSinks.includes(callee);
+    const fileKind = Object.hasOwn(fileSinks, callee) ? fileSinks[callee] : undefined;
     if (!isShell && !fileKind) {
-      i = j;
+      i = dynamic ? dynamic.after : Math.max(j, i + 1);
       continue;
     }
+    if (dynamic) j = dynamic.after;
     let k = j;
     while (k < code.length && (code.charAt(k) === ' ' || code.charAt(k) === '\t')) k++;
     const withParens = code.charAt(k) === '(';
@@ -252,16 +259,44 @@ function readCode(lang: CodeLanguage, code: string, maxWords: number, out: CodeE
       i = j;
       continue;
     }
-    if (isShell) shellEffect(name, args.values, maxWords, out);
+    if (isShell) shellEffect(callee, args.values, maxWords, out);
     else if (fileKind === 'exec-code') {
       // exec("…") / eval("…"): the string is more code of the same language.
       const first = args.values[0];
       if (first?.kind === 'string' && depth < MAX_CODE_DEPTH) readCode(lang, first.value, maxWords, out, depth + 1, b);
-    } else if (fileKind) fileEffect(fileKind, name, args.values, args.raw, out);
+    } else if (fileKind) fileEffect(fileKind, callee, args.values, args.raw, out);
     // Arguments may hold calls of their own (`os.system(subprocess.getoutput(…))` is rare, but
     // `exec(compile("os.system('…')", …))` is not): read on inside them.
     i = withParens ? k + 1 : j;
   }
+}
+
+/**
+ * A callee named by a string at `at` (just after the identifier `ident`): python
+ * `getattr(obj, 'name')` and JavaScript `ident['name']` / `ident["na" + "me"]`, where the
+ * string (literals joined as valueOf joins them) is a plain identifier. Returns that name and
+ * where the call's opening parenthesis may follow, or null.
+ */
+function dynamicName(lang: CodeLanguage, code: string, ident: string, at: number, b: Budget): { name: string; after: number } | null {
+  if (lang === 'python' && ident === 'getattr' && code.charAt(at) === '(') {
+    const args = callArguments(lang, code, at + 1, false, b);
+    const attr = args?.values[1];
+    if (!args || attr?.kind !== 'string' || !isIdentifier(attr.value)) return null;
+    return { name: attr.value, after: args.end };
+  }
+  if (lang === 'node' && code.charAt(at) === '[') {
+    const args = callArguments(lang, code, at + 1, false, b);
+    const key = args?.values[0];
+    if (!args || args.values.length !== 1 || key?.kind !== 'string' || !isIdentifier(key.value)) return null;
+    return { name: key.value, after: args.end };
+  }
+  return null;
+}
+
+function isIdentifier(s: string): boolean {
+  if (s.length === 0 || s.length > 64 || !isIdentStart(s.charAt(0))) return false;
+  for (let i = 1; i < s.length; i++) if (!isIdentPart(s.charAt(i))) return false;
+  return true;
 }
 
 function shellEffect(name: string, values: readonly Value[], maxWords: number, out: CodeEffect[]): void {

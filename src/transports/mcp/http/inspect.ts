@@ -4,6 +4,7 @@
 // body or one event in memory.
 import type { IncomingMessage } from 'node:http';
 import { readBodyNow } from '../../http-proxy/bodies.ts';
+import { onlyChunked } from '../../http-proxy/headers.ts';
 import { safeName } from '../labels.ts';
 import type { McpSession, Outbound } from '../session.ts';
 import { SseParser, type SseEvent } from './sse.ts';
@@ -22,12 +23,19 @@ export function mediaType(header: string | string[] | undefined): string | undef
   return t === '' ? undefined : t;
 }
 
-/** A content coding other than identity: Tollgate asked for none and will not guess. */
+/**
+ * A coding on the body other than chunking or identity, named for the reason ("transfer coding
+ * gzip, chunked", "content coding br"): Tollgate asked for none and will not guess. A transfer
+ * coding matters as much as a content coding: Node takes off only the chunking of `gzip, chunked`,
+ * so the body read would still be gzip (headers.ts onlyChunked).
+ */
 export function encodedBody(res: IncomingMessage): string | undefined {
+  const te = res.headers['transfer-encoding'];
+  if (te !== undefined && !onlyChunked(te)) return `transfer coding ${te.trim().toLowerCase().slice(0, 40)}`;
   const ce = res.headers['content-encoding'];
   if (ce === undefined) return undefined;
   const v = ce.trim().toLowerCase();
-  return v === '' || v === 'identity' ? undefined : v.slice(0, 40);
+  return v === '' || v === 'identity' ? undefined : `content coding ${v.slice(0, 40)}`;
 }
 
 /** Reads and discards the rest of a response, so a kept-alive connection can be reused. */
@@ -41,7 +49,7 @@ export function readJsonBody(res: IncomingMessage, session: McpSession, maxBytes
   const coding = encodedBody(res);
   if (coding !== undefined) {
     drain(res);
-    return Promise.resolve(session.dropped('server', 'mcp/invalid-jsonrpc', `the response body has content coding ${coding}, which Tollgate did not ask for`));
+    return Promise.resolve(session.dropped('server', 'mcp/invalid-jsonrpc', `the response body has ${coding}, which Tollgate did not ask for`));
   }
   const judge = (body: Buffer): Outbound => {
     let text: string;
@@ -146,7 +154,7 @@ export function pumpSse(res: IncomingMessage, session: McpSession, maxEventBytes
   const coding = encodedBody(res);
   if (coding !== undefined) {
     drain(res);
-    h.event(session.dropped('server', 'mcp/invalid-jsonrpc', `the event stream has content coding ${coding}, which Tollgate did not ask for`), {});
+    h.event(session.dropped('server', 'mcp/invalid-jsonrpc', `the event stream has ${coding}, which Tollgate did not ask for`), {});
     return Promise.resolve({ clean: false, dropped: 1 });
   }
   const parser = new SseParser(maxEventBytes);

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
 import type { DecisionEvent } from '../../../core/index.ts';
-import { decisionEvent, transportFinding } from '../../decision.ts';
+import { decisionEvent, enforcedBlock, transportFinding } from '../../decision.ts';
 import { readBodyNow } from '../../http-proxy/bodies.ts';
 import type { ProxyContext } from '../../http-proxy/context.ts';
 import { errorResponse, RPC_BLOCKED, RPC_UPSTREAM_GONE } from '../jsonrpc.ts';
@@ -109,6 +109,27 @@ export function unreadBodyEvent(ctx: ProxyContext, received: number): DecisionEv
     target: '[unread request body]',
     method: 'POST',
     bytes: received,
+    ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+  });
+}
+
+/**
+ * The decision for an initialize refused because every session is in use (mcp.http.maxSessions):
+ * blocked in every mode, since there is no room to pass it into. `where` is the listener's target.
+ */
+export function sessionsFullEvent(ctx: ProxyContext, where: string, max: number): DecisionEvent {
+  const finding = transportFinding('mcp/sessions-full', 'mcp.http.sessions', `All ${max} sessions (mcp.http.maxSessions) are in use (an open GET stream, a request in flight or held for approval); a new session was refused rather than ending one in use.`, { severity: 'medium', category: 'limits', mitre: 'T1499' });
+  return decisionEvent({
+    type: 'request',
+    transport: 'mcp-http',
+    verdict: enforcedBlock(ctx.engine.judge([finding])),
+    requestId: ctx.newRequestId(),
+    at: ctx.now(),
+    latencyMs: 0,
+    mode: ctx.config.mode,
+    configHash: ctx.configHash,
+    target: where,
+    method: 'POST',
     ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
   });
 }

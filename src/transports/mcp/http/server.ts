@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import type { PinStore } from '../../../state/pins/index.ts';
 import { decisionEvent, transportFinding } from '../../decision.ts';
 import type { ProxyContext } from '../../http-proxy/context.ts';
-import { guardClientErrors, httpServerOptions } from '../../http-proxy/http-limits.ts';
+import { guardClientErrors, httpServerOptions, wellFramed } from '../../http-proxy/http-limits.ts';
 import { trackSockets } from '../../http-proxy/listen.ts';
 import { errorResponse, RPC_BLOCKED, RPC_INTERNAL_ERROR, RPC_UPSTREAM_GONE, type JsonRpcId } from '../jsonrpc.ts';
-import { clientStatus, httpError, isLoopbackName, loopbackHostCheck, readBody, unreadBodyEvent } from './respond.ts';
+import { clientStatus, httpError, isLoopbackName, loopbackHostCheck, readBody, sessionsFullEvent, unreadBodyEvent } from './respond.ts';
 import type { McpApprovals } from '../context.ts';
 import { McpSession } from '../session.ts';
 import { Cancel } from './cancel.ts';
@@ -64,6 +64,17 @@ interface Entry extends SessionActivity {
   ended: boolean;
 }
 
+/** Why a session ended, in the words a request held for approval is answered with ("… when WHY; it was not sent"). */
+const ENDED_BECAUSE = {
+  client: 'the client ended the session (HTTP DELETE)',
+  upstream: 'the MCP server ended the session',
+  evicted: 'Tollgate ended the idle session to make room for a new one (mcp.http.maxSessions)',
+  expired: 'the session expired (idle longer than mcp.http.sessionTtlSeconds)',
+  shutdown: 'Tollgate shut down',
+  unplaced: 'Tollgate had no room for the new session (mcp.http.maxSessions)',
+} as const;
+type EndCause = keyof typeof ENDED_BECAUSE;
+
 /** Standalone GET streams one session may hold open at once. */
 const MAX_GET_STREAMS = 2;
 /** Waited for upstream DELETEs at shutdown. */
@@ -115,14 +126,17 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     return into;
   };
 
-  /** Ends a session here, and (unless it already ended there) at the upstream. */
-  const endSession = (entry: Entry, tellUpstream: boolean): Promise<void> => {
+  /** Ends a session here, and (unless it already ended there) at the upstream; `cause` is why, for what is still waiting. */
+  const endSession = (entry: Entry, tellUpstream: boolean, cause: EndCause): Promise<void> => {
     if (entry.ended) return Promise.resolve();
     entry.ended = true;
     if (entry.id !== undefined) table.delete(entry.id);
     for (const ac of entry.open) ac.abort();
     entry.open.clear();
-    entry.mcp.upstreamClosed('ended the session');
+    // Requests held for approval are answered naming what ended the session (the client, an
+    // eviction, the server…); then whatever else is waiting is let go.
+    entry.mcp.cancelHeld(ENDED_BECAUSE[cause]);
+    entry.mcp.upstreamClosed(cause === 'upstream' ? 'ended the session' : `was cut off when ${ENDED_BECAUSE[cause]}`);
     if (!tellUpstream || entry.upstreamId === undefined) return Promise.resolve();
     return upstream.request({ method: 'DELETE', headers: { 'mcp-session-id': entry.upstreamId }, session: entry.label }).then((r) => {
       if (r.ok) drain(r.res);
@@ -189,6 +203,25 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     return { clean: end.clean, resumable: end.lastEventId !== undefined && end.dropped === 0, tail: writer.take() };
   };
 
+  /**
+   * A new session when every one is in use: refused (503) and recorded, never made room for by
+   * ending a session in use. Idle sessions that made room, or expired, are noted as they go.
+   */
+  const refuseFull = (res: ServerResponse): void => {
+    ctx.emit(sessionsFullEvent(ctx, `mcp-listener:${path}`, limits.maxSessions));
+    httpError(res, 503, `Service Unavailable: Tollgate's session table is full (all ${limits.maxSessions} sessions, mcp.http.maxSessions, are in use); try again later.`, { 'retry-after': '5' });
+  };
+  const endDisplaced = (evicted: readonly Entry[], expired: readonly Entry[]): void => {
+    for (const old of evicted) {
+      ctx.note(`session ${old.label} ended: the least recently used idle session, ended to make room for a new one (mcp.http.maxSessions ${limits.maxSessions})`);
+      void endSession(old, true, 'evicted');
+    }
+    for (const old of expired) {
+      ctx.note(`session ${old.label} ended: idle for mcp.http.sessionTtlSeconds (${limits.sessionTtlSeconds} s)`);
+      void endSession(old, true, 'expired');
+    }
+  };
+
   const refuseOrigin = (req: IncomingMessage, res: ServerResponse, what: string): void => {
     const verdict = ctx.engine.judge([transportFinding('policy/origin-not-allowed', what === 'Origin' ? 'header.origin' : 'header.host', `The ${what} header names a site other than this machine; refused (DNS rebinding defence, MCP Streamable HTTP security).`, { category: 'policy', mitre: 'T1557' })]);
     ctx.emit(decisionEvent({ type: 'request', transport: 'mcp-http', verdict, requestId: ctx.newRequestId(), at: ctx.now(), latencyMs: 0, mode: cfg.mode, configHash: ctx.configHash, target: `mcp-listener:${path}`, method: req.method ?? 'GET' }));
@@ -244,6 +277,9 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     if (creating) {
       const init = typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { method?: unknown }).method === 'initialize';
       if (!init) return httpError(res, 400, 'Bad Request: no Mcp-Session-Id header; a session starts with an initialize request.');
+      // Full of sessions in use: refused before anything reaches the upstream (checked again
+      // when the upstream has answered, as others may have taken the room meanwhile).
+      if (!table.hasRoom()) return refuseFull(res);
       entry = newEntry();
     }
     const e = entry as Entry;
@@ -297,7 +333,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       if (status === 404 && e.upstreamId !== undefined) {
         drain(up);
         e.mcp.abandon(ids, 'ended the session');
-        await endSession(e, false);
+        await endSession(e, false, 'upstream');
         return httpError(res, 404, 'Session not found: the MCP server ended it; start a new session with initialize.');
       }
       if (status < 200 || status >= 300) {
@@ -316,8 +352,15 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
           e.upstreamId = upstreamId;
         }
         const added = table.add(e);
+        endDisplaced(added.evicted, added.expired);
+        if (added.id === undefined) {
+          // The upstream took the session, but there is no room here: it is ended there too.
+          drain(up);
+          e.mcp.abandon(ids, 'was not given a session');
+          void endSession(e, true, 'unplaced');
+          return refuseFull(res);
+        }
         e.id = added.id;
-        for (const old of added.evicted) void endSession(old, true);
       }
       const type = mediaType(up.headers['content-type']);
       if (status === 202 || type === undefined) {
@@ -375,7 +418,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       const status = up.statusCode ?? 502;
       if (status === 404 && entry.upstreamId !== undefined) {
         drain(up);
-        await endSession(entry, false);
+        await endSession(entry, false, 'upstream');
         return httpError(res, 404, 'Session not found: the MCP server ended it; start a new session with initialize.');
       }
       if (status === 405) {
@@ -419,7 +462,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
         reached = false;
       }
     }
-    await endSession(entry, false);
+    await endSession(entry, false, 'client');
     if (!reached) return httpError(res, 502, 'The session ended here, but the MCP server could not be told.');
     res.writeHead(200);
     res.end();
@@ -427,8 +470,10 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
 
   // The proxy's strict parsing, bounded head and slow-client timeouts (http-limits.ts). The
   // request timeout bounds receiving a request (head and body) only, never the answer: a GET's
-  // event stream, or a POST answered on one, may stay open as long as the server keeps it.
-  const server = http.createServer(httpServerOptions(ctx), (req, res) => {
+  // event stream, or a POST answered on one, may stay open as long as the server keeps it. A
+  // transfer coding other than chunked is refused in front of the handler (wellFramed); Host is
+  // left to Node's check and the DNS-rebinding check below.
+  const server = http.createServer(httpServerOptions(ctx), wellFramed(ctx, 'mcp-http', (req, res) => {
     const route = (async (): Promise<void> => {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
@@ -463,12 +508,12 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       ctx.note(`mcp http handler failed: ${(err as Error).message}`);
       httpError(res, 500, 'Tollgate could not complete this request.');
     });
-  });
+  }, { host: false }));
   const sockets = trackSockets(server);
   guardClientErrors(server, ctx, 'mcp-http');
 
   const sweep = setInterval(() => {
-    for (const old of table.sweep()) void endSession(old, true);
+    endDisplaced([], table.sweep());
   }, Math.min(60_000, Math.max(1000, (limits.sessionTtlSeconds * 1000) / 2)));
   sweep.unref();
 
@@ -487,7 +532,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
           closing = true;
           clearInterval(sweep);
           const stopped = new Promise<void>((done) => server.close(() => done()));
-          const ends = Promise.all(table.clear().map((e) => endSession(e, true)));
+          const ends = Promise.all(table.clear().map((e) => endSession(e, true, 'shutdown')));
           await Promise.race([ends, new Promise<void>((r) => setTimeout(r, CLOSE_GRACE_MS).unref())]);
           for (const s of sockets) s.destroy();
           await stopped;

@@ -2,13 +2,18 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * The Streamable HTTP session table: Tollgate-issued session ids → per-session state. Bounded
- * twice: entries idle longer than the TTL (no request in flight, no open stream) are swept, and
- * at the cap the least recently used entry is evicted to make room. A client whose session went
- * gets 404 and, as the MCP spec says, starts a new one.
+ * twice: entries idle longer than the TTL are swept, and at the cap the least recently used idle
+ * entry is evicted to make room. A busy session (one with an HTTP exchange open: see
+ * SessionActivity) is never swept nor evicted; when every session is busy, a new one is refused
+ * instead. A client whose session went gets 404 and, as the MCP spec says, starts a new one.
  */
 
 export interface SessionActivity {
-  /** Requests and streams currently open for this session: such a session is never swept. */
+  /**
+   * HTTP exchanges of this session open now: POSTs waiting for (or streaming) their answer,
+   * requests held for approval (their POST waits) and GET streams. Above 0 the session is in use
+   * and is never swept or evicted.
+   */
   readonly busy: number;
 }
 
@@ -35,28 +40,41 @@ export class SessionTable<T extends SessionActivity> {
   }
 
   /**
-   * Adds a session under a fresh unguessable id (128 random bits, visible ASCII as the spec
-   * requires). Returns the id and whatever was evicted to make room.
+   * Whether a session could be added now: the table has room, or some session in it is idle
+   * (expired or not) and could be evicted for it.
    */
-  add(value: T): { id: string; evicted: T[] } {
-    const evicted = this.sweep();
+  hasRoom(): boolean {
+    if (this.#slots.size < this.#max) return true;
+    for (const slot of this.#slots.values()) if (slot.value.busy === 0) return true;
+    return false;
+  }
+
+  /**
+   * Adds a session under a fresh unguessable id (128 random bits, visible ASCII as the spec
+   * requires), after sweeping the expired ones (`expired`) and, at the cap, evicting the least
+   * recently used idle one (`evicted`). When the table is full and every session in it is busy,
+   * `id` is undefined and the new session is not added: the caller refuses it.
+   */
+  add(value: T): { id: string | undefined; evicted: T[]; expired: T[] } {
+    const expired = this.sweep();
+    const evicted: T[] = [];
     while (this.#slots.size >= this.#max) {
-      // The least recently used idle session goes first; only when every one is busy, the oldest.
       let victim: string | undefined;
       for (const [id, slot] of this.#slots) {
-        victim ??= id;
         if (slot.value.busy === 0) {
           victim = id;
           break;
         }
       }
-      if (victim === undefined) break;
+      // Every session is in use: the new one is not added (whatever was swept or evicted on the
+      // way is still returned, for the caller to end; with one add at a time that is nothing).
+      if (victim === undefined) return { id: undefined, evicted, expired };
       evicted.push((this.#slots.get(victim) as Slot<T>).value);
       this.#slots.delete(victim);
     }
     const id = randomBytes(16).toString('base64url');
     this.#slots.set(id, { value, lastSeen: this.#now() });
-    return { id, evicted };
+    return { id, evicted, expired };
   }
 
   /** The session with this id (marking it used), or undefined. */

@@ -131,14 +131,41 @@ export function unreachable(ctx: ProxyContext, url: URL, transport: TransportId,
   return refuseCall(ctx, transport, summarizeUrl(url.href), method, session, [finding], started);
 }
 
-export function createUpstream(opts: UpstreamOptions): McpUpstream {
+/**
+ * How long an idle kept-alive connection to the upstream is kept. Node's agent keeps one for at
+ * most this long, and shorter when the server's `Keep-Alive: timeout=N` hint says so (N s less
+ * 1 s; Node only applies the hint below its own `timeout`, so without one the hint was ignored and
+ * a call could go out on a connection the server was closing). Below 5 s, the idle timeout of
+ * Node (which sends the hint), uvicorn (the Python MCP SDK's server, which does not) and Apache,
+ * so an idle connection is dropped here before the server drops it there.
+ */
+export const UPSTREAM_IDLE_MS = 4000;
+
+/**
+ * Whether a failed call may be sent again, once, on a new connection: only a GET or DELETE
+ * (idempotent, RFC 9110 §9.2.2: sending one twice does what sending it once does) that failed on
+ * a kept-alive connection before a byte of any answer came back, with the error a connection the
+ * server had closed gives (a reset, a broken pipe, or a close before the answer). A POST is never
+ * sent again: from here a server that closed an idle connection as the call arrived cannot be
+ * told apart from one that read the call, ran it, and died before answering, and a tools/call
+ * must not run twice.
+ */
+export function mayResend(method: UpstreamCall['method'], reusedSocket: boolean, bytesAnswered: number, err: NodeJS.ErrnoException): boolean {
+  return (method === 'GET' || method === 'DELETE') && reusedSocket && bytesAnswered === 0 && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+}
+
+export function createUpstream(opts: UpstreamOptions & { readonly idleMs?: number }): McpUpstream {
   const { ctx, url } = opts;
   const secure = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (secure ? 443 : 80));
   const shown = summarizeUrl(url.href);
   const path = `${url.pathname}${url.search}`;
-  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  // `timeout` bounds how long a connection waits idle in the pool (and lets the server's
+  // Keep-Alive hint shorten it); on a connection in use it only emits 'timeout', which nothing
+  // here listens to, so a long answer or event stream is not cut.
+  const keep = { keepAlive: true, timeout: opts.idleMs ?? UPSTREAM_IDLE_MS };
+  const agent = secure ? new https.Agent(keep) : new http.Agent(keep);
 
   return {
     url,
@@ -173,53 +200,74 @@ export function createUpstream(opts: UpstreamOptions): McpUpstream {
         }
         resolve(unreachable(ctx, url, opts.transport, call.method, call.session, err, started));
       };
-      const req = (secure ? https : http).request(
-        {
-          host: address,
-          port,
-          method: call.method,
-          path,
-          // Configured headers first: the protocol headers of the call always win.
-          headers: { ...opts.headers, ...call.headers, host: url.host, 'accept-encoding': 'identity', ...(call.body !== undefined ? { 'content-length': String(Buffer.byteLength(call.body)) } : {}) },
-          agent,
-          ...(secure ? { rejectUnauthorized: true, ...(isIP(host) ? {} : { servername: host }), ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}) } : {}),
-        },
-        (res) => {
-          settled = true;
-          clearTimeout(connectTimer);
-          resolve({ ok: true, res });
-        },
-      );
-      // The call's signal ends the exchange, answer and all (what the `signal` option of
-      // http.request does, without its per-request stream bookkeeping).
-      const signal = call.signal;
-      const cancel = call.cancel;
-      if (signal !== undefined || cancel !== undefined) {
-        const abort = (): void => {
-          req.destroy(new Error('the call was abandoned by its client'));
-        };
-        if (signal !== undefined) {
-          if (signal.aborted) abort();
-          else {
-            signal.addEventListener('abort', abort, { once: true });
-            req.once('close', () => signal.removeEventListener('abort', abort));
+      /** One try: on a pooled connection first, and (mayResend) once more on a new one. */
+      const attempt = (fresh: boolean): void => {
+        const req = (secure ? https : http).request(
+          {
+            host: address,
+            port,
+            method: call.method,
+            path,
+            // Configured headers first: the protocol headers of the call always win.
+            headers: { ...opts.headers, ...call.headers, host: url.host, 'accept-encoding': 'identity', ...(call.body !== undefined ? { 'content-length': String(Buffer.byteLength(call.body)) } : {}) },
+            // A resend takes a connection of its own, never another pooled one that may be as stale.
+            agent: fresh ? false : agent,
+            ...(secure ? { rejectUnauthorized: true, ...(isIP(host) ? {} : { servername: host }), ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}) } : {}),
+          },
+          (res) => {
+            settled = true;
+            clearTimeout(connectTimer);
+            resolve({ ok: true, res });
+          },
+        );
+        // The call's signal ends the exchange, answer and all (what the `signal` option of
+        // http.request does, without its per-request stream bookkeeping).
+        const signal = call.signal;
+        const cancel = call.cancel;
+        if (signal !== undefined || cancel !== undefined) {
+          const abort = (): void => {
+            req.destroy(new Error('the call was abandoned by its client'));
+          };
+          if (signal !== undefined) {
+            if (signal.aborted) abort();
+            else {
+              signal.addEventListener('abort', abort, { once: true });
+              req.once('close', () => signal.removeEventListener('abort', abort));
+            }
+          }
+          if (cancel !== undefined) {
+            cancel.onAbort(abort);
+            // Only while this try holds the handle: a resend has taken it over by the time this one closes.
+            req.once('close', () => {
+              if (current === req) cancel.onAbort(undefined);
+            });
           }
         }
-        if (cancel !== undefined) {
-          cancel.onAbort(abort);
-          req.once('close', () => cancel.onAbort(undefined));
-        }
-      }
-      // Only connecting is timed: a tools/call may rightly take minutes to answer, and an
-      // event stream stays open. The client's own timeout (and its cancellation) ends those.
-      // A kept-alive connection is already connected: no timer then.
-      req.on('socket', (s) => {
-        if (!s.connecting || settled) return;
-        connectTimer = setTimeout(() => req.destroy(new Error(`no connection within ${ctx.config.proxy.connectTimeoutMs} ms`)), ctx.config.proxy.connectTimeoutMs);
-        s.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
-      });
-      req.on('error', fail);
-      req.end(call.body);
+        current = req;
+        // What the connection had read before this call: anything more is (part of) an answer.
+        let readBefore = 0;
+        // Only connecting is timed: a tools/call may rightly take minutes to answer, and an
+        // event stream stays open. The client's own timeout (and its cancellation) ends those.
+        // A kept-alive connection is already connected: no timer then.
+        req.on('socket', (s) => {
+          readBefore = s.bytesRead;
+          if (!s.connecting || settled) return;
+          connectTimer = setTimeout(() => req.destroy(new Error(`no connection within ${ctx.config.proxy.connectTimeoutMs} ms`)), ctx.config.proxy.connectTimeoutMs);
+          s.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+        });
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          if (settled) return;
+          const aborted = call.signal?.aborted === true || call.cancel?.aborted === true;
+          if (!fresh && !aborted && mayResend(call.method, req.reusedSocket, (req.socket?.bytesRead ?? readBefore) - readBefore, err)) {
+            attempt(true);
+            return;
+          }
+          fail(err);
+        });
+        req.end(call.body);
+      };
+      let current: http.ClientRequest | undefined;
+      attempt(false);
     });
   }
 }
