@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseConfig } from './config/index.ts';
+import { connect as tlsConnect } from 'node:tls';
+import { loadConfigFile, parseConfig } from './config/index.ts';
 import type { DecisionEvent } from './core/index.ts';
 import { verifyReceiptsFile } from './evidence/receipts/index.ts';
 import { startServices } from './services.ts';
-import { curl, startUpstream } from './transports/http-proxy/testing.ts';
+import { curl, openTunnel, startUpstream } from './transports/http-proxy/testing.ts';
 
 const YAML = [
   'preset: balanced',
@@ -180,6 +182,51 @@ describe('tollgate run services: the admin API turned off', () => {
       assert.equal(s.control.killSwitch.on, false);
     } finally {
       await s.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('tollgate run services: a reload reaches the tunnels already open', () => {
+  it('closes an open blind tunnel to a host the reloaded proxy.connect.denyHosts names, recorded as a tunnel event', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tollgate-services-reload-'));
+    // A TCP upstream that holds what it is sent (the tunnel is blind: only the ClientHello is read).
+    const upstream = createNetServer();
+    const arrived = new Promise<void>((resolve) => {
+      upstream.on('connection', (c) => {
+        c.on('error', () => undefined);
+        c.once('data', () => resolve());
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+    const port = (upstream.address() as AddressInfo).port;
+    const yaml = (denyLine: string): string =>
+      YAML.replace('  listen: 127.0.0.1:0\n', `  listen: 127.0.0.1:0\n  connect:\n    allowPorts: [${port}]\n${denyLine}`).replace(
+        '    up.example.com: 127.0.0.1\n',
+        '    up.example.com: 127.0.0.1\n    blind.test: 127.0.0.1\n',
+      );
+    const file = join(home, 'tollgate.yaml');
+    writeFileSync(file, yaml(''));
+    const s = await startServices(loadConfigFile(file), { env: { TOLLGATE_HOME: home }, note: () => undefined, configFile: file, watchConfig: false });
+    const seen: DecisionEvent[] = [];
+    s.evidence.bus.subscribe({ emit: (e) => void seen.push(e) }, 'probe');
+    try {
+      const sock = await openTunnel((s.proxy as NonNullable<typeof s.proxy>).port, `blind.test:${port}`);
+      const tls = tlsConnect({ socket: sock, servername: 'blind.test' });
+      tls.on('error', () => undefined);
+      await arrived;
+      const gone = new Promise<void>((r) => sock.once('close', () => r()));
+      writeFileSync(file, yaml('    denyHosts: [blind.test]\n'));
+      assert.equal(s.control.reload('signal').outcome, 'applied');
+      await gone;
+      s.flushEvents();
+      const closedEv = seen.filter((e) => e.type === 'tunnel' && e.action === 'block');
+      assert.equal(closedEv.length, 1, JSON.stringify(seen.map((e) => [e.type, e.action])));
+      assert.ok(closedEv[0]?.findings.some((f) => f.rule === 'policy/connect-host-denied'));
+      assert.match(closedEv[0]?.reason ?? '', /closed after a config reload/);
+    } finally {
+      await s.close();
+      await new Promise<void>((r) => upstream.close(() => r()));
       rmSync(home, { recursive: true, force: true });
     }
   });

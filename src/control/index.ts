@@ -13,7 +13,7 @@ import { configChecks, createRuntime } from '../main.ts';
 import { createMemorySessionState } from '../scanners/split-secrets/index.ts';
 import { createAgentNames, createBudgets, createKillSwitch, type KillSwitch } from '../state/index.ts';
 import { createResolver } from '../transports/http-proxy/index.ts';
-import type { ProxyControl } from '../transports/http-proxy/control.ts';
+import { createPolicySignal, type ProxyControl } from '../transports/http-proxy/control.ts';
 import { watchConfigFile, type WatchOptions } from './config-watch.ts';
 import { killSwitchEvent, reloadEvent } from './events.ts';
 import { createLivePolicy, type ActivePolicy, type LivePolicy } from './live.ts';
@@ -118,6 +118,8 @@ export function startControlPlane(o: ControlPlaneOptions): ControlPlane {
     },
   });
   const ca = caFileStamp(cfg, o.dataDir);
+  // Tells the listeners after an applied reload, so open tunnels and WebSockets are judged again.
+  const reloads = createPolicySignal();
   const reload = (trigger: ReloadTrigger): ReloadResult => {
     const result = reloader(trigger);
     // The CA's files are not part of the config: a new CA (tls init --force) leaves the hash as it
@@ -151,6 +153,7 @@ export function startControlPlane(o: ControlPlaneOptions): ControlPlane {
         }),
       );
     }
+    if (r.outcome === 'applied') reloads.notify();
     return r;
   };
   const watchOpts = typeof o.watchConfig === 'object' ? o.watchConfig : {};
@@ -159,7 +162,7 @@ export function startControlPlane(o: ControlPlaneOptions): ControlPlane {
   return {
     live,
     killSwitch,
-    proxyControl: { killSwitch, budgets: createBudgets({ maxKeys: cfg.budgets.maxKeys }), agentNames: createAgentNames({ maxNamesPerClient: cfg.identity.maxAgentsPerClient }) },
+    proxyControl: { killSwitch, reloads, budgets: createBudgets({ maxKeys: cfg.budgets.maxKeys }), agentNames: createAgentNames({ maxNamesPerClient: cfg.identity.maxAgentsPerClient }) },
     sentinelPath,
     reload,
     checkSentinel: () => sentinel.check(),

@@ -38,7 +38,7 @@ const OTHER_RULES: readonly RuleEntry[] = [
   { id: 'engine/input-too-large', severity: 'high', mitre: 'T1027', description: 'input over a size limit (always blocks)' },
   { id: 'engine/json-too-deep', severity: 'high', mitre: 'T1027', description: 'JSON nested beyond the depth limit (always blocks)' },
   { id: 'engine/too-many-segments', severity: 'high', mitre: 'T1027', description: 'more parts than the segment limit (always blocks)' },
-  { id: 'engine/too-many-parts', severity: 'high', mitre: 'T1027', description: 'more multipart parts than the limit (always blocks)' },
+  { id: 'engine/too-many-parts', severity: 'high', mitre: 'T1027', description: 'more multipart parts, or WebSocket message fragments, than the limit (always blocks)' },
   { id: 'engine/unparseable-body', severity: 'high', mitre: 'T1027', description: 'a body declared JSON or multipart that cannot be parsed' },
   { id: 'engine/scanner-error', severity: 'high', mitre: 'T1562.001', description: 'a scanner failed; fail closed (always blocks)' },
   { id: 'engine/scanner-failed-open', severity: 'medium', mitre: 'T1562.001', description: 'a scanner failed and is configured to fail open (recorded, not blocked)' },

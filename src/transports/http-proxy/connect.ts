@@ -19,21 +19,15 @@ import { performance } from 'node:perf_hooks';
 import type { Finding, Verdict } from '../../core/index.ts';
 import { blockRule, decisionEvent, enforcedBlock, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { parseAuthority } from './authority.ts';
-import { resolveChecked, type ProxyContext } from './context.ts';
+import { addressFindings, resolveChecked, type ProxyContext } from './context.ts';
+import { connectFinding, connectListFindings, hostMatches, PLAIN_HTTP_PORT, portMessage } from './connect-policy.ts';
 import type { Interceptor } from './intercept.ts';
 import { looksLikeHttp, type PlainTunnels } from './plain-tunnel.ts';
-import { chargeBudget } from './control.ts';
+import { chargeBudget, type RelayTracker } from './control.ts';
 import { MAX_HELLO, parseClientHello, type SniResult } from './sni.ts';
 
 export { parseAuthority } from './authority.ts';
-
-export function hostMatches(host: string, patterns: readonly string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return patterns.some((p) => {
-    const q = p.toLowerCase();
-    return q.startsWith('*.') ? h.endsWith(q.slice(1)) : h === q;
-  });
-}
+export { hostMatches } from './connect-policy.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
 
@@ -44,6 +38,20 @@ function refuse(socket: Socket, status: number, verdict: Verdict, requestId: str
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${retry}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-tollgate-blocked: 1\r\nx-tollgate-block: ${blockRule(verdict)}\r\nx-tollgate-rules: ${rules}\r\nx-tollgate-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
   );
+}
+
+/** The URL a tunnel's host is scanned as. */
+function tunnelUrl(host: string, port: number): string {
+  return `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}/`;
+}
+
+/** What would refuse an open blind tunnel if it were opened now: the lists, the host's URL scan, its address. */
+function blindTunnelChecks(live: ProxyContext, host: string, port: number, address: string): Finding[] {
+  return [
+    ...connectListFindings(live.config.proxy.connect, host, port, false),
+    ...live.engine.scan({ kind: 'url', url: tunnelUrl(host, port) }, { now: live.now() }).findings,
+    ...addressFindings(live, [address], 'connect.host', 'the open tunnel is closed'),
+  ];
 }
 
 /** Reads the ClientHello from a tunnel (bounded in size and time); leaves the client paused. */
@@ -72,9 +80,6 @@ function readHello(client: Socket, head: Buffer): Promise<{ hello: SniResult; bu
   });
 }
 
-/** The plain-HTTP port: a CONNECT to it may carry inspected HTTP without being on allowPorts. */
-const PLAIN_HTTP_PORT = 80;
-
 /** What the ClientHello says about the tunnel: not TLS, unreadable, or naming another host. */
 function helloFindings(hello: SniResult, host: string, intercepting: boolean): Finding[] {
   if (hello.state === 'not-tls') {
@@ -99,6 +104,7 @@ export async function handleConnect(
   noted: Set<string>,
   interceptor?: Interceptor,
   plain?: PlainTunnels,
+  relays?: RelayTracker,
 ): Promise<void> {
   const started = performance.now();
   const requestId = ctx.newRequestId();
@@ -133,17 +139,10 @@ export async function handleConnect(
   const { host, port } = auth;
   const shown = summarizeUrl(`https://${isIP(host) === 6 ? `[${host}]` : host}:${port}/`).replace(/\/$/, '');
   const c = ctx.config.proxy.connect;
-  const findings: Finding[] = [];
-  const policy = (rule: string, message: string): void => {
-    findings.push(transportFinding(rule, 'connect.authority', message, { scanner: 'engine', category: 'policy', severity: 'high', mitre: 'T1571' }));
-  };
-  const portMessage = `CONNECT to port ${port} is not allowed (allowed: ${c.allowPorts.join(', ')}).`;
   // Port 80 off the list: allowed only for plain HTTP, which is inspected; known once the first bytes arrive.
   const plainOnly = !c.allowPorts.includes(port) && port === PLAIN_HTTP_PORT && plain !== undefined;
-  if (!c.allowPorts.includes(port) && !plainOnly) policy('policy/connect-port', portMessage);
-  if (hostMatches(host, c.denyHosts)) policy('policy/connect-host-denied', 'The host is on proxy.connect.denyHosts.');
-  if (c.allowHosts.length > 0 && !hostMatches(host, c.allowHosts)) policy('policy/connect-host-not-allowed', 'The host is not on proxy.connect.allowHosts.');
-  const scanned = ctx.engine.scan({ kind: 'url', url: `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}/` }, { now: ctx.now(), session });
+  const findings: Finding[] = connectListFindings(c, host, port, plain !== undefined);
+  const scanned = ctx.engine.scan({ kind: 'url', url: tunnelUrl(host, port) }, { now: ctx.now(), session });
   findings.push(...scanned.findings);
   let verdict = ctx.engine.judge(findings);
   if (stops(verdict)) {
@@ -168,7 +167,7 @@ export async function handleConnect(
       return;
     }
   }
-  const tunnel = { host, port, address: dial.address as string, session, ...(ctx.requester ? { requester: ctx.requester } : {}) };
+  const tunnel = { host, port, address: dial.address as string, session, carrier: client, ...(ctx.requester ? { requester: ctx.requester } : {}) };
   /** Serves the tunnel as plain HTTP when its first bytes are an HTTP request; false otherwise. */
   const servedPlain = (buffered: Buffer): boolean => {
     if (plain === undefined || !looksLikeHttp(buffered)) return false;
@@ -186,7 +185,7 @@ export async function handleConnect(
     if (hello.state === 'not-tls' && servedPlain(buffered)) return;
     if (plainOnly) {
       // Not plain HTTP: a tunnel to a port that is not on allowPorts is refused.
-      policy('policy/connect-port', `${portMessage} Only plain HTTP, which Tollgate inspects, may use port ${PLAIN_HTTP_PORT} without it.`);
+      findings.push(connectFinding('policy/connect-port', `${portMessage(c, port)} Only plain HTTP, which Tollgate inspects, may use port ${PLAIN_HTTP_PORT} without it.`));
       // Refused in every mode (nothing was relayed): the event records that block.
       emit(enforcedBlock(ctx.engine.judge([...findings, ...dial.findings])), shown);
       client.destroy();
@@ -245,7 +244,36 @@ export async function handleConnect(
   client.pipe(upstream);
   upstream.pipe(client);
   client.resume();
-  client.on('close', () => upstream.destroy());
+  // Judged again after each reload: closed once the running lists or policy would refuse it (control.ts).
+  const address = dial.address as string;
+  const forget = relays?.watch({
+    recheck: (live) => blindTunnelChecks(live, host, port, address),
+    end: (v, live) => {
+      const closed: Verdict = { ...v, reason: `${v.reason} The open tunnel was closed after a config reload.` };
+      live.emit(
+        decisionEvent({
+          type: 'tunnel',
+          transport: 'http-connect',
+          verdict: closed,
+          requestId: live.newRequestId(),
+          at: live.now(),
+          latencyMs: performance.now() - started,
+          mode: live.config.mode,
+          configHash: live.configHash,
+          target: shown,
+          method: 'CONNECT',
+          session,
+          ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+        }),
+      );
+      client.destroy();
+      upstream.destroy();
+    },
+  });
+  client.on('close', () => {
+    forget?.();
+    upstream.destroy();
+  });
   upstream.on('close', () => client.destroy());
 
   /** Terminates TLS with a leaf for the CONNECT host; the upstream is dialled per request. */

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { DecisionType, Finding, TransportId, Verdict } from '../../core/index.ts';
 import { AGENT_NAME } from '../../config/control-schema.ts';
 import { registrableDomain, type AgentNames, type BudgetLimits, type BudgetScope, type Budgets, type KillSwitch } from '../../state/index.ts';
-import { decisionEvent, summarizeUrl, transportFinding } from '../decision.ts';
+import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import type { ProxyContext } from './context.ts';
 import { deny } from './deny.ts';
 
@@ -16,6 +16,8 @@ export const AGENT_HEADER = 'x-tollgate-agent';
 /** Control-plane state shared by every request on a listener; each part is optional. */
 export interface ProxyControl {
   readonly killSwitch?: KillSwitch;
+  /** Told after each applied hot reload: open relays are judged again (trackRelays). */
+  readonly reloads?: PolicySignal;
   readonly budgets?: Budgets;
   readonly agentNames?: AgentNames;
 }
@@ -313,8 +315,8 @@ const killStops = new WeakMap<KillSwitch, Set<() => void>>();
 export function onKillSwitch(ctx: ProxyContext, stop: () => void): () => void {
   const killSwitch = ctx.control?.killSwitch;
   if (killSwitch === undefined) return noStop;
-  let stops = killStops.get(killSwitch);
-  if (stops === undefined) {
+  let registered = killStops.get(killSwitch);
+  if (registered === undefined) {
     const all = new Set<() => void>();
     killSwitch.subscribe((s, prev) => {
       if (!s.on || prev.on) return;
@@ -328,30 +330,124 @@ export function onKillSwitch(ctx: ProxyContext, stop: () => void): () => void {
       }
     });
     killStops.set(killSwitch, all);
-    stops = all;
+    registered = all;
   }
-  const registered = stops;
-  registered.add(stop);
-  return () => void registered.delete(stop);
+  const set = registered;
+  set.add(stop);
+  return () => void set.delete(stop);
 }
 
 function noStop(): void {}
 
-/** Keeps live relays (tunnels, WebSockets) so the kill switch can cut them when it turns on. */
-export function trackRelays(ctx: ProxyContext): { add(socket: Duplex): void; stop(): void } {
+/**
+ * Says when a hot reload has swapped the policy (src/control notifies after an applied reload), so
+ * that what is already open can be judged again under it.
+ */
+export interface PolicySignal {
+  subscribe(listener: () => void): () => void;
+}
+
+export function createPolicySignal(): PolicySignal & { notify(): void } {
+  const listeners = new Set<() => void>();
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    notify() {
+      for (const l of [...listeners]) {
+        try {
+          l();
+        } catch {
+          // One listener's failure must not keep the others from the new policy.
+        }
+      }
+    },
+  };
+}
+
+/** An open relay that is judged again after each reload (a blind tunnel, a WebSocket). */
+export interface WatchedRelay {
+  /** What would refuse it were it opened now, read from `live` (the policy running now). */
+  recheck(live: ProxyContext): Finding[];
+  /**
+   * Ends it for `verdict` (a reload's refusal, or the kill switch's when it has a carrier) and
+   * records that as one decision event.
+   */
+  end(verdict: Verdict, live: ProxyContext): void;
+  /**
+   * The tracked socket it rides on (its upgrade socket or CONNECT tunnel). When present the kill
+   * switch ends the relay through end() (a WebSocket close with a code and a reason) and leaves the
+   * socket to it instead of cutting it at once; end() must see that the socket is closed.
+   */
+  readonly carrier?: Duplex;
+}
+
+export interface RelayTracker {
+  /** A socket cut when the kill switch turns on (a tunnel, an upgrade). */
+  add(socket: Duplex): void;
+  /** A relay judged again after each reload; returns the call that forgets it (when it closes). */
+  watch(relay: WatchedRelay): () => void;
+  stop(): void;
+}
+
+/**
+ * Keeps live relays (tunnels, WebSockets): the kill switch cuts them when it turns on, and after a
+ * reload (ctx.control.reloads) each watched one is judged by the checks it would meet if it were
+ * opened now; one the new policy refuses is ended. `ctx` is the listener's live context.
+ */
+export function trackRelays(ctx: ProxyContext): RelayTracker {
   const relays = new Set<Duplex>();
+  const watched = new Set<WatchedRelay>();
   const off = onKillSwitch(ctx, () => {
-    for (const r of relays) r.destroy();
+    const carriers = new Set<Duplex>();
+    const verdict = killVerdict();
+    for (const w of [...watched]) {
+      if (w.carrier === undefined) continue;
+      carriers.add(w.carrier);
+      watched.delete(w);
+      try {
+        w.end(verdict, ctx);
+      } catch {
+        // A relay that fails to close with a reason is cut like any other socket.
+        carriers.delete(w.carrier);
+      }
+    }
+    for (const r of relays) if (!carriers.has(r)) r.destroy();
     relays.clear();
+  });
+  const offReload = ctx.control?.reloads?.subscribe(() => {
+    for (const w of [...watched]) {
+      let verdict: Verdict;
+      try {
+        verdict = ctx.engine.judge(w.recheck(ctx));
+      } catch (err) {
+        verdict = ctx.engine.judge([transportFinding('engine/scanner-error', 'relay', `An open relay could not be judged again after a reload (${(err as Error).message.slice(0, 120)}); it is closed.`, { category: 'engine' })]);
+      }
+      if (!stops(verdict)) continue;
+      watched.delete(w);
+      try {
+        w.end(verdict, ctx);
+      } catch {
+        // It could not be closed with its event: cut what it rides on, and go on with the others.
+        w.carrier?.destroy();
+      }
+    }
   });
   return {
     add(socket) {
       relays.add(socket);
       socket.once('close', () => relays.delete(socket));
     },
+    watch(relay) {
+      watched.add(relay);
+      return () => void watched.delete(relay);
+    },
     stop() {
       off();
+      offReload?.();
       relays.clear();
+      watched.clear();
     },
   };
 }

@@ -8,8 +8,8 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import { summarizeUrl, transportFinding } from '../decision.ts';
 import type { ProxyContext } from './context.ts';
 import { newExchange, refuse, relayExchange } from './exchange.ts';
-import { refusedOffTunnel, tunnelUpgrades, type Tunnel } from './tunnel-pin.ts';
-import { refusedByKillSwitch, requestScope } from './control.ts';
+import { refusedOffTunnel, tunnelDial, tunnelUpgrades, type Tunnel } from './tunnel-pin.ts';
+import { refusedByKillSwitch, requestScope, type RelayTracker } from './control.ts';
 import { followClientLimits, guardClientErrors, httpServerOptions, wellFramed } from './http-limits.ts';
 
 
@@ -29,7 +29,7 @@ export function authorityOf(host: string, port: number): string {
 
 export { hostHeaderMatches } from './authority.ts';
 
-export function createInterceptor(ctx: ProxyContext): Interceptor {
+export function createInterceptor(ctx: ProxyContext, relays?: RelayTracker): Interceptor {
   const tunnels = new WeakMap<object, Tunnel>();
   const live = new Set<TLSSocket>();
   const noted = new Set<string>();
@@ -67,7 +67,7 @@ export function createInterceptor(ctx: ProxyContext): Interceptor {
   // Before the handshake completes there is no channel to answer on.
   guardClientErrors(inner, ctx, 'https-intercept', (socket) => secured.has(socket));
   // wss:// inside the tunnel: relayed with every message scanned, to the tunnel's checked address.
-  inner.on('upgrade', tunnelUpgrades(ctx, tunnels, true, 'intercepted'));
+  inner.on('upgrade', tunnelUpgrades(ctx, tunnels, true, 'intercepted', relays));
 
   return {
     accept(client, buffered, secureContext, tunnel) {
@@ -114,6 +114,6 @@ async function handleIntercepted(req: IncomingMessage, res: ServerResponse, ctx:
   await relayExchange(req, res, x, {
     url,
     ...(isIP(tunnel.host) ? {} : { servername: tunnel.host.replace(/\.$/, '') }),
-    dial: () => tunnel.address,
+    dial: () => tunnelDial(ctx, tunnel, false),
   });
 }

@@ -9,9 +9,9 @@ import { isIP, type Socket } from 'node:net';
 import { summarizeUrl, transportFinding } from '../decision.ts';
 import type { ProxyContext } from './context.ts';
 import { newExchange, refuse, relayExchange } from './exchange.ts';
-import { refusedOffTunnel, tunnelUpgrades, type Tunnel } from './tunnel-pin.ts';
+import { refusedOffTunnel, tunnelDial, tunnelUpgrades, type Tunnel } from './tunnel-pin.ts';
 
-import { refusedByKillSwitch, requestScope } from './control.ts';
+import { refusedByKillSwitch, requestScope, type RelayTracker } from './control.ts';
 import { followClientLimits, guardClientErrors, httpServerOptions, wellFramed } from './http-limits.ts';
 
 export interface PlainTunnels {
@@ -40,7 +40,7 @@ function httpAuthority(host: string, port: number): string {
   return port === 80 ? h : `${h}:${port}`;
 }
 
-export function createPlainTunnels(ctx: ProxyContext): PlainTunnels {
+export function createPlainTunnels(ctx: ProxyContext, relays?: RelayTracker): PlainTunnels {
   const tunnels = new WeakMap<object, Tunnel>();
   const live = new Set<Socket>();
 
@@ -64,7 +64,7 @@ export function createPlainTunnels(ctx: ProxyContext): PlainTunnels {
   inner.emit('listening');
   followClientLimits(inner, ctx);
   guardClientErrors(inner, ctx, 'http-forward');
-  inner.on('upgrade', tunnelUpgrades(ctx, tunnels, false, 'tunnelled'));
+  inner.on('upgrade', tunnelUpgrades(ctx, tunnels, false, 'tunnelled', relays));
 
   return {
     accept(client, buffered, tunnel) {
@@ -99,5 +99,5 @@ async function handlePlain(req: IncomingMessage, res: ServerResponse, ctx: Proxy
     refuse(x, res, 400, 'request', [transportFinding('engine/invalid-input', 'url', 'The request target changes the host; it is blocked.')]);
     return;
   }
-  await relayExchange(req, res, x, { url, dial: () => tunnel.address });
+  await relayExchange(req, res, x, { url, dial: () => tunnelDial(ctx, tunnel, true) });
 }

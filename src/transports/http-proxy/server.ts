@@ -32,13 +32,13 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
   if (ctx.config.proxy.tlsInterception.enabled && !ctx.tls) {
     return Promise.reject(new Error('proxy.tlsInterception is enabled but no interception CA was loaded; run `tollgate tls init`'));
   }
-  const interceptor = ctx.tls ? createInterceptor(ctx) : undefined;
+  // Tunnels and WebSockets: cut when the kill switch turns on, judged again after a reload (control.ts).
+  const relays = trackRelays(ctx);
+  const interceptor = ctx.tls ? createInterceptor(ctx, relays) : undefined;
   // Plain HTTP inside CONNECT tunnels, scanned like forward requests (plain-tunnel.ts).
-  const plain = createPlainTunnels(ctx);
+  const plain = createPlainTunnels(ctx, relays);
   const admin = opts.admin;
   const noted = new Set<string>();
-  // Tunnels and WebSockets, cut when the kill switch turns on (control.ts).
-  const relays = trackRelays(ctx);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const target = req.url ?? '';
@@ -78,7 +78,7 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
     const rq = requestScope(ctx, req, 'proxy');
     if (socketRefusedByKillSwitch(rq, req, socket, 'connect')) return;
     relays.add(socket);
-    handleConnect(req, socket, head, rq.ctx, rq.session, noted, interceptor, plain).catch((err: unknown) => {
+    handleConnect(req, socket, head, rq.ctx, rq.session, noted, interceptor, plain, relays).catch((err: unknown) => {
       ctx.note(`CONNECT handler failed: ${(err as Error).message}`);
       socket.destroy();
     });
@@ -88,7 +88,7 @@ export function startProxy(ctx: ProxyContext, opts: ProxyOptions): Promise<Proxy
     const rq = requestScope(ctx, req, 'proxy');
     if (socketRefusedByKillSwitch(rq, req, socket, 'upgrade')) return;
     relays.add(socket);
-    handleWebSocketUpgrade(req, socket, head, rq.ctx, { secure: false, session: rq.session }).catch((err: unknown) => {
+    handleWebSocketUpgrade(req, socket, head, rq.ctx, { secure: false, session: rq.session, relays }).catch((err: unknown) => {
       ctx.note(`WebSocket upgrade handler failed: ${(err as Error).message}`);
       socket.destroy();
     });

@@ -45,7 +45,7 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
   const upstream = new URL(opts.upstream);
   const problem = await upstreamProblem(ctx, upstream);
   if (problem) throw new Error(problem);
-  // WebSockets, cut when the kill switch turns on.
+  // WebSockets: closed when the kill switch turns on, judged again after a reload.
   const relays = trackRelays(ctx);
 
   // The same strict parsing, bounded head and slow-client timeouts as the proxy (http-limits.ts).
@@ -65,7 +65,7 @@ export async function startReverse(ctx: ProxyContext, opts: ReverseOptions): Pro
     const rq = requestScope(ctx, req, 'reverse');
     if (socketRefusedByKillSwitch(rq, req, socket, 'upgrade')) return;
     relays.add(socket);
-    handleWebSocketUpgrade(req, socket, head, rq.ctx, { secure: false, base: upstream, session: rq.session }).catch((err: unknown) => {
+    handleWebSocketUpgrade(req, socket, head, rq.ctx, { secure: false, base: upstream, session: rq.session, relays }).catch((err: unknown) => {
       ctx.note(`reverse WebSocket upgrade failed: ${(err as Error).message}`);
       socket.destroy();
     });

@@ -6,15 +6,24 @@
 // data nobody scans). Outbound messages count their bytes against the per-domain data budget
 // (an agent could otherwise send a file out over a socket the budget never sees); the upgrade
 // itself counted as the request.
+// Every close Tollgate starts carries a code and a short reason naming the rule, on both hops, and
+// is one `frame` decision event: a message refused by the policy or its budget, a message over a
+// limit `ws` enforces (size, fragments, invalid UTF-8, a protocol error), the kill switch and a
+// reload whose policy would no longer open this socket (both 1008, policy violation).
+import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
-import type { Verdict } from '../../core/index.ts';
+import type { Finding, Verdict } from '../../core/index.ts';
 import { ACTION_RANK } from '../../core/index.ts';
-import { decisionEvent, transportFinding } from '../decision.ts';
+import { blockRule, decisionEvent, enforcedBlock, transportFinding } from '../decision.ts';
 import type { ProxyContext } from '../http-proxy/context.ts';
-import { chargeBudget } from '../http-proxy/control.ts';
+import { chargeBudget, type RelayTracker } from '../http-proxy/control.ts';
 
 export type Direction = 'outbound' | 'inbound';
+
+/** How long a socket the kill switch or a reload closes may take to finish its close handshake before it is cut. */
+export const CLOSE_GRACE_MS = 1000;
 
 export interface RelayFacts {
   readonly ctx: ProxyContext;
@@ -24,6 +33,12 @@ export interface RelayFacts {
   /** The same URL, safe to log. */
   readonly target: string;
   readonly maxMessageBytes: number;
+  /** Where the relay is judged again after a reload and ended by the kill switch (the listener's). */
+  readonly relays?: RelayTracker;
+  /** The tracked socket the agent's hop rides on; closed once that hop has closed after Tollgate closed it. */
+  readonly carrier?: Duplex;
+  /** What would refuse this WebSocket if it were opened now, read from the running policy (upgrade.ts). */
+  readonly recheck?: (live: ProxyContext) => Finding[];
 }
 
 /** RFC 6455 §7.4.1: codes an endpoint may send in a Close frame. */
@@ -38,12 +53,60 @@ export function closeReason(text: string): string {
   return out;
 }
 
-/** The close code for a receive error `ws` reports (it has already closed that hop with it). */
-function codeOf(err: Error): number {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 1009;
-  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
-  return 1002;
+/**
+ * The close code `ws` gave a receive error (it closes the hop that sent the frame with it; the
+ * receiver keeps it under its own symbol), or undefined for an error that is not the peer's
+ * (a write that failed).
+ */
+function statusOf(err: Error): number | undefined {
+  const sym = Object.getOwnPropertySymbols(err).find((k) => k.description === 'status-code');
+  const v = sym === undefined ? undefined : (err as unknown as Record<symbol, unknown>)[sym];
+  return typeof v === 'number' ? v : undefined;
+}
+
+interface LimitClose {
+  readonly finding: Finding;
+  /** The close reason (≤ 123 bytes once clipped). */
+  readonly reason: string;
+  readonly bytes: number;
+}
+
+/** What a receive error means: the finding recorded and the reason both hops are closed with. */
+function limitClose(err: Error, code: number | undefined, direction: Direction, maxMessageBytes: number): LimitClose {
+  const hop = direction === 'outbound' ? 'client' : 'upstream';
+  const errCode = String((err as NodeJS.ErrnoException).code ?? '');
+  const f = (rule: string, message: string): Finding => transportFinding(rule, 'ws.message', message);
+  if (errCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || errCode === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') {
+    return {
+      finding: f('engine/input-too-large', `A WebSocket message is larger than websocket.maxMessageBytes (${maxMessageBytes} bytes); it was not relayed.`),
+      reason: `Tollgate: ${direction} message over ${maxMessageBytes} bytes (engine/input-too-large)`,
+      bytes: maxMessageBytes + 1,
+    };
+  }
+  if (errCode === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') {
+    return {
+      finding: f('engine/too-many-parts', `A WebSocket message came in more fragments than Tollgate holds (${err.message.slice(0, 80)}); it was not relayed.`),
+      reason: `Tollgate: ${direction} message in too many fragments (engine/too-many-parts)`,
+      bytes: 0,
+    };
+  }
+  if (errCode === 'WS_ERR_INVALID_UTF8') {
+    return { finding: f('engine/invalid-input', 'A WebSocket text message is not valid UTF-8; it was not relayed.'), reason: `Tollgate: ${direction} text is not valid UTF-8 (engine/invalid-input)`, bytes: 0 };
+  }
+  if (code !== undefined) {
+    return {
+      finding: f('engine/invalid-input', `The ${hop} broke the WebSocket protocol (${err.message.slice(0, 120)}); the socket was closed.`),
+      reason: `Tollgate: protocol error from the ${hop} (engine/invalid-input)`,
+      bytes: 0,
+    };
+  }
+  return { finding: f('engine/invalid-input', `The ${hop} hop failed (${err.message.slice(0, 120)}); the socket was closed.`), reason: `Tollgate: the ${hop} hop failed (engine/invalid-input)`, bytes: 0 };
+}
+
+/** Closes one hop with a code and a reason (a hop not open yet is cut; one already closing is left to finish). */
+function closeHop(s: WebSocket, code: number, reason: string): void {
+  if (s.readyState === s.OPEN) s.close(code, reason);
+  else if (s.readyState === s.CONNECTING) s.terminate();
 }
 
 function toBuffer(data: WebSocket.RawData): Buffer {
@@ -59,17 +122,18 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
   const high = Math.max(4 * 1024 * 1024, 2 * f.maxMessageBytes);
   const host = new URL(f.url).hostname;
 
-  const emit = (direction: Direction, verdict: Verdict, bytes: number, started: number): void => {
-    ctx.emit(
+  // `live`: the policy running now, for a close the kill switch or a reload starts (its hash and mode).
+  const emit = (direction: Direction | 'close', verdict: Verdict, bytes: number, started: number, live: ProxyContext = ctx): void => {
+    live.emit(
       decisionEvent({
         type: 'frame',
         transport: 'websocket',
         verdict,
-        requestId: ctx.newRequestId(),
-        at: ctx.now(),
+        requestId: live.newRequestId(),
+        at: live.now(),
         latencyMs: performance.now() - started,
-        mode: ctx.config.mode,
-        configHash: ctx.configHash,
+        mode: live.config.mode,
+        configHash: live.configHash,
         target: f.target,
         method: direction,
         bytes,
@@ -90,7 +154,57 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
     }
   };
 
+  /**
+   * Ends the relay from outside (the kill switch, a reload that refuses it now): one event, both
+   * hops closed with a code and a reason, and cut if their close handshake has not finished within
+   * CLOSE_GRACE_MS (nothing is relayed meanwhile: `closed` is set).
+   */
+  const endFor = (verdict: Verdict, live: ProxyContext): void => {
+    if (closed) {
+      // Already closing for another reason: cut it now, as a socket without a relay would be.
+      f.carrier?.destroy();
+      return;
+    }
+    const rule = blockRule(verdict);
+    const kill = rule === 'policy/kill-switch';
+    const enforced = verdict.action === 'block' ? verdict : enforcedBlock(verdict);
+    emit('close', { ...enforced, reason: `${enforced.reason} The open WebSocket was closed${kill ? '' : ' after a config reload'}.` }, 0, performance.now(), live);
+    shut(1008, kill ? 'Tollgate: the kill switch is on (policy/kill-switch)' : `Tollgate: closed after a config reload (${rule})`);
+    const cut = setTimeout(() => {
+      client.terminate();
+      upstream.terminate();
+      f.carrier?.destroy();
+    }, CLOSE_GRACE_MS);
+    cut.unref();
+    const done = (): void => {
+      if (client.readyState !== client.CLOSED || upstream.readyState !== upstream.CLOSED) return;
+      clearTimeout(cut);
+      f.carrier?.destroy();
+    };
+    client.once('close', done);
+    upstream.once('close', done);
+  };
+  const forget = f.relays?.watch({ recheck: (live) => f.recheck?.(live) ?? [], end: endFor, ...(f.carrier !== undefined ? { carrier: f.carrier } : {}) });
+
+  /** A receive error `ws` reports (a limit or a protocol error): one event, both hops closed with its code and a reason. */
+  const refuseReceived = (from: WebSocket, to: WebSocket, direction: Direction, err: Error): void => {
+    if (closed) return;
+    closed = true;
+    const code = statusOf(err);
+    const l = limitClose(err, code, direction, f.maxMessageBytes);
+    emit(direction, enforcedBlock(ctx.engine.judge([l.finding])), l.bytes, performance.now());
+    const reason = closeReason(l.reason);
+    // Without a code of its own (a write that failed) the other hop is told Tollgate could not go on.
+    closeHop(from, code ?? 1011, reason);
+    closeHop(to, code ?? 1011, reason);
+  };
+
   const pipe = (from: WebSocket, to: WebSocket, direction: Direction): void => {
+    // `ws` closes the hop that broke a limit with the limit's code and no reason before it reports
+    // the error; this listener runs first, so that hop gets the reason too. (The receiver is not
+    // public API: without it, only the other hop gets the reason.)
+    const receiver = (from as unknown as { _receiver?: EventEmitter })._receiver;
+    receiver?.prependListener('error', (err: Error) => refuseReceived(from, to, direction, err));
     from.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (closed) return;
       const started = performance.now();
@@ -137,23 +251,10 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
       if (to.bufferedAmount > high) from.pause();
     });
 
-    from.on('error', (err: Error) => {
-      if (closed) return;
-      const code = codeOf(err);
-      if (code === 1009) {
-        const v = ctx.engine.judge([
-          transportFinding('engine/input-too-large', 'ws.message', `A WebSocket message is larger than websocket.maxMessageBytes (${f.maxMessageBytes} bytes); it was not relayed.`),
-        ]);
-        emit(direction, { ...v, action: 'block' }, f.maxMessageBytes + 1, performance.now());
-      }
-      // `ws` has already closed `from` with this code; close the other hop the same way.
-      closed = true;
-      const reason = closeReason(code === 1009 ? `Tollgate: message larger than ${f.maxMessageBytes} bytes` : 'Tollgate: protocol error on the other side');
-      if (to.readyState === to.OPEN) to.close(code, reason);
-      else to.terminate();
-    });
+    from.on('error', (err: Error) => refuseReceived(from, to, direction, err));
 
     from.on('close', (code: number) => {
+      forget?.();
       if (closed) {
         // Our close handshake finished on this hop; make sure the other one does not linger.
         if (to.readyState === to.CLOSED) return;

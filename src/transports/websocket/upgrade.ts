@@ -11,9 +11,10 @@ import { connect as tlsConnect } from 'node:tls';
 import WebSocket, { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import type { Finding, Verdict } from '../../core/index.ts';
 import { blockRule, decisionEvent, enforcedBlock, stops, summarizeUrl, transportFinding } from '../decision.ts';
-import { resolveChecked, type Dial, type ProxyContext } from '../http-proxy/context.ts';
+import { addressFindings, resolveChecked, type Dial, type ProxyContext } from '../http-proxy/context.ts';
+import { connectListFindings } from '../http-proxy/connect-policy.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
-import { chargeBudget, egressBytes } from '../http-proxy/control.ts';
+import { chargeBudget, egressBytes, type RelayTracker } from '../http-proxy/control.ts';
 import { endToEnd } from '../http-proxy/headers.ts';
 import { relay } from './relay.ts';
 import { handshakeProblem, upgradeTarget, type TargetOptions } from './target.ts';
@@ -26,6 +27,13 @@ export interface WebSocketUpgradeOptions extends TargetOptions {
    * the CONNECT was accepted). When given, the upstream is dialled there and no new lookup is made.
    */
   readonly address?: string;
+  /**
+   * Where the relay is judged again after each reload and ended by the kill switch with a close
+   * code and reason (the listener's trackRelays); absent: neither.
+   */
+  readonly relays?: RelayTracker;
+  /** The tracked socket the WebSocket rides on (a tunnel's CONNECT socket); defaults to the upgrade socket. */
+  readonly carrier?: Duplex;
 }
 
 /** Fields of the agent's handshake that belong to its hop only; Tollgate makes its own upstream. */
@@ -58,6 +66,25 @@ function protocolsOf(req: IncomingMessage): string[] {
     .map((p) => p.trim())
     .filter((p) => p.length > 0)
     .slice(0, 32);
+}
+
+/** The CONNECT host and port lists for an upgrade inside a tunnel (none outside one). */
+function tunnelListFindings(ctx: ProxyContext, opts: WebSocketUpgradeOptions): Finding[] {
+  // A plain-HTTP tunnel (not secure) is inspected, so it may use port 80 off allowPorts.
+  return opts.authority !== undefined ? connectListFindings(ctx.config.proxy.connect, opts.authority.host, opts.authority.port, !opts.secure) : [];
+}
+
+/**
+ * What would refuse an open WebSocket if it were opened now, read from `live` (after a reload):
+ * WebSockets turned off, the tunnel's lists, the URL scan, the address it was dialled at.
+ */
+function openChecks(live: ProxyContext, url: URL, address: string, opts: WebSocketUpgradeOptions): Finding[] {
+  const out: Finding[] = [];
+  if (!live.config.websocket.enabled) out.push(transportFinding('policy/websocket-disabled', 'upgrade', 'WebSocket relaying is turned off (websocket.enabled: false).', { category: 'policy', mitre: 'T1071.001' }));
+  out.push(...tunnelListFindings(live, opts));
+  out.push(...live.engine.scan({ kind: 'url', url: url.href }, { now: live.now() }).findings);
+  out.push(...addressFindings(live, [address], 'url.host', 'the open WebSocket is closed'));
+  return out;
 }
 
 /**
@@ -140,9 +167,12 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
     return;
   }
 
-  // 1. The upgrade request, scanned before anything leaves.
+  // 1. The upgrade request, scanned before anything leaves; inside a tunnel, the CONNECT host and
+  // port lists running now apply too (a reload may have denied the tunnel's host since it opened).
   const headers = endToEnd(req.headers, HANDSHAKE_ONLY);
   let scanned = ctx.engine.scan({ kind: 'request', method: 'GET', url: url.href, headers }, { now: ctx.now(), session, ...(ctx.config.agent ? { agent: ctx.config.agent } : {}) });
+  const listed = tunnelListFindings(ctx, opts);
+  if (listed.length > 0) scanned = ctx.engine.judge([...listed, ...scanned.findings]);
   if (stops(scanned)) {
     refuse(403, scanned);
     return;
@@ -157,7 +187,8 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
     }
   }
   // 2. One resolution, every address checked (or the address the tunnel already checked).
-  const dial: Dial = opts.address !== undefined ? { address: opts.address, all: [opts.address], findings: [] } : await resolveChecked(ctx, url.hostname, 'url.host');
+  // The tunnel's address is judged again by the engine running now.
+  const dial: Dial = opts.address !== undefined ? { address: opts.address, all: [opts.address], findings: addressFindings(ctx, [opts.address], 'url.host', 'blocked before connecting (SSRF defence)') } : await resolveChecked(ctx, url.hostname, 'url.host');
   const findings: Finding[] = [...scanned.findings, ...dial.findings];
   if (dial.findings.length > 0) {
     const v = ctx.engine.judge(findings);
@@ -246,7 +277,14 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
   });
   server.handleUpgrade(req, socket, head, (client) => {
     wired = true;
-    relay(client, upstream, { ctx, session, url: url.href, target, maxMessageBytes: wcfg.maxMessageBytes });
+    relay(client, upstream, {
+      ctx,
+      session,
+      url: url.href,
+      target,
+      maxMessageBytes: wcfg.maxMessageBytes,
+      ...(opts.relays !== undefined ? { relays: opts.relays, carrier: opts.carrier ?? socket, recheck: (live: ProxyContext) => openChecks(live, url, address, opts) } : {}),
+    });
     upstream.resume();
   });
 }
