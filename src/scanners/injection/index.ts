@@ -16,6 +16,7 @@ import { MENTION_WEIGHT, isMention } from './mention.ts';
 import { isSetupConditional } from './setup-condition.ts';
 import { isWarnedCommand } from './warned-command.ts';
 import { isPlaceholderName, isTemplateSlot } from './template-doc.ts';
+import { isNounAdjunct } from './noun-adjunct.ts';
 import { releaseDerivationMemos } from './cores.ts';
 import { WINDOW_UNITS, worstPlace } from './locality.ts';
 import { insideOneLeaf, joinFields } from './joined.ts';
@@ -680,7 +681,13 @@ function analyzeText(
   // family by family, view by view, pattern by pattern: evidence and tie-breaks do not depend on window order
   patternHits.sort((a, b) => a.familyIndex - b.familyIndex || a.hit.view - b.hit.view || a.owner - b.owner);
   const mentionBudget = { chars: MENTION_BUDGET };
-  for (const ph of patternHits) addHit(hits, unlessMention(ph, views, c.owners, mentionBudget));
+  for (const ph of patternHits) {
+    const h = unlessMention(ph, views, c.owners, mentionBudget);
+    // no match of the pattern counted in full and the first overrides a table or a file, not instructions:
+    // not even a weak cue (noun-adjunct.ts)
+    if (h.weight < ph.hit.weight && h.family === 'injection/instruction-override' && isNounAdjunct((views[h.view] as TextView).text, h.start, h.end)) continue;
+    addHit(hits, h);
+  }
 
   const foldedViews = views.filter((v) => v.kind === 'folded');
   if (probe && turnViews.some((vi) => (views[vi] as TextView).chain.length > 0)) probe.layerHit = true;
@@ -878,7 +885,8 @@ function pastWarnings(regex: SafeRegex, text: string, m: RegexMatch, budget: { c
 
 /**
  * A pattern's first match that is a quoted mention ("the phrase 'ignore previous instructions'"), or,
- * for an override family, an override conditional on the reader's own setup (setup-condition.ts), or
+ * for an override family, an override conditional on the reader's own setup (setup-condition.ts) or
+ * whose instruction word qualifies another noun ("the default instructions table", noun-adjunct.ts), or
  * a destructive shell command named in a warning (warned-command.ts), or a chat-template token whose
  * slot holds only placeholders or a placeholder named system_prompt (template-doc.ts),
  * counts only as a weak cue, unless the pattern matches again, in full, later in the same view:
@@ -894,7 +902,7 @@ function unlessMention(ph: PatternHit, views: readonly TextView[], table: readon
   const placeholder = owner.spec.label === 'prompt-identifier';
   const weak = (start: number, end: number): boolean =>
     isMention(view.text, start, end) ||
-    (setup && isSetupConditional(view.text, start, end)) ||
+    (setup && (isSetupConditional(view.text, start, end) || (owner.family.id === 'injection/instruction-override' && isNounAdjunct(view.text, start, end)))) ||
     (warned && isWarnedCommand(view.text, start, end)) ||
     (slot && isTemplateSlot(view.text, start, end)) ||
     (placeholder && isPlaceholderName(view.text, start, end));
