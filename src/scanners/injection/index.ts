@@ -15,6 +15,8 @@ import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, leetFold, pushView, ty
 import { MENTION_WEIGHT, isMention } from './mention.ts';
 import { isSetupConditional } from './setup-condition.ts';
 import { isWarnedCommand } from './warned-command.ts';
+import { isPlaceholderName, isTemplateSlot } from './template-doc.ts';
+import { isNounAdjunct } from './noun-adjunct.ts';
 import { releaseDerivationMemos } from './cores.ts';
 import { WINDOW_UNITS, worstPlace } from './locality.ts';
 import { insideOneLeaf, joinFields } from './joined.ts';
@@ -679,7 +681,13 @@ function analyzeText(
   // family by family, view by view, pattern by pattern: evidence and tie-breaks do not depend on window order
   patternHits.sort((a, b) => a.familyIndex - b.familyIndex || a.hit.view - b.hit.view || a.owner - b.owner);
   const mentionBudget = { chars: MENTION_BUDGET };
-  for (const ph of patternHits) addHit(hits, unlessMention(ph, views, c.owners, mentionBudget));
+  for (const ph of patternHits) {
+    const h = unlessMention(ph, views, c.owners, mentionBudget);
+    // no match of the pattern counted in full and the first overrides a table or a file, not instructions:
+    // not even a weak cue (noun-adjunct.ts)
+    if (h.weight < ph.hit.weight && h.family === 'injection/instruction-override' && isNounAdjunct((views[h.view] as TextView).text, h.start, h.end)) continue;
+    addHit(hits, h);
+  }
 
   const foldedViews = views.filter((v) => v.kind === 'folded');
   if (probe && turnViews.some((vi) => (views[vi] as TextView).chain.length > 0)) probe.layerHit = true;
@@ -841,6 +849,18 @@ const MENTION_BUDGET = 256 * 1024;
  */
 const SETUP_FAMILIES: ReadonlySet<string> = new Set(['injection/instruction-override', 'injection/foreign-override']);
 
+/** Control tokens and markup tags that documented templates print with placeholders in their slots (template-doc.ts). */
+const TEMPLATE_TOKENS: ReadonlySet<string> = new Set([
+  'injection/chat-template special-token',
+  'injection/chat-template inst-tag',
+  'injection/fake-system-tag system-xml',
+  'injection/fake-system-tag turn-xml',
+  'injection/fake-system-tag bracket-tag',
+]);
+
+/** Later tokens of one pattern looked at when each so far opened a placeholder slot (template-doc.ts). */
+const TEMPLATE_RETRIES = 12;
+
 /** Destructive shell commands (shell-payload labels) that manuals name in warnings (warned-command.ts). */
 const WARNED_COMMANDS: ReadonlySet<string> = new Set(['rm-rf-root', 'fork-bomb']);
 
@@ -865,8 +885,10 @@ function pastWarnings(regex: SafeRegex, text: string, m: RegexMatch, budget: { c
 
 /**
  * A pattern's first match that is a quoted mention ("the phrase 'ignore previous instructions'"), or,
- * for an override family, an override conditional on the reader's own setup (setup-condition.ts), or
- * a destructive shell command named in a warning (warned-command.ts),
+ * for an override family, an override conditional on the reader's own setup (setup-condition.ts) or
+ * whose instruction word qualifies another noun ("the default instructions table", noun-adjunct.ts), or
+ * a destructive shell command named in a warning (warned-command.ts), or a chat-template token whose
+ * slot holds only placeholders or a placeholder named system_prompt (template-doc.ts),
  * counts only as a weak cue, unless the pattern matches again, in full, later in the same view:
  * then that later match is the hit. More than MENTION_RETRIES weak matches in a row count in full.
  */
@@ -876,11 +898,18 @@ function unlessMention(ph: PatternHit, views: readonly TextView[], table: readon
   if (!view || !owner || owner.kind !== 'pattern') return ph.hit;
   const setup = SETUP_FAMILIES.has(owner.family.id);
   const warned = owner.family.id === 'injection/shell-payload' && WARNED_COMMANDS.has(owner.spec.label);
+  const slot = TEMPLATE_TOKENS.has(`${owner.family.id} ${owner.spec.label}`);
+  const placeholder = owner.spec.label === 'prompt-identifier';
   const weak = (start: number, end: number): boolean =>
-    isMention(view.text, start, end) || (setup && isSetupConditional(view.text, start, end)) || (warned && isWarnedCommand(view.text, start, end));
+    isMention(view.text, start, end) ||
+    (setup && (isSetupConditional(view.text, start, end) || (owner.family.id === 'injection/instruction-override' && isNounAdjunct(view.text, start, end)))) ||
+    (warned && isWarnedCommand(view.text, start, end)) ||
+    (slot && isTemplateSlot(view.text, start, end)) ||
+    (placeholder && isPlaceholderName(view.text, start, end));
   if (!weak(ph.hit.start, ph.hit.end)) return ph.hit;
   let from = ph.hit.end;
-  for (let i = 0; i < MENTION_RETRIES; i++) {
+  // a template prints a token per turn and per header: its tokens are read further
+  for (let i = 0; i < (slot ? TEMPLATE_RETRIES : MENTION_RETRIES); i++) {
     const rest = view.text.length - from;
     if (rest > budget.chars) return ph.hit;
     budget.chars -= rest;
