@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { raw, startTestProxy, startUpstream, type TestProxy, type Upstream } from './testing.ts';
+import { raw, rawUpstream, startTestProxy, startUpstream, type TestProxy, type Upstream } from './testing.ts';
 
 const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';
 
@@ -218,25 +218,6 @@ describe('slow clients are cut off by the configured timeouts', () => {
   });
 });
 
-/** A TCP upstream that answers every request with the same raw bytes and counts connections. */
-function rawUpstream(answer: string): Promise<{ port: number; close(): Promise<void> }> {
-  const server = net.createServer((s) => {
-    let head = '';
-    s.on('data', (d: Buffer) => {
-      head += d.toString('latin1');
-      if (head.includes('\r\n\r\n')) s.end(answer);
-    });
-    s.on('error', () => s.destroy());
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        close: () => new Promise<void>((r) => server.close(() => r())),
-      }),
-    );
-  });
-}
 
 describe('an upstream response with ambiguous or broken framing is blocked (502), never relayed', () => {
   const answers: [string, string][] = [

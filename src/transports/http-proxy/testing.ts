@@ -277,3 +277,23 @@ export function raw(port: number, chunks: readonly (string | Buffer)[], giveUpMs
     for (const c of chunks) s.write(c);
   });
 }
+
+/** A TCP upstream that answers every request, once its head has arrived, with the same raw bytes (framing tests). */
+export function rawUpstream(answer: string | Buffer): Promise<{ port: number; close(): Promise<void> }> {
+  const server = net.createServer((s) => {
+    let head = '';
+    s.on('data', (d: Buffer) => {
+      head += d.toString('latin1');
+      if (head.includes('\r\n\r\n')) s.end(answer);
+    });
+    s.on('error', () => s.destroy());
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }),
+    );
+  });
+}

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,7 +19,7 @@ import { startMcpHttpProxy } from '../mcp/http/server.ts';
 import { createUpstream } from '../mcp/http/upstream.ts';
 import { startReverse } from '../reverse/server.ts';
 import { onlyChunked } from './headers.ts';
-import { interceptingYaml, openTunnel, raw, startHttpsUpstream, startInterceptingTestProxy, startTestProxy, startUpstream, testContext, type TestProxy, type Upstream } from './testing.ts';
+import { interceptingYaml, openTunnel, raw, rawUpstream, startHttpsUpstream, startInterceptingTestProxy, startTestProxy, startUpstream, testContext, type TestProxy, type Upstream } from './testing.ts';
 import { mintLeaf } from './tls/index.ts';
 import { createTestCa } from './tls/testing.ts';
 
@@ -236,25 +235,6 @@ describe('inside an intercepted TLS tunnel', () => {
   });
 });
 
-/** A TCP upstream that answers every request with the same raw bytes. */
-function rawUpstream(answer: Buffer): Promise<{ port: number; close(): Promise<void> }> {
-  const server = net.createServer((s) => {
-    let head = '';
-    s.on('data', (d: Buffer) => {
-      head += d.toString('latin1');
-      if (head.includes('\r\n\r\n')) s.end(answer);
-    });
-    s.on('error', () => s.destroy());
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        close: () => new Promise<void>((r) => server.close(() => r())),
-      }),
-    );
-  });
-}
 
 describe('an upstream answer with a transfer coding other than chunked is blocked, never relayed unscanned', () => {
   const answer = (type: string): Buffer => Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nTransfer-Encoding: gzip, chunked\r\n\r\n`), chunked(GZ)]);
