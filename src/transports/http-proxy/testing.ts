@@ -258,7 +258,12 @@ export interface RawAnswer {
 }
 
 /** Writes `chunks` (one after another) to the proxy and collects what comes back until it closes. */
-export function raw(port: number, chunks: readonly (string | Buffer)[], giveUpMs = 10_000): Promise<RawAnswer> {
+export function raw(
+  port: number,
+  chunks: readonly (string | Buffer)[],
+  giveUpMs = 10_000,
+  opts: { readonly sinceLastByte?: boolean } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     let text = '';
@@ -270,7 +275,11 @@ export function raw(port: number, chunks: readonly (string | Buffer)[], giveUpMs
       s.destroy();
       resolve({ text, closed, status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0) });
     };
-    s.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    s.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      // Idle tests count from the answer, not from the connect, so a slow machine cannot eat the wait.
+      if (opts.sinceLastByte === true) timer.refresh();
+    });
     s.on('error', () => finish(true));
     s.on('close', () => finish(true));
     const timer = setTimeout(() => finish(false), giveUpMs);
