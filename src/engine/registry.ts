@@ -20,6 +20,9 @@ import {
 } from '../scanners/tool-policy/index.ts';
 import type { Scanner } from '../scanners/types.ts';
 import type { EngineDeps } from './engine.ts';
+
+/** Longest match of a DLP rule read over only the end of a session's history (most formats: 20–120 characters). */
+const SHORT_MATCH = 128;
 import { ssrfOptionsOf } from './ssrf-options.ts';
 
 type Factory = (config: TollgateConfig, deps: EngineDeps) => Scanner;
@@ -43,12 +46,17 @@ export const SCANNER_FACTORIES: Readonly<Partial<Record<ScannerId, Factory>>> = 
   },
   // Fragments are judged by DLP's own rules (those that name a credential by a literal or a
   // checksum, dlp/split.ts), as configured for DLP, and by the known-secret values when that scanner is on.
-  'split-secrets': (c) =>
-    createSplitSecretScanner({
+  // A session's history is read by the same rules in two sets: those whose matches are at most
+  // SHORT_MATCH characters over that much of it, the rest over all of it (split-secrets/index.ts).
+  'split-secrets': (c) => {
+    const rules = { disabled: c.scanners.dlp.disabledRules, minSeverity: c.scanners.dlp.minSeverity };
+    return createSplitSecretScanner({
       entropyBudgetBits: c.scanners.splitSecrets.entropyBudgetBits,
-      detect: createJoinedDetector({ disabled: c.scanners.dlp.disabledRules, minSeverity: c.scanners.dlp.minSeverity }),
+      detect: createJoinedDetector(rules),
+      windowDetectors: [createJoinedDetector({ ...rules, lengths: { atMost: SHORT_MATCH } }), createJoinedDetector({ ...rules, lengths: { above: SHORT_MATCH } })],
       knownSecrets: c.scanners.knownSecrets.enabled,
-    }),
+    });
+  },
   injection: (c) => {
     // threshold > 1 is stricter: every score floor is divided by it.
     const k = c.scanners.injection.threshold;

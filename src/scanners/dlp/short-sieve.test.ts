@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import fc from 'fast-check';
 import { re } from '../../re/index.ts';
 import { DlpEngine } from './engine.ts';
 import { ALL_RULES } from './rules/index.ts';
-import { minMatchLength, ShortTextSieve } from './short-sieve.ts';
+import { maxMatchLength, minMatchLength, ShortTextSieve } from './short-sieve.ts';
 
 describe('minMatchLength', () => {
   it('counts the fewest characters a pattern can match', () => {
@@ -124,4 +124,19 @@ describe('DlpEngine with its shortcuts (short-text sieve, yes/no pass first)', (
     const hits = fast.scanText('hunter2', 'password');
     assert.deepEqual(hits.map((h) => h.rule.id), reference.scanText('hunter2', 'password').map((h) => h.rule.id));
   });
+});
+
+test('maxMatchLength bounds every match, and is Infinity for unbounded or unread patterns', () => {
+  assert.equal(maxMatchLength('AKIA[0-9A-Z]{16}'), 20);
+  assert.equal(maxMatchLength('\\b(sk_(?:live|test)_[a-z]{24,99})\\b'), 3 + 4 + 1 + 99);
+  assert.equal(maxMatchLength('(?:a|bcd)?x{2,3}'), 6);
+  assert.equal(maxMatchLength('eyJ[A-Za-z0-9_-]{10,}'), Infinity);
+  assert.equal(maxMatchLength('a+b'), Infinity);
+  assert.equal(maxMatchLength('(?:\\b)*ab'), 2, 'an assertion repeated without bound still matches no characters');
+  assert.equal(maxMatchLength('\\Qab\\E'), Infinity, 'what the parser does not read is unbounded');
+  // Matches never exceed the bound (re2 on random subjects).
+  for (const p of ['x_[a-c]{2,5}(?:-[0-9]{1,3})?', '(?i:key)[=:][A-Za-z0-9]{8,12}']) {
+    const rx = re(p);
+    for (const s of ['x_abcabc-1234', 'KEY=abcdefghijklmnop', 'x_ab', 'key:12345678']) for (const m of rx.all(s, 10)) assert.ok(m.text.length <= maxMatchLength(p), `${p} on ${s}`);
+  }
 });

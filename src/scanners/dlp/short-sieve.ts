@@ -13,21 +13,37 @@ import type { RegexMatch } from '../../re/index.ts';
  * it does not understand makes it answer 0, which is always a valid lower bound.
  */
 export function minMatchLength(pattern: string): number {
-  const p = new MinLength(pattern);
+  const p = new MatchLength(pattern, false);
   const n = p.alternation();
   return p.ok && p.at === pattern.length ? n : 0;
 }
 
-class MinLength {
+/**
+ * An upper bound on the length, in characters, of any match of an RE2 pattern: Infinity when a
+ * quantifier is unbounded or the pattern holds anything the parser below does not understand. For
+ * ASCII text (split-secrets' joined fragments) characters are UTF-16 units.
+ */
+export function maxMatchLength(pattern: string): number {
+  const p = new MatchLength(pattern, true);
+  const n = p.alternation();
+  return p.ok && p.at === pattern.length ? n : Infinity;
+}
+
+/** The least (or, with `max`, the most) characters a pattern's matches can hold. */
+class MatchLength {
   at = 0;
   ok = true;
-  constructor(readonly src: string) {}
+  constructor(
+    readonly src: string,
+    readonly max: boolean,
+  ) {}
 
   alternation(): number {
     let best = this.sequence();
     while (this.ok && this.src[this.at] === '|') {
       this.at++;
-      best = Math.min(best, this.sequence());
+      const next = this.sequence();
+      best = this.max ? Math.max(best, next) : Math.min(best, next);
     }
     return best;
   }
@@ -36,29 +52,35 @@ class MinLength {
     let sum = 0;
     while (this.ok && this.at < this.src.length && this.src[this.at] !== '|' && this.src[this.at] !== ')') {
       const atom = this.atom();
-      sum += atom * this.quantifier();
+      const count = this.quantifier();
+      if (atom > 0) sum += atom * count; // 0 × Infinity (an unbounded assertion) is still 0
     }
     return sum;
   }
 
-  /** The least count the quantifier after an atom allows (1 when there is none). */
+  /** The least (with `max`, the most) count the quantifier after an atom allows (1 when there is none). */
   quantifier(): number {
     const c = this.src[this.at];
     let min = 1;
+    let most = 1;
     if (c === '*' || c === '?') {
       min = 0;
+      most = c === '*' ? Infinity : 1;
       this.at++;
-    } else if (c === '+') this.at++;
-    else if (c === '{') {
-      const m = /^\{(\d+)(?:,(\d*))?\}/.exec(this.src.slice(this.at));
+    } else if (c === '+') {
+      most = Infinity;
+      this.at++;
+    } else if (c === '{') {
+      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.at));
       if (!m) return this.fail();
       min = Number(m[1]);
+      most = m[2] === undefined ? min : m[3] === '' || m[3] === undefined ? Infinity : Number(m[3]);
       this.at += m[0].length;
     } else return 1;
     if (this.src[this.at] === '?') this.at++; // lazy
     const next = this.src[this.at];
     if (next === '*' || next === '+' || next === '?' || next === '{') return this.fail();
-    return min;
+    return this.max ? most : min;
   }
 
   atom(): number {
@@ -139,7 +161,7 @@ class MinLength {
   fail(): number {
     this.ok = false;
     this.at = this.src.length;
-    return 0;
+    return this.max ? Infinity : 0;
   }
 }
 

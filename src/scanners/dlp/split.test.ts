@@ -158,6 +158,11 @@ test('loosen removes boundary assertions at the ends of each alternative and rep
   assert.equal(loosen('(?:\\b|^)(ya29\\.[0-9]{3})').pattern, '(ya29\\.[0-9]{3})');
   assert.equal(loosen('\\b(tk_[a-z]{4})\\b|\\b([a-f0-9]{64})\\b', true).pattern, '(tk_[a-z]{4})|\\b\\B([a-f0-9]{64})');
   assert.equal(loosen('\\b([a-f0-9]{32})\\b', true).pattern, null);
+  // Inside a group that wraps the whole value too: the bare-random branch never matches, group numbers kept.
+  assert.equal(loosen('\\b(vc[pk]_[A-Za-z0-9]{24}|[A-Za-z0-9]{24})\\b', true).pattern, '(vc[pk]_[A-Za-z0-9]{24}|\\b\\B[A-Za-z0-9]{24})');
+  assert.equal(loosen('\\b(?:(ab_[0-9]{4})|([0-9]{30}))\\b', true).pattern, '(?:(ab_[0-9]{4})|\\b\\B([0-9]{30}))');
+  assert.equal(loosen('\\b([0-9a-f]{40}|[A-Z0-9]{20})\\b', true).pattern, null);
+  assert.equal(loosen('\\b(vc[pk]_[A-Za-z0-9]{24}|[A-Za-z0-9]{24})\\b').pattern, '(vc[pk]_[A-Za-z0-9]{24}|[A-Za-z0-9]{24})', 'kept without literalsOnly');
   const l = loosen('\\b(ab[0-9]{2})\\b');
   assert.equal(l.leadOk('xab12', 1), false);
   assert.equal(l.leadOk('-ab12', 1), true);

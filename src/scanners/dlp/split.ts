@@ -27,6 +27,7 @@ import { plausibleWithoutCase, SEVERITY_RANK, type Severity } from '../../core/i
 import { re, type SafeRegex } from '../../re/index.ts';
 import { DlpEngine, type Hit } from './engine.ts';
 import { ALL_RULES } from './rules/index.ts';
+import { maxMatchLength } from './short-sieve.ts';
 import type { DlpRule } from './types.ts';
 
 export interface JoinedMatch {
@@ -47,6 +48,8 @@ export interface JoinedMatch {
  */
 export type JoinedDetector = ((text: string, starts?: readonly number[]) => readonly JoinedMatch[]) & {
   readonly incomplete: () => string | null;
+  /** The longest match it can return (Infinity when a rule's is unbounded). */
+  readonly maxMatchLength: number;
 };
 
 export interface JoinedDetectorOptions {
@@ -54,6 +57,12 @@ export interface JoinedDetectorOptions {
   readonly disabled?: readonly string[];
   /** Rules below this severity are not run (scanners.dlp.minSeverity). */
   readonly minSeverity?: Severity;
+  /**
+   * Only the rules whose matches (boundaries removed) can be longer than `above` and at most `atMost`
+   * characters: split-secrets reads a session's history with the short rules over a little of it
+   * and with the long ones over all of it (see maxMatchLength in short-sieve.ts).
+   */
+  readonly lengths?: { readonly above?: number; readonly atMost?: number };
 }
 
 /**
@@ -248,6 +257,37 @@ export function hasLiteral(alt: string): boolean {
   return false;
 }
 
+/**
+ * An alternative with only its literal-carrying branches left matchable, or null when none carries
+ * a literal. A group spanning the whole alternative (`(vcp_[A-Za-z0-9]{24}|[A-Za-z0-9]{24})`, the
+ * way most rules wrap their value) is looked into: its bare-random branches are made ones that never
+ * match, keeping their groups' numbers. Read from the rule table, never from attacker text.
+ */
+export function literalAlternatives(alt: string, depth = 0): string | null {
+  if (depth < 4 && alt.startsWith('(') && tokenEnd(alt, 0) === alt.length) {
+    // The group's opening: `(`, `(?:`, `(?i:`, `(?P<name>`.
+    let open = 1;
+    if (alt.charAt(1) === '?') {
+      open = 2;
+      while (open < alt.length && alt.charAt(open) !== ':' && alt.charAt(open) !== '>' && alt.charAt(open) !== ')') open++;
+      if (alt.charAt(open) === ')') return hasLiteral(alt) ? alt : null; // a flag group, not one with branches
+      open++;
+    }
+    const branches = topLevelAlternatives(alt.slice(open, -1));
+    if (branches.length > 1 || branches[0] !== alt.slice(open, -1) || alt.charAt(open) === '(') {
+      let any = false;
+      const inner = branches.map((b) => {
+        const kept = literalAlternatives(b, depth + 1);
+        if (kept === null) return NEVER + b;
+        any = true;
+        return kept;
+      });
+      return any ? `${alt.slice(0, open)}${inner.join('|')})` : null;
+    }
+  }
+  return hasLiteral(alt) ? alt : null;
+}
+
 interface Loosened {
   /** The pattern without the boundary assertions at the ends of its alternatives (null: no alternative is kept). */
   readonly pattern: string | null;
@@ -272,11 +312,12 @@ export function loosen(pattern: string, literalsOnly = false): Loosened {
   const alts = topLevelAlternatives(pattern).map((alt) => {
     const lead = stripLead(alt);
     const trail = stripTrail(lead.rest);
-    if (literalsOnly && !hasLiteral(trail.rest)) return NEVER + trail.rest;
+    const rest = literalsOnly ? literalAlternatives(trail.rest) : trail.rest;
+    if (rest === null) return NEVER + trail.rest;
     kept++;
     leads.push(lead.test);
     trails.push(trail.test);
-    return trail.rest;
+    return rest;
   });
   const any = (tests: (EdgeTest | null)[]): EdgeTest => {
     if (tests.some((t) => t === null)) return ALWAYS;
@@ -320,10 +361,16 @@ const NO_STARTS: readonly number[] = [0];
 export function createJoinedDetector(options: JoinedDetectorOptions = {}): JoinedDetector {
   const sets = new Map<string, RuleSet>();
   const looseRules: DlpRule[] = [];
+  const above = options.lengths?.above ?? -1;
+  const atMost = options.lengths?.atMost ?? Infinity;
+  let longest = 0;
   for (const rule of eligibleRules(options)) {
     // A rule with keywords keeps only its alternatives that carry a literal (see carriesLiteral).
     const loose = loosen(rule.pattern, needsLiteral(rule));
     if (loose.pattern === null) continue;
+    const most = maxMatchLength(loose.pattern);
+    if (most <= above || most > atMost) continue;
+    longest = Math.max(longest, most);
     sets.set(rule.id, { rule, loose });
     looseRules.push({ ...rule, pattern: loose.pattern });
   }
@@ -346,7 +393,10 @@ export function createJoinedDetector(options: JoinedDetectorOptions = {}): Joine
     const out: JoinedMatch[] = [];
     if (text.length === 0) return out;
     const starts = given && given.length > 0 ? given : NO_STARTS;
-    const hits = engine.scanText(text, undefined, false, Infinity, true, starts);
+    // Not `likelyQuiet`: its yes/no pass (every keyword and keyword-free pattern in one regex) is
+    // slow on joined text, whose glued fragments make long runs of letters and digits that the
+    // loosened patterns' counted repetitions keep matching into (hundreds of µs on 300 characters).
+    const hits = engine.scanText(text, undefined, false, Infinity, false, starts);
     lastIncomplete = engine.lastTextIncomplete;
     for (const hit of hits) {
       const s = sets.get(hit.rule.id);
@@ -392,7 +442,7 @@ export function createJoinedDetector(options: JoinedDetectorOptions = {}): Joine
     return { rule: s.rule.id, index: from, length: to - from };
   }
 
-  return Object.assign(detect, { incomplete: () => lastIncomplete });
+  return Object.assign(detect, { incomplete: () => lastIncomplete, maxMatchLength: longest });
 }
 
 // ------------------------------------------------------------------ host labels

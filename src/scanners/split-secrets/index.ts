@@ -61,6 +61,12 @@ export interface SplitSecretsOptions {
    * + maxFragmentLength); it then reports split-secrets/scan-incomplete.
    */
   readonly maxWindowChars: number;
+  /**
+   * Detectors for the session window, each read over as much history as its maxMatchLength (capped
+   * at maxSecretLength): the engine passes DLP's rules in two, the short ones and the long ones, so
+   * the common short formats are not asked about a whole history's glued fragments. Default: [detect].
+   */
+  readonly windowDetectors?: readonly SplitDetector[];
   /** Longest credential looked for across requests: older fragments further back than this are not re-scanned. */
   readonly maxSecretLength: number;
   /** High-entropy bits a session may send within the state's window before it is flagged; 0 turns the budget off. */
@@ -298,11 +304,6 @@ function encode(p: Piece): string {
   return p.kind === DATA_NAME ? NAME_MARK + p.text : p.folded ? HOST_MARK + p.text : p.text;
 }
 
-function decode(text: string, location: string | null): Piece {
-  if (text.startsWith(NAME_MARK)) return { text: text.slice(1), location, kind: DATA_NAME, folded: false };
-  if (text.startsWith(HOST_MARK)) return { text: text.slice(1), location, kind: VALUE, folded: true };
-  return { text, location, kind: VALUE, folded: false };
-}
 
 /** Index of the fragment containing character `pos` of the joined text (starts ascending). */
 function fragmentAt(starts: readonly number[], pos: number): number {
@@ -410,6 +411,62 @@ function joinOf(pieces: readonly Piece[]): Joined {
   return { texts, text: texts.join(''), starts, lengths, upper };
 }
 
+/** A join of the session window: older fragments (no location) then this input's first ones. */
+interface WindowJoin {
+  readonly j: Joined;
+  /** Per piece: this input's location, or null for a fragment of an earlier request. */
+  readonly locations: readonly (string | null)[];
+  /** How many pieces come from earlier requests. */
+  readonly earlier: number;
+  /** The window holds a data-like name (so the values-only join differs from this one). */
+  readonly names: boolean;
+}
+
+/**
+ * Joins the window's encoded fragments (see encode) directly, without a Piece per fragment: this runs
+ * on every request of a session over up to maxSecretLength characters of history. With `valuesOnly`,
+ * data-like names are left out (the second join of piecesOf).
+ */
+function windowJoin(older: readonly string[], current: readonly string[], to: number, locate: (k: number) => string, valuesOnly: boolean): WindowJoin {
+  const texts: string[] = [];
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  const locations: (string | null)[] = [];
+  let folded: boolean[] | null = null;
+  let names = false;
+  let at = 0;
+  let earlier = 0;
+  const total = older.length + to;
+  for (let k = 0; k < total; k++) {
+    const here = k >= older.length;
+    let t = here ? current[k - older.length]! : older[k]!;
+    const mark = t.charCodeAt(0);
+    let host = false;
+    if (mark === 1) {
+      names = true;
+      if (valuesOnly) continue;
+      t = t.slice(1);
+    } else if (mark === 2) {
+      host = true;
+      t = t.slice(1);
+    }
+    if (host) (folded ??= new Array<boolean>(texts.length).fill(false)).push(true);
+    else folded?.push(false);
+    texts.push(t);
+    starts.push(at);
+    lengths.push(t.length);
+    locations.push(here ? locate(k - older.length) : null);
+    if (!here) earlier++;
+    at += t.length;
+  }
+  let upper: string | null = null;
+  if (folded) {
+    const f = folded;
+    upper = texts.map((t, k) => (f[k] ? t.toUpperCase() : t)).join('');
+  }
+  return { j: { texts, text: texts.join(''), starts, lengths, upper }, locations, earlier, names };
+}
+
 const NO_FLAGS: readonly boolean[] = [];
 
 /**
@@ -430,6 +487,10 @@ class FindingSink {
     }
     this.#seen.add(key);
     this.findings.push(f);
+  }
+  /** A limit cut the scan short. */
+  get stopped(): boolean {
+    return this.#stopped !== undefined;
   }
   stop(location: string, message: string): void {
     this.#stopped ??= { scanner: SCANNER, rule: 'split-secrets/scan-incomplete', severity: 'high', category: 'limits', mitre: 'T1027', location, evidence: '', message };
@@ -488,8 +549,35 @@ function candidatesIn(j: Joined, detect: SplitDetector | null, index: KnownSecre
   return found;
 }
 
+/** Session windows remembered as read and quiet, per scanner (cleared when full), and the longest key kept. */
+const QUIET_MAX = 128;
+const QUIET_KEY_MAX = 4096;
+
+/**
+ * The window's fragments as one string after the pass's tag (older, then this input's first `to`,
+ * `chars` characters in all), or null when too long to keep. Fragments hold no whitespace (fragmentOf), so a newline separates them unambiguously and a
+ * blank line separates the older ones from this input's.
+ */
+function quietKey(tag: string, older: readonly string[], current: readonly string[], to: number, chars: number): string | null {
+  if (chars + older.length + to + 1 > QUIET_KEY_MAX) return null;
+  return `${tag}\n${older.join('\n')}\n\n${(to === current.length ? current : current.slice(0, to)).join('\n')}`;
+}
+
+/** One read of the session window (see readWindow). */
+interface WindowPass {
+  readonly detect: SplitDetector | null;
+  /** The known-secret index's read. */
+  readonly known: boolean;
+  /** Characters of history (and of this input) it needs on either side of the boundary. */
+  readonly reach: number;
+  /** Names the pass in quiet-window keys. */
+  readonly tag: string;
+}
+
 export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> = {}): Scanner {
   const o: SplitSecretsOptions = { ...DEFAULT_SPLIT_SECRETS_OPTIONS, ...options };
+  // The detector is a pure function of its text, so what it found nothing in stays quiet (bounded; see quietKey).
+  const quiet = new Set<string>();
   // A plain-object lookup: cheaper than Set.has for the one check every segment goes through.
   const parts: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
   for (const part of o.parts) parts[part] = true;
@@ -529,6 +617,47 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       }, text),
       `p|${locs[span.first]}|${locs[span.last]}|${text}`,
     );
+  };
+
+  // The session-window reads: each detector over as much history as its matches can span, and the
+  // known secrets (when there are any) over maxSecretLength.
+  const detectors = o.windowDetectors ?? [o.detect];
+  const windowPasses: WindowPass[] = [
+    ...detectors.map((detect, n) => ({ detect, known: false, reach: Math.min(o.maxSecretLength, detect.maxMatchLength ?? o.maxSecretLength), tag: `${n}` })),
+    { detect: null, known: true, reach: o.maxSecretLength, tag: 'k' },
+  ];
+  const detectorReach = Math.max(0, ...windowPasses.filter((p) => !p.known).map((p) => p.reach));
+
+  /**
+   * One read of the session window: its joins (with the data-like names, and the values alone)
+   * asked of the pass's detector or of the known-secret index; credentials that cross from an earlier
+   * request into this one are reported. A window a detector has already read and found nothing in
+   * (an agent polling one endpoint sends the same fragments each time) is not read again.
+   */
+  const readWindow = (pass: WindowPass, older: readonly string[], current: readonly string[], to: number, locate: (k: number) => string, first: string, out: FindingSink, index: KnownSecretIndex | null): void => {
+    let chars = 0;
+    for (const t of older) chars += t.length;
+    for (let k = 0; k < to; k++) chars += current[k]!.length;
+    const key = pass.known ? null : quietKey(pass.tag, older, current, to, chars);
+    if (key !== null && quiet.has(key)) return;
+    const all = windowJoin(older, current, to, locate, false);
+    const joins = all.names ? [all, windowJoin(older, current, to, locate, true)] : [all];
+    let found = out.stopped;
+    for (const { j, locations, earlier } of joins) {
+      if (earlier === 0 || earlier === locations.length) continue;
+      const detect = pass.detect && mayMatch(pass.detect, j.texts, 0, j.texts.length) ? pass.detect : null;
+      for (const c of candidatesIn(j, detect, pass.known ? index : null, out, first)) {
+        found = true;
+        const span = spanOf(c.index, c.length, j.starts, j.lengths);
+        // Report once, when the last piece arrives, and only when an earlier request holds a piece.
+        if (!span || !(span.first < earlier && span.last >= earlier)) continue;
+        acrossRequests(c, j, locations[span.last] ?? first, span, earlier - span.first, out);
+      }
+    }
+    if (key !== null && !found && !out.stopped) {
+      if (quiet.size >= QUIET_MAX) quiet.clear();
+      quiet.add(key);
+    }
   };
 
   /** The finding for a credential or known secret that crosses from earlier requests into this one. */
@@ -601,7 +730,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       // (the first join of piecesOf), marked so that both of their joins can be made again.
       // The detector may promise a shorter longest match than maxSecretLength: less history to re-join
       // (a known secret may be as long as maxSecretLength).
-      const reach = index ? o.maxSecretLength : Math.min(o.maxSecretLength, o.detect.maxMatchLength ?? o.maxSecretLength);
+      const reach = index ? o.maxSecretLength : detectorReach;
       const kept = pieces.filter((p) => p.kind !== WORD_NAME);
       const encoded = kept.map(encode);
       const ends = endFragments(encoded, reach);
@@ -637,24 +766,19 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       while (to < current.length && headChars < reach) headChars += current[to++]!.length;
       if (older.length > 0 && olderChars + headChars > o.maxWindowChars) {
         out.stop(first, `The split-secrets check could re-scan only ${o.maxWindowChars} characters across this session's requests; raise maxWindowChars.`);
-      } else if (older.length > 0 && (index !== null || mayMatch(o.detect, current, 0, to) || mayMatch(o.detect, older, 0, older.length))) {
-        const window: Piece[] = older.map((t) => decode(t, null));
-        for (let k = 0; k < to; k++) window.push(decode(current[k]!, kept[ends[k] ?? 0]?.location ?? first));
-        // Both joins: with the data-like names, and the values alone.
-        const joins = [window];
-        if (window.some((p) => p.kind === DATA_NAME)) joins.push(window.filter((p) => p.kind === VALUE));
-        for (const join of joins) {
-          let earlier = 0;
-          while (earlier < join.length && join[earlier]!.location === null) earlier++;
-          if (earlier === 0 || earlier === join.length) continue;
-          const j = joinOf(join);
-          const detect = mayMatch(o.detect, j.texts, 0, j.texts.length) ? o.detect : null;
-          for (const c of candidatesIn(j, detect, index, out, first)) {
-            const span = spanOf(c.index, c.length, j.starts, j.lengths);
-            // Report once, when the last piece arrives, and only when an earlier request holds a piece.
-            if (!span || !(span.first < earlier && span.last >= earlier)) continue;
-            acrossRequests(c, j, join[span.last]!.location ?? first, span, earlier - span.first, out);
-          }
+      } else if (older.length > 0) {
+        const locate = (k: number): string => kept[ends[k] ?? 0]?.location ?? first;
+        // Each detector reads only as much of the window as its longest match can reach across the
+        // boundary (the short rules a little, the long ones all); the known secrets all of it.
+        for (const pass of windowPasses) {
+          const d = pass.detect;
+          if (d === null ? index === null : !(mayMatch(d, current, 0, to) || mayMatch(d, older, 0, older.length))) continue;
+          const r = pass.known ? o.maxSecretLength : pass.reach;
+          let from = older.length;
+          for (let chars = 0; from > 0 && chars < r; ) chars += older[--from]!.length;
+          let upTo = 0;
+          for (let chars = 0; upTo < to && chars < r; ) chars += current[upTo++]!.length;
+          readWindow(pass, from === 0 ? older : older.slice(from), current, upTo, locate, first, out, index);
         }
       }
 

@@ -463,3 +463,51 @@ test('a known secret sent half per request of one session is re-assembled when t
   assert.deepEqual(f.map((x) => [x.rule, x.severity, x.location]), [['split-secrets/cross-request', 'critical', 'url.query.a']]);
   assertNoPiece(f, KS);
 });
+
+test('a session window already read and found quiet is not read again; a repeated split key is still found every time', () => {
+  const asked: string[] = [];
+  const spy: SplitDetector = (text: string) => (asked.push(text), detect(text));
+  const s = createSplitSecretScanner({ detect: spy });
+  const ctx = session();
+  // An agent polling one endpoint: once the window holds nothing but copies of the same fragments, it
+  // is the same text every time, and the detector is not asked about it again.
+  const poll = 'https://c.example/repos/nodejs/node/pulls?state=open&per_page=50';
+  for (let i = 0; i < 300; i++) assert.deepEqual(s.scan(viewOfUrl(poll), { ...ctx, now: ctx.now + i }), []);
+  const windowReads = asked.filter((t) => t.length > 200).length;
+  assert.ok(windowReads > 0, 'the window was read while it filled');
+  assert.ok(windowReads < 150, `read ${windowReads} times in 300 identical requests`);
+  // The same two halves sent over and over: every request that completes the key (each second half)
+  // is flagged, however often the window repeats.
+  const other = session(createMemorySessionState(), 's2');
+  let flagged = 0;
+  for (let i = 0; i < 200; i++) {
+    const half = i % 2 === 0 ? KEY.slice(0, 10) : KEY.slice(10);
+    const f = s.scan(viewOfUrl(`https://c.example/log?m=${half}`), { ...other, now: other.now + i });
+    if (f.some((x) => x.rule === 'split-secrets/cross-request')) flagged++;
+  }
+  assert.equal(flagged, 100, 'every request carrying the second half completes the key');
+});
+
+test('with DLP\'s rules in two sets (short matches over the end of the history, long ones over all of it), keys split across requests are still found', () => {
+  const short = createJoinedDetector({ lengths: { atMost: 128 } });
+  const long = createJoinedDetector({ lengths: { above: 128 } });
+  assert.ok(short.maxMatchLength <= 128 && long.maxMatchLength > 128);
+  const tiered = createSplitSecretScanner({ detect: createJoinedDetector(), windowDetectors: [short, long] });
+  const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const jwt = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'svc-deploy', scope: 'repo:write admin:org', nonce: 'q7Vx2mLp9Rt4Wz8Kc3Nb6Yh1Jd5Fg0Ts', aud: 'https://api.internal.example/v2/deployments/production', claims: 'x'.repeat(300) })}.${'Qm9Zk3Lp8Vt2Wx7Rc4Nb1Hy6Jd5Fg0TsAa9Ee2Ii'}`;
+  assert.ok(jwt.length > 500 && jwt.length < 1000, `${jwt.length}`);
+  assert.deepEqual(createJoinedDetector()(jwt).map((m) => m.rule), ['dlp/jwt'], 'DLP finds the whole token');
+  for (const [key, rule, parts] of [
+    [AWS, 'dlp/aws-access-key-id', 2],
+    [PAT, 'dlp/github-pat', 2],
+    [jwt, 'dlp/jwt', 5],
+  ] as const) {
+    const ctx = session();
+    for (let i = 0; i < 80; i++) tiered.scan(viewOfUrl(`https://c.example/repos/nodejs/node/pulls/${100000 + i}?state=open`), { ...ctx, now: ctx.now + i });
+    const size = Math.ceil(key.length / parts);
+    const found = [];
+    for (let p = 0; p < parts; p++) found.push(tiered.scan(viewOfUrl(`https://c.example/log?m=${key.slice(p * size, (p + 1) * size)}`), { ...ctx, now: ctx.now + 100 + p }));
+    assert.deepEqual(found.slice(0, -1).flat(), [], rule);
+    assert.deepEqual(rulesOf(found[parts - 1]!), [`split-secrets/cross-request ${rule}`], rule);
+  }
+});
