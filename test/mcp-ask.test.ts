@@ -55,7 +55,7 @@ async function pending(api: string): Promise<Pending[]> {
 /** Waits (a hang guard, not a timing assertion) until n calls are held, and returns them. */
 async function held(api: string, n = 1): Promise<Pending[]> {
   let list: Pending[] = [];
-  for (let i = 0; i < 500 && list.length < n; i++) {
+  for (const end = Date.now() + 30_000; list.length < n && Date.now() < end; ) {
     list = await pending(api);
     if (list.length < n) await new Promise((r) => setTimeout(r, 20));
   }
