@@ -202,7 +202,9 @@ describe('ask: held for approval, denied by default', () => {
     const proxy = await startTestProxy(askConfig(150), undefined, undefined, { approvals });
     try {
       const seen = up.seen.length;
-      const r = await curl(proxy.server.url, [`http://upstream.test:${up.port}/?k=${AWS_KEY}`]);
+      // 20 s: ample for a 150 ms hold on a loaded machine, and short of the 30 s default, so an
+      // askTimeoutMs that was not applied fails the test instead of expiring later.
+      const r = await curl(proxy.server.url, ['--max-time', '20', `http://upstream.test:${up.port}/?k=${AWS_KEY}`]);
       assert.equal(r.status, 403);
       assert.equal(r.headers['x-tollgate-approval'], 'expired');
       assert.match(r.body, /nobody approved it in time/);

@@ -45,7 +45,8 @@ describe('upstream timeouts', { timeout: 120_000 }, () => {
   it('gives up on a connected upstream that stays silent past responseTimeoutMs (502)', async () => {
     // The connect bound is the default (10 s); only the response bound is short.
     await withProxy('  responseTimeoutMs: 500\n', async (proxy) => {
-      const r = await curl(proxy.server.url, [`http://127.0.0.1:${up.port}/silent`]);
+      // curl gives up after 30 s: ample for 500 ms, and short of the 60 s default responseTimeoutMs.
+      const r = await curl(proxy.server.url, ['--max-time', '30', `http://127.0.0.1:${up.port}/silent`]);
       assert.equal(r.status, 502);
       assert.equal(r.headers['x-tollgate-block'], 'engine/upstream-error');
       assert.match(r.body, /timed out/);
