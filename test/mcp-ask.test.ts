@@ -15,7 +15,9 @@ import { BIN, connectHttp, LOOPBACK, refused, spawnClient, text, until, type Con
  * approval endpoints (`--api`, or the --listen endpoint itself) or `tollgate approve`, or until
  * mcp.askTimeoutMs (short, from the config) denies it. Loopback only.
  */
-const T = { timeout: 60_000 };
+// Each test spawns tollgate mcp, a fixture server and sometimes the CLI: 12 s on a busy machine,
+// 50 s run from source; the bound is a hang guard, well clear of that.
+const T = { timeout: 120_000 };
 const ROOT = join(import.meta.dirname, '..');
 const ASK_SERVER = ['node', join(ROOT, 'test/fixtures/mcp/ask-server.mjs')];
 const TOKEN = 'test-approvals-token-0123456789';
