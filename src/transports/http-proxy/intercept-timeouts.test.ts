@@ -30,7 +30,10 @@ describe('slow clients inside an intercepted tunnel', () => {
       caCert: ca.certFile,
       caKey: ca.keyFile,
       extraCaFile: upstreamCa.certFile,
-      proxyLines: ['  headersTimeoutMs: 200', '  requestTimeoutMs: 400'],
+      // The head timeout counts from when the tunnel is handed to the inner server, before the TLS
+      // handshake: 2 s leaves a loaded machine room for the handshake and the head of the request
+      // that must pass, and is still far from the 30 s default the 408 test tells it apart from.
+      proxyLines: ['  headersTimeoutMs: 2000', '  requestTimeoutMs: 4000'],
     });
     proxy = await startInterceptingTestProxy(yaml, dir);
   });
@@ -48,7 +51,7 @@ describe('slow clients inside an intercepted tunnel', () => {
       let got = '';
       // A hang guard, not a timing check: it also covers the TLS handshake (a leaf minted on a loaded
       // machine can take seconds), and a 408 that never comes fails however long the wait. It stays
-      // short of the 30 s default headersTimeoutMs, so only the configured 200 ms answers in time.
+      // short of the 30 s default headersTimeoutMs, so only the configured 2 s answers in time.
       const giveUp = setTimeout(() => {
         t.destroy();
         resolve(got === '' ? '<still open after 20 s, nothing answered>' : got);
