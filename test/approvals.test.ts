@@ -37,13 +37,15 @@ async function pendingOf(s: Services, token = TOKEN): Promise<{ status: number; 
   return { status: r.status, pending: body.pending ?? [] };
 }
 
+/** Polls until a request is held; bounded by 30 s of time (curl has to start first), not by a count of polls. */
 async function waitForPending(s: Services): Promise<Pending> {
-  for (let i = 0; i < 500; i++) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
     const p = (await pendingOf(s)).pending[0];
     if (p) return p;
+    if (Date.now() > deadline) throw new Error('nothing was held for approval');
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error('nothing was held for approval');
 }
 
 describe('ask over the admin API and the CLI', () => {

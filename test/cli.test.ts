@@ -185,7 +185,7 @@ describe('tollgate run (the npm start path)', () => {
     const child = spawn(process.execPath, [BIN, 'run', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', TOLLGATE_HOME: home } });
     let out = '';
     const url = await new Promise<string>((res, rej) => {
-      const timer = setTimeout(() => rej(new Error(`no listen line: ${out}`)), 30_000);
+      const timer = setTimeout(() => rej(new Error(`no listen line in 60 s: ${out}`)), 60_000);
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /scan API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);

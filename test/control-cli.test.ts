@@ -51,7 +51,7 @@ async function run(args: string[] = []): Promise<Running> {
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const line = (re: RegExp): Promise<string> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no line matching ${re} in: ${out.slice(-2000)} ${err.slice(-1000)}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`no line matching ${re} in 60 s: ${out.slice(-2000)} ${err.slice(-1000)}`)), 60_000);
       waiters.push({
         re,
         resolve: (l) => {

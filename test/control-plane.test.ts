@@ -35,13 +35,14 @@ function yaml(top = '', o: { scanners?: string[]; listen?: string; dns?: string[
 const BLOCK_A = ['    blockHosts: [a.example.com]'];
 const NO_DLP = ['  dlp:', '    enabled: false'];
 
-/** Polls `check` until it holds (bounded: at most `tries` × 50 ms); the assertion is on the state, not the time. */
-async function eventually(check: () => boolean | Promise<boolean>, what: string, tries = 200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
+/** Polls `check` until it holds (bounded by 30 s of time, a hang guard); the assertion is on the state, not the time. */
+async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
     if (await check()) return;
+    if (Date.now() > deadline) assert.fail(`never became true: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  assert.fail(`never became true: ${what}`);
 }
 
 interface Started {

@@ -15,7 +15,9 @@ import { BIN, connectHttp, LOOPBACK, refused, spawnClient, text, until, type Con
  * approval endpoints (`--api`, or the --listen endpoint itself) or `tollgate approve`, or until
  * mcp.askTimeoutMs (short, from the config) denies it. Loopback only.
  */
-const T = { timeout: 60_000 };
+// Each test spawns tollgate mcp, a fixture server and sometimes the CLI: 12 s on a busy machine,
+// 50 s run from source; the bound is a hang guard, well clear of that.
+const T = { timeout: 120_000 };
 const ROOT = join(import.meta.dirname, '..');
 const ASK_SERVER = ['node', join(ROOT, 'test/fixtures/mcp/ask-server.mjs')];
 const TOKEN = 'test-approvals-token-0123456789';
@@ -55,7 +57,7 @@ async function pending(api: string): Promise<Pending[]> {
 /** Waits (a hang guard, not a timing assertion) until n calls are held, and returns them. */
 async function held(api: string, n = 1): Promise<Pending[]> {
   let list: Pending[] = [];
-  for (let i = 0; i < 500 && list.length < n; i++) {
+  for (const end = Date.now() + 30_000; list.length < n && Date.now() < end; ) {
     list = await pending(api);
     if (list.length < n) await new Promise((r) => setTimeout(r, 20));
   }

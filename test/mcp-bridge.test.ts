@@ -87,7 +87,7 @@ describe('tollgate mcp --upstream (stdio bridge)', { concurrency: 2 }, () => {
       await until(() => up.gets > 0, 'the GET stream');
       const server = [...up.sessions.values()][0]?.served.server;
       assert.ok(server);
-      for (let i = 0; i < 200 && !logs.includes('stream check'); i++) {
+      for (const end = Date.now() + 20_000; !logs.includes('stream check') && Date.now() < end; ) {
         await server.server.sendLoggingMessage({ level: 'info', data: 'stream check' });
         await new Promise((res) => setTimeout(res, 25));
       }

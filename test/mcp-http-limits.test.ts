@@ -14,8 +14,13 @@ import { connectHttp, guardHttp, text, until, type Guarded } from './helpers/mcp
  * server keeps them. Raw sockets on loopback send what an SDK client never would.
  */
 const T = { timeout: 60_000 };
-const HEADERS_MS = 300;
-const REQUEST_MS = 600;
+// Node counts the head timeout from when the connection is set up, and a head not yet read when a
+// check runs is cut: a pause of the event loop longer than this between accept and read turns any
+// request into a 408. Building another test's runtime takes 0.2-0.8 s of one turn on a busy machine,
+// so the tests run one at a time, and the limits leave room for pauses (each must-happen 408 waits
+// them out; the test that shows they do not apply sleeps past them).
+const HEADERS_MS = 1500;
+const REQUEST_MS = 3000;
 const LIMITS = `proxy:\n  headersTimeoutMs: ${HEADERS_MS}\n  requestTimeoutMs: ${REQUEST_MS}\n  idleTimeoutMs: ${HEADERS_MS}\nlimits:\n  maxHeaderBytes: 4096\n`;
 
 const open: Guarded[] = [];
@@ -47,7 +52,7 @@ function rules(g: Guarded): string[] {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const POST_HEAD = 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\naccept: application/json, text/event-stream\r\n';
 
-describe('tollgate mcp --listen: how clients are read', { concurrency: 2 }, () => {
+describe('tollgate mcp --listen: how clients are read', () => {
   it('refuses ambiguous framing (Content-Length with Transfer-Encoding) with 400 and the block marker, records it, and the upstream sees nothing', T, async () => {
     const g = await guard(poisoned);
     const answer = await raw(g.proxy.port, `${POST_HEAD}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`);
@@ -108,8 +113,9 @@ describe('tollgate mcp --listen: how clients are read', { concurrency: 2 }, () =
     assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['slow']);
     await until(() => g.up.gets > 0, "the client opened the server's own stream");
     const call = client.callTool({ name: 'slow', arguments: {} });
-    // Three request timeouts: long enough for the listener's checks to have cut either stream if they applied to it.
-    await sleep(3 * REQUEST_MS);
+    // Two request timeouts: long enough for the listener's checks (every HEADERS_MS / 4) to have cut
+    // either stream if they applied to it.
+    await sleep(2 * REQUEST_MS);
     release();
     assert.equal(text(await call), 'done at last');
     // A message the server sends on its own goes out on the GET stream opened at the start.

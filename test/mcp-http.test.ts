@@ -139,7 +139,7 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
     const server = [...g.up.sessions.values()][0]?.served.server;
     assert.ok(server);
     // Until the stream is wired end to end, a server message without a request is dropped by the SDK server.
-    for (let i = 0; i < 200 && logs.length === 0; i++) {
+    for (const end = Date.now() + 20_000; logs.length === 0 && Date.now() < end; ) {
       await server.server.sendLoggingMessage({ level: 'info', data: 'stream check' });
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -228,7 +228,7 @@ describe('tollgate mcp --listen (Streamable HTTP)', { concurrency: 2 }, () => {
     // A closes its transport (its GET stream with it) without ending the session: now it is idle.
     await a.client.close();
     let c: Awaited<ReturnType<typeof connectHttp>> | undefined;
-    for (let i = 0; i < 1000 && c === undefined; i++) {
+    for (const end = Date.now() + 30_000; c === undefined && Date.now() < end; ) {
       try {
         c = await connectHttp(g.proxy.url);
       } catch {

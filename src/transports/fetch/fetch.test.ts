@@ -24,7 +24,7 @@ interface Direct {
 /** curl straight at Tollgate's /fetch endpoint (no proxy): body, then the status on the last line. */
 function curlDirect(url: string, args: readonly string[] = []): Promise<Direct> {
   return new Promise((resolve, reject) => {
-    execFile('curl', ['-s', '--max-time', '20', '--noproxy', '*', '-w', '\n%{http_code}\n%header{x-tollgate-block}', ...args, url], { encoding: 'utf8' }, (err, stdout) => {
+    execFile('curl', ['-s', '--max-time', '60', '--noproxy', '*', '-w', '\n%{http_code}\n%header{x-tollgate-block}', ...args, url], { encoding: 'utf8' }, (err, stdout) => {
       if (err) return reject(err);
       const last = stdout.lastIndexOf('\n');
       const cut = stdout.lastIndexOf('\n', last - 1);

@@ -1,5 +1,6 @@
 // The redact and ask actions through the real proxy listener, with curl against loopback upstreams.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createApprovalStore, type ApprovalStore } from '../../state/index.ts';
@@ -128,13 +129,15 @@ describe('redact on responses: secrets replaced, injection removed, framing fixe
   });
 });
 
+/** Polls until get() gives a value; bounded by 20 s of time (a hang guard), not by a count of sleeps. */
 async function waitFor<T>(get: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 500; i++) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
     const v = get();
     if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('ask: held for approval, denied by default', () => {
@@ -199,7 +202,9 @@ describe('ask: held for approval, denied by default', () => {
     const proxy = await startTestProxy(askConfig(150), undefined, undefined, { approvals });
     try {
       const seen = up.seen.length;
-      const r = await curl(proxy.server.url, [`http://upstream.test:${up.port}/?k=${AWS_KEY}`]);
+      // 20 s: ample for a 150 ms hold on a loaded machine, and short of the 30 s default, so an
+      // askTimeoutMs that was not applied fails the test instead of expiring later.
+      const r = await curl(proxy.server.url, ['--max-time', '20', `http://upstream.test:${up.port}/?k=${AWS_KEY}`]);
       assert.equal(r.status, 403);
       assert.equal(r.headers['x-tollgate-approval'], 'expired');
       assert.match(r.body, /nobody approved it in time/);
@@ -252,9 +257,13 @@ describe('ask: held for approval, denied by default', () => {
     const approvals = store();
     const proxy = await startTestProxy(askConfig(60_000), undefined, undefined, { approvals });
     try {
-      const gone = curl(proxy.server.url, ['--max-time', '3', `http://upstream.test:${up.port}/?k=${AWS_KEY}`]);
+      // The client goes away once its request is held (not after a fixed time, which a slow machine
+      // could spend before the request was even held).
+      const client = net.connect(proxy.server.port, '127.0.0.1');
+      client.on('error', () => undefined);
+      client.write(`GET http://upstream.test:${up.port}/?k=${AWS_KEY} HTTP/1.1\r\nHost: upstream.test:${up.port}\r\n\r\n`);
       await waitFor(() => approvals.pending()[0], 'the request to be held');
-      await gone;
+      client.destroy();
       await waitFor(() => (approvals.size === 0 ? true : undefined), 'the hold to be withdrawn');
       assert.match(proxy.events.filter((e) => e.type === 'request').at(-1)?.reason ?? '', /withdrawn/);
     } finally {

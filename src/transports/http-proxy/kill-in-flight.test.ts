@@ -23,7 +23,9 @@ const killed = (e: DecisionEvent | undefined): boolean => e?.action === 'block' 
 
 /** Waits (bounded) until `cond` holds: events are recorded as the exchange winds down. */
 async function settle(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  // Bounded by time, not by a count of 10 ms sleeps: on a loaded machine the event comes late, not never.
+  const deadline = Date.now() + 20_000;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
 interface Got {
@@ -172,11 +174,8 @@ describe('the kill switch stops answers the upstream has not given yet', { timeo
     const proxy = await startTestProxy(yaml, undefined, undefined, { approvals, control: { killSwitch } });
     try {
       const pending = get(proxy.server.port, `http://upstream.test:${page.port}/notes`);
-      let held = approvals.pending()[0];
-      for (let i = 0; i < 500 && held === undefined; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-        held = approvals.pending()[0];
-      }
+      await settle(() => approvals.pending()[0] !== undefined);
+      const held = approvals.pending()[0];
       assert.ok(held, 'the response was held');
       assert.equal(held.type, 'response');
       killSwitch.setManual(true, 'api', T0);

@@ -142,7 +142,9 @@ describe('dns.servers', () => {
     const silent = await dnsStub(true);
     const live = await dnsStub(false);
     try {
-      const r = createResolver({ overrides: {}, servers: [`127.0.0.1:${silent.port}`, `127.0.0.1:${live.port}`], timeoutMs: 2000 });
+      // Each gets half of the 8 s: the live one has 4 s to answer after it is asked, which no pause of
+      // a loaded machine uses up (with 2 s, a 1 s pause could let the overall timeout fire first).
+      const r = createResolver({ overrides: {}, servers: [`127.0.0.1:${silent.port}`, `127.0.0.1:${live.port}`], timeoutMs: 8000 });
       // Resolving at all proves the second was asked within the overall timeout (past it, resolve rejects).
       assert.deepEqual(await r.resolve('up.example'), ['127.0.0.1']);
       assert.ok(silent.queries() > 0, 'the first resolver was asked first');
@@ -161,6 +163,9 @@ describe('dns.servers', () => {
       // being asked before the overall timeout (no timing is asserted; the rejection is the bound).
       const r = createResolver({ overrides: {}, servers: [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`], timeoutMs: 3000 });
       await assert.rejects(r.resolve('up.example'));
+      // The second query was sent before the rejection; after a pause it may reach the stub only
+      // after it (bounded wait: a query never sent fails the test).
+      for (const end = Date.now() + 20_000; b.queries() === 0 && Date.now() < end; ) await new Promise((res) => setTimeout(res, 10));
       assert.ok(a.queries() > 0 && b.queries() > 0, 'both were asked');
     } finally {
       await a.close();

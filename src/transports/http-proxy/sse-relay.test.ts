@@ -80,7 +80,7 @@ const SSE_HEAD = { 'content-type': 'text/event-stream', 'cache-control': 'no-cac
 const delta = (text: string): string => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text } }] })}\n\n`;
 const responses = (events: DecisionEvent[]): DecisionEvent[] => events.filter((e) => e.type === 'response');
 
-describe('event streams through the forward proxy are relayed and scanned per event', { timeout: 30_000 }, () => {
+describe('event streams through the forward proxy are relayed and scanned per event', { timeout: 120_000 }, () => {
   let up: Upstream;
   let proxy: TestProxy;
   const streams = new StreamQueue();
@@ -313,7 +313,7 @@ describe('event streams through the forward proxy are relayed and scanned per ev
   });
 });
 
-describe('content-coded event streams', { timeout: 30_000 }, () => {
+describe('content-coded event streams', { timeout: 120_000 }, () => {
   let up: Upstream;
   let proxy: TestProxy;
   before(async () => {
@@ -370,7 +370,7 @@ describe('content-coded event streams', { timeout: 30_000 }, () => {
   });
 });
 
-describe('an idle event stream', { timeout: 30_000 }, () => {
+describe('an idle event stream', { timeout: 120_000 }, () => {
   it('is ended after proxy.sse.idleTimeoutMs without a byte from the upstream', async () => {
     const streams = new StreamQueue();
     const up = await startUpstream((_req, res) => {
@@ -392,7 +392,7 @@ describe('an idle event stream', { timeout: 30_000 }, () => {
   });
 });
 
-describe('event streams inside an intercepted TLS tunnel', { timeout: 30_000 }, () => {
+describe('event streams inside an intercepted TLS tunnel', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-sse-tls-'));
   let up: Upstream;
   let proxy: TestProxy;
@@ -448,7 +448,7 @@ describe('event streams inside an intercepted TLS tunnel', { timeout: 30_000 }, 
 
   it('streams to curl -N and ends the stream at an injected event', async () => {
     const before = proxy.events.length;
-    const child = spawn('curl', ['-s', '-N', '--max-time', '20', '--noproxy', '', '-x', proxy.server.url, '--cacert', caFile, `${base}/stream`]);
+    const child = spawn('curl', ['-s', '-N', '--max-time', '60', '--noproxy', '', '-x', proxy.server.url, '--cacert', caFile, `${base}/stream`]);
     let out = '';
     const seen = (fragment: string): Promise<void> =>
       new Promise((resolve) => {
@@ -479,7 +479,7 @@ describe('event streams inside an intercepted TLS tunnel', { timeout: 30_000 }, 
   });
 });
 
-describe('event streams through the reverse proxy', { timeout: 30_000 }, () => {
+describe('event streams through the reverse proxy', { timeout: 120_000 }, () => {
   it('relays clean events and ends the stream at an injected one', async () => {
     const up = await startUpstream((_req, res) => {
       res.writeHead(200, SSE_HEAD);
@@ -510,7 +510,7 @@ describe('event streams through the reverse proxy', { timeout: 30_000 }, () => {
   });
 });
 
-describe('an event stream when the kill switch turns on', { timeout: 30_000 }, () => {
+describe('an event stream when the kill switch turns on', { timeout: 120_000 }, () => {
   it('relays nothing more and ends the stream naming policy/kill-switch', async () => {
     const streams = new StreamQueue();
     const up = await startUpstream((_req, res) => {
@@ -538,7 +538,7 @@ describe('an event stream when the kill switch turns on', { timeout: 30_000 }, (
   });
 });
 
-describe('an event stream in audit mode', { timeout: 30_000 }, () => {
+describe('an event stream in audit mode', { timeout: 120_000 }, () => {
   it('relays an injected event and records that enforce mode would have blocked the stream', async () => {
     const up = await startUpstream((_req, res) => {
       res.writeHead(200, SSE_HEAD);

@@ -167,11 +167,15 @@ export interface CurlResult {
 
 let headerFiles = 0;
 
-/** Runs curl through the proxy: the body on stdout, the headers in a temp file (-D). */
+/**
+ * Runs curl through the proxy: the body on stdout, the headers in a temp file (-D). The 60 s
+ * --max-time is a hang guard, never reached by a passing test, even on a loaded machine (a test
+ * that wants a shorter one passes its own, which comes later and wins).
+ */
 export function curl(proxyUrl: string, args: readonly string[]): Promise<CurlResult> {
   const headerFile = join(tmpdir(), `tollgate-curl-${process.pid}-${++headerFiles}.txt`);
   return new Promise((resolve) => {
-    execFile('curl', ['-s', '--max-time', '20', '--noproxy', '', '-x', proxyUrl, '-D', headerFile, ...args], { encoding: 'buffer', maxBuffer: 64 << 20 }, (err, stdout) => {
+    execFile('curl', ['-s', '--max-time', '60', '--noproxy', '', '-x', proxyUrl, '-D', headerFile, ...args], { encoding: 'buffer', maxBuffer: 64 << 20 }, (err, stdout) => {
       let text = '';
       try {
         text = readFileSync(headerFile, 'utf8');
@@ -196,9 +200,12 @@ export function curl(proxyUrl: string, args: readonly string[]): Promise<CurlRes
 
 /**
  * Writes `chunks` to a plain TCP connection to `port`, `gapMs` apart (all at once when 0), and resolves
- * with everything read (latin1) when the peer closes, the socket fails, or `giveUpMs` passes.
+ * with everything read (latin1) when the peer closes, the socket fails, or `giveUpMs` passes. The
+ * default give-up is a hang guard: an answer that must come is waited for even on a loaded machine
+ * (and it stays under the 30 s default proxy.headersTimeoutMs, so a short timeout that was not
+ * applied is not mistaken for one that was).
  */
-export function rawExchange(port: number, chunks: readonly (string | Buffer)[], gapMs = 0, giveUpMs = 8000): Promise<string> {
+export function rawExchange(port: number, chunks: readonly (string | Buffer)[], gapMs = 0, giveUpMs = 20_000): Promise<string> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     let text = '';
@@ -257,11 +264,16 @@ export interface RawAnswer {
   readonly closed: boolean;
 }
 
-/** Writes `chunks` (one after another) to the proxy and collects what comes back until it closes. */
+/**
+ * Writes `chunks` (one after another) to the proxy and collects what comes back until it closes, or
+ * until `giveUpMs` passes (`closed: false`). The default give-up is a hang guard, long enough for a
+ * close that must come on a loaded machine, and under the 30 s default proxy.headersTimeoutMs; a test
+ * that checks a connection stays open passes a short one.
+ */
 export function raw(
   port: number,
   chunks: readonly (string | Buffer)[],
-  giveUpMs = 10_000,
+  giveUpMs = 20_000,
   opts: { readonly sinceLastByte?: boolean } = {},
 ): Promise<RawAnswer> {
   return new Promise((resolve) => {

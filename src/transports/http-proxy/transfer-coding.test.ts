@@ -34,7 +34,9 @@ function chunked(body: Buffer): Buffer {
 
 /** Waits (bounded) until `cond` holds: the refusal's event is recorded as the answer is written. */
 async function settle(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  // Bounded by time, not by a count of 10 ms sleeps: on a loaded machine the event comes late, not never.
+  const deadline = Date.now() + 20_000;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
 /**

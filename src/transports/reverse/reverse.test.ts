@@ -42,7 +42,7 @@ interface Reply {
 /** curl straight at the reverse listener; headers are parsed from -i output. */
 function curl(args: readonly string[]): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    execFile('curl', ['-s', '-i', '--max-time', '20', '--noproxy', '*', ...args], { encoding: 'utf8' }, (err, stdout) => {
+    execFile('curl', ['-s', '-i', '--max-time', '60', '--noproxy', '*', ...args], { encoding: 'utf8' }, (err, stdout) => {
       if (err) return reject(err);
       const cut = stdout.indexOf('\r\n\r\n');
       const head = stdout.slice(0, cut).split('\r\n');
@@ -234,7 +234,7 @@ describe('tollgate run --reverse-upstream --reverse-listen', () => {
     try {
       let out = '';
       const url = await new Promise<string>((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`no reverse listen line: ${out}`)), 30_000);
+        const timer = setTimeout(() => rej(new Error(`no reverse listen line in 60 s: ${out}`)), 60_000);
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
           const m = /reverse proxy listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);

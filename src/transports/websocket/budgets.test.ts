@@ -35,7 +35,7 @@ function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
 
 const frames = (events: readonly DecisionEvent[]): DecisionEvent[] => events.filter((e) => e.type === 'frame');
 
-describe('WebSocket traffic counts against the per-domain budgets', { timeout: 30_000 }, () => {
+describe('WebSocket traffic counts against the per-domain budgets', { timeout: 120_000 }, () => {
   let wss: WebSocketServer;
   let port: number;
   const received: string[] = [];

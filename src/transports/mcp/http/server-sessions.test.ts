@@ -160,14 +160,14 @@ describe('tollgate mcp --listen: a full session table', () => {
     // A's stream closing makes it idle as soon as the listener has seen the close; until then a
     // new session is refused (each refusal is recorded), never given B's place.
     let c: Response | undefined;
-    for (let i = 0; i < 500 && c?.status !== 200; i++) {
+    for (const end = Date.now() + 20_000; c?.status !== 200 && Date.now() < end; ) {
       if (c) await c.body?.cancel();
       c = await initialize(r);
       if (c.status !== 200) await new Promise((res) => setTimeout(res, 10));
     }
     assert.equal(c?.status, 200);
     await c?.body?.cancel();
-    for (let i = 0; i < 500 && r.deleted.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    for (const end = Date.now() + 20_000; r.deleted.length === 0 && Date.now() < end; ) await new Promise((res) => setTimeout(res, 10));
     assert.deepEqual(r.deleted, ['up-1'], "A's upstream session was ended");
     assert.equal((await post(r, a, { jsonrpc: '2.0', id: 6, method: 'ping' })).status, 404);
     assert.equal((await post(r, b, { jsonrpc: '2.0', id: 7, method: 'ping' })).status, 200, 'B, in use, stayed');
@@ -182,13 +182,13 @@ describe('tollgate mcp --listen: a full session table', () => {
     // opens its stream, and then there is no room.
     const open = r.gateNextInit();
     const pending = initialize(r);
-    for (let i = 0; i < 500 && r.inits() < 2; i++) await new Promise((res) => setTimeout(res, 10));
+    for (const end = Date.now() + 20_000; r.inits() < 2 && Date.now() < end; ) await new Promise((res) => setTimeout(res, 10));
     const sa = await openStream(r, a);
     open();
     const refused = await pending;
     assert.equal(refused.status, 503);
     await refused.body?.cancel();
-    for (let i = 0; i < 500 && r.deleted.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    for (const end = Date.now() + 20_000; r.deleted.length === 0 && Date.now() < end; ) await new Promise((res) => setTimeout(res, 10));
     assert.deepEqual(r.deleted, ['up-2'], 'the session the upstream had opened was ended there');
     assert.equal((await post(r, a, { jsonrpc: '2.0', id: 8, method: 'ping' })).status, 200);
     assert.equal(fullEvents(r), 1);
@@ -203,7 +203,7 @@ describe('tollgate mcp --listen: a held request when its session ends', () => {
     assert.equal((await post(r, sid, { jsonrpc: '2.0', method: 'notifications/initialized' })).status, 202);
     await (await post(r, sid, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).json();
     const held = post(r, sid, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'run', arguments: { command: 'npm install left-pad' } } });
-    for (let i = 0; i < 500 && !r.notes.some((n) => n.startsWith('held for approval')); i++) await new Promise((res) => setTimeout(res, 10));
+    for (const end = Date.now() + 20_000; !r.notes.some((n) => n.startsWith('held for approval')) && Date.now() < end; ) await new Promise((res) => setTimeout(res, 10));
     const del = await fetch(r.proxy.url, { method: 'DELETE', headers: { 'mcp-session-id': sid } });
     assert.equal(del.status, 200);
     const answer = (await (await held).json()) as { id: number; error: { code: number; message: string } };

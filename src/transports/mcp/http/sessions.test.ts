@@ -9,7 +9,8 @@ interface S {
 
 describe('SessionTable', () => {
   it('issues unguessable visible-ASCII ids and finds sessions by them', () => {
-    const t = new SessionTable<S>({ max: 4, ttlMs: 1000 });
+    // The real clock: a TTL no pause between two lines of this test can use up.
+    const t = new SessionTable<S>({ max: 4, ttlMs: 60_000 });
     const a = t.add({ name: 'a', busy: 0 }).id as string;
     const b = t.add({ name: 'b', busy: 0 }).id as string;
     assert.notEqual(a, b);

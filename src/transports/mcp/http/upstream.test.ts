@@ -67,8 +67,8 @@ describe('upstream.request (loopback MCP server)', () => {
       const before = held.length;
       const p = up.request({ method: 'POST', headers: {}, body: '{}', signal: ac.signal });
       if (!early) {
-        // Bounded: the server records the request as soon as its head arrives.
-        for (let i = 0; i < 200 && held.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+        // Bounded (20 s, a hang guard): the server records the request as soon as its head arrives.
+        for (const end = Date.now() + 20_000; held.length === before && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
         assert.equal(held.length, before + 1, 'the server never got the call');
         ac.abort();
       }
@@ -116,7 +116,7 @@ describe('upstream.request (loopback MCP server)', () => {
       const p = up.request({ method: 'POST', headers: {}, body: '{}', cancel });
       let closed = early;
       if (!early) {
-        for (let i = 0; i < 200 && held.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+        for (const end = Date.now() + 20_000; held.length === before && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
         const res = held.at(-1);
         assert.ok(res !== undefined && held.length === before + 1, 'the server never got the call');
         res.once('close', () => {
@@ -124,10 +124,11 @@ describe('upstream.request (loopback MCP server)', () => {
         });
         cancel.abort();
       }
-      // Bounded: a Cancel that did not end the exchange would leave the call waiting for good.
-      const r = await Promise.race([p, new Promise<'still waiting'>((done) => setTimeout(() => done('still waiting'), 5000).unref())]);
+      // Bounded (a hang guard, generous for a loaded machine): a Cancel that did not end the exchange
+      // would leave the call waiting for good.
+      const r = await Promise.race([p, new Promise<'still waiting'>((done) => setTimeout(() => done('still waiting'), 20_000).unref())]);
       assert.notEqual(r, 'still waiting');
-      for (let i = 0; i < 200 && !closed; i++) await new Promise((done) => setTimeout(done, 10));
+      for (const end = Date.now() + 20_000; !closed && Date.now() < end; ) await new Promise((done) => setTimeout(done, 10));
       assert.equal(events.length, 0);
       return { r: r as UpstreamResult, closed };
     } finally {
