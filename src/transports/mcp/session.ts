@@ -438,6 +438,17 @@ export class McpSession {
   }
 
   /**
+   * Scans text the server sends that reaches the client without being a result of the client's
+   * (a notification, a request of the server's, a list's or an initialize's extra keys): as a tool
+   * result is scanned. The decision, and when the scan started (for the event's duration).
+   */
+  #scanServerText(content: unknown): { d: McpDecision; started: number } {
+    const started = performance.now();
+    const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: content ?? null, server: this.#opts.serverLabel }, this.#ctx.scanContext());
+    return { d: decide(this.#opts.config.mode, verdict, []), started };
+  }
+
+  /**
    * A stopping decision on a client message as enforced: redact is a block (a message is never
    * rewritten: the server would act on what nobody wrote), and so is ask when it cannot be held.
    * Recorded when there is anything to record (a finding or a stop); returns the event if so.
@@ -581,9 +592,9 @@ export class McpSession {
     // notifications/tools/list_changed carries nothing: every tools/list is judged and compared
     // with the pins, so the client's re-list after it is.
     if (m.params !== undefined && hasText(paramsForScan(m.params))) {
-      const started = performance.now();
-      const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: paramsForScan(m.params), server: this.#opts.serverLabel }, this.#ctx.scanContext());
-      let d = decide(this.#opts.config.mode, verdict, []);
+      const scanned = this.#scanServerText(paramsForScan(m.params));
+      const started = scanned.started;
+      let d = scanned.d;
       if (d.stop && d.action !== 'block') {
         d = asBlock(d, `The policy ${d.action === 'ask' ? 'asks an operator to approve' : 'redacts'} this ${safeName(m.method)} notification; Tollgate neither holds nor rewrites a server notification, so it was dropped`);
       }
@@ -606,9 +617,8 @@ export class McpSession {
   #serverRequest(m: JsonRpcRequest, bytes: number | undefined): Handled {
     const always = SERVER_REQUESTS_SCANNED.has(m.method);
     if (!always && (m.params === undefined || !hasText(paramsForScan(m.params)))) return { forward: m, toClient: [], toServer: [] };
-    const started = performance.now();
-    const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: (always ? m.params : paramsForScan(m.params)) ?? null, server: this.#opts.serverLabel }, this.#ctx.scanContext());
-    const d = enforcedOnServer(decide(this.#opts.config.mode, verdict, []), m.method);
+    const { d: judged, started } = this.#scanServerText(always ? m.params : paramsForScan(m.params));
+    const d = enforcedOnServer(judged, m.method);
     if (!always && !d.stop && d.findings.length === 0) return { forward: m, toClient: [], toServer: [] };
     const event = this.#emit('mcp-message', safeName(m.method), this.#serverTarget(), d, started, bytes);
     if (!d.stop) return { forward: m, toClient: [], toServer: [] };
@@ -649,9 +659,7 @@ export class McpSession {
     if (!isObject(result)) return result;
     const { tools: _tools, nextCursor: _cursor, ...extras } = result;
     if (Object.keys(extras).length === 0 || !hasText(extras)) return result;
-    const started = performance.now();
-    const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: extras, server: this.#opts.serverLabel }, this.#ctx.scanContext());
-    const d = decide(this.#opts.config.mode, verdict, []);
+    const { d, started } = this.#scanServerText(extras);
     if (!d.stop && d.findings.length === 0) return result;
     if (!d.stop) {
       this.#emit('mcp-message', 'tools/list', this.#serverTarget(), d, started, bytes);
@@ -672,9 +680,8 @@ export class McpSession {
     if (!isObject(result)) return undefined;
     const { instructions: _i, capabilities: _c, protocolVersion: _p, ...info } = result;
     if (!hasText(info)) return undefined;
-    const started = performance.now();
-    const verdict = this.#opts.engine.scan({ kind: 'tool-result', content: info, server: this.#opts.serverLabel }, this.#ctx.scanContext());
-    const d = enforcedOnServer(decide(this.#opts.config.mode, verdict, []), 'initialize');
+    const { d: judged, started } = this.#scanServerText(info);
+    const d = enforcedOnServer(judged, 'initialize');
     if (!d.stop && d.findings.length === 0) return undefined;
     const event = this.#emit('mcp-message', 'initialize', this.#serverTarget(), d, started, bytes);
     if (!d.stop) return undefined;
