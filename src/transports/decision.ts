@@ -142,3 +142,13 @@ export function blockRule(v: Verdict): string {
 export function stops(v: Verdict): boolean {
   return v.action === 'block' || v.action === 'ask' || v.action === 'redact';
 }
+
+/** The verdict for anything stopped by the kill switch, on every transport (it holds in audit mode too). */
+export function killVerdict(): Verdict {
+  const f = transportFinding('policy/kill-switch', 'kill-switch', 'The Tollgate kill switch is on: all proxied traffic is stopped until an operator turns it off.', {
+    category: 'policy',
+    severity: 'critical',
+    mitre: '',
+  });
+  return { action: 'block', findings: [f], reason: 'Blocked: the Tollgate kill switch is on; all proxied traffic is stopped until an operator turns it off.' };
+}

@@ -26,6 +26,8 @@ export interface Connected {
   readonly stderr: () => string;
   /** Protocol errors the client reported (a line it could not read, …). */
   readonly errors: Error[];
+  /** The Tollgate process (stdio clients only). */
+  readonly pid?: number | null;
 }
 
 export interface SpawnOptions {
@@ -49,7 +51,7 @@ export async function spawnClient(mcpArgs: readonly string[], opts: SpawnOptions
   const errors: Error[] = [];
   client.onerror = (e) => errors.push(e);
   await client.connect(transport);
-  return { client, stderr: () => err, errors };
+  return { client, stderr: () => err, errors, pid: transport.pid };
 }
 
 /** An SDK client speaking Streamable HTTP to url. */

@@ -14,6 +14,7 @@ import { quickenTierUp } from '../tier-up.ts';
 import { parseListen } from '../../transports/scan-api/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
 import { startMcpApprovals } from './mcp-approvals.ts';
+import { startMcpKillSwitch } from './mcp-kill.ts';
 
 /**
  * `tollgate mcp --upstream URL [--listen ADDR]`: Tollgate in front of a network MCP server. With
@@ -130,16 +131,17 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
 
   const problem = await upstreamProblem(ctx, url);
   if (problem) return stopWith(1, problem);
+  const kill = startMcpKillSwitch(cfg, loaded.hash, emit, (line) => process.stderr.write(`[tollgate] ${line}\n`));
   const pins = cfg.mcp.rugPull === 'off' ? undefined : createPinStore({ dir: join(resolveDataDir(cfg.dataDir), 'pins'), maxPinnedTools: cfg.mcp.maxPinnedTools });
   const transport = ws ? 'mcp-ws' : 'mcp-http';
   const shownHeaders = Object.keys(headers.headers).join(', ') || 'none';
-  const summary = `server ${pinId.slice(0, 12)}, mode ${cfg.mode}, rug-pull ${cfg.mcp.rugPull}, session binding ${cfg.mcp.sessionBinding}, upstream headers: ${shownHeaders}, ${rt.knownSecrets.indexed.length} known secrets`;
+  const summary = `server ${pinId.slice(0, 12)}, mode ${cfg.mode}, rug-pull ${cfg.mcp.rugPull}, session binding ${cfg.mcp.sessionBinding}, upstream headers: ${shownHeaders}, ${rt.knownSecrets.indexed.length} known secrets, kill switch: SIGUSR1 or create ${kill.sentinelPath}`;
 
   if (listen !== undefined) {
     const upstream = createUpstream({ ctx, url, headers: headers.headers, transport: 'mcp-http' });
     let proxy;
     try {
-      proxy = await startMcpHttpProxy({ ctx, upstream, listen, serverIdentity: identity, serverLabel: label, pinId, ...(pins ? { pins } : {}), ...(channel.approvals ? { approvals: channel.approvals } : {}), ...(channel.admin ? { admin: channel.admin } : {}) });
+      proxy = await startMcpHttpProxy({ ctx, upstream, listen, serverIdentity: identity, serverLabel: label, pinId, ...(pins ? { pins } : {}), ...(channel.approvals ? { approvals: channel.approvals } : {}), ...(channel.admin ? { admin: channel.admin } : {}), killed: kill.killed });
     } catch (err) {
       return stopWith(1, `cannot listen on ${opts.listen}: ${(err as Error).message}`);
     }
@@ -177,7 +179,10 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
     ...(channel.approvals ? { approvals: channel.approvals } : {}),
     // Always written: it is how the operator learns the id of a held call.
     note: (line) => process.stderr.write(`[tollgate] mcp: ${line}\n`),
+    killed: kill.killed,
   });
+  // Calls held for approval when the switch turns on are denied, not left waiting.
+  kill.onOn(() => session.cancelHeld('the Tollgate kill switch is on'));
   note(`mcp: bridging stdio to ${ws ? 'the WebSocket' : 'the Streamable HTTP'} server ${url.protocol}//${url.host}${url.pathname} (${summary})`);
   let bridge: Bridge;
   const common = { session, label: sessionLabel, maxLineBytes: cfg.mcp.maxLineBytes, clientIn: process.stdin, clientOut: process.stdout, note };

@@ -11,6 +11,7 @@ import { buildChildEnv, deferEmit, exitStatus, McpSession, serverLabel, startStd
 import { loadConfigOrExit } from '../load-config.ts';
 import { quickenTierUp } from '../tier-up.ts';
 import { startMcpApprovals } from './mcp-approvals.ts';
+import { startMcpKillSwitch } from './mcp-kill.ts';
 import { registerMcpPins } from './mcp-pins.ts';
 import { runRemote } from './mcp-remote.ts';
 
@@ -123,6 +124,7 @@ export function registerMcp(program: Command): void {
       });
       const emit = deferred.emit;
       const pins = cfg.mcp.rugPull === 'off' ? undefined : createPinStore({ dir: join(resolveDataDir(cfg.dataDir), 'pins'), maxPinnedTools: cfg.mcp.maxPinnedTools });
+      const kill = startMcpKillSwitch(cfg, loaded.hash, emit, (line) => process.stderr.write(`[tollgate] ${line}\n`));
       const session = new McpSession({
         engine: rt.engine,
         config: cfg,
@@ -137,10 +139,13 @@ export function registerMcp(program: Command): void {
         ...(channel.approvals ? { approvals: channel.approvals } : {}),
         // Always written: it is how the operator learns the id of a held call.
         note: (line) => process.stderr.write(`[tollgate] mcp: ${line}\n`),
+        killed: kill.killed,
       });
+      // Calls held for approval when the switch turns on are denied, not left waiting.
+      kill.onOn(() => session.cancelHeld('the Tollgate kill switch is on'));
       if (!opts.quiet) {
         process.stderr.write(
-          `[tollgate] mcp: guarding ${serverLabel(command)} (server ${pinId.slice(0, 12)}, mode ${cfg.mode}, rug-pull ${cfg.mcp.rugPull}, session binding ${cfg.mcp.sessionBinding}, ${Object.keys(child.env).length} env vars passed, ${rt.knownSecrets.indexed.length} known secrets)\n`,
+          `[tollgate] mcp: guarding ${serverLabel(command)} (server ${pinId.slice(0, 12)}, mode ${cfg.mode}, rug-pull ${cfg.mcp.rugPull}, session binding ${cfg.mcp.sessionBinding}, ${Object.keys(child.env).length} env vars passed, ${rt.knownSecrets.indexed.length} known secrets; kill switch: SIGUSR1 or create ${kill.sentinelPath})\n`,
         );
       }
       const relay = startStdioRelay({
@@ -156,6 +161,7 @@ export function registerMcp(program: Command): void {
       // Start-up is done: from here the relay's per-message code tiers up sooner (tier-up.ts).
       quickenTierUp();
       const exit = await relay.done;
+      kill.stop();
       await channel.close();
       deferred.flush();
       await evidence.close().catch((err: unknown) => process.stderr.write(`[tollgate] mcp: closing evidence: ${(err as Error).message}\n`));

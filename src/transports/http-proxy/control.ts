@@ -7,7 +7,9 @@ import type { Duplex } from 'node:stream';
 import type { DecisionType, Finding, TransportId, Verdict } from '../../core/index.ts';
 import { AGENT_NAME } from '../../config/control-schema.ts';
 import { registrableDomain, type AgentNames, type BudgetLimits, type BudgetScope, type Budgets, type KillSwitch } from '../../state/index.ts';
-import { decisionEvent, stops, summarizeUrl, transportFinding } from '../decision.ts';
+import { decisionEvent, killVerdict, stops, summarizeUrl, transportFinding } from '../decision.ts';
+
+export { killVerdict } from '../decision.ts';
 import type { ProxyContext } from './context.ts';
 import { deny } from './deny.ts';
 
@@ -156,14 +158,6 @@ export function socketRefusedByKillSwitch(rq: RequestScope, req: IncomingMessage
 }
 
 /** The verdict while the kill switch is on: always a block, in audit mode too, whatever the rule overrides say. */
-export function killVerdict(): Verdict {
-  const f = transportFinding('policy/kill-switch', 'kill-switch', 'The Tollgate kill switch is on: all proxied traffic is stopped until an operator turns it off.', {
-    category: 'policy',
-    severity: 'critical',
-    mitre: '',
-  });
-  return { action: 'block', findings: [f], reason: 'Blocked: the Tollgate kill switch is on; all proxied traffic is stopped until an operator turns it off.' };
-}
 
 export interface KilledFacts {
   readonly type: DecisionType;

@@ -35,6 +35,12 @@ export interface McpSessionOptions {
   readonly approvals?: McpApprovals;
   /** Operator notes (a held request and how to answer it); stderr in the CLI. Must not throw. */
   readonly note?: (line: string) => void;
+  /**
+   * Whether the kill switch is on (tollgate mcp: SIGUSR1 and the sentinel file). While it is, no
+   * message passes either way, in any mode: a request is answered with an error, a notification
+   * dropped. Absent: never on.
+   */
+  readonly killed?: () => boolean;
 }
 
 /** The slice of a session the per-method judges read. */

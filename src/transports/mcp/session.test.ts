@@ -23,7 +23,7 @@ function engineFor(config: TollgateConfig): Engine {
 const IDENTITY = 'stdio:["node","server.mjs"]';
 const PIN_ID = serverPinId(IDENTITY);
 
-function setup(opts: { mcp?: Partial<McpConfig>; mode?: 'enforce' | 'audit'; rules?: TollgateConfig['rules']; pins?: PinStore } = {}) {
+function setup(opts: { mcp?: Partial<McpConfig>; mode?: 'enforce' | 'audit'; rules?: TollgateConfig['rules']; pins?: PinStore; killed?: () => boolean } = {}) {
   const config: TollgateConfig = { ...base, mode: opts.mode ?? 'enforce', rules: opts.rules ?? {}, mcp: { ...base.mcp, ...opts.mcp } };
   const pins = opts.pins ?? createPinStore({ dir: mkdtempSync(join(tmpdir(), 'tollgate-mcp-')), maxPinnedTools: 100 });
   const events: DecisionEvent[] = [];
@@ -39,6 +39,7 @@ function setup(opts: { mcp?: Partial<McpConfig>; mode?: 'enforce' | 'audit'; rul
     session: 'sess',
     emit: (e) => events.push(e),
     now: () => Date.UTC(2025, 10, 21),
+    ...(opts.killed ? { killed: opts.killed } : {}),
   });
   let next = 1;
   /** Client request → what reaches the server (or the client's refusal). */
@@ -721,4 +722,40 @@ describe('McpSession: invalid traffic', () => {
     assert.deepEqual(errors.map((e) => [e.id, e.error.code]), [[1, -32000], [2, -32000]]);
     assert.equal(errors[0]?.error.message, 'The MCP server exited with code 3 before answering ping.');
   });
+});
+
+describe('McpSession: the kill switch', () => {
+  for (const mode of ['enforce', 'audit'] as const) {
+    it(`stops every message both ways while on (${mode} mode), and relays again once off`, () => {
+      let on = false;
+      const t = setup({ mode, killed: () => on });
+      assert.deepEqual(t.list([ECHO]).tools?.map((x) => x.name), ['echo']);
+      // A call forwarded before the switch: its late result becomes an error for the client.
+      const before = t.request('tools/call', { name: 'echo', arguments: { message: 'hi' } });
+      assert.equal(before.out.toServer.length, 1);
+      on = true;
+      const late = t.respond(before.id, text('hi')).toClient as { id: number; error?: { code: number; message: string } }[];
+      assert.equal(late.length, 1);
+      assert.equal(late[0]!.id, before.id);
+      assert.equal(late[0]!.error?.code, -32001);
+      assert.match(late[0]!.error!.message, /kill switch/);
+      // A new request never reaches the server.
+      const during = t.call('echo', { message: 'hi' });
+      assert.equal(during.forwarded, false);
+      assert.equal(during.refused?.code, -32001);
+      // A server request is answered with an error; notifications either way are dropped.
+      const asked = t.session.message('server', { jsonrpc: '2.0', id: 'srv-1', method: 'sampling/createMessage', params: { messages: [] } });
+      assert.deepEqual(asked.toClient, []);
+      assert.equal((asked.toServer[0] as { error?: { code: number } }).error?.code, -32001);
+      const note = t.session.message('server', { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'hello' } });
+      assert.deepEqual([note.toClient, note.toServer], [[], []]);
+      const cancel = t.session.message('client', { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } });
+      assert.deepEqual([cancel.toClient, cancel.toServer], [[], []]);
+      const stopped = t.events.filter((e) => e.findings.some((f) => f.rule === 'policy/kill-switch'));
+      assert.equal(stopped.length, 5, 'one event per stopped message');
+      for (const e of stopped) assert.equal(e.action, 'block', 'enforced in audit mode too');
+      on = false;
+      assert.equal(t.call('echo', { message: 'again' }, text('again')).forwarded, true);
+    });
+  }
 });

@@ -1,5 +1,6 @@
 import type { DecisionEvent, DecisionType, Finding, ScanInput } from '../../core/index.ts';
 import type { ScanCallContext } from '../../engine/index.ts';
+import { killVerdict } from '../decision.ts';
 import { asBlock, detail, HeldRequests } from './ask.ts';
 import type { McpSessionOptions, SessionContext } from './context.ts';
 import { decide, type McpDecision } from './decide.ts';
@@ -338,7 +339,31 @@ export class McpSession {
         request: v.request === true,
       });
     }
+    if (this.#opts.killed?.() === true) return this.#killed(from, v.message, bytes);
     return from === 'client' ? this.#fromClient(v.message, bytes) : this.#fromServer(v.message, bytes);
+  }
+
+  /**
+   * The kill switch is on: nothing passes. A request (either side's) is answered with an error in
+   * its place; the client's pending request gets an error for the server's late answer; a
+   * notification, or the client's answer to a server request, is dropped. One event per message.
+   */
+  #killed(from: Side, m: JsonRpcMessage, bytes: number | undefined): Handled {
+    const started = performance.now();
+    const { wouldHave: _w, ...d } = { ...decide(this.#opts.config.mode, killVerdict(), []), action: 'block' as const, stop: true };
+    const request = isRequest(m);
+    const id = isNotification(m) ? null : (m as { id: JsonRpcId | null }).id;
+    const asked = !request && id !== null ? (from === 'client' ? this.#serverPending.take(id) : this.#pending.take(id)) : undefined;
+    const method = request || isNotification(m) ? (m as { method: string }).method : (asked?.method ?? 'response');
+    const event = this.#emit('mcp-message', safeName(method), this.#serverTarget(), d, started, bytes);
+    const text = this.#blockText(safeName(method), d);
+    if (request) {
+      const refusal = errorResponse(m.id, RPC_BLOCKED, text, this.#errorData(d, event));
+      return from === 'client' ? { toClient: [refusal], toServer: [] } : { toClient: [], toServer: [refusal] };
+    }
+    // The server's late answer: the client still gets one, an error in its place.
+    if (from === 'server' && asked && id !== null) return { toClient: [errorResponse(id, RPC_BLOCKED, text, this.#errorData(d, event))], toServer: [] };
+    return { toClient: [], toServer: [] };
   }
 
   // ── client → server ────────────────────────────────────────────────────────────────

@@ -34,6 +34,8 @@ export interface McpHttpProxyOptions {
   readonly pins?: PinStore;
   /** Where requests whose verdict is ask are held (shared by every session); absent, ask blocks. */
   readonly approvals?: McpApprovals;
+  /** Whether the kill switch is on: every session stops every message while it is (McpSessionOptions.killed). */
+  readonly killed?: () => boolean;
   /** Serves /api/v1/approvals[/<id>] on this listener (behind the API token), when given. */
   readonly admin?: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -108,6 +110,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       emit: ctx.emit,
       now: ctx.now,
       ...(opts.approvals ? { approvals: opts.approvals } : {}),
+      ...(opts.killed ? { killed: opts.killed } : {}),
       note: ctx.note,
     });
   const newEntry = (): Entry => {
