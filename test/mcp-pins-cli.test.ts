@@ -22,7 +22,7 @@ function setup() {
   const brokenId = serverPinId('stdio:["broken"]');
   const brokenFile = join(dir, `${brokenId}.json`);
   writeFileSync(brokenFile, '{"broken\n');
-  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'mcp', 'pins', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', TOLLGATE_HOME: h } });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'mcp', 'pins', ...args], { encoding: 'utf8', timeout: 180_000, env: { ...process.env, NO_COLOR: '1', TOLLGATE_HOME: h } });
   return { dir, goodId, brokenId, brokenFile, cli };
 }
 

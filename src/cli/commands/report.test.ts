@@ -11,7 +11,7 @@ import { verifySignedReport } from '../../evidence/report/index.ts';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/tollgate.js');
 function tollgate(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 180_000, env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/tollgate.js');
 function tollgate(args: string[], home: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', TOLLGATE_HOME: home } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 180_000, env: { ...process.env, NO_COLOR: '1', TOLLGATE_HOME: home } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
