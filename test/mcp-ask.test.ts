@@ -222,6 +222,45 @@ describe('tollgate mcp --upstream (bridge): ask', () => {
 });
 
 describe('tollgate mcp --listen: approvals on the listener', () => {
+  it('denies a held call when the kill switch turns on (SIGUSR1), refuses everything while it is on, and relays again once off', T, async () => {
+    const up = await runServer();
+    const file = join(mkdtempSync(join(tmpdir(), 'tollgate-ask-')), 'tollgate.yaml');
+    writeFileSync(file, `${LOOPBACK}api:\n  tokenEnv: TG_TEST_TOKEN\nrules:\n  tool-policy/package-install: ask\n`);
+    const proc = spawn(process.execPath, [BIN, 'mcp', '--config', file, '--listen', '127.0.0.1:0', '--upstream', up.url], { env: { ...process.env, TOLLGATE_HOME: home(), ...ENV } });
+    let stderr = '';
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+    try {
+      await until(() => /approvals on (http:\S+)\/api\/v1\/approvals/.test(stderr), 'the approvals line');
+      const url = (/listening on (http:\S+),/.exec(stderr) as RegExpExecArray)[1] as string;
+      const api = (/approvals on (http:\S+)\/api\/v1\/approvals/.exec(stderr) as RegExpExecArray)[1] as string;
+      const { client } = await connectHttp(url);
+      try {
+        await client.listTools();
+        const call = client.callTool({ name: 'run', arguments: { command: 'npm install left-pad' } }).then(
+          () => 'answered',
+          (err: { code?: number; message?: string }) => `${err.code}: ${err.message}`,
+        );
+        await held(api);
+        proc.kill('SIGUSR1');
+        assert.match(await call, /^-32001: .*kill switch/, 'the held call is denied');
+        assert.deepEqual(await pending(api), []);
+        await assert.rejects(client.callTool({ name: 'run', arguments: { command: 'ls' } }), /kill switch/);
+        proc.kill('SIGUSR1');
+        await until(() => /kill switch off/.test(stderr), 'the switch turning off');
+        assert.equal(text(await client.callTool({ name: 'run', arguments: { command: 'ls' } })), 'ran: ls');
+        assert.deepEqual(up.calls, ['run'], 'only the call made after the switch went off reached the server');
+      } finally {
+        await client.close();
+      }
+    } finally {
+      proc.kill('SIGTERM');
+      await exited;
+      await up.close();
+    }
+  });
+
+
   it('holds a Streamable HTTP call until it is approved on the listener\'s own approval endpoint (token required)', T, async () => {
     const up = await runServer();
     const file = join(mkdtempSync(join(tmpdir(), 'tollgate-ask-')), 'tollgate.yaml');

@@ -9,7 +9,7 @@ import { createPinStore, serverPinId } from '../../state/pins/index.ts';
 import { createResolver, type ProxyContext } from '../../transports/http-proxy/index.ts';
 import { startHttpBridge, startWsBridge, type Bridge } from '../../transports/mcp/bridge/index.ts';
 import { createUpstream, newSessionLabel, parseHeaderFlag, resolveHeaders, startMcpHttpProxy, upstreamProblem, urlServerIdentity } from '../../transports/mcp/http/index.ts';
-import { deferEmit, McpSession, safeName } from '../../transports/mcp/index.ts';
+import { deferEmit, McpSession, RPC_BLOCKED, safeName } from '../../transports/mcp/index.ts';
 import { quickenTierUp } from '../tier-up.ts';
 import { parseListen } from '../../transports/scan-api/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
@@ -145,6 +145,9 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
     } catch (err) {
       return stopWith(1, `cannot listen on ${opts.listen}: ${(err as Error).message}`);
     }
+    const listening = proxy;
+    // Calls held for approval when the switch turns on are denied, not left waiting.
+    kill.onOn(() => listening.cancelHeld('the Tollgate kill switch turned on', RPC_BLOCKED));
     // Always printed: it is how a client (or a test) learns a port chosen with :0.
     process.stderr.write(`[tollgate] mcp: listening on ${proxy.url}, guarding ${upstream.shown} (${summary})\n`);
     // Start-up is done: from here the relay's per-message code tiers up sooner (tier-up.ts).
@@ -182,7 +185,7 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
     killed: kill.killed,
   });
   // Calls held for approval when the switch turns on are denied, not left waiting.
-  kill.onOn(() => session.cancelHeld('the Tollgate kill switch is on'));
+  kill.onOn(() => session.cancelHeld('the Tollgate kill switch turned on', RPC_BLOCKED));
   note(`mcp: bridging stdio to ${ws ? 'the WebSocket' : 'the Streamable HTTP'} server ${url.protocol}//${url.host}${url.pathname} (${summary})`);
   let bridge: Bridge;
   const common = { session, label: sessionLabel, maxLineBytes: cfg.mcp.maxLineBytes, clientIn: process.stdin, clientOut: process.stdout, note };

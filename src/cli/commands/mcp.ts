@@ -7,7 +7,7 @@ import { resolveDataDir } from '../../evidence/data-dir.ts';
 import { startEvidence, type EvidenceStack } from '../../evidence-stack.ts';
 import { createRuntime } from '../../main.ts';
 import { createPinStore, serverPinId } from '../../state/pins/index.ts';
-import { buildChildEnv, deferEmit, exitStatus, McpSession, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
+import { buildChildEnv, deferEmit, exitStatus, McpSession, RPC_BLOCKED, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
 import { quickenTierUp } from '../tier-up.ts';
 import { startMcpApprovals } from './mcp-approvals.ts';
@@ -142,7 +142,7 @@ export function registerMcp(program: Command): void {
         killed: kill.killed,
       });
       // Calls held for approval when the switch turns on are denied, not left waiting.
-      kill.onOn(() => session.cancelHeld('the Tollgate kill switch is on'));
+      kill.onOn(() => session.cancelHeld('the Tollgate kill switch turned on', RPC_BLOCKED));
       if (!opts.quiet) {
         process.stderr.write(
           `[tollgate] mcp: guarding ${serverLabel(command)} (server ${pinId.slice(0, 12)}, mode ${cfg.mode}, rug-pull ${cfg.mcp.rugPull}, session binding ${cfg.mcp.sessionBinding}, ${Object.keys(child.env).length} env vars passed, ${rt.knownSecrets.indexed.length} known secrets; kill switch: SIGUSR1 or create ${kill.sentinelPath})\n`,

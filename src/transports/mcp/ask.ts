@@ -157,7 +157,7 @@ export class HeldRequests {
    * The session is ending: every hold ends now, each with its event, and each held request's
    * promise settles with the client's error (so the wire answers it as it answers any outcome).
    */
-  endAll(detail: string): void {
+  endAll(detail: string, code: number = RPC_UPSTREAM_GONE): void {
     for (const [key, h] of [...this.#map]) {
       this.#map.delete(key);
       h.cancel();
@@ -167,7 +167,7 @@ export class HeldRequests {
         h.resolve(NOTHING);
         continue;
       }
-      const error = errorResponse(h.message.id, RPC_UPSTREAM_GONE, `Tollgate was holding ${h.meta.what} for approval when ${detail}; it was not sent.`, this.#hooks.errorData(b, event, { approval: { id: h.approvalId, outcome: 'cancelled' } }));
+      const error = errorResponse(h.message.id, code, `Tollgate was holding ${h.meta.what} for approval when ${detail}; it was not sent.`, this.#hooks.errorData(b, event, { approval: { id: h.approvalId, outcome: 'cancelled' } }));
       h.resolve({ toServer: [], toClient: [error] });
     }
   }

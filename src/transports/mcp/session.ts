@@ -315,8 +315,8 @@ export class McpSession {
    * ending): each is recorded, and its held promise (Outbound.held) settles with the client's
    * error. Requests already sent are untouched. Also done by upstreamClosed.
    */
-  cancelHeld(detail: string): void {
-    this.#held.endAll(detail);
+  cancelHeld(detail: string, code: number = RPC_UPSTREAM_GONE): void {
+    this.#held.endAll(detail, code);
   }
 
   /** The client gave up on these requests (its HTTP exchange closed): those still held stop waiting, unanswered. */

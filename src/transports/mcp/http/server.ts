@@ -47,6 +47,8 @@ export interface McpHttpProxy {
   readonly host: string;
   /** Sessions currently open. */
   sessionCount(): number;
+  /** Denies every call held for approval in every session (the kill switch turning on), with `code`. */
+  cancelHeld(detail: string, code: number): void;
   /** Stops listening, ends every session (upstream too, briefly waited for) and closes connections. */
   close(): Promise<void>;
 }
@@ -531,6 +533,9 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
         port: addr.port,
         host: addr.address,
         sessionCount: () => table.size,
+        cancelHeld: (detail, code) => {
+          for (const e of table.values()) e.mcp.cancelHeld(detail, code);
+        },
         close: async () => {
           closing = true;
           clearInterval(sweep);

@@ -113,6 +113,11 @@ export class SessionTable<T extends SessionActivity> {
     return out;
   }
 
+  /** Every session, least recently used first (the table is not changed). */
+  values(): T[] {
+    return [...this.#slots.values()].map((s) => s.value);
+  }
+
   /** Removes and returns every session. */
   clear(): T[] {
     const all = [...this.#slots.values()].map((s) => s.value);
