@@ -221,19 +221,33 @@ describe('tollgate mcp --upstream (bridge): ask', () => {
   });
 });
 
+/**
+ * `tollgate mcp --listen` in front of the ask server, package installs held for approval; fn gets the
+ * process, its stderr so far, the MCP endpoint and the approval API origin. Always stopped afterwards.
+ */
+async function withListener(fn: (l: { proc: ReturnType<typeof spawn>; stderr: () => string; url: string; api: string; up: Awaited<ReturnType<typeof runServer>> }) => Promise<void>): Promise<void> {
+  const up = await runServer();
+  const file = join(mkdtempSync(join(tmpdir(), 'tollgate-ask-')), 'tollgate.yaml');
+  writeFileSync(file, `${LOOPBACK}api:\n  tokenEnv: TG_TEST_TOKEN\nrules:\n  tool-policy/package-install: ask\n`);
+  const proc = spawn(process.execPath, [BIN, 'mcp', '--config', file, '--listen', '127.0.0.1:0', '--upstream', up.url], { env: { ...process.env, TOLLGATE_HOME: home(), ...ENV } });
+  let stderr = '';
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  try {
+    await until(() => /approvals on (http:\S+)\/api\/v1\/approvals/.test(stderr), 'the approvals line');
+    const url = (/listening on (http:\S+),/.exec(stderr) as RegExpExecArray)[1] as string;
+    const api = (/approvals on (http:\S+)\/api\/v1\/approvals/.exec(stderr) as RegExpExecArray)[1] as string;
+    await fn({ proc, stderr: () => stderr, url, api, up });
+  } finally {
+    proc.kill('SIGTERM');
+    await exited;
+    await up.close();
+  }
+}
+
 describe('tollgate mcp --listen: approvals on the listener', () => {
   it('denies a held call when the kill switch turns on (SIGUSR1), refuses everything while it is on, and relays again once off', T, async () => {
-    const up = await runServer();
-    const file = join(mkdtempSync(join(tmpdir(), 'tollgate-ask-')), 'tollgate.yaml');
-    writeFileSync(file, `${LOOPBACK}api:\n  tokenEnv: TG_TEST_TOKEN\nrules:\n  tool-policy/package-install: ask\n`);
-    const proc = spawn(process.execPath, [BIN, 'mcp', '--config', file, '--listen', '127.0.0.1:0', '--upstream', up.url], { env: { ...process.env, TOLLGATE_HOME: home(), ...ENV } });
-    let stderr = '';
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-    try {
-      await until(() => /approvals on (http:\S+)\/api\/v1\/approvals/.test(stderr), 'the approvals line');
-      const url = (/listening on (http:\S+),/.exec(stderr) as RegExpExecArray)[1] as string;
-      const api = (/approvals on (http:\S+)\/api\/v1\/approvals/.exec(stderr) as RegExpExecArray)[1] as string;
+    await withListener(async ({ proc, stderr, url, api, up }) => {
       const { client } = await connectHttp(url);
       try {
         await client.listTools();
@@ -247,32 +261,18 @@ describe('tollgate mcp --listen: approvals on the listener', () => {
         assert.deepEqual(await pending(api), []);
         await assert.rejects(client.callTool({ name: 'run', arguments: { command: 'ls' } }), /kill switch/);
         proc.kill('SIGUSR1');
-        await until(() => /kill switch off/.test(stderr), 'the switch turning off');
+        await until(() => /kill switch off/.test(stderr()), 'the switch turning off');
         assert.equal(text(await client.callTool({ name: 'run', arguments: { command: 'ls' } })), 'ran: ls');
         assert.deepEqual(up.calls, ['run'], 'only the call made after the switch went off reached the server');
       } finally {
         await client.close();
       }
-    } finally {
-      proc.kill('SIGTERM');
-      await exited;
-      await up.close();
-    }
+    });
   });
 
 
   it('holds a Streamable HTTP call until it is approved on the listener\'s own approval endpoint (token required)', T, async () => {
-    const up = await runServer();
-    const file = join(mkdtempSync(join(tmpdir(), 'tollgate-ask-')), 'tollgate.yaml');
-    writeFileSync(file, `${LOOPBACK}api:\n  tokenEnv: TG_TEST_TOKEN\nrules:\n  tool-policy/package-install: ask\n`);
-    const proc = spawn(process.execPath, [BIN, 'mcp', '--config', file, '--listen', '127.0.0.1:0', '--upstream', up.url], { env: { ...process.env, TOLLGATE_HOME: home(), ...ENV } });
-    let stderr = '';
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-    try {
-      await until(() => /approvals on (http:\S+)\/api\/v1\/approvals/.test(stderr), 'the approvals line');
-      const url = (/listening on (http:\S+),/.exec(stderr) as RegExpExecArray)[1] as string;
-      const api = (/approvals on (http:\S+)\/api\/v1\/approvals/.exec(stderr) as RegExpExecArray)[1] as string;
+    await withListener(async ({ proc, stderr, url, api, up }) => {
       assert.equal(`${api}/mcp`, url);
       const { client } = await connectHttp(url);
       try {
@@ -290,10 +290,6 @@ describe('tollgate mcp --listen: approvals on the listener', () => {
       } finally {
         await client.close();
       }
-    } finally {
-      proc.kill('SIGTERM');
-      await exited;
-      await up.close();
-    }
+    });
   });
 });

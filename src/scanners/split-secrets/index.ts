@@ -304,7 +304,6 @@ function encode(p: Piece): string {
   return p.kind === DATA_NAME ? NAME_MARK + p.text : p.folded ? HOST_MARK + p.text : p.text;
 }
 
-
 /** Index of the fragment containing character `pos` of the joined text (starts ascending). */
 function fragmentAt(starts: readonly number[], pos: number): number {
   let lo = 0;
@@ -555,8 +554,9 @@ const QUIET_KEY_MAX = 4096;
 
 /**
  * The window's fragments as one string after the pass's tag (older, then this input's first `to`,
- * `chars` characters in all), or null when too long to keep. Fragments hold no whitespace (fragmentOf), so a newline separates them unambiguously and a
- * blank line separates the older ones from this input's.
+ * `chars` characters in all), or null when too long to keep. Fragments hold no whitespace
+ * (fragmentOf), so a newline separates them unambiguously and a blank line separates the older ones
+ * from this input's.
  */
 function quietKey(tag: string, older: readonly string[], current: readonly string[], to: number, chars: number): string | null {
   if (chars + older.length + to + 1 > QUIET_KEY_MAX) return null;
