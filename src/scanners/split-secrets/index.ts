@@ -563,6 +563,22 @@ function quietKey(tag: string, older: readonly string[], current: readonly strin
   return `${tag}\n${older.join('\n')}\n\n${(to === current.length ? current : current.slice(0, to)).join('\n')}`;
 }
 
+/** Per-session quiet windows remembered (pass × session slots; cleared when full). */
+const QUIET_SLOTS_MAX = 1024;
+
+/** A window a pass read and found nothing in: the older fragments and this input's first ones. */
+interface QuietWindow {
+  readonly older: readonly string[];
+  readonly current: readonly string[];
+}
+
+/** Whether `b`'s first `n` fragments are exactly `a`. */
+function sameFragments(a: readonly string[], b: readonly string[], n: number): boolean {
+  if (a.length !== n) return false;
+  for (let k = 0; k < n; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** One read of the session window (see readWindow). */
 interface WindowPass {
   readonly detect: SplitDetector | null;
@@ -578,6 +594,8 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
   const o: SplitSecretsOptions = { ...DEFAULT_SPLIT_SECRETS_OPTIONS, ...options };
   // The detector is a pure function of its text, so what it found nothing in stays quiet (bounded; see quietKey).
   const quiet = new Set<string>();
+  // Per pass and session, the window last read and found quiet (see readWindow).
+  const lastQuiet = new Map<string, QuietWindow>();
   // A plain-object lookup: cheaper than Set.has for the one check every segment goes through.
   const parts: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
   for (const part of o.parts) parts[part] = true;
@@ -634,12 +652,26 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
    * request into this one are reported. A window a detector has already read and found nothing in
    * (an agent polling one endpoint sends the same fragments each time) is not read again.
    */
-  const readWindow = (pass: WindowPass, older: readonly string[], current: readonly string[], to: number, locate: (k: number) => string, first: string, out: FindingSink, index: KnownSecretIndex | null): void => {
+  const readWindow = (pass: WindowPass, session: string, older: readonly string[], current: readonly string[], to: number, locate: (k: number) => string, first: string, out: FindingSink, index: KnownSecretIndex | null): void => {
+    // The window this session's last quiet read of this pass saw, compared fragment by fragment: an
+    // agent polling one endpoint sends the same fragments each time, and building the content key
+    // (below) costs more than comparing ~50 short strings.
+    const slotKey = pass.known ? null : `${pass.tag}\u0000${session}`;
+    const slot = slotKey === null ? undefined : lastQuiet.get(slotKey);
+    if (slot !== undefined && sameFragments(slot.older, older, older.length) && sameFragments(slot.current, current, to)) return;
     let chars = 0;
     for (const t of older) chars += t.length;
     for (let k = 0; k < to; k++) chars += current[k]!.length;
     const key = pass.known ? null : quietKey(pass.tag, older, current, to, chars);
-    if (key !== null && quiet.has(key)) return;
+    const remember = (): void => {
+      if (slotKey === null) return;
+      if (lastQuiet.size >= QUIET_SLOTS_MAX) lastQuiet.clear();
+      lastQuiet.set(slotKey, { older: older.slice(), current: current.slice(0, to) });
+    };
+    if (key !== null && quiet.has(key)) {
+      remember();
+      return;
+    }
     const all = windowJoin(older, current, to, locate, false);
     const joins = all.names ? [all, windowJoin(older, current, to, locate, true)] : [all];
     let found = out.stopped;
@@ -654,9 +686,12 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
         acrossRequests(c, j, locations[span.last] ?? first, span, earlier - span.first, out);
       }
     }
-    if (key !== null && !found && !out.stopped) {
-      if (quiet.size >= QUIET_MAX) quiet.clear();
-      quiet.add(key);
+    if (!found && !out.stopped) {
+      remember();
+      if (key !== null) {
+        if (quiet.size >= QUIET_MAX) quiet.clear();
+        quiet.add(key);
+      }
     }
   };
 
@@ -778,7 +813,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
           for (let chars = 0; from > 0 && chars < r; ) chars += older[--from]!.length;
           let upTo = 0;
           for (let chars = 0; upTo < to && chars < r; ) chars += current[upTo++]!.length;
-          readWindow(pass, from === 0 ? older : older.slice(from), current, upTo, locate, first, out, index);
+          readWindow(pass, session, from === 0 ? older : older.slice(from), current, upTo, locate, first, out, index);
         }
       }
 

@@ -488,6 +488,24 @@ test('a session window already read and found quiet is not read again; a repeate
   assert.equal(flagged, 100, 'every request carrying the second half completes the key');
 });
 
+test('a session polling with a window too long for the shared memo is not re-read either; a change in it is', () => {
+  const asked: string[] = [];
+  const spy: SplitDetector = (text: string) => (asked.push(text), detect(text));
+  // Windows of ~2 × 3000 characters: longer than the shared memo keeps (4096), so only the session's
+  // own last quiet window can spare the read.
+  const s = createSplitSecretScanner({ detect: spy, maxSecretLength: 3000 });
+  const ctx = session();
+  const word = (n: number): string => Array.from({ length: 480 }, (_, k) => 'abcdefghij'[(k * 7 + n) % 10]).join('');
+  const poll = `https://c.example/sync?a=${word(1)}&b=${word(2)}&c=${word(3)}`;
+  for (let i = 0; i < 300; i++) assert.deepEqual(s.scan(viewOfUrl(poll), { ...ctx, now: ctx.now + i }), []);
+  const reads = asked.filter((t) => t.length > 4096).length;
+  assert.ok(reads > 0, 'the window was read while it filled');
+  assert.ok(reads < 30, `read ${reads} times in 300 identical requests`);
+  // A key split over the next two requests of the same session is still found.
+  assert.deepEqual(s.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(0, 10)}`), { ...ctx, now: ctx.now + 400 }), []);
+  assert.deepEqual(rulesOf(s.scan(viewOfUrl(`https://c.example/log?m=${KEY.slice(10)}`), { ...ctx, now: ctx.now + 401 })).map((r) => r.split(' ')[0]), ['split-secrets/cross-request']);
+});
+
 test('with DLP\'s rules in two sets (short matches over the end of the history, long ones over all of it), keys split across requests are still found', () => {
   const short = createJoinedDetector({ lengths: { atMost: 128 } });
   const long = createJoinedDetector({ lengths: { above: 128 } });
