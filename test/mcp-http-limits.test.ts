@@ -34,14 +34,26 @@ async function guard(factory: () => Served): Promise<Guarded> {
   return g;
 }
 
-/** Writes raw bytes to the listener and resolves with everything it answers before the connection closes. */
+/**
+ * Writes raw bytes to the listener and resolves with everything it answers before the connection
+ * closes, or after GIVE_UP_MS: below the defaults of proxy.headersTimeoutMs (30 s) and
+ * requestTimeoutMs (120 s), so a 408 that came only from a default (the configured limit not applied)
+ * fails.
+ */
+const GIVE_UP_MS = 20_000;
 function raw(port: number, bytes: string): Promise<string> {
   return new Promise((resolve) => {
     const sock: Socket = connect(port, '127.0.0.1', () => sock.write(bytes));
     let got = '';
+    const done = (): void => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(got);
+    };
+    const timer = setTimeout(done, GIVE_UP_MS);
     sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
-    sock.on('close', () => resolve(got));
-    sock.on('error', () => resolve(got));
+    sock.on('close', done);
+    sock.on('error', done);
   });
 }
 

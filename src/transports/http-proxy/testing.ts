@@ -205,7 +205,31 @@ export function curl(proxyUrl: string, args: readonly string[]): Promise<CurlRes
  * (and it stays under the 30 s default proxy.headersTimeoutMs, so a short timeout that was not
  * applied is not mistaken for one that was).
  */
-export function rawExchange(port: number, chunks: readonly (string | Buffer)[], gapMs = 0, giveUpMs = 20_000): Promise<string> {
+/**
+ * How many whole HTTP/1.1 responses `text` holds, read in order: a head, then a Content-Length body
+ * (no body without one). A chunked response, or a head with neither, ends the count (stays partial).
+ */
+export function wholeResponses(text: string): number {
+  let at = 0;
+  let n = 0;
+  for (;;) {
+    const end = text.indexOf('\r\n\r\n', at);
+    if (end < 0 || !text.startsWith('HTTP/1.1 ', at)) return n;
+    const head = text.slice(at, end);
+    const m = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    if (!m) return /^HTTP\/1\.1 (1\d\d|204|304)/.test(head) ? n + 1 : n;
+    const next = end + 4 + Number(m[1]);
+    if (next > text.length) return n;
+    n++;
+    at = next;
+  }
+}
+
+/**
+ * Sends `chunks` (`gapMs` apart) on one raw connection and resolves with everything received, when
+ * the connection closes, when `until` says the text is complete, or after `giveUpMs`.
+ */
+export function rawExchange(port: number, chunks: readonly (string | Buffer)[], gapMs = 0, giveUpMs = 20_000, until?: (text: string) => boolean): Promise<string> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     let text = '';
@@ -217,7 +241,10 @@ export function rawExchange(port: number, chunks: readonly (string | Buffer)[], 
       s.destroy();
       resolve(text);
     };
-    s.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    s.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (until?.(text) === true) finish();
+    });
     s.on('error', finish);
     s.on('close', finish);
     const timer = setTimeout(finish, giveUpMs);
