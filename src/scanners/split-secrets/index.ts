@@ -600,41 +600,36 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
   const parts: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
   for (const part of o.parts) parts[part] = true;
 
+  /**
+   * The finding for a credential (c.rule) or a known secret (c.rule null) re-assembled from pieces:
+   * `rule` says whether within this input or across requests, `where` which pieces, `how` the rest of
+   * the message after "… appears"; the evidence never holds the value.
+   */
+  const joinedFinding = (rule: 'split-secrets/cross-parameter' | 'split-secrets/cross-request', c: Candidate, text: string, location: string, aligned: boolean, where: string, how: string, key: string, out: FindingSink): void => {
+    const known = c.rule === null;
+    const who = known ? displayName(c.name ?? '') : '';
+    out.push(
+      withSecret({
+        scanner: SCANNER,
+        rule,
+        severity: known ? o.knownSeverity : aligned ? o.alignedSeverity : o.unalignedSeverity,
+        category: 'secret',
+        mitre: 'T1030',
+        location,
+        evidence: known ? `value of ${who} (${c.encoding}, ${c.length} chars) joined from ${where}` : `${redactPreview(text)} (${c.rule}) joined from ${where}`,
+        message: `${known ? `The value of ${who}` : `A credential (${c.rule})`} appears ${how}`,
+      }, text),
+      key,
+    );
+  };
+
   /** The finding for a credential or known secret found across pieces of this input. */
   const withinInput = (c: Candidate, j: Joined, locs: readonly string[], span: Span, out: FindingSink): void => {
     const pieces = locs.slice(span.first, span.last + 1);
     const text = j.text.slice(c.index, c.index + c.length);
-    const where = `${pieces.length} parts: ${pieces.join(', ')}`;
-    if (c.rule === null) {
-      const who = displayName(c.name ?? '');
-      out.push(
-        withSecret({
-          scanner: SCANNER,
-          rule: 'split-secrets/cross-parameter',
-          severity: o.knownSeverity,
-          category: 'secret',
-          mitre: 'T1030',
-          location: locs[span.last]!,
-          evidence: `value of ${who} (${c.encoding}, ${c.length} chars) joined from ${where}`,
-          message: `The value of ${who} appears when ${pieces.length} parts of this request are joined, a way to slip it past per-field checks; block the request and rotate the secret if it already left.`,
-        }, text),
-        `k|${locs[span.first]}|${locs[span.last]}|${c.name}`,
-      );
-      return;
-    }
-    out.push(
-      withSecret({
-        scanner: SCANNER,
-        rule: 'split-secrets/cross-parameter',
-        severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
-        category: 'secret',
-        mitre: 'T1030',
-        location: locs[span.last]!,
-        evidence: `${redactPreview(text)} (${c.rule}) joined from ${where}`,
-        message: `A credential (${c.rule}) appears when ${pieces.length} parts of this request are joined, a way to slip it past per-field checks; block the request and check what the agent is sending.`,
-      }, text),
-      `p|${locs[span.first]}|${locs[span.last]}|${text}`,
-    );
+    const how = `when ${pieces.length} parts of this request are joined, a way to slip it past per-field checks; ${c.rule === null ? 'block the request and rotate the secret if it already left' : 'block the request and check what the agent is sending'}.`;
+    const key = c.rule === null ? `k|${locs[span.first]}|${locs[span.last]}|${c.name}` : `p|${locs[span.first]}|${locs[span.last]}|${text}`;
+    joinedFinding('split-secrets/cross-parameter', c, text, locs[span.last]!, span.aligned, `${pieces.length} parts: ${pieces.join(', ')}`, how, key, out);
   };
 
   // The session-window reads: each detector over as much history as its matches can span, and the
@@ -698,38 +693,10 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
   /** The finding for a credential or known secret that crosses from earlier requests into this one. */
   const acrossRequests = (c: Candidate, j: Joined, here: string, span: Span, earlier: number, out: FindingSink): void => {
     const text = j.text.slice(c.index, c.index + c.length);
-    const count = span.last - span.first + 1;
-    const where = `${count} fragments, ${earlier} of them sent earlier in this session`;
-    if (c.rule === null) {
-      const who = displayName(c.name ?? '');
-      out.push(
-        withSecret({
-          scanner: SCANNER,
-          rule: 'split-secrets/cross-request',
-          severity: o.knownSeverity,
-          category: 'secret',
-          mitre: 'T1030',
-          location: here,
-          evidence: `value of ${who} (${c.encoding}, ${c.length} chars) joined from ${where}`,
-          message: `The value of ${who} appears when this request's data is joined with fragments the session sent before: it is being sent piece by piece. Block the request and rotate the secret.`,
-        }, text),
-        `rk|${here}|${c.name}`,
-      );
-      return;
-    }
-    out.push(
-      withSecret({
-        scanner: SCANNER,
-        rule: 'split-secrets/cross-request',
-        severity: span.aligned ? o.alignedSeverity : o.unalignedSeverity,
-        category: 'secret',
-        mitre: 'T1030',
-        location: here,
-        evidence: `${redactPreview(text)} (${c.rule}) joined from ${where}`,
-        message: `A credential (${c.rule}) appears when this request's data is joined with fragments the session sent before: it is being sent piece by piece. Block the request and rotate the credential.`,
-      }, text),
-      `r|${here}|${text}`,
-    );
+    const where = `${span.last - span.first + 1} fragments, ${earlier} of them sent earlier in this session`;
+    const how = `when this request's data is joined with fragments the session sent before: it is being sent piece by piece. Block the request and rotate the ${c.rule === null ? 'secret' : 'credential'}.`;
+    const key = c.rule === null ? `rk|${here}|${c.name}` : `r|${here}|${text}`;
+    joinedFinding('split-secrets/cross-request', c, text, here, span.aligned, where, how, key, out);
   };
 
   return {
