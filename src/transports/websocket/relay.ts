@@ -184,7 +184,12 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
     client.once('close', done);
     upstream.once('close', done);
   };
-  const forget = f.relays?.watch({ recheck: (live) => f.recheck?.(live) ?? [], end: endFor, ...(f.carrier !== undefined ? { carrier: f.carrier } : {}) });
+  /** Audit mode: a reload's policy would have closed it; one event says so, and it stays open. */
+  const spared = (verdict: Verdict, live: ProxyContext): void => {
+    if (closed) return;
+    emit('close', { ...verdict, reason: `${verdict.reason} The open WebSocket would have been closed after a config reload; it stays open.` }, 0, performance.now(), live);
+  };
+  const forget = f.relays?.watch({ recheck: (live) => f.recheck?.(live) ?? [], end: endFor, spared, ...(f.carrier !== undefined ? { carrier: f.carrier } : {}) });
 
   /** A receive error `ws` reports (a limit or a protocol error): one event, both hops closed with its code and a reason. */
   const refuseReceived = (from: WebSocket, to: WebSocket, direction: Direction, err: Error): void => {
