@@ -1,4 +1,4 @@
-// The HTTP data plane's config: where the proxy listens, what CONNECT may reach, how names resolve.
+// The HTTP data plane's config: where the proxy listens, which hosts it reaches, what CONNECT may reach, how names resolve.
 import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
