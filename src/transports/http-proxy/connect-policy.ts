@@ -7,17 +7,14 @@
 import type { TollgateConfig } from '../../config/schema.ts';
 import type { Finding } from '../../core/index.ts';
 import { transportFinding } from '../decision.ts';
-import { egressHostFindings } from './egress-hosts.ts';
+import { egressHostFindings, onHostList } from './egress-hosts.ts';
 
 /** The plain-HTTP port: a CONNECT to it may carry inspected HTTP without being on allowPorts. */
 export const PLAIN_HTTP_PORT = 80;
 
+/** Whether host is on a CONNECT list (or passthrough): compared as the egress lists compare (egress-hosts.ts onHostList). */
 export function hostMatches(host: string, patterns: readonly string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return patterns.some((p) => {
-    const q = p.toLowerCase();
-    return q.startsWith('*.') ? h.endsWith(q.slice(1)) : h === q;
-  });
+  return onHostList(host, patterns);
 }
 
 export function connectFinding(rule: string, message: string): Finding {

@@ -13,6 +13,7 @@ import { createEngine } from '../../engine/index.ts';
 import { transportRules } from '../rules.ts';
 import type { ProxyContext } from './context.ts';
 import { createPolicySignal } from './control.ts';
+import { hostMatches } from './connect-policy.ts';
 import { canonicalHost, onHostList } from './egress-hosts.ts';
 import { createResolver, startProxy, type ProxyServer } from './index.ts';
 import { curl, openTunnel } from './testing.ts';
@@ -31,6 +32,11 @@ describe('egress host lists: matching', () => {
     assert.equal(onHostList('bücher.example', ['xn--bcher-kva.example']), true);
     assert.equal(onHostList('anything.test', []), false);
     assert.equal(canonicalHost('[FE80::1]'), 'fe80::1');
+    // The CONNECT lists and passthrough compare the same way.
+    assert.equal(hostMatches('0x7f.1', ['127.0.0.1']), true);
+    assert.equal(hostMatches('Pinned.Test.', ['pinned.test']), true);
+    assert.equal(hostMatches('x.pinned.test', ['*.pinned.test']), true);
+    assert.equal(hostMatches('pinned.test', ['*.pinned.test']), false);
   });
 
   it('names its rules in the transport catalog', () => {

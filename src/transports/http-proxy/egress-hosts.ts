@@ -36,14 +36,30 @@ export function canonicalHost(host: string): string {
 export function onHostList(host: string, patterns: readonly string[]): boolean {
   if (patterns.length === 0) return false;
   const h = canonicalHost(host);
-  return patterns.some((p) => {
-    const t = p.trim().toLowerCase();
-    if (t.startsWith('*.')) {
-      const suffix = canonicalHost(t.slice(2));
-      return suffix.length > 0 && h.length > suffix.length + 1 && h.endsWith(`.${suffix}`);
-    }
-    return h === canonicalHost(t);
-  });
+  return compiled(patterns).some((p) => (p.exact ? h === p.host : h.length > p.host.length + 1 && h.endsWith(`.${p.host}`)));
+}
+
+interface Pattern {
+  readonly exact: boolean;
+  /** Canonical host, or the suffix under which a wildcard matches. */
+  readonly host: string;
+}
+
+/** A list's patterns in canonical form, once per list (a config's arrays live as long as it runs). */
+const compiledLists = new WeakMap<readonly string[], readonly Pattern[]>();
+
+function compiled(patterns: readonly string[]): readonly Pattern[] {
+  let out = compiledLists.get(patterns);
+  if (out === undefined) {
+    out = patterns
+      .map((p): Pattern => {
+        const t = p.trim().toLowerCase();
+        return t.startsWith('*.') ? { exact: false, host: canonicalHost(t.slice(2)) } : { exact: true, host: canonicalHost(t) };
+      })
+      .filter((p) => p.host.length > 0);
+    compiledLists.set(patterns, out);
+  }
+  return out;
 }
 
 function egressFinding(rule: string, location: string, message: string): Finding {
