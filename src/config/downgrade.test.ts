@@ -53,6 +53,14 @@ describe('config downgrade comparison', () => {
     assert.deepEqual(keys('proxy:\n  connect:\n    allowHosts: [a.example]\n', ''), ['proxy.connect.allowHosts: emptied (every host allowed)']);
   });
 
+  it('names the egress host lists (proxy.allowHosts, proxy.denyHosts) loosened, and accepts them tightened', () => {
+    assert.deepEqual(keys('proxy:\n  denyHosts: [a.example, b.example]\n', 'proxy:\n  denyHosts: [a.example]\n'), ['proxy.denyHosts: removed b.example']);
+    assert.deepEqual(keys('proxy:\n  allowHosts: [a.example]\n', ''), ['proxy.allowHosts: emptied (every host allowed)']);
+    assert.deepEqual(keys('proxy:\n  allowHosts: [a.example]\n', 'proxy:\n  allowHosts: [a.example, "*.b.example"]\n'), ['proxy.allowHosts: added *.b.example']);
+    assert.deepEqual(keys('', 'proxy:\n  allowHosts: [a.example]\n  denyHosts: [c.example]\n'), [], 'a new allow list or deny entry is stricter');
+    assert.deepEqual(keys('proxy:\n  allowHosts: [a.example, b.example]\n', 'proxy:\n  allowHosts: [a.example]\n'), []);
+  });
+
   it('names budgets turned off or raised, and accepts budgets lowered', () => {
     assert.deepEqual(keys('', 'budgets:\n  enabled: false\n'), ['budgets.enabled: true → false']);
     assert.deepEqual(keys('', 'budgets:\n  requestsPerMinute: 6000\n'), ['budgets.requestsPerMinute: 1200 → 6000', 'budgets.session.requestsPerMinute: 1200 → 6000']);

@@ -154,6 +154,10 @@ export function configDowngrades(before: TollgateConfig, after: TollgateConfig, 
   flag('scanners.toolPolicy.builtinRules', bt.builtinRules, at.builtinRules, false);
   flag('scanners.toolPolicy.chains.enabled', bt.chains.enabled, at.chains.enabled, false);
 
+  const [bp, ap] = [before.proxy, after.proxy];
+  shrank('proxy.denyHosts', bp.denyHosts, ap.denyHosts);
+  if (bp.allowHosts.length > 0 && ap.allowHosts.length === 0) push('proxy.allowHosts', 'emptied (every host allowed)');
+  else if (bp.allowHosts.length > 0) grew('proxy.allowHosts', bp.allowHosts, ap.allowHosts);
   const [bc, ac] = [before.proxy.connect, after.proxy.connect];
   grew('proxy.connect.allowPorts', bc.allowPorts, ac.allowPorts);
   shrank('proxy.connect.denyHosts', bc.denyHosts, ac.denyHosts);

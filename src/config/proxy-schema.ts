@@ -1,4 +1,4 @@
-// The HTTP data plane's config: where the proxy listens, what CONNECT may reach, how names resolve.
+// The HTTP data plane's config: where the proxy listens, which hosts it reaches, what CONNECT may reach, how names resolve.
 import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
@@ -59,11 +59,21 @@ export const ProxyConfig = z
   .object({
     enabled: z.boolean().default(true).describe('Run the HTTP proxy (forward, CONNECT). The scan API is served on the same listener.'),
     listen: z.string().default('127.0.0.1:8888').describe('host:port the proxy listens on (agents set HTTP_PROXY/HTTPS_PROXY to it).'),
+    allowHosts: z
+      .array(hostPattern)
+      .default([])
+      .describe(
+        'When non-empty, the proxy reaches only these hosts, whatever the transport: forwarded requests, CONNECT tunnels and the requests inside them, /fetch and every WebSocket form (policy/host-not-allowed). Open tunnels and WebSockets to a host a reload takes off the list are closed.',
+      ),
+    denyHosts: z
+      .array(hostPattern)
+      .default([])
+      .describe('The proxy never reaches these hosts, whatever the transport (policy/host-denied); open tunnels and WebSockets to a host a reload adds are closed.'),
     connect: z
       .object({
         allowPorts: z.array(z.number().int().min(1).max(65535)).default([443]).describe('Ports a CONNECT tunnel may reach.'),
-        allowHosts: z.array(hostPattern).default([]).describe('When non-empty, CONNECT may reach only these hosts.'),
-        denyHosts: z.array(hostPattern).default([]).describe('CONNECT never reaches these hosts.'),
+        allowHosts: z.array(hostPattern).default([]).describe('When non-empty, CONNECT may reach only these hosts (in addition to proxy.allowHosts, which applies to every transport).'),
+        denyHosts: z.array(hostPattern).default([]).describe('CONNECT never reaches these hosts (in addition to proxy.denyHosts, which applies to every transport).'),
       })
       .strict()
       .default({ allowPorts: [443], allowHosts: [], denyHosts: [] }),

@@ -19,6 +19,8 @@ const HTTP_RULES: readonly RuleEntry[] = [
   { id: 'engine/redacted', severity: 'info', mitre: 'T1027', description: 'a response passed after secrets or injected passages were redacted' },
   { id: 'engine/invalid-config', severity: 'high', mitre: 'T1562.001', description: 'a config reload that did not validate (the old config stays)' },
   { id: 'ssrf/internal-address', severity: 'high', mitre: 'T1190', description: 'a host that resolves to an internal address (checked at connect time)' },
+  { id: 'policy/host-denied', severity: 'high', mitre: 'T1567', description: 'a destination host on proxy.denyHosts (forward, CONNECT, /fetch, WebSocket)' },
+  { id: 'policy/host-not-allowed', severity: 'high', mitre: 'T1567', description: 'a destination host outside a non-empty proxy.allowHosts (forward, CONNECT, /fetch, WebSocket)' },
   { id: 'policy/connect-port', severity: 'high', mitre: 'T1571', description: 'CONNECT to a port outside proxy.connect.allowPorts' },
   { id: 'policy/connect-host-denied', severity: 'high', mitre: 'T1571', description: 'CONNECT to a host on proxy.connect.denyHosts' },
   { id: 'policy/connect-host-not-allowed', severity: 'high', mitre: 'T1571', description: 'CONNECT to a host outside proxy.connect.allowHosts' },

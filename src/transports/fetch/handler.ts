@@ -10,6 +10,7 @@ import type { Finding, Verdict } from '../../core/index.ts';
 import { blockRule, decisionEvent, enforcedBlock, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { decodeContent, readBody } from '../http-proxy/bodies.ts';
 import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
+import { egressHostFindings } from '../http-proxy/egress-hosts.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
 import { chargeBudget, killVerdict } from '../http-proxy/control.ts';
 import { inTurn } from '../http-proxy/cpu-turns.ts';
@@ -140,6 +141,9 @@ async function fetchPage(req: IncomingMessage, res: ServerResponse, ctx: ProxyCo
 
   // 1. The request Tollgate is about to make, scanned before anything leaves.
   let reqVerdict = ctx.engine.scan({ kind: 'request', method: 'GET', url: url.href, headers }, scanCtx);
+  // The egress host lists (proxy.allowHosts/denyHosts) apply to what /fetch reaches too.
+  const listed = egressHostFindings(pcfg, url.hostname);
+  if (listed.length > 0) reqVerdict = ctx.engine.judge([...listed, ...reqVerdict.findings]);
   // Per-domain budgets count a fetch like a proxied request (its URL is what it sends).
   const over = stops(reqVerdict) ? null : chargeBudget(ctx, url.hostname, { requests: 1, bytes: url.href.length }, 'url.host');
   if (over) reqVerdict = ctx.engine.judge([...reqVerdict.findings, over.finding]);

@@ -48,7 +48,7 @@ function tunnelUrl(host: string, port: number): string {
 /** What would refuse an open blind tunnel if it were opened now: the lists, the host's URL scan, its address. */
 function blindTunnelChecks(live: ProxyContext, host: string, port: number, address: string): Finding[] {
   return [
-    ...connectListFindings(live.config.proxy.connect, host, port, false),
+    ...connectListFindings(live.config.proxy, host, port, false),
     ...live.engine.scan({ kind: 'url', url: tunnelUrl(host, port) }, { now: live.now() }).findings,
     ...addressFindings(live, [address], 'connect.host', 'the open tunnel is closed'),
   ];
@@ -141,7 +141,7 @@ export async function handleConnect(
   const c = ctx.config.proxy.connect;
   // Port 80 off the list: allowed only for plain HTTP, which is inspected; known once the first bytes arrive.
   const plainOnly = !c.allowPorts.includes(port) && port === PLAIN_HTTP_PORT && plain !== undefined;
-  const findings: Finding[] = connectListFindings(c, host, port, plain !== undefined);
+  const findings: Finding[] = connectListFindings(ctx.config.proxy, host, port, plain !== undefined);
   const scanned = ctx.engine.scan({ kind: 'url', url: tunnelUrl(host, port) }, { now: ctx.now(), session });
   findings.push(...scanned.findings);
   let verdict = ctx.engine.judge(findings);
@@ -246,26 +246,30 @@ export async function handleConnect(
   client.resume();
   // Judged again after each reload: closed once the running lists or policy would refuse it (control.ts).
   const address = dial.address as string;
+  const recordReload = (v: Verdict, live: ProxyContext): void => {
+    live.emit(
+      decisionEvent({
+        type: 'tunnel',
+        transport: 'http-connect',
+        verdict: v,
+        requestId: live.newRequestId(),
+        at: live.now(),
+        latencyMs: performance.now() - started,
+        mode: live.config.mode,
+        configHash: live.configHash,
+        target: shown,
+        method: 'CONNECT',
+        session,
+        ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
+      }),
+    );
+  };
   const forget = relays?.watch({
     recheck: (live) => blindTunnelChecks(live, host, port, address),
+    // Audit mode: one event says enforce mode would have closed it; it stays open.
+    spared: (v, live) => recordReload({ ...v, reason: `${v.reason} The open tunnel would have been closed after a config reload; it stays open.` }, live),
     end: (v, live) => {
-      const closed: Verdict = { ...v, reason: `${v.reason} The open tunnel was closed after a config reload.` };
-      live.emit(
-        decisionEvent({
-          type: 'tunnel',
-          transport: 'http-connect',
-          verdict: closed,
-          requestId: live.newRequestId(),
-          at: live.now(),
-          latencyMs: performance.now() - started,
-          mode: live.config.mode,
-          configHash: live.configHash,
-          target: shown,
-          method: 'CONNECT',
-          session,
-          ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
-        }),
-      );
+      recordReload({ ...v, reason: `${v.reason} The open tunnel was closed after a config reload.` }, live);
       client.destroy();
       upstream.destroy();
     },

@@ -370,6 +370,11 @@ export interface WatchedRelay {
    */
   end(verdict: Verdict, live: ProxyContext): void;
   /**
+   * Records (one decision event, the audit verdict) that a reload's policy would have ended it,
+   * when that policy only audits (mode: audit): the relay stays open.
+   */
+  spared?(verdict: Verdict, live: ProxyContext): void;
+  /**
    * The tracked socket it rides on (its upgrade socket or CONNECT tunnel). When present the kill
    * switch ends the relay through end() (a WebSocket close with a code and a reason) and leaves the
    * socket to it instead of cutting it at once; end() must see that the socket is closed.
@@ -388,7 +393,9 @@ export interface RelayTracker {
 /**
  * Keeps live relays (tunnels, WebSockets): the kill switch cuts them when it turns on, and after a
  * reload (ctx.control.reloads) each watched one is judged by the checks it would meet if it were
- * opened now; one the new policy refuses is ended. `ctx` is the listener's live context.
+ * opened now; one the new policy refuses is ended. One an audit-mode policy would have refused
+ * stays open, and that is recorded (spared: one event per relay and reload). `ctx` is the
+ * listener's live context.
  */
 export function trackRelays(ctx: ProxyContext): RelayTracker {
   const relays = new Set<Duplex>();
@@ -418,7 +425,17 @@ export function trackRelays(ctx: ProxyContext): RelayTracker {
       } catch (err) {
         verdict = ctx.engine.judge([transportFinding('engine/scanner-error', 'relay', `An open relay could not be judged again after a reload (${(err as Error).message.slice(0, 120)}); it is closed.`, { category: 'engine' })]);
       }
-      if (!stops(verdict)) continue;
+      if (!stops(verdict)) {
+        // Audit mode: it stays open, and its event says enforce mode would have closed it.
+        if (verdict.wouldHave !== undefined && stops({ ...verdict, action: verdict.wouldHave })) {
+          try {
+            w.spared?.(verdict, ctx);
+          } catch {
+            // A record that fails must not keep the other relays from being judged.
+          }
+        }
+        continue;
+      }
       watched.delete(w);
       try {
         w.end(verdict, ctx);

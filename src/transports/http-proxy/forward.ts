@@ -1,9 +1,12 @@
 // The forward proxy for absolute-URI requests (`GET http://host/path HTTP/1.1`): the URL is
-// checked here, the host is resolved once per request with every address checked, and the
-// exchange itself (scan, dial the checked address, scan, relay) is exchange.ts.
+// checked here (the egress host lists first, before a body is read), the host is resolved once per
+// request with every address checked, and the exchange itself (scan, dial the checked address,
+// scan, relay) is exchange.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { summarizeParsedUrl, transportFinding } from '../decision.ts';
+import type { Finding } from '../../core/index.ts';
+import { stops, summarizeParsedUrl, transportFinding } from '../decision.ts';
 import { resolveChecked, resolveCheckedNow, type Dial, type ProxyContext } from './context.ts';
+import { egressHostFindings } from './egress-hosts.ts';
 import { newExchange, refuse, relayExchange, type Exchange } from './exchange.ts';
 
 export async function handleForward(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext, session: string): Promise<void> {
@@ -27,11 +30,25 @@ export async function handleForward(req: IncomingMessage, res: ServerResponse, c
     refuse(x, res, 400, 'request', [transportFinding('engine/malformed-request', 'header.host', 'The request carries more than one Host header (RFC 9112 §3.2); it is refused.', { category: 'policy', mitre: 'T1190' })]);
     return;
   }
+  // proxy.allowHosts/denyHosts: a host they stop is refused before its body is read; when they do
+  // not stop it (audit mode, a rule turned down) the request's event records them with its address check.
+  const listed = egressHostFindings(ctx.config.proxy, url.hostname);
+  if (listed.length > 0 && stops(ctx.engine.judge(listed))) {
+    refuse(x, res, 403, 'request', listed);
+    return;
+  }
   await relayExchange(req, res, x, {
     url,
     ...(url.protocol === 'https:' ? { servername: url.hostname.replace(/^\[|\]$/g, '') } : {}),
-    dial: () => dialChecked(x, url.hostname),
+    dial: () => withListed(dialChecked(x, url.hostname), listed),
   });
+}
+
+/** The dial with the host-list findings in front of its address check (they reach the request's event). */
+function withListed(dial: Promise<Dial> | Dial, listed: readonly Finding[]): Promise<Dial> | Dial {
+  if (listed.length === 0) return dial;
+  const add = (d: Dial): Dial => ({ ...d, findings: [...listed, ...d.findings] });
+  return dial instanceof Promise ? dial.then(add) : add(dial);
 }
 
 /** How many header lines carry `name` (lower case); names of another length are not lower-cased. */

@@ -2,8 +2,9 @@
 // tunnel is judged by the CONNECT lists running when it arrives, and after a reload every open
 // blind tunnel and WebSocket is judged by the checks it would meet if it were opened now; one the
 // new policy refuses is closed (a WebSocket with 1008 and a reason), each recorded as a decision
-// event. The policy is swapped the way src/control swaps it: a context whose engine and config are
-// read through getters, and the reload signal told after the swap.
+// event; one an audit-mode policy would refuse stays open and is recorded as such. The policy is
+// swapped the way src/control swaps it: a context whose engine and config are read through
+// getters, and the reload signal told after the swap.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -251,6 +252,27 @@ describe('hot reload and what is already open', () => {
       assert.ok(ev[0]?.findings.some((f) => f.rule === 'policy/connect-host-denied'));
       assert.match(ev[0]?.reason ?? '', /closed after a config reload/);
       assert.equal(ev[0]?.configHash, current.loaded.hash, 'recorded under the policy that closed it');
+    } finally {
+      t.destroy();
+      use();
+    }
+  });
+
+  it('in audit mode keeps an open blind tunnel a reload would close, recorded as one tunnel event (warn, wouldHave block)', async () => {
+    const host = `pinned.test:${pinned.port}`;
+    const t = await secure(await openTunnel(server.port, host), 'pinned.test', upstreamCa.certPem);
+    try {
+      assert.equal((await get(t, host, '/before')).status, 200);
+      const before = events.length;
+      use(['denyHosts: [pinned.test]'], [], 'mode: audit\n');
+      assert.equal((await get(t, host, '/after-audit-reload')).status, 200, 'still open');
+      const ev = events.slice(before).filter((e) => e.type === 'tunnel');
+      assert.equal(ev.length, 1, JSON.stringify(events.slice(before)));
+      assert.equal(ev[0]?.action, 'warn');
+      assert.equal(ev[0]?.wouldHave, 'block');
+      assert.ok(ev[0]?.findings.some((f) => f.rule === 'policy/connect-host-denied'));
+      assert.match(ev[0]?.reason ?? '', /would have been closed after a config reload; it stays open/);
+      assert.equal(ev[0]?.configHash, current.loaded.hash);
     } finally {
       t.destroy();
       use();

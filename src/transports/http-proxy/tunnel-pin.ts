@@ -47,7 +47,7 @@ export function refusedOffTunnel(x: Exchange, req: IncomingMessage, res: ServerR
     ]);
     return true;
   }
-  const listed = connectListFindings(x.ctx.config.proxy.connect, tunnel.host, tunnel.port, kind === 'a CONNECT');
+  const listed = connectListFindings(x.ctx.config.proxy, tunnel.host, tunnel.port, kind === 'a CONNECT');
   if (listed.length > 0 && stops(x.ctx.engine.judge(listed))) {
     refuse(x, res, 403, 'request', listed);
     return true;
@@ -63,7 +63,7 @@ export function refusedOffTunnel(x: Exchange, req: IncomingMessage, res: ServerR
  */
 export function tunnelDial(ctx: ProxyContext, tunnel: Tunnel, plain: boolean): Dial {
   const findings = [
-    ...connectListFindings(ctx.config.proxy.connect, tunnel.host, tunnel.port, plain),
+    ...connectListFindings(ctx.config.proxy, tunnel.host, tunnel.port, plain),
     ...addressFindings(ctx, [tunnel.address], 'url.host', 'blocked before connecting (SSRF defence)'),
   ];
   return { address: tunnel.address, all: [tunnel.address], findings };

@@ -74,6 +74,32 @@ function closed(ws: WebSocket): Promise<Closed> {
 const frames = (events: readonly DecisionEvent[]): DecisionEvent[] => events.filter((e) => e.type === 'frame');
 const rulesOf = (e: DecisionEvent | undefined): string[] => (e?.findings ?? []).map((f) => f.rule);
 
+describe('the ws internal the relay relies on (relay.ts onReceiveErrorFirst)', () => {
+  it('ws still keeps each socket\'s receiver, an EventEmitter, at _receiver on the server and the client side', async () => {
+    // If this fails after a ws upgrade, the hop that breaks a limit loses Tollgate's close reason
+    // (the tests below say which); see relay.ts onReceiveErrorFirst before changing anything else.
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+    await new Promise<void>((r) => wss.once('listening', () => r()));
+    const serverSide = new Promise<WebSocket>((r) => wss.once('connection', (s) => r(s)));
+    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`, { perMessageDeflate: false });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once('open', () => resolve());
+        client.once('error', reject);
+      });
+      for (const [side, s] of [['client', client], ['server', await serverSide]] as const) {
+        const receiver = (s as unknown as { _receiver?: { prependListener?: unknown; listenerCount?: (e: string) => number } })._receiver;
+        assert.equal(typeof receiver?.prependListener, 'function', `${side}: ws no longer has _receiver.prependListener`);
+        assert.ok((receiver?.listenerCount?.('error') ?? 0) >= 1, `${side}: ws no longer handles its receiver's errors there`);
+      }
+    } finally {
+      client.terminate();
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+    }
+  });
+});
+
 describe('WebSocket closes Tollgate starts', () => {
   let up: Upstream;
   let proxy: TestProxy;
@@ -133,11 +159,16 @@ describe('WebSocket closes Tollgate starts', () => {
   it('refuses an oversized message from the upstream the same way', async () => {
     const ws = await open(proxy, target);
     const before = proxy.events.length;
+    const upClosed = up.closes.length;
     const c = closed(ws);
     ws.send('please send big');
     const got = await c;
     assert.equal(got.code, 1009);
     assert.match(got.reason, /engine\/input-too-large/);
+    // The upstream broke the limit: its hop (Tollgate's ws client) gets the reason too (relay.ts onReceiveErrorFirst).
+    await up.closedCount(upClosed + 1);
+    assert.equal(up.closes[upClosed]?.code, 1009);
+    assert.match(up.closes[upClosed]?.reason ?? '', /engine\/input-too-large/, 'the hop that broke the limit gets Tollgate\'s reason, not only the code');
     const ev = frames(proxy.events.slice(before)).filter((e) => e.action === 'block');
     assert.equal(ev.length, 1);
     assert.equal(ev[0]?.method, 'inbound');

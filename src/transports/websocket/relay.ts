@@ -115,6 +115,32 @@ function toBuffer(data: WebSocket.RawData): Buffer {
   return Buffer.from(data);
 }
 
+let receiverMissingNoted = false;
+
+/**
+ * Runs `listener` on a receive error (a limit, a protocol error) before `ws` acts on it. `ws` 8
+ * closes the hop that broke the limit with the limit's code and no reason, and only then emits
+ * 'error' on the WebSocket: its public API has no earlier hook, and a hop gets one close frame, so
+ * a reason sent from the 'error' event never reaches that hop. The listener therefore goes on the
+ * socket's receiver (`_receiver`, an EventEmitter that is not public API), prepended: Tollgate's
+ * close with its reason goes out first and ws's own close then finds the socket already closing.
+ * Enforcing the limits ourselves instead would mean parsing frames beside ws (and could not see
+ * the inflated size of a compressed message). closes.test.ts pins this on both hops; should a ws
+ * release drop `_receiver`, the relay still closes both hops and records the event, the hop that
+ * broke the limit gets the code without the reason, and the note below says so once.
+ */
+function onReceiveErrorFirst(ws: WebSocket, listener: (err: Error) => void, note: (message: string) => void): void {
+  const receiver = (ws as unknown as { _receiver?: Partial<EventEmitter> })._receiver;
+  if (typeof receiver?.prependListener === 'function') {
+    receiver.prependListener('error', listener);
+    return;
+  }
+  if (!receiverMissingNoted) {
+    receiverMissingNoted = true;
+    note('ws no longer exposes its receiver: a WebSocket hop that breaks a limit is closed with the code but without Tollgate\'s reason (the other hop still gets it)');
+  }
+}
+
 /** Wires two open sockets together; returns when the wiring is done (the relay runs on events). */
 export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): void {
   const { ctx } = f;
@@ -184,7 +210,12 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
     client.once('close', done);
     upstream.once('close', done);
   };
-  const forget = f.relays?.watch({ recheck: (live) => f.recheck?.(live) ?? [], end: endFor, ...(f.carrier !== undefined ? { carrier: f.carrier } : {}) });
+  /** Audit mode: a reload's policy would have closed it; one event says so, and it stays open. */
+  const spared = (verdict: Verdict, live: ProxyContext): void => {
+    if (closed) return;
+    emit('close', { ...verdict, reason: `${verdict.reason} The open WebSocket would have been closed after a config reload; it stays open.` }, 0, performance.now(), live);
+  };
+  const forget = f.relays?.watch({ recheck: (live) => f.recheck?.(live) ?? [], end: endFor, spared, ...(f.carrier !== undefined ? { carrier: f.carrier } : {}) });
 
   /** A receive error `ws` reports (a limit or a protocol error): one event, both hops closed with its code and a reason. */
   const refuseReceived = (from: WebSocket, to: WebSocket, direction: Direction, err: Error): void => {
@@ -200,11 +231,7 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
   };
 
   const pipe = (from: WebSocket, to: WebSocket, direction: Direction): void => {
-    // `ws` closes the hop that broke a limit with the limit's code and no reason before it reports
-    // the error; this listener runs first, so that hop gets the reason too. (The receiver is not
-    // public API: without it, only the other hop gets the reason.)
-    const receiver = (from as unknown as { _receiver?: EventEmitter })._receiver;
-    receiver?.prependListener('error', (err: Error) => refuseReceived(from, to, direction, err));
+    onReceiveErrorFirst(from, (err: Error) => refuseReceived(from, to, direction, err), ctx.note);
     from.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (closed) return;
       const started = performance.now();

@@ -13,6 +13,7 @@ import type { Finding, Verdict } from '../../core/index.ts';
 import { blockRule, decisionEvent, enforcedBlock, stops, summarizeUrl, transportFinding } from '../decision.ts';
 import { addressFindings, resolveChecked, type Dial, type ProxyContext } from '../http-proxy/context.ts';
 import { connectListFindings } from '../http-proxy/connect-policy.ts';
+import { egressHostFindings } from '../http-proxy/egress-hosts.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
 import { chargeBudget, egressBytes, type RelayTracker } from '../http-proxy/control.ts';
 import { endToEnd } from '../http-proxy/headers.ts';
@@ -68,20 +69,26 @@ function protocolsOf(req: IncomingMessage): string[] {
     .slice(0, 32);
 }
 
-/** The CONNECT host and port lists for an upgrade inside a tunnel (none outside one). */
-function tunnelListFindings(ctx: ProxyContext, opts: WebSocketUpgradeOptions): Finding[] {
+/**
+ * The host lists for an upgrade to `url`: inside a tunnel the CONNECT host and port lists with the
+ * egress lists (connect-policy.ts), outside one (absolute-form, `/ws?url=`) the egress lists
+ * (proxy.allowHosts/denyHosts) for the URL's host.
+ */
+function destinationListFindings(ctx: ProxyContext, url: URL, opts: WebSocketUpgradeOptions): Finding[] {
   // A plain-HTTP tunnel (not secure) is inspected, so it may use port 80 off allowPorts.
-  return opts.authority !== undefined ? connectListFindings(ctx.config.proxy.connect, opts.authority.host, opts.authority.port, !opts.secure) : [];
+  if (opts.authority !== undefined) return connectListFindings(ctx.config.proxy, opts.authority.host, opts.authority.port, !opts.secure);
+  return egressHostFindings(ctx.config.proxy, url.hostname);
 }
 
 /**
  * What would refuse an open WebSocket if it were opened now, read from `live` (after a reload):
- * WebSockets turned off, the tunnel's lists, the URL scan, the address it was dialled at.
+ * WebSockets turned off, the host lists (egress, and the tunnel's CONNECT lists in one), the URL
+ * scan, the address it was dialled at.
  */
 function openChecks(live: ProxyContext, url: URL, address: string, opts: WebSocketUpgradeOptions): Finding[] {
   const out: Finding[] = [];
   if (!live.config.websocket.enabled) out.push(transportFinding('policy/websocket-disabled', 'upgrade', 'WebSocket relaying is turned off (websocket.enabled: false).', { category: 'policy', mitre: 'T1071.001' }));
-  out.push(...tunnelListFindings(live, opts));
+  out.push(...destinationListFindings(live, url, opts));
   out.push(...live.engine.scan({ kind: 'url', url: url.href }, { now: live.now() }).findings);
   out.push(...addressFindings(live, [address], 'url.host', 'the open WebSocket is closed'));
   return out;
@@ -167,11 +174,12 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
     return;
   }
 
-  // 1. The upgrade request, scanned before anything leaves; inside a tunnel, the CONNECT host and
-  // port lists running now apply too (a reload may have denied the tunnel's host since it opened).
+  // 1. The upgrade request, scanned before anything leaves, with the host lists running now (the
+  // egress lists for every form; inside a tunnel the CONNECT lists too, since a reload may have
+  // denied the tunnel's host since it opened).
   const headers = endToEnd(req.headers, HANDSHAKE_ONLY);
   let scanned = ctx.engine.scan({ kind: 'request', method: 'GET', url: url.href, headers }, { now: ctx.now(), session, ...(ctx.config.agent ? { agent: ctx.config.agent } : {}) });
-  const listed = tunnelListFindings(ctx, opts);
+  const listed = destinationListFindings(ctx, url, opts);
   if (listed.length > 0) scanned = ctx.engine.judge([...listed, ...scanned.findings]);
   if (stops(scanned)) {
     refuse(403, scanned);
