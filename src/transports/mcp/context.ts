@@ -13,7 +13,7 @@ export interface McpApprovals {
 
 /** What one MCP session needs from its surroundings; the same for every wire. */
 export interface McpSessionOptions {
-  readonly engine: Pick<Engine, 'scan' | 'judge'>;
+  readonly engine: Pick<Engine, 'scan' | 'judge'> & Partial<Pick<Engine, 'scanners' | 'config'>>;
   readonly config: TollgateConfig;
   /** Policy hash written into decision events. */
   readonly configHash: string;
@@ -45,7 +45,7 @@ export interface McpSessionOptions {
 
 /** The slice of a session the per-method judges read. */
 export interface SessionContext {
-  readonly engine: Pick<Engine, 'scan' | 'judge'>;
+  readonly engine: Pick<Engine, 'scan' | 'judge'> & Partial<Pick<Engine, 'scanners' | 'config'>>;
   readonly config: TollgateConfig;
   readonly serverIdentity: string;
   readonly serverLabel: string;
