@@ -23,9 +23,9 @@ import type { ScanJob, ScanReply, WorkerRecipe } from './protocol.ts';
 import { textAtLeast } from './size.ts';
 
 export interface ScanPoolOptions {
-  /** Inputs with at least this many bytes of text go to a worker; 0 disables the pool. */
-  readonly thresholdBytes: number;
-  /** Worker threads at most (default 1). */
+  /** Inputs with at least this many bytes of text go to a worker; 0 disables the pool (default: the engine's limits.workerScanBytes, so a reload changes it). */
+  readonly thresholdBytes?: number;
+  /** Worker threads at most (default: the engine's limits.scanWorkers). */
   readonly size?: number;
   /** Jobs waiting for a worker at most (default 32); past it, scanned inline. */
   readonly maxQueue?: number;
@@ -70,7 +70,7 @@ function workerUrl(): URL {
 }
 
 export class ScanPool implements OffThreadScans {
-  readonly #o: Required<Omit<ScanPoolOptions, 'onStart'>> & Pick<ScanPoolOptions, 'onStart'>;
+  readonly #o: Required<Omit<ScanPoolOptions, 'onStart' | 'thresholdBytes' | 'size'>> & Pick<ScanPoolOptions, 'onStart' | 'thresholdBytes' | 'size'>;
   #engine: Engine | undefined;
   #slots: Slot[] = [];
   #queue: Job[] = [];
@@ -80,7 +80,7 @@ export class ScanPool implements OffThreadScans {
   started = 0;
 
   constructor(opts: ScanPoolOptions) {
-    this.#o = { size: 1, maxQueue: 32, idleMs: 30_000, maxHeapMb: 1024, ...opts };
+    this.#o = { maxQueue: 32, idleMs: 30_000, maxHeapMb: 1024, ...opts };
   }
 
   /** Workers running now. */
@@ -89,10 +89,11 @@ export class ScanPool implements OffThreadScans {
   }
 
   takes(engine: Engine, input: ScanInput, ctx: ScanCallContext): boolean {
-    if (this.#closed || this.#o.thresholdBytes <= 0) return false;
+    const threshold = this.#o.thresholdBytes ?? engine.config.limits.workerScanBytes;
+    if (this.#closed || threshold <= 0) return false;
     if (ctx.session !== undefined && input.kind !== 'tool-result') return false;
     if (!this.#o.recipeOf(engine)) return false;
-    return textAtLeast(input, this.#o.thresholdBytes);
+    return textAtLeast(input, threshold);
   }
 
   scan(engine: Engine, input: ScanInput, ctx: ScanCallContext, opts: { readonly deadlineMs?: number } = {}): Promise<OffThreadOutcome> {
@@ -140,7 +141,7 @@ export class ScanPool implements OffThreadScans {
       let slot = this.#slots.find((s) => !s.job && !s.gone && s.engine === this.#engine);
       if (!slot) {
         const live = this.#slots.filter((s) => !s.gone).length;
-        if (live >= this.#o.size) return;
+        if (live >= (this.#o.size ?? this.#engine?.config.limits.scanWorkers ?? 1)) return;
         slot = this.#spawn(this.#queue[0] as Job);
         if (!slot) return;
       }
