@@ -88,6 +88,11 @@ export class ScanPool implements OffThreadScans {
     return this.#slots.length;
   }
 
+  /** Scans running in a worker now. */
+  get running(): number {
+    return this.#slots.filter((s) => s.job !== undefined).length;
+  }
+
   takes(engine: Engine, input: ScanInput, ctx: ScanCallContext): boolean {
     const threshold = this.#o.thresholdBytes ?? engine.config.limits.workerScanBytes;
     if (this.#closed || threshold <= 0) return false;
