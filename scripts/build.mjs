@@ -52,7 +52,8 @@ export async function buildDist(outdir) {
     await build({
       absWorkingDir: ROOT,
       // The receipts seal worker is a thread of its own: its module sits in dist/ as seal-worker.js (see evidence/receipts/sealer.ts).
-      entryPoints: { [DIST_ENTRY.replace(/\.js$/, '')]: 'src/cli/main.ts', 'seal-worker': 'src/evidence/receipts/seal-worker.ts' },
+      // So is the scan worker (scan-pool/pool.ts): scan-worker.js.
+      entryPoints: { [DIST_ENTRY.replace(/\.js$/, '')]: 'src/cli/main.ts', 'seal-worker': 'src/evidence/receipts/seal-worker.ts', 'scan-worker': 'src/scan-pool/worker.ts' },
       outdir: tmp,
       bundle: true,
       splitting: true,

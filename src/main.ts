@@ -9,6 +9,7 @@ import { REGEX_ENGINE } from './re/index.ts';
 import { createKnownSecretIndex } from './scanners/known-secrets/index.ts';
 import { parseCidr } from './scanners/ssrf/index.ts';
 import { parseAllowlisted } from './scanners/crypto/index.ts';
+import { createMemorySessionState } from './scanners/split-secrets/index.ts';
 import type { SessionState } from './scanners/types.ts';
 import { transportRules } from './transports/rules.ts';
 
@@ -81,16 +82,46 @@ export function collectKnownSecrets(config: TollgateConfig, env: NodeJS.ProcessE
   return [...out].map(([name, value]) => ({ name, value }));
 }
 
+/**
+ * What an engine is built from, so that a worker thread can build the same one (scan-pool/): the
+ * config, the known secrets as collected, and the evidence key. `state` is the engine's session
+ * state, on the thread that made it: what a worker's scan records in a session is replayed there.
+ */
+export interface EngineRecipe {
+  readonly config: TollgateConfig;
+  readonly knownSecrets: readonly { readonly name: string; readonly value: string }[];
+  readonly evidenceKey?: Uint8Array;
+  readonly state: SessionState;
+}
+
+const recipes = new WeakMap<Engine, EngineRecipe>();
+
+/** The recipe of an engine createRuntime built (undefined for one built otherwise). */
+export function recipeOf(engine: Engine): EngineRecipe | undefined {
+  return recipes.get(engine);
+}
+
+/** Builds the engine of a recipe (on any thread), with the given session state. */
+export function engineFromRecipe(recipe: Omit<EngineRecipe, 'state'>, state: SessionState): { engine: Engine; rejected: readonly { name: string; reason: string }[] } {
+  const config = recipe.config;
+  const built = createKnownSecretIndex([...recipe.knownSecrets], { minLength: config.scanners.knownSecrets.minLength });
+  const engine = createEngine(config, { knownSecrets: built.index, state, ...(recipe.evidenceKey ? { evidenceKey: recipe.evidenceKey } : {}) });
+  return { engine, rejected: built.rejected };
+}
+
 /** Builds everything the engine needs from a loaded config and an environment. */
 export function createRuntime(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env, opts: { evidenceKey?: Uint8Array; state?: SessionState } = {}): Runtime {
   const config = loaded.config;
   const ks = config.scanners.knownSecrets;
   const entries = ks.enabled ? collectKnownSecrets(config, env) : [];
-  const built = createKnownSecretIndex(entries, { minLength: ks.minLength });
   // `state` lets a reloaded engine keep the running one's session windows (split secrets).
-  const engine = createEngine(config, { knownSecrets: built.index, ...(opts.evidenceKey ? { evidenceKey: opts.evidenceKey } : {}), ...(opts.state ? { state: opts.state } : {}) });
+  const ss = config.scanners.splitSecrets;
+  const state = opts.state ?? createMemorySessionState({ maxBytesPerSession: ss.windowBytes, ttlMs: ss.ttlSeconds * 1000, maxSessions: ss.maxSessions });
+  const recipe: EngineRecipe = { config, knownSecrets: entries, ...(opts.evidenceKey ? { evidenceKey: opts.evidenceKey } : {}), state };
+  const built = engineFromRecipe(recipe, state);
+  recipes.set(built.engine, recipe);
   return {
-    engine,
+    engine: built.engine,
     loaded,
     knownSecrets: { indexed: entries.map((e) => e.name).filter((n) => !built.rejected.some((r) => r.name === n)), rejected: built.rejected },
   };

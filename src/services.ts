@@ -14,6 +14,7 @@ import { createUpstreamAgents, loadProxyTls, upstreamAgentOptions, startProxy, t
 import { ReverseConfig } from './config/reverse-schema.ts';
 import { startReverse, type ReverseServer } from './transports/reverse/index.ts';
 import { createAdminHandler } from './transports/scan-api/app.ts';
+import { livePool } from './scan-pool/index.ts';
 import { healthOnlyHandler, parseListen, startScanApi, type ListeningServer } from './transports/scan-api/index.ts';
 
 export interface ServicesOptions {
@@ -101,7 +102,11 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
   // Held `ask` verdicts need someone to answer them: only with an API token can that be someone
   // other than the agent (the admin API may sit on the agent's proxy listener). Without one, ask blocks.
   const approvals = token ? createApprovalStore({ maxPending: cfg.proxy.askMaxPending, now: () => Date.now(), newId: () => randomUUID() }) : undefined;
+  // Large scan API inputs are scanned in a worker thread, stopped at api.deadlineMs; the pool
+  // follows the live engine, so a reload rebuilds its worker with the new policy.
+  const scanPool = livePool();
   const apiOptions = {
+    offThread: scanPool,
     // Read per request, so a hot reload reaches the scan API too.
     get engine() {
       return live.get().runtime.engine;
@@ -187,6 +192,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     await proxy?.close();
     await reverse?.close();
     upstreamAgents.destroy();
+    await scanPool.close();
     await stack.close();
     throw err;
   }
@@ -211,6 +217,7 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
         control.stop();
         await Promise.allSettled([proxy?.close(), reverse?.close(), api?.close()]);
         upstreamAgents.destroy();
+        await scanPool.close();
         logSystem({ level: 'info', event: 'stop', msg: 'tollgate stopping' });
         await stack.close();
       })();

@@ -144,6 +144,13 @@ export const LimitsConfig = z
       .describe('Most parts (URL parts, headers, JSON leaves, each distinct JSON key once) scanned per input; an input with more is blocked. It bounds the work per input: the default admits about 7 MB of JSON as dense as an npm packument.'),
     maxDecodeDepth: positiveInt.max(16).default(4).describe('Layers of encoding peeled (base64 in URL-encoding in hex…).'),
     maxDecodedBytes: positiveInt.default(8 << 20).describe('Total decoded text kept per scanned part; decoding that would exceed it blocks (engine/decode-truncated).'),
+    workerScanBytes: z
+      .number()
+      .int()
+      .min(0)
+      .default(256 * 1024)
+      .describe('MCP results and scan API inputs of at least this many bytes of text are scanned in a worker thread, off the event loop (the scan API can then stop a scan at its deadline); 0 scans everything inline.'),
+    scanWorkers: z.number().int().min(1).max(8).default(1).describe('Worker threads for large scans (workerScanBytes), started when first needed and stopped when idle.'),
   })
   .strict();
 

@@ -7,3 +7,4 @@ export { composeVerdict, actionFor, rankFindings, isIncomplete, type ActionPolic
 export { parseScanInput, ScanInputWire } from './input-schema.ts';
 export { SCANNER_FACTORIES, buildScanners } from './registry.ts';
 export { ruleCatalog, type RuleEntry } from './catalog.ts';
+export { failClosed, lateVerdict, scanOffThread, type OffThreadOutcome, type OffThreadScans } from './off-thread.ts';

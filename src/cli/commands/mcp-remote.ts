@@ -5,6 +5,7 @@ import type { DecisionEvent } from '../../core/index.ts';
 import { resolveDataDir } from '../../evidence/data-dir.ts';
 import { startEvidence, type EvidenceStack } from '../../evidence-stack.ts';
 import { createRuntime } from '../../main.ts';
+import { scanPoolFor } from '../../scan-pool/index.ts';
 import { createPinStore, serverPinId } from '../../state/pins/index.ts';
 import { createResolver, type ProxyContext } from '../../transports/http-proxy/index.ts';
 import { startHttpBridge, startWsBridge, type Bridge } from '../../transports/mcp/bridge/index.ts';
@@ -139,9 +140,23 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
 
   if (listen !== undefined) {
     const upstream = createUpstream({ ctx, url, headers: headers.headers, transport: 'mcp-http' });
+    // Large results are scanned in worker threads, so one session's big result does not stall the others.
+    const pool = scanPoolFor(cfg);
     let proxy;
     try {
-      proxy = await startMcpHttpProxy({ ctx, upstream, listen, serverIdentity: identity, serverLabel: label, pinId, ...(pins ? { pins } : {}), ...(channel.approvals ? { approvals: channel.approvals } : {}), ...(channel.admin ? { admin: channel.admin } : {}), killed: kill.killed });
+      proxy = await startMcpHttpProxy({
+        ctx,
+        upstream,
+        listen,
+        serverIdentity: identity,
+        serverLabel: label,
+        pinId,
+        ...(pins ? { pins } : {}),
+        ...(channel.approvals ? { approvals: channel.approvals } : {}),
+        ...(channel.admin ? { admin: channel.admin } : {}),
+        killed: kill.killed,
+        ...(pool ? { offThread: pool } : {}),
+      });
     } catch (err) {
       return stopWith(1, `cannot listen on ${opts.listen}: ${(err as Error).message}`);
     }
@@ -164,6 +179,7 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
       process.once('SIGHUP', stop);
     });
     await server.close();
+    await pool?.close();
     return stopWith(0);
   }
 

@@ -6,6 +6,7 @@ import type { DecisionEvent } from '../../core/index.ts';
 import { resolveDataDir } from '../../evidence/data-dir.ts';
 import { startEvidence, type EvidenceStack } from '../../evidence-stack.ts';
 import { createRuntime } from '../../main.ts';
+import { scanPoolFor } from '../../scan-pool/index.ts';
 import { createPinStore, serverPinId } from '../../state/pins/index.ts';
 import { buildChildEnv, deferEmit, exitStatus, McpSession, RPC_BLOCKED, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
@@ -125,6 +126,8 @@ export function registerMcp(program: Command): void {
       const emit = deferred.emit;
       const pins = cfg.mcp.rugPull === 'off' ? undefined : createPinStore({ dir: join(resolveDataDir(cfg.dataDir), 'pins'), maxPinnedTools: cfg.mcp.maxPinnedTools });
       const kill = startMcpKillSwitch(cfg, loaded.hash, emit, (line) => process.stderr.write(`[tollgate] ${line}\n`));
+      // Large results are scanned in a worker thread: the relay keeps passing other messages meanwhile.
+      const pool = scanPoolFor(cfg);
       const session = new McpSession({
         engine: rt.engine,
         config: cfg,
@@ -140,6 +143,7 @@ export function registerMcp(program: Command): void {
         // Always written: it is how the operator learns the id of a held call.
         note: (line) => process.stderr.write(`[tollgate] mcp: ${line}\n`),
         killed: kill.killed,
+        ...(pool ? { offThread: { pool, engine: rt.engine } } : {}),
       });
       // Calls held for approval when the switch turns on are denied, not left waiting.
       kill.onOn(() => session.cancelHeld('the Tollgate kill switch turned on', RPC_BLOCKED));
@@ -162,6 +166,7 @@ export function registerMcp(program: Command): void {
       quickenTierUp();
       const exit = await relay.done;
       kill.stop();
+      await pool?.close();
       await channel.close();
       deferred.flush();
       await evidence.close().catch((err: unknown) => process.stderr.write(`[tollgate] mcp: closing evidence: ${(err as Error).message}\n`));

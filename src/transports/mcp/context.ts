@@ -1,6 +1,6 @@
 import type { TollgateConfig } from '../../config/schema.ts';
 import type { DecisionEvent, TransportId } from '../../core/index.ts';
-import type { Engine, ScanCallContext } from '../../engine/index.ts';
+import type { Engine, OffThreadScans, ScanCallContext } from '../../engine/index.ts';
 import type { ApprovalStore } from '../../state/index.ts';
 import type { PinStore } from '../../state/pins/index.ts';
 
@@ -13,7 +13,7 @@ export interface McpApprovals {
 
 /** What one MCP session needs from its surroundings; the same for every wire. */
 export interface McpSessionOptions {
-  readonly engine: Pick<Engine, 'scan' | 'judge'>;
+  readonly engine: Pick<Engine, 'scan' | 'judge'> & Partial<Pick<Engine, 'scanners' | 'config'>>;
   readonly config: TollgateConfig;
   /** Policy hash written into decision events. */
   readonly configHash: string;
@@ -41,11 +41,17 @@ export interface McpSessionOptions {
    * dropped. Absent: never on.
    */
   readonly killed?: () => boolean;
+  /**
+   * Large results (tools/call and other content results) scanned in a worker pool, off the event
+   * loop: held (Outbound.held) until their verdict. Only for a wire that delivers a server
+   * message's held outcomes (stdio, the Streamable HTTP listener); `engine` is the same engine.
+   */
+  readonly offThread?: { readonly pool: OffThreadScans; readonly engine: Engine };
 }
 
 /** The slice of a session the per-method judges read. */
 export interface SessionContext {
-  readonly engine: Pick<Engine, 'scan' | 'judge'>;
+  readonly engine: Pick<Engine, 'scan' | 'judge'> & Partial<Pick<Engine, 'scanners' | 'config'>>;
   readonly config: TollgateConfig;
   readonly serverIdentity: string;
   readonly serverLabel: string;

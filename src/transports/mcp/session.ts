@@ -1,5 +1,5 @@
-import type { DecisionEvent, DecisionType, Finding, ScanInput } from '../../core/index.ts';
-import type { ScanCallContext } from '../../engine/index.ts';
+import type { DecisionEvent, DecisionType, Finding, ScanInput, Verdict } from '../../core/index.ts';
+import { scanOffThread, type ScanCallContext } from '../../engine/index.ts';
 import { killVerdict } from '../decision.ts';
 import { asBlock, detail, HeldRequests } from './ask.ts';
 import type { McpSessionOptions, SessionContext } from './context.ts';
@@ -719,10 +719,49 @@ export class McpSession {
    */
   #content(pending: PendingRequest, response: JsonRpcResultResponse | JsonRpcErrorResponse, content: unknown, bytes: number | undefined, quiet = false): Handled {
     const started = performance.now();
-    const label = pending.tool !== undefined ? safeName(pending.tool) : undefined;
     const input: ScanInput = { kind: 'tool-result', content: content ?? null, server: this.#opts.serverLabel, ...(pending.tool !== undefined ? { name: pending.tool } : {}) };
     const values = new Map<Finding, string[]>();
-    const verdict = this.#opts.engine.scan(input, { ...this.#ctx.scanContext(), secretValues: values });
+    const ctx: ScanCallContext = { ...this.#ctx.scanContext(), secretValues: values };
+    const off = this.#opts.offThread;
+    if (off && off.pool.takes(off.engine, input, ctx)) {
+      // A large result is scanned in a worker: the wire relays everything else meanwhile and
+      // delivers this when it settles (Outbound.held).
+      const later = scanOffThread(off.engine, off.pool, input, ctx)
+        .then(({ verdict }) => {
+          if (this.#opts.killed?.() === true) return this.#killedResult(pending, response, bytes);
+          return this.#outbound(this.#judgedContent(pending, response, content, bytes, quiet, started, verdict, values), 'server');
+        })
+        .catch((err: unknown) => {
+          this.#opts.note?.(`scanning the ${safeName(pending.method)} result failed: ${String(err).slice(0, 200)}`);
+          const id = response.id;
+          return { toClient: id === null ? [] : [errorResponse(id, RPC_INTERNAL_ERROR, `Tollgate could not scan the ${safeName(pending.method)} result; it was withheld.`)], toServer: [] };
+        });
+      return { toClient: [], toServer: [], held: [later] };
+    }
+    const verdict = this.#opts.engine.scan(input, ctx);
+    return this.#judgedContent(pending, response, content, bytes, quiet, started, verdict, values);
+  }
+
+  /** The kill switch turned on while a result was being scanned: the client gets an error in its place. */
+  #killedResult(pending: PendingRequest, response: JsonRpcResultResponse | JsonRpcErrorResponse, bytes: number | undefined): Outbound {
+    const started = performance.now();
+    const { wouldHave: _w, ...d } = { ...decide(this.#opts.config.mode, killVerdict(), []), action: 'block' as const, stop: true };
+    const event = this.#emit('mcp-message', safeName(pending.method), this.#serverTarget(), d, started, bytes);
+    const id = response.id;
+    return { toClient: id === null ? [] : [errorResponse(id, RPC_BLOCKED, this.#blockText(safeName(pending.method), d), this.#errorData(d, event))], toServer: [] };
+  }
+
+  #judgedContent(
+    pending: PendingRequest,
+    response: JsonRpcResultResponse | JsonRpcErrorResponse,
+    content: unknown,
+    bytes: number | undefined,
+    quiet: boolean,
+    started: number,
+    verdict: Verdict,
+    values: Map<Finding, string[]>,
+  ): Handled {
+    const label = pending.tool !== undefined ? safeName(pending.tool) : undefined;
     let d = decide(this.#opts.config.mode, verdict, []);
     const isTool = pending.method === 'tools/call' || pending.method === 'tasks/result';
     const target = label !== undefined ? `tool:${label}` : this.#serverTarget();

@@ -2,6 +2,7 @@ import type { Action, ToolDefinition, Verdict } from '../../core/index.ts';
 import { CanonicalError, fingerprintTool, type ObserveReport, type ToolFingerprint } from '../../state/pins/index.ts';
 import { decide, type McpDecision } from './decide.ts';
 import { safeName } from './labels.ts';
+import { scanToolList } from './tool-scan-memo.ts';
 import { mcpFinding, type McpFinding } from './rules.ts';
 import type { SessionContext } from './context.ts';
 
@@ -73,17 +74,19 @@ export function judgeToolList(ctx: SessionContext, result: unknown, laterPage: b
   });
 
   // Poisoning: the whole list first (cross-tool rules see every tool); only when it does not
-  // pass, each tool alone, to find which ones to remove.
-  const verdict = ctx.engine.scan({ kind: 'tools', tools: valid.map((v) => v.tool), server: ctx.serverLabel }, ctx.scanContext());
+  // pass, each tool alone, to find which ones to remove. Tools scanned before under this engine
+  // are judged from their remembered verdicts (tool-scan-memo.ts).
+  const scanned = scanToolList(ctx.engine, valid.map((v) => v.tool), ctx.serverLabel, ctx.scanContext());
+  const verdict = scanned.verdict;
   let unattributed = false;
   let poisoned = 0;
   if (stops(verdict)) {
-    for (const v of valid) {
-      const alone = ctx.engine.scan({ kind: 'tools', tools: [v.tool], server: ctx.serverLabel }, ctx.scanContext());
-      if (!stops(alone)) continue;
+    valid.forEach((v, k) => {
+      const alone = scanned.alone(k);
+      if (!stops(alone)) return;
       poisoned++;
       for (const f of alone.findings) remove(v.i, f.rule);
-    }
+    });
     unattributed = poisoned === 0;
   }
 

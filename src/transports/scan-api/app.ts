@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { DecisionEvent, Verdict } from '../../core/index.ts';
-import { parseScanInput, type Engine } from '../../engine/index.ts';
+import { lateVerdict, parseScanInput, scanOffThread, type Engine, type OffThreadScans } from '../../engine/index.ts';
 import type { ApprovalStore, KillSwitch, RateLimiter } from '../../state/index.ts';
 import { registerApprovalRoutes } from './approvals.ts';
 import { bearerMatches, bearerToken } from './bearer.ts';
@@ -33,6 +33,8 @@ export interface ScanApiOptions {
   readonly approvals?: ApprovalStore;
   /** Served on GET/POST /api/v1/killswitch (killswitch.ts: token, or loopback and on-only without one). */
   readonly killSwitch?: KillSwitch;
+  /** Large inputs are scanned here, off the event loop, and stopped at the deadline. */
+  readonly offThread?: OffThreadScans;
 }
 
 /** Result shape shared with `tollgate scan --batch`. */
@@ -82,23 +84,19 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
     if (!parsed.ok) return c.json({ id: id ?? null, error: parsed.error }, 400);
 
     const started = opts.now();
-    let verdict = opts.engine.scan(parsed.input, {
+    const engine = opts.engine;
+    const ctx = {
       now: started,
       ...(typeof session === 'string' ? { session } : {}),
       ...(typeof agent === 'string' ? { agent } : {}),
-    });
+    };
+    // A large input is scanned in a worker, which is stopped at the deadline (a block,
+    // engine/deadline-exceeded); the rest is scanned here, where the deadline can only be checked
+    // once the synchronous scan returns: a late verdict is not trusted to be complete either.
+    const scanned = await scanOffThread(engine, opts.offThread, parsed.input, ctx, opts.deadlineMs);
+    let verdict = scanned.verdict;
     const latencyMs = opts.now() - started;
-    // The engine is synchronous, so the deadline is enforced when the scan returns: a late
-    // verdict is not trusted to be complete and is answered with block (fail closed).
-    if (latencyMs > opts.deadlineMs) {
-      const late = { scanner: 'engine' as const, rule: 'engine/deadline-exceeded', severity: 'high' as const, category: 'engine' as const, mitre: 'T1499', location: 'input', evidence: '', message: `The scan took ${latencyMs} ms, over the ${opts.deadlineMs} ms deadline.` };
-      const detail = `engine/deadline-exceeded at input: the scan took ${latencyMs} ms, over the ${opts.deadlineMs} ms deadline.`;
-      // Audit mode lets everything through and records what enforce would do, this too.
-      verdict =
-        opts.engine.config.mode === 'audit'
-          ? { action: 'warn', wouldHave: 'block', findings: [...verdict.findings, late], reason: `Audit mode, allowed; enforce mode would have blocked: ${detail}` }
-          : { action: 'block', findings: [...verdict.findings, late], reason: `Blocked: ${detail}` };
-    }
+    if (!scanned.offThread && latencyMs > opts.deadlineMs) verdict = lateVerdict(engine.config.mode, verdict.findings, latencyMs, opts.deadlineMs, false);
     opts.onDecision?.({ verdict, kind: parsed.input.kind, latencyMs, ...(typeof session === 'string' ? { session } : {}) });
     if (opts.emit) {
       const agentName = typeof agent === 'string' ? agent : opts.engine.config.agent;

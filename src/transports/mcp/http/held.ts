@@ -28,3 +28,11 @@ export async function settleHeld(out: Outbound, batch: boolean, session: McpSess
   if (released.length > 0) forward = batch ? [...(Array.isArray(forward) ? (forward as unknown[]) : []), ...released] : released[0];
   return { toServer: forward === undefined ? [] : [forward], toClient: [...out.toClient, ...answers], ...(out.absorbed ? { absorbed: true as const } : {}) };
 }
+
+/** What the server sent, with the outcomes of results still being scanned (off the event loop) folded in once they are known. */
+export async function settleServerHeld(out: Outbound): Promise<Outbound> {
+  const held = out.held ?? [];
+  if (held.length === 0) return out;
+  const settled = await Promise.all(held);
+  return { toServer: [...out.toServer, ...settled.flatMap((o) => o.toServer)], toClient: [...out.toClient, ...settled.flatMap((o) => o.toClient)] };
+}

@@ -5,6 +5,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PinStore } from '../../../state/pins/index.ts';
+import type { OffThreadScans } from '../../../engine/index.ts';
 import { decisionEvent, transportFinding } from '../../decision.ts';
 import type { ProxyContext } from '../../http-proxy/context.ts';
 import { guardClientErrors, httpServerOptions, wellFramed } from '../../http-proxy/http-limits.ts';
@@ -14,7 +15,7 @@ import { clientStatus, httpError, isLoopbackName, loopbackHostCheck, readBody, s
 import type { McpApprovals } from '../context.ts';
 import { McpSession } from '../session.ts';
 import { Cancel } from './cancel.ts';
-import { settleHeld } from './held.ts';
+import { settleHeld, settleServerHeld } from './held.ts';
 import { drain, mediaType, pumpSse, readJsonBody, type SseMeta } from './inspect.ts';
 import { SessionTable, type SessionActivity } from './sessions.ts';
 import { formatSseEvent, MAX_EVENT_ID, SSE_KEEPALIVE } from './sse.ts';
@@ -38,6 +39,8 @@ export interface McpHttpProxyOptions {
   readonly killed?: () => boolean;
   /** Serves /api/v1/approvals[/<id>] on this listener (behind the API token), when given. */
   readonly admin?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Large results are scanned here, off the event loop, so other sessions keep flowing (McpSessionOptions.offThread). */
+  readonly offThread?: OffThreadScans;
 }
 
 export interface McpHttpProxy {
@@ -113,6 +116,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
       now: ctx.now,
       ...(opts.approvals ? { approvals: opts.approvals } : {}),
       ...(opts.killed ? { killed: opts.killed } : {}),
+      ...(opts.offThread ? { offThread: { pool: opts.offThread, engine: ctx.engine } } : {}),
       note: ctx.note,
     });
   const newEntry = (): Entry => {
@@ -194,15 +198,26 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...(entry.id !== undefined ? { 'mcp-session-id': entry.id } : {}) });
     const writer = new SseWriter(res, () => up.complete, HOLD_MAX_BYTES);
     for (const m of first) writer.send(formatSseEvent({ message: m }));
+    // Results scanned off the event loop are written when their verdict comes, in the stream's order of verdicts.
+    const later: Promise<void>[] = [];
     const end = await pumpSse(up, entry.mcp, limits.maxSseEventBytes, {
       event: (out, meta) => {
         if (entry.id !== undefined) table.touch(entry.id);
         sendToServer(entry, out.toServer);
         writer.send(eventsText(out.toClient, meta));
+        for (const held of out.held ?? []) {
+          later.push(
+            held.then((o) => {
+              sendToServer(entry, o.toServer);
+              writer.send(eventsText(o.toClient, meta));
+            }),
+          );
+        }
       },
       keepAlive: () => writer.send(SSE_KEEPALIVE),
       ready: () => (res.writableNeedDrain && !res.destroyed ? new Promise<void>((r) => res.once('drain', r).once('close', r)) : null),
     });
+    await Promise.all(later);
     // Resumable only when the stream carried event ids and Tollgate dropped none of its events
     // (a dropped answer would never come back by resuming).
     return { clean: end.clean, resumable: end.lastEventId !== undefined && end.dropped === 0, tail: writer.take() };
@@ -373,7 +388,7 @@ export async function startMcpHttpProxy(opts: McpHttpProxyOptions): Promise<McpH
         return respondJson(res, e, [...refusals, ...e.mcp.abandon(ids, 'answered without a response', RPC_INTERNAL_ERROR)], batch);
       }
       if (type === 'application/json') {
-        const answer = await readJsonBody(up, e.mcp, limits.maxBodyBytes);
+        const answer = await settleServerHeld(await readJsonBody(up, e.mcp, limits.maxBodyBytes));
         sendToServer(e, answer.toServer);
         return respondJson(res, e, [...refusals, ...answer.toClient, ...e.mcp.abandon(ids, 'answered without a response to this request', RPC_INTERNAL_ERROR)], batch);
       }
