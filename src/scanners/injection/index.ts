@@ -16,6 +16,7 @@ import { MENTION_WEIGHT, isMention } from './mention.ts';
 import { isSetupConditional } from './setup-condition.ts';
 import { isWarnedCommand } from './warned-command.ts';
 import { isDocumentedInstall, isDocumentedInstallLine, isWorkflowNote } from './install-doc.ts';
+import { isDescribedAccess } from './described-access.ts';
 import { isPlaceholderName, isTemplateSlot } from './template-doc.ts';
 import { isNounAdjunct } from './noun-adjunct.ts';
 import { releaseDerivationMemos } from './cores.ts';
@@ -913,6 +914,7 @@ function unlessMention(ph: PatternHit, views: readonly TextView[], table: readon
   const placeholder = owner.spec.label === 'prompt-identifier';
   const install = owner.family.id === 'injection/shell-payload' && INSTALL_COMMANDS.has(owner.spec.label);
   const workflow = owner.family.id === 'injection/addressed-to-ai' && WORKFLOW_NOTES.has(owner.spec.label);
+  const access = owner.family.id === 'injection/credential-path';
   const weak = (start: number, end: number): boolean =>
     isMention(view.text, start, end) ||
     (setup && (isSetupConditional(view.text, start, end) || (owner.family.id === 'injection/instruction-override' && isNounAdjunct(view.text, start, end)))) ||
@@ -920,7 +922,8 @@ function unlessMention(ph: PatternHit, views: readonly TextView[], table: readon
     (slot && isTemplateSlot(view.text, start, end)) ||
     (placeholder && isPlaceholderName(view.text, start, end)) ||
     (install && isDocumentedInstall(view.text, start, end)) ||
-    (workflow && isWorkflowNote(view.text, start, end));
+    (workflow && isWorkflowNote(view.text, start, end)) ||
+    (access && isDescribedAccess(view.text, start, end));
   if (!weak(ph.hit.start, ph.hit.end)) return ph.hit;
   let from = ph.hit.end;
   // a template prints a token per turn and per header: its tokens are read further
