@@ -23,7 +23,7 @@ const OTHER_RULES: readonly RuleEntry[] = [
   { id: 'split-secrets/cross-request', severity: 'varies', mitre: 'T1030', description: 'a credential split across requests of one session' },
   { id: 'split-secrets/entropy-budget', severity: 'medium', mitre: 'T1041', description: 'a session sent more high-entropy data than its budget' },
   { id: 'crypto/seed-phrase', severity: 'critical', mitre: 'T1552', description: 'a BIP-39 seed phrase with a valid checksum' },
-  { id: 'crypto/seed-phrase-unverified', severity: 'low', mitre: 'T1552', description: 'a run of 12+ BIP-39 words whose checksum fails' },
+  { id: 'crypto/seed-phrase-unverified', severity: 'low', mitre: 'T1552', description: 'a list of 12, 15, 18, 21 or 24 BIP-39 words whose checksum fails' },
   { id: 'crypto/address-poisoning', severity: 'high', mitre: 'T1657', description: 'a wallet address imitating an allowlisted one' },
   { id: 'crypto/address-bad-checksum', severity: 'medium', mitre: 'T1657', description: 'a mixed-case Ethereum address with a wrong EIP-55 checksum' },
   ...(['dlp', 'injection', 'crypto', 'entropy', 'split-secrets', 'known-secrets', 'tool-poisoning', 'tool-policy'] as const).map((id) => ({

@@ -110,6 +110,7 @@ function referenceRuns(text: string, minWords: number): SeedRun[] {
     let numbered = false;
     let listGap = false;
     let gapOk = prevEnd >= 0 && start - prevEnd <= 12;
+    const between = gapOk ? text.slice(prevEnd, start) : '';
     if (gapOk) {
       for (let j = prevEnd; j < start; j++) {
         const g = text[j]!;
@@ -121,6 +122,10 @@ function referenceRuns(text: string, minWords: number): SeedRun[] {
         else if ('\n\r,|;'.includes(g)) listGap = true;
       }
     }
+    // The gap's separators as a mask: digit 1, line break 2, quote 4, comma 8, other 16; blanks only 32.
+    let style = 0;
+    for (const g of between) style |= /[0-9]/.test(g) ? 1 : /[\n\r]/.test(g) ? 2 : /["'`]/.test(g) ? 4 : g === ',' ? 8 : /[ \t]/.test(g) ? 0 : 16;
+    if (style === 0) style = 32;
     prevEnd = end;
     const idx = index.get(text.slice(start, end).toLowerCase());
     const cleanEnd = end >= text.length || gap(text[end]!);
@@ -129,7 +134,7 @@ function referenceRuns(text: string, minWords: number): SeedRun[] {
       continue;
     }
     if (!gapOk && run.length > 0) flush();
-    run.push({ index: idx, start, end, numbered, listGap });
+    run.push({ index: idx, start, end, numbered, listGap, gap: run.length === 0 || !gapOk ? 0 : style });
   }
   flush();
   return runs;

@@ -6,10 +6,29 @@ import type { Finding } from '../../core/index.ts';
 import type { DecodedLayer } from '../../normalize/types.ts';
 import type { Scanner, ScanView } from '../types.ts';
 import { lookAlikeOf, parseAllowlisted, scanAddresses, scanEthAddresses, type AddressScan, type ParsedAddress } from './addresses.ts';
-import { findSeedPhrases } from './seed-phrase.ts';
+import { findSeedPhrases, MNEMONIC_SIZES, type SeedHit } from './seed-phrase.ts';
 import { FindingSink } from '../common.ts';
 
 export { findSeedPhrases, bip39Runs, checksumOk, MNEMONIC_SIZES, type SeedHit, type SeedScanResult } from './seed-phrase.ts';
+
+/**
+ * How a checksum-valid window is judged, from the shape of its run (1 in 16 random 12-word windows
+ * pass, so a run of ordinary list words offers many chances):
+ * - `critical`: named as a phrase just before (`seed:`, `recovery phrase`, `24 words`) or numbered
+ *   word by word; else a run that is not a comma list in prose, with at most `maxExtraWords` other
+ *   words around the window, and, when the run is laid out as a list, the window is the whole run
+ *   or set apart from the rest by its separators (a list's extra words are more items, not prose);
+ * - `medium`: a comma list in a line of prose that is exactly the phrase (`Posted in: a, b, …`,
+ *   tags and keywords), or a window inside a longer run;
+ * - nothing: a window inside a longer comma list in prose.
+ */
+export function seedSeverity(h: SeedHit, maxExtraWords: number): 'critical' | 'medium' | undefined {
+  if (h.named || h.numbered) return 'critical';
+  if (h.inlineList) return h.extra === 0 ? 'medium' : undefined;
+  if (h.extra > maxExtraWords) return 'medium';
+  if (h.listLike && h.extra > 0 && !h.setApart) return 'medium';
+  return 'critical';
+}
 export { eip55, findAddresses, findEthAddresses, lookAlikeOf, parseAddress, parseAllowlisted, scanAddresses, scanEthAddresses, type AddressKind, type AddressScan, type ParsedAddress } from './addresses.ts';
 
 export interface CryptoOptions {
@@ -23,7 +42,10 @@ export interface CryptoOptions {
   readonly flagBadChecksum: boolean;
   /** Report every valid address that is not allowlisted, as `info` (off: addresses are public data). */
   readonly reportAddresses: boolean;
-  /** Report runs of ≥ 12 BIP-39 words laid out as a list whose checksum fails (a mistyped phrase), as `low`. */
+  /**
+   * Report lists of exactly 12, 15, 18, 21 or 24 BIP-39 words whose checksum fails (a mistyped phrase),
+   * as `low`; a comma list inside a line of prose (tags, topics) is not one.
+   */
   readonly reportUnverifiedPhrases: boolean;
   /**
    * A checksum-valid window with more than this many extra BIP-39 words around it (a word list, a
@@ -129,26 +151,29 @@ function scanText(out: Sink, o: CryptoOptions, allowlist: readonly ParsedAddress
   if (seeds) {
     for (const h of seeds.hits) {
       if (h.sorted) continue; // an excerpt of the word list itself
-      const isolated = h.extra <= o.maxExtraWords;
+      const severity = seedSeverity(h, o.maxExtraWords);
+      if (!severity) continue;
+      const isolated = severity === 'critical';
       out.push(
         {
           scanner: SCANNER,
           rule: 'crypto/seed-phrase',
-          severity: isolated ? 'critical' : 'medium',
+          severity,
           category: 'crypto',
           mitre: 'T1552',
           location,
-          evidence: `[${h.words} BIP-39 words, checksum valid${isolated ? '' : `, inside a run of ${h.words + h.extra} such words`}]`,
+          evidence: `[${h.words} BIP-39 words, checksum valid${isolated ? '' : h.extra > 0 ? `, inside a run of ${h.words + h.extra} such words` : ', a comma list in prose'}]`,
           message: isolated
             ? `A ${h.words}-word wallet recovery phrase (valid BIP-39 checksum) is in this content: whoever reads it controls the wallet. Block it, and treat the wallet as compromised if it already left.`
-            : `${h.words} words inside a long run of BIP-39 words pass the phrase checksum (1 in 16 random runs do): likely a word list, but check that no recovery phrase is being sent.`,
+            : `${h.words} BIP-39 words ${h.extra > 0 ? 'inside a longer run of such words' : 'listed in a sentence'} pass the phrase checksum (1 in 16 random 12-word lists do): likely a word list, but check that no recovery phrase is being sent.`,
         },
         `seed|${location}|${h.start}|${h.words}`,
       );
     }
     if (o.reportUnverifiedPhrases) {
       for (const u of seeds.unverified) {
-        if (!u.listLike || u.sorted) continue;
+        // A mistyped phrase has a phrase's length; a comma list in prose is a list of topics.
+        if (!u.listLike || u.sorted || u.inlineList || !MNEMONIC_SIZES.includes(u.words)) continue;
         out.push(
           {
             scanner: SCANNER,
@@ -274,7 +299,7 @@ function scanJoinedFields(out: Sink, o: CryptoOptions, segments: ScanView['segme
     return k;
   };
   for (const h of found.hits) {
-    if (h.sorted || h.extra > o.maxExtraWords) continue;
+    if (h.sorted || seedSeverity(h, o.maxExtraWords) !== 'critical') continue;
     const first = fieldOf(h.start);
     const last = fieldOf(Math.max(h.start, h.end - 1));
     if (first === last) continue;

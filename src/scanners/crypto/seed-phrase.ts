@@ -1,9 +1,13 @@
 // BIP-39 seed-phrase detection: one linear pass tokenises the text into runs of consecutive English
 // BIP-39 words (separated by spaces, commas, newlines, quotes or list numbering), then windows of
 // 12/15/18/21/24 words are checksum-tested: a fast index-based check first, @scure/bip39 to confirm.
+// Each valid window is described by the shape of its run (separators, numbering, a comma list in
+// prose, words naming a phrase before it) so the scanner can tell a phrase from a list of words
+// that passes the checksum by chance (1 in 16 for 12 words).
 import { validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { re } from '../../re/index.ts';
 
 export const MNEMONIC_SIZES: readonly number[] = [24, 21, 18, 15, 12];
 
@@ -61,11 +65,26 @@ export interface SeedWord {
   readonly numbered: boolean;
   /** The gap before this word had a line break or a comma (a list, not a sentence). */
   readonly listGap: boolean;
+  /** The separators in the gap before this word (a mask of GAP_* below; GAP_NONE for a run's first word). */
+  readonly gap: number;
 }
 
 export interface SeedRun {
   readonly words: readonly SeedWord[];
 }
+
+/**
+ * The separators in the gap between two words, as a mask (0 before a run's first word): the style of
+ * a layout. Blanks count only when the gap holds nothing else, so `a, b` and `a,b` differ from `a b`
+ * but `a. b` and `a.b` do not.
+ */
+export const GAP_NONE = 0;
+export const GAP_DIGIT = 1; // a list number (`3.`, `3)`, `#3`)
+export const GAP_NEWLINE = 2;
+export const GAP_QUOTE = 4; // `", "` in a JSON array or a quoted list
+export const GAP_COMMA = 8;
+export const GAP_STOP = 16; // `.`, `:`, `;`, `-`, `/`, `|`, brackets, `•`…
+export const GAP_BLANK = 32; // only blanks
 
 export interface SeedHit {
   readonly start: number;
@@ -77,12 +96,35 @@ export interface SeedHit {
   readonly listLike: boolean;
   /** The words are in wordlist (alphabetical) order: an excerpt of the list itself, not a phrase. */
   readonly sorted: boolean;
+  /** Every word of the window but perhaps the first carries a list number. */
+  readonly numbered: boolean;
+  /**
+   * Each end of the window is an end of its run, or a gap of another style than the window's own
+   * (`safe. Abandon …`, `backup:\nabandon, …`): the phrase stands apart from the words around it.
+   */
+  readonly setApart: boolean;
+  /**
+   * The run is a comma list inside a line of prose (`Posted in: abandon, ability, …, and more`):
+   * the shape of tags and keyword lists, whose 12+ words pass the checksum often by chance.
+   */
+  readonly inlineList: boolean;
+  /** Words naming a recovery phrase (`seed`, `mnemonic`, `recovery`, `wallet`, `24 words`…) just before the window. */
+  readonly named: boolean;
+}
+
+export interface SeedUnverified {
+  readonly start: number;
+  readonly end: number;
+  readonly words: number;
+  readonly listLike: boolean;
+  readonly sorted: boolean;
+  readonly inlineList: boolean;
 }
 
 export interface SeedScanResult {
   readonly hits: readonly SeedHit[];
   /** Runs of ≥ 12 BIP-39 words with no checksum-valid window. */
-  readonly unverified: readonly { start: number; end: number; words: number; listLike: boolean; sorted: boolean }[];
+  readonly unverified: readonly SeedUnverified[];
   /**
    * True when a budget ran out before the whole text was read: the letter tokens the tokenizer may
    * examine, or the checksum tests. The caller must then treat the text as not fully inspected.
@@ -115,6 +157,15 @@ function isGapChar(c: number): boolean {
 
 const MAX_GAP = 12;
 
+/** The GAP_* bit of one separator character (0 for a blank). */
+function gapSeparator(g: number): number {
+  if (g >= 0x30 && g <= 0x39) return GAP_DIGIT;
+  if (g === 0x0a || g === 0x0d) return GAP_NEWLINE;
+  if (g === 0x22 || g === 0x27 || g === 0x60) return GAP_QUOTE;
+  if (g === 0x2c) return GAP_COMMA;
+  return g === 0x20 || g === 0x09 ? 0 : GAP_STOP;
+}
+
 /** A letter token that can be a phrase word: a BIP-39 word not glued to a non-separator (`word@x`, `café`). */
 function isPhraseWord(text: string, start: number, end: number): boolean {
   return wordIndex(text, start, end) >= 0 && (end >= text.length || isGapChar(text.charCodeAt(end)));
@@ -125,7 +176,7 @@ interface RunBuffer {
   readonly idx: number[];
   readonly starts: number[];
   readonly ends: number[];
-  /** Bit 0: numbered, bit 1: listGap. */
+  /** Bit 0: numbered, bit 1: listGap, bits 2-7: the gap's separators (GAP_*). */
   readonly flags: number[];
   count: number;
 }
@@ -136,7 +187,7 @@ function flushRun(cur: RunBuffer, minWords: number, runs: SeedRun[]): void {
     const words: SeedWord[] = new Array(cur.count);
     for (let k = 0; k < cur.count; k++) {
       const f = cur.flags[k]!;
-      words[k] = { index: cur.idx[k]!, start: cur.starts[k]!, end: cur.ends[k]!, numbered: (f & 1) !== 0, listGap: (f & 2) !== 0 };
+      words[k] = { index: cur.idx[k]!, start: cur.starts[k]!, end: cur.ends[k]!, numbered: (f & 1) !== 0, listGap: (f & 2) !== 0, gap: k === 0 ? GAP_NONE : f >>> 2 };
     }
     runs.push({ words });
   }
@@ -187,6 +238,7 @@ function tokenizeRegion(text: string, from: number, to: number, minWords: number
     // Gap since the previous token: must be short and made of separators only.
     let f = 0;
     let gapOk = pe >= 0 && start - pe <= MAX_GAP;
+    let seps = 0;
     if (gapOk) {
       for (let j = pe; j < start; j++) {
         const g = text.charCodeAt(j);
@@ -196,8 +248,10 @@ function tokenizeRegion(text: string, from: number, to: number, minWords: number
         }
         if (g >= 0x30 && g <= 0x39) f |= 1;
         else if (g === 0x0a || g === 0x0d || g === 0x2c || g === 0x7c || g === 0x3b) f |= 2;
+        seps |= gapSeparator(g);
       }
     }
+    f |= (seps === 0 ? GAP_BLANK : seps) << 2;
     if (!gapOk && cur.count > 0) flushRun(cur, minWords, runs);
     const k = cur.count++;
     cur.idx[k] = w;
@@ -325,6 +379,83 @@ function ascending(indices: readonly number[], from: number, count: number): boo
   return count > 1;
 }
 
+/** The most common gap (separator mask) among words[from+1, to), the gaps inside that stretch. */
+function ownStyle(words: readonly SeedWord[], from: number, to: number): number {
+  const counts = new Uint8Array(64);
+  let best = GAP_BLANK;
+  for (let k = from + 1; k < to; k++) {
+    const g = words[k]!.gap;
+    counts[g]!++;
+    if (counts[g]! > counts[best]!) best = g;
+  }
+  return best;
+}
+
+/** How far (characters) prose on the same line is looked for around a comma list. */
+const LINE_REACH = 200;
+
+/** Whether a letter stands on the same line as text[from, to), within LINE_REACH characters of it. */
+function proseOnLine(text: string, from: number, to: number): boolean {
+  for (let j = from - 1; j >= 0 && j >= from - LINE_REACH; j--) {
+    const c = text.charCodeAt(j);
+    if (c === 0x0a || c === 0x0d) break;
+    if (((c | 0x20) - 0x61) >>> 0 < 26) return true;
+  }
+  for (let j = to; j < text.length && j < to + LINE_REACH; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0x0a || c === 0x0d) break;
+    if (((c | 0x20) - 0x61) >>> 0 < 26) return true;
+  }
+  return false;
+}
+
+/** A run that is a comma list (most gaps a comma on one line) with prose on its line. */
+function isInlineList(text: string, words: readonly SeedWord[]): boolean {
+  let commas = 0;
+  for (let k = 1; k < words.length; k++) if (words[k]!.gap === GAP_COMMA) commas++;
+  return commas * 2 > words.length - 1 && proseOnLine(text, words[0]!.start, words[words.length - 1]!.end);
+}
+
+/** How far (characters) before a window words naming a phrase are looked for. */
+const NAME_REACH = 120;
+/** Words that name what a list of BIP-39 words is: a phrase's own vocabulary, not a topic list. */
+const PHRASE_NAME = re(
+  String.raw`\b(?:seed|mnemonic|recovery|pass ?phrase|(?:secret|backup|wallet) (?:phrase|words)|wallet|bip-?39|(?:12|15|18|21|24|twelve|fifteen|eighteen|twenty[- ]one|twenty[- ]four)[- ]words?)\b`,
+  'i',
+);
+
+function namedBefore(text: string, start: number): boolean {
+  return start > 0 && PHRASE_NAME.test(text.slice(Math.max(0, start - NAME_REACH), start));
+}
+
+/** The hit for the checksum-valid window words[i, i+size) of its run. */
+function windowHit(text: string, words: readonly SeedWord[], indices: readonly number[], i: number, size: number, inlineList: boolean): SeedHit {
+  const end = i + size;
+  let listGaps = 0;
+  let numberedWords = 0;
+  for (let k = i + 1; k < end; k++) {
+    if (words[k]!.numbered || words[k]!.listGap) listGaps++;
+    if (words[k]!.numbered) numberedWords++;
+  }
+  const own = ownStyle(words, i, end);
+  return {
+    start: words[i]!.start,
+    end: words[end - 1]!.end,
+    words: size,
+    extra: words.length - size,
+    listLike: listGaps * 2 >= size - 1,
+    sorted: ascending(indices, i, size),
+    numbered: numberedWords >= size - 1,
+    setApart: (i === 0 || words[i]!.gap !== own) && (end === words.length || words[end]!.gap !== own),
+    inlineList,
+    named: namedBefore(text, words[i]!.start),
+  };
+}
+
+function strength(h: SeedHit): number {
+  return h.named || h.numbered ? 2 : h.setApart ? 1 : 0;
+}
+
 /**
  * Finds checksum-valid BIP-39 phrases and long unverified word runs. At most `maxWindows` checksum
  * tests; windows whose words are in word-list order (an excerpt of the list itself, which the scanner
@@ -332,20 +463,21 @@ function ascending(indices: readonly number[], from: number, count: number): boo
  */
 export function findSeedPhrases(text: string, maxWindows = 4096): SeedScanResult {
   const hits: SeedHit[] = [];
-  const unverified: { start: number; end: number; words: number; listLike: boolean; sorted: boolean }[] = [];
+  const unverified: SeedUnverified[] = [];
   let budget = maxWindows;
   const { runs, complete } = seedRuns(text, 12, 50_000);
   let spent = false; // the checksum budget ran out
   for (const run of runs) {
     const words = run.words;
     const indices = words.map((w) => w.index);
+    const inlineList = isInlineList(text, words);
     // ascendingFrom[k]: how many words from k on are in strictly increasing list order.
     const ascendingFrom = new Int32Array(words.length);
     for (let k = words.length - 1; k >= 0; k--) ascendingFrom[k] = k + 1 < words.length && indices[k]! < indices[k + 1]! ? ascendingFrom[k + 1]! + 1 : 1;
-    let found = false;
-    let i = 0;
-    while (i + 12 <= words.length) {
-      let matched = 0;
+    // Every checksum-valid window is a candidate; overlapping ones are settled below, so a window that
+    // passes by chance across the edge of a real phrase (1 in 16 do) does not hide it.
+    const candidates: SeedHit[] = [];
+    for (let i = 0; i + 12 <= words.length && !spent; i++) {
       for (const size of MNEMONIC_SIZES) {
         if (i + size > words.length) continue;
         if (ascendingFrom[i]! >= size) continue; // a word-list excerpt: never reported, so not tested
@@ -359,27 +491,16 @@ export function findSeedPhrases(text: string, maxWindows = 4096): SeedScanResult
           .slice(i, i + size)
           .map((w) => wordlist[w.index]!)
           .join(' ');
-        if (!validateMnemonic(phrase, wordlist)) continue;
-        matched = size;
-        break;
+        if (validateMnemonic(phrase, wordlist)) candidates.push(windowHit(text, words, indices, i, size, inlineList));
       }
-      if (spent) break;
-      if (matched > 0) {
-        const win = words.slice(i, i + matched);
-        let listGaps = 0;
-        for (let k = 1; k < win.length; k++) if (win[k]!.numbered || win[k]!.listGap) listGaps++;
-        hits.push({
-          start: win[0]!.start,
-          end: win[win.length - 1]!.end,
-          words: matched,
-          extra: words.length - matched,
-          listLike: listGaps * 2 >= matched - 1,
-          sorted: ascending(indices, i, matched),
-        });
-        found = true;
-        i += matched;
-      } else i++;
     }
+    const found = candidates.length > 0;
+    // The best-evidenced windows first (named or numbered, then set apart), then the longest, then the first.
+    candidates.sort((x, y) => strength(y) - strength(x) || y.words - x.words || x.start - y.start);
+    const kept: SeedHit[] = [];
+    for (const c of candidates) if (!kept.some((k) => k.start < c.end && c.start < k.end)) kept.push(c);
+    kept.sort((x, y) => x.start - y.start);
+    hits.push(...kept);
     if (!found) {
       let listGaps = 0;
       for (let k = 1; k < words.length; k++) if (words[k]!.numbered || words[k]!.listGap) listGaps++;
@@ -389,6 +510,7 @@ export function findSeedPhrases(text: string, maxWindows = 4096): SeedScanResult
         words: words.length,
         listLike: listGaps * 2 >= words.length - 1,
         sorted: ascending(indices, 0, words.length),
+        inlineList,
       });
     }
     if (spent) break;

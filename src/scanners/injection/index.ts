@@ -8,13 +8,15 @@ import type { EvasionSignals, Prepared } from '../../normalize/types.ts';
 import { foldText, isAscii, prepare, QuietTexts } from '../../normalize/index.ts';
 import { re, type RegexMatch, type SafeRegex } from '../../re/index.ts';
 import type { ScanContext, ScanView, Scanner, SegmentPart } from '../types.ts';
-import { CODE_CLASSES, CODE_DESTRUCTIVE, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
+import { CODE_CLASSES, CODE_DESTRUCTIVE, CODE_FETCH_EXEC, FAMILIES, FAMILY_BY_ID, codeWeight, type Family, type PatternSpec } from './rules.ts';
 import { DEFAULT_THRESHOLDS, combine, familyWeight, severityOf, type Thresholds } from './score.ts';
 import { Prefilter, type OwnerSpec, type Presence } from './prefilter.ts';
 import { LEET_PAIR_SRC, chunkStep, groupsOf, leetClauses, leetFold, pushView, type TextView, type ViewName } from './views.ts';
 import { MENTION_WEIGHT, isMention } from './mention.ts';
 import { isSetupConditional } from './setup-condition.ts';
 import { isWarnedCommand } from './warned-command.ts';
+import { isDocumentedInstall, isDocumentedInstallLine, isWorkflowNote } from './install-doc.ts';
+import { isDescribedAccess } from './described-access.ts';
 import { isPlaceholderName, isTemplateSlot } from './template-doc.ts';
 import { isNounAdjunct } from './noun-adjunct.ts';
 import { releaseDerivationMemos } from './cores.ts';
@@ -654,6 +656,11 @@ function analyzeText(
           m = pastWarnings(owner.regex, view.text, { ...m, index: offset + m.index, end: offset + m.end }, warnBudget);
           if (!m) continue;
         }
+        // a raw script URL or `chmod +x` in installation instructions for a human reader (install-doc.ts)
+        if (CODE_CLASSES[owner.cls] === CODE_FETCH_EXEC) {
+          m = pastWarnings(owner.regex, view.text, { ...m, index: offset + m.index, end: offset + m.end }, warnBudget, isDocumentedInstallLine);
+          if (!m) continue;
+        }
         const row = code[vi] ?? CODE_CLASSES.map(() => null);
         row[owner.cls] = m;
         code[vi] = row;
@@ -861,6 +868,11 @@ const TEMPLATE_TOKENS: ReadonlySet<string> = new Set([
 /** Later tokens of one pattern looked at when each so far opened a placeholder slot (template-doc.ts). */
 const TEMPLATE_RETRIES = 12;
 
+/** Download-and-run commands (shell-payload labels) that installation guides give their readers (install-doc.ts). */
+const INSTALL_COMMANDS: ReadonlySet<string> = new Set(['pipe-to-shell', 'shell-dollar-curl']);
+/** Notes to an AI (addressed-to-ai labels) that a repository addresses to coding agents about its workflow (install-doc.ts). */
+const WORKFLOW_NOTES: ReadonlySet<string> = new Set(['if-you-are-ai', 'note-to-ai']);
+
 /** Destructive shell commands (shell-payload labels) that manuals name in warnings (warned-command.ts). */
 const WARNED_COMMANDS: ReadonlySet<string> = new Set(['rm-rf-root', 'fork-bomb']);
 
@@ -869,10 +881,10 @@ const WARNED_COMMANDS: ReadonlySet<string> = new Set(['rm-rf-root', 'fork-bomb']
  * that is not named in a warning (warned-command.ts); null when every match was. Past the retries or
  * the budget the warned match counts (fail closed), as with quoted mentions.
  */
-function pastWarnings(regex: SafeRegex, text: string, m: RegexMatch, budget: { chars: number }): RegexMatch | null {
+function pastWarnings(regex: SafeRegex, text: string, m: RegexMatch, budget: { chars: number }, excused: (text: string, start: number, end: number) => boolean = isWarnedCommand): RegexMatch | null {
   let cur = m;
   for (let i = 0; i < MENTION_RETRIES; i++) {
-    if (!isWarnedCommand(text, cur.index, cur.end)) return cur;
+    if (!excused(text, cur.index, cur.end)) return cur;
     const rest = text.length - cur.end;
     if (rest > budget.chars) return cur;
     budget.chars -= rest;
@@ -900,12 +912,18 @@ function unlessMention(ph: PatternHit, views: readonly TextView[], table: readon
   const warned = owner.family.id === 'injection/shell-payload' && WARNED_COMMANDS.has(owner.spec.label);
   const slot = TEMPLATE_TOKENS.has(`${owner.family.id} ${owner.spec.label}`);
   const placeholder = owner.spec.label === 'prompt-identifier';
+  const install = owner.family.id === 'injection/shell-payload' && INSTALL_COMMANDS.has(owner.spec.label);
+  const workflow = owner.family.id === 'injection/addressed-to-ai' && WORKFLOW_NOTES.has(owner.spec.label);
+  const access = owner.family.id === 'injection/credential-path';
   const weak = (start: number, end: number): boolean =>
     isMention(view.text, start, end) ||
     (setup && (isSetupConditional(view.text, start, end) || (owner.family.id === 'injection/instruction-override' && isNounAdjunct(view.text, start, end)))) ||
     (warned && isWarnedCommand(view.text, start, end)) ||
     (slot && isTemplateSlot(view.text, start, end)) ||
-    (placeholder && isPlaceholderName(view.text, start, end));
+    (placeholder && isPlaceholderName(view.text, start, end)) ||
+    (install && isDocumentedInstall(view.text, start, end)) ||
+    (workflow && isWorkflowNote(view.text, start, end)) ||
+    (access && isDescribedAccess(view.text, start, end));
   if (!weak(ph.hit.start, ph.hit.end)) return ph.hit;
   let from = ph.hit.end;
   // a template prints a token per turn and per header: its tokens are read further
