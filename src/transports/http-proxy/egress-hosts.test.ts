@@ -16,7 +16,7 @@ import { createPolicySignal } from './control.ts';
 import { hostMatches } from './connect-policy.ts';
 import { canonicalHost, onHostList } from './egress-hosts.ts';
 import { createResolver, startProxy, type ProxyServer } from './index.ts';
-import { curl, openTunnel } from './testing.ts';
+import { curl, keepAliveGet, openTunnel } from './testing.ts';
 
 describe('egress host lists: matching', () => {
   it('matches exact hosts as a URL parser reads them, and *.suffix below the suffix only', () => {
@@ -117,28 +117,6 @@ function guarded<T>(p: Promise<T>, what: string): Promise<T> {
 
 function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
   return guarded(new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') }))), 'close');
-}
-
-/** One GET on an open tunnel; resolves with the status and X-Tollgate-Block once the body is in. */
-function getIn(socket: ReturnType<typeof connect>, host: string, path: string): Promise<{ status: number; block?: string }> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (d: Buffer): void => {
-      text += d.toString('latin1');
-      const end = text.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/\r\ncontent-length: (\d+)/i.exec(text)?.[1] ?? 0);
-      if (text.length < end + 4 + length) return;
-      socket.off('data', onData);
-      socket.off('close', onClose);
-      const block = /\r\nx-tollgate-block: ([^\r]*)/i.exec(text)?.[1];
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), ...(block !== undefined ? { block } : {}) });
-    };
-    const onClose = (): void => reject(new Error(`closed before an answer: ${text.slice(0, 80)}`));
-    socket.on('data', onData);
-    socket.once('close', onClose);
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
-  });
 }
 
 describe('egress host lists: every transport through a live proxy', () => {
@@ -281,9 +259,9 @@ describe('egress host lists: every transport through a live proxy', () => {
     const host = `ok.test:${site.port}`;
     const s = await openTunnel(server.port, host);
     try {
-      assert.equal((await getIn(s, host, '/before')).status, 200);
+      assert.equal((await keepAliveGet(s, host, '/before')).status, 200);
       use(['denyHosts: [ok.test]']);
-      assert.deepEqual(await getIn(s, host, '/after'), { status: 403, block: 'policy/host-denied' });
+      assert.deepEqual(await keepAliveGet(s, host, '/after'), { status: 403, block: 'policy/host-denied' });
     } finally {
       s.destroy();
     }

@@ -22,7 +22,7 @@ import { createKillSwitch } from '../../state/index.ts';
 import type { ProxyContext } from './context.ts';
 import { createPolicySignal } from './control.ts';
 import { createResolver, startProxy, type ProxyServer } from './index.ts';
-import { interceptingYaml, openTunnel } from './testing.ts';
+import { interceptingYaml, keepAliveGet as get, openTunnel } from './testing.ts';
 import { loadProxyTls, mintLeaf } from './tls/index.ts';
 import { createTestCa, type TestCa } from './tls/testing.ts';
 
@@ -62,34 +62,6 @@ async function startSite(server: HttpsServer | HttpServer): Promise<Site> {
   };
 }
 
-interface Answer {
-  readonly status: number;
-  readonly block?: string;
-}
-
-/** One keep-alive GET on an open connection; resolves with the status (and X-Tollgate-Block) once the body is in. */
-function get(socket: Socket | TLSSocket, host: string, path: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (d: Buffer): void => {
-      text += d.toString('latin1');
-      const end = text.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/\r\ncontent-length: (\d+)/i.exec(text)?.[1] ?? 0);
-      if (text.length < end + 4 + length) return;
-      socket.off('data', onData);
-      socket.off('close', onClose);
-      socket.off('end', onClose);
-      const block = /\r\nx-tollgate-block: ([^\r]*)/i.exec(text)?.[1];
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), ...(block !== undefined ? { block } : {}) });
-    };
-    const onClose = (): void => reject(new Error(`closed before an answer: ${text.slice(0, 80)}`));
-    socket.on('data', onData);
-    socket.once('close', onClose);
-    socket.once('end', onClose);
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
-  });
-}
 
 function secure(socket: Socket, servername: string, ca: string): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {

@@ -345,3 +345,27 @@ export function rawUpstream(answer: string | Buffer): Promise<{ port: number; cl
     );
   });
 }
+
+/** One keep-alive GET on an open connection; resolves with the status (and X-Tollgate-Block) once the body is in. */
+export function keepAliveGet(socket: net.Socket, host: string, path: string): Promise<{ status: number; block?: string }> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (d: Buffer): void => {
+      text += d.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/\r\ncontent-length: (\d+)/i.exec(text)?.[1] ?? 0);
+      if (text.length < end + 4 + length) return;
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      socket.off('end', onClose);
+      const block = /\r\nx-tollgate-block: ([^\r]*)/i.exec(text)?.[1];
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), ...(block !== undefined ? { block } : {}) });
+    };
+    const onClose = (): void => reject(new Error(`closed before an answer: ${text.slice(0, 80)}`));
+    socket.on('data', onData);
+    socket.once('close', onClose);
+    socket.once('end', onClose);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+  });
+}
