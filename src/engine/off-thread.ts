@@ -8,6 +8,8 @@ export type OffThreadOutcome =
   | { readonly ok: true; readonly verdict: Verdict }
   /** The scan ran past its deadline and was stopped (the worker was terminated). */
   | { readonly ok: false; readonly why: 'deadline'; readonly ms: number }
+  /** No worker took it within the pool's bound on waiting (a job with a deadline): fail closed. */
+  | { readonly ok: false; readonly why: 'waited'; readonly ms: number }
   /** The pool did not scan it (queue full, no worker for this engine, the scan needed session state): scan inline. */
   | { readonly ok: false; readonly why: 'unavailable' }
   /** The worker failed on it (crashed, out of memory). */
@@ -50,5 +52,6 @@ export async function scanOffThread(engine: Engine, pool: OffThreadScans | undef
   if (out.ok) return { verdict: out.verdict, offThread: true };
   if (out.why === 'unavailable') return { verdict: engine.scan(input, ctx), offThread: false };
   if (out.why === 'deadline') return { verdict: lateVerdict(engine.config.mode, [], out.ms, deadlineMs ?? out.ms, true), offThread: true };
+  if (out.why === 'waited') return { verdict: failClosed(engine.config.mode, [], engineFinding('engine/deadline-exceeded', `No scan worker took the scan within ${out.ms} ms (queued behind others, or a worker starting); failing closed.`)), offThread: true };
   return { verdict: failClosed(engine.config.mode, [], engineFinding('engine/scanner-error', `The scan worker failed (${out.message.slice(0, 200)}); failing closed.`)), offThread: true };
 }

@@ -91,6 +91,34 @@ describe('scan pool', () => {
     assert.equal(p.workers, 1);
   });
 
+  it("starts a job's deadline when its worker is ready, not when the worker starts (a 2.5 s start, a 1.5 s deadline)", async () => {
+    // A worker started from the source tree compiles it first (8-11 s on a loaded 2-core machine), so the wait is not what is tested here.
+    const p = pool({ workerUrl: new URL('./slow-boot.fixture.mjs', import.meta.url), waitMs: 300_000 });
+    const input: ScanInput = { kind: 'text', text: `${FILLER.repeat(30)}${DIRTY}`, flow: 'ingress' };
+    const scanned = await scanOffThread(rt.engine, p, input, { now: 1 }, 1500);
+    assert.equal(scanned.offThread, true);
+    assert.deepEqual(
+      scanned.verdict.findings.map((f) => f.rule),
+      rt.engine.scan(input, { now: 1 }).findings.map((f) => f.rule),
+    );
+    assert.ok(!scanned.verdict.findings.some((f) => f.rule === 'engine/deadline-exceeded'));
+  });
+
+  it('bounds the wait for a worker: past it a job with a deadline fails closed, one without is scanned inline', async () => {
+    const slow = new URL('./slow-boot.fixture.mjs', import.meta.url);
+    const input: ScanInput = { kind: 'text', text: FILLER.repeat(30), flow: 'ingress' };
+    const withDeadline = await scanOffThread(rt.engine, pool({ workerUrl: slow, waitMs: 100 }), input, { now: 1 }, 60_000);
+    assert.equal(withDeadline.verdict.action, 'block');
+    assert.deepEqual(
+      withDeadline.verdict.findings.map((f) => f.rule),
+      ['engine/deadline-exceeded'],
+    );
+    assert.match(withDeadline.verdict.reason, /No scan worker took the scan within \d+ ms/);
+    const p = pool({ workerUrl: slow, waitMs: 100 });
+    assert.deepEqual(await p.scan(rt.engine, input, { now: 1 }), { ok: false, why: 'unavailable' });
+    assert.equal(p.workers, 0, 'the worker that had not started was stopped');
+  });
+
   it('scans inline what finds the queue full', async () => {
     const p = pool({ maxQueue: 0 });
     const out = await p.scan(rt.engine, { kind: 'text', text: FILLER.repeat(20) }, { now: 1 });

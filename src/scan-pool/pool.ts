@@ -14,12 +14,17 @@
  * Workers start lazily (each holds its own engine, tens of MB), stop after idleMs unused, and are
  * rebuilt when the engine changes (a config reload): the pool follows the engine it is handed.
  * The queue is bounded: a job that finds it full is scanned inline, as before.
+ *
+ * A job's deadline is its scan's: it starts when a worker that has built its engine takes the
+ * job (a worker says so with its first message), so a worker's start (a second or more) is never
+ * charged to the first scan. Waiting for a worker, in the queue or for one to start, is bounded by
+ * waitMs: past it a job with a deadline fails closed, and one without is scanned inline.
  */
 import { Worker } from 'node:worker_threads';
 import type { Finding, ScanInput } from '../core/index.ts';
 import type { Engine, OffThreadOutcome, OffThreadScans, ScanCallContext } from '../engine/index.ts';
 import type { EngineRecipe } from '../main.ts';
-import type { ScanJob, ScanReply, WorkerRecipe } from './protocol.ts';
+import type { ScanJob, ScanReply, WorkerReady, WorkerRecipe } from './protocol.ts';
 import { textAtLeast } from './size.ts';
 
 export interface ScanPoolOptions {
@@ -29,6 +34,8 @@ export interface ScanPoolOptions {
   readonly size?: number;
   /** Jobs waiting for a worker at most (default 32); past it, scanned inline. */
   readonly maxQueue?: number;
+  /** A job waits this long at most for a worker to take it (queue and worker start), in ms (default 30,000). */
+  readonly waitMs?: number;
   /** A worker stops after this long unused, in ms (default 30,000). */
   readonly idleMs?: number;
   /** Old-generation heap of a worker, in MB (default 1024); a scan that needs more fails closed. */
@@ -37,6 +44,8 @@ export interface ScanPoolOptions {
   readonly recipeOf: (engine: Engine) => EngineRecipe | undefined;
   /** A worker was started (for tests and logs). */
   readonly onStart?: () => void;
+  /** The module a worker runs (tests: one that starts slowly); default the scan worker beside this one. */
+  readonly workerUrl?: URL;
 }
 
 interface Job {
@@ -45,8 +54,14 @@ interface Job {
   readonly ctx: ScanCallContext;
   readonly recipe: EngineRecipe;
   readonly started: number;
+  readonly deadlineMs: number | undefined;
   readonly resolve: (out: OffThreadOutcome) => void;
+  /** When a ready worker took it: the deadline counts from here. */
+  scanStarted?: number;
+  /** The deadline, once scanning. */
   timer?: NodeJS.Timeout;
+  /** The bound on waiting for a worker, until one takes it. */
+  wait?: NodeJS.Timeout;
   slot?: Slot;
   done: boolean;
 }
@@ -56,6 +71,8 @@ interface Slot {
   readonly engine: Engine;
   job?: Job;
   idle?: NodeJS.Timeout;
+  /** It has built its engine (its first message). */
+  ready: boolean;
   gone: boolean;
 }
 
@@ -70,7 +87,7 @@ function workerUrl(): URL {
 }
 
 export class ScanPool implements OffThreadScans {
-  readonly #o: Required<Omit<ScanPoolOptions, 'onStart' | 'thresholdBytes' | 'size'>> & Pick<ScanPoolOptions, 'onStart' | 'thresholdBytes' | 'size'>;
+  readonly #o: Required<Omit<ScanPoolOptions, 'onStart' | 'thresholdBytes' | 'size' | 'workerUrl'>> & Pick<ScanPoolOptions, 'onStart' | 'thresholdBytes' | 'size' | 'workerUrl'>;
   #engine: Engine | undefined;
   #slots: Slot[] = [];
   #queue: Job[] = [];
@@ -80,7 +97,7 @@ export class ScanPool implements OffThreadScans {
   started = 0;
 
   constructor(opts: ScanPoolOptions) {
-    this.#o = { maxQueue: 32, idleMs: 30_000, maxHeapMb: 1024, ...opts };
+    this.#o = { maxQueue: 32, waitMs: 30_000, idleMs: 30_000, maxHeapMb: 1024, ...opts };
   }
 
   /** Workers running now. */
@@ -116,9 +133,8 @@ export class ScanPool implements OffThreadScans {
         ...(ctx.agent !== undefined ? { agent: ctx.agent } : {}),
         values: ctx.secretValues !== undefined,
       };
-      const job: Job = { id, msg, ctx, recipe, started: performance.now(), resolve, done: false };
-      const deadline = opts.deadlineMs;
-      if (deadline !== undefined) job.timer = setTimeout(() => this.#late(job, deadline), deadline);
+      const job: Job = { id, msg, ctx, recipe, started: performance.now(), deadlineMs: opts.deadlineMs, resolve, done: false };
+      job.wait = setTimeout(() => this.#waited(job), this.#o.waitMs);
       this.#queue.push(job);
       this.#pump();
     });
@@ -157,6 +173,35 @@ export class ScanPool implements OffThreadScans {
       job.slot = slot;
       slot.worker.ref();
       slot.worker.postMessage(job.msg);
+      if (slot.ready) this.#begin(job);
+    }
+  }
+
+  /** A ready worker has the job: its deadline starts now. */
+  #begin(job: Job): void {
+    if (job.done || job.scanStarted !== undefined) return;
+    if (job.wait) clearTimeout(job.wait);
+    job.wait = undefined;
+    job.scanStarted = performance.now();
+    const deadline = job.deadlineMs;
+    if (deadline !== undefined) job.timer = setTimeout(() => this.#late(job, deadline), deadline);
+  }
+
+  /**
+   * No worker took the job within waitMs: with a deadline it fails closed, without one it is
+   * scanned inline. A worker still starting with it is stopped (it may never come up).
+   */
+  #waited(job: Job): void {
+    if (job.done || job.scanStarted !== undefined) return;
+    const at = this.#queue.indexOf(job);
+    if (at >= 0) this.#queue.splice(at, 1);
+    const slot = job.slot;
+    const ms = Math.round(performance.now() - job.started);
+    this.#finish(job, job.deadlineMs !== undefined ? { ok: false, why: 'waited', ms } : { ok: false, why: 'unavailable' });
+    if (slot && slot.job === job) {
+      slot.job = undefined;
+      void this.#stop(slot);
+      this.#pump();
     }
   }
 
@@ -166,16 +211,21 @@ export class ScanPool implements OffThreadScans {
     const data: WorkerRecipe = { config: r.config, knownSecrets: r.knownSecrets, ...(r.evidenceKey ? { evidenceKey: r.evidenceKey } : {}) };
     let worker: Worker;
     try {
-      worker = new Worker(workerUrl(), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: this.#o.maxHeapMb } });
+      worker = new Worker(this.#o.workerUrl ?? workerUrl(), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: this.#o.maxHeapMb } });
     } catch {
       for (const j of this.#queue.splice(0)) this.#finish(j, { ok: false, why: 'unavailable' });
       return undefined;
     }
-    const slot: Slot = { worker, engine, gone: false };
+    const slot: Slot = { worker, engine, ready: false, gone: false };
     this.#slots.push(slot);
     this.started++;
     this.#o.onStart?.();
-    worker.on('message', (reply: ScanReply) => this.#reply(slot, reply));
+    worker.on('message', (msg: ScanReply | WorkerReady) => {
+      if ('ready' in msg) {
+        slot.ready = true;
+        if (slot.job) this.#begin(slot.job);
+      } else this.#reply(slot, msg);
+    });
     worker.on('error', (err) => this.#lost(slot, err.message));
     worker.on('exit', (code) => this.#lost(slot, `the worker exited (${code})`));
     return slot;
@@ -211,9 +261,7 @@ export class ScanPool implements OffThreadScans {
 
   #late(job: Job, deadlineMs: number): void {
     if (job.done) return;
-    const ms = Math.round(performance.now() - job.started);
-    const at = this.#queue.indexOf(job);
-    if (at >= 0) this.#queue.splice(at, 1);
+    const ms = Math.round(performance.now() - (job.scanStarted ?? job.started));
     const slot = job.slot;
     this.#finish(job, { ok: false, why: 'deadline', ms: Math.max(ms, deadlineMs) });
     if (slot && slot.job === job) {
@@ -243,6 +291,7 @@ export class ScanPool implements OffThreadScans {
     if (job.done) return;
     job.done = true;
     if (job.timer) clearTimeout(job.timer);
+    if (job.wait) clearTimeout(job.wait);
     job.resolve(out);
   }
 }

@@ -20,6 +20,11 @@ export interface ScanJob {
   readonly values: boolean;
 }
 
+/** The worker's first message: its engine is built and it takes jobs from now on. */
+export interface WorkerReady {
+  readonly ready: true;
+}
+
 export type ScanReply =
   | {
       readonly id: number;

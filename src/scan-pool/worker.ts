@@ -5,12 +5,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Finding } from '../core/index.ts';
 import { engineFromRecipe } from '../main.ts';
-import type { ScanJob, ScanReply, WorkerRecipe } from './protocol.ts';
+import type { ScanJob, ScanReply, WorkerReady, WorkerRecipe } from './protocol.ts';
 import { RecordingState } from './recording-state.ts';
 
 const recipe = workerData as WorkerRecipe;
 const state = new RecordingState();
 const { engine } = engineFromRecipe(recipe, state);
+// The pool starts a job's deadline when this arrives: building the engine is not the scan's time.
+parentPort?.postMessage({ ready: true } satisfies WorkerReady);
 
 parentPort?.on('message', (job: ScanJob) => {
   let reply: ScanReply;
