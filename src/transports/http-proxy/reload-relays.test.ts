@@ -33,7 +33,7 @@ interface Site {
   close(): Promise<void>;
 }
 
-/** A site answering GET with 200 "ok", with a WebSocket echo beside it. */
+/** A site answering GET with 200 "ok", with a WebSocket echo beside it; `seen` holds paths, `ws-open:` upgrades and `ws:` messages. */
 async function startSite(server: HttpsServer | HttpServer): Promise<Site> {
   const seen: string[] = [];
   server.on('request', (req, res) => {
@@ -42,7 +42,8 @@ async function startSite(server: HttpsServer | HttpServer): Promise<Site> {
     res.end('ok');
   });
   const wss = new WebSocketServer({ server, perMessageDeflate: false });
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req) => {
+    seen.push(`ws-open:${req.url ?? ''}`);
     ws.on('error', () => undefined);
     ws.on('message', (d) => {
       seen.push(`ws:${String(d)}`);
@@ -105,9 +106,9 @@ describe('hot reload and what is already open', () => {
   const killSwitch = createKillSwitch();
 
   /** A reload: the running config becomes the base plus `connectLines` under proxy.connect, `ssrfLines` under scanners.ssrf and `top` at the top. */
-  const use = (connectLines: string[] = [], ssrfLines: string[] = [], top = ''): void => {
+  const use = (connectLines: string[] = [], ssrfLines: string[] = [], top = '', proxyLines: string[] = []): void => {
     const yaml = base
-      .replace('  connect:\n', `  connect:\n${connectLines.map((l) => `    ${l}\n`).join('')}`)
+      .replace('  connect:\n', `${proxyLines.map((l) => `  ${l}\n`).join('')}  connect:\n${connectLines.map((l) => `    ${l}\n`).join('')}`)
       .replace('    allowCidrs: ["127.0.0.1/32"]\n', `    allowCidrs: ["127.0.0.1/32"]\n${ssrfLines.map((l) => `    ${l}\n`).join('')}`);
     const loaded = parseConfig(`preset: balanced\n${top}${yaml}`);
     current = { loaded, engine: createEngine(loaded.config) };
@@ -268,6 +269,44 @@ describe('hot reload and what is already open', () => {
       assert.equal(ev[0]?.action, 'block');
     } finally {
       ws.terminate();
+      use();
+    }
+  });
+
+  it('closes an open wss:// in an intercepted tunnel when a reload puts its host on proxy.denyHosts (policy/host-denied), and refuses a new upgrade in a tunnel opened before', async () => {
+    const host = `upstream.test:${site.port}`;
+    const sock = await openTunnel(server.port, host);
+    const spare = await secure(await openTunnel(server.port, host), 'upstream.test', tollgateCa.certPem);
+    const ws = await opened(new WebSocket(`wss://${host}/chat`, { perMessageDeflate: false, createConnection: () => tlsConnect({ socket: sock, servername: 'upstream.test', ca: tollgateCa.certPem }) }));
+    try {
+      assert.equal(await echo(ws, 'hello'), 'hello');
+      const before = events.length;
+      const c = closed(ws);
+      use([], [], '', ['denyHosts: [upstream.test]']);
+      const got = await c;
+      assert.equal(got.code, 1008);
+      assert.match(got.reason, /config reload \(policy\/host-denied\)/);
+      const ev = events.slice(before).filter((e) => e.type === 'frame');
+      assert.equal(ev.length, 1);
+      assert.equal(ev[0]?.method, 'close');
+      const seen = site.seen.length;
+      // An upgrade inside the tunnel that was open before the reload meets the new list.
+      const head = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        spare.on('data', (d: Buffer) => {
+          buf += d.toString('latin1');
+          if (buf.includes('\r\n\r\n')) resolve(buf);
+        });
+        spare.once('error', reject);
+        spare.once('close', () => resolve(buf));
+        spare.write(`GET /chat HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+      });
+      assert.match(head, /^HTTP\/1\.1 403 /);
+      assert.match(head, /x-tollgate-block: policy\/host-denied/i);
+      assert.equal(site.seen.length, seen, 'the upstream got nothing after the reload');
+    } finally {
+      ws.terminate();
+      spare.destroy();
       use();
     }
   });
