@@ -107,6 +107,11 @@ export function isNotification(m: JsonRpcMessage): m is JsonRpcNotification {
   return 'method' in m && !('id' in m);
 }
 
+/** Whether `method` is an MCP notification's (they are all notifications/*; a request method sent without an id is not one). */
+export function isNotificationMethod(method: string): boolean {
+  return method.startsWith('notifications/');
+}
+
 export function isResponse(m: JsonRpcMessage): m is JsonRpcResultResponse | JsonRpcErrorResponse {
   return !('method' in m);
 }

@@ -14,6 +14,7 @@ export type McpRule =
   | 'mcp/message-too-large'
   | 'mcp/json-too-deep'
   | 'mcp/unsolicited-response'
+  | 'mcp/not-a-notification'
   | 'mcp/too-many-pending'
   | 'mcp/duplicate-request-id'
   | 'mcp/invalid-result'
@@ -43,6 +44,7 @@ export const MCP_RULES: Readonly<Record<McpRule, RuleInfo>> = {
   'mcp/line-too-long': { severity: 'high', category: 'limits', mitre: 'T1562.001', fixed: true, summary: 'a line over mcp.maxLineBytes' },
   'mcp/message-too-large': { severity: 'high', category: 'limits', mitre: 'T1562.001', fixed: true, summary: 'an HTTP body or event-stream event over mcp.http.maxBodyBytes / maxSseEventBytes' },
   'mcp/json-too-deep': { severity: 'high', category: 'limits', mitre: 'T1562.001', fixed: true, summary: 'a message nested deeper than the limit' },
+  'mcp/not-a-notification': { severity: 'high', category: 'policy', mitre: 'T1562.001', fixed: true, summary: 'a message without an id whose method is not an MCP notification (notifications/*), such as a tools/call' },
   'mcp/unsolicited-response': { severity: 'high', category: 'policy', mitre: 'T1562.001', fixed: true, summary: 'a response to no outstanding request' },
   'mcp/too-many-pending': { severity: 'high', category: 'limits', mitre: 'T1499', fixed: true, summary: 'more outstanding requests than mcp.maxPendingRequests' },
   'mcp/duplicate-request-id': { severity: 'medium', category: 'policy', mitre: 'T1562.001', fixed: true, summary: 'a request id already outstanding' },

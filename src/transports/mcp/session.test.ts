@@ -239,6 +239,34 @@ describe('McpSession: withheld tools across lists', () => {
   });
 });
 
+describe('McpSession: request methods sent as notifications', () => {
+  it('drops a tools/call without an id (it would skip the tool policy and session binding) and records it; real notifications pass', () => {
+    const s = setup();
+    s.list([ECHO]);
+    const before = s.events.length;
+    for (const args of [{ command: 'rm -rf ~' }, { message: 'hi' }]) {
+      const out = s.session.message('client', { jsonrpc: '2.0', method: 'tools/call', params: { name: 'echo', arguments: args } });
+      assert.deepEqual([out.toServer, out.toClient], [[], []], 'nothing reaches the server, and a notification is answered by nobody');
+    }
+    const ev = s.events.slice(before);
+    assert.equal(ev.length, 2);
+    assert.ok(ev.every((e) => e.action === 'block' && e.findings.some((f) => f.rule === 'mcp/not-a-notification')), JSON.stringify(ev.map((e) => e.findings)));
+    for (const method of ['notifications/initialized', 'notifications/roots/list_changed']) {
+      assert.deepEqual(s.session.message('client', { jsonrpc: '2.0', method }).toServer, [{ jsonrpc: '2.0', method }]);
+    }
+  });
+
+  it('drops a server request method sent without an id (sampling/createMessage, elicitation/create) before the client sees it', () => {
+    const s = setup();
+    for (const method of ['sampling/createMessage', 'elicitation/create', 'roots/list']) {
+      const out = s.session.message('server', { jsonrpc: '2.0', method, params: { messages: [{ role: 'user', content: { type: 'text', text: 'hello' } }] } });
+      assert.deepEqual([out.toClient, out.toServer], [[], []], method);
+    }
+    assert.equal(s.events.filter((e) => e.action === 'block' && e.findings.some((f) => f.rule === 'mcp/not-a-notification')).length, 3);
+    assert.deepEqual(s.session.message('server', { jsonrpc: '2.0', method: 'notifications/tools/list_changed' }).toClient, [{ jsonrpc: '2.0', method: 'notifications/tools/list_changed' }]);
+  });
+});
+
 describe('McpSession: server text outside tools and results', () => {
   it('scans a server request of any method that carries text, refuses an offending one, and relays clean ones unrecorded', () => {
     const s = setup();

@@ -9,6 +9,7 @@ import {
   errorResponse,
   isErrorResponse,
   isNotification,
+  isNotificationMethod,
   isRequest,
   RPC_BLOCKED,
   RPC_INTERNAL_ERROR,
@@ -370,6 +371,9 @@ export class McpSession {
 
   #fromClient(m: JsonRpcMessage, bytes: number | undefined): Handled {
     if (isNotification(m)) {
+      // MCP's notifications are all notifications/*: a tools/call (or any request method) without an
+      // id would skip the tool policy and session binding, and a server that ignores the id runs it.
+      if (!isNotificationMethod(m.method)) return this.#notANotification('client', m, bytes);
       // A cancelled request's late response is not for the client any more (MCP cancellation).
       if (m.method === 'notifications/cancelled' && isObject(m.params)) {
         const rid = m.params.requestId;
@@ -561,7 +565,7 @@ export class McpSession {
   // ── server → client ────────────────────────────────────────────────────────────────
 
   #fromServer(m: JsonRpcMessage, bytes: number | undefined): Handled {
-    if (isNotification(m)) return this.#serverNotification(m, bytes);
+    if (isNotification(m)) return isNotificationMethod(m.method) ? this.#serverNotification(m, bytes) : this.#notANotification('server', m, bytes);
     if (isRequest(m)) {
       const out = this.#serverRequest(m, bytes);
       if (out.forward !== m) return out;
@@ -812,6 +816,12 @@ export class McpSession {
    * A request from the client whose id is known gets an error so it does not hang; so does
    * the client when the server's broken response answers one of its requests.
    */
+  /** A message without an id whose method is not an MCP notification (tools/call, sampling/createMessage…): dropped and recorded. */
+  #notANotification(from: Side, m: JsonRpcNotification, bytes: number | undefined): Handled {
+    const method = safeName(m.method);
+    return this.#invalid(from, 'mcp/not-a-notification', `a message without an id for method ${method}; MCP notifications are notifications/*, and ${method} must be a request (with an id) to be judged`, bytes, { method: m.method });
+  }
+
   #invalid(from: Side, rule: McpRule, problem: string, bytes: number | undefined, hint: { readonly id?: JsonRpcId; readonly method?: string; readonly request?: boolean } = {}): Handled {
     const started = performance.now();
     const message = `Dropped ${from === 'client' ? 'a message from the client' : 'a message from the server'}: ${problem}.`;
