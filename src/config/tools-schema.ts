@@ -47,6 +47,10 @@ export const PolicyRuleConfig = z
     paths: z.array(pattern).optional().describe('Matches a path-like argument (normalised: ~ for home, / separators).'),
     tools: z.array(pattern).optional().describe('Path patterns apply only to tools whose lower-case name matches one of these.'),
     notTools: z.array(pattern).optional().describe('Path patterns never apply to tools whose lower-case name matches one of these.'),
+    pathRole: z
+      .enum(['read', 'write'])
+      .optional()
+      .describe("Path patterns apply only to path arguments in this role: write = where a tool writes (write_file's path, a copy's or move's destination), read = every other path argument (the source of a copy, move or upload included)."),
   })
   .strict()
   .refine((r) => (r.commands?.length ?? 0) + (r.paths?.length ?? 0) > 0, 'a rule needs commands or paths');

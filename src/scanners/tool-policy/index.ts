@@ -10,6 +10,7 @@ import type { ScanContext, ScanView, Scanner } from '../types.ts';
 import { argumentLeaves, isPathArgument, isUrlArgument, shellInputs } from './arguments.ts';
 import { chainFindings, networkTool } from './chains.ts';
 import { compileRules, matchCommands, matchPath, programsOf, viewOf, type CommandView, type CompiledRule } from './match.ts';
+import { pathRole } from './path-role.ts';
 import { looksLikePath, normalisePath } from './paths.ts';
 import { BUILTIN_RULES, DEFAULT_CHAINS, DEFAULT_NETWORK_PROGRAMS, DEFAULT_NETWORK_TOOLS } from './rules.ts';
 import { deobfuscate, DEFAULT_SHELL_LIMITS, type ShellLimits, type SimpleCommand } from './shell/index.ts';
@@ -151,7 +152,7 @@ export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}
     const tags = new Set<string>();
     if (seg && path !== null) {
       for (const rule of pathRules) {
-        if (!matchPath(rule, path, RESOURCES_READ)) continue;
+        if (!matchPath(rule, path, RESOURCES_READ, 'read')) continue;
         for (const t of rule.rule.tags ?? []) tags.add(t);
         out.push(pathFinding(rule.rule, seg.location, path, `MCP ${method}`));
         if (out.length >= o.maxFindings) break;
@@ -223,8 +224,9 @@ export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}
         if (o.chains.urlArguments && isUrlArgument(leaf)) tags.add('network-send');
         if (pathRules.length === 0 || !isPathArgument(leaf)) continue;
         const path = normalisePath(leaf.text.trim());
+        const role = pathRole(lowerTool, leaf.key.split('-').join('_'));
         for (const rule of pathRules) {
-          if (!matchPath(rule, path, lowerTool)) continue;
+          if (!matchPath(rule, path, lowerTool, role)) continue;
           for (const t of rule.rule.tags ?? []) tags.add(t);
           push(
             pathFinding(rule.rule, leaf.location, path, `Tool call ${tool.slice(0, 64)}`),

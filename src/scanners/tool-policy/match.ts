@@ -4,6 +4,7 @@ import { TollgateError } from '../../core/index.ts';
 import { re, type SafeRegex } from '../../re/index.ts';
 import { programName, unversioned, type SimpleCommand } from './shell/index.ts';
 import { operandWords } from './operands.ts';
+import type { PathRole } from './path-role.ts';
 import { normalisePath } from './paths.ts';
 import type { CommandPattern, PolicyRule } from './types.ts';
 
@@ -26,6 +27,7 @@ export interface CompiledRule {
   readonly paths: readonly SafeRegex[];
   readonly tools: readonly SafeRegex[];
   readonly notTools: readonly SafeRegex[];
+  readonly pathRole: PathRole | undefined;
 }
 
 class ProgramSet {
@@ -74,6 +76,7 @@ export function compileRules(rules: readonly PolicyRule[]): CompiledRule[] {
     paths: (rule.paths ?? []).map((s) => compile(s, rule.id)),
     tools: (rule.tools ?? []).map((s) => compile(s, rule.id)),
     notTools: (rule.notTools ?? []).map((s) => compile(s, rule.id)),
+    pathRole: rule.pathRole,
   }));
 }
 
@@ -137,9 +140,10 @@ export function matchCommands(rule: CompiledRule, views: readonly CommandView[])
   return -1;
 }
 
-/** Whether a rule's path patterns match a (normalised) path argument of this tool. */
-export function matchPath(rule: CompiledRule, path: string, tool: string): boolean {
+/** Whether a rule's path patterns match a (normalised) path argument of this tool, in this role (path-role.ts). */
+export function matchPath(rule: CompiledRule, path: string, tool: string, role: PathRole): boolean {
   if (rule.paths.length === 0) return false;
+  if (rule.pathRole !== undefined && rule.pathRole !== role) return false;
   if (rule.tools.length > 0 && !rule.tools.some((r) => r.test(tool))) return false;
   if (rule.notTools.some((r) => r.test(tool))) return false;
   return rule.paths.some((r) => r.test(path));

@@ -42,8 +42,6 @@ const writesTo = (...lists: readonly (readonly string[])[]): CommandPattern[] =>
   { programs: ['sed', 'perl'], all: [flag('i')], any: [anyOf(...lists)] },
 ];
 
-export const WRITE_TOOLS = '(?:^|[_.-])(?:write|edit|create|append|save|put|update|patch|replace|insert|upload|move|rename|copy|str_replace|multiedit|notebookedit)';
-
 export const BUILTIN_RULES: readonly PolicyRule[] = [
   {
     id: 'destructive-delete',
@@ -366,7 +364,9 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     mitre: 'T1552.001',
     tags: ['credential-read'],
     paths: [anyOf(CREDENTIAL_PATH, BROWSER_CREDENTIAL_PATH, KEYCHAIN_PATH)],
-    notTools: [WRITE_TOOLS],
+    // Not where a tool writes (write_file's path, a copy's destination): the source of a copy, move
+    // or upload is read, and goes out with it.
+    pathRole: 'read',
   },
   {
     id: 'persistence-path-write',
@@ -374,7 +374,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     severity: 'high',
     mitre: 'T1547',
     paths: [anyOf(SHELL_PROFILE_PATH, CRON_PATH, SYSTEMD_PATH, LAUNCHD_PATH, AUTHORIZED_KEYS_PATH)],
-    tools: [WRITE_TOOLS],
+    pathRole: 'write',
   },
 ];
 

@@ -51,6 +51,12 @@ export interface PolicyRule {
   readonly tools?: readonly string[];
   /** Path patterns never apply to tools whose lower-case name matches one of these regexes. */
   readonly notTools?: readonly string[];
+  /**
+   * Path patterns apply only to path arguments in this role (path-role.ts): `write` for where a
+   * tool writes (a write tool's path, a copy's or move's destination), `read` for every other
+   * path argument (what a tool reads, the source of a copy, move or upload included).
+   */
+  readonly pathRole?: 'read' | 'write';
 }
 
 /** A sequence within a session's recent tool calls: a call tagged `first`, then one tagged `then`. */
