@@ -8,8 +8,8 @@ export type PathRole = 'read' | 'write';
 
 /** Tools that move data from a source to a destination. */
 const TRANSFER_TOOL = re('(?:^|[_.-])(?:copy|cp|move|mv|rename|upload|sync|transfer|duplicate|clone)(?:$|[_.-])');
-/** Tools whose path arguments are where they write. */
-const WRITE_TOOL = re('(?:^|[_.-])(?:write|edit|create|append|save|put|update|patch|replace|insert|str_replace|multiedit|notebookedit|mkdir|touch)');
+/** Tools whose path arguments are where they write (or what they delete). */
+const WRITE_TOOL = re('(?:^|[_.-])(?:write|edit|create|append|save|put|update|patch|replace|insert|str_replace|multiedit|notebookedit|mkdir|touch|delete|remove|unlink|truncate|rmdir)');
 /** Argument keys that name a transfer's destination. */
 const DESTINATION_KEY = re('^(?:dest|dst|destination|destination_?path|destination_?file|target|target_?path|target_?file|to|to_?path|new_?path|new_?name|output|output_?path|output_?file|out)$');
 

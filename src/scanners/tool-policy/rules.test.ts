@@ -214,6 +214,27 @@ const CASES: Record<string, { readonly hit: readonly string[]; readonly miss: re
     hit: ['> /var/log/auth.log', 'rm -rf /var/log/nginx', 'journalctl --vacuum-time=1s', 'auditctl -D', 'systemctl stop rsyslog', 'truncate -s 0 /var/log/syslog'],
     miss: ['tail -f /var/log/syslog', 'journalctl -u nginx', 'systemctl status rsyslog'],
   },
+  'tollgate-tamper': {
+    hit: [
+      'rm ~/.tollgate/audit.jsonl',
+      ': > ~/.tollgate/audit.jsonl',
+      'truncate -s 0 /home/u/.tollgate/mcp/abc.receipts.jsonl',
+      'rm -rf ~/.tollgate',
+      'sed -i s/enforce/audit/ ~/.tollgate/tollgate.yaml',
+      'echo {} > ~/.tollgate/pins/abc.json',
+      'find ~/.tollgate -name "*.jsonl" -delete',
+      'tollgate approve 7f3a',
+      'tollgate mcp pins approve --server dbda',
+      'npx tollgate mcp pins reset --all',
+      'node dist/tollgate.js approve 7f3a',
+      'tollgate keygen --rotate',
+    ],
+    miss: ['tollgate approve --list', 'tollgate mcp pins list', 'tail -n 20 ~/.tollgate/audit.jsonl', 'ls ~/.tollgate', 'npx tollgate run', 'tollgate receipts verify ~/.tollgate/receipts.jsonl', 'rm -rf ./tollgate-build'],
+  },
+  'credential-file-access (deployment secrets)': {
+    hit: ['cat server.key', 'cat /etc/ssl/private/site.key', 'cat terraform.tfstate', 'cat config/master.key', 'cat /var/run/secrets/kubernetes.io/serviceaccount/token', 'cat .env.production.local', 'cat .env.backup', 'cat ~/.psql_history', 'base64 keystore.p12', 'cat ~/.tollgate/keys/receipts-ed25519.pem'],
+    miss: ['openssl req -new -key server.key -out server.csr', 'gcloud auth activate-service-account --key-file=service-account.json', 'terraform show terraform.tfstate', 'cat .env.sample', 'cat fullchain.pem', 'cat src/keys.ts', 'kubectl create secret tls web --cert=tls.crt --key=tls.key'],
+  },
   'disable-security-controls': {
     hit: ['ufw disable', 'iptables -F', 'setenforce 0', 'systemctl stop firewalld', 'spctl --master-disable'],
     miss: ['ufw status', 'iptables -L', 'getenforce', 'systemctl status firewalld'],
@@ -229,12 +250,29 @@ const PATH_CASES: Record<string, { readonly hit: readonly [string, string][]; re
       ['Read', '/app/.env'],
       ['open', '~/Library/Keychains/login.keychain-db'],
       ['read_file', '/home/u/x/../.ssh/id_rsa'],
+      ['read_file', '/srv/app/config/service-account.json'],
+      ['read_file', '/infra/prod/terraform.tfstate'],
+      ['read_file', '/run/secrets/db_password'],
+      ['get_file_contents', '/srv/app/.env.old'],
     ],
     miss: [
       ['read_file', '/app/.env.example'],
       ['read_file', '/home/u/.ssh/id_rsa.pub'],
       ['write_file', '/app/.env'],
       ['read_file', '/app/src/env.ts'],
+      ['read_file', '/app/docs/credentials.md'],
+      ['read_file', '/app/certs/fullchain.pem'],
+    ],
+  },
+  'tollgate-tamper': {
+    hit: [
+      ['write_file', '~/.tollgate/tollgate.yaml'],
+      ['delete_file', '/home/u/.tollgate/audit.jsonl'],
+      ['edit_file', '/root/.tollgate/pins/1f2e.json'],
+    ],
+    miss: [
+      ['read_file', '/home/u/.tollgate/audit.jsonl'],
+      ['write_file', '/srv/app/tollgate.yaml'],
     ],
   },
   'persistence-path-write': {

@@ -7,11 +7,13 @@ import {
   BROWSER_CREDENTIAL_PATH,
   CREDENTIAL_PATH,
   CRON_PATH,
+  DEPLOYMENT_SECRET_PATH,
   HISTORY_PATH,
   KEYCHAIN_PATH,
   LAUNCHD_PATH,
   SHELL_PROFILE_PATH,
   SYSTEMD_PATH,
+  TOLLGATE_STATE_PATH,
 } from './sensitive-paths.ts';
 import type { ChainPattern, CommandPattern, PolicyRule } from './types.ts';
 
@@ -30,6 +32,12 @@ const ROOTS = `(?:^|\\s)(?:/|/\\*|~|~/|~/\\*|\\*|\\.|\\./|\\./\\*|\\.\\.|\\.\\./
 /** find's start points (after its leading options) include a root or home directory. */
 const FIND_ROOT = `^(?:-\\S+\\s+)*(?:/|~|/home|/users|/etc|/usr|/var|/root)/?(?:\\s|$)`;
 const WRITE_REDIRECT = '^>>?\\s+\\S*';
+/** tollgate subcommands that are the operator's decisions: approvals, pin approval and reset, new keys and CA. */
+const TOLLGATE_ADMIN = '(?:^|\\s)(?:approve|keygen)(?:\\s|$)|(?:^|\\s)pins\\s+(?:approve|reset)(?:\\s|$)|(?:^|\\s)tls\\s+init(?:\\s|$)';
+/** Programs that name a credential file without reading it out (keys used, permissions set, files created or removed). */
+const NOT_READING = ['ssh', 'ssh-add', 'ssh-keygen', 'ssh-copy-id', 'chmod', 'chown', 'ls', 'stat', 'test', '[', 'mkdir', 'touch', 'rm', 'shred', 'unlink', 'truncate', 'export', 'unset', 'history', 'git', ...COPIERS];
+/** Programs that use a key, keystore, service-account file or state file for what it is for. */
+const SECRET_USERS = ['openssl', 'keytool', 'certbot', 'kubectl', 'helm', 'terraform', 'terragrunt', 'tofu', 'gcloud', 'gsutil', 'aws', 'az', 'docker', 'podman', 'nginx', 'caddy', 'step', 'cfssl', 'mkcert', 'gpg', 'age', 'sops', 'vault'];
 /** git subcommands (after global options) that name a path without reading or publishing it. */
 const GIT_NON_READ = `^(?:(?:-c|-C|--git-dir|--work-tree)\\s+\\S+\\s+|-\\S+\\s+)*(?:rm|restore|reset|check-ignore|check-attr|ls-files|update-index)(?:\\s|$)`;
 
@@ -89,14 +97,17 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     commands: [
       // The path must be an operand: text the program is given (a commit message, a PR title,
       // what echo prints, a grep pattern) names the file without reading it.
-      { operands: [anyOf(CREDENTIAL_PATH)], notPrograms: ['ssh', 'ssh-add', 'ssh-keygen', 'ssh-copy-id', 'chmod', 'chown', 'ls', 'stat', 'test', '[', 'mkdir', 'touch', 'rm', 'shred', 'unlink', 'truncate', 'export', 'unset', 'history', 'git', ...COPIERS] },
+      { operands: [anyOf(CREDENTIAL_PATH)], notPrograms: NOT_READING },
+      // Keys, keystores, service-account files and Terraform state are also handed to the tools
+      // that use them without printing them (openssl -key, gcloud --key-file, terraform).
+      { operands: [anyOf(DEPLOYMENT_SECRET_PATH)], notPrograms: [...NOT_READING, ...SECRET_USERS] },
       // git: staging, committing, showing or diffing a credential file puts it in history or on
       // screen; untracking it (`git rm --cached .env`), restoring or asking about it does not.
-      { programs: ['git'], operands: [anyOf(CREDENTIAL_PATH)], none: [GIT_NON_READ] },
+      { programs: ['git'], operands: [anyOf(CREDENTIAL_PATH, DEPLOYMENT_SECRET_PATH)], none: [GIT_NON_READ] },
       // A copy reads its sources, not its destination: `cp .env.example .env` creates a file.
-      { programs: COPIERS, any: [`${anyOf(CREDENTIAL_PATH)}.*\\S`] },
+      { programs: COPIERS, any: [`${anyOf(CREDENTIAL_PATH, DEPLOYMENT_SECRET_PATH)}.*\\S`] },
       // A read redirection (`< .env`; the one space after `<` is where the path starts), not a here-string (`<<< .env`).
-      { redirect: [`^<(?: .*)?${anyOf(CREDENTIAL_PATH)}`] },
+      { redirect: [`^<(?: .*)?${anyOf(CREDENTIAL_PATH, DEPLOYMENT_SECRET_PATH)}`] },
     ],
   },
   {
@@ -358,12 +369,29 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     ],
   },
   {
+    id: 'tollgate-tamper',
+    description: "changes Tollgate's own state (audit log, receipts, pins, keys, config) or approves its own held calls and tool changes",
+    severity: 'high',
+    mitre: 'T1562.001',
+    commands: [
+      ...writesTo(TOLLGATE_STATE_PATH),
+      { programs: ['rm', 'shred', 'truncate', 'unlink', 'srm', 'mv', 'chattr', 'chmod', 'chown', 'ln'], any: [anyOf(TOLLGATE_STATE_PATH)] },
+      { programs: ['find'], all: [anyOf(TOLLGATE_STATE_PATH)], any: [word('-delete'), '(?:^|\\s)-exec(?:dir)?(?:\\s|$)'] },
+      // The operator's commands, run by the agent: approving what Tollgate holds or changed.
+      { programs: ['tollgate'], any: [TOLLGATE_ADMIN], none: ['(?:^|\\s)(?:--list|-l|--help|-h)(?:\\s|$)'] },
+      { programs: ['npx', 'pnpx', 'bunx', 'pnpm', 'yarn', 'npm', 'node', 'bun', 'deno'], all: [`(?:^|\\s|/)tollgate(?:@\\S*|\\.m?js)?\\s`], any: [TOLLGATE_ADMIN], none: ['(?:^|\\s)(?:--list|-l|--help|-h)(?:\\s|$)'] },
+    ],
+    // A tool that writes, moves or deletes a file there (write_file, delete_file, move_file's destination).
+    paths: [anyOf(TOLLGATE_STATE_PATH)],
+    pathRole: 'write',
+  },
+  {
     id: 'credential-path',
     description: 'a path argument points at a credential file',
     severity: 'high',
     mitre: 'T1552.001',
     tags: ['credential-read'],
-    paths: [anyOf(CREDENTIAL_PATH, BROWSER_CREDENTIAL_PATH, KEYCHAIN_PATH)],
+    paths: [anyOf(CREDENTIAL_PATH, DEPLOYMENT_SECRET_PATH, BROWSER_CREDENTIAL_PATH, KEYCHAIN_PATH)],
     // Not where a tool writes (write_file's path, a copy's destination): the source of a copy, move
     // or upload is read, and goes out with it.
     pathRole: 'read',

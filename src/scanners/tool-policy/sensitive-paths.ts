@@ -19,7 +19,9 @@ export const CREDENTIAL_PATH = [
   `\\.azure/(?:accesstokens\\.json|msal_token_cache|azureprofile\\.json)`,
   `\\.kube/config`,
   `\\.docker/config\\.json`,
-  `${START}(?:[^\\s'"]*/)?\\.env(?:\\.(?:local|prod|production|dev|development|staging|test))?${END}`,
+  // .env and its variants (.env.production, .env.backup, .env.development.local), not the
+  // committed templates (.env.example, .env.sample, .env.template, .env.dist, .env.defaults).
+  `${START}(?:[^\\s'"]*/)?\\.env(?:\\.(?:local|prod|production|dev|development|staging|stage|test|testing|qa|uat|ci|live|preview|backup|bak|old|orig|save|saved|copy|secret|secrets|private))*${END}`,
   `\\.netrc${END}`,
   `\\.git-credentials`,
   `\\.npmrc${END}`,
@@ -41,8 +43,38 @@ export const CREDENTIAL_PATH = [
   `\\.ethereum/keystore`,
   `\\.solana/id\\.json`,
   `/proc/(?:self|[0-9]+)/environ`,
-  `\\.(?:bash|zsh)_history${END}`,
+  `\\.(?:bash|zsh|psql|mysql|rediscli|sqlite|mongo|dbshell)_history${END}`,
+  // Kubernetes service-account tokens and Docker/Compose secrets mounted into a container.
+  `/(?:var/)?run/secrets(?:/|${END})`,
+  `/etc/(?:ssl|pki/tls)/private(?:/|${END})`,
+  `rclone/rclone\\.conf${END}`,
+  `\\.s3cfg${END}`,
+  `\\.boto${END}`,
+  `\\.local/share/keyrings(?:/|${END})`,
+  `[^\\s/'"]+\\.keyring${END}`,
+  `\\.config/(?:hub|doctl/config\\.yaml|heroku|op/config|netlify/config\\.json)${END}`,
+  // Tollgate's own signing keys and interception CA key.
+  `\\.tollgate/(?:keys|tls)(?:/|${END})`,
 ] as const;
+
+/**
+ * Files that hold a deployment's secrets by their usual names: private keys and keystores, cloud
+ * service-account and client-secret files, Terraform state, Rails secrets. For the tool-call
+ * policy only (an agent opening one): tool descriptions name them as ordinary configuration
+ * ("the path to your service-account.json"), so tool-poisoning keeps to CREDENTIAL_PATH.
+ */
+export const DEPLOYMENT_SECRET_PATH = [
+  `${START}(?:[^\\s'"]*/)?[^\\s/'"]*(?:private|priv|server|client|tls|ssl|signing|master|secret)[^\\s/'"]*\\.key${END}`,
+  `${START}(?:[^\\s'"]*/)?[^\\s/'"]*(?:privkey|private[_-]?key|[_.-]key)\\.pem${END}`,
+  `\\.(?:p12|pfx|jks|keystore)${END}`,
+  `service[_-]?account[^\\s/'"]*\\.json${END}`,
+  `${START}(?:[^\\s'"]*/)?(?:[^\\s/'"]*[_-])?(?:credentials|client_secret[^\\s/'"]*)\\.json${END}`,
+  `\\.tfstate(?:\\.backup)?${END}`,
+  `config/(?:secrets\\.yml|master\\.key|credentials/[^\\s/'"]+\\.key)${END}`,
+] as const;
+
+/** Tollgate's own state (audit log, receipts, pins, keys, config): an agent that writes or deletes it blinds the firewall. */
+export const TOLLGATE_STATE_PATH = [`(?:^|[\\s=@:'"\`(<>/~])\\.tollgate(?:/|${END})`] as const;
 
 /** Browser credential and cookie stores. */
 export const BROWSER_CREDENTIAL_PATH = [
