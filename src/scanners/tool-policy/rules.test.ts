@@ -73,7 +73,7 @@ const CASES: Record<string, { readonly hit: readonly string[]; readonly miss: re
   },
   'recursive-permission-change': {
     hit: ['chmod -R 777 /var/www', 'chmod -R o+w ~', 'chown -R nobody /', 'chmod 777 /', 'chmod -R a+rwx .'],
-    miss: ['chmod +x script.sh', 'chmod -R 755 ./dist', 'chown -R app:app ./data'],
+    miss: ['chmod +x script.sh', 'chmod -R 755 ./dist', 'chown -R app:app ./data', 'chmod -R u+w build', 'chmod -R g+w shared/uploads', 'chmod -R +w node_modules/.cache'],
   },
   'credential-file-access': {
     hit: ['cat ~/.ssh/id_rsa', 'cat /home/alice/.aws/credentials', 'base64 < ~/.ssh/id_ed25519', 'tar czf x.tgz ~/.ssh', 'cat .env', 'cp ~/.aws/credentials /tmp/c', 'less ~/.git-credentials', 'cat ~/.cursor/mcp.json', 'cat /proc/self/environ'],
@@ -147,7 +147,7 @@ const CASES: Record<string, { readonly hit: readonly string[]; readonly miss: re
   },
   'disk-wipe': {
     hit: ['dd if=/dev/zero of=/dev/sda bs=1M', 'mkfs.ext4 /dev/sdb1', 'shred -u secrets.txt', 'wipefs -a /dev/nvme0n1', 'cat /dev/urandom > /dev/sda'],
-    miss: ['dd if=/dev/zero of=./disk.img bs=1M count=10', 'mkdir -p /tmp/fs', 'df -h'],
+    miss: ['dd if=/dev/zero of=./disk.img bs=1M count=10', 'mkfs.ext4 ./test.img', 'mkswap swapfile.img', 'mkdir -p /tmp/fs', 'df -h'],
   },
   'package-install': {
     hit: ['npm install left-pad', 'pip install requests', 'sudo apt-get install -y nmap', 'brew install jq', 'yarn add lodash', 'cargo install ripgrep', 'go install example.com/tool@latest'],
@@ -158,8 +158,12 @@ const CASES: Record<string, { readonly hit: readonly string[]; readonly miss: re
     miss: ['curl -fsSL https://x.example/install.sh -o install.sh', 'bash ./install.sh'],
   },
   'destructive-git': {
-    hit: ['git push --force origin main', 'git push -f', 'git push origin +main', 'git reset --hard HEAD~3', 'git clean -fdx', 'git branch -D main', 'git push origin --delete master'],
-    miss: ['git push origin main', 'git push --force-with-lease origin feature', 'git reset --soft HEAD~1', 'git clean -n', 'git branch -d feature/x', 'git branch -D feature/x'],
+    hit: ['git push --force origin main', 'git push -f', 'git push origin +main', 'git reset --hard HEAD~3', 'git reset --hard HEAD^', 'git reset --hard origin/main', 'git reset --hard master', 'git clean -fdx', 'git branch -D main', 'git push origin --delete master'],
+    miss: ['git push origin main', 'git push --force-with-lease origin feature', 'git reset --soft HEAD~1', 'git reset --hard HEAD', 'git reset --hard origin/feature-x', 'git clean -n', 'git branch -d feature/x', 'git branch -D feature/x'],
+  },
+  'git-discard-changes': {
+    hit: ['git reset --hard', 'git reset --hard HEAD', 'git reset --hard origin/feature-x'],
+    miss: ['git reset HEAD file.txt', 'git reset --soft HEAD~1', 'git stash'],
   },
   'encoded-execution': {
     hit: [

@@ -32,6 +32,8 @@ const ROOTS = `(?:^|\\s)(?:/|/\\*|~|~/|~/\\*|\\*|\\.|\\./|\\./\\*|\\.\\.|\\.\\./
 /** find's start points (after its leading options) include a root or home directory. */
 const FIND_ROOT = `^(?:-\\S+\\s+)*(?:/|~|/home|/users|/etc|/usr|/var|/root)/?(?:\\s|$)`;
 const WRITE_REDIRECT = '^>>?\\s+\\S*';
+/** Branches others build on, and their remote-tracking names. */
+const SHARED_BRANCH = '(?:origin/|upstream/)?(?:main|master|trunk|develop|development|production|prod|release(?:/\\S*)?|staging)';
 /** tollgate subcommands that are the operator's decisions: approvals, pin approval and reset, new keys and CA. */
 const TOLLGATE_ADMIN = '(?:^|\\s)(?:approve|keygen)(?:\\s|$)|(?:^|\\s)pins\\s+(?:approve|reset)(?:\\s|$)|(?:^|\\s)tls\\s+init(?:\\s|$)';
 /** Programs that name a credential file without reading it out (keys used, permissions set, files created or removed). */
@@ -82,7 +84,8 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     severity: 'high',
     mitre: 'T1222.002',
     commands: [
-      { programs: ['chmod'], all: [`(?:^|\\s)(?:(?-i:-[a-zA-Z]*R[a-zA-Z]*)|--recursive)(?:\\s|$)`], any: [word('0?777|0?666|[ugoa]*\\+[rwxXst]*w[rwxXst]*'), ROOTS] },
+      // World-writable (o or a gets w; `u+w` on a build directory is ordinary), or any recursive change of a root.
+      { programs: ['chmod'], all: [`(?:^|\\s)(?:(?-i:-[a-zA-Z]*R[a-zA-Z]*)|--recursive)(?:\\s|$)`], any: [word('0?777|0?666|[ug]*[oa][ugoa]*\\+[rwxXst]*w[rwxXst]*'), ROOTS] },
       { programs: ['chmod'], any: [`(?:^|\\s)0?777\\s+(?:/|~|/etc|/usr|/var|/home)/?(?:\\s|$)`] },
       { programs: ['chown', 'chgrp'], all: [`(?:^|\\s)(?:(?-i:-[a-zA-Z]*R[a-zA-Z]*)|--recursive)(?:\\s|$)`], any: [ROOTS] },
       { programs: ['icacls'], all: [word('/t')], any: ['everyone|\\*s-1-1-0'] },
@@ -200,7 +203,9 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     mitre: 'T1561.001',
     commands: [
       { programs: ['dd'], any: ['(?:^|\\s)of=/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|mapper/|md[0-9]|loop)'] },
-      { programs: ['mkfs*', 'mke2fs', 'mkswap', 'newfs*', 'wipefs', 'blkdiscard', 'shred'] },
+      // A device, or one named by a variable the de-obfuscation could not resolve; not an image file (`mkfs.ext4 ./test.img`).
+      { programs: ['mkfs*', 'mke2fs', 'mkswap', 'newfs*', 'wipefs', 'blkdiscard'], any: ['(?:^|\\s)(?:/dev/|\\$)'] },
+      { programs: ['shred'] },
       { programs: ['diskutil'], any: [word('erasedisk|erasevolume|zerodisk|randomdisk|secureerase|partitiondisk|reformat')] },
       { programs: ['format'], any: ['(?:^|\\s)[a-z]:'] },
       { redirect: ['^>\\s+/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk)'] },
@@ -239,11 +244,20 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     mitre: 'T1485',
     commands: [
       { programs: ['git'], all: [word('push')], any: [`(?:^|\\s)(?:-f|--force|-[a-z]*f[a-z]*)(?:\\s|$)`, '(?:^|\\s)\\+\\S+', word('--delete|--mirror'), '(?:^|\\s):\\S+'] },
-      { programs: ['git'], all: [word('reset'), word('--hard')] },
+      // reset --hard of a shared branch, or back past commits (HEAD~3, HEAD^, @{u}~); a reset --hard
+      // that only drops uncommitted changes is git-discard-changes (medium).
+      { programs: ['git'], all: [word('reset'), word('--hard')], any: [word(SHARED_BRANCH), '(?:^|\\s)(?:HEAD|@)(?:@\\{[^}\\s]*\\})?[~^]'] },
       { programs: ['git'], all: [word('clean'), flag('f')], any: [flag('dx')], none: [flag('n'), word('--dry-run')] },
-      { programs: ['git'], all: [word('branch'), `(?:^|\\s)(?:(?-i:-D)|(?-i:-[a-zA-Z]*D[a-zA-Z]*)|--delete\\s+--force|--force\\s+--delete)(?:\\s|$)`], any: [word('main|master|trunk|develop|production|prod|release|origin/main|origin/master')] },
+      { programs: ['git'], all: [word('branch'), `(?:^|\\s)(?:(?-i:-D)|(?-i:-[a-zA-Z]*D[a-zA-Z]*)|--delete\\s+--force|--force\\s+--delete)(?:\\s|$)`], any: [word(SHARED_BRANCH)] },
       { programs: ['git'], any: [word('filter-branch|filter-repo'), 'reflog\\s+expire\\s.*--expire=(?:now|all)'] },
     ],
+  },
+  {
+    id: 'git-discard-changes',
+    description: "throws away the working tree's uncommitted changes (git reset --hard)",
+    severity: 'medium',
+    mitre: 'T1485',
+    commands: [{ programs: ['git'], all: [word('reset'), word('--hard')] }],
   },
   {
     id: 'encoded-execution',
