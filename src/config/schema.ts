@@ -109,7 +109,7 @@ export const SsrfConfig = z
     blockHosts: z.array(z.string()).default([]).describe('Host names always blocked (exact, or *.suffix).'),
     blockPrivate: z.boolean().default(true).describe('Block loopback, private, link-local and other internal addresses.'),
     blockMetadata: z.boolean().default(true).describe('Block cloud metadata endpoints; allowCidrs does not exempt them.'),
-    scanToolArguments: z.boolean().default(true).describe('Also check URLs in tool-call arguments (a fetch tool reaching an internal address is SSRF too).'),
+    scanToolArguments: z.boolean().default(true).describe('Also check URLs in tool-call arguments (a fetch tool reaching an internal address is SSRF too). A whole-value URL, or one given to a network client on its line (curl, wget …), is judged in full; a URL merely written in text (a README, an issue body) only for what is dangerous anywhere (cloud metadata, link-local, blocked hosts, disguised hosts).'),
   })
   .strict();
 

@@ -6,6 +6,7 @@
 import type { Finding, Severity } from '../../core/index.ts';
 import { clip, redactPreview } from '../../core/index.ts';
 import type { Scanner, ScanView, Segment } from '../types.ts';
+import { re } from '../../re/index.ts';
 import { classifyHost, percentDecode, type HostClassification } from './host.ts';
 import {
   SSRF_RULES,
@@ -409,6 +410,27 @@ function firstNonSpace(text: string): number {
   return i;
 }
 
+/** Findings that count for a URL merely written in a tool argument's text (see segment()). */
+const ANYWHERE: Partial<Record<string, true>> = {
+  'ssrf/cloud-metadata': true,
+  'ssrf/link-local': true,
+  'ssrf/blocked-host': true,
+  'ssrf/obfuscated-host': true,
+  'ssrf/userinfo-confusion': true,
+  'ssrf/crlf-injection': true,
+  'ssrf/rebinding-hostname': true,
+};
+
+/** A network client's name as a command word: its arguments are what it fetches. */
+const NETWORK_CLIENT = re('(?:^|[\\s;|&(`$])(?:curl|wget|http|https|xh|httpie|aria2c|lwp-request|lynx|links|w3m|nc|ncat|netcat|socat|telnet|fetch|invoke-webrequest|invoke-restmethod|iwr|irm)(?:\\.exe)?\\s');
+
+/** Whether a network client is named earlier on the line of `text` where the token at `index` starts. */
+function fetchedOnItsLine(text: string, index: number): boolean {
+  const start = text.lastIndexOf('\n', index - 1) + 1;
+  const line = text.slice(Math.max(start, index - 512), index);
+  return NETWORK_CLIENT.test(line);
+}
+
 export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
   const policy = compilePolicy(options);
   // A plain-object lookup: cheaper than Set.has for the one check every segment goes through.
@@ -481,9 +503,15 @@ export function createSsrfScanner(options?: Partial<SsrfOptions>): Scanner {
         if (out.take(1, seg.location) === 1) target(raw, seg.location, out);
       } else if (first.length > 0) {
         const { tokens, cut } = tokensWithin(raw, out, seg.location);
+        const prose = seg.part === 'tool-argument';
         for (const tok of tokens) {
           if (out.full) return;
-          for (const h of analyzeUrl(tok.text, policy, { strict: false })) out.add(h, seg.location, false);
+          // A URL written inside a tool argument's text (a README, an issue body, a commit message,
+          // an .env.example) is not fetched: only what is dangerous wherever it is written counts
+          // there (cloud metadata, link-local, blocked hosts, disguises), unless a network client
+          // on its line is given it (`curl -s http://127.0.0.1:8080/`).
+          const fetched = !prose || fetchedOnItsLine(raw, tok.index);
+          for (const h of analyzeUrl(tok.text, policy, { strict: false })) if (fetched || ANYWHERE[h.rule] === true) out.add(h, seg.location, false);
         }
         if (cut !== null) out.stop(seg.location, cut);
       }

@@ -713,6 +713,37 @@ describe('ssrf: credentials are not mistaken for hosts', () => {
   });
 });
 
+describe('ssrf: URLs written inside tool arguments', () => {
+  const tools = createSsrfScanner({ scanParts: ['url', 'tool-argument'] });
+  const input: ScanInput = { kind: 'tool-call', name: 'write_file' };
+  const rulesOf = (text: string): string[] => tools.scan(viewOfSegments(input, [segmentOf(text, 'tool.write_file.args.$.content', 'tool-argument', 'egress')]), TEST_CTX).map((x) => x.rule);
+
+  test('an internal URL merely written in text (a README, an .env.example, an issue, a commit message) is not a request', () => {
+    assert.deepEqual(rulesOf('## Dev\n\nRun `npm run dev` and open http://localhost:3000 in a browser.'), []);
+    assert.deepEqual(rulesOf('DATABASE_URL=postgres://localhost:5432/app\nREDIS_URL=redis://127.0.0.1:6379'), []);
+    assert.deepEqual(rulesOf('Steps: open http://10.0.0.5/login; the server listens on http://0.0.0.0:8080'), []);
+    assert.deepEqual(rulesOf('git commit -m "fix redirect to http://127.0.0.1:8080"'), []);
+  });
+
+  test('what is dangerous wherever it is written still counts: metadata, link-local, disguised hosts', () => {
+    assert.deepEqual(rulesOf('notes: http://169.254.169.254/latest/meta-data/iam is handy'), ['ssrf/cloud-metadata']);
+    assert.ok(rulesOf('see http://169.254.10.1/ for the router').includes('ssrf/link-local'));
+  });
+
+  test('a network client on the same line is given the URL: judged as a request', () => {
+    assert.deepEqual(rulesOf('curl -s http://localhost:3000/health'), ['ssrf/loopback']);
+    assert.deepEqual(rulesOf('cd app && wget -q -O- http://10.0.0.5/admin'), ['ssrf/private-address']);
+    assert.deepEqual(rulesOf('echo ok\ncurl http://192.168.1.1/ ; ls'), ['ssrf/private-address']);
+    // ...but not a client named on another line.
+    assert.deepEqual(rulesOf('curl is installed\nopen http://localhost:3000'), []);
+  });
+
+  test('a whole-value URL is a destination (a fetch tool\'s url), judged in full', () => {
+    const f = tools.scan(viewOfSegments({ kind: 'tool-call', name: 'fetch' }, [segmentOf('http://localhost:8080/admin', 'tool.fetch.args.$.url', 'tool-argument', 'egress')]), TEST_CTX);
+    assert.deepEqual(f.map((x) => x.rule), ['ssrf/loopback']);
+  });
+});
+
 describe('ssrf: limits fail closed', () => {
   const tools = createSsrfScanner({ scanParts: ['url', 'tool-argument'] });
   const input: ScanInput = { kind: 'tool-call', name: 'fetch' };
