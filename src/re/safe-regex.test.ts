@@ -80,6 +80,33 @@ describe('the regex facade', () => {
     assert.deepEqual(re('([a-z]+)=([0-9]+)').first('a=1 bb=22', 2)?.groups, ['bb', '22']);
   });
 
+  it('writes a long non-ASCII subject out once to learn it is not ASCII, however many patterns read it in turn', (t) => {
+    if (REGEX_ENGINE !== 're2') return; // re2js reads strings: no byte view is tried
+    const subject = `${'qs café, a%5Bb%5D=c &amp; token=abc '.repeat(400)}needle5`;
+    const patterns = ['needle[0-9]', 'token=([a-z]+)', '%5[BD]', '\\bcaf', 'zzz'].map((p) => re(p));
+    let writes = 0;
+    const write = Buffer.prototype.write;
+    t.mock.method(Buffer.prototype, 'write', function (this: Buffer, s: string, ...rest: unknown[]) {
+      if (s === subject) writes++;
+      return (write as (...a: unknown[]) => number).call(this, s, ...rest);
+    });
+    for (let round = 0; round < 3; round++) {
+      for (const rx of patterns) {
+        rx.test(subject);
+        rx.all(subject);
+        rx.first(subject, 10);
+      }
+    }
+    assert.ok(writes <= 1, `written ${writes} times`);
+    // the answers are those of the string path, and a same-length ASCII text still goes over as bytes
+    assert.equal(re('needle[0-9]').first(subject)?.index, subject.length - 7);
+    assert.equal(re('token=([a-z]+)').all(subject).length, 400);
+    const ascii = subject.replace(/é/g, 'e');
+    assert.equal(ascii.length, subject.length);
+    assert.equal(re('needle[0-9]').first(ascii)?.index, ascii.length - 7);
+    assert.equal(re('\\bcafe\\b').all(ascii).length, 400);
+  });
+
   it('stops at the match limit', () => {
     assert.equal(re('a').all('a'.repeat(50), 7).length, 7);
   });

@@ -128,17 +128,40 @@ const ASCII_VIEW_MAX = 256 * 1024;
 let scratch = Buffer.allocUnsafe(3 * 4096);
 
 /**
+ * The last few subjects of at least NON_ASCII_MEMO_MIN characters found not to be ASCII. Callers
+ * hand the same text to many patterns in turn (DLP's rules over one decoded layer, the injection
+ * patterns over one view, each owner's locator over the same few stretches of a view), and without
+ * it each call wrote the whole text out as UTF-8 only to learn again that it is not ASCII: for a
+ * long non-ASCII text with its decoded layers, thousands of full-length writes per scan. A short
+ * subject is cheaper to write than to compare; a comparison costs at most one read of both texts.
+ */
+const nonAscii: (string | null)[] = [null, null, null, null];
+let nonAsciiNext = 0;
+const NON_ASCII_MEMO_MIN = 256;
+
+function knownNonAscii(subject: string): boolean {
+  for (const s of nonAscii) if (s !== null && s.length === subject.length && s === subject) return true;
+  return false;
+}
+
+/**
  * `subject` as bytes in a shared scratch buffer when it is all ASCII (else null). The bytes are
  * valid until the next call: use them for one synchronous native call (or one loop of them).
  */
 export function asciiBytes(subject: string): Buffer | null {
   const n = subject.length;
   if (n > ASCII_VIEW_MAX) return null;
+  if (n >= NON_ASCII_MEMO_MIN && knownNonAscii(subject)) return null;
   // Room for the worst UTF-8 expansion (3 bytes per UTF-16 unit), so the write never stops early and
   // writing exactly n bytes means every character was ASCII.
   if (scratch.length < 3 * n) scratch = Buffer.allocUnsafe(Math.min(3 * ASCII_VIEW_MAX, Math.max(3 * n, 2 * scratch.length)));
   const written = scratch.write(subject, 0, 'utf8');
-  return written === n ? scratch.subarray(0, n) : null;
+  if (written === n) return scratch.subarray(0, n);
+  if (n >= NON_ASCII_MEMO_MIN) {
+    nonAscii[nonAsciiNext] = subject;
+    nonAsciiNext = (nonAsciiNext + 1) % nonAscii.length;
+  }
+  return null;
 }
 
 /** toMatch for a match made on asciiBytes(subject): offsets are the string's, texts are cut from it. */
