@@ -42,6 +42,7 @@ const rx = {
   passOn: re(P.PASS_ON),
   crossStrong: re(P.CROSS_STRONG),
   toolMust: re(P.TOOL_MUST),
+  neverTool: re(P.NEVER_TOOL),
   crossMedium: re(P.CROSS_MEDIUM),
   userPayment: re(P.USER_PAYMENT),
   payeeLiteral: re(P.PAYEE_LITERAL),
@@ -239,6 +240,13 @@ function crossTool(text: string, tool: string, out: Hit[], t: Tally): void {
     return;
   }
   const medium = rx.crossMedium.first(text);
+  // Forbidding another tool by name (`never use read_file`) beside a claim to replace it is shadowing.
+  for (const m of all(rx.neverTool, text, t)) {
+    const named = toolKey(m.groups[0] ?? '');
+    if (named === '' || named === own) continue;
+    out.push({ rule: 'cross-tool-manipulation', level: medium ? 2 : 1, evidence: show(m) });
+    return;
+  }
   if (medium) {
     out.push({ rule: 'cross-tool-manipulation', level: 1, evidence: show(medium) });
     return;
@@ -256,7 +264,7 @@ const ANCHORS = [
   [P.TAG_STRONG, P.TAG_WEAK],
   [P.CONCEAL_STRONG, P.CONCEAL_MEDIUM, P.COVERT],
   [P.SENSITIVE_PATH, P.SENSITIVE_PROSE, P.SENSITIVE_WEAK],
-  [P.CROSS_STRONG, P.TOOL_MUST, P.CROSS_MEDIUM, P.CROSS_WEAK, P.USER_PAYMENT],
+  [P.CROSS_STRONG, P.TOOL_MUST, P.NEVER_TOOL, P.CROSS_MEDIUM, P.CROSS_WEAK, P.USER_PAYMENT],
   [P.HANDOVER_OBJECT],
 ] as const;
 const ANCHOR_OWNER = ANCHORS.flatMap((list, owner) => list.map(() => owner));
