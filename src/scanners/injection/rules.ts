@@ -42,6 +42,7 @@ import {
   gap,
 } from './lexicon.ts';
 import { FOREIGN_OVERRIDE, FOREIGN_ROLE } from './foreign.ts';
+import { CREDENTIAL_PATH, NET_TOOL_SENDS_SECRET_FILE, PATH_STOP, PIPE_SECRET_COMMAND, PIPE_SECRET_FILE, READ_THEN_SEND, SEND_ME_SECRET_FILE, SEND_SECRET_FILE } from './credential-transfer.ts';
 
 /**
  * Which view a pattern reads. `folded`: lower-cased, whitespace collapsed (also run on the
@@ -417,42 +418,22 @@ export const FAMILIES: readonly Family[] = [
     id: 'injection/credential-path',
     mitre: 'T1552.001',
     title: 'credential file access',
-    what: 'directs the model to read or send a credential file',
+    what: 'directs the model to read or send a credential file or a secret store',
     evidence: 'redact',
     patterns: [
       f(
         'verb-secret-path',
         6,
-        `${B}${alt('read', 'cat', 'open', 'send', 'upload', 'exfiltrate', 'copy', 'print', 'output', 'include', 'attach', 'post', 'dump', 'get', 'fetch', 'base64', 'encode', 'show', 'display', 'access', 'grab', 'collect', 'extract', 'contents of', 'forward', 'e-?mail', 'share', 'paste', 'return', 'curl', 'scp', 'rsync', 'type', 'head', 'tail', 'less', 'more', 'steal', 'retrieve', 'look (?:at|in)')}${SEP}${gap(5)}(?:~|\\$home|%userprofile%|/home/[\\w.-]+|/users/[\\w.-]+|/root)?/?${alt(
-          '\\.ssh(?:/[\\w.-]*)?',
-          'id_(?:rsa|dsa|ecdsa|ed25519)(?:\\.pub)?',
-          '\\.aws/(?:credentials|config)',
-          '/etc/(?:shadow|sudoers|master\\.passwd|gshadow)',
-          '\\.git-credentials',
-          '\\.netrc',
-          '_netrc',
-          '\\.npmrc',
-          '\\.pypirc',
-          '\\.pgpass',
-          '\\.docker/config\\.json',
-          '\\.kube/config',
-          '\\.config/gh/hosts\\.yml',
-          '\\.config/gcloud',
-          'application_default_credentials\\.json',
-          '\\.azure/',
-          '\\.gnupg',
-          'wallet\\.dat',
-          'keychain',
-          'login data',
-          'cookies\\.sqlite',
-          '\\.(?:bash|zsh)_history',
-          '/proc/self/environ',
-          'credentials\\.json',
-          'service[-_]account\\.json',
-          'wp-config\\.php',
-          '\\.htpasswd',
-        )}`,
+        `${B}${alt('read', 'cat', 'open', 'send', 'upload', 'exfiltrate', 'copy', 'print', 'output', 'include', 'attach', 'post', 'dump', 'get', 'fetch', 'base64', 'encode', 'show', 'display', 'access', 'grab', 'collect', 'extract', 'contents of', 'forward', 'e-?mail', 'share', 'paste', 'return', 'curl', 'scp', 'rsync', 'type', 'head', 'tail', 'less', 'more', 'steal', 'retrieve', 'look (?:at|in)')}${SEP}${gap(5)}${CREDENTIAL_PATH}${PATH_STOP}`,
       ),
+      // a credential file's contents sent out, in one sentence: the file is the object and a destination
+      // follows (credential-transfer.ts); high alone, where naming the file with a read verb is low
+      f('send-secret-file', 8, SEND_SECRET_FILE),
+      f('send-me-secret-file', 8, SEND_ME_SECRET_FILE),
+      f('read-then-send-secret-file', 8, READ_THEN_SEND),
+      f('pipe-secret-file', 8, PIPE_SECRET_FILE),
+      f('net-tool-sends-secret-file', 8, NET_TOOL_SENDS_SECRET_FILE),
+      f('pipe-secret-command', 8, PIPE_SECRET_COMMAND),
       f('verb-passwd', 4, `${B}${alt('read', 'cat', 'open', 'send', 'upload', 'exfiltrate', 'copy', 'print', 'output', 'include', 'attach', 'post', 'dump', 'fetch', 'show', 'display', 'contents of', 'retrieve')}${SEP}${gap(4)}/etc/(?:passwd|hosts|group)${B}`),
       f('verb-dotenv', 3, `${B}${alt('read', 'cat', 'send', 'upload', 'exfiltrate', 'print', 'output', 'dump', 'show', 'display', 'contents of', 'post', 'share', 'forward', 'leak', 'include')}${SEP}${gap(4)}(?:the${SEP})?\\.env(?:\\.local|\\.production|\\.prod)?${B}`),
     ],
