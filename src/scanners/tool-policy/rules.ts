@@ -336,7 +336,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     mitre: 'T1070.002',
     commands: [
       { redirect: ['^>>?\\s+/var/log/'] },
-      { programs: ['rm', 'shred', 'truncate', 'unlink', 'srm'], any: ['(?:^|\\s)/var/log/'] },
+      { programs: ['rm', 'shred', 'truncate', 'unlink', 'srm'], any: ['(?:^|\\s)/var/log(?:/|\\s|$)'] },
       { programs: ['journalctl'], any: ['--vacuum-(?:size|time|files)|--rotate|--flush'] },
       { programs: ['auditctl'], any: [`(?:^|\\s)(?:(?-i:-D)|-e\\s*0)(?:\\s|$)`] },
       { programs: ['systemctl', 'service'], all: [word('stop|disable|mask|kill')], any: ['\\b(?:auditd|rsyslog|syslog|syslog-ng|systemd-journald)\\b'] },
