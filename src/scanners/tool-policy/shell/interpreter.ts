@@ -126,7 +126,7 @@ class Interpreter {
       return undefined;
     }
     if (!this.#use(src.length)) return undefined;
-    const items: RawItem[] = new Lexer(src).parse();
+    const items = splitKeywords(new Lexer(src).parse());
     return this.#items(items, 0, items.length, depth, via, inherit);
   }
 
@@ -157,9 +157,16 @@ class Interpreter {
       }
       if (item.cmd.fn) {
         // A definition: remembered for its calls. Its body still runs below as written (unbound).
-        this.#define(items, i, to);
+        const words = item.cmd.words;
+        this.#define(literalText(words[words.length - 1] as RawWord), items, i + 1, to);
         i++;
         continue;
+      }
+      if (head === 'function' && item.cmd.words.length > 2) {
+        // `function name { …; }`: the body starts in this item.
+        const name = literalText(item.cmd.words[1] as RawWord);
+        const body = splitKeywords([{ cmd: { words: item.cmd.words.slice(2), redirects: item.cmd.redirects }, sep: item.sep }, ...items.slice(i + 1, to)]);
+        this.#define(name, body, 0, body.length);
       }
       const stages: number[] = [];
       let sep: RawItem['sep'] = ';';
@@ -264,15 +271,13 @@ class Interpreter {
     return done + 1;
   }
 
-  /** Remembers `name() { … }` (or `name() cmd`): the items of its body. */
-  #define(items: readonly RawItem[], i: number, to: number): void {
-    const words = (items[i] as RawItem).cmd.words;
-    const name = literalText(words[words.length - 1] as RawWord);
-    if (i + 1 >= to || (!this.#functions.has(name) && this.#functions.size >= MAX_FUNCTIONS)) return;
-    let end = i + 1;
-    if (headWord((items[i + 1] as RawItem).cmd) === '{') {
+  /** Remembers `name() { … }` (or `name() cmd`) whose body starts at items[i]: the items of its body. */
+  #define(name: string, items: readonly RawItem[], i: number, to: number): void {
+    if (i >= to || (!this.#functions.has(name) && this.#functions.size >= MAX_FUNCTIONS)) return;
+    let end = i;
+    if (headWord((items[i] as RawItem).cmd) === '{') {
       let level = 0;
-      for (let j = i + 1; j < to; j++) {
+      for (let j = i; j < to; j++) {
         const h = headWord((items[j] as RawItem).cmd);
         if (h === '{') level++;
         else if (h === '}') level--;
@@ -283,7 +288,7 @@ class Interpreter {
         end = j;
       }
     }
-    this.#functions.set(name, items.slice(i + 1, end + 1));
+    this.#functions.set(name, items.slice(i, end + 1));
   }
 
   /** The text of a file this command line wrote or a process substitution produced, or standard input read as a file. */
@@ -717,6 +722,23 @@ function homeAsTilde(path: string): string {
   }
   if (path.startsWith('/root/')) return `~${path.slice('/root'.length)}`;
   return path;
+}
+
+/** Keywords that may open a command's words (`do rm …`, `then …`, `{ …`): split into items of their own, so loops and groups nest by item. */
+const LEADING_KEYWORDS = new Set(['do', 'then', 'else', 'elif', 'if', '{', '!']);
+
+/** Splits leading keywords off their commands (`do for x in …` → `do`, `for x in …`). */
+function splitKeywords(items: readonly RawItem[]): RawItem[] {
+  const out: RawItem[] = [];
+  for (const item of items) {
+    let words = item.cmd.words;
+    while (words.length > 1 && LEADING_KEYWORDS.has(plainText(words[0] as RawWord) ?? '')) {
+      out.push({ cmd: { words: [words[0] as RawWord], redirects: [] }, sep: ';' });
+      words = words.slice(1);
+    }
+    out.push(words === item.cmd.words ? item : { cmd: { ...item.cmd, words }, sep: item.sep });
+  }
+  return out;
 }
 
 /** A word with no quotes or expansions: its text (compound-command keywords are only keywords so). */
