@@ -115,7 +115,7 @@ const WRITE_TOOL = re('(?:^|[_.-])(?:write|edit|create|save|patch|replace|str_?r
 /** Keys whose value is program code wherever they appear. */
 const CODE_KEYS = new Set(['code', 'source_code', 'snippet', 'cell', 'code_snippet', 'python_code', 'py_code', 'js_code', 'javascript_code', 'node_code', 'ruby_code', 'perl_code', 'php_code']);
 /** Keys whose value is program code under a code tool, or when it reads like code (a call). */
-const MAYBE_CODE_KEYS = new Set(['source', 'script', 'program', 'expression', 'expr', 'statement', 'statements', 'body', 'input']);
+const MAYBE_CODE_KEYS = new Set(['source', 'script', 'program', 'expression', 'expr', 'statement', 'statements']);
 /** Keys holding a file's new text (editor tools): a multi-line value there is not sniffed line by line. */
 const FILE_TEXT_KEYS = new Set(['file_text', 'new_str', 'old_str', 'new_string', 'old_string', 'contents', 'data', 'patch', 'diff', 'new_content', 'code_edit', 'replacement', 'markdown', 'html', 'template']);
 /** Longest multi-line value sniffed line by line, and lines read from it. */

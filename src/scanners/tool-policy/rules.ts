@@ -214,7 +214,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'remote-script-execution',
-    description: 'runs a script fetched from the network (curl … | sh, bash <(curl …), sh -c "$(curl …)")',
+    description: 'runs a script fetched from the network (curl … | sh, bash <(curl …), sh -c "$(curl …)", curl -o f … && sh f)',
     severity: 'critical',
     mitre: 'T1059.004',
     commands: [
