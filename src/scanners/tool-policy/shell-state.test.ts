@@ -19,6 +19,8 @@ const HITS: Record<string, readonly string[]> = {
   'tool-policy/destructive-delete': [
     'read x <<< "rm -rf /"; $x',
     'read -r a b <<< "rm -rf"; $a $b /',
+    'read -s -t 5 a <<< "rm"; $a -rf /',
+    'read -a w <<< "rm -rf /"; "${w[@]}"',
     'printf -v x rm; $x -rf /',
     'for c in rm; do $c -rf /; done',
     'for c in ls rm; do\n  $c -rf ~\ndone',

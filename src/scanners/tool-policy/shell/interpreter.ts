@@ -6,6 +6,7 @@
 // perl -e, node -e …; code.ts). Bounded in depth, commands, words and output.
 import { codeEffects, interpreterCode } from './code.ts';
 import { arrayElements, expandFlat, expandWord, type ExpandHost } from './expand.ts';
+import { isReader, readBindings } from './builtins.ts';
 import { staticOutput } from './evaluate.ts';
 import { downloadTargets, fileKey, scriptOperand } from './files.ts';
 import { globMatch, hasGlob, pathGlobMatch } from './glob.ts';
@@ -611,51 +612,10 @@ class Interpreter {
       this.#positional = this.#positional.slice(Number.isFinite(n) && n > 0 ? n : 1);
       return true;
     }
-    if (program !== 'read' && program !== 'mapfile' && program !== 'readarray') return false;
-    const names: string[] = [];
-    let array: string | null = null;
-    let delimiter = '\n';
-    let strip = false;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i] as string;
-      if (a === '-a') array = args[++i] ?? null;
-      else if (a === '-d') delimiter = args[++i] || '\0';
-      else if (a === '-p' || a === '-t' || a === '-n' || a === '-N' || a === '-u' || a === '-i' || a === '-O' || a === '-s' || a === '-c' || a === '-C') {
-        if (program === 'read' || (a !== '-t' && a !== '-s')) i++;
-        if (a === '-t' && program !== 'read') strip = true;
-      } else if (a.startsWith('-') && a.length > 1) {
-        if (program !== 'read' && a.includes('t')) strip = true;
-      } else names.push(a);
-    }
-    if (stdin === undefined) return true;
-    if (program !== 'read') {
-      let lines = stdin.split(delimiter === '\0' ? '\0' : delimiter);
-      if (lines[lines.length - 1] === '') lines.pop();
-      if (!strip) lines = lines.map((l, k) => (k < lines.length - 1 || stdin.endsWith(delimiter) ? l + delimiter : l));
-      this.#assignArray(names[0] ?? 'MAPFILE', lines);
-      return true;
-    }
-    const end = stdin.indexOf(delimiter);
-    const line = end < 0 ? stdin : stdin.slice(0, end);
-    const ifs = this.#lookup('IFS') ?? ' \t\n';
-    const fields: string[] = [];
-    let cur = '';
-    for (const c of line) {
-      if (ifs.includes(c)) {
-        if (cur) fields.push(cur);
-        cur = '';
-      } else cur += c;
-    }
-    if (cur) fields.push(cur);
-    if (array !== null) {
-      this.#assignArray(array, fields);
-      return true;
-    }
-    const targets = names.length > 0 ? names : ['REPLY'];
-    targets.forEach((name, k) => {
-      if (k < targets.length - 1) this.#assign(name, fields[k] ?? '');
-      else this.#assign(name, fields.slice(k).join(' '));
-    });
+    if (!isReader(program)) return false;
+    const bound = readBindings(program, args, stdin, this.#lookup('IFS') ?? ' \t\n');
+    for (const [name, value] of bound?.scalars ?? []) this.#assign(name, value);
+    for (const [name, values] of bound?.arrays ?? []) this.#assignArray(name, values);
     return true;
   }
 
