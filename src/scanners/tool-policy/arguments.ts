@@ -107,7 +107,20 @@ const PROSE_KEYS = new Set(['message', 'text', 'body', 'content', 'description',
 /** Keys beside a command that are never themselves commands. */
 const NOT_COMMAND_KEYS = new Set(['description', 'title', 'reason', 'explanation', 'comment', 'cwd', 'workdir', 'working_directory', 'timeout', 'env', 'shell_type', 'language', 'name', 'id']);
 const PATH_KEY = re('^(?:path|paths|file|files|filename|filenames|file_?path|file_?paths|filepath|source|source_?path|src|destination|destination_?path|dest|target|target_?path|dir|directory|folder|uri|location|old_?path|new_?path|absolute_?path|relative_?path|notebook_?path|input_?file|output_?file|root|cwd|workdir)$');
-const SHELL_TOOL = re('(?:^|[_.-])(?:bash|sh|zsh|shell|terminal|exec|execute|run_?command|run_?shell|run_?terminal_?cmd|command|cmd|powershell|pwsh|console|subprocess|spawn|system|ssh_?exec)(?:$|[_.-])');
+const SHELL_TOOL = re('(?:^|[_.-])(?:bash|sh|zsh|shell|terminal|exec|execute|run_?command|run_?shell|run_?terminal_?cmd|command|cmd|powershell|pwsh|console|subprocess|spawn|system|ssh_?exec|tmux|screen|tty|pty|send_?keys|keystrokes)(?:$|[_.-])');
+/** Tools that run program code: every argument (but descriptive, prose and path keys) is read as code. */
+const CODE_TOOL = re('(?:^|[_.-])(?:python|python3|py|ipython|jupyter|notebook|node|nodejs|js|javascript|typescript|ts|deno|ruby|rb|perl|php|exec|execute|eval|evaluate|repl|code_?interpreter|run_?code|execute_?code)(?:$|[_.-])');
+/** Tools that write or edit files: what they write is not run, so their values are not read as code or scripts. */
+const WRITE_TOOL = re('(?:^|[_.-])(?:write|edit|create|save|patch|replace|str_?replace|update|append|insert|put|upload|commit)(?:$|[_.-])');
+/** Keys whose value is program code wherever they appear. */
+const CODE_KEYS = new Set(['code', 'source_code', 'snippet', 'cell', 'code_snippet', 'python_code', 'py_code', 'js_code', 'javascript_code', 'node_code', 'ruby_code', 'perl_code', 'php_code']);
+/** Keys whose value is program code under a code tool, or when it reads like code (a call). */
+const MAYBE_CODE_KEYS = new Set(['source', 'script', 'program', 'expression', 'expr', 'statement', 'statements']);
+/** Keys holding a file's new text (editor tools): a multi-line value there is not sniffed line by line. */
+const FILE_TEXT_KEYS = new Set(['file_text', 'new_str', 'old_str', 'new_string', 'old_string', 'contents', 'data', 'patch', 'diff', 'new_content', 'code_edit', 'replacement', 'markdown', 'html', 'template']);
+/** Longest multi-line value sniffed line by line, and lines read from it. */
+const MAX_SNIFF_CHARS = 64 * 1024;
+const MAX_SNIFF_LINES = 256;
 /** A word a shell reads as itself: no blank, quote, operator, expansion or glob character. */
 const PLAIN_WORD = re('^[A-Za-z0-9._/:=@%+,~-]*$');
 
@@ -161,7 +174,19 @@ function isProgramWord(word: string, known: ReadonlySet<string>): boolean {
 export function shellInputs(tool: string, leaves: readonly ArgLeaf[], known: ReadonlySet<string>, shellTools: (tool: string) => boolean): ShellInput[] {
   const name = tool.toLowerCase();
   const shellTool = SHELL_TOOL.test(name) || shellTools(name);
+  const codeTool = CODE_TOOL.test(name);
+  const writeTool = WRITE_TOOL.test(name) && !codeTool && !shellTool;
+  const langs = codeLanguages(name);
   const out: ShellInput[] = [];
+  /** Program code: read as the code of an interpreter one-liner (python3 -c …), so the same code analysis judges it. */
+  const code = (leaf: ArgLeaf, key: string): void => {
+    const t = leaf.text;
+    if (writeTool || t.length === 0 || PLAIN_WORD.test(t) || NOT_COMMAND_KEYS.has(key)) return;
+    const isCode = CODE_KEYS.has(key) || (MAYBE_CODE_KEYS.has(key) && (codeTool || t.includes('('))) || (codeTool && !PROSE_KEYS.has(key) && !PATH_KEY.test(key));
+    if (!isCode) return;
+    const keyLang: Lang | null = key.startsWith('py') ? 'python' : key.startsWith('js') || key.startsWith('javascript') || key.startsWith('node') ? 'node' : key.startsWith('ruby') ? 'ruby' : key.startsWith('perl') ? 'perl' : key.startsWith('php') ? 'php' : null;
+    for (const lang of keyLang ? [keyLang] : langs) out.push({ location: leaf.location, text: `${CODE_RUNNER[lang]} ${shellQuote(t)}` });
+  };
   const arrays = new Map<string, ArgLeaf[]>();
   /** The program key beside an argument key in the same object, if any. */
   const programSibling = (leaf: ArgLeaf, objectPath: string): ArgLeaf | undefined =>
@@ -174,12 +199,24 @@ export function shellInputs(tool: string, leaves: readonly ArgLeaf[], known: Rea
   };
   const single = (leaf: ArgLeaf, key: string): void => {
     if (leaf.text.length === 0) return;
+    code(leaf, key);
     if (COMMAND_KEYS.has(key) || (shellTool && !NOT_COMMAND_KEYS.has(key))) {
       out.push({ location: leaf.location, text: leaf.text });
       return;
     }
-    if (!PROSE_KEYS.has(key) && leaf.text.length <= 4096 && !leaf.text.includes('\n') && known.has(firstProgram(leaf.text))) {
-      out.push({ location: leaf.location, text: leaf.text });
+    if (PROSE_KEYS.has(key)) return;
+    if (leaf.text.length <= 4096 && !leaf.text.includes('\n')) {
+      if (known.has(firstProgram(leaf.text))) out.push({ location: leaf.location, text: leaf.text });
+      return;
+    }
+    // A multi-line value (`steps: "cd /tmp\nrm -rf ~"`): each line that starts with a known program
+    // is a command line of its own, as a single-line value would be. Not a file's text in an editor tool.
+    if (writeTool || FILE_TEXT_KEYS.has(key) || leaf.text.length > MAX_SNIFF_CHARS) return;
+    let n = 0;
+    for (const raw of leaf.text.split('\n')) {
+      if (++n > MAX_SNIFF_LINES) break;
+      const line = raw.trim();
+      if (line.length > 0 && line.length <= 4096 && known.has(firstProgram(line))) out.push({ location: leaf.location, text: line });
     }
   };
   for (const leaf of leaves) {
@@ -223,6 +260,20 @@ export function shellInputs(tool: string, leaves: readonly ArgLeaf[], known: Rea
     }
   }
   return out;
+}
+
+type Lang = 'python' | 'node' | 'ruby' | 'perl' | 'php';
+const CODE_RUNNER: Readonly<Record<Lang, string>> = { python: 'python3 -c', node: 'node -e', ruby: 'ruby -e', perl: 'perl -e', php: 'php -r' };
+
+/** The languages a code tool's name says (`execute_python` → python); both python and node when it says none. */
+function codeLanguages(tool: string): Lang[] {
+  const has = (...words: string[]): boolean => words.some((w) => tool.includes(w));
+  if (has('python', 'ipython', 'jupyter', 'notebook', 'pandas') || tool.startsWith('py') || tool.includes('_py')) return ['python'];
+  if (has('node', 'javascript', 'typescript', 'deno') || tool.startsWith('js') || tool.includes('_js') || tool.endsWith('_ts')) return ['node'];
+  if (has('ruby')) return ['ruby'];
+  if (has('perl')) return ['perl'];
+  if (has('php')) return ['php'];
+  return ['python', 'node'];
 }
 
 export function isPathArgument(leaf: ArgLeaf): boolean {

@@ -15,6 +15,7 @@ import { looksLikePath, normalisePath } from './paths.ts';
 import { BUILTIN_RULES, DEFAULT_CHAINS, DEFAULT_NETWORK_PROGRAMS, DEFAULT_NETWORK_TOOLS } from './rules.ts';
 import { deobfuscate, DEFAULT_SHELL_LIMITS, type ShellLimits, type SimpleCommand } from './shell/index.ts';
 import { globMatch } from './shell/glob.ts';
+import { CREDENTIAL_FILES } from './sensitive-paths.ts';
 import type { ChainOptions, PolicyRule } from './types.ts';
 
 export { BUILTIN_RULES, DEFAULT_CHAINS, DEFAULT_NETWORK_PROGRAMS, DEFAULT_NETWORK_TOOLS, UNTRUSTED_CONTENT_TAG } from './rules.ts';
@@ -179,7 +180,7 @@ export function createToolPolicyScanner(partial: Partial<ToolPolicyOptions> = {}
       const toolLocation = nameSegment ? nameSegment.location.slice(0, nameSegment.location.length - '.name'.length) : 'tool';
 
       for (const arg of shellInputs(tool, leaves, knownSet, shellTool)) {
-        const parsed = deobfuscate(arg.text, { limits: o.shell, knownPrograms: known });
+        const parsed = deobfuscate(arg.text, { limits: o.shell, knownPrograms: known, knownPaths: CREDENTIAL_FILES });
         if (parsed.truncated) {
           push(
             {

@@ -228,7 +228,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'remote-script-execution',
-    description: 'runs a script fetched from the network (curl … | sh, bash <(curl …), sh -c "$(curl …)")',
+    description: 'runs a script fetched from the network (curl … | sh, bash <(curl …), sh -c "$(curl …)", curl -o f … && sh f)',
     severity: 'critical',
     mitre: 'T1059.004',
     commands: [
@@ -359,7 +359,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     mitre: 'T1070.002',
     commands: [
       { redirect: ['^>>?\\s+/var/log/'] },
-      { programs: ['rm', 'shred', 'truncate', 'unlink', 'srm'], any: ['(?:^|\\s)/var/log/'] },
+      { programs: ['rm', 'shred', 'truncate', 'unlink', 'srm'], any: ['(?:^|\\s)/var/log(?:/|\\s|$)'] },
       { programs: ['journalctl'], any: ['--vacuum-(?:size|time|files)|--rotate|--flush'] },
       { programs: ['auditctl'], any: [`(?:^|\\s)(?:(?-i:-D)|-e\\s*0)(?:\\s|$)`] },
       { programs: ['systemctl', 'service'], all: [word('stop|disable|mask|kill')], any: ['\\b(?:auditd|rsyslog|syslog|syslog-ng|systemd-journald)\\b'] },

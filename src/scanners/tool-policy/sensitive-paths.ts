@@ -121,3 +121,45 @@ export const AUTHORIZED_KEYS_PATH = [`\\.ssh/authorized_keys2?${END}`] as const;
 
 /** One alternation of several sources. */
 export const anyOf = (...lists: readonly (readonly string[])[]): string => `(?:${lists.flat().join('|')})`;
+
+/**
+ * Literal spellings of files the CREDENTIAL_PATH patterns cover, for glob-spelled operands
+ * (`cat ~/.ss?/id_*`, `cat ~/.aws/cred*`): a glob that could name one of these is read as naming it.
+ * Each must match CREDENTIAL_PATH (a test checks).
+ */
+export const CREDENTIAL_FILES = [
+  '~/.ssh/id_rsa',
+  '~/.ssh/id_ed25519',
+  '~/.ssh/id_ecdsa',
+  '~/.ssh/id_dsa',
+  '~/.ssh/identity',
+  '~/.aws/credentials',
+  '~/.aws/config',
+  '~/.config/gcloud/application_default_credentials.json',
+  '~/.config/gcloud/credentials.db',
+  '~/.azure/accessTokens.json',
+  '~/.azure/msal_token_cache.json',
+  '~/.kube/config',
+  '~/.docker/config.json',
+  '.env',
+  '.env.local',
+  '.env.production',
+  '~/.netrc',
+  '~/.git-credentials',
+  '~/.npmrc',
+  '~/.pypirc',
+  '~/.pgpass',
+  '~/.vault-token',
+  '~/.config/gh/hosts.yml',
+  '~/.password-store',
+  '/etc/shadow',
+  '/etc/gshadow',
+  '~/.cursor/mcp.json',
+  '~/.claude.json',
+  '~/.claude/.credentials.json',
+  '~/.codex/auth.json',
+  '~/.solana/id.json',
+  '~/.bash_history',
+  '~/.zsh_history',
+  '/proc/self/environ',
+] as const;

@@ -6,6 +6,8 @@ import { BRACE_CLOSE, BRACE_COMMA, BRACE_OPEN, Lexer, type RawWord, type WordPar
 
 export interface ExpandHost {
   lookup(name: string): string | undefined;
+  /** The elements of `$@` or of an array (`name[@]`), for a quoted expansion that keeps them as separate words. */
+  list(name: string): readonly string[] | undefined;
   assign(name: string, value: string): void;
   /** Runs a command substitution; returns its output (unknown output as ''). */
   substitute(src: string, proc: boolean): string;
@@ -35,6 +37,18 @@ export function expandWord(word: RawWord, host: ExpandHost): string[] {
       cur += part.v;
       has = has || part.q || part.v.length > 0;
       continue;
+    }
+    if (part.t === 'var' && part.q && part.op === '' && (part.name === '@' || part.name.endsWith('[@]'))) {
+      // "$@" and "${a[@]}": one word per element.
+      const elems = host.list(part.name);
+      if (elems !== undefined) {
+        elems.forEach((e, k) => {
+          cur += e;
+          has = true;
+          if (k < elems.length - 1) end();
+        });
+        continue;
+      }
     }
     const value = partValue(part, host);
     if (part.q) {
@@ -90,9 +104,18 @@ function partValue(part: Exclude<WordPart, { t: 'lit' }>, host: ExpandHost): str
     }
     case 'arith':
       return '';
+    case 'arr':
+      return arrayElements(part.src, host).join(' ');
     case 'var':
       return host.cap(param(part.name, part.op, part.arg, host));
   }
+}
+
+/** The elements of an array assignment's inside `(a "b c" $x)`, expanded. */
+export function arrayElements(src: string, host: ExpandHost): string[] {
+  const out: string[] = [];
+  for (const item of new Lexer(src).parse()) for (const w of item.cmd.words) out.push(...expandWord(w, host));
+  return out;
 }
 
 const argText = (arg: string, host: ExpandHost): string => expandFlat(new Lexer(arg, true).word(), host);

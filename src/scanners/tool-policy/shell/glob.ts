@@ -59,3 +59,21 @@ export function globMatch(pattern: string, text: string): boolean {
 }
 
 export const hasGlob = (word: string): boolean => word.includes('*') || word.includes('?') || word.includes('[');
+
+/**
+ * Whether a path pattern (`~/.ss?/id_*`) could name `path`, segment by segment as a shell
+ * expands it: `*`, `?` and `[…]` never match `/`, and a leading dot must be written (no dotglob).
+ */
+export function pathGlobMatch(pattern: string, path: string): boolean {
+  if (pattern.length > MAX || path.length > MAX) return false;
+  const ps = pattern.split('/');
+  const ts = path.split('/');
+  if (ps.length !== ts.length) return false;
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i] as string;
+    const t = ts[i] as string;
+    if (t.startsWith('.') && !p.startsWith('.')) return false;
+    if (!globMatch(p, t)) return false;
+  }
+  return true;
+}

@@ -12,7 +12,9 @@ export type WordPart =
   | { readonly t: 'lit'; readonly v: string; readonly q: boolean }
   | { readonly t: 'var'; readonly name: string; readonly op: string; readonly arg: string; readonly q: boolean }
   | { readonly t: 'sub'; readonly src: string; readonly q: boolean; readonly proc: boolean }
-  | { readonly t: 'arith'; readonly q: boolean };
+  | { readonly t: 'arith'; readonly q: boolean }
+  /** The inside of an array assignment `name=(a b c)`, as written (lexed again when assigned). */
+  | { readonly t: 'arr'; readonly src: string; readonly q: false };
 
 export type RawWord = readonly WordPart[];
 
@@ -29,6 +31,8 @@ export interface RawRedirect {
 export interface RawCommand {
   readonly words: RawWord[];
   readonly redirects: RawRedirect[];
+  /** Set when the command is a function header `name()` (its body is the next command or `{ … }` group). */
+  fn?: true;
 }
 
 /** The operator that ends a raw command: how it connects to the next one. */
@@ -44,6 +48,14 @@ const isMeta = (c: string): boolean => c === ';' || c === '&' || c === '|' || c 
 const isNameStart = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isNameChar = (c: string): boolean => isNameStart(c) || (c >= '0' && c <= '9');
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+
+/** `name=` or `name+=` (the text before an array assignment's parenthesis). */
+function isArrayTarget(lit: string): boolean {
+  const end = lit.endsWith('+=') ? lit.length - 2 : lit.length - 1;
+  if (end <= 0 || !lit.endsWith('=') || !isNameStart(lit.charAt(0))) return false;
+  for (let i = 1; i < end; i++) if (!isNameChar(lit.charAt(i))) return false;
+  return true;
+}
 
 const REDIRECT_OPS = ['<<<', '<<-', '&>>', '>>', '>&', '>|', '&>', '<<', '<&', '<>', '>', '<'] as const;
 
@@ -109,6 +121,11 @@ export class Lexer {
       } else if (c === '&' && n !== '>') {
         this.#pos++;
         flush('&');
+      } else if (c === '(' && this.#emptyParens() && (cmd.words.length === 1 || (cmd.words.length === 2 && literalText(cmd.words[0] as RawWord) === 'function'))) {
+        // `name() …` or `function name() …`: a function definition header.
+        this.#pos = src.indexOf(')', this.#pos) + 1;
+        cmd.fn = true;
+        flush(';');
       } else if (c === '(' || c === ')') {
         // Subshells and groups run their commands all the same: a separator is enough here.
         this.#pos++;
@@ -130,6 +147,13 @@ export class Lexer {
     }
     flush(';');
     return items;
+  }
+
+  /** Whether `(` at the current position is followed by blanks and `)`. */
+  #emptyParens(): boolean {
+    let j = this.#pos + 1;
+    while (j < this.#src.length && isBlank(this.#src.charAt(j))) j++;
+    return this.#src.charAt(j) === ')';
   }
 
   #fdRedirectAhead(): boolean {
@@ -193,6 +217,15 @@ export class Lexer {
     }
     while (this.#pos < src.length) {
       const c = src.charAt(this.#pos);
+      if (c === '(' && !this.#whole && parts.length === 0 && isArrayTarget(lit)) {
+        // `name=(a b c)`: an array assignment; its elements are lexed again when it is assigned.
+        const start = this.#pos + 1;
+        const end = matchClose(src, start, '(', ')');
+        parts.push({ t: 'lit', v: lit, q: false }, { t: 'arr', src: src.slice(start, end), q: false });
+        lit = '';
+        this.#pos = Math.min(src.length, end + 1);
+        continue;
+      }
       if (!this.#whole && (isBlank(c) || c === '\n' || isMeta(c))) break;
       if (c === "'") {
         flushLit();

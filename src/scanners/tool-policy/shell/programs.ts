@@ -120,9 +120,9 @@ export function isAssignment(word: string): boolean {
 
 /**
  * For a shell (or su), the script it was given with -c, `--command`, or null when it reads a
- * file or standard input. `busybox sh -c …` counts too.
+ * file (then `file` names it) or standard input. `busybox sh -c …` counts too.
  */
-export function shellScript(program: string, argv: readonly string[]): { script: string | null; readsStdin: boolean } | null {
+export function shellScript(program: string, argv: readonly string[]): { script: string | null; readsStdin: boolean; file?: string } | null {
   let args = argv.slice(1);
   if (program === 'busybox') {
     const inner = programName(args[0] ?? '');
@@ -150,7 +150,7 @@ export function shellScript(program: string, argv: readonly string[]): { script:
       if (a.startsWith('-') && !a.startsWith('--') && a.includes('c')) sawC = true;
       continue;
     }
-    return sawC ? { script: a, readsStdin: false } : { script: null, readsStdin: false };
+    return sawC ? { script: a, readsStdin: false } : { script: null, readsStdin: false, file: a };
   }
   return { script: null, readsStdin: !sawC };
 }

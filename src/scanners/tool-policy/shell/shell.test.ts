@@ -141,7 +141,7 @@ describe('shell de-obfuscator: commands', () => {
 
   it('skips compound-command keywords and keeps their bodies', () => {
     assert.deepEqual(run('if true; then rm -rf /; fi'), ['true', 'rm -rf /']);
-    assert.deepEqual(run('for f in a b; do cat $f; done'), ['cat']);
+    assert.deepEqual(run('for f in a b; do cat $f; done'), ['cat a', 'cat b']);
   });
 
   it('stops at the nesting limit and says so', () => {

@@ -85,6 +85,11 @@ export function parseParam(body: string, q: boolean): WordPart {
   let j = i;
   if (isNameStart(body.charAt(j))) while (j < body.length && isNameChar(body.charAt(j))) j++;
   else if (j < body.length) j++;
+  // `a[1]`, `a[@]`: the subscript is part of the name.
+  if (j > i && body.charAt(j) === '[') {
+    const close = body.indexOf(']', j);
+    if (close > j) j = close + 1;
+  }
   const name = body.slice(i, j);
   const rest = body.slice(j);
   if (prefix === '#' && rest === '') return { t: 'var', name, op: 'len', arg: '', q };
