@@ -51,8 +51,12 @@ export interface ObserveReport {
   readonly id: string;
   readonly file: string;
   readonly status: ReadonlyMap<string, ToolStatus>;
-  /** Tools whose definition differs from their pin: pinned and current fingerprints. */
-  readonly changed: readonly { readonly name: string; readonly pinned: string; readonly current: string }[];
+  /**
+   * Tools whose definition differs from their pin: pinned and current fingerprints. `pendingOf`: a
+   * new name listed with the changed definition another tool is waiting to have approved (a rug
+   * pull renamed to dodge its pin); it is not pinned, and approving that tool's change clears it.
+   */
+  readonly changed: readonly { readonly name: string; readonly pinned: string; readonly current: string; readonly pendingOf?: string }[];
   /** A new name whose definition equals a pinned tool missing from this list. */
   readonly renamed: readonly { readonly from: string; readonly to: string }[];
   /** Pinned tools a complete list no longer has (each reported once). */
@@ -179,7 +183,7 @@ export function createPinStore(opts: PinStoreOptions): PinStore {
       const pins = loaded?.tools ?? new Map<string, ToolPin>();
       let dirty = loaded === undefined;
       const status = new Map<string, ToolStatus>();
-      const changed: { name: string; pinned: string; current: string }[] = [];
+      const changed: { name: string; pinned: string; current: string; pendingOf?: string }[] = [];
       const renamed: { from: string; to: string }[] = [];
       const removed: string[] = [];
       const names = new Set(current.map((t) => t.name));
@@ -211,6 +215,14 @@ export function createPinStore(opts: PinStoreOptions): PinStore {
             pins.set(tool.name, next);
             dirty = true;
           }
+          continue;
+        }
+        // A changed definition waiting for approval under another name, listed under this new one:
+        // the same change, not a new tool (it stays unpinned while the other's change is pending).
+        const pendingTwin = [...pins.values()].find((p) => p.pending?.fingerprint === tool.fingerprint && p.name !== tool.name);
+        if (pendingTwin) {
+          status.set(tool.name, 'changed');
+          changed.push({ name: tool.name, pinned: pendingTwin.fingerprint, current: tool.fingerprint, pendingOf: pendingTwin.name });
           continue;
         }
         // A pin is never dropped to make room: that would let a server flood the store with

@@ -164,6 +164,25 @@ describe('McpSession: rug pull', () => {
     assert.equal(s.call('weather', {}).forwarded, true);
   });
 
+  it('withholds a new name that carries a changed definition still waiting for approval (a rug pull renamed), until that change is approved', () => {
+    const s = setup();
+    s.list([weather(1), ECHO]);
+    assert.deepEqual(s.list([weather(2), ECHO]).tools?.map((t) => t.name), ['echo'], 'the change is withheld');
+    // The server now offers the changed definition under a new name.
+    assert.deepEqual(s.list([{ ...weather(2), name: 'weather_v2' }, ECHO]).tools?.map((t) => t.name), ['echo']);
+    const e = s.events.at(-1);
+    assert.ok(e?.findings.some((x) => x.rule === 'mcp/tool-changed' && x.location === 'mcp.tools/list.weather_v2'), JSON.stringify(e?.findings));
+    assert.match(e?.reason ?? '', /"weather_v2" is new but carries the changed definition of "weather"/);
+    assert.equal(s.call('weather_v2', { city: 'Oslo' }).forwarded, false);
+    // Once the operator approves weather's change, the same definition under the new name is an ordinary new tool.
+    s.pins.approve(PIN_ID, 'weather');
+    assert.deepEqual(s.list([{ ...weather(2), name: 'weather_v2' }, ECHO]).tools?.map((t) => t.name), ['weather_v2', 'echo']);
+    // A different new tool is not held.
+    const fresh = setup();
+    fresh.list([weather(1)]);
+    assert.deepEqual(fresh.list([weather(1), { ...ECHO, name: 'echo_v2' }]).tools?.map((t) => t.name), ['weather', 'echo_v2']);
+  });
+
   it('reports renames and removals without blocking, unless a rule override says block', () => {
     const s = setup();
     s.list([weather(1), ECHO]);

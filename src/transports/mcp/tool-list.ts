@@ -121,10 +121,15 @@ export function judgeToolList(ctx: SessionContext, result: unknown, laterPage: b
     if (report) {
       const index = new Map(valid.map((v) => [v.tool.name, v.i]));
       for (const c of report.changed) {
+        const pinned = c.pendingOf ?? c.name;
+        const what =
+          c.pendingOf === undefined
+            ? `Tool "${safeName(c.name)}" changed since it was pinned`
+            : `Tool "${safeName(c.name)}" is new but carries the changed definition of "${safeName(c.pendingOf)}", which waits for approval`;
         const f = mcpFinding(
           'mcp/tool-changed',
           `mcp.tools/list.${safeName(c.name)}`,
-          `Tool "${safeName(c.name)}" changed since it was pinned; review it with \`tollgate mcp pins diff --server ${ctx.pinId} ${safeName(c.name)}\` and accept it with \`tollgate mcp pins approve --server ${ctx.pinId} ${safeName(c.name)}\`.`,
+          `${what}; review it with \`tollgate mcp pins diff --server ${ctx.pinId} ${safeName(pinned)}\` and accept it with \`tollgate mcp pins approve --server ${ctx.pinId} ${safeName(pinned)}\`.`,
           { action: pinAction, ruleActions, evidence: `pinned ${short(c.pinned)} now ${short(c.current)}` },
         );
         own.push(f);
