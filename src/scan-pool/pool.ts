@@ -34,7 +34,7 @@ export interface ScanPoolOptions {
   readonly size?: number;
   /** Jobs waiting for a worker at most (default 32); past it, scanned inline. */
   readonly maxQueue?: number;
-  /** A job waits this long at most for a worker to take it (queue and worker start), in ms (default 30,000). */
+  /** A job waits this long at most for a worker to take it (queue and worker start), in ms (default 120,000: a hang guard; a worker started from the source tree can take tens of seconds on a loaded machine). */
   readonly waitMs?: number;
   /** A worker stops after this long unused, in ms (default 30,000). */
   readonly idleMs?: number;
@@ -97,7 +97,7 @@ export class ScanPool implements OffThreadScans {
   started = 0;
 
   constructor(opts: ScanPoolOptions) {
-    this.#o = { maxQueue: 32, waitMs: 30_000, idleMs: 30_000, maxHeapMb: 1024, ...opts };
+    this.#o = { maxQueue: 32, waitMs: 120_000, idleMs: 30_000, maxHeapMb: 1024, ...opts };
   }
 
   /** Workers running now. */
