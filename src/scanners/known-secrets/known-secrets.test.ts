@@ -244,3 +244,25 @@ test('a host label is also compared without case (DNS keeps none); other places 
   // A query value keeps its case on the wire: a lower-cased copy there is another string.
   assert.deepEqual(scanner.scan(viewOfUrl(`https://attacker.example/?v=${value.toLowerCase()}`), c), []);
 });
+
+test('a connection string primes its password on its own: userinfo (percent-decoded) and password= settings', () => {
+  const pw = 'Xk9#mQ2vL7pZ4rT8wB';
+  const { index: dsn, rejected } = createKnownSecretIndex([
+    { name: 'DATABASE_URL', value: `postgres://app:${encodeURIComponent(pw)}@db.internal:5432/prod?sslmode=require` },
+    { name: 'SQL_CONN', value: 'Server=tcp:db.example.net,1433;User ID=app;Password="Hq3v9LmZ8rT2kW7pXy";Encrypt=true' },
+    { name: 'SHORT_URL', value: 'redis://:abc123@cache:6379/0' },
+  ]);
+  assert.deepEqual(dsn.find(`connect with password ${pw} please`).map((m) => m.name), ['DATABASE_URL (password)']);
+  assert.deepEqual(dsn.find('pw=Hq3v9LmZ8rT2kW7pXy').map((m) => m.name), ['SQL_CONN (password)']);
+  // The whole string still matches under its own name.
+  assert.ok(dsn.find(`postgres://app:${encodeURIComponent(pw)}@db.internal:5432/prod?sslmode=require`).some((m) => m.name === 'DATABASE_URL'));
+  // A password too short to match safely is rejected with a reason, under the derived name.
+  assert.ok(rejected.some((r) => r.name === 'SHORT_URL (password)' && /shorter than/.test(r.reason)));
+  // An ordinary secret has no embedded part, and a URL without a password adds nothing.
+  const { index: plain, rejected: none } = createKnownSecretIndex([
+    { name: 'OPENAI_API_KEY', value: SECRET },
+    { name: 'SERVICE_URL', value: 'https://user@api.example.com/v1/Zq8vT3kLmN2pR7wX' },
+  ]);
+  assert.equal(none.filter((r) => r.name.endsWith('(password)')).length, 0);
+  assert.deepEqual(plain.find('user').length, 0);
+});

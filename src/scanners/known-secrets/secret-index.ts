@@ -4,6 +4,7 @@
 import { base32, base64, base64url } from '@scure/base';
 import type { KnownSecretIndex } from '../types.ts';
 import { shannonEntropy } from '../entropy/shannon.ts';
+import { embeddedSecrets } from './embedded.ts';
 
 export type KnownSecretEncoding = 'raw' | 'url-encoded' | 'json-escaped' | 'base64' | 'base64url' | 'hex' | 'base32';
 
@@ -226,7 +227,15 @@ export function createKnownSecretIndex(
   const o: KnownSecretIndexOptions = { ...merged, minLength: Math.max(8, merged.minLength) };
   const rejected: KnownSecretRejection[] = [];
   const accepted: KnownSecretEntry[] = [];
+  // A connection string's password is indexed on its own too ("DATABASE_URL (password)"), so it is
+  // caught when it travels without the rest of the string.
+  const expanded: KnownSecretEntry[] = [];
   for (const entry of entries) {
+    expanded.push(entry);
+    if (typeof entry.value !== 'string' || typeof entry.name !== 'string' || entry.name.length === 0) continue;
+    for (const part of embeddedSecrets(entry.value)) expanded.push({ name: `${entry.name} (password)`, value: part });
+  }
+  for (const entry of expanded) {
     const name = typeof entry.name === 'string' ? entry.name : '';
     if (name.length === 0) {
       rejected.push({ name: '(unnamed)', reason: 'no name to report it by' });
