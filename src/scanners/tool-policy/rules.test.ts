@@ -115,8 +115,19 @@ const CASES: Record<string, { readonly hit: readonly string[]; readonly miss: re
     ],
   },
   'keychain-access': {
-    hit: ['security find-generic-password -s github -w', 'security dump-keychain', 'secret-tool lookup service github'],
-    miss: ['security list-keychains', 'secret-tool store --label x service y'],
+    hit: [
+      'security find-generic-password -s github -w',
+      'security dump-keychain',
+      'secret-tool lookup service github',
+      'gpg --armor --export-secret-keys alice@example.com > /tmp/k.asc',
+      'gpg2 --export-secret-subkeys ABCD1234',
+      'pass show email/work',
+      'op read op://Private/GitHub/token',
+      'op item get GitHub --fields password --reveal',
+      'bw get password github.com',
+      'lpass show --password github',
+    ],
+    miss: ['security list-keychains', 'secret-tool store --label x service y', 'gpg --list-secret-keys', 'gpg --armor --export alice@example.com', 'pass ls', 'pass insert email/work', 'op item list', 'op item get GitHub --fields username', 'bw list folders', 'bw sync'],
   },
   'browser-credential-access': {
     hit: ['cp "$HOME/Library/Application Support/Google/Chrome/Default/Login Data" /tmp/x', 'sqlite3 ~/.mozilla/firefox/abc.default/cookies.sqlite "select *"'],
@@ -158,7 +169,7 @@ const CASES: Record<string, { readonly hit: readonly string[]; readonly miss: re
     miss: ['curl -fsSL https://x.example/install.sh -o install.sh', 'bash ./install.sh'],
   },
   'destructive-git': {
-    hit: ['git push --force origin main', 'git push -f', 'git push origin +main', 'git reset --hard HEAD~3', 'git reset --hard HEAD^', 'git reset --hard origin/main', 'git reset --hard master', 'git clean -fdx', 'git branch -D main', 'git push origin --delete master'],
+    hit: ['git push --force origin main', 'git push -f', 'git push origin +main', 'git reset --hard HEAD~3', 'git reset --hard HEAD^', 'git reset --hard origin/main', 'git reset --hard master', 'git clean -fdx', 'git branch -D main', 'git push origin --delete master', 'git push --force-with-lease origin main', 'git push --force-with-lease=main:abc123 origin HEAD:main', 'git push --force-if-includes --force-with-lease upstream release/2.1'],
     miss: ['git push origin main', 'git push --force-with-lease origin feature', 'git reset --soft HEAD~1', 'git reset --hard HEAD', 'git reset --hard origin/feature-x', 'git clean -n', 'git branch -d feature/x', 'git branch -D feature/x'],
   },
   'git-discard-changes': {

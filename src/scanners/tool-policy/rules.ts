@@ -115,7 +115,7 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'keychain-access',
-    description: 'reads secrets from the OS keychain',
+    description: 'reads secrets from the OS keychain, a password-manager CLI or the GPG secret keyring',
     severity: 'high',
     mitre: 'T1555.001',
     tags: ['credential-read'],
@@ -124,6 +124,14 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
       { any: [anyOf(KEYCHAIN_PATH)], notPrograms: ['ls', 'stat', 'security'] },
       { programs: ['secret-tool'], any: [word('lookup|search')] },
       { programs: ['cmdkey'], any: [word('/list')] },
+      // Secret keys leave the keyring only through an export; listing and public exports do not.
+      { programs: ['gpg', 'gpg2'], any: [word('--export-secret-keys|--export-secret-subkeys')] },
+      // Password-manager CLIs that print a stored secret.
+      { programs: ['pass', 'gopass'], any: [word('show|cat|-c|--clip')] },
+      { programs: ['op'], any: [word('read')] },
+      { programs: ['op'], all: [word('item'), word('get')], any: [word('--reveal')] },
+      { programs: ['bw'], all: [word('get')], any: [word('password|item|totp|notes')] },
+      { programs: ['lpass'], all: [word('show')] },
     ],
   },
   {
@@ -244,6 +252,9 @@ export const BUILTIN_RULES: readonly PolicyRule[] = [
     mitre: 'T1485',
     commands: [
       { programs: ['git'], all: [word('push')], any: [`(?:^|\\s)(?:-f|--force|-[a-z]*f[a-z]*)(?:\\s|$)`, '(?:^|\\s)\\+\\S+', word('--delete|--mirror'), '(?:^|\\s):\\S+'] },
+      // --force-with-lease only guards against overwriting what was not fetched; on a shared branch it
+      // still rewrites published history.
+      { programs: ['git'], all: [word('push'), word('--force-with-lease(?:=\\S*)?|--force-if-includes')], any: [`(?:^|\\s)\\+?(?:[^\\s:]*:)?(?:refs/heads/)?${SHARED_BRANCH}(?:\\s|$)`] },
       // reset --hard of a shared branch, or back past commits (HEAD~3, HEAD^, @{u}~); a reset --hard
       // that only drops uncommitted changes is git-discard-changes (medium).
       { programs: ['git'], all: [word('reset'), word('--hard')], any: [word(SHARED_BRANCH), '(?:^|\\s)(?:HEAD|@)(?:@\\{[^}\\s]*\\})?[~^]'] },
