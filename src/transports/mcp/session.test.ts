@@ -110,6 +110,8 @@ describe('McpSession: poisoned tools', () => {
     const listEvent = s.events.at(-1);
     assert.equal(listEvent?.action, 'redact');
     assert.ok(listEvent?.findings.some((f) => f.rule.startsWith('injection/') && f.location.startsWith('tools.add.')));
+    // The event's reason names every removed tool with its rule, not only the first finding.
+    assert.match(listEvent?.reason ?? '', /^Removed 1 of 2 tools \(add: (?:injection|tool-poisoning)\/[a-z-]+(?: \+\d+)?\): /);
     const r = s.call('add', { a: 1 });
     assert.equal(r.forwarded, false);
     assert.equal(r.refused?.code, -32001);

@@ -177,8 +177,18 @@ export function judgeToolList(ctx: SessionContext, result: unknown, laterPage: b
   for (const [i, rules] of removed) withheld.set(nameOf(i), rules);
   return {
     result: { ...result, tools: kept },
-    decision: { ...base, action: 'redact', stop: false, reason: `Removed ${removed.size} of ${tools.length} tools: ${base.reason}` },
+    decision: { ...base, action: 'redact', stop: false, reason: `Removed ${removed.size} of ${tools.length} tools (${withheldSummary(withheld)}): ${base.reason}` },
     shown: tools.flatMap((_, i) => (removed.has(i) ? [] : [nameOf(i)])),
     withheld,
   };
+}
+
+/** Most withheld tools named in a decision's reason; the event's findings name every one. */
+const REASON_TOOLS = 8;
+
+/** "a: rule, b: rule, c: rule and 3 more" for a reason line, each tool with its first rule. */
+function withheldSummary(withheld: ReadonlyMap<string, readonly string[]>): string {
+  const parts = [...withheld].slice(0, REASON_TOOLS).map(([name, rules]) => `${safeName(name)}: ${rules[0] ?? 'withheld'}${rules.length > 1 ? ` +${rules.length - 1}` : ''}`);
+  const more = withheld.size - parts.length;
+  return parts.join(', ') + (more > 0 ? ` and ${more} more` : '');
 }
