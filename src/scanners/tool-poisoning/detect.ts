@@ -421,9 +421,16 @@ export function secretObjectOfName(name: string): { object: SecretObject; strong
   return object ? { object, strong, content } : null;
 }
 
+/**
+ * Words by which a tool's name or first sentences say it takes things away covertly. A purpose that
+ * says so explains nothing: `exfil_history` names the conversation, but not as something a user
+ * would hand over. (Folded text, word prefixes: exfiltrate, stealer, harvesting, smuggled.)
+ */
+const HOSTILE_PURPOSE = re('\\b(?:exfil|steal|stole|harvest|smuggl|siphon|covert|stealth|backdoor|keylog|spyware)');
+
 /** Whether a tool's name and purpose explain a parameter asking for this object. */
 export function purposeExplains(object: SecretObject, purpose: string): boolean {
-  return PURPOSE[object].test(purpose);
+  return PURPOSE[object].test(purpose) && !HOSTILE_PURPOSE.test(purpose);
 }
 
 /**
