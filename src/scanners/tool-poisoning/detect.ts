@@ -428,9 +428,22 @@ export function secretObjectOfName(name: string): { object: SecretObject; strong
  */
 const HOSTILE_PURPOSE = re('\\b(?:exfil|steal|stole|harvest|smuggl|siphon|covert|stealth|backdoor|keylog|spyware)');
 
+/**
+ * What a tool says it is for, as the purpose checks read it. The description's first sentence
+ * when it has a few words: a name is the attacker's cheapest choice (`aws_tool` described as
+ * "Adds two numbers." is not an AWS tool), so the name counts only for a tool with next to no
+ * description. Nothing when either says the tool takes things covertly.
+ */
+export function effectivePurpose(nameAndDescription: string, description: string): string {
+  if (HOSTILE_PURPOSE.test(nameAndDescription)) return '';
+  let words = 0;
+  for (const w of description.split(' ')) if (/[a-z]/.test(w) && ++words >= 3) return description;
+  return nameAndDescription;
+}
+
 /** Whether a tool's name and purpose explain a parameter asking for this object. */
 export function purposeExplains(object: SecretObject, purpose: string): boolean {
-  return PURPOSE[object].test(purpose) && !HOSTILE_PURPOSE.test(purpose);
+  return PURPOSE[object].test(purpose);
 }
 
 /**

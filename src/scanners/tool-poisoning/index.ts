@@ -8,7 +8,7 @@ import type { Finding, Severity } from '../../core/index.ts';
 import { SEVERITY_RANK } from '../../core/index.ts';
 import type { ScanContext, ScanView, Scanner, Segment } from '../types.ts';
 import { FindingSink } from '../common.ts';
-import { detectText, encodedInstruction, EXFIL_PARAM_NAME, parameterRequest, secretParameterName, type Hit, type Level, type PoisonRule } from './detect.ts';
+import { detectText, effectivePurpose, encodedInstruction, EXFIL_PARAM_NAME, parameterRequest, secretParameterName, type Hit, type Level, type PoisonRule } from './detect.ts';
 import { suspiciousInvisible } from './invisible.ts';
 
 export interface ToolPoisoningOptions {
@@ -54,7 +54,12 @@ interface ToolAcc {
   readonly params: Map<string, { name: string; type: string; texts: string[]; location: string }>;
   /** The tool's name, title and the start of its description (folded): what the tool is for. */
   purpose: string;
+  /** The start of its description alone (folded). */
+  described: string;
 }
+
+/** What the purpose checks read for a tool (see effectivePurpose). */
+const purposeOf = (acc: ToolAcc): string => effectivePurpose(acc.purpose, acc.described);
 
 /** How much of a tool's name, title and description is read as its purpose. */
 const PURPOSE_CHARS = 300;
@@ -105,7 +110,7 @@ export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions
       const accOf = (label: string): ToolAcc => {
         let acc = tools.get(label);
         if (!acc) {
-          acc = { hits: [], params: new Map(), purpose: '' };
+          acc = { hits: [], params: new Map(), purpose: '', described: '' };
           tools.set(label, acc);
         }
         return acc;
@@ -124,9 +129,9 @@ export function createToolPoisoningScanner(partial: Partial<ToolPoisoningOptions
         for (const p of acc.params.values()) {
           // A number or a switch cannot carry a file, a key or a conversation.
           if (SCALAR_TYPES.has(p.type)) continue;
-          const named = secretParameterName(p.name, acc.purpose);
+          const named = secretParameterName(p.name, purposeOf(acc));
           if (named) acc.hits.push({ hit: named, location: p.location, decoded: false });
-          const hit = parameterRequest(p.texts.join(' . '), EXFIL_PARAM_NAME.test(p.name.toLowerCase()) || (named !== null && !named.quiet), acc.purpose);
+          const hit = parameterRequest(p.texts.join(' . '), EXFIL_PARAM_NAME.test(p.name.toLowerCase()) || (named !== null && !named.quiet), purposeOf(acc));
           if (hit) acc.hits.push({ hit: { ...hit, evidence: `${p.name.slice(0, 40)}: ${hit.evidence}` }, location: p.location, decoded: false });
         }
         const rules = new Set(acc.hits.map((h) => h.hit.rule));
@@ -224,6 +229,7 @@ function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: stri
     // its orders, and an order must not explain itself.
     const text = seg.part === 'tool-name' ? prepared.folded.replaceAll('_', ' ').replaceAll('-', ' ').replaceAll('.', ' ') : firstSentence(prepared.folded);
     acc.purpose = `${acc.purpose} ${text.slice(0, PURPOSE_CHARS)} .`.slice(0, PURPOSE_CHARS + 4);
+    if (seg.part === 'tool-description' && acc.described.length < PURPOSE_CHARS) acc.described = `${acc.described} ${text.slice(0, PURPOSE_CHARS)} .`.slice(0, PURPOSE_CHARS + 4);
   }
   const param = parameterOf(seg.location);
   if (param) {
@@ -239,14 +245,14 @@ function scanSegment(seg: Segment, label: string, acc: ToolAcc, incomplete: stri
   const views = [prepared.folded];
   if (prepared.leet !== prepared.folded) views.push(prepared.leet);
   for (const text of views) {
-    const r = detectText(text, label, acc.purpose);
+    const r = detectText(text, label, purposeOf(acc));
     if (r.capped) incomplete.push(seg.location);
     for (const hit of r.hits) acc.hits.push({ hit, location: seg.location, decoded: false });
   }
   for (const layer of prepared.layers) {
     if (!layer.chain.some((c) => HIDING_CHAINS.has(c))) continue;
     const location = `${seg.location}|${layer.chain.join('|')}`;
-    const r = detectText(layer.folded, label, acc.purpose);
+    const r = detectText(layer.folded, label, purposeOf(acc));
     if (r.capped) incomplete.push(location);
     for (const hit of r.hits) acc.hits.push({ hit, location, decoded: true });
     const encoded = encodedInstruction(layer.folded);
