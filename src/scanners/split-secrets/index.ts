@@ -426,7 +426,7 @@ interface WindowJoin {
  * on every request of a session over up to maxSecretLength characters of history. With `valuesOnly`,
  * data-like names are left out (the second join of piecesOf).
  */
-function windowJoin(older: readonly string[], current: readonly string[], to: number, locate: (k: number) => string, valuesOnly: boolean): WindowJoin {
+function windowJoin(older: readonly string[], current: readonly string[], to: number, locate: (k: number) => string, valuesOnly: boolean, skip?: ReadonlySet<string>): WindowJoin {
   const texts: string[] = [];
   const starts: number[] = [];
   const lengths: number[] = [];
@@ -439,6 +439,7 @@ function windowJoin(older: readonly string[], current: readonly string[], to: nu
   for (let k = 0; k < total; k++) {
     const here = k >= older.length;
     let t = here ? current[k - older.length]! : older[k]!;
+    if (skip?.has(t)) continue;
     const mark = t.charCodeAt(0);
     let host = false;
     if (mark === 1) {
@@ -467,6 +468,23 @@ function windowJoin(older: readonly string[], current: readonly string[], to: nu
 }
 
 const NO_FLAGS: readonly boolean[] = [];
+
+/**
+ * The fragments this input's head repeats from the window (the endpoint's path segments, an API
+ * key header, a model name: what every request to one service carries), or null when none. They
+ * sit between the pieces of a credential sent a piece per request, so the window is also joined
+ * without them.
+ */
+function sharedFragments(older: readonly string[], current: readonly string[], to: number): Set<string> | null {
+  let shared: Set<string> | null = null;
+  let seen: Set<string> | null = null;
+  for (let k = 0; k < to; k++) {
+    const t = current[k]!;
+    seen ??= new Set(older);
+    if (seen.has(t)) (shared ??= new Set()).add(t);
+  }
+  return shared;
+}
 
 /**
  * Findings of one scan, deduplicated and capped. A limit that cuts the scan short (this cap, the
@@ -642,7 +660,8 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
   const detectorReach = Math.max(0, ...windowPasses.filter((p) => !p.known).map((p) => p.reach));
 
   /**
-   * One read of the session window: its joins (with the data-like names, and the values alone)
+   * One read of the session window: its joins (with the data-like names, and the values alone; and
+   * again without the fragments this input repeats from the window, see sharedFragments)
    * asked of the pass's detector or of the known-secret index; credentials that cross from an earlier
    * request into this one are reported. A window a detector has already read and found nothing in
    * (an agent polling one endpoint sends the same fragments each time) is not read again.
@@ -669,6 +688,12 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
     }
     const all = windowJoin(older, current, to, locate, false);
     const joins = all.names ? [all, windowJoin(older, current, to, locate, true)] : [all];
+    const shared = sharedFragments(older, current, to);
+    if (shared !== null) {
+      const apart = windowJoin(older, current, to, locate, false, shared);
+      joins.push(apart);
+      if (apart.names) joins.push(windowJoin(older, current, to, locate, true, shared));
+    }
     let found = out.stopped;
     for (const { j, locations, earlier } of joins) {
       if (earlier === 0 || earlier === locations.length) continue;
@@ -761,12 +786,20 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       // it starts within the older fragments' last maxSecretLength characters and ends within this
       // input's first maxSecretLength. Only those fragments are joined and re-scanned, so neither a
       // long input nor a long history pushes the older pieces out of reach.
+      // Fragments this input repeats from the window (sharedFragments) do not count toward the
+      // reach: a long header every request carries would otherwise push the piece after it out.
+      const shared = older.length > 0 ? sharedFragments(older, current, current.length) : null;
+      const reachOf = (t: string): number => (shared?.has(t) === true ? 0 : t.length);
       let olderChars = 0;
       for (const f of older) olderChars += f.length;
       let to = 0;
       let headChars = 0;
-      while (to < current.length && headChars < reach) headChars += current[to++]!.length;
-      if (older.length > 0 && olderChars + headChars > o.maxWindowChars) {
+      let headAll = 0;
+      while (to < current.length && headChars < reach) {
+        headAll += current[to]!.length;
+        headChars += reachOf(current[to++]!);
+      }
+      if (older.length > 0 && olderChars + headAll > o.maxWindowChars) {
         out.stop(first, `The split-secrets check could re-scan only ${o.maxWindowChars} characters across this session's requests; raise maxWindowChars.`);
       } else if (older.length > 0) {
         const locate = (k: number): string => kept[ends[k] ?? 0]?.location ?? first;
@@ -777,9 +810,9 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
           if (d === null ? index === null : !(mayMatch(d, current, 0, to) || mayMatch(d, older, 0, older.length))) continue;
           const r = pass.known ? o.maxSecretLength : pass.reach;
           let from = older.length;
-          for (let chars = 0; from > 0 && chars < r; ) chars += older[--from]!.length;
+          for (let chars = 0; from > 0 && chars < r; ) chars += reachOf(older[--from]!);
           let upTo = 0;
-          for (let chars = 0; upTo < to && chars < r; ) chars += current[upTo++]!.length;
+          for (let chars = 0; upTo < to && chars < r; ) chars += reachOf(current[upTo++]!);
           readWindow(pass, session, from === 0 ? older : older.slice(from), current, upTo, locate, first, out, index);
         }
       }

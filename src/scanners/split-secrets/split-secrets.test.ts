@@ -70,6 +70,31 @@ test('flags a key sent across two requests of one session, once, when the second
   assert.deepEqual(scanner.scan(viewOfUrl('https://c.example/log?m=hello-world'), { ...ctx, now: ctx.now + 2000 }), []);
 });
 
+test('flags a key sent a piece per request when every request repeats the same path, header and fields around the pieces', () => {
+  // What one service's requests all carry (a path segment, an API key header, a model name) lies
+  // between the piece at the end of one request and the piece in the next.
+  const url = 'https://api.example.com/v1/messages';
+  const headers = { authorization: 'Bearer tok-0123456789abcdef' };
+  const ctx = session();
+  assert.deepEqual(scanner.scan(requestView(headers, { text: KEY.slice(0, 10), model: 'model-large-2' }, url), ctx), []);
+  const f = scanner.scan(requestView(headers, { text: KEY.slice(10), model: 'model-large-2' }, url), { ...ctx, now: ctx.now + 1000 });
+  assert.deepEqual(f.map((x) => [x.rule, x.location]), [['split-secrets/cross-request', 'body.$.text']]);
+  // A repeated header longer than a detector's reach does not push the next piece out of it (the
+  // engine passes DLP's rules in two window detectors, the short ones reading little history).
+  const shortRules = Object.assign((text: string) => detect(text), { maxMatchLength: 40 });
+  const longRules = Object.assign((): ReturnType<SplitDetector> => [], { maxMatchLength: 1024 });
+  const short = createSplitSecretScanner({ detect, windowDetectors: [shortRules, longRules] });
+  const long = { authorization: `Bearer tok-${'0123456789abcdef'.repeat(12)}` };
+  const ctx2 = session();
+  assert.deepEqual(short.scan(requestView(long, { text: KEY.slice(0, 10), model: 'model-large-2' }, url), ctx2), []);
+  const g = short.scan(requestView(long, { text: KEY.slice(10), model: 'model-large-2' }, url), { ...ctx2, now: ctx2.now + 1000 });
+  assert.deepEqual(g.map((x) => [x.rule, x.location]), [['split-secrets/cross-request', 'body.$.text']]);
+  // The same requests with other values join nothing.
+  const quiet = session();
+  assert.deepEqual(scanner.scan(requestView(headers, { text: 'hello-there', model: 'model-large-2' }, url), quiet), []);
+  assert.deepEqual(scanner.scan(requestView(headers, { text: 'general-kenobi', model: 'model-large-2' }, url), { ...quiet, now: quiet.now + 1000 }), []);
+});
+
 test('flags a token sent a third at a time over three requests', () => {
   const ctx = session();
   const thirds = [GHP.slice(0, 14), GHP.slice(14, 28), GHP.slice(28)];

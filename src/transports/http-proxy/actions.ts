@@ -134,11 +134,18 @@ export interface UpstreamAnswer {
   readonly values: ReadonlyMap<Finding, readonly string[]>;
 }
 
-/** Answers the client with the upstream's answer as received: its headers in their order, with the length of the body as it is sent. */
-export function relayAnswer(res: ServerResponse, a: UpstreamAnswer): void {
+/**
+ * Answers the client with the upstream's answer as received: its headers in their order, with the
+ * length of the body as it is sent. An answer that has no body by its method or status (RFC 9110
+ * §6.4.1) keeps the upstream's Content-Length, which describes the body a GET would get (HEAD,
+ * 304), and a 1xx or 204 carries none (§8.6: a server must not send one).
+ */
+export function relayAnswer(res: ServerResponse, a: UpstreamAnswer, method: string): void {
   const headers: Record<string, string | string[]> = {};
   for (const k of Object.keys(a.headers)) if (k !== 'content-length') headers[k] = a.headers[k] as string | string[];
-  headers['content-length'] = String(a.raw.length);
+  const bodyless = method === 'HEAD' || a.status === 304 || a.status === 204 || (a.status >= 100 && a.status < 200);
+  if (!bodyless) headers['content-length'] = String(a.raw.length);
+  else if (a.status !== 204 && a.status >= 200 && a.headers['content-length'] !== undefined) headers['content-length'] = a.headers['content-length'];
   res.writeHead(a.status, a.statusMessage, headers);
   res.end(a.raw);
 }
@@ -150,7 +157,7 @@ export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdi
     case 'allow':
     case 'warn':
       decide(x, 'response', v, bytes);
-      relayAnswer(res, a);
+      relayAnswer(res, a, x.method);
       return;
     case 'block':
       decide(x, 'response', v, bytes);
@@ -161,7 +168,7 @@ export async function enforceResponse(x: Exchange, res: ServerResponse, v: Verdi
       const approved = await settleAsk(x, res, 'response', v, bytes, watch);
       if (approved === null) return;
       decide(x, 'response', approved, bytes);
-      relayAnswer(res, a);
+      relayAnswer(res, a, x.method);
       return;
     }
     case 'redact': {

@@ -330,7 +330,7 @@ async function respond(res: ServerResponse, x: Exchange, route: Route, address: 
   // allow and warn (nearly every answer) are relayed here without enforceResponse's await.
   if (rverdict.action === 'allow' || rverdict.action === 'warn') {
     decide(x, 'response', rverdict, answer.raw.length);
-    relayAnswer(res, answer);
+    relayAnswer(res, answer, x.method);
   } else await enforceResponse(x, res, rverdict, answer, watch);
 }
 

@@ -36,6 +36,16 @@ describe('forward proxy (curl through a real listener to a loopback upstream)', 
       } else if (path.startsWith('/redirect-metadata')) {
         res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' });
         res.end();
+      } else if (path.startsWith('/sized')) {
+        // A HEAD answer's Content-Length is the length a GET would get (RFC 9110 §8.6).
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '5000' });
+        res.end(req.method === 'HEAD' ? undefined : 'x'.repeat(5000));
+      } else if (path.startsWith('/not-modified')) {
+        res.writeHead(304, { etag: '"v1"', 'content-length': '5000' });
+        res.end();
+      } else if (path.startsWith('/no-content')) {
+        res.writeHead(204, { 'x-done': '1' });
+        res.end();
       } else if (path.startsWith('/big')) {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('a'.repeat(70_000));
@@ -59,6 +69,22 @@ describe('forward proxy (curl through a real listener to a loopback upstream)', 
     assert.equal(r.status, 200);
     assert.equal(r.body, 'hello from upstream');
     assert.equal(r.headers['x-tollgate-blocked'], undefined);
+  });
+
+  it('keeps the Content-Length of a HEAD or 304 answer, which describes the body a GET gets, and adds none to a 204', async () => {
+    const head = await curl(proxy.server.url, ['-I', `${base}/sized`]);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers['content-length'], '5000');
+    const get = await curl(proxy.server.url, [`${base}/sized`]);
+    assert.equal(get.headers['content-length'], '5000');
+    assert.equal(get.body.length, 5000);
+    const notModified = await curl(proxy.server.url, ['-H', 'if-none-match: "v1"', `${base}/not-modified`]);
+    assert.equal(notModified.status, 304);
+    assert.equal(notModified.headers['content-length'], '5000');
+    const noContent = await curl(proxy.server.url, [`${base}/no-content`]);
+    assert.equal(noContent.status, 204);
+    assert.equal(noContent.headers['x-done'], '1');
+    assert.equal(noContent.headers['content-length'], undefined, 'a 204 carries no Content-Length');
   });
 
   it('reuses a kept-alive upstream connection for the same checked address across client connections', async () => {
