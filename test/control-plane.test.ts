@@ -108,7 +108,9 @@ describe('kill switch (tollgate run services)', () => {
       assert.equal(blocked.headers['x-tollgate-blocked'], '1');
       assert.equal(blocked.headers['x-tollgate-block'], 'policy/kill-switch');
       assert.equal((await fetch(`${proxy}/health`)).status, 200);
-      const status = (await (await fetch(`${proxy}/api/v1/status`)).json()) as { killSwitch: boolean };
+      // Status says which mode runs: with a token configured it needs the token too.
+      assert.equal((await fetch(`${proxy}/api/v1/status`)).status, 401);
+      const status = (await (await fetch(`${proxy}/api/v1/status`, { headers: auth })).json()) as { killSwitch: boolean };
       assert.equal(status.killSwitch, true);
       const metrics = await (await fetch(`${proxy}/metrics`, { headers: auth })).text();
       assert.match(metrics, /^tollgate_kill_switch 1$/m);

@@ -53,8 +53,16 @@ export function createScanApi(opts: ScanApiOptions): Hono<{ Bindings: { remoteAd
 
   // GET /health, /healthz and /metrics are answered before this app (plain-routes.ts).
   const started = opts.now();
-  app.get('/api/v1/status', (c) => c.json({ ok: true, ...opts.info, uptimeSeconds: Math.max(0, Math.round((opts.now() - started) / 1000)) }));
-  app.get('/api/v1/info', (c) => c.json(opts.info));
+  // Status and info say which mode and scanners run: behind the token when one is set, like
+  // /metrics, so an agent on this listener cannot learn that it is only audited.
+  const unauthorized = (header: string | undefined): boolean => opts.token !== undefined && !bearerMatches(header, opts.token);
+  const denied = { error: 'unauthorized: send Authorization: Bearer <token>' };
+  app.get('/api/v1/status', (c) =>
+    unauthorized(c.req.header('authorization'))
+      ? c.json(denied, 401, { 'www-authenticate': 'Bearer' })
+      : c.json({ ok: true, ...opts.info, uptimeSeconds: Math.max(0, Math.round((opts.now() - started) / 1000)) }),
+  );
+  app.get('/api/v1/info', (c) => (unauthorized(c.req.header('authorization')) ? c.json(denied, 401, { 'www-authenticate': 'Bearer' }) : c.json(opts.info)));
 
   app.post('/api/v1/scan', async (c) => {
     let key = c.env?.remoteAddress ?? 'local';

@@ -73,10 +73,13 @@ describe('scan API over a real loopback socket', () => {
   it('serves info and health', async () => {
     assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { ok: true });
     assert.deepEqual(await (await fetch(`${server.url}/health`)).json(), { ok: true });
-    const status = (await (await fetch(`${server.url}/api/v1/status`)).json()) as { ok: boolean; uptimeSeconds: number };
+    const auth = { authorization: 'Bearer test-token-123' };
+    const status = (await (await fetch(`${server.url}/api/v1/status`, { headers: auth })).json()) as { ok: boolean; uptimeSeconds: number };
     assert.equal(status.ok, true);
     assert.equal(typeof status.uptimeSeconds, 'number');
-    assert.deepEqual(await (await fetch(`${server.url}/api/v1/info`)).json(), { version: 'test' });
+    assert.deepEqual(await (await fetch(`${server.url}/api/v1/info`, { headers: auth })).json(), { version: 'test' });
+    // Which mode and scanners run is for the operator: without the token, 401.
+    for (const path of ['/api/v1/status', '/api/v1/info']) assert.equal((await fetch(`${server.url}${path}`)).status, 401, path);
   });
 
   it('answers health with a query string and HEAD, and leaves other methods on /health to the API (404)', async () => {
