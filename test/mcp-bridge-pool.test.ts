@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { parseConfig } from '../src/config/index.ts';
 import { createRuntime, recipeOf } from '../src/main.ts';
+import type { OffThreadScans } from '../src/engine/index.ts';
 import { ScanPool } from '../src/scan-pool/index.ts';
 import { startUpstream, testContext } from '../src/transports/http-proxy/testing.ts';
 import { startHttpBridge, startWsBridge, type Bridge } from '../src/transports/mcp/bridge/index.ts';
@@ -48,18 +49,29 @@ interface Wired {
   send(m: unknown): void;
   answer(id: number): Promise<Msg>;
   readonly pool: ScanPool;
+  /** Scans the session handed the pool. */
+  readonly scans: { readonly n: number };
   readonly session: McpSession;
   readonly clientIn: PassThrough;
   readonly clientOut: PassThrough;
 }
 
-function wire(scanners = '', poolOpts: Partial<ConstructorParameters<typeof ScanPool>[0]> = {}): Wired & { ctx: ReturnType<typeof testContext>['ctx'] } {
+type Engine = ReturnType<typeof createRuntime>['engine'];
+/** One engine and pool for the tests with the plain policy: a worker started from the source tree takes seconds, so they share it. */
+let shared: { engine: Engine; pool: ScanPool } | undefined;
+
+function wire(scanners = '', poolOpts?: Partial<ConstructorParameters<typeof ScanPool>[0]>): Wired & { ctx: ReturnType<typeof testContext>['ctx'] } {
   const yaml = yamlWith(scanners);
   const { ctx } = testContext(yaml);
-  const engine = createRuntime(parseConfig(`preset: balanced\n${yaml}`), {}).engine;
-  const pool = new ScanPool({ recipeOf, ...poolOpts });
-  closers.push(() => pool.close());
-  const session = new McpSession({ engine, config: engine.config, configHash: 'h', serverIdentity: 'bridge:test', serverLabel: 'test', pinId: 'test', transport: 'mcp-ws', session: 's', offThread: { pool, engine } });
+  const own = scanners !== '' || poolOpts !== undefined;
+  const made = own || !shared ? { engine: createRuntime(parseConfig(`preset: balanced\n${yaml}`), {}).engine, pool: new ScanPool({ recipeOf, ...poolOpts }) } : shared;
+  if (made !== shared) closers.push(() => made.pool.close());
+  if (!own) shared = made;
+  const { engine, pool } = made;
+  // Counts what the session hands the pool.
+  const scans = { n: 0 };
+  const counted: OffThreadScans = { takes: (...a) => pool.takes(...a), scan: (...a) => (scans.n++, pool.scan(...a)) };
+  const session = new McpSession({ engine, config: engine.config, configHash: 'h', serverIdentity: 'bridge:test', serverLabel: 'test', pinId: 'test', transport: 'mcp-ws', session: 's', offThread: { pool: counted, engine } });
   const clientIn = new PassThrough();
   const clientOut = new PassThrough();
   const got: Msg[] = [];
@@ -85,6 +97,7 @@ function wire(scanners = '', poolOpts: Partial<ConstructorParameters<typeof Scan
       return find(id) as Msg;
     },
     pool,
+    scans,
     session,
     clientIn,
     clientOut,
@@ -144,7 +157,7 @@ describe('the WebSocket bridge with the scan pool', { timeout: 600_000 }, () => 
     await wsBridge(w);
     w.send(call(20, 'big-clean'));
     assert.deepEqual((await w.answer(20)).result, { content: [{ type: 'text', text: BIG_CLEAN }] });
-    assert.equal(w.pool.started, 1, 'it was scanned in a worker');
+    assert.equal(w.scans.n, 1, 'it was handed to the pool');
   });
 
   it('redacts a secret in a large result when the policy says redact, keeping the rest', async () => {
@@ -152,7 +165,7 @@ describe('the WebSocket bridge with the scan pool', { timeout: 600_000 }, () => 
     await wsBridge(w);
     w.send(call(21, 'big-secret'));
     const text = (await w.answer(21)).result?.content[0]?.text ?? '';
-    assert.equal(w.pool.started, 1, 'it was scanned in a worker');
+    assert.equal(w.scans.n, 1, 'it was handed to the pool');
     const marker = /\[REDACTED:[a-z0-9/-]+\]/.exec(text)?.[0];
     assert.ok(marker, 'a redaction marker');
     assert.equal(text, BIG_SECRET.replace(KEY, marker), 'only the key was replaced');
@@ -227,6 +240,7 @@ describe('the Streamable HTTP bridge with the scan pool', { timeout: 600_000 }, 
       assert.match(blockedText(await bigThenSmall(w, 'big-injected')), /^Tollgate blocked the tools\/call result of big-injected \([^)]*injection\//);
       w.send(call(12, 'big-clean'));
       assert.deepEqual((await w.answer(12)).result, { content: [{ type: 'text', text: BIG_CLEAN }] });
+      assert.equal(w.scans.n, 2, 'both large results were handed to the pool');
     });
   }
 });
