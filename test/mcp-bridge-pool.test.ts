@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { parseConfig } from '../src/config/index.ts';
 import { createRuntime, recipeOf } from '../src/main.ts';
 import type { OffThreadScans } from '../src/engine/index.ts';
 import { ScanPool } from '../src/scan-pool/index.ts';
-import { startUpstream, testContext } from '../src/transports/http-proxy/testing.ts';
+import { testContext } from '../src/transports/http-proxy/testing.ts';
 import { startHttpBridge, startWsBridge, type Bridge } from '../src/transports/mcp/bridge/index.ts';
 import { createUpstream } from '../src/transports/mcp/http/index.ts';
+import { startStubMcpUpstream } from '../src/transports/mcp/http/testing.ts';
 import { McpSession } from '../src/transports/mcp/index.ts';
 import { PAYLOAD } from './fixtures/mcp-http/servers.ts';
 import { startWsUpstream } from './fixtures/mcp-http/ws-server.ts';
@@ -193,37 +193,9 @@ describe('the WebSocket bridge with the scan pool', { timeout: 600_000 }, () => 
 
 /** A Streamable HTTP upstream: JSON answers, and an event stream for the tools named in `sse`. */
 async function httpUpstream(sse: ReadonlySet<string>): Promise<string> {
-  const tools = Object.keys(RESULTS).map((name) => ({ name, description: 'Returns a report.', inputSchema: { type: 'object', properties: {} } }));
-  const up = await startUpstream((req, res: ServerResponse, body) => {
-    if (req.method !== 'POST') {
-      res.writeHead(405);
-      res.end();
-      return;
-    }
-    const m = JSON.parse(body.toString('utf8')) as { id?: number; method?: string; params?: { name?: string } };
-    if (m.id === undefined) {
-      res.writeHead(202);
-      res.end();
-      return;
-    }
-    const name = m.params?.name ?? '';
-    const result =
-      m.method === 'initialize'
-        ? { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'stub', version: '1' } }
-        : m.method === 'tools/list'
-          ? { tools }
-          : { content: [{ type: 'text', text: RESULTS[name] ?? '' }] };
-    const message = JSON.stringify({ jsonrpc: '2.0', id: m.id, result });
-    if (sse.has(name)) {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(`event: message\ndata: ${message}\n\n`);
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(message);
-  });
+  const up = await startStubMcpUpstream({ tools: Object.keys(RESULTS).map((name) => ({ name, description: 'Returns a report.' })), text: (name) => RESULTS[name] ?? '', sse });
   closers.push(() => up.close());
-  return `http://127.0.0.1:${up.port}/mcp`;
+  return up.url;
 }
 
 describe('the Streamable HTTP bridge with the scan pool', { timeout: 600_000 }, () => {
