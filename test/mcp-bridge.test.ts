@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CreateMessageRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { everything, mixed, PAYLOAD } from './fixtures/mcp-http/servers.ts';
+import { everything, mixed, PAYLOAD, reports } from './fixtures/mcp-http/servers.ts';
 import { startUpstream } from './fixtures/mcp-http/upstream.ts';
 import { startWsUpstream } from './fixtures/mcp-http/ws-server.ts';
-import { LOOPBACK, refused, spawnClient, text, until, type Connected, type SpawnOptions } from './helpers/mcp.ts';
+import { LOOPBACK, refused, ROOT, spawnClient, text, until, type Connected, type SpawnOptions } from './helpers/mcp.ts';
 
 /**
  * The bridges, end to end on loopback: a real MCP SDK client spawns `tollgate mcp --upstream URL`
@@ -27,6 +27,10 @@ function home(extraConfig = ''): { dir: string; config: string } {
 function connect(upstream: string, h: { dir: string; config: string }, opts: Omit<SpawnOptions, 'home'> = {}): Promise<Connected> {
   return spawnClient(['--config', h.config, '--upstream', upstream], { ...opts, home: h.dir });
 }
+
+const FILLER = 'The quarterly report lists revenue by region and product line, with notes on each. ';
+/** Over the scan pool's threshold (limits.workerScanBytes, 256 KiB): the texts test/fixtures/mcp/big-result-server.mjs returns over stdio. */
+const BIG: Readonly<Record<string, string>> = { 'big-clean': FILLER.repeat(4000), 'big-injected': `${FILLER.repeat(2000)}${PAYLOAD} ${FILLER.repeat(2000)}` };
 
 describe('tollgate mcp --upstream (stdio bridge)', { concurrency: 2 }, () => {
   it('stdio → Streamable HTTP: server-everything works end to end, a DLP-laden call is refused, and the session is deleted upstream when the client leaves', T, async () => {
@@ -126,6 +130,41 @@ describe('tollgate mcp --upstream (stdio bridge)', { concurrency: 2 }, () => {
       assert.doesNotMatch(c.stderr(), /ws-token-for-tests/);
     } finally {
       await up.close();
+    }
+  });
+
+  it('judges a result over limits.workerScanBytes (scanned in the pool) as the stdio relay does: one carrying an instruction is replaced by the same text with the same audit event, a clean one arrives intact, over Streamable HTTP and WebSocket', { timeout: 300_000 }, async () => {
+    const ws = await startWsUpstream({ results: BIG });
+    const http = await startUpstream(() => reports(BIG));
+    const h = home();
+    try {
+      const outcomes: { injected: unknown; clean: unknown }[] = [];
+      for (const wire of [['--', process.execPath, join(ROOT, 'test/fixtures/mcp/big-result-server.mjs')], ['--upstream', http.url], ['--upstream', ws.url]]) {
+        const c = await spawnClient(['--config', h.config, ...wire], { home: h.dir });
+        const names = (await c.client.listTools()).tools.map((t) => t.name);
+        assert.ok(names.includes('big-injected') && names.includes('big-clean'), names.join());
+        outcomes.push({ injected: await c.client.callTool({ name: 'big-injected', arguments: {} }), clean: await c.client.callTool({ name: 'big-clean', arguments: {} }) });
+        assert.deepEqual(c.errors.map((x) => x.message), []);
+        await c.client.close();
+      }
+      const [stdio, ...bridges] = outcomes as [{ injected: { isError?: boolean }; clean: unknown }, ...{ injected: unknown; clean: unknown }[]];
+      assert.equal(stdio.injected.isError, true);
+      assert.match(text(stdio.injected), /^Tollgate blocked the tools\/call result of big-injected \([^)]*injection\//);
+      assert.equal(text(stdio.clean), BIG['big-clean']);
+      for (const b of bridges) assert.deepEqual(b, stdio);
+      const events = readFileSync(join(h.dir, 'audit.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"tool:big-'))
+        .map((l) => JSON.parse(l) as { event: string; transport: string; target: string; action: string; findings: { rule: string }[] });
+      const seen = (target: string) => events.filter((e) => e.event === 'tool-result' && e.target === target).map((e) => [e.transport, e.action, e.findings.map((f) => f.rule)]);
+      const injected = seen('tool:big-injected');
+      assert.deepEqual(injected.map((e) => e[0]), ['mcp-stdio', 'mcp-http', 'mcp-ws']);
+      for (const e of injected) assert.deepEqual(e.slice(1), injected[0]?.slice(1));
+      assert.equal(injected[0]?.[1], 'block');
+      assert.deepEqual(seen('tool:big-clean').map((e) => e.slice(0, 2)), [['mcp-stdio', 'allow'], ['mcp-http', 'allow'], ['mcp-ws', 'allow']]);
+    } finally {
+      await ws.close();
+      await http.close();
     }
   });
 });

@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { LoadedConfig } from '../../config/index.ts';
 import type { DecisionEvent } from '../../core/index.ts';
-import { resolveDataDir } from '../../evidence/data-dir.ts';
-import { startEvidence, type EvidenceStack } from '../../evidence-stack.ts';
-import { createRuntime } from '../../main.ts';
-import { scanPoolFor } from '../../scan-pool/index.ts';
-import { createPinStore, serverPinId } from '../../state/pins/index.ts';
+import { serverPinId } from '../../state/pins/index.ts';
 import { createResolver, type ProxyContext } from '../../transports/http-proxy/index.ts';
 import { startHttpBridge, startWsBridge, type Bridge } from '../../transports/mcp/bridge/index.ts';
 import { createUpstream, newSessionLabel, parseHeaderFlag, resolveHeaders, startMcpHttpProxy, upstreamProblem, urlServerIdentity } from '../../transports/mcp/http/index.ts';
-import { deferEmit, McpSession, RPC_BLOCKED, safeName } from '../../transports/mcp/index.ts';
+import { RPC_BLOCKED, safeName } from '../../transports/mcp/index.ts';
 import { quickenTierUp } from '../tier-up.ts';
 import { parseListen } from '../../transports/scan-api/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
 import { startMcpApprovals } from './mcp-approvals.ts';
-import { startMcpKillSwitch } from './mcp-kill.ts';
+import { startMcpRuntime, type McpRuntime } from './mcp-runtime.ts';
 
 /**
  * `tollgate mcp --upstream URL [--listen ADDR]`: Tollgate in front of a network MCP server. With
@@ -86,26 +81,16 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
   const approvalChannel = await startMcpApprovals(cfg, process.env, { ...(opts.api !== undefined ? { api: opts.api } : {}), onListener: listen !== undefined, note });
   if ('problem' in approvalChannel) fail(approvalChannel.problem);
   const channel = approvalChannel;
-  // A bridge's stdout is the protocol channel, as for stdio servers.
+  // A bridge's stdout is the protocol channel, as for stdio servers (mcp-runtime.ts).
   const bridged = listen === undefined;
-  const logging = bridged && cfg.logging.destination === 'stdout' ? { ...cfg.logging, destination: 'stderr' } : cfg.logging;
-  if (logging !== cfg.logging) note('mcp: logging.destination is stdout, the protocol channel; the audit log goes to stderr instead');
-  const sinks = bridged ? cfg.sinks.filter((k) => k.type !== 'stdout') : cfg.sinks;
-  if (sinks.length !== cfg.sinks.length) note('mcp: stdout sinks are skipped (stdout is the protocol channel)');
-  const chain = `mcp/${pinId.slice(0, 16)}`;
-  let stack: EvidenceStack;
+  let started: McpRuntime;
   try {
-    stack = await startEvidence({ ...loaded, config: { ...cfg, logging, sinks } }, { note, receiptsFile: `${chain}.receipts.jsonl`, receiptsFallbackFile: `${chain}.${process.pid}.receipts.jsonl` });
+    started = await startMcpRuntime({ loaded, primed, pinId, protocolOnStdout: bridged, quiet: opts.quiet === true, report: opts.report, note });
   } catch (err) {
     fail((err as Error).message);
   }
-  const evidence = stack;
-  const rt = createRuntime(primed, process.env, { evidenceKey: evidence.evidenceKey });
-  // Evidence is written after the message it records has gone on: the relay never waits on it.
-  const deferred = deferEmit((e: DecisionEvent): void => {
-    evidence.emit(e);
-    if (!opts.quiet) opts.report(e);
-  });
+  const runtime = started;
+  const { rt, evidence, deferred, kill, pins, pool } = runtime;
   const emit = deferred.emit;
   const ctx: ProxyContext = {
     engine: rt.engine,
@@ -125,23 +110,18 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
   const stopWith = async (code: number, message?: string): Promise<never> => {
     if (message !== undefined) process.stderr.write(`tollgate mcp: ${message}\n`);
     await channel.close();
-    deferred.flush();
-    await evidence.close().catch((err: unknown) => process.stderr.write(`[tollgate] mcp: closing evidence: ${(err as Error).message}\n`));
+    await runtime.close();
     process.exit(code);
   };
 
   const problem = await upstreamProblem(ctx, url);
   if (problem) return stopWith(1, problem);
-  const kill = startMcpKillSwitch(cfg, loaded.hash, emit, (line) => process.stderr.write(`[tollgate] ${line}\n`));
-  const pins = cfg.mcp.rugPull === 'off' ? undefined : createPinStore({ dir: join(resolveDataDir(cfg.dataDir), 'pins'), maxPinnedTools: cfg.mcp.maxPinnedTools });
   const transport = ws ? 'mcp-ws' : 'mcp-http';
   const shownHeaders = Object.keys(headers.headers).join(', ') || 'none';
   const summary = `server ${pinId.slice(0, 12)}, mode ${cfg.mode}, rug-pull ${cfg.mcp.rugPull}, session binding ${cfg.mcp.sessionBinding}, upstream headers: ${shownHeaders}, ${rt.knownSecrets.indexed.length} known secrets, kill switch: SIGUSR1 or create ${kill.sentinelPath}`;
 
   if (listen !== undefined) {
     const upstream = createUpstream({ ctx, url, headers: headers.headers, transport: 'mcp-http' });
-    // Large results are scanned in worker threads, so one session's big result does not stall the others.
-    const pool = scanPoolFor(cfg);
     let proxy;
     try {
       proxy = await startMcpHttpProxy({
@@ -155,6 +135,7 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
         ...(channel.approvals ? { approvals: channel.approvals } : {}),
         ...(channel.admin ? { admin: channel.admin } : {}),
         killed: kill.killed,
+        // Large results are scanned in worker threads, so one session's big result does not stall the others.
         ...(pool ? { offThread: pool } : {}),
       });
     } catch (err) {
@@ -179,29 +160,12 @@ export async function runRemote(opts: RemoteOptions): Promise<never> {
       process.once('SIGHUP', stop);
     });
     await server.close();
-    await pool?.close();
     return stopWith(0);
   }
 
   const sessionLabel = newSessionLabel();
-  const session = new McpSession({
-    engine: rt.engine,
-    config: cfg,
-    configHash: loaded.hash,
-    serverIdentity: identity,
-    serverLabel: label,
-    ...(pins ? { pins } : {}),
-    pinId,
-    transport,
-    session: sessionLabel,
-    emit,
-    ...(channel.approvals ? { approvals: channel.approvals } : {}),
-    // Always written: it is how the operator learns the id of a held call.
-    note: (line) => process.stderr.write(`[tollgate] mcp: ${line}\n`),
-    killed: kill.killed,
-  });
-  // Calls held for approval when the switch turns on are denied, not left waiting.
-  kill.onOn(() => session.cancelHeld('the Tollgate kill switch turned on', RPC_BLOCKED));
+  // The same session, pool and held-result delivery as a stdio server's (mcp-runtime.ts, bridge/client-side.ts).
+  const session = runtime.session({ serverIdentity: identity, serverLabel: label, transport, session: sessionLabel, ...(channel.approvals ? { approvals: channel.approvals } : {}) });
   note(`mcp: bridging stdio to ${ws ? 'the WebSocket' : 'the Streamable HTTP'} server ${url.protocol}//${url.host}${url.pathname} (${summary})`);
   let bridge: Bridge;
   const common = { session, label: sessionLabel, maxLineBytes: cfg.mcp.maxLineBytes, clientIn: process.stdin, clientOut: process.stdout, note };

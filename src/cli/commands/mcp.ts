@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { DecisionEvent } from '../../core/index.ts';
-import { resolveDataDir } from '../../evidence/data-dir.ts';
-import { startEvidence, type EvidenceStack } from '../../evidence-stack.ts';
-import { createRuntime } from '../../main.ts';
-import { scanPoolFor } from '../../scan-pool/index.ts';
-import { createPinStore, serverPinId } from '../../state/pins/index.ts';
-import { buildChildEnv, deferEmit, exitStatus, McpSession, RPC_BLOCKED, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
+import { serverPinId } from '../../state/pins/index.ts';
+import { buildChildEnv, exitStatus, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
 import { quickenTierUp } from '../tier-up.ts';
 import { startMcpApprovals } from './mcp-approvals.ts';
-import { startMcpKillSwitch } from './mcp-kill.ts';
 import { registerMcpPins } from './mcp-pins.ts';
+import { startMcpRuntime, type McpRuntime } from './mcp-runtime.ts';
 import { runRemote } from './mcp-remote.ts';
 
 interface McpOptions {
@@ -92,9 +87,7 @@ export function registerMcp(program: Command): void {
       const identity = opts.serverId ?? stdioServerIdentity(command, args);
       const pinId = serverPinId(identity);
 
-      // Evidence, as for `tollgate run`, except that stdout is the protocol channel (nothing else may
-      // write there) and each server's process keeps its own receipts chain: clients start several
-      // `tollgate mcp` at once, and a receipts file has one writer.
+      // Evidence, as for `tollgate run`, except that stdout is the protocol channel (mcp-runtime.ts).
       const note = (line: string): void => {
         if (!opts.quiet) process.stderr.write(`[tollgate] ${line}\n`);
       };
@@ -104,49 +97,21 @@ export function registerMcp(program: Command): void {
         process.exit(1);
       }
       const channel = approvalChannel;
-      const logging = cfg.logging.destination === 'stdout' ? { ...cfg.logging, destination: 'stderr' } : cfg.logging;
-      if (logging !== cfg.logging) note('mcp: logging.destination is stdout, the protocol channel; the audit log goes to stderr instead');
-      const sinks = cfg.sinks.filter((k) => k.type !== 'stdout');
-      if (sinks.length !== cfg.sinks.length) note('mcp: stdout sinks are skipped (stdout is the protocol channel)');
-      const chain = `mcp/${pinId.slice(0, 16)}`;
-      let stack: EvidenceStack;
+      let runtime: McpRuntime;
       try {
-        stack = await startEvidence({ ...loaded, config: { ...cfg, logging, sinks } }, { note, receiptsFile: `${chain}.receipts.jsonl`, receiptsFallbackFile: `${chain}.${process.pid}.receipts.jsonl` });
+        runtime = await startMcpRuntime({ loaded, primed, pinId, protocolOnStdout: true, quiet: opts.quiet === true, report: stderrDecisions, note });
       } catch (err) {
         process.stderr.write(`tollgate mcp: ${(err as Error).message}\n`);
         process.exit(1);
       }
-      const evidence = stack;
-      const rt = createRuntime(primed, process.env, { evidenceKey: evidence.evidenceKey });
-      // Evidence is written after the message it records has gone on: the relay never waits on it.
-      const deferred = deferEmit((e: DecisionEvent): void => {
-        evidence.emit(e);
-        if (!opts.quiet) stderrDecisions(e);
-      });
-      const emit = deferred.emit;
-      const pins = cfg.mcp.rugPull === 'off' ? undefined : createPinStore({ dir: join(resolveDataDir(cfg.dataDir), 'pins'), maxPinnedTools: cfg.mcp.maxPinnedTools });
-      const kill = startMcpKillSwitch(cfg, loaded.hash, emit, (line) => process.stderr.write(`[tollgate] ${line}\n`));
-      // Large results are scanned in a worker thread: the relay keeps passing other messages meanwhile.
-      const pool = scanPoolFor(cfg);
-      const session = new McpSession({
-        engine: rt.engine,
-        config: cfg,
-        configHash: loaded.hash,
+      const { rt, kill } = runtime;
+      const session = runtime.session({
         serverIdentity: identity,
         serverLabel: serverLabel(command),
-        ...(pins ? { pins } : {}),
-        pinId,
         transport: 'mcp-stdio',
         session: randomBytes(6).toString('hex'),
-        emit,
         ...(channel.approvals ? { approvals: channel.approvals } : {}),
-        // Always written: it is how the operator learns the id of a held call.
-        note: (line) => process.stderr.write(`[tollgate] mcp: ${line}\n`),
-        killed: kill.killed,
-        ...(pool ? { offThread: { pool, engine: rt.engine } } : {}),
       });
-      // Calls held for approval when the switch turns on are denied, not left waiting.
-      kill.onOn(() => session.cancelHeld('the Tollgate kill switch turned on', RPC_BLOCKED));
       if (!opts.quiet) {
         process.stderr.write(
           `[tollgate] mcp: guarding ${serverLabel(command)} (server ${pinId.slice(0, 12)}, mode ${cfg.mode}, rug-pull ${cfg.mcp.rugPull}, session binding ${cfg.mcp.sessionBinding}, ${Object.keys(child.env).length} env vars passed, ${rt.knownSecrets.indexed.length} known secrets; kill switch: SIGUSR1 or create ${kill.sentinelPath})\n`,
@@ -165,11 +130,8 @@ export function registerMcp(program: Command): void {
       // Start-up is done: from here the relay's per-message code tiers up sooner (tier-up.ts).
       quickenTierUp();
       const exit = await relay.done;
-      kill.stop();
-      await pool?.close();
       await channel.close();
-      deferred.flush();
-      await evidence.close().catch((err: unknown) => process.stderr.write(`[tollgate] mcp: closing evidence: ${(err as Error).message}\n`));
+      await runtime.close();
       const status = exitStatus(exit, (s) => constants.signals[s]);
       if (exit.signal && !exit.spawnError) {
         // Die of the same signal, as a shell's child would; the exit status is the fallback.

@@ -44,7 +44,8 @@ export interface McpSessionOptions {
   /**
    * Large results (tools/call and other content results) scanned in a worker pool, off the event
    * loop: held (Outbound.held) until their verdict. Only for a wire that delivers a server
-   * message's held outcomes (stdio, the Streamable HTTP listener); `engine` is the same engine.
+   * message's held outcomes (stdio and the bridges through delivery.ts, the Streamable HTTP
+   * listener); `engine` is the same engine.
    */
   readonly offThread?: { readonly pool: OffThreadScans; readonly engine: Engine };
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { Delivery } from './delivery.ts';
 import { LineFramer, type FrameEvent } from './framing.ts';
 import { idWindows } from './recover-id.ts';
 import type { McpSession, Outbound, Side } from './session.ts';
@@ -92,12 +93,13 @@ export function startStdioRelay(opts: StdioRelayOptions): StdioRelay {
       });
     }
   };
-  const deliver = (out: Outbound): void => {
+  // Requests held for approval and large results held for their scan are written when they
+  // settle; everything else keeps flowing.
+  const delivery = new Delivery((out: Outbound) => {
     writeServer(out.toServer);
     writeClient(out.toClient);
-    // Requests held for approval are written when they settle; everything else keeps flowing.
-    for (const later of out.held ?? []) void later.then(deliver);
-  };
+  });
+  const deliver = (out: Outbound): void => delivery.deliver(out);
   const handle = (from: Side, ev: FrameEvent): void => {
     switch (ev.kind) {
       case 'line':
@@ -163,11 +165,14 @@ export function startStdioRelay(opts: StdioRelayOptions): StdioRelay {
       opts.clientIn.pause();
       // Requests still waiting get an error instead of silence.
       writeClient(session.upstreamClosed(detail));
-      if (!clientWritable) {
-        resolve(exit);
-        return;
-      }
-      opts.clientOut.write('', () => resolve(exit));
+      const last = (): void => {
+        if (!clientWritable) resolve(exit);
+        else opts.clientOut.write('', () => resolve(exit));
+      };
+      // Results the server sent that are still being scanned reach the client before the relay ends.
+      const scanning = clientWritable ? delivery.settled() : null;
+      if (scanning) void scanning.then(last);
+      else last();
     };
     child.once('error', (err: NodeJS.ErrnoException) => {
       // Only a failure to start ends the relay here; a started process ends with 'close'.

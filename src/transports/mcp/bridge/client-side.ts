@@ -1,13 +1,23 @@
 // The stdio half of a bridge: newline-delimited JSON-RPC on Tollgate's stdin and stdout (as the
 // stdio relay frames it), each line judged by the session as the client's. What the session
-// passes on goes to `toServer`, whatever the upstream wire is.
+// passes on goes to `toServer`, whatever the upstream wire is; what it says about the server's
+// messages is delivered here too, held parts (calls held for approval, large results scanned in
+// the pool) when they settle, as the stdio relay delivers them (delivery.ts).
 import type { Readable, Writable } from 'node:stream';
+import { Delivery } from '../delivery.ts';
 import { LineFramer, type FrameEvent } from '../framing.ts';
 import type { McpSession, Outbound } from '../session.ts';
 
 export interface ClientSide {
   /** Writes messages to the client (stdout), one line each. */
   write(messages: readonly unknown[]): void;
+  /**
+   * Delivers what the session made of a server's message: to the client and back to the server
+   * now, and each held result when its scan settles (the wire keeps relaying meanwhile).
+   */
+  server(out: Outbound): void;
+  /** Resolves once every held outcome so far has been delivered; null when none is open. */
+  settled(): Promise<void> | null;
   /** Resolves when the client can take more output; null when it can now. */
   ready(): Promise<void> | null;
   /** Stops reading the client until resume() (too much in flight upstream). */
@@ -50,12 +60,12 @@ export function attachClientSide(opts: ClientSideOptions): ClientSide {
     if (messages.length === 0 || !writable) return;
     clientOut.write(serialize(messages));
   };
-  const deliver = (out: Outbound): void => {
+  // Held outcomes go on when they settle; the upstream wire drops what comes for a server that has gone.
+  const delivery = new Delivery((out: Outbound) => {
     write(out.toClient);
     for (const m of out.toServer) opts.toServer(m);
-    // Requests held for approval go on when they settle, unless the client has left by then.
-    for (const later of out.held ?? []) void later.then((o) => !stopped && deliver(o));
-  };
+  });
+  const deliver = (out: Outbound): void => delivery.deliver(out);
   const handle = (ev: FrameEvent): void => {
     switch (ev.kind) {
       case 'line':
@@ -81,6 +91,8 @@ export function attachClientSide(opts: ClientSideOptions): ClientSide {
   clientIn.once('end', onEnd);
   return {
     write,
+    server: deliver,
+    settled: () => delivery.settled(),
     ready: () => (writable && clientOut.writableNeedDrain ? new Promise<void>((r) => clientOut.once('drain', r)) : null),
     pause: () => {
       if (paused || stopped) return;

@@ -87,6 +87,8 @@ export function startHttpBridge(opts: HttpBridgeOptions): Bridge {
     for (const ac of streams) ac.abort();
     upstream.close();
     client.write(session.upstreamClosed(code === 0 ? 'was disconnected' : 'ended the session'));
+    // Results the server sent that are still being scanned reach the client before the bridge ends.
+    await client.settled();
     await client.flush();
     resolveDone(code);
   };
@@ -96,8 +98,7 @@ export function startHttpBridge(opts: HttpBridgeOptions): Bridge {
     pumpSse(res, session, opts.maxSseEventBytes, {
       event: (out) => {
         noteVersion(out.toClient, initId);
-        client.write(out.toClient);
-        for (const m of out.toServer) send(m);
+        client.server(out);
       },
       ready: () => client.ready(),
     });
@@ -168,8 +169,7 @@ export function startHttpBridge(opts: HttpBridgeOptions): Bridge {
       if (type === 'application/json') {
         const out = await readJsonBody(res, session, opts.maxBodyBytes);
         noteVersion(out.toClient, initId);
-        client.write(out.toClient);
-        for (const m of out.toServer) send(m);
+        client.server(out);
         client.write(session.abandon(ids, 'answered without a response to this request', RPC_INTERNAL_ERROR));
         return;
       }
@@ -256,7 +256,7 @@ export function startHttpBridge(opts: HttpBridgeOptions): Bridge {
       // while, then the session is ended at the server.
       ending = true;
       void (async () => {
-        await Promise.race([Promise.allSettled([...inFlight]), sleep(END_GRACE_MS)]);
+        await Promise.race([Promise.all([Promise.allSettled([...inFlight]), client.settled()]), sleep(END_GRACE_MS)]);
         for (const ac of streams) ac.abort();
         if (upstreamId !== undefined) {
           const r = await Promise.race([upstream.request({ method: 'DELETE', headers: headers(), session: opts.label }), sleep(2000).then(() => null)]);

@@ -92,9 +92,7 @@ export async function startWsBridge(opts: WsBridgeOptions): Promise<Bridge> {
   });
   ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    const out = isBinary ? session.dropped('server', 'mcp/invalid-jsonrpc', 'a binary frame (MCP over WebSocket uses text frames)', buf.length) : session.line('server', buf.toString('utf8'), buf.length);
-    client.write(out.toClient);
-    for (const m of out.toServer) if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+    client.server(isBinary ? session.dropped('server', 'mcp/invalid-jsonrpc', 'a binary frame (MCP over WebSocket uses text frames)', buf.length) : session.line('server', buf.toString('utf8'), buf.length));
     const wait = client.ready();
     if (wait) {
       ws.pause();
@@ -110,7 +108,12 @@ export async function startWsBridge(opts: WsBridgeOptions): Promise<Bridge> {
   ws.once('close', (code: number) => {
     client.stop();
     client.write(session.upstreamClosed(`closed the WebSocket (code ${code})`));
-    void client.flush().then(() => resolveDone(closing ? 0 : 1));
+    // Results the server sent that are still being scanned reach the client before the bridge ends.
+    void (async () => {
+      await client.settled();
+      await client.flush();
+      resolveDone(closing ? 0 : 1);
+    })();
   });
   opts.clientIn.resume();
   return { done };
