@@ -8,7 +8,7 @@ import { percentDecode, plusToSpace } from './url.ts';
 import { isQuietShortText, shapeOf, unwrapBase64Lines } from './runs.ts';
 import { despace, mayHoldCipher, reversedNamed, rot13Named } from './ciphers.ts';
 import { inflateBase64Run, inflateHexRun, type Compression } from './compressed.ts';
-import { prefixTrie, reversedTokens } from './reversed-tokens.ts';
+import { prefixTrie, reversedPhrases, reversedTokens } from './reversed-tokens.ts';
 
 export interface RawLayer {
   readonly chain: readonly Encoding[];
@@ -103,7 +103,9 @@ const DECODERS: readonly Decoder[] = [
       const trie = limits.reversedPrefixes === undefined ? null : prefixTrie(limits.reversedPrefixes);
       if (trie === null) return [];
       const found = runs(text, limits.minEncodedRun, state);
-      return found.length === 0 ? [] : one(reversedTokens(unwrapBase64Lines(text), found, trie));
+      const tokens = found.length === 0 ? null : reversedTokens(unwrapBase64Lines(text), found, trie);
+      const phrases = trie.phrases.length === 0 ? null : reversedPhrases(text, trie);
+      return tokens === null ? one(phrases) : phrases === null ? [tokens] : [tokens, phrases];
     },
   },
   // compressed streams inside base64 or hex (compressed.ts), inflated under the decoded-size budget

@@ -23,10 +23,17 @@ interface Node {
   terminal: boolean;
 }
 
-/** A trie of the prefixes read from their first character, walked from a run's end leftwards. */
+/**
+ * A trie of the prefixes read from their first character, walked from a run's end leftwards; and the
+ * phrases among them (a keyword of words, `private key`) written backwards, in lower and upper case.
+ */
 export interface PrefixTrie {
   readonly root: Node;
+  readonly phrases: readonly string[];
 }
+
+/** Shortest phrase looked for backwards: a PEM header's `private key` has 11 characters. */
+const MIN_PHRASE = 8;
 
 const TRIES = new WeakMap<readonly string[], PrefixTrie | null>();
 
@@ -38,8 +45,16 @@ export function prefixTrie(prefixes: readonly string[]): PrefixTrie | null {
   let trie = TRIES.get(prefixes);
   if (trie !== undefined) return trie;
   const root: Node = { next: new Map(), terminal: false };
+  const phrases: string[] = [];
   let any = false;
   for (const p of prefixes) {
+    const words = p.trim();
+    if (words.length >= MIN_PHRASE && words.includes(' ')) {
+      const backwards = [...words].reverse().join('');
+      phrases.push(backwards, backwards.toUpperCase());
+      any = true;
+      continue;
+    }
     if (p.length < MIN_PREFIX) continue;
     let ok = true;
     for (let i = 0; i < p.length && ok; i++) ok = isTokenExtension(p.charCodeAt(i)) && !(p.charCodeAt(i) >= 0x41 && p.charCodeAt(i) <= 0x5a);
@@ -54,7 +69,7 @@ export function prefixTrie(prefixes: readonly string[]): PrefixTrie | null {
     node.terminal = true;
     any = true;
   }
-  trie = any ? { root } : null;
+  trie = any ? { root, phrases } : null;
   TRIES.set(prefixes, trie);
   return trie;
 }
@@ -70,6 +85,34 @@ function endsWithReversedPrefix(text: string, end: number, trie: PrefixTrie): bo
     if (node.terminal) return true;
   }
   return false;
+}
+
+/** The stretch read backwards around a phrase written backwards: a PEM block of a 4096-bit key fits. */
+const PHRASE_REACH = 4096;
+/** Phrases read per text. */
+const MAX_PHRASES = 16;
+
+/**
+ * The stretches of `text` around each phrase written backwards (`YEK ETAVIRP` of a PEM block
+ * reversed line by line and character by character), PHRASE_REACH either side, overlapping ones
+ * merged, each read backwards; null when the text holds none. A few native searches per text.
+ */
+export function reversedPhrases(text: string, trie: PrefixTrie): string | null {
+  const spans: [number, number][] = [];
+  for (const phrase of trie.phrases) {
+    for (let at = text.indexOf(phrase); at >= 0 && spans.length < MAX_PHRASES; at = text.indexOf(phrase, at + phrase.length)) {
+      spans.push([Math.max(0, at - PHRASE_REACH), Math.min(text.length, at + phrase.length + PHRASE_REACH)]);
+    }
+  }
+  if (spans.length === 0) return null;
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  return merged.map(([s, e]) => [...text.slice(s, e)].reverse().join('')).join('\n');
 }
 
 /**
