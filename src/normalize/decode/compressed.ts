@@ -70,6 +70,9 @@ export function inflateToText(bytes: Uint8Array, kind: Compression, minRun: numb
     cut = true;
   }
   state.budget -= out.length;
+  // A cut stream is believed only when what it gave reads as text for at least minRun bytes: random
+  // bytes behind a header-like start often inflate to a few bytes before the input runs out.
+  if (cut && out.length < minRun) return null;
   const text = bytesToText(out) ?? printableStrings(out, minRun);
   if (cut && text !== null) state.capped = true;
   return text;
