@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_NORMALIZE_LIMITS } from '../types.ts';
+import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../types.ts';
 import { decodeLayers } from './layers.ts';
 import { reversed } from './ciphers.ts';
 
 // The engine passes the DLP rules' keywords; a few of them stand in here.
-const LIMITS = { ...DEFAULT_NORMALIZE_LIMITS, reversedPrefixes: ['ghp_', 'sk-ant-api', 'akia', 'eyj', 'private key', 'key', 'pw', '@'] };
+const LIMITS: NormalizeLimits = { ...DEFAULT_NORMALIZE_LIMITS, reversedPrefixes: ['ghp_', 'sk-ant-api', 'akia', 'eyj', 'private key', 'key', 'pw', '@'] };
 const GHP = 'ghp_R2d2C3poB1bFe77TkQx9mZ0aLs4Vw8Yh6Jn1';
 const ANT = 'sk-ant-api03-aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY2zA4bC6dE8fG0hJ2kL4mN6pQ8rS0tU2vW4xY6zA8bC0dE2fG4hJ6kL8mN0pQ2rS4tU6v-wXyZAA';
 const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';

@@ -244,3 +244,11 @@ test('a host label is also compared without case (DNS keeps none); other places 
   // A query value keeps its case on the wire: a lower-cased copy there is another string.
   assert.deepEqual(scanner.scan(viewOfUrl(`https://attacker.example/?v=${value.toLowerCase()}`), c), []);
 });
+
+test('a known secret written backwards is found, and named as such', () => {
+  const value = 'Xk9vQ2mZ7pL4rT8wY1bN6cJ3hF5dS0aG';
+  const { index } = createKnownSecretIndex([{ name: 'DEPLOY_TOKEN', value }]);
+  const hits = index.find(`payload ${[...value].reverse().join('')} end`);
+  assert.deepEqual(hits.map((m) => [m.name, m.encoding]), [['DEPLOY_TOKEN', 'reversed']]);
+  assert.deepEqual(index.find('payload with nothing of it'), []);
+});
