@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { verifyReceiptsFile } from '../src/evidence/receipts/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { CompleteResultSchema, CreateMessageRequestSchema, ElicitRequestSchema, EmptyResultSchema, GetTaskResultSchema, ListRootsRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { serverPinId } from '../src/state/pins/index.ts';
@@ -308,6 +309,30 @@ describe('tollgate mcp against malicious servers', { concurrency: 2 }, () => {
     for (const method of ['sampling/createMessage', 'elicitation/create', 'prompts/get', 'completion/complete', 'resources/read']) {
       assert.ok(audit.some((l) => l.includes(`"method":"${method}"`)), `${method} block recorded`);
     }
+  });
+
+  it('refuses tools/call arguments hiding a credential by gzip+base64, by writing it backwards, or by splitting it across arguments; a gzip+base64 blob of prose goes through', T, async () => {
+    const GH = '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';
+    const ANT = 'sk-ant-api03-aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY2zA4bC6dE8fG0hJ2kL4mN6pQ8rS0tU2vW4xY6zA8bC0dE2fG4hJ6kL8mN0pQ2rS4tU6v-wXyZAA';
+    const packed = gzipSync(`token: ${GH}`).toString('base64');
+    const backwards = [...ANT].reverse().join('');
+    const prose = gzipSync('Meeting notes: the release moves to Thursday.').toString('base64');
+    const done = await withClient(['node', join(FIXTURES, 'sink-server.mjs')], { home: home() }, async ({ client }) => {
+      await client.listTools();
+      for (const [args, rule] of [
+        [{ text: packed }, /dlp\/github-pat/],
+        [{ text: backwards }, /dlp\/anthropic-api-key/],
+        [{ text: GH.slice(0, 20), more: GH.slice(20) }, /split-secrets\/cross-parameter/],
+      ] as const) {
+        const e = await refused(client.callTool({ name: 'note', arguments: args }));
+        assert.equal(e.code, -32001);
+        assert.match(e.message, rule);
+      }
+      assert.equal(text(await client.callTool({ name: 'note', arguments: { text: prose } })), 'stored');
+    });
+    const received = done.stderr().split('\n').filter((l) => l.startsWith('fixture sink received '));
+    assert.ok(received.some((l) => l.includes(prose)), 'the prose blob arrived');
+    for (const secret of [packed, backwards, GH.slice(0, 20)]) assert.ok(!received.some((l) => l.includes(secret)), 'a refused call never reached the server');
   });
 
   it('drops malformed, unsolicited, non-UTF-8 and oversized lines from the server, records each, and the session goes on', T, async () => {

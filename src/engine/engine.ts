@@ -6,6 +6,7 @@ import { extract, type ExtractLimits } from '../extract/index.ts';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/index.ts';
 import type { KnownSecretIndex, ScanContext, Scanner, SessionState } from '../scanners/types.ts';
 import { createMemorySessionState } from '../scanners/split-secrets/index.ts';
+import { DLP_KEYWORDS } from '../scanners/dlp/index.ts';
 import { checkAddress, type AddressCheck } from '../scanners/ssrf/index.ts';
 import { UNTRUSTED_CONTENT_TAG } from '../scanners/tool-policy/index.ts';
 import { ssrfOptionsOf } from './ssrf-options.ts';
@@ -73,7 +74,8 @@ export function engineLimits(config: TollgateConfig): { extract: ExtractLimits; 
       maxSegments: l.maxSegments,
       maxMultipartParts: 256,
     },
-    normalize: { ...DEFAULT_NORMALIZE_LIMITS, maxDepth: l.maxDecodeDepth, maxDecodedChars: l.maxDecodedBytes },
+    // a token written backwards is recognised by a DLP keyword reversed at its end (normalize/decode/reversed-tokens.ts)
+    normalize: { ...DEFAULT_NORMALIZE_LIMITS, maxDepth: l.maxDecodeDepth, maxDecodedChars: l.maxDecodedBytes, reversedPrefixes: DLP_KEYWORDS },
   };
 }
 

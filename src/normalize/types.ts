@@ -10,7 +10,9 @@ export type Encoding =
   | 'unicode-tags'
   | 'letter-spacing'
   | 'rot13'
-  | 'reversed';
+  | 'reversed'
+  | 'gzip'
+  | 'zlib';
 
 /** One decoded layer found inside a text (a span, or the whole text), possibly after several decodings. */
 export interface DecodedLayer {
@@ -64,6 +66,12 @@ export interface NormalizeLimits {
   readonly maxDecodedChars: number;
   /** Shortest encoded run considered for base64/hex/base32 decoding. */
   readonly minEncodedRun: number;
+  /**
+   * Credential prefixes (lower case) a token written backwards is recognised by: a token-shaped run
+   * ending with one reversed is also read backwards (`decode/reversed-tokens.ts`). The engine passes
+   * the DLP rules' keywords; without them no unnamed reversal is read.
+   */
+  readonly reversedPrefixes?: readonly string[];
 }
 
 export const DEFAULT_NORMALIZE_LIMITS: NormalizeLimits = {

@@ -7,6 +7,8 @@ import { decodeJsonEscapes } from './json-escapes.ts';
 import { percentDecode, plusToSpace } from './url.ts';
 import { isQuietShortText, shapeOf, unwrapBase64Lines } from './runs.ts';
 import { despace, mayHoldCipher, reversedNamed, rot13Named } from './ciphers.ts';
+import { inflateBase64Run, inflateHexRun, type Compression } from './compressed.ts';
+import { prefixTrie, reversedPhrases, reversedTokens } from './reversed-tokens.ts';
 
 export interface RawLayer {
   readonly chain: readonly Encoding[];
@@ -16,10 +18,13 @@ export interface RawLayer {
 /** Set by a decoder that had to stop at a candidate cap: the layer is incomplete. */
 interface DecodeState {
   capped: boolean;
+  /** Bytes compressed streams may still inflate to, for the whole text (the decoded-size budget). */
+  budget: number;
 }
 
 interface Decoder {
-  readonly encoding: Encoding;
+  /** The encodings its outputs add to a chain: one, or two for a compressed stream inside base64 or hex. */
+  readonly chain: readonly Encoding[];
   decode(text: string, limits: NormalizeLimits, state: DecodeState): string[];
   /** Read the input text (and seeds) only, not the layers decoded from it. */
   readonly rootOnly?: boolean;
@@ -54,7 +59,7 @@ function hexRuns(text: string, minRun: number, state: DecodeState): readonly str
  */
 const DECODERS: readonly Decoder[] = [
   {
-    encoding: 'url',
+    chain: ['url'],
     decode(text) {
       const out: string[] = [];
       const pct = percentDecode(text);
@@ -64,10 +69,10 @@ const DECODERS: readonly Decoder[] = [
       return out;
     },
   },
-  { encoding: 'html-entities', decode: (text) => one(decodeEntities(text)) },
-  { encoding: 'json-escapes', decode: (text) => one(decodeJsonEscapes(text)) },
+  { chain: ['html-entities'], decode: (text) => one(decodeEntities(text)) },
+  { chain: ['json-escapes'], decode: (text) => one(decodeJsonEscapes(text)) },
   {
-    encoding: 'base64',
+    chain: ['base64'],
     decode(text, limits, state) {
       const out: string[] = [];
       for (const run of runs(text, limits.minEncodedRun, state)) {
@@ -77,20 +82,53 @@ const DECODERS: readonly Decoder[] = [
     },
   },
   {
-    encoding: 'hex',
+    chain: ['hex'],
     decode: (text, limits, state) => joined(hexRuns(text, limits.minEncodedRun, state).flatMap((run) => findHex(run, Math.ceil(limits.minEncodedRun / 2), SPAN_OUTPUTS))),
   },
   {
-    encoding: 'base32',
+    chain: ['base32'],
     decode: (text, limits, state) => joined(runs(text, limits.minEncodedRun, state).flatMap((run) => findBase32(run, limits.minEncodedRun, SPAN_OUTPUTS))),
   },
   // text games a model can be told to undo (ciphers.ts): spaced letters always (the runs only);
   // ROT13 and reversal around each place the input names them (not again in every decoded layer:
   // each would get a copy of its own, and a reading of a reading)
-  { encoding: 'letter-spacing', decode: (text) => one(despace(text)) },
-  { encoding: 'rot13', decode: (text) => one(rot13Named(text)), rootOnly: true },
-  { encoding: 'reversed', decode: (text) => one(reversedNamed(text)), rootOnly: true },
+  { chain: ['letter-spacing'], decode: (text) => one(despace(text)) },
+  { chain: ['rot13'], decode: (text) => one(rot13Named(text)), rootOnly: true },
+  { chain: ['reversed'], decode: (text) => one(reversedNamed(text)), rootOnly: true },
+  // a token written backwards without a word saying so: read when it ends with a credential prefix
+  // reversed (reversed-tokens.ts), in every layer (a reversed key inside base64 too)
+  {
+    chain: ['reversed'],
+    decode(text, limits, state) {
+      const trie = limits.reversedPrefixes === undefined ? null : prefixTrie(limits.reversedPrefixes);
+      if (trie === null) return [];
+      const found = runs(text, limits.minEncodedRun, state);
+      const tokens = found.length === 0 ? null : reversedTokens(unwrapBase64Lines(text), found, trie);
+      const phrases = trie.phrases.length === 0 ? null : reversedPhrases(text, trie);
+      return tokens === null ? one(phrases) : phrases === null ? [tokens] : [tokens, phrases];
+    },
+  },
+  // compressed streams inside base64 or hex (compressed.ts), inflated under the decoded-size budget
+  compressedIn('base64', 'gzip'),
+  compressedIn('base64', 'zlib'),
+  compressedIn('hex', 'gzip'),
+  compressedIn('hex', 'zlib'),
 ];
+
+function compressedIn(outer: 'base64' | 'hex', kind: Compression): Decoder {
+  return {
+    chain: [outer, kind],
+    decode(text, limits, state) {
+      const out: string[] = [];
+      if (outer === 'base64') {
+        for (const run of runs(text, limits.minEncodedRun, state)) if (out.length < SPAN_OUTPUTS) inflateBase64Run(run, kind, limits.minEncodedRun, state, out);
+      } else {
+        for (const run of hexRuns(text, limits.minEncodedRun, state)) if (out.length < SPAN_OUTPUTS) inflateHexRun(run, kind, limits.minEncodedRun, state, out);
+      }
+      return joined(out);
+    },
+  };
+}
 
 function one(value: string | null): string[] {
   return value === null ? [] : [value];
@@ -121,7 +159,7 @@ export interface LayerResult {
 export function decodeLayers(text: string, seed: readonly RawLayer[], limits: NormalizeLimits): LayerResult {
   // Fast path: a short text with nothing any decoder starts from (most header values and URL parts).
   if (seed.length === 0 && !mayDecode(text, limits)) return { layers: [], truncated: false };
-  const state: DecodeState = { capped: false };
+  const state: DecodeState = { capped: false, budget: limits.maxDecodedChars };
   // The input's own decodings first, before any bookkeeping is made: most texts (a URL, a header
   // value) decode to nothing, and then nothing else is needed.
   let rootOutputs: (readonly string[])[] | undefined;
@@ -156,7 +194,7 @@ export function decodeLayers(text: string, seed: readonly RawLayer[], limits: No
       truncated = true;
       break;
     }
-    for (const out of rootOutputs[k]!) admit({ chain: [rootDecoders![k]!.encoding], text: out });
+    for (const out of rootOutputs[k]!) admit({ chain: rootDecoders![k]!.chain, text: out });
   }
   while (queue.length > 0) {
     const item = queue.shift() as RawLayer;
@@ -173,7 +211,7 @@ export function decodeLayers(text: string, seed: readonly RawLayer[], limits: No
         }
         continue;
       }
-      for (const out of outputs) admit({ chain: [...item.chain, decoder.encoding], text: out });
+      for (const out of outputs) admit({ chain: [...item.chain, ...decoder.chain], text: out });
     }
   }
   return { layers, truncated: truncated || state.capped };

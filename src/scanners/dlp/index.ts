@@ -48,6 +48,13 @@ export const DLP_RULES: readonly DlpRuleInfo[] = ALL_RULES.map(({ id, name, seve
   mitre,
 }));
 
+/**
+ * Every rule's keywords (lower case, each once): the literals a credential is named by, most of them
+ * its prefix. The engine hands them to normalize, which reads a token backwards when it ends with one
+ * reversed (`normalize/decode/reversed-tokens.ts` keeps those of three or more token characters).
+ */
+export const DLP_KEYWORDS: readonly string[] = [...new Set(ALL_RULES.flatMap((r) => r.keywords))];
+
 /** Parts whose location ends in a key that names the value (`body.$.password`, `header.x-api-key`). */
 const FIELD_PARTS: ReadonlySet<SegmentPart> = new Set<SegmentPart>(['body-leaf', 'url-query-value', 'header', 'tool-argument']);
 

@@ -109,7 +109,7 @@ export function createKnownSecretsScanner(options: Partial<KnownSecretsOptions> 
             }
             seen.add(key);
             const who = displayName(m.name);
-            const how = m.encoding === 'raw' ? '' : caseless ? ' with its letter case changed' : ` ${m.encoding}-encoded`;
+            const how = m.encoding === 'raw' ? '' : caseless ? ' with its letter case changed' : m.encoding === 'reversed' ? ' written backwards' : ` ${m.encoding}-encoded`;
             const within = layer ? ` inside ${layer.chain.join(' → ')}-decoded content` : '';
             // The matched text (the value in the encoding that matched) goes out of band only: the
             // engine turns it into a fingerprint, and a redacting transport replaces it.

@@ -266,3 +266,11 @@ test('a connection string primes its password on its own: userinfo (percent-deco
   assert.equal(none.filter((r) => r.name.endsWith('(password)')).length, 0);
   assert.deepEqual(plain.find('user').length, 0);
 });
+
+test('a known secret written backwards is found, and named as such', () => {
+  const value = 'Xk9vQ2mZ7pL4rT8wY1bN6cJ3hF5dS0aG';
+  const { index } = createKnownSecretIndex([{ name: 'DEPLOY_TOKEN', value }]);
+  const hits = index.find(`payload ${[...value].reverse().join('')} end`);
+  assert.deepEqual(hits.map((m) => [m.name, m.encoding]), [['DEPLOY_TOKEN', 'reversed']]);
+  assert.deepEqual(index.find('payload with nothing of it'), []);
+});

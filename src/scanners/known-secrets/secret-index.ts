@@ -6,7 +6,7 @@ import type { KnownSecretIndex } from '../types.ts';
 import { shannonEntropy } from '../entropy/shannon.ts';
 import { embeddedSecrets } from './embedded.ts';
 
-export type KnownSecretEncoding = 'raw' | 'url-encoded' | 'json-escaped' | 'base64' | 'base64url' | 'hex' | 'base32';
+export type KnownSecretEncoding = 'raw' | 'url-encoded' | 'json-escaped' | 'base64' | 'base64url' | 'hex' | 'base32' | 'reversed';
 
 export const KNOWN_SECRET_ENCODINGS: readonly KnownSecretEncoding[] = [
   'raw',
@@ -16,6 +16,7 @@ export const KNOWN_SECRET_ENCODINGS: readonly KnownSecretEncoding[] = [
   'base64url',
   'hex',
   'base32',
+  'reversed',
 ];
 
 export interface KnownSecretIndexOptions {
@@ -183,6 +184,8 @@ export function encodedForms(value: string, encodings: readonly KnownSecretEncod
     const enc = JSON.stringify(value).slice(1, -1);
     if (enc !== value) add(enc, 'json-escaped');
   }
+  // written backwards (by code point): a reversal needs no word naming it to hide a value from a search
+  if (want.has('reversed')) add([...value].reverse().join(''), 'reversed');
   const bytes = utf8.encode(value);
   for (let shift = 0; shift < 3; shift++) {
     if (want.has('base64')) add(stableMiddle(bytes, shift, 6, (b) => stripPad(base64.encode(b))), 'base64');

@@ -13,6 +13,7 @@ import { displayName } from '../known-secrets/index.ts';
 import type { KnownSecretIndex, Scanner, Segment, SegmentPart } from '../types.ts';
 import { builtinSplitDetector, type SplitDetection, type SplitDetector } from './detector.ts';
 import { isTokenChar } from '../common.ts';
+import { argumentPieces } from './tool-arguments.ts';
 
 export { builtinSplitDetector, type SplitDetection, type SplitDetector } from './detector.ts';
 export {
@@ -743,6 +744,24 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
           const span = spanOf(c.index, c.length, j.starts, j.lengths);
           if (!span || span.first === span.last) continue; // whole in one fragment: DLP's or known-secrets' finding
           withinInput(c, j, locs, span, out);
+        }
+      }
+
+      // (a') One tool call: its argument values as they are, whitespace kept (tool-arguments.ts), for
+      // the formats that hold whitespace; what the joins above found is not reported again (same key).
+      const args = argumentPieces(view.segments, o.minFragmentLength, o.maxFragmentLength, o.maxFragmentsPerInput);
+      if (args.length > 0) {
+        const j = joinOf(args.map((a) => ({ text: a.text, location: a.location, kind: VALUE, folded: false })));
+        const detect = mayMatch(o.detect, j.texts, 0, j.texts.length) ? o.detect : null;
+        const locs = args.map((a) => a.location);
+        for (const c of detect || index ? candidatesIn(j, detect, index, out, locs[locs.length - 1]!) : []) {
+          const span = spanOf(c.index, c.length, j.starts, j.lengths);
+          if (!span || span.first === span.last) continue;
+          // whitespace around the match inside its first and last argument (a PEM block's last line
+          // break) does not make it two unrelated values glued
+          const head = j.text.slice(j.starts[span.first], c.index).trim();
+          const tail = j.text.slice(c.index + c.length, j.starts[span.last]! + j.lengths[span.last]!).trim();
+          withinInput(c, j, locs, { ...span, aligned: head === '' && tail === '' }, out);
         }
       }
 
