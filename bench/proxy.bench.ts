@@ -15,6 +15,7 @@ import { prose } from './corpus-gen.ts';
 import { startRole, type Role } from './proxy-role-client.ts';
 import { measureRunRss, type RssReport } from './run-rss.ts';
 import { loadAverage, machineLine, markdownTable, ms, summarize } from './stats.ts';
+import { measureStalls, stallLine } from './stalls.ts';
 import { runHttpsLoad } from './tunnel-load.ts';
 import { BODY_SIZES, POST_RESPONSE_BYTES, type UpstreamCounts } from './upstream.ts';
 
@@ -163,6 +164,8 @@ const tlsRows: Measured[] = [];
 const singleRows: Measured[] = [];
 let rss: RssReport | null = null;
 const loadAtStart = loadAverage();
+// How much of the wall clock this machine gives a busy thread right now (bench/stalls.ts).
+const stallsAtStart = stallLine(measureStalls(2));
 const t0 = performance.now();
 
 try {
@@ -304,7 +307,7 @@ function targets(): string[] {
   return out;
 }
 
-const machine = machineLine(`regex engine ${REGEX_ENGINE}, tollgate ${VERSION}; load average at start ${loadAtStart}, at end ${loadAverage()} (1 / 5 / 15 min)`);
+const machine = machineLine(`regex engine ${REGEX_ENGINE}, tollgate ${VERSION}; load average at start ${loadAtStart}, at end ${loadAverage()} (1 / 5 / 15 min); before the run, ${stallsAtStart}`);
 const rssTable = rss ? markdownTable(
       ['tollgate run', 'VmRSS', 'JS heap used', 'client connections open'],
       [...rss.rows, ...rss.baselines].map((r) => [r.state, `${(r.rssKb / 1024).toFixed(1)} MB`, r.heapUsedKb === undefined ? '' : `${(r.heapUsedKb / 1024).toFixed(1)} MB`, String(r.open)]),
