@@ -615,6 +615,8 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
   const quiet = new Set<string>();
   // Per pass and session, the window last read and found quiet (see readWindow).
   const lastQuiet = new Map<string, QuietWindow>();
+  // Per session, the whole window (every pass) last read and found quiet, with the known-secret index it was read with.
+  const lastQuietWindow = new Map<string, QuietWindow & { readonly index: KnownSecretIndex | null }>();
   // A plain-object lookup: cheaper than Set.has for the one check every segment goes through.
   const parts: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
   for (const part of o.parts) parts[part] = true;
@@ -807,7 +809,11 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       // long input nor a long history pushes the older pieces out of reach.
       // Fragments this input repeats from the window (sharedFragments) do not count toward the
       // reach: a long header every request carries would otherwise push the piece after it out.
-      const shared = older.length > 0 ? sharedFragments(older, current, current.length) : null;
+      // The same window as this session's last read that found nothing (an agent polling one
+      // endpoint): the reads below are a pure function of it, so they would find nothing again.
+      const lastRead = lastQuietWindow.get(session);
+      const sameWindow = lastRead !== undefined && lastRead.index === index && sameFragments(lastRead.older, older, older.length) && sameFragments(lastRead.current, current, current.length);
+      const shared = older.length > 0 && !sameWindow ? sharedFragments(older, current, current.length) : null;
       const reachOf = (t: string): number => (shared?.has(t) === true ? 0 : t.length);
       let olderChars = 0;
       for (const f of older) olderChars += f.length;
@@ -820,7 +826,8 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
       }
       if (older.length > 0 && olderChars + headAll > o.maxWindowChars) {
         out.stop(first, `The split-secrets check could re-scan only ${o.maxWindowChars} characters across this session's requests; raise maxWindowChars.`);
-      } else if (older.length > 0) {
+      } else if (older.length > 0 && !sameWindow) {
+        const before = out.findings.length;
         const locate = (k: number): string => kept[ends[k] ?? 0]?.location ?? first;
         // Each detector reads only as much of the window as its longest match can reach across the
         // boundary (the short rules a little, the long ones all); the known secrets all of it.
@@ -834,6 +841,10 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
           for (let chars = 0; upTo < to && chars < r; ) chars += reachOf(current[upTo++]!);
           readWindow(pass, session, from === 0 ? older : older.slice(from), current, upTo, locate, first, out, index);
         }
+        if (out.findings.length === before && !out.stopped) {
+          if (lastQuietWindow.size >= QUIET_SLOTS_MAX) lastQuietWindow.clear();
+          lastQuietWindow.set(session, { older, current, index });
+        } else lastQuietWindow.delete(session);
       }
 
       // Entropy budget: high-entropy data the session has sent that it had not sent before.

@@ -70,6 +70,17 @@ test('flags a key sent across two requests of one session, once, when the second
   assert.deepEqual(scanner.scan(viewOfUrl('https://c.example/log?m=hello-world'), { ...ctx, now: ctx.now + 2000 }), []);
 });
 
+test('a session polling one endpoint until its window is full still has a key sent after it joined (the quiet-window memo)', () => {
+  const ctx = session(createMemorySessionState({ maxFragmentsPerSession: 64 }));
+  const poll = 'https://c.example/status/1024?v=abc123';
+  for (let i = 0; i < 200; i++) assert.deepEqual(scanner.scan(viewOfUrl(poll), { ...ctx, now: ctx.now + i }), []);
+  assert.deepEqual(scanner.scan(viewOfUrl(`https://c.example/status/1024?v=${KEY.slice(0, 9)}`), { ...ctx, now: ctx.now + 300 }), []);
+  const f = scanner.scan(viewOfUrl(`https://c.example/status/1024?v=${KEY.slice(9)}`), { ...ctx, now: ctx.now + 301 });
+  assert.deepEqual(f.map((x) => x.rule), ['split-secrets/cross-request']);
+  // Polling again: the key lies wholly in earlier requests, so it is not reported a second time.
+  assert.deepEqual(scanner.scan(viewOfUrl(poll), { ...ctx, now: ctx.now + 302 }), []);
+});
+
 test('flags a key sent a piece per request when every request repeats the same path, header and fields around the pieces', () => {
   // What one service's requests all carry (a path segment, an API key header, a model name) lies
   // between the piece at the end of one request and the piece in the next.
