@@ -182,7 +182,7 @@ async function exchange(req: IncomingMessage, res: ServerResponse, x: Exchange, 
     if (contentType) input.contentType = contentType;
     const v = await inTurn(() => scan(x, input));
     verdict = auditUnscanned(x, 'request', [auditTooLarge('request', limits.maxInputBytes), ...v.findings], limits.maxInputBytes, `${bodyBytes} bytes read, the rest streamed`);
-  } else if (!scanned.ok) verdict = judged(x, [transportFinding('engine/unsupported-encoding', 'request.body', `The request body could not be decoded for inspection: ${scanned.reason}.`)]);
+  } else if (!scanned.ok) verdict = judged(x, [transportFinding(scanned.rule, 'request.body', `The request body could not be decoded for inspection: ${scanned.reason}.`)]);
   else {
     const body = scanned.body;
     const contentType = first(req.headers['content-type']);
@@ -298,7 +298,7 @@ async function respond(res: ServerResponse, x: Exchange, route: Route, address: 
   const decoded = decodeContent(body.body, first(upstream.headers['content-encoding']), pcfg.maxDecompressedBytes);
   const contentType = first(upstream.headers['content-type']);
   const rfind: Finding[] = [];
-  if (!decoded.ok) rfind.push(transportFinding('engine/unsupported-encoding', 'response.body', `The response body could not be decoded for inspection: ${decoded.reason}.`));
+  if (!decoded.ok) rfind.push(transportFinding(decoded.rule, 'response.body', `The response body could not be decoded for inspection: ${decoded.reason}.`));
   // Tollgate does not follow redirects; a redirect to an internal address is refused here.
   // Its host is resolved as a request there would be (location.ts).
   if (upstream.headers.location !== undefined) rfind.push(...(await responseLocationFindings(x, upstream, url)));
