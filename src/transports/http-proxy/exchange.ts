@@ -425,11 +425,23 @@ function requestUpstream(x: Exchange, url: URL, route: Route, address: string, f
 }
 
 /** An upstream request and the two bounds its socket gets (proxy.connectTimeoutMs, proxy.responseTimeoutMs). */
-type UpstreamRequest = http.ClientRequest & { tollgateTimeouts?: { readonly connectTimeoutMs: number; readonly responseTimeoutMs: number } };
+type UpstreamRequest = http.ClientRequest & {
+  tollgateTimeouts?: { readonly connectTimeoutMs: number; readonly responseTimeoutMs: number };
+  /** Set once the connection is up (the TLS handshake included): which bound a timeout is. */
+  tollgateConnected?: boolean;
+};
 
-// Shared by every upstream request (no closures per exchange).
-function onUpstreamTimeout(this: http.ClientRequest): void {
-  this.destroy(new Error('upstream timed out'));
+// Shared by every upstream request (no closures per exchange). The reason names the bound that ran
+// out, so a user can tell an unreachable host from a slow answer, and which setting to change.
+function onUpstreamTimeout(this: UpstreamRequest): void {
+  const t = this.tollgateTimeouts;
+  let why = 'upstream timed out';
+  if (t !== undefined) {
+    why = this.tollgateConnected
+      ? `upstream timed out: no answer within ${t.responseTimeoutMs} ms, proxy.responseTimeoutMs`
+      : `upstream timed out: not connected within ${t.connectTimeoutMs} ms, proxy.connectTimeoutMs`;
+  }
+  this.destroy(new Error(why));
 }
 
 function onUpstreamSocket(this: UpstreamRequest, s: Socket): void {
@@ -440,8 +452,14 @@ function onUpstreamSocket(this: UpstreamRequest, s: Socket): void {
     // The request's own setTimeout makes sure the socket's timeout is delivered to it as 'timeout'.
     s.setTimeout(t.connectTimeoutMs);
     this.setTimeout(t.connectTimeoutMs);
-    s.once(s instanceof TLSSocket ? 'secureConnect' : 'connect', () => void this.setTimeout(t.responseTimeoutMs));
-  } else this.setTimeout(t.responseTimeoutMs);
+    s.once(s instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
+      this.tollgateConnected = true;
+      this.setTimeout(t.responseTimeoutMs);
+    });
+  } else {
+    this.tollgateConnected = true;
+    this.setTimeout(t.responseTimeoutMs);
+  }
 }
 
 /**
