@@ -34,6 +34,7 @@ const OTHER_RULES: readonly RuleEntry[] = [
   })),
   { id: 'engine/decode-truncated', severity: 'high', mitre: 'T1027', description: 'decoding stopped at a limit; part of the input was not inspected (always blocks)' },
   { id: 'engine/html-truncated', severity: 'high', mitre: 'T1027', description: 'HTML larger or deeper than the extractor reads (always blocks)' },
+  { id: 'engine/body-truncated', severity: 'high', mitre: 'T1027', description: 'a compressed body whose stream ends before its end: it could not be decoded whole (always blocks)' },
   { id: 'engine/unsupported-encoding', severity: 'high', mitre: 'T1027', description: 'a content coding or charset the engine cannot decode (always blocks)' },
   { id: 'engine/input-too-large', severity: 'high', mitre: 'T1027', description: 'input over a size limit (always blocks)' },
   { id: 'engine/json-too-deep', severity: 'high', mitre: 'T1027', description: 'JSON nested beyond the depth limit (always blocks)' },

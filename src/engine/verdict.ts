@@ -22,6 +22,7 @@ const ALWAYS_BLOCK = new Set([
   'engine/decode-truncated',
   'engine/html-truncated',
   'engine/unsupported-encoding',
+  'engine/body-truncated',
 ]);
 
 /** True for findings that say part of the input was not inspected; no override lowers them. */

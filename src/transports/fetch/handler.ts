@@ -220,7 +220,7 @@ async function fetchPage(req: IncomingMessage, res: ServerResponse, ctx: ProxyCo
   }
   const decoded = decodeContent(read.body, first(upstream.headers['content-encoding']), pcfg.maxDecompressedBytes);
   if (!decoded.ok) {
-    const f = transportFinding('engine/unsupported-encoding', 'response.body', `The page could not be decoded for inspection: ${decoded.reason}.`);
+    const f = transportFinding(decoded.rule, 'response.body', `The page could not be decoded for inspection: ${decoded.reason}.`);
     refuse(c, 403, ctx.engine.judge([...before, f]), read.body.length, { url: url.href, status, contentType });
     return;
   }

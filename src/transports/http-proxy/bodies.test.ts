@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { bodiless, decodeContent, readBody, readBodyNow } from './bodies.ts';
 
 describe('bodiless', () => {
@@ -107,5 +108,34 @@ describe('decodeContent', () => {
     assert.ok(d.ok);
     assert.equal(d.body, body);
     assert.deepEqual(d.codings, []);
+  });
+
+  const text = Buffer.from('a body long enough to compress, '.repeat(40));
+  const cut = (b: Buffer): Buffer => b.subarray(0, b.length - 10);
+  for (const [coding, encode] of [
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['deflate (raw)', deflateRawSync],
+    ['br', brotliCompressSync],
+  ] as const) {
+    const header = coding.split(' ')[0] as string;
+    it(`names a ${coding} stream that ends early engine/body-truncated, and decodes it whole`, () => {
+      const whole = decodeContent(encode(text), header, 1 << 20);
+      assert.ok(whole.ok);
+      assert.equal(whole.body.toString(), text.toString());
+      const d = decodeContent(cut(encode(text)), header, 1 << 20);
+      assert.ok(!d.ok);
+      assert.equal(d.rule, 'engine/body-truncated');
+      assert.match(d.reason, /truncated/);
+    });
+  }
+
+  it('keeps engine/unsupported-encoding for corrupt data, an unknown coding and the size cap', () => {
+    const corrupt = Buffer.from(gzipSync(text));
+    corrupt[20] = (corrupt[20] as number) ^ 0xff;
+    for (const d of [decodeContent(corrupt, 'gzip', 1 << 20), decodeContent(text, 'zstd', 1 << 20), decodeContent(gzipSync(text), 'gzip', 100)]) {
+      assert.ok(!d.ok);
+      assert.equal(d.rule, 'engine/unsupported-encoding');
+    }
   });
 });

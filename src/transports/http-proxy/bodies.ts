@@ -96,7 +96,13 @@ export function bodiless(headers: { readonly [k: string]: string | string[] | un
 /** The body of a request that has none by its framing (see bodiless). */
 export const NO_BODY: BodyRead = Object.freeze({ ok: true as const, body: EMPTY });
 
-export type Decoded = { ok: true; body: Buffer; codings: string[] } | { ok: false; reason: string };
+/**
+ * A body that could not be decoded names the rule that says why: `engine/body-truncated` when a
+ * compressed stream ends before its end (zlib and brotli report Z_BUF_ERROR), otherwise
+ * `engine/unsupported-encoding` (an unknown or stacked coding, corrupt data, or the size cap).
+ */
+export type DecodeRule = 'engine/body-truncated' | 'engine/unsupported-encoding';
+export type Decoded = { ok: true; body: Buffer; codings: string[] } | { ok: false; reason: string; rule: DecodeRule };
 
 /**
  * Undoes a Content-Encoding list (applied in order, so undone in reverse) with a cap on the
@@ -108,7 +114,7 @@ export function decodeContent(body: Buffer, header: string | undefined, maxBytes
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c.length > 0 && c !== 'identity');
-  if (codings.length > 4) return { ok: false, reason: `${codings.length} stacked content codings` };
+  if (codings.length > 4) return { ok: false, reason: `${codings.length} stacked content codings`, rule: 'engine/unsupported-encoding' };
   let out = body;
   for (const coding of [...codings].reverse()) {
     try {
@@ -116,13 +122,14 @@ export function decodeContent(body: Buffer, header: string | undefined, maxBytes
       if (coding === 'gzip' || coding === 'x-gzip') out = gunzipSync(out, opts);
       else if (coding === 'deflate') out = inflateDeflate(out, maxBytes);
       else if (coding === 'br') out = brotliDecompressSync(out, opts);
-      else return { ok: false, reason: `unknown content coding "${coding.slice(0, 40)}"` };
+      else return { ok: false, reason: `unknown content coding "${coding.slice(0, 40)}"`, rule: 'engine/unsupported-encoding' };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ERR_BUFFER_TOO_LARGE' || (err instanceof RangeError && /output length/i.test(err.message))) {
-        return { ok: false, reason: `decompressed body exceeds ${maxBytes} bytes` };
+        return { ok: false, reason: `decompressed body exceeds ${maxBytes} bytes`, rule: 'engine/unsupported-encoding' };
       }
-      return { ok: false, reason: `${coding} body is truncated or corrupt (${(err as Error).message.slice(0, 80)})` };
+      if (code === 'Z_BUF_ERROR') return { ok: false, reason: `${coding} stream ends before its end (truncated)`, rule: 'engine/body-truncated' };
+      return { ok: false, reason: `${coding} body is corrupt (${(err as Error).message.slice(0, 80)})`, rule: 'engine/unsupported-encoding' };
     }
   }
   return { ok: true, body: out, codings };
@@ -134,6 +141,12 @@ function inflateDeflate(body: Buffer, maxBytes: number): Buffer {
     return inflateSync(body, { maxOutputLength: maxBytes });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw err;
-    return inflateRawSync(body, { maxOutputLength: maxBytes });
+    try {
+      return inflateRawSync(body, { maxOutputLength: maxBytes });
+    } catch (rawErr) {
+      // A zlib stream that ran out (its header checked, then Z_BUF_ERROR) is truncated, whatever
+      // reading it as raw deflate says; otherwise the raw reading's error is the one that applies.
+      throw (err as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' ? err : rawErr;
+    }
   }
 }

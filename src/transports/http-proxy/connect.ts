@@ -22,7 +22,7 @@ import { parseAuthority } from './authority.ts';
 import { addressFindings, resolveChecked, type ProxyContext } from './context.ts';
 import { connectFinding, connectListFindings, hostMatches, PLAIN_HTTP_PORT, portMessage } from './connect-policy.ts';
 import type { Interceptor } from './intercept.ts';
-import { looksLikeHttp, type PlainTunnels } from './plain-tunnel.ts';
+import { httpUndecided, looksLikeHttp, type PlainTunnels } from './plain-tunnel.ts';
 import { chargeBudget, type RelayTracker } from './control.ts';
 import { MAX_HELLO, parseClientHello, type SniResult } from './sni.ts';
 
@@ -67,15 +67,17 @@ function readHello(client: Socket, head: Buffer): Promise<{ hello: SniResult; bu
       client.pause();
       resolve({ hello: r, buffered });
     };
+    // Not TLS, but maybe the start of an HTTP request line that came in pieces: read on.
+    const settledBy = (r: SniResult): boolean => r.state !== 'need-more' && !(r.state === 'not-tls' && httpUndecided(buffered));
     const onData = (chunk: Buffer): void => {
       buffered = Buffer.concat([buffered, chunk]);
       const r = parseClientHello(buffered);
-      if (r.state !== 'need-more' || buffered.length > MAX_HELLO + 1024) done(r.state === 'need-more' ? { state: 'malformed', why: 'ClientHello too large' } : r);
+      if (settledBy(r) || buffered.length > MAX_HELLO + 1024) done(r.state === 'need-more' ? { state: 'malformed', why: 'ClientHello too large' } : r);
     };
     const timer = setTimeout(() => done({ state: 'malformed', why: 'no ClientHello within 10 s' }), HELLO_TIMEOUT_MS);
     client.once('close', () => done({ state: 'malformed', why: 'the client closed the tunnel' }));
     const first = parseClientHello(buffered);
-    if (first.state !== 'need-more') done(first);
+    if (settledBy(first)) done(first);
     else client.on('data', onData);
   });
 }

@@ -182,7 +182,7 @@ async function exchange(req: IncomingMessage, res: ServerResponse, x: Exchange, 
     if (contentType) input.contentType = contentType;
     const v = await inTurn(() => scan(x, input));
     verdict = auditUnscanned(x, 'request', [auditTooLarge('request', limits.maxInputBytes), ...v.findings], limits.maxInputBytes, `${bodyBytes} bytes read, the rest streamed`);
-  } else if (!scanned.ok) verdict = judged(x, [transportFinding('engine/unsupported-encoding', 'request.body', `The request body could not be decoded for inspection: ${scanned.reason}.`)]);
+  } else if (!scanned.ok) verdict = judged(x, [transportFinding(scanned.rule, 'request.body', `The request body could not be decoded for inspection: ${scanned.reason}.`)]);
   else {
     const body = scanned.body;
     const contentType = first(req.headers['content-type']);
@@ -298,7 +298,7 @@ async function respond(res: ServerResponse, x: Exchange, route: Route, address: 
   const decoded = decodeContent(body.body, first(upstream.headers['content-encoding']), pcfg.maxDecompressedBytes);
   const contentType = first(upstream.headers['content-type']);
   const rfind: Finding[] = [];
-  if (!decoded.ok) rfind.push(transportFinding('engine/unsupported-encoding', 'response.body', `The response body could not be decoded for inspection: ${decoded.reason}.`));
+  if (!decoded.ok) rfind.push(transportFinding(decoded.rule, 'response.body', `The response body could not be decoded for inspection: ${decoded.reason}.`));
   // Tollgate does not follow redirects; a redirect to an internal address is refused here.
   // Its host is resolved as a request there would be (location.ts).
   if (upstream.headers.location !== undefined) rfind.push(...(await responseLocationFindings(x, upstream, url)));
@@ -425,11 +425,23 @@ function requestUpstream(x: Exchange, url: URL, route: Route, address: string, f
 }
 
 /** An upstream request and the two bounds its socket gets (proxy.connectTimeoutMs, proxy.responseTimeoutMs). */
-type UpstreamRequest = http.ClientRequest & { tollgateTimeouts?: { readonly connectTimeoutMs: number; readonly responseTimeoutMs: number } };
+type UpstreamRequest = http.ClientRequest & {
+  tollgateTimeouts?: { readonly connectTimeoutMs: number; readonly responseTimeoutMs: number };
+  /** Set once the connection is up (the TLS handshake included): which bound a timeout is. */
+  tollgateConnected?: boolean;
+};
 
-// Shared by every upstream request (no closures per exchange).
-function onUpstreamTimeout(this: http.ClientRequest): void {
-  this.destroy(new Error('upstream timed out'));
+// Shared by every upstream request (no closures per exchange). The reason names the bound that ran
+// out, so a user can tell an unreachable host from a slow answer, and which setting to change.
+function onUpstreamTimeout(this: UpstreamRequest): void {
+  const t = this.tollgateTimeouts;
+  let why = 'upstream timed out';
+  if (t !== undefined) {
+    why = this.tollgateConnected
+      ? `upstream timed out: no answer within ${t.responseTimeoutMs} ms, proxy.responseTimeoutMs`
+      : `upstream timed out: not connected within ${t.connectTimeoutMs} ms, proxy.connectTimeoutMs`;
+  }
+  this.destroy(new Error(why));
 }
 
 function onUpstreamSocket(this: UpstreamRequest, s: Socket): void {
@@ -440,8 +452,14 @@ function onUpstreamSocket(this: UpstreamRequest, s: Socket): void {
     // The request's own setTimeout makes sure the socket's timeout is delivered to it as 'timeout'.
     s.setTimeout(t.connectTimeoutMs);
     this.setTimeout(t.connectTimeoutMs);
-    s.once(s instanceof TLSSocket ? 'secureConnect' : 'connect', () => void this.setTimeout(t.responseTimeoutMs));
-  } else this.setTimeout(t.responseTimeoutMs);
+    s.once(s instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
+      this.tollgateConnected = true;
+      this.setTimeout(t.responseTimeoutMs);
+    });
+  } else {
+    this.tollgateConnected = true;
+    this.setTimeout(t.responseTimeoutMs);
+  }
 }
 
 /**

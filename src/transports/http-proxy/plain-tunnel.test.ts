@@ -101,6 +101,26 @@ describe('plain HTTP inside a CONNECT tunnel (undici ProxyAgent tunnels http:// 
     assert.match(answer, /x-tollgate-block: policy\/host-mismatch/i);
   });
 
+  it('reads on when the first bytes in a tunnel are only the start of a method (a request written in pieces)', async () => {
+    const { sock, head } = await openTunnel(proxy.server.port, 'up.test:80');
+    assert.match(head, /^HTTP\/1\.1 200 /);
+    let got = '';
+    sock.on('data', (c: Buffer) => {
+      got += c.toString('latin1');
+    });
+    const closed = new Promise<void>((r) => sock.once('close', () => r()));
+    sock.on('error', () => undefined);
+    sock.resume();
+    // "G", then "E", then the rest: each piece its own write, a turn of the event loop apart.
+    for (const piece of ['G', 'E', `T /?key=${AWS_KEY} HTTP/1.1\r\nHost: up.test\r\nConnection: close\r\n\r\n`]) {
+      sock.write(piece);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await closed;
+    assert.match(got, /^HTTP\/1\.1 403 /, 'served as inspected HTTP, not refused as a tunnel that is not TLS');
+    assert.match(got, /x-tollgate-block: dlp\//i);
+  });
+
   it('serves plain HTTP to port 80 without allowPorts listing it, but refuses TLS there and any other unlisted port', async () => {
     // Port 80: the request is served inspected (the key is blocked before anything is dialled).
     const plain = await openTunnel(proxy.server.port, 'up.test:80');

@@ -34,6 +34,17 @@ export function looksLikeHttp(buffered: Buffer): boolean {
   return false;
 }
 
+/**
+ * Whether a tunnel's first bytes could still become an HTTP request line once more arrive: only
+ * upper-case letters so far, no longer than a method. A client that writes its request in small
+ * pieces (or a network that splits it) is read on until looksLikeHttp can tell.
+ */
+export function httpUndecided(buffered: Buffer): boolean {
+  if (buffered.length > MAX_METHOD) return false;
+  for (const b of buffered) if (b < 0x41 || b > 0x5a) return false;
+  return true;
+}
+
 /** `host[:port]` as an http URL authority (IPv6 in brackets, :80 left out). */
 function httpAuthority(host: string, port: number): string {
   const h = isIP(host) === 6 ? `[${host}]` : host;

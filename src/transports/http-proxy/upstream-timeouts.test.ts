@@ -49,7 +49,7 @@ describe('upstream timeouts', { timeout: 120_000 }, () => {
       const r = await curl(proxy.server.url, ['--max-time', '30', `http://127.0.0.1:${up.port}/silent`]);
       assert.equal(r.status, 502);
       assert.equal(r.headers['x-tollgate-block'], 'engine/upstream-error');
-      assert.match(r.body, /timed out/);
+      assert.match(r.body, /timed out: no answer within 500 ms, proxy\.responseTimeoutMs/, 'the reason names the bound that ran out');
     });
   });
 });

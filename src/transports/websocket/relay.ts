@@ -249,10 +249,16 @@ export function relay(client: WebSocket, upstream: WebSocket, f: RelayFacts): vo
         shut(1011, 'Tollgate could not inspect a message');
         return;
       }
-      // A message cannot be redacted in flight (no offsets to cut at): redact stops it like block.
+      // A message cannot be redacted in flight (no offsets to cut at), nor held for an operator
+      // (the socket would stall, and later messages could not overtake it): redact and ask stop it
+      // like block, and the event records the block that was enforced.
       if (ACTION_RANK[verdict.action] >= ACTION_RANK.redact) {
         const enforced: Verdict =
-          verdict.action === 'redact' ? { ...verdict, action: 'block', reason: `${verdict.reason} A WebSocket message cannot be redacted in flight, so it was blocked.` } : verdict;
+          verdict.action === 'redact'
+            ? { ...verdict, action: 'block', reason: `${verdict.reason} A WebSocket message cannot be redacted in flight, so it was blocked.` }
+            : verdict.action === 'ask'
+              ? { ...verdict, action: 'block', reason: `${verdict.reason.replace(/^Held for approval/, 'Blocked')} A WebSocket message cannot be held for approval, so it was blocked.` }
+              : verdict;
         emit(direction, enforced, buf.length, started);
         const rule = verdict.findings[0]?.rule ?? 'policy';
         shut(1008, `Tollgate blocked an ${direction} message: ${rule}`);
