@@ -176,6 +176,7 @@ async function fetchPage(req: IncomingMessage, res: ServerResponse, ctx: ProxyCo
       method: 'GET',
       headers,
       timeoutMs: pcfg.connectTimeoutMs,
+      timeoutSetting: 'proxy.connectTimeoutMs',
       ...(ctx.tls?.upstream ? { secureContext: ctx.tls.upstream } : {}),
       // The kill switch stops the request wherever it is: connecting, or waiting for the answer.
       sent: (r) => watch.set(() => void r.destroy(new Error('the kill switch turned on'))),

@@ -15,6 +15,8 @@ export interface UpstreamRequest {
   readonly body?: Buffer;
   /** Connect and response-head timeout. */
   readonly timeoutMs: number;
+  /** The config key timeoutMs came from, named in a timeout's reason. */
+  readonly timeoutSetting?: string;
   /** Roots an https upstream's certificate must chain to (the proxy's upstream trust); Node's default store when absent. */
   readonly secureContext?: SecureContext;
   /** Called with the request as it is made, for a caller that may have to destroy it (the kill switch). */
@@ -42,7 +44,7 @@ export function requestUpstream(r: UpstreamRequest): Promise<IncomingMessage> {
       req.setTimeout(0);
       resolve(res);
     });
-    req.on('timeout', () => req.destroy(new Error('upstream timed out')));
+    req.on('timeout', () => req.destroy(new Error(`upstream timed out: not connected or no answer within ${r.timeoutMs} ms${r.timeoutSetting ? `, ${r.timeoutSetting}` : ''}`)));
     req.on('error', reject);
     r.sent?.(req);
     req.end(r.body);
