@@ -9,6 +9,7 @@ import type { DecisionEvent, ScanInput } from '../../core/index.ts';
 import type { Engine, OffThreadScans } from '../../engine/index.ts';
 import { createRuntime, recipeOf } from '../../main.ts';
 import { ScanPool, type ScanPoolOptions } from '../../scan-pool/index.ts';
+import { createKillSwitch } from '../../state/index.ts';
 import { textAtLeast } from '../../scan-pool/size.ts';
 import type { ProxyContext } from './context.ts';
 import { startProxy } from './server.ts';
@@ -61,7 +62,7 @@ interface Harness {
  * A proxy with `yaml`, and a scan pool unless `poolOpts` is null. Its engine counts the large
  * response scans under way, inline (engine.scan) or in the pool (the pool's scan until it answers).
  */
-async function harness(yaml: string, poolOpts: Partial<ScanPoolOptions> | null): Promise<Harness> {
+async function harness(yaml: string, poolOpts: Partial<ScanPoolOptions> | null, extra: { readonly control?: ProxyContext['control']; readonly onPoolScan?: () => void } = {}): Promise<Harness> {
   const rt = createRuntime(parseConfig(`preset: balanced\n${yaml}`), {});
   const { ctx: base, events } = testContext(yaml);
   let scanning = 0;
@@ -83,6 +84,7 @@ async function harness(yaml: string, poolOpts: Partial<ScanPoolOptions> | null):
   const offThread: OffThreadScans | undefined = pool && {
     takes: (e, input, c) => pool.takes(e, input, c),
     scan: async (e, input, c, o) => {
+      extra.onPoolScan?.();
       const counted = large(input);
       if (counted) scanning++;
       try {
@@ -95,7 +97,7 @@ async function harness(yaml: string, poolOpts: Partial<ScanPoolOptions> | null):
     },
   };
   const agents = createUpstreamAgents();
-  const ctx: ProxyContext = { ...base, engine, upstreamAgents: agents, ...(offThread ? { offThread } : {}) };
+  const ctx: ProxyContext = { ...base, engine, upstreamAgents: agents, ...(offThread ? { offThread } : {}), ...(extra.control ? { control: extra.control } : {}) };
   const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
   closers.push(async () => {
     await server.close();
@@ -204,6 +206,16 @@ describe('HTTP proxy responses on the scan pool: failing closed', () => {
     assert.equal(r.status, 403);
     assert.ok(!r.body.toString().includes(FILLER));
     assert.deepEqual(lastResponse(h.events), { action: 'block', rules: ['engine/deadline-exceeded'] });
+  });
+
+  it('answers 503 when the kill switch turns on while the worker scans the response', async () => {
+    const killSwitch = createKillSwitch();
+    const h = await harness(YAML, {}, { control: { killSwitch }, onPoolScan: () => killSwitch.setManual(true, 'api', 1_700_000_000_000) });
+    const r = await get(h.port, '/clean');
+    assert.equal(r.status, 503);
+    assert.ok(!r.body.toString().includes(FILLER));
+    assert.deepEqual(lastResponse(h.events), { action: 'block', rules: ['policy/kill-switch'] });
+    assert.equal(h.inWorker(), 1, 'the worker answered, after the switch turned on');
   });
 
   it('blocks a response whose worker fails (engine/scanner-error); audit mode warns and relays it', async () => {
