@@ -6,7 +6,8 @@
 // after. The targets are interleaved over R rounds so all see the same load.
 //
 // Targets (default floor,tollgate): floor; buffered (the floor reading each body whole before
-// sending it on, the shape scanning needs); tollgate; stub (Tollgate with engine.scan answering
+// sending it on, the shape scanning needs); tollgate; pooled (Tollgate with responses of 64 KiB or
+// more scanned in the scan pool's worker); stub (Tollgate with engine.scan answering
 // allow without scanning: what the transport costs on its own); evidence (Tollgate with its decision
 // events also written by the evidence layer as `tollgate run` writes them: audit log, metrics, signed
 // receipts; the other targets only count them); base-tollgate, base-stub and base-evidence (the
@@ -84,6 +85,8 @@ const starters: Record<string, () => Promise<Role>> = {
   floor: () => startRole('floor', { hosts: { [HOST]: '127.0.0.1' } }, prof && process.argv.includes('--prof-floor') ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
   buffered: () => startRole('floor', { hosts: { [HOST]: '127.0.0.1' }, buffered: true }),
   tollgate: () => startRole('tollgate', { yaml: reach }, tgArgs),
+  // Tollgate with limits.workerScanBytes at 64 KiB (default 256 KiB): 100 KB responses scanned in the pool.
+  pooled: () => startRole('tollgate', { yaml: `${reach}limits:\n  workerScanBytes: 65536\n` }, tgArgs),
   stub: () => startRole('tollgate', { yaml: reach, stubScan: true }, tgArgs),
   evidence: () => startRole('tollgate', { yaml: reach, evidence: true }, tgArgs),
   // The same two from the checkout at PROXY_BENCH_BASE (an A/B of two trees in one run).

@@ -11,6 +11,7 @@ import type { DecisionEvent } from '../src/core/index.ts';
 import { startEvidence, type EvidenceStack } from '../src/evidence-stack.ts';
 import { quickenTierUp } from '../src/cli/tier-up.ts';
 import { createRuntime } from '../src/main.ts';
+import { livePool } from '../src/scan-pool/index.ts';
 import { createResolver, createUpstreamAgents, loadProxyTls, startProxy, type ProxyContext } from '../src/transports/http-proxy/index.ts';
 import { startFloorProxy } from './floor-proxy.ts';
 import { startBenchUpstream } from './upstream.ts';
@@ -78,6 +79,7 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
     };
     const tls = config.proxy.tlsInterception.enabled ? await loadProxyTls(config.proxy.tlsInterception, opts.dataDir ?? process.cwd()) : null;
     const engine = opts.stubScan ? { ...runtime.engine, scan: () => ({ action: 'allow' as const, findings: [], reason: 'Allowed (scan stubbed for a diagnostic run).' }) } : runtime.engine;
+    const pool = livePool();
     const ctx: ProxyContext = {
       engine,
       config,
@@ -91,6 +93,8 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
       },
       ...(tls ? { tls: tls.tls } : {}),
       upstreamAgents: createUpstreamAgents(),
+      // As services.ts wires it: responses of limits.workerScanBytes or more are scanned in a worker.
+      ...(opts.stubScan ? {} : { offThread: pool }),
     };
     const server = await startProxy(ctx, { listen: { host: '127.0.0.1', port: 0 } });
     // As `tollgate run` does once started (cli/tier-up.ts).
@@ -100,6 +104,7 @@ async function start(role: string, opts: RoleOptions): Promise<{ ports: Record<s
       stats: () => ({ decisions: decisions(), notes }),
       close: async () => {
         await server.close();
+        await pool.close();
         await stack?.close();
         // The data dir holds a receipts signing key made for this run: nothing of it is kept.
         if (evidenceHome) rmSync(evidenceHome, { recursive: true, force: true });

@@ -165,6 +165,8 @@ export async function startServices(loaded: LoadedConfig, opts: ServicesOptions 
     ...(approvals ? { approvals } : {}),
     control: control.proxyControl,
     upstreamAgents,
+    // Large responses are scanned in the same pool as the scan API's large inputs (response-scan.ts).
+    offThread: scanPool,
   };
   const dataPlane: ProxyContext = liveProxyContext(live, fixed);
   // The admin API (scan, status, kill switch, approvals, /metrics) is served on the proxy's

@@ -149,7 +149,7 @@ export const LimitsConfig = z
       .int()
       .min(0)
       .default(256 * 1024)
-      .describe('MCP results and scan API inputs of at least this many bytes of text are scanned in a worker thread, off the event loop (the scan API can then stop a scan at its deadline); 0 scans everything inline.'),
+      .describe('MCP results, scan API inputs and HTTP proxy responses (forward, intercepted, reverse, /fetch) of at least this many bytes of text are scanned in a worker thread, off the event loop (the scan API stops such a scan at api.deadlineMs, the proxy at proxy.responseTimeoutMs); 0 scans everything inline.'),
     scanWorkers: z.number().int().min(1).max(8).default(1).describe('Worker threads for large scans (workerScanBytes), started when first needed and stopped when idle.'),
   })
   .strict();

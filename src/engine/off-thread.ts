@@ -18,7 +18,8 @@ export type OffThreadOutcome =
 export interface OffThreadScans {
   /**
    * Whether the pool would take this input: at or over its size threshold, and of a kind whose
-   * verdict reads no session state (no session, or a tool result, which only records one).
+   * verdict reads no session state (no session, a tool result, which only records one, or an HTTP
+   * response, which neither reads nor writes one).
    */
   takes(engine: Engine, input: ScanInput, ctx: ScanCallContext): boolean;
   scan(engine: Engine, input: ScanInput, ctx: ScanCallContext, opts?: { readonly deadlineMs?: number }): Promise<OffThreadOutcome>;
@@ -46,11 +47,19 @@ export function lateVerdict(mode: Engine['config']['mode'], findings: readonly F
  * Scans `input` in the pool when it takes it, inline otherwise (or when the pool could not):
  * a stopped scan is a late verdict, a failed one blocks (engine/scanner-error).
  */
-export async function scanOffThread(engine: Engine, pool: OffThreadScans | undefined, input: ScanInput, ctx: ScanCallContext, deadlineMs?: number): Promise<{ verdict: Verdict; offThread: boolean }> {
-  if (!pool || !pool.takes(engine, input, ctx)) return { verdict: engine.scan(input, ctx), offThread: false };
+export async function scanOffThread(
+  engine: Engine,
+  pool: OffThreadScans | undefined,
+  input: ScanInput,
+  ctx: ScanCallContext,
+  deadlineMs?: number,
+  /** How an input the pool does not scan is scanned here (default: engine.scan at once; the HTTP proxy runs it in a turn, cpu-turns.ts). */
+  inline: () => Verdict | Promise<Verdict> = () => engine.scan(input, ctx),
+): Promise<{ verdict: Verdict; offThread: boolean }> {
+  if (!pool || !pool.takes(engine, input, ctx)) return { verdict: await inline(), offThread: false };
   const out = await pool.scan(engine, input, ctx, deadlineMs !== undefined ? { deadlineMs } : {});
   if (out.ok) return { verdict: out.verdict, offThread: true };
-  if (out.why === 'unavailable') return { verdict: engine.scan(input, ctx), offThread: false };
+  if (out.why === 'unavailable') return { verdict: await inline(), offThread: false };
   if (out.why === 'deadline') return { verdict: lateVerdict(engine.config.mode, [], out.ms, deadlineMs ?? out.ms, true), offThread: true };
   if (out.why === 'waited') return { verdict: failClosed(engine.config.mode, [], engineFinding('engine/deadline-exceeded', `No scan worker took the scan within ${out.ms} ms (queued behind others, or a worker starting); failing closed.`)), offThread: true };
   return { verdict: failClosed(engine.config.mode, [], engineFinding('engine/scanner-error', `The scan worker failed (${out.message.slice(0, 200)}); failing closed.`)), offThread: true };

@@ -53,13 +53,16 @@ describe('scan pool', () => {
     assert.deepEqual(state.recordToolEvent('unmarked', [], 8, 4), []);
   });
 
-  it('leaves to the main thread what reads session state (egress with a session), small inputs, and engines it cannot rebuild', () => {
+  it('takes a response with a session, and leaves to the main thread what reads session state (egress with a session), small inputs, and engines it cannot rebuild', () => {
     const p = pool();
     const body = `token=${'x'.repeat(4096)}`;
     const egress: ScanInput = { kind: 'request', method: 'POST', url: 'https://example.com/', body };
     assert.equal(p.takes(rt.engine, egress, { now: 1, session: 's' }), false);
     assert.equal(p.takes(rt.engine, egress, { now: 1 }), true);
     assert.equal(p.takes(rt.engine, { kind: 'text', text: 'short' }, { now: 1 }), false);
+    // A proxied response neither reads nor writes its session's state: it goes with a session too.
+    const response: ScanInput = { kind: 'response', url: 'https://example.com/', status: 200, contentType: 'text/plain', body: FILLER.repeat(20) };
+    assert.equal(p.takes(rt.engine, response, { now: 1, session: 's' }), true);
     assert.equal(pool({ thresholdBytes: 0 }).takes(rt.engine, egress, { now: 1 }), false);
   });
 

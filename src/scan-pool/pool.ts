@@ -8,8 +8,9 @@
  * window, for tool calls of a session; the untrusted-content mark, written for a tool result of a
  * session). A worker has none of it. So the pool takes an input only when it has no session, or
  * is a tool result (all ingress: split secrets skip it, tool-policy ignores it, and the mark is
- * only written, so it is recorded in the worker and replayed here). A scan that reads session
- * state anyway is reported by the worker's RecordingState and scanned inline instead.
+ * only written, so it is recorded in the worker and replayed here), or an HTTP response (all
+ * ingress too, its URL is not scanned as segments, and it writes no mark). A scan that reads
+ * session state anyway is reported by the worker's RecordingState and scanned inline instead.
  *
  * Workers start lazily (each holds its own engine, tens of MB), stop after idleMs unused, and are
  * rebuilt when the engine changes (a config reload): the pool follows the engine it is handed.
@@ -113,7 +114,7 @@ export class ScanPool implements OffThreadScans {
   takes(engine: Engine, input: ScanInput, ctx: ScanCallContext): boolean {
     const threshold = this.#o.thresholdBytes ?? engine.config.limits.workerScanBytes;
     if (this.#closed || threshold <= 0) return false;
-    if (ctx.session !== undefined && input.kind !== 'tool-result') return false;
+    if (ctx.session !== undefined && input.kind !== 'tool-result' && input.kind !== 'response') return false;
     if (!this.#o.recipeOf(engine)) return false;
     return textAtLeast(input, threshold);
   }

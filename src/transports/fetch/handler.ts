@@ -13,7 +13,7 @@ import { resolveChecked, type ProxyContext } from '../http-proxy/context.ts';
 import { egressHostFindings } from '../http-proxy/egress-hosts.ts';
 import { isCertificateError } from '../http-proxy/exchange.ts';
 import { chargeBudget, killVerdict } from '../http-proxy/control.ts';
-import { inTurn } from '../http-proxy/cpu-turns.ts';
+import { scanResponse } from '../http-proxy/response-scan.ts';
 import { endToEnd, first } from '../http-proxy/headers.ts';
 import { KillWatch } from '../http-proxy/kill-watch.ts';
 import { locationFindings } from '../http-proxy/location.ts';
@@ -242,21 +242,21 @@ async function fetchPage(req: IncomingMessage, res: ServerResponse, ctx: ProxyCo
   }
 
   // 5. The page, scanned as a response (hidden HTML text included), then judged with what came before.
-  // In a turn of its own when the loop is busy (the forward proxy's listener: cpu-turns.ts).
-  const respVerdict = await inTurn(() =>
-    ctx.engine.scan(
-      {
-        kind: 'response',
-        url: url.href,
-        status,
-        headers: endToEnd(upstream.headers, ['content-encoding', 'content-length']),
-        ...(contentType ? { contentType } : {}),
-        body,
-      },
-      scanCtx,
-    ),
+  // In the scan pool when the page is large and there is one, else in a turn of its own when the
+  // loop is busy (the forward proxy's listener: cpu-turns.ts, response-scan.ts).
+  const respVerdict = await scanResponse(
+    ctx,
+    {
+      kind: 'response',
+      url: url.href,
+      status,
+      headers: endToEnd(upstream.headers, ['content-encoding', 'content-length']),
+      ...(contentType ? { contentType } : {}),
+      body,
+    },
+    scanCtx,
   );
-  // The switch may have turned on while the scan waited for its turn.
+  // The switch may have turned on while the scan waited for its turn or its worker.
   if (watch.stopped) {
     refuse(c, 503, killVerdict(), read.body.length, { url: url.href });
     return;

@@ -1,7 +1,7 @@
 // What every proxy handler needs, passed in by the composition root.
 import type { DecisionEvent, Finding } from '../../core/index.ts';
 import type { TollgateConfig } from '../../config/schema.ts';
-import type { AddressCheck, Engine } from '../../engine/index.ts';
+import type { AddressCheck, Engine, OffThreadScans } from '../../engine/index.ts';
 import type { ApprovalStore } from '../../state/index.ts';
 import { transportFinding } from '../decision.ts';
 import type { Resolver } from './resolver.ts';
@@ -41,6 +41,11 @@ export interface ProxyContext {
   readonly approvals?: ApprovalStore;
   /** Kill switch, per-domain budgets and agent names (control.ts); absent: none of them apply. */
   readonly control?: ProxyControl;
+  /**
+   * The scan pool (`tollgate run`: scan-pool/ livePool): responses with at least
+   * limits.workerScanBytes of text are scanned in a worker (response-scan.ts); absent: every scan inline.
+   */
+  readonly offThread?: OffThreadScans;
   /** Who sent the request, on the per-request context (control.ts requestScope). */
   readonly requester?: Requester;
 }

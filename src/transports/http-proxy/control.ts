@@ -109,6 +109,7 @@ function scopedContext(live: ProxyContext, config: ProxyContext['config'], reque
     upstreamAgents: live.upstreamAgents,
     approvals: live.approvals,
     control: live.control,
+    offThread: live.offThread,
     requester,
   };
   return ctx;

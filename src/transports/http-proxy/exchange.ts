@@ -17,10 +17,12 @@ import type { Finding, ScanInput, TransportId, Verdict } from '../../core/index.
 import { decisionEvent, enforcedBlock, stops, transportFinding } from '../decision.ts';
 import { bodiless, decodeContent, NO_BODY, readBody, readBodyNow, readRequestBody } from './bodies.ts';
 import type { Dial, ProxyContext } from './context.ts';
+import type { ScanCallContext } from '../../engine/index.ts';
 import { enforceRequest, enforceResponse, relayAnswer, type UpstreamAnswer } from './actions.ts';
 import { deny } from './deny.ts';
 import { budgetHeaders, budgetsActive, chargeBudget, egressBytes, killVerdict } from './control.ts';
 import { inTurn } from './cpu-turns.ts';
+import { scanResponse } from './response-scan.ts';
 import { endToEndPair, first } from './headers.ts';
 import { KillWatch } from './kill-watch.ts';
 import { auditTooLarge, auditUnscanned, mayPassOversized, passUnscanned } from './oversize.ts';
@@ -73,12 +75,16 @@ export function judged(x: Exchange, findings: readonly Finding[]): Verdict {
   return x.ctx.engine.judge(findings);
 }
 
-function scan(x: Exchange, input: ScanInput, secretValues?: Map<Finding, string[]>): Verdict {
+function scanCall(x: Exchange, secretValues?: Map<Finding, string[]>): ScanCallContext {
   const agent = x.ctx.config.agent;
   const call: { now: number; session: string; agent?: string; secretValues?: Map<Finding, string[]> } = { now: x.ctx.now(), session: x.session };
   if (agent) call.agent = agent;
   if (secretValues) call.secretValues = secretValues;
-  return x.ctx.engine.scan(input, call);
+  return call;
+}
+
+function scan(x: Exchange, input: ScanInput): Verdict {
+  return x.ctx.engine.scan(input, scanCall(x));
 }
 
 /** Blocks with a 4xx/5xx answer and one decision event; the event records the block that was enforced. */
@@ -314,9 +320,10 @@ async function respond(res: ServerResponse, x: Exchange, route: Route, address: 
       body: new Uint8Array(decoded.body.buffer, decoded.body.byteOffset, decoded.body.length),
     };
     if (contentType) input.contentType = contentType;
-    const v = await inTurn(() => scan(x, input, values));
+    // A large body is scanned in the scan pool when there is one (response-scan.ts), else in a turn.
+    const v = await scanResponse(ctx, input, scanCall(x, values));
     rverdict = rfind.length > 0 ? judged(x, [...rfind, ...v.findings]) : v;
-    // The switch may have turned on while the scan waited for its turn.
+    // The switch may have turned on while the scan waited for its turn or its worker.
     if (watch.stopped) {
       killedResponse(x, res, body.body.length);
       return;
