@@ -7,24 +7,46 @@
 import { credentialPrefixOf } from '../../core/index.ts';
 
 /**
- * Characters a run is made of: printable ASCII except quotes, brackets, commas, `*` and `\`, which
- * delimit words and markup in prose and occur in no credential format split-secrets reads.
+ * What each ASCII character is in a run (0: a delimiter). Runs are printable ASCII except quotes,
+ * brackets, commas, `*` and `\\`, which delimit words and markup in prose and occur in no credential
+ * format split-secrets reads. Sentence punctuation (`.:;!?`) is in runs but says nothing about them.
  */
-const RUN_CHAR = new Uint8Array(128);
-for (let c = 0x21; c < 0x7f; c++) RUN_CHAR[c] = 1;
-for (const ch of '"\'`()[]{}<>,*\\') RUN_CHAR[ch.charCodeAt(0)] = 0;
+const DIGIT = 1;
+const LOWER = 2;
+const UPPER = 4;
+const SYMBOL = 8;
+const PUNCT = 16;
+const CLASS = new Uint8Array(128);
+for (let c = 0x21; c < 0x7f; c++) CLASS[c] = SYMBOL;
+for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT;
+for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = LOWER;
+for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = UPPER;
+for (const ch of '.:;!?') CLASS[ch.charCodeAt(0)] = PUNCT;
+for (const ch of '"\'`()[]{}<>,*\\') CLASS[ch.charCodeAt(0)] = 0;
 
-/** Sentence punctuation cut from a run's end ("…: AKIAZ7QW4E." ends a sentence, not the key). */
-function isTrailingPunctuation(c: number): boolean {
-  return c === 0x2e || c === 0x3a || c === 0x3b || c === 0x21 || c === 0x3f; // . : ; ! ?
-}
-
-function isRunChar(c: number): boolean {
-  return c < 128 && RUN_CHAR[c] === 1;
+function classOf(c: number): number {
+  return c < 128 ? CLASS[c]! : 0;
 }
 
 /** All capitals of at least this many letters read as data (an AWS key id's half without a digit, 12% of them at 10 characters). */
 const CAPITALS_MIN = 8;
+
+/** Yes, no, or ask whether a credential prefix leads the run. */
+const NO = 0;
+const YES = 1;
+const PREFIX = 2;
+
+/** The verdict for a run by the classes it holds, its capitals and whether its first character is one. */
+function judge(flags: number, upper: number, firstUpper: boolean): number {
+  const lower = (flags & LOWER) !== 0;
+  const letters = lower || upper > 0;
+  if ((flags & DIGIT) !== 0) return letters ? YES : NO;
+  if (lower && upper > (firstUpper ? 1 : 0)) return YES;
+  if (!lower && upper >= CAPITALS_MIN) return YES;
+  // Only capitals (shorter), or letters with symbols: a word unless a credential's prefix leads it.
+  if (!letters || (lower && (flags & SYMBOL) === 0)) return NO;
+  return PREFIX;
+}
 
 /**
  * Whether text[start, end) looks like data rather than a word: letters with digits (`RT5YUI6OPA`,
@@ -35,27 +57,19 @@ const CAPITALS_MIN = 8;
  * run kept here costs a little work, never a finding on its own.
  */
 export function isDataRun(text: string, start: number, end: number): boolean {
-  let digit = false;
-  let lower = false;
-  let upperInside = false;
+  let flags = 0;
   let upper = 0;
-  let symbol = false;
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) digit = true;
-    else if (c >= 0x61 && c <= 0x7a) lower = true;
-    else if (c >= 0x41 && c <= 0x5a) {
-      upper++;
-      if (i > start) upperInside = true;
-    } else symbol = true;
+    const k = classOf(text.charCodeAt(i));
+    flags |= k;
+    if (k === UPPER) upper++;
   }
-  const letters = lower || upper > 0;
-  if (digit) return letters;
-  if (lower && upperInside) return true;
-  if (!lower && upper >= CAPITALS_MIN) return true;
-  // Only capitals (shorter), or letters with symbols: a word unless a credential's prefix leads it.
-  if (!letters || (lower && !symbol)) return false;
-  return credentialPrefixOf(text.slice(start, end)) !== '';
+  return verdict(text, start, end, flags, upper);
+}
+
+function verdict(text: string, start: number, end: number, flags: number, upper: number): boolean {
+  const v = judge(flags, upper, classOf(text.charCodeAt(start)) === UPPER);
+  return v === YES || (v === PREFIX && credentialPrefixOf(text.slice(start, end)) !== '');
 }
 
 export interface ProseRunLimits {
@@ -73,10 +87,13 @@ function cut(text: string, start: number, end: number, max: number): string {
   return text.slice(start, start + half) + text.slice(end - half, end);
 }
 
-/** The run text[start, end) without its trailing sentence punctuation, if it is long enough and looks like data. */
-function keep(text: string, start: number, end: number, limits: ProseRunLimits): string | null {
-  while (end > start && isTrailingPunctuation(text.charCodeAt(end - 1))) end--;
-  if (end - start < limits.minLength || !isDataRun(text, start, end)) return null;
+/**
+ * The run text[start, end) (classes `flags`, `upper` capitals) without its trailing sentence
+ * punctuation, if it is long enough and looks like data; null otherwise.
+ */
+function keep(text: string, start: number, end: number, flags: number, upper: number, limits: ProseRunLimits): string | null {
+  while (end > start && classOf(text.charCodeAt(end - 1)) === PUNCT) end--;
+  if (end - start < limits.minLength || !verdict(text, start, end, flags, upper)) return null;
   return cut(text, start, end, limits.maxLength);
 }
 
@@ -84,18 +101,28 @@ function keep(text: string, start: number, end: number, limits: ProseRunLimits):
  * The data-like runs of a prose text, in order: up to `perEnd` from its start and `perEnd` from its
  * end (a credential that crosses from one message into the next ends one and starts the other, and
  * a long text full of ids or code would otherwise give thousands). A text without such runs is read
- * once, character by character.
+ * once, character by character, classes gathered as it goes.
  */
 export function proseRuns(text: string, limits: ProseRunLimits): string[] {
   const head: string[] = [];
   const n = text.length;
   let i = 0;
   while (i < n && head.length < limits.perEnd) {
-    while (i < n && !isRunChar(text.charCodeAt(i))) i++;
+    let k = classOf(text.charCodeAt(i));
+    if (k === 0) {
+      i++;
+      continue;
+    }
     const start = i;
-    while (i < n && isRunChar(text.charCodeAt(i))) i++;
-    if (i > start) {
-      const run = keep(text, start, i, limits);
+    let flags = 0;
+    let upper = 0;
+    do {
+      flags |= k;
+      if (k === UPPER) upper++;
+      k = ++i < n ? classOf(text.charCodeAt(i)) : 0;
+    } while (k !== 0);
+    if (i - start >= limits.minLength && (flags & (DIGIT | UPPER | SYMBOL)) !== 0) {
+      const run = keep(text, start, i, flags, upper, limits);
       if (run !== null) head.push(run);
     }
   }
@@ -105,11 +132,21 @@ export function proseRuns(text: string, limits: ProseRunLimits): string[] {
   const tail: string[] = [];
   let j = n;
   while (j > i && tail.length < limits.perEnd) {
-    while (j > i && !isRunChar(text.charCodeAt(j - 1))) j--;
+    let k = classOf(text.charCodeAt(j - 1));
+    if (k === 0) {
+      j--;
+      continue;
+    }
     const end = j;
-    while (j > i && isRunChar(text.charCodeAt(j - 1))) j--;
-    if (end > j) {
-      const run = keep(text, j, end, limits);
+    let flags = 0;
+    let upper = 0;
+    do {
+      flags |= k;
+      if (k === UPPER) upper++;
+      k = --j > i ? classOf(text.charCodeAt(j - 1)) : 0;
+    } while (k !== 0);
+    if (end - j >= limits.minLength && (flags & (DIGIT | UPPER | SYMBOL)) !== 0) {
+      const run = keep(text, j, end, flags, upper, limits);
       if (run !== null) tail.push(run);
     }
   }
