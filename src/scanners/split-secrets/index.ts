@@ -161,7 +161,7 @@ function isTokenish(text: string): boolean {
 /**
  * Printable ASCII without whitespace. Credentials hold more than token characters (a SendGrid or
  * Vault token's dots, a JWT, `user:pass@` in a connection string, a Salesforce `!`), but none holds a
- * space: prose is not a fragment.
+ * space: prose is not a fragment (its data-like runs are, prose-runs.ts).
  */
 function isPrintable(text: string, min: number): boolean {
   if (text.length < min) return false;
