@@ -52,6 +52,8 @@ export interface SplitSecretsOptions {
   readonly proseParts: readonly SegmentPart[];
   /** Data-like runs taken from each end of one prose text (the middle of a text with more is not read); 0 turns prose runs off. */
   readonly proseRunsPerEnd: number;
+  /** Characters of a prose text read from each end for runs (the middle of a longer text is not read: ~6 ns a character). */
+  readonly proseCharsPerEnd: number;
   /**
    * Prose runs kept per input, half from its start and half from its end (a long conversation sent
    * whole, full of ids and code). They do not count toward maxFragmentsPerInput: texts full of ids
@@ -108,6 +110,7 @@ export const DEFAULT_SPLIT_SECRETS_OPTIONS: SplitSecretsOptions = {
   // The texts a message is written in; never keys, names or URL parts (no prose there).
   proseParts: ['header', 'body-leaf', 'tool-argument', 'body', 'text', 'ws-message'],
   proseRunsPerEnd: 64,
+  proseCharsPerEnd: 16_384,
   maxProseRunsPerInput: 2048,
   ignoredHeaders: [
     'accept',
@@ -294,7 +297,7 @@ function piecesOf(segments: readonly Segment[], o: SplitSecretsOptions, parts: P
   const tailRuns = o.maxProseRunsPerInput - headRuns;
   let runs = 0;
   let ring: { piece: Piece; at: number }[] | null = null;
-  const runLimits = { minLength: o.minFragmentLength, maxLength: o.maxFragmentLength, perEnd: o.proseRunsPerEnd };
+  const runLimits = { minLength: o.minFragmentLength, maxLength: o.maxFragmentLength, perEnd: o.proseRunsPerEnd, charsPerEnd: o.proseCharsPerEnd };
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
     if (seg.flow === 'ingress' || parts[seg.part] !== true) continue;

@@ -9,7 +9,7 @@ import { isDataRun, proseRuns } from './prose-runs.ts';
 
 const detect: SplitDetector = (text) => re('AKIA[0-9A-Z]{16}').all(text).map((m) => ({ rule: 'dlp/aws-access-key-id', index: m.index, length: m.end - m.index }));
 const KEY = 'AKIAZ7QW4ERT5YUI6OPA';
-const LIMITS = { minLength: 4, maxLength: 512, perEnd: 64 };
+const LIMITS = { minLength: 4, maxLength: 512, perEnd: 64, charsPerEnd: 1 << 20 };
 const data = (s: string): boolean => isDataRun(s, 0, s.length);
 
 test('a run looks like data when it mixes letters and digits, changes case inside, is all capitals, or starts with a credential prefix', () => {
@@ -28,6 +28,16 @@ test('proseRuns: the data-like runs in order, trailing sentence punctuation cut,
   const long = `A1${'b'.repeat(1000)}Z9`;
   const [cut] = proseRuns(`x ${long} y`, LIMITS);
   assert.equal(cut, long.slice(0, 256) + long.slice(-256));
+});
+
+test('proseRuns: only charsPerEnd characters from each end are read; a run across the mark is read whole', () => {
+  const words = 'plain words only '.repeat(100);
+  const text = `A1b2C3d4 ${words}MID9x ${words}Z9y8X7w6`;
+  assert.deepEqual(proseRuns(text, { ...LIMITS, charsPerEnd: 100 }), ['A1b2C3d4', 'Z9y8X7w6']);
+  assert.deepEqual(proseRuns(text, LIMITS), ['A1b2C3d4', 'MID9x', 'Z9y8X7w6']);
+  // a run that starts before the mark and ends after it
+  assert.deepEqual(proseRuns(`ab ${'Q1'.repeat(20)} cd`, { ...LIMITS, charsPerEnd: 10 }), ['Q1'.repeat(20)]);
+  assert.deepEqual(proseRuns(`${'x '.repeat(20)}${'Q1'.repeat(20)} ${'y '.repeat(30)}`, { ...LIMITS, charsPerEnd: 50 }), ['Q1'.repeat(20)]);
 });
 
 test('proseRuns: at most perEnd runs from each end of a text, in order, the middle left out', () => {
