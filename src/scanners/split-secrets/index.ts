@@ -14,6 +14,7 @@ import type { KnownSecretIndex, Scanner, Segment, SegmentPart } from '../types.t
 import { builtinSplitDetector, type SplitDetection, type SplitDetector } from './detector.ts';
 import { isTokenChar } from '../common.ts';
 import { argumentPieces } from './tool-arguments.ts';
+import { proseRuns } from './prose-runs.ts';
 
 export { builtinSplitDetector, type SplitDetection, type SplitDetector } from './detector.ts';
 export {
@@ -44,6 +45,21 @@ export interface SplitSecretsOptions {
    * gives `a` and `b`), which the agent picked, unlike the site it sends to.
    */
   readonly parts: readonly SegmentPart[];
+  /**
+   * Parts whose text, when it is prose (whitespace or non-ASCII in it, so no fragment), gives its
+   * data-like runs as fragments instead (prose-runs.ts): a key half inside a sentence. Must be among `parts`.
+   */
+  readonly proseParts: readonly SegmentPart[];
+  /** Data-like runs taken from each end of one prose text (the middle of a text with more is not read); 0 turns prose runs off. */
+  readonly proseRunsPerEnd: number;
+  /** Characters of a prose text read from each end for runs (the middle of a longer text is not read: ~6 ns a character). */
+  readonly proseCharsPerEnd: number;
+  /**
+   * Prose runs kept per input, half from its start and half from its end (a long conversation sent
+   * whole, full of ids and code). They do not count toward maxFragmentsPerInput: texts full of ids
+   * are ordinary egress, and a limit reached there would block them.
+   */
+  readonly maxProseRunsPerInput: number;
   /** Header names (lower case) whose values are never fragments. */
   readonly ignoredHeaders: readonly string[];
   readonly minFragmentLength: number;
@@ -91,6 +107,11 @@ export const DEFAULT_SPLIT_SECRETS_OPTIONS: SplitSecretsOptions = {
   // Whole bodies, texts and WebSocket messages count too: an agent can send a key half per message
   // as a plain body or a socket frame as easily as half per JSON field.
   parts: ['url-host-label', 'url-query-key', 'url-query-value', 'url-path-segment', 'header', 'body-key', 'body-leaf', 'tool-argument', 'body', 'text', 'ws-message'],
+  // The texts a message is written in; never keys, names or URL parts (no prose there).
+  proseParts: ['header', 'body-leaf', 'tool-argument', 'body', 'text', 'ws-message'],
+  proseRunsPerEnd: 64,
+  proseCharsPerEnd: 16_384,
+  maxProseRunsPerInput: 2048,
   ignoredHeaders: [
     'accept',
     'accept-encoding',
@@ -143,7 +164,7 @@ function isTokenish(text: string): boolean {
 /**
  * Printable ASCII without whitespace. Credentials hold more than token characters (a SendGrid or
  * Vault token's dots, a JWT, `user:pass@` in a connection string, a Salesforce `!`), but none holds a
- * space: prose is not a fragment.
+ * space: prose is not a fragment (its data-like runs are, prose-runs.ts).
  */
 function isPrintable(text: string, min: number): boolean {
   if (text.length < min) return false;
@@ -177,6 +198,19 @@ export function fragmentOf(seg: Segment, o: SplitSecretsOptions): Fragment | nul
     text = text.slice(0, half) + text.slice(text.length - half);
   }
   return isPrintable(text, o.minFragmentLength) ? { text, tokenish: isTokenish(text) } : null;
+}
+
+/**
+ * The text whose data-like runs are fragments (prose-runs.ts), for a segment of a prose part that
+ * gave no fragment: null for an ignored header or a text too short to hold a run.
+ */
+function proseTextOf(seg: Segment, o: SplitSecretsOptions): string | null {
+  if (seg.part === 'header') {
+    const name = seg.location.startsWith('header.') ? seg.location.slice(7).toLowerCase() : '';
+    if (o.ignoredHeaders.includes(name)) return null;
+  }
+  const text = seg.prepared.clean;
+  return text.length >= o.minFragmentLength ? text : null;
 }
 
 /** What a fragment is, for the joins below. */
@@ -247,13 +281,23 @@ interface Collected {
  * The fragments of one input, in segment order (a JSON key just before its value). Values, subdomain
  * labels and data-like names are read together; names that read as names are left out of that
  * join (a key `part` between two halves would break them apart) and joined in a second one (where a
- * key and its value, or two keys, may be the halves).
+ * key and its value, or two keys, may be the halves). A prose text gives its data-like runs
+ * (prose-runs.ts), at most maxProseRunsPerInput of them, half from the input's start and half from
+ * its end.
  */
-function piecesOf(segments: readonly Segment[], o: SplitSecretsOptions, parts: Partial<Record<string, true>>, out: FindingSink): Collected {
+function piecesOf(segments: readonly Segment[], o: SplitSecretsOptions, parts: Partial<Record<string, true>>, prose: Partial<Record<string, true>>, out: FindingSink): Collected {
   const pieces: Piece[] = [];
   const budget: { text: string; location: string }[] = [];
   let hostKeep = 0;
   let hostSeen = 0;
+  let fragments = 0;
+  // Prose runs past the first half of the cap wait in a ring (the last ones win), each with the
+  // place in `pieces` it goes to.
+  const headRuns = Math.ceil(o.maxProseRunsPerInput / 2);
+  const tailRuns = o.maxProseRunsPerInput - headRuns;
+  let runs = 0;
+  let ring: { piece: Piece; at: number }[] | null = null;
+  const runLimits = { minLength: o.minFragmentLength, maxLength: o.maxFragmentLength, perEnd: o.proseRunsPerEnd, charsPerEnd: o.proseCharsPerEnd };
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
     if (seg.flow === 'ingress' || parts[seg.part] !== true) continue;
@@ -269,16 +313,40 @@ function piecesOf(segments: readonly Segment[], o: SplitSecretsOptions, parts: P
       if (hostSeen++ >= hostKeep) continue;
     }
     const f = fragmentOf(seg, o);
-    if (f === null) continue;
-    if (pieces.length >= o.maxFragmentsPerInput) {
+    if (f === null) {
+      const text = prose[seg.part] === true && o.proseRunsPerEnd > 0 && o.maxProseRunsPerInput > 0 ? proseTextOf(seg, o) : null;
+      if (text === null) continue;
+      for (const run of proseRuns(text, runLimits)) {
+        const piece: Piece = { text: run, location: seg.location, kind: VALUE, folded: false };
+        if (runs++ < headRuns) pieces.push(piece);
+        else if (tailRuns > 0) {
+          ring ??= [];
+          const slot = (runs - headRuns - 1) % tailRuns;
+          ring[slot] = { piece, at: pieces.length };
+        }
+      }
+      continue;
+    }
+    if (fragments >= o.maxFragmentsPerInput) {
       out.stop(seg.location, `The input has more than ${o.maxFragmentsPerInput} token-like values; the split-secrets check did not re-assemble those from ${seg.location} on.`);
       break;
     }
+    fragments++;
     const kind = isName(seg) ? (looksLikeData(f.text) ? DATA_NAME : WORD_NAME) : VALUE;
     pieces.push({ text: f.text, location: seg.location, kind, folded: seg.part === 'url-host-label' });
     if (f.tokenish && BUDGET_PARTS.has(seg.part)) budget.push({ text: f.text, location: seg.location });
   }
-  return { pieces, budget };
+  if (ring === null) return { pieces, budget };
+  // The ring's runs in the order they came (the oldest is after the last one written), merged in.
+  const next = (runs - headRuns) % tailRuns;
+  const late = ring.length < tailRuns ? ring : [...ring.slice(next), ...ring.slice(0, next)];
+  const merged: Piece[] = [];
+  let k = 0;
+  for (let p = 0; p <= pieces.length; p++) {
+    while (k < late.length && late[k]!.at === p) merged.push(late[k++]!.piece);
+    if (p < pieces.length) merged.push(pieces[p]!);
+  }
+  return { pieces: merged, budget };
 }
 
 /** The joins of one input's pieces (see piecesOf): values alone, with data-like names, with every name. */
@@ -620,6 +688,8 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
   // A plain-object lookup: cheaper than Set.has for the one check every segment goes through.
   const parts: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
   for (const part of o.parts) parts[part] = true;
+  const prose: Partial<Record<string, true>> = Object.create(null) as Partial<Record<string, true>>;
+  for (const part of o.proseParts) prose[part] = true;
 
   /**
    * The finding for a credential (c.rule) or a known secret (c.rule null) re-assembled from pieces:
@@ -732,7 +802,7 @@ export function createSplitSecretScanner(options: Partial<SplitSecretsOptions> =
     scan(view, ctx) {
       const out = new FindingSink(o.maxFindings);
       const index = o.knownSecrets && ctx.knownSecrets && ctx.knownSecrets.size > 0 ? ctx.knownSecrets : null;
-      const { pieces, budget } = piecesOf(view.segments, o, parts, out);
+      const { pieces, budget } = piecesOf(view.segments, o, parts, prose, out);
       if (pieces.length === 0) return out.result();
 
       // (a) One input: a credential cut across parameters, labels, headers, keys or body fields.

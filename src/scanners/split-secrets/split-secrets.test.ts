@@ -139,11 +139,14 @@ test('takes the token after an auth scheme in headers and ignores benign headers
   assert.ok(f[0]!.evidence.includes('header.authorization'));
 });
 
-test('ignores ingress segments and non-token values (sentences)', () => {
+test('ignores ingress segments; in sentences only the data-like runs are pieces, not the words', () => {
   const url = `https://c.example/p?a=${KEY.slice(0, 10)}&b=${KEY.slice(10)}`;
   assert.deepEqual(scanner.scan(viewOfUrl(url, 'ingress'), TEST_CTX), []);
-  const segs = [segmentOf(`see ${KEY.slice(0, 10)}`, 'body.$.a', 'body-leaf', 'egress'), segmentOf(`${KEY.slice(10)} ok`, 'body.$.b', 'body-leaf', 'egress')];
-  assert.deepEqual(scanner.scan(viewOfSegments({ kind: 'text', text: '' }, segs), TEST_CTX), []);
+  const leaves = (a: string, b: string) => viewOfSegments({ kind: 'text', text: '' }, [segmentOf(a, 'body.$.a', 'body-leaf', 'egress'), segmentOf(b, 'body.$.b', 'body-leaf', 'egress')]);
+  // the halves inside sentences, words around them: joined (prose-runs.ts)
+  assert.deepEqual(scanner.scan(leaves(`see ${KEY.slice(0, 10)}`, `${KEY.slice(10)} ok`), TEST_CTX).map((f) => [f.rule, f.severity]), [['split-secrets/cross-parameter', 'high']]);
+  // the same sentences without the halves: nothing
+  assert.deepEqual(scanner.scan(leaves('see AKIA over there', 'and the rest of it ok'), TEST_CTX), []);
 });
 
 test('entropy budget: many distinct random fragments in a session exceed it; the same token repeated does not', () => {

@@ -1,5 +1,5 @@
 // The string arguments of one tool call, read as one text. The joins of index.ts take only pieces
-// without whitespace (prose is never a piece, and the session window keeps pieces one per line), so
+// without whitespace (prose gives only its data-like runs, and the session window keeps pieces one per line), so
 // a credential format that holds whitespace (a PEM block, a PuTTY file) cut across two arguments of
 // one call, `{"a":"-----BEGIN RSA PRIV","b":"ATE KEY-----\nMIIE…"}`, would be read by no join. A tool
 // call is one message its server receives whole, and its arguments are few: their values are joined
