@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { DecisionEvent } from '../../core/index.ts';
 import { createBudgets } from '../../state/index.ts';
 import { startTestProxy, type TestProxy } from '../http-proxy/testing.ts';
-
-/** A client through the forward proxy (absolute-form `GET ws://host/path`). */
-function viaForwardProxy(proxy: TestProxy, target: string): WebSocket {
-  const ws = new WebSocket(target, {
-    createConnection: () => connect(proxy.server.port, '127.0.0.1'),
-    finishRequest: (req) => {
-      req.path = target;
-      req.end();
-    },
-  });
-  ws.on('error', () => undefined);
-  return ws;
-}
+import { viaForwardProxy } from './testing.ts';
 
 function opened(ws: WebSocket): Promise<'open' | number> {
   return new Promise((resolve) => {

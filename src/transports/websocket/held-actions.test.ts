@@ -2,26 +2,15 @@
 // socket is closed with 1008 and the message's frame event records the block that was enforced,
 // never an `ask` nobody could answer or a `redact` that did not happen.
 import assert from 'node:assert/strict';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { DecisionEvent } from '../../core/index.ts';
 import { startTestProxy, type TestProxy } from '../http-proxy/testing.ts';
+import { viaForwardProxy } from './testing.ts';
 
 const AWS_KEY = 'AKIAZ7QW4ERT5YUI6OPA';
 const STRIPE_KEY = 'sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8vR2mXk9LbN3sYw';
-
-function viaForwardProxy(proxy: TestProxy, target: string): WebSocket {
-  const ws = new WebSocket(target, {
-    createConnection: () => connect(proxy.server.port, '127.0.0.1'),
-    finishRequest: (req) => {
-      req.path = target;
-      req.end();
-    },
-  });
-  ws.on('error', () => undefined);
-  return ws;
-}
 
 const opened = (ws: WebSocket): Promise<void> => new Promise((resolve, reject) => {
   ws.once('open', () => resolve());
