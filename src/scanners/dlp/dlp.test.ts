@@ -6,6 +6,7 @@ import type { Encoding, Prepared } from '../../normalize/types.ts';
 import { TEST_CTX, viewOfSegments, viewOfText } from '../testing.ts';
 import type { Segment, SegmentPart } from '../types.ts';
 import { ALNUM, badCrc, card, crcToken, FIXED, iban, jwt, opensshKey, rand, SAMPLES, wif, xprv } from './dlp.fixtures.ts';
+import { base62, crc32 } from './checks.ts';
 import { countGroups, DlpEngine, lastKey } from './engine.ts';
 import { ALL_RULES } from './rules/index.ts';
 import { createDlpScanner, DEFAULT_DLP_OPTIONS, DLP_RULES } from './index.ts';
@@ -112,12 +113,30 @@ describe('dlp structure checks', () => {
     assert.deepEqual(rules(`x ${badCrc(good)} y`), []);
   });
 
+  it('reads GitHub tokens longer than today\'s 36 characters, still by their checksum', () => {
+    // GitHub documents that its token lengths may grow (to 255 characters in all); the last 6 stay the CRC32 of the ones before.
+    for (const n of [31, 60, 245]) {
+      const body = Array.from({ length: n }, (_, i) => 'aZ09xQ'[i % 6]).join('');
+      const token = `ghp_${body}${base62(crc32(body), 6)}`;
+      assert.deepEqual(rules(`x ${token} y`), ['dlp/github-pat'], token);
+      assert.deepEqual(rules(`x ${badCrc(token)} y`), [], badCrc(token));
+      const oauth = `gho_${body}${base62(crc32(body), 6)}`;
+      assert.deepEqual(rules(`x ${oauth} y`), ['dlp/github-oauth-token'], oauth);
+    }
+    // past 255 characters in all it is not a GitHub token (nor half of one)
+    const long = 'aZ09xQ'.repeat(50);
+    assert.deepEqual(rules(`x ghp_${long}${base62(crc32(long), 6)} y`), []);
+  });
+
   it('does not let a failed checksum hide a machine secret assigned to a credential-named key', () => {
     // A token-shaped value with a wrong checksum is not a GitHub token, and alone it is not reported;
     // assigned to a credential name it is still a secret (else `ghp_` + any 36 characters would hide one).
     assert.deepEqual(rules(badCrc(crcToken('ghp_'))), []);
     assert.deepEqual(rules(`GITHUB_TOKEN=${badCrc(crcToken('ghp_'))}`), ['dlp/api-key-assignment']);
     assert.deepEqual(rules(`GITHUB_TOKEN=${crcToken('ghp_')}`), ['dlp/github-pat']);
+    // nor a bearer credential: the header says what it is
+    assert.deepEqual(rules(`Authorization: Bearer ${badCrc(crcToken('ghp_'))}`), ['dlp/bearer-token']);
+    assert.deepEqual(rules(`Authorization: Bearer ghp_${'Zq8Rt3Wm9Kp2Xv7Ln4Bc6Jh1Fd5Gs0'.repeat(2)}`), ['dlp/bearer-token']);
   });
 
   it('validates npm tokens with the same checksum', () => {

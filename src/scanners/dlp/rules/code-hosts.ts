@@ -8,6 +8,9 @@ import { jwtOk } from './keys.ts';
 // GitLab tokens: classic 20-character bodies and the newer routable form `<prefix>-<payload>.<version>.<crc>`.
 const GITLAB_BODY = `[0-9A-Za-z_-]{20,300}(?:\\.[0-9A-Za-z_-]{2,40}){0,2}`;
 
+/** Longest body of a GitHub token after its 4-character prefix: GitHub documents tokens of up to 255 characters. */
+const GITHUB_BODY_MAX = 251;
+
 /** `ghs_<app id>_<JWT>`: the stateless installation-token form (rolled out from April 2026). */
 function githubStatelessOk(v: string): boolean {
   const second = v.indexOf('_', 4);
@@ -64,8 +67,10 @@ export const CODE_HOST_RULES: readonly DlpRule[] = [
     name: 'GitHub personal access token (classic)',
     severity: 'critical',
     keywords: ['ghp_'],
-    pattern: '\\b(ghp_[A-Za-z0-9]{36})\\b',
-    // The last 6 characters are the base62 CRC-32 of the 30 random ones.
+    // 36 characters after the prefix today (30 random, then 6 of checksum); GitHub reserves the
+    // right to make them longer (up to 255 in all), and the checksum still ends the token.
+    pattern: `\\b(ghp_[A-Za-z0-9]{36,${GITHUB_BODY_MAX}})\\b`,
+    // The last 6 characters are the base62 CRC-32 of the random ones before them.
     check: (v) => base62Crc32Ok(v, 4),
     vetoOnFailedCheck: true,
     advice: 'Revoke it at https://github.com/settings/tokens and create a new one.',
@@ -79,9 +84,9 @@ export const CODE_HOST_RULES: readonly DlpRule[] = [
     keywords: ['gho_', 'ghu_', 'ghs_', 'ghr_'],
     // Classic 36-character bodies (the last 6 are a base62 CRC-32), and stateless installation tokens
     // `ghs_<app id>_<JWT>` (~520 characters).
-    pattern: `\\b(gh[ousr]_[A-Za-z0-9]{36})\\b|\\b(ghs_[0-9]{1,20}_eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{16,})${END}`,
+    pattern: `\\b(gh[ousr]_[A-Za-z0-9]{36,${GITHUB_BODY_MAX}})\\b|\\b(ghs_[0-9]{1,20}_eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{16,})${END}`,
     group: -1,
-    check: (v) => (v.length > 40 ? githubStatelessOk(v) : base62Crc32Ok(v, 4)),
+    check: (v) => (v.indexOf('_', 4) > 4 ? githubStatelessOk(v) : base62Crc32Ok(v, 4)),
     vetoOnFailedCheck: true,
     advice: 'Revoke the token (GitHub → Settings → Applications) and rotate the app credentials.',
   }),

@@ -361,6 +361,9 @@ export const GENERIC_RULES: readonly DlpRule[] = [
     group: -1,
     placeholders: 'none',
     generic: true,
+    // a bearer value is a credential by where it is sent, not by its shape: `Bearer ghp_<anything>`
+    // with a wrong GitHub checksum must not hide it
+    outranksVetoes: true,
     yieldsTo: ['dlp/curl-header-credential'],
     check: bearerOk,
     field: (key, value) => {
