@@ -89,9 +89,9 @@ export function badCrc(token: string): string {
 const sha256 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(d).digest());
 const b58check = createBase58check(sha256);
 
-export function wif(compressed = true, version = 0x80): string {
+export function wif(compressed = true, version = 0x80, first = 0x3c): string {
   const key = bytes(32);
-  key[0] = 0x3c; // below the curve order
+  key[0] = first; // 0x3c: below the curve order
   const payload = new Uint8Array(compressed ? 34 : 33);
   payload[0] = version;
   payload.set(key, 1);

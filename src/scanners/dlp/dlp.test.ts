@@ -152,6 +152,15 @@ describe('dlp structure checks', () => {
     assert.ok(!rules(broken).includes('dlp/bitcoin-wif-private-key'));
   });
 
+  it('finds WIF keys at both ends of the key range (the length and first-character test before decoding keeps them)', () => {
+    for (const first of [0x00, 0x01, 0x7f, 0xfe, 0xff]) {
+      for (const [compressed, version] of [[true, 0x80], [false, 0x80], [true, 0xef], [false, 0xef]] as const) {
+        const k = wif(compressed, version, first);
+        assert.ok(rules(k).includes('dlp/bitcoin-wif-private-key'), `${k} (first byte ${first}, compressed ${compressed}, version ${version})`);
+      }
+    }
+  });
+
   it('accepts tprv/zprv extended keys and rejects an xpub-style version', () => {
     assert.ok(rules(xprv(0x04358394)).includes('dlp/bip32-extended-private-key'));
     assert.ok(rules(xprv(0x04b2430c)).includes('dlp/bip32-extended-private-key'));

@@ -161,7 +161,19 @@ export function derPrivateKeyOk(b64: string): boolean {
 
 const WIF_VERSIONS = new Set([0x80, 0xef]);
 
+/**
+ * Whether a string has the only lengths and leading characters a WIF key can have: a version byte
+ * and 32 bytes (and 0x01 when compressed) with a 4-byte checksum are 51 base58 characters led by
+ * `5` (mainnet) or `9` (testnet), or 52 led by `K`/`L` or `c`. Asked before decoding: joined
+ * fragments hold many long base58 runs, and decoding each one costs far more than this.
+ */
+function wifShaped(value: string): boolean {
+  const c = value.charAt(0);
+  return value.length === 51 ? c === '5' || c === '9' : value.length === 52 && (c === 'K' || c === 'L' || c === 'c');
+}
+
 function wifOk(value: string): boolean {
+  if (!wifShaped(value)) return false;
   const bytes = base58checkDecode(value);
   if (!bytes || !WIF_VERSIONS.has(bytes[0] as number)) return false;
   return bytes.length === 33 || (bytes.length === 34 && bytes[33] === 0x01);
