@@ -9,7 +9,8 @@
 export function stripCombining(text: string): { text: string; count: number } {
   let decomposable = false;
   for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) >= 0xc0) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xc0 && bearsMark(c)) {
       decomposable = true;
       break;
     }
@@ -30,6 +31,30 @@ export function stripCombining(text: string): { text: string; count: number } {
   if (count === 0) return { text, count: 0 };
   out += decomposed.slice(last);
   return { text: out.normalize('NFC'), count };
+}
+
+/**
+ * Per block of 256 BMP code points (filled when a character of the block is first met): whether each
+ * is a mark stripCombining removes or has one in its canonical decomposition. A text none of whose
+ * characters does has no mark in its NFD (a text's NFD is its characters' decompositions, reordered),
+ * so it skips the whole-text NFD: real text is full of characters above U+00BF that decompose to no
+ * mark (curly quotes, dashes, CJK). Surrogates always count (the supplementary planes are not tabled).
+ */
+const MARK_BLOCKS: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(256);
+
+function bearsMark(c: number): boolean {
+  if (c >= 0xd800 && c <= 0xdfff) return true;
+  const hi = c >>> 8;
+  let block = MARK_BLOCKS[hi];
+  if (block === undefined) {
+    block = new Uint8Array(256);
+    for (let k = 0; k < 256; k++) {
+      const d = String.fromCharCode((hi << 8) | k).normalize('NFD');
+      for (let j = 0; j < d.length; j++) if (isNonspacingMark(d.charCodeAt(j))) block[k] = 1;
+    }
+    MARK_BLOCKS[hi] = block;
+  }
+  return block[c & 0xff] === 1;
 }
 
 /** BMP nonspacing combining-mark blocks (the ranges abused for Zalgo text and word breaking). */
