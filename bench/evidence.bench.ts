@@ -40,6 +40,7 @@ const ALL_ROWS = [
   { id: 'log', name: 'audit log only', yaml: 'metrics:\n  enabled: false\nreceipts:\n  enabled: false' },
   { id: 'metrics', name: 'metrics only', yaml: 'logging:\n  enabled: false\nreceipts:\n  enabled: false' },
   { id: 'receipts', name: 'receipts only (sealIn main)', yaml: 'logging:\n  enabled: false\nmetrics:\n  enabled: false\nreceipts:\n  sealIn: main' },
+  { id: 'nosync', name: 'receipts only, fsync off (not durable: shows what the O_DSYNC write costs)', yaml: 'logging:\n  enabled: false\nmetrics:\n  enabled: false\nreceipts:\n  sealIn: main\n  fsync: false' },
   { id: 'bus', name: 'none (bus and deferral only)', yaml: 'logging:\n  enabled: false\nmetrics:\n  enabled: false\nreceipts:\n  enabled: false' },
 ] as const;
 
