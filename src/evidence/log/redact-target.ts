@@ -65,8 +65,26 @@ function endOfAuthority(s: string, from: number): number {
   return end;
 }
 
+/**
+ * The last target redacted and what it became: a proxied exchange's request and response events
+ * carry the same target. Reused only for a target equal to it, compared whole (redactTarget is a
+ * pure function of the string).
+ */
+let lastTarget: string | null = null;
+let lastRedacted = '';
+
 /** Returns the target with userinfo and credential-named parameter values replaced, at most MAX_TARGET characters. */
 export function redactTarget(target: string): string {
+  if (target === lastTarget) return lastRedacted;
+  const out = redactTargetText(target);
+  if (typeof target === 'string') {
+    lastTarget = target;
+    lastRedacted = out;
+  }
+  return out;
+}
+
+function redactTargetText(target: string): string {
   let s = target.length > MAX_INPUT ? target.slice(0, MAX_INPUT) : target;
   const scheme = s.indexOf('://');
   if (scheme > 0 && scheme < 32) {

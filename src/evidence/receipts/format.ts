@@ -287,6 +287,24 @@ function uniqueClean(values: Iterable<unknown>): string[] {
   return out;
 }
 
+/**
+ * The last target hashed and its hash. A proxied exchange makes two events, its request's and its
+ * response's, with the same target, so the second is not hashed again. Only a target equal to the
+ * last one, compared whole, reuses the hash, so it is always the hash of that event's own target.
+ */
+let lastTarget: string | null = null;
+let lastTargetHash = '';
+
+function targetHash(target: unknown): string {
+  if (typeof target === 'string' && target === lastTarget) return lastTargetHash;
+  const h = sha256Hex(cleanText(target, 1 << 20));
+  if (typeof target === 'string') {
+    lastTarget = target;
+    lastTargetHash = h;
+  }
+  return h;
+}
+
 const actionOr = (a: unknown, fallback: Action): Action => ((ACTIONS as readonly unknown[]).includes(a) ? (a as Action) : fallback);
 
 /**
@@ -319,7 +337,7 @@ export function decisionBody(event: DecisionEvent, now: () => Date = () => new D
     ...(event.method !== undefined ? { method: cleanText(event.method, LIMITS.id) } : {}),
     ...(event.wouldHave !== undefined ? { wouldHave: actionOr(event.wouldHave, 'block') } : {}),
     ...(severity ? { severity } : {}),
-    ...(event.target !== undefined ? { targetHash: sha256Hex(cleanText(event.target, 1 << 20)) } : {}),
+    ...(event.target !== undefined ? { targetHash: targetHash(event.target) } : {}),
   };
   return body;
 }
