@@ -170,8 +170,9 @@ describe('ask: held for approval, denied by default', () => {
       assert.equal(r.status, 200);
       assert.equal(r.body, 'reached upstream');
       const ev = proxy.events.filter((e) => e.type === 'request').at(-1);
-      assert.equal(ev?.action, 'ask');
-      assert.match(ev?.reason ?? '', /^Approved by an operator/);
+      // Recorded as what was enforced: the request went out.
+      assert.equal(ev?.action, 'allow');
+      assert.match(ev?.reason ?? '', /^Approved by an operator after being held: /);
       assert.ok(proxy.notes.some((n) => n.includes(`tollgate approve ${held.id}`)), 'the operator is told how to answer');
     } finally {
       await proxy.close();
@@ -246,7 +247,9 @@ describe('ask: held for approval, denied by default', () => {
       const r = await pending;
       assert.equal(r.status, 200);
       assert.match(r.body, /Ignore all previous instructions/);
-      assert.equal(proxy.events.filter((e) => e.type === 'response').at(-1)?.action, 'ask');
+      const ev = proxy.events.filter((e) => e.type === 'response').at(-1);
+      assert.equal(ev?.action, 'allow', 'recorded as what was enforced: the response was relayed');
+      assert.match(ev?.reason ?? '', /^Approved by an operator after being held: /);
     } finally {
       await proxy.close();
       await page.close();
