@@ -99,10 +99,11 @@ describe('tollgate mcp: ask holds a call for approval', { concurrency: 2 }, () =
       const r = await fetch(`${api}/api/v1/approvals/${h?.id}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: '{"approve":true}' });
       assert.deepEqual(await r.json(), { id: h?.id, decision: 'approved' });
       assert.equal(text(await call), 'ran: npm install left-pad');
-      await until(() => /\[tollgate\] ask tool-call tools\/call tool:run /.test(stderr()), 'the decision line of the approved call');
+      await until(() => /\[tollgate\] allow tool-call tools\/call tool:run /.test(stderr()), 'the decision line of the approved call');
     });
     assert.match(c.stderr(), /held for approval \([0-9a-f-]{36}\): tools\/call run \[tool-policy\/package-install\]; answer with `tollgate approve --api http:\/\/127\.0\.0\.1:\d+ --token-env TG_TEST_TOKEN [0-9a-f-]{36}`/);
-    assert.match(c.stderr(), /\[tollgate\] ask tool-call tools\/call tool:run \[tool-policy\/package-install\]/, 'the approved call is one ask event');
+    assert.match(c.stderr(), /\[tollgate\] allow tool-call tools\/call tool:run \[tool-policy\/package-install\]/, 'the approved call is one event, recorded as allow');
+    assert.doesNotMatch(c.stderr(), /\[tollgate\] ask tool-call/, 'not recorded as ask');
     assert.match(c.stderr(), /fixture ask-server got tools\/call run/);
   });
 

@@ -81,6 +81,17 @@ export interface DecisionEvent {
   readonly configHash: string;
 }
 
+/**
+ * How the reason of a held exchange's event begins once an operator approved it. Such an event is
+ * recorded with the action enforced (`allow`), and this lead is what tells it from a plain allow.
+ */
+export const APPROVED_LEAD = 'Approved by an operator after being held';
+
+/** Whether the event records an exchange let through after an operator approved its hold. */
+export function approvedAfterHold(e: Pick<DecisionEvent, 'action' | 'reason'>): boolean {
+  return e.action === 'allow' && e.reason.startsWith(APPROVED_LEAD);
+}
+
 /** Anything that consumes decision events. `emit` must never throw and never block the caller. */
 export interface DecisionSink {
   emit(event: DecisionEvent): void;

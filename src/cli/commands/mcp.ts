@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
-import type { DecisionEvent } from '../../core/index.ts';
+import { approvedAfterHold, type DecisionEvent } from '../../core/index.ts';
 import { serverPinId } from '../../state/pins/index.ts';
 import { buildChildEnv, exitStatus, serverLabel, startStdioRelay, stdioServerIdentity } from '../../transports/mcp/index.ts';
 import { loadConfigOrExit } from '../load-config.ts';
@@ -24,9 +24,12 @@ interface McpOptions {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** One stderr line per decision that was not a plain allow (stdout belongs to the protocol). */
+/**
+ * One stderr line per decision that was not a plain allow (stdout belongs to the protocol): a call
+ * let through once an operator approved it is recorded as allow and has its line too.
+ */
 export function stderrDecisions(e: DecisionEvent): void {
-  if (e.action === 'allow') return;
+  if (e.action === 'allow' && !approvedAfterHold(e)) return;
   const rules = [...new Set(e.findings.map((f) => f.rule))].slice(0, 6).join(', ');
   process.stderr.write(`[tollgate] ${e.action}${e.wouldHave ? ` (would ${e.wouldHave})` : ''} ${e.type}${e.method ? ` ${e.method}` : ''} ${e.target ?? ''}${rules ? ` [${rules}]` : ''} ${e.requestId}\n`);
 }

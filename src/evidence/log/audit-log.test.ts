@@ -126,6 +126,15 @@ describe('audit log', () => {
     );
   });
 
+  it('keeps at level warn an allow an operator approved after a hold, written at warn', async () => {
+    const approved = { ...base, requestId: 'req-3', action: 'allow' as const, reason: 'Approved by an operator after being held: dlp/aws-access-key-id at url.query.k.' };
+    const { lines } = await logLines([base, approved], { level: 'warn' });
+    assert.deepEqual(
+      lines.map((l) => [l.requestId, l.level, l.action]),
+      [['req-3', 'warn', 'allow']],
+    );
+  });
+
   it('writes null evidence when previews are off', async () => {
     const event = { ...base, findings: [{ scanner: 'dlp', rule: 'dlp/jwt', severity: 'high' as const, category: 'secret' as const, mitre: 'T1552', location: 'x', evidence: 'eyJh…[9 chars]' }] };
     const { lines } = await logLines([event], { evidencePreviews: false });

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { DecisionEvent, DecisionSink } from '../../core/index.ts';
+import { approvedAfterHold, type DecisionEvent, type DecisionSink } from '../../core/index.ts';
 import { auditLine } from './audit-line.ts';
 import { AUDIT_SCHEMA_VERSION, toAuditRecord } from './audit-record.ts';
 
@@ -146,7 +146,9 @@ export function createAuditLog(opts: AuditLogOptions): AuditLog {
         opts.onDrop?.(1, 'closed');
         return;
       }
-      const allow = event.action === 'allow';
+      // An exchange let through after an operator approved its hold is at warn, like the hold's
+      // other outcomes, so logging.level: warn keeps every approval.
+      const allow = event.action === 'allow' && !approvedAfterHold(event);
       if (!(allow ? infoOn : warnOn)) return;
       const record = toAuditRecord(event, { evidencePreviews: opts.evidencePreviews });
       const line = auditLine(record, allow ? 'info' : 'warn');

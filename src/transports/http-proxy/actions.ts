@@ -10,8 +10,10 @@
 // - ask: held until an operator approves (POST /api/v1/approvals/<id>, `tollgate approve`), denies,
 //   or proxy.askTimeoutMs passes (denied). Without an approval store (no API token configured, so
 //   nobody but the agent could answer) ask is a block. The kill switch withdraws a hold (503).
+//   The event records what was enforced: allow once approved, block otherwise; the reason says
+//   it was held.
 import type { ServerResponse } from 'node:http';
-import type { Finding, Verdict } from '../../core/index.ts';
+import { APPROVED_LEAD, type Finding, type Verdict } from '../../core/index.ts';
 import type { ApprovalOutcome } from '../../state/index.ts';
 import { targetFor } from '../decision.ts';
 import { killVerdict } from './control.ts';
@@ -74,8 +76,8 @@ const DENIED_WHY: Readonly<Record<Exclude<ApprovalOutcome, 'approved'> | 'unavai
 };
 
 /**
- * Settles an ask: the approved verdict when approved (the caller records it), null after denying
- * with one event. Once the kill switch is on (`watch`), whatever the outcome, it is a 503 recorded
+ * Settles an ask: the verdict as enforced when approved (action allow, the reason saying it was
+ * held and approved; the caller records it), null after denying with one event (action block). Once the kill switch is on (`watch`), whatever the outcome, it is a 503 recorded
  * as the kill switch's block.
  */
 async function settleAsk(x: Exchange, res: ServerResponse, step: Step, v: Verdict, bytes: number, watch?: KillWatch): Promise<Verdict | null> {
@@ -86,7 +88,7 @@ async function settleAsk(x: Exchange, res: ServerResponse, step: Step, v: Verdic
     deny(res, 503, killed, x.requestId, { 'retry-after': '60' }, step);
     return null;
   }
-  if (outcome === 'approved') return { ...v, reason: `Approved by an operator after being held: ${detail(v)}` };
+  if (outcome === 'approved') return { ...v, action: 'allow', reason: `${APPROVED_LEAD}: ${detail(v)}` };
   const enforced = blocked(v, `the ${step} was held for approval and ${DENIED_WHY[outcome]}`);
   decide(x, step, enforced, bytes);
   deny(res, 403, enforced, x.requestId, { [APPROVAL_HEADER]: outcome }, step);

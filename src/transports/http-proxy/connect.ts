@@ -3,7 +3,9 @@
 // ClientHello whose server name equals the CONNECT host. Then either
 // - interception (proxy.tlsInterception.enabled, host not in passthrough): TLS is terminated with a
 //   leaf for the CONNECT host and every request inside is scanned (intercept.ts); the tunnel's
-//   decision event is transport 'https-intercept', method 'CONNECT+TLS'; or
+//   decision event is transport 'https-intercept', method 'CONNECT+TLS' (a CONNECT refused before
+//   its 200, for its port, host or address, or one whose first bytes are not TLS, is recorded as
+//   'http-connect'/'CONNECT', as without interception); or
 // - a blind tunnel: bytes are relayed to the checked address and only the host was inspected (the
 //   log says so once per host); its decision event is transport 'http-connect', method 'CONNECT'; or
 // - plain HTTP (the tunnel's first bytes are an HTTP request, as undici's ProxyAgent sends for an
@@ -114,11 +116,14 @@ export async function handleConnect(
   const auth = parseAuthority(req.url ?? '');
   const tlsCfg = ctx.config.proxy.tlsInterception;
   const intercepting = interceptor !== undefined && ctx.tls !== undefined && auth !== null && !hostMatches(auth.host, tlsCfg.passthrough);
-  const emit = (verdict: Verdict, target: string, as: 'tunnel' | 'http' = 'tunnel'): Verdict => {
+  // `as`: what the tunnel was seen to be. A refusal before the 200 (no byte of the tunnel read) is a
+  // CONNECT refusal whether or not interception is on; only a tunnel whose TLS ClientHello was read
+  // for interception is recorded as intercepted.
+  const emit = (verdict: Verdict, target: string, as: 'tunnel' | 'http' | 'intercepted' = 'tunnel'): Verdict => {
     ctx.emit(
       decisionEvent({
         type: 'tunnel',
-        transport: intercepting && as === 'tunnel' ? 'https-intercept' : 'http-connect',
+        transport: as === 'intercepted' ? 'https-intercept' : 'http-connect',
         verdict,
         requestId,
         at: ctx.now(),
@@ -126,7 +131,7 @@ export async function handleConnect(
         mode: ctx.config.mode,
         configHash: ctx.configHash,
         target,
-        method: as === 'http' ? 'CONNECT+HTTP' : intercepting ? 'CONNECT+TLS' : 'CONNECT',
+        method: as === 'http' ? 'CONNECT+HTTP' : as === 'intercepted' ? 'CONNECT+TLS' : 'CONNECT',
         session,
         ...(ctx.config.agent !== undefined ? { agent: ctx.config.agent } : {}),
       }),
@@ -297,7 +302,8 @@ export async function handleConnect(
     }
     const judgedTunnel = ctx.engine.judge(checks);
     // Without a leaf the tunnel cannot be served, whatever the mode: record the block that happens.
-    const v = emit(secureContext === null && !stops(judgedTunnel) ? enforcedBlock(judgedTunnel) : judgedTunnel, shown);
+    // A tunnel that turned out not to carry TLS was never intercepted: it is a refused CONNECT.
+    const v = emit(secureContext === null && !stops(judgedTunnel) ? enforcedBlock(judgedTunnel) : judgedTunnel, shown, hello.state === 'not-tls' ? 'tunnel' : 'intercepted');
     if (stops(v) || secureContext === null) {
       client.destroy();
       return;

@@ -27,6 +27,7 @@ import { endToEndPair, first } from './headers.ts';
 import { KillWatch } from './kill-watch.ts';
 import { auditTooLarge, auditUnscanned, mayPassOversized, passUnscanned } from './oversize.ts';
 import { responseLocationFindings, transferCodingFinding } from './response-head.ts';
+import { requestTimedOut, requestTimeoutMs } from './http-limits.ts';
 import { isEventStream, relayEventStream } from './sse-relay.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -95,9 +96,12 @@ export function refuse(x: Exchange, res: ServerResponse, status: number, type: '
   deny(res, status, enforced, x.requestId, undefined, type);
 }
 
-function bodyFailure(where: 'request' | 'response', reason: string, limit: number): Finding {
+function bodyFailure(where: 'request' | 'response', reason: string, limit: number, timeout: { readonly ms: number; readonly setting: string }): Finding {
   if (reason === 'too-large') {
     return transportFinding('engine/input-too-large', `${where}.body`, `The ${where} body is larger than the scan limit (${limit} bytes); it cannot be inspected, so it is blocked.`);
+  }
+  if (reason === 'timeout') {
+    return transportFinding('engine/body-timeout', `${where}.body`, `The ${where} body did not arrive whole within ${timeout.ms} ms (${timeout.setting}); an unread body is never passed on.`);
   }
   return transportFinding(`engine/body-${reason}`, `${where}.body`, `The ${where} body did not arrive whole (${reason}); an unread body is never passed on.`);
 }
@@ -168,10 +172,14 @@ async function exchange(req: IncomingMessage, res: ServerResponse, x: Exchange, 
   // framing (most GETs) has nothing to wait for.
   // Audit mode keeps what it read of an oversized body, to pass it on unscanned with the rest.
   const audit = ctx.config.mode === 'audit';
-  const read = bodiless(req.headers) ? NO_BODY : await readRequestBody(req, limits.maxInputBytes, pcfg.responseTimeoutMs, audit);
+  // The body is the client's to send: bounded by proxy.requestTimeoutMs, as Node bounds the whole
+  // request. When Node's own check cuts it first, the read sees an abort, recorded as that timeout.
+  const bodyTimeout = requestTimeoutMs(pcfg);
+  const read = bodiless(req.headers) ? NO_BODY : await readRequestBody(req, limits.maxInputBytes, bodyTimeout, audit);
   if (!read.ok && read.kept === undefined) {
     // A body that was not kept (a timeout, an abort, or over the limit in enforce mode) cannot be forwarded.
-    refuse(x, res, read.reason === 'too-large' ? 413 : 408, 'request', [bodyFailure('request', read.reason, limits.maxInputBytes)], read.received);
+    const reason = read.reason === 'aborted' && requestTimedOut(req.socket) ? 'timeout' : read.reason;
+    refuse(x, res, reason === 'too-large' ? 413 : 408, 'request', [bodyFailure('request', reason, limits.maxInputBytes, { ms: bodyTimeout, setting: 'proxy.requestTimeoutMs' })], read.received);
     return;
   }
   const outBody: UpstreamBody = read.ok ? read.body : { kept: read.kept ?? [], rest: req };
@@ -297,7 +305,7 @@ async function respond(res: ServerResponse, x: Exchange, route: Route, address: 
   watch.set(undefined);
   if (!body.ok) {
     upstream.destroy();
-    refuse(x, res, 502, 'response', [bodyFailure('response', body.reason, limits.maxInputBytes)], body.received);
+    refuse(x, res, 502, 'response', [bodyFailure('response', body.reason, limits.maxInputBytes, { ms: pcfg.responseTimeoutMs, setting: 'proxy.responseTimeoutMs' })], body.received);
     return;
   }
   const respHeaders = endToEndPair(upstream.headers);

@@ -24,13 +24,29 @@ import { BLOCK_HEADER, deny } from './deny.ts';
 import { onlyChunked } from './headers.ts';
 
 /**
+ * How long a client has to send its whole request, head and body (proxy.requestTimeoutMs). Node
+ * requires headersTimeout ≤ requestTimeout; the whole request can never be due before its head.
+ */
+export function requestTimeoutMs(p: { readonly requestTimeoutMs: number; readonly headersTimeoutMs: number }): number {
+  return Math.max(p.requestTimeoutMs, p.headersTimeoutMs);
+}
+
+// Sockets whose request Node cut off for time (ERR_HTTP_REQUEST_TIMEOUT). A handler still reading
+// that request's body sees only an abort; this tells it the abort was the request timeout.
+const cutForTime = new WeakSet<object>();
+
+/** Whether Node cut off this socket's request for time (proxy.headersTimeoutMs / requestTimeoutMs). */
+export function requestTimedOut(socket: object): boolean {
+  return cutForTime.has(socket);
+}
+
+/**
  * `hostChecked`: the server's request handler is wrapped in `wellFramed`, which refuses a
  * request without Host the usual way; Node's own check is then off (it would answer first).
  */
 export function httpServerOptions(ctx: ProxyContext, opts: { readonly hostChecked?: boolean } = {}): ServerOptions {
   const p = ctx.config.proxy;
-  // Node requires headersTimeout ≤ requestTimeout; the whole request can never be due before its head.
-  const requestTimeout = Math.max(p.requestTimeoutMs, p.headersTimeoutMs);
+  const requestTimeout = requestTimeoutMs(p);
   return {
     insecureHTTPParser: false,
     maxHeaderSize: ctx.config.limits.maxHeaderBytes,
@@ -148,6 +164,7 @@ export function guardClientErrors(server: Server, ctx: ProxyContext, transport: 
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex): void => {
     const s = statusFor(err.code);
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') cutForTime.add(socket);
     // Socket and TLS errors (a reset, a failed handshake) are not requests: nothing to decide or answer.
     const parseOrTimeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || (err.code ?? '').startsWith('HPE_');
     if (!parseOrTimeout || !canAnswer(socket) || answered.has(socket)) {

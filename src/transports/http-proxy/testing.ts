@@ -262,6 +262,17 @@ export function rawExchange(port: number, chunks: readonly (string | Buffer)[], 
   });
 }
 
+/** Polls until get() gives a value; bounded by 20 s of time (a hang guard), not by a count of sleeps. */
+export async function waitFor<T>(get: () => T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** The status codes of every HTTP/1.1 response head in a raw exchange, in order. */
 export function statusCodes(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));

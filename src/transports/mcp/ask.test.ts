@@ -88,7 +88,7 @@ describe('MCP ask: a tools/call held for approval', () => {
     assert.deepEqual(later.toServer, [{ jsonrpc: '2.0', id: 7, method: 'tools/call', params: INSTALL }]);
     assert.deepEqual(later.toClient, []);
     assert.equal(s.events.length, 1);
-    assert.equal(s.events[0]?.action, 'ask');
+    assert.equal(s.events[0]?.action, 'allow', 'recorded as what was enforced: the call was sent');
     assert.equal(s.events[0]?.type, 'tool-call');
     assert.match(s.events[0]?.reason ?? '', /^Approved by an operator after being held \(approval approval-1\)/);
 

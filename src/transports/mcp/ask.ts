@@ -5,7 +5,7 @@
 // rules and how to approve. A client `notifications/cancelled` for it, or the session ending,
 // ends the hold. Exactly one decision event per held request, when it settles (as on HTTP).
 // Without an approval store ask is a block whose message says how to get one.
-import type { DecisionEvent, DecisionType } from '../../core/index.ts';
+import { APPROVED_LEAD, type DecisionEvent, type DecisionType } from '../../core/index.ts';
 import type { ApprovalOutcome } from '../../state/index.ts';
 import type { McpApprovals } from './context.ts';
 import type { McpDecision } from './decide.ts';
@@ -175,7 +175,8 @@ export class HeldRequests {
   #settle(h: Held, outcome: ApprovalOutcome): Released {
     if (outcome === 'approved' && !h.withdrawn) {
       this.#hooks.forwarded(h.entry);
-      this.#hooks.emit({ ...h.decision, reason: `Approved by an operator after being held (approval ${h.approvalId}): ${detail(h.decision.reason)}` }, h.meta, h.message.method);
+      // Recorded as what was enforced (allow); the reason says it was held and approved.
+      this.#hooks.emit({ ...h.decision, action: 'allow', stop: false, reason: `${APPROVED_LEAD} (approval ${h.approvalId}): ${detail(h.decision.reason)}` }, h.meta, h.message.method);
       return { toServer: [h.message], toClient: [] };
     }
     const why = h.withdrawn ? 'the client cancelled it' : WHY[outcome as Exclude<ApprovalOutcome, 'approved'>];
