@@ -157,6 +157,9 @@ export function guardClientErrors(server: Server, ctx: ProxyContext, transport: 
   // One listener function for every response (no closure per request); 'close' comes once.
   function idle(this: ServerResponse): void {
     busy.delete(this.req.socket);
+    // Answered before its body was read whole (the handler refused it and recorded why): a timeout
+    // or parse error Node reports later for the rest of that request is the same refusal.
+    if (!this.req.complete) answered.add(this.req.socket);
   }
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     busy.add(req.socket);
