@@ -85,7 +85,8 @@ function reply(c: Call, status: number, payload: Record<string, unknown>, verdic
 
 /** Emits the one decision event for this fetch and answers with the verdict (no page content); the event records the block enforced. */
 function refuse(c: Call, status: number, verdict: Verdict, bytes: number, extra: Record<string, unknown> = {}): void {
-  const enforced: Verdict = stops(verdict) ? verdict : enforcedBlock(verdict);
+  // ask and redact stop here too: what is recorded is the block enforced
+  const enforced: Verdict = enforcedBlock(verdict);
   emit(c, enforced, bytes);
   reply(c, status, extra, enforced);
 }

@@ -45,4 +45,25 @@ describe('a CONNECT refused for its port is recorded as a CONNECT refusal', () =
       });
     });
   }
+
+  describe('a CONNECT whose verdict is ask (a tunnel cannot be held)', () => {
+    let proxy: TestProxy;
+    before(async () => {
+      proxy = await startTestProxy(`${yaml().replace('    enabled: true\n', '    enabled: false\n')}rules:\n  policy/connect-port: ask\n`);
+    });
+    after(async () => {
+      await proxy.close();
+    });
+
+    it('is refused and recorded as the block enforced, not as an ask nobody can answer', async () => {
+      const authority = `upstream.test:${OFF_LIST_PORT}`;
+      const r = await raw(proxy.server.port, [`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`]);
+      assert.equal(r.status, 403, r.text.slice(0, 300));
+      const tunnels = proxy.events.filter((e) => e.type === 'tunnel');
+      assert.equal(tunnels.length, 1, JSON.stringify(tunnels));
+      assert.equal(tunnels[0]?.action, 'block', JSON.stringify(tunnels[0]));
+      assert.match(tunnels[0]?.reason ?? '', /^Blocked: /);
+      assert.ok(tunnels[0]?.findings.some((f) => f.rule === 'policy/connect-port'), JSON.stringify(tunnels[0]?.findings));
+    });
+  });
 });

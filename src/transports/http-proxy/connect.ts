@@ -119,7 +119,10 @@ export async function handleConnect(
   // `as`: what the tunnel was seen to be. A refusal before the 200 (no byte of the tunnel read) is a
   // CONNECT refusal whether or not interception is on; only a tunnel whose TLS ClientHello was read
   // for interception is recorded as intercepted.
-  const emit = (verdict: Verdict, target: string, as: 'tunnel' | 'http' | 'intercepted' = 'tunnel'): Verdict => {
+  // A verdict that stops a tunnel (block, and ask or redact, which a tunnel cannot hold or rewrite)
+  // is recorded as the block enforced.
+  const emit = (judged: Verdict, target: string, as: 'tunnel' | 'http' | 'intercepted' = 'tunnel'): Verdict => {
+    const verdict = stops(judged) ? enforcedBlock(judged) : judged;
     ctx.emit(
       decisionEvent({
         type: 'tunnel',
@@ -170,7 +173,7 @@ export async function handleConnect(
   if (dial.findings.length > 0) {
     verdict = ctx.engine.judge([...findings, ...dial.findings]);
     if (stops(verdict) || dial.address === undefined) {
-      refuse(client, stops(verdict) ? 403 : 502, emit(stops(verdict) ? verdict : enforcedBlock(verdict), shown), requestId);
+      refuse(client, stops(verdict) ? 403 : 502, emit(enforcedBlock(verdict), shown), requestId);
       return;
     }
   }

@@ -91,7 +91,7 @@ function scan(x: Exchange, input: ScanInput): Verdict {
 /** Blocks with a 4xx/5xx answer and one decision event; the event records the block that was enforced. */
 export function refuse(x: Exchange, res: ServerResponse, status: number, type: 'request' | 'response', findings: readonly Finding[], bytes = 0): void {
   const v = judged(x, findings);
-  const enforced: Verdict = stops(v) ? v : enforcedBlock(v);
+  const enforced: Verdict = enforcedBlock(v);
   decide(x, type, enforced, bytes);
   deny(res, status, enforced, x.requestId, undefined, type);
 }

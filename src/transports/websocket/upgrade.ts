@@ -130,7 +130,8 @@ export async function handleWebSocketUpgrade(req: IncomingMessage, socket: Duple
   };
   /** Refuses with an HTTP answer; the event records the block that was enforced (nothing was relayed). */
   const refuse = (status: number, verdict: Verdict, extra = ''): void => {
-    const enforced: Verdict = stops(verdict) ? verdict : enforcedBlock(verdict);
+    // ask and redact stop an upgrade too: what is recorded is the block enforced
+    const enforced: Verdict = enforcedBlock(verdict);
     emit(enforced);
     refuseUpgrade(socket, status, enforced.reason, requestId, enforced, extra);
   };
