@@ -306,7 +306,7 @@ export async function handleConnect(
     const judgedTunnel = ctx.engine.judge(checks);
     // Without a leaf the tunnel cannot be served, whatever the mode: record the block that happens.
     // A tunnel that turned out not to carry TLS was never intercepted: it is a refused CONNECT.
-    const v = emit(secureContext === null && !stops(judgedTunnel) ? enforcedBlock(judgedTunnel) : judgedTunnel, shown, hello.state === 'not-tls' ? 'tunnel' : 'intercepted');
+    const v = emit(secureContext === null ? enforcedBlock(judgedTunnel) : judgedTunnel, shown, hello.state === 'not-tls' ? 'tunnel' : 'intercepted');
     if (stops(v) || secureContext === null) {
       client.destroy();
       return;
